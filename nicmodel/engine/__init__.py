@@ -1,0 +1,1 @@
+"""Engines: they take validated spec objects and never read files."""

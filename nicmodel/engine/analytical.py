@@ -1,0 +1,253 @@
+"""Analytical (steady-state) model of a data-plane Plan, vectorized over design points.
+
+Every number may be a float or a numpy array; all arrays broadcast to one point shape.
+
+Accounting, per chunk of ``tok`` tokens (see shared/MODELING.md):
+- a stage's *executor* (core group, engine, GPU SMs) is busy for a fixed cost plus work:
+  core group of n cores: per_chunk + out_bytes * cycles_per_byte / (clock * n);
+  engine: per_job / channels + out_bytes / bandwidth (one job per chunk);
+  GPU kernel: launch + (in + out bytes) / sustained memory bandwidth.
+- every byte a stage reads is charged to the memory (or network) it reads from, every byte it
+  writes to the memory it writes to, and its output to each link it crosses.
+- the buffer pool is a resource too: each chunk holds a slot for its pipeline traversal, so
+  ``slots`` slots sustain at most slots / traversal chunks per second (Little's law).
+Steady-state chunk rate X = 1 / max over resources of busy time per chunk; the resource that
+attains the max is the bottleneck and utilization = busy * X. A naive design is the same
+model with one chunk of the whole prefix and one slot, which makes its throughput exactly
+object / latency.
+Latency of one request = RTT + pipeline traversal of the first chunk (longest DAG path of
+stage times, each stage running alone) + (chunks - 1) / X.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .plan import Params, Plan, StagePlan
+
+
+@dataclass
+class Evaluation:
+    """Model outputs; every value is a float or an array over design points."""
+
+    resources: list[str]
+    busy: dict[str, Any]  # seconds per chunk
+    chunk_rate: Any  # chunks per second
+    bottleneck: Any  # index into resources; -1 where infeasible
+    network_bytes_per_s: Any
+    kv_bytes_per_s: Any
+    latency_s: Any
+    chunk_tokens: Any
+    chunks: Any
+    slots: Any
+    footprint: dict[str, Any]  # memory -> bytes held by in-flight buffers
+    capacity: dict[str, Any]  # memory -> bytes usable for buffers
+    cores: dict[str, Any]  # stage -> cores given
+    stage_time: dict[str, Any]  # stage -> seconds per chunk, running alone
+    stage_alone_bytes_per_s: dict[str, Any]  # stage -> output bytes/s if it ran alone
+    traffic: dict[str, Any] = field(default_factory=dict)  # resource -> bytes per chunk
+    chunk_bytes: dict[str, Any] = field(default_factory=dict)  # form -> bytes per chunk
+    feasible: Any = True
+
+    def utilization(self, name: str) -> Any:
+        return self.busy[name] * self.chunk_rate
+
+
+def _layers_bits(p: Params, tensor: str, groups: int) -> Any:
+    """Sum over layers of bits per element for one tensor (K or V)."""
+    layers = p["model.layers"]
+    total = 0.0
+    covered = 0.0
+    for i in range(groups):
+        n = p[f"codec.{tensor}.leading.{i}.layers"]
+        total = total + n * p[f"codec.{tensor}.leading.{i}.bits"]
+        covered = covered + n
+    return total + (layers - covered) * p[f"codec.{tensor}.bits"]
+
+
+def bytes_per_token(plan: Plan, p: Params) -> dict[str, Any]:
+    """Bytes per token of each data form: kv (in GPU memory), quantized, compressed."""
+    per_layer_elems = p["model.kv_heads"] * p["model.head_dim"]
+    kv = 2 * p["model.layers"] * per_layer_elems * plan.dtype_bytes
+    bits = _layers_bits(p, "key", plan.key_groups) + _layers_bits(p, "value", plan.value_groups)
+    quantized = per_layer_elems * bits / 8 + 2 * p["model.layers"] * p["codec.scale_bytes"]
+    return {"kv": kv, "quantized": quantized, "compressed": quantized / p["codec.lossless_ratio"]}
+
+
+def _capacities(plan: Plan, p: Params) -> dict[str, Any]:
+    """Bytes per second each shared resource carries."""
+    line = p["network.bandwidth"]
+    if plan.network_on_nic:
+        line = np.minimum(line, p["nic.ports"] * p["nic.port_rate"])
+    caps: dict[str, Any] = {"network": line * p[f"network.efficiency.{plan.protocol}"]}
+    for name, path in plan.memory_paths:
+        caps[name] = p[f"{path}.sustained_bandwidth"]
+    for name, path in plan.link_paths:
+        mps = p[f"{path}.max_payload"]
+        raw = p[f"{path}.transfer_rate"] * p[f"{path}.lanes"] * p[f"{path}.encoding_efficiency"] / 8
+        caps[name] = raw * mps / (mps + p[f"{path}.tlp_overhead"])
+    return caps
+
+
+def pcie_payload_bandwidth(p: Params, path: str) -> Any:
+    """Payload bytes/s of the PCIe link at spec path ``path`` (for reports and tests)."""
+    mps = p[f"{path}.max_payload"]
+    raw = p[f"{path}.transfer_rate"] * p[f"{path}.lanes"] * p[f"{path}.encoding_efficiency"] / 8
+    return raw * mps / (mps + p[f"{path}.tlp_overhead"])
+
+
+class _Costs:
+    """Per-chunk costs of each stage at given core counts."""
+
+    def __init__(self, plan: Plan, p: Params, size: dict[str, Any]):
+        self.plan, self.p, self.size = plan, p, size
+        self.pool_path = dict(plan.pools)
+
+    def out_bytes(self, st: StagePlan) -> Any:
+        return self.size[st.output] if st.output else 0.0
+
+    def in_bytes(self, st: StagePlan) -> Any:
+        return self.size[st.input] if st.input else 0.0
+
+    def core_terms(self, st: StagePlan) -> tuple[Any, Any]:
+        """(fixed seconds, single-core work seconds) of a stage on a core pool."""
+        p = self.p
+        if st.kind == "register":
+            total = 0.0
+            for memory, form in st.registers:
+                path = dict(self.plan.memory_paths)[memory]
+                total = total + p[f"{path}.registration_per_buffer"] + self.size[form] / p[f"{path}.pinning_rate"]
+            return total, 0.0
+        clock = p[f"{self.pool_path[st.executor]}.clock"]
+        return p[f"{st.cost}.per_chunk"], self.out_bytes(st) * p[f"{st.cost}.cycles_per_byte"] / clock
+
+    def executor(self, st: StagePlan, cores: Any) -> tuple[Any, Any]:
+        """(time for one chunk alone, busy time of the executor per chunk)."""
+        p = self.p
+        if st.executor_kind == "core_pool":
+            fixed, work = self.core_terms(st)
+            if st.kind == "register":  # n cores register n chunks' buffers concurrently
+                return fixed, fixed / cores
+            t = fixed + work / cores
+            return t, t
+        if st.executor_kind == "engine":
+            job, bw, ch = p[f"{st.cost}.per_job"], p[f"{st.cost}.bandwidth"], p[f"{st.cost}.channels"]
+            out = self.out_bytes(st)
+            return job + out / bw, job / ch + out / bw
+        moved = self.in_bytes(st) + self.out_bytes(st)
+        t = p["gpu.kernel_launch"] + moved / p["gpu.memory.sustained_bandwidth"]
+        return t, t
+
+
+def _partition(plan: Plan, p: Params, costs: _Costs, shape: tuple) -> tuple[dict[str, Any], Any]:
+    """Cores per core-pool stage: pinned as given, auto by greedy max-min of stage rates.
+
+    Giving the next core to the currently slowest auto stage maximizes the slowest stage's
+    rate, because each stage's rate only grows with its cores. Returns (cores, feasible).
+    """
+    cores: dict[str, Any] = {}
+    feasible = np.ones(shape, dtype=bool)
+    for pool, path in plan.pools:
+        members = [s for s in plan.stages if s.executor == pool]
+        total = np.broadcast_to(p[f"{path}.cores"], shape).astype(float)
+        pinned = sum((p[f"design.stages.{s.name}.cores"] for s in members if not s.auto_cores and not s.implied), 0.0)
+        auto = [s for s in members if s.auto_cores]
+        spare = total - pinned - len(auto)
+        feasible &= spare >= 0
+        for s in members:
+            if not s.auto_cores:
+                cores[s.name] = np.broadcast_to(p[f"design.stages.{s.name}.cores"], shape).astype(float)
+        if not auto:
+            continue
+        terms = [costs.core_terms(s) for s in auto]
+        fixed = np.stack([np.broadcast_to(f, shape) for f, _ in terms])
+        work = np.stack([np.broadcast_to(w, shape) for _, w in terms])
+        is_register = np.array([s.kind == "register" for s in auto]).reshape((-1,) + (1,) * len(shape))
+        n = np.ones((len(auto),) + shape)
+        spare = np.maximum(spare, 0)
+        rounds = int(np.max(spare)) if spare.size else 0
+        for r in range(rounds):
+            busy = np.where(is_register, fixed / n, fixed + work / n)
+            slowest = np.argmax(busy, axis=0)
+            give = (spare > r).astype(float)
+            np.put_along_axis(n, slowest[None], np.take_along_axis(n, slowest[None], 0) + give[None], 0)
+        for i, s in enumerate(auto):
+            cores[s.name] = n[i]
+    return cores, feasible
+
+
+def evaluate(plan: Plan, p: Params) -> Evaluation:
+    """Steady-state throughput, bottleneck, utilization, latency and footprint."""
+    shape = np.broadcast_shapes(*(np.shape(v) for v in p.values()))
+    prefix = p["request.prefix_tokens"]
+    requested = p["design.chunk_tokens"]
+    naive = np.isinf(requested)
+    tok = np.minimum(requested, prefix)
+    chunks = prefix / tok
+    slots = np.where(naive, 1.0, np.minimum(p["design.buffers_in_flight"], np.ceil(chunks - 1e-9)))
+    per_token = bytes_per_token(plan, p)
+    size = {form: tok * b for form, b in per_token.items()}
+    costs = _Costs(plan, p, size)
+    caps = _capacities(plan, p)
+    cores, feasible = _partition(plan, p, costs, shape)
+
+    busy: dict[str, Any] = {name: 0.0 for name, _ in plan.resources}
+    traffic: dict[str, Any] = {name: 0.0 for name, kind in plan.resources if kind in ("memory", "link", "network")}
+    stage_time: dict[str, Any] = {}
+    alone: dict[str, Any] = {}
+    for st in plan.stages:
+        t_exec, b_exec = costs.executor(st, cores.get(st.name, 1.0))
+        busy[st.resource_name] = busy[st.resource_name] + b_exec
+        moves = []
+        if st.reads:
+            moves.append((st.reads, costs.in_bytes(st)))
+        if st.writes:
+            moves.append((st.writes, costs.out_bytes(st)))
+        moves += [(link, costs.out_bytes(st)) for link in st.crosses]
+        t_stage, b_stage = t_exec, b_exec
+        for name, nbytes in moves:
+            traffic[name] = traffic[name] + nbytes
+            busy[name] = busy[name] + nbytes / caps[name]
+            t_stage = np.maximum(t_stage, nbytes / caps[name])
+            b_stage = np.maximum(b_stage, nbytes / caps[name])
+        stage_time[st.name] = t_stage
+        alone[st.name] = costs.out_bytes(st) / b_stage if st.output else 0.0
+
+    finish: dict[str, Any] = {}
+    for st in plan.stages:  # topological order
+        start = 0.0
+        for pred in plan.predecessors(st.name):
+            start = np.maximum(start, finish[pred])
+        finish[st.name] = start + stage_time[st.name]
+    traversal = 0.0
+    for sink in plan.sinks:
+        traversal = np.maximum(traversal, finish[sink])
+    busy["buffers"] = traversal / slots
+
+    names = [name for name, _ in plan.resources]
+    stacked = np.stack([np.broadcast_to(busy[n], shape) for n in names])
+    bottleneck = np.where(feasible, np.argmax(stacked, axis=0), -1)
+    period = np.where(feasible, np.max(stacked, axis=0), np.nan)
+    rate = 1.0 / period
+    latency = p["network.rtt"] + traversal + (chunks - 1.0) * period
+
+    network_bytes = sum((costs.in_bytes(s) for s in plan.stages if s.reads == "network"), 0.0)
+    kv_bytes = sum((costs.out_bytes(plan.stage(s)) for s in plan.sinks), 0.0)
+    sinks = set(plan.sinks)
+    footprint: dict[str, Any] = {}
+    capacity: dict[str, Any] = {}
+    for memory, path in plan.memory_capacity:
+        held = sum((costs.out_bytes(s) for s in plan.stages if s.writes == memory and s.name not in sinks), 0.0)
+        footprint[memory] = slots * held
+        reserved = p.get(f"{path}.reserved", 0.0)
+        capacity[memory] = p[f"{path}.capacity"] - reserved
+    return Evaluation(
+        resources=names, busy=busy, chunk_rate=rate, bottleneck=bottleneck,
+        network_bytes_per_s=rate * network_bytes, kv_bytes_per_s=rate * kv_bytes, latency_s=latency,
+        chunk_tokens=tok, chunks=chunks, slots=slots, footprint=footprint, capacity=capacity, cores=cores,
+        stage_time=stage_time, stage_alone_bytes_per_s=alone, traffic=traffic, chunk_bytes=size,
+        feasible=feasible,
+    )

@@ -1,0 +1,194 @@
+"""Compile a validated Scenario into a Plan (structure) and a flat table of numbers.
+
+The split is what makes sweeps fast: the Plan says which stages run where and which bytes
+go through which resource; the parameter table holds every number under its dotted spec
+path ("nic.memory.sustained_bandwidth" -> 33.9e9). A sweep replaces table entries by numpy
+arrays and evaluates the same Plan once for all points. Plans hold no numbers, so two
+scenarios that differ only in numbers share a Plan.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+from pydantic import BaseModel
+
+from ..spec.base import Param
+from ..spec.checks import build_graph
+from ..spec.scenario import Scenario, resource_table
+from ..spec.workload import DTYPE_BYTES
+
+Params = dict[str, Any]  # dotted path -> float or numpy array
+
+# A core pool's local memory: where its copies read and write.
+POOL_MEMORY = {"nic.arm": "nic.memory", "host.cpu": "host.memory"}
+
+
+@dataclass(frozen=True)
+class StagePlan:
+    """One stage as the engine sees it: where it runs and which bytes it moves."""
+
+    name: str
+    kind: str
+    executor: str
+    executor_kind: str  # core_pool | engine | gpu_compute
+    input: str | None
+    output: str | None
+    reads: str | None
+    writes: str | None
+    crosses: tuple[str, ...]
+    auto_cores: bool
+    cost: str | None  # param path prefix of the executor's cost entry, or engine / gpu path
+    implied: bool = False  # inserted by the copying strategy
+    registers: tuple[tuple[str, str], ...] = ()  # register stage: (memory, form) per buffer
+
+    @property
+    def resource_name(self) -> str:
+        """The resource whose time this stage occupies (core pools are split per stage)."""
+        return f"{self.executor}[{self.name}]" if self.executor_kind == "core_pool" else self.executor
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The structure of a scenario: stages in topological order, edges, resources."""
+
+    stages: tuple[StagePlan, ...]
+    edges: tuple[tuple[str, str], ...]
+    resources: tuple[tuple[str, str], ...]  # (name, kind), in report order
+    memory_paths: tuple[tuple[str, str], ...]  # memory resource -> spec path
+    link_paths: tuple[tuple[str, str], ...]  # pcie link resource -> spec path
+    pools: tuple[tuple[str, str], ...]  # core pool resource -> spec path
+    engines: tuple[tuple[str, str], ...]  # engine resource -> spec path
+    key_groups: int
+    value_groups: int
+    dtype_bytes: int
+    network_on_nic: bool
+    protocol: str
+    memory_capacity: tuple[tuple[str, str], ...]  # memory resource -> spec path (capacity check)
+
+    def stage(self, name: str) -> StagePlan:
+        return next(s for s in self.stages if s.name == name)
+
+    def predecessors(self, name: str) -> list[str]:
+        return [u for u, v in self.edges if v == name]
+
+    @property
+    def sinks(self) -> list[str]:
+        heads = {u for u, _ in self.edges}
+        return [s.name for s in self.stages if s.name not in heads]
+
+
+def flatten(obj: Any, prefix: str = "") -> Params:
+    """Every number in a validated spec, keyed by dotted path, in SI units."""
+    out: Params = {}
+    if isinstance(obj, Param):
+        out[prefix] = obj.si
+    elif isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            out.update(flatten(getattr(obj, name), f"{prefix}.{name}" if prefix else name))
+    elif isinstance(obj, dict):
+        for key, value in obj.items():
+            out.update(flatten(value, f"{prefix}.{key}"))
+    elif isinstance(obj, (list, tuple)):
+        for i, value in enumerate(obj):
+            out.update(flatten(value, f"{prefix}.{i}"))
+    elif isinstance(obj, bool) or obj is None:
+        pass
+    elif isinstance(obj, (int, float)):
+        out[prefix] = float(obj)
+    return out
+
+
+def _stage_plans(scn: Scenario) -> tuple[list[StagePlan], nx.DiGraph]:
+    res = resource_table(scn)
+    graph = build_graph(scn.design)
+    plans: dict[str, StagePlan] = {}
+    for name, st in scn.design.stages.items():
+        info = res[st.resource]
+        path = ".".join(info.path)
+        cost = {"core_pool": f"{path}.costs.{st.kind}", "engine": path, "gpu_compute": path}[info.kind]
+        plans[name] = StagePlan(
+            name=name, kind=st.kind, executor=st.resource, executor_kind=info.kind,
+            input=st.input, output=st.output, reads=st.reads, writes=st.writes,
+            crosses=tuple(st.crosses), auto_cores=st.cores == "auto", cost=cost,
+        )
+    if scn.design.copy_strategy == "copying":
+        _add_copies(scn, plans, graph, res)
+    order = list(nx.lexicographical_topological_sort(graph))
+    return [plans[n] for n in order], graph
+
+
+def _add_copies(scn: Scenario, plans: dict[str, StagePlan], graph: nx.DiGraph, res: dict) -> None:
+    """Copying strategy: a copy at every boundary in the copy pool's memory, and a
+    registration stage that allocates and registers every chunk buffer before the fetch."""
+    pool = scn.design.copy_on
+    assert pool is not None  # checked by check_scenario
+    memory = POOL_MEMORY.get(pool)
+    pool_path = ".".join(res[pool].path)
+    for u, v in list(graph.edges):
+        if plans[u].writes != memory:
+            continue
+        name = f"copy:{u}>{v}"
+        form = plans[u].output
+        plans[name] = StagePlan(
+            name=name, kind="copy", executor=pool, executor_kind="core_pool", input=form, output=form,
+            reads=memory, writes=memory, crosses=(), auto_cores=True, cost=f"{pool_path}.costs.copy", implied=True,
+        )
+        graph.remove_edge(u, v)
+        graph.add_edge(u, name)
+        graph.add_edge(name, v)
+    sinks = {n for n in graph if graph.out_degree(n) == 0}
+    buffers = tuple((plans[n].writes, plans[n].output) for n in graph if n not in sinks)
+    sources = [n for n in graph if graph.in_degree(n) == 0]
+    plans["register"] = StagePlan(
+        name="register", kind="register", executor=pool, executor_kind="core_pool", input=None, output=None,
+        reads=None, writes=None, crosses=(), auto_cores=True, cost=None, implied=True, registers=buffers,
+    )
+    for src in sources:
+        graph.add_edge("register", src)
+
+
+def compile_scenario(scn: Scenario) -> tuple[Plan, Params]:
+    """The Plan of a scenario and its parameter table."""
+    stages, graph = _stage_plans(scn)
+    res = resource_table(scn)
+    used: list[str] = ["network"]
+    for st in stages:
+        for name in (st.reads, st.writes, *st.crosses):
+            if name and name not in used:
+                used.append(name)
+    resources: list[tuple[str, str]] = []
+    for st in stages:
+        if (st.resource_name, st.executor_kind) not in resources:
+            resources.append((st.resource_name, st.executor_kind))
+    resources += [(name, res[name].kind) for name in used]
+    resources.append(("buffers", "buffers"))
+
+    def paths(kind: str, names: list[str]) -> tuple[tuple[str, str], ...]:
+        return tuple((n, ".".join(res[n].path)) for n in names if res[n].kind == kind)
+
+    pools = sorted({st.executor for st in stages if st.executor_kind == "core_pool"})
+    engines = sorted({st.executor for st in stages if st.executor_kind == "engine"})
+    written = [n for n in used if res[n].kind == "memory"]
+    plan = Plan(
+        stages=tuple(stages),
+        edges=tuple(sorted(graph.edges)),
+        resources=tuple(resources),
+        memory_paths=paths("memory", used),
+        link_paths=paths("link", used),
+        pools=paths("core_pool", pools),
+        engines=paths("engine", engines),
+        key_groups=len(scn.codec.key.leading),
+        value_groups=len(scn.codec.value.leading),
+        dtype_bytes=DTYPE_BYTES[scn.model.dtype],
+        network_on_nic=any(st.reads == "network" and st.executor.startswith("nic.") for st in stages),
+        protocol=scn.network.protocol,
+        memory_capacity=paths("memory", written),
+    )
+    params = flatten(scn)
+    if scn.design.chunk_tokens == "naive":
+        params["design.chunk_tokens"] = math.inf
+    return plan, params

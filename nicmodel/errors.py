@@ -1,0 +1,33 @@
+"""The one error type a user sees: where the problem is and what was expected."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+def format_path(path: tuple) -> str:
+    """('design', 'stages', 'fetch', 'cores') -> 'design.stages.fetch.cores'; list indices as [i]."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "<document>"
+
+
+@dataclass
+class SpecError(Exception):
+    """Bad input. Rendered as one line: ``file:line: field.path: message``."""
+
+    message: str
+    file: str | None = None
+    line: int | None = None
+    path: tuple = ()
+
+    def __str__(self) -> str:
+        where = self.file or "<input>"
+        if self.line is not None:
+            where += f":{self.line}"
+        field = format_path(self.path) if self.path else None
+        return f"{where}: {field}: {self.message}" if field else f"{where}: {self.message}"

@@ -1,0 +1,368 @@
+"""Reading scenario files: YAML with line numbers, named references, --set overrides.
+
+The loader turns files into validated spec objects and nothing else; engines never parse.
+Any problem becomes a SpecError naming the file, the line where known, the field path and
+what was expected.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import SpecError, format_path
+from .spec.base import Param, _inner_types
+from .spec.checks import Problem, check_scenario
+from .spec.scenario import Scenario
+
+# A key with one of these names may hold a name (or {use: name, ...overrides}) that is
+# looked up as <root>/<directory>/<name>.yaml.
+REFERENCE_DIRS = {
+    "nic": "hwspecs/nics",
+    "gpu": "hwspecs/gpus",
+    "host": "hwspecs/cpus",
+    "network": "hwspecs/networks",
+    "pcie": "hwspecs/pcie",
+    "model": "workloads/models",
+    "codec": "workloads/codecs",
+}
+
+Where = dict[tuple, tuple[str, int | None]]
+
+
+def package_root() -> Path:
+    """The checkout that holds the bundled hwspecs/, workloads/ and pipelines/."""
+    return Path(__file__).resolve().parent.parent
+
+
+def library_roots(near: Path | None = None) -> list[Path]:
+    """Folders searched for named references: $NICMODEL_PATH, the file's ancestors, the package."""
+    roots = [Path(p) for p in os.environ.get("NICMODEL_PATH", "").split(os.pathsep) if p]
+    if near is not None:
+        roots.extend(Path(near).resolve().parents)
+    roots.append(package_root())
+    seen: list[Path] = []
+    for root in roots:
+        if ((root / "hwspecs").is_dir() or (root / "workloads").is_dir()) and root not in seen:
+            seen.append(root)
+    return seen
+
+
+@dataclass
+class Document:
+    """A raw YAML tree and, for every path in it, the file and line it came from."""
+
+    data: Any
+    where: Where = field(default_factory=dict)
+
+    def locate(self, path: tuple) -> tuple[str | None, int | None]:
+        for cut in range(len(path), -1, -1):
+            if path[:cut] in self.where:
+                return self.where[path[:cut]]
+        return None, None
+
+
+def _build(node: yaml.Node, path: tuple, file: str, where: Where, loader: yaml.SafeLoader) -> Any:
+    where[path] = (file, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node)
+            if key in out:
+                raise SpecError(f"duplicate key {key!r}", file, key_node.start_mark.line + 1, path)
+            out[key] = _build(value_node, path + (key,), file, where, loader)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(n, path + (i,), file, where, loader) for i, n in enumerate(node.value)]
+    return loader.construct_object(node)
+
+
+def read_yaml(path: Path) -> Document:
+    """Parse one YAML file, keeping line numbers."""
+    file = str(path)
+    try:
+        text = Path(path).read_text()
+    except OSError as exc:
+        raise SpecError(f"cannot read file: {exc.strerror}", file) from None
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        where: Where = {}
+        data = _build(node, (), file, where, loader) if node is not None else {}
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise SpecError(f"YAML syntax: {exc.problem}", file, line) from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        raise SpecError("expected a mapping of keys to values at the top level", file, 1)
+    return Document(data, where)
+
+
+def find_reference(category: str, name: str, near: Path) -> Path:
+    """Path of the spec file a name refers to."""
+    if name.endswith((".yaml", ".yml")) or "/" in name:
+        candidate = (near.parent / name).resolve()
+        if candidate.is_file():
+            return candidate
+        raise FileNotFoundError(str(candidate))
+    for root in library_roots(near):
+        candidate = root / REFERENCE_DIRS[category] / f"{name}.yaml"
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(name)
+
+
+def available(category: str, near: Path | None = None) -> list[str]:
+    """Names that a reference of this category may use."""
+    names: set[str] = set()
+    for root in library_roots(near):
+        folder = root / REFERENCE_DIRS[category]
+        if folder.is_dir():
+            names.update(p.stem for p in folder.glob("*.yaml"))
+    return sorted(names)
+
+
+def _merge(base: Any, extra: Any) -> Any:
+    if isinstance(base, dict) and isinstance(extra, dict):
+        out = dict(base)
+        for key, value in extra.items():
+            out[key] = _merge(base.get(key), value) if key in base else value
+        return out
+    return extra
+
+
+def _resolve_reference(value: Any, category: str, path: tuple, doc_file: Path, where: Where) -> tuple[Any, Where]:
+    """Load the file a reference names and merge local overrides onto it."""
+    local: dict[str, Any] = {}
+    if isinstance(value, str):
+        name = value
+    else:
+        local = {k: v for k, v in value.items() if k != "use"}
+        name = value["use"]
+        if not isinstance(name, str):
+            file, line = where.get(path + ("use",), (str(doc_file), None))
+            raise SpecError("expected the name of a spec file", file, line, path + ("use",))
+    try:
+        ref_file = find_reference(category, name, doc_file)
+    except FileNotFoundError:
+        file, line = where.get(path, (str(doc_file), None))
+        names = ", ".join(available(category, doc_file)) or "none"
+        raise SpecError(f"no {category} spec named {name!r}; available: {names}", file, line, path) from None
+    ref = read_yaml(ref_file)
+    ref_data, ref_where = resolve_references(ref.data, ref.where, ref_file)
+    merged_where = {path + k: v for k, v in ref_where.items()}
+    for k, v in where.items():
+        if k[: len(path)] == path and len(k) > len(path) and k[len(path)] != "use":
+            merged_where[k] = v
+    return _merge(ref_data, local), merged_where
+
+
+def resolve_references(data: Any, where: Where, doc_file: Path, path: tuple = ()) -> tuple[Any, Where]:
+    """Replace every named reference in a raw tree by the file it names."""
+    if not isinstance(data, dict):
+        return data, where
+    out: dict[str, Any] = {}
+    new_where = dict(where)
+    for key, value in data.items():
+        sub = path + (key,)
+        is_ref = key in REFERENCE_DIRS and (isinstance(value, str) or (isinstance(value, dict) and "use" in value))
+        if is_ref:
+            value, sub_where = _resolve_reference(value, key, sub, doc_file, where)
+            new_where = {k: v for k, v in new_where.items() if k[: len(sub)] != sub}
+            new_where.update(sub_where)
+            new_where.setdefault(sub, where.get(sub, (str(doc_file), None)))
+        value, new_where = resolve_references(value, new_where, doc_file, sub)
+        out[key] = value
+    return out, new_where
+
+
+# --- overrides -------------------------------------------------------------------------
+
+
+def _descend(annotation: Any) -> tuple[str, Any]:
+    """Classify a field annotation: ('model', cls) | ('dict', value_annotation) | ('leaf', ann)."""
+    origin = typing.get_origin(annotation)
+    if origin is dict:
+        return "dict", typing.get_args(annotation)[1]
+    if origin is list:
+        return "list", typing.get_args(annotation)[0]
+    models = [t for t in _inner_types(annotation) if isinstance(t, type) and issubclass(t, BaseModel)]
+    params = [t for t in models if issubclass(t, Param)]
+    if params:
+        return "param", params[0]
+    if models:
+        return "model", models[0]
+    return "leaf", annotation
+
+
+def _override_target(path: tuple, data: dict) -> tuple[str, Any]:
+    """Check that ``path`` names a field of the scenario schema; return what kind of field."""
+    kind, target = "model", Scenario
+    node: Any = data
+    for i, seg in enumerate(path):
+        here = format_path(path[: i + 1])
+        if kind == "model":
+            fields = target.model_fields
+            if seg not in fields:
+                raise SpecError(f"no such field; expected one of: {', '.join(fields)}", "--set", None, path[: i + 1])
+            kind, target = _descend(fields[seg].annotation)
+        elif kind in ("dict", "list"):
+            keys = list(node) if isinstance(node, dict) else list(range(len(node or [])))
+            if kind == "list" and isinstance(seg, str) and seg.isdigit():
+                seg = int(seg)
+            if seg not in keys:
+                raise SpecError(
+                    f"no entry {seg!r} at {here}; expected one of: {', '.join(map(str, keys))}", "--set", None, path
+                )
+            kind, target = _descend(target)
+        else:
+            raise SpecError(f"{format_path(path[:i])} is a value, it has no field {seg!r}", "--set", None, path)
+        node = node.get(seg) if isinstance(node, dict) else (node[seg] if isinstance(node, list) else None)
+    return kind, target
+
+
+def parse_override(text: str) -> tuple[tuple, str]:
+    """'network.bandwidth=40Gbps' -> (('network', 'bandwidth'), '40Gbps')."""
+    if "=" not in text:
+        raise SpecError(f"expected PATH=VALUE, got {text!r}", "--set")
+    key, value = text.split("=", 1)
+    path = tuple(int(p) if p.isdigit() else p for p in key.strip().split("."))
+    if not key.strip() or any(p == "" for p in path):
+        raise SpecError(f"expected a dotted field path, got {key!r}", "--set")
+    return path, value.strip()
+
+
+def apply_override(doc: Document, path: tuple, value: str, doc_file: Path, origin: str = "--set") -> None:
+    """Set one field of a resolved raw tree; numbers become `assumed` with the override as source."""
+    kind, target = _override_target(path, doc.data)
+    parent = doc.data
+    for seg in path[:-1]:
+        parent = parent.setdefault(seg, {}) if isinstance(parent, dict) else parent[seg]
+    leaf = path[-1]
+    label = f"{origin} {format_path(path)}={value}"
+    if leaf in REFERENCE_DIRS and kind == "model" and not value.startswith("{"):
+        resolved, sub_where = _resolve_reference(value, leaf, path, doc_file, {path: (origin, None)})
+        parent[leaf] = resolved
+        doc.where = {k: v for k, v in doc.where.items() if k[: len(path)] != path}
+        doc.where.update(sub_where)
+        return
+    if kind == "param":
+        parent[leaf] = {"value": _scalar(value), "kind": "assumed", "source": label}
+    else:
+        parent[leaf] = _scalar(value)
+    doc.where = {k: v for k, v in doc.where.items() if k[: len(path)] != path}
+    doc.where[path] = (origin, None)
+
+
+def _scalar(text: str) -> Any:
+    try:
+        parsed = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+    return parsed if isinstance(parsed, (int, float, str, bool, list, dict)) else text
+
+
+# --- validation ------------------------------------------------------------------------
+
+
+def _clean_loc(loc: tuple, data: Any) -> tuple:
+    """Drop pydantic's union-branch tags from an error location, keeping real keys."""
+    out: list = []
+    node = data
+    for i, seg in enumerate(loc):
+        if isinstance(node, dict) and seg in node:
+            out.append(seg)
+            node = node[seg]
+        elif isinstance(node, list) and isinstance(seg, int) and seg < len(node):
+            out.append(seg)
+            node = node[seg]
+        elif i == len(loc) - 1 and isinstance(seg, str) and "[" not in seg:
+            out.append(seg)
+    return tuple(out)
+
+
+def _fields_at(path: tuple) -> list[str]:
+    kind, target = "model", Scenario
+    for seg in path:
+        if kind == "model":
+            if seg not in target.model_fields:
+                return []
+            kind, target = _descend(target.model_fields[seg].annotation)
+        elif kind in ("dict", "list"):
+            kind, target = _descend(target)
+        else:
+            return []
+    return list(target.model_fields) if kind in ("model", "param") else []
+
+
+def _explain(err: dict, path: tuple) -> str:
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        allowed = _fields_at(path[:-1])
+        return f"unknown key {path[-1]!r}; expected one of: {', '.join(allowed)}" if allowed else "unknown key"
+    if kind == "missing" and path and path[-1] in ("kind", "source"):
+        return (
+            "number without provenance: write {value, kind, source} or give the enclosing component "
+            "a `provenance:` default"
+        )
+    if kind == "missing":
+        return "required field is missing"
+    message = err["msg"]
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if message.startswith(prefix):
+            message = message[len(prefix):]
+    if kind == "literal_error":
+        message = message.replace("Input should be", "expected")
+    return message
+
+
+def validate(doc: Document, default_file: str) -> Scenario:
+    """Validate a resolved raw tree into a Scenario, or raise one SpecError."""
+    try:
+        scenario = Scenario.model_validate(doc.data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        path = _clean_loc(tuple(err["loc"]), doc.data)
+        file, line = doc.locate(path)
+        raise SpecError(_explain(err, path), file or default_file, line, path) from None
+    try:
+        check_scenario(scenario)
+    except Problem as problem:
+        file, line = doc.locate(problem.path)
+        raise SpecError(problem.message, file or default_file, line, problem.path) from None
+    return scenario
+
+
+def load_document(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Document:
+    """Read a scenario file, resolve references and apply ``PATH=VALUE`` overrides."""
+    file = Path(path)
+    doc = read_yaml(file)
+    data, where = resolve_references(doc.data, doc.where, file)
+    doc = Document(data, where)
+    for text in overrides:
+        key, value = parse_override(text)
+        apply_override(doc, key, value, file)
+    return doc
+
+
+def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
+    """Read, resolve, override and validate a scenario file."""
+    doc = load_document(path, overrides)
+    return validate(doc, str(path))
+
+
+def with_overrides(doc: Document, overrides: dict[tuple, str], doc_file: Path, origin: str) -> Document:
+    """A copy of ``doc`` with overrides applied (for sweeps)."""
+    out = Document(copy.deepcopy(doc.data), dict(doc.where))
+    for path, value in overrides.items():
+        apply_override(out, path, value, doc_file, origin)
+    return out

@@ -1,0 +1,126 @@
+"""Rendering results for people (Markdown/plain tables) and machines (CSV, JSON)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from tabulate import tabulate
+
+from .sweep import Table
+
+
+def write_atomic(path: str | Path, text: str) -> None:
+    """Write a file so that readers see the old content or the new, never a partial one."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def table_text(table: Table, fmt: str) -> str:
+    """A design table as markdown, csv or json."""
+    if fmt == "json":
+        return json.dumps({"columns": table.columns, "rows": table.rows}, indent=2) + "\n"
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=table.columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(table.rows)
+        return out.getvalue()
+    rows = [[row[c] for c in table.columns] for row in table.rows]
+    return tabulate(rows, headers=table.columns, tablefmt="github", floatfmt=".4g") + "\n"
+
+
+def _mib(x: float) -> str:
+    return f"{x / 2**20:,.1f} MiB" if x < 2**30 else f"{x / 2**30:,.2f} GiB"
+
+
+def eval_text(result: dict[str, Any], description: str = "") -> str:
+    """Human-readable report of one design point."""
+    r = result
+    chunk = r["chunk"]
+    lines = [f"{r['scenario']}" + (f" - {description}" if description else "")]
+    if not r["feasible"]:
+        lines.append("  INFEASIBLE: " + "; ".join(r["warnings"]))
+        return "\n".join(lines) + "\n"
+    naive = chunk["slots_in_flight"] == 1 and chunk["count"] == 1
+    lines += [
+        f"  throughput      {r['throughput_gbps']:.3f} Gbps compressed from the network "
+        f"({r['kv_throughput_gbps']:.2f} Gbps of KV into GPU memory)",
+        f"  bottleneck      {r['bottleneck']}",
+        f"  fetch latency   {r['fetch_latency_s'] * 1e3:.2f} ms for a {r['request']['prefix_tokens']:.0f}-token prefix "
+        + ("(naive: whole object per stage)" if naive else
+           f"({chunk['count']:.2f} chunks of {chunk['tokens']:.0f} tokens, {chunk['slots_in_flight']:.0f} in flight)"),
+    ]
+    if r["nic_memory_usable_bytes"] is not None:
+        fits = "fits" if r["fits_nic_memory"] else "DOES NOT FIT"
+        lines.append(
+            f"  NIC memory      {_mib(r['nic_memory_peak_bytes'])} in flight of "
+            f"{_mib(r['nic_memory_usable_bytes'])} usable ({fits})"
+        )
+    lines.append(f"  GPU staging     {_mib(r['gpu_staging_bytes'])}")
+    if r["cores"]:
+        lines.append("  cores           " + " ".join(f"{s}={n}" for s, n in r["cores"].items()))
+    for w in r["warnings"]:
+        lines.append(f"  WARNING: {w}")
+    res_rows = [
+        [name, d["kind"], f"{d['utilization'] * 100:.1f}%", f"{d['busy_s_per_chunk'] * 1e6:.2f}",
+         _mib(d["bytes_per_chunk"]) if "bytes_per_chunk" in d else ""]
+        for name, d in sorted(r["resource_detail"].items(), key=lambda kv: -(kv[1]["utilization"] or 0))
+    ]
+    lines += ["", tabulate(res_rows, headers=["resource", "kind", "utilization", "busy us/chunk", "bytes/chunk"],
+                           tablefmt="github")]
+    stage_rows = [
+        [name, s["kind"] + (" (implied)" if s["implied"] else ""), s["resource"],
+         f"{s['time_alone_s_per_chunk'] * 1e6:.1f}", f"{s['alone_gbps']:.2f}"]
+        for name, s in r["stages"].items()
+    ]
+    lines += ["", tabulate(stage_rows, headers=["stage", "kind", "resource", "time alone us/chunk",
+                                                 "alone Gbps (output)"], tablefmt="github")]
+    return "\n".join(lines) + "\n"
+
+
+COMPARE_METRICS = [
+    ("throughput_gbps", "throughput (Gbps, compressed)"),
+    ("kv_throughput_gbps", "KV into GPU (Gbps)"),
+    ("fetch_latency_s", "fetch latency (s)"),
+    ("nic_memory_peak_bytes", "NIC memory in flight (B)"),
+    ("gpu_staging_bytes", "GPU staging (B)"),
+]
+
+
+def compare_rows(results: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
+    """Metric rows with each design's value and its ratio to the first design."""
+    headers = ["metric"] + [r["scenario"] for r in results]
+    headers += [f"{r['scenario']} / {results[0]['scenario']}" for r in results[1:]]
+    rows: list[list[Any]] = [["bottleneck"] + [r["bottleneck"] for r in results] + [""] * (len(results) - 1)]
+    for key, label in COMPARE_METRICS:
+        base = results[0][key]
+        values = [r[key] for r in results]
+        ratios = [f"{v / base:.3f}x" if base else "n/a" for v in values[1:]]
+        rows.append([label] + [f"{v:.6g}" for v in values] + ratios)
+    return headers, rows
+
+
+def compare_text(results: list[dict[str, Any]], fmt: str) -> str:
+    headers, rows = compare_rows(results)
+    if fmt == "json":
+        return json.dumps({"designs": results}, indent=2) + "\n"
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(headers)
+        writer.writerows(rows)
+        return out.getvalue()
+    return tabulate(rows, headers=headers, tablefmt="github") + "\n"

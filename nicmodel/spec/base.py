@@ -1,0 +1,246 @@
+"""Building blocks of the spec language: strict models, provenance, unit-bearing parameters.
+
+A *parameter* is a number that came from somewhere. In YAML it is written either in full,
+
+    clock: {value: 2.0 GHz, kind: assumed, source: "...", range: [2.0 GHz, 2.25 GHz]}
+
+or bare (``clock: 2.0 GHz``), in which case it takes the ``provenance:`` of the nearest
+enclosing component. A bare number with no provenance anywhere above it is an error, so
+every hardware and workload number in the repository says where it came from.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
+
+from ..units import UnitError, parse_quantity
+
+ProvenanceKind = Literal["datasheet", "measured", "derived", "fitted", "assumed"]
+
+
+class StrictModel(BaseModel):
+    """Base of every spec type: unknown keys are errors; field docstrings become the schema."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=False)
+
+
+class Provenance(StrictModel):
+    """Where a number came from."""
+
+    kind: ProvenanceKind
+    """datasheet (vendor document), measured (a benchmark run), derived (arithmetic on other
+    sourced numbers), fitted (solved from measurements by a stated procedure) or assumed
+    (an engineering estimate; give a `range` so sensitivity studies know how unsure it is)."""
+    source: str
+    """Citation: URL, document and table, or the script and trace that produced the number."""
+    fitted_to: str | None = None
+    """For kind=fitted: the measurements the number was fitted to, and how."""
+
+    @model_validator(mode="after")
+    def _fitted_needs_target(self) -> "Provenance":
+        if not self.source.strip():
+            raise ValueError("source must not be empty")
+        if self.kind == "fitted" and not self.fitted_to:
+            raise ValueError("a fitted number must say what it was fitted to (fitted_to)")
+        return self
+
+
+class Param(Provenance):
+    """A sourced number with a unit. Subclasses fix the dimension and the allowed sign."""
+
+    value: str | float | int
+    """The number with its unit, e.g. '25 Gbps'; dimensionless parameters are plain numbers."""
+    range: tuple[str | float | int, str | float | int] | None = None
+    """Plausible low and high values, for sensitivity studies of uncertain numbers."""
+
+    dimension: ClassVar[str] = "dimensionless"
+    minimum: ClassVar[float] = 0.0
+    """Lowest legal value; ``exclusive_minimum`` decides whether it is itself allowed."""
+    exclusive_minimum: ClassVar[bool] = True
+    maximum: ClassVar[float | None] = None
+    integer: ClassVar[bool] = False
+
+    _si: float = PrivateAttr(default=float("nan"))
+
+    @model_validator(mode="after")
+    def _parse(self) -> "Param":
+        self._si = self._check(self.value)
+        if self.range is not None:
+            low, high = (self._check(v) for v in self.range)
+            if not low <= high:
+                raise ValueError(f"range low {self.range[0]!r} is above high {self.range[1]!r}")
+        return self
+
+    @classmethod
+    def _check(cls, raw: object) -> float:
+        try:
+            value = parse_quantity(raw, cls.dimension)
+        except UnitError as exc:
+            raise ValueError(str(exc)) from None
+        if cls.exclusive_minimum and value <= cls.minimum:
+            raise ValueError(f"must be greater than {cls.minimum:g}, got {raw!r}")
+        if not cls.exclusive_minimum and value < cls.minimum:
+            raise ValueError(f"must be at least {cls.minimum:g}, got {raw!r}")
+        if cls.maximum is not None and value > cls.maximum:
+            raise ValueError(f"must be at most {cls.maximum:g}, got {raw!r}")
+        if cls.integer and value != int(value):
+            raise ValueError(f"must be a whole number, got {raw!r}")
+        return value
+
+    @property
+    def si(self) -> float:
+        """The value in the SI base unit of its dimension (bytes, B/s, s, Hz, T/s)."""
+        return self._si
+
+
+class Bandwidth(Param):
+    """A rate of data, e.g. '25 Gbps' or '55 GB/s'; must be positive."""
+
+    dimension: ClassVar[str] = "bandwidth"
+
+
+class Bytes(Param):
+    """A size, e.g. '32 GB' or '256 B'; must be positive."""
+
+    dimension: ClassVar[str] = "bytes"
+
+
+class Duration(Param):
+    """A time, e.g. '7 us'; zero allowed (a cost that is absent)."""
+
+    dimension: ClassVar[str] = "time"
+    exclusive_minimum: ClassVar[bool] = False
+
+
+class Frequency(Param):
+    """A clock rate, e.g. '2.0 GHz'."""
+
+    dimension: ClassVar[str] = "frequency"
+
+
+class TransferRate(Param):
+    """A signalling rate, e.g. '32 GT/s'."""
+
+    dimension: ClassVar[str] = "transfer_rate"
+
+
+class FlopRate(Param):
+    """An arithmetic rate, e.g. '989 TFLOPS'."""
+
+    dimension: ClassVar[str] = "flops"
+
+
+class Count(Param):
+    """A whole number of things (cores, layers, heads); at least 1."""
+
+    integer: ClassVar[bool] = True
+
+
+class Ratio(Param):
+    """A positive dimensionless ratio, e.g. a compression ratio of 1.16."""
+
+
+class Fraction(Param):
+    """A share in (0, 1], e.g. 0.949 or '94.9%'."""
+
+    maximum: ClassVar[float | None] = 1.0
+
+
+class CyclesPerByte(Param):
+    """Processor cycles per byte of output; zero allowed."""
+
+    exclusive_minimum: ClassVar[bool] = False
+
+
+def _inner_types(annotation: Any) -> list[type]:
+    """Model classes reachable through Optional/Union/list/dict/tuple in an annotation."""
+    origin = typing.get_origin(annotation)
+    if origin is None:
+        return [annotation] if isinstance(annotation, type) else []
+    if origin is typing.Annotated:
+        return _inner_types(typing.get_args(annotation)[0])
+    found: list[type] = []
+    args = typing.get_args(annotation)
+    if origin is dict:
+        args = args[1:]
+    for arg in args:
+        found.extend(_inner_types(arg))
+    return found
+
+
+def _field_kind(annotation: Any) -> str:
+    inner = _inner_types(annotation)
+    if any(issubclass(t, Param) for t in inner if isinstance(t, type)):
+        return "param"
+    if any(issubclass(t, Component) for t in inner if isinstance(t, type)):
+        return "component"
+    return "other"
+
+
+def _is_container(annotation: Any) -> str | None:
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            kind = _is_container(arg)
+            if kind:
+                return kind
+        return None
+    if origin is dict:
+        return "dict"
+    if origin in (list, tuple):
+        return "list"
+    return None
+
+
+class Component(StrictModel):
+    """A spec object whose bare numbers inherit its ``provenance`` (or its parent's)."""
+
+    provenance: Provenance | None = None
+    """Default provenance for the bare numbers in this component and the ones nested in it."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _spread_provenance(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        default = data.get("provenance")
+        for name, field in cls.model_fields.items():
+            if name not in data or name == "provenance":
+                continue
+            kind = _field_kind(field.annotation)
+            if kind == "param":
+                data[name] = _wrap_param(data[name], default)
+            elif kind == "component" and default is not None:
+                container = _is_container(field.annotation)
+                raw = data[name]
+                if container == "dict" and isinstance(raw, dict):
+                    data[name] = {k: _inherit(v, default) for k, v in raw.items()}
+                elif container == "list" and isinstance(raw, list):
+                    data[name] = [_inherit(v, default) for v in raw]
+                else:
+                    data[name] = _inherit(raw, default)
+        return data
+
+
+def _wrap_param(raw: Any, default: Any) -> Any:
+    if isinstance(raw, dict):
+        return raw
+    if isinstance(raw, (list, tuple)):
+        return raw  # let the field's own validation complain
+    wrapped: dict[str, Any] = {"value": raw}
+    if isinstance(default, dict):
+        wrapped.update({k: v for k, v in default.items() if k in ("kind", "source", "fitted_to")})
+    elif isinstance(default, Provenance):
+        wrapped.update(default.model_dump(exclude_none=True))
+    return wrapped
+
+
+def _inherit(raw: Any, default: Any) -> Any:
+    if isinstance(raw, dict) and "provenance" not in raw:
+        return {**raw, "provenance": default}
+    return raw

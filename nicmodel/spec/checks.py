@@ -1,0 +1,166 @@
+"""Cross-field checks of a scenario: the stage DAG and its bindings to resources.
+
+Field-level checks live on the pydantic types; these need the whole scenario. Each problem
+is reported with the field path it concerns so the loader can point at a file line.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from .design import FORM_CHANGE, Design
+from .scenario import ResourceInfo, Scenario, resource_table
+from .workload import check_codec_fits_model
+
+# Which kinds of resource may execute which stage kinds.
+EXECUTORS: dict[str, set[str]] = {
+    "network_fetch": {"core_pool"},
+    "decompress": {"engine", "core_pool"},
+    "dequantize": {"core_pool", "gpu_compute"},
+    "dma": {"engine"},
+    "host_copy": {"core_pool"},
+    "copy": {"core_pool"},
+    "gpu_kernel": {"gpu_compute"},
+    "scatter": {"gpu_compute"},
+}
+
+
+class Problem(Exception):
+    """A scenario problem at a field path."""
+
+    def __init__(self, path: tuple, message: str):
+        super().__init__(message)
+        self.path = path
+        self.message = message
+
+
+def build_graph(design: Design) -> nx.DiGraph:
+    """The stage DAG: one node per stage, an edge from each `after` entry to its stage."""
+    graph = nx.DiGraph()
+    for name in design.stages:
+        graph.add_node(name)
+    for name, stage in design.stages.items():
+        for pred in stage.after:
+            if pred not in design.stages:
+                raise Problem(
+                    ("design", "stages", name, "after"),
+                    f"refers to stage {pred!r}, which does not exist (stages: {', '.join(design.stages)})",
+                )
+            graph.add_edge(pred, name)
+    if not nx.is_directed_acyclic_graph(graph):
+        cycle = " -> ".join(u for u, _ in nx.find_cycle(graph))
+        raise Problem(("design", "stages"), f"stage graph has a cycle: {cycle}; a design must be a DAG")
+    return graph
+
+
+def _check_executor(name: str, kind: str, on: str, res: dict[str, ResourceInfo], scn: Scenario) -> None:
+    path = ("design", "stages", name, "resource")
+    if on not in res:
+        raise Problem(path, f"resource {on!r} does not exist; available: {', '.join(sorted(res))}")
+    info = res[on]
+    if info.kind not in EXECUTORS[kind]:
+        allowed = ", ".join(sorted(r for r, i in res.items() if i.kind in EXECUTORS[kind]))
+        raise Problem(path, f"{on} ({info.kind}) cannot run a {kind} stage; expected one of: {allowed or 'none here'}")
+    if info.kind == "engine":
+        if kind not in info.spec.runs:
+            raise Problem(path, f"engine {on} runs {info.spec.runs}, not {kind}")
+        if kind == "decompress" and scn.codec.algorithm not in info.spec.algorithms:
+            raise Problem(
+                path, f"engine {on} decompresses {info.spec.algorithms}, not the codec's {scn.codec.algorithm!r}"
+            )
+    if info.kind == "core_pool":
+        cost = info.spec.costs.get(kind)
+        if cost is None:
+            raise Problem(path, f"{on} has no cost for {kind!r} (add {'.'.join(info.path)}.costs.{kind})")
+        if kind == "decompress" and scn.codec.algorithm not in cost.algorithms:
+            raise Problem(path, f"{on} decompress cost covers {cost.algorithms}, not {scn.codec.algorithm!r}")
+
+
+def _check_place(name: str, field: str, target: str, res: dict[str, ResourceInfo], kinds: set[str]) -> None:
+    if target not in res or res[target].kind not in kinds:
+        allowed = ", ".join(sorted(r for r, i in res.items() if i.kind in kinds))
+        raise Problem(("design", "stages", name, field), f"{target!r} is not one of: {allowed}")
+
+
+def check_scenario(scn: Scenario) -> nx.DiGraph:
+    """Raise Problem for the first inconsistency; return the stage DAG when all is well."""
+    for message in check_codec_fits_model(scn.codec, scn.model):
+        raise Problem(("codec",), message)
+    design = scn.design
+    if not design.stages:
+        raise Problem(("design", "stages"), "a design needs at least one stage")
+    if design.chunk_tokens != "naive" and design.chunk_tokens < 1:
+        raise Problem(("design", "chunk_tokens"), "must be a positive number of tokens or 'naive'")
+    res = resource_table(scn)
+    graph = build_graph(design)
+    pinned: dict[str, int] = {}
+    for name, st in design.stages.items():
+        _check_executor(name, st.kind, st.resource, res, scn)
+        _check_place(name, "reads", st.reads, res, {"memory", "network"})
+        _check_place(name, "writes", st.writes, res, {"memory"})
+        for link in st.crosses:
+            _check_place(name, "crosses", link, res, {"link"})
+        expected = FORM_CHANGE.get(st.kind)
+        if expected and (st.input, st.output) != expected:
+            raise Problem(
+                ("design", "stages", name, "output"),
+                f"a {st.kind} stage turns {expected[0]} into {expected[1]}, not {st.input} into {st.output}",
+            )
+        if not expected and st.input != st.output:
+            raise Problem(("design", "stages", name, "output"), f"a {st.kind} stage does not change the data's form")
+        is_pool = res[st.resource].kind == "core_pool"
+        if is_pool and st.cores is None:
+            raise Problem(("design", "stages", name, "cores"), "a stage on a core pool needs cores: N or 'auto'")
+        if not is_pool and st.cores is not None:
+            raise Problem(("design", "stages", name, "cores"), f"{st.resource} is not a core pool; remove cores")
+        if isinstance(st.cores, int):
+            if st.cores < 1:
+                raise Problem(("design", "stages", name, "cores"), "must be at least 1")
+            pinned[st.resource] = pinned.get(st.resource, 0) + st.cores
+        for pred in st.after:
+            up = design.stages[pred]
+            if up.output != st.input:
+                raise Problem(
+                    ("design", "stages", name, "input"),
+                    f"reads {st.input} but stage {pred!r} produces {up.output}: bytes would not be conserved",
+                )
+            if up.writes != st.reads:
+                raise Problem(
+                    ("design", "stages", name, "reads"),
+                    f"reads from {st.reads} but stage {pred!r} writes to {up.writes}",
+                )
+    for pool, used in pinned.items():
+        total = int(res[pool].spec.cores.si)
+        if used > total:
+            raise Problem(("design", "stages"), f"stages pin {used} cores of {pool}, which has {total}")
+    sources = [n for n in graph if graph.in_degree(n) == 0]
+    for name in sources:
+        if design.stages[name].reads != "network":
+            raise Problem(("design", "stages", name, "reads"), "a first stage must read from the network")
+    if not nx.is_weakly_connected(graph):
+        raise Problem(("design", "stages"), "stages form more than one pipeline; connect them with `after`")
+    sinks = [n for n in graph if graph.out_degree(n) == 0]
+    for name in sinks:
+        st = design.stages[name]
+        if st.writes != "gpu.memory" or st.output != "kv":
+            raise Problem(
+                ("design", "stages", name, "writes"), "a last stage must deliver kv into gpu.memory"
+            )
+    if design.copy_strategy == "copying":
+        pool = design.copy_on
+        if pool is None or pool not in res or res[pool].kind != "core_pool":
+            pools = ", ".join(r for r, i in res.items() if i.kind == "core_pool")
+            raise Problem(("design", "copy_on"), f"the copying strategy needs copy_on: one of {pools}")
+        if "copy" not in res[pool].spec.costs:
+            raise Problem(("design", "copy_on"), f"{pool} has no cost for 'copy'")
+        for name, st in design.stages.items():
+            if graph.out_degree(name) == 0:
+                continue
+            memory = res[st.writes].spec
+            if memory.registration_per_buffer is None or memory.pinning_rate is None:
+                raise Problem(
+                    ("design", "copy_strategy"),
+                    f"copying registers buffers per chunk, but {st.writes} has no "
+                    "registration_per_buffer / pinning_rate",
+                )
+    return graph

@@ -1,0 +1,63 @@
+"""Design spec types: a DAG of stages bound to resources, chunking and copy strategy."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from .base import StrictModel
+
+StageKind = Literal[
+    "network_fetch", "decompress", "dequantize", "dma", "host_copy", "copy", "gpu_kernel", "scatter"
+]
+DataForm = Literal["compressed", "quantized", "kv"]
+
+# Stage kinds that change the data's form, and how; every other kind passes it through.
+FORM_CHANGE: dict[str, tuple[str, str]] = {
+    "decompress": ("compressed", "quantized"),
+    "dequantize": ("quantized", "kv"),
+}
+
+
+class Stage(StrictModel):
+    """One step of the data plane, applied to every chunk."""
+
+    kind: StageKind
+    """What the stage does."""
+    resource: str
+    """Resource that executes it: a core pool (nic.arm, host.cpu), an engine (nic.decompress,
+    nic.dma) or the GPU's SMs (gpu.sm)."""
+    cores: int | Literal["auto"] | None = None
+    """On a core pool: cores given to this stage, or 'auto' to let the model partition the pool."""
+    input: DataForm
+    """Form of the data the stage reads."""
+    output: DataForm
+    """Form of the data the stage writes."""
+    reads: str
+    """Where the input bytes come from: a memory (nic.memory, host.memory, gpu.memory) or network."""
+    writes: str
+    """Where the output bytes go: a memory."""
+    crosses: list[str] = []
+    """Links the output bytes cross on the way (nic.pcie, gpu.pcie)."""
+    after: list[str] = []
+    """Stages whose output this stage consumes (the DAG's edges)."""
+
+
+class Design(StrictModel):
+    """How the data plane is organised. These are choices, not measurements."""
+
+    description: str = ""
+    """What this design is, for people."""
+    chunk_tokens: int | Literal["naive"] = Field(...)
+    """Tokens per chunk, or 'naive' to move the whole object through each stage in turn."""
+    buffers_in_flight: int = Field(ge=1)
+    """Chunk slots in the pipeline (each slot holds one chunk's buffers at every boundary).
+    Ignored for naive designs, which hold one whole object."""
+    copy_strategy: Literal["minimal-copy", "copying"] = "minimal-copy"
+    """minimal-copy: pre-registered buffers reused by occupancy. copying: every stage boundary
+    on a memory adds a copy, and buffers are allocated and registered per chunk."""
+    copy_on: str | None = None
+    """Core pool that performs copies and buffer registration in the copying strategy."""
+    stages: dict[str, Stage]
+    """Stages by name, in any order; edges come from each stage's `after`."""

@@ -1,0 +1,173 @@
+"""Hardware spec types: SmartNICs, PCIe links, GPUs, host CPUs, network links. Pure data."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import model_validator
+
+from .base import (
+    Bandwidth,
+    Bytes,
+    Component,
+    Count,
+    CyclesPerByte,
+    Duration,
+    FlopRate,
+    Fraction,
+    Frequency,
+    TransferRate,
+)
+
+Algorithm = Literal["deflate", "lz4", "zstd"]
+
+
+class CoreCost(Component):
+    """What one operation costs on a general-purpose core."""
+
+    cycles_per_byte: CyclesPerByte
+    """Core cycles per byte of the operation's output."""
+    per_chunk: Duration
+    """Fixed time per chunk (request setup, bookkeeping, completion handling)."""
+    algorithms: list[Algorithm] = []
+    """For software decompression: the lossless formats this cost applies to."""
+
+
+class CorePool(Component):
+    """A pool of general-purpose cores (the NIC's Arm complex or the host CPU)."""
+
+    core_type: str
+    """Core microarchitecture, for people (e.g. Cortex-A78)."""
+    cores: Count
+    """Cores available to data-plane stages."""
+    clock: Frequency
+    """Sustained core clock."""
+    costs: dict[str, CoreCost] = {}
+    """Per stage kind (network_fetch, dequantize, copy, decompress, host_copy): its cost here."""
+
+
+class Engine(Component):
+    """A fixed-function engine (decompression, DMA, GPU copy engine)."""
+
+    runs: list[Literal["decompress", "dma"]]
+    """Stage kinds this engine can execute."""
+    algorithms: list[Algorithm] = []
+    """Lossless formats a decompression engine accepts."""
+    bandwidth: Bandwidth
+    """Aggregate throughput over all channels, in output bytes."""
+    per_job: Duration
+    """Fixed cost per job (descriptor setup, doorbell, completion polling)."""
+    channels: Count
+    """Jobs in flight at once; fixed per-job costs overlap across channels."""
+
+
+class Memory(Component):
+    """A DRAM or HBM memory: capacity and the bandwidth all its users share."""
+
+    technology: str
+    """E.g. 'DDR5-5600, 128-bit'."""
+    capacity: Bytes
+    """Installed capacity."""
+    reserved: Bytes | None = None
+    """Capacity not available to data-plane buffers (OS, firmware, runtime)."""
+    peak_bandwidth: Bandwidth
+    """Theoretical peak (transfer rate x bus width)."""
+    sustained_bandwidth: Bandwidth
+    """Reads plus writes that concurrent users sustain together (contention included)."""
+    registration_per_buffer: Duration | None = None
+    """Fixed cost to allocate and register one buffer for DMA (copying strategy)."""
+    pinning_rate: Bandwidth | None = None
+    """Bytes per second of pages pinned when a buffer is registered (copying strategy)."""
+
+    @model_validator(mode="after")
+    def _sustained_below_peak(self) -> "Memory":
+        if self.sustained_bandwidth.si > self.peak_bandwidth.si * (1 + 1e-9):
+            raise ValueError("sustained_bandwidth exceeds peak_bandwidth")
+        if self.reserved is not None and self.reserved.si >= self.capacity.si:
+            raise ValueError("reserved must be below capacity")
+        return self
+
+
+class PcieLink(Component):
+    """One PCIe link, per direction; payload bandwidth follows from TLP efficiency."""
+
+    name: str
+    """E.g. 'PCIe Gen5 x16'."""
+    transfer_rate: TransferRate
+    """Per-lane signalling rate (8 / 16 / 32 GT/s for Gen3 / 4 / 5)."""
+    lanes: Count
+    """Link width."""
+    encoding_efficiency: Fraction
+    """Line-code efficiency (128b/130b = 0.9846)."""
+    max_payload: Bytes
+    """Max payload size (MPS) of a write TLP."""
+    tlp_overhead: Bytes
+    """Per-TLP framing, sequence number, header and LCRC bytes."""
+
+
+class SmartNic(Component):
+    """A SmartNIC / DPU: Arm cores, on-board memory, engines, ports and host link."""
+
+    name: str
+    """Product name."""
+    arm: CorePool
+    """The Arm complex."""
+    memory: Memory
+    """On-board DRAM shared by all stages and engines."""
+    engines: dict[str, Engine]
+    """Fixed-function engines by name; addressed as nic.<name>."""
+    ports: Count
+    """Network ports."""
+    port_rate: Bandwidth
+    """Line rate per port."""
+    pcie: PcieLink
+    """Host-side PCIe link."""
+
+
+class Gpu(Component):
+    """A GPU: memory, compute, and its PCIe link."""
+
+    name: str
+    """Product name."""
+    memory: Memory
+    """HBM or GDDR memory; streaming kernels move bytes at its sustained bandwidth."""
+    kernel_launch: Duration
+    """Fixed cost per kernel launch."""
+    bf16_dense: FlopRate
+    """Dense BF16 tensor rate."""
+    sms: Count
+    """Streaming multiprocessors."""
+    pcie: PcieLink
+    """Host-side PCIe link."""
+
+
+class HostCpu(Component):
+    """The server's host CPU and memory."""
+
+    name: str
+    """Product name."""
+    cpu: CorePool
+    """Cores and per-operation costs."""
+    memory: Memory
+    """Host DRAM."""
+
+
+class NetworkLink(Component):
+    """The network path from the KV-cache store to the server."""
+
+    name: str
+    """Description."""
+    bandwidth: Bandwidth
+    """Line rate available to this server (after any shaping)."""
+    rtt: Duration
+    """Round-trip time to the store (paid once per request)."""
+    protocol: Literal["tcp", "rdma"] = "tcp"
+    """Transport used by the fetch stage."""
+    efficiency: dict[Literal["tcp", "rdma"], Fraction]
+    """Goodput share of line rate per protocol (headers, framing, ACKs)."""
+
+    @model_validator(mode="after")
+    def _protocol_known(self) -> "NetworkLink":
+        if self.protocol not in self.efficiency:
+            raise ValueError(f"no efficiency given for protocol {self.protocol!r}")
+        return self

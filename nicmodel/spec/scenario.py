@@ -1,0 +1,72 @@
+"""A scenario binds hardware, workload and a design; plus the table of its resources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .base import StrictModel
+from .design import Design
+from .hardware import Gpu, HostCpu, NetworkLink, SmartNic
+from .workload import Codec, LlmModel, Request
+
+ResourceKind = Literal["core_pool", "engine", "gpu_compute", "memory", "link", "network"]
+
+
+class Scenario(StrictModel):
+    """Everything one evaluation needs. Hardware and workload entries may be given inline or
+    by name (e.g. `nic: bluefield3`, resolved from hwspecs/ and workloads/)."""
+
+    name: str
+    """Short name used in tables."""
+    description: str = ""
+    """What this scenario represents."""
+    nic: SmartNic | None = None
+    """The SmartNIC, if the design uses one."""
+    gpu: Gpu
+    """The GPU receiving the KV cache."""
+    host: HostCpu | None = None
+    """The host CPU, if the design uses it."""
+    network: NetworkLink
+    """The path from the KV store."""
+    model: LlmModel
+    """The LLM whose KV cache is fetched."""
+    codec: Codec
+    """How the KV cache is stored."""
+    request: Request
+    """The request being served."""
+    design: Design
+    """The data-plane design."""
+
+
+@dataclass(frozen=True)
+class ResourceInfo:
+    """A resource a stage can use, with the spec object that describes it."""
+
+    name: str
+    kind: ResourceKind
+    spec: Any
+    path: tuple
+
+
+def resource_table(scn: Scenario) -> dict[str, ResourceInfo]:
+    """All resources the scenario's hardware provides, by the names designs use."""
+    table: dict[str, ResourceInfo] = {}
+
+    def add(name: str, kind: ResourceKind, spec: Any, path: tuple) -> None:
+        table[name] = ResourceInfo(name, kind, spec, path)
+
+    add("network", "network", scn.network, ("network",))
+    if scn.nic is not None:
+        add("nic.arm", "core_pool", scn.nic.arm, ("nic", "arm"))
+        add("nic.memory", "memory", scn.nic.memory, ("nic", "memory"))
+        add("nic.pcie", "link", scn.nic.pcie, ("nic", "pcie"))
+        for name, engine in scn.nic.engines.items():
+            add(f"nic.{name}", "engine", engine, ("nic", "engines", name))
+    add("gpu.sm", "gpu_compute", scn.gpu, ("gpu",))
+    add("gpu.memory", "memory", scn.gpu.memory, ("gpu", "memory"))
+    add("gpu.pcie", "link", scn.gpu.pcie, ("gpu", "pcie"))
+    if scn.host is not None:
+        add("host.cpu", "core_pool", scn.host.cpu, ("host", "cpu"))
+        add("host.memory", "memory", scn.host.memory, ("host", "memory"))
+    return table

@@ -1,0 +1,82 @@
+"""Workload spec types: LLM models (KV geometry), KV codecs, requests. Pure data."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from .base import Bytes, Component, Count, Ratio
+
+DTYPE_BYTES = {"fp32": 4, "fp16": 2, "bf16": 2, "fp8": 1}
+
+
+class LlmModel(Component):
+    """A transformer's KV-cache geometry."""
+
+    name: str
+    """Model name."""
+    layers: Count
+    """Transformer layers."""
+    kv_heads: Count
+    """Key/value heads per layer (GQA groups)."""
+    head_dim: Count
+    """Elements per head."""
+    attention_heads: Count | None = None
+    """Query heads (for reference)."""
+    parameters: Count | None = None
+    """Weight count (for serving models)."""
+    dtype: Literal["fp32", "fp16", "bf16", "fp8"]
+    """KV-cache element type in GPU memory."""
+
+
+class BitGroup(Component):
+    """A run of consecutive layers quantized at one bit width."""
+
+    layers: Count
+    """How many layers the group covers."""
+    bits: Count
+    """Bits per element."""
+
+
+class TensorQuant(Component):
+    """Quantization of one tensor (K or V): leading layer groups, then a default width."""
+
+    leading: list[BitGroup] = []
+    """Groups for the first layers, in order."""
+    bits: Count
+    """Bits per element for the layers after the leading groups."""
+
+
+class Codec(Component):
+    """How KV cache is stored: layer-grouped quantization, per-token scales, lossless coding."""
+
+    name: str
+    """Codec name."""
+    algorithm: Literal["deflate", "lz4", "zstd"]
+    """Lossless format applied to the quantized symbols."""
+    key: TensorQuant
+    """Quantization of keys."""
+    value: TensorQuant
+    """Quantization of values."""
+    scale_bytes: Bytes
+    """Scale stored per (layer, token) for each of K and V."""
+    lossless_ratio: Ratio
+    """Quantized bytes / compressed bytes achieved by the lossless format."""
+
+
+class Request(Component):
+    """One request's cached prefix."""
+
+    prefix_tokens: Count
+    """Tokens of cached prefix whose KV is fetched."""
+
+
+def check_codec_fits_model(codec: Codec, model: LlmModel) -> list[str]:
+    """Problems with applying ``codec``'s layer groups to ``model``."""
+    problems = []
+    for tensor in ("key", "value"):
+        covered = sum(int(g.layers.si) for g in getattr(codec, tensor).leading)
+        if covered > model.layers.si:
+            problems.append(
+                f"codec.{tensor}.leading covers {covered} layers but {model.name} has {int(model.layers.si)}"
+            )
+    return problems

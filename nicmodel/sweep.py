@@ -1,0 +1,142 @@
+"""Design tables: the cross product of --vary axes, evaluated as numpy arrays.
+
+Each axis value is validated once on its own (so a bad value is reported like a bad --set).
+An axis whose values leave the Plan unchanged is *numeric*: it only changes entries of the
+parameter table, and all its points are evaluated in one vectorized call. An axis that
+changes the Plan (copy strategy, a stage's resource) is *structural*: the product of the
+structural axes is looped over in Python, each combination evaluated vectorized over the
+numeric axes.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .engine.analytical import Evaluation, evaluate
+from .engine.plan import Params, Plan, compile_scenario
+from .errors import SpecError, format_path
+from .loader import Document, parse_override, validate, with_overrides
+from .results import GBPS
+
+
+@dataclass
+class Axis:
+    """One --vary axis: a field path and the values it takes."""
+
+    path: tuple
+    values: list[str]
+
+    @property
+    def label(self) -> str:
+        return format_path(self.path)
+
+
+def parse_axis(text: str) -> Axis:
+    """'network.bandwidth=5Gbps,10Gbps' -> Axis."""
+    path, raw = parse_override(text)
+    values = [v.strip() for v in raw.split(",")]
+    if not values or any(v == "" for v in values):
+        raise SpecError(f"expected PATH=V1,V2,... with no empty value, got {text!r}", "--vary")
+    return Axis(path, values)
+
+
+def _owned(params: Params, path: tuple) -> list[str]:
+    prefix = ".".join(str(p) for p in path)
+    return [k for k in params if k == prefix or k.startswith(prefix + ".")]
+
+
+@dataclass
+class Table:
+    """A design table: one row per point, columns named with units."""
+
+    columns: list[str]
+    rows: list[dict[str, Any]]
+
+
+ROW_COLUMNS = [
+    "bottleneck",
+    "throughput_gbps",
+    "kv_throughput_gbps",
+    "fetch_latency_ms",
+    "nic_memory_mib",
+    "fits_nic_memory",
+    "cores",
+]
+
+
+def _rows(ev: Evaluation, n: int) -> list[dict[str, Any]]:
+    """Per-point rows from a vectorized evaluation of n points."""
+    flat = lambda x: np.broadcast_to(np.asarray(x, dtype=float), (n,))  # noqa: E731
+    bottleneck = np.broadcast_to(ev.bottleneck, (n,))
+    thr = flat(ev.network_bytes_per_s * GBPS)
+    kv = flat(ev.kv_bytes_per_s * GBPS)
+    lat = flat(ev.latency_s * 1e3)
+    nic = flat(ev.footprint.get("nic.memory", 0.0))
+    cap = flat(ev.capacity.get("nic.memory", np.inf))
+    cores = {s: flat(c) for s, c in ev.cores.items() if not s.startswith(("copy:", "register"))}
+    rows = []
+    for i in range(n):
+        b = int(bottleneck[i])
+        rows.append({
+            "bottleneck": ev.resources[b] if b >= 0 else "infeasible",
+            "throughput_gbps": round(float(thr[i]), 4),
+            "kv_throughput_gbps": round(float(kv[i]), 4),
+            "fetch_latency_ms": round(float(lat[i]), 4),
+            "nic_memory_mib": round(float(nic[i]) / 2**20, 2),
+            "fits_nic_memory": bool(nic[i] <= cap[i]),
+            "cores": " ".join(f"{s}={int(c[i])}" for s, c in cores.items()),
+        })
+    return rows
+
+
+def grid_params(plan_params: Params, numeric: list[tuple[Axis, list[Params]]]) -> tuple[Params, int]:
+    """Parameter table with one array entry per key the numeric axes own, over their product."""
+    sizes = [len(axis.values) for axis, _ in numeric]
+    n = int(np.prod(sizes)) if sizes else 1
+    index = np.indices(sizes).reshape(len(sizes), -1) if sizes else np.zeros((0, 1), dtype=int)
+    params = dict(plan_params)
+    for k, (axis, compiled) in enumerate(numeric):
+        for key in _owned(compiled[0], axis.path):
+            column = np.array([c.get(key, np.nan) for c in compiled], dtype=float)
+            params[key] = column[index[k]]
+    return params, n
+
+
+def sweep(doc: Document, doc_file: Path, axes: list[Axis]) -> Table:
+    """Evaluate the cross product of ``axes`` over a resolved scenario document."""
+    file = str(doc_file)
+    base = compile_scenario(validate(doc, file))[0]
+    per_axis: list[list[tuple[Plan, Params]]] = []
+    for axis in axes:
+        compiled = []
+        for value in axis.values:
+            scenario = validate(with_overrides(doc, {axis.path: value}, doc_file, "--vary"), file)
+            compiled.append(compile_scenario(scenario))
+        per_axis.append(compiled)
+    structural = [i for i, c in enumerate(per_axis) if any(plan != base for plan, _ in c)]
+    numeric = [i for i in range(len(axes)) if i not in structural]
+
+    results: list[tuple[tuple, dict[str, Any]]] = []
+    for combo in itertools.product(*(range(len(axes[i].values)) for i in structural)):
+        fixed = {axes[i].path: axes[i].values[v] for i, v in zip(structural, combo)}
+        plan, params = compile_scenario(validate(with_overrides(doc, fixed, doc_file, "--vary"), file))
+        numeric_axes = [(axes[i], [p for _, p in per_axis[i]]) for i in numeric]
+        grid, n = grid_params(params, numeric_axes)
+        rows = _rows(evaluate(plan, grid), n)
+        sizes = [len(axes[i].values) for i in numeric]
+        index = np.indices(sizes).reshape(len(sizes), -1) if sizes else np.zeros((0, 1), dtype=int)
+        for j, row in enumerate(rows):
+            key = [0] * len(axes)
+            for i, v in zip(structural, combo):
+                key[i] = v
+            for k, i in enumerate(numeric):
+                key[i] = int(index[k][j])
+            labels = {axes[i].label: axes[i].values[key[i]] for i in range(len(axes))}
+            results.append((tuple(key), {**labels, **row}))
+    results.sort(key=lambda kr: kr[0])
+    return Table([a.label for a in axes] + ROW_COLUMNS, [row for _, row in results])
