@@ -70,17 +70,22 @@ class Document:
 
 
 def _build(node: yaml.Node, path: tuple, file: str, where: Where, loader: yaml.SafeLoader) -> Any:
-    where[path] = (file, node.start_mark.line + 1)
+    """Python data for a YAML node; records the line of each key (or list item) under its path."""
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node)
             if key in out:
                 raise SpecError(f"duplicate key {key!r}", file, key_node.start_mark.line + 1, path)
+            where[path + (key,)] = (file, key_node.start_mark.line + 1)
             out[key] = _build(value_node, path + (key,), file, where, loader)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_build(n, path + (i,), file, where, loader) for i, n in enumerate(node.value)]
+        items = []
+        for i, item in enumerate(node.value):
+            where[path + (i,)] = (file, item.start_mark.line + 1)
+            items.append(_build(item, path + (i,), file, where, loader))
+        return items
     return loader.construct_object(node)
 
 
@@ -94,7 +99,7 @@ def read_yaml(path: Path) -> Document:
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
-        where: Where = {}
+        where: Where = {(): (file, 1)}
         data = _build(node, (), file, where, loader) if node is not None else {}
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -274,7 +279,7 @@ def _scalar(text: str) -> Any:
 # --- validation ------------------------------------------------------------------------
 
 
-def _clean_loc(loc: tuple, data: Any) -> tuple:
+def _clean_loc(loc: tuple, data: Any, kind: str) -> tuple:
     """Drop pydantic's union-branch tags from an error location, keeping real keys."""
     out: list = []
     node = data
@@ -285,9 +290,41 @@ def _clean_loc(loc: tuple, data: Any) -> tuple:
         elif isinstance(node, list) and isinstance(seg, int) and seg < len(node):
             out.append(seg)
             node = node[seg]
-        elif i == len(loc) - 1 and isinstance(seg, str) and "[" not in seg:
+        elif i == len(loc) - 1 and kind in ("missing", "extra_forbidden"):
             out.append(seg)
     return tuple(out)
+
+
+_EXPECTS = {
+    "int_parsing": "a whole number",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "float_parsing": "a number",
+    "float_type": "a number",
+    "string_type": "a string",
+    "bool_parsing": "true or false",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+}
+
+
+def _expectation(err: dict) -> str:
+    if err["type"] == "literal_error":
+        return err["msg"].replace("Input should be ", "")
+    return _EXPECTS.get(err["type"], err["msg"])
+
+
+def _node(data: Any, path: tuple) -> Any:
+    for seg in path:
+        if isinstance(data, dict) and seg in data:
+            data = data[seg]
+        elif isinstance(data, list) and isinstance(seg, int) and seg < len(data):
+            data = data[seg]
+        else:
+            return None
+    return data
 
 
 def _fields_at(path: tuple) -> list[str]:
@@ -309,20 +346,13 @@ def _explain(err: dict, path: tuple) -> str:
     if kind == "extra_forbidden":
         allowed = _fields_at(path[:-1])
         return f"unknown key {path[-1]!r}; expected one of: {', '.join(allowed)}" if allowed else "unknown key"
-    if kind == "missing" and path and path[-1] in ("kind", "source"):
-        return (
-            "number without provenance: write {value, kind, source} or give the enclosing component "
-            "a `provenance:` default"
-        )
     if kind == "missing":
         return "required field is missing"
     message = err["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         if message.startswith(prefix):
             message = message[len(prefix):]
-    if kind == "literal_error":
-        message = message.replace("Input should be", "expected")
-    return message
+    return message.replace("Input should be", "expected")
 
 
 def validate(doc: Document, default_file: str) -> Scenario:
@@ -330,10 +360,22 @@ def validate(doc: Document, default_file: str) -> Scenario:
     try:
         scenario = Scenario.model_validate(doc.data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        path = _clean_loc(tuple(err["loc"]), doc.data)
+        errors = exc.errors()
+        err = errors[0]
+        path = _clean_loc(tuple(err["loc"]), doc.data, err["type"])
+        parent = _node(doc.data, path[:-1])
+        if err["type"] == "missing" and path[-1:] in (("kind",), ("source",)) and parent is not None:
+            path = path[:-1]
+            message = ("number without provenance: write {value, kind, source} or give the enclosing "
+                       "component a `provenance:` default")
+        else:
+            message = _explain(err, path)
+            same = [e for e in errors if _clean_loc(tuple(e["loc"]), doc.data, e["type"]) == path]
+            if len(same) > 1 and len(err["loc"]) > len(path):  # a union: say what each branch wanted
+                wanted = " or ".join(dict.fromkeys(_expectation(e) for e in same))
+                message = f"expected {wanted}, got {err['input']!r}"
         file, line = doc.locate(path)
-        raise SpecError(_explain(err, path), file or default_file, line, path) from None
+        raise SpecError(message, file or default_file, line, path) from None
     try:
         check_scenario(scenario)
     except Problem as problem:

@@ -5,7 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from .loader import REFERENCE_DIRS
+from .spec import base
 from .spec.scenario import Scenario
+
+PARAM_TYPES = {cls.__name__ for cls in vars(base).values()
+               if isinstance(cls, type) and issubclass(cls, base.Param)}
 
 
 def scenario_schema() -> dict[str, Any]:
@@ -24,6 +28,12 @@ def scenario_schema() -> dict[str, Any]:
             ],
             "description": props[key].get("description", ""),
         }
+    for name, definition in schema.get("$defs", {}).items():
+        if name in PARAM_TYPES:  # bare values inherit the enclosing component's provenance
+            schema["$defs"][name] = {
+                "description": definition.get("description", ""),
+                "anyOf": [{"type": ["string", "number"]}, definition],
+            }
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "nicmodel scenario"
     return schema

@@ -37,6 +37,16 @@ UNITS: dict[str, dict[str, float]] = {
 }
 
 # What a unit means when shown back to a person (SI base per dimension).
+DIMENSION_NAMES = {
+    "bytes": "size",
+    "bandwidth": "bandwidth",
+    "time": "duration",
+    "frequency": "frequency",
+    "transfer_rate": "transfer rate",
+    "flops": "compute rate",
+    "dimensionless": "plain number",
+}
+
 BASE_UNIT = {
     "bytes": "B",
     "bandwidth": "B/s",
@@ -88,8 +98,8 @@ def parse_quantity(text: object, dimension: str) -> float:
             others = _known_dimensions(unit)
             if others:
                 raise UnitError(
-                    f"{text!r} is a {others[0].replace('_', ' ')}, expected a "
-                    f"{dimension.replace('_', ' ')} such as {EXAMPLES[dimension]}"
+                    f"{text!r} is a {DIMENSION_NAMES[others[0]]}, expected a "
+                    f"{DIMENSION_NAMES[dimension]} such as {EXAMPLES[dimension]}"
                 )
             if unit == "" and dimension != "dimensionless":
                 raise UnitError(f"{text!r} has no unit; expected e.g. {EXAMPLES[dimension]}")

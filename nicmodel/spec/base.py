@@ -109,6 +109,12 @@ class Bytes(Param):
     dimension: ClassVar[str] = "bytes"
 
 
+class OverheadBytes(Bytes):
+    """A per-item byte overhead, e.g. '24 B'; zero allowed."""
+
+    exclusive_minimum: ClassVar[bool] = False
+
+
 class Duration(Param):
     """A time, e.g. '7 us'; zero allowed (a cost that is absent)."""
 
@@ -213,10 +219,12 @@ class Component(StrictModel):
             if name not in data or name == "provenance":
                 continue
             kind = _field_kind(field.annotation)
-            if kind == "param":
+            container = _is_container(field.annotation)
+            if kind == "param" and container == "dict" and isinstance(data[name], dict):
+                data[name] = {k: _wrap_param(v, default) for k, v in data[name].items()}
+            elif kind == "param" and container != "dict":
                 data[name] = _wrap_param(data[name], default)
             elif kind == "component" and default is not None:
-                container = _is_container(field.annotation)
                 raw = data[name]
                 if container == "dict" and isinstance(raw, dict):
                     data[name] = {k: _inherit(v, default) for k, v in raw.items()}

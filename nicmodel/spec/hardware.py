@@ -16,6 +16,7 @@ from .base import (
     FlopRate,
     Fraction,
     Frequency,
+    OverheadBytes,
     TransferRate,
 )
 
@@ -101,7 +102,7 @@ class PcieLink(Component):
     """Line-code efficiency (128b/130b = 0.9846)."""
     max_payload: Bytes
     """Max payload size (MPS) of a write TLP."""
-    tlp_overhead: Bytes
+    tlp_overhead: OverheadBytes
     """Per-TLP framing, sequence number, header and LCRC bytes."""
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .base import Bytes, Component, Count, Ratio
+from .base import Component, Count, OverheadBytes, Ratio
 
 DTYPE_BYTES = {"fp32": 4, "fp16": 2, "bf16": 2, "fp8": 1}
 
@@ -57,7 +57,7 @@ class Codec(Component):
     """Quantization of keys."""
     value: TensorQuant
     """Quantization of values."""
-    scale_bytes: Bytes
+    scale_bytes: OverheadBytes
     """Scale stored per (layer, token) for each of K and V."""
     lossless_ratio: Ratio
     """Quantized bytes / compressed bytes achieved by the lossless format."""
