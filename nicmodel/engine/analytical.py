@@ -142,6 +142,18 @@ class _Costs:
         return t, t
 
 
+def _argmax(values: list[Any]) -> Any:
+    """Index of the largest of several same-shape arrays, elementwise (first wins ties).
+
+    Faster than np.argmax over a stacked axis, which walks memory with a large stride."""
+    best, index = values[0], np.zeros(np.shape(values[0]), dtype=np.int64)
+    for i, value in enumerate(values[1:], 1):
+        larger = value > best
+        index = np.where(larger, i, index)
+        best = np.maximum(best, value)
+    return index
+
+
 def _partition(plan: Plan, p: Params, costs: _Costs, shape: tuple) -> tuple[dict[str, Any], Any]:
     """Cores per core-pool stage: pinned as given, auto by greedy max-min of stage rates.
 
@@ -163,19 +175,17 @@ def _partition(plan: Plan, p: Params, costs: _Costs, shape: tuple) -> tuple[dict
         if not auto:
             continue
         terms = [costs.core_terms(s) for s in auto]
-        fixed = np.stack([np.broadcast_to(f, shape) for f, _ in terms])
-        work = np.stack([np.broadcast_to(w, shape) for _, w in terms])
-        is_register = np.array([s.kind == "register" for s in auto]).reshape((-1,) + (1,) * len(shape))
-        n = np.ones((len(auto),) + shape)
+        n = [np.ones(shape) for _ in auto]
         spare = np.maximum(spare, 0)
         rounds = int(np.max(spare)) if spare.size else 0
         for r in range(rounds):
-            busy = np.where(is_register, fixed / n, fixed + work / n)
-            slowest = np.argmax(busy, axis=0)
-            give = (spare > r).astype(float)
-            np.put_along_axis(n, slowest[None], np.take_along_axis(n, slowest[None], 0) + give[None], 0)
-        for i, s in enumerate(auto):
-            cores[s.name] = n[i]
+            busy = [f / k if s.kind == "register" else f + w / k for s, (f, w), k in zip(auto, terms, n)]
+            slowest = _argmax(busy)
+            give = spare > r
+            for i in range(len(auto)):
+                n[i] = n[i] + (give & (slowest == i))
+        for s, k in zip(auto, n):
+            cores[s.name] = k
     return cores, feasible
 
 
@@ -228,9 +238,9 @@ def evaluate(plan: Plan, p: Params) -> Evaluation:
     busy["buffers"] = traversal / slots
 
     names = [name for name, _ in plan.resources]
-    stacked = np.stack([np.broadcast_to(busy[n], shape) for n in names])
-    bottleneck = np.where(feasible, np.argmax(stacked, axis=0), -1)
-    period = np.where(feasible, np.max(stacked, axis=0), np.nan)
+    values = [np.broadcast_to(busy[n], shape) for n in names]
+    bottleneck = np.where(feasible, _argmax(values), -1)
+    period = np.where(feasible, np.maximum.reduce(values), np.nan)
     rate = 1.0 / period
     latency = p["network.rtt"] + traversal + (chunks - 1.0) * period
 
@@ -239,9 +249,11 @@ def evaluate(plan: Plan, p: Params) -> Evaluation:
     sinks = set(plan.sinks)
     footprint: dict[str, Any] = {}
     capacity: dict[str, Any] = {}
+    # tokens held in flight: `slots` chunks, but never more than the prefix (the last chunk is partial)
+    in_flight = np.minimum(slots * tok, prefix) / tok
     for memory, path in plan.memory_capacity:
         held = sum((costs.out_bytes(s) for s in plan.stages if s.writes == memory and s.name not in sinks), 0.0)
-        footprint[memory] = slots * held
+        footprint[memory] = in_flight * held
         reserved = p.get(f"{path}.reserved", 0.0)
         capacity[memory] = p[f"{path}.capacity"] - reserved
     return Evaluation(

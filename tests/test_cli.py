@@ -1,0 +1,100 @@
+"""The CLI end to end, as a planner runs it."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from nicmodel.cli import main
+
+from conftest import COPYING, DEFAULT, NAIVE, ROOT
+
+ISSUE_AXES = ["--vary", "network.bandwidth=5Gbps,10Gbps,20Gbps,40Gbps,100Gbps",
+              "--vary", "design.chunk_tokens=64,256,1024,naive"]
+
+
+def out(capsys, argv):
+    assert main(argv) == 0
+    return capsys.readouterr().out
+
+
+def test_eval_json_has_the_promised_keys(capsys):
+    r = json.loads(out(capsys, ["eval", str(DEFAULT), "--set", "network.bandwidth=40Gbps", "--format", "json"]))
+    for key in ("bottleneck", "throughput_gbps", "kv_throughput_gbps", "fetch_latency_s",
+                "nic_memory_peak_bytes", "resources"):
+        assert key in r
+    assert r["bottleneck"] == "nic.memory"
+    assert set(r["resources"]) >= {"network", "nic.memory", "nic.decompress", "nic.dma", "nic.pcie", "gpu.memory",
+                                   "nic.arm[fetch]", "nic.arm[dequantize]"}
+    assert sum(r["cores"].values()) == 16
+    # kv delivered / compressed arriving = kv bytes per compressed byte
+    per_token = r["request"]["bytes_per_token"]
+    assert r["kv_throughput_gbps"] / r["throughput_gbps"] == pytest.approx(per_token["kv"] / per_token["compressed"])
+
+
+def test_eval_text(capsys):
+    text = out(capsys, ["eval", str(DEFAULT)])
+    assert "bottleneck      nic.memory" in text and "fetch latency" in text and "NIC memory" in text
+
+
+def test_table_markdown_csv_json_agree(capsys):
+    md = out(capsys, ["table", str(DEFAULT), *ISSUE_AXES])
+    rows = list(csv.DictReader(io.StringIO(out(capsys, ["table", str(DEFAULT), *ISSUE_AXES, "--format", "csv"]))))
+    js = json.loads(out(capsys, ["table", str(DEFAULT), *ISSUE_AXES, "--format", "json"]))
+    assert len(rows) == 20 == len(js["rows"]) == md.count("\n") - 2
+    assert [r["bottleneck"] for r in rows] == [r["bottleneck"] for r in js["rows"]]
+    assert rows[0]["network.bandwidth"] == "5Gbps" and rows[0]["design.chunk_tokens"] == "64"
+
+
+def test_table_rows_equal_single_evaluations(capsys):
+    rows = json.loads(out(capsys, ["table", str(DEFAULT), *ISSUE_AXES, "--format", "json"]))["rows"]
+    for row in rows[::3]:
+        r = json.loads(out(capsys, ["eval", str(DEFAULT), "--format", "json",
+                                    "--set", f"network.bandwidth={row['network.bandwidth']}",
+                                    "--set", f"design.chunk_tokens={row['design.chunk_tokens']}"]))
+        assert row["bottleneck"] == r["bottleneck"]
+        assert row["throughput_gbps"] == pytest.approx(r["throughput_gbps"], abs=1e-4)
+        assert row["fetch_latency_ms"] == pytest.approx(r["fetch_latency_s"] * 1e3, abs=1e-4)
+
+
+def test_structural_axis_is_evaluated_per_structure(capsys):
+    rows = json.loads(out(capsys, ["table", str(DEFAULT), "--format", "json",
+                                   "--vary", "design.copy_strategy=minimal-copy,copying",
+                                   "--vary", "network.bandwidth=10Gbps,100Gbps",
+                                   "--set", "design.copy_on=nic.arm"]))["rows"]
+    by = {(r["design.copy_strategy"], r["network.bandwidth"]): r for r in rows}
+    assert by[("copying", "100Gbps")]["throughput_gbps"] == pytest.approx(
+        by[("minimal-copy", "100Gbps")]["throughput_gbps"] / 2, rel=1e-6)  # copies double NIC memory traffic
+    assert by[("copying", "10Gbps")]["bottleneck"] == "network"
+
+
+def test_vary_a_whole_nic(capsys):
+    rows = json.loads(out(capsys, ["table", str(DEFAULT), "--format", "json",
+                                   "--vary", "nic=bluefield3,bluefield2", "--vary", "network.bandwidth=100Gbps"]))["rows"]
+    assert rows[0]["throughput_gbps"] > 2 * rows[1]["throughput_gbps"]  # BF2's single DDR4 channel
+
+
+def test_compare_ratios(capsys):
+    js = json.loads(out(capsys, ["compare", str(DEFAULT), str(NAIVE), str(COPYING), "--format", "json"]))
+    thr = [d["throughput_gbps"] for d in js["designs"]]
+    assert thr[0] > thr[1] and thr[0] > thr[2]
+    md = out(capsys, ["compare", str(DEFAULT), str(NAIVE), str(COPYING)])
+    assert "shadowserve-naive / shadowserve" in md and "0.500x" in md
+
+
+def test_specs_list_and_schema(capsys, tmp_path):
+    text = out(capsys, ["specs", "list"])
+    for name in ("bluefield3", "bluefield2", "l40s", "h100-sxm", "llama-3-70b", "qwen2.5-32b", "gen3-x8",
+                 "shadowserve-naive.yaml"):
+        assert name in text
+    schema = json.loads(out(capsys, ["schema"]))
+    assert schema["properties"]["design"] and "SmartNic" in schema["$defs"]
+    assert schema["$defs"]["SmartNic"]["properties"]["memory"]["description"].startswith("On-board DRAM")
+
+
+def test_output_file_is_written_whole(capsys, tmp_path):
+    target = tmp_path / "table.csv"
+    assert main(["table", str(DEFAULT), *ISSUE_AXES, "--format", "csv", "-o", str(target)]) == 0
+    assert target.read_text().count("\n") == 21
+    assert not list(tmp_path.glob(".*tmp"))
