@@ -98,3 +98,16 @@ def test_output_file_is_written_whole(capsys, tmp_path):
     assert main(["table", str(DEFAULT), *ISSUE_AXES, "--format", "csv", "-o", str(target)]) == 0
     assert target.read_text().count("\n") == 21
     assert not list(tmp_path.glob(".*tmp"))
+
+
+def test_design_that_overflows_nic_memory_is_flagged(capsys):
+    # Llama-3-70B, 128k-token prefix, naive: the whole object at every NIC boundary (~54 GiB)
+    argv = ["eval", str(NAIVE), "--format", "json", "--set", "model=llama-3-70b", "--set", "request.prefix_tokens=128000"]
+    r = json.loads(out(capsys, argv))
+    assert not r["fits_nic_memory"]
+    assert r["nic_memory_peak_bytes"] > r["nic_memory_usable_bytes"]
+    assert any("nic.memory: in-flight buffers need" in w for w in r["warnings"])
+    chunked = json.loads(out(capsys, ["eval", str(DEFAULT), "--format", "json", "--set", "model=llama-3-70b",
+                                      "--set", "request.prefix_tokens=128000"]))
+    assert chunked["fits_nic_memory"] and chunked["warnings"] == []
+    assert "DOES NOT FIT" in out(capsys, argv[:2] + argv[4:])
