@@ -3,12 +3,14 @@
 Every number may be a float or a numpy array; all arrays broadcast to one point shape.
 
 Accounting, per chunk of ``tok`` tokens (see shared/MODELING.md):
-- a stage's *executor* (core group, engine, GPU SMs) is busy for a fixed cost plus work:
+- a stage's *executor* (core group, engine, GPU SMs) is held for a fixed cost plus work:
   core group of n cores: per_chunk + out_bytes * cycles_per_byte / (clock * n);
-  engine: per_job / channels + out_bytes / bandwidth (one job per chunk);
+  engine (channels in parallel): per_job + out_bytes / bandwidth, and the engine's bandwidth
+  is shared, so its busy time per chunk is max(held / channels, out_bytes / bandwidth);
   GPU kernel: launch + (in + out bytes) / sustained memory bandwidth.
 - every byte a stage reads is charged to the memory (or network) it reads from, every byte it
-  writes to the memory it writes to, and its output to each link it crosses.
+  writes to the memory it writes to, and its output to each link it crosses; a stage's time
+  alone is the longest of its executor time and its transfers (they overlap).
 - the buffer pool is a resource too: each chunk holds a slot for its pipeline traversal, so
   ``slots`` slots sustain at most slots / traversal chunks per second (Little's law).
 Steady-state chunk rate X = 1 / max over resources of busy time per chunk; the resource that
@@ -99,12 +101,40 @@ def pcie_payload_bandwidth(p: Params, path: str) -> Any:
     return raw * mps / (mps + p[f"{path}.tlp_overhead"])
 
 
+@dataclass
+class Demand:
+    """What one stage asks of the hardware for one chunk; shared by the analytical model and
+    the simulator so the two cannot drift apart.
+
+    The executor is ``servers`` parallel servers; one chunk holds one for ``fixed`` seconds plus
+    ``work`` seconds (core groups, GPU) or plus ``engine_bytes`` through the engine's shared
+    bandwidth (engines). Independently, ``flows`` move bytes through shared resources (merged per
+    resource: a stage that reads and writes the same memory moves the sum through it)."""
+
+    fixed: Any
+    work: Any
+    servers: Any
+    engine_bytes: Any
+    flows: dict[str, Any]
+
+    def exec_alone(self, engine_bandwidth: Any) -> Any:
+        """Executor time of one chunk with nothing else running."""
+        return self.fixed + self.work + self.engine_bytes / engine_bandwidth
+
+    def exec_busy(self, engine_bandwidth: Any) -> Any:
+        """Executor capacity used per chunk: servers share the held time; the engine's bandwidth
+        is itself a limit (a lower bound on the period either way)."""
+        alone = self.exec_alone(engine_bandwidth)
+        return np.maximum(alone / self.servers, self.engine_bytes / engine_bandwidth)
+
+
 class _Costs:
-    """Per-chunk costs of each stage at given core counts."""
+    """Per-chunk demands of each stage at given core counts."""
 
     def __init__(self, plan: Plan, p: Params, size: dict[str, Any]):
         self.plan, self.p, self.size = plan, p, size
         self.pool_path = dict(plan.pools)
+        self.memory_path = dict(plan.memory_paths)
 
     def out_bytes(self, st: StagePlan) -> Any:
         return self.size[st.output] if st.output else 0.0
@@ -118,28 +148,35 @@ class _Costs:
         if st.kind == "register":
             total = 0.0
             for memory, form in st.registers:
-                path = dict(self.plan.memory_paths)[memory]
+                path = self.memory_path[memory]
                 total = total + p[f"{path}.registration_per_buffer"] + self.size[form] / p[f"{path}.pinning_rate"]
             return total, 0.0
         clock = p[f"{self.pool_path[st.executor]}.clock"]
         return p[f"{st.cost}.per_chunk"], self.out_bytes(st) * p[f"{st.cost}.cycles_per_byte"] / clock
 
-    def executor(self, st: StagePlan, cores: Any) -> tuple[Any, Any]:
-        """(time for one chunk alone, busy time of the executor per chunk)."""
+    def engine_bandwidth(self, st: StagePlan) -> Any:
+        return self.p[f"{st.cost}.bandwidth"] if st.executor_kind == "engine" else 1.0
+
+    def demand(self, st: StagePlan, cores: Any) -> Demand:
         p = self.p
+        flows: dict[str, Any] = {}
+        moves = []
+        if st.reads:
+            moves.append((st.reads, self.in_bytes(st)))
+        if st.writes:
+            moves.append((st.writes, self.out_bytes(st)))
+        moves += [(link, self.out_bytes(st)) for link in st.crosses]
+        for name, nbytes in moves:
+            flows[name] = flows.get(name, 0.0) + nbytes
         if st.executor_kind == "core_pool":
             fixed, work = self.core_terms(st)
             if st.kind == "register":  # n cores register n chunks' buffers concurrently
-                return fixed, fixed / cores
-            t = fixed + work / cores
-            return t, t
+                return Demand(fixed, 0.0, cores, 0.0, flows)
+            return Demand(fixed, work / cores, 1.0, 0.0, flows)
         if st.executor_kind == "engine":
-            job, bw, ch = p[f"{st.cost}.per_job"], p[f"{st.cost}.bandwidth"], p[f"{st.cost}.channels"]
-            out = self.out_bytes(st)
-            return job + out / bw, job / ch + out / bw
+            return Demand(p[f"{st.cost}.per_job"], 0.0, p[f"{st.cost}.channels"], self.out_bytes(st), flows)
         moved = self.in_bytes(st) + self.out_bytes(st)
-        t = p["gpu.kernel_launch"] + moved / p["gpu.memory.sustained_bandwidth"]
-        return t, t
+        return Demand(p["gpu.kernel_launch"], moved / p["gpu.memory.sustained_bandwidth"], 1.0, 0.0, flows)
 
 
 def _argmax(values: list[Any]) -> Any:
@@ -209,16 +246,12 @@ def evaluate(plan: Plan, p: Params) -> Evaluation:
     stage_time: dict[str, Any] = {}
     alone: dict[str, Any] = {}
     for st in plan.stages:
-        t_exec, b_exec = costs.executor(st, cores.get(st.name, 1.0))
-        busy[st.resource_name] = busy[st.resource_name] + b_exec
-        moves = []
-        if st.reads:
-            moves.append((st.reads, costs.in_bytes(st)))
-        if st.writes:
-            moves.append((st.writes, costs.out_bytes(st)))
-        moves += [(link, costs.out_bytes(st)) for link in st.crosses]
-        t_stage, b_stage = t_exec, b_exec
-        for name, nbytes in moves:
+        demand = costs.demand(st, cores.get(st.name, 1.0))
+        bandwidth = costs.engine_bandwidth(st)
+        t_stage = demand.exec_alone(bandwidth)
+        b_stage = demand.exec_busy(bandwidth)
+        busy[st.resource_name] = busy[st.resource_name] + b_stage
+        for name, nbytes in demand.flows.items():
             traffic[name] = traffic[name] + nbytes
             busy[name] = busy[name] + nbytes / caps[name]
             t_stage = np.maximum(t_stage, nbytes / caps[name])

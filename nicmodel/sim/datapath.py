@@ -1,0 +1,345 @@
+"""Chunk-by-chunk simulation of a data-plane Plan (the same Plan the analytical model uses).
+
+A request arrives, waits one network RTT, and its chunks queue for a buffer slot (FIFO over
+requests, or round-robin between them). A chunk holding a slot runs the stage DAG: each stage
+waits for its executor (FIFO), then its executor phase and its byte flows through shared
+resources run concurrently; the stage ends when all have ended. The executor is released at
+the end of its own phase. The slot, and every buffer the chunk wrote, is freed when the
+chunk's last stage ends. Naive designs are one chunk per request and one slot.
+
+Per-stage demands come from ``engine.analytical`` (same formulas), so analytical and
+simulated results differ only by what the simulator adds: contention in time, queueing, fill
+and drain, partial last chunks, and buffer blocking.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from ..engine.analytical import Demand, _capacities, _Costs, bytes_per_token, evaluate
+from ..engine.plan import Params, Plan, StagePlan
+from .kernel import PRIORITY_SAMPLE, PRIORITY_TASK, Servers, SharedBandwidth, Simulator
+
+Policy = Literal["fifo", "round-robin"]
+
+
+@dataclass(frozen=True)
+class RequestSpec:
+    """One request: when it arrives (seconds) and how many prefix tokens it fetches."""
+
+    arrival_s: float
+    prefix_tokens: int
+
+
+@dataclass
+class StageRecord:
+    request: int
+    chunk: int
+    stage: str
+    resource: str
+    ready: int
+    start: int
+    exec_end: int
+    end: int
+
+
+@dataclass
+class SimRun:
+    """Everything a run produced, in cycles; ``report`` turns it into seconds and statistics."""
+
+    clock_hz: float
+    plan: Plan
+    requests: list[RequestSpec]
+    arrival: list[int]
+    finish: list[int]
+    chunk_done: list[tuple[int, int, float, float]]  # (time, request, network bytes, kv bytes)
+    records: list[StageRecord]
+    executors: dict[str, Servers]
+    shared: dict[str, SharedBandwidth]
+    engine_bandwidth: dict[str, SharedBandwidth]
+    memory_peak: dict[str, float]
+    memory_area: dict[str, float]  # byte-cycles, for the time average
+    samples: list[tuple[int, dict[str, float]]] = field(default_factory=list)  # (time, busy so far)
+    events: int = 0
+    end: int = 0
+
+
+class DataPlane:
+    """Builds resources for a Plan and runs requests through it."""
+
+    def __init__(self, plan: Plan, params: Params, record: bool = True, sample_every_s: float | None = None):
+        self.plan = plan
+        self.p = params
+        self.record = record
+        self.sample_every_s = sample_every_s
+        ev = evaluate(plan, params)
+        self.cores = {name: float(np.asarray(n)) for name, n in ev.cores.items()}
+        if not bool(np.asarray(ev.feasible)):
+            raise ValueError("infeasible design: the core pools have fewer cores than the stages need")
+        pools = dict(plan.pools)
+        clock_path = pools.get("nic.arm") or next(iter(pools.values()), None)
+        self.clock_hz = float(params[f"{clock_path}.clock"]) if clock_path else 1e9
+        self.per_token = {k: float(v) for k, v in bytes_per_token(plan, params).items()}
+        self.caps = {k: float(v) for k, v in _capacities(plan, params).items()}
+        self._demand_cache: dict[tuple[str, int], Demand] = {}
+        self.preds = {s.name: plan.predecessors(s.name) for s in plan.stages}
+        self.succs: dict[str, list[str]] = {s.name: [] for s in plan.stages}
+        for u, v in plan.edges:
+            self.succs[u].append(v)
+        self.sources = [s.name for s in plan.stages if not self.preds[s.name]]
+        self.sinks = set(plan.sinks)
+        chunk = float(params["design.chunk_tokens"])
+        self.naive = math.isinf(chunk)
+        self.chunk_tokens = None if self.naive else int(chunk)
+        self.slots = 1 if self.naive else int(params["design.buffers_in_flight"])
+
+    def cycles(self, seconds: float) -> int:
+        return max(0, math.ceil(seconds * self.clock_hz - 1e-9))
+
+    def demand(self, st: StagePlan, tokens: int) -> Demand:
+        key = (st.name, tokens)
+        if key not in self._demand_cache:
+            size = {form: tokens * b for form, b in self.per_token.items()}
+            costs = _Costs(self.plan, self.p, size)
+            d = costs.demand(st, self.cores.get(st.name, 1.0))
+            self._demand_cache[key] = Demand(
+                float(np.asarray(d.fixed)), float(np.asarray(d.work)), float(np.asarray(d.servers)),
+                float(np.asarray(d.engine_bytes)), {k: float(np.asarray(v)) for k, v in d.flows.items()},
+            )
+        return self._demand_cache[key]
+
+    def chunks_of(self, tokens: int) -> list[int]:
+        if self.naive or tokens <= self.chunk_tokens:
+            return [tokens]
+        full, last = divmod(tokens, self.chunk_tokens)
+        return [self.chunk_tokens] * full + ([last] if last else [])
+
+    def step(self, st: StagePlan, tokens: int, res: "_Resources") -> "_Step":
+        """Everything the event loop needs to run stage ``st`` on a chunk of ``tokens``."""
+        d = self.demand(st, tokens)
+        engine = res.engine_bw.get(st.resource_name) if st.executor_kind == "engine" else None
+        memory = st.writes if st.writes in res.held and st.name not in self.sinks else None
+        return _Step(
+            st.name, st.resource_name, res.stage_exec[st.name],
+            tuple((res.shared[r], b) for r, b in d.flows.items() if b > 0),
+            self.cycles(d.fixed + d.work), engine, d.engine_bytes, memory,
+            tokens * self.per_token[st.output] if st.output else 0.0,
+            tuple(self.succs[st.name]), st.name in self.sinks,
+        )
+
+    def run(self, requests: list[RequestSpec], policy: Policy = "fifo") -> SimRun:
+        """Simulate ``requests`` to completion; deterministic for the same inputs."""
+        if policy not in ("fifo", "round-robin"):
+            raise ValueError(f"unknown policy {policy!r}")
+        sim = Simulator()
+        res = _Resources(self, sim)
+        run = _Run(self, sim, res, requests, policy)
+        rtt = self.cycles(float(self.p["network.rtt"]))
+        for i, t in enumerate(run.arrival):
+            sim.at(t + rtt, PRIORITY_TASK, run.request_ready, i)
+        if self.sample_every_s:
+            run.sample_step = max(1, self.cycles(self.sample_every_s))
+            sim.at(0, PRIORITY_SAMPLE, run.sample)
+        sim.run()
+        end = max(run.finish) if run.finish else 0
+        for m in res.held:
+            res.area[m] += res.held[m] * (end - res.last_change[m])
+        for resource in list(res.executors.values()) + list(res.shared.values()) + list(res.engine_bw.values()):
+            resource.busy_now()
+        return SimRun(
+            clock_hz=self.clock_hz, plan=self.plan, requests=requests, arrival=run.arrival, finish=run.finish,
+            chunk_done=run.chunk_done, records=run.records, executors=res.executors, shared=res.shared,
+            engine_bandwidth=res.engine_bw, memory_peak=res.peak, memory_area=res.area, samples=run.samples,
+            events=sim.events, end=end,
+        )
+
+
+@dataclass(frozen=True)
+class _Step:
+    name: str
+    resource: str
+    server: Servers
+    flows: tuple[tuple[SharedBandwidth, float], ...]
+    service: int
+    engine: SharedBandwidth | None
+    engine_bytes: float
+    memory: str | None
+    out_bytes: float
+    succs: tuple[str, ...]
+    sink: bool
+
+
+class _Resources:
+    """The simulated resources of one run."""
+
+    def __init__(self, model: DataPlane, sim: Simulator):
+        plan, hz = model.plan, model.clock_hz
+        self.executors: dict[str, Servers] = {}
+        self.engine_bw: dict[str, SharedBandwidth] = {}
+        self.stage_exec: dict[str, Servers] = {}
+        for st in plan.stages:
+            name = st.resource_name
+            if name not in self.executors:
+                servers = model.demand(st, 1).servers
+                self.executors[name] = Servers(sim, name, max(1, int(round(servers))))
+            self.stage_exec[st.name] = self.executors[name]
+            if st.executor_kind == "engine" and name not in self.engine_bw:
+                bandwidth = float(model.p[f"{st.cost}.bandwidth"]) / hz
+                self.engine_bw[name] = SharedBandwidth(sim, f"{name}:bandwidth", bandwidth)
+        used = {r for st in plan.stages for r in model.demand(st, 1).flows}
+        self.shared = {n: SharedBandwidth(sim, n, cap / hz) for n, cap in model.caps.items() if n in used}
+        memories = [m for m, _ in plan.memory_capacity]
+        self.held = {m: 0.0 for m in memories}
+        self.peak = {m: 0.0 for m in memories}
+        self.area = {m: 0.0 for m in memories}
+        self.last_change = {m: 0 for m in memories}
+
+
+class _Chunk:
+    __slots__ = ("request", "index", "tokens", "preds", "left", "held")
+
+    def __init__(self, request: int, index: int, tokens: int, preds: dict[str, int], sinks: int):
+        self.request, self.index, self.tokens = request, index, tokens
+        self.preds = preds
+        self.left = sinks
+        self.held: list[tuple[str, float]] = []
+
+
+class _Op:
+    """One stage applied to one chunk."""
+
+    __slots__ = ("run", "chunk", "step", "ready", "start", "exec_end", "parts")
+
+    def __init__(self, run: "_Run", chunk: _Chunk, step: _Step):
+        self.run, self.chunk, self.step = run, chunk, step
+        self.ready = run.sim.now
+        self.step.server.request(self.granted)
+
+    def granted(self) -> None:
+        run, step = self.run, self.step
+        sim = run.sim
+        self.start = sim.now
+        self.parts = 1 + len(step.flows)
+        if step.memory:
+            run.change_memory(step.memory, step.out_bytes)
+            self.chunk.held.append((step.memory, step.out_bytes))
+        done = self.part_done
+        for resource, nbytes in step.flows:
+            resource.start(nbytes, done)
+        if step.engine is not None:
+            sim.at(self.start + step.service, PRIORITY_TASK, step.engine.start, step.engine_bytes, self.exec_done)
+        else:
+            sim.at(self.start + step.service, PRIORITY_TASK, self.exec_done)
+
+    def exec_done(self) -> None:
+        self.exec_end = self.run.sim.now
+        self.step.server.release()
+        self.part_done()
+
+    def part_done(self) -> None:
+        self.parts -= 1
+        if self.parts == 0:
+            self.run.stage_done(self)
+
+
+class _Run:
+    """The state of one simulation: requests, slots, records."""
+
+    def __init__(self, model: DataPlane, sim: Simulator, res: _Resources, requests: list[RequestSpec],
+                 policy: Policy):
+        self.model, self.sim, self.res, self.requests, self.policy = model, sim, res, requests, policy
+        self.arrival = [model.cycles(r.arrival_s) for r in requests]
+        self.finish = [-1] * len(requests)
+        self.remaining = [0] * len(requests)
+        self.chunk_done: list[tuple[int, int, float, float]] = []
+        self.records: list[StageRecord] = []
+        self.samples: list[tuple[int, dict[str, float]]] = []
+        self.sample_step = 0
+        self.free_slots = model.slots
+        self.waiting: deque = deque()  # fifo: chunks; round-robin: one deque of chunks per request
+        self.steps: dict[tuple[str, int], _Step] = {}
+        self.stage_by_name = {s.name: s for s in model.plan.stages}
+        network = [s for s in model.plan.stages if s.reads == "network"]
+        self.net_per_token = model.per_token[network[0].input] if network else 0.0
+        self.kv_per_token = model.per_token["kv"]
+
+    def get_step(self, name: str, tokens: int) -> _Step:
+        key = (name, tokens)
+        step = self.steps.get(key)
+        if step is None:
+            step = self.steps[key] = self.model.step(self.stage_by_name[name], tokens, self.res)
+        return step
+
+    def change_memory(self, memory: str, delta: float) -> None:
+        res, now = self.res, self.sim.now
+        res.area[memory] += res.held[memory] * (now - res.last_change[memory])
+        res.last_change[memory] = now
+        res.held[memory] += delta
+        if res.held[memory] > res.peak[memory]:
+            res.peak[memory] = res.held[memory]
+
+    def request_ready(self, req: int) -> None:
+        sizes = self.model.chunks_of(self.requests[req].prefix_tokens)
+        self.remaining[req] = len(sizes)
+        items = [(req, i, t) for i, t in enumerate(sizes)]
+        if self.policy == "fifo":
+            self.waiting.extend(items)
+        else:
+            self.waiting.append(deque(items))
+        self.grant_slots()
+
+    def grant_slots(self) -> None:
+        waiting = self.waiting
+        while self.free_slots > 0 and waiting:
+            if self.policy == "fifo":
+                req, idx, tokens = waiting.popleft()
+            else:
+                queue = waiting.popleft()
+                req, idx, tokens = queue.popleft()
+                if queue:
+                    waiting.append(queue)
+            self.free_slots -= 1
+            model = self.model
+            chunk = _Chunk(req, idx, tokens, {s: len(p) for s, p in model.preds.items()}, len(model.sinks))
+            for name in model.sources:
+                _Op(self, chunk, self.get_step(name, tokens))
+
+    def stage_done(self, op: _Op) -> None:
+        step, chunk = op.step, op.chunk
+        if self.model.record:
+            self.records.append(StageRecord(chunk.request, chunk.index, step.name, step.resource, op.ready,
+                                            op.start, op.exec_end, self.sim.now))
+        for nxt in step.succs:
+            chunk.preds[nxt] -= 1
+            if chunk.preds[nxt] == 0:
+                _Op(self, chunk, self.get_step(nxt, chunk.tokens))
+        if step.sink:
+            chunk.left -= 1
+            if chunk.left == 0:
+                self.chunk_finished(chunk)
+
+    def chunk_finished(self, chunk: _Chunk) -> None:
+        for memory, nbytes in chunk.held:
+            self.change_memory(memory, -nbytes)
+        now = self.sim.now
+        self.chunk_done.append((now, chunk.request, chunk.tokens * self.net_per_token,
+                                chunk.tokens * self.kv_per_token))
+        self.remaining[chunk.request] -= 1
+        if self.remaining[chunk.request] == 0:
+            self.finish[chunk.request] = now
+        self.free_slots += 1
+        self.grant_slots()
+
+    def sample(self) -> None:
+        res = self.res
+        snapshot = {n: s.busy_now() / s.n for n, s in res.executors.items()}
+        snapshot.update({n: r.busy_now() for n, r in res.shared.items()})
+        snapshot.update({f"{n}:bandwidth": r.busy_now() for n, r in res.engine_bw.items()})
+        self.samples.append((self.sim.now, snapshot))
+        if any(f < 0 for f in self.finish):
+            self.sim.at(self.sim.now + self.sample_step, PRIORITY_SAMPLE, self.sample)

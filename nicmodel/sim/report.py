@@ -1,0 +1,156 @@
+"""Statistics, per-chunk CSV and Chrome/Perfetto trace from a simulation run."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+import numpy as np
+
+from .datapath import SimRun
+
+GBPS = 8 / 1e9
+
+
+def steady_window(run: SimRun, low: float = 0.1, high: float = 0.9) -> tuple[float, float, float, float]:
+    """(start s, end s, network bytes, kv bytes) between the low and high quantiles of chunk
+    completions: throughput away from fill and drain."""
+    done = sorted(run.chunk_done)
+    if len(done) < 10:
+        t = run.end / run.clock_hz
+        first = min(run.arrival) / run.clock_hz if run.arrival else 0.0
+        return first, t, sum(c[2] for c in done), sum(c[3] for c in done)
+    i, j = int(low * len(done)), int(high * len(done))
+    inner = done[i + 1: j + 1]
+    return (done[i][0] / run.clock_hz, done[j][0] / run.clock_hz,
+            sum(c[2] for c in inner), sum(c[3] for c in inner))
+
+
+def utilization(run: SimRun) -> dict[str, float]:
+    """Busy share of each resource over the run (engines: the larger of channels and bandwidth)."""
+    span = max(1, run.end - min(run.arrival, default=0))
+    out = {name: s.busy / (s.n * span) for name, s in run.executors.items()}
+    for name, bw in run.engine_bandwidth.items():
+        out[name] = max(out[name], bw.busy / span)
+    out.update({name: r.busy / span for name, r in run.shared.items()})
+    return out
+
+
+def bottleneck_timeline(run: SimRun) -> list[dict[str, Any]]:
+    """Per sampling window, the most utilized resource; consecutive equal windows merged."""
+    timeline: list[dict[str, Any]] = []
+    for (t0, a), (t1, b) in zip(run.samples, run.samples[1:]):
+        if t1 == t0:
+            continue
+        util = {}
+        for name in b:
+            base = name.split(":bandwidth")[0]
+            share = (b[name] - a.get(name, 0.0)) / (t1 - t0)
+            util[base] = max(util.get(base, 0.0), share)
+        name = max(util, key=lambda n: (util[n], n))
+        start, end = t0 / run.clock_hz, t1 / run.clock_hz
+        if timeline and timeline[-1]["resource"] == name:
+            timeline[-1]["end_s"] = end
+        else:
+            timeline.append({"start_s": start, "end_s": end, "resource": name, "utilization": util[name]})
+    return timeline
+
+
+def simulate_summary(run: SimRun, name: str = "") -> dict[str, Any]:
+    """Latency distribution, throughput, utilization, memory and bottleneck of a run."""
+    hz = run.clock_hz
+    latency = np.array([(f - a) / hz for f, a in zip(run.finish, run.arrival)])
+    t0, t1, net, kv = steady_window(run)
+    span = (run.end - min(run.arrival, default=0)) / hz
+    util = utilization(run)
+    total_net = sum(c[2] for c in run.chunk_done)
+    return {
+        "scenario": name,
+        "requests": len(run.requests),
+        "chunks": len(run.chunk_done),
+        "simulated_s": span,
+        "events": run.events,
+        "latency_s": {
+            "mean": float(latency.mean()), "p50": float(np.percentile(latency, 50)),
+            "p99": float(np.percentile(latency, 99)), "max": float(latency.max()),
+        },
+        "throughput_gbps": net / (t1 - t0) * GBPS if t1 > t0 else 0.0,
+        "kv_throughput_gbps": kv / (t1 - t0) * GBPS if t1 > t0 else 0.0,
+        "throughput_over_run_gbps": total_net / span * GBPS if span else 0.0,
+        "bottleneck": max(util, key=lambda n: (util[n], n)),
+        "resources": util,
+        "nic_memory_peak_bytes": run.memory_peak.get("nic.memory", 0.0),
+        "nic_memory_mean_bytes": run.memory_area.get("nic.memory", 0.0) / max(1, run.end),
+        "memory_peak_bytes": dict(run.memory_peak),
+        "bottleneck_over_time": bottleneck_timeline(run),
+    }
+
+
+def stage_records_csv(run: SimRun) -> str:
+    """One row per (chunk, stage): when it became ready, started, left its executor, ended."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["request", "chunk", "stage", "resource", "ready_s", "start_s", "exec_end_s", "end_s"])
+    hz = run.clock_hz
+    for r in run.records:
+        writer.writerow([r.request, r.chunk, r.stage, r.resource, f"{r.ready / hz:.9f}", f"{r.start / hz:.9f}",
+                         f"{r.exec_end / hz:.9f}", f"{r.end / hz:.9f}"])
+    return out.getvalue()
+
+
+def chrome_trace(run: SimRun) -> dict[str, Any]:
+    """Chrome/Perfetto trace: one process per device, one track per executor server (slices of
+    executor time per chunk), one counter track per shared resource (active transfers)."""
+    hz_us = run.clock_hz / 1e6
+    events: list[dict[str, Any]] = []
+    groups: dict[str, int] = {}
+    tracks: dict[tuple[str, int], int] = {}
+
+    def pid_of(resource: str) -> int:
+        group = resource.split(".")[0].split("[")[0]
+        if group not in groups:
+            groups[group] = len(groups) + 1
+            events.append({"ph": "M", "name": "process_name", "pid": groups[group], "args": {"name": group}})
+        return groups[group]
+
+    def tid_of(resource: str, lane: int) -> int:
+        key = (resource, lane)
+        if key not in tracks:
+            tracks[key] = len(tracks) + 1
+            label = resource if lane == 0 else f"{resource} #{lane}"
+            events.append({"ph": "M", "name": "thread_name", "pid": pid_of(resource), "tid": tracks[key],
+                           "args": {"name": label}})
+        return tracks[key]
+
+    lanes: dict[str, list[int]] = {}  # resource -> end time of each lane's last slice
+    for r in sorted(run.records, key=lambda r: (r.start, r.request, r.chunk)):
+        busy = lanes.setdefault(r.resource, [])
+        lane = next((i for i, end in enumerate(busy) if end <= r.start), len(busy))
+        if lane == len(busy):
+            busy.append(0)
+        busy[lane] = r.exec_end
+        events.append({"ph": "X", "name": f"{r.stage} r{r.request}c{r.chunk}", "cat": r.stage,
+                       "pid": pid_of(r.resource), "tid": tid_of(r.resource, lane),
+                       "ts": r.start / hz_us, "dur": max(r.exec_end - r.start, 0) / hz_us,
+                       "args": {"request": r.request, "chunk": r.chunk, "ready_us": r.ready / hz_us,
+                                "end_us": r.end / hz_us}})
+    # transfers in flight per shared resource, as counters
+    stages = {s.name: s for s in run.plan.stages}
+    deltas: dict[str, list[tuple[int, int]]] = {}
+    for r in run.records:
+        st = stages[r.stage]
+        for resource in {st.reads, st.writes, *st.crosses} - {None}:
+            deltas.setdefault(resource, []).extend([(r.start, 1), (r.end, -1)])
+    for resource, changes in deltas.items():
+        level = 0
+        for t, d in sorted(changes):
+            level += d
+            events.append({"ph": "C", "name": f"{resource} transfers", "pid": pid_of(resource),
+                           "ts": t / hz_us, "args": {"active": level}})
+    return {"traceEvents": events, "displayTimeUnit": "ms"}
+
+
+def chrome_trace_json(run: SimRun) -> str:
+    return json.dumps(chrome_trace(run))
