@@ -12,8 +12,10 @@ import sys
 from . import api
 from .errors import SpecError
 from .loader import REFERENCE_DIRS, available, library_roots, package_root
-from .report import compare_text, eval_text, table_text, write_atomic
+from .report import compare_text, eval_text, simulate_text, table_text, write_atomic
 from .schema import scenario_schema
+from .sim.report import chrome_trace_json, stage_records_csv
+from .traces import batch, poisson, read_trace
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -42,6 +44,31 @@ def cmd_table(args: argparse.Namespace) -> None:
 def cmd_compare(args: argparse.Namespace) -> None:
     results = api.compare(args.scenarios, args.set)
     _emit(compare_text(results, args.format), args.output)
+
+
+def cmd_simulate(args: argparse.Namespace) -> None:
+    scenario = api.load(args.scenario, args.set)
+    prefix = int(scenario.request.prefix_tokens.si)
+    if args.requests is not None and args.requests < 1:
+        raise SpecError("must be at least 1", "--requests")
+    if args.trace:
+        requests = read_trace(args.trace)
+    elif args.rate is not None:
+        requests = poisson(args.requests or 1, args.rate, prefix, args.seed)
+    else:
+        requests = batch(args.requests or 1, prefix)
+    record = bool(args.stages_csv or args.trace_out)
+    sample = args.sample_ms / 1e3 if args.sample_ms else None
+    try:
+        summary, run = api.simulate(scenario, requests, args.policy, record=record, sample_every_s=sample)
+    except ValueError as exc:
+        raise SpecError(str(exc), str(args.scenario)) from None
+    if args.stages_csv:
+        write_atomic(args.stages_csv, stage_records_csv(run))
+    if args.trace_out:
+        write_atomic(args.trace_out, chrome_trace_json(run))
+    text = json.dumps(summary, indent=2) + "\n" if args.format == "json" else simulate_text(summary)
+    _emit(text, args.output)
 
 
 def cmd_specs(args: argparse.Namespace) -> None:
@@ -95,6 +122,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenarios", nargs="+")
     common(p, ["markdown", "csv", "json"])
     p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("simulate", help="discrete-event simulation: latency distribution, timelines, traces")
+    p.add_argument("scenario")
+    p.add_argument("--requests", type=int, help="number of requests of the scenario's prefix (default 1)")
+    p.add_argument("--rate", type=float, help="Poisson arrivals at this many requests per second (else a batch)")
+    p.add_argument("--trace", help="JSONL request trace (Mooncake shape: timestamp ms, hash_ids / input_length)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the arrival process")
+    p.add_argument("--policy", choices=["fifo", "round-robin"], default="fifo",
+                   help="which request's chunk gets the next free buffer slot")
+    p.add_argument("--stages-csv", help="write per-chunk per-stage timestamps as CSV")
+    p.add_argument("--trace-out", help="write a Chrome/Perfetto trace (JSON)")
+    p.add_argument("--sample-ms", type=float, help="window of the bottleneck-over-time view")
+    common(p, ["text", "json"])
+    p.set_defaults(func=cmd_simulate)
 
     p = sub.add_parser("specs", help="bundled hardware, workloads and designs")
     p.add_argument("action", choices=["list"])

@@ -22,6 +22,7 @@ def write_atomic(path: str | Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w") as handle:
             handle.write(text)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -124,3 +125,28 @@ def compare_text(results: list[dict[str, Any]], fmt: str) -> str:
         writer.writerows(rows)
         return out.getvalue()
     return tabulate(rows, headers=headers, tablefmt="github") + "\n"
+
+
+def simulate_text(s: dict[str, Any]) -> str:
+    """Human-readable report of a simulation, with the analytical prediction beside it."""
+    lat = s["latency_s"]
+    a = s["analytical"]
+    lines = [
+        f"{s['scenario']}: {s['requests']} requests, {s['chunks']} chunks, {s['simulated_s']:.4f} s simulated, "
+        f"{s['events']:,} events",
+        f"  fetch latency   mean {lat['mean'] * 1e3:.2f} ms  p50 {lat['p50'] * 1e3:.2f}  p99 {lat['p99'] * 1e3:.2f}  "
+        f"max {lat['max'] * 1e3:.2f}   (analytical, one request alone: {a['fetch_latency_s'] * 1e3:.2f} ms)",
+        f"  throughput      {s['throughput_gbps']:.3f} Gbps compressed, steady state "
+        f"({s['kv_throughput_gbps']:.2f} Gbps KV; {s['throughput_over_run_gbps']:.3f} Gbps over the whole run; "
+        f"analytical {a['throughput_gbps']:.3f})",
+        f"  bottleneck      {s['bottleneck']} (analytical: {a['bottleneck']})",
+        f"  NIC memory      peak {_mib(s['nic_memory_peak_bytes'])}, time-average {_mib(s['nic_memory_mean_bytes'])}",
+        "",
+        tabulate([[n, f"{u * 100:.1f}%"] for n, u in sorted(s["resources"].items(), key=lambda kv: -kv[1])],
+                 headers=["resource", "utilization"], tablefmt="github"),
+        "",
+        "bottleneck over time:",
+    ]
+    for w in s["bottleneck_over_time"]:
+        lines.append(f"  {w['start_s'] * 1e3:10.3f} - {w['end_s'] * 1e3:10.3f} ms  {w['resource']}")
+    return "\n".join(lines) + "\n"

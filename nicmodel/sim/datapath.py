@@ -64,6 +64,8 @@ class SimRun:
     engine_bandwidth: dict[str, SharedBandwidth]
     memory_peak: dict[str, float]
     memory_area: dict[str, float]  # byte-cycles, for the time average
+    slots: int = 1
+    slot_area: int = 0  # occupied slot-cycles
     samples: list[tuple[int, dict[str, float]]] = field(default_factory=list)  # (time, busy so far)
     events: int = 0
     end: int = 0
@@ -155,7 +157,7 @@ class DataPlane:
             clock_hz=self.clock_hz, plan=self.plan, requests=requests, arrival=run.arrival, finish=run.finish,
             chunk_done=run.chunk_done, records=run.records, executors=res.executors, shared=res.shared,
             engine_bandwidth=res.engine_bw, memory_peak=res.peak, memory_area=res.area, samples=run.samples,
-            events=sim.events, end=end,
+            events=sim.events, end=end, slots=self.slots, slot_area=run.slot_area,
         )
 
 
@@ -261,6 +263,8 @@ class _Run:
         self.samples: list[tuple[int, dict[str, float]]] = []
         self.sample_step = 0
         self.free_slots = model.slots
+        self.slot_area = 0  # slot-cycles occupied, for the buffer pool's utilization
+        self._slot_last = 0
         self.waiting: deque = deque()  # fifo: chunks; round-robin: one deque of chunks per request
         self.steps: dict[tuple[str, int], _Step] = {}
         self.stage_by_name = {s.name: s for s in model.plan.stages}
@@ -303,6 +307,7 @@ class _Run:
                 req, idx, tokens = queue.popleft()
                 if queue:
                     waiting.append(queue)
+            self._count_slots()
             self.free_slots -= 1
             model = self.model
             chunk = _Chunk(req, idx, tokens, {s: len(p) for s, p in model.preds.items()}, len(model.sinks))
@@ -332,14 +337,22 @@ class _Run:
         self.remaining[chunk.request] -= 1
         if self.remaining[chunk.request] == 0:
             self.finish[chunk.request] = now
+        self._count_slots()
         self.free_slots += 1
         self.grant_slots()
+
+    def _count_slots(self) -> None:
+        now = self.sim.now
+        self.slot_area += (self.model.slots - self.free_slots) * (now - self._slot_last)
+        self._slot_last = now
 
     def sample(self) -> None:
         res = self.res
         snapshot = {n: s.busy_now() / s.n for n, s in res.executors.items()}
         snapshot.update({n: r.busy_now() for n, r in res.shared.items()})
         snapshot.update({f"{n}:bandwidth": r.busy_now() for n, r in res.engine_bw.items()})
+        self._count_slots()
+        snapshot["buffers"] = self.slot_area / self.model.slots
         self.samples.append((self.sim.now, snapshot))
         if any(f < 0 for f in self.finish):
             self.sim.at(self.sim.now + self.sample_step, PRIORITY_SAMPLE, self.sample)

@@ -14,6 +14,7 @@ inputs. Time is an integer count of NIC clock cycles; seconds appear only at the
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 from collections import deque
 from typing import Any, Callable
@@ -28,16 +29,15 @@ class Simulator:
 
     def __init__(self) -> None:
         self.now = 0
-        self._heap: list[tuple[int, int, int, Callable[..., None], tuple]] = []
-        self._seq = 0
+        self.heap: list[tuple[int, int, int, Callable[..., None], tuple]] = []
+        self.seq = itertools.count()  # ties in (time, priority) run in scheduling order
         self.events = 0
 
     def at(self, time: int, priority: int, fn: Callable[..., None], *args: Any) -> None:
-        self._seq += 1
-        heapq.heappush(self._heap, (time, priority, self._seq, fn, args))
+        heapq.heappush(self.heap, (time, priority, next(self.seq), fn, args))
 
     def run(self) -> None:
-        heap = self._heap
+        heap = self.heap
         pop = heapq.heappop
         count = 0
         while heap:
@@ -138,7 +138,7 @@ class SharedBandwidth:
         if self._due < 0 or when < self._due:
             self._version += 1
             self._due = when
-            sim.at(when, PRIORITY_FLOW, self._complete, self._version)
+            heapq.heappush(sim.heap, (when, PRIORITY_FLOW, next(sim.seq), self._complete, (self._version,)))
 
     def _complete(self, version: int) -> None:
         if version != self._version:
@@ -153,10 +153,11 @@ class SharedBandwidth:
             finished.append(pop(flows)[2])
         if flows:
             left = (flows[0][0] - self.virtual) * len(flows) / self.capacity
-            when = self.sim.now + (math.ceil(left - 1e-9) if left > 1 else 1)
+            sim = self.sim
+            when = sim.now + (math.ceil(left - 1e-9) if left > 1 else 1)
             self._version += 1
             self._due = when
-            self.sim.at(when, PRIORITY_FLOW, self._complete, self._version)
+            heapq.heappush(sim.heap, (when, PRIORITY_FLOW, next(sim.seq), self._complete, (self._version,)))
         for done in finished:
             done()
 

@@ -12,6 +12,7 @@ import numpy as np
 from .datapath import SimRun
 
 GBPS = 8 / 1e9
+SATURATED = 0.95  # a window's busiest resource counts as its bottleneck only above this
 
 
 def steady_window(run: SimRun, low: float = 0.1, high: float = 0.9) -> tuple[float, float, float, float]:
@@ -35,6 +36,7 @@ def utilization(run: SimRun) -> dict[str, float]:
     for name, bw in run.engine_bandwidth.items():
         out[name] = max(out[name], bw.busy / span)
     out.update({name: r.busy / span for name, r in run.shared.items()})
+    out["buffers"] = run.slot_area / (run.slots * span)
     return out
 
 
@@ -49,13 +51,25 @@ def bottleneck_timeline(run: SimRun) -> list[dict[str, Any]]:
             base = name.split(":bandwidth")[0]
             share = (b[name] - a.get(name, 0.0)) / (t1 - t0)
             util[base] = max(util.get(base, 0.0), share)
-        name = max(util, key=lambda n: (util[n], n))
+        busiest = _bottleneck(util)
+        name = busiest if util[busiest] >= SATURATED else "none saturated"
         start, end = t0 / run.clock_hz, t1 / run.clock_hz
         if timeline and timeline[-1]["resource"] == name:
             timeline[-1]["end_s"] = end
+            timeline[-1]["utilization"] = max(timeline[-1]["utilization"], util[busiest])
         else:
-            timeline.append({"start_s": start, "end_s": end, "resource": name, "utilization": util[name]})
+            timeline.append({"start_s": start, "end_s": end, "resource": name, "utilization": util[busiest]})
     return timeline
+
+
+def _bottleneck(util: dict[str, float]) -> str:
+    """The most utilized hardware resource; the buffer pool only when no hardware is saturated
+    (in a saturated pipeline every slot is taken by chunks queueing for the real bottleneck)."""
+    hardware = {n: u for n, u in util.items() if n != "buffers"}
+    busiest = max(hardware, key=lambda n: (hardware[n], n))
+    if hardware[busiest] < SATURATED and util.get("buffers", 0.0) >= SATURATED:
+        return "buffers"
+    return busiest
 
 
 def simulate_summary(run: SimRun, name: str = "") -> dict[str, Any]:
@@ -79,7 +93,7 @@ def simulate_summary(run: SimRun, name: str = "") -> dict[str, Any]:
         "throughput_gbps": net / (t1 - t0) * GBPS if t1 > t0 else 0.0,
         "kv_throughput_gbps": kv / (t1 - t0) * GBPS if t1 > t0 else 0.0,
         "throughput_over_run_gbps": total_net / span * GBPS if span else 0.0,
-        "bottleneck": max(util, key=lambda n: (util[n], n)),
+        "bottleneck": _bottleneck(util),
         "resources": util,
         "nic_memory_peak_bytes": run.memory_peak.get("nic.memory", 0.0),
         "nic_memory_mean_bytes": run.memory_area.get("nic.memory", 0.0) / max(1, run.end),

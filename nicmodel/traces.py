@@ -1,0 +1,82 @@
+"""Request traces: JSONL in the shape of public Mooncake traces.
+
+One JSON object per line. Recognised fields:
+  timestamp      arrival time in milliseconds (required)
+  prefix_tokens  cached-prefix tokens to fetch (used if present), else
+  hash_ids       list of cached block ids; prefix = len(hash_ids) x block_tokens (Mooncake: 512),
+                 capped at input_length when that is present, else
+  input_length   prompt tokens (the whole prompt treated as cached prefix)
+Other fields (output_length, ...) are carried but unused by the data-plane simulator.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+
+from .errors import SpecError
+from .sim.datapath import RequestSpec
+
+MOONCAKE_BLOCK_TOKENS = 512
+
+
+def read_trace(path: str | Path, block_tokens: int = MOONCAKE_BLOCK_TOKENS) -> list[RequestSpec]:
+    """Requests from a JSONL trace, sorted by arrival; errors name the line and field."""
+    file = str(path)
+    try:
+        lines = Path(path).read_text().splitlines()
+    except OSError as exc:
+        raise SpecError(f"cannot read file: {exc.strerror}", file) from None
+    requests = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise SpecError(f"not valid JSON: {exc.msg}", file, number) from None
+        if not isinstance(row, dict):
+            raise SpecError("expected a JSON object per line", file, number)
+        stamp = row.get("timestamp")
+        if not isinstance(stamp, (int, float)) or isinstance(stamp, bool) or stamp < 0 or not math.isfinite(stamp):
+            raise SpecError("expected a non-negative number of milliseconds", file, number, ("timestamp",))
+        tokens = _prefix(row, file, number, block_tokens)
+        requests.append(RequestSpec(stamp / 1e3, tokens))
+    if not requests:
+        raise SpecError("trace has no requests", file)
+    return sorted(requests, key=lambda r: r.arrival_s)
+
+
+def _prefix(row: dict, file: str, number: int, block_tokens: int) -> int:
+    for field in ("prefix_tokens", "input_length"):
+        value = row.get(field)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
+            raise SpecError("expected a positive whole number of tokens", file, number, (field,))
+    if row.get("prefix_tokens") is not None:
+        return row["prefix_tokens"]
+    hashes = row.get("hash_ids")
+    if hashes is not None:
+        if not isinstance(hashes, list) or not hashes:
+            raise SpecError("expected a non-empty list of block ids", file, number, ("hash_ids",))
+        tokens = len(hashes) * block_tokens
+        return min(tokens, row["input_length"]) if row.get("input_length") else tokens
+    if row.get("input_length") is not None:
+        return row["input_length"]
+    raise SpecError("a request needs prefix_tokens, hash_ids or input_length", file, number)
+
+
+def batch(count: int, prefix_tokens: int) -> list[RequestSpec]:
+    """``count`` requests arriving together at time zero."""
+    return [RequestSpec(0.0, prefix_tokens) for _ in range(count)]
+
+
+def poisson(count: int, rate_per_s: float, prefix_tokens: int, seed: int) -> list[RequestSpec]:
+    """``count`` requests with exponential inter-arrival times (seeded, so reproducible)."""
+    if rate_per_s <= 0:
+        raise SpecError("must be a positive number of requests per second", "--rate")
+    gaps = np.random.default_rng(seed).exponential(1.0 / rate_per_s, count)
+    times = np.cumsum(gaps) - gaps[0]
+    return [RequestSpec(float(t), prefix_tokens) for t in times]
