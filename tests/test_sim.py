@@ -19,26 +19,32 @@ def sim(path, overrides=(), requests=1, policy="fifo", record=False):
 
 
 def test_two_stage_closed_form_latency_and_throughput():
-    # fetch on 1 core: its Arm time (204.8 us) equals its network time, so network transfers never
-    # overlap; chunks leave every 204.8 us and the last then needs its 51.2 us DMA alone
-    summary, run = sim(TWO_STAGE, ["design.stages.fetch.cores=1"])
-    assert summary["latency_s"]["max"] == pytest.approx(10 * 204.8e-6 + 51.2e-6, rel=1e-6)
-    assert summary["latency_s"]["max"] == pytest.approx(summary["analytical"]["fetch_latency_s"], rel=1e-6)
-    # with 2 cores, transfers of successive chunks share the network (processor sharing): same
-    # throughput, but the drain is later than the FIFO-pipeline formula
-    shared, _ = sim(TWO_STAGE)
-    assert shared["latency_s"]["max"] == pytest.approx(shared["analytical"]["fetch_latency_s"], rel=0.05)
-    assert shared["latency_s"]["max"] > summary["latency_s"]["max"]
+    # network-bound: a request's chunks arrive in order every 204.8 us (one connection), and the
+    # last then needs its 51.2 us DMA; with 1 fetch core the Arm time equals the network time
+    for cores in ("1", "2"):
+        summary, _ = sim(TWO_STAGE, [f"design.stages.fetch.cores={cores}"])
+        assert summary["latency_s"]["max"] == pytest.approx(10 * 204.8e-6 + 51.2e-6, rel=1e-6)
+        assert summary["latency_s"]["max"] == pytest.approx(summary["analytical"]["fetch_latency_s"], rel=1e-6)
     summary, _ = sim(TWO_STAGE, requests=20)
-    assert summary["throughput_gbps"] == pytest.approx(8.0, rel=1e-6)
+    assert summary["throughput_gbps"] == pytest.approx(8.0, rel=1e-3)
     assert summary["bottleneck"] == "network"
     assert summary["nic_memory_peak_bytes"] <= 8 * 204_800
+
+
+def test_requests_share_the_network_fairly():
+    # two requests at once, round-robin slots: each connection gets half the link, so both finish
+    # near twice one request's time; the link is never idle, so the last ends when its 20 chunks
+    # have crossed it (20 x 204.8 us) plus one DMA
+    summary, run = sim(TWO_STAGE, ["design.buffers_in_flight=4"], requests=2, policy="round-robin")
+    finish = [(f - a) / run.clock_hz for f, a in zip(run.finish, run.arrival)]
+    assert max(finish) == pytest.approx(20 * 204.8e-6 + 51.2e-6, rel=1e-6)
+    assert min(finish) > 0.9 * max(finish)
 
 
 def test_two_stage_single_buffer_serializes_chunks():
     summary, _ = sim(TWO_STAGE, ["design.buffers_in_flight=1"], requests=5)
     # each chunk alone: fetch 204.8 us (network) then DMA 51.2 us (NIC memory read)
-    assert summary["throughput_gbps"] == pytest.approx(204_800 * 8 / 256e-6 / 1e9, rel=1e-6)
+    assert summary["throughput_gbps"] == pytest.approx(204_800 * 8 / 256e-6 / 1e9, rel=1e-3)
     assert summary["bottleneck"] == "buffers"
     assert summary["nic_memory_peak_bytes"] == pytest.approx(204_800)
 
@@ -48,16 +54,8 @@ def test_two_stage_single_buffer_serializes_chunks():
 def test_bundled_designs_agree_with_analytical(path, rate):
     overrides = [f"network.bandwidth={rate}"]
     one, _ = sim(path, overrides)
-    many, _ = sim(path, overrides, requests=30)
-    if (path, rate) == (COPYING, "10Gbps"):
-        # The documented disagreement (README, "Simulator versus analytical"): network and NIC
-        # memory are both near saturation, queueing stretches each chunk's traversal, and the
-        # 8 slots then bind, which Little's law on uncontended stage times cannot see. The
-        # simulator is slower, never faster, and by a bounded amount.
-        assert 1.0 < one["latency_s"]["max"] / one["analytical"]["fetch_latency_s"] < 1.10
-        assert 0.97 < many["throughput_gbps"] / many["analytical"]["throughput_gbps"] < 1.0
-        return
     assert one["latency_s"]["max"] == pytest.approx(one["analytical"]["fetch_latency_s"], rel=0.05)
+    many, _ = sim(path, overrides, requests=60)
     assert many["throughput_gbps"] == pytest.approx(many["analytical"]["throughput_gbps"], rel=0.02)
     assert many["bottleneck"] == many["analytical"]["bottleneck"]
 

@@ -1,7 +1,8 @@
 """Chunk-by-chunk simulation of a data-plane Plan (the same Plan the analytical model uses).
 
 A request arrives, waits one network RTT, and its chunks queue for a buffer slot (FIFO over
-requests, or round-robin between them). A chunk holding a slot runs the stage DAG: each stage
+requests, or round-robin between them). Each request is one transport connection: its chunks'
+network transfers are served in order, and the network is shared fairly between requests. A chunk holding a slot runs the stage DAG: each stage
 waits for its executor (FIFO), then its executor phase and its byte flows through shared
 resources run concurrently; the stage ends when all have ended. The executor is released at
 the end of its own phase. The slot, and every buffer the chunk wrote, is freed when the
@@ -23,7 +24,7 @@ import numpy as np
 
 from ..engine.analytical import Demand, _capacities, _Costs, bytes_per_token, evaluate
 from ..engine.plan import Params, Plan, StagePlan
-from .kernel import PRIORITY_SAMPLE, PRIORITY_TASK, Servers, SharedBandwidth, Simulator
+from .kernel import PRIORITY_GRANT, PRIORITY_SAMPLE, PRIORITY_TASK, Servers, SharedBandwidth, Simulator
 
 Policy = Literal["fifo", "round-robin"]
 
@@ -232,7 +233,10 @@ class _Op:
             self.chunk.held.append((step.memory, step.out_bytes))
         done = self.part_done
         for resource, nbytes in step.flows:
-            resource.start(nbytes, done)
+            if resource is run.network:  # one connection per request: its chunks arrive in order
+                resource.start_in_stream(self.chunk.request, nbytes, done)
+            else:
+                resource.start(nbytes, done)
         if step.engine is not None:
             sim.at(self.start + step.service, PRIORITY_TASK, step.engine.start, step.engine_bytes, self.exec_done)
         else:
@@ -263,11 +267,13 @@ class _Run:
         self.samples: list[tuple[int, dict[str, float]]] = []
         self.sample_step = 0
         self.free_slots = model.slots
+        self._grant_pending = False
         self.slot_area = 0  # slot-cycles occupied, for the buffer pool's utilization
         self._slot_last = 0
         self.waiting: deque = deque()  # fifo: chunks; round-robin: one deque of chunks per request
         self.steps: dict[tuple[str, int], _Step] = {}
         self.stage_by_name = {s.name: s for s in model.plan.stages}
+        self.network = res.shared.get("network")
         network = [s for s in model.plan.stages if s.reads == "network"]
         self.net_per_token = model.per_token[network[0].input] if network else 0.0
         self.kv_per_token = model.per_token["kv"]
@@ -295,6 +301,12 @@ class _Run:
             self.waiting.extend(items)
         else:
             self.waiting.append(deque(items))
+        if not self._grant_pending:
+            self._grant_pending = True
+            self.sim.at(self.sim.now, PRIORITY_GRANT, self._deferred_grant)
+
+    def _deferred_grant(self) -> None:
+        self._grant_pending = False
         self.grant_slots()
 
     def grant_slots(self) -> None:

@@ -8,7 +8,9 @@ inputs. Time is an integer count of NIC clock cycles; seconds appear only at the
   engine's data path). While k flows are active each moves bytes at capacity / k; completion
   times are recomputed whenever the set of flows changes. Implemented with a virtual clock V
   (bytes served to every active flow so far): a flow of b bytes started at V0 ends when
-  V = V0 + b, so each change costs O(log k), not O(k).
+  V = V0 + b, so each change costs O(log k), not O(k). Flows may belong to a *stream* (one
+  transport connection): a stream's flows are served in order, one at a time, so sharing is
+  between streams, not between the pieces of one stream.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from typing import Any, Callable
 
 PRIORITY_FLOW = 0  # completions first, so freed capacity is seen by same-cycle arrivals
 PRIORITY_TASK = 1
-PRIORITY_SAMPLE = 2
+PRIORITY_GRANT = 2  # slot grants after every same-cycle arrival has queued (fair round-robin)
+PRIORITY_SAMPLE = 3
 
 
 class Simulator:
@@ -92,7 +95,7 @@ class SharedBandwidth:
     """Fluid processor sharing of ``capacity`` bytes per cycle among active flows."""
 
     __slots__ = ("sim", "name", "capacity", "virtual", "_last", "flows", "_version", "_due", "busy", "moved",
-                 "_seq", "_eps")
+                 "_seq", "_eps", "_streams")
 
     def __init__(self, sim: Simulator, name: str, bytes_per_cycle: float):
         self.sim, self.name, self.capacity = sim, name, bytes_per_cycle
@@ -105,6 +108,7 @@ class SharedBandwidth:
         self.moved = 0.0
         self._seq = 0
         self._eps = 1e-6 * max(1.0, bytes_per_cycle)  # float slack when comparing virtual times
+        self._streams: dict[Any, deque[tuple[float, Callable[[], None]]]] = {}
 
     def _advance(self) -> None:
         now = self.sim.now
@@ -114,6 +118,24 @@ class SharedBandwidth:
             self.busy += dt
             self.moved += dt * self.capacity
         self._last = now
+
+    def start_in_stream(self, stream: Any, nbytes: float, done: Callable[[], None]) -> None:
+        """Like ``start``, but after every earlier flow of ``stream`` has finished."""
+        queue = self._streams.get(stream)
+        if queue is not None:
+            queue.append((nbytes, done))
+            return
+        self._streams[stream] = deque()
+        self.start(nbytes, lambda: self._next_in_stream(stream, done))
+
+    def _next_in_stream(self, stream: Any, done: Callable[[], None]) -> None:
+        queue = self._streams[stream]
+        if queue:
+            nbytes, following = queue.popleft()
+            self.start(nbytes, lambda: self._next_in_stream(stream, following))
+        else:
+            del self._streams[stream]
+        done()
 
     def start(self, nbytes: float, done: Callable[[], None]) -> None:
         """Move ``nbytes`` through this resource, then call ``done``."""

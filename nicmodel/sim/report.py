@@ -15,18 +15,22 @@ GBPS = 8 / 1e9
 SATURATED = 0.95  # a window's busiest resource counts as its bottleneck only above this
 
 
-def steady_window(run: SimRun, low: float = 0.1, high: float = 0.9) -> tuple[float, float, float, float]:
-    """(start s, end s, network bytes, kv bytes) between the low and high quantiles of chunk
-    completions: throughput away from fill and drain."""
+def steady_rates(run: SimRun) -> tuple[float, float]:
+    """Steady-state (network, kv) bytes per second: the least-squares slope of bytes delivered
+    against completion time over the middle 80% of the run. A slope is insensitive to fill,
+    drain, and bursts of completions (chunks of one request finishing together)."""
     done = sorted(run.chunk_done)
-    if len(done) < 10:
-        t = run.end / run.clock_hz
-        first = min(run.arrival) / run.clock_hz if run.arrival else 0.0
-        return first, t, sum(c[2] for c in done), sum(c[3] for c in done)
-    i, j = int(low * len(done)), int(high * len(done))
-    inner = done[i + 1: j + 1]
-    return (done[i][0] / run.clock_hz, done[j][0] / run.clock_hz,
-            sum(c[2] for c in inner), sum(c[3] for c in inner))
+    if len(done) < 2:
+        span = max(run.end - min(run.arrival, default=0), 1) / run.clock_hz
+        return sum(c[2] for c in done) / span, sum(c[3] for c in done) / span
+    t = np.array([c[0] for c in done], dtype=float) / run.clock_hz
+    net = np.cumsum([c[2] for c in done])
+    kv = np.cumsum([c[3] for c in done])
+    low, high = t[0] + 0.1 * (t[-1] - t[0]), t[-1] - 0.1 * (t[-1] - t[0])
+    middle = (t >= low) & (t <= high)
+    if middle.sum() < 10 or np.ptp(t[middle]) <= 0:
+        return (net[-1] - net[0]) / (t[-1] - t[0]), (kv[-1] - kv[0]) / (t[-1] - t[0])
+    return float(np.polyfit(t[middle], net[middle], 1)[0]), float(np.polyfit(t[middle], kv[middle], 1)[0])
 
 
 def utilization(run: SimRun) -> dict[str, float]:
@@ -76,7 +80,7 @@ def simulate_summary(run: SimRun, name: str = "") -> dict[str, Any]:
     """Latency distribution, throughput, utilization, memory and bottleneck of a run."""
     hz = run.clock_hz
     latency = np.array([(f - a) / hz for f, a in zip(run.finish, run.arrival)])
-    t0, t1, net, kv = steady_window(run)
+    net_rate, kv_rate = steady_rates(run)
     span = (run.end - min(run.arrival, default=0)) / hz
     util = utilization(run)
     total_net = sum(c[2] for c in run.chunk_done)
@@ -90,8 +94,8 @@ def simulate_summary(run: SimRun, name: str = "") -> dict[str, Any]:
             "mean": float(latency.mean()), "p50": float(np.percentile(latency, 50)),
             "p99": float(np.percentile(latency, 99)), "max": float(latency.max()),
         },
-        "throughput_gbps": net / (t1 - t0) * GBPS if t1 > t0 else 0.0,
-        "kv_throughput_gbps": kv / (t1 - t0) * GBPS if t1 > t0 else 0.0,
+        "throughput_gbps": net_rate * GBPS,
+        "kv_throughput_gbps": kv_rate * GBPS,
         "throughput_over_run_gbps": total_net / span * GBPS if span else 0.0,
         "bottleneck": _bottleneck(util),
         "resources": util,
