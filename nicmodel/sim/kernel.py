@@ -166,22 +166,34 @@ class SharedBandwidth:
         if version != self._version:
             return  # superseded by an earlier check
         self._due = -1
-        self._advance()
+        sim = self.sim
+        now = sim.now
         flows = self.flows
-        finished = []
+        dt = now - self._last
+        if dt and flows:
+            self.virtual += dt * self.capacity / len(flows)
+            self.busy += dt
+            self.moved += dt * self.capacity
+        self._last = now
         limit = self.virtual + self._eps
         pop = heapq.heappop
-        while flows and flows[0][0] <= limit:
-            finished.append(pop(flows)[2])
+        done = pop(flows)[2] if flows and flows[0][0] <= limit else None
+        if done is None:  # woke early: a flow added since slowed everyone; re-arm
+            finished = ()
+        elif flows and flows[0][0] <= limit:
+            finished = [done]
+            while flows and flows[0][0] <= limit:
+                finished.append(pop(flows)[2])
+        else:
+            finished = (done,)
         if flows:
             left = (flows[0][0] - self.virtual) * len(flows) / self.capacity
-            sim = self.sim
-            when = sim.now + (math.ceil(left - 1e-9) if left > 1 else 1)
+            when = now + (math.ceil(left - 1e-9) if left > 1 else 1)
             self._version += 1
             self._due = when
             heapq.heappush(sim.heap, (when, PRIORITY_FLOW, next(sim.seq), self._complete, (self._version,)))
-        for done in finished:
-            done()
+        for callback in finished:
+            callback()
 
     def busy_now(self) -> int:
         self._advance()
