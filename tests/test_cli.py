@@ -8,7 +8,7 @@ import pytest
 
 from nicmodel.cli import main
 
-from conftest import COPYING, DEFAULT, NAIVE, ROOT
+from conftest import COPYING, DEFAULT, NAIVE
 
 ISSUE_AXES = ["--vary", "network.bandwidth=5Gbps,10Gbps,20Gbps,40Gbps,100Gbps",
               "--vary", "design.chunk_tokens=64,256,1024,naive"]

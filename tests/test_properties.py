@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from nicmodel import load
-from nicmodel.engine.analytical import _capacities, bytes_per_token, evaluate
+from nicmodel.engine.analytical import capacities, bytes_per_token, evaluate
 from nicmodel.engine.plan import compile_scenario
 
 from conftest import COPYING, DEFAULT, NAIVE
@@ -45,7 +45,7 @@ def test_throughput_never_exceeds_any_capacity(case):
     plan, p = case
     ev = evaluate(plan, p)
     assume(bool(ev.feasible))
-    caps = _capacities(plan, p)
+    caps = capacities(plan, p)
     for name in ev.resources:
         assert ev.utilization(name) <= 1 + 1e-9, name
     for name, per_chunk in ev.traffic.items():

@@ -79,7 +79,7 @@ def bytes_per_token(plan: Plan, p: Params) -> dict[str, Any]:
     return {"kv": kv, "quantized": quantized, "compressed": quantized / p["codec.lossless_ratio"]}
 
 
-def _capacities(plan: Plan, p: Params) -> dict[str, Any]:
+def capacities(plan: Plan, p: Params) -> dict[str, Any]:
     """Bytes per second each shared resource carries."""
     line = p["network.bandwidth"]
     if plan.network_on_nic:
@@ -128,7 +128,7 @@ class Demand:
         return np.maximum(alone / self.servers, self.engine_bytes / engine_bandwidth)
 
 
-class _Costs:
+class StageCosts:
     """Per-chunk demands of each stage at given core counts."""
 
     def __init__(self, plan: Plan, p: Params, size: dict[str, Any]):
@@ -191,7 +191,7 @@ def _argmax(values: list[Any]) -> Any:
     return index
 
 
-def _partition(plan: Plan, p: Params, costs: _Costs, shape: tuple) -> tuple[dict[str, Any], Any]:
+def _partition(plan: Plan, p: Params, costs: StageCosts, shape: tuple) -> tuple[dict[str, Any], Any]:
     """Cores per core-pool stage: pinned as given, auto by greedy max-min of stage rates.
 
     Giving the next core to the currently slowest auto stage maximizes the slowest stage's
@@ -237,8 +237,8 @@ def evaluate(plan: Plan, p: Params) -> Evaluation:
     slots = np.where(naive, 1.0, np.minimum(p["design.buffers_in_flight"], np.ceil(chunks - 1e-9)))
     per_token = bytes_per_token(plan, p)
     size = {form: tok * b for form, b in per_token.items()}
-    costs = _Costs(plan, p, size)
-    caps = _capacities(plan, p)
+    costs = StageCosts(plan, p, size)
+    caps = capacities(plan, p)
     cores, feasible = _partition(plan, p, costs, shape)
 
     busy: dict[str, Any] = {name: 0.0 for name, _ in plan.resources}

@@ -22,7 +22,7 @@ from typing import Literal
 
 import numpy as np
 
-from ..engine.analytical import Demand, _capacities, _Costs, bytes_per_token, evaluate
+from ..engine.analytical import Demand, capacities, StageCosts, bytes_per_token, evaluate
 from ..engine.plan import Params, Plan, StagePlan
 from .kernel import PRIORITY_GRANT, PRIORITY_SAMPLE, PRIORITY_TASK, Servers, SharedBandwidth, Simulator
 
@@ -88,7 +88,7 @@ class DataPlane:
         clock_path = pools.get("nic.arm") or next(iter(pools.values()), None)
         self.clock_hz = float(params[f"{clock_path}.clock"]) if clock_path else 1e9
         self.per_token = {k: float(v) for k, v in bytes_per_token(plan, params).items()}
-        self.caps = {k: float(v) for k, v in _capacities(plan, params).items()}
+        self.caps = {k: float(v) for k, v in capacities(plan, params).items()}
         self._demand_cache: dict[tuple[str, int], Demand] = {}
         self.preds = {s.name: plan.predecessors(s.name) for s in plan.stages}
         self.succs: dict[str, list[str]] = {s.name: [] for s in plan.stages}
@@ -108,7 +108,7 @@ class DataPlane:
         key = (st.name, tokens)
         if key not in self._demand_cache:
             size = {form: tokens * b for form, b in self.per_token.items()}
-            costs = _Costs(self.plan, self.p, size)
+            costs = StageCosts(self.plan, self.p, size)
             d = costs.demand(st, self.cores.get(st.name, 1.0))
             self._demand_cache[key] = Demand(
                 float(np.asarray(d.fixed)), float(np.asarray(d.work)), float(np.asarray(d.servers)),
