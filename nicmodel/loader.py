@@ -32,6 +32,7 @@ REFERENCE_DIRS = {
     "pcie": "hwspecs/pcie",
     "model": "workloads/models",
     "codec": "workloads/codecs",
+    "fabric": "hwspecs/fabrics",
 }
 
 Where = dict[tuple, tuple[str, int | None]]
@@ -163,6 +164,7 @@ def _resolve_reference(value: Any, category: str, path: tuple, doc_file: Path, w
         names = ", ".join(available(category, doc_file)) or "none"
         raise SpecError(f"no {category} spec named {name!r}; available: {names}", file, line, path) from None
     ref = read_yaml(ref_file)
+    _inline_tables(ref.data, ref.where, ref_file)
     ref_data, ref_where = resolve_references(ref.data, ref.where, ref_file)
     merged_where = {path + k: v for k, v in ref_where.items()}
     for k, v in where.items():
@@ -188,6 +190,45 @@ def resolve_references(data: Any, where: Where, doc_file: Path, path: tuple = ()
         value, new_where = resolve_references(value, new_where, doc_file, sub)
         out[key] = value
     return out, new_where
+
+
+def _inline_tables(data: Any, where: Where, doc_file: Path, path: tuple = ()) -> None:
+    """Read every `table_file:` (a CSV time-flow table: slice,tor,port,dest) into `table:`."""
+    if not isinstance(data, dict):
+        return
+    for key, value in list(data.items()):
+        _inline_tables(value, where, doc_file, path + (key,))
+    name = data.get("table_file")
+    if not isinstance(name, str):
+        return
+    file, line = where.get(path + ("table_file",), (str(doc_file), None))
+    csv_path = (doc_file.parent / name).resolve()
+    try:
+        rows = csv_path.read_text().splitlines()
+    except OSError as exc:
+        raise SpecError(f"cannot read time-flow table {csv_path}: {exc.strerror}", file, line, path) from None
+    entries = []
+    for number, row in enumerate(rows, 1):
+        cells = [c.strip() for c in row.split(",")]
+        if number == 1 and cells == ["slice", "tor", "port", "dest"]:
+            continue
+        try:
+            slice_, tor, port, dest = (int(c) for c in cells)
+        except ValueError:
+            raise SpecError("expected four integers slice,tor,port,dest", str(csv_path), number) from None
+        if min(slice_, tor, port) < 0 or dest < -1:
+            raise SpecError("slice, tor and port must be >= 0 and dest >= -1", str(csv_path), number)
+        entries.append((slice_, tor, port, dest))
+    if not entries:
+        raise SpecError("time-flow table is empty", str(csv_path))
+    slices = max(e[0] for e in entries) + 1
+    tors = max(e[1] for e in entries) + 1
+    ports = max(e[2] for e in entries) + 1
+    table = [[[-1] * ports for _ in range(tors)] for _ in range(slices)]
+    for slice_, tor, port, dest in entries:
+        table[slice_][tor][port] = dest
+    data["table"] = table
+    del data["table_file"]
 
 
 # --- overrides -------------------------------------------------------------------------
@@ -388,6 +429,7 @@ def load_document(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
     """Read a scenario file, resolve references and apply ``PATH=VALUE`` overrides."""
     file = Path(path)
     doc = read_yaml(file)
+    _inline_tables(doc.data, doc.where, file)
     data, where = resolve_references(doc.data, doc.where, file)
     doc = Document(data, where)
     for text in overrides:

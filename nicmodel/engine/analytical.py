@@ -18,7 +18,9 @@ attains the max is the bottleneck and utilization = busy * X. A naive design is 
 model with one chunk of the whole prefix and one slot, which makes its throughput exactly
 object / latency.
 Latency of one request = RTT + pipeline traversal of the first chunk (longest DAG path of
-stage times, each stage running alone) + (chunks - 1) / X.
+stage times, each stage running alone) + (chunks - 1) / X. Over an optical fabric the network
+capacity is also capped by the ToR pair's effective bandwidth, and the mean first-byte latency
+of the request and of the data (circuit waits and hops) is added to the RTT.
 """
 
 from __future__ import annotations
@@ -84,6 +86,8 @@ def capacities(plan: Plan, p: Params) -> dict[str, Any]:
     line = p["network.bandwidth"]
     if plan.network_on_nic:
         line = np.minimum(line, p["nic.ports"] * p["nic.port_rate"])
+    if plan.network_path is not None:
+        line = np.minimum(line, plan.network_path.bandwidth_Bps)
     caps: dict[str, Any] = {"network": line * p[f"network.efficiency.{plan.protocol}"]}
     for name, path in plan.memory_paths:
         caps[name] = p[f"{path}.sustained_bandwidth"]
@@ -275,7 +279,10 @@ def evaluate(plan: Plan, p: Params) -> Evaluation:
     bottleneck = np.where(feasible, _argmax(values), -1)
     period = np.where(feasible, np.maximum.reduce(values), np.nan)
     rate = 1.0 / period
-    latency = p["network.rtt"] + traversal + (chunks - 1.0) * period
+    rtt = p["network.rtt"]
+    if plan.network_path is not None:  # request and first data byte wait for circuits and hop
+        rtt = rtt + plan.network_path.request_first_byte_s + plan.network_path.data_first_byte_s
+    latency = rtt + traversal + (chunks - 1.0) * period
 
     network_bytes = sum((costs.in_bytes(s) for s in plan.stages if s.reads == "network"), 0.0)
     kv_bytes = sum((costs.out_bytes(plan.stage(s)) for s in plan.sinks), 0.0)

@@ -3,8 +3,10 @@
 The split is what makes sweeps fast: the Plan says which stages run where and which bytes
 go through which resource; the parameter table holds every number under its dotted spec
 path ("nic.memory.sustained_bandwidth" -> 33.9e9). A sweep replaces table entries by numpy
-arrays and evaluates the same Plan once for all points. Plans hold no numbers, so two
-scenarios that differ only in numbers share a Plan.
+arrays and evaluates the same Plan once for all points. Plans hold no spec numbers, so two
+scenarios that differ only in numbers share a Plan; the one exception is an optical fabric,
+whose schedule analysis (a search over the time-expanded graph) is done here, so fabric
+numbers are structural in sweeps (evaluated per combination).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 import networkx as nx
 from pydantic import BaseModel
 
+from ..fabric.path import NetworkPath, network_path
 from ..spec.base import Param
 from ..spec.checks import build_graph
 from ..spec.scenario import Scenario, resource_table
@@ -67,6 +70,7 @@ class Plan:
     dtype_bytes: int
     network_on_nic: bool
     protocol: str
+    network_path: NetworkPath | None  # an optical fabric between the store and the server
     memory_capacity: tuple[tuple[str, str], ...]  # memory resource -> spec path (capacity check)
 
     def stage(self, name: str) -> StagePlan:
@@ -186,6 +190,8 @@ def compile_scenario(scn: Scenario) -> tuple[Plan, Params]:
         dtype_bytes=DTYPE_BYTES[scn.model.dtype],
         network_on_nic=any(st.reads == "network" and st.executor.startswith("nic.") for st in stages),
         protocol=scn.network.protocol,
+        network_path=(network_path(scn.network.fabric, scn.network.source_tor, scn.network.dest_tor)
+                      if scn.network.fabric is not None else None),
         memory_capacity=paths("memory", written),
     )
     params = flatten(scn)

@@ -24,7 +24,15 @@ import numpy as np
 
 from ..engine.analytical import Demand, capacities, StageCosts, bytes_per_token, evaluate
 from ..engine.plan import Params, Plan, StagePlan
-from .kernel import PRIORITY_GRANT, PRIORITY_SAMPLE, PRIORITY_TASK, Servers, SharedBandwidth, Simulator
+from .kernel import (
+    PRIORITY_GRANT,
+    PRIORITY_SAMPLE,
+    PRIORITY_TASK,
+    Servers,
+    SharedBandwidth,
+    Simulator,
+    WindowedBandwidth,
+)
 
 Policy = Literal["fifo", "round-robin"]
 
@@ -142,7 +150,13 @@ class DataPlane:
         sim = Simulator()
         res = _Resources(self, sim)
         run = _Run(self, sim, res, requests, policy)
-        rtt = self.cycles(float(self.p["network.rtt"]))
+        rtt_s = float(self.p["network.rtt"])
+        path = self.plan.network_path
+        if path is not None:  # the request crosses the fabric first
+            rtt_s += path.request_first_byte_s
+            if not path.windows:  # multi-hop routing: a fluid link, so add the data leg's wait too
+                rtt_s += path.data_first_byte_s
+        rtt = self.cycles(rtt_s)
         for i, t in enumerate(run.arrival):
             sim.at(t + rtt, PRIORITY_TASK, run.request_ready, i)
         if self.sample_every_s:
@@ -196,6 +210,18 @@ class _Resources:
                 self.engine_bw[name] = SharedBandwidth(sim, f"{name}:bandwidth", bandwidth)
         used = {r for st in plan.stages for r in model.demand(st, 1).flows}
         self.shared = {n: SharedBandwidth(sim, n, cap / hz) for n, cap in model.caps.items() if n in used}
+        path = plan.network_path
+        if path is not None and path.windows and "network" in self.shared:
+            # direct routing over an optical fabric: the link carries bytes only while a circuit
+            # to the server's ToR is up, at up to (circuits up) x uplink rate
+            p = model.p
+            line = float(p["network.bandwidth"])
+            if plan.network_on_nic:
+                line = min(line, float(p["nic.ports"] * p["nic.port_rate"]))
+            efficiency = float(p[f"network.efficiency.{plan.protocol}"])
+            steps = [(model.cycles(a), model.cycles(b), efficiency * min(line, ports * path.uplink_Bps) / hz)
+                     for a, b, ports in path.windows]
+            self.shared["network"] = WindowedBandwidth(sim, "network", steps, model.cycles(path.cycle_s))
         memories = [m for m, _ in plan.memory_capacity]
         self.held = {m: 0.0 for m in memories}
         self.peak = {m: 0.0 for m in memories}

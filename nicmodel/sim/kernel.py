@@ -198,3 +198,74 @@ class SharedBandwidth:
     def busy_now(self) -> int:
         self._advance()
         return self.busy
+
+
+class WindowedBandwidth(SharedBandwidth):
+    """Processor sharing whose capacity follows a periodic schedule (circuit windows of an
+    optical fabric): ``steps`` are (start, end, bytes per cycle) within one ``period`` of cycles.
+    While the capacity is zero, transfers wait for the next window."""
+
+    __slots__ = ("steps", "period", "open_fraction")
+
+    def __init__(self, sim: Simulator, name: str, steps: list[tuple[int, int, float]], period: int):
+        super().__init__(sim, name, max(c for _, _, c in steps) or 1.0)
+        self.steps, self.period = steps, period
+        self.capacity = self._step_at(0)[0]
+        # utilization is busy time over the time a circuit is up
+        self.open_fraction = sum(end - start for start, end, c in steps if c > 0) / period
+
+    def _step_at(self, now: int) -> tuple[float, int]:
+        """(capacity now, time of the next change)."""
+        base = (now // self.period) * self.period
+        phase = now - base
+        for start, end, capacity in self.steps:
+            if start <= phase < end:
+                return capacity, base + end
+        return self.steps[0][2], base + self.period
+
+    def _advance(self) -> None:
+        now = self.sim.now
+        dt = now - self._last
+        if dt and self.flows and self.capacity > 0:
+            self.virtual += dt * self.capacity / len(self.flows)
+            self.busy += dt
+            self.moved += dt * self.capacity
+        self._last = now
+
+    def start(self, nbytes: float, done: Callable[[], None]) -> None:
+        if nbytes <= 0:
+            done()
+            return
+        self._advance()
+        self.capacity = self._step_at(self.sim.now)[0]
+        self._seq += 1
+        heapq.heappush(self.flows, (self.virtual + nbytes, self._seq, done))
+        self._rearm()
+
+    def _rearm(self) -> None:
+        sim = self.sim
+        capacity, change = self._step_at(sim.now)
+        when = change
+        if capacity > 0:
+            left = (self.flows[0][0] - self.virtual) * len(self.flows) / capacity
+            when = min(when, sim.now + (math.ceil(left - 1e-9) if left > 1 else 1))
+        self._version += 1
+        self._due = when
+        heapq.heappush(sim.heap, (when, PRIORITY_FLOW, next(sim.seq), self._complete, (self._version,)))
+
+    def _complete(self, version: int) -> None:
+        if version != self._version:
+            return
+        self._advance()
+        self.capacity = self._step_at(self.sim.now)[0]
+        flows = self.flows
+        finished = []
+        limit = self.virtual + self._eps
+        while flows and flows[0][0] <= limit:
+            finished.append(heapq.heappop(flows)[2])
+        if flows:
+            self._rearm()
+        else:
+            self._due = -1
+        for done in finished:
+            done()

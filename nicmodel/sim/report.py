@@ -39,7 +39,7 @@ def utilization(run: SimRun) -> dict[str, float]:
     out = {name: s.busy / (s.n * span) for name, s in run.executors.items()}
     for name, bw in run.engine_bandwidth.items():
         out[name] = max(out[name], bw.busy / span)
-    out.update({name: r.busy / span for name, r in run.shared.items()})
+    out.update({name: r.busy / (span * getattr(r, "open_fraction", 1.0)) for name, r in run.shared.items()})
     out["buffers"] = run.slot_area / (run.slots * span)
     return out
 

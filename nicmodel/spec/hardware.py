@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import model_validator
 
+from .fabric import OpticalFabric
 from .base import (
     Bandwidth,
     Bytes,
@@ -166,9 +167,27 @@ class NetworkLink(Component):
     """Transport used by the fetch stage."""
     efficiency: dict[Literal["tcp", "rdma"], Fraction]
     """Goodput share of line rate per protocol (headers, framing, ACKs)."""
+    fabric: OpticalFabric | None = None
+    """An optical fabric between the store's ToR and the server's ToR (e.g. `fabric: optical-108`);
+    `bandwidth` is then the server's link to its ToR, and the fabric adds its pair bandwidth,
+    circuit waits and hops."""
+    source_tor: int | None = None
+    """With a fabric: the ToR of the KV-cache store."""
+    dest_tor: int | None = None
+    """With a fabric: the ToR of the inference server."""
 
     @model_validator(mode="after")
     def _protocol_known(self) -> "NetworkLink":
         if self.protocol not in self.efficiency:
             raise ValueError(f"no efficiency given for protocol {self.protocol!r}")
+        if self.fabric is not None:
+            n = int(self.fabric.tors.si)
+            for name in ("source_tor", "dest_tor"):
+                value = getattr(self, name)
+                if value is None or not 0 <= value < n:
+                    raise ValueError(f"{name} must be a ToR index in 0..{n - 1} when a fabric is given")
+            if self.source_tor == self.dest_tor:
+                raise ValueError("source_tor and dest_tor are the same ToR: no fabric in the path")
+        elif self.source_tor is not None or self.dest_tor is not None:
+            raise ValueError("source_tor / dest_tor need a fabric")
         return self

@@ -1,0 +1,1 @@
+"""Fast-switched optical fabrics: schedules, windows, pair analysis."""
