@@ -10,9 +10,9 @@ import json
 import sys
 
 from . import api
-from .errors import SpecError
+from .errors import InfeasibleError, SpecError
 from .loader import REFERENCE_DIRS, available, library_roots, package_root
-from .report import compare_text, eval_text, simulate_text, table_text, write_atomic
+from .report import compare_text, eval_text, fabric_text, simulate_text, table_text, write_atomic
 from .schema import scenario_schema
 from .sim.report import chrome_trace_json, stage_records_csv
 from .traces import batch, poisson, read_trace
@@ -59,15 +59,30 @@ def cmd_simulate(args: argparse.Namespace) -> None:
         requests = batch(args.requests or 1, prefix)
     record = bool(args.stages_csv or args.trace_out)
     sample = args.sample_ms / 1e3 if args.sample_ms else None
-    try:
-        summary, run = api.simulate(scenario, requests, args.policy, record=record, sample_every_s=sample)
-    except ValueError as exc:
-        raise SpecError(str(exc), str(args.scenario)) from None
+    summary, run = api.simulate(scenario, requests, args.policy, record=record, sample_every_s=sample)
     if args.stages_csv:
         write_atomic(args.stages_csv, stage_records_csv(run))
     if args.trace_out:
         write_atomic(args.trace_out, chrome_trace_json(run))
     text = json.dumps(summary, indent=2) + "\n" if args.format == "json" else simulate_text(summary)
+    _emit(text, args.output)
+
+
+def cmd_fabric(args: argparse.Namespace) -> None:
+    from .fabric.summary import fabric_report
+    from .loader import load_component
+    from .spec.fabric import OpticalFabric
+    from .units import UnitError, parse_quantity
+
+    fabric = load_component(args.fabric, "fabric", OpticalFabric, args.set)
+    nbytes = None
+    if args.bytes is not None:
+        try:
+            nbytes = parse_quantity(args.bytes, "bytes")
+        except UnitError as exc:
+            raise SpecError(str(exc), "--bytes") from None
+    report = fabric_report(fabric, tuple(args.pair) if args.pair else None, nbytes)
+    text = json.dumps(report, indent=2) + "\n" if args.format == "json" else fabric_text(report)
     _emit(text, args.output)
 
 
@@ -137,6 +152,13 @@ def build_parser() -> argparse.ArgumentParser:
     common(p, ["text", "json"])
     p.set_defaults(func=cmd_simulate)
 
+    p = sub.add_parser("fabric", help="optical fabric: schedule summary and a ToR pair's figures")
+    p.add_argument("fabric", help="a fabric spec file or a bundled name (hwspecs/fabrics)")
+    p.add_argument("--pair", nargs=2, type=int, metavar=("SRC", "DST"), help="source and destination ToR")
+    p.add_argument("--bytes", help="transfer size for the pair's transfer-time distribution, e.g. '2.7 GB'")
+    common(p, ["text", "json"])
+    p.set_defaults(func=cmd_fabric)
+
     p = sub.add_parser("specs", help="bundled hardware, workloads and designs")
     p.add_argument("action", choices=["list"])
     p.set_defaults(func=cmd_specs)
@@ -153,6 +175,10 @@ def main(argv: list[str] | None = None) -> int:
         args.func(args)
     except SpecError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except InfeasibleError as exc:
+        print(f"error: {getattr(args, 'scenario', None) or getattr(args, 'fabric', '')}: infeasible: {exc}",
+              file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0

@@ -31,3 +31,9 @@ class SpecError(Exception):
             where += f":{self.line}"
         field = format_path(self.path) if self.path else None
         return f"{where}: {field}: {self.message}" if field else f"{where}: {self.message}"
+
+
+class InfeasibleError(ValueError):
+    """A valid spec that the hardware cannot serve (e.g. a ToR pair that never gets a circuit
+    under direct routing, or core pools with fewer cores than stages). Engines raise it; the CLI
+    reports it like bad input, and design tables mark the row invalid."""

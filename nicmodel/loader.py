@@ -250,9 +250,9 @@ def _descend(annotation: Any) -> tuple[str, Any]:
     return "leaf", annotation
 
 
-def _override_target(path: tuple, data: dict) -> tuple[str, Any]:
-    """Check that ``path`` names a field of the scenario schema; return what kind of field."""
-    kind, target = "model", Scenario
+def _override_target(path: tuple, data: dict, root: type = Scenario) -> tuple[str, Any]:
+    """Check that ``path`` names a field of the schema; return what kind of field."""
+    kind, target = "model", root
     node: Any = data
     for i, seg in enumerate(path):
         here = format_path(path[: i + 1])
@@ -287,9 +287,10 @@ def parse_override(text: str) -> tuple[tuple, str]:
     return path, value.strip()
 
 
-def apply_override(doc: Document, path: tuple, value: str, doc_file: Path, origin: str = "--set") -> None:
+def apply_override(doc: Document, path: tuple, value: str, doc_file: Path, origin: str = "--set",
+                   root: type = Scenario) -> None:
     """Set one field of a resolved raw tree; numbers become `assumed` with the override as source."""
-    kind, target = _override_target(path, doc.data)
+    kind, target = _override_target(path, doc.data, root)
     parent = doc.data
     for seg in path[:-1]:
         parent = parent.setdefault(seg, {}) if isinstance(parent, dict) else parent[seg]
@@ -368,8 +369,8 @@ def _node(data: Any, path: tuple) -> Any:
     return data
 
 
-def _fields_at(path: tuple) -> list[str]:
-    kind, target = "model", Scenario
+def _fields_at(path: tuple, root: type = Scenario) -> list[str]:
+    kind, target = "model", root
     for seg in path:
         if kind == "model":
             if seg not in target.model_fields:
@@ -382,10 +383,10 @@ def _fields_at(path: tuple) -> list[str]:
     return list(target.model_fields) if kind in ("model", "param") else []
 
 
-def _explain(err: dict, path: tuple) -> str:
+def _explain(err: dict, path: tuple, root: type = Scenario) -> str:
     kind = err["type"]
     if kind == "extra_forbidden":
-        allowed = _fields_at(path[:-1])
+        allowed = _fields_at(path[:-1], root)
         return f"unknown key {path[-1]!r}; expected one of: {', '.join(allowed)}" if allowed else "unknown key"
     if kind == "missing":
         return "required field is missing"
@@ -396,10 +397,10 @@ def _explain(err: dict, path: tuple) -> str:
     return message.replace("Input should be", "expected")
 
 
-def validate(doc: Document, default_file: str) -> Scenario:
-    """Validate a resolved raw tree into a Scenario, or raise one SpecError."""
+def validate_as(doc: Document, default_file: str, root: type[BaseModel]) -> Any:
+    """Validate a resolved raw tree as ``root``, or raise one SpecError."""
     try:
-        scenario = Scenario.model_validate(doc.data)
+        return root.model_validate(doc.data)
     except ValidationError as exc:
         errors = exc.errors()
         err = errors[0]
@@ -410,19 +411,45 @@ def validate(doc: Document, default_file: str) -> Scenario:
             message = ("number without provenance: write {value, kind, source} or give the enclosing "
                        "component a `provenance:` default")
         else:
-            message = _explain(err, path)
+            message = _explain(err, path, root)
             same = [e for e in errors if _clean_loc(tuple(e["loc"]), doc.data, e["type"]) == path]
             if len(same) > 1 and len(err["loc"]) > len(path):  # a union: say what each branch wanted
                 wanted = " or ".join(dict.fromkeys(_expectation(e) for e in same))
                 message = f"expected {wanted}, got {err['input']!r}"
         file, line = doc.locate(path)
         raise SpecError(message, file or default_file, line, path) from None
+
+
+def validate(doc: Document, default_file: str) -> Scenario:
+    """Validate a resolved raw tree into a Scenario (fields, then the stage DAG), or raise."""
+    scenario = validate_as(doc, default_file, Scenario)
     try:
         check_scenario(scenario)
     except Problem as problem:
         file, line = doc.locate(problem.path)
         raise SpecError(problem.message, file or default_file, line, problem.path) from None
     return scenario
+
+
+def load_component(path_or_name: str | Path, category: str, root: type[BaseModel],
+                   overrides: list[str] | tuple[str, ...] = ()) -> Any:
+    """A standalone spec (e.g. a fabric) by file path or bundled name, with PATH=VALUE overrides."""
+    candidate = Path(path_or_name)
+    if not candidate.is_file():
+        try:
+            candidate = find_reference(category, str(path_or_name), Path.cwd() / "x")
+        except FileNotFoundError:
+            names = ", ".join(available(category)) or "none"
+            raise SpecError(f"no {category} spec named {str(path_or_name)!r}; available: {names}",
+                            str(path_or_name)) from None
+    doc = read_yaml(candidate)
+    _inline_tables(doc.data, doc.where, candidate)
+    data, where = resolve_references(doc.data, doc.where, candidate)
+    resolved = Document(data, where)
+    for text in overrides:
+        key, value = parse_override(text)
+        apply_override(resolved, key, value, candidate, root=root)
+    return validate_as(resolved, str(candidate), root)
 
 
 def load_document(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Document:

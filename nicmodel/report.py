@@ -44,6 +44,8 @@ def table_text(table: Table, fmt: str) -> str:
 
 
 def _mib(x: float) -> str:
+    if x < 2**20:
+        return f"{x / 2**10:,.1f} KiB"
     return f"{x / 2**20:,.1f} MiB" if x < 2**30 else f"{x / 2**30:,.2f} GiB"
 
 
@@ -149,4 +151,48 @@ def simulate_text(s: dict[str, Any]) -> str:
     ]
     for w in s["bottleneck_over_time"]:
         lines.append(f"  {w['start_s'] * 1e3:10.3f} - {w['end_s'] * 1e3:10.3f} ms  {w['resource']}")
+    return "\n".join(lines) + "\n"
+
+
+def _us(x: float) -> str:
+    if x >= 1.0:
+        return f"{x:,.3f} s"
+    return f"{x * 1e6:,.2f} us" if x < 1e-3 else f"{x * 1e3:,.2f} ms"
+
+
+def fabric_text(report: dict[str, Any]) -> str:
+    """Human-readable fabric report."""
+    s = report["schedule"]
+    share = s["circuit_share"]
+    lines = [
+        s["fabric"],
+        f"  schedule        {s['schedule']}: {s['slices_per_cycle']} slices of {_us(s['slice_s'])} per cycle "
+        f"({_us(s['cycle_s'])}), {s['tors']} ToRs x {s['uplinks_per_tor']} uplinks x {s['uplink_gbps']:g} Gbps",
+        f"  guard           {s['guard_s'] * 1e9:.0f} ns ({s['guard_mode']}); usable share of port time "
+        f"{s['port_duty_cycle']:.4f}",
+        f"  circuit share   per ordered pair: mean {share['mean']:.4f}, min {share['min']:.4f}, max {share['max']:.4f}"
+        f" of the slices; {s['pairs_without_direct_circuit']} pairs never have a direct circuit",
+        f"  routing         {s['routing']}",
+    ]
+    pair = report.get("pair")
+    if pair:
+        nbytes = pair.get("bytes")
+        lines += ["", f"pair {pair['source_tor']} -> {pair['dest_tor']}"
+                  + (f", transfer of {_mib(nbytes)}" if nbytes else "")]
+        rows = []
+        for routing, e in pair["routing"].items():
+            if "unavailable" in e:
+                rows.append([routing, e["unavailable"]] + [""] * 7)
+                continue
+            w, f = e["first_byte_wait_s"], e["first_byte_latency_s"]
+            rows.append([
+                routing, f"{e['bandwidth_gbps']:.2f}", f"{_us(w['mean'])} / {_us(w['p99'])} / {_us(w['max'])}",
+                f"{_us(f['mean'])} / {_us(f['max'])}", f"{e['hops']['mean']:.2f} (max {e['hops']['max']:.0f})",
+                _us(e["jitter_s"]), f"{_mib(e['source_buffer_bytes'])} / {_mib(e['intermediate_buffer_bytes'])}",
+                "yes" if e["loss_free"] else "NO",
+                (f"{_us(e['transfer_s']['mean'])} / {_us(e['transfer_s']['p99'])}" if "transfer_s" in e else ""),
+            ])
+        lines.append(tabulate(rows, headers=["routing", "Gbps", "wait mean/p99/max", "first byte mean/max",
+                                             "hops", "jitter", "buffer src/mid", "loss-free",
+                                             "transfer mean/p99"], tablefmt="github"))
     return "\n".join(lines) + "\n"

@@ -19,7 +19,7 @@ import numpy as np
 
 from .engine.analytical import Evaluation, evaluate
 from .engine.plan import Params, Plan, compile_scenario
-from .errors import SpecError, format_path
+from .errors import InfeasibleError, SpecError, format_path
 from .loader import Document, parse_override, validate, with_overrides
 from .results import GBPS
 
@@ -108,28 +108,43 @@ def grid_params(plan_params: Params, numeric: list[tuple[Axis, list[Params]]]) -
 
 
 def sweep(doc: Document, doc_file: Path, axes: list[Axis]) -> Table:
-    """Evaluate the cross product of ``axes`` over a resolved scenario document."""
+    """Evaluate the cross product of ``axes`` over a resolved scenario document.
+
+    A combination that fails validation (e.g. a guard longer than the slice) becomes a row
+    marked invalid with the reason; a value that is invalid in every combination is an error."""
     file = str(doc_file)
     base = compile_scenario(validate(doc, file))[0]
-    per_axis: list[list[tuple[Plan, Params]]] = []
-    for axis in axes:
-        compiled = []
-        for value in axis.values:
-            scenario = validate(with_overrides(doc, {axis.path: value}, doc_file, "--vary"), file)
-            compiled.append(compile_scenario(scenario))
+    per_axis: list[list[tuple[Plan, Params] | None]] = []
+    failures: list[tuple[int, int, SpecError]] = []
+    for i, axis in enumerate(axes):
+        compiled: list[tuple[Plan, Params] | None] = []
+        for v, value in enumerate(axis.values):
+            try:
+                scenario = validate(with_overrides(doc, {axis.path: value}, doc_file, "--vary"), file)
+                compiled.append(compile_scenario(scenario))
+            except SpecError as exc:  # judged after all combinations: bad value or bad combination?
+                failures.append((i, v, exc))
+                compiled.append(None)
+            except InfeasibleError:
+                compiled.append(None)
         per_axis.append(compiled)
-    structural = [i for i, c in enumerate(per_axis) if any(plan != base for plan, _ in c)]
+    structural = [i for i, c in enumerate(per_axis) if any(pc is None or pc[0] != base for pc in c)]
     numeric = [i for i in range(len(axes)) if i not in structural]
 
     results: list[tuple[tuple, dict[str, Any]]] = []
     for combo in itertools.product(*(range(len(axes[i].values)) for i in structural)):
         fixed = {axes[i].path: axes[i].values[v] for i, v in zip(structural, combo)}
-        plan, params = compile_scenario(validate(with_overrides(doc, fixed, doc_file, "--vary"), file))
-        numeric_axes = [(axes[i], [p for _, p in per_axis[i]]) for i in numeric]
-        grid, n = grid_params(params, numeric_axes)
-        rows = _rows(evaluate(plan, grid), n)
         sizes = [len(axes[i].values) for i in numeric]
         index = np.indices(sizes).reshape(len(sizes), -1) if sizes else np.zeros((0, 1), dtype=int)
+        n = index.shape[1]
+        try:
+            plan, params = compile_scenario(validate(with_overrides(doc, fixed, doc_file, "--vary"), file))
+        except (SpecError, InfeasibleError) as exc:
+            rows = [_invalid_row(exc)] * n
+        else:
+            numeric_axes = [(axes[i], [pc[1] for pc in per_axis[i]]) for i in numeric]
+            grid, n = grid_params(params, numeric_axes)
+            rows = _rows(evaluate(plan, grid), n)
         for j, row in enumerate(rows):
             key = [0] * len(axes)
             for i, v in zip(structural, combo):
@@ -139,4 +154,18 @@ def sweep(doc: Document, doc_file: Path, axes: list[Axis]) -> Table:
             labels = {axes[i].label: axes[i].values[key[i]] for i in range(len(axes))}
             results.append((tuple(key), {**labels, **row}))
     results.sort(key=lambda kr: kr[0])
+    for i, v, exc in failures:
+        # an error at the axis's own field (a bad unit, an unknown path) is a bad value; an error
+        # elsewhere (guard longer than the slice) is a combination the table reports as invalid
+        own = exc.path[: len(axes[i].path)] == tuple(axes[i].path) or exc.file in ("--vary", "--set")
+        if own and all(row["bottleneck"].startswith("invalid") for key, row in results if key[i] == v):
+            raise exc
     return Table([a.label for a in axes] + ROW_COLUMNS, [row for _, row in results])
+
+
+def _invalid_row(exc: Exception) -> dict[str, Any]:
+    row: dict[str, Any] = {c: None for c in ROW_COLUMNS}
+    row["bottleneck"] = f"invalid: {getattr(exc, 'message', None) or exc}"
+    row["fits_nic_memory"] = None
+    row["cores"] = ""
+    return row

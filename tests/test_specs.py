@@ -39,12 +39,14 @@ def test_bundled_pipelines_load(pipeline):
 @pytest.mark.parametrize("category", sorted(REFERENCE_DIRS))
 def test_every_bundled_spec_resolves_and_every_number_has_provenance(category):
     if category == "pcie":
-        overrides = [f"nic.pcie={n}" for n in available("pcie")]
+        overrides = [[f"nic.pcie={n}"] for n in available("pcie")]
+    elif category == "fabric":
+        overrides = [[f"network.fabric={n}", "network.source_tor=0", "network.dest_tor=1"] for n in available("fabric")]
     else:
-        overrides = [f"{category}={n}" for n in available(category)]
+        overrides = [[f"{category}={n}"] for n in available(category)]
     assert overrides, category
     for override in overrides:
-        scenario = load(DEFAULT, [override])
+        scenario = load(DEFAULT, override)
         for path, param in _params(scenario):
             assert param.kind in ("datasheet", "measured", "derived", "fitted", "assumed"), path
             assert param.source.strip(), path

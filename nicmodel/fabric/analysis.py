@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..errors import InfeasibleError
+
 MTU_BYTES = 1500
 
 
@@ -261,7 +263,7 @@ class PairReport:
 
     @property
     def loss_free(self) -> bool:
-        return max(self.source_buffer_bytes, self.intermediate_buffer_bytes) <= self.tor_buffer_bytes
+        return bool(max(self.source_buffer_bytes, self.intermediate_buffer_bytes) <= self.tor_buffer_bytes)
 
 
 def _stats(values: np.ndarray) -> dict[str, float]:
@@ -280,13 +282,15 @@ def analyze_pair(fabric: Fabric, src: int, dst: int, routing: str, tor_buffer: f
     grid = (np.arange(phases) + 0.5) / phases * w.cycle_s
     if routing == "direct":
         if not direct_windows:
-            raise ValueError(f"ToRs {src} and {dst} never have a direct circuit; use vlb or fastest_path")
+            raise InfeasibleError(f"ToRs {src} and {dst} never have a direct circuit; use vlb or fastest_path")
         arrivals = np.array([fabric.departures(src, a)[dst] - a for a in grid])
         wait = arrivals
         hops = np.ones(phases)
         bandwidth = direct_bw
     elif routing == "vlb":
         res = [fabric.vlb_arrival(src, dst, a, p) for a in grid for p in range(k)]
+        if not all(np.isfinite(r[0]) for r in res):
+            raise InfeasibleError(f"VLB cannot reach ToR {dst} from ToR {src} in two hops in this schedule")
         arrive = np.array([r[0] for r in res]) - np.repeat(grid, k)
         wait = np.array([r[2] for r in res]) - np.repeat(grid, k)
         hops = np.array([r[1] for r in res], dtype=float)
@@ -294,6 +298,8 @@ def analyze_pair(fabric: Fabric, src: int, dst: int, routing: str, tor_buffer: f
         bandwidth = max(direct_bw, k * t.rate_Bps * w.port_duty / 2)
     else:
         res = [fabric.earliest_arrival(src, dst, a) for a in grid]
+        if not all(np.isfinite(r[0]) for r in res):
+            raise InfeasibleError(f"no path from ToR {src} to ToR {dst} in this schedule")
         arrive = np.array([r[0] for r in res]) - grid
         wait = np.array([r[2] for r in res]) - grid
         hops = np.array([r[1] for r in res], dtype=float)

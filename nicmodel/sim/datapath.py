@@ -22,6 +22,7 @@ from typing import Literal
 
 import numpy as np
 
+from ..errors import InfeasibleError
 from ..engine.analytical import Demand, capacities, StageCosts, bytes_per_token, evaluate
 from ..engine.plan import Params, Plan, StagePlan
 from .kernel import (
@@ -91,7 +92,7 @@ class DataPlane:
         ev = evaluate(plan, params)
         self.cores = {name: float(np.asarray(n)) for name, n in ev.cores.items()}
         if not bool(np.asarray(ev.feasible)):
-            raise ValueError("infeasible design: the core pools have fewer cores than the stages need")
+            raise InfeasibleError("infeasible design: the core pools have fewer cores than the stages need")
         pools = dict(plan.pools)
         clock_path = pools.get("nic.arm") or next(iter(pools.values()), None)
         self.clock_hz = float(params[f"{clock_path}.clock"]) if clock_path else 1e9
