@@ -86,6 +86,101 @@ def cmd_fabric(args: argparse.Namespace) -> None:
     _emit(text, args.output)
 
 
+def _trace_points(trace: str, scenario: str | None):
+    from dataclasses import replace
+    from pathlib import Path
+
+    from .validation.trace import read_trace
+
+    points = read_trace(trace)
+    if scenario:
+        path = Path(scenario).resolve()
+        if not path.is_file():
+            raise SpecError("cannot read file", scenario)
+        points = [replace(p, scenario=path) for p in points]
+    return points
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .validation import validate as v
+    from .validation.metrics import METRICS
+
+    if args.list_metrics or not args.trace:
+        if not args.trace and not args.list_metrics:
+            raise SpecError("give a trace file (or --list-metrics)", "validate")
+        sys.stdout.write("".join(f"{m.name:24s} {m.dimension:10s} {m.description}"
+                                 + (f" (argument: {m.argument})" if m.argument else "") + "\n"
+                                 for m in METRICS.values()))
+        return 0
+    preds = v.predict_all(_trace_points(args.trace, args.scenario))
+    bad = v.failures(preds, args.tolerance)
+    text = (json.dumps(v.report_json(preds, bad), indent=2) + "\n" if args.format == "json"
+            else v.report_text(preds, bad))
+    _emit(text, args.output)
+    if args.plot:
+        v.plot(preds, args.plot)
+    return 1 if bad else 0
+
+
+def cmd_calibrate(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from .report import calibrate_text
+    from .validation import calibrate as c
+    from .validation.predict import Prediction, Predictor
+
+    if not args.fit:
+        raise SpecError("name at least one parameter with --fit PATH", "--fit")
+    scenario = Path(args.scenario)
+    api.load(scenario, args.set)  # report problems with the scenario itself first
+    points = _trace_points(args.trace, str(scenario))
+    fitted = [p for p in points if p.role == "fitted"]
+    held = [p for p in points if p.role == "held-out"]
+    if not fitted:
+        raise SpecError("the trace has no points with role fitted", args.trace)
+    points_set = [replace_overrides(p, args.set) for p in fitted]
+    held = [replace_overrides(p, args.set) for p in held]
+    initial, bounds = {}, {}
+    for key in args.fit:
+        param = c.spec_param(scenario, args.set, key)
+        if param.range is None:
+            raise SpecError(f"{key} has no range in the spec; give it `range: [low, high]` to bound the fit", "--fit")
+        initial[key] = param.si
+        bounds[key] = tuple(type(param)._check(v) for v in param.range)
+    result = c.fit(points_set, list(args.fit), initial, bounds)
+    predictor = Predictor()
+    held_preds = [Prediction(p, predictor.predict(p, result.values)) for p in held]
+    cv = c.cross_validate(points_set, list(args.fit), initial, bounds, args.cv) if args.cv else []
+    if args.output:
+        c.write_fitted_spec(scenario, args.set, result, Path(args.trace), Path(args.output))
+    _emit(calibrate_text(result, held_preds, cv, args.output), None)
+
+
+def replace_overrides(point, overrides):
+    from dataclasses import replace
+
+    return replace(point, overrides=tuple(point.overrides) + tuple(overrides)) if overrides else point
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> None:
+    from .engine.plan import compile_scenario
+    from .report import sensitivity_text
+    from .validation import sensitivity as sens
+
+    scenario = api.load(args.scenario, args.set)
+    plan, params = compile_scenario(scenario)
+    kinds = ("datasheet", "measured", "derived", "fitted", "assumed") if args.all_ranges else ("assumed",)
+    uncertain = sens.uncertain_params(scenario, kinds)
+    oat = sens.one_at_a_time(plan, params, uncertain, args.metric)
+    sobol = sens.sobol(plan, params, uncertain, args.metric, args.samples, args.seed) if args.method != "oat" else []
+    if args.plot:
+        sens.tornado(oat, args.metric, args.plot)
+    if args.format == "json":
+        _emit(json.dumps({"metric": args.metric, "one_at_a_time": oat, "sobol": sobol}, indent=2) + "\n", args.output)
+    else:
+        _emit(sensitivity_text(args.metric, oat, sobol), args.output)
+
+
 def cmd_specs(args: argparse.Namespace) -> None:
     lines = []
     for category, folder in REFERENCE_DIRS.items():
@@ -159,6 +254,37 @@ def build_parser() -> argparse.ArgumentParser:
     common(p, ["text", "json"])
     p.set_defaults(func=cmd_fabric)
 
+    p = sub.add_parser("validate", help="predict every point of a measured trace; errors per metric")
+    p.add_argument("trace", nargs="?")
+    p.add_argument("--scenario", help="use this scenario for every point instead of the trace's")
+    p.add_argument("--tolerance", type=float, help="fail (exit 1) if any point's |error| exceeds this %%")
+    p.add_argument("--plot", help="write measured vs predicted per metric to this PNG")
+    p.add_argument("--list-metrics", action="store_true", help="list the metrics a trace may use")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--output", "-o")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("calibrate", help="least-squares fit of spec parameters to a trace's fitted points")
+    p.add_argument("scenario")
+    p.add_argument("trace")
+    p.add_argument("--fit", action="append", default=[], metavar="PATH", help="a spec parameter (repeatable)")
+    p.add_argument("--cv", help="cross-validation: number of folds, or 'loo'")
+    p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE")
+    p.add_argument("--output", "-o", help="write the scenario with fitted numbers marked fitted")
+    p.set_defaults(func=cmd_calibrate)
+
+    p = sub.add_parser("sensitivity", help="which uncertain spec numbers move an output most")
+    p.add_argument("scenario")
+    p.add_argument("--metric", choices=["throughput_gbps", "kv_throughput_gbps", "fetch_latency_s",
+                                        "nic_memory_peak_bytes"], default="throughput_gbps")
+    p.add_argument("--method", choices=["oat", "sobol", "both"], default="both")
+    p.add_argument("--samples", type=int, default=1024, help="Sobol base samples")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--all-ranges", action="store_true", help="every number with a range, not only assumed ones")
+    p.add_argument("--plot", help="tornado plot (PNG)")
+    common(p, ["text", "json"])
+    p.set_defaults(func=cmd_sensitivity)
+
     p = sub.add_parser("specs", help="bundled hardware, workloads and designs")
     p.add_argument("action", choices=["list"])
     p.set_defaults(func=cmd_specs)
@@ -172,7 +298,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        args.func(args)
+        code = args.func(args)
+        if code:
+            return code
     except SpecError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -196,3 +196,50 @@ def fabric_text(report: dict[str, Any]) -> str:
                                              "hops", "jitter", "buffer src/mid", "loss-free",
                                              "transfer mean/p99"], tablefmt="github"))
     return "\n".join(lines) + "\n"
+
+
+def calibrate_text(result, held, cv, output: str | None) -> str:
+    """Fitted values, intervals, identifiability, residuals, and accuracy on unused points."""
+    rows = []
+    for key in result.keys:
+        lo, hi = result.ci95[key]
+        rows.append([key, f"{result.initial[key]:.6g}", f"{result.values[key]:.6g}", f"[{lo:.4g}, {hi:.4g}]",
+                     f"[{result.bounds[key][0]:.4g}, {result.bounds[key][1]:.4g}]", result.identifiability[key]])
+    lines = ["fitted parameters (SI units)",
+             tabulate(rows, headers=["parameter", "spec value", "fitted", "95% CI", "range", "identifiability"],
+                      tablefmt="github"), "",
+             "residuals on the fitted points (these show the fit, not accuracy)",
+             tabulate([[p.row, p.metric, p.argument or "", f"{r:+.2f}%"] for p, r in result.residuals_pct],
+                      headers=["row", "metric", "argument", "residual"], tablefmt="github")]
+
+    def accuracy(title: str, preds) -> None:
+        if not preds:
+            return
+        errors = [pr.error_pct for pr in preds]
+        lines.extend(["", f"{title}: MAPE {sum(abs(e) for e in errors) / len(errors):.2f}%, "
+                          f"worst {max(errors, key=abs):+.2f}% over {len(errors)} points",
+                      tabulate([[pr.point.row, pr.point.metric, pr.point.argument or "", f"{pr.error_pct:+.2f}%"]
+                                for pr in preds], headers=["row", "metric", "argument", "error"], tablefmt="github")])
+
+    accuracy("held-out points, predicted with the fitted values", held)
+    accuracy("cross-validation (each fitted point predicted by a fit without it)", cv)
+    if output:
+        lines += ["", f"wrote {output}"]
+    return "\n".join(lines) + "\n"
+
+
+def sensitivity_text(metric: str, oat, sobol) -> str:
+    lines = [f"sensitivity of {metric}", "",
+             "one at a time (each parameter at the ends of its range, the others at their values):",
+             tabulate([[r["parameter"], r["kind"], f"{r['low']:.4g} .. {r['high']:.4g}", f"{r['output_at_low']:.5g}",
+                        f"{r['output_at_high']:.5g}", f"{r['swing']:.4g}"] for r in oat],
+                      headers=["parameter", "kind", "range (SI)", "output at low", "output at high", "swing"],
+                      tablefmt="github")]
+    if sobol:
+        lines += ["", "Sobol indices (all parameters uniform over their ranges):",
+                  tabulate([[r["parameter"], f"{r['first_order']:.3f}", f"{r['total']:.3f}"] for r in sobol],
+                           headers=["parameter", "first order", "total"], tablefmt="github")]
+    top = oat[0]["parameter"] if oat else None
+    if top:
+        lines += ["", f"Measure {top} first: it moves {metric} the most over its plausible range."]
+    return "\n".join(lines) + "\n"

@@ -1,7 +1,5 @@
 """The BlueField-3 calibration round trip (calibration data, not evidence of accuracy)."""
 
-import importlib.util
-
 import pytest
 
 from nicmodel import evaluate_file, load
@@ -11,20 +9,35 @@ from conftest import DEFAULT, ROOT
 CALIBRATION_SETUP = ["design.stages.fetch.cores=8", "design.stages.dequantize.cores=8", "network.bandwidth=100Gbps"]
 
 
-def _fit_module():
-    path = ROOT / "validation" / "calibration" / "fit_bf3.py"
-    spec = importlib.util.spec_from_file_location("fit_bf3", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def _refit(trace, keys, overrides=()):
+    from nicmodel.validation.calibrate import fit, spec_param
+    from nicmodel.validation.trace import read_trace
+
+    points = [p for p in read_trace(trace) if p.role == "fitted"]
+    if overrides:
+        from dataclasses import replace
+        points = [replace(p, overrides=p.overrides + tuple(overrides)) for p in points]
+    params = {k: spec_param(DEFAULT, list(overrides), k) for k in keys}
+    initial = {k: p.si for k, p in params.items()}
+    bounds = {k: tuple(type(p)._check(v) for v in p.range) for k, p in params.items()}
+    return fit(points, list(keys), initial, bounds), params
 
 
-def test_spec_holds_the_values_the_fit_produces():
-    fitted = _fit_module().fit()
-    nic = load(DEFAULT).nic
-    assert nic.arm.costs["network_fetch"].cycles_per_byte.si == pytest.approx(
-        fitted["nic.arm.costs.network_fetch.cycles_per_byte"], rel=2e-4)
-    assert nic.memory.sustained_bandwidth.si == pytest.approx(fitted["nic.memory.sustained_bandwidth"], rel=2e-4)
+@pytest.mark.parametrize(
+    "trace, keys, overrides",
+    [
+        ("validation/calibration/bf3_component_facts.csv",
+         ["nic.arm.costs.network_fetch.cycles_per_byte", "nic.memory.sustained_bandwidth"], []),
+        ("validation/traces/h100_copy.csv", ["gpu.copy_engine.bandwidth", "gpu.copy_engine.per_job"],
+         ["gpu=h100-sxm"]),
+        ("validation/traces/h100_decode.csv", ["gpu.decode_efficiency", "gpu.step_overhead"], ["gpu=h100-sxm"]),
+    ],
+)
+def test_specs_hold_the_values_their_calibration_produces(trace, keys, overrides):
+    result, params = _refit(ROOT / trace, keys, overrides)
+    for key in keys:
+        assert params[key].kind == "fitted"
+        assert params[key].si == pytest.approx(result.values[key], rel=5e-4), key
 
 
 def test_network_stage_alone_and_full_pipeline():

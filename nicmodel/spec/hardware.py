@@ -141,6 +141,12 @@ class Gpu(Component):
     """Streaming multiprocessors."""
     pcie: PcieLink
     """Host-side PCIe link."""
+    copy_engine: Engine | None = None
+    """Host<->device copy engines (cudaMemcpyAsync of pinned memory): per-copy cost and bandwidth."""
+    decode_efficiency: Fraction | None = None
+    """Share of peak memory bandwidth a decode step achieves reading weights and KV cache."""
+    step_overhead: Duration | None = None
+    """Fixed time per decode step (graph launch, synchronization, sampling)."""
 
 
 class HostCpu(Component):

@@ -23,7 +23,11 @@ class LlmModel(Component):
     attention_heads: Count | None = None
     """Query heads (for reference)."""
     parameters: Count | None = None
-    """Weight count (for serving models)."""
+    """Weight count, embeddings included (for serving models)."""
+    hidden: Count | None = None
+    """Hidden size (embedding width)."""
+    vocab: Count | None = None
+    """Vocabulary size; with `hidden`, the input-embedding table a decode step does not read."""
     dtype: Literal["fp32", "fp16", "bf16", "fp8"]
     """KV-cache element type in GPU memory."""
 

@@ -1,0 +1,119 @@
+"""Metrics a trace can measure and the model predicts, with fixed definitions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+from ..engine.analytical import Evaluation, bytes_per_token, evaluate, pcie_payload_bandwidth
+from ..engine.plan import Params, Plan
+from ..errors import SpecError
+from ..units import UnitError, parse_quantity
+
+
+@dataclass
+class Context:
+    """A compiled design point; metrics read its parameters and evaluation."""
+
+    plan: Plan
+    params: Params
+    _evaluation: Evaluation | None = field(default=None, repr=False)
+
+    @property
+    def ev(self) -> Evaluation:
+        if self._evaluation is None:
+            self._evaluation = evaluate(self.plan, self.params)
+        return self._evaluation
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    dimension: str
+    description: str
+    fn: Callable[[Context, str | None], float]
+    argument: str | None = None  # what the argument column must hold, if anything
+
+
+def _f(x: Any) -> float:
+    return float(np.asarray(x).reshape(()))
+
+
+def _need(p: Params, key: str) -> float:
+    if key not in p:
+        raise SpecError(f"the scenario has no {key}; this metric needs it", "metric")
+    return float(p[key])
+
+
+def _copy_bandwidth(ctx: Context, argument: str | None) -> float:
+    """Back-to-back pinned host->device copies of one size: size / (per copy + size / bandwidth),
+    the bandwidth being the lower of the copy engine and the GPU's PCIe payload rate."""
+    try:
+        size = parse_quantity(argument, "bytes")
+    except UnitError as exc:
+        raise SpecError(f"argument: {exc}", "metric") from None
+    p = ctx.params
+    bandwidth = min(_need(p, "gpu.copy_engine.bandwidth"), _f(pcie_payload_bandwidth(p, "gpu.pcie")))
+    return size / (_need(p, "gpu.copy_engine.per_job") + size / bandwidth)
+
+
+def _decode_args(argument: str | None) -> tuple[float, float]:
+    try:
+        items = dict(part.split("=") for part in (argument or "").split(","))
+        return float(items["batch"]), float(items["context"])
+    except (KeyError, ValueError):
+        raise SpecError(f"argument: expected batch=B,context=L, got {argument!r}", "metric") from None
+
+
+def decode_step_time(p: Params, per_token_kv: float, batch: Any, context: Any) -> Any:
+    """Decode step of the scenario's model on its GPU: reading the weights once and every
+    sequence's KV cache, at the decode share of peak memory bandwidth, or the dense bf16
+    arithmetic if that is longer, plus a fixed per-step cost. Vectorizes over batch/context."""
+    # bf16 weights read once per step; the input-embedding table is only indexed, not read
+    weights = (p["model.parameters"] - p.get("model.vocab", 0.0) * p.get("model.hidden", 0.0)) * 2.0
+    memory = (weights + batch * context * per_token_kv) / (p["gpu.memory.peak_bandwidth"] * p["gpu.decode_efficiency"])
+    compute = 2.0 * p["model.parameters"] * batch / p["gpu.bf16_dense"]
+    return p["gpu.step_overhead"] + np.maximum(memory, compute)
+
+
+def _decode(ctx: Context, argument: str | None) -> float:
+    batch, context = _decode_args(argument)
+    for key in ("gpu.decode_efficiency", "gpu.step_overhead", "model.parameters"):
+        _need(ctx.params, key)
+    kv = _f(bytes_per_token(ctx.plan, ctx.params)["kv"])
+    return _f(decode_step_time(ctx.params, kv, batch, context))
+
+
+def _stage_alone(ctx: Context, argument: str | None) -> float:
+    if argument not in ctx.ev.stage_alone_bytes_per_s:
+        raise SpecError(f"argument: no stage {argument!r}; stages: {', '.join(ctx.ev.stage_alone_bytes_per_s)}", "metric")
+    return _f(ctx.ev.stage_alone_bytes_per_s[argument])
+
+
+def _pcie(ctx: Context, argument: str | None) -> float:
+    key = f"{argument}.max_payload"
+    if key not in ctx.params:
+        raise SpecError(f"argument: {argument!r} is not a PCIe link of this scenario (e.g. nic.pcie, gpu.pcie)", "metric")
+    return _f(pcie_payload_bandwidth(ctx.params, argument))
+
+
+METRICS: dict[str, Metric] = {m.name: m for m in [
+    Metric("throughput", "bandwidth", "steady-state compressed bytes/s arriving from the network",
+           lambda c, a: _f(c.ev.network_bytes_per_s)),
+    Metric("kv_throughput", "bandwidth", "steady-state KV bytes/s delivered into GPU memory",
+           lambda c, a: _f(c.ev.kv_bytes_per_s)),
+    Metric("fetch_latency", "time", "one request's fetch latency, alone", lambda c, a: _f(c.ev.latency_s)),
+    Metric("nic_memory_peak", "bytes", "NIC memory held by in-flight buffers",
+           lambda c, a: _f(c.ev.footprint.get("nic.memory", 0.0))),
+    Metric("stage_alone", "bandwidth", "output bytes/s of one stage running alone", _stage_alone, "a stage name"),
+    Metric("pcie_payload_bandwidth", "bandwidth", "payload bytes/s of a PCIe link, one direction", _pcie,
+           "a link path, e.g. nic.pcie"),
+    Metric("kv_bytes_per_token", "bytes", "KV-cache bytes per token of the model",
+           lambda c, a: _f(bytes_per_token(c.plan, c.params)["kv"])),
+    Metric("h2d_copy_bandwidth", "bandwidth", "back-to-back pinned host-to-device copies of one size",
+           _copy_bandwidth, "a transfer size, e.g. 4 MiB"),
+    Metric("decode_step_time", "time", "decode step time of the model on the GPU", _decode,
+           "batch=B,context=L"),
+]}

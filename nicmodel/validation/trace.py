@@ -1,0 +1,141 @@
+"""The measured-trace format (CSV or JSON) and its reader.
+
+One row per measured point:
+
+| column | required | meaning |
+|---|---|---|
+| scenario | yes | scenario file, relative to the trace file (or the repository) |
+| overrides | no | `PATH=VALUE` settings that define the point, separated by `;` |
+| metric | yes | a metric name (`nicmodel validate --list-metrics`) |
+| argument | for some metrics | e.g. a stage name, a transfer size, `batch=8,context=4096` |
+| value | yes | the measured number |
+| unit | yes | its unit, of the metric's dimension (`Gbps`, `ms`, `GiB`...) |
+| repeat | no | repeat index, when a point was measured several times |
+| spread | no | standard deviation over repeats, same unit |
+| role | yes | `fitted` (used to fit a parameter) or `held-out` (only ever predicted) |
+| tolerance_pct | no | largest acceptable absolute error in percent (for CI) |
+| machine | no | where it was measured |
+| source | yes | where the number comes from |
+
+JSON: a list of objects with the same keys, or {"points": [...]}.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import SpecError
+from ..loader import package_root
+from ..units import UnitError, parse_quantity
+from .metrics import METRICS
+
+COLUMNS = ["scenario", "overrides", "metric", "argument", "value", "unit", "repeat", "spread", "role",
+           "tolerance_pct", "machine", "source"]
+REQUIRED = ["scenario", "metric", "value", "unit", "role", "source"]
+
+
+@dataclass(frozen=True)
+class Point:
+    """One measured point."""
+
+    file: str
+    row: int
+    scenario: Path
+    overrides: tuple[str, ...]
+    metric: str
+    argument: str | None
+    value: float  # SI units of the metric's dimension
+    unit: str
+    spread: float | None
+    role: str
+    tolerance_pct: float | None
+    machine: str
+    source: str
+
+    @property
+    def label(self) -> str:
+        parts = [self.metric + (f"[{self.argument}]" if self.argument else "")]
+        parts += [o.split(".")[-1] for o in self.overrides]
+        return " ".join(parts)
+
+
+def _rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+    text = path.read_text()
+    if path.suffix == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise SpecError(f"not valid JSON: {exc.msg}", str(path), exc.lineno) from None
+        items = data.get("points") if isinstance(data, dict) else data
+        if not isinstance(items, list):
+            raise SpecError("expected a list of points or {\"points\": [...]}", str(path))
+        return [(i + 1, {k: "" if v is None else str(v) for k, v in item.items()}) for i, item in enumerate(items)]
+    reader = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    unknown = [c for c in reader.fieldnames or [] if c not in COLUMNS]
+    if unknown:
+        raise SpecError(f"unknown column {unknown[0]!r}; expected: {', '.join(COLUMNS)}", str(path), 1)
+    skipped = sum(1 for line in text.splitlines() if line.startswith("#"))
+    return [(i + 2 + skipped, row) for i, row in enumerate(reader)]
+
+
+def read_trace(path: str | Path) -> list[Point]:
+    """All points of a trace; errors name the file, the row and the column."""
+    path = Path(path)
+    file = str(path)
+    try:
+        rows = _rows(path)
+    except OSError as exc:
+        raise SpecError(f"cannot read file: {exc.strerror}", file) from None
+    points = []
+    for line, row in rows:
+        def fail(column: str, message: str) -> SpecError:
+            return SpecError(message, file, line, (column,))
+
+        for column in row:
+            if column not in COLUMNS:
+                raise fail(column, f"unknown column; expected: {', '.join(COLUMNS)}")
+        for column in REQUIRED:
+            if not (row.get(column) or "").strip():
+                raise fail(column, "required")
+        metric = row["metric"].strip()
+        if metric not in METRICS:
+            raise fail("metric", f"unknown metric {metric!r}; expected one of: {', '.join(METRICS)}")
+        spec = METRICS[metric]
+        argument = (row.get("argument") or "").strip() or None
+        if spec.argument and argument is None:
+            raise fail("argument", f"metric {metric} needs an argument: {spec.argument}")
+        scenario = _find_scenario(row["scenario"].strip(), path)
+        if scenario is None:
+            raise fail("scenario", f"no scenario file {row['scenario'].strip()!r} (relative to the trace or repository)")
+        unit = row["unit"].strip()
+        try:
+            value = parse_quantity(f"{row['value'].strip()} {unit}".strip(), spec.dimension)
+            spread = (parse_quantity(f"{row['spread'].strip()} {unit}".strip(), spec.dimension)
+                      if (row.get("spread") or "").strip() else None)
+        except UnitError as exc:
+            raise fail("unit", f"{exc} (metric {metric} is a {spec.dimension.replace('_', ' ')})") from None
+        role = row["role"].strip()
+        if role not in ("fitted", "held-out"):
+            raise fail("role", f"expected fitted or held-out, got {role!r}")
+        tolerance = (row.get("tolerance_pct") or "").strip()
+        try:
+            tol = float(tolerance) if tolerance else None
+        except ValueError:
+            raise fail("tolerance_pct", f"expected a number of percent, got {tolerance!r}") from None
+        overrides = tuple(o.strip() for o in (row.get("overrides") or "").split(";") if o.strip())
+        points.append(Point(file, line, scenario, overrides, metric, argument, value, unit, spread, role, tol,
+                            (row.get("machine") or "").strip(), row["source"].strip()))
+    if not points:
+        raise SpecError("trace has no points", file)
+    return points
+
+
+def _find_scenario(name: str, trace: Path) -> Path | None:
+    for base in (trace.parent, package_root()):
+        candidate = (base / name).resolve()
+        if candidate.is_file():
+            return candidate
+    return None
