@@ -179,6 +179,9 @@ class StageCosts:
             return Demand(fixed, work / cores, 1.0, 0.0, flows)
         if st.executor_kind == "engine":
             return Demand(p[f"{st.cost}.per_job"], 0.0, p[f"{st.cost}.channels"], self.out_bytes(st), flows)
+        if st.kind in ("decompress", "dequantize"):  # a data-plane kernel with its own rate
+            kernel = f"gpu.kernels.{st.kind}"
+            return Demand(p[f"{kernel}.per_chunk"], self.out_bytes(st) / p[f"{kernel}.output_rate"], 1.0, 0.0, flows)
         moved = self.in_bytes(st) + self.out_bytes(st)
         return Demand(p["gpu.kernel_launch"], moved / p["gpu.memory.sustained_bandwidth"], 1.0, 0.0, flows)
 

@@ -15,7 +15,7 @@ from .workload import check_codec_fits_model
 # Which kinds of resource may execute which stage kinds.
 EXECUTORS: dict[str, set[str]] = {
     "network_fetch": {"core_pool"},
-    "decompress": {"engine", "core_pool"},
+    "decompress": {"engine", "core_pool", "gpu_compute"},
     "dequantize": {"core_pool", "gpu_compute"},
     "dma": {"engine"},
     "host_copy": {"core_pool"},
@@ -68,6 +68,12 @@ def _check_executor(name: str, kind: str, on: str, res: dict[str, ResourceInfo],
             raise Problem(
                 path, f"engine {on} decompresses {info.spec.algorithms}, not the codec's {scn.codec.algorithm!r}"
             )
+    if info.kind == "gpu_compute" and kind in ("decompress", "dequantize"):
+        kernel = info.spec.kernels.get(kind)
+        if kernel is None:
+            raise Problem(path, f"{on} has no kernel for {kind!r} (add gpu.kernels.{kind})")
+        if kind == "decompress" and scn.codec.algorithm not in kernel.algorithms:
+            raise Problem(path, f"the GPU's decompress kernel decodes {kernel.algorithms}, not {scn.codec.algorithm!r}")
     if info.kind == "core_pool":
         cost = info.spec.costs.get(kind)
         if cost is None:

@@ -21,7 +21,7 @@ from .base import (
     TransferRate,
 )
 
-Algorithm = Literal["deflate", "lz4", "zstd"]
+Algorithm = Literal["deflate", "lz4", "zstd", "arithmetic"]
 
 
 class CoreCost(Component):
@@ -126,6 +126,17 @@ class SmartNic(Component):
     """Host-side PCIe link."""
 
 
+class GpuKernel(Component):
+    """A data-plane kernel on the GPU (decompression, dequantization) given the whole GPU."""
+
+    output_rate: Bandwidth
+    """Output bytes per second with the GPU to itself."""
+    per_chunk: Duration
+    """Fixed time per chunk (launches, synchronization)."""
+    algorithms: list[Algorithm] = []
+    """For decompression: the lossless formats it decodes."""
+
+
 class Gpu(Component):
     """A GPU: memory, compute, and its PCIe link."""
 
@@ -143,6 +154,9 @@ class Gpu(Component):
     """Host-side PCIe link."""
     copy_engine: Engine | None = None
     """Host<->device copy engines (cudaMemcpyAsync of pinned memory): per-copy cost and bandwidth."""
+    kernels: dict[str, GpuKernel] = {}
+    """Data-plane kernels by stage kind (decompress, dequantize); other GPU stages (scatter) are
+    memory-bound copies at the sustained memory bandwidth."""
     decode_efficiency: Fraction | None = None
     """Share of peak memory bandwidth a decode step achieves reading weights and KV cache."""
     step_overhead: Duration | None = None

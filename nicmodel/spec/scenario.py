@@ -66,6 +66,8 @@ def resource_table(scn: Scenario) -> dict[str, ResourceInfo]:
     add("gpu.sm", "gpu_compute", scn.gpu, ("gpu",))
     add("gpu.memory", "memory", scn.gpu.memory, ("gpu", "memory"))
     add("gpu.pcie", "link", scn.gpu.pcie, ("gpu", "pcie"))
+    if scn.gpu.copy_engine is not None:
+        add("gpu.copy", "engine", scn.gpu.copy_engine, ("gpu", "copy_engine"))
     if scn.host is not None:
         add("host.cpu", "core_pool", scn.host.cpu, ("host", "cpu"))
         add("host.memory", "memory", scn.host.memory, ("host", "memory"))

@@ -55,7 +55,7 @@ class Codec(Component):
 
     name: str
     """Codec name."""
-    algorithm: Literal["deflate", "lz4", "zstd"]
+    algorithm: Literal["deflate", "lz4", "zstd", "arithmetic"]
     """Lossless format applied to the quantized symbols."""
     key: TensorQuant
     """Quantization of keys."""
