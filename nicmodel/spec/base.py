@@ -150,6 +150,13 @@ class Ratio(Param):
     """A positive dimensionless ratio, e.g. a compression ratio of 1.16."""
 
 
+class OverheadRatio(Param):
+    """A dimensionless ratio that may be zero or slightly negative within measurement noise
+    (e.g. a slowdown of -0.01); at least -1."""
+
+    minimum: ClassVar[float] = -1.0
+
+
 class Fraction(Param):
     """A share in (0, 1], e.g. 0.949 or '94.9%'."""
 

@@ -18,6 +18,8 @@ from .base import (
     Fraction,
     Frequency,
     OverheadBytes,
+    OverheadRatio,
+    Ratio,
     TransferRate,
 )
 
@@ -126,9 +128,33 @@ class SmartNic(Component):
     """Host-side PCIe link."""
 
 
+class CoRunning(Component):
+    """How a class of co-running kernels and the serving engine's decode slow each other when
+    both run without pause (measured by validation/collect/h100_measure.py)."""
+
+    decode_slowdown: OverheadRatio
+    """Relative increase of the decode step time (2.5 = 3.5x as long)."""
+    corunner_slowdown: OverheadRatio
+    """Relative increase of the co-runner's kernel time."""
+
+
+class Interference(Component):
+    """GPU interference parameters, by co-runner class."""
+
+    memory_bound: CoRunning
+    """Elementwise kernels with short blocks (dequantization)."""
+    compute_bound: CoRunning
+    """Integer-heavy kernels with long-lived blocks (entropy decoding)."""
+    dma_factor: Ratio
+    """Decode slowdown per unit of HBM bandwidth taken by DMA writes, relative to the bytes
+    alone (1.0 = only the bandwidth the writes use)."""
+
+
 class GpuKernel(Component):
     """A data-plane kernel on the GPU (decompression, dequantization) given the whole GPU."""
 
+    interference_class: Literal["memory_bound", "compute_bound"] = "memory_bound"
+    """Which co-runner class it belongs to for interference with decode."""
     output_rate: Bandwidth
     """Output bytes per second with the GPU to itself."""
     per_chunk: Duration
@@ -161,6 +187,10 @@ class Gpu(Component):
     """Share of peak memory bandwidth a decode step achieves reading weights and KV cache."""
     step_overhead: Duration | None = None
     """Fixed time per decode step (graph launch, synchronization, sampling)."""
+    prefill_efficiency: Fraction | None = None
+    """Share of dense bf16 rate a prefill (prompt processing) achieves."""
+    interference: Interference | None = None
+    """How data-plane kernels and DMA writes slow decode, and are slowed by it."""
 
 
 class HostCpu(Component):
@@ -168,6 +198,9 @@ class HostCpu(Component):
 
     name: str
     """Product name."""
+    engine_contention: OverheadRatio | None = None
+    """Relative slowdown of the serving engine's per-step CPU work when every other core is busy
+    (scaled by the share of cores busy)."""
     cpu: CorePool
     """Cores and per-operation costs."""
     memory: Memory

@@ -10,6 +10,7 @@ import numpy as np
 from ..engine.analytical import Evaluation, bytes_per_token, evaluate, pcie_payload_bandwidth
 from ..engine.plan import Params, Plan
 from ..errors import SpecError
+from ..serving.gpu import corunner_slowdown, decode_slowdown, decode_step_time, host_step_slowdown
 from ..units import UnitError, parse_quantity
 
 
@@ -67,23 +68,42 @@ def _decode_args(argument: str | None) -> tuple[float, float]:
         raise SpecError(f"argument: expected batch=B,context=L, got {argument!r}", "metric") from None
 
 
-def decode_step_time(p: Params, per_token_kv: float, batch: Any, context: Any) -> Any:
-    """Decode step of the scenario's model on its GPU: reading the weights once and every
-    sequence's KV cache, at the decode share of peak memory bandwidth, or the dense bf16
-    arithmetic if that is longer, plus a fixed per-step cost. Vectorizes over batch/context."""
-    # bf16 weights read once per step; the input-embedding table is only indexed, not read
-    weights = (p["model.parameters"] - p.get("model.vocab", 0.0) * p.get("model.hidden", 0.0)) * 2.0
-    memory = (weights + batch * context * per_token_kv) / (p["gpu.memory.peak_bandwidth"] * p["gpu.decode_efficiency"])
-    compute = 2.0 * p["model.parameters"] * batch / p["gpu.bf16_dense"]
-    return p["gpu.step_overhead"] + np.maximum(memory, compute)
-
-
 def _decode(ctx: Context, argument: str | None) -> float:
     batch, context = _decode_args(argument)
     for key in ("gpu.decode_efficiency", "gpu.step_overhead", "model.parameters"):
         _need(ctx.params, key)
     kv = _f(bytes_per_token(ctx.plan, ctx.params)["kv"])
     return _f(decode_step_time(ctx.params, kv, batch, context))
+
+
+def _args(argument: str | None, names: tuple[str, ...]) -> dict[str, str]:
+    try:
+        items = dict(part.split("=", 1) for part in (argument or "").split(","))
+    except ValueError:
+        items = {}
+    if not all(n in items for n in names):
+        raise SpecError(f"argument: expected {','.join(n + '=...' for n in names)}, got {argument!r}", "metric")
+    return items
+
+
+def _interference(ctx: Context, argument: str | None, side: str) -> float:
+    """Slowdown with the co-runner running without pause (duty 1). Stream priority is recorded in
+    the argument but the model has no term for it: the held-out high-priority points test that."""
+    args = _args(argument, ("class",))
+    cls = args["class"]
+    if cls == "dma":
+        rate = parse_quantity(args.get("rate", ""), "bandwidth") if "rate" in args else 0.0
+        return decode_slowdown(ctx.params, {}, rate) if side == "decode" else 0.0
+    if cls not in ("memory_bound", "compute_bound"):
+        raise SpecError(f"argument: class must be memory_bound, compute_bound or dma, got {cls!r}", "metric")
+    if side == "decode":
+        return decode_slowdown(ctx.params, {cls: 1.0})
+    return corunner_slowdown(ctx.params, cls, 1.0)
+
+
+def _host(ctx: Context, argument: str | None) -> float:
+    args = _args(argument, ("busy", "cpus"))
+    return host_step_slowdown(ctx.params, float(args["busy"]) / float(args["cpus"]))
 
 
 def _stage_alone(ctx: Context, argument: str | None) -> float:
@@ -116,4 +136,11 @@ METRICS: dict[str, Metric] = {m.name: m for m in [
            _copy_bandwidth, "a transfer size, e.g. 4 MiB"),
     Metric("decode_step_time", "time", "decode step time of the model on the GPU", _decode,
            "batch=B,context=L"),
+    Metric("decode_time_ratio", "dimensionless", "decode step time beside a co-runner running without pause, "
+           "over decode alone", lambda c, a: 1.0 + _interference(c, a, "decode"),
+           "class=memory_bound|compute_bound|dma[,rate=..][,priority=..]"),
+    Metric("corunner_time_ratio", "dimensionless", "co-runner kernel time beside decode, over alone",
+           lambda c, a: 1.0 + _interference(c, a, "corunner"), "class=memory_bound|compute_bound[,priority=..]"),
+    Metric("engine_step_ratio", "dimensionless", "the engine's eager (launch-bound) decode step time with host "
+           "cores busy, over idle", lambda c, a: 1.0 + _host(c, a), "busy=N,cpus=M"),
 ]}

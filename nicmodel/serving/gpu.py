@@ -1,0 +1,60 @@
+"""Time of the serving engine's GPU work and how co-running work slows it.
+
+All functions take the flat parameter table (dotted spec paths, SI units) and vectorize.
+- decode step: weights read once plus every sequence's KV, at the decode share of peak memory
+  bandwidth, or the dense bf16 arithmetic if longer, plus a fixed per-step cost;
+- prefill: the same weights read once, 2 x parameters x tokens of matrix arithmetic plus the
+  attention over the context, at the prefill share of the dense bf16 rate;
+- interference: while a class of data-plane kernels runs for a share `duty` of a decode step,
+  the step grows by duty x the measured slowdown of that class; DMA writes into GPU memory take
+  their bandwidth share from decode (times dma_factor); a busy host stretches the per-step CPU
+  overhead by engine_contention x the share of cores busy.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+Params = dict[str, Any]
+
+
+def weight_bytes(p: Params) -> Any:
+    """bf16 weights read per forward pass: the input-embedding table is indexed, not read."""
+    return (p["model.parameters"] - p.get("model.vocab", 0.0) * p.get("model.hidden", 0.0)) * 2.0
+
+
+def decode_step_time(p: Params, kv_per_token: float, batch: Any, context: Any) -> Any:
+    memory = (weight_bytes(p) + batch * context * kv_per_token) / (
+        p["gpu.memory.peak_bandwidth"] * p["gpu.decode_efficiency"])
+    compute = 2.0 * p["model.parameters"] * batch / p["gpu.bf16_dense"]
+    return p["gpu.step_overhead"] + np.maximum(memory, compute)
+
+
+def prefill_time(p: Params, kv_per_token: float, tokens: Any, context_before: Any) -> Any:
+    """Prompt processing of ``tokens`` new tokens after ``context_before`` cached ones."""
+    attention = 4.0 * p["model.layers"] * p["model.hidden"] * tokens * (context_before + tokens / 2.0)
+    flops = 2.0 * p["model.parameters"] * tokens + attention
+    compute = flops / (p["gpu.bf16_dense"] * p["gpu.prefill_efficiency"])
+    memory = (weight_bytes(p) + (context_before + tokens) * kv_per_token) / (
+        p["gpu.memory.peak_bandwidth"] * p["gpu.decode_efficiency"])
+    return p["gpu.step_overhead"] + np.maximum(memory, compute)
+
+
+def decode_slowdown(p: Params, duty: dict[str, float], dma_bytes_per_s: float = 0.0) -> float:
+    """Relative growth of a decode step beside data-plane kernels (by class, share of the step
+    they were running) and DMA writes into GPU memory."""
+    slow = sum(share * p[f"gpu.interference.{cls}.decode_slowdown"] for cls, share in duty.items())
+    hbm = p["gpu.memory.peak_bandwidth"] * p["gpu.decode_efficiency"]
+    return float(slow + p["gpu.interference.dma_factor"] * dma_bytes_per_s / hbm)
+
+
+def corunner_slowdown(p: Params, cls: str, decode_duty: float) -> float:
+    """Relative growth of a data-plane kernel while decode runs for a share ``decode_duty``."""
+    return float(decode_duty * p[f"gpu.interference.{cls}.corunner_slowdown"])
+
+
+def host_step_slowdown(p: Params, busy_share: float) -> float:
+    """Relative growth of the engine's per-step CPU work with a share of host cores busy."""
+    return float(p.get("host.engine_contention", 0.0) * busy_share)
