@@ -31,6 +31,10 @@ def _refit(trace, keys, overrides=()):
         ("validation/traces/h100_copy.csv", ["gpu.copy_engine.bandwidth", "gpu.copy_engine.per_job"],
          ["gpu=h100-sxm"]),
         ("validation/traces/h100_decode.csv", ["gpu.decode_efficiency", "gpu.step_overhead"], ["gpu=h100-sxm"]),
+        ("validation/traces/h100_interference.csv",
+         [f"gpu.interference.{c}.{s}" for c in ("memory_bound", "compute_bound")
+          for s in ("decode_slowdown", "corunner_slowdown")], ["gpu=h100-sxm"]),
+        ("validation/traces/h100_host_contention.csv", ["host.engine_contention"], ["gpu=h100-sxm"]),
     ],
 )
 def test_specs_hold_the_values_their_calibration_produces(trace, keys, overrides):

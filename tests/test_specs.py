@@ -59,8 +59,10 @@ def test_every_bundled_spec_resolves_and_every_number_has_provenance(category):
 def test_fitted_numbers_name_their_target():
     scenario = load(DEFAULT)
     fitted = {p: v for p, v in _params(scenario) if v.kind == "fitted"}
-    assert set(fitted) == {".nic.arm.costs.network_fetch.cycles_per_byte", ".nic.memory.sustained_bandwidth"}
-    assert all("ShadowServe" in v.fitted_to for v in fitted.values())
+    assert set(fitted) == {".nic.arm.costs.network_fetch.cycles_per_byte", ".nic.memory.sustained_bandwidth",
+                           ".host.engine_contention"}
+    assert all("ShadowServe" in fitted[k].fitted_to for k in list(fitted)[:2])
+    assert "h100_host_contention.csv" in fitted[".host.engine_contention"].fitted_to
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,8 @@ HELD_OUT = {
                                                  "pcie_payload_bandwidth": (0.1, 0.1)},
     "validation/traces/h100_copy.csv": {"h2d_copy_bandwidth": (15.0, 61.0)},
     "validation/traces/h100_decode.csv": {"decode_step_time": (2.0, 3.0)},
+    "validation/traces/h100_interference.csv": {"decode_time_ratio": (3.0, 3.5), "corunner_time_ratio": (2.5, 5.0)},
+    "validation/traces/h100_host_contention.csv": {"engine_step_ratio": (27.0, 65.0)},
 }
 
 
