@@ -57,7 +57,8 @@ def fit(points: list[Point], keys: list[str], initial: dict[str, float],
     predictor = predictor or Predictor()
     if len(points) < len(keys):
         raise SpecError(f"{len(points)} fitted point(s) cannot determine {len(keys)} parameter(s)", "--fit")
-    scale = np.array([initial[k] for k in keys])
+    # fit in units of each parameter's magnitude (its spec value, or its range if that is ~0)
+    scale = np.array([abs(initial[k]) if abs(initial[k]) > 1e-12 else bounds[k][1] - bounds[k][0] for k in keys])
     lower = np.array([bounds[k][0] for k in keys]) / scale
     upper = np.array([bounds[k][1] for k in keys]) / scale
 
@@ -65,7 +66,7 @@ def fit(points: list[Point], keys: list[str], initial: dict[str, float],
         replace = {k: float(v) for k, v in zip(keys, x * scale)}
         return np.array([(predictor.predict(p, replace) - p.value) / p.value for p in points])
 
-    x0 = np.clip(np.ones(len(keys)), lower, upper)
+    x0 = np.clip(np.array([initial[k] for k in keys]) / scale, lower, upper)
     res = least_squares(residuals, x0, bounds=(lower, upper), x_scale=1.0, diff_step=1e-6)
     jac = res.jac
     dof = max(len(points) - len(keys), 0)
