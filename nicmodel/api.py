@@ -7,6 +7,7 @@ from typing import Any
 
 from .engine.analytical import Evaluation, evaluate
 from .engine.plan import Params, Plan, compile_scenario
+from .errors import SpecError
 from .loader import load_document, validate
 from .results import point_result
 from .sim.datapath import DataPlane, Policy, RequestSpec, SimRun
@@ -22,6 +23,9 @@ def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scena
 
 def analyze(scenario: Scenario) -> tuple[Plan, Params, Evaluation]:
     """Compile and evaluate a scenario; for callers that want the raw arrays."""
+    if scenario.design.mode == "recompute":
+        raise SpecError("a recompute design has no data plane to evaluate; use `nicmodel serve`",
+                        scenario.name, None, ("design", "mode"))
     plan, params = compile_scenario(scenario)
     return plan, params, evaluate(plan, params)
 
@@ -61,6 +65,9 @@ def simulate(
 
     Returns the summary (latency distribution, throughput, utilization, memory, bottleneck over
     time, and the analytical prediction for comparison) and the raw run (per-chunk records)."""
+    if scenario.design.mode == "recompute":
+        raise SpecError("a recompute design has no data plane to simulate; use `nicmodel serve`",
+                        scenario.name, None, ("design", "mode"))
     plan, params = compile_scenario(scenario)
     if isinstance(requests, int):
         requests = [RequestSpec(0.0, int(scenario.request.prefix_tokens.si)) for _ in range(requests)]

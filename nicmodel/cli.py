@@ -181,6 +181,37 @@ def cmd_sensitivity(args: argparse.Namespace) -> None:
         _emit(sensitivity_text(args.metric, oat, sobol), args.output)
 
 
+def cmd_serve(args: argparse.Namespace) -> None:
+    from .report import serve_table_text, serve_text
+    from .serving.run import max_rate, serve
+    from .units import UnitError, parse_quantity
+
+    bandwidths = [b.strip() for b in args.bandwidths.split(",")] if args.bandwidths else [None]
+    for b in bandwidths:
+        if b is not None:
+            try:
+                parse_quantity(b, "bandwidth")
+            except UnitError as exc:
+                raise SpecError(str(exc), "--bandwidths") from None
+    if args.requests < 1:
+        raise SpecError("must be at least 1", "--requests")
+    rows = []
+    for path in args.scenarios:
+        for b in bandwidths:
+            overrides = list(args.set) + ([f"network.bandwidth={b}"] if b else [])
+            scenario = api.load(path, overrides)
+            result = serve(scenario, args.rate, args.requests, args.seed, args.control)
+            result["bandwidth"] = b
+            if args.search:
+                result["slo"] = max_rate(scenario, args.requests, args.seed, args.control)
+            rows.append(result)
+    if args.format == "json":
+        text = json.dumps(rows if len(rows) > 1 else rows[0], indent=2) + "\n"
+    else:
+        text = serve_text(rows[0]) if len(rows) == 1 else serve_table_text(rows, args.format)
+    _emit(text, args.output)
+
+
 def cmd_specs(args: argparse.Namespace) -> None:
     lines = []
     for category, folder in REFERENCE_DIRS.items():
@@ -284,6 +315,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plot", help="tornado plot (PNG)")
     common(p, ["text", "json"])
     p.set_defaults(func=cmd_sensitivity)
+
+    p = sub.add_parser("serve", help="TTFT, TPOT and SLO-bound rate of serving with a fetch design")
+    p.add_argument("scenarios", nargs="+")
+    p.add_argument("--rate", type=float, help="Poisson arrivals per second (default: all requests together)")
+    p.add_argument("--requests", type=int, default=200, help="requests in the loaded run (default 200)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--control", choices=["async", "sync"], help="override the scenario's control plane")
+    p.add_argument("--search", action="store_true", help="also find the largest rate meeting the SLOs")
+    p.add_argument("--bandwidths", help="comma-separated link rates: one row per scenario and rate")
+    common(p, ["text", "markdown", "csv", "json"])
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("specs", help="bundled hardware, workloads and designs")
     p.add_argument("action", choices=["list"])

@@ -243,3 +243,42 @@ def sensitivity_text(metric: str, oat, sobol) -> str:
     if top:
         lines += ["", f"Measure {top} first: it moves {metric} the most over its plausible range."]
     return "\n".join(lines) + "\n"
+
+
+def serve_text(r: dict[str, Any]) -> str:
+    L = r["loaded"]
+    t, o = L["ttft_s"], L["tpot_s"]
+    lines = [
+        f"{r['scenario']} ({r['control_plane']} control plane)" + (f", link {r['bandwidth']}" if r.get("bandwidth") else ""),
+        f"  unloaded        TTFT {_us(r['unloaded_ttft_s'])}, TPOT {_us(r['unloaded_tpot_s'])}",
+        f"  load            {L['requests']} requests" + (f" at {r['rate_per_s']:g}/s (Poisson)" if r["rate_per_s"] else
+                                                          " arriving together"),
+        f"  TTFT            mean {_us(t['mean'])}  p50 {_us(t['p50'])}  p99 {_us(t['p99'])}",
+        f"  TPOT            mean {_us(o['mean'])}  p50 {_us(o['p50'])}  p99 {_us(o['p99'])}",
+        f"  KV ready after  mean {_us(L['kv_ready_s']['mean'])}  p99 {_us(L['kv_ready_s']['p99'])}",
+        f"  decode time lost to interference {L['decode_interference_share'] * 100:.1f}%",
+        f"  SLO             {'met' if r['meets_slo'] else 'NOT met'} at this load",
+    ]
+    if "slo" in r:
+        lines.append(f"  max rate        {r['slo']['max_rate_per_s']:.3g} requests/s within the SLOs")
+    return "\n".join(lines) + "\n"
+
+
+def serve_table_text(rows: list[dict[str, Any]], fmt: str) -> str:
+    headers = ["design", "link", "unloaded TTFT (ms)", "TTFT p50 (ms)", "TTFT p99 (ms)", "TPOT p50 (ms)",
+               "TPOT p99 (ms)", "interference (%)", "max rate (req/s)"]
+    table = []
+    for r in rows:
+        L = r["loaded"]
+        table.append([r["scenario"], r.get("bandwidth") or "", round(r["unloaded_ttft_s"] * 1e3, 2),
+                      round(L["ttft_s"]["p50"] * 1e3, 2), round(L["ttft_s"]["p99"] * 1e3, 2),
+                      round(L["tpot_s"]["p50"] * 1e3, 3), round(L["tpot_s"]["p99"] * 1e3, 3),
+                      round(L["decode_interference_share"] * 100, 2),
+                      round(r["slo"]["max_rate_per_s"], 3) if "slo" in r else ""])
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(headers)
+        writer.writerows(table)
+        return out.getvalue()
+    return tabulate(table, headers=headers, tablefmt="github") + "\n"

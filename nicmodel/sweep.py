@@ -113,7 +113,11 @@ def sweep(doc: Document, doc_file: Path, axes: list[Axis]) -> Table:
     A combination that fails validation (e.g. a guard longer than the slice) becomes a row
     marked invalid with the reason; a value that is invalid in every combination is an error."""
     file = str(doc_file)
-    base = compile_scenario(validate(doc, file))[0]
+    base_scenario = validate(doc, file)
+    if base_scenario.design.mode == "recompute":
+        raise SpecError("a recompute design has no data plane to tabulate; use `nicmodel serve`", file, None,
+                        ("design", "mode"))
+    base = compile_scenario(base_scenario)[0]
     per_axis: list[list[tuple[Plan, Params] | None]] = []
     failures: list[tuple[int, int, SpecError]] = []
     for i, axis in enumerate(axes):

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Callable, Literal
 
 import numpy as np
 
@@ -109,6 +109,7 @@ class DataPlane:
         self.naive = math.isinf(chunk)
         self.chunk_tokens = None if self.naive else int(chunk)
         self.slots = 1 if self.naive else int(params["design.buffers_in_flight"])
+        self.interference_class: dict[str, str] = {}  # stage kind -> class, set by the serving model
 
     def cycles(self, seconds: float) -> int:
         return max(0, math.ceil(seconds * self.clock_hz - 1e-9))
@@ -142,7 +143,33 @@ class DataPlane:
             self.cycles(d.fixed + d.work), engine, d.engine_bytes, memory,
             tokens * self.per_token[st.output] if st.output else 0.0,
             tuple(self.succs[st.name]), st.name in self.sinks,
+            gpu_class=self._gpu_class(st),
+            host_cores=int(round(self.cores.get(st.name, 0))) if st.executor == "host.cpu" else 0,
+            dma_to_gpu=st.executor_kind == "engine" and st.writes == "gpu.memory",
         )
+
+    def _gpu_class(self, st: StagePlan) -> str | None:
+        if st.executor_kind != "gpu_compute":
+            return None
+        key = f"gpu.kernels.{st.kind}.output_rate"
+        if key in self.p:  # a data-plane kernel with a declared class
+            return self.interference_class.get(st.kind, "memory_bound")
+        return "memory_bound"  # copies such as the scatter into paged KV
+
+    def rtt_cycles(self) -> int:
+        """Request to first byte: the network RTT, plus fabric circuit waits where there is one."""
+        rtt_s = float(self.p["network.rtt"])
+        path = self.plan.network_path
+        if path is not None:  # the request crosses the fabric first
+            rtt_s += path.request_first_byte_s
+            if not path.windows:  # multi-hop routing: a fluid link, so add the data leg's wait too
+                rtt_s += path.data_first_byte_s
+        return self.cycles(rtt_s)
+
+    def attach(self, sim: Simulator, policy: Policy = "fifo") -> "_Run":
+        """A fetch service on an existing event loop (for the serving model): requests come in
+        through ``submit``."""
+        return _Run(self, sim, _Resources(self, sim), [], policy)
 
     def run(self, requests: list[RequestSpec], policy: Policy = "fifo") -> SimRun:
         """Simulate ``requests`` to completion; deterministic for the same inputs."""
@@ -151,13 +178,7 @@ class DataPlane:
         sim = Simulator()
         res = _Resources(self, sim)
         run = _Run(self, sim, res, requests, policy)
-        rtt_s = float(self.p["network.rtt"])
-        path = self.plan.network_path
-        if path is not None:  # the request crosses the fabric first
-            rtt_s += path.request_first_byte_s
-            if not path.windows:  # multi-hop routing: a fluid link, so add the data leg's wait too
-                rtt_s += path.data_first_byte_s
-        rtt = self.cycles(rtt_s)
+        rtt = self.rtt_cycles()
         for i, t in enumerate(run.arrival):
             sim.at(t + rtt, PRIORITY_TASK, run.request_ready, i)
         if self.sample_every_s:
@@ -190,6 +211,9 @@ class _Step:
     out_bytes: float
     succs: tuple[str, ...]
     sink: bool
+    gpu_class: str | None = None  # GPU data-plane kernels: memory_bound | compute_bound
+    host_cores: int = 0  # cores of the host CPU this stage occupies while it runs
+    dma_to_gpu: bool = False  # an engine writing into GPU memory
 
 
 class _Resources:
@@ -264,10 +288,19 @@ class _Op:
                 resource.start_in_stream(self.chunk.request, nbytes, done)
             else:
                 resource.start(nbytes, done)
+        service = step.service
+        if step.gpu_class is not None and run.gpu_slowdown is not None:
+            service = int(service * (1.0 + run.gpu_slowdown(step.gpu_class)))
+        if step.gpu_class is not None:
+            run.gpu_busy[step.gpu_class] = run.gpu_busy.get(step.gpu_class, 0) + service
+        if step.host_cores:
+            run.host_busy += step.host_cores * service
+        if step.dma_to_gpu:
+            run.dma_bytes += step.engine_bytes
         if step.engine is not None:
-            sim.at(self.start + step.service, PRIORITY_TASK, step.engine.start, step.engine_bytes, self.exec_done)
+            sim.at(self.start + service, PRIORITY_TASK, step.engine.start, step.engine_bytes, self.exec_done)
         else:
-            sim.at(self.start + step.service, PRIORITY_TASK, self.exec_done)
+            sim.at(self.start + service, PRIORITY_TASK, self.exec_done)
 
     def exec_done(self) -> None:
         self.exec_end = self.run.sim.now
@@ -285,8 +318,14 @@ class _Run:
 
     def __init__(self, model: DataPlane, sim: Simulator, res: _Resources, requests: list[RequestSpec],
                  policy: Policy):
-        self.model, self.sim, self.res, self.requests, self.policy = model, sim, res, requests, policy
+        self.model, self.sim, self.res, self.requests, self.policy = model, sim, res, list(requests), policy
         self.arrival = [model.cycles(r.arrival_s) for r in requests]
+        self.on_done: dict[int, Callable[[], None]] = {}
+        # hooks for a serving model sharing this event loop
+        self.gpu_slowdown: Callable[[str], float] | None = None  # class -> relative slowdown now
+        self.gpu_busy: dict[str, int] = {}  # GPU data-plane kernel cycles started, by class
+        self.host_busy = 0  # host core-cycles of data-plane stages started
+        self.dma_bytes = 0.0  # bytes written into GPU memory by DMA engines
         self.finish = [-1] * len(requests)
         self.remaining = [0] * len(requests)
         self.chunk_done: list[tuple[int, int, float, float]] = []
@@ -304,6 +343,17 @@ class _Run:
         network = [s for s in model.plan.stages if s.reads == "network"]
         self.net_per_token = model.per_token[network[0].input] if network else 0.0
         self.kv_per_token = model.per_token["kv"]
+
+    def submit(self, prefix_tokens: int, on_done: Callable[[], None]) -> int:
+        """Fetch a request's prefix now (after one RTT); call ``on_done`` when its KV is in GPU memory."""
+        index = len(self.requests)
+        self.requests.append(RequestSpec(self.sim.now / self.model.clock_hz, prefix_tokens))
+        self.arrival.append(self.sim.now)
+        self.finish.append(-1)
+        self.remaining.append(0)
+        self.on_done[index] = on_done
+        self.sim.at(self.sim.now + self.model.rtt_cycles(), PRIORITY_TASK, self.request_ready, index)
+        return index
 
     def get_step(self, name: str, tokens: int) -> _Step:
         key = (name, tokens)
@@ -376,6 +426,9 @@ class _Run:
         self.remaining[chunk.request] -= 1
         if self.remaining[chunk.request] == 0:
             self.finish[chunk.request] = now
+            callback = self.on_done.pop(chunk.request, None)
+            if callback is not None:
+                callback()
         self._count_slots()
         self.free_slots += 1
         self.grant_slots()

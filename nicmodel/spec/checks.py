@@ -93,6 +93,10 @@ def check_scenario(scn: Scenario) -> nx.DiGraph:
     for message in check_codec_fits_model(scn.codec, scn.model):
         raise Problem(("codec",), message)
     design = scn.design
+    if design.mode == "recompute":
+        if design.stages:
+            raise Problem(("design", "stages"), "a recompute design has no data plane; remove the stages")
+        return build_graph(design)
     if not design.stages:
         raise Problem(("design", "stages"), "a design needs at least one stage")
     if design.chunk_tokens != "naive" and design.chunk_tokens < 1:

@@ -49,6 +49,9 @@ class Design(StrictModel):
 
     description: str = ""
     """What this design is, for people."""
+    mode: Literal["fetch", "recompute"] = "fetch"
+    """fetch: the KV cache is fetched by the stages below; recompute: no data plane, the GPU
+    prefills the whole prefix (vLLM without a remote prefix cache)."""
     chunk_tokens: int | Literal["naive"] = Field(...)
     """Tokens per chunk, or 'naive' to move the whole object through each stage in turn."""
     buffers_in_flight: int = Field(ge=1)

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from .base import StrictModel
 from .design import Design
 from .hardware import Gpu, HostCpu, NetworkLink, SmartNic
-from .workload import Codec, LlmModel, Request
+from .workload import Codec, LlmModel, Request, Serving
 
 ResourceKind = Literal["core_pool", "engine", "gpu_compute", "memory", "link", "network"]
 
@@ -35,6 +35,8 @@ class Scenario(StrictModel):
     """How the KV cache is stored."""
     request: Request
     """The request being served."""
+    serving: Serving | None = None
+    """Serving workload (for `nicmodel serve`)."""
     design: Design
     """The data-plane design."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .base import Component, Count, OverheadBytes, Ratio
+from .base import Component, Count, Duration, OverheadBytes, Ratio
 
 DTYPE_BYTES = {"fp32": 4, "fp16": 2, "bf16": 2, "fp8": 1}
 
@@ -65,6 +65,26 @@ class Codec(Component):
     """Scale stored per (layer, token) for each of K and V."""
     lossless_ratio: Ratio
     """Quantized bytes / compressed bytes achieved by the lossless format."""
+
+
+class Serving(Component):
+    """How the LLM server serves requests whose cached prefix is fetched by the design."""
+
+    new_tokens: Count
+    """Prompt tokens after the cached prefix, prefilled on the GPU (1: ShadowServe's one-token
+    local prefill that produces the first output token's hidden state)."""
+    output_tokens: Count
+    """Tokens generated per request."""
+    max_batch: Count
+    """Most requests decoding at once."""
+    control_plane: Literal["async", "sync"] = "async"
+    """async: fetches run beside the running batch and finished requests join at the next
+    iteration (ShadowServe's fetching/completion queues); sync: the engine stalls while it
+    fetches a request's KV."""
+    ttft_slo: Duration
+    """Time-to-first-token objective (p99) for the rate search."""
+    tpot_slo: Duration
+    """Time-per-output-token objective (p99) for the rate search."""
 
 
 class Request(Component):

@@ -1,0 +1,102 @@
+"""Serving results: TTFT and TPOT distributions, unloaded TTFT, and the SLO-bound request rate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..engine.plan import Params, Plan, compile_scenario, flatten
+from ..errors import SpecError
+from ..spec.scenario import Scenario
+from .engine import ServeRequest, ServeRun, serve_requests
+
+
+def compiled(scenario: Scenario) -> tuple[Plan | None, Params]:
+    if scenario.serving is None:
+        raise SpecError("the scenario has no `serving:` section (new_tokens, output_tokens, max_batch, SLOs)",
+                        scenario.name)
+    for key in ("decode_efficiency", "step_overhead", "prefill_efficiency", "interference"):
+        if getattr(scenario.gpu, key) is None:
+            raise SpecError(f"the GPU spec has no {key}; serving needs it", scenario.name, None, ("gpu", key))
+    if scenario.design.mode == "recompute":
+        return None, flatten(scenario)
+    return compile_scenario(scenario)
+
+
+def arrivals(scenario: Scenario, rate: float | None, count: int, seed: int) -> list[ServeRequest]:
+    """``count`` requests of the scenario's shape: Poisson at ``rate`` per second, or together."""
+    s = scenario.serving
+    if rate is None:
+        times = np.zeros(count)
+    else:
+        if rate <= 0:
+            raise SpecError("must be a positive number of requests per second", "--rate")
+        gaps = np.random.default_rng(seed).exponential(1.0 / rate, count)
+        times = np.cumsum(gaps) - gaps[0]
+    return [ServeRequest(float(t), int(scenario.request.prefix_tokens.si), int(s.new_tokens.si),
+                         int(s.output_tokens.si)) for t in times]
+
+
+def _dist(values: list[float]) -> dict[str, float]:
+    a = np.array(values) if values else np.array([float("nan")])
+    return {"mean": float(a.mean()), "p50": float(np.percentile(a, 50)), "p99": float(np.percentile(a, 99)),
+            "max": float(a.max())}
+
+
+def summarize(run: ServeRun) -> dict[str, Any]:
+    hz = run.clock_hz
+    reqs = run.requests
+    ttft = [(r.first_token - r.arrival_s * hz) / hz for r in reqs]
+    tpot = [(r.finish - r.first_token) / hz / (r.output_tokens - 1) for r in reqs if r.output_tokens > 1]
+    fetch = [(r.ready - r.arrival_s * hz) / hz for r in reqs]
+    span = (run.end - min(r.arrival_s for r in reqs) * hz) / hz
+    return {
+        "requests": len(reqs),
+        "ttft_s": _dist(ttft),
+        "tpot_s": _dist(tpot),
+        "kv_ready_s": _dist(fetch),
+        "throughput_req_per_s": len(reqs) / span if span > 0 else float("nan"),
+        "decode_interference_share": run.decode_slowdown_time / run.decode_time if run.decode_time else 0.0,
+        "decode_steps": run.decode_steps,
+        "events": run.events,
+    }
+
+
+def serve(scenario: Scenario, rate: float | None, count: int, seed: int = 0, control: str | None = None
+          ) -> dict[str, Any]:
+    """Unloaded TTFT, and TTFT/TPOT under the given load."""
+    plan, params = compiled(scenario)
+    alone = summarize(serve_requests(scenario, plan, params, arrivals(scenario, None, 1, seed), control))
+    loaded = summarize(serve_requests(scenario, plan, params, arrivals(scenario, rate, count, seed), control))
+    s = scenario.serving
+    return {
+        "scenario": scenario.name,
+        "control_plane": control or s.control_plane,
+        "rate_per_s": rate,
+        "unloaded_ttft_s": alone["ttft_s"]["mean"],
+        "unloaded_tpot_s": alone["tpot_s"]["mean"],
+        "loaded": loaded,
+        "meets_slo": bool(loaded["ttft_s"]["p99"] <= s.ttft_slo.si and loaded["tpot_s"]["p99"] <= s.tpot_slo.si),
+    }
+
+
+def max_rate(scenario: Scenario, count: int, seed: int = 0, control: str | None = None,
+             iterations: int = 12) -> dict[str, Any]:
+    """Largest Poisson rate whose p99 TTFT and TPOT meet the scenario's SLOs (bisection)."""
+    plan, params = compiled(scenario)
+    s = scenario.serving
+
+    def ok(rate: float) -> bool:
+        run = summarize(serve_requests(scenario, plan, params, arrivals(scenario, rate, count, seed), control))
+        return run["ttft_s"]["p99"] <= s.ttft_slo.si and run["tpot_s"]["p99"] <= s.tpot_slo.si
+
+    if not ok(1e-6):
+        return {"max_rate_per_s": 0.0, "note": "the SLO is not met even for a lone request"}
+    low, high = 1e-6, 1.0
+    while ok(high) and high < 1e4:
+        low, high = high, high * 2
+    for _ in range(iterations):
+        mid = (low + high) / 2
+        low, high = (mid, high) if ok(mid) else (low, mid)
+    return {"max_rate_per_s": low, "ttft_slo_s": s.ttft_slo.si, "tpot_slo_s": s.tpot_slo.si, "requests": count}
