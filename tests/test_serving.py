@@ -76,7 +76,7 @@ def test_gpu_decode_interferes_and_the_smartnic_barely_does():
         smartnic = serve(load("shadowserve", f"network.bandwidth={bandwidth}"), 3.0, 60)["loaded"]
         gpu_decode = serve(load("cachegen-async", f"network.bandwidth={bandwidth}"), 3.0, 60)["loaded"]
         assert smartnic["decode_interference_share"] < 0.04
-        assert gpu_decode["decode_interference_share"] > 0.06
+        assert gpu_decode["decode_interference_share"] > 0.05
         assert gpu_decode["tpot_s"]["p99"] > smartnic["tpot_s"]["p99"]
 
 
