@@ -442,18 +442,12 @@ def load_component(path_or_name: str | Path, category: str, root: type[BaseModel
             names = ", ".join(available(category)) or "none"
             raise SpecError(f"no {category} spec named {str(path_or_name)!r}; available: {names}",
                             str(path_or_name)) from None
-    doc = read_yaml(candidate)
-    _inline_tables(doc.data, doc.where, candidate)
-    data, where = resolve_references(doc.data, doc.where, candidate)
-    resolved = Document(data, where)
-    for text in overrides:
-        key, value = parse_override(text)
-        apply_override(resolved, key, value, candidate, root=root)
-    return validate_as(resolved, str(candidate), root)
+    return validate_as(load_document(candidate, overrides, root), str(candidate), root)
 
 
-def load_document(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Document:
-    """Read a scenario file, resolve references and apply ``PATH=VALUE`` overrides."""
+def load_document(path: str | Path, overrides: list[str] | tuple[str, ...] = (), root: type = Scenario) -> Document:
+    """Read a spec file (a scenario unless ``root`` says otherwise), inline its time-flow tables,
+    resolve references and apply ``PATH=VALUE`` overrides."""
     file = Path(path)
     doc = read_yaml(file)
     _inline_tables(doc.data, doc.where, file)
@@ -461,7 +455,7 @@ def load_document(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
     doc = Document(data, where)
     for text in overrides:
         key, value = parse_override(text)
-        apply_override(doc, key, value, file)
+        apply_override(doc, key, value, file, root=root)
     return doc
 
 

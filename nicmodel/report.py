@@ -29,6 +29,14 @@ def write_atomic(path: str | Path, text: str) -> None:
         raise
 
 
+def _csv(headers: list[str], rows: list[list[Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
 def table_text(table: Table, fmt: str) -> str:
     """A design table as markdown, csv or json."""
     if fmt == "json":
@@ -121,11 +129,7 @@ def compare_text(results: list[dict[str, Any]], fmt: str) -> str:
     if fmt == "json":
         return json.dumps({"designs": results}, indent=2) + "\n"
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(headers)
-        writer.writerows(rows)
-        return out.getvalue()
+        return _csv(headers, rows)
     return tabulate(rows, headers=headers, tablefmt="github") + "\n"
 
 
@@ -276,9 +280,5 @@ def serve_table_text(rows: list[dict[str, Any]], fmt: str) -> str:
                       round(L["decode_interference_share"] * 100, 2),
                       round(r["slo"]["max_rate_per_s"], 3) if "slo" in r else ""])
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(headers)
-        writer.writerows(table)
-        return out.getvalue()
+        return _csv(headers, table)
     return tabulate(table, headers=headers, tablefmt="github") + "\n"

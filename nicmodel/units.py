@@ -132,3 +132,16 @@ def format_quantity(value: float, dimension: str) -> str:
     if dimension == "frequency":
         return f"{value / 1e9:.4g} GHz"
     return f"{value:.4g} {BASE_UNIT[dimension]}".strip()
+
+
+# The unit each dimension is written in when the tool writes a spec file (calibrate -o).
+SPEC_UNIT = {"bandwidth": "GB/s", "time": "us", "bytes": "B", "frequency": "GHz", "transfer_rate": "GT/s",
+             "flops": "TFLOPS"}
+
+
+def spec_string(value: float, dimension: str) -> str | float:
+    """An SI value as a spec writes it: '55.3554 GB/s'; dimensionless values stay numbers."""
+    unit = SPEC_UNIT.get(dimension)
+    if unit is None:
+        return float(f"{value:.6g}")
+    return f"{value / UNITS[dimension][unit]:.6g} {unit}"

@@ -142,6 +142,7 @@ class SharedBandwidth:
         if nbytes <= 0:
             done()
             return
+        # _advance() inlined here and in _complete: this is the simulator's hottest path
         sim = self.sim
         now = sim.now
         flows = self.flows

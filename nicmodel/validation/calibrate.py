@@ -20,6 +20,7 @@ from ..api import load
 from ..errors import SpecError
 from ..loader import Document, load_document
 from ..spec.base import Param
+from ..units import spec_string
 from .predict import Prediction, Predictor
 from .trace import Point
 
@@ -130,20 +131,7 @@ def cross_validate(points: list[Point], keys: list[str], initial: dict[str, floa
 
 
 def _format_value(value: float, param: Param) -> str | float:
-    dim = type(param).dimension
-    if dim == "bandwidth":
-        return f"{value / 1e9:.6g} GB/s"
-    if dim == "time":
-        return f"{value * 1e6:.6g} us"
-    if dim == "bytes":
-        return f"{value:.6g} B"
-    if dim == "frequency":
-        return f"{value / 1e9:.6g} GHz"
-    if dim == "transfer_rate":
-        return f"{value / 1e9:.6g} GT/s"
-    if dim == "flops":
-        return f"{value / 1e12:.6g} TFLOPS"
-    return float(f"{value:.6g}")
+    return spec_string(value, type(param).dimension)
 
 
 def write_fitted_spec(scenario_path: Path, overrides: list[str], result: FitResult, trace: Path,
