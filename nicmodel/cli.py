@@ -195,12 +195,17 @@ def cmd_serve(args: argparse.Namespace) -> None:
                 raise SpecError(str(exc), "--bandwidths") from None
     if args.requests < 1:
         raise SpecError("must be at least 1", "--requests")
+    trace = None
+    if args.trace:
+        from .traces import read_trace_rows
+
+        trace = read_trace_rows(args.trace)
     rows = []
     for path in args.scenarios:
         for b in bandwidths:
             overrides = list(args.set) + ([f"network.bandwidth={b}"] if b else [])
             scenario = api.load(path, overrides)
-            result = serve(scenario, args.rate, args.requests, args.seed, args.control)
+            result = serve(scenario, args.rate, args.requests, args.seed, args.control, trace)
             result["bandwidth"] = b
             if args.search:
                 result["slo"] = max_rate(scenario, args.requests, args.seed, args.control)
@@ -322,6 +327,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--requests", type=int, default=200, help="requests in the loaded run (default 200)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--control", choices=["async", "sync"], help="override the scenario's control plane")
+    p.add_argument("--trace", help="JSONL request trace (Mooncake shape) instead of --rate/--requests")
     p.add_argument("--search", action="store_true", help="also find the largest rate meeting the SLOs")
     p.add_argument("--bandwidths", help="comma-separated link rates: one row per scenario and rate")
     common(p, ["text", "markdown", "csv", "json"])

@@ -256,7 +256,7 @@ def serve_text(r: dict[str, Any]) -> str:
         f"{r['scenario']} ({r['control_plane']} control plane)" + (f", link {r['bandwidth']}" if r.get("bandwidth") else ""),
         f"  unloaded        TTFT {_us(r['unloaded_ttft_s'])}, TPOT {_us(r['unloaded_tpot_s'])}",
         f"  load            {L['requests']} requests" + (f" at {r['rate_per_s']:g}/s (Poisson)" if r["rate_per_s"] else
-                                                          " arriving together"),
+                                                          " (trace or arriving together)"),
         f"  TTFT            mean {_us(t['mean'])}  p50 {_us(t['p50'])}  p99 {_us(t['p99'])}",
         f"  TPOT            mean {_us(o['mean'])}  p50 {_us(o['p50'])}  p99 {_us(o['p99'])}",
         f"  KV ready after  mean {_us(L['kv_ready_s']['mean'])}  p99 {_us(L['kv_ready_s']['p99'])}",

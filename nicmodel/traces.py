@@ -25,6 +25,12 @@ MOONCAKE_BLOCK_TOKENS = 512
 
 def read_trace(path: str | Path, block_tokens: int = MOONCAKE_BLOCK_TOKENS) -> list[RequestSpec]:
     """Requests from a JSONL trace, sorted by arrival; errors name the line and field."""
+    return [RequestSpec(row["arrival_s"], row["prefix_tokens"]) for row in read_trace_rows(path, block_tokens)]
+
+
+def read_trace_rows(path: str | Path, block_tokens: int = MOONCAKE_BLOCK_TOKENS) -> list[dict]:
+    """Every trace row as arrival_s, prefix_tokens, input_tokens and output_tokens (None where the
+    trace has no such field), sorted by arrival."""
     file = str(path)
     try:
         lines = Path(path).read_text().splitlines()
@@ -44,10 +50,14 @@ def read_trace(path: str | Path, block_tokens: int = MOONCAKE_BLOCK_TOKENS) -> l
         if not isinstance(stamp, (int, float)) or isinstance(stamp, bool) or stamp < 0 or not math.isfinite(stamp):
             raise SpecError("expected a non-negative number of milliseconds", file, number, ("timestamp",))
         tokens = _prefix(row, file, number, block_tokens)
-        requests.append(RequestSpec(stamp / 1e3, tokens))
+        out = row.get("output_length")
+        if out is not None and (not isinstance(out, int) or isinstance(out, bool) or out < 1):
+            raise SpecError("expected a positive whole number of tokens", file, number, ("output_length",))
+        requests.append({"arrival_s": stamp / 1e3, "prefix_tokens": tokens, "input_tokens": row.get("input_length"),
+                         "output_tokens": out})
     if not requests:
         raise SpecError("trace has no requests", file)
-    return sorted(requests, key=lambda r: r.arrival_s)
+    return sorted(requests, key=lambda r: r["arrival_s"])
 
 
 def _prefix(row: dict, file: str, number: int, block_tokens: int) -> int:

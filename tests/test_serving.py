@@ -120,3 +120,17 @@ def test_serve_cli(capsys):
 def test_recompute_has_no_data_plane(capsys):
     assert main(["eval", str(P / "recompute.yaml")]) == 2
     assert "recompute" in capsys.readouterr().err
+
+
+def test_serve_from_a_mooncake_shaped_trace(capsys, tmp_path):
+    trace = tmp_path / "t.jsonl"
+    trace.write_text('{"timestamp": 0, "input_length": 9000, "output_length": 8, "hash_ids": [1, 2, 3, 4]}\n'
+                     '{"timestamp": 250, "input_length": 3000, "output_length": 16, "hash_ids": [5, 6]}\n')
+    assert main(["serve", str(P / "shadowserve.yaml"), "--trace", str(trace), "--format", "json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["loaded"]["requests"] == 2
+    # request 1: 4 blocks x 512 = 2048-token prefix, 6952 new tokens prefilled on the GPU
+    assert result["loaded"]["ttft_s"]["max"] > result["unloaded_ttft_s"] * 0.1
+    trace.write_text('{"timestamp": 0, "input_length": 9000, "output_length": 0}\n')
+    assert main(["serve", str(P / "shadowserve.yaml"), "--trace", str(trace)]) == 2
+    assert ":1: output_length: expected a positive whole number" in capsys.readouterr().err

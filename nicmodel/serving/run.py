@@ -38,6 +38,18 @@ def arrivals(scenario: Scenario, rate: float | None, count: int, seed: int) -> l
                          int(s.output_tokens.si)) for t in times]
 
 
+def from_trace(scenario: Scenario, rows: list[dict]) -> list[ServeRequest]:
+    """Requests of a JSONL trace: its prefix, prompt tokens beyond the prefix (at least one), and
+    output length, each falling back to the scenario's serving section."""
+    s = scenario.serving
+    out = []
+    for row in rows:
+        new = max(1, (row["input_tokens"] or 0) - row["prefix_tokens"]) if row["input_tokens"] else int(s.new_tokens.si)
+        out.append(ServeRequest(row["arrival_s"], row["prefix_tokens"], new,
+                                row["output_tokens"] or int(s.output_tokens.si)))
+    return out
+
+
 def _dist(values: list[float]) -> dict[str, float]:
     a = np.array(values) if values else np.array([float("nan")])
     return {"mean": float(a.mean()), "p50": float(np.percentile(a, 50)), "p99": float(np.percentile(a, 99)),
@@ -63,12 +75,13 @@ def summarize(run: ServeRun) -> dict[str, Any]:
     }
 
 
-def serve(scenario: Scenario, rate: float | None, count: int, seed: int = 0, control: str | None = None
-          ) -> dict[str, Any]:
-    """Unloaded TTFT, and TTFT/TPOT under the given load."""
+def serve(scenario: Scenario, rate: float | None, count: int, seed: int = 0, control: str | None = None,
+          trace: list[dict] | None = None) -> dict[str, Any]:
+    """Unloaded TTFT, and TTFT/TPOT under the given load (Poisson, together, or a trace)."""
     plan, params = compiled(scenario)
     alone = summarize(serve_requests(scenario, plan, params, arrivals(scenario, None, 1, seed), control))
-    loaded = summarize(serve_requests(scenario, plan, params, arrivals(scenario, rate, count, seed), control))
+    load = from_trace(scenario, trace) if trace else arrivals(scenario, rate, count, seed)
+    loaded = summarize(serve_requests(scenario, plan, params, load, control))
     s = scenario.serving
     return {
         "scenario": scenario.name,
