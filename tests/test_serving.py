@@ -129,8 +129,17 @@ def test_serve_from_a_mooncake_shaped_trace(capsys, tmp_path):
     assert main(["serve", str(P / "shadowserve.yaml"), "--trace", str(trace), "--format", "json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["loaded"]["requests"] == 2
-    # request 1: 4 blocks x 512 = 2048-token prefix, 6952 new tokens prefilled on the GPU
-    assert result["loaded"]["ttft_s"]["max"] > result["unloaded_ttft_s"] * 0.1
+    # request 1: 4 blocks x 512 = 2048-token prefix fetched, then 6952 new tokens prefilled on the
+    # GPU; the same trace with no new tokens beyond the prefix must have a shorter first token
+    short = tmp_path / "s.jsonl"
+    short.write_text('{"timestamp": 0, "input_length": 2048, "output_length": 8, "hash_ids": [1, 2, 3, 4]}\n'
+                     '{"timestamp": 250, "input_length": 1024, "output_length": 16, "hash_ids": [5, 6]}\n')
+    assert main(["serve", str(P / "shadowserve.yaml"), "--trace", str(short), "--format", "json"]) == 0
+    baseline = json.loads(capsys.readouterr().out)
+    s = load("shadowserve")
+    _, prefill = by_hand(s)
+    extra = prefill(6952, 2048) - prefill(1, 2048)
+    assert result["loaded"]["ttft_s"]["max"] - baseline["loaded"]["ttft_s"]["max"] == pytest.approx(extra, rel=0.05)
     trace.write_text('{"timestamp": 0, "input_length": 9000, "output_length": 0}\n')
     assert main(["serve", str(P / "shadowserve.yaml"), "--trace", str(trace)]) == 2
     assert ":1: output_length: expected a positive whole number" in capsys.readouterr().err
