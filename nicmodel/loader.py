@@ -459,12 +459,6 @@ def load_document(path: str | Path, overrides: list[str] | tuple[str, ...] = (),
     return doc
 
 
-def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
-    """Read, resolve, override and validate a scenario file."""
-    doc = load_document(path, overrides)
-    return validate(doc, str(path))
-
-
 def with_overrides(doc: Document, overrides: dict[tuple, str], doc_file: Path, origin: str) -> Document:
     """A copy of ``doc`` with overrides applied (for sweeps)."""
     out = Document(copy.deepcopy(doc.data), dict(doc.where))

@@ -36,7 +36,7 @@ UNITS: dict[str, dict[str, float]] = {
     "dimensionless": {"": 1.0, "%": 0.01, "x": 1.0},
 }
 
-# What a unit means when shown back to a person (SI base per dimension).
+# How each dimension is named in error messages.
 DIMENSION_NAMES = {
     "bytes": "size",
     "bandwidth": "bandwidth",
@@ -45,16 +45,6 @@ DIMENSION_NAMES = {
     "transfer_rate": "transfer rate",
     "flops": "compute rate",
     "dimensionless": "plain number",
-}
-
-BASE_UNIT = {
-    "bytes": "B",
-    "bandwidth": "B/s",
-    "time": "s",
-    "frequency": "Hz",
-    "transfer_rate": "T/s",
-    "flops": "FLOP/s",
-    "dimensionless": "",
 }
 
 EXAMPLES = {
@@ -113,25 +103,6 @@ def parse_quantity(text: object, dimension: str) -> float:
     if not math.isfinite(value):
         raise UnitError(f"{text!r} is not a finite number")
     return value
-
-
-def format_quantity(value: float, dimension: str) -> str:
-    """Human-readable form of an SI value, used in reports."""
-    if dimension == "bandwidth":
-        return f"{value * 8 / 1e9:.4g} Gbps"
-    if dimension == "bytes":
-        for unit, factor in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
-            if abs(value) >= factor:
-                return f"{value / factor:.4g} {unit}"
-        return f"{value:.4g} B"
-    if dimension == "time":
-        for unit, factor in (("s", 1.0), ("ms", 1e-3), ("us", 1e-6)):
-            if abs(value) >= factor:
-                return f"{value / factor:.4g} {unit}"
-        return f"{value / 1e-9:.4g} ns"
-    if dimension == "frequency":
-        return f"{value / 1e9:.4g} GHz"
-    return f"{value:.4g} {BASE_UNIT[dimension]}".strip()
 
 
 # The unit each dimension is written in when the tool writes a spec file (calibrate -o).

@@ -2,7 +2,7 @@
 
 import pytest
 
-from nicmodel import evaluate_file, load
+from nicmodel import evaluate_file
 
 from conftest import DEFAULT, ROOT
 
