@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .engine.analytical import Evaluation, evaluate
+import numpy as np
+
+from .engine.analytical import Evaluation, evaluate, problems
 from .engine.plan import Params, Plan, compile_scenario
-from .errors import SpecError
+from .errors import InfeasibleError, SpecError
+from .overload import load_verdict
 from .loader import load_document, validate
 from .results import point_result
 from .sim.datapath import DataPlane, Policy, RequestSpec, SimRun
@@ -22,12 +25,17 @@ def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scena
 
 
 def analyze(scenario: Scenario) -> tuple[Plan, Params, Evaluation]:
-    """Compile and evaluate a scenario; for callers that want the raw arrays."""
+    """Compile and evaluate a scenario; for callers that want the raw arrays. Raises
+    InfeasibleError when the hardware cannot run it (too few cores, buffers beyond memory)."""
     if scenario.design.mode == "recompute":
         raise SpecError("a recompute design has no data plane to evaluate; use `nicmodel serve`",
                         scenario.name, None, ("design", "mode"))
     plan, params = compile_scenario(scenario)
-    return plan, params, evaluate(plan, params)
+    ev = evaluate(plan, params)
+    found = problems(ev)
+    if found:
+        raise InfeasibleError("; ".join(found))
+    return plan, params, ev
 
 
 def evaluate_scenario(scenario: Scenario) -> dict[str, Any]:
@@ -82,6 +90,12 @@ def simulate(
         "fetch_latency_s": analytical["fetch_latency_s"],
         "bottleneck": analytical["bottleneck"],
     }
+    # capacity in requests/s of the mean request: the analytical token rate over its tokens
+    tokens_per_s = float(np.asarray(ev.chunk_rate * ev.chunk_tokens))
+    mean_tokens = sum(r.prefix_tokens for r in requests) / len(requests)
+    summary["load"] = load_verdict([r.arrival_s for r in requests], [
+        (f - a) / run.clock_hz for f, a in zip(run.finish, run.arrival)], tokens_per_s / mean_tokens,
+        f"analytical steady state, {analytical['bottleneck']}-bound, {mean_tokens:.0f}-token prefixes")
     return summary, run
 
 

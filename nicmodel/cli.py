@@ -352,9 +352,10 @@ def main(argv: list[str] | None = None) -> int:
     except SpecError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except InfeasibleError as exc:
-        print(f"error: {getattr(args, 'scenario', None) or getattr(args, 'fabric', '')}: infeasible: {exc}",
-              file=sys.stderr)
+    except InfeasibleError as exc:  # a valid spec the hardware cannot run: refused like bad input
+        where = (getattr(args, "scenario", None) or " ".join(getattr(args, "scenarios", None) or [])
+                 or getattr(args, "fabric", None) or "<input>")
+        print(f"error: {where}: infeasible: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0

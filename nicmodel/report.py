@@ -12,6 +12,7 @@ from typing import Any
 
 from tabulate import tabulate
 
+from .overload import load_lines
 from .sweep import Table
 
 
@@ -146,6 +147,7 @@ def simulate_text(s: dict[str, Any]) -> str:
         f"({s['kv_throughput_gbps']:.2f} Gbps KV; {s['throughput_over_run_gbps']:.3f} Gbps over the whole run; "
         f"analytical {a['throughput_gbps']:.3f})",
         f"  bottleneck      {s['bottleneck']} (analytical: {a['bottleneck']})",
+        *load_lines(s["load"]),
         f"  NIC memory      peak {_mib(s['nic_memory_peak_bytes'])}, time-average {_mib(s['nic_memory_mean_bytes'])}",
         "",
         tabulate([[n, f"{u * 100:.1f}%"] for n, u in sorted(s["resources"].items(), key=lambda kv: -kv[1])],
@@ -261,16 +263,27 @@ def serve_text(r: dict[str, Any]) -> str:
         f"  TPOT            mean {_us(o['mean'])}  p50 {_us(o['p50'])}  p99 {_us(o['p99'])}",
         f"  KV ready after  mean {_us(L['kv_ready_s']['mean'])}  p99 {_us(L['kv_ready_s']['p99'])}",
         f"  decode time lost to interference {L['decode_interference_share'] * 100:.1f}%",
+        *load_lines(r["load"]),
         f"  SLO             {'met' if r['meets_slo'] else 'NOT met'} at this load",
     ]
+    m = r["gpu_memory"]
+    lines.insert(2, f"  GPU memory      weights {m['weight_bytes'] / 1e9:.1f} GB + staging {m['staging_bytes'] / 1e9:.2f} GB "
+                    f"of {m['usable_bytes'] / 1e9:.1f} GB usable; KV room for {m['batch_that_fits']} requests"
+                    + (f" (batch limit {m['max_batch']} lowered to what fits)" if m["batch_that_fits"] < m["max_batch"]
+                       else f" (batch limit {m['max_batch']})"))
     if "slo" in r:
         lines.append(f"  max rate        {r['slo']['max_rate_per_s']:.3g} requests/s within the SLOs")
     return "\n".join(lines) + "\n"
 
 
+def _rate(x: float | None) -> Any:
+    return "" if x is None else round(x, 3)
+
+
 def serve_table_text(rows: list[dict[str, Any]], fmt: str) -> str:
     headers = ["design", "link", "unloaded TTFT (ms)", "TTFT p50 (ms)", "TTFT p99 (ms)", "TPOT p50 (ms)",
-               "TPOT p99 (ms)", "interference (%)", "max rate (req/s)"]
+               "TPOT p99 (ms)", "interference (%)", "offered (req/s)", "served (req/s)", "capacity (req/s)",
+               "meets SLO", "max rate (req/s)"]
     table = []
     for r in rows:
         L = r["loaded"]
@@ -278,6 +291,9 @@ def serve_table_text(rows: list[dict[str, Any]], fmt: str) -> str:
                       round(L["ttft_s"]["p50"] * 1e3, 2), round(L["ttft_s"]["p99"] * 1e3, 2),
                       round(L["tpot_s"]["p50"] * 1e3, 3), round(L["tpot_s"]["p99"] * 1e3, 3),
                       round(L["decode_interference_share"] * 100, 2),
+                      _rate(r["load"]["offered_rate_per_s"]), _rate(r["load"]["served_rate_per_s"]),
+                      _rate(r["load"]["capacity_per_s"]),
+                      "OVERLOADED" if r["load"]["overloaded"] else ("yes" if r["meets_slo"] else "no"),
                       round(r["slo"]["max_rate_per_s"], 3) if "slo" in r else ""])
     if fmt == "csv":
         return _csv(headers, table)

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine.analytical import Evaluation, evaluate
+from .engine.analytical import Evaluation, evaluate, problems
 from .engine.plan import Params, Plan, compile_scenario
 from .errors import InfeasibleError, SpecError, format_path
 from .loader import Document, parse_override, validate, with_overrides
@@ -81,6 +81,10 @@ def _rows(ev: Evaluation, n: int) -> list[dict[str, Any]]:
     cores = {s: flat(c) for s, c in ev.cores.items() if not s.startswith(("copy:", "register"))}
     rows = []
     for i in range(n):
+        found = problems(ev, i)
+        if found:  # a point the hardware cannot run: say why, never show impossible numbers
+            rows.append(_invalid_row("; ".join(found)))
+            continue
         b = int(bottleneck[i])
         rows.append({
             "bottleneck": ev.resources[b] if b >= 0 else "infeasible",
@@ -167,7 +171,7 @@ def sweep(doc: Document, doc_file: Path, axes: list[Axis]) -> Table:
     return Table([a.label for a in axes] + ROW_COLUMNS, [row for _, row in results])
 
 
-def _invalid_row(exc: Exception) -> dict[str, Any]:
+def _invalid_row(exc: Exception | str) -> dict[str, Any]:
     row: dict[str, Any] = {c: None for c in ROW_COLUMNS}
     row["bottleneck"] = f"invalid: {getattr(exc, 'message', None) or exc}"
     row["fits_nic_memory"] = None

@@ -18,7 +18,11 @@ attains the max is the bottleneck and utilization = busy * X. A naive design is 
 model with one chunk of the whole prefix and one slot, which makes its throughput exactly
 object / latency.
 Latency of one request = RTT + pipeline traversal of the first chunk (longest DAG path of
-stage times, each stage running alone) + (chunks - 1) / X. Over an optical fabric the network
+stage times, each stage running alone) + (chunks - 1) / X.
+With a transport spec every chunk is a GET to the store: its first byte comes RTT + the store's
+per-request time after it is issued, and a connection keeps at most W requests open, so the
+request window is a resource busy (RTT + per_request + receive time) / W per chunk, and the
+first chunk's latency includes the store's per-request time. Over an optical fabric the network
 capacity is also capped by the ToR pair's effective bandwidth, and the mean first-byte latency
 of the request and of the data (circuit waits and hops) is added to the RTT.
 """
@@ -30,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from .plan import Params, Plan, StagePlan
+from .plan import REQUEST_WINDOW, Params, Plan, StagePlan
 
 
 @dataclass
@@ -53,6 +57,7 @@ class Evaluation:
     stage_time: dict[str, Any]  # stage -> seconds per chunk, running alone
     stage_alone_bytes_per_s: dict[str, Any]  # stage -> output bytes/s if it ran alone
     traffic: dict[str, Any] = field(default_factory=dict)  # resource -> bytes per chunk
+    pool_cores: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # pool -> (cores, cores needed)
     chunk_bytes: dict[str, Any] = field(default_factory=dict)  # form -> bytes per chunk
     feasible: Any = True
 
@@ -198,13 +203,14 @@ def _argmax(values: list[Any]) -> Any:
     return index
 
 
-def _partition(plan: Plan, p: Params, costs: StageCosts, shape: tuple) -> tuple[dict[str, Any], Any]:
+def _partition(plan: Plan, p: Params, costs: StageCosts, shape: tuple) -> tuple[dict[str, Any], Any, dict]:
     """Cores per core-pool stage: pinned as given, auto by greedy max-min of stage rates.
 
     Giving the next core to the currently slowest auto stage maximizes the slowest stage's
     rate, because each stage's rate only grows with its cores. Returns (cores, feasible).
     """
     cores: dict[str, Any] = {}
+    demand: dict[str, tuple[Any, Any]] = {}  # pool -> (cores in it, cores its stages need at least)
     feasible = np.ones(shape, dtype=bool)
     for pool, path in plan.pools:
         members = [s for s in plan.stages if s.executor == pool]
@@ -212,6 +218,7 @@ def _partition(plan: Plan, p: Params, costs: StageCosts, shape: tuple) -> tuple[
         pinned = sum((p[f"design.stages.{s.name}.cores"] for s in members if not s.auto_cores and not s.implied), 0.0)
         auto = [s for s in members if s.auto_cores]
         spare = total - pinned - len(auto)
+        demand[pool] = (total, np.broadcast_to(pinned + len(auto), shape))
         feasible &= spare >= 0
         for s in members:
             if not s.auto_cores:
@@ -230,7 +237,7 @@ def _partition(plan: Plan, p: Params, costs: StageCosts, shape: tuple) -> tuple[
                 n[i] = n[i] + (give & (slowest == i))
         for s, k in zip(auto, n):
             cores[s.name] = k
-    return cores, feasible
+    return cores, feasible, demand
 
 
 def evaluate(plan: Plan, p: Params) -> Evaluation:
@@ -246,7 +253,7 @@ def evaluate(plan: Plan, p: Params) -> Evaluation:
     size = {form: tok * b for form, b in per_token.items()}
     costs = StageCosts(plan, p, size)
     caps = capacities(plan, p)
-    cores, feasible = _partition(plan, p, costs, shape)
+    cores, feasible, pool_cores = _partition(plan, p, costs, shape)
 
     busy: dict[str, Any] = {name: 0.0 for name, _ in plan.resources}
     traffic: dict[str, Any] = {name: 0.0 for name, kind in plan.resources if kind in ("memory", "link", "network")}
@@ -277,14 +284,25 @@ def evaluate(plan: Plan, p: Params) -> Evaluation:
         traversal = np.maximum(traversal, finish[sink])
     busy["buffers"] = traversal / slots
 
+    rtt = p["network.rtt"]
+    if plan.network_path is not None:  # request and first data byte wait for circuits and hop
+        rtt = rtt + plan.network_path.request_first_byte_s + plan.network_path.data_first_byte_s
+    if plan.transport:
+        # every chunk is a GET: issued, answered after the round trip and the store's service,
+        # then received; a connection keeps `request_window` of them open (Little's law again)
+        first_byte = rtt + p["network.transport.per_request"]
+        receive = 0.0
+        for st in plan.stages:
+            if st.reads == "network":
+                receive = np.maximum(receive, stage_time[st.name])
+        busy[REQUEST_WINDOW] = (first_byte + receive) / p["network.transport.request_window"]
+        rtt = first_byte
+
     names = [name for name, _ in plan.resources]
     values = [np.broadcast_to(busy[n], shape) for n in names]
     bottleneck = np.where(feasible, _argmax(values), -1)
     period = np.where(feasible, np.maximum.reduce(values), np.nan)
     rate = 1.0 / period
-    rtt = p["network.rtt"]
-    if plan.network_path is not None:  # request and first data byte wait for circuits and hop
-        rtt = rtt + plan.network_path.request_first_byte_s + plan.network_path.data_first_byte_s
     latency = rtt + traversal + (chunks - 1.0) * period
 
     network_bytes = sum((costs.in_bytes(s) for s in plan.stages if s.reads == "network"), 0.0)
@@ -304,5 +322,23 @@ def evaluate(plan: Plan, p: Params) -> Evaluation:
         network_bytes_per_s=rate * network_bytes, kv_bytes_per_s=rate * kv_bytes, latency_s=latency,
         chunk_tokens=tok, chunks=chunks, slots=slots, footprint=footprint, capacity=capacity, cores=cores,
         stage_time=stage_time, stage_alone_bytes_per_s=alone, traffic=traffic, chunk_bytes=size,
-        feasible=feasible,
+        feasible=feasible, pool_cores=pool_cores,
     )
+
+
+def problems(ev: Evaluation, i: int | None = None) -> list[str]:
+    """Why a design point cannot run, one sentence each (empty when it can): a core pool with
+    fewer cores than its stages need, or in-flight buffers larger than a memory's usable size.
+    ``i`` picks a point of a vectorized evaluation."""
+    at = (lambda x: float(np.asarray(x).reshape(-1)[i if np.size(x) > 1 else 0])) if i is not None else (
+        lambda x: float(np.asarray(x).reshape(())))
+    out = []
+    for pool, (total, needed) in ev.pool_cores.items():
+        if at(needed) > at(total):
+            out.append(f"{pool} has {at(total):.0f} cores but its stages need at least {at(needed):.0f} "
+                       "(pinned cores plus one per auto stage)")
+    for memory, held in ev.footprint.items():
+        if at(held) > at(ev.capacity[memory]):
+            out.append(f"{memory}: in-flight buffers need {at(held) / 2**30:.2f} GiB but only "
+                       f"{at(ev.capacity[memory]) / 2**30:.2f} GiB is usable")
+    return out

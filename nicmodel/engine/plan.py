@@ -26,6 +26,9 @@ from ..spec.workload import DTYPE_BYTES
 
 Params = dict[str, Any]  # dotted path -> float or numpy array
 
+# The resource a connection's window of outstanding chunk requests becomes (Little's law).
+REQUEST_WINDOW = "network.requests"
+
 # A core pool's local memory: where its copies read and write.
 POOL_MEMORY = {"nic.arm": "nic.memory", "host.cpu": "host.memory"}
 
@@ -72,6 +75,7 @@ class Plan:
     protocol: str
     network_path: NetworkPath | None  # an optical fabric between the store and the server
     memory_capacity: tuple[tuple[str, str], ...]  # memory resource -> spec path (capacity check)
+    transport: bool = False  # one GET per chunk with a window of outstanding requests
 
     def stage(self, name: str) -> StagePlan:
         return next(s for s in self.stages if s.name == name)
@@ -169,6 +173,9 @@ def compile_scenario(scn: Scenario) -> tuple[Plan, Params]:
         if (st.resource_name, st.executor_kind) not in resources:
             resources.append((st.resource_name, st.executor_kind))
     resources += [(name, res[name].kind) for name in used]
+    transport = scn.network.transport is not None and any(st.reads == "network" for st in stages)
+    if transport:
+        resources.append((REQUEST_WINDOW, "window"))
     resources.append(("buffers", "buffers"))
 
     def paths(kind: str, names: list[str]) -> tuple[tuple[str, str], ...]:
@@ -193,6 +200,7 @@ def compile_scenario(scn: Scenario) -> tuple[Plan, Params]:
         network_path=(network_path(scn.network.fabric, scn.network.source_tor, scn.network.dest_tor)
                       if scn.network.fabric is not None else None),
         memory_capacity=paths("memory", written),
+        transport=transport,
     )
     params = flatten(scn)
     if scn.design.chunk_tokens == "naive":

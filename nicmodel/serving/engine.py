@@ -21,11 +21,12 @@ from typing import Any
 
 import numpy as np
 
-from ..engine.analytical import bytes_per_token
+from ..engine.analytical import bytes_per_token, evaluate
 from ..engine.plan import Params, Plan
 from ..sim.datapath import DataPlane
 from ..sim.kernel import PRIORITY_TASK, Simulator
 from . import gpu
+from .capacity import GpuMemoryPlan, gpu_memory_plan
 
 
 @dataclass
@@ -208,14 +209,29 @@ class _State:
         return gpu.corunner_slowdown(self.e.p, cls, 1.0 if self.running else 0.0)
 
 
+def memory_plan(scenario, plan: Plan | None, params: Params,
+                requests: list[ServeRequest] | None = None) -> GpuMemoryPlan:
+    """GPU memory of the server: weights, staging of the data plane, KV of the batch that fits.
+    The longest request (prefix + prompt + output) sizes the KV per request."""
+    kv = float(np.asarray(bytes_per_token(plan, params)["kv"])) if plan is not None else _kv(scenario)
+    staging = float(np.asarray(evaluate(plan, params).footprint.get("gpu.memory", 0.0))) if plan is not None else 0.0
+    s = scenario.serving
+    if requests:
+        tokens = max(r.prefix_tokens + r.new_tokens + r.output_tokens for r in requests)
+    else:
+        tokens = int(scenario.request.prefix_tokens.si + s.new_tokens.si + s.output_tokens.si)
+    return gpu_memory_plan(scenario, kv, staging, tokens)
+
+
 def serve_requests(scenario, plan: Plan | None, params: Params, requests: list[ServeRequest],
                    control: str | None = None) -> ServeRun:
-    """Simulate ``requests`` on the scenario's server."""
+    """Simulate ``requests`` on the scenario's server, with at most the batch that fits GPU memory
+    (raises InfeasibleError when not even one request fits)."""
     s = scenario.serving
     classes = {kind: k.interference_class for kind, k in scenario.gpu.kernels.items()}
     kv = float(np.asarray(bytes_per_token(plan, params)["kv"])) if plan is not None else _kv(scenario)
-    engine = ServingEngine(plan, params, kv, scenario.design.mode, control or s.control_plane,
-                           int(s.max_batch.si), classes)
+    batch = memory_plan(scenario, plan, params, requests).batch
+    engine = ServingEngine(plan, params, kv, scenario.design.mode, control or s.control_plane, batch, classes)
     return engine.run(requests)
 
 

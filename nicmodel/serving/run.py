@@ -9,7 +9,10 @@ import numpy as np
 from ..engine.plan import Params, Plan, compile_scenario, flatten
 from ..errors import SpecError
 from ..spec.scenario import Scenario
-from .engine import ServeRequest, ServeRun, serve_requests
+from ..engine.analytical import evaluate
+from ..overload import load_verdict
+from . import gpu
+from .engine import ServeRequest, ServeRun, memory_plan, serve_requests
 
 
 def compiled(scenario: Scenario) -> tuple[Plan | None, Params]:
@@ -75,14 +78,42 @@ def summarize(run: ServeRun) -> dict[str, Any]:
     }
 
 
+def capacity(scenario: Scenario, plan: Plan | None, params: Params, batch: int) -> tuple[float, str]:
+    """Requests per second the server can sustain at most, known before simulating: the smaller
+    of the data plane's analytical fetch rate and the GPU's rate at the batch that fits (one
+    prefill plus output_tokens decode steps shared by the batch, no interference)."""
+    s = scenario.serving
+    prefix, new, out = scenario.request.prefix_tokens.si, s.new_tokens.si, s.output_tokens.si
+    kv = float(np.asarray(memory_plan(scenario, plan, params).kv_per_request)) / (prefix + new + out)
+    if plan is None:  # recompute: the whole prefix is prefilled
+        prefill = gpu.prefill_time(params, kv, prefix + new, 0.0)
+        fetch = np.inf
+    else:
+        prefill = gpu.prefill_time(params, kv, new, prefix)
+        ev = evaluate(plan, params)
+        fetch = float(np.asarray(ev.chunk_rate * ev.chunk_tokens)) / prefix
+    step = gpu.decode_step_time(params, kv, batch, prefix + new + out / 2)
+    gpu_rate = 1.0 / float(np.asarray(prefill + out * step / batch))
+    if fetch < gpu_rate:
+        return fetch, "data-plane fetch rate (analytical)"
+    return gpu_rate, f"GPU at batch {batch}: prefill + {out:.0f} decode steps (no interference)"
+
+
 def serve(scenario: Scenario, rate: float | None, count: int, seed: int = 0, control: str | None = None,
           trace: list[dict] | None = None) -> dict[str, Any]:
-    """Unloaded TTFT, and TTFT/TPOT under the given load (Poisson, together, or a trace)."""
+    """Unloaded TTFT, and TTFT/TPOT under the given load (Poisson, together, or a trace), with
+    the GPU memory plan, the offered and served rates and an overload verdict."""
     plan, params = compiled(scenario)
     alone = summarize(serve_requests(scenario, plan, params, arrivals(scenario, None, 1, seed), control))
     load = from_trace(scenario, trace) if trace else arrivals(scenario, rate, count, seed)
-    loaded = summarize(serve_requests(scenario, plan, params, load, control))
+    memory = memory_plan(scenario, plan, params, load)
+    run = serve_requests(scenario, plan, params, load, control)
+    loaded = summarize(run)
     s = scenario.serving
+    cap, basis = capacity(scenario, plan, params, memory.batch)
+    hz = run.clock_hz
+    verdict = load_verdict([r.arrival_s for r in run.requests],
+                           [(r.finish - r.arrival_s * hz) / hz for r in run.requests], cap, basis)
     return {
         "scenario": scenario.name,
         "control_plane": control or s.control_plane,
@@ -90,7 +121,10 @@ def serve(scenario: Scenario, rate: float | None, count: int, seed: int = 0, con
         "unloaded_ttft_s": alone["ttft_s"]["mean"],
         "unloaded_tpot_s": alone["tpot_s"]["mean"],
         "loaded": loaded,
-        "meets_slo": bool(loaded["ttft_s"]["p99"] <= s.ttft_slo.si and loaded["tpot_s"]["p99"] <= s.tpot_slo.si),
+        "gpu_memory": memory.as_dict(),
+        "load": verdict,
+        "meets_slo": bool(loaded["ttft_s"]["p99"] <= s.ttft_slo.si and loaded["tpot_s"]["p99"] <= s.tpot_slo.si
+                          and not verdict["overloaded"]),
     }
 
 

@@ -23,7 +23,7 @@ from typing import Callable, Literal
 import numpy as np
 
 from ..errors import InfeasibleError
-from ..engine.analytical import Demand, capacities, StageCosts, bytes_per_token, evaluate
+from ..engine.analytical import Demand, capacities, StageCosts, bytes_per_token, evaluate, problems
 from ..engine.plan import Params, Plan, StagePlan
 from .kernel import (
     PRIORITY_GRANT,
@@ -91,8 +91,9 @@ class DataPlane:
         self.sample_every_s = sample_every_s
         ev = evaluate(plan, params)
         self.cores = {name: float(np.asarray(n)) for name, n in ev.cores.items()}
-        if not bool(np.asarray(ev.feasible)):
-            raise InfeasibleError("infeasible design: the core pools have fewer cores than the stages need")
+        found = problems(ev)
+        if found:  # too few cores, or the buffer slots do not fit the memory they live in
+            raise InfeasibleError("; ".join(found))
         pools = dict(plan.pools)
         clock_path = pools.get("nic.arm") or next(iter(pools.values()), None)
         self.clock_hz = float(params[f"{clock_path}.clock"]) if clock_path else 1e9
@@ -110,6 +111,12 @@ class DataPlane:
         self.chunk_tokens = None if self.naive else int(chunk)
         self.slots = 1 if self.naive else int(params["design.buffers_in_flight"])
         self.interference_class: dict[str, str] = {}  # stage kind -> class, set by the serving model
+        # per-chunk GETs: each network stage waits for a window slot of its request's connection,
+        # then a round trip plus the store's service time before its bytes flow
+        self.transport = plan.transport
+        self.request_window = int(params["network.transport.request_window"]) if plan.transport else 0
+        self.request_cycles = (self.cycles(self._rtt_s() + float(params["network.transport.per_request"]))
+                               if plan.transport else 0)
 
     def cycles(self, seconds: float) -> int:
         return max(0, math.ceil(seconds * self.clock_hz - 1e-9))
@@ -146,6 +153,7 @@ class DataPlane:
             gpu_class=self._gpu_class(st),
             host_cores=int(round(self.cores.get(st.name, 0))) if st.executor == "host.cpu" else 0,
             dma_to_gpu=st.executor_kind == "engine" and st.writes == "gpu.memory",
+            request_delay=self.request_cycles if st.reads == "network" else 0,
         )
 
     def _gpu_class(self, st: StagePlan) -> str | None:
@@ -156,15 +164,20 @@ class DataPlane:
             return self.interference_class.get(st.kind, "memory_bound")
         return "memory_bound"  # copies such as the scatter into paged KV
 
-    def rtt_cycles(self) -> int:
-        """Request to first byte: the network RTT, plus fabric circuit waits where there is one."""
+    def _rtt_s(self) -> float:
         rtt_s = float(self.p["network.rtt"])
         path = self.plan.network_path
         if path is not None:  # the request crosses the fabric first
             rtt_s += path.request_first_byte_s
             if not path.windows:  # multi-hop routing: a fluid link, so add the data leg's wait too
                 rtt_s += path.data_first_byte_s
-        return self.cycles(rtt_s)
+        return rtt_s
+
+    def rtt_cycles(self) -> int:
+        """Arrival to the start of the chunk pipeline: the network RTT (plus fabric circuit waits)
+        when the request is one stream; zero with per-chunk requests, whose fetch stages pay the
+        round trip themselves."""
+        return 0 if self.transport else self.cycles(self._rtt_s())
 
     def attach(self, sim: Simulator, policy: Policy = "fifo") -> "_Run":
         """A fetch service on an existing event loop (for the serving model): requests come in
@@ -214,6 +227,7 @@ class _Step:
     gpu_class: str | None = None  # GPU data-plane kernels: memory_bound | compute_bound
     host_cores: int = 0  # cores of the host CPU this stage occupies while it runs
     dma_to_gpu: bool = False  # an engine writing into GPU memory
+    request_delay: int = 0  # a per-chunk GET: cycles from issue to first byte (0: no request)
 
 
 class _Resources:
@@ -272,7 +286,15 @@ class _Op:
     def __init__(self, run: "_Run", chunk: _Chunk, step: _Step):
         self.run, self.chunk, self.step = run, chunk, step
         self.ready = run.sim.now
-        self.step.server.request(self.granted)
+        if step.request_delay:
+            run.window(chunk.request).request(self.issued)
+        else:
+            step.server.request(self.granted)
+
+    def issued(self) -> None:
+        """The chunk's GET is sent; its first byte is back after the round trip and store service."""
+        sim = self.run.sim
+        sim.at(sim.now + self.step.request_delay, PRIORITY_TASK, self.step.server.request, self.granted)
 
     def granted(self) -> None:
         run, step = self.run, self.step
@@ -343,6 +365,7 @@ class _Run:
         network = [s for s in model.plan.stages if s.reads == "network"]
         self.net_per_token = model.per_token[network[0].input] if network else 0.0
         self.kv_per_token = model.per_token["kv"]
+        self.windows: dict[int, Servers] = {}
 
     def submit(self, prefix_tokens: int, on_done: Callable[[], None]) -> int:
         """Fetch a request's prefix now (after one RTT); call ``on_done`` when its KV is in GPU memory."""
@@ -403,8 +426,17 @@ class _Run:
             for name in model.sources:
                 _Op(self, chunk, self.get_step(name, tokens))
 
+    def window(self, req: int) -> Servers:
+        """The request's connection: at most `request_window` GETs outstanding."""
+        servers = self.windows.get(req)
+        if servers is None:
+            servers = self.windows[req] = Servers(self.sim, f"requests[{req}]", self.model.request_window)
+        return servers
+
     def stage_done(self, op: _Op) -> None:
         step, chunk = op.step, op.chunk
+        if step.request_delay:
+            self.windows[chunk.request].release()
         if self.model.record:
             self.records.append(StageRecord(chunk.request, chunk.index, step.name, step.resource, op.ready,
                                             op.start, op.exec_end, self.sim.now))

@@ -207,6 +207,20 @@ class HostCpu(Component):
     """Host DRAM."""
 
 
+class Transport(Component):
+    """How the fetch stage asks the store for data: one GET per chunk, pipelined up to a window.
+
+    Each chunk is a separate request; its first byte arrives one round trip plus the store's
+    service time after it is issued, and a connection keeps at most `request_window` requests
+    outstanding. Small chunks therefore pay a request each, and a small window caps a
+    connection at window x chunk / (round trip + service + transfer)."""
+
+    request_window: Count
+    """GETs a connection keeps outstanding (issued and not fully received)."""
+    per_request: Duration
+    """Store-side time from receiving a GET to sending its first byte (lookup, read issue)."""
+
+
 class NetworkLink(Component):
     """The network path from the KV-cache store to the server."""
 
@@ -220,6 +234,9 @@ class NetworkLink(Component):
     """Transport used by the fetch stage."""
     efficiency: dict[Literal["tcp", "rdma"], Fraction]
     """Goodput share of line rate per protocol (headers, framing, ACKs)."""
+    transport: Transport | None = None
+    """Per-chunk requests to the store (a GET per chunk, a window of outstanding GETs). Without
+    it, a request is one stream after one round trip and chunks cost the network nothing extra."""
     fabric: OpticalFabric | None = None
     """An optical fabric between the store's ToR and the server's ToR (e.g. `fabric: optical-108`);
     `bandwidth` is then the server's link to its ToR, and the fabric adds its pair bandwidth,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .base import Component, Count, Duration, OverheadBytes, Ratio
+from .base import Component, Count, Duration, Fraction, OverheadBytes, Ratio
 
 DTYPE_BYTES = {"fp32": 4, "fp16": 2, "bf16": 2, "fp8": 1}
 
@@ -30,6 +30,8 @@ class LlmModel(Component):
     """Vocabulary size; with `hidden`, the input-embedding table a decode step does not read."""
     dtype: Literal["fp32", "fp16", "bf16", "fp8"]
     """KV-cache element type in GPU memory."""
+    weight_dtype: Literal["fp32", "fp16", "bf16", "fp8"] = "bf16"
+    """Element type of the weights held in GPU memory (for the serving model's capacity check)."""
 
 
 class BitGroup(Component):
@@ -85,6 +87,10 @@ class Serving(Component):
     """Time-to-first-token objective (p99) for the rate search."""
     tpot_slo: Duration
     """Time-per-output-token objective (p99) for the rate search."""
+    gpu_memory_utilization: Fraction | None = None
+    """Share of GPU memory the serving engine may use for weights, KV cache and staging (vLLM's
+    gpu_memory_utilization); the rest is CUDA context, activations and fragmentation. Without it
+    the whole capacity counts, which makes the capacity check a lower bound."""
 
 
 class Request(Component):
