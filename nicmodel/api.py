@@ -16,7 +16,7 @@ from .results import point_result
 from .sim.datapath import DataPlane, Policy, RequestSpec, SimRun
 from .sim.report import simulate_summary
 from .spec.scenario import Scenario
-from .sweep import Axis, Table, parse_axis, sweep
+from .sweep import Axis, Table, parse_axis, prepare, sweep
 
 
 def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
@@ -60,6 +60,38 @@ def design_table(
 def compare(paths: list[str | Path], overrides: list[str] | tuple[str, ...] = ()) -> list[dict[str, Any]]:
     """Results of several scenarios, the same overrides applied to each."""
     return [evaluate_file(p, overrides) for p in paths]
+
+
+def table_optimum(path: str | Path, vary: list[str] | list[Axis], overrides: list[str] | tuple[str, ...] = (),
+                  column: str = "fetch_latency_ms", tolerance: float = 0.01) -> dict[str, Any]:
+    """Best row of a design table's ``column``, the rows within ``tolerance`` of it, and every
+    `assumed` number whose range end moves the best row (see nicmodel.robustness)."""
+    from .robustness import table_optimum as optimum
+
+    axes = [a if isinstance(a, Axis) else parse_axis(a) for a in vary]
+    prepared = prepare(load_document(path, overrides), Path(path), axes)
+    return optimum(prepared, column, load(path, overrides), tolerance)
+
+
+def compare_winner(paths: list[str | Path], overrides: list[str] | tuple[str, ...] = (),
+                   metric: str = "fetch_latency_s") -> dict[str, Any]:
+    """Winner of ``metric`` among compared scenarios, and the assumptions that change it."""
+    from .robustness import compare_winner as winner
+
+    scenarios = [load(p, overrides) for p in paths]
+    compiled = [compile_scenario(s) for s in scenarios]
+
+    def results(patches: list[dict[str, float]]) -> list[dict[str, Any]]:
+        out = []
+        for s, (plan, params), patch in zip(scenarios, compiled, patches):
+            p = {**params, **patch}
+            ev = evaluate(plan, p)
+            if problems(ev):
+                raise InfeasibleError("; ".join(problems(ev)))
+            out.append(point_result(plan, p, ev, s.name))
+        return out
+
+    return winner(results, scenarios, metric)
 
 
 def simulate(

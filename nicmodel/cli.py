@@ -13,6 +13,7 @@ from . import api
 from .errors import InfeasibleError, SpecError
 from .loader import REFERENCE_DIRS, available, library_roots, package_root
 from .report import compare_text, eval_text, fabric_text, simulate_text, table_text, write_atomic
+from .robustness import optimum_text, winner_text
 from .schema import scenario_schema
 from .sim.report import chrome_trace_json, stage_records_csv
 from .traces import batch, poisson, read_trace
@@ -38,12 +39,34 @@ def cmd_table(args: argparse.Namespace) -> None:
     if not args.vary:
         raise SpecError("give at least one --vary PATH=V1,V2,...", "--vary")
     table = api.design_table(args.scenario, args.vary, args.set)
-    _emit(table_text(table, args.format), args.output)
+    columns = [] if args.optimum == ["none"] else (args.optimum or ["fetch_latency_ms"])
+    optima = [api.table_optimum(args.scenario, args.vary, args.set, c) for c in columns]
+    if args.format == "json":
+        _emit(json.dumps({"columns": table.columns, "rows": table.rows, "optima": optima}, indent=2) + "\n",
+              args.output)
+        return
+    text = table_text(table, args.format)
+    notes = "".join(optimum_text(o) for o in optima)
+    if args.format == "csv":  # keep the CSV a CSV: the verdicts go to stderr
+        sys.stderr.write(notes)
+        _emit(text, args.output)
+    else:
+        _emit(text + ("\n" + notes if notes else ""), args.output)
 
 
 def cmd_compare(args: argparse.Namespace) -> None:
     results = api.compare(args.scenarios, args.set)
-    _emit(compare_text(results, args.format), args.output)
+    metrics = [] if args.winner == ["none"] else (args.winner or ["fetch_latency_s", "throughput_gbps"])
+    winners = [api.compare_winner(args.scenarios, args.set, m) for m in metrics] if len(results) > 1 else []
+    if args.format == "json":
+        _emit(json.dumps({"designs": results, "winners": winners}, indent=2) + "\n", args.output)
+        return
+    notes = "".join(winner_text(w) for w in winners)
+    if args.format == "csv":
+        sys.stderr.write(notes)
+        _emit(compare_text(results, args.format), args.output)
+    else:
+        _emit(compare_text(results, args.format) + ("\n" + notes if notes else ""), args.output)
 
 
 def cmd_simulate(args: argparse.Namespace) -> None:
@@ -261,11 +284,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("table", help="design table over the cross product of --vary axes")
     p.add_argument("scenario")
     p.add_argument("--vary", action="append", default=[], metavar="PATH=V1,V2,...")
+    p.add_argument("--optimum", action="append", metavar="COLUMN",
+                   choices=["fetch_latency_ms", "throughput_gbps", "kv_throughput_gbps", "nic_memory_mib", "none"],
+                   help="report the best row of this column, the rows within 1%% of it and the assumed numbers "
+                        "whose range ends move it (repeatable; default fetch_latency_ms; 'none' to skip)")
     common(p, ["markdown", "csv", "json"])
     p.set_defaults(func=cmd_table)
 
     p = sub.add_parser("compare", help="designs side by side, with ratios to the first")
     p.add_argument("scenarios", nargs="+")
+    p.add_argument("--winner", action="append", metavar="METRIC",
+                   choices=["fetch_latency_s", "throughput_gbps", "kv_throughput_gbps", "none"],
+                   help="report the winner of this metric and the assumed numbers whose range ends change it "
+                        "(repeatable; default latency and throughput; 'none' to skip)")
     common(p, ["markdown", "csv", "json"])
     p.set_defaults(func=cmd_compare)
 

@@ -111,11 +111,56 @@ def grid_params(plan_params: Params, numeric: list[tuple[Axis, list[Params]]]) -
     return params, n
 
 
-def sweep(doc: Document, doc_file: Path, axes: list[Axis]) -> Table:
-    """Evaluate the cross product of ``axes`` over a resolved scenario document.
+@dataclass
+class _Combo:
+    """One combination of the structural axes: its compiled Plan and the numeric grid."""
 
-    A combination that fails validation (e.g. a guard longer than the slice) becomes a row
-    marked invalid with the reason; a value that is invalid in every combination is an error."""
+    key: dict[int, int]  # structural axis index -> value index
+    compiled: tuple[Plan, Params] | None
+    error: Exception | None
+    n: int
+    index: np.ndarray  # numeric axis k -> value index of each point
+
+
+@dataclass
+class PreparedTable:
+    """A design table with every axis value validated and every structural combination compiled;
+    ``rows`` evaluates it, optionally with spec numbers patched (SI values), in one vectorized
+    call per combination. Robustness checks re-evaluate it many times at the cost of numpy only."""
+
+    axes: list[Axis]
+    structural: list[int]
+    numeric: list[int]
+    combos: list[_Combo]
+    numeric_values: list[list[Params]]  # per numeric axis: the compiled params of each value
+    failures: list[tuple[int, int, SpecError]]
+
+    def rows(self, patch: dict[str, float] | None = None) -> list[dict[str, Any]]:
+        axes = self.axes
+        results: list[tuple[tuple, dict[str, Any]]] = []
+        for combo in self.combos:
+            if combo.compiled is None:
+                rows = [_invalid_row(combo.error)] * combo.n
+            else:
+                plan, params = combo.compiled
+                base = {**params, **{k: v for k, v in (patch or {}).items() if k in params}}
+                numeric_axes = [(axes[i], vals) for i, vals in zip(self.numeric, self.numeric_values)]
+                grid, n = grid_params(base, numeric_axes)
+                rows = _rows(evaluate(plan, grid), n)
+            for j, row in enumerate(rows):
+                key = [0] * len(axes)
+                for i, v in combo.key.items():
+                    key[i] = v
+                for k, i in enumerate(self.numeric):
+                    key[i] = int(combo.index[k][j])
+                labels = {axes[i].label: axes[i].values[key[i]] for i in range(len(axes))}
+                results.append((tuple(key), {**labels, **row}))
+        results.sort(key=lambda kr: kr[0])
+        return [row for _, row in results]
+
+
+def prepare(doc: Document, doc_file: Path, axes: list[Axis]) -> PreparedTable:
+    """Validate every axis value and compile every structural combination of ``axes``."""
     file = str(doc_file)
     base_scenario = validate(doc, file)
     if base_scenario.design.mode == "recompute":
@@ -138,37 +183,35 @@ def sweep(doc: Document, doc_file: Path, axes: list[Axis]) -> Table:
         per_axis.append(compiled)
     structural = [i for i, c in enumerate(per_axis) if any(pc is None or pc[0] != base for pc in c)]
     numeric = [i for i in range(len(axes)) if i not in structural]
-
-    results: list[tuple[tuple, dict[str, Any]]] = []
+    sizes = [len(axes[i].values) for i in numeric]
+    index = np.indices(sizes).reshape(len(sizes), -1) if sizes else np.zeros((0, 1), dtype=int)
+    combos = []
     for combo in itertools.product(*(range(len(axes[i].values)) for i in structural)):
         fixed = {axes[i].path: axes[i].values[v] for i, v in zip(structural, combo)}
-        sizes = [len(axes[i].values) for i in numeric]
-        index = np.indices(sizes).reshape(len(sizes), -1) if sizes else np.zeros((0, 1), dtype=int)
-        n = index.shape[1]
         try:
-            plan, params = compile_scenario(validate(with_overrides(doc, fixed, doc_file, "--vary"), file))
+            compiled_combo = compile_scenario(validate(with_overrides(doc, fixed, doc_file, "--vary"), file))
+            error = None
         except (SpecError, InfeasibleError) as exc:
-            rows = [_invalid_row(exc)] * n
-        else:
-            numeric_axes = [(axes[i], [pc[1] for pc in per_axis[i]]) for i in numeric]
-            grid, n = grid_params(params, numeric_axes)
-            rows = _rows(evaluate(plan, grid), n)
-        for j, row in enumerate(rows):
-            key = [0] * len(axes)
-            for i, v in zip(structural, combo):
-                key[i] = v
-            for k, i in enumerate(numeric):
-                key[i] = int(index[k][j])
-            labels = {axes[i].label: axes[i].values[key[i]] for i in range(len(axes))}
-            results.append((tuple(key), {**labels, **row}))
-    results.sort(key=lambda kr: kr[0])
-    for i, v, exc in failures:
+            compiled_combo, error = None, exc
+        combos.append(_Combo(dict(zip(structural, combo)), compiled_combo, error, index.shape[1], index))
+    return PreparedTable(axes, structural, numeric, combos, [[pc[1] for pc in per_axis[i]] for i in numeric],
+                         failures)
+
+
+def sweep(doc: Document, doc_file: Path, axes: list[Axis]) -> Table:
+    """Evaluate the cross product of ``axes`` over a resolved scenario document.
+
+    A combination that fails validation (e.g. a guard longer than the slice) becomes a row
+    marked invalid with the reason; a value that is invalid in every combination is an error."""
+    prepared = prepare(doc, doc_file, axes)
+    rows = prepared.rows()
+    for i, v, exc in prepared.failures:
         # an error at the axis's own field (a bad unit, an unknown path) is a bad value; an error
         # elsewhere (guard longer than the slice) is a combination the table reports as invalid
         own = exc.path[: len(axes[i].path)] == tuple(axes[i].path) or exc.file in ("--vary", "--set")
-        if own and all(row["bottleneck"].startswith("invalid") for key, row in results if key[i] == v):
+        if own and all(row["bottleneck"].startswith("invalid") for row in rows if row[axes[i].label] == axes[i].values[v]):
             raise exc
-    return Table([a.label for a in axes] + ROW_COLUMNS, [row for _, row in results])
+    return Table([a.label for a in axes] + ROW_COLUMNS, rows)
 
 
 def _invalid_row(exc: Exception | str) -> dict[str, Any]:

@@ -106,14 +106,8 @@ def serve(scenario: Scenario, rate: float | None, count: int, seed: int = 0, con
     plan, params = compiled(scenario)
     alone = summarize(serve_requests(scenario, plan, params, arrivals(scenario, None, 1, seed), control))
     load = from_trace(scenario, trace) if trace else arrivals(scenario, rate, count, seed)
-    memory = memory_plan(scenario, plan, params, load)
-    run = serve_requests(scenario, plan, params, load, control)
-    loaded = summarize(run)
+    loaded, verdict, memory, ok = _loaded(scenario, plan, params, load, control)
     s = scenario.serving
-    cap, basis = capacity(scenario, plan, params, memory.batch)
-    hz = run.clock_hz
-    verdict = load_verdict([r.arrival_s for r in run.requests],
-                           [(r.finish - r.arrival_s * hz) / hz for r in run.requests], cap, basis)
     return {
         "scenario": scenario.name,
         "control_plane": control or s.control_plane,
@@ -123,20 +117,37 @@ def serve(scenario: Scenario, rate: float | None, count: int, seed: int = 0, con
         "loaded": loaded,
         "gpu_memory": memory.as_dict(),
         "load": verdict,
-        "meets_slo": bool(loaded["ttft_s"]["p99"] <= s.ttft_slo.si and loaded["tpot_s"]["p99"] <= s.tpot_slo.si
-                          and not verdict["overloaded"]),
+        "meets_slo": ok,
     }
+
+
+def _loaded(scenario: Scenario, plan: Plan | None, params: Params, load: list[ServeRequest],
+            control: str | None) -> tuple[dict[str, Any], dict[str, Any], Any, bool]:
+    """Serve ``load``: (summary, overload verdict, GPU memory plan, SLOs met). A run counts as
+    meeting the SLOs only if its p99 TTFT and TPOT do and it is not overloaded: an overloaded
+    run's percentiles depend on how long it ran, not on the rate."""
+    memory = memory_plan(scenario, plan, params, load)
+    run = serve_requests(scenario, plan, params, load, control)
+    loaded = summarize(run)
+    cap, basis = capacity(scenario, plan, params, memory.batch)
+    hz = run.clock_hz
+    verdict = load_verdict([r.arrival_s for r in run.requests],
+                           [(r.finish - r.arrival_s * hz) / hz for r in run.requests], cap, basis)
+    s = scenario.serving
+    ok = bool(loaded["ttft_s"]["p99"] <= s.ttft_slo.si and loaded["tpot_s"]["p99"] <= s.tpot_slo.si
+              and not verdict["overloaded"])
+    return loaded, verdict, memory, ok
 
 
 def max_rate(scenario: Scenario, count: int, seed: int = 0, control: str | None = None,
              iterations: int = 12) -> dict[str, Any]:
-    """Largest Poisson rate whose p99 TTFT and TPOT meet the scenario's SLOs (bisection)."""
+    """Largest Poisson rate whose p99 TTFT and TPOT meet the scenario's SLOs without overload
+    (bisection)."""
     plan, params = compiled(scenario)
     s = scenario.serving
 
     def ok(rate: float) -> bool:
-        run = summarize(serve_requests(scenario, plan, params, arrivals(scenario, rate, count, seed), control))
-        return run["ttft_s"]["p99"] <= s.ttft_slo.si and run["tpot_s"]["p99"] <= s.tpot_slo.si
+        return _loaded(scenario, plan, params, arrivals(scenario, rate, count, seed), control)[3]
 
     if not ok(1e-6):
         return {"max_rate_per_s": 0.0, "note": "the SLO is not met even for a lone request"}

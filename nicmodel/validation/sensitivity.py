@@ -35,6 +35,7 @@ class Uncertain:
     low: float
     high: float
     integer: bool
+    raw: tuple = ()  # the range as written in the spec (with units), for re-applying as --set
 
 
 def uncertain_params(scenario: Scenario, kinds: tuple[str, ...] = ("assumed",)) -> list[Uncertain]:
@@ -47,7 +48,7 @@ def uncertain_params(scenario: Scenario, kinds: tuple[str, ...] = ("assumed",)) 
             if obj.range is not None and obj.kind in kinds and ".fabric." not in f".{prefix}.":
                 low, high = (type(obj)._check(v) for v in obj.range)
                 if high > low:
-                    found.append(Uncertain(prefix, obj.kind, low, high, type(obj).integer))
+                    found.append(Uncertain(prefix, obj.kind, low, high, type(obj).integer, tuple(obj.range)))
         elif isinstance(obj, BaseModel):
             for name in type(obj).model_fields:
                 walk(getattr(obj, name), f"{prefix}.{name}" if prefix else name)

@@ -1,0 +1,121 @@
+"""Does a verdict survive the uncertainty of the numbers it rests on?
+
+For the best row of a design table and the winner of a comparison, every `assumed` number with
+a range is moved to each end of its range, one at a time, and the question asked again. The
+answer lists the assumptions that change the winner (the verdict "flips"), and for tables the
+rows that are within a tolerance of the best, since a flat optimum is a weak one.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from .errors import InfeasibleError, SpecError
+from .spec.scenario import Scenario
+from .validation.sensitivity import uncertain_params
+
+# column -> True when lower is better
+TABLE_SENSE = {"fetch_latency_ms": True, "throughput_gbps": False, "kv_throughput_gbps": False,
+               "nic_memory_mib": True}
+COMPARE_SENSE = {"fetch_latency_s": True, "throughput_gbps": False, "kv_throughput_gbps": False}
+
+
+def _best(rows: list[dict[str, Any]], column: str, labels: list[str]) -> tuple[tuple, float] | None:
+    lower = TABLE_SENSE[column]
+    valid = [r for r in rows if isinstance(r.get(column), (int, float))]
+    if not valid:
+        return None
+    row = (min if lower else max)(valid, key=lambda r: r[column])
+    return tuple(row[c] for c in labels), row[column]
+
+
+def table_optimum(prepared, column: str, scenario: Scenario, tolerance: float = 0.01) -> dict[str, Any]:
+    """The best row of ``column`` in a prepared design table (nicmodel.sweep.prepare), the rows
+    within ``tolerance`` of it, and the assumptions that move the best row elsewhere at either
+    end of their range (each a re-evaluation with that number patched)."""
+    if column not in TABLE_SENSE:
+        raise SpecError(f"expected one of {', '.join(TABLE_SENSE)}", "--optimum")
+    rows = prepared.rows()
+    labels = [a.label for a in prepared.axes]
+    found = _best(rows, column, labels)
+    if found is None:
+        return {"column": column, "best": None, "note": "no valid row"}
+    key, value = found
+    lower = TABLE_SENSE[column]
+    bound = value * (1 + tolerance) if lower else value * (1 - tolerance)
+    near = [dict(zip(labels, (r[c] for c in labels))) for r in rows
+            if isinstance(r.get(column), (int, float)) and (r[column] <= bound if lower else r[column] >= bound)]
+    axis_paths = {".".join(str(p) for p in a.path) for a in prepared.axes}
+    flips, checked = [], 0
+    for u in uncertain_params(scenario):
+        if any(u.key == a or u.key.startswith(a + ".") for a in axis_paths):
+            continue  # the table already varies it
+        checked += 1
+        for end, (name, number) in enumerate((("low", u.low), ("high", u.high))):
+            other = _best(prepared.rows({u.key: number}), column, labels)
+            if other is not None and other[0] != key:
+                flips.append({"parameter": u.key, "end": name, "value": u.raw[end],
+                              "best": dict(zip(labels, other[0])), column: other[1]})
+    return {"column": column, "lower_is_better": lower, "best": dict(zip(labels, key)), "value": value,
+            "tolerance": tolerance, "near_best": near, "rows": len(rows),
+            "assumptions_checked": checked, "flips": flips}
+
+
+def compare_winner(results_fn: Callable[[list[dict[str, float]]], list[dict[str, Any]]],
+                   scenarios: list[Scenario], metric: str) -> dict[str, Any]:
+    """The winner of ``metric`` among the compared scenarios and the assumptions (of any of them)
+    whose range ends change it. ``results_fn(patch_per_scenario)`` re-evaluates with spec numbers
+    patched (dotted path -> SI value)."""
+    lower = COMPARE_SENSE[metric]
+    pick = min if lower else max
+
+    def winner(results: list[dict[str, Any]]) -> str:
+        return pick(results, key=lambda r: r[metric])["scenario"]
+
+    base = results_fn([{} for _ in scenarios])
+    best = winner(base)
+    per = [{u.key: u for u in uncertain_params(s)} for s in scenarios]
+    keys = sorted({k for p in per for k in p})
+    flips = []
+    for key in keys:
+        for end, name in ((0, "low"), (1, "high")):
+            extra = [{key: (p[key].low, p[key].high)[end]} if key in p else {} for p in per]
+            try:
+                results = results_fn(extra)
+            except (SpecError, InfeasibleError):
+                continue
+            w = winner(results)
+            if w != best:
+                u = next(p[key] for p in per if key in p)
+                flips.append({"parameter": key, "end": name, "value": u.raw[end], "winner": w,
+                              metric: next(r[metric] for r in results if r["scenario"] == w)})
+    return {"metric": metric, "lower_is_better": lower, "winner": best, "assumptions_checked": len(keys),
+            "flips": flips}
+
+
+def optimum_text(o: dict[str, Any]) -> str:
+    if o.get("best") is None:
+        return f"optimum ({o['column']}): no valid row\n"
+    fmt = lambda d: ", ".join(f"{k}={v}" for k, v in d.items())  # noqa: E731
+    lines = [f"optimum ({o['column']}, {'lowest' if o['lower_is_better'] else 'highest'}): {fmt(o['best'])} "
+             f"-> {o['value']:g}",
+             f"  within {o['tolerance'] * 100:g}% of it: {len(o['near_best'])} of {o['rows']} rows"
+             + (f" ({'; '.join(fmt(r) for r in o['near_best'][:12])}{'; ...' if len(o['near_best']) > 12 else ''})"
+                if len(o["near_best"]) > 1 else " (a sharp optimum)")]
+    lines += _flip_lines(o["flips"], o["assumptions_checked"], lambda f: fmt(f["best"]) + f" -> {f[o['column']]:g}")
+    return "\n".join(lines) + "\n"
+
+
+def winner_text(w: dict[str, Any]) -> str:
+    lines = [f"winner ({w['metric']}, {'lowest' if w['lower_is_better'] else 'highest'}): {w['winner']}"]
+    lines += _flip_lines(w["flips"], w["assumptions_checked"], lambda f: f"{f['winner']} ({f[w['metric']]:.4g})")
+    return "\n".join(lines) + "\n"
+
+
+def _flip_lines(flips: list[dict], checked: int, describe: Callable[[dict], str]) -> list[str]:
+    if not flips:
+        return [f"  robust: no assumed number moves it within its range ({checked} checked)"]
+    names = sorted({f["parameter"] for f in flips})
+    out = [f"  FLIPS with {len(names)} of {checked} assumed numbers within their ranges:"]
+    out += [f"    {f['parameter']} at its {f['end']} end ({f['value']}): {describe(f)}" for f in flips]
+    return out
