@@ -67,7 +67,7 @@ def test_fitted_numbers_name_their_target():
 
 @pytest.mark.parametrize(
     "model, per_token",
-    [  # hwspecs.md §7: 2 x layers x kv_heads x head_dim x 2 B
+    [  # docs/sources/hwspecs.md §7: 2 x layers x kv_heads x head_dim x 2 B
         ("llama-3-8b", 131_072), ("mistral-7b", 131_072), ("llama-3-70b", 327_680),
         ("qwen2.5-7b", 57_344), ("qwen2.5-14b", 196_608), ("qwen2.5-32b", 262_144),
         ("llama-2-7b", 524_288), ("yi-34b", 245_760),
@@ -89,7 +89,7 @@ def test_cachegen_quantized_bytes_by_hand():
 
 @pytest.mark.parametrize(
     "link, mps, gbps",
-    [  # hwspecs.md §4b table (24 B per-TLP overhead)
+    [  # docs/sources/hwspecs.md §4b table (24 B per-TLP overhead)
         ("gen3-x8", 256, 7.20), ("gen3-x16", 256, 14.40), ("gen4-x16", 128, 26.53), ("gen4-x16", 256, 28.81),
         ("gen5-x16", 128, 53.07), ("gen5-x16", 256, 57.61), ("gen5-x16", 512, 60.19), ("gen5-x8", 512, 30.10),
     ],

@@ -19,6 +19,7 @@ HELD_OUT = {
     "validation/reference/public_figures.csv": {"kv_bytes_per_token": (0.01, 0.01),
                                                  "pcie_payload_bandwidth": (0.1, 0.1)},
     "validation/traces/h100_copy.csv": {"h2d_copy_bandwidth": (15.0, 61.0)},
+    "validation/reference/bluefield_components.csv": {"network_goodput": (2.0, 3.0), "stage_alone": (26.0, 26.0)},
     "validation/traces/h100_decode.csv": {"decode_step_time": (2.0, 3.0)},
     "validation/traces/h100_interference.csv": {"decode_time_ratio": (3.0, 3.5), "corunner_time_ratio": (2.5, 5.0)},
     "validation/traces/h100_host_contention.csv": {"engine_step_ratio": (27.0, 65.0)},
@@ -32,6 +33,12 @@ def test_held_out_accuracy_does_not_regress(trace):
     for metric, (mape, worst) in HELD_OUT[trace].items():
         assert stats[metric]["mape_pct"] <= mape, (trace, metric, stats[metric])
         assert abs(stats[metric]["worst_pct"]) <= worst, (trace, metric, stats[metric])
+
+
+def test_bluefield_reference_set_passes_its_tolerances(capsys):
+    # the CI gate on the NIC side: every held-out BlueField point within its stated tolerance
+    assert main(["validate", str(ROOT / "validation/reference/bluefield_components.csv")]) == 0
+    assert "held-out" in capsys.readouterr().out
 
 
 def test_validate_cli_reports_and_gates(capsys, tmp_path):

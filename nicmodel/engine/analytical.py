@@ -2,7 +2,7 @@
 
 Every number may be a float or a numpy array; all arrays broadcast to one point shape.
 
-Accounting, per chunk of ``tok`` tokens (see shared/MODELING.md):
+Accounting, per chunk of ``tok`` tokens (see docs/modeling.md):
 - a stage's *executor* (core group, engine, GPU SMs) is held for a fixed cost plus work:
   core group of n cores: per_chunk + out_bytes * cycles_per_byte / (clock * n);
   engine (channels in parallel): per_job + out_bytes / bandwidth, and the engine's bandwidth

@@ -1,6 +1,6 @@
 """What a schedule means for one ToR pair: circuit share, bandwidth, waits, hops, buffers.
 
-Timing (seconds) follows shared/research/optical.md:
+Timing (seconds) follows docs/sources/optical.md:
 - guard g = reconfiguration + 2 x sync error (the NOS relation);
 - intra_slice: a port whose circuit changes after slice s is usable in
   [s T_s, (s+1) T_s - g - d] (d: ToR->OCS delay, so the last bit reaches the OCS before it

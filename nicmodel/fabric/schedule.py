@@ -1,6 +1,6 @@
 """Circuit schedules: dest[slice, tor, port] = ToR reached, or -1 (the time-flow table).
 
-Generators follow the constructions in shared/research/optical.md (OpenOptics' OpticalTopo):
+Generators follow the constructions in docs/sources/optical.md (OpenOptics' OpticalTopo):
 round_robin (RotorNet), opera (Opera), sirius (cyclic shifts) and static. Seeded, so the same
 spec always gives the same schedule.
 """

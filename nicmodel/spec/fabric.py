@@ -1,6 +1,6 @@
 """Fast-switched optical fabric spec: ToRs joined by circuits that change every slice.
 
-See shared/research/optical.md. The schedule says, per slice, which uplink of which ToR reaches
+See docs/sources/optical.md. The schedule says, per slice, which uplink of which ToR reaches
 which ToR (a time-flow table); routing says how a transfer uses it. Pure data.
 """
 

@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..engine.analytical import Evaluation, bytes_per_token, evaluate, pcie_payload_bandwidth
+from ..engine.analytical import Evaluation, bytes_per_token, capacities, evaluate, pcie_payload_bandwidth
 from ..engine.plan import Params, Plan
 from ..errors import SpecError
 from ..serving.gpu import corunner_slowdown, decode_slowdown, decode_step_time, host_step_slowdown
@@ -127,6 +127,8 @@ METRICS: dict[str, Metric] = {m.name: m for m in [
     Metric("fetch_latency", "time", "one request's fetch latency, alone", lambda c, a: _f(c.ev.latency_s)),
     Metric("nic_memory_peak", "bytes", "NIC memory held by in-flight buffers",
            lambda c, a: _f(c.ev.footprint.get("nic.memory", 0.0))),
+    Metric("network_goodput", "bandwidth", "transport goodput the fetch network carries: min(link, NIC ports) "
+           "x protocol efficiency", lambda c, a: _f(capacities(c.plan, c.params)["network"])),
     Metric("stage_alone", "bandwidth", "output bytes/s of one stage running alone", _stage_alone, "a stage name"),
     Metric("pcie_payload_bandwidth", "bandwidth", "payload bytes/s of a PCIe link, one direction", _pcie,
            "a link path, e.g. nic.pcie"),

@@ -36,7 +36,7 @@ REPEATS = 2 if SMOKE else 5
 OUT = Path(sys.argv[1])
 OUT.mkdir(parents=True, exist_ok=True)
 
-# Llama-3-8B shapes (hwspecs.md §7); smoke mode shrinks everything
+# Llama-3-8B shapes (docs/sources/hwspecs.md §7); smoke mode shrinks everything
 LAYERS, HIDDEN, HEADS, KV_HEADS, HEAD_DIM, INTER, VOCAB = (
     (2, 256, 4, 2, 64, 512, 1000) if SMOKE else (32, 4096, 32, 8, 128, 14336, 128256)
 )

@@ -3,7 +3,7 @@
 The split between fitted and held-out points is fixed here, before any fit:
 - copies: pinned host-to-device, fitted at 64 KiB, 1 MiB, 16 MiB and 256 MiB; held out at
   4 KiB, 256 KiB, 4 MiB and 64 MiB, plus the independent earlier session in
-  shared/research/hwspecs.md §4c;
+  docs/sources/hwspecs.md §4c;
 - decode: fitted at (batch 1, 1k), (8, 8k), (32, 4k); the other four shapes held out.
 Run: python validation/collect/make_traces.py
 """
@@ -55,14 +55,14 @@ def copies() -> None:
                      "spread": f"{statistics.stdev(values):.4f}", "role": "fitted" if size in fitted else "held-out",
                      "tolerance_pct": "", "machine": MACHINE,
                      "source": "validation/traces/h100/copy_bandwidth.csv (mean of 5 repeats)"})
-    # an independent session on the same kind of machine (hwspecs.md §4c, script 2): never fitted
+    # an independent session on the same kind of machine (docs/sources/hwspecs.md §4c, script 2): never fitted
     earlier = {16 * KIB: 2.42, 64 * KIB: 10.24, 256 * KIB: 31.67, 1 << 20: 42.91, 4 << 20: 45.93,
                16 << 20: 46.55, 256 << 20: 53.91, 1 << 30: 54.96}
     for size, gbps in earlier.items():
         rows.append({"scenario": SCENARIO, "overrides": H100, "metric": "h2d_copy_bandwidth",
                      "argument": size_label(size), "value": f"{gbps}", "unit": "GB/s", "spread": "",
                      "role": "held-out", "tolerance_pct": "", "machine": "H100 SXM, 16-vCPU Xeon VM (earlier session)",
-                     "source": "shared/research/hwspecs.md §4c (M*), single run"})
+                     "source": "docs/sources/hwspecs.md §4c (M*), single run"})
     write("h100_copy.csv", rows)
 
 
