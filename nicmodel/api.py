@@ -100,11 +100,14 @@ def simulate(
     policy: Policy = "fifo",
     record: bool = True,
     sample_every_s: float | None = None,
+    rate: float | None = None,
 ) -> tuple[dict[str, Any], SimRun]:
     """Simulate ``requests`` (a list, or a count of the scenario's request arriving together).
 
     Returns the summary (latency distribution, throughput, utilization, memory, bottleneck over
-    time, and the analytical prediction for comparison) and the raw run (per-chunk records)."""
+    time, the analytical prediction for comparison, and the load verdict: offered and served
+    rates, ``rate`` being the nominal Poisson rate if the requests were drawn at one) and the raw
+    run (per-chunk records)."""
     if scenario.design.mode == "recompute":
         raise SpecError("a recompute design has no data plane to simulate; use `nicmodel serve`",
                         scenario.name, None, ("design", "mode"))
@@ -127,7 +130,7 @@ def simulate(
     mean_tokens = sum(r.prefix_tokens for r in requests) / len(requests)
     summary["load"] = load_verdict([r.arrival_s for r in requests], [
         (f - a) / run.clock_hz for f, a in zip(run.finish, run.arrival)], tokens_per_s / mean_tokens,
-        f"analytical steady state, {analytical['bottleneck']}-bound, {mean_tokens:.0f}-token prefixes")
+        f"analytical steady state, {analytical['bottleneck']}-bound, {mean_tokens:.0f}-token prefixes", rate)
     return summary, run
 
 

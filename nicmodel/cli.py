@@ -56,7 +56,7 @@ def cmd_table(args: argparse.Namespace) -> None:
 
 def cmd_compare(args: argparse.Namespace) -> None:
     results = api.compare(args.scenarios, args.set)
-    metrics = [] if args.winner == ["none"] else (args.winner or ["fetch_latency_s", "throughput_gbps"])
+    metrics = [] if args.winner == ["none"] else (args.winner or ["fetch_latency_s", "kv_throughput_gbps"])
     winners = [api.compare_winner(args.scenarios, args.set, m) for m in metrics] if len(results) > 1 else []
     if args.format == "json":
         _emit(json.dumps({"designs": results, "winners": winners}, indent=2) + "\n", args.output)
@@ -82,7 +82,8 @@ def cmd_simulate(args: argparse.Namespace) -> None:
         requests = batch(args.requests or 1, prefix)
     record = bool(args.stages_csv or args.trace_out)
     sample = args.sample_ms / 1e3 if args.sample_ms else None
-    summary, run = api.simulate(scenario, requests, args.policy, record=record, sample_every_s=sample)
+    summary, run = api.simulate(scenario, requests, args.policy, record=record, sample_every_s=sample,
+                                rate=None if args.trace else args.rate)
     if args.stages_csv:
         write_atomic(args.stages_csv, stage_records_csv(run))
     if args.trace_out:
@@ -296,7 +297,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--winner", action="append", metavar="METRIC",
                    choices=["fetch_latency_s", "throughput_gbps", "kv_throughput_gbps", "none"],
                    help="report the winner of this metric and the assumed numbers whose range ends change it "
-                        "(repeatable; default latency and throughput; 'none' to skip)")
+                        "(repeatable; default fetch latency and KV throughput, which compare designs whose codecs differ; "
+                        "'none' to skip)")
     common(p, ["markdown", "csv", "json"])
     p.set_defaults(func=cmd_compare)
 

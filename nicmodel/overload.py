@@ -17,17 +17,22 @@ GROWTH_FACTOR = 2.0
 
 
 def load_verdict(arrivals_s: list[float], latencies_s: list[float], capacity_per_s: float | None,
-                 capacity_note: str = "") -> dict[str, Any]:
-    """Offered and served rates, the capacity, and whether the run is overloaded (with why)."""
+                 capacity_note: str = "", nominal_rate: float | None = None) -> dict[str, Any]:
+    """Offered and served rates, the capacity, and whether the run is overloaded (with why).
+    ``nominal_rate`` is the rate the arrivals were drawn at (Poisson): it is the offered load,
+    since a finite sample can arrive slower than its rate and hide an overload; without it the
+    offered rate is measured from the arrivals (traces)."""
     a = np.asarray(arrivals_s, dtype=float)
     lat = np.asarray(latencies_s, dtype=float)
     n = len(a)
     span_in = float(a.max() - a.min()) if n else 0.0
     offered = (n - 1) / span_in if n > 1 and span_in > 0 else None  # None: arriving together
+    if nominal_rate is not None:
+        offered = nominal_rate
     span_out = float((a + lat).max() - a.min()) if n else 0.0
     served = n / span_out if span_out > 0 else None
     growth = None
-    if n >= 8 and offered is not None:
+    if n >= 8 and span_in > 0:
         order = np.argsort(a, kind="stable")
         q = n // 4
         first, last = lat[order[:q]].mean(), lat[order[-q:]].mean()

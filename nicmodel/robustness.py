@@ -69,8 +69,12 @@ def compare_winner(results_fn: Callable[[list[dict[str, float]]], list[dict[str,
     lower = COMPARE_SENSE[metric]
     pick = min if lower else max
 
-    def winner(results: list[dict[str, Any]]) -> str:
-        return pick(results, key=lambda r: r[metric])["scenario"]
+    def winner(results: list[dict[str, Any]], incumbent: str | None = None) -> str:
+        top = pick(results, key=lambda r: r[metric])
+        held = next((r for r in results if r["scenario"] == incumbent), None)
+        if held is not None and abs(held[metric] - top[metric]) <= 1e-9 * abs(top[metric]):
+            return incumbent  # a tie is not a flip
+        return top["scenario"]
 
     base = results_fn([{} for _ in scenarios])
     best = winner(base)
@@ -84,7 +88,7 @@ def compare_winner(results_fn: Callable[[list[dict[str, float]]], list[dict[str,
                 results = results_fn(extra)
             except (SpecError, InfeasibleError):
                 continue
-            w = winner(results)
+            w = winner(results, best)
             if w != best:
                 u = next(p[key] for p in per if key in p)
                 flips.append({"parameter": key, "end": name, "value": u.raw[end], "winner": w,

@@ -106,7 +106,7 @@ def serve(scenario: Scenario, rate: float | None, count: int, seed: int = 0, con
     plan, params = compiled(scenario)
     alone = summarize(serve_requests(scenario, plan, params, arrivals(scenario, None, 1, seed), control))
     load = from_trace(scenario, trace) if trace else arrivals(scenario, rate, count, seed)
-    loaded, verdict, memory, ok = _loaded(scenario, plan, params, load, control)
+    loaded, verdict, memory, ok = _loaded(scenario, plan, params, load, control, None if trace else rate)
     s = scenario.serving
     return {
         "scenario": scenario.name,
@@ -122,7 +122,7 @@ def serve(scenario: Scenario, rate: float | None, count: int, seed: int = 0, con
 
 
 def _loaded(scenario: Scenario, plan: Plan | None, params: Params, load: list[ServeRequest],
-            control: str | None) -> tuple[dict[str, Any], dict[str, Any], Any, bool]:
+            control: str | None, rate: float | None) -> tuple[dict[str, Any], dict[str, Any], Any, bool]:
     """Serve ``load``: (summary, overload verdict, GPU memory plan, SLOs met). A run counts as
     meeting the SLOs only if its p99 TTFT and TPOT do and it is not overloaded: an overloaded
     run's percentiles depend on how long it ran, not on the rate."""
@@ -132,7 +132,7 @@ def _loaded(scenario: Scenario, plan: Plan | None, params: Params, load: list[Se
     cap, basis = capacity(scenario, plan, params, memory.batch)
     hz = run.clock_hz
     verdict = load_verdict([r.arrival_s for r in run.requests],
-                           [(r.finish - r.arrival_s * hz) / hz for r in run.requests], cap, basis)
+                           [(r.finish - r.arrival_s * hz) / hz for r in run.requests], cap, basis, rate)
     s = scenario.serving
     ok = bool(loaded["ttft_s"]["p99"] <= s.ttft_slo.si and loaded["tpot_s"]["p99"] <= s.tpot_slo.si
               and not verdict["overloaded"])
@@ -147,7 +147,7 @@ def max_rate(scenario: Scenario, count: int, seed: int = 0, control: str | None 
     s = scenario.serving
 
     def ok(rate: float) -> bool:
-        return _loaded(scenario, plan, params, arrivals(scenario, rate, count, seed), control)[3]
+        return _loaded(scenario, plan, params, arrivals(scenario, rate, count, seed), control, rate)[3]
 
     if not ok(1e-6):
         return {"max_rate_per_s": 0.0, "note": "the SLO is not met even for a lone request"}
