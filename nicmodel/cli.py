@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import typing
 
 from . import api
 from .errors import InfeasibleError, SpecError
@@ -268,8 +270,8 @@ def cmd_schema(args: argparse.Namespace) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="nicmodel", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="nicmodel", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def common(p: argparse.ArgumentParser, formats: list[str]) -> None:
         p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
@@ -376,6 +378,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Exit codes: what a script can rely on.
+EXIT_OK = 0
+EXIT_CHECK_FAILED = 1  # valid input, failed check: validate tolerance, rejected fit, infeasible design
+EXIT_BAD_INPUT = 2  # bad input: file, field, value or command line
+EXIT_INTERNAL = 3  # a bug in nicmodel (never expected; reported in one line)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad command line is one line on stderr (no usage dump) and exit 2."""
+
+    def error(self, message: str) -> typing.NoReturn:
+        sys.stderr.write(f"error: {self.prog}: {message}\n")
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -384,15 +401,24 @@ def main(argv: list[str] | None = None) -> int:
             return code
     except SpecError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except InfeasibleError as exc:  # a valid spec the hardware cannot run: refused like bad input
+        return EXIT_BAD_INPUT
+    except InfeasibleError as exc:  # a valid spec the hardware cannot run: the evaluation fails
         where = (getattr(args, "scenario", None) or " ".join(getattr(args, "scenarios", None) or [])
                  or getattr(args, "fabric", None) or "<input>")
         print(f"error: {where}: infeasible: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_CHECK_FAILED
     except BrokenPipeError:
-        return 0
-    return 0
+        return EXIT_OK
+    except KeyboardInterrupt:
+        print("error: interrupted; outputs already written are complete, none is partial", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, never a traceback
+        if os.environ.get("NICMODEL_DEBUG"):
+            raise
+        print(f"error: internal error (a bug in nicmodel; NICMODEL_DEBUG=1 shows the traceback): "
+              f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
+        return EXIT_INTERNAL
+    return EXIT_OK
 
 
 if __name__ == "__main__":

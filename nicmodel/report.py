@@ -12,22 +12,51 @@ from typing import Any
 
 from tabulate import tabulate
 
+from .errors import SpecError
+
 from .overload import load_lines
 from .sweep import Table
 
 
-def write_atomic(path: str | Path, text: str) -> None:
-    """Write a file so that readers see the old content or the new, never a partial one."""
+def write_atomic(path: str | Path, text: str | bytes) -> None:
+    """Write a file so that readers see the old content or the new, never a partial one: the
+    bytes go to a temporary file in the same folder, are flushed to disk, and the temporary file
+    is renamed over the target (atomic on POSIX). A process killed at any point leaves the old
+    file (or none) and at most a stray `.NAME.*.tmp`."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise SpecError("is a folder; expected a file path", str(path), None, ("--output",))
+    if not folder.is_dir():
+        raise SpecError(f"cannot write: folder {str(folder)!r} does not exist", str(path), None, ("--output",))
+    data = text.encode() if isinstance(text, str) else text
     try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(text)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise SpecError(f"cannot write: {exc.strerror}", str(path), None, ("--output",)) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise SpecError(f"cannot write: {exc.strerror}", str(path), None, ("--output",)) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def save_figure(fig: Any, path: str | Path) -> None:
+    """Render a matplotlib figure in the format its suffix names and write it atomically."""
+    fmt = Path(path).suffix.lstrip(".").lower() or "png"
+    if fmt not in ("png", "svg", "pdf"):
+        raise SpecError(f"unknown plot format {fmt!r}; expected .png, .svg or .pdf", str(path), None, ("--plot",))
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=fmt, dpi=110)
+    write_atomic(path, buffer.getvalue())
 
 
 def _csv(headers: list[str], rows: list[list[Any]]) -> str:

@@ -141,5 +141,7 @@ def tornado(rows: list[dict[str, Any]], output: str, path: str) -> None:
     ax.set_xlabel(f"change in {output} (base {base:.4g})")
     ax.legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    from ..report import save_figure
+
+    save_figure(fig, path)
     plt.close(fig)

@@ -132,5 +132,7 @@ def plot(preds: list[Prediction], path: str | Path) -> None:
         ax.set_ylabel(items[0].point.unit)
         ax.legend(fontsize=7)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    from ..report import save_figure
+
+    save_figure(fig, path)
     plt.close(fig)
