@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import SpecError, format_path
+from .textio import read_text
 from .spec.base import Param, _inner_types
 from .spec.checks import Problem, check_scenario
 from .spec.scenario import Scenario
@@ -70,22 +71,43 @@ class Document:
         return None, None
 
 
-def _build(node: yaml.Node, path: tuple, file: str, where: Where, loader: yaml.SafeLoader) -> Any:
+# Limits that keep a hostile or broken file from exhausting time or memory: a spec is a few
+# hundred nodes, an explicit fabric table a few hundred thousand.
+MAX_NODES = 2_000_000  # after YAML aliases are expanded (a "billion laughs" file hits this)
+MAX_DEPTH = 40  # nesting of mappings and lists
+MAX_REFERENCE_CHAIN = 16  # spec files referring to spec files
+
+
+def _build(node: yaml.Node, path: tuple, file: str, where: Where, loader: yaml.SafeLoader,
+           budget: list[int] | None = None) -> Any:
     """Python data for a YAML node; records the line of each key (or list item) under its path."""
+    budget = budget if budget is not None else [MAX_NODES]
+    budget[0] -= 1
+    line = node.start_mark.line + 1
+    if budget[0] < 0:
+        raise SpecError(f"document expands to more than {MAX_NODES:,} values (YAML aliases?)", file, line, path)
+    if len(path) > MAX_DEPTH:
+        raise SpecError(f"nested more than {MAX_DEPTH} levels deep", file, line, path[:MAX_DEPTH])
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise SpecError("keys must be plain names, not lists or mappings", file, key_line, path)
             key = loader.construct_object(key_node)
+            if not isinstance(key, (str, int)) or isinstance(key, bool):
+                raise SpecError(f"key {key_node.value!r} must be a name (quote it if it is meant as text)",
+                                file, key_line, path)
             if key in out:
-                raise SpecError(f"duplicate key {key!r}", file, key_node.start_mark.line + 1, path)
-            where[path + (key,)] = (file, key_node.start_mark.line + 1)
-            out[key] = _build(value_node, path + (key,), file, where, loader)
+                raise SpecError(f"duplicate key {key!r}", file, key_line, path)
+            where[path + (key,)] = (file, key_line)
+            out[key] = _build(value_node, path + (key,), file, where, loader, budget)
         return out
     if isinstance(node, yaml.SequenceNode):
         items = []
         for i, item in enumerate(node.value):
             where[path + (i,)] = (file, item.start_mark.line + 1)
-            items.append(_build(item, path + (i,), file, where, loader))
+            items.append(_build(item, path + (i,), file, where, loader, budget))
         return items
     return loader.construct_object(node)
 
@@ -93,11 +115,8 @@ def _build(node: yaml.Node, path: tuple, file: str, where: Where, loader: yaml.S
 def read_yaml(path: Path) -> Document:
     """Parse one YAML file, keeping line numbers."""
     file = str(path)
-    try:
-        text = Path(path).read_text()
-    except OSError as exc:
-        raise SpecError(f"cannot read file: {exc.strerror}", file) from None
-    loader = yaml.SafeLoader(text)
+    text = read_text(path)
+    loader = yaml.SafeLoader(text)  # safe: plain data only, no tags that construct objects
     try:
         node = loader.get_single_node()
         where: Where = {(): (file, 1)}
@@ -105,7 +124,11 @@ def read_yaml(path: Path) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise SpecError(f"YAML syntax: {exc.problem}", file, line) from None
+        raise SpecError(f"YAML syntax: {exc.problem or exc.context}", file, line) from None
+    except yaml.YAMLError as exc:
+        raise SpecError(f"YAML syntax: {str(exc).splitlines()[0]}", file) from None
+    except RecursionError:
+        raise SpecError(f"nested more than {MAX_DEPTH} levels deep", file) from None
     finally:
         loader.dispose()
     if not isinstance(data, dict):
@@ -113,10 +136,29 @@ def read_yaml(path: Path) -> Document:
     return Document(data, where)
 
 
+def allowed_roots(near: Path) -> list[Path]:
+    """Folders a reference from the file ``near`` may point into: the spec search path (see
+    library_roots) and the file's own folder. Symbolic links are followed before the check."""
+    return [p.resolve() for p in (*library_roots(near), Path(near).resolve().parent)]
+
+
+def confined(candidate: Path, near: Path, what: str) -> Path:
+    """``candidate`` resolved, if it lies inside the spec search path; else a SpecError."""
+    resolved = Path(candidate).resolve()
+    roots = allowed_roots(near)
+    if not any(resolved == r or r in resolved.parents for r in roots):
+        raise SpecError(f"{what} {str(candidate)!r} resolves to {resolved}, outside the spec search path "
+                        f"({', '.join(str(r) for r in roots)}); set NICMODEL_PATH to add a folder", str(near))
+    return resolved
+
+
 def find_reference(category: str, name: str, near: Path) -> Path:
-    """Path of the spec file a name refers to."""
-    if name.endswith((".yaml", ".yml")) or "/" in name:
-        candidate = (near.parent / name).resolve()
+    """Path of the spec file a name refers to (inside the spec search path)."""
+    if name.endswith((".yaml", ".yml")) or "/" in name or "\\" in name:
+        if Path(name).is_absolute():
+            raise SpecError(f"reference {name!r} is an absolute path; write it relative to the spec file or "
+                            "by name", str(near))
+        candidate = confined(Path(near).parent / name, near, "reference")
         if candidate.is_file():
             return candidate
         raise FileNotFoundError(str(candidate))
@@ -146,7 +188,8 @@ def _merge(base: Any, extra: Any) -> Any:
     return extra
 
 
-def _resolve_reference(value: Any, category: str, path: tuple, doc_file: Path, where: Where) -> tuple[Any, Where]:
+def _resolve_reference(value: Any, category: str, path: tuple, doc_file: Path, where: Where,
+                       chain: tuple[Path, ...] = ()) -> tuple[Any, Where]:
     """Load the file a reference names and merge local overrides onto it."""
     local: dict[str, Any] = {}
     if isinstance(value, str):
@@ -157,15 +200,23 @@ def _resolve_reference(value: Any, category: str, path: tuple, doc_file: Path, w
         if not isinstance(name, str):
             file, line = where.get(path + ("use",), (str(doc_file), None))
             raise SpecError("expected the name of a spec file", file, line, path + ("use",))
+    file, line = where.get(path, (str(doc_file), None))
     try:
         ref_file = find_reference(category, name, doc_file)
     except FileNotFoundError:
-        file, line = where.get(path, (str(doc_file), None))
         names = ", ".join(available(category, doc_file)) or "none"
         raise SpecError(f"no {category} spec named {name!r}; available: {names}", file, line, path) from None
+    except SpecError as exc:
+        raise SpecError(exc.message, file, line, path) from None
+    chain = chain + (Path(doc_file).resolve(),)
+    if ref_file in chain:
+        cycle = " -> ".join(p.name for p in (*chain[chain.index(ref_file):], ref_file))
+        raise SpecError(f"cyclic reference: {cycle}", file, line, path)
+    if len(chain) > MAX_REFERENCE_CHAIN:
+        raise SpecError(f"references nest more than {MAX_REFERENCE_CHAIN} files deep", file, line, path)
     ref = read_yaml(ref_file)
     _inline_tables(ref.data, ref.where, ref_file)
-    ref_data, ref_where = resolve_references(ref.data, ref.where, ref_file)
+    ref_data, ref_where = resolve_references(ref.data, ref.where, ref_file, (), chain)
     merged_where = {path + k: v for k, v in ref_where.items()}
     for k, v in where.items():
         if k[: len(path)] == path and len(k) > len(path) and k[len(path)] != "use":
@@ -173,8 +224,10 @@ def _resolve_reference(value: Any, category: str, path: tuple, doc_file: Path, w
     return _merge(ref_data, local), merged_where
 
 
-def resolve_references(data: Any, where: Where, doc_file: Path, path: tuple = ()) -> tuple[Any, Where]:
-    """Replace every named reference in a raw tree by the file it names."""
+def resolve_references(data: Any, where: Where, doc_file: Path, path: tuple = (),
+                       chain: tuple[Path, ...] = ()) -> tuple[Any, Where]:
+    """Replace every named reference in a raw tree by the file it names (``chain``: the files
+    being resolved above this one, to refuse cycles)."""
     if not isinstance(data, dict):
         return data, where
     out: dict[str, Any] = {}
@@ -183,11 +236,11 @@ def resolve_references(data: Any, where: Where, doc_file: Path, path: tuple = ()
         sub = path + (key,)
         is_ref = key in REFERENCE_DIRS and (isinstance(value, str) or (isinstance(value, dict) and "use" in value))
         if is_ref:
-            value, sub_where = _resolve_reference(value, key, sub, doc_file, where)
+            value, sub_where = _resolve_reference(value, key, sub, doc_file, where, chain)
             new_where = {k: v for k, v in new_where.items() if k[: len(sub)] != sub}
             new_where.update(sub_where)
             new_where.setdefault(sub, where.get(sub, (str(doc_file), None)))
-        value, new_where = resolve_references(value, new_where, doc_file, sub)
+        value, new_where = resolve_references(value, new_where, doc_file, sub, chain)
         out[key] = value
     return out, new_where
 
@@ -202,11 +255,14 @@ def _inline_tables(data: Any, where: Where, doc_file: Path, path: tuple = ()) ->
     if not isinstance(name, str):
         return
     file, line = where.get(path + ("table_file",), (str(doc_file), None))
-    csv_path = (doc_file.parent / name).resolve()
+    if Path(name).is_absolute():
+        raise SpecError("a time-flow table is named relative to its spec file, not by an absolute path", file, line,
+                        path + ("table_file",))
     try:
-        rows = csv_path.read_text().splitlines()
-    except OSError as exc:
-        raise SpecError(f"cannot read time-flow table {csv_path}: {exc.strerror}", file, line, path) from None
+        csv_path = confined(doc_file.parent / name, doc_file, "time-flow table")
+    except SpecError as exc:
+        raise SpecError(exc.message, file, line, path + ("table_file",)) from None
+    rows = read_text(csv_path).splitlines()
     entries = []
     for number, row in enumerate(rows, 1):
         cells = [c.strip() for c in row.split(",")]

@@ -100,7 +100,18 @@ class OpticalFabric(Component):
             raise ValueError(f"uplinks_per_tor ({k}) must be below tors ({n})")
         if self.schedule.kind == "opera" and n % k:
             raise ValueError(f"an opera schedule needs tors ({n}) divisible by uplinks_per_tor ({k})")
+        entries = n * n * k  # a cycle has at most `tors` slices of tors x uplinks circuits
+        if entries > MAX_CIRCUIT_ENTRIES:
+            raise ValueError(
+                f"{n} ToRs x {k} uplinks give up to {entries:,} circuit entries per cycle (ToRs^2 x uplinks); "
+                f"the schedule analysis takes ~27 us per entry (~{entries * 27e-6:.0f} s here) and is limited to "
+                f"{MAX_CIRCUIT_ENTRIES:,} (about {MAX_CIRCUIT_ENTRIES * 27e-6:.0f} s)")
         return self
+
+
+# Largest schedule analysed (ToRs^2 x uplinks), so that a run's time stays bounded: 400 ToRs x 2
+# uplinks (320,000 entries) take ~9 s on one core (measured on the 2-core development machine).
+MAX_CIRCUIT_ENTRIES = 350_000
 
 
 class FabricPath(StrictModel):
