@@ -18,25 +18,28 @@ from pathlib import Path
 import numpy as np
 
 from .errors import SpecError
+from .textio import read_text
 from .sim.datapath import RequestSpec
 
 MOONCAKE_BLOCK_TOKENS = 512
+MAX_REQUESTS = 1_000_000  # a trace longer than this is split by the caller
+# The longest context a request may have: 10M tokens, the largest announced context window
+# (Llama 4 Scout); the same bound as a scenario's request.prefix_tokens.
+MAX_PREFIX_TOKENS = 10_000_000
 
 
 def read_trace(path: str | Path, block_tokens: int = MOONCAKE_BLOCK_TOKENS) -> list[RequestSpec]:
-    """Requests from a JSONL trace, sorted by arrival; errors name the line and field."""
+    """Requests from a JSONL trace, in arrival order; errors name the line and field."""
     return [RequestSpec(row["arrival_s"], row["prefix_tokens"]) for row in read_trace_rows(path, block_tokens)]
 
 
 def read_trace_rows(path: str | Path, block_tokens: int = MOONCAKE_BLOCK_TOKENS) -> list[dict]:
     """Every trace row as arrival_s, prefix_tokens, input_tokens and output_tokens (None where the
-    trace has no such field), sorted by arrival."""
+    trace has no such field), in arrival order (a trace whose timestamps decrease is refused)."""
     file = str(path)
-    try:
-        lines = Path(path).read_text().splitlines()
-    except OSError as exc:
-        raise SpecError(f"cannot read file: {exc.strerror}", file) from None
+    lines = read_text(path).splitlines()
     requests = []
+    last = -math.inf
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -44,11 +47,19 @@ def read_trace_rows(path: str | Path, block_tokens: int = MOONCAKE_BLOCK_TOKENS)
             row = json.loads(line)
         except json.JSONDecodeError as exc:
             raise SpecError(f"not valid JSON: {exc.msg}", file, number) from None
+        except RecursionError:
+            raise SpecError("JSON nested too deeply", file, number) from None
         if not isinstance(row, dict):
             raise SpecError("expected a JSON object per line", file, number)
         stamp = row.get("timestamp")
         if not isinstance(stamp, (int, float)) or isinstance(stamp, bool) or stamp < 0 or not math.isfinite(stamp):
             raise SpecError("expected a non-negative number of milliseconds", file, number, ("timestamp",))
+        if stamp < last:
+            raise SpecError(f"timestamps must not decrease: {stamp:g} ms after {last:g} ms (sort the trace by "
+                            "arrival)", file, number, ("timestamp",))
+        last = stamp
+        if len(requests) >= MAX_REQUESTS:
+            raise SpecError(f"more than {MAX_REQUESTS:,} requests; split the trace", file, number)
         tokens = _prefix(row, file, number, block_tokens)
         out = row.get("output_length")
         if out is not None and (not isinstance(out, int) or isinstance(out, bool) or out < 1):
@@ -57,7 +68,7 @@ def read_trace_rows(path: str | Path, block_tokens: int = MOONCAKE_BLOCK_TOKENS)
                          "output_tokens": out})
     if not requests:
         raise SpecError("trace has no requests", file)
-    return sorted(requests, key=lambda r: r["arrival_s"])
+    return requests
 
 
 def _prefix(row: dict, file: str, number: int, block_tokens: int) -> int:
@@ -65,12 +76,17 @@ def _prefix(row: dict, file: str, number: int, block_tokens: int) -> int:
         value = row.get(field)
         if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
             raise SpecError("expected a positive whole number of tokens", file, number, (field,))
+        if value is not None and value > MAX_PREFIX_TOKENS:
+            raise SpecError(f"{value:,} tokens is beyond any model's context (at most {MAX_PREFIX_TOKENS:,})",
+                            file, number, (field,))
     if row.get("prefix_tokens") is not None:
         return row["prefix_tokens"]
     hashes = row.get("hash_ids")
     if hashes is not None:
         if not isinstance(hashes, list) or not hashes:
             raise SpecError("expected a non-empty list of block ids", file, number, ("hash_ids",))
+        if len(hashes) * block_tokens > MAX_PREFIX_TOKENS and not row.get("input_length"):
+            raise SpecError(f"{len(hashes):,} blocks is beyond any model's context", file, number, ("hash_ids",))
         tokens = len(hashes) * block_tokens
         return min(tokens, row["input_length"]) if row.get("input_length") else tokens
     if row.get("input_length") is not None:

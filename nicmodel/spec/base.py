@@ -21,6 +21,10 @@ from ..units import UnitError, parse_quantity
 
 ProvenanceKind = Literal["datasheet", "measured", "derived", "fitted", "assumed"]
 
+# No number in a spec is this large in SI units (1e21 B = 1 ZB, 1e21 B/s, 1e21 s); larger values
+# are typos or overflow bait (1e308), and would turn results into inf or nan.
+MAGNITUDE_LIMIT = 1e21
+
 
 class StrictModel(BaseModel):
     """Base of every spec type: unknown keys are errors; field docstrings become the schema."""
@@ -86,7 +90,10 @@ class Param(Provenance):
         if not cls.exclusive_minimum and value < cls.minimum:
             raise ValueError(f"must be at least {cls.minimum:g}, got {raw!r}")
         if cls.maximum is not None and value > cls.maximum:
-            raise ValueError(f"must be at most {cls.maximum:g}, got {raw!r}")
+            raise ValueError(f"must be at most {cls.maximum:,g}, got {raw!r}")
+        if abs(value) > MAGNITUDE_LIMIT:
+            raise ValueError(f"{raw!r} is beyond any plausible hardware or workload (at most {MAGNITUDE_LIMIT:g} "
+                             "in SI units)")
         if cls.integer and value != int(value):
             raise ValueError(f"must be a whole number, got {raw!r}")
         return value
@@ -141,9 +148,17 @@ class FlopRate(Param):
 
 
 class Count(Param):
-    """A whole number of things (cores, layers, heads); at least 1."""
+    """A whole number of things (layers, heads, weights); at least 1, at most 1e13 (weights of the
+    largest models are ~1e12)."""
 
     integer: ClassVar[bool] = True
+    maximum: ClassVar[float | None] = 1e13
+
+
+class CoreCount(Count):
+    """Cores of a core pool: at most 1,024 (the partition hands them out one at a time)."""
+
+    maximum: ClassVar[float | None] = 1024
 
 
 class Ratio(Param):

@@ -11,6 +11,7 @@ from .base import (
     Bandwidth,
     Bytes,
     Component,
+    CoreCount,
     Count,
     CyclesPerByte,
     Duration,
@@ -42,7 +43,7 @@ class CorePool(Component):
 
     core_type: str
     """Core microarchitecture, for people (e.g. Cortex-A78)."""
-    cores: Count
+    cores: CoreCount
     """Cores available to data-plane stages."""
     clock: Frequency
     """Sustained core clock."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from .base import Component, Count, Duration, Fraction, OverheadBytes, Ratio
 
@@ -93,11 +93,17 @@ class Serving(Component):
     the whole capacity counts, which makes the capacity check a lower bound."""
 
 
+class PrefixTokens(Count):
+    """A prefix length: at most 10M tokens, the largest announced context window (Llama 4 Scout)."""
+
+    maximum: ClassVar[float | None] = 10_000_000
+
+
 class Request(Component):
     """One request's cached prefix."""
 
-    prefix_tokens: Count
-    """Tokens of cached prefix whose KV is fetched."""
+    prefix_tokens: PrefixTokens
+    """Tokens of cached prefix whose KV is fetched (at most 10,000,000)."""
 
 
 def check_codec_fits_model(codec: Codec, model: LlmModel) -> list[str]:

@@ -24,10 +24,13 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import SpecError
+from ..loader import confined
+from ..textio import read_text
 from ..loader import package_root
 from ..units import UnitError, parse_quantity
 from .metrics import METRICS
@@ -63,22 +66,39 @@ class Point:
 
 
 def _rows(path: Path) -> list[tuple[int, dict[str, str]]]:
-    text = path.read_text()
+    text = read_text(path)
     if path.suffix == ".json":
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise SpecError(f"not valid JSON: {exc.msg}", str(path), exc.lineno) from None
+        except RecursionError:
+            raise SpecError("JSON nested too deeply", str(path)) from None
         items = data.get("points") if isinstance(data, dict) else data
         if not isinstance(items, list):
             raise SpecError("expected a list of points or {\"points\": [...]}", str(path))
-        return [(i + 1, {k: "" if v is None else str(v) for k, v in item.items()}) for i, item in enumerate(items)]
-    reader = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
-    unknown = [c for c in reader.fieldnames or [] if c not in COLUMNS]
-    if unknown:
-        raise SpecError(f"unknown column {unknown[0]!r}; expected: {', '.join(COLUMNS)}", str(path), 1)
+        rows = []
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
+                raise SpecError("expected a point: an object of column -> value", str(path), i + 1)
+            rows.append((i + 1, {str(k): "" if v is None else str(v) for k, v in item.items()}))
+        return rows
+    lines = [line for line in text.splitlines() if not line.startswith("#")]
     skipped = sum(1 for line in text.splitlines() if line.startswith("#"))
-    return [(i + 2 + skipped, row) for i, row in enumerate(reader)]
+    try:
+        reader = csv.DictReader(lines)
+        unknown = [c for c in reader.fieldnames or [] if c not in COLUMNS]
+        if unknown:
+            raise SpecError(f"unknown column {unknown[0]!r}; expected: {', '.join(COLUMNS)}", str(path), 1)
+        rows = []
+        for i, row in enumerate(reader):
+            if None in row:
+                raise SpecError(f"{len(reader.fieldnames) + len(row[None])} cells where the header has "
+                                f"{len(reader.fieldnames)}", str(path), i + 2 + skipped)
+            rows.append((i + 2 + skipped, row))
+        return rows
+    except csv.Error as exc:
+        raise SpecError(f"not valid CSV: {exc}", str(path)) from None
 
 
 def read_trace(path: str | Path) -> list[Point]:
@@ -107,7 +127,10 @@ def read_trace(path: str | Path) -> list[Point]:
         argument = (row.get("argument") or "").strip() or None
         if spec.argument and argument is None:
             raise fail("argument", f"metric {metric} needs an argument: {spec.argument}")
-        scenario = _find_scenario(row["scenario"].strip(), path)
+        try:
+            scenario = _find_scenario(row["scenario"].strip(), path)
+        except SpecError as exc:
+            raise fail("scenario", exc.message) from None
         if scenario is None:
             raise fail("scenario", f"no scenario file {row['scenario'].strip()!r} (relative to the trace or repository)")
         unit = row["unit"].strip()
@@ -125,6 +148,8 @@ def read_trace(path: str | Path) -> list[Point]:
             tol = float(tolerance) if tolerance else None
         except ValueError:
             raise fail("tolerance_pct", f"expected a number of percent, got {tolerance!r}") from None
+        if tol is not None and not (math.isfinite(tol) and tol >= 0):
+            raise fail("tolerance_pct", f"expected a non-negative finite percentage, got {tolerance!r}")
         overrides = tuple(o.strip() for o in (row.get("overrides") or "").split(";") if o.strip())
         points.append(Point(file, line, scenario, overrides, metric, argument, value, unit, spread, role, tol,
                             (row.get("machine") or "").strip(), row["source"].strip()))
@@ -134,8 +159,10 @@ def read_trace(path: str | Path) -> list[Point]:
 
 
 def _find_scenario(name: str, trace: Path) -> Path | None:
+    """The trace's scenario file, relative to the trace or the repository, inside the spec
+    search path (see nicmodel.loader.confined)."""
     for base in (trace.parent, package_root()):
         candidate = (base / name).resolve()
         if candidate.is_file():
-            return candidate
+            return confined(base / name, trace, "scenario")
     return None
