@@ -16,7 +16,7 @@ from .results import point_result
 from .sim.datapath import DataPlane, Policy, RequestSpec, SimRun
 from .sim.report import simulate_summary
 from .spec.scenario import Scenario
-from .sweep import Axis, Table, parse_axis, prepare, sweep
+from .sweep import Axis, Table, check_size, parse_axis, prepare, sweep
 
 
 def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
@@ -38,22 +38,37 @@ def analyze(scenario: Scenario) -> tuple[Plan, Params, Evaluation]:
     return plan, params, ev
 
 
-def evaluate_scenario(scenario: Scenario) -> dict[str, Any]:
-    """Steady-state results of one scenario as a JSON-ready dict (units in key names)."""
+def hardware(scenario: Scenario) -> dict[str, Any]:
+    """The names of what a scenario actually runs on, after overrides (for headers)."""
+    return {"nic": scenario.nic.name if scenario.nic else None, "gpu": scenario.gpu.name,
+            "host": scenario.host.name if scenario.host else None, "network": scenario.network.name,
+            "model": scenario.model.name, "codec": scenario.codec.name}
+
+
+def evaluate_scenario(scenario: Scenario, overrides: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
+    """Steady-state results of one scenario as a JSON-ready dict (units in key names), with the
+    hardware it ran on and the overrides that made it."""
     plan, params, ev = analyze(scenario)
-    return point_result(plan, params, ev, scenario.name)
+    result = point_result(plan, params, ev, scenario.name)
+    result["hardware"] = hardware(scenario)
+    result["overrides"] = list(overrides)
+    return result
 
 
 def evaluate_file(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
     """``evaluate_scenario(load(path, overrides))``."""
-    return evaluate_scenario(load(path, overrides))
+    return evaluate_scenario(load(path, overrides), overrides)
 
 
 def design_table(
-    path: str | Path, vary: list[str] | list[Axis], overrides: list[str] | tuple[str, ...] = ()
+    path: str | Path, vary: list[str] | list[Axis], overrides: list[str] | tuple[str, ...] = (),
+    max_points: int | None = None,
 ) -> Table:
-    """Cross product of ``vary`` axes ('path=v1,v2,...'), evaluated vectorized."""
+    """Cross product of ``vary`` axes ('path=v1,v2,...'), evaluated vectorized; refused up front
+    when it has more than ``max_points`` points."""
     axes = [a if isinstance(a, Axis) else parse_axis(a) for a in vary]
+    if max_points is not None:
+        check_size(axes, max_points)
     return sweep(load_document(path, overrides), Path(path), axes)
 
 
@@ -70,7 +85,9 @@ def table_optimum(path: str | Path, vary: list[str] | list[Axis], overrides: lis
 
     axes = [a if isinstance(a, Axis) else parse_axis(a) for a in vary]
     prepared = prepare(load_document(path, overrides), Path(path), axes)
-    return optimum(prepared, column, load(path, overrides), tolerance)
+    if prepared.scenario is None:
+        return {"column": column, "best": None, "note": "no valid row"}
+    return optimum(prepared, column, prepared.scenario, tolerance)
 
 
 def compare_winner(paths: list[str | Path], overrides: list[str] | tuple[str, ...] = (),

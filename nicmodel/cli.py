@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 import typing
@@ -30,7 +31,7 @@ def _emit(text: str, output: str | None) -> None:
 
 def cmd_eval(args: argparse.Namespace) -> None:
     scenario = api.load(args.scenario, args.set)
-    result = api.evaluate_scenario(scenario)
+    result = api.evaluate_scenario(scenario, args.set)
     if args.format == "json":
         _emit(json.dumps(result, indent=2) + "\n", args.output)
     else:
@@ -40,7 +41,7 @@ def cmd_eval(args: argparse.Namespace) -> None:
 def cmd_table(args: argparse.Namespace) -> None:
     if not args.vary:
         raise SpecError("give at least one --vary PATH=V1,V2,...", "--vary")
-    table = api.design_table(args.scenario, args.vary, args.set)
+    table = api.design_table(args.scenario, args.vary, args.set, args.max_points)
     columns = [] if args.optimum == ["none"] else (args.optimum or ["fetch_latency_ms"])
     optima = [api.table_optimum(args.scenario, args.vary, args.set, c) for c in columns]
     if args.format == "json":
@@ -76,12 +77,20 @@ def cmd_simulate(args: argparse.Namespace) -> None:
     prefix = int(scenario.request.prefix_tokens.si)
     if args.requests is not None and args.requests < 1:
         raise SpecError("must be at least 1", "--requests")
+    if args.rate is not None and not (args.rate > 0 and math.isfinite(args.rate)):
+        raise SpecError(f"must be a positive number of requests per second, got {args.rate!r}", "--rate")
     if args.trace:
         requests = read_trace(args.trace)
-    elif args.rate is not None:
-        requests = poisson(args.requests or 1, args.rate, prefix, args.seed)
+        tokens = [r.prefix_tokens for r in requests]
     else:
-        requests = batch(args.requests or 1, prefix)
+        tokens = [prefix] * min(args.requests or 1, 2)  # the estimate scales from one request
+    per_request = _sim_events(scenario, tokens) / len(tokens)
+    count = len(requests) if args.trace else (args.requests or 1)
+    _check_budget(per_request * count, args.max_events, "--trace" if args.trace else "--requests",
+                  f"{count:,} requests")
+    if not args.trace:
+        requests = (poisson(count, args.rate, prefix, args.seed) if args.rate is not None
+                    else batch(count, prefix))
     record = bool(args.stages_csv or args.trace_out)
     sample = args.sample_ms / 1e3 if args.sample_ms else None
     summary, run = api.simulate(scenario, requests, args.policy, record=record, sample_every_s=sample,
@@ -92,6 +101,30 @@ def cmd_simulate(args: argparse.Namespace) -> None:
         write_atomic(args.trace_out, chrome_trace_json(run))
     text = json.dumps(summary, indent=2) + "\n" if args.format == "json" else simulate_text(summary)
     _emit(text, args.output)
+
+
+# Simulator events per chunk per stage, and its speed, for up-front run-time estimates (measured:
+# benchmarks/bench_simulator.py, ~20 events per chunk of the 5-stage default at ~480k events/s).
+EVENTS_PER_CHUNK_STAGE = 4
+EVENTS_PER_S = 480_000
+
+
+def _sim_events(scenario, prefixes: list[int]) -> float:
+    """Events a data-plane simulation of requests with these prefixes will take, roughly."""
+    if scenario.design.mode == "recompute":
+        return float(len(prefixes))
+    chunk = scenario.design.chunk_tokens
+    stages = len(scenario.design.stages) * (3 if scenario.design.copy_strategy == "copying" else 1)
+    chunks = sum(1 if chunk == "naive" else math.ceil(p / chunk) for p in prefixes)
+    return float(chunks * stages * EVENTS_PER_CHUNK_STAGE + 2 * len(prefixes))
+
+
+def _check_budget(events: float, limit: float, option: str, what: str) -> None:
+    """Refuse a run that would take too long, with the estimate and how to allow it."""
+    if events > limit:
+        raise SpecError(f"{what} is about {events:.2g} simulator events (~{events / EVENTS_PER_S:,.0f} s at "
+                        f"~{EVENTS_PER_S:,} events/s), more than --max-events {limit:.2g}; run fewer or raise "
+                        "--max-events", option)
 
 
 def cmd_fabric(args: argparse.Namespace) -> None:
@@ -148,7 +181,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
-def cmd_calibrate(args: argparse.Namespace) -> None:
+def cmd_calibrate(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from .report import calibrate_text
@@ -177,9 +210,18 @@ def cmd_calibrate(args: argparse.Namespace) -> None:
     predictor = Predictor()
     held_preds = [Prediction(p, predictor.predict(p, result.values)) for p in held]
     cv = c.cross_validate(points_set, list(args.fit), initial, bounds, args.cv) if args.cv else []
-    if args.output:
+    rejected = c.acceptance(result, args.max_residual)
+    written = None
+    if args.output and (not rejected or args.force):
         c.write_fitted_spec(scenario, args.set, result, Path(args.trace), Path(args.output))
-    _emit(calibrate_text(result, held_preds, cv, args.output), None)
+        written = args.output
+    text = calibrate_text(result, held_preds, cv, written)
+    if rejected:
+        text += ("\nFIT REJECTED: " + "; ".join(rejected) + "\n"
+                 + (f"wrote {args.output} anyway (--force)\n" if written else
+                    ("nothing written; --force writes it anyway\n" if args.output else "")))
+    _emit(text, None)
+    return EXIT_CHECK_FAILED if rejected else EXIT_OK
 
 
 def replace_overrides(point, overrides):
@@ -207,7 +249,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> None:
         _emit(sensitivity_text(args.metric, oat, sobol), args.output)
 
 
-def cmd_serve(args: argparse.Namespace) -> None:
+def cmd_serve(args: argparse.Namespace) -> int:
     from .report import serve_table_text, serve_text
     from .serving.run import max_rate, serve
     from .units import UnitError, parse_quantity
@@ -221,26 +263,52 @@ def cmd_serve(args: argparse.Namespace) -> None:
                 raise SpecError(str(exc), "--bandwidths") from None
     if args.requests < 1:
         raise SpecError("must be at least 1", "--requests")
+    if args.rate is not None and not (args.rate > 0 and math.isfinite(args.rate)):
+        raise SpecError(f"must be a positive number of requests per second, got {args.rate!r}", "--rate")
     trace = None
     if args.trace:
         from .traces import read_trace_rows
 
         trace = read_trace_rows(args.trace)
-    rows = []
+    runs = len(args.scenarios) * len(bandwidths) * (2 + (SEARCH_RUNS if args.search else 0))
+    for path in args.scenarios:
+        try:
+            scenario = api.load(path, args.set)
+        except SpecError:
+            continue  # reported with its row below
+        if scenario.serving is not None:
+            count = len(trace) if trace else args.requests
+            prefixes = [r["prefix_tokens"] for r in trace] if trace else [int(scenario.request.prefix_tokens.si)]
+            per = (_sim_events(scenario, prefixes) / len(prefixes)
+                   + 2 * scenario.serving.output_tokens.si)  # decode iterations per request
+            _check_budget(per * count * runs, args.max_events, "--trace" if trace else "--requests",
+                          f"{runs} serving runs of {count:,} requests")
+    rows, code = [], EXIT_OK
     for path in args.scenarios:
         for b in bandwidths:
             overrides = list(args.set) + ([f"network.bandwidth={b}"] if b else [])
-            scenario = api.load(path, overrides)
-            result = serve(scenario, args.rate, args.requests, args.seed, args.control, trace)
+            try:
+                scenario = api.load(path, overrides)
+                result = serve(scenario, args.rate, args.requests, args.seed, args.control, trace)
+                if args.search:
+                    result["slo"] = max_rate(scenario, args.requests, args.seed, args.control)
+            except (SpecError, InfeasibleError) as exc:
+                if len(args.scenarios) * len(bandwidths) == 1:
+                    raise
+                # one bad scenario does not lose the others' rows: it gets an invalid row, its error
+                # goes to stderr, and the exit code says something failed
+                bad = isinstance(exc, SpecError)
+                print(f"error: {exc}" if bad else f"error: {path}: infeasible: {exc}", file=sys.stderr)
+                code = max(code, EXIT_BAD_INPUT if bad else EXIT_CHECK_FAILED)
+                result = {"scenario": str(path), "error": str(exc)}
             result["bandwidth"] = b
-            if args.search:
-                result["slo"] = max_rate(scenario, args.requests, args.seed, args.control)
             rows.append(result)
     if args.format == "json":
         text = json.dumps(rows if len(rows) > 1 else rows[0], indent=2) + "\n"
     else:
         text = serve_text(rows[0]) if len(rows) == 1 else serve_table_text(rows, args.format)
     _emit(text, args.output)
+    return code
 
 
 def cmd_specs(args: argparse.Namespace) -> None:
@@ -291,6 +359,8 @@ def build_parser() -> argparse.ArgumentParser:
                    choices=["fetch_latency_ms", "throughput_gbps", "kv_throughput_gbps", "nic_memory_mib", "none"],
                    help="report the best row of this column, the rows within 1%% of it and the assumed numbers "
                         "whose range ends move it (repeatable; default fetch_latency_ms; 'none' to skip)")
+    p.add_argument("--max-points", type=int, default=200_000,
+                   help="refuse cross products above this many points (default 200,000, ~70 s)")
     common(p, ["markdown", "csv", "json"])
     p.set_defaults(func=cmd_table)
 
@@ -315,6 +385,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stages-csv", help="write per-chunk per-stage timestamps as CSV")
     p.add_argument("--trace-out", help="write a Chrome/Perfetto trace (JSON)")
     p.add_argument("--sample-ms", type=float, help="window of the bottleneck-over-time view")
+    p.add_argument("--max-events", type=float, default=5e7,
+                   help="refuse runs estimated above this many events (default 5e7, ~100 s)")
     common(p, ["text", "json"])
     p.set_defaults(func=cmd_simulate)
 
@@ -341,7 +413,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fit", action="append", default=[], metavar="PATH", help="a spec parameter (repeatable)")
     p.add_argument("--cv", help="cross-validation: number of folds, or 'loo'")
     p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE")
-    p.add_argument("--output", "-o", help="write the scenario with fitted numbers marked fitted")
+    p.add_argument("--output", "-o", help="write the scenario with fitted numbers marked fitted (only if the fit "
+                                            "is accepted, or with --force)")
+    p.add_argument("--max-residual", type=float, default=10.0, metavar="PCT",
+                   help="largest |residual| %% a fitted point may keep where its trace row gives no tolerance "
+                        "(default 10)")
+    p.add_argument("--force", action="store_true", help="write --output even when the fit is rejected")
     p.set_defaults(func=cmd_calibrate)
 
     p = sub.add_parser("sensitivity", help="which uncertain spec numbers move an output most")
@@ -365,6 +442,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--trace", help="JSONL request trace (Mooncake shape) instead of --rate/--requests")
     p.add_argument("--search", action="store_true", help="also find the largest rate meeting the SLOs")
     p.add_argument("--bandwidths", help="comma-separated link rates: one row per scenario and rate")
+    p.add_argument("--max-events", type=float, default=5e7,
+                   help="refuse runs estimated above this many simulator events in all (default 5e7, ~100 s)")
     common(p, ["text", "markdown", "csv", "json"])
     p.set_defaults(func=cmd_serve)
 

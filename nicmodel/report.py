@@ -92,6 +92,10 @@ def eval_text(result: dict[str, Any], description: str = "") -> str:
     r = result
     chunk = r["chunk"]
     lines = [f"{r['scenario']}" + (f" - {description}" if description else "")]
+    if r.get("overrides"):  # the description is the file's; say what was changed from it
+        lines[0] += f" [with {', '.join(r['overrides'])}]"
+    if r.get("hardware"):
+        lines.append("  hardware        " + " | ".join(v for v in r["hardware"].values() if v))
     if not r["feasible"]:
         lines.append("  INFEASIBLE: " + "; ".join(r["warnings"]))
         return "\n".join(lines) + "\n"
@@ -145,7 +149,11 @@ def compare_rows(results: list[dict[str, Any]]) -> tuple[list[str], list[list[An
     """Metric rows with each design's value and its ratio to the first design."""
     headers = ["metric"] + [r["scenario"] for r in results]
     headers += [f"{r['scenario']} / {results[0]['scenario']}" for r in results[1:]]
-    rows: list[list[Any]] = [["bottleneck"] + [r["bottleneck"] for r in results] + [""] * (len(results) - 1)]
+    rows: list[list[Any]] = []
+    for part in ("nic", "gpu", "network"):
+        if any(r.get("hardware", {}).get(part) for r in results):
+            rows.append([part] + [r.get("hardware", {}).get(part) or "-" for r in results] + [""] * (len(results) - 1))
+    rows.append(["bottleneck"] + [r["bottleneck"] for r in results] + [""] * (len(results) - 1))
     for key, label in COMPARE_METRICS:
         base = results[0][key]
         values = [r[key] for r in results]
@@ -315,6 +323,9 @@ def serve_table_text(rows: list[dict[str, Any]], fmt: str) -> str:
                "meets SLO", "max rate (req/s)"]
     table = []
     for r in rows:
+        if "error" in r:
+            table.append([r["scenario"], r.get("bandwidth") or "", f"invalid: {r['error']}"] + [""] * (len(headers) - 3))
+            continue
         L = r["loaded"]
         table.append([r["scenario"], r.get("bandwidth") or "", round(r["unloaded_ttft_s"] * 1e3, 2),
                       round(L["ttft_s"]["p50"] * 1e3, 2), round(L["ttft_s"]["p99"] * 1e3, 2),

@@ -22,6 +22,11 @@ from .engine.plan import Params, Plan, compile_scenario
 from .errors import InfeasibleError, SpecError, format_path
 from .loader import Document, parse_override, validate, with_overrides
 from .results import GBPS
+from .spec.scenario import Scenario
+
+
+MAX_AXIS_VALUES = 10_000
+ROWS_PER_S = 3_000  # end-to-end table rows per second (benchmarks/bench_analytical.py), for estimates
 
 
 @dataclass
@@ -39,10 +44,25 @@ class Axis:
 def parse_axis(text: str) -> Axis:
     """'network.bandwidth=5Gbps,10Gbps' -> Axis."""
     path, raw = parse_override(text)
+    if raw.count(",") >= MAX_AXIS_VALUES:
+        raise SpecError(f"{raw.count(',') + 1:,} values; an axis takes at most {MAX_AXIS_VALUES:,} (each value is "
+                        "validated as a spec, ~5 ms each)", "--vary", None, path)
     values = [v.strip() for v in raw.split(",")]
     if not values or any(v == "" for v in values):
-        raise SpecError(f"expected PATH=V1,V2,... with no empty value, got {text!r}", "--vary")
+        raise SpecError(f"expected PATH=V1,V2,... with no empty value, got {text[:80]!r}", "--vary")
     return Axis(path, values)
+
+
+def check_size(axes: list[Axis], max_points: int) -> int:
+    """Points of the cross product; refused up front above ``max_points``."""
+    points = 1
+    for axis in axes:
+        points *= len(axis.values)
+    if points > max_points:
+        raise SpecError(f"the axes' cross product has {points:,} points, more than --max-points {max_points:,} "
+                        f"(~{points / ROWS_PER_S:,.0f} s at ~{ROWS_PER_S:,} rows/s); vary fewer values or raise "
+                        "--max-points", "--vary")
+    return points
 
 
 def _owned(params: Params, path: tuple) -> list[str]:
@@ -134,6 +154,7 @@ class PreparedTable:
     combos: list[_Combo]
     numeric_values: list[list[Params]]  # per numeric axis: the compiled params of each value
     failures: list[tuple[int, int, SpecError]]
+    scenario: Scenario | None = None  # the base scenario, or the first valid combination's
 
     def rows(self, patch: dict[str, float] | None = None) -> list[dict[str, Any]]:
         axes = self.axes
@@ -162,11 +183,18 @@ class PreparedTable:
 def prepare(doc: Document, doc_file: Path, axes: list[Axis]) -> PreparedTable:
     """Validate every axis value and compile every structural combination of ``axes``."""
     file = str(doc_file)
-    base_scenario = validate(doc, file)
-    if base_scenario.design.mode == "recompute":
+    try:
+        base_scenario = validate(doc, file)
+    except SpecError:
+        # --set values may only make sense together with an axis value (e.g. pinned cores that fit
+        # only the larger pools an axis gives): judge the combinations, not the base alone
+        if not axes:
+            raise
+        base_scenario = None
+    if base_scenario is not None and base_scenario.design.mode == "recompute":
         raise SpecError("a recompute design has no data plane to tabulate; use `nicmodel serve`", file, None,
                         ("design", "mode"))
-    base = compile_scenario(base_scenario)[0]
+    base = compile_scenario(base_scenario)[0] if base_scenario is not None else None
     per_axis: list[list[tuple[Plan, Params] | None]] = []
     failures: list[tuple[int, int, SpecError]] = []
     for i, axis in enumerate(axes):
@@ -181,21 +209,25 @@ def prepare(doc: Document, doc_file: Path, axes: list[Axis]) -> PreparedTable:
             except InfeasibleError:
                 compiled.append(None)
         per_axis.append(compiled)
-    structural = [i for i, c in enumerate(per_axis) if any(pc is None or pc[0] != base for pc in c)]
+    # without a valid base every axis is looped over, so each combination is validated as a whole
+    structural = [i for i, c in enumerate(per_axis) if base is None or any(pc is None or pc[0] != base for pc in c)]
     numeric = [i for i in range(len(axes)) if i not in structural]
     sizes = [len(axes[i].values) for i in numeric]
     index = np.indices(sizes).reshape(len(sizes), -1) if sizes else np.zeros((0, 1), dtype=int)
     combos = []
+    first = base_scenario
     for combo in itertools.product(*(range(len(axes[i].values)) for i in structural)):
         fixed = {axes[i].path: axes[i].values[v] for i, v in zip(structural, combo)}
         try:
-            compiled_combo = compile_scenario(validate(with_overrides(doc, fixed, doc_file, "--vary"), file))
+            combo_scenario = validate(with_overrides(doc, fixed, doc_file, "--vary"), file)
+            compiled_combo = compile_scenario(combo_scenario)
+            first = first or combo_scenario
             error = None
         except (SpecError, InfeasibleError) as exc:
             compiled_combo, error = None, exc
         combos.append(_Combo(dict(zip(structural, combo)), compiled_combo, error, index.shape[1], index))
     return PreparedTable(axes, structural, numeric, combos, [[pc[1] for pc in per_axis[i]] for i in numeric],
-                         failures)
+                         failures, first)
 
 
 def sweep(doc: Document, doc_file: Path, axes: list[Axis]) -> Table:
@@ -205,6 +237,8 @@ def sweep(doc: Document, doc_file: Path, axes: list[Axis]) -> Table:
     marked invalid with the reason; a value that is invalid in every combination is an error."""
     prepared = prepare(doc, doc_file, axes)
     rows = prepared.rows()
+    if all(row["bottleneck"].startswith("invalid") for row in rows):
+        validate(doc, str(doc_file))  # a base that is invalid on its own and in every combination
     for i, v, exc in prepared.failures:
         # an error at the axis's own field (a bad unit, an unknown path) is a bad value; an error
         # elsewhere (guard longer than the slice) is a combination the table reports as invalid

@@ -107,9 +107,27 @@ def test_calibrate_writes_a_fitted_spec_and_cross_validates(capsys, tmp_path):
 def test_calibrate_reports_parameters_the_data_cannot_identify(capsys):
     trace = ROOT / "validation/traces/h100_copy.csv"
     # no copy metric depends on the NIC's DRAM: the fit must say so instead of inventing a value
+    out = ROOT / "never-written.yaml"
     assert main(["calibrate", str(DEFAULT), str(trace), "--set", "gpu=h100-sxm", "--fit", "gpu.copy_engine.bandwidth",
-                 "--fit", "nic.memory.sustained_bandwidth"]) == 0
-    assert "not identifiable: no fitted point depends on it" in capsys.readouterr().out
+                 "--fit", "nic.memory.sustained_bandwidth", "-o", str(out)]) == 1  # a fit that cannot be trusted
+    text = capsys.readouterr().out
+    assert "not identifiable: no fitted point depends on it" in text and "FIT REJECTED" in text
+    assert "nothing written" in text and not out.exists()
+
+
+def test_calibrate_rejects_a_fit_that_leaves_large_residuals(capsys, tmp_path):
+    # one parameter (the per-copy cost) cannot explain copy bandwidth from 64 KiB to 256 MiB with the
+    # bandwidth held at a wrong value: the residuals stay large and the spec is not written
+    trace = ROOT / "validation/traces/h100_copy.csv"
+    out = tmp_path / "fitted.yaml"
+    argv = ["calibrate", str(DEFAULT), str(trace), "--set", "gpu=h100-sxm", "--set",
+            "gpu.copy_engine.bandwidth=40GB/s", "--fit", "gpu.copy_engine.per_job", "-o", str(out)]
+    assert main(argv) == 1
+    text = capsys.readouterr().out
+    assert "FIT REJECTED: row" in text and "beyond its 10% tolerance" in text and not out.exists()
+    assert main(argv + ["--force"]) == 1 and out.exists()
+    assert "anyway (--force)" in capsys.readouterr().out
+    assert main(argv + ["--max-residual", "60"]) == 0
 
 
 def test_calibrate_errors(capsys):

@@ -84,6 +84,21 @@ def fit(points: list[Point], keys: list[str], initial: dict[str, float],
                      identifiability(keys, jac, cov, res.x, lower, upper, t), float(res.cost))
 
 
+def acceptance(result: FitResult, max_residual_pct: float) -> list[str]:
+    """Why a fit is not fit to write (empty when it is): a fitted point whose residual exceeds its
+    tolerance (the trace's tolerance_pct, else ``max_residual_pct``), or a parameter the data do
+    not determine (no point depends on it, or the data push it to a bound of its range)."""
+    reasons = []
+    for point, r in result.residuals_pct:
+        limit = point.tolerance_pct if point.tolerance_pct is not None else max_residual_pct
+        if abs(r) > limit:
+            reasons.append(f"row {point.row} ({point.metric}) is left {r:+.1f}% off, beyond its {limit:g}% tolerance")
+    for key, verdict in result.identifiability.items():
+        if verdict.startswith(("not identifiable", "at a bound")):
+            reasons.append(f"{key} is {verdict}")
+    return reasons
+
+
 def identifiability(keys: list[str], jac: np.ndarray, cov: np.ndarray, x: np.ndarray,
                     lower: np.ndarray, upper: np.ndarray, t: float) -> dict[str, str]:
     """Per parameter: identified, or why the data cannot pin it down (all in fitted units)."""
@@ -96,7 +111,8 @@ def identifiability(keys: list[str], jac: np.ndarray, cov: np.ndarray, x: np.nda
         corr = cov / np.outer(sd, sd)
     for i, k in enumerate(keys):
         if norms[i] < 1e-9 * max(norms.max(), 1e-300):
-            verdict[k] = "not identifiable: no fitted point depends on it"
+            verdict[k] = ("not identifiable: no fitted point depends on it at the fitted value (no point "
+                          "measures it, or it does not bind there)")
         elif not np.all(np.isfinite(cov)):
             verdict[k] = "exactly determined: as many points as parameters, so no confidence interval"
         elif np.isclose(x[i], lower[i]) or np.isclose(x[i], upper[i]):
