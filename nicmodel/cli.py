@@ -171,6 +171,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
                                  + (f" (argument: {m.argument})" if m.argument else "") + "\n"
                                  for m in METRICS.values()))
         return 0
+    if args.plot:
+        from .report import plot_format
+
+        plot_format(args.plot)  # a bad plot name is refused before any work
     preds = v.predict_all(_trace_points(args.trace, args.scenario))
     bad = v.failures(preds, args.tolerance)
     text = (json.dumps(v.report_json(preds, bad), indent=2) + "\n" if args.format == "json"
@@ -235,6 +239,10 @@ def cmd_sensitivity(args: argparse.Namespace) -> None:
     from .report import sensitivity_text
     from .validation import sensitivity as sens
 
+    if args.plot:
+        from .report import plot_format
+
+        plot_format(args.plot)
     scenario = api.load(args.scenario, args.set)
     plan, params = compile_scenario(scenario)
     kinds = ("datasheet", "measured", "derived", "fitted", "assumed") if args.all_ranges else ("assumed",)
@@ -309,6 +317,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         text = serve_text(rows[0]) if len(rows) == 1 else serve_table_text(rows, args.format)
     _emit(text, args.output)
     return code
+
+
+SEARCH_RUNS = 20  # serving runs an SLO-rate search takes (doubling, then 12 bisection steps)
 
 
 def cmd_specs(args: argparse.Namespace) -> None:

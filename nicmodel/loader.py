@@ -73,7 +73,10 @@ class Document:
 
 # Limits that keep a hostile or broken file from exhausting time or memory: a spec is a few
 # hundred nodes, an explicit fabric table a few hundred thousand.
-MAX_NODES = 2_000_000  # after YAML aliases are expanded (a "billion laughs" file hits this)
+MAX_NODES = 500_000  # after YAML aliases are expanded (a "billion laughs" file hits this)
+# Tags a spec may carry (the ones plain YAML resolves by itself); any other (!!python/..., !custom)
+# is refused rather than ignored: specs are plain data.
+PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")}
 MAX_DEPTH = 40  # nesting of mappings and lists
 MAX_REFERENCE_CHAIN = 16  # spec files referring to spec files
 
@@ -88,6 +91,8 @@ def _build(node: yaml.Node, path: tuple, file: str, where: Where, loader: yaml.S
         raise SpecError(f"document expands to more than {MAX_NODES:,} values (YAML aliases?)", file, line, path)
     if len(path) > MAX_DEPTH:
         raise SpecError(f"nested more than {MAX_DEPTH} levels deep", file, line, path[:MAX_DEPTH])
+    if node.tag not in PLAIN_TAGS:
+        raise SpecError(f"YAML tag {node.tag!r} is not allowed: specs are plain data", file, line, path)
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -218,8 +223,8 @@ def _resolve_reference(value: Any, category: str, path: tuple, doc_file: Path, w
     _inline_tables(ref.data, ref.where, ref_file)
     ref_data, ref_where = resolve_references(ref.data, ref.where, ref_file, (), chain)
     merged_where = {path + k: v for k, v in ref_where.items()}
-    for k, v in where.items():
-        if k[: len(path)] == path and len(k) > len(path) and k[len(path)] != "use":
+    for k, v in where.items():  # local overrides written beside `use:` keep their own lines
+        if k[: len(path)] == path and len(k) > len(path) and k[len(path)] != "use" and v[0] == str(doc_file):
             merged_where[k] = v
     return _merge(ref_data, local), merged_where
 

@@ -49,11 +49,20 @@ def write_atomic(path: str | Path, text: str | bytes) -> None:
         raise
 
 
-def save_figure(fig: Any, path: str | Path) -> None:
-    """Render a matplotlib figure in the format its suffix names and write it atomically."""
+def plot_format(path: str | Path) -> str:
+    """The image format a plot path names (png, svg, pdf), or a SpecError."""
     fmt = Path(path).suffix.lstrip(".").lower() or "png"
     if fmt not in ("png", "svg", "pdf"):
         raise SpecError(f"unknown plot format {fmt!r}; expected .png, .svg or .pdf", str(path), None, ("--plot",))
+    folder = Path(path).parent
+    if str(folder) and not folder.is_dir():
+        raise SpecError(f"cannot write: folder {str(folder)!r} does not exist", str(path), None, ("--plot",))
+    return fmt
+
+
+def save_figure(fig: Any, path: str | Path) -> None:
+    """Render a matplotlib figure in the format its suffix names and write it atomically."""
+    fmt = plot_format(path)
     buffer = io.BytesIO()
     fig.savefig(buffer, format=fmt, dpi=110)
     write_atomic(path, buffer.getvalue())

@@ -90,7 +90,8 @@ class Param(Provenance):
         if not cls.exclusive_minimum and value < cls.minimum:
             raise ValueError(f"must be at least {cls.minimum:g}, got {raw!r}")
         if cls.maximum is not None and value > cls.maximum:
-            raise ValueError(f"must be at most {cls.maximum:,g}, got {raw!r}")
+            limit = f"{int(cls.maximum):,}" if float(cls.maximum).is_integer() else f"{cls.maximum:g}"
+            raise ValueError(f"must be at most {limit}, got {raw!r}")
         if abs(value) > MAGNITUDE_LIMIT:
             raise ValueError(f"{raw!r} is beyond any plausible hardware or workload (at most {MAGNITUDE_LIMIT:g} "
                              "in SI units)")

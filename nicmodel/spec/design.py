@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, StrictInt
 
 from .base import StrictModel
 
@@ -28,7 +28,7 @@ class Stage(StrictModel):
     resource: str
     """Resource that executes it: a core pool (nic.arm, host.cpu), an engine (nic.decompress,
     nic.dma) or the GPU's SMs (gpu.sm)."""
-    cores: int | Literal["auto"] | None = None
+    cores: StrictInt | Literal["auto"] | None = None
     """On a core pool: cores given to this stage, or 'auto' to let the model partition the pool."""
     input: DataForm
     """Form of the data the stage reads."""
@@ -52,9 +52,9 @@ class Design(StrictModel):
     mode: Literal["fetch", "recompute"] = "fetch"
     """fetch: the KV cache is fetched by the stages below; recompute: no data plane, the GPU
     prefills the whole prefix (vLLM without a remote prefix cache)."""
-    chunk_tokens: int | Literal["naive"] = Field(...)
+    chunk_tokens: StrictInt | Literal["naive"] = Field(...)
     """Tokens per chunk, or 'naive' to move the whole object through each stage in turn."""
-    buffers_in_flight: int = Field(ge=1)
+    buffers_in_flight: StrictInt = Field(ge=1)
     """Chunk slots in the pipeline (each slot holds one chunk's buffers at every boundary).
     Ignored for naive designs, which hold one whole object."""
     copy_strategy: Literal["minimal-copy", "copying"] = "minimal-copy"
