@@ -121,8 +121,9 @@ def read_yaml(path: Path) -> Document:
     """Parse one YAML file, keeping line numbers."""
     file = str(path)
     text = read_text(path)
-    loader = yaml.SafeLoader(text)  # safe: plain data only, no tags that construct objects
+    loader = None
     try:
+        loader = yaml.SafeLoader(text)  # safe: plain data only, no tags that construct objects
         node = loader.get_single_node()
         where: Where = {(): (file, 1)}
         data = _build(node, (), file, where, loader) if node is not None else {}
@@ -130,12 +131,17 @@ def read_yaml(path: Path) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         raise SpecError(f"YAML syntax: {exc.problem or exc.context}", file, line) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise SpecError(f"YAML cannot contain the character {exc.character!r} (position {exc.position})", file,
+                        line) from None
     except yaml.YAMLError as exc:
         raise SpecError(f"YAML syntax: {str(exc).splitlines()[0]}", file) from None
     except RecursionError:
         raise SpecError(f"nested more than {MAX_DEPTH} levels deep", file) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if not isinstance(data, dict):
         raise SpecError("expected a mapping of keys to values at the top level", file, 1)
     return Document(data, where)
