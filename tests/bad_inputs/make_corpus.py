@@ -146,6 +146,10 @@ scenario("python-tag", "name: shadowserve\n", "name: !!python/object/apply:os.sy
 scenario("python-name-tag", "chunk_tokens: 256 ", "chunk_tokens: !!python/name:os.system ",
          ["design.chunk_tokens", "YAML tag", "not allowed"])
 scenario("custom-tag", "buffers_in_flight: 8 ", "buffers_in_flight: !custom 8 ", ["design.buffers_in_flight", "YAML tag"])
+scenario("code-in-value", "network: ethernet-25g ",
+         "network: {use: ethernet-25g, bandwidth: \"__import__('os').system('touch /tmp/pwned')\"} ",
+         ["network.bandwidth", "cannot read"])
+scenario("code-in-name", "nic: bluefield3", "nic: \"$(touch /tmp/pwned)\"", ["nic", "no nic spec named"])
 scenario("duplicate-key", "gpu: l40s ", "gpu: l40s\ngpu: h100-sxm ", [":12:", "duplicate key 'gpu'"])
 scenario("list-key", "name: shadowserve\n", "name: shadowserve\n? [a, b]\n: 1\n", ["keys must be plain names"])
 scenario("bool-key", "name: shadowserve\n", "name: shadowserve\nyes: 1\n", ["key 'yes' must be a name"])
