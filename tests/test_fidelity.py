@@ -147,3 +147,25 @@ def test_serve_table_has_rates_and_slo_columns(capsys):
         assert column in header
     at5 = dict(zip(header, lines[1].split(",")))
     assert at5["meets SLO"] == "OVERLOADED"  # 5 Gbps fetches ~1.6 requests/s, far below 4/s
+
+
+@pytest.mark.parametrize("size", [4096, 65536, 1 << 20, 256 << 20])
+def test_copy_engine_efficiency_curve_by_hand(size):
+    # fixed cost + bytes at bandwidth: efficiency s / (s + per_job x bandwidth) (H100 fit)
+    from nicmodel.validation.metrics import METRICS, Context
+    from nicmodel.engine.plan import compile_scenario
+
+    plan, params = compile_scenario(nicmodel.load(DEFAULT, ["gpu=h100-sxm"]))
+    got = METRICS["h2d_copy_bandwidth"].fn(Context(plan, params), f"{size} B")
+    want = size / (3.93589e-6 + size / 55.3554e9)
+    assert got == pytest.approx(want, rel=1e-6)
+    assert got / 55.3554e9 == pytest.approx(size / (size + 3.93589e-6 * 55.3554e9), rel=1e-6)
+
+
+def test_nic_engine_jobs_pay_fixed_cost_per_chunk():
+    # the DMA engine: per_job (3 us) overlaps over 8 channels; a 1-token chunk is 128 KiB of KV
+    r = nicmodel.evaluate_file(FETCH_ONLY, ["nic=bluefield3", "design.chunk_tokens=1"])
+    kv = 131072
+    busy = r["resource_detail"]["nic.dma"]["busy_s_per_chunk"]
+    assert busy == pytest.approx(max((3e-6 + kv / 50e9) / 8, kv / 50e9), rel=1e-9)
+    assert r["stages"]["dma"]["time_alone_s_per_chunk"] >= 3e-6 + kv / 50e9
