@@ -51,7 +51,7 @@ def main() -> None:
           f"{env.events / theirs:,.0f} events/s; makespan {max(finish) / model.clock_hz:.4f} s")
     print(f"speed-up for the same simulated work: {theirs / ours:.1f}x wall time; "
           f"events/s ratio {run.events / ours / (env.events / theirs):.1f}x; makespans differ by "
-          f"{abs(max(finish) - run.end) / run.end * 100:.3f}%")
+          f"{abs(max(finish) - run.end) / run.end * 100:.3f}% ({abs(max(finish) - run.end)} cycles)")
 
 
 if __name__ == "__main__":

@@ -89,9 +89,18 @@ def run_simpy(model: DataPlane, requests: list[RequestSpec]) -> tuple[list[int],
     finish = [0] * len(requests)
     preds = model.preds
 
-    def stage(st, tokens, conn, before):
+    def stage(st, tokens, conn, window, before):
         if before:
             yield simpy.AllOf(env, before)
+        if model.transport and st.reads == "network":  # a GET per chunk: window slot, round trip
+            with window.request() as slot:
+                yield slot
+                yield env.timeout(model.request_cycles)
+                yield from _work(st, tokens, conn)
+        else:
+            yield from _work(st, tokens, conn)
+
+    def _work(st, tokens, conn):
         d = model.demand(st, tokens)
         with executors[st.resource_name].request() as req:
             yield req
@@ -105,18 +114,19 @@ def run_simpy(model: DataPlane, requests: list[RequestSpec]) -> tuple[list[int],
         if flows:
             yield simpy.AllOf(env, flows)
 
-    def chunk(tokens, conn):
+    def chunk(tokens, conn, window):
         with slots.request() as slot:
             yield slot
             procs = {}
             for st in plan.stages:  # topological order
-                procs[st.name] = env.process(stage(st, tokens, conn, [procs[p] for p in preds[st.name]]))
+                procs[st.name] = env.process(stage(st, tokens, conn, window, [procs[p] for p in preds[st.name]]))
             yield simpy.AllOf(env, [procs[s] for s in model.sinks])
 
     def request(i, spec):
-        yield env.timeout(model.cycles(spec.arrival_s) + model.cycles(float(model.p["network.rtt"])))
+        yield env.timeout(model.cycles(spec.arrival_s) + model.rtt_cycles())
         conn = simpy.Resource(env, capacity=1)  # one in-order connection per request
-        yield simpy.AllOf(env, [env.process(chunk(t, conn)) for t in model.chunks_of(spec.prefix_tokens)])
+        window = simpy.Resource(env, capacity=max(1, model.request_window))  # outstanding GETs
+        yield simpy.AllOf(env, [env.process(chunk(t, conn, window)) for t in model.chunks_of(spec.prefix_tokens)])
         finish[i] = env.now
 
     for i, spec in enumerate(requests):
