@@ -372,7 +372,11 @@ cli = [
 for name, argv, expect in cli:
     case(f"cli/{name}", argv, expect)
 
-# --- boundaries that are valid or refused for a stated reason, never a crash ---------------------
+# --- boundaries: valid ones run cleanly (exit 0, nothing on stderr), the rest are refused for a
+# stated reason (a design the hardware cannot run exits 1) -------------------------------------------
+case("boundary/chunk-1", ["eval", S, "--set", "design.chunk_tokens=1"], [], code=0)
+case("boundary/chunk-1e9", ["eval", S, "--set", "design.chunk_tokens=1000000000"], [], code=0)
+case("boundary/prefix-1e7", ["eval", S, "--set", "request.prefix_tokens=10000000"], [], code=0)
 case("boundary/one-core", ["eval", S, "--set", "nic.arm.cores=1"], ["infeasible", "nic.arm has 1 cores"], code=1)
 case("boundary/model-too-big", ["serve", S, "--set", "model=llama-3-70b", "--requests", "2"], ["does not fit"], code=1)
 case("boundary/naive-overflow", ["eval", "{ROOT}/pipelines/shadowserve-naive.yaml", "--set", "model=llama-3-70b",
