@@ -4,8 +4,18 @@ Public API (stable): load, evaluate_scenario, evaluate_file, design_table, compa
 SpecError. Spec types live in nicmodel.spec; engines in nicmodel.engine.
 """
 
-from .api import analyze, compare, design_table, evaluate_file, evaluate_scenario, load
 from .errors import SpecError
 
 __version__ = "0.1.0"
 __all__ = ["SpecError", "analyze", "compare", "design_table", "evaluate_file", "evaluate_scenario", "load"]
+
+
+def __getattr__(name: str):
+    # the API (numpy, pydantic, networkx, scipy) is imported on first use, so that
+    # `nicmodel --help` and other light commands start fast
+    if name in __all__ or name == "api":
+        import importlib
+
+        api = importlib.import_module(".api", __name__)
+        return api if name == "api" else getattr(api, name)
+    raise AttributeError(f"module 'nicmodel' has no attribute {name!r}")

@@ -12,17 +12,14 @@ import os
 import sys
 import typing
 
-from . import api
 from .errors import InfeasibleError, SpecError
-from .loader import REFERENCE_DIRS, available, library_roots, package_root
-from .report import compare_text, eval_text, fabric_text, simulate_text, table_text, write_atomic
-from .robustness import optimum_text, winner_text
-from .schema import scenario_schema
-from .sim.report import chrome_trace_json, stage_records_csv
-from .traces import batch, poisson, read_trace
+
+# Everything heavy (numpy, pydantic, networkx, the engines) is imported by the command that needs
+# it, so that `nicmodel --help` starts in a fraction of the time (see README, Benchmarks).
 
 
 def _emit(text: str, output: str | None) -> None:
+    from .report import write_atomic
     if output:
         write_atomic(output, text)
     else:
@@ -30,6 +27,8 @@ def _emit(text: str, output: str | None) -> None:
 
 
 def cmd_eval(args: argparse.Namespace) -> None:
+    from . import api
+    from .report import eval_text
     scenario = api.load(args.scenario, args.set)
     result = api.evaluate_scenario(scenario, args.set)
     if args.format == "json":
@@ -39,6 +38,9 @@ def cmd_eval(args: argparse.Namespace) -> None:
 
 
 def cmd_table(args: argparse.Namespace) -> None:
+    from . import api
+    from .report import table_text
+    from .robustness import optimum_text
     if not args.vary:
         raise SpecError("give at least one --vary PATH=V1,V2,...", "--vary")
     table = api.design_table(args.scenario, args.vary, args.set, args.max_points)
@@ -58,6 +60,9 @@ def cmd_table(args: argparse.Namespace) -> None:
 
 
 def cmd_compare(args: argparse.Namespace) -> None:
+    from . import api
+    from .report import compare_text
+    from .robustness import winner_text
     results = api.compare(args.scenarios, args.set)
     metrics = [] if args.winner == ["none"] else (args.winner or ["fetch_latency_s", "kv_throughput_gbps"])
     winners = [api.compare_winner(args.scenarios, args.set, m) for m in metrics] if len(results) > 1 else []
@@ -73,6 +78,10 @@ def cmd_compare(args: argparse.Namespace) -> None:
 
 
 def cmd_simulate(args: argparse.Namespace) -> None:
+    from . import api
+    from .report import simulate_text, write_atomic
+    from .sim.report import chrome_trace_json, stage_records_csv
+    from .traces import batch, poisson, read_trace
     scenario = api.load(args.scenario, args.set)
     prefix = int(scenario.request.prefix_tokens.si)
     if args.requests is not None and args.requests < 1:
@@ -186,6 +195,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
+    from . import api
     from pathlib import Path
 
     from .report import calibrate_text
@@ -235,6 +245,7 @@ def replace_overrides(point, overrides):
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> None:
+    from . import api
     from .engine.plan import compile_scenario
     from .report import sensitivity_text
     from .validation import sensitivity as sens
@@ -258,6 +269,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from . import api
     from .report import serve_table_text, serve_text
     from .serving.run import max_rate, serve
     from .units import UnitError, parse_quantity
@@ -323,6 +335,7 @@ SEARCH_RUNS = 20  # serving runs an SLO-rate search takes (doubling, then 12 bis
 
 
 def cmd_specs(args: argparse.Namespace) -> None:
+    from .loader import REFERENCE_DIRS, available, library_roots, package_root
     lines = []
     for category, folder in REFERENCE_DIRS.items():
         names = available(category)
@@ -345,6 +358,7 @@ def cmd_specs(args: argparse.Namespace) -> None:
 
 
 def cmd_schema(args: argparse.Namespace) -> None:
+    from .schema import scenario_schema
     _emit(json.dumps(scenario_schema(), indent=2) + "\n", args.output)
 
 

@@ -116,3 +116,14 @@ def test_design_that_overflows_nic_memory_is_refused(capsys):
                                    "--vary", "request.prefix_tokens=8000,128000"]))["rows"]
     assert rows[0]["bottleneck"] == "buffers" and rows[1]["bottleneck"].startswith("invalid: nic.memory")
     assert rows[1]["throughput_gbps"] is None
+
+
+def test_help_imports_no_heavy_library():
+    # `nicmodel --help` must not pay for numpy, pydantic, networkx or scipy (see bench_startup.py)
+    import subprocess
+    import sys
+
+    code = ("import sys; from nicmodel.cli import build_parser; build_parser(); "
+            "print(sorted(m for m in ('numpy', 'pydantic', 'networkx', 'scipy', 'matplotlib') if m in sys.modules))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "[]"
