@@ -155,7 +155,10 @@ def allowed_roots(near: Path) -> list[Path]:
 
 def confined(candidate: Path, near: Path, what: str) -> Path:
     """``candidate`` resolved, if it lies inside the spec search path; else a SpecError."""
-    resolved = Path(candidate).resolve()
+    try:
+        resolved = Path(candidate).resolve()
+    except (OSError, ValueError, RuntimeError) as exc:  # NUL bytes, symlink loops
+        raise SpecError(f"{what} {str(candidate)!r} cannot be resolved: {exc}", str(near)) from None
     roots = allowed_roots(near)
     if not any(resolved == r or r in resolved.parents for r in roots):
         raise SpecError(f"{what} {str(candidate)!r} resolves to {resolved}, outside the spec search path "
@@ -165,6 +168,8 @@ def confined(candidate: Path, near: Path, what: str) -> Path:
 
 def find_reference(category: str, name: str, near: Path) -> Path:
     """Path of the spec file a name refers to (inside the spec search path)."""
+    if not name or any(ord(c) < 32 for c in name) or len(name) > 1024:
+        raise SpecError(f"{name[:40]!r} is not a spec name or file path", str(near))
     if name.endswith((".yaml", ".yml")) or "/" in name or "\\" in name:
         if Path(name).is_absolute():
             raise SpecError(f"reference {name!r} is an absolute path; write it relative to the spec file or "

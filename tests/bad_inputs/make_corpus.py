@@ -220,6 +220,11 @@ links.parent.mkdir(parents=True, exist_ok=True)
 if links.is_symlink() or links.exists():
     links.unlink()
 os.symlink("/etc/hostname", links)
+loop = FILES / "specs" / "link-loop.yaml"
+if loop.is_symlink() or loop.exists():
+    loop.unlink()
+os.symlink("link-loop.yaml", loop)
+scenario("symlink-loop", "nic: bluefield3", "nic: ../specs/link-loop.yaml", ["nic", "cannot be resolved"])
 scenario("symlink-outside", "nic: bluefield3", "nic: ../specs/link-outside.yaml", ["nic", "outside the spec search path"])
 
 # --- fabric specs (nicmodel fabric FILE) ------------------------------------------------------
@@ -340,6 +345,7 @@ cli = [
     ("set-nan", ["eval", S, "--set", "network.bandwidth=nan Gbps"], ["network.bandwidth", "cannot read"]),
     ("set-unknown-spec", ["eval", S, "--set", "gpu=l41s"], ["gpu", "no gpu spec named 'l41s'"]),
     ("set-empty-path", ["eval", S, "--set", "=5"], ["--set", "dotted field path"]),
+    ("set-control-characters", ["eval", S, "--set", "nic=\x01\\x"], ["nic", "is not a spec name or file path"]),
     ("set-into-value", ["eval", S, "--set", "network.bandwidth.x=1"], ["is a value"]),
     ("vary-empty-value", ["table", S, "--vary", "design.chunk_tokens=64,,256"], ["--vary", "no empty value"]),
     ("vary-bad-value", ["table", S, "--vary", "design.chunk_tokens=64,lots"], ["design.chunk_tokens"]),
