@@ -139,6 +139,7 @@ def _check_budget(events: float, limit: float, option: str, what: str) -> None:
 def cmd_fabric(args: argparse.Namespace) -> None:
     from .fabric.summary import fabric_report
     from .loader import load_component
+    from .report import fabric_text
     from .spec.fabric import OpticalFabric
     from .units import UnitError, parse_quantity
 

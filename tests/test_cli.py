@@ -127,3 +127,26 @@ def test_help_imports_no_heavy_library():
             "print(sorted(m for m in ('numpy', 'pydantic', 'networkx', 'scipy', 'matplotlib') if m in sys.modules))")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]"
+
+
+TEXT_COMMANDS = [
+    ["eval", str(DEFAULT)],
+    ["table", str(DEFAULT), "--vary", "design.chunk_tokens=64,256"],
+    ["table", str(DEFAULT), "--vary", "design.chunk_tokens=64,256", "--format", "csv"],
+    ["compare", str(DEFAULT), str(NAIVE)],
+    ["compare", str(DEFAULT), str(NAIVE), "--format", "csv"],
+    ["simulate", str(DEFAULT), "--requests", "3", "--rate", "2"],
+    ["serve", str(DEFAULT), "--requests", "5", "--rate", "1"],
+    ["fabric", "optical-8"],
+    ["fabric", "optical-8", "--pair", "0", "5", "--bytes", "1 MB"],
+    ["validate", str(DEFAULT.parent.parent / "validation" / "traces" / "h100_decode.csv")],
+    ["sensitivity", str(DEFAULT), "--samples", "32"],
+    ["specs", "list"],
+]
+
+
+@pytest.mark.parametrize("argv", TEXT_COMMANDS, ids=[" ".join(a[:1] + a[2:3]) for a in TEXT_COMMANDS])
+def test_every_command_renders_its_text_output(capsys, argv):
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert captured.out.strip() and "error" not in captured.err
