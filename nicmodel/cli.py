@@ -63,6 +63,9 @@ def cmd_compare(args: argparse.Namespace) -> None:
     from . import api
     from .report import compare_text
     from .robustness import winner_text
+    if args.break_even:
+        _break_even(args)
+        return
     results = api.compare(args.scenarios, args.set)
     metrics = [] if args.winner == ["none"] else (args.winner or ["fetch_latency_s", "kv_throughput_gbps"])
     winners = [api.compare_winner(args.scenarios, args.set, m) for m in metrics] if len(results) > 1 else []
@@ -75,6 +78,48 @@ def cmd_compare(args: argparse.Namespace) -> None:
         _emit(compare_text(results, args.format), args.output)
     else:
         _emit(compare_text(results, args.format) + ("\n" + notes if notes else ""), args.output)
+
+
+def _grid_points(text: str) -> int:
+    n = int(text)
+    if not 3 <= n <= 2001:
+        raise argparse.ArgumentTypeError("expected 3..2001 points")
+    return n
+
+
+def _break_even(args: argparse.Namespace) -> None:
+    from . import api
+    from .breakeven import break_even, break_even_plot, break_even_text, parse_knob
+    from .sweep import parse_axis
+
+    if args.plot:
+        from .report import plot_format
+        plot_format(args.plot)
+    cases: list[tuple[str, list[str]]] = [("", [])]
+    if args.at:
+        axis = parse_axis(args.at)
+        cases = [(f"{axis.label}={v}", [f"{axis.label}={v}"]) for v in axis.values]
+    results, texts = [], []
+    for label, extra in cases:
+        scenarios = [api.load(p, [*args.set, *extra]) for p in args.scenarios]
+        knobs = [parse_knob(k, scenarios) for k in args.break_even]
+        r = break_even(scenarios, knobs, args.metric, args.points)
+        r["at"] = label
+        results.append(r)
+        texts.append(break_even_text(r, knobs, label))
+        if args.plot:
+            plot = args.plot if len(cases) == 1 else _numbered(args.plot, len(results))
+            break_even_plot(r, knobs, plot, label)
+    if args.format == "json":
+        _emit(json.dumps(results, indent=2) + "\n", args.output)
+    else:
+        _emit("\n".join(texts), args.output)
+
+
+def _numbered(path: str, i: int) -> str:
+    from pathlib import Path
+    p = Path(path)
+    return str(p.with_name(f"{p.stem}-{i}{p.suffix}"))
 
 
 def cmd_simulate(args: argparse.Namespace) -> None:
@@ -397,6 +442,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="report the winner of this metric and the assumed numbers whose range ends change it "
                         "(repeatable; default fetch latency and KV throughput, which compare designs whose codecs differ; "
                         "'none' to skip)")
+    p.add_argument("--break-even", action="append", metavar="[N:]PATH=LOW..HIGH", default=[],
+                   help="instead of one verdict, sweep this number (of design N only, else of both) and report "
+                        "where the two designs trade the lead (repeat once for a two-parameter map)")
+    p.add_argument("--metric", default="fetch_latency_s",
+                   choices=["fetch_latency_s", "unloaded_ttft_s", "kv_throughput_gbps"],
+                   help="what the break-even compares (default fetch_latency_s)")
+    p.add_argument("--at", metavar="PATH=V1,V2,...",
+                   help="repeat the break-even at each of these values, e.g. network.bandwidth=10Gbps,20Gbps,40Gbps")
+    p.add_argument("--points", type=_grid_points, default=201, help="grid points per parameter (default 201)")
+    p.add_argument("--plot", metavar="FILE", help="plot the margin (one parameter) or the winning regions (two)")
     common(p, ["markdown", "csv", "json"])
     p.set_defaults(func=cmd_compare)
 

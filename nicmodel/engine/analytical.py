@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from .plan import REQUEST_WINDOW, Params, Plan, StagePlan
+from .plan import REQUEST_WINDOW, Params, Plan, StagePlan, request_window, round_trips, thread_resource
 
 
 @dataclass
@@ -84,6 +84,16 @@ def bytes_per_token(plan: Plan, p: Params) -> dict[str, Any]:
     bits = _layers_bits(p, "key", plan.key_groups) + _layers_bits(p, "value", plan.value_groups)
     quantized = per_layer_elems * bits / 8 + 2 * p["model.layers"] * p["codec.scale_bytes"]
     return {"kv": kv, "quantized": quantized, "compressed": quantized / p["codec.lossless_ratio"]}
+
+
+def chunk_sizes(plan: Plan, p: Params, per_token: dict[str, Any], tokens: Any) -> dict[str, Any]:
+    """Bytes of one chunk of ``tokens`` tokens in each form; a codec's side tables (stored with
+    every chunk, one per coded stream) add to the compressed form."""
+    size = {form: tokens * b for form, b in per_token.items()}
+    if plan.side_table:
+        streams = 2 * p["model.layers"] * p["model.kv_heads"] * p["model.head_dim"]
+        size["compressed"] = size["compressed"] + streams * p["codec.side_table_per_stream"]
+    return size
 
 
 def capacities(plan: Plan, p: Params) -> dict[str, Any]:
@@ -184,6 +194,14 @@ class StageCosts:
             return Demand(fixed, work / cores, 1.0, 0.0, flows)
         if st.executor_kind == "engine":
             return Demand(p[f"{st.cost}.per_job"], 0.0, p[f"{st.cost}.channels"], self.out_bytes(st), flows)
+        if st.unfused:  # a chain of elementwise ops: its bytes through GPU memory decide
+            moved = self.out_bytes(st) * p[f"design.stages.{st.name}.traffic_per_output_byte"]
+            memory = {st.reads, st.writes} - {None}
+            flows = {name: b for name, b in flows.items() if name not in memory}
+            for name in memory:
+                flows[name] = moved / len(memory)
+            launches = p[f"design.stages.{st.name}.launches"] * p["gpu.kernel_launch"]
+            return Demand(launches, moved / p["gpu.memory.sustained_bandwidth"], 1.0, 0.0, flows)
         if st.kind in ("decompress", "dequantize"):  # a data-plane kernel with its own rate
             kernel = f"gpu.kernels.{st.kind}"
             return Demand(p[f"{kernel}.per_chunk"], self.out_bytes(st) / p[f"{kernel}.output_rate"], 1.0, 0.0, flows)
@@ -250,7 +268,7 @@ def evaluate(plan: Plan, p: Params) -> Evaluation:
     chunks = prefix / tok
     slots = np.where(naive, 1.0, np.minimum(p["design.buffers_in_flight"], np.ceil(chunks - 1e-9)))
     per_token = bytes_per_token(plan, p)
-    size = {form: tok * b for form, b in per_token.items()}
+    size = chunk_sizes(plan, p, per_token, tok)
     costs = StageCosts(plan, p, size)
     caps = capacities(plan, p)
     cores, feasible, pool_cores = _partition(plan, p, costs, shape)
@@ -290,13 +308,19 @@ def evaluate(plan: Plan, p: Params) -> Evaluation:
     if plan.transport:
         # every chunk is a GET: issued, answered after the round trip and the store's service,
         # then received; a connection keeps `request_window` of them open (Little's law again)
-        first_byte = rtt + p["network.transport.per_request"]
+        first_byte = round_trips(plan, p) * (rtt + p["network.transport.per_request"])
         receive = 0.0
         for st in plan.stages:
             if st.reads == "network":
                 receive = np.maximum(receive, stage_time[st.name])
-        busy[REQUEST_WINDOW] = (first_byte + receive) / p["network.transport.request_window"]
+        busy[REQUEST_WINDOW] = (first_byte + receive) / request_window(plan, p)
         rtt = first_byte
+    for thread, members in plan.threads:
+        # one thread walks its stages for one chunk at a time, and waits for its fetch's requests
+        held = sum((stage_time[m] for m in members), 0.0)
+        if plan.transport and any(plan.stage(m).reads == "network" for m in members):
+            held = held + rtt
+        busy[thread_resource(thread)] = held
 
     names = [name for name, _ in plan.resources]
     values = [np.broadcast_to(busy[n], shape) for n in names]

@@ -50,6 +50,7 @@ class StagePlan:
     cost: str | None  # param path prefix of the executor's cost entry, or engine / gpu path
     implied: bool = False  # inserted by the copying strategy
     registers: tuple[tuple[str, str], ...] = ()  # register stage: (memory, form) per buffer
+    unfused: bool = False  # a GPU stage costed by its memory traffic (traffic_per_output_byte)
 
     @property
     def resource_name(self) -> str:
@@ -76,6 +77,9 @@ class Plan:
     network_path: NetworkPath | None  # an optical fabric between the store and the server
     memory_capacity: tuple[tuple[str, str], ...]  # memory resource -> spec path (capacity check)
     transport: bool = False  # one GET per chunk with a window of outstanding requests
+    client_transport: bool = False  # the design's client sets its own window and round trips
+    threads: tuple[tuple[str, tuple[str, ...]], ...] = ()  # thread -> its stages, in order
+    side_table: bool = False  # the codec stores fixed tables with every chunk
 
     def stage(self, name: str) -> StagePlan:
         return next(s for s in self.stages if s.name == name)
@@ -87,6 +91,23 @@ class Plan:
     def sinks(self) -> list[str]:
         heads = {u for u, _ in self.edges}
         return [s.name for s in self.stages if s.name not in heads]
+
+
+def thread_resource(thread: str) -> str:
+    """The resource name of a software thread."""
+    return f"thread:{thread}"
+
+
+def request_window(plan: Plan, p: Params) -> Any:
+    """GETs a connection keeps outstanding: the design's client's, else the network's."""
+    if plan.client_transport:
+        return p["design.transport.request_window"]
+    return p["network.transport.request_window"]
+
+
+def round_trips(plan: Plan, p: Params) -> Any:
+    """Store round trips before each chunk's first byte."""
+    return p["design.transport.round_trips_per_chunk"] if plan.client_transport else 1.0
 
 
 def flatten(obj: Any, prefix: str = "") -> Params:
@@ -122,6 +143,7 @@ def _stage_plans(scn: Scenario) -> tuple[list[StagePlan], nx.DiGraph]:
             name=name, kind=st.kind, executor=st.resource, executor_kind=info.kind,
             input=st.input, output=st.output, reads=st.reads, writes=st.writes,
             crosses=tuple(st.crosses), auto_cores=st.cores == "auto", cost=cost,
+            unfused=st.traffic_per_output_byte is not None,
         )
     if scn.design.copy_strategy == "copying":
         _add_copies(scn, plans, graph, res)
@@ -176,6 +198,12 @@ def compile_scenario(scn: Scenario) -> tuple[Plan, Params]:
     transport = scn.network.transport is not None and any(st.reads == "network" for st in stages)
     if transport:
         resources.append((REQUEST_WINDOW, "window"))
+    threads: dict[str, list[str]] = {}
+    for st in stages:
+        thread = scn.design.stages[st.name].thread if st.name in scn.design.stages else None
+        if thread is not None:
+            threads.setdefault(thread, []).append(st.name)
+    resources += [(thread_resource(t), "thread") for t in threads]
     resources.append(("buffers", "buffers"))
 
     def paths(kind: str, names: list[str]) -> tuple[tuple[str, str], ...]:
@@ -201,6 +229,9 @@ def compile_scenario(scn: Scenario) -> tuple[Plan, Params]:
                       if scn.network.fabric is not None else None),
         memory_capacity=paths("memory", written),
         transport=transport,
+        client_transport=transport and scn.design.transport is not None,
+        threads=tuple((t, tuple(names)) for t, names in threads.items()),
+        side_table=scn.codec.side_table_per_stream is not None,
     )
     params = flatten(scn)
     if scn.design.chunk_tokens == "naive":

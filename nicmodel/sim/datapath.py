@@ -23,8 +23,8 @@ from typing import Callable, Literal
 import numpy as np
 
 from ..errors import InfeasibleError
-from ..engine.analytical import Demand, capacities, StageCosts, bytes_per_token, evaluate, problems
-from ..engine.plan import Params, Plan, StagePlan
+from ..engine.analytical import Demand, capacities, StageCosts, bytes_per_token, chunk_sizes, evaluate, problems
+from ..engine.plan import Params, Plan, StagePlan, request_window, round_trips, thread_resource
 from .kernel import (
     PRIORITY_GRANT,
     PRIORITY_SAMPLE,
@@ -114,9 +114,23 @@ class DataPlane:
         # per-chunk GETs: each network stage waits for a window slot of its request's connection,
         # then a round trip plus the store's service time before its bytes flow
         self.transport = plan.transport
-        self.request_window = int(params["network.transport.request_window"]) if plan.transport else 0
-        self.request_cycles = (self.cycles(self._rtt_s() + float(params["network.transport.per_request"]))
+        self.request_window = int(request_window(plan, params)) if plan.transport else 0
+        self.request_cycles = (self.cycles(float(round_trips(plan, params))
+                                           * (self._rtt_s() + float(params["network.transport.per_request"])))
                                if plan.transport else 0)
+        # a thread runs its stages for one chunk at a time: taken at its first, given back after its last
+        self.thread_of = {m: t for t, members in plan.threads for m in members}
+        self.thread_first = {members[0] for _, members in plan.threads}
+        self.thread_last = {members[-1] for _, members in plan.threads}
+        self._sizes: dict[int, dict[str, float]] = {}
+
+    def sizes(self, tokens: int) -> dict[str, float]:
+        """Bytes of a chunk of ``tokens`` tokens in each form."""
+        size = self._sizes.get(tokens)
+        if size is None:
+            raw = chunk_sizes(self.plan, self.p, self.per_token, tokens)
+            size = self._sizes[tokens] = {k: float(np.asarray(v)) for k, v in raw.items()}
+        return size
 
     def cycles(self, seconds: float) -> int:
         return max(0, math.ceil(seconds * self.clock_hz - 1e-9))
@@ -124,8 +138,7 @@ class DataPlane:
     def demand(self, st: StagePlan, tokens: int) -> Demand:
         key = (st.name, tokens)
         if key not in self._demand_cache:
-            size = {form: tokens * b for form, b in self.per_token.items()}
-            costs = StageCosts(self.plan, self.p, size)
+            costs = StageCosts(self.plan, self.p, self.sizes(tokens))
             d = costs.demand(st, self.cores.get(st.name, 1.0))
             self._demand_cache[key] = Demand(
                 float(np.asarray(d.fixed)), float(np.asarray(d.work)), float(np.asarray(d.servers)),
@@ -148,12 +161,15 @@ class DataPlane:
             st.name, st.resource_name, res.stage_exec[st.name],
             tuple((res.shared[r], b) for r, b in d.flows.items() if b > 0),
             self.cycles(d.fixed + d.work), engine, d.engine_bytes, memory,
-            tokens * self.per_token[st.output] if st.output else 0.0,
+            self.sizes(tokens)[st.output] if st.output else 0.0,
             tuple(self.succs[st.name]), st.name in self.sinks,
             gpu_class=self._gpu_class(st),
             host_cores=int(round(self.cores.get(st.name, 0))) if st.executor == "host.cpu" else 0,
             dma_to_gpu=st.executor_kind == "engine" and st.writes == "gpu.memory",
             request_delay=self.request_cycles if st.reads == "network" else 0,
+            thread=res.threads[self.thread_of[st.name]] if st.name in self.thread_of else None,
+            thread_first=st.name in self.thread_first,
+            thread_last=st.name in self.thread_last,
         )
 
     def _gpu_class(self, st: StagePlan) -> str | None:
@@ -228,6 +244,9 @@ class _Step:
     host_cores: int = 0  # cores of the host CPU this stage occupies while it runs
     dma_to_gpu: bool = False  # an engine writing into GPU memory
     request_delay: int = 0  # a per-chunk GET: cycles from issue to first byte (0: no request)
+    thread: Servers | None = None  # the software thread that runs this stage
+    thread_first: bool = False  # the thread is taken here ...
+    thread_last: bool = False  # ... and given back when this stage is done
 
 
 class _Resources:
@@ -261,6 +280,8 @@ class _Resources:
             steps = [(model.cycles(a), model.cycles(b), efficiency * min(line, ports * path.uplink_Bps) / hz)
                      for a, b, ports in path.windows]
             self.shared["network"] = WindowedBandwidth(sim, "network", steps, model.cycles(path.cycle_s))
+        self.threads = {t: Servers(sim, thread_resource(t), 1) for t, _ in plan.threads}
+        self.executors.update({thread_resource(t): s for t, s in self.threads.items()})
         memories = [m for m, _ in plan.memory_capacity]
         self.held = {m: 0.0 for m in memories}
         self.peak = {m: 0.0 for m in memories}
@@ -286,8 +307,15 @@ class _Op:
     def __init__(self, run: "_Run", chunk: _Chunk, step: _Step):
         self.run, self.chunk, self.step = run, chunk, step
         self.ready = run.sim.now
+        if step.thread_first:
+            step.thread.request(self.begin)
+        else:
+            self.begin()
+
+    def begin(self) -> None:
+        step = self.step
         if step.request_delay:
-            run.window(chunk.request).request(self.issued)
+            self.run.window(self.chunk.request).request(self.issued)
         else:
             step.server.request(self.granted)
 
@@ -363,8 +391,7 @@ class _Run:
         self.stage_by_name = {s.name: s for s in model.plan.stages}
         self.network = res.shared.get("network")
         network = [s for s in model.plan.stages if s.reads == "network"]
-        self.net_per_token = model.per_token[network[0].input] if network else 0.0
-        self.kv_per_token = model.per_token["kv"]
+        self.net_form = network[0].input if network else None
         self.windows: dict[int, Servers] = {}
 
     def submit(self, prefix_tokens: int, on_done: Callable[[], None]) -> int:
@@ -437,6 +464,8 @@ class _Run:
         step, chunk = op.step, op.chunk
         if step.request_delay:
             self.windows[chunk.request].release()
+        if step.thread_last:
+            step.thread.release()
         if self.model.record:
             self.records.append(StageRecord(chunk.request, chunk.index, step.name, step.resource, op.ready,
                                             op.start, op.exec_end, self.sim.now))
@@ -453,8 +482,8 @@ class _Run:
         for memory, nbytes in chunk.held:
             self.change_memory(memory, -nbytes)
         now = self.sim.now
-        self.chunk_done.append((now, chunk.request, chunk.tokens * self.net_per_token,
-                                chunk.tokens * self.kv_per_token))
+        size = self.model.sizes(chunk.tokens)
+        self.chunk_done.append((now, chunk.request, size[self.net_form] if self.net_form else 0.0, size["kv"]))
         self.remaining[chunk.request] -= 1
         if self.remaining[chunk.request] == 0:
             self.finish[chunk.request] = now

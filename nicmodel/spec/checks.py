@@ -22,6 +22,7 @@ EXECUTORS: dict[str, set[str]] = {
     "copy": {"core_pool"},
     "gpu_kernel": {"gpu_compute"},
     "scatter": {"gpu_compute"},
+    "deserialize": {"core_pool"},
 }
 
 
@@ -86,6 +87,21 @@ def _check_place(name: str, field: str, target: str, res: dict[str, ResourceInfo
     if target not in res or res[target].kind not in kinds:
         allowed = ", ".join(sorted(r for r, i in res.items() if i.kind in kinds))
         raise Problem(("design", "stages", name, field), f"{target!r} is not one of: {allowed}")
+
+
+def _check_threads(design: Design, graph: nx.DiGraph) -> None:
+    """A thread walks its stages one after the other for a chunk: they must form a chain."""
+    members: dict[str, list[str]] = {}
+    for name in nx.lexicographical_topological_sort(graph):
+        thread = design.stages[name].thread
+        if thread is not None:
+            members.setdefault(thread, []).append(name)
+    for thread, names in members.items():
+        for up, down in zip(names, names[1:]):
+            if not graph.has_edge(up, down):
+                raise Problem(("design", "stages", down, "thread"),
+                              f"thread {thread!r} runs {up!r} and {down!r}, but {down!r} does not follow {up!r} "
+                              "directly (`after`); a thread's stages must form a chain")
 
 
 def check_scenario(scn: Scenario) -> nx.DiGraph:
@@ -156,6 +172,15 @@ def check_scenario(scn: Scenario) -> nx.DiGraph:
             raise Problem(
                 ("design", "stages", name, "writes"), "a last stage must deliver kv into gpu.memory"
             )
+    _check_threads(design, graph)
+    for name, st in design.stages.items():
+        if st.traffic_per_output_byte is not None and res[st.resource].kind != "gpu_compute":
+            raise Problem(("design", "stages", name, "traffic_per_output_byte"),
+                          "applies to GPU stages only (gpu.sm); remove it")
+    if design.transport is not None and scn.network.transport is None:
+        raise Problem(("design", "transport"),
+                      f"the network {scn.network.name!r} has no transport (per-chunk requests); add network.transport "
+                      "or remove design.transport")
     if design.copy_strategy == "copying":
         pool = design.copy_on
         if pool is None or pool not in res or res[pool].kind != "core_pool":

@@ -6,10 +6,11 @@ from typing import Literal
 
 from pydantic import Field, StrictInt
 
-from .base import StrictModel
+from .base import Ratio, StrictModel
 
 StageKind = Literal[
-    "network_fetch", "decompress", "dequantize", "dma", "host_copy", "copy", "gpu_kernel", "scatter"
+    "network_fetch", "decompress", "dequantize", "dma", "host_copy", "copy", "gpu_kernel", "scatter",
+    "deserialize",
 ]
 DataForm = Literal["compressed", "quantized", "kv"]
 
@@ -42,6 +43,29 @@ class Stage(StrictModel):
     """Links the output bytes cross on the way (nic.pcie, gpu.pcie)."""
     after: list[str] = []
     """Stages whose output this stage consumes (the DAG's edges)."""
+    thread: str | None = None
+    """Software thread that runs this stage synchronously. Stages sharing a thread form a chain
+    that one thread walks for one chunk at a time (fetch, then deserialize, then copy ...): the
+    thread is a resource busy for the sum of its stages' times per chunk, plus the round trips
+    of a fetch it waits for. Without it a stage overlaps freely with the others."""
+    traffic_per_output_byte: Ratio | None = None
+    """GPU stages written as a chain of unfused elementwise operations: bytes moved through GPU
+    memory per byte of output (counted from the code). The stage then costs `launches` kernel
+    launches plus that traffic at the GPU's sustained memory bandwidth, instead of the GPU's
+    kernel rate for its kind."""
+    launches: StrictInt = Field(default=1, ge=1, le=1000)
+    """Kernel launches per chunk of a GPU stage costed by `traffic_per_output_byte`."""
+
+
+class ClientTransport(StrictModel):
+    """How the design's own client software asks the store for chunks, where it differs from the
+    network's transport (a blocking client keeps one request open; a lookup before each GET
+    adds a round trip)."""
+
+    request_window: StrictInt = Field(ge=1, le=4096)
+    """GETs the client keeps outstanding per connection (1: a blocking client)."""
+    round_trips_per_chunk: StrictInt = Field(default=1, ge=1, le=16)
+    """Store round trips before a chunk's first byte (2: an EXISTS lookup, then the GET)."""
 
 
 class Design(StrictModel):
@@ -62,5 +86,7 @@ class Design(StrictModel):
     on a memory adds a copy, and buffers are allocated and registered per chunk."""
     copy_on: str | None = None
     """Core pool that performs copies and buffer registration in the copying strategy."""
+    transport: ClientTransport | None = None
+    """The client's request behaviour; without it the network's transport applies."""
     stages: dict[str, Stage]
     """Stages by name, in any order; edges come from each stage's `after`."""

@@ -67,6 +67,9 @@ class Codec(Component):
     """Scale stored per (layer, token) for each of K and V."""
     lossless_ratio: Ratio
     """Quantized bytes / compressed bytes achieved by the lossless format."""
+    side_table_per_stream: OverheadBytes | None = None
+    """Bytes stored with every chunk per coded stream (one stream per K/V, layer and channel):
+    the coder's probability tables and stream lengths, independent of the chunk's tokens."""
 
 
 class Serving(Component):

@@ -1,0 +1,83 @@
+"""The serving comparison of the README: every design at 5-40 Gbps, two models, two GPUs.
+
+For each point: unloaded TTFT (one request alone; deterministic), loaded TPOT p50 at 1
+request/s, and the largest Poisson rate whose p99 TTFT and TPOT meet the scenario's SLOs
+without overload, each over seeds 0..SEEDS-1 (mean and a 90% Student-t interval).
+Rows are appended to the output CSV as they finish (a killed run keeps them; a rerun skips
+the points already there).
+Run: python docs/results/serving_comparison.py docs/results/serving_comparison.csv [--jobs 2]
+"""
+
+from __future__ import annotations
+
+import csv
+import multiprocessing as mp
+import os
+import statistics
+import sys
+from pathlib import Path
+
+DESIGNS = ["shadowserve", "cachegen-async", "cachegen-lmcache", "cachegen-lmcache-pipelined", "cpu-decode",
+           "raw-fetch-lmcache", "recompute"]
+BANDWIDTHS = [5, 10, 20, 40]
+MODELS = ["llama-3-8b", "mistral-7b"]
+GPUS = ["l40s", "h100-sxm"]
+SEEDS = 3
+REQUESTS = 100
+T90 = {2: 2.920, 3: 2.353, 4: 2.132, 5: 2.015}  # Student t, 90% two-sided, by degrees of freedom
+FIELDS = ["design", "model", "gpu", "bandwidth_gbps", "unloaded_ttft_s", "tpot_p50_s", "tpot_p50_ci_s",
+          "max_rate_per_s", "max_rate_ci_per_s", "seeds", "note"]
+
+
+def interval(values: list[float]) -> tuple[float, float]:
+    mean = statistics.fmean(values)
+    if len(values) < 2:
+        return mean, 0.0
+    return mean, T90.get(len(values) - 1, 1.645) * statistics.stdev(values) / len(values) ** 0.5
+
+
+def point(key: tuple[str, str, str, int]) -> dict:
+    from nicmodel import api
+    from nicmodel.errors import InfeasibleError, SpecError
+    from nicmodel.serving.run import max_rate, serve
+
+    design, model, gpu, bw = key
+    row = {"design": design, "model": model, "gpu": gpu, "bandwidth_gbps": bw, "seeds": SEEDS, "note": ""}
+    try:
+        scn = api.load(f"pipelines/{design}.yaml", [f"model={model}", f"gpu={gpu}", f"network.bandwidth={bw}Gbps"])
+        tpot, rates = [], []
+        for seed in range(SEEDS):
+            r = serve(scn, 1.0, REQUESTS, seed)
+            row["unloaded_ttft_s"] = r["unloaded_ttft_s"]
+            tpot.append(r["loaded"]["tpot_s"]["p50"])
+            rates.append(max_rate(scn, REQUESTS, seed, iterations=8)["max_rate_per_s"])
+        row["tpot_p50_s"], row["tpot_p50_ci_s"] = interval(tpot)
+        row["max_rate_per_s"], row["max_rate_ci_per_s"] = interval(rates)
+    except (SpecError, InfeasibleError) as exc:
+        row["note"] = f"invalid: {exc}".replace("\n", " ")[:200]
+    return row
+
+
+def main() -> None:
+    out = Path(sys.argv[1])
+    jobs = int(sys.argv[sys.argv.index("--jobs") + 1]) if "--jobs" in sys.argv else 1
+    done = set()
+    if out.exists():
+        with open(out) as f:
+            done = {(r["design"], r["model"], r["gpu"], int(r["bandwidth_gbps"])) for r in csv.DictReader(f)}
+    else:
+        with open(out, "w", newline="") as f:
+            csv.DictWriter(f, fieldnames=FIELDS).writeheader()
+    todo = [(d, m, g, b) for m in MODELS for g in GPUS for b in BANDWIDTHS for d in DESIGNS
+            if (d, m, g, b) not in done]
+    with mp.Pool(jobs) as pool:
+        for row in pool.imap(point, todo):
+            with open(out, "a", newline="") as f:  # one complete line per finished point
+                csv.DictWriter(f, fieldnames=FIELDS).writerow(row)
+                f.flush()
+                os.fsync(f.fileno())
+            print(row["design"], row["model"], row["gpu"], row["bandwidth_gbps"], row.get("max_rate_per_s"), flush=True)
+
+
+if __name__ == "__main__":
+    main()
