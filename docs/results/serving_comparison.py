@@ -6,6 +6,7 @@ without overload, each over seeds 0..SEEDS-1 (mean and a 90% Student-t interval)
 Rows are appended to the output CSV as they finish (a killed run keeps them; a rerun skips
 the points already there).
 Run: python docs/results/serving_comparison.py docs/results/serving_comparison.csv [--jobs 2]
+Tables for the README: python docs/results/serving_comparison.py docs/results/serving_comparison.csv --markdown
 """
 
 from __future__ import annotations
@@ -58,7 +59,36 @@ def point(key: tuple[str, str, str, int]) -> dict:
     return row
 
 
+def markdown(path: Path) -> str:
+    """One table per (model, GPU): a row per design, a cell per link rate with unloaded TTFT (ms),
+    TPOT p50 (ms) and the SLO-bound rate (requests/s, 90% interval over seeds)."""
+    with open(path) as f:
+        rows = list(csv.DictReader(f))
+    out = []
+    for model in MODELS:
+        for gpu in GPUS:
+            out.append(f"\n{model}, {gpu} (unloaded TTFT ms / TPOT p50 at 1 req/s, ms / max rate within SLOs, req/s ± 90%)\n")
+            out.append("| design | " + " | ".join(f"{b} Gbps" for b in BANDWIDTHS) + " |")
+            out.append("|---|" + "---|" * len(BANDWIDTHS))
+            for d in DESIGNS:
+                cells = []
+                for b in BANDWIDTHS:
+                    r = next((r for r in rows if (r["design"], r["model"], r["gpu"], int(r["bandwidth_gbps"])) == (d, model, gpu, b)), None)
+                    if r is None:
+                        cells.append("not run")
+                    elif r["note"]:
+                        cells.append("invalid")
+                    else:
+                        cells.append(f"{1e3 * float(r['unloaded_ttft_s']):.0f} / {1e3 * float(r['tpot_p50_s']):.1f} / "
+                                     f"{float(r['max_rate_per_s']):.2f} ± {float(r['max_rate_ci_per_s']):.2f}")
+                out.append(f"| {d} | " + " | ".join(cells) + " |")
+    return "\n".join(out) + "\n"
+
+
 def main() -> None:
+    if "--markdown" in sys.argv:
+        sys.stdout.write(markdown(Path(sys.argv[1])))
+        return
     out = Path(sys.argv[1])
     jobs = int(sys.argv[sys.argv.index("--jobs") + 1]) if "--jobs" in sys.argv else 1
     done = set()
