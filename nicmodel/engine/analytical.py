@@ -22,7 +22,10 @@ stage times, each stage running alone) + (chunks - 1) / X.
 With a transport spec every chunk is a GET to the store: its first byte comes RTT + the store's
 per-request time after it is issued, and a connection keeps at most W requests open, so the
 request window is a resource busy (RTT + per_request + receive time) / W per chunk, and the
-first chunk's latency includes the store's per-request time. Over an optical fabric the network
+first chunk's latency includes the store's per-request time. A software thread (``stage.thread``) walks its stages for one chunk at a time: it is a resource
+busy for the sum of their times, plus the round trips of a fetch it waits for; a client's own
+window and round trips per chunk (``design.transport``) replace the network's.
+Over an optical fabric the network
 capacity is also capped by the ToR pair's effective bandwidth, and the mean first-byte latency
 of the request and of the data (circuit waits and hops) is added to the RTT.
 """
