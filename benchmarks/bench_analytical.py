@@ -1,14 +1,21 @@
-"""Analytical design points per second on one core, for the bundled 4-stage (+scatter) design.
+"""Analytical design points per second on one core, and design tables end to end into CSV.
 
-Run: python benchmarks/bench_analytical.py [--points N]
-Prints the evaluation rate of the vectorized model (numbers only, no table formatting) and
-the end-to-end rate of `nicmodel table` (validation of each axis value + evaluation + rows).
+Run: python benchmarks/bench_analytical.py [--points N] [--rows N]
+Prints, each against a baseline run in this process:
+- the vectorized model over a design grid (bandwidth x chunk size, as `nicmodel table` sweeps)
+  and over independent random points (every input an array of N), points/s;
+- the bytes the model touches per point (every array read and written by a numpy operation,
+  counted by tracing them) and the fraction of this machine's streaming copy bandwidth that
+  this reaches;
+- `nicmodel table` into a CSV file for a table of ~N rows (validation, evaluation in blocks,
+  formatting, the atomic write), rows/s, against the row-by-row path on a smaller table.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -18,44 +25,134 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 
 from nicmodel import load  # noqa: E402
-from nicmodel.api import design_table  # noqa: E402
+from nicmodel.api import design_table, design_table_csv  # noqa: E402
 from nicmodel.engine.analytical import evaluate  # noqa: E402
 from nicmodel.engine.plan import compile_scenario  # noqa: E402
+from nicmodel.report import table_text, write_atomic  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "pipelines" / "shadowserve.yaml"
 
 
-def bench_evaluate(points: int, repeats: int = 3) -> float:
+def best_of(fn, repeats: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def grid_params(points: int) -> dict:
+    plan, base = compile_scenario(load(SCENARIO))
+    side = int(round(points ** 0.5))
+    params = dict(base)
+    params["network.bandwidth"] = (np.linspace(1e9, 200e9, side) / 8).reshape(-1, 1)
+    params["design.chunk_tokens"] = np.arange(1, side + 1, dtype=float).reshape(1, -1) * 4
+    return plan, params, side * side
+
+
+def random_params(points: int) -> dict:
     plan, base = compile_scenario(load(SCENARIO))
     rng = np.random.default_rng(0)
     params = dict(base)
     params["network.bandwidth"] = rng.uniform(1e9, 200e9, points) / 8
     params["design.chunk_tokens"] = rng.choice([16.0, 64.0, 256.0, 1024.0, np.inf], points)
     params["nic.memory.sustained_bandwidth"] = rng.uniform(10e9, 89e9, points)
-    best = float("inf")
-    for _ in range(repeats):
+    return plan, params, points
+
+
+class _Counted(np.ndarray):
+    """An array that adds the bytes of every array a numpy operation reads or writes to TOUCHED."""
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        args = [np.asarray(x) if isinstance(x, _Counted) else x for x in inputs]
+        out = getattr(ufunc, method)(*args, **kwargs)
+        _touch(args, out)
+        return _wrap(out)
+
+    def __array_function__(self, func, types, args, kwargs):
+        plain = [np.asarray(x) if isinstance(x, _Counted) else x for x in args]
+        out = func(*plain, **kwargs)
+        _touch(plain, out)
+        return _wrap(out)
+
+
+TOUCHED = [0]
+
+
+def _touch(inputs, out) -> None:
+    for x in (*inputs, *(out if isinstance(out, tuple) else (out,))):
+        if isinstance(x, np.ndarray) and x.ndim and x.base is None:  # views (broadcasts) move nothing
+            TOUCHED[0] += x.nbytes
+
+
+def _wrap(out):
+    if isinstance(out, tuple):
+        return tuple(_wrap(o) for o in out)
+    return out.view(_Counted) if isinstance(out, np.ndarray) and type(out) is np.ndarray else out
+
+
+def bytes_per_point(plan, params, n: int) -> float:
+    traced = {k: (v.view(_Counted) if isinstance(v, np.ndarray) else v) for k, v in params.items()}
+    TOUCHED[0] = 0
+    evaluate(plan, traced)
+    return TOUCHED[0] / n
+
+
+def copy_bandwidth() -> float:
+    """Streaming copy of 256 MiB, bytes read + written per second."""
+    a = np.ones(32 * 2**20)
+    b = np.empty_like(a)
+    return 2 * a.nbytes / best_of(lambda: np.copyto(b, a), 5)
+
+
+def table_vary(rows: int) -> list[str]:
+    side = int(round(rows ** 0.5))
+    bws = ",".join(f"{0.1 * (i + 1):.4g}Gbps" for i in range(side))
+    chunks = ",".join(str(4 * (i + 1)) for i in range(side))
+    return [f"network.bandwidth={bws}", f"design.chunk_tokens={chunks}"]
+
+
+def bench_table_csv(rows: int) -> tuple[int, float]:
+    with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        ev = evaluate(plan, params)
-        best = min(best, time.perf_counter() - start)
-    assert ev.network_bytes_per_s.shape == (points,)
-    return points / best
+        prepared, chunks = design_table_csv(SCENARIO, table_vary(rows), max_points=10 * rows)
+        write_atomic(Path(tmp) / "table.csv", chunks)
+        seconds = time.perf_counter() - start
+        written = sum(1 for _ in open(Path(tmp) / "table.csv")) - 1
+    return written, seconds
 
 
-def bench_table() -> tuple[int, float]:
-    bws = ",".join(f"{b}Gbps" for b in range(1, 201))
-    chunks = ",".join(str(c) for c in (16, 32, 64, 128, 256, 512, 1024, 2048)) + ",naive"
+def bench_table_rows(rows: int) -> tuple[int, float]:
+    """The row-by-row path (dict rows, csv.DictWriter), as `nicmodel table` ran before."""
     start = time.perf_counter()
-    table = design_table(SCENARIO, [f"network.bandwidth={bws}", f"design.chunk_tokens={chunks}"])
-    return len(table.rows), time.perf_counter() - start
+    table = design_table(SCENARIO, table_vary(rows), max_points=10 * rows)
+    text = table_text(table, "csv")
+    return len(table.rows) if text else 0, time.perf_counter() - start
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--points", type=int, default=1_000_000)
+    parser.add_argument("--rows", type=int, default=1_000_000)
     args = parser.parse_args()
-    rate = bench_evaluate(args.points)
-    print(f"analytical evaluate: {args.points:,} points of a 5-stage design, {rate:,.0f} points/s (best of 3, 1 core)")
-    rows, seconds = bench_table()
-    print(f"nicmodel table end to end: {rows:,} rows in {seconds:.2f} s = {rows / seconds:,.0f} rows/s "
-          "(includes validating every axis value and building rows)")
+    plan, params, n = grid_params(args.points)
+    grid = n / best_of(lambda: evaluate(plan, params))
+    touched_grid = bytes_per_point(plan, params, n)
+    rplan, rparams, rn = random_params(args.points)
+    rand = rn / best_of(lambda: evaluate(rplan, rparams))
+    touched_random = bytes_per_point(rplan, rparams, rn)
+    bandwidth = copy_bandwidth()
+    print(f"analytical evaluate, 5-stage design, 1 core (best of 3), copy bandwidth here {bandwidth / 1e9:.1f} GB/s:")
+    print(f"  grid of {n:,} points (bandwidth x chunk size): {grid:,.0f} points/s, "
+          f"{touched_grid:,.0f} B touched per point = {grid * touched_grid / bandwidth:.0%} of copy bandwidth")
+    print(f"  {rn:,} independent random points:            {rand:,.0f} points/s, "
+          f"{touched_random:,.0f} B touched per point = {rand * touched_random / bandwidth:.0%} of copy bandwidth")
+    print(f"  grid / random: {grid / rand:.1f}x (values that vary along one axis are computed at that axis's size)")
+    small = 50_000
+    base_rows, base_s = bench_table_rows(small)
+    rows, seconds = bench_table_csv(args.rows)
+    print(f"nicmodel table into CSV, end to end: {rows:,} rows in {seconds:.2f} s = {rows / seconds:,.0f} rows/s; "
+          f"row-by-row path on {base_rows:,} rows: {base_rows / base_s:,.0f} rows/s "
+          f"({rows / seconds / (base_rows / base_s):.1f}x)")

@@ -77,6 +77,30 @@ def compare(paths: list[str | Path], overrides: list[str] | tuple[str, ...] = ()
     return [evaluate_file(p, overrides) for p in paths]
 
 
+def design_table_csv(path: str | Path, vary: list[str] | list[Axis], overrides: list[str] | tuple[str, ...] = (),
+                     max_points: int | None = None):
+    """(prepared table, CSV text chunks) for a table that can be streamed in table order with no
+    invalid axis value to report; None otherwise (use ``design_table``)."""
+    from .table_csv import csv_chunks, streamable
+
+    axes = [a if isinstance(a, Axis) else parse_axis(a) for a in vary]
+    if max_points is not None:
+        check_size(axes, max_points)
+    prepared = prepare(load_document(path, overrides), Path(path), axes)
+    if prepared.failures or prepared.scenario is None or not streamable(prepared):
+        return None
+    return prepared, csv_chunks(prepared)
+
+
+def optimum_of(prepared, column: str = "fetch_latency_ms", tolerance: float = 0.01) -> dict[str, Any]:
+    """Best row of ``column`` of a prepared table (see ``table_optimum``)."""
+    from .robustness import table_optimum as optimum
+
+    if prepared.scenario is None:
+        return {"column": column, "best": None, "note": "no valid row"}
+    return optimum(prepared, column, prepared.scenario, tolerance)
+
+
 def table_optimum(path: str | Path, vary: list[str] | list[Axis], overrides: list[str] | tuple[str, ...] = (),
                   column: str = "fetch_latency_ms", tolerance: float = 0.01) -> dict[str, Any]:
     """Best row of a design table's ``column``, the rows within ``tolerance`` of it, and every

@@ -14,15 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel
 from scipy.optimize import brentq
 
 from .engine.analytical import bytes_per_token, evaluate, problems
 from .engine.plan import Params, Plan, compile_scenario
 from .errors import SpecError
 from .serving.gpu import prefill_time
-from .spec.base import Param
-from .spec.scenario import Scenario
+from .spec.scenario import Scenario, param_at
 from .units import UnitError, spec_string
 
 # metric -> (lower is better, unit label)
@@ -53,18 +51,6 @@ class Knob:
         return f"{shown:.4g}" if isinstance(shown, float) else shown
 
 
-def _param_at(scenario: Scenario, path: str) -> Param | None:
-    obj: Any = scenario
-    for part in path.split("."):
-        if isinstance(obj, BaseModel) and part in type(obj).model_fields:
-            obj = getattr(obj, part)
-        elif isinstance(obj, dict) and part in obj:
-            obj = obj[part]
-        else:
-            return None
-    return obj if isinstance(obj, Param) else None
-
-
 def parse_knob(text: str, scenarios: list[Scenario]) -> Knob:
     """'[N:]path=LOW..HIGH' (N: 1-based index of the design it applies to, else every design
     that has the number), units as in the spec files, e.g. '2:gpu.kernels.decompress.output_rate=5GB/s..40GB/s'."""
@@ -82,7 +68,7 @@ def parse_knob(text: str, scenarios: list[Scenario]) -> Knob:
     if not sep or not dots:
         raise SpecError("expected [N:]path=LOW..HIGH, e.g. codec.lossless_ratio=1.0..3.0", where, None, ())
     path = path.strip()
-    found = {i: _param_at(s, path) for i, s in enumerate(scenarios)}
+    found = {i: param_at(s, path) for i, s in enumerate(scenarios)}
     holders = tuple(i for i, p in found.items() if p is not None)
     if target is None:
         target = holders

@@ -18,12 +18,15 @@ from .errors import InfeasibleError, SpecError
 # it, so that `nicmodel --help` starts in a fraction of the time (see README, Benchmarks).
 
 
-def _emit(text: str, output: str | None) -> None:
+def _emit(text, output: str | None) -> None:
     from .report import write_atomic
     if output:
         write_atomic(output, text)
-    else:
+    elif isinstance(text, str):
         sys.stdout.write(text)
+    else:
+        for chunk in text:
+            sys.stdout.write(chunk)
 
 
 def cmd_eval(args: argparse.Namespace) -> None:
@@ -43,8 +46,19 @@ def cmd_table(args: argparse.Namespace) -> None:
     from .robustness import optimum_text
     if not args.vary:
         raise SpecError("give at least one --vary PATH=V1,V2,...", "--vary")
-    table = api.design_table(args.scenario, args.vary, args.set, args.max_points)
     columns = [] if args.optimum == ["none"] else (args.optimum or ["fetch_latency_ms"])
+    if args.format == "csv":
+        streamed = api.design_table_csv(args.scenario, args.vary, args.set, args.max_points)
+        if streamed is not None:  # a long numeric table: written block by block, not held
+            prepared, chunks = streamed
+            if args.output:
+                _emit(chunks, args.output)
+            else:
+                for chunk in chunks:
+                    sys.stdout.write(chunk)
+            sys.stderr.write("".join(optimum_text(api.optimum_of(prepared, c)) for c in columns))
+            return
+    table = api.design_table(args.scenario, args.vary, args.set, args.max_points)
     optima = [api.table_optimum(args.scenario, args.vary, args.set, c) for c in columns]
     if args.format == "json":
         _emit(json.dumps({"columns": table.columns, "rows": table.rows, "optima": optima}, indent=2) + "\n",

@@ -8,7 +8,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from tabulate import tabulate
 
@@ -18,7 +18,7 @@ from .overload import load_lines
 from .sweep import Table
 
 
-def write_atomic(path: str | Path, text: str | bytes) -> None:
+def write_atomic(path: str | Path, text: str | bytes | Iterable[str]) -> None:
     """Write a file so that readers see the old content or the new, never a partial one: the
     bytes go to a temporary file in the same folder, are flushed to disk, and the temporary file
     is renamed over the target (atomic on POSIX). A process killed at any point leaves the old
@@ -29,14 +29,17 @@ def write_atomic(path: str | Path, text: str | bytes) -> None:
         raise SpecError("is a folder; expected a file path", str(path), None, ("--output",))
     if not folder.is_dir():
         raise SpecError(f"cannot write: folder {str(folder)!r} does not exist", str(path), None, ("--output",))
-    data = text.encode() if isinstance(text, str) else text
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
         raise SpecError(f"cannot write: {exc.strerror}", str(path), None, ("--output",)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(text, (str, bytes)):
+                handle.write(text.encode() if isinstance(text, str) else text)
+            else:  # streamed: a long table is written block by block, never held whole
+                for chunk in text:
+                    handle.write(chunk.encode())
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
@@ -44,6 +47,9 @@ def write_atomic(path: str | Path, text: str | bytes) -> None:
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise SpecError(f"cannot write: {exc.strerror}", str(path), None, ("--output",)) from None
+    except BaseException:  # a failed or interrupted stream leaves the old file, not a partial one
+        Path(tmp).unlink(missing_ok=True)
+        raise
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

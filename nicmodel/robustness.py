@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+import numpy as np
+
 from .errors import InfeasibleError, SpecError
 from .spec.scenario import Scenario
 from .validation.sensitivity import uncertain_params
@@ -20,45 +22,61 @@ TABLE_SENSE = {"fetch_latency_ms": True, "throughput_gbps": False, "kv_throughpu
 COMPARE_SENSE = {"fetch_latency_s": True, "throughput_gbps": False, "kv_throughput_gbps": False}
 
 
-def _best(rows: list[dict[str, Any]], column: str, labels: list[str]) -> tuple[tuple, float] | None:
-    lower = TABLE_SENSE[column]
-    valid = [r for r in rows if isinstance(r.get(column), (int, float))]
-    if not valid:
+FLIP_CHECK_POINTS = 200_000  # above this a table's flips would take minutes (one evaluation per range end)
+NEAR_LISTED = 50  # rows within the tolerance listed by name; the count is always given
+
+
+def _best(prepared, column: str, patch: dict[str, float] | None = None) -> tuple[tuple, float] | None:
+    """(value indices of the best row, its value), the first in table order among equals."""
+    keys, values = prepared.values(column, patch)
+    if not np.isfinite(values).any():
         return None
-    row = (min if lower else max)(valid, key=lambda r: r[column])
-    return tuple(row[c] for c in labels), row[column]
+    i = int(np.nanargmin(values) if TABLE_SENSE[column] else np.nanargmax(values))
+    return tuple(int(k) for k in keys[:, i]), float(values[i])
 
 
 def table_optimum(prepared, column: str, scenario: Scenario, tolerance: float = 0.01) -> dict[str, Any]:
     """The best row of ``column`` in a prepared design table (nicmodel.sweep.prepare), the rows
     within ``tolerance`` of it, and the assumptions that move the best row elsewhere at either
-    end of their range (each a re-evaluation with that number patched)."""
+    end of their range (each a re-evaluation with that number patched, vectorized)."""
     if column not in TABLE_SENSE:
         raise SpecError(f"expected one of {', '.join(TABLE_SENSE)}", "--optimum")
-    rows = prepared.rows()
-    labels = [a.label for a in prepared.axes]
-    found = _best(rows, column, labels)
-    if found is None:
+    axes = prepared.axes
+
+    def named(key: tuple) -> dict[str, str]:
+        return {a.label: a.values[k] for a, k in zip(axes, key)}
+
+    keys, values = prepared.values(column)
+    if not np.isfinite(values).any():
         return {"column": column, "best": None, "note": "no valid row"}
-    key, value = found
     lower = TABLE_SENSE[column]
+    i = int(np.nanargmin(values) if lower else np.nanargmax(values))
+    key, value = tuple(int(k) for k in keys[:, i]), float(values[i])
     bound = value * (1 + tolerance) if lower else value * (1 - tolerance)
-    near = [dict(zip(labels, (r[c] for c in labels))) for r in rows
-            if isinstance(r.get(column), (int, float)) and (r[column] <= bound if lower else r[column] >= bound)]
-    axis_paths = {".".join(str(p) for p in a.path) for a in prepared.axes}
+    with np.errstate(invalid="ignore"):
+        near_mask = (values <= bound) if lower else (values >= bound)
+    near_idx = np.flatnonzero(near_mask)
+    near = [named(tuple(int(k) for k in keys[:, j])) for j in near_idx[:NEAR_LISTED]]
+    axis_paths = {".".join(str(p) for p in a.path) for a in axes}
     flips, checked = [], 0
+    result = {"column": column, "lower_is_better": lower, "best": named(key), "value": value,
+              "tolerance": tolerance, "near_best": near, "near_best_count": int(near_idx.size),
+              "rows": int(values.size)}
+    if values.size > FLIP_CHECK_POINTS:
+        result.update({"assumptions_checked": 0, "flips": [],
+                       "note": f"assumption flips not checked: {values.size:,} rows is more than "
+                               f"{FLIP_CHECK_POINTS:,} (each check re-evaluates the whole table)"})
+        return result
     for u in uncertain_params(scenario):
         if any(u.key == a or u.key.startswith(a + ".") for a in axis_paths):
             continue  # the table already varies it
         checked += 1
         for end, (name, number) in enumerate((("low", u.low), ("high", u.high))):
-            other = _best(prepared.rows({u.key: number}), column, labels)
+            other = _best(prepared, column, {u.key: number})
             if other is not None and other[0] != key:
                 flips.append({"parameter": u.key, "end": name, "value": u.raw[end],
-                              "best": dict(zip(labels, other[0])), column: other[1]})
-    return {"column": column, "lower_is_better": lower, "best": dict(zip(labels, key)), "value": value,
-            "tolerance": tolerance, "near_best": near, "rows": len(rows),
-            "assumptions_checked": checked, "flips": flips}
+                              "best": named(other[0]), column: other[1]})
+    return {**result, "assumptions_checked": checked, "flips": flips}
 
 
 def compare_winner(results_fn: Callable[[list[dict[str, float]]], list[dict[str, Any]]],
@@ -103,9 +121,12 @@ def optimum_text(o: dict[str, Any]) -> str:
     fmt = lambda d: ", ".join(f"{k}={v}" for k, v in d.items())  # noqa: E731
     lines = [f"optimum ({o['column']}, {'lowest' if o['lower_is_better'] else 'highest'}): {fmt(o['best'])} "
              f"-> {o['value']:g}",
-             f"  within {o['tolerance'] * 100:g}% of it: {len(o['near_best'])} of {o['rows']} rows"
-             + (f" ({'; '.join(fmt(r) for r in o['near_best'][:12])}{'; ...' if len(o['near_best']) > 12 else ''})"
-                if len(o["near_best"]) > 1 else " (a sharp optimum)")]
+             f"  within {o['tolerance'] * 100:g}% of it: {o['near_best_count']:,} of {o['rows']:,} rows"
+             + (f" ({'; '.join(fmt(r) for r in o['near_best'][:12])}{'; ...' if o['near_best_count'] > 12 else ''})"
+                if o["near_best_count"] > 1 else " (a sharp optimum)")]
+    if o.get("note"):
+        lines.append(f"  {o['note']}")
+        return "\n".join(lines) + "\n"
     lines += _flip_lines(o["flips"], o["assumptions_checked"], lambda f: fmt(f["best"]) + f" -> {f[o['column']]:g}")
     return "\n".join(lines) + "\n"
 

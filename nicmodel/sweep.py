@@ -20,13 +20,14 @@ import numpy as np
 from .engine.analytical import Evaluation, evaluate, problems
 from .engine.plan import Params, Plan, compile_scenario
 from .errors import InfeasibleError, SpecError, format_path
-from .loader import Document, parse_override, validate, with_overrides
+from .loader import Document, _scalar, parse_override, validate, with_overrides
 from .results import GBPS
-from .spec.scenario import Scenario
+from .spec.scenario import Scenario, param_at
 
 
 MAX_AXIS_VALUES = 10_000
-ROWS_PER_S = 3_000  # end-to-end table rows per second (benchmarks/bench_analytical.py), for estimates
+ROWS_PER_S = 200_000  # end-to-end CSV rows per second of a numeric table (benchmarks/bench_analytical.py)
+FAST_AXIS_VALUES = 16  # from this many values a numeric axis is validated at its ends only
 
 
 @dataclass
@@ -89,32 +90,63 @@ ROW_COLUMNS = [
 ]
 
 
-def _rows(ev: Evaluation, n: int) -> list[dict[str, Any]]:
-    """Per-point rows from a vectorized evaluation of n points."""
+def columns(ev: Evaluation, n: int) -> dict[str, Any]:
+    """Per-point result columns of a vectorized evaluation of n points, as arrays (numbers
+    rounded as the rows show them) plus ``invalid``: the reason a point cannot run, or None."""
     flat = lambda x: np.broadcast_to(np.asarray(x, dtype=float), (n,))  # noqa: E731
-    bottleneck = np.broadcast_to(ev.bottleneck, (n,))
-    thr = flat(ev.network_bytes_per_s * GBPS)
-    kv = flat(ev.kv_bytes_per_s * GBPS)
-    lat = flat(ev.latency_s * 1e3)
+    bottleneck = np.broadcast_to(np.asarray(ev.bottleneck), (n,))
+    names = np.array([*ev.resources, "infeasible"], dtype=object)
     nic = flat(ev.footprint.get("nic.memory", 0.0))
     cap = flat(ev.capacity.get("nic.memory", np.inf))
-    cores = {s: flat(c) for s, c in ev.cores.items() if not s.startswith(("copy:", "register"))}
+    cols: dict[str, Any] = {
+        "bottleneck": names[np.where(bottleneck >= 0, bottleneck, len(ev.resources))],
+        "throughput_gbps": np.round(flat(ev.network_bytes_per_s * GBPS), 4),
+        "kv_throughput_gbps": np.round(flat(ev.kv_bytes_per_s * GBPS), 4),
+        "fetch_latency_ms": np.round(flat(ev.latency_s * 1e3), 4),
+        "nic_memory_mib": np.round(nic / 2**20, 2),
+        "fits_nic_memory": nic <= cap,
+    }
+    cores = [(s, flat(c).astype(np.int64)) for s, c in ev.cores.items() if not s.startswith(("copy:", "register"))]
+    if cores:
+        # one string per distinct core assignment, not per point
+        code = np.zeros(n, dtype=np.int64)  # the assignment as one number (at most 1,024 cores per pool)
+        for _, c in cores:
+            code = code * 1025 + c
+        unique, inverse = np.unique(code, return_inverse=True)
+        text = []
+        for u in unique.tolist():
+            parts = []
+            for s, _ in reversed(cores):
+                u, k = divmod(u, 1025)
+                parts.append(f"{s}={k}")
+            text.append(" ".join(reversed(parts)))
+        cols["cores"] = np.array(text, dtype=object)[inverse.reshape(-1)]
+    else:
+        cols["cores"] = np.full(n, "", dtype=object)
+    # points the hardware cannot run: say why, and never show impossible numbers
+    bad = np.zeros(n, dtype=bool)
+    for total, needed in ev.pool_cores.values():
+        bad |= flat(needed) > flat(total)
+    for memory, held in ev.footprint.items():
+        bad |= flat(held) > flat(ev.capacity[memory])
+    invalid = np.full(n, None, dtype=object)
+    for i in np.flatnonzero(bad):
+        invalid[i] = "invalid: " + "; ".join(problems(ev, int(i)))
+    cols["invalid"] = invalid
+    return cols
+
+
+def _rows(ev: Evaluation, n: int) -> list[dict[str, Any]]:
+    """Per-point rows from a vectorized evaluation of n points."""
+    cols = columns(ev, n)
+    lists = {c: cols[c].tolist() for c in ROW_COLUMNS}
+    invalid = cols["invalid"]
     rows = []
     for i in range(n):
-        found = problems(ev, i)
-        if found:  # a point the hardware cannot run: say why, never show impossible numbers
-            rows.append(_invalid_row("; ".join(found)))
+        if invalid[i] is not None:
+            rows.append(_invalid_row(invalid[i][len("invalid: "):]))
             continue
-        b = int(bottleneck[i])
-        rows.append({
-            "bottleneck": ev.resources[b] if b >= 0 else "infeasible",
-            "throughput_gbps": round(float(thr[i]), 4),
-            "kv_throughput_gbps": round(float(kv[i]), 4),
-            "fetch_latency_ms": round(float(lat[i]), 4),
-            "nic_memory_mib": round(float(nic[i]) / 2**20, 2),
-            "fits_nic_memory": bool(nic[i] <= cap[i]),
-            "cores": " ".join(f"{s}={int(c[i])}" for s, c in cores.items()),
-        })
+        rows.append({c: lists[c][i] for c in ROW_COLUMNS})
     return rows
 
 
@@ -123,12 +155,17 @@ def grid_params(plan_params: Params, numeric: list[tuple[Axis, list[Params]]]) -
     sizes = [len(axis.values) for axis, _ in numeric]
     n = int(np.prod(sizes)) if sizes else 1
     index = np.indices(sizes).reshape(len(sizes), -1) if sizes else np.zeros((0, 1), dtype=int)
+    return grid_block(plan_params, numeric, index), n
+
+
+def grid_block(plan_params: Params, numeric: list[tuple[Axis, list[Params]]], index: np.ndarray) -> Params:
+    """Parameter table of the points whose value indices (one row per numeric axis) are ``index``."""
     params = dict(plan_params)
     for k, (axis, compiled) in enumerate(numeric):
         for key in _owned(compiled[0], axis.path):
             column = np.array([c.get(key, np.nan) for c in compiled], dtype=float)
             params[key] = column[index[k]]
-    return params, n
+    return params
 
 
 @dataclass
@@ -156,6 +193,41 @@ class PreparedTable:
     failures: list[tuple[int, int, SpecError]]
     scenario: Scenario | None = None  # the base scenario, or the first valid combination's
 
+    @property
+    def points(self) -> int:
+        return sum(c.n for c in self.combos)
+
+    def values(self, column: str, patch: dict[str, float] | None = None,
+               block: int = 1 << 16) -> tuple[np.ndarray, np.ndarray]:
+        """One result column over the whole table, in table order, evaluated in blocks of points:
+        (value index of each axis for each point, shape [axes, points]; the column's values, NaN
+        where the point is invalid)."""
+        axes = self.axes
+        numeric_axes = [(axes[i], vals) for i, vals in zip(self.numeric, self.numeric_values)]
+        keys, out = [], []
+        for combo in self.combos:
+            key = np.zeros((len(axes), combo.n), dtype=np.int64)
+            for i, v in combo.key.items():
+                key[i] = v
+            for k, i in enumerate(self.numeric):
+                key[i] = combo.index[k]
+            keys.append(key)
+            if combo.compiled is None:
+                out.append(np.full(combo.n, np.nan))
+                continue
+            plan, params = combo.compiled
+            base = {**params, **{k: v for k, v in (patch or {}).items() if k in params}}
+            for start in range(0, combo.n, block):
+                index = combo.index[:, start:start + block]
+                cols = columns(evaluate(plan, grid_block(base, numeric_axes, index)), index.shape[1])
+                x = np.asarray(cols[column], dtype=float).copy()
+                x[cols["invalid"] != None] = np.nan  # noqa: E711 (elementwise)
+                out.append(x)
+        key = np.concatenate(keys, axis=1) if keys else np.zeros((len(axes), 0), dtype=np.int64)
+        value = np.concatenate(out) if out else np.zeros(0)
+        order = np.lexsort(key[::-1]) if len(axes) else np.arange(value.size)
+        return key[:, order], value[order]
+
     def rows(self, patch: dict[str, float] | None = None) -> list[dict[str, Any]]:
         axes = self.axes
         results: list[tuple[tuple, dict[str, Any]]] = []
@@ -180,6 +252,67 @@ class PreparedTable:
         return [row for _, row in results]
 
 
+def _number_parser(scenario: Scenario, key: str):
+    """How to read one value of the number at ``key`` into its parameter-table value: a spec
+    number through its type's checks, a design integer as a positive int ('naive' chunks as
+    infinity); None for anything else (references, strings, structure)."""
+    param = param_at(scenario, key)
+    if param is not None:
+        return type(param)._check
+    obj: Any = scenario
+    for part in key.split("."):
+        obj = getattr(obj, part, None) if not isinstance(obj, dict) else obj.get(part)
+    if not key.startswith("design.") or isinstance(obj, bool) or not isinstance(obj, int):
+        return None
+
+    def integer(raw: Any) -> float:
+        if raw == "naive" and key == "design.chunk_tokens":
+            return float("inf")
+        if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
+            raise ValueError(f"expected a positive whole number, got {raw!r}")
+        return float(raw)
+
+    return integer
+
+
+def _fast_axis(doc: Document, doc_file: Path, axis: Axis, base_scenario: Scenario | None,
+               base: Plan | None) -> list[tuple[Plan, Params] | None] | None:
+    """The compiled parameter table of each value of a long axis over one spec number, without
+    validating every value as a whole scenario: each value is parsed as that number's type (unit,
+    sign, magnitude limits), and only the lowest and the highest are validated as scenarios.
+    Cross-field checks on one number are thresholds, so a value between two valid ones is
+    valid. None when the axis does not qualify (then every value is validated)."""
+    if base_scenario is None or len(axis.values) < FAST_AXIS_VALUES:
+        return None
+    key = ".".join(str(p) for p in axis.path)
+    if ".fabric." in f".{key}.":  # fabric numbers are structural
+        return None
+    parse = _number_parser(base_scenario, key)
+    if parse is None:
+        return None
+    try:
+        values = [parse(_scalar(v)) for v in axis.values]
+    except ValueError:
+        return None  # a bad value: the full path reports it with its location
+    ends = sorted({int(np.argmin(values)), int(np.argmax(values))})
+    compiled: dict[int, tuple[Plan, Params]] = {}
+    for v in ends:
+        try:
+            scenario = validate(with_overrides(doc, {axis.path: axis.values[v]}, doc_file, "--vary"), str(doc_file))
+            compiled[v] = compile_scenario(scenario)
+        except (SpecError, InfeasibleError):
+            return None
+    if any(c[0] != base or key not in c[1] for c in compiled.values()):
+        return None
+    plan, template = compiled[ends[0]]
+    out: list[tuple[Plan, Params] | None] = []
+    for x in values:
+        params = dict(template)
+        params[key] = x
+        out.append((plan, params))
+    return out
+
+
 def prepare(doc: Document, doc_file: Path, axes: list[Axis]) -> PreparedTable:
     """Validate every axis value and compile every structural combination of ``axes``."""
     file = str(doc_file)
@@ -198,6 +331,10 @@ def prepare(doc: Document, doc_file: Path, axes: list[Axis]) -> PreparedTable:
     per_axis: list[list[tuple[Plan, Params] | None]] = []
     failures: list[tuple[int, int, SpecError]] = []
     for i, axis in enumerate(axes):
+        fast = _fast_axis(doc, doc_file, axis, base_scenario, base)
+        if fast is not None:
+            per_axis.append(fast)
+            continue
         compiled: list[tuple[Plan, Params] | None] = []
         for v, value in enumerate(axis.values):
             try:

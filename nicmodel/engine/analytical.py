@@ -213,13 +213,28 @@ class StageCosts:
 
 
 def _argmax(values: list[Any]) -> Any:
-    """Index of the largest of several same-shape arrays, elementwise (first wins ties).
+    """Index of the largest of several arrays that broadcast together, elementwise (the first
+    wins ties).
 
-    Faster than np.argmax over a stacked axis, which walks memory with a large stride."""
-    best, index = values[0], np.zeros(np.shape(values[0]), dtype=np.int64)
-    for i, value in enumerate(values[1:], 1):
+    Arrays of the same shape are reduced at that shape first (a value that depends on one axis
+    of a grid is compared at that axis's size, not the grid's), then the groups are merged at
+    the full shape. Faster than np.argmax over a stacked axis, which walks memory with a large
+    stride."""
+    groups: dict[tuple, tuple[Any, Any, int]] = {}  # shape -> (best, index of best, first index)
+    for i, value in enumerate(values):
+        shape = np.shape(value)
+        if shape not in groups:
+            groups[shape] = (value, np.full(shape, i, dtype=np.int64), i)
+            continue
+        best, index, first = groups[shape]
         larger = value > best
-        index = np.where(larger, i, index)
+        groups[shape] = (np.maximum(best, value), np.where(larger, i, index), first)
+    merged = sorted(groups.values(), key=lambda g: g[2])
+    best, index, _ = merged[0]
+    for value, at, _ in merged[1:]:
+        # a later group wins where larger, or where equal with an earlier resource index
+        take = (value > best) | ((value == best) & (at < index))
+        index = np.where(take, at, index)
         best = np.maximum(best, value)
     return index
 
@@ -232,21 +247,25 @@ def _partition(plan: Plan, p: Params, costs: StageCosts, shape: tuple) -> tuple[
     """
     cores: dict[str, Any] = {}
     demand: dict[str, tuple[Any, Any]] = {}  # pool -> (cores in it, cores its stages need at least)
-    feasible = np.ones(shape, dtype=bool)
+    feasible: Any = True
     for pool, path in plan.pools:
         members = [s for s in plan.stages if s.executor == pool]
-        total = np.broadcast_to(p[f"{path}.cores"], shape).astype(float)
-        pinned = sum((p[f"design.stages.{s.name}.cores"] for s in members if not s.auto_cores and not s.implied), 0.0)
         auto = [s for s in members if s.auto_cores]
+        terms = [costs.core_terms(s) for s in auto]
+        pinned = sum((p[f"design.stages.{s.name}.cores"] for s in members if not s.auto_cores and not s.implied), 0.0)
+        # work at the shape of what the partition depends on, not the whole grid's
+        local = np.broadcast_shapes(np.shape(p[f"{path}.cores"]), np.shape(pinned),
+                                    *(np.shape(x) for term in terms for x in term))
+        total = np.broadcast_to(p[f"{path}.cores"], local).astype(float)
         spare = total - pinned - len(auto)
-        demand[pool] = (total, np.broadcast_to(pinned + len(auto), shape))
-        feasible &= spare >= 0
+        demand[pool] = (total, np.broadcast_to(pinned + len(auto), local))
+        feasible = feasible & (spare >= 0)
         for s in members:
             if not s.auto_cores:
-                cores[s.name] = np.broadcast_to(p[f"design.stages.{s.name}.cores"], shape).astype(float)
+                cores[s.name] = np.broadcast_to(p[f"design.stages.{s.name}.cores"], local).astype(float)
         if not auto:
             continue
-        terms = [costs.core_terms(s) for s in auto]
+        shape = local
         n = [np.ones(shape) for _ in auto]
         spare = np.maximum(spare, 0)
         rounds = int(np.max(spare)) if spare.size else 0
@@ -326,9 +345,12 @@ def evaluate(plan: Plan, p: Params) -> Evaluation:
         busy[thread_resource(thread)] = held
 
     names = [name for name, _ in plan.resources]
-    values = [np.broadcast_to(busy[n], shape) for n in names]
-    bottleneck = np.where(feasible, _argmax(values), -1)
-    period = np.where(feasible, np.maximum.reduce(values), np.nan)
+    values = [np.asarray(busy[n], dtype=float) for n in names]
+    longest = values[0]
+    for value in values[1:]:
+        longest = np.maximum(longest, value)
+    bottleneck = np.broadcast_to(np.where(feasible, _argmax(values), -1), shape)
+    period = np.broadcast_to(np.where(feasible, longest, np.nan), shape)
     rate = 1.0 / period
     latency = rtt + traversal + (chunks - 1.0) * period
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .base import StrictModel
+from pydantic import BaseModel
+
+from .base import Param, StrictModel
 from .design import Design
 from .hardware import Gpu, HostCpu, NetworkLink, SmartNic
 from .workload import Codec, LlmModel, Request, Serving
@@ -74,3 +76,16 @@ def resource_table(scn: Scenario) -> dict[str, ResourceInfo]:
         add("host.cpu", "core_pool", scn.host.cpu, ("host", "cpu"))
         add("host.memory", "memory", scn.host.memory, ("host", "memory"))
     return table
+
+
+def param_at(scenario: Scenario, path: str) -> Param | None:
+    """The spec number at dotted ``path`` ('network.bandwidth'), or None if there is none."""
+    obj: Any = scenario
+    for part in path.split("."):
+        if isinstance(obj, BaseModel) and part in type(obj).model_fields:
+            obj = getattr(obj, part)
+        elif isinstance(obj, dict) and part in obj:
+            obj = obj[part]
+        else:
+            return None
+    return obj if isinstance(obj, Param) else None
