@@ -445,7 +445,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="report the best row of this column, the rows within 1%% of it and the assumed numbers "
                         "whose range ends move it (repeatable; default fetch_latency_ms; 'none' to skip)")
     p.add_argument("--max-points", type=int, default=200_000,
-                   help="refuse cross products above this many points (default 200,000, ~70 s)")
+                   help="refuse cross products above this many points (default 200,000; CSV output streams ~500k rows/s, markdown and JSON ~90k rows/s)")
     common(p, ["markdown", "csv", "json"])
     p.set_defaults(func=cmd_table)
 

@@ -1,0 +1,60 @@
+"""Serving model speed: a loaded run of many requests, and the SLO-rate search per design.
+
+Run: python benchmarks/bench_serving.py [--requests N]
+The search is compared, in this process, with the search as it was before (doubling from
+1 request/s to find an upper end, then 12 bisection steps, every step a simulated run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from nicmodel import load
+from nicmodel.serving.run import _loaded, arrivals, compiled, max_rate, serve
+
+ROOT = Path(__file__).resolve().parent.parent
+DESIGNS = ["shadowserve", "cachegen-async", "cachegen-lmcache-pipelined", "cpu-decode"]
+
+
+def old_search(scenario, count: int, seed: int = 0) -> tuple[float, int]:
+    plan, params = compiled(scenario)
+    runs = [0]
+
+    def ok(rate: float) -> bool:
+        runs[0] += 1
+        return _loaded(scenario, plan, params, arrivals(scenario, rate, count, seed), None, rate)[3]
+
+    if not ok(1e-6):
+        return 0.0, runs[0]
+    low, high = 1e-6, 1.0
+    while ok(high) and high < 1e4:
+        low, high = high, high * 2
+    for _ in range(12):
+        mid = (low + high) / 2
+        low, high = (mid, high) if ok(mid) else (low, mid)
+    return low, runs[0]
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=10_000)
+    args = parser.parse_args()
+    s = load(ROOT / "pipelines" / "shadowserve.yaml")
+    start = time.perf_counter()
+    r = serve(s, 6.0, args.requests, 0)
+    loaded = time.perf_counter() - start
+    print(f"serve {args.requests:,} requests at 6/s (69% of capacity): {loaded:.1f} s "
+          f"({args.requests / loaded:,.0f} requests/s simulated; TTFT p99 {r['loaded']['ttft_s']['p99'] * 1e3:.0f} ms)")
+    for name in DESIGNS:
+        scenario = load(ROOT / "pipelines" / f"{name}.yaml")
+        start = time.perf_counter()
+        new = max_rate(scenario, 200, 0)
+        t_new = time.perf_counter() - start
+        start = time.perf_counter()
+        old, old_runs = old_search(scenario, 200, 0)
+        t_old = time.perf_counter() - start
+        print(f"SLO-rate search, {name}, 200 requests per run: {t_new:.1f} s, {new['runs']} runs, "
+              f"{new['max_rate_per_s']:.2f}/s (bound {new['upper_bound_per_s']:.2f}/s); before: {t_old:.1f} s, "
+              f"{old_runs} runs, {old:.2f}/s ({t_old / t_new:.1f}x)")
