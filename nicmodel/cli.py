@@ -73,6 +73,15 @@ def cmd_table(args: argparse.Namespace) -> None:
         _emit(text + ("\n" + notes if notes else ""), args.output)
 
 
+def cmd_size(args: argparse.Namespace) -> int:
+    from .sizing import size, size_text
+    objective, maximize = (args.maximize, True) if args.maximize else (args.minimize, False)
+    r = size(args.scenario, args.choose, args.target, objective, maximize, args.set,
+             args.pareto.split(",") if args.pareto else None, args.max_points)
+    _emit(json.dumps(r, indent=2) + "\n" if args.format == "json" else size_text(r), args.output)
+    return EXIT_CHECK_FAILED if r["best"] is None else EXIT_OK
+
+
 def cmd_compare(args: argparse.Namespace) -> None:
     from . import api
     from .report import compare_text
@@ -448,6 +457,24 @@ def build_parser() -> argparse.ArgumentParser:
                    help="refuse cross products above this many points (default 200,000; CSV output streams ~500k rows/s, markdown and JSON ~90k rows/s)")
     common(p, ["markdown", "csv", "json"])
     p.set_defaults(func=cmd_table)
+
+    p = sub.add_parser("size", help="the best choice (fewest cores, least NIC memory, ...) that meets targets")
+    p.add_argument("scenario")
+    p.add_argument("--choose", action="append", default=[], metavar="PATH=V1,V2,...|PATH=LO..HI",
+                   help="an axis to choose along: listed values, or a range (every integer of an integer field, "
+                        "33 points of a continuous number); repeatable")
+    p.add_argument("--target", action="append", default=[], metavar="METRIC<=VALUE",
+                   help="a requirement, e.g. kv_throughput>=40Gbps, fetch_latency<=150ms, nic_memory<=2GiB, "
+                        "cores<=8 (repeatable)")
+    goal = p.add_mutually_exclusive_group()
+    goal.add_argument("--minimize", default="cores",
+                      choices=["cores", "nic_memory", "fetch_latency", "cost"], help="what to minimize (default cores)")
+    goal.add_argument("--maximize", choices=["throughput", "kv_throughput"], help="what to maximize instead")
+    p.add_argument("--pareto", metavar="A,B", help="also print the Pareto front of two metrics among the choices "
+                   "that meet the targets, e.g. fetch_latency,nic_memory")
+    p.add_argument("--max-points", type=int, default=1_000_000, help="refuse more candidates than this")
+    common(p, ["text", "json"])
+    p.set_defaults(func=cmd_size)
 
     p = sub.add_parser("compare", help="designs side by side, with ratios to the first")
     p.add_argument("scenarios", nargs="+")

@@ -199,12 +199,19 @@ class PreparedTable:
 
     def values(self, column: str, patch: dict[str, float] | None = None,
                block: int = 1 << 16) -> tuple[np.ndarray, np.ndarray]:
-        """One result column over the whole table, in table order, evaluated in blocks of points:
-        (value index of each axis for each point, shape [axes, points]; the column's values, NaN
-        where the point is invalid)."""
+        """One result column over the whole table, in table order (see ``matrix``)."""
+        keys, cols = self.matrix([column], patch, block)
+        return keys, cols[column]
+
+    def matrix(self, names: list[str], patch: dict[str, float] | None = None,
+               block: int = 1 << 16) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Result columns over the whole table, in table order, evaluated in blocks of points:
+        (value index of each axis for each point, shape [axes, points]; each named column, NaN
+        where the point is invalid). ``cores_used`` is the cores given to stages on core pools."""
         axes = self.axes
         numeric_axes = [(axes[i], vals) for i, vals in zip(self.numeric, self.numeric_values)]
-        keys, out = [], []
+        keys: list[np.ndarray] = []
+        out: dict[str, list[np.ndarray]] = {c: [] for c in names}
         for combo in self.combos:
             key = np.zeros((len(axes), combo.n), dtype=np.int64)
             for i, v in combo.key.items():
@@ -213,20 +220,27 @@ class PreparedTable:
                 key[i] = combo.index[k]
             keys.append(key)
             if combo.compiled is None:
-                out.append(np.full(combo.n, np.nan))
+                for c in names:
+                    out[c].append(np.full(combo.n, np.nan))
                 continue
             plan, params = combo.compiled
             base = {**params, **{k: v for k, v in (patch or {}).items() if k in params}}
             for start in range(0, combo.n, block):
                 index = combo.index[:, start:start + block]
-                cols = columns(evaluate(plan, grid_block(base, numeric_axes, index)), index.shape[1])
-                x = np.asarray(cols[column], dtype=float).copy()
-                x[cols["invalid"] != None] = np.nan  # noqa: E711 (elementwise)
-                out.append(x)
+                n = index.shape[1]
+                ev = evaluate(plan, grid_block(base, numeric_axes, index))
+                cols = columns(ev, n)
+                if "cores_used" in names:
+                    cols["cores_used"] = sum((np.broadcast_to(np.asarray(c, dtype=float), (n,))
+                                              for st, c in ev.cores.items()), np.zeros(n))
+                bad = cols["invalid"] != None  # noqa: E711 (elementwise)
+                for c in names:
+                    x = np.asarray(cols[c], dtype=float).copy()
+                    x[bad] = np.nan
+                    out[c].append(x)
         key = np.concatenate(keys, axis=1) if keys else np.zeros((len(axes), 0), dtype=np.int64)
-        value = np.concatenate(out) if out else np.zeros(0)
-        order = np.lexsort(key[::-1]) if len(axes) else np.arange(value.size)
-        return key[:, order], value[order]
+        order = np.lexsort(key[::-1]) if len(axes) else np.arange(key.shape[1])
+        return key[:, order], {c: (np.concatenate(v) if v else np.zeros(0))[order] for c, v in out.items()}
 
     def rows(self, patch: dict[str, float] | None = None) -> list[dict[str, Any]]:
         axes = self.axes

@@ -1,0 +1,302 @@
+"""Inverse queries: the cheapest (fewest cores, least NIC memory, ...) choice that meets targets.
+
+`nicmodel size` enumerates every combination of the `--choose` axes as a design table (numeric
+axes vectorized, structural ones looped), keeps the points that meet every `--target`, and
+picks the best by the objective (ties: lower fetch latency, then table order). It reports the
+constraint with the least slack at the answer, the runner-up, and whether the answer survives
+the `assumed` numbers: the choice is re-checked with each of them at both ends of its range, and
+the *robust* choice is the best point that meets the targets at every one of those ends. With
+`--pareto A,B` it prints the non-dominated points of two metrics among those meeting the targets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import SpecError
+from .loader import _scalar, load_document
+from .spec.scenario import Scenario, param_at
+from .sweep import Axis, PreparedTable, check_size, parse_axis, prepare
+from .units import UnitError, parse_quantity
+from .validation.sensitivity import uncertain_params
+
+# metric -> (table column, dimension of a target's quantity, SI per column unit, lower is better)
+METRICS: dict[str, tuple[str, str, float, bool]] = {
+    "throughput": ("throughput_gbps", "bandwidth", 1e9 / 8, False),
+    "kv_throughput": ("kv_throughput_gbps", "bandwidth", 1e9 / 8, False),
+    "fetch_latency": ("fetch_latency_ms", "time", 1e-3, True),
+    "nic_memory": ("nic_memory_mib", "bytes", 2.0**20, True),
+    "cores": ("cores_used", "dimensionless", 1.0, True),
+}
+SERVING_METRICS = ("max_rate", "ttft", "tpot")
+ROBUST_CHECK_POINTS = 200_000  # above this the robust choice would take minutes (two evaluations per assumption)
+RANGE_VALUES = 4096  # an integer range longer than this is sampled geometrically
+CONTINUOUS_VALUES = 33  # points of a continuous range (geometric when it spans 10x or more)
+
+
+@dataclass(frozen=True)
+class Target:
+    """``metric op value``: value in SI units."""
+
+    metric: str
+    op: str
+    value: float
+    text: str
+
+    def met(self, values_si: np.ndarray) -> np.ndarray:
+        with np.errstate(invalid="ignore"):
+            return {"<=": values_si <= self.value, ">=": values_si >= self.value,
+                    "<": values_si < self.value, ">": values_si > self.value}[self.op]
+
+    def slack(self, value_si: float) -> float:
+        """Relative distance from the limit, positive when met."""
+        gap = (self.value - value_si) if self.op in ("<=", "<") else (value_si - self.value)
+        return gap / abs(self.value) if self.value else gap
+
+
+def parse_target(text: str) -> Target:
+    """'kv_throughput>=40Gbps', 'fetch_latency<=150ms', 'nic_memory<=2GiB', 'cores<=8'."""
+    m = re.fullmatch(r"\s*([a-z_]+)\s*(<=|>=|<|>)\s*(.+?)\s*", text)
+    if not m:
+        raise SpecError("expected METRIC<=VALUE or METRIC>=VALUE, e.g. kv_throughput>=40Gbps", "--target", None, ())
+    metric, op, raw = m.groups()
+    if metric in SERVING_METRICS:
+        raise SpecError(f"{metric} is a serving target; `size` sizes the data plane (analytical model) only so far; "
+                        f"data-plane metrics: {', '.join(METRICS)}", "--target", None, ())
+    if metric not in METRICS:
+        raise SpecError(f"unknown metric {metric!r}; expected one of {', '.join(METRICS)}", "--target", None, ())
+    try:
+        value = parse_quantity(_scalar(raw), METRICS[metric][1])
+    except UnitError as exc:
+        raise SpecError(f"{metric}: {exc}", "--target", None, ()) from None
+    return Target(metric, op, value, text.strip())
+
+
+def choice_axis(text: str, scenario: Scenario) -> Axis:
+    """'PATH=V1,V2,...' as a table axis, or 'PATH=LO..HI': every integer of an integer field
+    (sampled geometrically beyond 4,096 values), or 33 points of a continuous number."""
+    path, sep, raw = text.partition("=")
+    if ".." not in raw or "," in raw:
+        return parse_axis(text)
+    low_text, _, high_text = raw.partition("..")
+    key = path.strip()
+    param = param_at(scenario, key)
+    where = f"--choose {text!r}"
+    try:
+        if param is not None:
+            kind = type(param)
+            low, high = kind._check(_scalar(low_text)), kind._check(_scalar(high_text))
+            integer, dimension = kind.integer, kind.dimension
+        else:
+            low, high = _scalar(low_text), _scalar(high_text)
+            if not all(isinstance(x, int) and not isinstance(x, bool) for x in (low, high)):
+                raise ValueError("a range of a setting that is not a spec number takes whole numbers, e.g. 16..4096")
+            integer, dimension = True, "dimensionless"
+    except ValueError as exc:
+        raise SpecError(str(exc), where, None, ()) from None
+    if not high > low:
+        raise SpecError("the range must grow", where, None, ())
+    if integer:
+        count = int(high - low) + 1
+        values = (np.arange(int(low), int(high) + 1) if count <= RANGE_VALUES else
+                  np.unique(np.round(np.geomspace(max(low, 1), high, RANGE_VALUES)).astype(int)))
+        strings = [str(int(v)) for v in values]
+    else:
+        grid = (np.geomspace(low, high, CONTINUOUS_VALUES) if low > 0 and high / low >= 10
+                else np.linspace(low, high, CONTINUOUS_VALUES))
+        strings = [_si_string(v, dimension) for v in grid]
+    return parse_axis(f"{key}={','.join(strings)}")
+
+
+def _si_string(value: float, dimension: str) -> str:
+    unit = {"bandwidth": "B/s", "time": "s", "bytes": "B", "frequency": "Hz"}.get(dimension)
+    return f"{value:.9g}" + (f" {unit}" if unit else "")
+
+
+def _show(metric: str, value_si: float) -> str:
+    if not np.isfinite(value_si):
+        return "n/a"
+    if metric in ("throughput", "kv_throughput"):
+        return f"{value_si * 8 / 1e9:.4g} Gbps"
+    if metric == "fetch_latency":
+        return f"{value_si * 1e3:.4g} ms"
+    if metric == "nic_memory":
+        return f"{value_si / 2**20:,.1f} MiB"
+    return f"{value_si:.4g}"
+
+
+def _si(prepared: PreparedTable, metrics: list[str], patch: dict[str, float] | None = None):
+    keys, cols = prepared.matrix([METRICS[m][0] for m in metrics], patch)
+    return keys, {m: cols[METRICS[m][0]] * METRICS[m][2] for m in metrics}
+
+
+def _rank(values: dict[str, np.ndarray], feasible: np.ndarray, objective: str, maximize: bool) -> np.ndarray:
+    """Indices of feasible points, best first (ties: lower fetch latency, then table order)."""
+    idx = np.flatnonzero(feasible)
+    primary = values[objective][idx] * (-1 if maximize else 1)
+    order = np.lexsort((idx, values["fetch_latency"][idx], primary))
+    return idx[order]
+
+
+def size(path: str | Path, chooses: list[str], targets: list[str], objective: str = "cores",
+         maximize: bool = False, overrides: list[str] | tuple[str, ...] = (), pareto: list[str] | None = None,
+         max_points: int = 1_000_000) -> dict[str, Any]:
+    """The best choice over ``chooses`` meeting ``targets``; see the module docstring."""
+    if objective == "cost":
+        raise SpecError("no hardware spec carries a price, so `cost` cannot be minimized; add `price` with its "
+                        "provenance to the hardware specs, or minimize cores or nic_memory", "--minimize", None, ())
+    if objective not in METRICS:
+        raise SpecError(f"unknown objective {objective!r}; expected one of {', '.join(METRICS)} or cost",
+                        "--minimize", None, ())
+    if not chooses:
+        raise SpecError("give at least one --choose PATH=V1,V2,... or PATH=LO..HI", "--choose", None, ())
+    parsed = [parse_target(t) for t in targets]
+    doc = load_document(path, overrides)
+    from .loader import validate
+    base = validate(doc, str(path))
+    axes = [choice_axis(c, base) for c in chooses]
+    check_size(axes, max_points)
+    prepared = prepare(doc, Path(path), axes)
+    pareto = pareto or []
+    for m in pareto:
+        if m not in METRICS:
+            raise SpecError(f"unknown metric {m!r}; expected two of {', '.join(METRICS)}", "--pareto", None, ())
+    if pareto and len(pareto) != 2:
+        raise SpecError("--pareto takes two metrics, e.g. fetch_latency,nic_memory", "--pareto", None, ())
+    metrics = sorted(set(METRICS))
+    keys, values = _si(prepared, metrics)
+    valid = np.isfinite(values["fetch_latency"])
+    feasible = valid.copy()
+    for t in parsed:
+        feasible &= t.met(values[t.metric])
+    ranked = _rank(values, feasible, objective, maximize)
+
+    def point(i: int) -> dict[str, Any]:
+        choice = {a.label: a.values[int(k)] for a, k in zip(axes, keys[:, i])}
+        return {"choice": choice, "metrics": {m: float(values[m][i]) for m in metrics}}
+
+    out: dict[str, Any] = {"scenario": str(path), "objective": objective, "maximize": maximize,
+                           "targets": [t.text for t in parsed], "candidates": int(keys.shape[1]),
+                           "valid": int(valid.sum()), "meet_targets": int(feasible.sum()),
+                           "axes": [{"path": a.label, "values": len(a.values)} for a in axes]}
+    if ranked.size == 0:
+        out["best"] = None
+        out["closest"] = _closest(parsed, values, valid, point)
+        return out
+    best = point(int(ranked[0]))
+    slacks = {t.text: t.slack(best["metrics"][t.metric]) for t in parsed}
+    out["best"] = best
+    out["binding"] = min(slacks, key=slacks.get) if slacks else None
+    out["slack"] = slacks
+    out["runner_up"] = point(int(ranked[1])) if ranked.size > 1 else None
+    out["robustness"] = _robustness(prepared, base, axes, parsed, objective, maximize, keys, ranked, point)
+    if pareto:
+        out["pareto"] = _pareto(values, feasible, pareto, point)
+    return out
+
+
+def _closest(targets: list[Target], values: dict[str, np.ndarray], valid: np.ndarray, point) -> dict[str, Any] | None:
+    """When nothing meets every target: the valid point whose worst shortfall is smallest."""
+    if not valid.any() or not targets:
+        return None
+    worst = np.full(valid.size, np.inf)
+    idx = np.flatnonzero(valid)
+    worst[idx] = -np.inf
+    for t in targets:
+        gap = np.array([t.slack(v) for v in values[t.metric][idx]])
+        worst[idx] = np.maximum(worst[idx], -gap)
+    i = int(idx[np.argmin(worst[idx])])
+    found = point(i)
+    found["shortfall"] = float(worst[i])
+    return found
+
+
+def _robustness(prepared: PreparedTable, base: Scenario, axes: list[Axis], targets: list[Target], objective: str,
+                maximize: bool, keys: np.ndarray, ranked: np.ndarray, point) -> dict[str, Any]:
+    chosen = {".".join(str(p) for p in a.path) for a in axes}
+    assumptions = [u for u in uncertain_params(base)
+                   if not any(u.key == c or u.key.startswith(c + ".") for c in chosen)]
+    best = int(ranked[0])
+    if keys.shape[1] > ROBUST_CHECK_POINTS:
+        return {"checked": 0, "note": f"not checked: {keys.shape[1]:,} candidates is more than "
+                                      f"{ROBUST_CHECK_POINTS:,} (two evaluations of all of them per assumption)"}
+    robust = np.ones(keys.shape[1], dtype=bool)
+    breaks = []
+    metrics = sorted(METRICS)
+    for u in assumptions:
+        for end, number in (("low", u.low), ("high", u.high)):
+            _, v = _si(prepared, metrics, {u.key: number})
+            ok = np.isfinite(v["fetch_latency"])
+            for t in targets:
+                ok &= t.met(v[t.metric])
+            robust &= ok
+            if not ok[best]:
+                failing = [t.text for t in targets if not bool(t.met(v[t.metric][best:best + 1])[0])]
+                breaks.append({"parameter": u.key, "end": end, "value": u.raw[0 if end == "low" else 1],
+                               "fails": failing or ["the point becomes invalid"]})
+    result: dict[str, Any] = {"checked": len(assumptions), "breaks": breaks, "holds": not breaks}
+    survivors = [int(i) for i in ranked if robust[int(i)]]
+    result["robust_choice"] = point(survivors[0]) if survivors else None
+    return result
+
+
+def _pareto(values: dict[str, np.ndarray], feasible: np.ndarray, metrics: list[str], point) -> dict[str, Any]:
+    """Non-dominated points of two metrics (each in its better direction) among feasible ones."""
+    a, b = metrics
+    sign = {m: (1.0 if METRICS[m][3] else -1.0) for m in metrics}
+    idx = np.flatnonzero(feasible)
+    x, y = values[a][idx] * sign[a], values[b][idx] * sign[b]
+    order = np.lexsort((y, x))
+    front, best_y = [], np.inf
+    for j in order:
+        if y[j] < best_y:
+            front.append(int(idx[j]))
+            best_y = y[j]
+    return {"metrics": metrics, "points": [point(i) for i in front]}
+
+
+def size_text(r: dict[str, Any]) -> str:
+    lines = [f"size {r['scenario']}: {r['candidates']:,} candidates "
+             f"({' x '.join(str(a['values']) for a in r['axes'])}), {r['valid']:,} valid, "
+             f"{r['meet_targets']:,} meet {' and '.join(r['targets']) or 'no target'}"]
+    fmt = lambda p: ", ".join(f"{k}={v}" for k, v in p["choice"].items())  # noqa: E731
+    sense = "highest" if r["maximize"] else ("fewest" if r["objective"] == "cores" else "lowest")
+    if r["best"] is None:
+        lines.append("  NO CHOICE meets the targets")
+        c = r.get("closest")
+        if c:
+            lines.append(f"  closest: {fmt(c)} (worst target missed by {100 * c['shortfall']:.1f}%)")
+        return "\n".join(lines) + "\n"
+    b = r["best"]
+    lines.append(f"  best ({sense} {r['objective']}): {fmt(b)}")
+    lines.append("    " + "; ".join(f"{m} {_show(m, v)}" for m, v in b["metrics"].items()))
+    if r.get("binding"):
+        lines.append(f"    binding constraint: {r['binding']} (slack {100 * r['slack'][r['binding']]:.1f}%)")
+    if r.get("runner_up"):
+        u = r["runner_up"]
+        lines.append(f"  runner-up: {fmt(u)} ({r['objective']} {_show(r['objective'], u['metrics'][r['objective']])})")
+    rob = r.get("robustness", {})
+    if rob.get("note"):
+        lines.append(f"  robustness {rob['note']}")
+    elif rob:
+        if rob["holds"]:
+            lines.append(f"  robust: it meets the targets with each of {rob['checked']} assumed numbers at either end "
+                         "of its range")
+        else:
+            lines.append(f"  NOT robust: {len(rob['breaks'])} assumption ends break it, e.g. "
+                         + "; ".join(f"{x['parameter']} at {x['end']} ({x['value']}) fails {', '.join(x['fails'])}"
+                                     for x in rob["breaks"][:3]))
+            rc = rob.get("robust_choice")
+            lines.append(f"  robust choice (meets the targets at every assumption end): {fmt(rc)}" if rc
+                         else "  no choice meets the targets at every assumption end")
+    if r.get("pareto"):
+        a, bm = r["pareto"]["metrics"]
+        lines.append(f"  Pareto front of {a} and {bm} ({len(r['pareto']['points'])} points):")
+        for p in r["pareto"]["points"][:25]:
+            lines.append(f"    {_show(a, p['metrics'][a]):>12}  {_show(bm, p['metrics'][bm]):>12}  {fmt(p)}")
+    return "\n".join(lines) + "\n"
