@@ -25,7 +25,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 
 from nicmodel import load  # noqa: E402
-from nicmodel.api import design_table, design_table_csv  # noqa: E402
+from nicmodel.api import design_table, design_table_csv, design_table_uncertainty  # noqa: E402
 from nicmodel.engine.analytical import evaluate  # noqa: E402
 from nicmodel.engine.plan import compile_scenario  # noqa: E402
 from nicmodel.report import table_text, write_atomic  # noqa: E402
@@ -150,6 +150,17 @@ if __name__ == "__main__":
     print(f"  {rn:,} independent random points:            {rand:,.0f} points/s, "
           f"{touched_random:,.0f} B touched per point = {rand * touched_random / bandwidth:.0%} of copy bandwidth")
     print(f"  grid / random: {grid / rand:.1f}x (values that vary along one axis are computed at that axis's size)")
+    vary = ["network.bandwidth=" + ",".join(f"{b}Gbps" for b in range(1, 41)),
+            "design.chunk_tokens=" + ",".join(str(c) for c in range(8, 208, 8))]
+    start = time.perf_counter()
+    plain = design_table(SCENARIO, vary)
+    t_plain = time.perf_counter() - start
+    start = time.perf_counter()
+    drawn = design_table_uncertainty(SCENARIO, vary, samples=1000)
+    t_drawn = time.perf_counter() - start
+    print(f"table with --uncertainty: {len(drawn.rows):,} points x 1,000 draws in {t_drawn:.2f} s "
+          f"({len(drawn.rows) * 1000 / t_drawn:,.0f} point-draws/s); the same table without: {t_plain:.2f} s")
+    del plain
     small = 50_000
     base_rows, base_s = bench_table_rows(small)
     rows, seconds = bench_table_csv(args.rows)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -181,3 +182,61 @@ def _default_sample(plan: Plan, params: Params, requests: list[RequestSpec]) -> 
     tokens_per_s = float(ev.chunk_rate * ev.chunk_tokens)
     span = sum(r.prefix_tokens for r in requests) / tokens_per_s + max(r.arrival_s for r in requests)
     return max(span / 100, 1e-6)
+
+
+def uncertainty_of(scenario: Scenario, samples: int = 1000, seed: int = 0,
+                   exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Median and 90% interval of each output of one design point over draws of its assumed and
+    fitted numbers (see nicmodel.uncertainty); ``exclude``: paths not to draw."""
+    from . import uncertainty
+
+    plan, params = compile_scenario(scenario)
+    numbers = [u for u in uncertainty.uncertain(scenario)
+               if not any(u.key == e or u.key.startswith(e + ".") for e in exclude)]
+    return uncertainty.point(plan, params, numbers, samples, seed)
+
+
+def design_table_uncertainty(path: str | Path, vary: list[str] | list[Axis], overrides: list[str] | tuple[str, ...] = (),
+                             samples: int = 1000, seed: int = 0, max_points: int | None = None) -> Table:
+    """A design table with a 90% interval on each row's fetch latency and KV throughput over
+    draws of the assumed and fitted numbers the table does not vary."""
+    from . import uncertainty
+    from .sweep import grid_block
+
+    axes = [a if isinstance(a, Axis) else parse_axis(a) for a in vary]
+    if max_points is not None:
+        check_size(axes, max_points)
+    table = sweep(load_document(path, overrides), Path(path), axes)
+    prepared = prepare(load_document(path, overrides), Path(path), axes)
+    varied = tuple(".".join(str(p) for p in a.path) for a in axes)
+    extra: dict[tuple, dict[str, Any]] = {}
+    numeric_axes = [(axes[i], vals) for i, vals in zip(prepared.numeric, prepared.numeric_values)]
+    for combo in prepared.combos:
+        if combo.compiled is None or prepared.scenario is None:
+            continue
+        plan, params = combo.compiled
+        numbers = [u for u in uncertainty.uncertain(prepared.scenario)
+                   if not any(u.key == v or u.key.startswith(v + ".") for v in varied)]
+        grid = grid_block(params, numeric_axes, combo.index)
+        stats = uncertainty.table(plan, grid, combo.n, numbers, samples, seed)
+        for j in range(combo.n):
+            key = [0] * len(axes)
+            for i, v in combo.key.items():
+                key[i] = v
+            for k, i in enumerate(prepared.numeric):
+                key[i] = int(combo.index[k][j])
+            extra[tuple(key)] = {
+                "fetch_latency_ms_p5": round(float(stats["fetch_latency_p5"][j]), 4),
+                "fetch_latency_ms_p95": round(float(stats["fetch_latency_p95"][j]), 4),
+                "kv_throughput_gbps_p5": round(float(stats["kv_throughput_p5"][j]), 4),
+                "kv_throughput_gbps_p95": round(float(stats["kv_throughput_p95"][j]), 4),
+                "draws_invalid": round(float(stats["invalid_share"][j]), 4),
+            }
+    columns = list(table.columns) + ["fetch_latency_ms_p5", "fetch_latency_ms_p95", "kv_throughput_gbps_p5",
+                                     "kv_throughput_gbps_p95", "draws_invalid"]
+    keys = sorted(itertools.product(*(range(len(a.values)) for a in axes)))
+    rows = []
+    for key, row in zip(keys, table.rows):
+        more = extra.get(key) if not row["bottleneck"].startswith("invalid") else None
+        rows.append({**row, **(more or {c: None for c in columns[len(table.columns):]})})
+    return Table(columns, rows)

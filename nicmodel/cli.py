@@ -34,10 +34,15 @@ def cmd_eval(args: argparse.Namespace) -> None:
     from .report import eval_text
     scenario = api.load(args.scenario, args.set)
     result = api.evaluate_scenario(scenario, args.set)
+    u = api.uncertainty_of(scenario, args.uncertainty, args.seed) if args.uncertainty else None
     if args.format == "json":
+        from .uncertainty import public
+        if u is not None:
+            result["uncertainty"] = public(u)
         _emit(json.dumps(result, indent=2) + "\n", args.output)
     else:
-        _emit(eval_text(result, scenario.description), args.output)
+        from .uncertainty import point_text
+        _emit(eval_text(result, scenario.description) + (point_text(u) if u is not None else ""), args.output)
 
 
 def cmd_table(args: argparse.Namespace) -> None:
@@ -47,6 +52,21 @@ def cmd_table(args: argparse.Namespace) -> None:
     if not args.vary:
         raise SpecError("give at least one --vary PATH=V1,V2,...", "--vary")
     columns = [] if args.optimum == ["none"] else (args.optimum or ["fetch_latency_ms"])
+    if args.uncertainty:
+        table = api.design_table_uncertainty(args.scenario, args.vary, args.set, args.uncertainty, args.seed,
+                                             args.max_points)
+        optima = [api.table_optimum(args.scenario, args.vary, args.set, c) for c in columns]
+        if args.format == "json":
+            _emit(json.dumps({"columns": table.columns, "rows": table.rows, "optima": optima}, indent=2) + "\n",
+                  args.output)
+            return
+        notes = "".join(optimum_text(o) for o in optima)
+        if args.format == "csv":
+            sys.stderr.write(notes)
+            _emit(table_text(table, "csv"), args.output)
+        else:
+            _emit(table_text(table, args.format) + ("\n" + notes if notes else ""), args.output)
+        return
     if args.format == "csv":
         streamed = api.design_table_csv(args.scenario, args.vary, args.set, args.max_points)
         if streamed is not None:  # a long numeric table: written block by block, not held
@@ -90,17 +110,48 @@ def cmd_compare(args: argparse.Namespace) -> None:
         _break_even(args)
         return
     results = api.compare(args.scenarios, args.set)
+    notes_u = _compare_uncertainty(args) if args.uncertainty else ("", [])
     metrics = [] if args.winner == ["none"] else (args.winner or ["fetch_latency_s", "kv_throughput_gbps"])
     winners = [api.compare_winner(args.scenarios, args.set, m) for m in metrics] if len(results) > 1 else []
     if args.format == "json":
-        _emit(json.dumps({"designs": results, "winners": winners}, indent=2) + "\n", args.output)
+        doc = {"designs": results, "winners": winners}
+        if args.uncertainty:
+            doc["uncertainty"] = notes_u[1]
+        _emit(json.dumps(doc, indent=2) + "\n", args.output)
         return
-    notes = "".join(winner_text(w) for w in winners)
+    notes = "".join(winner_text(w) for w in winners) + notes_u[0]
     if args.format == "csv":
         sys.stderr.write(notes)
         _emit(compare_text(results, args.format), args.output)
     else:
         _emit(compare_text(results, args.format) + ("\n" + notes if notes else ""), args.output)
+
+
+def _compare_uncertainty(args: argparse.Namespace) -> tuple[str, list]:
+    """Each design's intervals, and how often the first design beats each other one (paired draws)."""
+    from . import api
+    from .uncertainty import paired_win, point_text, public
+    scenarios = [api.load(p, args.set) for p in args.scenarios]
+    us = [api.uncertainty_of(s, args.uncertainty, args.seed) for s in scenarios]
+    text, doc = [], []
+    for s, u in zip(scenarios, us):
+        text.append(f"{s.name}: " + point_text(u))
+        entry = {"scenario": s.name, **public(u), "first_beats_this": {}}
+        doc.append(entry)
+    first = scenarios[0].name
+    for s, u, entry in zip(scenarios[1:], us[1:], doc[1:]):
+        for output, lower in (("fetch_latency", True), ("kv_throughput", False)):
+            share = paired_win(us[0], u, output, lower)
+            entry["first_beats_this"][output] = share
+            text.append(f"{first} beats {s.name} on {output} in {100 * share:.0f}% of paired draws\n")
+    return "".join(text), doc
+
+
+def _samples(text: str) -> int:
+    n = int(text)
+    if not 10 <= n <= 1_000_000:
+        raise argparse.ArgumentTypeError("expected 10..1,000,000 draws")
+    return n
 
 
 def _grid_points(text: str) -> int:
@@ -443,6 +494,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="steady-state throughput, bottleneck, latency and footprint")
     p.add_argument("scenario")
+    p.add_argument("--uncertainty", nargs="?", const=1000, type=_samples, metavar="N",
+                   help="draw the assumed and fitted numbers over their ranges N times (default 1000) and print "
+                        "each answer with a 90%% interval")
+    p.add_argument("--seed", type=int, default=0, help="seed of the --uncertainty draws")
     common(p, ["text", "json"])
     p.set_defaults(func=cmd_eval)
 
@@ -455,6 +510,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "whose range ends move it (repeatable; default fetch_latency_ms; 'none' to skip)")
     p.add_argument("--max-points", type=int, default=200_000,
                    help="refuse cross products above this many points (default 200,000; CSV output streams ~500k rows/s, markdown and JSON ~90k rows/s)")
+    p.add_argument("--uncertainty", nargs="?", const=1000, type=_samples, metavar="N",
+                   help="add a 90%% interval to each row's fetch latency and KV throughput over N draws of the "
+                        "assumed and fitted numbers the table does not vary (default 1000)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the --uncertainty draws")
     common(p, ["markdown", "csv", "json"])
     p.set_defaults(func=cmd_table)
 
@@ -493,6 +552,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="repeat the break-even at each of these values, e.g. network.bandwidth=10Gbps,20Gbps,40Gbps")
     p.add_argument("--points", type=_grid_points, default=201, help="grid points per parameter (default 201)")
     p.add_argument("--plot", metavar="FILE", help="plot the margin (one parameter) or the winning regions (two)")
+    p.add_argument("--uncertainty", nargs="?", const=1000, type=_samples, metavar="N",
+                   help="each design's answers with 90%% intervals over N paired draws of the assumed and fitted "
+                        "numbers, and how often the first design wins (default 1000)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the --uncertainty draws")
     common(p, ["markdown", "csv", "json"])
     p.set_defaults(func=cmd_compare)
 
