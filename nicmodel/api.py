@@ -240,3 +240,11 @@ def design_table_uncertainty(path: str | Path, vary: list[str] | list[Axis], ove
         more = extra.get(key) if not row["bottleneck"].startswith("invalid") else None
         rows.append({**row, **(more or {c: None for c in columns[len(table.columns):]})})
     return Table(columns, rows)
+
+
+def query(database: str | Path, sql: str) -> list[dict[str, Any]]:
+    """Rows of ``sql`` on a results database (written with ``-o FILE.sqlite``), as dicts."""
+    from .resultsdb import query as run_query
+
+    names, rows = run_query(database, sql)
+    return [dict(zip(names, r)) for r in rows]

@@ -35,14 +35,37 @@ def cmd_eval(args: argparse.Namespace) -> None:
     scenario = api.load(args.scenario, args.set)
     result = api.evaluate_scenario(scenario, args.set)
     u = api.uncertainty_of(scenario, args.uncertainty, args.seed) if args.uncertainty else None
+    db = _database(args)
+    out = None if db is not None else args.output
+    if db is not None:
+        db.write("eval", [_db_row(_eval_row(result))], {"overrides": list(args.set)})
     if args.format == "json":
         from .uncertainty import public
         if u is not None:
             result["uncertainty"] = public(u)
-        _emit(json.dumps(result, indent=2) + "\n", args.output)
+        _emit(json.dumps(result, indent=2) + "\n", out)
     else:
         from .uncertainty import point_text
-        _emit(eval_text(result, scenario.description) + (point_text(u) if u is not None else ""), args.output)
+        _emit(eval_text(result, scenario.description) + (point_text(u) if u is not None else ""), out)
+
+
+def _table_db_row(row: dict) -> dict:
+    """A design-table row with the swept values as input columns (in_PATH) and SI outputs."""
+    out = {}
+    for k, v in row.items():
+        out[("in_" + k) if "." in k or k in ("nic", "gpu", "host", "network", "model", "codec") else k] = v
+    if isinstance(out.get("bottleneck"), str) and out["bottleneck"].startswith("invalid"):
+        out["invalid"] = out["bottleneck"]
+    return out
+
+
+def _eval_row(result: dict) -> dict:
+    """An evaluation's headline numbers and per-resource utilization, for a database row."""
+    keep = ("scenario", "throughput_gbps", "kv_throughput_gbps", "fetch_latency_s", "bottleneck", "feasible",
+            "hardware", "chunk", "footprint_bytes", "request")
+    row = {k: result[k] for k in keep if k in result}
+    row["utilization"] = {r: d.get("utilization") for r, d in (result.get("resource_detail") or {}).items()}
+    return row
 
 
 def cmd_table(args: argparse.Namespace) -> None:
@@ -67,6 +90,12 @@ def cmd_table(args: argparse.Namespace) -> None:
         else:
             _emit(table_text(table, args.format) + ("\n" + notes if notes else ""), args.output)
         return
+    db = _database(args)
+    if db is not None:  # the rows go to the database, the table to stdout
+        table = api.design_table(args.scenario, args.vary, args.set, args.max_points)
+        db.write("design_table", [_table_db_row(r) for r in table.rows],
+                 {"scenario": str(args.scenario), "overrides": list(args.set)})
+        args.output = None
     if args.format == "csv":
         streamed = api.design_table_csv(args.scenario, args.vary, args.set, args.max_points)
         if streamed is not None:  # a long numeric table: written block by block, not held
@@ -91,6 +120,24 @@ def cmd_table(args: argparse.Namespace) -> None:
         _emit(text, args.output)
     else:
         _emit(text + ("\n" + notes if notes else ""), args.output)
+
+
+def cmd_query(args: argparse.Namespace) -> None:
+    from .resultsdb import query
+    names, rows = query(args.database, args.sql)
+    if args.format == "json":
+        _emit(json.dumps([dict(zip(names, r)) for r in rows], indent=2) + "\n", args.output)
+    elif args.format == "csv":
+        import csv as _csv
+        import io
+        buf = io.StringIO()
+        w = _csv.writer(buf, lineterminator="\n")
+        w.writerow(names)
+        w.writerows(rows)
+        _emit(buf.getvalue(), args.output)
+    else:
+        from tabulate import tabulate
+        _emit(tabulate(rows, headers=names, tablefmt="github") + "\n", args.output)
 
 
 def cmd_size(args: argparse.Namespace) -> int:
@@ -119,6 +166,10 @@ def cmd_compare(args: argparse.Namespace) -> None:
             doc["uncertainty"] = notes_u[1]
         _emit(json.dumps(doc, indent=2) + "\n", args.output)
         return
+    db = _database(args)
+    if db is not None:
+        db.write("compare", [_db_row(_eval_row(r)) for r in results], {"overrides": list(args.set)})
+        args.output = None
     notes = "".join(winner_text(w) for w in winners) + notes_u[0]
     if args.format == "csv":
         sys.stderr.write(notes)
@@ -196,17 +247,16 @@ def _numbered(path: str, i: int) -> str:
     return str(p.with_name(f"{p.stem}-{i}{p.suffix}"))
 
 
-def cmd_simulate(args: argparse.Namespace) -> None:
+def cmd_simulate(args: argparse.Namespace) -> int:
+    if args.vary:
+        return _simulate_sweep(args)
     from . import api
     from .report import simulate_text, write_atomic
     from .sim.report import chrome_trace_json, stage_records_csv
     from .traces import batch, poisson, read_trace
     scenario = api.load(args.scenario, args.set)
     prefix = int(scenario.request.prefix_tokens.si)
-    if args.requests is not None and args.requests < 1:
-        raise SpecError("must be at least 1", "--requests")
-    if args.rate is not None and not (args.rate > 0 and math.isfinite(args.rate)):
-        raise SpecError(f"must be a positive number of requests per second, got {args.rate!r}", "--rate")
+    _check_load(args)
     if args.trace:
         requests = read_trace(args.trace)
         tokens = [r.prefix_tokens for r in requests]
@@ -228,7 +278,81 @@ def cmd_simulate(args: argparse.Namespace) -> None:
     if args.trace_out:
         write_atomic(args.trace_out, chrome_trace_json(run))
     text = json.dumps(summary, indent=2) + "\n" if args.format == "json" else simulate_text(summary)
-    _emit(text, args.output)
+    db = _database(args)
+    if db is not None:
+        db.write("simulate", [_db_row(_sim_row(summary))], {"overrides": list(args.set)})
+    _emit(text, None if db is not None else args.output)
+    return EXIT_OK
+
+
+def _sim_row(summary: dict) -> dict:
+    """A simulation summary without its per-window detail (kept out of tables and databases)."""
+    return {k: v for k, v in summary.items() if k not in ("bottleneck_over_time", "resources")}
+
+
+def _simulate_sweep(args: argparse.Namespace) -> int:
+    """`simulate --vary`: every combination on a process pool; one summary row per point."""
+    from .report import simulate_table_text
+    if args.stages_csv or args.trace_out or args.trace:
+        raise SpecError("--stages-csv, --trace-out and --trace take one run; drop --vary for them", "--vary")
+    _check_load(args)
+    points = _points("simulate", [args.scenario], args.set, _sweep_axes(args.vary),
+                     {"rate": args.rate, "requests": args.requests or 1, "seed": args.seed, "policy": args.policy,
+                      "max_events": args.max_events})
+    rows, code = _run_points(args, "simulate", points, _simulate_work)
+    text = json.dumps(rows, indent=2) + "\n" if args.format == "json" else simulate_table_text(rows)
+    _emit(text, None if _database(args) is not None else args.output)
+    return code
+
+
+def _check_load(args: argparse.Namespace) -> None:
+    if args.requests is not None and args.requests < 1:
+        raise SpecError("must be at least 1", "--requests")
+    if args.rate is not None and not (args.rate > 0 and math.isfinite(args.rate)):
+        raise SpecError(f"must be a positive number of requests per second, got {args.rate!r}", "--rate")
+
+
+def _run_points(args: argparse.Namespace, table: str, points: list, work) -> tuple[list, int]:
+    """Run sweep points (a pool when several, the database as the store of finished ones), append
+    them to the database's ``table``, report each failed point on stderr; (rows, exit code)."""
+    from . import runner
+    db = _database(args)
+    if len(points) == 1:  # one run: its error is the command's error
+        rows = [work(points[0], raise_errors=True)]
+    else:
+        rows = runner.run(points, work, _jobs(args, len(points)), _show_progress(args), db)
+    if db is not None:
+        db.write(table, [_db_row(r) for r in rows])
+    code = EXIT_OK
+    for r in rows:
+        if "error" in r:
+            print(f"error: {r['error']}", file=sys.stderr)
+            code = max(code, r.get("exit", EXIT_BAD_INPUT))
+    return rows, code
+
+
+def _simulate_work(pt, raise_errors: bool = False) -> dict:
+    from . import api
+    from .traces import batch, poisson
+    st = pt.settings
+    try:
+        scenario = api.load(pt.path, pt.overrides)
+        prefix = int(scenario.request.prefix_tokens.si)
+        per = _sim_events(scenario, [prefix])
+        _check_budget(per * st["requests"], st["max_events"], "--requests", f"{st['requests']:,} requests")
+        requests = (poisson(st["requests"], st["rate"], prefix, st["seed"]) if st["rate"] is not None
+                    else batch(st["requests"], prefix))
+        summary, _ = api.simulate(scenario, requests, st["policy"], record=False, rate=st["rate"])
+        row = _sim_row(summary)
+    except (SpecError, InfeasibleError) as exc:
+        if raise_errors:
+            raise
+        bad = isinstance(exc, SpecError)
+        row = {"scenario": pt.path, "error": str(exc) if bad else f"{pt.path}: infeasible: {exc}",
+               "exit": EXIT_BAD_INPUT if bad else EXIT_CHECK_FAILED}
+    row["point"] = pt.label
+    row["key"] = pt.key
+    return row
 
 
 # Simulator events per chunk per stage, and its speed, for up-front run-time estimates (measured:
@@ -391,29 +515,29 @@ def cmd_sensitivity(args: argparse.Namespace) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     from . import api
     from .report import serve_table_text, serve_text
-    from .serving.run import max_rate, serve
     from .units import UnitError, parse_quantity
 
-    bandwidths = [b.strip() for b in args.bandwidths.split(",")] if args.bandwidths else [None]
+    bandwidths = [b.strip() for b in args.bandwidths.split(",")] if args.bandwidths else []
     for b in bandwidths:
-        if b is not None:
-            try:
-                parse_quantity(b, "bandwidth")
-            except UnitError as exc:
-                raise SpecError(str(exc), "--bandwidths") from None
-    if args.requests < 1:
-        raise SpecError("must be at least 1", "--requests")
-    if args.rate is not None and not (args.rate > 0 and math.isfinite(args.rate)):
-        raise SpecError(f"must be a positive number of requests per second, got {args.rate!r}", "--rate")
+        try:
+            parse_quantity(b, "bandwidth")
+        except UnitError as exc:
+            raise SpecError(str(exc), "--bandwidths") from None
+    _check_load(args)
     trace = None
     if args.trace:
         from .traces import read_trace_rows
 
         trace = read_trace_rows(args.trace)
-    runs = len(args.scenarios) * len(bandwidths) * (2 + (SEARCH_RUNS if args.search else 0))
-    for path in args.scenarios:
+    # --bandwidths is a case of --vary network.bandwidth=...
+    sweep_axes = _sweep_axes(args.vary + ([f"network.bandwidth={','.join(bandwidths)}"] if bandwidths else []))
+    points = _points("serve", args.scenarios, args.set, sweep_axes,
+                     {"rate": args.rate, "requests": args.requests, "seed": args.seed, "control": args.control,
+                      "search": args.search, "trace": trace})
+    runs = len(points) * (2 + (SEARCH_RUNS if args.search else 0))
+    for pt in points:
         try:
-            scenario = api.load(path, args.set)
+            scenario = api.load(pt.path, pt.overrides)
         except SpecError:
             continue  # reported with its row below
         if scenario.serving is not None:
@@ -423,32 +547,102 @@ def cmd_serve(args: argparse.Namespace) -> int:
                    + 2 * scenario.serving.output_tokens.si)  # decode iterations per request
             _check_budget(per * count * runs, args.max_events, "--trace" if trace else "--requests",
                           f"{runs} serving runs of {count:,} requests")
-    rows, code = [], EXIT_OK
-    for path in args.scenarios:
-        for b in bandwidths:
-            overrides = list(args.set) + ([f"network.bandwidth={b}"] if b else [])
-            try:
-                scenario = api.load(path, overrides)
-                result = serve(scenario, args.rate, args.requests, args.seed, args.control, trace)
-                if args.search:
-                    result["slo"] = max_rate(scenario, args.requests, args.seed, args.control)
-            except (SpecError, InfeasibleError) as exc:
-                if len(args.scenarios) * len(bandwidths) == 1:
-                    raise
-                # one bad scenario does not lose the others' rows: it gets an invalid row, its error
-                # goes to stderr, and the exit code says something failed
-                bad = isinstance(exc, SpecError)
-                print(f"error: {exc}" if bad else f"error: {path}: infeasible: {exc}", file=sys.stderr)
-                code = max(code, EXIT_BAD_INPUT if bad else EXIT_CHECK_FAILED)
-                result = {"scenario": str(path), "error": str(exc)}
-            result["bandwidth"] = b
-            rows.append(result)
+        break  # one point's estimate stands for all: they share the request count
+    rows, code = _run_points(args, "serve", points, _serve_work)
     if args.format == "json":
-        text = json.dumps(rows if len(rows) > 1 else rows[0], indent=2) + "\n"
+        text = json.dumps(rows if len(rows) > 1 else rows[0], indent=2, default=str) + "\n"
     else:
         text = serve_text(rows[0]) if len(rows) == 1 else serve_table_text(rows, args.format)
-    _emit(text, args.output)
+    _emit(text, None if _database(args) is not None else args.output)
     return code
+
+
+def _serve_work(pt, raise_errors: bool = False) -> dict:
+    """One serving point: its run, and its SLO-rate search if asked; errors become a row."""
+    from . import api
+    from .serving.run import max_rate, serve
+    st = pt.settings
+    try:
+        scenario = api.load(pt.path, pt.overrides)
+        result = serve(scenario, st["rate"], st["requests"], st["seed"], st["control"], st["trace"])
+        if st["search"]:
+            result["slo"] = max_rate(scenario, st["requests"], st["seed"], st["control"])
+    except (SpecError, InfeasibleError) as exc:
+        if raise_errors:
+            raise
+        # one bad point does not lose the others' rows: it gets an invalid row, its error goes to
+        # stderr, and the exit code says something failed
+        bad = isinstance(exc, SpecError)
+        result = {"scenario": str(pt.path), "error": str(exc) if bad else f"{pt.path}: infeasible: {exc}",
+                  "exit": EXIT_BAD_INPUT if bad else EXIT_CHECK_FAILED}
+    result["bandwidth"] = pt.label.get("network.bandwidth")
+    result["point"] = pt.label
+    result["key"] = pt.key
+    return result
+
+
+def _sweep_axes(vary: list[str]):
+    from .sweep import parse_axis
+    axes = [parse_axis(v) for v in vary]
+    labels = [a.label for a in axes]
+    if len(set(labels)) != len(labels):
+        raise SpecError("each path may be varied once (--bandwidths is --vary network.bandwidth=...)", "--vary")
+    return axes
+
+
+def _points(command: str, paths: list[str], overrides: list[str], axes, settings: dict) -> list:
+    """Every (scenario, swept values) combination, keyed by its resolved scenario and settings."""
+    import itertools
+
+    from . import api
+    from .runner import Point, point_key
+    points = []
+    for path in paths:
+        for combo in itertools.product(*(a.values for a in axes)):
+            label = {a.label: v for a, v in zip(axes, combo)}
+            extra = [f"{k}={v}" for k, v in label.items()]
+            try:
+                resolved = api.load(path, [*overrides, *extra]).model_dump(mode="json")
+            except SpecError:
+                resolved = {"unresolvable": [path, *overrides, *extra]}
+            key = point_key(command, resolved, {k: v for k, v in settings.items() if k != "trace"}
+                            | {"trace": len(settings.get("trace") or [])})
+            points.append(Point(str(path), [*overrides, *extra], {"command": command, **settings}, label, key))
+    return points
+
+
+def _jobs(args: argparse.Namespace, n: int) -> int:
+    from .runner import default_jobs
+    jobs = args.jobs if args.jobs is not None else default_jobs()
+    if jobs < 1:
+        raise SpecError(f"must be at least 1, got {jobs}", "--jobs")
+    return min(jobs, n)
+
+
+def _show_progress(args: argparse.Namespace) -> bool:
+    return args.progress == "on" or (args.progress == "auto" and sys.stderr.isatty())
+
+
+_DATABASES: dict[str, object] = {}
+
+
+def _database(args: argparse.Namespace):
+    """The results database named by -o (.sqlite/.db), opened once per process; else None."""
+    from .resultsdb import ResultsDB, is_database
+    out = getattr(args, "output", None)
+    if not is_database(out):
+        return None
+    if out not in _DATABASES:
+        _DATABASES[out] = ResultsDB(out)
+    return _DATABASES[out]
+
+
+def _db_row(r: dict) -> dict:
+    """A result as a database row: the swept values as input columns, the result flattened."""
+    row = {k: v for k, v in r.items() if k not in ("point", "exit")}
+    for k, v in (r.get("point") or {}).items():
+        row[f"in_{k}"] = v
+    return row
 
 
 SEARCH_RUNS = 20  # serving runs an SLO-rate search takes (doubling, then 12 bisection steps)
@@ -517,6 +711,13 @@ def build_parser() -> argparse.ArgumentParser:
     common(p, ["markdown", "csv", "json"])
     p.set_defaults(func=cmd_table)
 
+    p = sub.add_parser("query", help="run SQL on a results database written with -o FILE.sqlite")
+    p.add_argument("database")
+    p.add_argument("sql", help='e.g. "SELECT in_network_bandwidth, fetch_latency_s FROM design_table"')
+    p.add_argument("--format", choices=["markdown", "csv", "json"], default="markdown")
+    p.add_argument("--output", "-o", help="write to this file (atomically) instead of stdout")
+    p.set_defaults(func=cmd_query)
+
     p = sub.add_parser("size", help="the best choice (fewest cores, least NIC memory, ...) that meets targets")
     p.add_argument("scenario")
     p.add_argument("--choose", action="append", default=[], metavar="PATH=V1,V2,...|PATH=LO..HI",
@@ -572,6 +773,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sample-ms", type=float, help="window of the bottleneck-over-time view")
     p.add_argument("--max-events", type=float, default=5e7,
                    help="refuse runs estimated above this many events (default 5e7, ~100 s)")
+    p.add_argument("--vary", action="append", default=[], metavar="PATH=V1,V2,...",
+                   help="simulate every combination of these values (repeatable) on a process pool, one row each")
+    p.add_argument("--jobs", type=int, help="worker processes for a sweep (default: all cores)")
+    p.add_argument("--progress", choices=["auto", "on", "off"], default="auto",
+                   help="progress bar with ETA on stderr (auto: when stderr is a terminal)")
     common(p, ["text", "json"])
     p.set_defaults(func=cmd_simulate)
 
@@ -626,6 +832,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--control", choices=["async", "sync"], help="override the scenario's control plane")
     p.add_argument("--trace", help="JSONL request trace (Mooncake shape) instead of --rate/--requests")
     p.add_argument("--search", action="store_true", help="also find the largest rate meeting the SLOs")
+    p.add_argument("--vary", action="append", default=[], metavar="PATH=V1,V2,...",
+                   help="run every combination of these values (repeatable); points run on a process pool")
+    p.add_argument("--jobs", type=int, help="worker processes for a sweep (default: all cores)")
+    p.add_argument("--progress", choices=["auto", "on", "off"], default="auto",
+                   help="progress bar with ETA on stderr (auto: when stderr is a terminal)")
     p.add_argument("--bandwidths", help="comma-separated link rates: one row per scenario and rate")
     p.add_argument("--max-events", type=float, default=5e7,
                    help="refuse runs estimated above this many simulator events in all (default 5e7, ~100 s)")
@@ -659,6 +870,9 @@ class _Parser(argparse.ArgumentParser):
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    for db in _DATABASES.values():  # one run, one run id (main may be called again in-process)
+        db.close()
+    _DATABASES.clear()
     try:
         code = args.func(args)
         if code:

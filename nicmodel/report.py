@@ -336,13 +336,20 @@ def serve_table_text(rows: list[dict[str, Any]], fmt: str) -> str:
     headers = ["design", "link", "unloaded TTFT (ms)", "TTFT p50 (ms)", "TTFT p99 (ms)", "TPOT p50 (ms)",
                "TPOT p99 (ms)", "interference (%)", "offered (req/s)", "served (req/s)", "capacity (req/s)",
                "meets SLO", "max rate (req/s)"]
+    # swept values other than the link rate get a column of their own
+    other = lambda r: ", ".join(f"{k}={v}" for k, v in (r.get("point") or {}).items()  # noqa: E731
+                                if k != "network.bandwidth")
+    swept = any(other(r) for r in rows)
+    if swept:
+        headers.insert(2, "point")
     table = []
     for r in rows:
+        head = [r["scenario"], r.get("bandwidth") or ""] + ([other(r)] if swept else [])
         if "error" in r:
-            table.append([r["scenario"], r.get("bandwidth") or "", f"invalid: {r['error']}"] + [""] * (len(headers) - 3))
+            table.append(head + [f"invalid: {r['error']}"] + [""] * (len(headers) - len(head) - 1))
             continue
         L = r["loaded"]
-        table.append([r["scenario"], r.get("bandwidth") or "", round(r["unloaded_ttft_s"] * 1e3, 2),
+        table.append(head + [round(r["unloaded_ttft_s"] * 1e3, 2),
                       round(L["ttft_s"]["p50"] * 1e3, 2), round(L["ttft_s"]["p99"] * 1e3, 2),
                       round(L["tpot_s"]["p50"] * 1e3, 3), round(L["tpot_s"]["p99"] * 1e3, 3),
                       round(L["decode_interference_share"] * 100, 2),
@@ -352,4 +359,22 @@ def serve_table_text(rows: list[dict[str, Any]], fmt: str) -> str:
                       round(r["slo"]["max_rate_per_s"], 3) if "slo" in r else ""])
     if fmt == "csv":
         return _csv(headers, table)
+    return tabulate(table, headers=headers, tablefmt="github") + "\n"
+
+
+def simulate_table_text(rows: list[dict[str, Any]]) -> str:
+    """One row per simulated point of a sweep."""
+    headers = ["design", "point", "latency mean (ms)", "latency p99 (ms)", "throughput (Gbps)", "KV (Gbps)",
+               "bottleneck", "offered (req/s)", "served (req/s)", "capacity (req/s)", "load"]
+    table = []
+    for r in rows:
+        point = ", ".join(f"{k}={v}" for k, v in (r.get("point") or {}).items())
+        if "error" in r:
+            table.append([r["scenario"], point, f"invalid: {r['error']}"] + [""] * (len(headers) - 3))
+            continue
+        load = r["load"]
+        table.append([r["scenario"], point, round(r["latency_s"]["mean"] * 1e3, 2), round(r["latency_s"]["p99"] * 1e3, 2),
+                      round(r["throughput_gbps"], 3), round(r["kv_throughput_gbps"], 2), r["bottleneck"],
+                      _rate(load["offered_rate_per_s"]), _rate(load["served_rate_per_s"]), _rate(load["capacity_per_s"]),
+                      "OVERLOADED" if load["overloaded"] else "ok"])
     return tabulate(table, headers=headers, tablefmt="github") + "\n"
