@@ -96,7 +96,7 @@ def cmd_table(args: argparse.Namespace) -> None:
         db.write("design_table", [_table_db_row(r) for r in table.rows],
                  {"scenario": str(args.scenario), "overrides": list(args.set)})
         args.output = None
-    if args.format == "csv":
+    if args.format == "csv" and not args.plot:
         streamed = api.design_table_csv(args.scenario, args.vary, args.set, args.max_points)
         if streamed is not None:  # a long numeric table: written block by block, not held
             prepared, chunks = streamed
@@ -109,6 +109,9 @@ def cmd_table(args: argparse.Namespace) -> None:
             return
     table = api.design_table(args.scenario, args.vary, args.set, args.max_points)
     optima = [api.table_optimum(args.scenario, args.vary, args.set, c) for c in columns]
+    if args.plot:
+        from .plots import table_plot
+        table_plot(table.columns, table.rows, [c for c in table.columns if c not in _ROW_OUTPUTS], args.plot)
     if args.format == "json":
         _emit(json.dumps({"columns": table.columns, "rows": table.rows, "optima": optima}, indent=2) + "\n",
               args.output)
@@ -143,8 +146,13 @@ def cmd_query(args: argparse.Namespace) -> None:
 def cmd_size(args: argparse.Namespace) -> int:
     from .sizing import size, size_text
     objective, maximize = (args.maximize, True) if args.maximize else (args.minimize, False)
+    _check_plot(args)
     r = size(args.scenario, args.choose, args.target, objective, maximize, args.set,
              args.pareto.split(",") if args.pareto else None, args.max_points)
+    if args.plot:
+        from .plots import size_plot
+        size_plot(r, r.get("_candidates"), args.plot)
+    r = {k: v for k, v in r.items() if not k.startswith("_")}
     _emit(json.dumps(r, indent=2) + "\n" if args.format == "json" else size_text(r), args.output)
     return EXIT_CHECK_FAILED if r["best"] is None else EXIT_OK
 
@@ -156,7 +164,11 @@ def cmd_compare(args: argparse.Namespace) -> None:
     if args.break_even:
         _break_even(args)
         return
+    _check_plot(args)
     results = api.compare(args.scenarios, args.set)
+    if args.plot:
+        from .plots import compare_plot
+        compare_plot(results, args.plot)
     notes_u = _compare_uncertainty(args) if args.uncertainty else ("", [])
     metrics = [] if args.winner == ["none"] else (args.winner or ["fetch_latency_s", "kv_throughput_gbps"])
     winners = [api.compare_winner(args.scenarios, args.set, m) for m in metrics] if len(results) > 1 else []
@@ -269,6 +281,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if not args.trace:
         requests = (poisson(count, args.rate, prefix, args.seed) if args.rate is not None
                     else batch(count, prefix))
+    _check_plot(args)
     record = bool(args.stages_csv or args.trace_out)
     sample = args.sample_ms / 1e3 if args.sample_ms else None
     summary, run = api.simulate(scenario, requests, args.policy, record=record, sample_every_s=sample,
@@ -277,6 +290,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         write_atomic(args.stages_csv, stage_records_csv(run))
     if args.trace_out:
         write_atomic(args.trace_out, chrome_trace_json(run))
+    if args.plot:
+        from .plots import simulate_plot
+        simulate_plot(run, args.plot)
     text = json.dumps(summary, indent=2) + "\n" if args.format == "json" else simulate_text(summary)
     db = _database(args)
     if db is not None:
@@ -293,8 +309,8 @@ def _sim_row(summary: dict) -> dict:
 def _simulate_sweep(args: argparse.Namespace) -> int:
     """`simulate --vary`: every combination on a process pool; one summary row per point."""
     from .report import simulate_table_text
-    if args.stages_csv or args.trace_out or args.trace:
-        raise SpecError("--stages-csv, --trace-out and --trace take one run; drop --vary for them", "--vary")
+    if args.stages_csv or args.trace_out or args.trace or args.plot:
+        raise SpecError("--stages-csv, --trace-out, --trace and --plot take one run; drop --vary for them", "--vary")
     _check_load(args)
     points = _points("simulate", [args.scenario], args.set, _sweep_axes(args.vary),
                      {"rate": args.rate, "requests": args.requests or 1, "seed": args.seed, "policy": args.policy,
@@ -303,6 +319,17 @@ def _simulate_sweep(args: argparse.Namespace) -> int:
     text = json.dumps(rows, indent=2) + "\n" if args.format == "json" else simulate_table_text(rows)
     _emit(text, None if _database(args) is not None else args.output)
     return code
+
+
+_ROW_OUTPUTS = {"bottleneck", "throughput_gbps", "kv_throughput_gbps", "fetch_latency_ms", "nic_memory_mib",
+                "fits_nic_memory", "cores"}
+
+
+def _check_plot(args: argparse.Namespace) -> None:
+    """A plot file name the tool cannot write is refused before any work."""
+    if getattr(args, "plot", None):
+        from .report import plot_format
+        plot_format(args.plot)
 
 
 def _check_load(args: argparse.Namespace) -> None:
@@ -524,6 +551,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         except UnitError as exc:
             raise SpecError(str(exc), "--bandwidths") from None
     _check_load(args)
+    _check_plot(args)
     trace = None
     if args.trace:
         from .traces import read_trace_rows
@@ -533,7 +561,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     sweep_axes = _sweep_axes(args.vary + ([f"network.bandwidth={','.join(bandwidths)}"] if bandwidths else []))
     points = _points("serve", args.scenarios, args.set, sweep_axes,
                      {"rate": args.rate, "requests": args.requests, "seed": args.seed, "control": args.control,
-                      "search": args.search, "trace": trace})
+                      "search": args.search, "trace": trace, "plot": bool(args.plot)})
     runs = len(points) * (2 + (SEARCH_RUNS if args.search else 0))
     for pt in points:
         try:
@@ -549,6 +577,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
                           f"{runs} serving runs of {count:,} requests")
         break  # one point's estimate stands for all: they share the request count
     rows, code = _run_points(args, "serve", points, _serve_work)
+    if args.plot:
+        from .plots import serve_plot
+        serve_plot(rows, args.plot)
+    rows = [{k: v for k, v in r.items() if k != "_samples"} for r in rows]
     if args.format == "json":
         text = json.dumps(rows if len(rows) > 1 else rows[0], indent=2, default=str) + "\n"
     else:
@@ -564,7 +596,7 @@ def _serve_work(pt, raise_errors: bool = False) -> dict:
     st = pt.settings
     try:
         scenario = api.load(pt.path, pt.overrides)
-        result = serve(scenario, st["rate"], st["requests"], st["seed"], st["control"], st["trace"])
+        result = serve(scenario, st["rate"], st["requests"], st["seed"], st["control"], st["trace"], st.get("plot", False))
         if st["search"]:
             result["slo"] = max_rate(scenario, st["requests"], st["seed"], st["control"])
     except (SpecError, InfeasibleError) as exc:
@@ -708,6 +740,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="add a 90%% interval to each row's fetch latency and KV throughput over N draws of the "
                         "assumed and fitted numbers the table does not vary (default 1000)")
     p.add_argument("--seed", type=int, default=0, help="seed of the --uncertainty draws")
+    p.add_argument("--plot", metavar="FILE", help="plot fetch latency over the axes (a line per value, or a heat map), bottlenecks marked (.png/.svg/.pdf)")
     common(p, ["markdown", "csv", "json"])
     p.set_defaults(func=cmd_table)
 
@@ -733,6 +766,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pareto", metavar="A,B", help="also print the Pareto front of two metrics among the choices "
                    "that meet the targets, e.g. fetch_latency,nic_memory")
     p.add_argument("--max-points", type=int, default=1_000_000, help="refuse more candidates than this")
+    p.add_argument("--plot", metavar="FILE", help="plot the candidates meeting the targets, the Pareto front and the answer (.png/.svg/.pdf)")
     common(p, ["text", "json"])
     p.set_defaults(func=cmd_size)
 
@@ -752,7 +786,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--at", metavar="PATH=V1,V2,...",
                    help="repeat the break-even at each of these values, e.g. network.bandwidth=10Gbps,20Gbps,40Gbps")
     p.add_argument("--points", type=_grid_points, default=201, help="grid points per parameter (default 201)")
-    p.add_argument("--plot", metavar="FILE", help="plot the margin (one parameter) or the winning regions (two)")
+    p.add_argument("--plot", metavar="FILE", help="plot the designs' latency and KV throughput with their bottlenecks, or with --break-even the margin "
+                        "(one parameter) or the winning regions (two)")
     p.add_argument("--uncertainty", nargs="?", const=1000, type=_samples, metavar="N",
                    help="each design's answers with 90%% intervals over N paired draws of the assumed and fitted "
                         "numbers, and how often the first design wins (default 1000)")
@@ -778,6 +813,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, help="worker processes for a sweep (default: all cores)")
     p.add_argument("--progress", choices=["auto", "on", "off"], default="auto",
                    help="progress bar with ETA on stderr (auto: when stderr is a terminal)")
+    p.add_argument("--plot", metavar="FILE", help="plot each resource's utilization and the memory held over time (.png/.svg/.pdf)")
     common(p, ["text", "json"])
     p.set_defaults(func=cmd_simulate)
 
@@ -840,6 +876,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--bandwidths", help="comma-separated link rates: one row per scenario and rate")
     p.add_argument("--max-events", type=float, default=5e7,
                    help="refuse runs estimated above this many simulator events in all (default 5e7, ~100 s)")
+    p.add_argument("--plot", metavar="FILE", help="plot the TTFT and TPOT distributions of each row (.png/.svg/.pdf)")
     common(p, ["text", "markdown", "csv", "json"])
     p.set_defaults(func=cmd_serve)
 

@@ -197,6 +197,7 @@ def size(path: str | Path, chooses: list[str], targets: list[str], objective: st
     out["robustness"] = _robustness(prepared, base, axes, parsed, objective, maximize, keys, ranked, point)
     if pareto:
         out["pareto"] = _pareto(values, feasible, pareto, point)
+    out["_candidates"] = {m: values[m][feasible] for m in metrics}  # for plots
     return out
 
 

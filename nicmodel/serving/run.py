@@ -75,6 +75,7 @@ def summarize(run: ServeRun) -> dict[str, Any]:
         "decode_interference_share": run.decode_slowdown_time / run.decode_time if run.decode_time else 0.0,
         "decode_steps": run.decode_steps,
         "events": run.events,
+        "_samples": {"ttft_s": ttft, "tpot_s": tpot},  # per request, for plots; not printed
     }
 
 
@@ -100,7 +101,7 @@ def capacity(scenario: Scenario, plan: Plan | None, params: Params, batch: int) 
 
 
 def serve(scenario: Scenario, rate: float | None, count: int, seed: int = 0, control: str | None = None,
-          trace: list[dict] | None = None) -> dict[str, Any]:
+          trace: list[dict] | None = None, keep_samples: bool = False) -> dict[str, Any]:
     """Unloaded TTFT, and TTFT/TPOT under the given load (Poisson, together, or a trace), with
     the GPU memory plan, the offered and served rates and an overload verdict."""
     plan, params = compiled(scenario)
@@ -108,7 +109,10 @@ def serve(scenario: Scenario, rate: float | None, count: int, seed: int = 0, con
     load = from_trace(scenario, trace) if trace else arrivals(scenario, rate, count, seed)
     loaded, verdict, memory, ok = _loaded(scenario, plan, params, load, control, None if trace else rate)
     s = scenario.serving
+    samples = loaded.pop("_samples")
+    alone.pop("_samples")
     return {
+        **({"_samples": samples} if keep_samples else {}),
         "scenario": scenario.name,
         "control_plane": control or s.control_plane,
         "rate_per_s": rate,

@@ -77,6 +77,7 @@ class SimRun:
     slots: int = 1
     slot_area: int = 0  # occupied slot-cycles
     samples: list[tuple[int, dict[str, float]]] = field(default_factory=list)  # (time, busy so far)
+    memory_samples: list[tuple[int, dict[str, float]]] = field(default_factory=list)  # (time, bytes held)
     events: int = 0
     end: int = 0
 
@@ -222,7 +223,7 @@ class DataPlane:
         return SimRun(
             clock_hz=self.clock_hz, plan=self.plan, requests=requests, arrival=run.arrival, finish=run.finish,
             chunk_done=run.chunk_done, records=run.records, executors=res.executors, shared=res.shared,
-            engine_bandwidth=res.engine_bw, memory_peak=res.peak, memory_area=res.area, samples=run.samples,
+            engine_bandwidth=res.engine_bw, memory_peak=res.peak, memory_area=res.area, samples=run.samples, memory_samples=run.memory_samples,
             events=sim.events, end=end, slots=self.slots, slot_area=run.slot_area,
         )
 
@@ -381,6 +382,7 @@ class _Run:
         self.chunk_done: list[tuple[int, int, float, float]] = []
         self.records: list[StageRecord] = []
         self.samples: list[tuple[int, dict[str, float]]] = []
+        self.memory_samples: list[tuple[int, dict[str, float]]] = []
         self.sample_step = 0
         self.free_slots = model.slots
         self._grant_pending = False
@@ -507,5 +509,6 @@ class _Run:
         self._count_slots()
         snapshot["buffers"] = self.slot_area / self.model.slots
         self.samples.append((self.sim.now, snapshot))
+        self.memory_samples.append((self.sim.now, dict(res.held)))
         if any(f < 0 for f in self.finish):
             self.sim.at(self.sim.now + self.sample_step, PRIORITY_SAMPLE, self.sample)
