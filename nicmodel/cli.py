@@ -125,6 +125,15 @@ def cmd_table(args: argparse.Namespace) -> None:
         _emit(text + ("\n" + notes if notes else ""), args.output)
 
 
+def cmd_report(args: argparse.Namespace) -> None:
+    from .html_report import build
+    if not args.output:
+        raise SpecError("give the report's file with -o report.html", "--output")
+    text = build(args.scenario, args.set, args.vary, args.compare, args.trace, args.uncertainty)
+    _emit(text, args.output)
+    print(f"wrote {args.output} ({len(text) / 1024:,.0f} KiB)")
+
+
 def cmd_query(args: argparse.Namespace) -> None:
     from .resultsdb import query
     names, rows = query(args.database, args.sql)
@@ -743,6 +752,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plot", metavar="FILE", help="plot fetch latency over the axes (a line per value, or a heat map), bottlenecks marked (.png/.svg/.pdf)")
     common(p, ["markdown", "csv", "json"])
     p.set_defaults(func=cmd_table)
+
+    p = sub.add_parser("report", help="one self-contained HTML report: design, evaluation, table, sensitivity, "
+                                      "comparison, validation")
+    p.add_argument("scenario")
+    p.add_argument("--vary", action="append", default=[], metavar="PATH=V1,V2,...",
+                   help="design-table axes (default: link rate x chunk size)")
+    p.add_argument("--compare", action="append", default=[], metavar="SCENARIO", help="another design to compare")
+    p.add_argument("--trace", action="append", default=[], metavar="CSV", help="a measured trace to overlay")
+    p.add_argument("--uncertainty", type=int, default=1000, metavar="N", help="draws for the uncertainty section (0: none)")
+    p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE", help="override a field (repeatable)")
+    p.add_argument("--output", "-o", help="the HTML file to write (atomically)")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("query", help="run SQL on a results database written with -o FILE.sqlite")
     p.add_argument("database")
