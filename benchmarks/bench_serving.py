@@ -37,10 +37,32 @@ def old_search(scenario, count: int, seed: int = 0) -> tuple[float, int]:
     return low, runs[0]
 
 
+def sweep_wall(jobs: int, backend: str) -> float:
+    """Wall time of a 16-point serve sweep (2 designs x 4 link rates x 2 models, 200 requests each)."""
+    import contextlib
+    import io
+
+    from nicmodel.cli import main
+    argv = ["serve", str(ROOT / "pipelines" / "shadowserve.yaml"), str(ROOT / "pipelines" / "cachegen-async.yaml"),
+            "--vary", "network.bandwidth=5Gbps,10Gbps,20Gbps,40Gbps", "--vary", "model=llama-3-8b,mistral-7b",
+            "--rate", "2", "--requests", "200", "--progress", "off", "--jobs", str(jobs), "--backend", backend]
+    start = time.perf_counter()
+    with contextlib.redirect_stdout(io.StringIO()):
+        main(argv)
+    return time.perf_counter() - start
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=10_000)
     args = parser.parse_args()
+    one, two = sweep_wall(1, "local"), sweep_wall(2, "local")
+    print(f"serve sweep of 16 points: 1 local worker {one:.1f} s, 2 local workers {two:.1f} s ({one / two:.2f}x)")
+    try:
+        ray_two = sweep_wall(2, "ray")
+        print(f"  on Ray with 2 local workers (cluster start included): {ray_two:.1f} s ({one / ray_two:.2f}x)")
+    except Exception as exc:  # Ray not installed: say so, do not fail the other figures
+        print(f"  Ray: not measured ({exc})")
     s = load(ROOT / "pipelines" / "shadowserve.yaml")
     start = time.perf_counter()
     r = serve(s, 6.0, args.requests, 0)

@@ -356,7 +356,7 @@ def _run_points(args: argparse.Namespace, table: str, points: list, work) -> tup
     if len(points) == 1:  # one run: its error is the command's error
         rows = [work(points[0], raise_errors=True)]
     else:
-        rows = runner.run(points, work, _jobs(args, len(points)), _show_progress(args), db)
+        rows = runner.run(points, work, _jobs(args, len(points)), _show_progress(args), db, args.backend)
     if db is not None:
         db.write(table, [_db_row(r) for r in rows])
     code = EXIT_OK
@@ -832,6 +832,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--vary", action="append", default=[], metavar="PATH=V1,V2,...",
                    help="simulate every combination of these values (repeatable) on a process pool, one row each")
     p.add_argument("--jobs", type=int, help="worker processes for a sweep (default: all cores)")
+    p.add_argument("--backend", choices=["local", "ray"], default="local",
+                   help="local process pool, or Ray (the cluster at RAY_ADDRESS, else a local one of --jobs "
+                        "workers started for the run; needs nicmodel[ray])")
     p.add_argument("--progress", choices=["auto", "on", "off"], default="auto",
                    help="progress bar with ETA on stderr (auto: when stderr is a terminal)")
     p.add_argument("--plot", metavar="FILE", help="plot each resource's utilization and the memory held over time (.png/.svg/.pdf)")
@@ -892,6 +895,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--vary", action="append", default=[], metavar="PATH=V1,V2,...",
                    help="run every combination of these values (repeatable); points run on a process pool")
     p.add_argument("--jobs", type=int, help="worker processes for a sweep (default: all cores)")
+    p.add_argument("--backend", choices=["local", "ray"], default="local",
+                   help="local process pool, or Ray (the cluster at RAY_ADDRESS, else a local one of --jobs "
+                        "workers started for the run; needs nicmodel[ray])")
     p.add_argument("--progress", choices=["auto", "on", "off"], default="auto",
                    help="progress bar with ETA on stderr (auto: when stderr is a terminal)")
     p.add_argument("--bandwidths", help="comma-separated link rates: one row per scenario and rate")

@@ -55,9 +55,10 @@ def _progress(total: int, enabled: bool, done: int):
 
 
 def run(points: list[Point], work: Callable[[Point], dict[str, Any]], jobs: int = 1, progress: bool = False,
-        store: Any = None) -> list[dict[str, Any]]:
-    """``work(point)`` for every point not already in ``store`` (by key), on ``jobs`` processes;
-    results in point order. ``store`` has ``get(key)`` and ``put(point, result)``."""
+        store: Any = None, backend: str = "local") -> list[dict[str, Any]]:
+    """``work(point)`` for every point not already in ``store`` (by key), on ``jobs`` local
+    processes or Ray workers (``backend="ray"``); results in point order. ``store`` has
+    ``get(key)`` and ``put(point, result)``."""
     results: dict[int, dict[str, Any]] = {}
     todo = []
     for i, pt in enumerate(points):
@@ -68,7 +69,9 @@ def run(points: list[Point], work: Callable[[Point], dict[str, Any]], jobs: int 
             todo.append(i)
     bar = _progress(len(points), progress, len(points) - len(todo))
     try:
-        if jobs <= 1 or len(todo) <= 1:
+        if backend == "ray" and todo:
+            _run_ray(points, todo, work, jobs, lambda i, r: results.__setitem__(i, _finish(points[i], r, store, bar)))
+        elif jobs <= 1 or len(todo) <= 1:
             for i in todo:
                 results[i] = _finish(points[i], work(points[i]), store, bar)
         else:
@@ -93,3 +96,33 @@ def _finish(pt: Point, result: dict[str, Any], store: Any, bar: Any) -> dict[str
     if bar is not None:
         bar.update(1)
     return result
+
+
+def _run_ray(points: list[Point], todo: list[int], work: Callable, jobs: int,
+             finish: Callable[[int, dict[str, Any]], None]) -> None:
+    """Run the points as Ray tasks: on the cluster at RAY_ADDRESS when set, else on a local Ray
+    cluster of ``jobs`` workers that this call starts and stops."""
+    try:
+        import ray
+    except ImportError:
+        from .errors import SpecError
+        raise SpecError("Ray is not installed; pip install 'nicmodel[ray]' or use --backend local",
+                        "--backend") from None
+    started = False
+    if not ray.is_initialized():
+        if os.environ.get("RAY_ADDRESS"):
+            ray.init(address=os.environ["RAY_ADDRESS"], log_to_driver=False)
+        else:
+            ray.init(num_cpus=jobs, include_dashboard=False, log_to_driver=False)
+        started = True
+    try:
+        task = ray.remote(num_cpus=1)(_call)
+        pending = {task.remote((i, points[i], work)): i for i in todo}
+        while pending:
+            done, _ = ray.wait(list(pending), num_returns=1)
+            i, result = ray.get(done[0])
+            del pending[done[0]]
+            finish(i, result)
+    finally:
+        if started:
+            ray.shutdown()

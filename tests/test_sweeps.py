@@ -101,3 +101,12 @@ def test_query_errors_are_one_line(tmp_path, capsys):
     assert len(err) == 2 and all(line.startswith("error:") for line in err)
     # read-only: a query cannot change the database
     assert main(["query", str(db), "DROP TABLE points"]) == 2
+
+
+def test_ray_backend_with_two_local_workers_gives_the_same_rows(capsys):
+    pytest.importorskip("ray")
+    assert main(SERVE + ["--jobs", "2"]) == 0
+    local = json.loads(capsys.readouterr().out)
+    assert main(SERVE + ["--jobs", "2", "--backend", "ray"]) == 0
+    on_ray = json.loads(capsys.readouterr().out)
+    assert on_ray == local
