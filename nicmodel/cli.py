@@ -269,7 +269,7 @@ def _numbered(path: str, i: int) -> str:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    if args.vary:
+    if args.vary or args.replications > 1 or args.uncertainty:
         return _simulate_sweep(args)
     from . import api
     from .report import simulate_text, write_atomic
@@ -324,7 +324,9 @@ def _simulate_sweep(args: argparse.Namespace) -> int:
     points = _points("simulate", [args.scenario], args.set, _sweep_axes(args.vary),
                      {"rate": args.rate, "requests": args.requests or 1, "seed": args.seed, "policy": args.policy,
                       "max_events": args.max_events})
-    rows, code = _run_points(args, "simulate", points, _simulate_work)
+    rows, code = _run_with_intervals(args, "simulate", points, _simulate_work)
+    if len(rows) == 1 and "error" in rows[0]:
+        return code
     text = json.dumps(rows, indent=2) + "\n" if args.format == "json" else simulate_table_text(rows)
     _emit(text, None if _database(args) is not None else args.output)
     return code
@@ -341,6 +343,61 @@ def _check_plot(args: argparse.Namespace) -> None:
         plot_format(args.plot)
 
 
+def _run_with_intervals(args: argparse.Namespace, command: str, points: list, work) -> tuple[list, int]:
+    """Run each point once per replication seed and once per draw of the uncertain numbers (all
+    on the pool), and give each point's row its intervals: ``replications`` over seeds,
+    ``uncertainty`` over draws. Each point's own row is its run at --seed."""
+    from . import api
+    from .replications import SERVE_METRICS, SIMULATE_METRICS, draw_overrides, over_draws, over_seeds
+    from .runner import Point, point_key
+    metrics = SERVE_METRICS if command == "serve" else SIMULATE_METRICS
+    reps = max(1, getattr(args, "replications", 1) or 1)
+    draws_n = getattr(args, "uncertainty", None) or 0
+    if reps == 1 and not draws_n:
+        return _run_points(args, command, points, work)
+    flat, roles = [], []
+    for g, pt in enumerate(points):
+        try:
+            scenario = api.load(pt.path, pt.overrides)
+        except SpecError:
+            flat.append(pt)
+            roles.append((g, "seed"))
+            continue
+        for k in range(reps):
+            st = {**pt.settings, "seed": pt.settings["seed"] + k}
+            key = point_key(command, scenario.model_dump(mode="json"), _key_settings(st))
+            flat.append(Point(pt.path, pt.overrides, st, pt.label, key))
+            roles.append((g, "seed"))
+        for sets in (draw_overrides(scenario, draws_n, args.seed) if draws_n else []):
+            over = [*pt.overrides, *sets]
+            key = point_key(command, api.load(pt.path, over).model_dump(mode="json"), _key_settings(pt.settings))
+            flat.append(Point(pt.path, over, pt.settings, pt.label, key))
+            roles.append((g, "draw"))
+    results, _ = _run_points(args, command, flat, work, write=False, report=False)
+    rows = []
+    for g in range(len(points)):
+        seeds = [r for r, (gg, role) in zip(results, roles) if gg == g and role == "seed"]
+        drawn = [r for r, (gg, role) in zip(results, roles) if gg == g and role == "draw"]
+        row = dict(seeds[0])
+        ok = [r for r in seeds if "error" not in r]
+        if len(ok) > 1:
+            row["replications"] = over_seeds(ok, metrics)
+        good = [r for r in drawn if "error" not in r]
+        if good:
+            row["uncertainty"] = over_draws(good, metrics)
+            row["uncertainty"]["failed_draws"] = len(drawn) - len(good)
+        rows.append(row)
+    db = _database(args)
+    if db is not None:
+        db.write(command, [_db_row(r) for r in rows])
+    return rows, _report_errors(rows)
+
+
+def _key_settings(settings: dict) -> dict:
+    """The settings that decide a point's result (a trace by its length; no bookkeeping)."""
+    return {k: v for k, v in settings.items() if k not in ("trace", "plot")} | {"trace": len(settings.get("trace") or [])}
+
+
 def _check_load(args: argparse.Namespace) -> None:
     if args.requests is not None and args.requests < 1:
         raise SpecError("must be at least 1", "--requests")
@@ -348,7 +405,8 @@ def _check_load(args: argparse.Namespace) -> None:
         raise SpecError(f"must be a positive number of requests per second, got {args.rate!r}", "--rate")
 
 
-def _run_points(args: argparse.Namespace, table: str, points: list, work) -> tuple[list, int]:
+def _run_points(args: argparse.Namespace, table: str, points: list, work, write: bool = True,
+                report: bool = True) -> tuple[list, int]:
     """Run sweep points (a pool when several, the database as the store of finished ones), append
     them to the database's ``table``, report each failed point on stderr; (rows, exit code)."""
     from . import runner
@@ -357,14 +415,19 @@ def _run_points(args: argparse.Namespace, table: str, points: list, work) -> tup
         rows = [work(points[0], raise_errors=True)]
     else:
         rows = runner.run(points, work, _jobs(args, len(points)), _show_progress(args), db, args.backend)
-    if db is not None:
+    if db is not None and write:
         db.write(table, [_db_row(r) for r in rows])
+    return rows, (_report_errors(rows) if report else EXIT_OK)
+
+
+def _report_errors(rows: list) -> int:
+    """Each failed point's one-line error on stderr; the exit code of the worst."""
     code = EXIT_OK
     for r in rows:
         if "error" in r:
             print(f"error: {r['error']}", file=sys.stderr)
             code = max(code, r.get("exit", EXIT_BAD_INPUT))
-    return rows, code
+    return code
 
 
 def _simulate_work(pt, raise_errors: bool = False) -> dict:
@@ -387,6 +450,7 @@ def _simulate_work(pt, raise_errors: bool = False) -> dict:
         row = {"scenario": pt.path, "error": str(exc) if bad else f"{pt.path}: infeasible: {exc}",
                "exit": EXIT_BAD_INPUT if bad else EXIT_CHECK_FAILED}
     row["point"] = pt.label
+    row["_seed"] = st["seed"]
     row["key"] = pt.key
     return row
 
@@ -585,7 +649,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
             _check_budget(per * count * runs, args.max_events, "--trace" if trace else "--requests",
                           f"{runs} serving runs of {count:,} requests")
         break  # one point's estimate stands for all: they share the request count
-    rows, code = _run_points(args, "serve", points, _serve_work)
+    rows, code = _run_with_intervals(args, "serve", points, _serve_work)
+    if len(rows) == 1 and "error" in rows[0]:
+        return code  # the run failed: its one-line error is on stderr, nothing else is printed
     if args.plot:
         from .plots import serve_plot
         serve_plot(rows, args.plot)
@@ -617,6 +683,7 @@ def _serve_work(pt, raise_errors: bool = False) -> dict:
         result = {"scenario": str(pt.path), "error": str(exc) if bad else f"{pt.path}: infeasible: {exc}",
                   "exit": EXIT_BAD_INPUT if bad else EXIT_CHECK_FAILED}
     result["bandwidth"] = pt.label.get("network.bandwidth")
+    result["_seed"] = st["seed"]
     result["point"] = pt.label
     result["key"] = pt.key
     return result
@@ -646,8 +713,7 @@ def _points(command: str, paths: list[str], overrides: list[str], axes, settings
                 resolved = api.load(path, [*overrides, *extra]).model_dump(mode="json")
             except SpecError:
                 resolved = {"unresolvable": [path, *overrides, *extra]}
-            key = point_key(command, resolved, {k: v for k, v in settings.items() if k != "trace"}
-                            | {"trace": len(settings.get("trace") or [])})
+            key = point_key(command, resolved, _key_settings(settings))
             points.append(Point(str(path), [*overrides, *extra], {"command": command, **settings}, label, key))
     return points
 
@@ -829,6 +895,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sample-ms", type=float, help="window of the bottleneck-over-time view")
     p.add_argument("--max-events", type=float, default=5e7,
                    help="refuse runs estimated above this many events (default 5e7, ~100 s)")
+    p.add_argument("--replications", type=int, default=1, metavar="N",
+                   help="simulate with N seeds (--seed, --seed+1, ...; with --rate) and print the mean and its 90%% "
+                        "confidence interval")
+    p.add_argument("--uncertainty", nargs="?", const=32, type=int, metavar="N",
+                   help="also simulate with the assumed, fitted and derived numbers drawn over their ranges N times "
+                        "(default 32): median and 90%% interval")
     p.add_argument("--vary", action="append", default=[], metavar="PATH=V1,V2,...",
                    help="simulate every combination of these values (repeatable) on a process pool, one row each")
     p.add_argument("--jobs", type=int, help="worker processes for a sweep (default: all cores)")
@@ -900,6 +972,12 @@ def build_parser() -> argparse.ArgumentParser:
                         "workers started for the run; needs nicmodel[ray])")
     p.add_argument("--progress", choices=["auto", "on", "off"], default="auto",
                    help="progress bar with ETA on stderr (auto: when stderr is a terminal)")
+    p.add_argument("--replications", type=int, default=5, metavar="N",
+                   help="run every point with N seeds (--seed, --seed+1, ...) on the pool and print the mean and "
+                        "its 90%% confidence interval (default 5; 1 for a single run)")
+    p.add_argument("--uncertainty", nargs="?", const=32, type=int, metavar="N",
+                   help="also run every point with the assumed, fitted and derived numbers drawn over their "
+                        "ranges N times (default 32) and print the median and 90%% interval")
     p.add_argument("--bandwidths", help="comma-separated link rates: one row per scenario and rate")
     p.add_argument("--max-events", type=float, default=5e7,
                    help="refuse runs estimated above this many simulator events in all (default 5e7, ~100 s)")

@@ -325,7 +325,25 @@ def serve_text(r: dict[str, Any]) -> str:
                        else f" (batch limit {m['max_batch']})"))
     if "slo" in r:
         lines.append(f"  max rate        {r['slo']['max_rate_per_s']:.3g} requests/s within the SLOs")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _interval_lines(r)) + "\n"
+
+
+def _interval_lines(r: dict[str, Any]) -> list[str]:
+    from .replications import lines
+    out = []
+    if r.get("replications"):
+        out += lines(r["replications"], "seeds")
+    if r.get("uncertainty"):
+        out += lines(r["uncertainty"], "draws")
+    return out
+
+
+def _pm(r: dict[str, Any], metric: str, scale: float, digits: int, single: float) -> Any:
+    """'mean ± ci' of a metric over a row's replications, else the single run's value."""
+    m = (r.get("replications") or {}).get("metrics", {}).get(metric)
+    if m is None:
+        return round(single * scale, digits)
+    return f"{m['mean'] * scale:.{digits}f} ± {m['ci90'] * scale:.{digits}f}"
 
 
 def _rate(x: float | None) -> Any:
@@ -356,7 +374,9 @@ def serve_table_text(rows: list[dict[str, Any]], fmt: str) -> str:
                       _rate(r["load"]["offered_rate_per_s"]), _rate(r["load"]["served_rate_per_s"]),
                       _rate(r["load"]["capacity_per_s"]),
                       "OVERLOADED" if r["load"]["overloaded"] else ("yes" if r["meets_slo"] else "no"),
-                      round(r["slo"]["max_rate_per_s"], 3) if "slo" in r else ""])
+                      _pm(r, "max_rate_per_s", 1.0, 3, r["slo"]["max_rate_per_s"]) if "slo" in r else ""])
+        if "replications" in r:  # the TTFT p99 cell shows its mean and confidence over seeds
+            table[-1][len(head) + 2] = _pm(r, "ttft_p99_s", 1e3, 2, L["ttft_s"]["p99"])
     if fmt == "csv":
         return _csv(headers, table)
     return tabulate(table, headers=headers, tablefmt="github") + "\n"
@@ -377,4 +397,10 @@ def simulate_table_text(rows: list[dict[str, Any]]) -> str:
                       round(r["throughput_gbps"], 3), round(r["kv_throughput_gbps"], 2), r["bottleneck"],
                       _rate(load["offered_rate_per_s"]), _rate(load["served_rate_per_s"]), _rate(load["capacity_per_s"]),
                       "OVERLOADED" if load["overloaded"] else "ok"])
-    return tabulate(table, headers=headers, tablefmt="github") + "\n"
+    notes = []
+    for r in rows:
+        extra = _interval_lines(r)
+        if extra:
+            point = ", ".join(f"{k}={v}" for k, v in (r.get("point") or {}).items())
+            notes += [f"{r['scenario']}" + (f" [{point}]" if point else "")] + extra
+    return tabulate(table, headers=headers, tablefmt="github") + "\n" + ("\n".join(notes) + "\n" if notes else "")

@@ -14,7 +14,7 @@ from conftest import DEFAULT, ROOT
 
 SERVE = ["serve", str(DEFAULT), str(ROOT / "pipelines" / "cachegen-async.yaml"), "--vary",
          "network.bandwidth=10Gbps,20Gbps", "--vary", "model=llama-3-8b,mistral-7b", "--rate", "2",
-         "--requests", "20", "--format", "json", "--progress", "off"]
+         "--requests", "20", "--format", "json", "--progress", "off", "--replications", "1"]
 
 
 def test_pool_and_serial_give_the_same_rows(capsys):
@@ -110,3 +110,21 @@ def test_ray_backend_with_two_local_workers_gives_the_same_rows(capsys):
     assert main(SERVE + ["--jobs", "2", "--backend", "ray"]) == 0
     on_ray = json.loads(capsys.readouterr().out)
     assert on_ray == local
+
+
+def test_replications_and_draws_give_intervals(tmp_path, capsys):
+    out = tmp_path / "reps.sqlite"
+    argv = ["serve", str(DEFAULT), "--rate", "3", "--requests", "40", "--format", "json", "--progress", "off",
+            "--uncertainty", "6", "-o", str(out)]
+    assert main(argv) == 0  # default: 5 replications
+    r = json.loads(capsys.readouterr().out)
+    reps = r["replications"]
+    assert reps["n"] == 5 and reps["seeds"] == [0, 1, 2, 3, 4]
+    m = reps["metrics"]["ttft_p99_s"]
+    assert m["ci90"] > 0 and min(m["values"]) <= m["mean"] <= max(m["values"])
+    assert m["values"][0] == r["loaded"]["ttft_s"]["p99"]  # the row itself is the --seed run
+    u = r["uncertainty"]["metrics"]["unloaded_ttft_s"]
+    assert r["uncertainty"]["n"] == 6 and u["p5"] <= u["p50"] <= u["p95"] and u["p95"] > u["p5"]
+    with sqlite3.connect(out) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM points").fetchone()[0] == 5 + 6
+        assert conn.execute("SELECT COUNT(*) FROM serve").fetchone()[0] == 1
