@@ -793,6 +793,23 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--format", choices=formats, default=formats[0])
         p.add_argument("--output", "-o", help="write to this file (atomically) instead of stdout")
 
+    def stochastic(p: argparse.ArgumentParser, replications: int, verb: str) -> None:
+        """Sweeps, replications and uncertainty draws of a stochastic command, on a pool."""
+        p.add_argument("--vary", action="append", default=[], metavar="PATH=V1,V2,...",
+                       help=f"{verb} every combination of these values (repeatable) on a process pool, one row each")
+        p.add_argument("--replications", type=int, default=replications, metavar="N",
+                       help=f"{verb} every point with N seeds (--seed, --seed+1, ...) and print the mean and its 90%% "
+                            f"confidence interval (default {replications})")
+        p.add_argument("--uncertainty", nargs="?", const=32, type=int, metavar="N",
+                       help=f"also {verb} every point with the assumed, fitted and derived numbers drawn over their "
+                            "ranges N times (default 32): median and 90%% interval")
+        p.add_argument("--jobs", type=int, help="worker processes (default: all cores)")
+        p.add_argument("--backend", choices=["local", "ray"], default="local",
+                       help="local process pool, or Ray (the cluster at RAY_ADDRESS, else a local one of --jobs "
+                            "workers started for the run; needs nicmodel[ray])")
+        p.add_argument("--progress", choices=["auto", "on", "off"], default="auto",
+                       help="progress bar with ETA on stderr (auto: when stderr is a terminal)")
+
     p = sub.add_parser("eval", help="steady-state throughput, bottleneck, latency and footprint")
     p.add_argument("scenario")
     p.add_argument("--uncertainty", nargs="?", const=1000, type=_samples, metavar="N",
@@ -895,20 +912,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sample-ms", type=float, help="window of the bottleneck-over-time view")
     p.add_argument("--max-events", type=float, default=5e7,
                    help="refuse runs estimated above this many events (default 5e7, ~100 s)")
-    p.add_argument("--replications", type=int, default=1, metavar="N",
-                   help="simulate with N seeds (--seed, --seed+1, ...; with --rate) and print the mean and its 90%% "
-                        "confidence interval")
-    p.add_argument("--uncertainty", nargs="?", const=32, type=int, metavar="N",
-                   help="also simulate with the assumed, fitted and derived numbers drawn over their ranges N times "
-                        "(default 32): median and 90%% interval")
-    p.add_argument("--vary", action="append", default=[], metavar="PATH=V1,V2,...",
-                   help="simulate every combination of these values (repeatable) on a process pool, one row each")
-    p.add_argument("--jobs", type=int, help="worker processes for a sweep (default: all cores)")
-    p.add_argument("--backend", choices=["local", "ray"], default="local",
-                   help="local process pool, or Ray (the cluster at RAY_ADDRESS, else a local one of --jobs "
-                        "workers started for the run; needs nicmodel[ray])")
-    p.add_argument("--progress", choices=["auto", "on", "off"], default="auto",
-                   help="progress bar with ETA on stderr (auto: when stderr is a terminal)")
+    stochastic(p, 1, "simulate")
     p.add_argument("--plot", metavar="FILE", help="plot each resource's utilization and the memory held over time (.png/.svg/.pdf)")
     common(p, ["text", "json"])
     p.set_defaults(func=cmd_simulate)
@@ -964,20 +968,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--control", choices=["async", "sync"], help="override the scenario's control plane")
     p.add_argument("--trace", help="JSONL request trace (Mooncake shape) instead of --rate/--requests")
     p.add_argument("--search", action="store_true", help="also find the largest rate meeting the SLOs")
-    p.add_argument("--vary", action="append", default=[], metavar="PATH=V1,V2,...",
-                   help="run every combination of these values (repeatable); points run on a process pool")
-    p.add_argument("--jobs", type=int, help="worker processes for a sweep (default: all cores)")
-    p.add_argument("--backend", choices=["local", "ray"], default="local",
-                   help="local process pool, or Ray (the cluster at RAY_ADDRESS, else a local one of --jobs "
-                        "workers started for the run; needs nicmodel[ray])")
-    p.add_argument("--progress", choices=["auto", "on", "off"], default="auto",
-                   help="progress bar with ETA on stderr (auto: when stderr is a terminal)")
-    p.add_argument("--replications", type=int, default=5, metavar="N",
-                   help="run every point with N seeds (--seed, --seed+1, ...) on the pool and print the mean and "
-                        "its 90%% confidence interval (default 5; 1 for a single run)")
-    p.add_argument("--uncertainty", nargs="?", const=32, type=int, metavar="N",
-                   help="also run every point with the assumed, fitted and derived numbers drawn over their "
-                        "ranges N times (default 32) and print the median and 90%% interval")
+    stochastic(p, 5, "run")
     p.add_argument("--bandwidths", help="comma-separated link rates: one row per scenario and rate")
     p.add_argument("--max-events", type=float, default=5e7,
                    help="refuse runs estimated above this many simulator events in all (default 5e7, ~100 s)")
