@@ -398,6 +398,21 @@ def _key_settings(settings: dict) -> dict:
     return {k: v for k, v in settings.items() if k not in ("trace", "plot")} | {"trace": len(settings.get("trace") or [])}
 
 
+def _rates(args: argparse.Namespace) -> list:
+    """--rates R1,R2,... (offered Poisson rates), else the one --rate (or None: all together)."""
+    if not args.rates:
+        return [args.rate]
+    if args.rate is not None:
+        raise SpecError("give --rate or --rates, not both", "--rates")
+    try:
+        rates = [float(r) for r in args.rates.split(",")]
+    except ValueError:
+        raise SpecError(f"expected rates such as 1,2,4,8 (requests per second), got {args.rates!r}", "--rates") from None
+    if not all(r > 0 and math.isfinite(r) for r in rates):
+        raise SpecError("rates must be positive numbers of requests per second", "--rates")
+    return rates
+
+
 def _check_load(args: argparse.Namespace) -> None:
     if args.requests is not None and args.requests < 1:
         raise SpecError("must be at least 1", "--requests")
@@ -632,9 +647,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
         trace = read_trace_rows(args.trace)
     # --bandwidths is a case of --vary network.bandwidth=...
     sweep_axes = _sweep_axes(args.vary + ([f"network.bandwidth={','.join(bandwidths)}"] if bandwidths else []))
-    points = _points("serve", args.scenarios, args.set, sweep_axes,
-                     {"rate": args.rate, "requests": args.requests, "seed": args.seed, "control": args.control,
-                      "search": args.search, "trace": trace, "plot": bool(args.plot)})
+    rates = _rates(args)
+    points = []
+    for rate in rates:  # --rates: the same points at each offered rate (a throughput-latency curve)
+        for pt in _points("serve", args.scenarios, args.set, sweep_axes,
+                          {"rate": rate, "requests": args.requests, "seed": args.seed, "control": args.control,
+                           "search": args.search, "trace": trace, "plot": bool(args.plot)}):
+            if len(rates) > 1:
+                pt.label = {**pt.label, "rate": f"{rate:g}/s"}
+            points.append(pt)
+    order = {str(p): i for i, p in enumerate(args.scenarios)}
+    points.sort(key=lambda pt: order.get(pt.path, 0))  # stable: each design's rates together
     runs = len(points) * (2 + (SEARCH_RUNS if args.search else 0))
     for pt in points:
         try:
@@ -963,6 +986,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="TTFT, TPOT and SLO-bound rate of serving with a fetch design")
     p.add_argument("scenarios", nargs="+")
     p.add_argument("--rate", type=float, help="Poisson arrivals per second (default: all requests together)")
+    p.add_argument("--rates", metavar="R1,R2,...", help="run every point at each of these Poisson rates (a "
+                   "throughput-latency curve; --plot draws it)")
     p.add_argument("--requests", type=int, default=200, help="requests in the loaded run (default 200)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--control", choices=["async", "sync"], help="override the scenario's control plane")

@@ -135,12 +135,31 @@ def serve_plot(rows: list[dict[str, Any]], path: str) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, (a, b) = plt.subplots(1, 2, figsize=(9.0, 4.0))
+    curves: dict[str, list[tuple[float, float]]] = {}
     for r in rows:
+        if "error" in r or not (r.get("point") or {}).get("rate"):
+            continue
+        group = r["scenario"] + "".join(f", {k}={v}" for k, v in r["point"].items() if k != "rate")
+        curves.setdefault(group, []).append((r["load"]["served_rate_per_s"], r["loaded"]["ttft_s"]["p99"] * 1e3))
+    curves = {g: sorted(c) for g, c in curves.items() if len(c) > 1}
+    fig, panels = plt.subplots(1, 3 if curves else 2, figsize=(13.5 if curves else 9.0, 4.0))
+    a, b = panels[0], panels[1]
+    if curves:
+        c = panels[2]
+        for group, pts in curves.items():
+            c.plot([x for x, _ in pts], [y for _, y in pts], "o-", label=group)
+        c.set_xlabel("served (requests/s)")
+        c.set_ylabel("TTFT p99 (ms)")
+        c.set_yscale("log")
+        c.set_title("throughput against latency", fontsize=10)
+        c.legend(fontsize=7)
+    for r in rows:
+        if "error" in r:
+            continue
         raw = r.get("_samples")
         if not raw:
             continue
-        label = r["scenario"] + (f" {r['bandwidth']}" if r.get("bandwidth") else "")
+        label = r["scenario"] + "".join(f" {v}" for v in (r.get("point") or {}).values())
         for axis, key, scale in ((a, "ttft_s", 1e3), (b, "tpot_s", 1e3)):
             v = np.sort(np.asarray(raw[key], dtype=float)) * scale
             if v.size:

@@ -34,6 +34,7 @@ METRICS: dict[str, tuple[str, str, float, bool]] = {
     "cores": ("cores_used", "dimensionless", 1.0, True),
 }
 SERVING_METRICS = ("max_rate", "ttft", "tpot")
+SERVING_CHECKS = 40  # candidates whose SLO-bound rate is searched at most, best first
 ROBUST_CHECK_POINTS = 200_000  # above this the robust choice would take minutes (two evaluations per assumption)
 RANGE_VALUES = 4096  # an integer range longer than this is sampled geometrically
 CONTINUOUS_VALUES = 33  # points of a continuous range (geometric when it spans 10x or more)
@@ -65,9 +66,20 @@ def parse_target(text: str) -> Target:
     if not m:
         raise SpecError("expected METRIC<=VALUE or METRIC>=VALUE, e.g. kv_throughput>=40Gbps", "--target", None, ())
     metric, op, raw = m.groups()
+    if metric == "max_rate":
+        if op not in (">=", ">"):
+            raise SpecError("max_rate takes a lower bound, e.g. max_rate>=8/s", "--target", None, ())
+        r = re.fullmatch(r"([0-9.eE+-]+)\s*(?:req(?:uests)?)?\s*/\s*s", raw.strip())
+        try:
+            value = float(r.group(1)) if r else float("nan")
+        except ValueError:
+            value = float("nan")
+        if not (value > 0 and np.isfinite(value)):
+            raise SpecError(f"max_rate: expected requests per second such as 8/s, got {raw!r}", "--target", None, ())
+        return Target(metric, op, value, text.strip())
     if metric in SERVING_METRICS:
-        raise SpecError(f"{metric} is a serving target; `size` sizes the data plane (analytical model) only so far; "
-                        f"data-plane metrics: {', '.join(METRICS)}", "--target", None, ())
+        raise SpecError(f"{metric} is not a sizing target; serving: max_rate (the SLO-bound rate); data plane: "
+                        f"{', '.join(METRICS)}", "--target", None, ())
     if metric not in METRICS:
         raise SpecError(f"unknown metric {metric!r}; expected one of {', '.join(METRICS)}", "--target", None, ())
     try:
@@ -155,7 +167,9 @@ def size(path: str | Path, chooses: list[str], targets: list[str], objective: st
                         "--minimize", None, ())
     if not chooses:
         raise SpecError("give at least one --choose PATH=V1,V2,... or PATH=LO..HI", "--choose", None, ())
-    parsed = [parse_target(t) for t in targets]
+    every = [parse_target(t) for t in targets]
+    parsed = [t for t in every if t.metric in METRICS]
+    serving = [t for t in every if t.metric == "max_rate"]
     doc = load_document(path, overrides)
     from .loader import validate
     base = validate(doc, str(path))
@@ -175,13 +189,17 @@ def size(path: str | Path, chooses: list[str], targets: list[str], objective: st
     for t in parsed:
         feasible &= t.met(values[t.metric])
     ranked = _rank(values, feasible, objective, maximize)
+    checked_serving: list[dict[str, Any]] = []
+    if serving:  # search the SLO-bound rate of the best candidates in turn, until two pass
+        ranked, checked_serving = _serving_filter(path, overrides, axes, keys, ranked, serving)
 
     def point(i: int) -> dict[str, Any]:
         choice = {a.label: a.values[int(k)] for a, k in zip(axes, keys[:, i])}
         return {"choice": choice, "metrics": {m: float(values[m][i]) for m in metrics}}
 
     out: dict[str, Any] = {"scenario": str(path), "objective": objective, "maximize": maximize,
-                           "targets": [t.text for t in parsed], "candidates": int(keys.shape[1]),
+                           "targets": [t.text for t in every], "data_plane_targets": [t.text for t in parsed],
+                           "candidates": int(keys.shape[1]),
                            "valid": int(valid.sum()), "meet_targets": int(feasible.sum()),
                            "axes": [{"path": a.label, "values": len(a.values)} for a in axes]}
     if ranked.size == 0:
@@ -190,15 +208,64 @@ def size(path: str | Path, chooses: list[str], targets: list[str], objective: st
         return out
     best = point(int(ranked[0]))
     slacks = {t.text: t.slack(best["metrics"][t.metric]) for t in parsed}
+    if serving:
+        out["serving_checks"] = checked_serving
+        rate = next(c["max_rate_per_s"] for c in checked_serving if c["index"] == int(ranked[0]))
+        best["metrics"]["max_rate"] = rate
+        slacks.update({t.text: t.slack(rate) for t in serving})
     out["best"] = best
     out["binding"] = min(slacks, key=slacks.get) if slacks else None
     out["slack"] = slacks
     out["runner_up"] = point(int(ranked[1])) if ranked.size > 1 else None
-    out["robustness"] = _robustness(prepared, base, axes, parsed, objective, maximize, keys, ranked, point)
+    out["robustness"] = (_robustness(prepared, base, axes, parsed, objective, maximize, keys, ranked, point)
+                         if not serving else {"checked": 0, "note": "not checked for serving targets (each check "
+                                                                     "is an SLO-rate search per candidate)"})
     if pareto:
         out["pareto"] = _pareto(values, feasible, pareto, point)
     out["_candidates"] = {m: values[m][feasible] for m in metrics}  # for plots
     return out
+
+
+def _serving_filter(path, overrides, axes: list[Axis], keys: np.ndarray, ranked: np.ndarray,
+                    serving: list[Target]) -> tuple[np.ndarray, list[dict[str, Any]]]:
+    """The candidates (best first) whose SLO-bound rate meets every serving target: searched
+    through the serving model on the process pool, a batch of the next best at a time, until two
+    pass or SERVING_CHECKS have been tried."""
+    from .runner import Point, default_jobs, run
+
+    jobs = default_jobs()
+    passed, checks = [], []
+    order = [int(i) for i in ranked[:SERVING_CHECKS]]
+    for start in range(0, len(order), jobs):
+        batch = order[start:start + jobs]
+        points = [Point(str(path), [*overrides, *(f"{a.label}={a.values[int(k)]}" for a, k in zip(axes, keys[:, i]))])
+                  for i in batch]
+        for i, pt, result in zip(batch, points, run(points, _search_work, jobs)):
+            if "error" in result:
+                raise SpecError(result["error"], str(path), None, ("serving",))
+            rate = result["max_rate_per_s"]
+            ok = all(t.met(np.array([rate]))[0] for t in serving)
+            checks.append({"index": i, "choice": pt.overrides[len(overrides):], "max_rate_per_s": rate, "meets": bool(ok)})
+            if ok:
+                passed.append(i)
+        if len(passed) >= 2:
+            break
+    return np.array(passed[:2] if passed else [], dtype=np.int64), checks
+
+
+def _search_work(pt) -> dict[str, Any]:
+    """The SLO-bound rate of one candidate (a worker process's job)."""
+    from . import api
+    from .errors import InfeasibleError
+    from .serving.run import max_rate
+
+    try:
+        scenario = api.load(pt.path, pt.overrides)
+        if scenario.serving is None:
+            return {"error": "a max_rate target needs a serving: section in the scenario"}
+        return {"max_rate_per_s": max_rate(scenario, 200, 0)["max_rate_per_s"]}
+    except InfeasibleError:
+        return {"max_rate_per_s": 0.0}  # the candidate cannot run: it serves nothing
 
 
 def _closest(targets: list[Target], values: dict[str, np.ndarray], valid: np.ndarray, point) -> dict[str, Any] | None:
@@ -264,7 +331,7 @@ def _pareto(values: dict[str, np.ndarray], feasible: np.ndarray, metrics: list[s
 def size_text(r: dict[str, Any]) -> str:
     lines = [f"size {r['scenario']}: {r['candidates']:,} candidates "
              f"({' x '.join(str(a['values']) for a in r['axes'])}), {r['valid']:,} valid, "
-             f"{r['meet_targets']:,} meet {' and '.join(r['targets']) or 'no target'}"]
+             f"{r['meet_targets']:,} meet {' and '.join(r['data_plane_targets']) or 'the data-plane checks'}"]
     fmt = lambda p: ", ".join(f"{k}={v}" for k, v in p["choice"].items())  # noqa: E731
     sense = "highest" if r["maximize"] else ("fewest" if r["objective"] == "cores" else "lowest")
     if r["best"] is None:
@@ -274,8 +341,13 @@ def size_text(r: dict[str, Any]) -> str:
             lines.append(f"  closest: {fmt(c)} (worst target missed by {100 * c['shortfall']:.1f}%)")
         return "\n".join(lines) + "\n"
     b = r["best"]
+    if r.get("serving_checks"):
+        c = r["serving_checks"]
+        lines.append(f"  SLO-bound rate searched for the {len(c)} best candidates (serving model), "
+                     f"{sum(x['meets'] for x in c)} pass")
     lines.append(f"  best ({sense} {r['objective']}): {fmt(b)}")
-    lines.append("    " + "; ".join(f"{m} {_show(m, v)}" for m, v in b["metrics"].items()))
+    lines.append("    " + "; ".join(f"{m} {_show(m, v)}" if m != "max_rate" else f"max_rate {v:.3g}/s"
+                                    for m, v in b["metrics"].items()))
     if r.get("binding"):
         lines.append(f"    binding constraint: {r['binding']} (slack {100 * r['slack'][r['binding']]:.1f}%)")
     if r.get("runner_up"):

@@ -16,10 +16,11 @@ MAGIC = {"png": b"\x89PNG", "svg": b"<?xml", "pdf": b"%PDF"}
      "--vary", "design.chunk_tokens=4,16,64,256,1024,2048,4096", "--format", "csv"],
     ["compare", str(DEFAULT), GPU],
     ["serve", str(DEFAULT), GPU, "--rate", "2", "--requests", "20", "--progress", "off"],
+    ["serve", str(DEFAULT), GPU, "--rates", "1,3,6", "--requests", "20", "--progress", "off", "--replications", "1"],
     ["simulate", str(DEFAULT), "--requests", "4", "--rate", "5"],
     ["size", str(DEFAULT), "--choose", "nic.arm.cores=4..16", "--choose", "design.chunk_tokens=16,64,256",
      "--target", "kv_throughput>=50Gbps", "--pareto", "fetch_latency,nic_memory"],
-], ids=["table-lines", "table-heatmap", "compare", "serve", "simulate", "size"])
+], ids=["table-lines", "table-heatmap", "compare", "serve", "serve-curve", "simulate", "size"])
 @pytest.mark.parametrize("fmt", ["png", "svg"])
 def test_plot_is_written(argv, fmt, tmp_path, capsys):
     out = tmp_path / f"plot.{fmt}"

@@ -62,7 +62,8 @@ def test_cli_json_and_no_solution_exit_1(capsys):
 
 @pytest.mark.parametrize("argv, expect", [
     (["--minimize", "cost"], "price"),
-    (["--target", "max_rate>=8/s"], "serving target"),
+    (["--target", "max_rate>=8"], "requests per second"),
+    (["--target", "ttft<=1s"], "not a sizing target"),
     (["--target", "kv_throughput>=40"], "ambiguous"),
     (["--target", "speed>=1Gbps"], "unknown metric"),
     (["--pareto", "fetch_latency"], "two metrics"),
@@ -81,3 +82,15 @@ def test_ranges_enumerate_integers_and_sample_numbers():
     bw = choice_axis("network.bandwidth=1Gbps..100Gbps", scn)
     assert len(bw.values) == 33
     assert np.isclose(float(bw.values[0].split()[0]), 1e9 / 8) and np.isclose(float(bw.values[-1].split()[0]), 100e9 / 8)
+
+
+def test_serving_target_searches_the_best_candidates_first():
+    from nicmodel.serving.run import max_rate
+    from nicmodel import load
+    gpu = str(DEFAULT.parent / "cachegen-async.yaml")
+    r = size(gpu, ["network.bandwidth=10Gbps,40Gbps"], ["max_rate>=6/s"], "fetch_latency")
+    # 10 Gbps cannot carry 6 requests/s of 10k-token prefixes (its fetch capacity is ~4.4/s)
+    assert r["best"]["choice"] == {"network.bandwidth": "40Gbps"}
+    direct = max_rate(load(gpu, ["network.bandwidth=40Gbps"]), 200, 0)["max_rate_per_s"]
+    assert r["best"]["metrics"]["max_rate"] == direct >= 6
+    assert [c["meets"] for c in r["serving_checks"]] == [True, False]  # 40 Gbps ranks first (lower latency)

@@ -128,3 +128,13 @@ def test_replications_and_draws_give_intervals(tmp_path, capsys):
     with sqlite3.connect(out) as conn:
         assert conn.execute("SELECT COUNT(*) FROM points").fetchone()[0] == 5 + 6
         assert conn.execute("SELECT COUNT(*) FROM serve").fetchone()[0] == 1
+
+
+def test_rates_give_one_row_per_offered_rate(capsys):
+    base = ["serve", str(DEFAULT), "--requests", "20", "--format", "json", "--progress", "off", "--replications", "1"]
+    assert main(base + ["--rates", "1,4"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["point"]["rate"] for r in rows] == ["1/s", "4/s"]
+    assert [r["load"]["offered_rate_per_s"] for r in rows] == [1.0, 4.0]
+    assert main(base + ["--rates", "1,4", "--rate", "2"]) == 2
+    assert main(base + ["--rates", "1,x"]) == 2
