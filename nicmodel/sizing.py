@@ -176,6 +176,10 @@ def size(path: str | Path, chooses: list[str], targets: list[str], objective: st
     axes = [choice_axis(c, base) for c in chooses]
     check_size(axes, max_points)
     prepared = prepare(doc, Path(path), axes)
+    for i, axis in enumerate(axes):  # a value refused in every combination is bad input, not a miss
+        failed = [exc for j, _, exc in ((j, v, e) for j, v, e in prepared.failures if j == i)]
+        if failed and len(failed) == len(axis.values):
+            raise failed[0]
     pareto = pareto or []
     for m in pareto:
         if m not in METRICS:

@@ -67,6 +67,7 @@ def test_cli_json_and_no_solution_exit_1(capsys):
     (["--target", "kv_throughput>=40"], "ambiguous"),
     (["--target", "speed>=1Gbps"], "unknown metric"),
     (["--pareto", "fetch_latency"], "two metrics"),
+    (["--choose", "nic.nope=1..3"], "no such field"),
 ])
 def test_bad_requests_are_one_line_exit_2(argv, expect, capsys):
     code = main(["size", str(DEFAULT), "--choose", "nic.arm.cores=2..16", *argv])
