@@ -1,4 +1,4 @@
-"""Command line: nicmodel eval | table | compare | specs list | schema.
+"""Command line: evaluate, tabulate, size, compare, simulate and serve designs; validate, report.
 
 Bad input of any kind prints one line (file:line: field.path: expectation) and exits 2.
 """
