@@ -181,7 +181,8 @@ def break_even(scenarios: list[Scenario], knobs: list[Knob], metric: str = "fetc
     xs = first.grid(points)
     if len(knobs) == 1:
         ms = margin([xs])
-        at_base = float(margin([np.asarray(_current(sides, first))])[()]) if _current(sides, first) is not None else None
+        current = _current(sides, first)
+        at_base = float(margin([np.asarray(current)])[()]) if current is not None else None
         cuts = crossings(xs, ms, lambda x: float(margin([np.asarray(x)])[()]))
         edges = [first.low, *cuts, first.high]
         regions = []
@@ -189,8 +190,7 @@ def break_even(scenarios: list[Scenario], knobs: list[Knob], metric: str = "fetc
             mid = np.sqrt(lo * hi) if first.log else (lo + hi) / 2
             regions.append({"from": lo, "to": hi, "winner": winner(float(margin([np.asarray(mid)])[()]))})
         return {**base, "break_even": cuts, "regions": regions, "x": xs.tolist(), "margin": ms.tolist(),
-                "at_spec_value": None if at_base is None else {"value": _current(sides, first),
-                                                               "winner": winner(at_base)}}
+                "at_spec_value": None if at_base is None else {"value": current, "winner": winner(at_base)}}
     second = knobs[1]
     ys = second.grid(points)
     gx, gy = np.meshgrid(xs, ys, indexing="ij")

@@ -49,11 +49,9 @@ def cmd_eval(args: argparse.Namespace) -> None:
         _emit(eval_text(result, scenario.description) + (point_text(u) if u is not None else ""), out)
 
 
-def _table_db_row(row: dict) -> dict:
+def _table_db_row(row: dict, axes: set) -> dict:
     """A design-table row with the swept values as input columns (in_PATH) and SI outputs."""
-    out = {}
-    for k, v in row.items():
-        out[("in_" + k) if "." in k or k in ("nic", "gpu", "host", "network", "model", "codec") else k] = v
+    out = {("in_" + k) if k in axes else k: v for k, v in row.items()}
     if isinstance(out.get("bottleneck"), str) and out["bottleneck"].startswith("invalid"):
         out["invalid"] = out["bottleneck"]
     return out
@@ -93,7 +91,8 @@ def cmd_table(args: argparse.Namespace) -> None:
     db = _database(args)
     if db is not None:  # the rows go to the database, the table to stdout
         table = api.design_table(args.scenario, args.vary, args.set, args.max_points)
-        db.write("design_table", [_table_db_row(r) for r in table.rows],
+        axes = set(table.columns) - _ROW_OUTPUTS
+        db.write("design_table", [_table_db_row(r, axes) for r in table.rows],
                  {"scenario": str(args.scenario), "overrides": list(args.set)})
         args.output = None
     if args.format == "csv" and not args.plot:
@@ -514,18 +513,8 @@ def cmd_fabric(args: argparse.Namespace) -> None:
 
 
 def _trace_points(trace: str, scenario: str | None):
-    from dataclasses import replace
-    from pathlib import Path
-
-    from .validation.trace import read_trace
-
-    points = read_trace(trace)
-    if scenario:
-        path = Path(scenario).resolve()
-        if not path.is_file():
-            raise SpecError("cannot read file", scenario)
-        points = [replace(p, scenario=path) for p in points]
-    return points
+    from .validation.trace import read_trace_for
+    return read_trace_for(trace, scenario)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -658,7 +647,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             points.append(pt)
     order = {str(p): i for i, p in enumerate(args.scenarios)}
     points.sort(key=lambda pt: order.get(pt.path, 0))  # stable: each design's rates together
-    runs = len(points) * (2 + (SEARCH_RUNS if args.search else 0))
+    runs = len(points) * (max(1, args.replications) + (args.uncertainty or 0)) * (2 + (SEARCH_RUNS if args.search else 0))
     for pt in points:
         try:
             scenario = api.load(pt.path, pt.overrides)
@@ -775,7 +764,7 @@ def _db_row(r: dict) -> dict:
     return row
 
 
-SEARCH_RUNS = 20  # serving runs an SLO-rate search takes (doubling, then 12 bisection steps)
+SEARCH_RUNS = 12  # serving runs an SLO-rate search takes at most (the bound, then up to 8 halvings, with margin)
 
 
 def cmd_specs(args: argparse.Namespace) -> None:

@@ -131,9 +131,9 @@ def build(path: str, overrides: list[str], vary: list[str], compare: list[str], 
 
     # validation overlay
     for trace in traces:
-        from .cli import _trace_points
         from .validation import validate as v
-        preds = v.predict_all(_trace_points(trace, None))
+        from .validation.trace import read_trace_for
+        preds = v.predict_all(read_trace_for(trace))
         bad = v.failures(preds, None)
         parts.append(f"<h2>Validation against {html.escape(Path(trace).name)}</h2>")
         parts.append(_image(lambda p: v.plot(preds, p), f"validation overlay {Path(trace).name}"))

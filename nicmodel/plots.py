@@ -37,22 +37,19 @@ def _save(plt, fig, path: str) -> None:
 
 
 def _number(text: str) -> float | None:
-    from .units import UNITS
+    """An axis value as a number in SI units (a quantity with its unit, or a plain number)."""
+    from .units import UNITS, UnitError, parse_quantity
 
-    head = text.strip()
-    if head == "naive":
-        return None
-    for table in UNITS.values():
-        for unit, factor in sorted(table.items(), key=lambda kv: -len(kv[0])):
-            if unit and head.endswith(unit):
-                try:
-                    return float(head[: -len(unit)].strip()) * factor
-                except ValueError:
-                    pass
     try:
-        return float(head)
+        return float(text)
     except ValueError:
-        return None
+        pass
+    for dimension in UNITS:
+        try:
+            return parse_quantity(text.strip(), dimension)
+        except (UnitError, ValueError):
+            continue
+    return None
 
 
 def table_plot(columns: list[str], rows: list[dict[str, Any]], axes: list[str], path: str) -> None:
@@ -207,8 +204,6 @@ def simulate_plot(run, path: str) -> None:
 
 def size_plot(result: dict[str, Any], candidates: dict[str, np.ndarray] | None, path: str) -> None:
     """The Pareto front of a size query on its two metrics (the answer marked)."""
-    from .sizing import _show  # noqa: F401  (units of the axes match the text output)
-
     plt, fig, ax = _figure()
     front = result.get("pareto") or {}
     metrics = front.get("metrics") or ["fetch_latency", "nic_memory"]

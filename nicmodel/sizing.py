@@ -280,8 +280,7 @@ def _closest(targets: list[Target], values: dict[str, np.ndarray], valid: np.nda
     idx = np.flatnonzero(valid)
     worst[idx] = -np.inf
     for t in targets:
-        gap = np.array([t.slack(v) for v in values[t.metric][idx]])
-        worst[idx] = np.maximum(worst[idx], -gap)
+        worst[idx] = np.maximum(worst[idx], -t.slack(values[t.metric][idx]))
     i = int(idx[np.argmin(worst[idx])])
     found = point(i)
     found["shortfall"] = float(worst[i])

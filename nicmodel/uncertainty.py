@@ -79,9 +79,10 @@ def point(plan: Plan, params: Params, numbers: list[Uncertain], n: int = DEFAULT
     ok = _valid(ev, (n,))
     out: dict[str, Any] = {"samples": n, "seed": seed, "numbers": [u.key for u in numbers],
                            "invalid_share": float(1 - ok.mean()), "outputs": {}}
+    values = {}
     for name, (get, unit, scale) in OUTPUTS.items():
-        x = np.broadcast_to(np.asarray(get(ev), dtype=float), (n,)).astype(float) * scale
-        x[~ok] = np.nan
+        values[name] = np.broadcast_to(np.asarray(get(ev), dtype=float), (n,)).astype(float) * scale
+        x = np.where(ok, values[name], np.nan)
         lo, mid, hi = _interval(x)
         out["outputs"][name] = {"unit": unit, "p5": float(lo), "p50": float(mid), "p95": float(hi),
                                 "drivers": _drivers(x, sample)}
@@ -89,8 +90,7 @@ def point(plan: Plan, params: Params, numbers: list[Uncertain], n: int = DEFAULT
     b = np.broadcast_to(np.asarray(ev.bottleneck), (n,))[ok]
     shares = {str(names[k]): float(c) / max(1, ok.sum()) for k, c in zip(*np.unique(b, return_counts=True))}
     out["bottleneck_shares"] = dict(sorted(shares.items(), key=lambda kv: -kv[1]))
-    out["_values"] = {name: np.broadcast_to(np.asarray(get(ev), dtype=float), (n,)).astype(float) * scale
-                      for name, (get, _, scale) in OUTPUTS.items()}
+    out["_values"] = values
     out["_ok"] = ok
     return out
 

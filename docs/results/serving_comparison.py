@@ -25,7 +25,6 @@ MODELS = ["llama-3-8b", "mistral-7b"]
 GPUS = ["l40s", "h100-sxm"]
 SEEDS = 3
 REQUESTS = 100
-T90 = {2: 2.920, 3: 2.353, 4: 2.132, 5: 2.015}  # Student t, 90% two-sided, by degrees of freedom
 FIELDS = ["design", "model", "gpu", "bandwidth_gbps", "unloaded_ttft_s", "tpot_p50_s", "tpot_p50_ci_s",
           "max_rate_per_s", "max_rate_ci_per_s", "seeds", "note"]
 
@@ -34,7 +33,8 @@ def interval(values: list[float]) -> tuple[float, float]:
     mean = statistics.fmean(values)
     if len(values) < 2:
         return mean, 0.0
-    return mean, T90.get(len(values) - 1, 1.645) * statistics.stdev(values) / len(values) ** 0.5
+    from nicmodel.replications import t90
+    return mean, t90(len(values) - 1) * statistics.stdev(values) / len(values) ** 0.5
 
 
 def point(key: tuple[str, str, str, int]) -> dict:

@@ -239,7 +239,7 @@ def _argmax(values: list[Any]) -> Any:
     return index
 
 
-def _partition(plan: Plan, p: Params, costs: StageCosts, shape: tuple) -> tuple[dict[str, Any], Any, dict]:
+def _partition(plan: Plan, p: Params, costs: StageCosts) -> tuple[dict[str, Any], Any, dict]:
     """Cores per core-pool stage: pinned as given, auto by greedy max-min of stage rates.
 
     Giving the next core to the currently slowest auto stage maximizes the slowest stage's
@@ -293,7 +293,7 @@ def evaluate(plan: Plan, p: Params) -> Evaluation:
     size = chunk_sizes(plan, p, per_token, tok)
     costs = StageCosts(plan, p, size)
     caps = capacities(plan, p)
-    cores, feasible, pool_cores = _partition(plan, p, costs, shape)
+    cores, feasible, pool_cores = _partition(plan, p, costs)
 
     busy: dict[str, Any] = {name: 0.0 for name, _ in plan.resources}
     traffic: dict[str, Any] = {name: 0.0 for name, kind in plan.resources if kind in ("memory", "link", "network")}

@@ -25,7 +25,7 @@ from __future__ import annotations
 import csv
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import SpecError
@@ -166,3 +166,14 @@ def _find_scenario(name: str, trace: Path) -> Path | None:
         if candidate.is_file():
             return confined(base / name, trace, "scenario")
     return None
+
+
+def read_trace_for(path: str | Path, scenario: str | None = None) -> list[Point]:
+    """A trace's points, all predicted with ``scenario`` when one is given (else each row's)."""
+    points = read_trace(path)
+    if scenario:
+        target = Path(scenario).resolve()
+        if not target.is_file():
+            raise SpecError("cannot read file", scenario)
+        points = [replace(p, scenario=target) for p in points]
+    return points
