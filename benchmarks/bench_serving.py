@@ -1,13 +1,16 @@
 """Serving model speed: a loaded run of many requests, and the SLO-rate search per design.
 
 Run: python benchmarks/bench_serving.py [--requests N]
-The search is compared, in this process, with the search as it was before (doubling from
-1 request/s to find an upper end, then 12 bisection steps, every step a simulated run).
+Prints, each against a baseline in this process: a serve sweep on 1 and 2 workers (and Ray); a
+loaded run of N requests (default 10,000) on the compiled event loop and on the pure-Python
+reference, checked identical; the SLO-rate search per design against the search as it was before
+(doubling from 1 request/s to find an upper end, then 12 bisection steps, every step a run).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from pathlib import Path
 
@@ -64,11 +67,19 @@ if __name__ == "__main__":
     except Exception as exc:  # Ray not installed: say so, do not fail the other figures
         print(f"  Ray: not measured ({exc})")
     s = load(ROOT / "pipelines" / "shadowserve.yaml")
-    start = time.perf_counter()
-    r = serve(s, 6.0, args.requests, 0)
-    loaded = time.perf_counter() - start
-    print(f"serve {args.requests:,} requests at 6/s (69% of capacity): {loaded:.1f} s "
-          f"({args.requests / loaded:,.0f} requests/s simulated; TTFT p99 {r['loaded']['ttft_s']['p99'] * 1e3:.0f} ms)")
+    serve(s, 6.0, 20, 0)  # loads the compiled loop
+    loaded = {}
+    for kernel in ("compiled", "reference"):  # the same run on both event loops
+        os.environ["NICMODEL_SIM_KERNEL"] = kernel
+        start = time.perf_counter()
+        r = serve(s, 6.0, args.requests, 0)
+        loaded[kernel] = (time.perf_counter() - start, r["loaded"])
+    del os.environ["NICMODEL_SIM_KERNEL"]
+    (fast, a), (slow, b) = loaded["compiled"], loaded["reference"]
+    assert a["ttft_s"] == b["ttft_s"] and a["tpot_s"] == b["tpot_s"] and a["events"] == b["events"]
+    print(f"serve {args.requests:,} requests at 6/s (69% of capacity; the loaded and the unloaded run): "
+          f"compiled {fast:.1f} s, reference {slow:.1f} s ({slow / fast:.1f}x); identical TTFT and TPOT "
+          f"(p99 {a['ttft_s']['p99'] * 1e3:.0f} ms, {a['tpot_s']['p99'] * 1e3:.1f} ms) and {a['events']:,} events")
     for name in DESIGNS:
         scenario = load(ROOT / "pipelines" / f"{name}.yaml")
         start = time.perf_counter()

@@ -470,9 +470,10 @@ def _simulate_work(pt, raise_errors: bool = False) -> dict:
 
 
 # Simulator events per chunk per stage, and its speed, for up-front run-time estimates (measured:
-# benchmarks/bench_simulator.py, ~20 events per chunk of the 5-stage default at ~480k events/s).
+# benchmarks/bench_simulator.py and bench_serving.py, ~20 events per chunk of the 5-stage default;
+# the compiled loop runs ~13M events/s alone and ~3M/s under the serving model, the reference ~480k).
 EVENTS_PER_CHUNK_STAGE = 4
-EVENTS_PER_S = 480_000
+EVENTS_PER_S = {"compiled": 3_000_000, "reference": 480_000}
 
 
 def _sim_events(scenario, prefixes: list[int]) -> float:
@@ -488,9 +489,9 @@ def _sim_events(scenario, prefixes: list[int]) -> float:
 def _check_budget(events: float, limit: float, option: str, what: str) -> None:
     """Refuse a run that would take too long, with the estimate and how to allow it."""
     if events > limit:
-        raise SpecError(f"{what} is about {events:.2g} simulator events (~{events / EVENTS_PER_S:,.0f} s at "
-                        f"~{EVENTS_PER_S:,} events/s), more than --max-events {limit:.2g}; run fewer or raise "
-                        "--max-events", option)
+        raise SpecError(f"{what} is about {events:.2g} simulator events (~{events / EVENTS_PER_S['compiled']:,.0f} s "
+                        f"on the compiled loop, ~{events / EVENTS_PER_S['reference']:,.0f} s on the reference), more "
+                        f"than --max-events {limit:.2g}; run fewer or raise --max-events", option)
 
 
 def cmd_fabric(args: argparse.Namespace) -> None:
@@ -821,6 +822,9 @@ def build_parser() -> argparse.ArgumentParser:
                             "workers started for the run; needs nicmodel[ray])")
         p.add_argument("--progress", choices=["auto", "on", "off"], default="auto",
                        help="progress bar with ETA on stderr (auto: when stderr is a terminal)")
+        p.add_argument("--sim-kernel", choices=["auto", "compiled", "reference"],
+                       help="event loop of the data-plane simulator: compiled (numba), the pure-Python reference, "
+                            "or auto (compiled for large runs; default). Both give identical numbers")
 
     p = sub.add_parser("eval", help="steady-state throughput, bottleneck, latency and footprint")
     p.add_argument("scenario")
@@ -923,7 +927,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--trace-out", help="write a Chrome/Perfetto trace (JSON)")
     p.add_argument("--sample-ms", type=float, help="window of the bottleneck-over-time view")
     p.add_argument("--max-events", type=float, default=5e7,
-                   help="refuse runs estimated above this many events (default 5e7, ~100 s)")
+                   help="refuse runs estimated above this many events (default 5e7, ~20 s)")
     stochastic(p, 1, "simulate")
     p.add_argument("--plot", metavar="FILE", help="plot each resource's utilization and the memory held over time (.png/.svg/.pdf)")
     common(p, ["text", "json"])
@@ -985,7 +989,7 @@ def build_parser() -> argparse.ArgumentParser:
     stochastic(p, 5, "run")
     p.add_argument("--bandwidths", help="comma-separated link rates: one row per scenario and rate")
     p.add_argument("--max-events", type=float, default=5e7,
-                   help="refuse runs estimated above this many simulator events in all (default 5e7, ~100 s)")
+                   help="refuse runs estimated above this many simulator events in all (default 5e7, ~20 s)")
     p.add_argument("--plot", metavar="FILE", help="plot the TTFT and TPOT distributions of each row (.png/.svg/.pdf)")
     common(p, ["text", "markdown", "csv", "json"])
     p.set_defaults(func=cmd_serve)
@@ -1020,6 +1024,10 @@ def main(argv: list[str] | None = None) -> int:
     for db in _DATABASES.values():  # one run, one run id (main may be called again in-process)
         db.close()
     _DATABASES.clear()
+    kernel = getattr(args, "sim_kernel", None)
+    before = os.environ.get("NICMODEL_SIM_KERNEL")
+    if kernel:  # an environment variable, so that sweep workers run the same loop
+        os.environ["NICMODEL_SIM_KERNEL"] = kernel
     try:
         code = args.func(args)
         if code:
@@ -1043,7 +1051,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: internal error (a bug in nicmodel; NICMODEL_DEBUG=1 shows the traceback): "
               f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
         return EXIT_INTERNAL
+    finally:
+        if kernel:
+            _restore_env("NICMODEL_SIM_KERNEL", before)
     return EXIT_OK
+
+
+def _restore_env(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
 
 
 if __name__ == "__main__":

@@ -58,7 +58,7 @@ class ServingEngine:
     """One GPU, continuous batching, fetches through a DataPlane (or recompute)."""
 
     def __init__(self, plan: Plan | None, params: Params, kv_per_token: float, mode: str, control: str,
-                 max_batch: int, interference_class: dict[str, str]):
+                 max_batch: int, interference_class: dict[str, str], kernel: str | None = None):
         self.p = params
         self.kv = kv_per_token
         self.mode = mode
@@ -66,7 +66,7 @@ class ServingEngine:
         self.max_batch = max_batch
         self.data_plane = None
         if mode == "fetch":
-            self.data_plane = DataPlane(plan, params, record=False)
+            self.data_plane = DataPlane(plan, params, record=False, kernel=kernel)
             self.data_plane.interference_class = interference_class
         self.clock_hz = self.data_plane.clock_hz if self.data_plane else 1e9
 
@@ -74,9 +74,11 @@ class ServingEngine:
         return max(1, math.ceil(seconds * self.clock_hz))
 
     def run(self, requests: list[ServeRequest]) -> ServeRun:
-        sim = Simulator()
         out = ServeRun(self.clock_hz, requests)
-        fetch = self.data_plane.attach(sim) if self.data_plane else None
+        if self.data_plane is None:
+            sim, fetch = Simulator(), None
+        else:
+            sim, fetch = self.data_plane.serving_loop([r.prefix_tokens for r in requests])
         state = _State(self, sim, fetch, out)
         for i, r in enumerate(requests):
             sim.at(self.cycles(r.arrival_s) if r.arrival_s > 0 else 0, PRIORITY_TASK, state.arrive, i)
@@ -97,8 +99,9 @@ class _State:
         self.last_gpu: dict[str, int] = {}
         self.last_host = 0
         self.last_dma = 0.0
-        if fetch is not None:
-            fetch.gpu_slowdown = self._kernel_slowdown
+        if fetch is not None:  # data-plane GPU kernels slow down while decode runs
+            fetch.corunner_slowdown = {cls: gpu.corunner_slowdown(engine.p, cls, 1.0)
+                                       for cls in engine.data_plane.gpu_classes()}
 
     # --- arrivals and fetches -------------------------------------------------------------
     def arrive(self, i: int) -> None:
@@ -156,6 +159,7 @@ class _State:
                 r.finish = self.sim.now
             else:
                 self.running.append(i)
+        self._running_changed()
         self._iterate()
 
     def _decode(self) -> None:
@@ -183,6 +187,7 @@ class _State:
             else:
                 still.append(i)
         self.running = still
+        self._running_changed()
         self._iterate()
 
     # --- interference --------------------------------------------------------------------------
@@ -205,8 +210,9 @@ class _State:
         self.last_host = self.fetch.host_busy
         return min(1.0, used / float(cores))
 
-    def _kernel_slowdown(self, cls: str) -> float:
-        return gpu.corunner_slowdown(self.e.p, cls, 1.0 if self.running else 0.0)
+    def _running_changed(self) -> None:
+        if self.fetch is not None:
+            self.fetch.decode_running = bool(self.running)
 
 
 def memory_plan(scenario, plan: Plan | None, params: Params,

@@ -15,10 +15,13 @@ and drain, partial last chunks, and buffer blocking.
 
 from __future__ import annotations
 
+import importlib.util
 import math
+import os
+import sys
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Callable, Literal
+from typing import Any, Callable, Literal
 
 import numpy as np
 
@@ -36,6 +39,22 @@ from .kernel import (
 )
 
 Policy = Literal["fifo", "round-robin"]
+KERNELS = ("auto", "compiled", "reference")
+# "auto" runs the compiled loop once it is loaded in this process, or for a run of at least this
+# many (chunk, stage) operations: loading it costs about 0.9 s once, the reference about 8 us
+# per operation (see README, Benchmarks). Both give the same numbers, so this is only speed.
+AUTO_COMPILED_OPS = 100_000
+
+
+def kernel_choice(kernel: str | None) -> str:
+    """Which event loop runs: ``kernel``, else $NICMODEL_SIM_KERNEL, else ``auto``; the reference
+    when numba is missing."""
+    choice = kernel or os.environ.get("NICMODEL_SIM_KERNEL") or "auto"
+    if choice not in KERNELS:
+        raise ValueError(f"unknown simulator kernel {choice!r}; expected one of {', '.join(KERNELS)}")
+    if choice != "reference" and importlib.util.find_spec("numba") is None:
+        return "reference"
+    return choice
 
 
 @dataclass(frozen=True)
@@ -85,8 +104,10 @@ class SimRun:
 class DataPlane:
     """Builds resources for a Plan and runs requests through it."""
 
-    def __init__(self, plan: Plan, params: Params, record: bool = True, sample_every_s: float | None = None):
+    def __init__(self, plan: Plan, params: Params, record: bool = True, sample_every_s: float | None = None,
+                 kernel: str | None = None):
         self.plan = plan
+        self.kernel = kernel_choice(kernel)
         self.p = params
         self.record = record
         self.sample_every_s = sample_every_s
@@ -107,6 +128,8 @@ class DataPlane:
             self.succs[u].append(v)
         self.sources = [s.name for s in plan.stages if not self.preds[s.name]]
         self.sinks = set(plan.sinks)
+        network = [s for s in plan.stages if s.reads == "network"]
+        self.net_form = network[0].input if network else None  # the form a chunk crosses the network in
         chunk = float(params["design.chunk_tokens"])
         self.naive = math.isinf(chunk)
         self.chunk_tokens = None if self.naive else int(chunk)
@@ -196,15 +219,44 @@ class DataPlane:
         round trip themselves."""
         return 0 if self.transport else self.cycles(self._rtt_s())
 
+    def gpu_classes(self) -> list[str]:
+        """Interference classes of the data-plane stages that run on the GPU."""
+        return list(dict.fromkeys(c for c in map(self._gpu_class, self.plan.stages) if c is not None))
+
     def attach(self, sim: Simulator, policy: Policy = "fifo") -> "_Run":
         """A fetch service on an existing event loop (for the serving model): requests come in
         through ``submit``."""
         return _Run(self, sim, _Resources(self, sim), [], policy)
 
+    def kernel_for(self, prefixes: list[int]) -> str:
+        """The event loop that runs fetches of these prefix sizes (resolves ``auto``)."""
+        if self.kernel != "auto":
+            return self.kernel
+        if "nicmodel.sim.fastloop" in sys.modules:
+            return "compiled"
+        counts: dict[int, int] = {}
+        for tokens in prefixes:
+            counts[tokens] = counts.get(tokens, 0) + 1
+        ops = sum(len(self.chunks_of(t)) * n for t, n in counts.items()) * len(self.plan.stages)
+        return "compiled" if ops >= AUTO_COMPILED_OPS else "reference"
+
+    def serving_loop(self, prefixes: list[int]) -> tuple[Any, Any]:
+        """An event loop and the fetch service on it, for a serving model that will submit
+        fetches of these prefix sizes (compiled or reference, per ``kernel``)."""
+        if self.kernel_for(prefixes) == "compiled":
+            from .compiled import CompiledLoop
+            loop = CompiledLoop(self, prefixes)
+            return loop, loop.fetch
+        sim = Simulator()
+        return sim, self.attach(sim)
+
     def run(self, requests: list[RequestSpec], policy: Policy = "fifo") -> SimRun:
         """Simulate ``requests`` to completion; deterministic for the same inputs."""
         if policy not in ("fifo", "round-robin"):
             raise ValueError(f"unknown policy {policy!r}")
+        if self.kernel_for([r.prefix_tokens for r in requests]) == "compiled":
+            from .compiled import run_requests
+            return run_requests(self, requests, policy)
         sim = Simulator()
         res = _Resources(self, sim)
         run = _Run(self, sim, res, requests, policy)
@@ -340,8 +392,9 @@ class _Op:
             else:
                 resource.start(nbytes, done)
         service = step.service
-        if step.gpu_class is not None and run.gpu_slowdown is not None:
-            service = int(service * (1.0 + run.gpu_slowdown(step.gpu_class)))
+        if step.gpu_class is not None and run.corunner_slowdown is not None:
+            slowdown = run.corunner_slowdown[step.gpu_class] if run.decode_running else 0.0
+            service = int(service * (1.0 + slowdown))
         if step.gpu_class is not None:
             run.gpu_busy[step.gpu_class] = run.gpu_busy.get(step.gpu_class, 0) + service
         if step.host_cores:
@@ -373,7 +426,8 @@ class _Run:
         self.arrival = [model.cycles(r.arrival_s) for r in requests]
         self.on_done: dict[int, Callable[[], None]] = {}
         # hooks for a serving model sharing this event loop
-        self.gpu_slowdown: Callable[[str], float] | None = None  # class -> relative slowdown now
+        self.corunner_slowdown: dict[str, float] | None = None  # class -> slowdown while decode runs
+        self.decode_running = False
         self.gpu_busy: dict[str, int] = {}  # GPU data-plane kernel cycles started, by class
         self.host_busy = 0  # host core-cycles of data-plane stages started
         self.dma_bytes = 0.0  # bytes written into GPU memory by DMA engines
@@ -392,8 +446,7 @@ class _Run:
         self.steps: dict[tuple[str, int], _Step] = {}
         self.stage_by_name = {s.name: s for s in model.plan.stages}
         self.network = res.shared.get("network")
-        network = [s for s in model.plan.stages if s.reads == "network"]
-        self.net_form = network[0].input if network else None
+        self.net_form = model.net_form
         self.windows: dict[int, Servers] = {}
 
     def submit(self, prefix_tokens: int, on_done: Callable[[], None]) -> int:
