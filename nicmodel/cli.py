@@ -316,6 +316,7 @@ def _sim_row(summary: dict) -> dict:
 
 def _simulate_sweep(args: argparse.Namespace) -> int:
     """`simulate --vary`: every combination on a process pool; one summary row per point."""
+    from . import api
     from .report import simulate_table_text
     if args.stages_csv or args.trace_out or args.trace or args.plot:
         raise SpecError("--stages-csv, --trace-out, --trace and --plot take one run; drop --vary for them", "--vary")
@@ -323,6 +324,12 @@ def _simulate_sweep(args: argparse.Namespace) -> int:
     points = _points("simulate", [args.scenario], args.set, _sweep_axes(args.vary),
                      {"rate": args.rate, "requests": args.requests or 1, "seed": args.seed, "policy": args.policy,
                       "max_events": args.max_events})
+    try:
+        first = api.load(points[0].path, points[0].overrides)
+        runs = len(points) * (max(1, args.replications) + (args.uncertainty or 0))
+        _prefer_compiled(_sim_events(first, [int(first.request.prefix_tokens.si)]) * (args.requests or 1) * runs)
+    except SpecError:
+        pass  # reported with its row
     rows, code = _run_with_intervals(args, "simulate", points, _simulate_work)
     if len(rows) == 1 and "error" in rows[0]:
         return code
@@ -484,6 +491,18 @@ def _sim_events(scenario, prefixes: list[int]) -> float:
     stages = len(scenario.design.stages) * (3 if scenario.design.copy_strategy == "copying" else 1)
     chunks = sum(1 if chunk == "naive" else math.ceil(p / chunk) for p in prefixes)
     return float(chunks * stages * EVENTS_PER_CHUNK_STAGE + 2 * len(prefixes))
+
+
+# A command of this many simulator events in all runs on the compiled loop under `auto`, even when
+# each of its runs is small: loading it (~0.7 s per process) is paid once per worker.
+AUTO_COMPILED_EVENTS = 400_000
+
+
+def _prefer_compiled(events: float) -> None:
+    """Under the `auto` kernel, a command of many events runs every run on the compiled loop
+    (an environment variable, so that sweep workers do too; main() restores it)."""
+    if not os.environ.get("NICMODEL_SIM_KERNEL") and events >= AUTO_COMPILED_EVENTS:
+        os.environ["NICMODEL_SIM_KERNEL"] = "compiled"
 
 
 def _check_budget(events: float, limit: float, option: str, what: str) -> None:
@@ -661,6 +680,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                    + 2 * scenario.serving.output_tokens.si)  # decode iterations per request
             _check_budget(per * count * runs, args.max_events, "--trace" if trace else "--requests",
                           f"{runs} serving runs of {count:,} requests")
+            _prefer_compiled(per * count * runs)
         break  # one point's estimate stands for all: they share the request count
     rows, code = _run_with_intervals(args, "serve", points, _serve_work)
     if len(rows) == 1 and "error" in rows[0]:
@@ -1052,8 +1072,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
         return EXIT_INTERNAL
     finally:
-        if kernel:
-            _restore_env("NICMODEL_SIM_KERNEL", before)
+        _restore_env("NICMODEL_SIM_KERNEL", before)
     return EXIT_OK
 
 

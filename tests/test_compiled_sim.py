@@ -171,3 +171,25 @@ def test_unknown_kernel_is_refused(monkeypatch):
         DataPlane(plan, params, kernel="fortran")
     monkeypatch.setenv("NICMODEL_SIM_KERNEL", "reference")
     assert DataPlane(plan, params).kernel == "reference"
+
+
+def test_cli_sim_kernel_flag_gives_identical_output(capsys):
+    """`--sim-kernel` picks the loop for simulate and serve; the printed numbers are the same,
+    and the choice does not leak into the next command."""
+    import json
+    import os
+
+    from nicmodel.cli import main
+    outputs = {}
+    for kernel in ("reference", "compiled"):
+        assert main(["simulate", str(ROOT / "pipelines" / "shadowserve.yaml"), "--requests", "6", "--rate", "20",
+                     "--format", "json", "--sim-kernel", kernel]) == 0
+        sim = json.loads(capsys.readouterr().out)
+        assert main(["serve", str(ROOT / "pipelines" / "shadowserve.yaml"), "--requests", "30", "--rate", "4",
+                     "--replications", "1", "--format", "json", "--sim-kernel", kernel]) == 0
+        outputs[kernel] = (sim, json.loads(capsys.readouterr().out))
+        assert "NICMODEL_SIM_KERNEL" not in os.environ
+    assert outputs["reference"] == outputs["compiled"]
+    with pytest.raises(SystemExit) as exit_:
+        main(["simulate", str(ROOT / "pipelines" / "shadowserve.yaml"), "--sim-kernel", "fast"])
+    assert exit_.value.code == 2
