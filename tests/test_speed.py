@@ -78,8 +78,10 @@ def test_million_row_table_in_bounded_memory(tmp_path):
     bws = ",".join(f"{0.1 * (i + 1):.4g}Gbps" for i in range(1000))
     chunks = ",".join(str(4 * (i + 1)) for i in range(1000))
     out = tmp_path / "big.csv"
-    code = ("import resource, sys; from nicmodel.cli import main; rc = main(sys.argv[1:]); "
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss); sys.exit(rc)")
+    # the child's own peak (VmHWM of its address space): ru_maxrss would also carry the pytest
+    # process's high-water mark across fork and exec
+    code = ("import re, sys; from nicmodel.cli import main; rc = main(sys.argv[1:]); "
+            "print(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)); sys.exit(rc)")
     run = subprocess.run([sys.executable, "-c", code, "table", str(DEFAULT), "--vary", f"network.bandwidth={bws}",
                           "--vary", f"design.chunk_tokens={chunks}", "--format", "csv", "-o", str(out),
                           "--max-points", "1000000"], capture_output=True, text=True, cwd=ROOT)
