@@ -478,7 +478,7 @@ def _simulate_work(pt, raise_errors: bool = False) -> dict:
 
 # Simulator events per chunk per stage, and its speed, for up-front run-time estimates (measured:
 # benchmarks/bench_simulator.py and bench_serving.py, ~20 events per chunk of the 5-stage default;
-# the compiled loop runs ~13M events/s alone and ~3M/s under the serving model, the reference ~480k).
+# the compiled loop runs 7-11M events/s alone and ~3M/s under the serving model, the reference ~520k).
 EVENTS_PER_CHUNK_STAGE = 4
 EVENTS_PER_S = {"compiled": 3_000_000, "reference": 480_000}
 

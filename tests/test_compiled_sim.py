@@ -154,6 +154,7 @@ def test_serving_interference_counters_match():
         model.interference_class = {"dequantize": "compute_bound"}
         loop, fetch = model.serving_loop([4000, 9000])
         fetch.corunner_slowdown = {c: 0.25 for c in model.gpu_classes()}
+        assert fetch.corunner_slowdown == {c: 0.25 for c in model.gpu_classes()}
         fetch.decode_running = True
         done = []
         fetch.submit(4000, lambda: done.append(("a", loop.now)))
@@ -193,3 +194,27 @@ def test_cli_sim_kernel_flag_gives_identical_output(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["simulate", str(ROOT / "pipelines" / "shadowserve.yaml"), "--sim-kernel", "fast"])
     assert exit_.value.code == 2
+
+
+def test_event_heap_grows_between_events():
+    """A run whose event heap starts too small: the loop stops at an event boundary, the heap is
+    grown, and the run goes on to the reference's results."""
+    from nicmodel.sim import compiled as c
+    from nicmodel.sim import fastloop as k
+    scenario = api.load(ROOT / "pipelines" / "shadowserve.yaml")
+    plan, params = compile_scenario(scenario)
+    model = DataPlane(plan, params, record=False, kernel="compiled")
+    requests = mixed_requests(3, 40, 500.0, (200, 3000))
+    low = c.Lowered(model, [r.prefix_tokens for r in requests])
+    st = low.new_state(len(requests), sum(low.chunking[r.prefix_tokens][0] for r in requests), "fifo", 0)
+    st = st._replace(EV=np.zeros((low.margin + len(requests) + 1, 6), np.int64))  # room for the arrivals only
+    low.set_requests(st, 0, [r.prefix_tokens for r in requests])
+    st.I[k.N_UNFINISHED] = len(requests)
+    rtt = model.rtt_cycles()
+    k.schedule_arrivals(st, np.array([model.cycles(r.arrival_s) + rtt for r in requests], dtype=np.int64))
+    before = st.EV.shape[0]
+    st = c.drive(low, st)
+    assert st.EV.shape[0] > before
+    ref = DataPlane(plan, params, record=False, kernel="reference").run(requests)
+    assert st.RQ[:len(requests), k.RQ_FINISH].tolist() == ref.finish
+    assert int(st.I[k.EVENTS]) == ref.events

@@ -58,7 +58,7 @@ class ServingEngine:
     """One GPU, continuous batching, fetches through a DataPlane (or recompute)."""
 
     def __init__(self, plan: Plan | None, params: Params, kv_per_token: float, mode: str, control: str,
-                 max_batch: int, interference_class: dict[str, str], kernel: str | None = None):
+                 max_batch: int, interference_class: dict[str, str]):
         self.p = params
         self.kv = kv_per_token
         self.mode = mode
@@ -66,7 +66,7 @@ class ServingEngine:
         self.max_batch = max_batch
         self.data_plane = None
         if mode == "fetch":
-            self.data_plane = DataPlane(plan, params, record=False, kernel=kernel)
+            self.data_plane = DataPlane(plan, params, record=False)
             self.data_plane.interference_class = interference_class
         self.clock_hz = self.data_plane.clock_hz if self.data_plane else 1e9
 

@@ -4,7 +4,8 @@ drives ``fastloop.run`` and returns the same ``SimRun`` as the reference.
 The tables are read off the reference's own objects (``DataPlane.step`` on a ``_Resources``), so
 stage demands, resource capacities, fabric windows and float tolerances have one source. Which
 path runs is ``DataPlane(kernel=...)``, else the environment variable NICMODEL_SIM_KERNEL
-(``compiled``, the default, or ``reference``); both give the same numbers.
+(``auto``, the default, ``compiled`` or ``reference``; see ``datapath.kernel_choice``); both give
+the same numbers.
 
 Serving shares the event loop: ``CompiledLoop`` has the reference ``Simulator``'s interface
 (``now``, ``at``, ``run``, ``events``) and ``CompiledFetch`` that of ``datapath._Run`` (``submit``
@@ -133,7 +134,7 @@ class Lowered:
         ti[k.T_STAGES], ti[k.T_SINKS] = S, len(model.sinks)
         ti[k.T_NET] = rid[id(network)] if network is not None else k.NONE
         ti[k.T_SLOTS], ti[k.T_FIXED_SV] = model.slots, len(self.servers)
-        ti[k.T_WINDOW], ti[k.T_RTT] = model.request_window, model.rtt_cycles()
+        ti[k.T_RTT] = model.rtt_cycles()
         ti[k.T_RECORD] = model.record
         self.tables = Tables(
             ti, stg, np.array(succ_ptr, np.int64), np.array(succ, np.int64),
@@ -158,7 +159,7 @@ class Lowered:
         I = np.zeros(k.N_I, dtype=np.int64)
         I[k.FREE_SLOTS] = I[k.FREE_TOP] = self.slots
         I[k.SAMPLE_STEP] = sample_step
-        self.tables.TI[k.T_POLICY] = 0 if policy == "fifo" else 1
+        I[k.POLICY] = 0 if policy == "fifo" else 1
         sv = _ints(len(self.servers) + requests, k.SV_COLS)
         sv[:, k.SV_QHEAD] = sv[:, k.SV_QTAIL] = k.NONE
         sv[:len(self.servers), k.SV_N] = [s.n for _, s in self.servers]
@@ -358,6 +359,7 @@ class CompiledFetch:
         self.gpu_classes = list(loop.low.gpu_classes)
         self._callbacks: dict[int, Callable[[], None]] = {}
         self._submitted = 0
+        self._corunner: dict[str, float] | None = None
 
     def submit(self, prefix_tokens: int, on_done: Callable[[], None]) -> int:
         loop = self.loop
@@ -366,7 +368,6 @@ class CompiledFetch:
             raise RuntimeError("compiled simulator: more fetches submitted than it was sized for")
         self._submitted += 1
         loop.low.set_requests(loop.st, index, [prefix_tokens])
-        loop.st.RQ[index, k.RQ_ARRIVAL] = loop.now
         loop.st.RQ[index, k.RQ_CALLBACK] = 1
         loop.st.I[k.N_UNFINISHED] += 1
         self._callbacks[index] = on_done
@@ -380,11 +381,12 @@ class CompiledFetch:
 
     @property
     def corunner_slowdown(self) -> dict[str, float] | None:
-        return None
+        return self._corunner
 
     @corunner_slowdown.setter
     def corunner_slowdown(self, slowdown: dict[str, float]) -> None:
         """Relative slowdown of each class of data-plane GPU kernel while decode runs."""
+        self._corunner = dict(slowdown)
         for i, cls in enumerate(self.gpu_classes):
             self.loop.low.tables.CORUNNER[i] = slowdown[cls]
         self.loop.st.I[k.HOOK] = 1

@@ -19,7 +19,7 @@ import importlib.util
 import math
 import os
 import sys
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any, Callable, Literal
 
@@ -41,7 +41,7 @@ from .kernel import (
 Policy = Literal["fifo", "round-robin"]
 KERNELS = ("auto", "compiled", "reference")
 # "auto" runs the compiled loop once it is loaded in this process, or for a run of at least this
-# many (chunk, stage) operations: loading it costs about 0.9 s once, the reference about 8 us
+# many (chunk, stage) operations: loading it costs about 0.7 s once, the reference about 8 us
 # per operation (see README, Benchmarks). Both give the same numbers, so this is only speed.
 AUTO_COMPILED_OPS = 100_000
 
@@ -234,10 +234,7 @@ class DataPlane:
             return self.kernel
         if "nicmodel.sim.fastloop" in sys.modules:
             return "compiled"
-        counts: dict[int, int] = {}
-        for tokens in prefixes:
-            counts[tokens] = counts.get(tokens, 0) + 1
-        ops = sum(len(self.chunks_of(t)) * n for t, n in counts.items()) * len(self.plan.stages)
+        ops = sum(len(self.chunks_of(t)) * n for t, n in Counter(prefixes).items()) * len(self.plan.stages)
         return "compiled" if ops >= AUTO_COMPILED_OPS else "reference"
 
     def serving_loop(self, prefixes: list[int]) -> tuple[Any, Any]:

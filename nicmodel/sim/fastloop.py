@@ -30,18 +30,18 @@ from numba import njit
 # ---- scalar slots of State.I -------------------------------------------------------------
 NOW, SEQ, EVENTS, HEAP_N, WORK_N, NODE_FREE, FREE_SLOTS, GRANT_PENDING, SLOT_AREA, SLOT_LAST = range(10)
 WAIT_HEAD, WAIT_N, N_REC, N_CD, N_SMP, N_NOTE, EXT_ID, HOST_BUSY, DECODE_RUNNING, HOOK = range(10, 20)
-FREE_TOP, N_GCLS_USED, N_UNFINISHED, SAMPLE_STEP, N_I = range(20, 25)
+FREE_TOP, N_GCLS_USED, N_UNFINISHED, SAMPLE_STEP, POLICY, N_I = range(20, 26)  # POLICY: 0 fifo, 1 round-robin
 DMA_BYTES, N_F = 0, 1  # State.F
 
 # ---- table scalars (Tables.TI) --------------------------------------------------------------
-T_STAGES, T_SINKS, T_NET, T_SLOTS, T_FIXED_SV, T_WINDOW, T_RTT, T_RECORD, T_POLICY, T_N = range(10)
+T_STAGES, T_SINKS, T_NET, T_SLOTS, T_FIXED_SV, T_RTT, T_RECORD, T_N = range(8)
 
 # ---- columns ----------------------------------------------------------------------------------
 SV_N, SV_FREE, SV_BUSY, SV_LAST, SV_INUSE, SV_QHEAD, SV_QTAIL, SV_COLS = range(8)  # servers
 R_VIRT, R_MOVED, R_CAP, RF_COLS = range(4)  # shared bandwidth, float part
 R_LAST, R_VERSION, R_DUE, R_BUSY, R_SEQ, R_NFLOWS, RI_COLS = range(7)  # shared bandwidth, int part
-RQ_ARRIVAL, RQ_FINISH, RQ_REMAINING, RQ_NCHUNKS, RQ_NFULL, RQ_FULLCLS, RQ_LASTCLS = range(7)  # requests
-RQ_CALLBACK, RQ_NEXT, RQ_STREAM, RQ_SQHEAD, RQ_SQTAIL, RQ_COLS = range(7, 13)
+RQ_FINISH, RQ_REMAINING, RQ_NCHUNKS, RQ_NFULL, RQ_FULLCLS, RQ_LASTCLS = range(6)  # requests
+RQ_CALLBACK, RQ_NEXT, RQ_STREAM, RQ_SQHEAD, RQ_SQTAIL, RQ_COLS = range(6, 12)
 CH_REQ, CH_IDX, CH_CLS, CH_LEFT, CH_NHELD, CH_COLS = range(6)  # chunks (by slot)
 OP_READY, OP_START, OP_EXEC_END, OP_PARTS, OP_COLS = range(5)
 ND_NEXT, ND_KIND, ND_OP, ND_COLS = range(4)  # queue nodes
@@ -599,7 +599,7 @@ def _grant_loop(st, tb):
         if idx + 1 == st.RQ[req, RQ_NCHUNKS]:  # its last chunk: the request leaves the line
             I[WAIT_HEAD] = (I[WAIT_HEAD] + 1) % cap
             I[WAIT_N] -= 1
-        elif tb.TI[T_POLICY] != 0:  # round-robin: the request goes to the back of the line
+        elif I[POLICY] != 0:  # round-robin: the request goes to the back of the line
             I[WAIT_HEAD] = (I[WAIT_HEAD] + 1) % cap
             st.WAIT[(I[WAIT_HEAD] + I[WAIT_N] - 1) % cap] = req
         # fifo: the head request keeps the front until its chunks are gone
