@@ -1,0 +1,170 @@
+"""Pieces the GPU collectors share: the Llama-3-8B-shaped decode model, graph capture, timing
+with CUDA events, the kernel descriptors torch's profiler reports, and atomic CSV writes.
+
+Only the collectors import this (it needs torch, which nicmodel itself never does).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+# Llama-3-8B shapes (docs/sources/hwspecs.md §7)
+LLAMA3_8B = dict(layers=32, hidden=4096, heads=32, kv_heads=8, head_dim=128, inter=14336, vocab=128256)
+TINY = dict(layers=2, hidden=256, heads=4, kv_heads=2, head_dim=64, inter=512, vocab=1000)
+
+
+def write_csv(path: Path, header: list[str], rows: list[list]) -> None:
+    """Write atomically (temporary file, then rename): a run cut short keeps every finished row."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    with os.fdopen(fd, "w", newline="") as handle:
+        w = csv.writer(handle, lineterminator="\n")
+        w.writerow(header)
+        w.writerows(rows)
+    os.replace(tmp, path)
+
+
+class Model:
+    """A decoder with random bf16 weights and a preallocated KV cache (timing, not accuracy)."""
+
+    def __init__(self, max_batch: int, max_context: int, device: str = "cuda", shapes: dict = LLAMA3_8B):
+        self.s = s = shapes
+        g = torch.Generator(device=device).manual_seed(0)
+        dt = torch.bfloat16
+
+        def w(*shape):
+            return (torch.randn(*shape, generator=g, device=device, dtype=torch.float32) * 0.02).to(dt)
+
+        qkv = (s["heads"] + 2 * s["kv_heads"]) * s["head_dim"]
+        self.layers = [(w(s["hidden"], qkv), w(s["heads"] * s["head_dim"], s["hidden"]),
+                        w(s["hidden"], 2 * s["inter"]), w(s["inter"], s["hidden"])) for _ in range(s["layers"])]
+        self.lm_head = w(s["hidden"], s["vocab"])
+        self.k = torch.zeros(s["layers"], max_batch, s["kv_heads"], max_context, s["head_dim"], device=device, dtype=dt)
+        self.v = torch.zeros_like(self.k)
+        self.device = device
+
+    def step(self, x: torch.Tensor, context: int) -> torch.Tensor:
+        s, b = self.s, x.shape[0]
+        for i, (wqkv, wo, wgu, wd) in enumerate(self.layers):
+            qkv = x @ wqkv
+            q = qkv[:, : s["heads"] * s["head_dim"]].view(b, s["heads"], 1, s["head_dim"])
+            k = self.k[i, :b, :, :context]
+            v = self.v[i, :b, :, :context]
+            att = F.scaled_dot_product_attention(q, k, v, enable_gqa=True)
+            x = x + att.reshape(b, s["heads"] * s["head_dim"]) @ wo
+            gate, up = (x @ wgu).chunk(2, dim=-1)
+            x = x + (F.silu(gate) * up) @ wd
+        return x @ self.lm_head
+
+    def inputs(self, batch: int) -> torch.Tensor:
+        return torch.randn(batch, self.s["hidden"], device=self.device, dtype=torch.bfloat16)
+
+
+def capture(model: Model, batch: int, context: int, stream: torch.cuda.Stream):
+    """A decode step captured as a CUDA graph on ``stream`` (so its kernels carry that stream's
+    priority) and a function that replays it on ``stream``."""
+    x = model.inputs(batch)
+    stream.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(stream):
+        for _ in range(2):
+            model.step(x, context)
+    torch.cuda.synchronize()
+    graph = torch.cuda.CUDAGraph()
+    with torch.cuda.graph(graph, stream=stream):
+        model.step(x, context)
+    torch.cuda.synchronize()
+
+    def replay():
+        with torch.cuda.stream(stream):
+            graph.replay()
+    return replay, graph
+
+
+def event() -> torch.cuda.Event:
+    return torch.cuda.Event(enable_timing=True)
+
+
+def time_on(fn, iters: int, stream: torch.cuda.Stream) -> float:
+    """Mean seconds per call, timed with events on ``stream`` alone (after one warm-up call)."""
+    with torch.cuda.stream(stream):
+        fn()
+        start, end = event(), event()
+        start.record(stream)
+        for _ in range(iters):
+            fn()
+        end.record(stream)
+    end.synchronize()
+    return start.elapsed_time(end) / 1e3 / iters
+
+
+def kernel_descriptors(fn, label: str, warmup: int = 1) -> list[dict]:
+    """The GPU kernels one call of ``fn`` launches, as CUPTI reports them through torch's profiler:
+    name, duration, grid, block, registers per thread, shared memory, blocks per SM."""
+    from torch.profiler import ProfilerActivity, profile
+
+    for _ in range(warmup):
+        fn()
+    torch.cuda.synchronize()
+    with profile(activities=[ProfilerActivity.CUDA, ProfilerActivity.CPU]) as prof:
+        fn()
+        torch.cuda.synchronize()
+    fd, tmp = tempfile.mkstemp(suffix=".json")
+    os.close(fd)
+    prof.export_chrome_trace(tmp)
+    with open(tmp) as handle:
+        trace = json.load(handle)
+    os.unlink(tmp)
+    rows = []
+    for ev in trace.get("traceEvents", []):
+        cat = str(ev.get("cat", "")).lower()
+        if cat not in ("kernel", "gpu_memcpy", "gpu_memset"):
+            continue
+        a = ev.get("args", {})
+        grid, block = a.get("grid", [0, 0, 0]), a.get("block", [0, 0, 0])
+        rows.append({
+            "unit": label, "kind": cat, "name": str(ev.get("name", ""))[:160], "ts_us": float(ev.get("ts", 0.0)),
+            "duration_us": float(ev.get("dur", 0.0)),
+            "blocks": int(grid[0] * grid[1] * grid[2]) if cat == "kernel" else 0,
+            "threads": int(block[0] * block[1] * block[2]) if cat == "kernel" else 0,
+            "registers_per_thread": a.get("registers per thread", ""),
+            "shared_memory_bytes": a.get("shared memory", ""),
+            "blocks_per_sm": a.get("blocks per SM", ""), "warps_per_sm": a.get("warps per SM", ""),
+            "occupancy_pct": a.get("est. achieved occupancy %", ""), "bytes": a.get("bytes", ""),
+        })
+    t0 = min((r["ts_us"] for r in rows), default=0.0)
+    for r in rows:
+        r["ts_us"] = round(r["ts_us"] - t0, 3)
+    return rows
+
+
+def gpu_properties() -> dict:
+    p = torch.cuda.get_device_properties(0)
+    keys = ("name", "multi_processor_count", "max_threads_per_multi_processor", "shared_memory_per_multiprocessor",
+            "shared_memory_per_block_optin", "regs_per_multiprocessor", "L2_cache_size", "total_memory",
+            "clock_rate", "memory_clock_rate", "memory_bus_width", "max_threads_per_block", "warp_size")
+    out = {k: getattr(p, k) for k in keys if hasattr(p, k)}
+    out["torch"] = torch.__version__
+    out["cuda"] = torch.version.cuda
+    out["priority_range"] = list(torch.cuda.Stream.priority_range()) if hasattr(torch.cuda.Stream, "priority_range") else []
+    return out
+
+
+class Deadline:
+    """A wall-clock budget: sections stop starting new work when it is spent."""
+
+    def __init__(self, seconds: float):
+        self.end = time.perf_counter() + seconds
+        self.t0 = time.perf_counter()
+
+    def left(self) -> float:
+        return self.end - time.perf_counter()
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.t0
