@@ -1,1 +1,0 @@
-"""Engines: they take validated spec objects and never read files."""
