@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from nicmodel import load
-from nicmodel.serving.run import _loaded, arrivals, compiled, max_rate, serve
+from nicmodel.engines.serving.run import _loaded, arrivals, compiled, max_rate, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 DESIGNS = ["shadowserve", "cachegen-async", "cachegen-lmcache-pipelined", "cpu-decode"]

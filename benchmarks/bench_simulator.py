@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 
 from nicmodel import load
-from nicmodel.engine.plan import compile_scenario
-from nicmodel.sim.datapath import DataPlane, RequestSpec
+from nicmodel.engines.plan import compile_scenario
+from nicmodel.engines.sim.datapath import DataPlane, RequestSpec
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -8,16 +8,16 @@ from typing import Any
 
 import numpy as np
 
-from .engine.analytical import Evaluation, evaluate, problems
-from .engine.plan import Params, Plan, compile_scenario
+from .engines.analytical import Evaluation, evaluate, problems
+from .engines.plan import Params, Plan, compile_scenario
 from .errors import InfeasibleError, SpecError
-from .overload import load_verdict
-from .loader import load_document, validate
-from .results import point_result
-from .sim.datapath import DataPlane, Policy, RequestSpec, SimRun
-from .sim.report import simulate_summary
+from .engines.overload import load_verdict
+from .spec.loader import load_document, validate
+from .engines.result import point_result
+from .engines.sim.datapath import DataPlane, Policy, RequestSpec, SimRun
+from .engines.sim.report import simulate_summary
 from .spec.scenario import Scenario
-from .sweep import Axis, Table, check_size, parse_axis, prepare, sweep
+from .planning.sweep import Axis, Table, check_size, parse_axis, prepare, sweep
 
 
 def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
@@ -82,7 +82,7 @@ def design_table_csv(path: str | Path, vary: list[str] | list[Axis], overrides: 
                      max_points: int | None = None):
     """(prepared table, CSV text chunks) for a table that can be streamed in table order with no
     invalid axis value to report; None otherwise (use ``design_table``)."""
-    from .table_csv import csv_chunks, streamable
+    from .output.table_csv import csv_chunks, streamable
 
     axes = [a if isinstance(a, Axis) else parse_axis(a) for a in vary]
     if max_points is not None:
@@ -95,7 +95,7 @@ def design_table_csv(path: str | Path, vary: list[str] | list[Axis], overrides: 
 
 def optimum_of(prepared, column: str = "fetch_latency_ms", tolerance: float = 0.01) -> dict[str, Any]:
     """Best row of ``column`` of a prepared table (see ``table_optimum``)."""
-    from .robustness import table_optimum as optimum
+    from .planning.robustness import table_optimum as optimum
 
     if prepared.scenario is None:
         return {"column": column, "best": None, "note": "no valid row"}
@@ -105,8 +105,8 @@ def optimum_of(prepared, column: str = "fetch_latency_ms", tolerance: float = 0.
 def table_optimum(path: str | Path, vary: list[str] | list[Axis], overrides: list[str] | tuple[str, ...] = (),
                   column: str = "fetch_latency_ms", tolerance: float = 0.01) -> dict[str, Any]:
     """Best row of a design table's ``column``, the rows within ``tolerance`` of it, and every
-    `assumed` number whose range end moves the best row (see nicmodel.robustness)."""
-    from .robustness import table_optimum as optimum
+    `assumed` number whose range end moves the best row (see nicmodel.planning.robustness)."""
+    from .planning.robustness import table_optimum as optimum
 
     axes = [a if isinstance(a, Axis) else parse_axis(a) for a in vary]
     prepared = prepare(load_document(path, overrides), Path(path), axes)
@@ -118,7 +118,7 @@ def table_optimum(path: str | Path, vary: list[str] | list[Axis], overrides: lis
 def compare_winner(paths: list[str | Path], overrides: list[str] | tuple[str, ...] = (),
                    metric: str = "fetch_latency_s") -> dict[str, Any]:
     """Winner of ``metric`` among compared scenarios, and the assumptions that change it."""
-    from .robustness import compare_winner as winner
+    from .planning.robustness import compare_winner as winner
 
     scenarios = [load(p, overrides) for p in paths]
     compiled = [compile_scenario(s) for s in scenarios]
@@ -187,8 +187,8 @@ def _default_sample(plan: Plan, params: Params, requests: list[RequestSpec]) -> 
 def uncertainty_of(scenario: Scenario, samples: int = 1000, seed: int = 0,
                    exclude: tuple[str, ...] = ()) -> dict[str, Any]:
     """Median and 90% interval of each output of one design point over draws of its assumed and
-    fitted numbers (see nicmodel.uncertainty); ``exclude``: paths not to draw."""
-    from . import uncertainty
+    fitted numbers (see nicmodel.planning.uncertainty); ``exclude``: paths not to draw."""
+    from .planning import uncertainty
 
     plan, params = compile_scenario(scenario)
     numbers = [u for u in uncertainty.uncertain(scenario)
@@ -200,8 +200,8 @@ def design_table_uncertainty(path: str | Path, vary: list[str] | list[Axis], ove
                              samples: int = 1000, seed: int = 0, max_points: int | None = None) -> Table:
     """A design table with a 90% interval on each row's fetch latency and KV throughput over
     draws of the assumed and fitted numbers the table does not vary."""
-    from . import uncertainty
-    from .sweep import grid_block
+    from .planning import uncertainty
+    from .planning.sweep import grid_block
 
     axes = [a if isinstance(a, Axis) else parse_axis(a) for a in vary]
     if max_points is not None:
@@ -244,7 +244,7 @@ def design_table_uncertainty(path: str | Path, vary: list[str] | list[Axis], ove
 
 def query(database: str | Path, sql: str) -> list[dict[str, Any]]:
     """Rows of ``sql`` on a results database (written with ``-o FILE.sqlite``), as dicts."""
-    from .resultsdb import query as run_query
+    from .output.resultsdb import query as run_query
 
     names, rows = run_query(database, sql)
     return [dict(zip(names, r)) for r in rows]

@@ -19,7 +19,7 @@ from .errors import InfeasibleError, SpecError
 
 
 def _emit(text, output: str | None) -> None:
-    from .report import write_atomic
+    from .output.text import write_atomic
     if output:
         write_atomic(output, text)
     elif isinstance(text, str):
@@ -31,7 +31,7 @@ def _emit(text, output: str | None) -> None:
 
 def cmd_eval(args: argparse.Namespace) -> None:
     from . import api
-    from .report import eval_text
+    from .output.text import eval_text
     scenario = api.load(args.scenario, args.set)
     result = api.evaluate_scenario(scenario, args.set)
     u = api.uncertainty_of(scenario, args.uncertainty, args.seed) if args.uncertainty else None
@@ -40,12 +40,12 @@ def cmd_eval(args: argparse.Namespace) -> None:
     if db is not None:
         db.write("eval", [_db_row(_eval_row(result))], {"overrides": list(args.set)})
     if args.format == "json":
-        from .uncertainty import public
+        from .planning.uncertainty import public
         if u is not None:
             result["uncertainty"] = public(u)
         _emit(json.dumps(result, indent=2) + "\n", out)
     else:
-        from .uncertainty import point_text
+        from .planning.uncertainty import point_text
         _emit(eval_text(result, scenario.description) + (point_text(u) if u is not None else ""), out)
 
 
@@ -68,8 +68,8 @@ def _eval_row(result: dict) -> dict:
 
 def cmd_table(args: argparse.Namespace) -> None:
     from . import api
-    from .report import table_text
-    from .robustness import optimum_text
+    from .output.text import table_text
+    from .planning.robustness import optimum_text
     if not args.vary:
         raise SpecError("give at least one --vary PATH=V1,V2,...", "--vary")
     columns = [] if args.optimum == ["none"] else (args.optimum or ["fetch_latency_ms"])
@@ -109,7 +109,7 @@ def cmd_table(args: argparse.Namespace) -> None:
     table = api.design_table(args.scenario, args.vary, args.set, args.max_points)
     optima = [api.table_optimum(args.scenario, args.vary, args.set, c) for c in columns]
     if args.plot:
-        from .plots import table_plot
+        from .output.plots import table_plot
         table_plot(table.columns, table.rows, [c for c in table.columns if c not in _ROW_OUTPUTS], args.plot)
     if args.format == "json":
         _emit(json.dumps({"columns": table.columns, "rows": table.rows, "optima": optima}, indent=2) + "\n",
@@ -125,7 +125,7 @@ def cmd_table(args: argparse.Namespace) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> None:
-    from .html_report import build
+    from .output.html import build
     if not args.output:
         raise SpecError("give the report's file with -o report.html", "--output")
     text = build(args.scenario, args.set, args.vary, args.compare, args.trace, args.uncertainty)
@@ -134,7 +134,7 @@ def cmd_report(args: argparse.Namespace) -> None:
 
 
 def cmd_query(args: argparse.Namespace) -> None:
-    from .resultsdb import query
+    from .output.resultsdb import query
     names, rows = query(args.database, args.sql)
     if args.format == "json":
         _emit(json.dumps([dict(zip(names, r)) for r in rows], indent=2) + "\n", args.output)
@@ -152,13 +152,13 @@ def cmd_query(args: argparse.Namespace) -> None:
 
 
 def cmd_size(args: argparse.Namespace) -> int:
-    from .sizing import size, size_text
+    from .planning.sizing import size, size_text
     objective, maximize = (args.maximize, True) if args.maximize else (args.minimize, False)
     _check_plot(args)
     r = size(args.scenario, args.choose, args.target, objective, maximize, args.set,
              args.pareto.split(",") if args.pareto else None, args.max_points)
     if args.plot:
-        from .plots import size_plot
+        from .output.plots import size_plot
         size_plot(r, r.get("_candidates"), args.plot)
     r = {k: v for k, v in r.items() if not k.startswith("_")}
     _emit(json.dumps(r, indent=2) + "\n" if args.format == "json" else size_text(r), args.output)
@@ -167,15 +167,15 @@ def cmd_size(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> None:
     from . import api
-    from .report import compare_text
-    from .robustness import winner_text
+    from .output.text import compare_text
+    from .planning.robustness import winner_text
     if args.break_even:
         _break_even(args)
         return
     _check_plot(args)
     results = api.compare(args.scenarios, args.set)
     if args.plot:
-        from .plots import compare_plot
+        from .output.plots import compare_plot
         compare_plot(results, args.plot)
     notes_u = _compare_uncertainty(args) if args.uncertainty else ("", [])
     metrics = [] if args.winner == ["none"] else (args.winner or ["fetch_latency_s", "kv_throughput_gbps"])
@@ -201,7 +201,7 @@ def cmd_compare(args: argparse.Namespace) -> None:
 def _compare_uncertainty(args: argparse.Namespace) -> tuple[str, list]:
     """Each design's intervals, and how often the first design beats each other one (paired draws)."""
     from . import api
-    from .uncertainty import paired_win, point_text, public
+    from .planning.uncertainty import paired_win, point_text, public
     scenarios = [api.load(p, args.set) for p in args.scenarios]
     us = [api.uncertainty_of(s, args.uncertainty, args.seed) for s in scenarios]
     text, doc = [], []
@@ -234,11 +234,11 @@ def _grid_points(text: str) -> int:
 
 def _break_even(args: argparse.Namespace) -> None:
     from . import api
-    from .breakeven import break_even, break_even_plot, break_even_text, parse_knob
-    from .sweep import parse_axis
+    from .planning.breakeven import break_even, break_even_plot, break_even_text, parse_knob
+    from .planning.sweep import parse_axis
 
     if args.plot:
-        from .report import plot_format
+        from .output.text import plot_format
         plot_format(args.plot)
     cases: list[tuple[str, list[str]]] = [("", [])]
     if args.at:
@@ -271,9 +271,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if args.vary or args.replications > 1 or args.uncertainty:
         return _simulate_sweep(args)
     from . import api
-    from .report import simulate_text, write_atomic
-    from .sim.report import chrome_trace_json, stage_records_csv
-    from .traces import batch, poisson, read_trace
+    from .output.text import simulate_text, write_atomic
+    from .engines.sim.report import chrome_trace_json, stage_records_csv
+    from .spec.requests import batch, poisson, read_trace
     scenario = api.load(args.scenario, args.set)
     prefix = int(scenario.request.prefix_tokens.si)
     _check_load(args)
@@ -299,7 +299,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if args.trace_out:
         write_atomic(args.trace_out, chrome_trace_json(run))
     if args.plot:
-        from .plots import simulate_plot
+        from .output.plots import simulate_plot
         simulate_plot(run, args.plot)
     text = json.dumps(summary, indent=2) + "\n" if args.format == "json" else simulate_text(summary)
     db = _database(args)
@@ -317,7 +317,7 @@ def _sim_row(summary: dict) -> dict:
 def _simulate_sweep(args: argparse.Namespace) -> int:
     """`simulate --vary`: every combination on a process pool; one summary row per point."""
     from . import api
-    from .report import simulate_table_text
+    from .output.text import simulate_table_text
     if args.stages_csv or args.trace_out or args.trace or args.plot:
         raise SpecError("--stages-csv, --trace-out, --trace and --plot take one run; drop --vary for them", "--vary")
     _check_load(args)
@@ -345,7 +345,7 @@ _ROW_OUTPUTS = {"bottleneck", "throughput_gbps", "kv_throughput_gbps", "fetch_la
 def _check_plot(args: argparse.Namespace) -> None:
     """A plot file name the tool cannot write is refused before any work."""
     if getattr(args, "plot", None):
-        from .report import plot_format
+        from .output.text import plot_format
         plot_format(args.plot)
 
 
@@ -354,8 +354,8 @@ def _run_with_intervals(args: argparse.Namespace, command: str, points: list, wo
     on the pool), and give each point's row its intervals: ``replications`` over seeds,
     ``uncertainty`` over draws. Each point's own row is its run at --seed."""
     from . import api
-    from .replications import SERVE_METRICS, SIMULATE_METRICS, draw_overrides, over_draws, over_seeds
-    from .runner import Point, point_key
+    from .planning.replications import SERVE_METRICS, SIMULATE_METRICS, draw_overrides, over_draws, over_seeds
+    from .planning.runner import Point, point_key
     metrics = SERVE_METRICS if command == "serve" else SIMULATE_METRICS
     reps = max(1, getattr(args, "replications", 1) or 1)
     draws_n = getattr(args, "uncertainty", None) or 0
@@ -430,7 +430,7 @@ def _run_points(args: argparse.Namespace, table: str, points: list, work, write:
                 report: bool = True) -> tuple[list, int]:
     """Run sweep points (a pool when several, the database as the store of finished ones), append
     them to the database's ``table``, report each failed point on stderr; (rows, exit code)."""
-    from . import runner
+    from .planning import runner
     db = _database(args)
     if len(points) == 1:  # one run: its error is the command's error
         rows = [work(points[0], raise_errors=True)]
@@ -453,7 +453,7 @@ def _report_errors(rows: list) -> int:
 
 def _simulate_work(pt, raise_errors: bool = False) -> dict:
     from . import api
-    from .traces import batch, poisson
+    from .spec.requests import batch, poisson
     st = pt.settings
     try:
         scenario = api.load(pt.path, pt.overrides)
@@ -514,9 +514,9 @@ def _check_budget(events: float, limit: float, option: str, what: str) -> None:
 
 
 def cmd_fabric(args: argparse.Namespace) -> None:
-    from .fabric.summary import fabric_report
-    from .loader import load_component
-    from .report import fabric_text
+    from .engines.fabric.summary import fabric_report
+    from .spec.loader import load_component
+    from .output.text import fabric_text
     from .spec.fabric import OpticalFabric
     from .units import UnitError, parse_quantity
 
@@ -549,7 +549,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                                  for m in METRICS.values()))
         return 0
     if args.plot:
-        from .report import plot_format
+        from .output.text import plot_format
 
         plot_format(args.plot)  # a bad plot name is refused before any work
     preds = v.predict_all(_trace_points(args.trace, args.scenario))
@@ -566,7 +566,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from . import api
     from pathlib import Path
 
-    from .report import calibrate_text
+    from .output.text import calibrate_text
     from .validation import calibrate as c
     from .validation.predict import Prediction, Predictor
 
@@ -614,12 +614,12 @@ def replace_overrides(point, overrides):
 
 def cmd_sensitivity(args: argparse.Namespace) -> None:
     from . import api
-    from .engine.plan import compile_scenario
-    from .report import sensitivity_text
-    from .validation import sensitivity as sens
+    from .engines.plan import compile_scenario
+    from .output.text import sensitivity_text
+    from .planning import sensitivity as sens
 
     if args.plot:
-        from .report import plot_format
+        from .output.text import plot_format
 
         plot_format(args.plot)
     scenario = api.load(args.scenario, args.set)
@@ -638,7 +638,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from . import api
-    from .report import serve_table_text, serve_text
+    from .output.text import serve_table_text, serve_text
     from .units import UnitError, parse_quantity
 
     bandwidths = [b.strip() for b in args.bandwidths.split(",")] if args.bandwidths else []
@@ -651,7 +651,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _check_plot(args)
     trace = None
     if args.trace:
-        from .traces import read_trace_rows
+        from .spec.requests import read_trace_rows
 
         trace = read_trace_rows(args.trace)
     # --bandwidths is a case of --vary network.bandwidth=...
@@ -686,7 +686,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if len(rows) == 1 and "error" in rows[0]:
         return code  # the run failed: its one-line error is on stderr, nothing else is printed
     if args.plot:
-        from .plots import serve_plot
+        from .output.plots import serve_plot
         serve_plot(rows, args.plot)
     rows = [{k: v for k, v in r.items() if k != "_samples"} for r in rows]
     if args.format == "json":
@@ -700,7 +700,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def _serve_work(pt, raise_errors: bool = False) -> dict:
     """One serving point: its run, and its SLO-rate search if asked; errors become a row."""
     from . import api
-    from .serving.run import max_rate, serve
+    from .engines.serving.run import max_rate, serve
     st = pt.settings
     try:
         scenario = api.load(pt.path, pt.overrides)
@@ -723,7 +723,7 @@ def _serve_work(pt, raise_errors: bool = False) -> dict:
 
 
 def _sweep_axes(vary: list[str]):
-    from .sweep import parse_axis
+    from .planning.sweep import parse_axis
     axes = [parse_axis(v) for v in vary]
     labels = [a.label for a in axes]
     if len(set(labels)) != len(labels):
@@ -736,7 +736,7 @@ def _points(command: str, paths: list[str], overrides: list[str], axes, settings
     import itertools
 
     from . import api
-    from .runner import Point, point_key
+    from .planning.runner import Point, point_key
     points = []
     for path in paths:
         for combo in itertools.product(*(a.values for a in axes)):
@@ -752,7 +752,7 @@ def _points(command: str, paths: list[str], overrides: list[str], axes, settings
 
 
 def _jobs(args: argparse.Namespace, n: int) -> int:
-    from .runner import default_jobs
+    from .planning.runner import default_jobs
     jobs = args.jobs if args.jobs is not None else default_jobs()
     if jobs < 1:
         raise SpecError(f"must be at least 1, got {jobs}", "--jobs")
@@ -768,7 +768,7 @@ _DATABASES: dict[str, object] = {}
 
 def _database(args: argparse.Namespace):
     """The results database named by -o (.sqlite/.db), opened once per process; else None."""
-    from .resultsdb import ResultsDB, is_database
+    from .output.resultsdb import ResultsDB, is_database
     out = getattr(args, "output", None)
     if not is_database(out):
         return None
@@ -789,7 +789,7 @@ SEARCH_RUNS = 12  # serving runs an SLO-rate search takes at most (the bound, th
 
 
 def cmd_specs(args: argparse.Namespace) -> None:
-    from .loader import REFERENCE_DIRS, available, library_roots, package_root
+    from .spec.loader import REFERENCE_DIRS, available, library_roots, package_root
     lines = []
     for category, folder in REFERENCE_DIRS.items():
         names = available(category)
@@ -812,7 +812,7 @@ def cmd_specs(args: argparse.Namespace) -> None:
 
 
 def cmd_schema(args: argparse.Namespace) -> None:
-    from .schema import scenario_schema
+    from .spec.schema import scenario_schema
     _emit(json.dumps(scenario_schema(), indent=2) + "\n", args.output)
 
 

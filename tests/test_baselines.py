@@ -10,9 +10,9 @@ import pytest
 
 import nicmodel
 from nicmodel.api import simulate
-from nicmodel.breakeven import break_even, parse_knob
+from nicmodel.planning.breakeven import break_even, parse_knob
 from nicmodel.cli import main
-from nicmodel.serving.run import serve
+from nicmodel.engines.serving.run import serve
 
 from conftest import ROOT
 
@@ -92,7 +92,7 @@ def test_unloaded_ttft_matches_the_serving_model():
     r = break_even([scn, scn], [knob], "unloaded_ttft_s", points=3)
     assert r["regions"][0]["winner"] == "tie"
     served = serve(scn, None, 1, 0)["unloaded_ttft_s"]
-    from nicmodel.breakeven import _sides
+    from nicmodel.planning.breakeven import _sides
     side = _sides([scn], "unloaded_ttft_s")[0]
     assert float(side.metric("unloaded_ttft_s", {})) == pytest.approx(served, rel=0.03)
 

@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nicmodel import api
-from nicmodel.engine.plan import compile_scenario
-from nicmodel.serving.engine import serve_requests
-from nicmodel.serving.run import arrivals, compiled
-from nicmodel.sim.datapath import DataPlane, RequestSpec
+from nicmodel.engines.plan import compile_scenario
+from nicmodel.engines.serving.engine import serve_requests
+from nicmodel.engines.serving.run import arrivals, compiled
+from nicmodel.engines.sim.datapath import DataPlane, RequestSpec
 
 ROOT = Path(__file__).resolve().parent.parent
 FETCH_DESIGNS = ["shadowserve", "shadowserve-naive", "shadowserve-copying", "shadowserve-optical", "cachegen-async",
@@ -199,8 +199,8 @@ def test_cli_sim_kernel_flag_gives_identical_output(capsys):
 def test_event_heap_grows_between_events():
     """A run whose event heap starts too small: the loop stops at an event boundary, the heap is
     grown, and the run goes on to the reference's results."""
-    from nicmodel.sim import compiled as c
-    from nicmodel.sim import fastloop as k
+    from nicmodel.engines.sim import compiled as c
+    from nicmodel.engines.sim import fastloop as k
     scenario = api.load(ROOT / "pipelines" / "shadowserve.yaml")
     plan, params = compile_scenario(scenario)
     model = DataPlane(plan, params, record=False, kernel="compiled")

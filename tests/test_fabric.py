@@ -9,10 +9,10 @@ import pytest
 import nicmodel
 from nicmodel.api import simulate
 from nicmodel.cli import main
-from nicmodel.fabric.analysis import Fabric, Timing, analyze_pair, gap_stats, transfer_times
-from nicmodel.fabric.path import fabric_model, pair_report
-from nicmodel.fabric.schedule import build, circle_matchings
-from nicmodel.loader import load_component
+from nicmodel.engines.fabric.analysis import Fabric, Timing, analyze_pair, gap_stats, transfer_times
+from nicmodel.engines.fabric.path import fabric_model, pair_report
+from nicmodel.engines.fabric.schedule import build, circle_matchings
+from nicmodel.spec.loader import load_component
 from nicmodel.spec.fabric import OpticalFabric
 
 from conftest import ROOT

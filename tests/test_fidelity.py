@@ -9,8 +9,8 @@ import pytest
 import nicmodel
 from nicmodel.api import simulate
 from nicmodel.cli import main
-from nicmodel.overload import load_verdict
-from nicmodel.serving.run import serve
+from nicmodel.engines.overload import load_verdict
+from nicmodel.engines.serving.run import serve
 
 from conftest import DEFAULT, ROOT
 
@@ -153,7 +153,7 @@ def test_serve_table_has_rates_and_slo_columns(capsys):
 def test_copy_engine_efficiency_curve_by_hand(size):
     # fixed cost + bytes at bandwidth: efficiency s / (s + per_job x bandwidth) (H100 fit)
     from nicmodel.validation.metrics import METRICS, Context
-    from nicmodel.engine.plan import compile_scenario
+    from nicmodel.engines.plan import compile_scenario
 
     plan, params = compile_scenario(nicmodel.load(DEFAULT, ["gpu=h100-sxm"]))
     got = METRICS["h2d_copy_bandwidth"].fn(Context(plan, params), f"{size} B")

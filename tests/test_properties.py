@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from nicmodel import load
-from nicmodel.engine.analytical import capacities, bytes_per_token, evaluate
-from nicmodel.engine.plan import compile_scenario
+from nicmodel.engines.analytical import capacities, bytes_per_token, evaluate
+from nicmodel.engines.plan import compile_scenario
 
 from conftest import COPYING, DEFAULT, NAIVE
 

@@ -7,7 +7,7 @@ import pytest
 import nicmodel
 from nicmodel.api import simulate
 from nicmodel.cli import main
-from nicmodel.serving.run import max_rate, serve
+from nicmodel.engines.serving.run import max_rate, serve
 
 from conftest import ROOT
 

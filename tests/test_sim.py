@@ -7,9 +7,9 @@ import pytest
 import nicmodel
 from nicmodel.api import simulate
 from nicmodel.cli import main
-from nicmodel.sim import RequestSpec
-from nicmodel.sim.report import chrome_trace, stage_records_csv
-from nicmodel.traces import poisson
+from nicmodel.engines.sim import RequestSpec
+from nicmodel.engines.sim.report import chrome_trace, stage_records_csv
+from nicmodel.spec.requests import poisson
 
 from conftest import COPYING, DEFAULT, NAIVE, TWO_STAGE
 

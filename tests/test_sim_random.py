@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from nicmodel.api import simulate
-from nicmodel.loader import Document, load_document, validate
+from nicmodel.spec.loader import Document, load_document, validate
 
 from conftest import DEFAULT
 

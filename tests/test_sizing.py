@@ -8,7 +8,7 @@ import pytest
 
 from nicmodel.api import design_table
 from nicmodel.cli import main
-from nicmodel.sizing import size
+from nicmodel.planning.sizing import size
 
 from conftest import DEFAULT
 
@@ -77,7 +77,7 @@ def test_bad_requests_are_one_line_exit_2(argv, expect, capsys):
 
 def test_ranges_enumerate_integers_and_sample_numbers():
     from nicmodel import load
-    from nicmodel.sizing import choice_axis
+    from nicmodel.planning.sizing import choice_axis
     scn = load(DEFAULT)
     assert choice_axis("nic.arm.cores=4..16", scn).values == [str(c) for c in range(4, 17)]
     bw = choice_axis("network.bandwidth=1Gbps..100Gbps", scn)
@@ -86,7 +86,7 @@ def test_ranges_enumerate_integers_and_sample_numbers():
 
 
 def test_serving_target_searches_the_best_candidates_first():
-    from nicmodel.serving.run import max_rate
+    from nicmodel.engines.serving.run import max_rate
     from nicmodel import load
     gpu = str(DEFAULT.parent / "cachegen-async.yaml")
     r = size(gpu, ["network.bandwidth=10Gbps,40Gbps"], ["max_rate>=6/s"], "fetch_latency")

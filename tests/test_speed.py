@@ -11,13 +11,13 @@ import sys
 import numpy as np
 import pytest
 
-import nicmodel.sweep as sweep
+import nicmodel.planning.sweep as sweep
 from nicmodel import load
 from nicmodel.api import design_table, design_table_csv
 from nicmodel.cli import main
-from nicmodel.engine.analytical import _argmax, evaluate
-from nicmodel.engine.plan import compile_scenario
-from nicmodel.report import table_text
+from nicmodel.engines.analytical import _argmax, evaluate
+from nicmodel.engines.plan import compile_scenario
+from nicmodel.output.text import table_text
 
 from conftest import DEFAULT, ROOT
 
@@ -107,7 +107,7 @@ def test_optimum_is_the_best_valid_row(column):
 
 
 def test_slo_search_starts_at_the_analytical_bound():
-    from nicmodel.serving.run import max_rate, serve
+    from nicmodel.engines.serving.run import max_rate, serve
     s = load(ROOT / "pipelines" / "cachegen-async.yaml")
     r = max_rate(s, 60, seed=0)
     assert 0 < r["max_rate_per_s"] < r["upper_bound_per_s"]

@@ -7,8 +7,8 @@ import pytest
 
 from nicmodel.api import query
 from nicmodel.cli import main
-from nicmodel.resultsdb import ResultsDB
-from nicmodel.runner import Point, run
+from nicmodel.output.resultsdb import ResultsDB
+from nicmodel.planning.runner import Point, run
 
 from conftest import DEFAULT, ROOT
 

@@ -9,10 +9,10 @@ import pytest
 from nicmodel import load
 from nicmodel.api import design_table_uncertainty, uncertainty_of
 from nicmodel.cli import main
-from nicmodel.engine.analytical import evaluate
-from nicmodel.engine.plan import compile_scenario
-from nicmodel.uncertainty import draws, paired_win, point
-from nicmodel.validation.sensitivity import Uncertain
+from nicmodel.engines.analytical import evaluate
+from nicmodel.engines.plan import compile_scenario
+from nicmodel.planning.uncertainty import draws, paired_win, point
+from nicmodel.planning.sensitivity import Uncertain
 
 from conftest import DEFAULT
 

@@ -33,14 +33,14 @@ def interval(values: list[float]) -> tuple[float, float]:
     mean = statistics.fmean(values)
     if len(values) < 2:
         return mean, 0.0
-    from nicmodel.replications import t90
+    from nicmodel.planning.replications import t90
     return mean, t90(len(values) - 1) * statistics.stdev(values) / len(values) ** 0.5
 
 
 def point(key: tuple[str, str, str, int]) -> dict:
     from nicmodel import api
     from nicmodel.errors import InfeasibleError, SpecError
-    from nicmodel.serving.run import max_rate, serve
+    from nicmodel.engines.serving.run import max_rate, serve
 
     design, model, gpu, bw = key
     row = {"design": design, "model": model, "gpu": gpu, "bandwidth_gbps": bw, "seeds": SEEDS, "note": ""}

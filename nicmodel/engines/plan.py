@@ -18,7 +18,7 @@ from typing import Any
 import networkx as nx
 from pydantic import BaseModel
 
-from ..fabric.path import NetworkPath, network_path
+from .fabric.path import NetworkPath, network_path
 from ..spec.base import Param
 from ..spec.checks import build_graph
 from ..spec.scenario import Scenario, resource_table

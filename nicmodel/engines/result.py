@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from .engine.analytical import Evaluation, bytes_per_token
-from .engine.plan import Params, Plan
+from .analytical import Evaluation, bytes_per_token
+from .plan import Params, Plan
 
 GBPS = 8 / 1e9  # bytes/s -> Gbit/s
 

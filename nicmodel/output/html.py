@@ -54,11 +54,11 @@ def _image(draw, alt: str) -> str:
 def build(path: str, overrides: list[str], vary: list[str], compare: list[str], traces: list[str],
           samples: int = 1000) -> str:
     """The report as HTML text."""
-    from . import api
-    from .engine.plan import compile_scenario
+    from .. import api
+    from ..engines.plan import compile_scenario
     from .plots import compare_plot, table_plot
-    from .uncertainty import point_text
-    from .validation import sensitivity as sens
+    from ..planning.uncertainty import point_text
+    from ..planning import sensitivity as sens
 
     scenario = api.load(path, overrides)
     result = api.evaluate_scenario(scenario, overrides)
@@ -109,7 +109,7 @@ def build(path: str, overrides: list[str], vary: list[str], compare: list[str], 
         parts.append(_image(lambda p: table_plot(table.columns, table.rows, axes, p), "design table bottleneck map"))
         parts.append(_table(table.columns, [[r.get(c) for c in table.columns] for r in table.rows]))
         o = api.table_optimum(path, vary, overrides)
-        from .robustness import optimum_text
+        from ..planning.robustness import optimum_text
         parts.append(f"<pre>{html.escape(optimum_text(o))}</pre>")
 
     # sensitivity tornado
@@ -131,8 +131,8 @@ def build(path: str, overrides: list[str], vary: list[str], compare: list[str], 
 
     # validation overlay
     for trace in traces:
-        from .validation import validate as v
-        from .validation.trace import read_trace_for
+        from ..validation import validate as v
+        from ..validation.trace import read_trace_for
         preds = v.predict_all(read_trace_for(trace))
         bad = v.failures(preds, None)
         parts.append(f"<h2>Validation against {html.escape(Path(trace).name)}</h2>")
@@ -145,5 +145,5 @@ def build(path: str, overrides: list[str], vary: list[str], compare: list[str], 
 
 
 def _version() -> str:
-    from . import __version__
+    from .. import __version__
     return __version__

@@ -7,7 +7,7 @@
 - simulate: utilization of each resource and NIC memory held over time;
 - size: every candidate meeting the targets on the two Pareto metrics, the front highlighted.
 
-Figures are written atomically in the format the file name says (nicmodel.report.save_figure).
+Figures are written atomically in the format the file name says (nicmodel.output.text.save_figure).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def _figure(width: float = 7.0, height: float = 4.4):
 
 
 def _save(plt, fig, path: str) -> None:
-    from .report import save_figure
+    from .text import save_figure
 
     fig.tight_layout()
     save_figure(fig, path)
@@ -38,7 +38,7 @@ def _save(plt, fig, path: str) -> None:
 
 def _number(text: str) -> float | None:
     """An axis value as a number in SI units (a quantity with its unit, or a plain number)."""
-    from .units import UNITS, UnitError, parse_quantity
+    from ..units import UNITS, UnitError, parse_quantity
 
     try:
         return float(text)

@@ -23,8 +23,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .errors import SpecError
+from .. import __version__
+from ..errors import SpecError
 
 SUFFIXES = ("sqlite", "sqlite3", "db")
 # unit suffix in a result key -> (SI suffix, factor)

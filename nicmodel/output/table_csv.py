@@ -1,6 +1,6 @@
 """Design tables streamed to CSV block by block: a million rows in bounded memory.
 
-The row-dict path (nicmodel.sweep.PreparedTable.rows) holds every row; this one evaluates the
+The row-dict path (nicmodel.planning.sweep.PreparedTable.rows) holds every row; this one evaluates the
 numeric grid of each structural combination in blocks of points, turns each block's result
 columns into CSV lines, and yields them. The bytes are the same as csv.DictWriter writes for
 the same rows (floats as repr, booleans as True/False, blank cells for None), which
@@ -15,8 +15,8 @@ from typing import Iterator
 
 import numpy as np
 
-from .engine.analytical import evaluate
-from .sweep import ROW_COLUMNS, PreparedTable, columns, grid_block
+from ..engines.analytical import evaluate
+from ..planning.sweep import ROW_COLUMNS, PreparedTable, columns, grid_block
 
 BLOCK_POINTS = 1 << 16  # points evaluated at once: ~100 arrays of this many doubles live at a time
 FLOAT_COLUMNS = ("throughput_gbps", "kv_throughput_gbps", "fetch_latency_ms", "nic_memory_mib")

@@ -12,10 +12,10 @@ from typing import Any, Iterable
 
 from tabulate import tabulate
 
-from .errors import SpecError
+from ..errors import SpecError
 
-from .overload import load_lines
-from .sweep import Table
+from ..engines.overload import load_lines
+from ..planning.sweep import Table
 
 
 def write_atomic(path: str | Path, text: str | bytes | Iterable[str]) -> None:
@@ -329,7 +329,7 @@ def serve_text(r: dict[str, Any]) -> str:
 
 
 def _interval_lines(r: dict[str, Any]) -> list[str]:
-    from .replications import lines
+    from ..planning.replications import lines
     out = []
     if r.get("replications"):
         out += lines(r["replications"], "seeds")

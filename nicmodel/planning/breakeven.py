@@ -16,12 +16,12 @@ from typing import Any
 import numpy as np
 from scipy.optimize import brentq
 
-from .engine.analytical import bytes_per_token, evaluate, problems
-from .engine.plan import Params, Plan, compile_scenario
-from .errors import SpecError
-from .serving.gpu import prefill_time
-from .spec.scenario import Scenario, param_at
-from .units import UnitError, spec_string
+from ..engines.analytical import bytes_per_token, evaluate, problems
+from ..engines.plan import Params, Plan, compile_scenario
+from ..errors import SpecError
+from ..engines.serving.gpu import prefill_time
+from ..spec.scenario import Scenario, param_at
+from ..units import UnitError, spec_string
 
 # metric -> (lower is better, unit label)
 METRICS = {"fetch_latency_s": (True, "s"), "unloaded_ttft_s": (True, "s"), "kv_throughput_gbps": (False, "Gbps")}
@@ -118,7 +118,7 @@ class _Side:
     def check(self) -> None:
         found = problems(evaluate(self.plan, self.params))
         if found:
-            from .errors import InfeasibleError
+            from ..errors import InfeasibleError
             raise InfeasibleError(f"{self.scenario.name}: " + "; ".join(found))
 
 
@@ -246,7 +246,7 @@ def break_even_plot(r: dict[str, Any], knobs: list[Knob], path: str, label: str 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from .report import save_figure
+    from ..output.text import save_figure
 
     fig, ax = plt.subplots(figsize=(6.4, 4.4))
     a, b = r["designs"]

@@ -3,7 +3,7 @@
 Replications: the same point with seeds seed, seed+1, ...; each headline number is reported as
 the mean with a 90% Student-t confidence interval over the seeds (how sure the mean is).
 Uncertainty: the point re-run with the assumed, fitted and derived numbers drawn over their
-ranges (nicmodel.uncertainty); each number is reported as a median with a 90% interval of the
+ranges (nicmodel.planning.uncertainty); each number is reported as a median with a 90% interval of the
 draws (how much the answer moves with what it rests on). Both run as extra sweep points on the
 process pool, so they cost wall time only where cores are idle.
 """
@@ -95,8 +95,8 @@ def lines(summary: dict[str, Any], kind: str) -> list[str]:
 
 
 def draw_overrides(scenario, n: int, seed: int = 0) -> list[list[str]]:
-    """``n`` sets of --set overrides, each number drawn over its range (nicmodel.uncertainty)."""
-    from .units import spec_string
+    """``n`` sets of --set overrides, each number drawn over its range (nicmodel.planning.uncertainty)."""
+    from ..units import spec_string
     from .uncertainty import draws, uncertain
 
     numbers = uncertain(scenario)
@@ -113,7 +113,7 @@ def draw_overrides(scenario, n: int, seed: int = 0) -> list[list[str]]:
 
 
 def _dimension(scenario, key: str) -> str:
-    from .spec.scenario import param_at
+    from ..spec.scenario import param_at
 
     param = param_at(scenario, key)
     return type(param).dimension if param is not None else "dimensionless"

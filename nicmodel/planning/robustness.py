@@ -12,9 +12,9 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .errors import InfeasibleError, SpecError
-from .spec.scenario import Scenario
-from .validation.sensitivity import uncertain_params
+from ..errors import InfeasibleError, SpecError
+from ..spec.scenario import Scenario
+from .sensitivity import uncertain_params
 
 # column -> True when lower is better
 TABLE_SENSE = {"fetch_latency_ms": True, "throughput_gbps": False, "kv_throughput_gbps": False,
@@ -36,7 +36,7 @@ def _best(prepared, column: str, patch: dict[str, float] | None = None) -> tuple
 
 
 def table_optimum(prepared, column: str, scenario: Scenario, tolerance: float = 0.01) -> dict[str, Any]:
-    """The best row of ``column`` in a prepared design table (nicmodel.sweep.prepare), the rows
+    """The best row of ``column`` in a prepared design table (nicmodel.planning.sweep.prepare), the rows
     within ``tolerance`` of it, and the assumptions that move the best row elsewhere at either
     end of their range (each a re-evaluation with that number patched, vectorized)."""
     if column not in TABLE_SENSE:

@@ -18,7 +18,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from . import __version__
+from .. import __version__
 
 
 @dataclass
@@ -105,7 +105,7 @@ def _run_ray(points: list[Point], todo: list[int], work: Callable, jobs: int,
     try:
         import ray
     except ImportError:
-        from .errors import SpecError
+        from ..errors import SpecError
         raise SpecError("Ray is not installed; pip install 'nicmodel[ray]' or use --backend local",
                         "--backend") from None
     started = False

@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel
 
-from ..engine.analytical import evaluate
-from ..engine.plan import Params, Plan
+from ..engines.analytical import evaluate
+from ..engines.plan import Params, Plan
 from ..errors import SpecError
 from ..spec.base import Param
 from ..spec.scenario import Scenario
@@ -40,7 +40,7 @@ class Uncertain:
 
 def uncertain_params(scenario: Scenario, kinds: tuple[str, ...] = ("assumed",)) -> list[Uncertain]:
     """Numbers with a range, of the given provenance kinds (optical-fabric numbers excluded:
-    they are structural, see nicmodel.engine.plan)."""
+    they are structural, see nicmodel.engines.plan)."""
     found: list[Uncertain] = []
 
     def walk(obj: Any, prefix: str) -> None:
@@ -141,7 +141,7 @@ def tornado(rows: list[dict[str, Any]], output: str, path: str) -> None:
     ax.set_xlabel(f"change in {output} (base {base:.4g})")
     ax.legend(fontsize=8)
     fig.tight_layout()
-    from ..report import save_figure
+    from ..output.text import save_figure
 
     save_figure(fig, path)
     plt.close(fig)

@@ -18,12 +18,12 @@ from typing import Any
 
 import numpy as np
 
-from .errors import SpecError
-from .loader import _scalar, load_document
-from .spec.scenario import Scenario, param_at
+from ..errors import SpecError
+from ..spec.loader import _scalar, load_document
+from ..spec.scenario import Scenario, param_at
 from .sweep import Axis, PreparedTable, check_size, parse_axis, prepare
-from .units import UnitError, parse_quantity
-from .validation.sensitivity import uncertain_params
+from ..units import UnitError, parse_quantity
+from .sensitivity import uncertain_params
 
 # metric -> (table column, dimension of a target's quantity, SI per column unit, lower is better)
 METRICS: dict[str, tuple[str, str, float, bool]] = {
@@ -171,7 +171,7 @@ def size(path: str | Path, chooses: list[str], targets: list[str], objective: st
     parsed = [t for t in every if t.metric in METRICS]
     serving = [t for t in every if t.metric == "max_rate"]
     doc = load_document(path, overrides)
-    from .loader import validate
+    from ..spec.loader import validate
     base = validate(doc, str(path))
     axes = [choice_axis(c, base) for c in chooses]
     check_size(axes, max_points)
@@ -259,9 +259,9 @@ def _serving_filter(path, overrides, axes: list[Axis], keys: np.ndarray, ranked:
 
 def _search_work(pt) -> dict[str, Any]:
     """The SLO-bound rate of one candidate (a worker process's job)."""
-    from . import api
-    from .errors import InfeasibleError
-    from .serving.run import max_rate
+    from .. import api
+    from ..errors import InfeasibleError
+    from ..engines.serving.run import max_rate
 
     try:
         scenario = api.load(pt.path, pt.overrides)

@@ -17,12 +17,12 @@ from typing import Any
 
 import numpy as np
 
-from .engine.analytical import Evaluation, evaluate, problems
-from .engine.plan import Params, Plan, compile_scenario
-from .errors import InfeasibleError, SpecError, format_path
-from .loader import Document, _scalar, parse_override, validate, with_overrides
-from .results import GBPS
-from .spec.scenario import Scenario, param_at
+from ..engines.analytical import Evaluation, evaluate, problems
+from ..engines.plan import Params, Plan, compile_scenario
+from ..errors import InfeasibleError, SpecError, format_path
+from ..spec.loader import Document, _scalar, parse_override, validate, with_overrides
+from ..engines.result import GBPS
+from ..spec.scenario import Scenario, param_at
 
 
 MAX_AXIS_VALUES = 10_000

@@ -18,10 +18,10 @@ from typing import Any
 
 import numpy as np
 
-from .engine.analytical import evaluate
-from .engine.plan import Params, Plan
-from .spec.scenario import Scenario
-from .validation.sensitivity import Uncertain, uncertain_params
+from ..engines.analytical import evaluate
+from ..engines.plan import Params, Plan
+from ..spec.scenario import Scenario
+from .sensitivity import Uncertain, uncertain_params
 
 DEFAULT_SAMPLES = 1000
 KINDS = ("assumed", "fitted", "derived")

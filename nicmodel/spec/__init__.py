@@ -1,4 +1,4 @@
-"""Spec types: pure data, no engine code. See nicmodel.loader for reading them from YAML."""
+"""Spec types: pure data, no engine code. See nicmodel.spec.loader for reading them from YAML."""
 
 from .base import Param, Provenance
 from .design import Design, Stage

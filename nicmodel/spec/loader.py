@@ -17,11 +17,11 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .errors import SpecError, format_path
+from ..errors import SpecError, format_path
 from .textio import read_text
-from .spec.base import Param, _inner_types
-from .spec.checks import Problem, check_scenario
-from .spec.scenario import Scenario
+from .base import Param, _inner_types
+from .checks import Problem, check_scenario
+from .scenario import Scenario
 
 # A key with one of these names may hold a name (or {use: name, ...overrides}) that is
 # looked up as <root>/<directory>/<name>.yaml.
@@ -41,7 +41,7 @@ Where = dict[tuple, tuple[str, int | None]]
 
 def package_root() -> Path:
     """The checkout that holds the bundled hwspecs/, workloads/ and pipelines/."""
-    return Path(__file__).resolve().parent.parent
+    return Path(__file__).resolve().parents[2]
 
 
 def library_roots(near: Path | None = None) -> list[Path]:

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import SpecError
+from ..errors import SpecError
 from .textio import read_text
-from .sim.datapath import RequestSpec
+from ..engines.sim.datapath import RequestSpec
 
 MOONCAKE_BLOCK_TOKENS = 512
 MAX_REQUESTS = 1_000_000  # a trace longer than this is split by the caller

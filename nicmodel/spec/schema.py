@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from .loader import REFERENCE_DIRS
-from .spec import base
-from .spec.scenario import Scenario
+from . import base
+from .scenario import Scenario
 
 PARAM_TYPES = {cls.__name__ for cls in vars(base).values()
                if isinstance(cls, type) and issubclass(cls, base.Param)}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import SpecError
+from ..errors import SpecError
 
 MAX_TEXT_BYTES = 256 * 2**20  # larger than any spec, table or trace a run can use
 

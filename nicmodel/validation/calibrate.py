@@ -18,7 +18,7 @@ from scipy.optimize import least_squares
 
 from ..api import load
 from ..errors import SpecError
-from ..loader import Document, load_document
+from ..spec.loader import Document, load_document
 from ..spec.base import Param
 from ..units import spec_string
 from .predict import Prediction, Predictor
@@ -174,6 +174,6 @@ def write_fitted_spec(scenario_path: Path, overrides: list[str], result: FitResu
         node[path[-1]] = entry
     header = (f"# Written by nicmodel calibrate from {scenario_path.name} and {trace.name}; "
               f"fitted: {', '.join(result.keys)}\n")
-    from ..report import write_atomic
+    from ..output.text import write_atomic
 
     write_atomic(out, header + yaml.safe_dump(doc.data, sort_keys=False, allow_unicode=True))

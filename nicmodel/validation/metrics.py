@@ -7,10 +7,10 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..engine.analytical import Evaluation, bytes_per_token, capacities, evaluate, pcie_payload_bandwidth
-from ..engine.plan import Params, Plan
+from ..engines.analytical import Evaluation, bytes_per_token, capacities, evaluate, pcie_payload_bandwidth
+from ..engines.plan import Params, Plan
 from ..errors import SpecError
-from ..serving.gpu import corunner_slowdown, decode_slowdown, decode_step_time, host_step_slowdown
+from ..engines.serving.gpu import corunner_slowdown, decode_slowdown, decode_step_time, host_step_slowdown
 from ..units import UnitError, parse_quantity
 
 

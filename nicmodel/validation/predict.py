@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..api import load
-from ..engine.plan import compile_scenario
+from ..engines.plan import compile_scenario
 from ..units import parse_quantity
 from .metrics import METRICS, Context
 from .trace import Point

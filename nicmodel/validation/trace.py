@@ -29,9 +29,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import SpecError
-from ..loader import confined
-from ..textio import read_text
-from ..loader import package_root
+from ..spec.loader import confined
+from ..spec.textio import read_text
+from ..spec.loader import package_root
 from ..units import UnitError, parse_quantity
 from .metrics import METRICS
 
@@ -160,7 +160,7 @@ def read_trace(path: str | Path) -> list[Point]:
 
 def _find_scenario(name: str, trace: Path) -> Path | None:
     """The trace's scenario file, relative to the trace or the repository, inside the spec
-    search path (see nicmodel.loader.confined)."""
+    search path (see nicmodel.spec.loader.confined)."""
     for base in (trace.parent, package_root()):
         candidate = (base / name).resolve()
         if candidate.is_file():

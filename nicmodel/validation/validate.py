@@ -132,7 +132,7 @@ def plot(preds: list[Prediction], path: str | Path) -> None:
         ax.set_ylabel(items[0].point.unit)
         ax.legend(fontsize=7)
     fig.tight_layout()
-    from ..report import save_figure
+    from ..output.text import save_figure
 
     save_figure(fig, path)
     plt.close(fig)

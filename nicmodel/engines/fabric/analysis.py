@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import InfeasibleError
+from ...errors import InfeasibleError
 
 MTU_BYTES = 1500
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..spec.fabric import OpticalFabric
+from ...spec.fabric import OpticalFabric
 from .analysis import Fabric, PairReport, Timing, analyze_pair
 from .schedule import build
 

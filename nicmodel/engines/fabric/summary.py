@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import InfeasibleError, SpecError
-from ..spec.fabric import OpticalFabric
+from ...errors import InfeasibleError, SpecError
+from ...spec.fabric import OpticalFabric
 from .analysis import Fabric, analyze_pair, transfer_times
 from .path import default_phases, fabric_model
 

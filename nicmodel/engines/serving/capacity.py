@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import InfeasibleError
-from ..spec.workload import DTYPE_BYTES
+from ...errors import InfeasibleError
+from ...spec.workload import DTYPE_BYTES
 
 
 @dataclass(frozen=True)

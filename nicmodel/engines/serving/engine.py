@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from ..engine.analytical import bytes_per_token, evaluate
-from ..engine.plan import Params, Plan
+from ..analytical import bytes_per_token, evaluate
+from ..plan import Params, Plan
 from ..sim.datapath import DataPlane
 from ..sim.kernel import PRIORITY_TASK, Simulator
 from . import gpu
@@ -243,7 +243,7 @@ def serve_requests(scenario, plan: Plan | None, params: Params, requests: list[S
 
 def _kv(scenario) -> float:
     m = scenario.model
-    from ..spec.workload import DTYPE_BYTES
+    from ...spec.workload import DTYPE_BYTES
 
     return 2 * m.layers.si * m.kv_heads.si * m.head_dim.si * DTYPE_BYTES[m.dtype]
 

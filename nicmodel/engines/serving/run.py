@@ -6,10 +6,10 @@ from typing import Any
 
 import numpy as np
 
-from ..engine.plan import Params, Plan, compile_scenario, flatten
-from ..errors import SpecError
-from ..spec.scenario import Scenario
-from ..engine.analytical import evaluate
+from ..plan import Params, Plan, compile_scenario, flatten
+from ...errors import SpecError
+from ...spec.scenario import Scenario
+from ..analytical import evaluate
 from ..overload import load_verdict
 from . import gpu
 from .engine import ServeRequest, ServeRun, memory_plan, serve_requests

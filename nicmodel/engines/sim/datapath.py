@@ -25,9 +25,9 @@ from typing import Any, Callable, Literal
 
 import numpy as np
 
-from ..errors import InfeasibleError
-from ..engine.analytical import Demand, capacities, StageCosts, bytes_per_token, chunk_sizes, evaluate, problems
-from ..engine.plan import Params, Plan, StagePlan, request_window, round_trips, thread_resource
+from ...errors import InfeasibleError
+from ..analytical import Demand, capacities, StageCosts, bytes_per_token, chunk_sizes, evaluate, problems
+from ..plan import Params, Plan, StagePlan, request_window, round_trips, thread_resource
 from .kernel import (
     PRIORITY_GRANT,
     PRIORITY_SAMPLE,
@@ -232,7 +232,7 @@ class DataPlane:
         """The event loop that runs fetches of these prefix sizes (resolves ``auto``)."""
         if self.kernel != "auto":
             return self.kernel
-        if "nicmodel.sim.fastloop" in sys.modules:
+        if "nicmodel.engines.sim.fastloop" in sys.modules:
             return "compiled"
         ops = sum(len(self.chunks_of(t)) * n for t, n in Counter(prefixes).items()) * len(self.plan.stages)
         return "compiled" if ops >= AUTO_COMPILED_OPS else "reference"
