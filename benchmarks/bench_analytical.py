@@ -28,7 +28,8 @@ from nicmodel import load  # noqa: E402
 from nicmodel.api import design_table, design_table_csv, design_table_uncertainty  # noqa: E402
 from nicmodel.engines.analytical import evaluate  # noqa: E402
 from nicmodel.engines.plan import compile_scenario  # noqa: E402
-from nicmodel.output.text import table_text, write_atomic  # noqa: E402
+from nicmodel.files import write_atomic
+from nicmodel.output.tables import table_text  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "pipelines" / "shadowserve.yaml"

@@ -1,6 +1,6 @@
 """The data-plane simulation written with SimPy, as a speed reference (not used by nicmodel).
 
-Same model as nicmodel.engines.sim.datapath: FIFO buffer slots, FIFO executors released after their own
+Same model as nicmodel.engines.sim (dataplane.py, loop/): FIFO buffer slots, FIFO executors released after their own
 phase, engines (channel held for per-job time + data through the engine's bandwidth), fluid
 processor sharing on memories and links, one in-order connection per request on the network.
 Stage demands come from the same nicmodel functions so the two compute the same thing.
@@ -14,7 +14,7 @@ import math
 
 import simpy
 
-from nicmodel.engines.sim.datapath import DataPlane, RequestSpec
+from nicmodel.engines.sim import DataPlane, RequestSpec
 
 
 class CountingEnvironment(simpy.Environment):

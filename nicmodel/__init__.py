@@ -5,8 +5,8 @@ SpecError. Spec types live in nicmodel.spec; engines in nicmodel.engine.
 """
 
 from .errors import SpecError
+from .version import __version__  # noqa: F401 - re-exported
 
-__version__ = "0.1.0"
 __all__ = ["SpecError", "analyze", "compare", "design_table", "evaluate_file", "evaluate_scenario", "load"]
 
 

@@ -37,3 +37,10 @@ class InfeasibleError(ValueError):
     """A valid spec that the hardware cannot serve (e.g. a ToR pair that never gets a circuit
     under direct routing, or core pools with fewer cores than stages). Engines raise it; the CLI
     reports it like bad input, and design tables mark the row invalid."""
+
+
+# Exit codes: what a script can rely on (the CLI returns them; sweep rows carry them).
+EXIT_OK = 0
+EXIT_CHECK_FAILED = 1  # valid input, failed check: validate tolerance, rejected fit, infeasible design
+EXIT_BAD_INPUT = 2  # bad input: file, field, value or command line
+EXIT_INTERNAL = 3  # a bug in nicmodel (never expected; reported in one line)

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from nicmodel.errors import SpecError
 from nicmodel.spec.loader import Document, load_document, read_yaml, validate
-from nicmodel.output.text import write_atomic
+from nicmodel.files import write_atomic
 from nicmodel.spec.requests import read_trace_rows
 from nicmodel.validation.trace import read_trace
 
@@ -181,7 +181,7 @@ def test_fuzz_measured_traces_long(tmp_path_factory, rows, as_json):
 
 WRITER = """
 import sys
-from nicmodel.output.text import write_atomic
+from nicmodel.files import write_atomic
 write_atomic(sys.argv[1], "new\\n" * 40_000_000)
 """
 

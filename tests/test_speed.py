@@ -17,7 +17,7 @@ from nicmodel.api import design_table, design_table_csv
 from nicmodel.cli import main
 from nicmodel.engines.analytical import _argmax, evaluate
 from nicmodel.engines.plan import compile_scenario
-from nicmodel.output.text import table_text
+from nicmodel.output.tables import table_text
 
 from conftest import DEFAULT, ROOT
 

@@ -53,17 +53,3 @@ def load_verdict(arrivals_s: list[float], latencies_s: list[float], capacity_per
         "overloaded": bool(reasons),
         "overload_reasons": reasons,
     }
-
-
-def load_lines(v: dict[str, Any], unit: str = "requests/s") -> list[str]:
-    """Report lines for a verdict (empty for requests arriving together)."""
-    if v["offered_rate_per_s"] is None:
-        return []
-    cap = v["capacity_per_s"]
-    lines = [f"  rates           offered {v['offered_rate_per_s']:.3g} {unit}, served {v['served_rate_per_s']:.3g}"
-             + (f", capacity {cap:.3g} ({v['offered_share_of_capacity'] * 100:.0f}% offered; {v['capacity_basis']})"
-                if cap else "")]
-    if v["overloaded"]:
-        lines.append("  OVERLOADED      " + "; ".join(v["overload_reasons"])
-                     + ": latencies grow with the run length and are not a steady state")
-    return lines

@@ -5,16 +5,24 @@
 - compare: fetch latency and KV throughput per design, each bar labelled with its bottleneck;
 - serve: TTFT and TPOT distributions (CDFs) of each row;
 - simulate: utilization of each resource and NIC memory held over time;
-- size: every candidate meeting the targets on the two Pareto metrics, the front highlighted.
+- size: every candidate meeting the targets on the two Pareto metrics, the front highlighted;
+- break-even: the margin between two designs over one number, or the winning regions over two;
+- sensitivity: the tornado of one-at-a-time swings;
+- validation: measured against predicted, per metric.
 
-Figures are written atomically in the format the file name says (nicmodel.output.text.save_figure).
+Figures are written atomically in the format the file name says (nicmodel.files.save_figure).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from ..validation.predict import Prediction, unit_factor
+from ..validation.trace import Point
 
 MARKERS = "os^vD<>ph*x+"
 
@@ -29,7 +37,7 @@ def _figure(width: float = 7.0, height: float = 4.4):
 
 
 def _save(plt, fig, path: str) -> None:
-    from .text import save_figure
+    from ..files import save_figure
 
     fig.tight_layout()
     save_figure(fig, path)
@@ -225,3 +233,125 @@ def size_plot(result: dict[str, Any], candidates: dict[str, np.ndarray] | None, 
     ax.legend(fontsize=8)
     ax.set_title("size: candidates, Pareto front and the answer", fontsize=10)
     _save(plt, fig, path)
+
+
+def break_even_plot(r: dict[str, Any], knobs: list, path: str, label: str = "") -> None:
+    """Where each design wins: a line of the margin over one knob, or a region map over two."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ..files import save_figure
+
+    fig, ax = plt.subplots(figsize=(6.4, 4.4))
+    a, b = r["designs"]
+    if len(knobs) == 1:
+        k = knobs[0]
+        ax.plot(r["x"], r["margin"], color="C0")
+        if k.log:
+            ax.set_xscale("log")
+        ax.axhline(0, color="grey", lw=0.8)
+        ax.set_xlabel(f"{k.path} (SI)")
+        ax.set_ylabel(f"{r['metric']}: margin of {a} over {b}")
+        for x in r["break_even"]:
+            ax.axvline(x, color="k", ls="--", lw=0.8)
+        ax.set_title(f"above 0: {a} wins; below: {b} {label}".strip(), fontsize=9)
+    else:
+        kx, ky = knobs
+        grid = np.asarray(r["margin"], dtype=float)
+        wins = np.where(np.isfinite(grid), (grid > 0).astype(float), np.nan)
+        ax.pcolormesh(r["x"], r["y"], wins.T, cmap="coolwarm", vmin=0, vmax=1, shading="auto")
+        if kx.log:
+            ax.set_xscale("log")
+        if ky.log:
+            ax.set_yscale("log")
+        ax.set_xlabel(f"{kx.path} (SI)")
+        ax.set_ylabel(f"{ky.path} (SI)")
+        ax.set_title(f"red: {a} wins {r['metric']}; blue: {b} {label}".strip(), fontsize=9)
+    save_figure(fig, path)
+    plt.close(fig)
+
+
+def tornado(rows: list[dict[str, Any]], output: str, path: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    shown = rows[:15][::-1]
+    base = shown[0]["output"] if shown else 0.0
+    fig, ax = plt.subplots(figsize=(9, 0.45 * len(shown) + 1.5))
+    for i, r in enumerate(shown):
+        lo, hi = r["output_at_low"] - base, r["output_at_high"] - base
+        ax.barh(i, lo, color="tab:blue", alpha=0.8, label="parameter at low end" if i == 0 else None)
+        ax.barh(i, hi, color="tab:red", alpha=0.8, label="parameter at high end" if i == 0 else None)
+    ax.set_yticks(range(len(shown)))
+    ax.set_yticklabels([r["parameter"] for r in shown], fontsize=8)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_xlabel(f"change in {output} (base {base:.4g})")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    from ..files import save_figure
+
+    save_figure(fig, path)
+    plt.close(fig)
+
+
+def _x(point: Point, index: int) -> tuple[float, bool]:
+    """Where a point sits on the x axis: its size when the argument is one, else its order."""
+    from ..units import UnitError, parse_quantity
+
+    try:
+        return parse_quantity(point.argument, "bytes"), True
+    except (UnitError, TypeError):
+        return float(index), False
+
+
+def validation_plot(preds: list[Prediction], path: str | Path) -> None:
+    """Per metric panel, one series per source: measured (markers; filled when held-out) and
+    predicted (line)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    by_metric: dict[str, list[Prediction]] = defaultdict(list)
+    for pr in preds:
+        by_metric[pr.point.metric].append(pr)
+    fig, axes = plt.subplots(len(by_metric), 1, figsize=(9, 3.4 * len(by_metric)), squeeze=False)
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for ax, (metric, items) in zip(axes[:, 0], by_metric.items()):
+        factor = unit_factor(items[0].point)
+        series: dict[str, list[Prediction]] = defaultdict(list)
+        for pr in items:
+            series[pr.point.source].append(pr)
+        sized = False
+        for n, (source, members) in enumerate(series.items()):
+            color = colors[n % len(colors)]
+            xs = [_x(pr.point, i) for i, pr in enumerate(members)]
+            sized = sized or all(s for _, s in xs)
+            order = sorted(range(len(members)), key=lambda i: xs[i][0])
+            label = source if len(source) < 60 else source[:57] + "..."
+            ax.plot([xs[i][0] for i in order], [members[i].predicted / factor for i in order], "-", color=color,
+                    alpha=0.7, label=f"predicted: {label}")
+            for i in order:
+                held = members[i].point.role == "held-out"
+                ax.plot(xs[i][0], members[i].point.value / factor, "o", color=color,
+                        fillstyle="full" if held else "none")
+        if sized:
+            ax.set_xscale("log", base=2)
+            ax.set_xlabel("bytes")
+        else:
+            ax.set_xticks(range(max(len(m) for m in series.values())))
+            first = next(iter(series.values()))
+            ax.set_xticklabels([(pr.point.argument or ";".join(o.split("=")[-1] for o in pr.point.overrides))[:18]
+                                for pr in first], rotation=30, ha="right", fontsize=7)
+        ax.set_title(f"{metric} (markers measured: filled held-out, open fitted; lines predicted)", fontsize=9)
+        ax.set_ylabel(items[0].point.unit)
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    from ..files import save_figure
+
+    save_figure(fig, path)
+    plt.close(fig)

@@ -23,7 +23,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
+from ..version import __version__
 from ..errors import SpecError
 
 SUFFIXES = ("sqlite", "sqlite3", "db")

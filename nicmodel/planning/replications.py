@@ -75,25 +75,6 @@ def over_draws(results: list[dict[str, Any]], metrics: dict[str, tuple]) -> dict
     return out
 
 
-def lines(summary: dict[str, Any], kind: str) -> list[str]:
-    """Text lines of a replication or uncertainty summary."""
-    def ms(name: str, v: float) -> str:
-        if name.endswith("_per_s"):
-            return f"{v:.4g}/s"
-        return f"{v * 1e3:.4g} ms" if name.endswith("_s") else f"{v:.4g}"
-
-    if kind == "seeds":
-        head = f"  over {summary['n']} seeds (mean, 90% confidence interval):"
-        body = [f"    {name:<16} {ms(name, m['mean'])} ± {ms(name, m['ci90'])}" for name, m in summary["metrics"].items()]
-    else:
-        head = f"  over {summary['n']} draws of the assumed, fitted and derived numbers (median [90% interval]):"
-        body = [f"    {name:<16} {ms(name, m['p50'])} [{ms(name, m['p5'])}, {ms(name, m['p95'])}]"
-                for name, m in summary["metrics"].items()]
-    if "meets_slo_share" in summary:
-        body.append(f"    meets the SLOs in {100 * summary['meets_slo_share']:.0f}% of them")
-    return [head, *body]
-
-
 def draw_overrides(scenario, n: int, seed: int = 0) -> list[list[str]]:
     """``n`` sets of --set overrides, each number drawn over its range (nicmodel.planning.uncertainty)."""
     from ..units import spec_string

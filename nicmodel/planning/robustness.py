@@ -113,34 +113,3 @@ def compare_winner(results_fn: Callable[[list[dict[str, float]]], list[dict[str,
                               metric: next(r[metric] for r in results if r["scenario"] == w)})
     return {"metric": metric, "lower_is_better": lower, "winner": best, "assumptions_checked": len(keys),
             "flips": flips}
-
-
-def optimum_text(o: dict[str, Any]) -> str:
-    if o.get("best") is None:
-        return f"optimum ({o['column']}): no valid row\n"
-    fmt = lambda d: ", ".join(f"{k}={v}" for k, v in d.items())  # noqa: E731
-    lines = [f"optimum ({o['column']}, {'lowest' if o['lower_is_better'] else 'highest'}): {fmt(o['best'])} "
-             f"-> {o['value']:g}",
-             f"  within {o['tolerance'] * 100:g}% of it: {o['near_best_count']:,} of {o['rows']:,} rows"
-             + (f" ({'; '.join(fmt(r) for r in o['near_best'][:12])}{'; ...' if o['near_best_count'] > 12 else ''})"
-                if o["near_best_count"] > 1 else " (a sharp optimum)")]
-    if o.get("note"):
-        lines.append(f"  {o['note']}")
-        return "\n".join(lines) + "\n"
-    lines += _flip_lines(o["flips"], o["assumptions_checked"], lambda f: fmt(f["best"]) + f" -> {f[o['column']]:g}")
-    return "\n".join(lines) + "\n"
-
-
-def winner_text(w: dict[str, Any]) -> str:
-    lines = [f"winner ({w['metric']}, {'lowest' if w['lower_is_better'] else 'highest'}): {w['winner']}"]
-    lines += _flip_lines(w["flips"], w["assumptions_checked"], lambda f: f"{f['winner']} ({f[w['metric']]:.4g})")
-    return "\n".join(lines) + "\n"
-
-
-def _flip_lines(flips: list[dict], checked: int, describe: Callable[[dict], str]) -> list[str]:
-    if not flips:
-        return [f"  robust: no assumed number moves it within its range ({checked} checked)"]
-    names = sorted({f["parameter"] for f in flips})
-    out = [f"  FLIPS with {len(names)} of {checked} assumed numbers within their ranges:"]
-    out += [f"    {f['parameter']} at its {f['end']} end ({f['value']}): {describe(f)}" for f in flips]
-    return out

@@ -18,7 +18,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .. import __version__
+from ..version import __version__
 
 
 @dataclass

@@ -120,28 +120,3 @@ def sobol(plan: Plan, base: Params, params: list[Uncertain], output: str, sample
         total = float(0.5 * np.mean((fa - fab) ** 2) / var) if var > 0 else 0.0
         rows.append({"parameter": p.key, "kind": p.kind, "first_order": first, "total": total})
     return sorted(rows, key=lambda r: -r["total"])
-
-
-def tornado(rows: list[dict[str, Any]], output: str, path: str) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    shown = rows[:15][::-1]
-    base = shown[0]["output"] if shown else 0.0
-    fig, ax = plt.subplots(figsize=(9, 0.45 * len(shown) + 1.5))
-    for i, r in enumerate(shown):
-        lo, hi = r["output_at_low"] - base, r["output_at_high"] - base
-        ax.barh(i, lo, color="tab:blue", alpha=0.8, label="parameter at low end" if i == 0 else None)
-        ax.barh(i, hi, color="tab:red", alpha=0.8, label="parameter at high end" if i == 0 else None)
-    ax.set_yticks(range(len(shown)))
-    ax.set_yticklabels([r["parameter"] for r in shown], fontsize=8)
-    ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_xlabel(f"change in {output} (base {base:.4g})")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    from ..output.text import save_figure
-
-    save_figure(fig, path)
-    plt.close(fig)

@@ -130,18 +130,6 @@ def _si_string(value: float, dimension: str) -> str:
     return f"{value:.9g}" + (f" {unit}" if unit else "")
 
 
-def _show(metric: str, value_si: float) -> str:
-    if not np.isfinite(value_si):
-        return "n/a"
-    if metric in ("throughput", "kv_throughput"):
-        return f"{value_si * 8 / 1e9:.4g} Gbps"
-    if metric == "fetch_latency":
-        return f"{value_si * 1e3:.4g} ms"
-    if metric == "nic_memory":
-        return f"{value_si / 2**20:,.1f} MiB"
-    return f"{value_si:.4g}"
-
-
 def _si(prepared: PreparedTable, metrics: list[str], patch: dict[str, float] | None = None):
     keys, cols = prepared.matrix([METRICS[m][0] for m in metrics], patch)
     return keys, {m: cols[METRICS[m][0]] * METRICS[m][2] for m in metrics}
@@ -259,12 +247,12 @@ def _serving_filter(path, overrides, axes: list[Axis], keys: np.ndarray, ranked:
 
 def _search_work(pt) -> dict[str, Any]:
     """The SLO-bound rate of one candidate (a worker process's job)."""
-    from .. import api
+    from ..spec.loader import load_scenario
     from ..errors import InfeasibleError
     from ..engines.serving.run import max_rate
 
     try:
-        scenario = api.load(pt.path, pt.overrides)
+        scenario = load_scenario(pt.path, pt.overrides)
         if scenario.serving is None:
             return {"error": "a max_rate target needs a serving: section in the scenario"}
         return {"max_rate_per_s": max_rate(scenario, 200, 0)["max_rate_per_s"]}
@@ -329,50 +317,3 @@ def _pareto(values: dict[str, np.ndarray], feasible: np.ndarray, metrics: list[s
             front.append(int(idx[j]))
             best_y = y[j]
     return {"metrics": metrics, "points": [point(i) for i in front]}
-
-
-def size_text(r: dict[str, Any]) -> str:
-    lines = [f"size {r['scenario']}: {r['candidates']:,} candidates "
-             f"({' x '.join(str(a['values']) for a in r['axes'])}), {r['valid']:,} valid, "
-             f"{r['meet_targets']:,} meet {' and '.join(r['data_plane_targets']) or 'the data-plane checks'}"]
-    fmt = lambda p: ", ".join(f"{k}={v}" for k, v in p["choice"].items())  # noqa: E731
-    sense = "highest" if r["maximize"] else ("fewest" if r["objective"] == "cores" else "lowest")
-    if r["best"] is None:
-        lines.append("  NO CHOICE meets the targets")
-        c = r.get("closest")
-        if c:
-            lines.append(f"  closest: {fmt(c)} (worst target missed by {100 * c['shortfall']:.1f}%)")
-        return "\n".join(lines) + "\n"
-    b = r["best"]
-    if r.get("serving_checks"):
-        c = r["serving_checks"]
-        lines.append(f"  SLO-bound rate searched for the {len(c)} best candidates (serving model), "
-                     f"{sum(x['meets'] for x in c)} pass")
-    lines.append(f"  best ({sense} {r['objective']}): {fmt(b)}")
-    lines.append("    " + "; ".join(f"{m} {_show(m, v)}" if m != "max_rate" else f"max_rate {v:.3g}/s"
-                                    for m, v in b["metrics"].items()))
-    if r.get("binding"):
-        lines.append(f"    binding constraint: {r['binding']} (slack {100 * r['slack'][r['binding']]:.1f}%)")
-    if r.get("runner_up"):
-        u = r["runner_up"]
-        lines.append(f"  runner-up: {fmt(u)} ({r['objective']} {_show(r['objective'], u['metrics'][r['objective']])})")
-    rob = r.get("robustness", {})
-    if rob.get("note"):
-        lines.append(f"  robustness {rob['note']}")
-    elif rob:
-        if rob["holds"]:
-            lines.append(f"  robust: it meets the targets with each of {rob['checked']} assumed numbers at either end "
-                         "of its range")
-        else:
-            lines.append(f"  NOT robust: {len(rob['breaks'])} assumption ends break it, e.g. "
-                         + "; ".join(f"{x['parameter']} at {x['end']} ({x['value']}) fails {', '.join(x['fails'])}"
-                                     for x in rob["breaks"][:3]))
-            rc = rob.get("robust_choice")
-            lines.append(f"  robust choice (meets the targets at every assumption end): {fmt(rc)}" if rc
-                         else "  no choice meets the targets at every assumption end")
-    if r.get("pareto"):
-        a, bm = r["pareto"]["metrics"]
-        lines.append(f"  Pareto front of {a} and {bm} ({len(r['pareto']['points'])} points):")
-        for p in r["pareto"]["points"][:25]:
-            lines.append(f"    {_show(a, p['metrics'][a]):>12}  {_show(bm, p['metrics'][bm]):>12}  {fmt(p)}")
-    return "\n".join(lines) + "\n"

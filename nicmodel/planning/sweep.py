@@ -405,3 +405,12 @@ def _invalid_row(exc: Exception | str) -> dict[str, Any]:
     row["fits_nic_memory"] = None
     row["cores"] = ""
     return row
+
+
+def sweep_axes(vary: list[str]) -> list[Axis]:
+    """The ``--vary`` axes of a stochastic sweep; a path varied twice is refused."""
+    axes = [parse_axis(v) for v in vary]
+    labels = [a.label for a in axes]
+    if len(set(labels)) != len(labels):
+        raise SpecError("each path may be varied once (--bandwidths is --vary network.bandwidth=...)", "--vary")
+    return axes

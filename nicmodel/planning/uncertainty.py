@@ -148,22 +148,6 @@ def paired_win(a: dict[str, Any], b: dict[str, Any], output: str, lower_is_bette
     return float(wins[ok].mean())
 
 
-def point_text(u: dict[str, Any]) -> str:
-    lines = [f"uncertainty: {u['samples']:,} draws of {len(u['numbers'])} assumed, fitted and derived numbers over their "
-             f"ranges (seed {u['seed']}); median and 90% interval"]
-    for name, o in u["outputs"].items():
-        if not np.isfinite(o["p50"]):
-            continue
-        drivers = ", ".join(f"{d['parameter']} ({d['rank_correlation']:+.2f})" for d in o["drivers"])
-        lines.append(f"  {name:<14} {o['p50']:.4g} {o['unit']}  [{o['p5']:.4g}, {o['p95']:.4g}]"
-                     + (f"   driven by {drivers}" if drivers else ""))
-    shares = ", ".join(f"{k} {100 * v:.0f}%" for k, v in list(u["bottleneck_shares"].items())[:4])
-    lines.append(f"  bottleneck     {shares}")
-    if u["invalid_share"] > 0:
-        lines.append(f"  {100 * u['invalid_share']:.1f}% of draws cannot run (cores or buffers do not fit)")
-    return "\n".join(lines) + "\n"
-
-
 def public(u: dict[str, Any]) -> dict[str, Any]:
     """The JSON-safe part of a point's uncertainty."""
     return {k: v for k, v in u.items() if not k.startswith("_")}

@@ -1,4 +1,11 @@
-"""Spec types: pure data, no engine code. See nicmodel.spec.loader for reading them from YAML."""
+"""The spec language: what hardware, which workload, which design.
+
+Owns: the spec types (pydantic models, pure data: ``base``, ``hardware``, ``fabric``, ``workload``,
+``design``, ``scenario``, ``checks``) and reading them (``loader``: YAML, named references,
+overrides, errors with file and line; ``requests``: request traces; ``schema``; ``textio``).
+May import: the foundation (errors, units) only. The spec types never import the loading
+modules or any engine.
+"""
 
 from .base import Param, Provenance
 from .design import Design, Stage

@@ -13,13 +13,22 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import SpecError
 from .textio import read_text
-from ..engines.sim.datapath import RequestSpec
+
+
+@dataclass(frozen=True)
+class RequestSpec:
+    """One request: when it arrives (seconds) and how many prefix tokens it fetches."""
+
+    arrival_s: float
+    prefix_tokens: int
+
 
 MOONCAKE_BLOCK_TOKENS = 512
 MAX_REQUESTS = 1_000_000  # a trace longer than this is split by the caller

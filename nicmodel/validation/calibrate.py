@@ -16,7 +16,7 @@ import yaml
 from scipy import stats
 from scipy.optimize import least_squares
 
-from ..api import load
+from ..spec.loader import load_scenario as load
 from ..errors import SpecError
 from ..spec.loader import Document, load_document
 from ..spec.base import Param
@@ -174,6 +174,6 @@ def write_fitted_spec(scenario_path: Path, overrides: list[str], result: FitResu
         node[path[-1]] = entry
     header = (f"# Written by nicmodel calibrate from {scenario_path.name} and {trace.name}; "
               f"fitted: {', '.join(result.keys)}\n")
-    from ..output.text import write_atomic
+    from ..files import write_atomic
 
     write_atomic(out, header + yaml.safe_dump(doc.data, sort_keys=False, allow_unicode=True))

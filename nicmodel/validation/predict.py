@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..api import load
+from ..spec.loader import load_scenario as load
 from ..engines.plan import compile_scenario
 from ..units import parse_quantity
 from .metrics import METRICS, Context

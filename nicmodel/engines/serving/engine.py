@@ -23,8 +23,9 @@ import numpy as np
 
 from ..analytical import bytes_per_token, evaluate
 from ..plan import Params, Plan
-from ..sim.datapath import DataPlane
-from ..sim.kernel import PRIORITY_TASK, Simulator
+from ..sim.dataplane import DataPlane
+from ..sim.events import EventQueue
+from ..sim.layout import PRIORITY_TASK
 from . import gpu
 from .capacity import GpuMemoryPlan, gpu_memory_plan
 
@@ -76,7 +77,7 @@ class ServingEngine:
     def run(self, requests: list[ServeRequest]) -> ServeRun:
         out = ServeRun(self.clock_hz, requests)
         if self.data_plane is None:
-            sim, fetch = Simulator(), None
+            sim, fetch = EventQueue(), None
         else:
             sim, fetch = self.data_plane.serving_loop([r.prefix_tokens for r in requests])
         state = _State(self, sim, fetch, out)
@@ -89,7 +90,7 @@ class ServingEngine:
 
 
 class _State:
-    def __init__(self, engine: ServingEngine, sim: Simulator, fetch, out: ServeRun):
+    def __init__(self, engine: ServingEngine, sim, fetch, out: ServeRun):
         self.e, self.sim, self.fetch, self.out = engine, sim, fetch, out
         self.waiting: deque[int] = deque()  # sync: admitted in order, fetched one at a time
         self.ready: deque[int] = deque()  # KV in GPU memory, waiting for prefill

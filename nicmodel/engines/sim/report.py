@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .datapath import SimRun
+from .record import SimRun
 
 GBPS = 8 / 1e9
 SATURATED = 0.95  # a window's busiest resource counts as its bottleneck only above this

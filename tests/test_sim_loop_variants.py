@@ -1,4 +1,7 @@
-"""The compiled event loop against the pure-Python reference: every output equal, exactly.
+"""The event loop compiled by numba against the same code run by the interpreter (the
+``reference`` kernel): every output equal, exactly. The two share one implementation
+(``engines/sim/loop``), so this checks that compilation changes nothing (integer and float
+semantics, inlining, the order of every event).
 
 Equal means the same integers and the same floats bit for bit: finish times, per-chunk
 completions, per-stage records, busy time and bytes moved per resource, memory peaks and
@@ -19,7 +22,7 @@ from nicmodel import api
 from nicmodel.engines.plan import compile_scenario
 from nicmodel.engines.serving.engine import serve_requests
 from nicmodel.engines.serving.run import arrivals, compiled
-from nicmodel.engines.sim.datapath import DataPlane, RequestSpec
+from nicmodel.engines.sim import DataPlane, RequestSpec
 
 ROOT = Path(__file__).resolve().parent.parent
 FETCH_DESIGNS = ["shadowserve", "shadowserve-naive", "shadowserve-copying", "shadowserve-optical", "cachegen-async",
@@ -199,21 +202,23 @@ def test_cli_sim_kernel_flag_gives_identical_output(capsys):
 def test_event_heap_grows_between_events():
     """A run whose event heap starts too small: the loop stops at an event boundary, the heap is
     grown, and the run goes on to the reference's results."""
-    from nicmodel.engines.sim import compiled as c
-    from nicmodel.engines.sim import fastloop as k
+    from nicmodel.engines.sim import layout as k
+    from nicmodel.engines.sim import loops
+    from nicmodel.engines.sim.lower import Lowered
+    from nicmodel.engines.sim.run import drive
     scenario = api.load(ROOT / "pipelines" / "shadowserve.yaml")
     plan, params = compile_scenario(scenario)
     model = DataPlane(plan, params, record=False, kernel="compiled")
     requests = mixed_requests(3, 40, 500.0, (200, 3000))
-    low = c.Lowered(model, [r.prefix_tokens for r in requests])
+    low = Lowered(model, [r.prefix_tokens for r in requests])
     st = low.new_state(len(requests), sum(low.chunking[r.prefix_tokens][0] for r in requests), "fifo", 0)
     st = st._replace(EV=np.zeros((low.margin + len(requests) + 1, 6), np.int64))  # room for the arrivals only
     low.set_requests(st, 0, [r.prefix_tokens for r in requests])
     st.I[k.N_UNFINISHED] = len(requests)
     rtt = model.rtt_cycles()
-    k.schedule_arrivals(st, np.array([model.cycles(r.arrival_s) + rtt for r in requests], dtype=np.int64))
+    loops.compiled().schedule_arrivals(st, np.array([model.cycles(r.arrival_s) + rtt for r in requests], dtype=np.int64))
     before = st.EV.shape[0]
-    st = c.drive(low, st)
+    st = drive(loops.compiled(), low, st)
     assert st.EV.shape[0] > before
     ref = DataPlane(plan, params, record=False, kernel="reference").run(requests)
     assert st.RQ[:len(requests), k.RQ_FINISH].tolist() == ref.finish

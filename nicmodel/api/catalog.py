@@ -1,0 +1,64 @@
+"""What ships and what was written: bundled specs, the scenario language's schema, optical
+fabrics, and queries of a results database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+
+def specs() -> dict[str, Any]:
+    """``nicmodel specs list``: the bundled (and NICMODEL_PATH) specs by category, with their
+    folders, and the designs in pipelines/ with their descriptions."""
+    from ..spec.loader import REFERENCE_DIRS, available, library_roots, package_root
+
+    categories = {category: {"folder": folder, "names": available(category)}
+                  for category, folder in REFERENCE_DIRS.items()}
+    designs = []
+    for path in sorted({p for root in library_roots() for p in (root / "pipelines").glob("*.yaml")}):
+        try:
+            rel = path.relative_to(package_root())
+        except ValueError:
+            rel = path
+        desc = ""
+        for line in path.read_text().splitlines():
+            if line.startswith("description:"):
+                desc = line.split(":", 1)[1].strip()
+                break
+        designs.append({"path": str(rel), "description": desc})
+    return {"categories": categories, "designs": designs}
+
+
+def schema() -> dict[str, Any]:
+    """``nicmodel schema``: the JSON Schema of the scenario language (for editors)."""
+    from ..spec.schema import scenario_schema
+
+    return scenario_schema()
+
+
+def fabric(name_or_path: str | Path, pair: tuple[int, int] | None = None, transfer_bytes: str | None = None,
+           overrides: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
+    """``nicmodel fabric``: an optical fabric's schedule summary, and for a ToR ``pair`` its
+    figures under each routing scheme (a transfer of ``transfer_bytes`` such as '600 MB')."""
+    from ..engines.fabric.summary import fabric_report
+    from ..errors import SpecError
+    from ..spec.fabric import OpticalFabric
+    from ..spec.loader import load_component
+    from ..units import UnitError, parse_quantity
+
+    spec = load_component(name_or_path, "fabric", OpticalFabric, overrides)
+    nbytes = None
+    if transfer_bytes is not None:
+        try:
+            nbytes = parse_quantity(transfer_bytes, "bytes")
+        except UnitError as exc:
+            raise SpecError(str(exc), "--bytes") from None
+    return fabric_report(spec, tuple(pair) if pair else None, nbytes)
+
+
+def query(database: str | Path, sql: str) -> list[dict[str, Any]]:
+    """Rows of ``sql`` on a results database (written with ``-o FILE.sqlite``), as dicts."""
+    from ..output.resultsdb import query as run_query
+
+    names, rows = run_query(database, sql)
+    return [dict(zip(names, r)) for r in rows]

@@ -1,0 +1,64 @@
+"""The model against measurements: predict every point of a measured trace (validate), and fit
+spec numbers to a trace's fitted points (calibrate), reporting the held-out points apart."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from ..errors import SpecError
+from ..spec.loader import load_scenario
+from ..validation import calibrate as c
+from ..validation import validate as v
+from ..validation.predict import Prediction, Predictor
+from ..validation.trace import read_trace_for
+
+
+def validate(trace: str | Path, scenario: str | Path | None = None,
+             tolerance: float | None = None) -> dict[str, Any]:
+    """``nicmodel validate``: every point of the trace predicted; ``failed`` lists the points whose
+    |error| exceeds ``tolerance`` %. ``predictions`` are the raw predictions (for text, plots)."""
+    preds = v.predict_all(read_trace_for(trace, str(scenario) if scenario else None))
+    bad = v.failures(preds, tolerance)
+    return {"predictions": preds, "failed": bad, "report": v.report_json(preds, bad)}
+
+
+def _with(point, overrides):
+    return replace(point, overrides=tuple(point.overrides) + tuple(overrides)) if overrides else point
+
+
+def calibrate(scenario: str | Path, trace: str | Path, fit: list[str], overrides: list[str] | tuple[str, ...] = (),
+              cv: str | None = None, max_residual: float = 10.0) -> dict[str, Any]:
+    """``nicmodel calibrate``: least-squares fit of the ``fit`` parameters to the trace's fitted
+    points, within each parameter's stated range; the held-out points predicted with the fitted
+    values; optional cross-validation (``cv`` folds or 'loo'); ``rejected`` says why the fit is
+    not accepted (residuals beyond ``max_residual`` % or the tolerance a row gives)."""
+    if not fit:
+        raise SpecError("name at least one parameter with --fit PATH", "--fit")
+    path = Path(scenario)
+    load_scenario(path, overrides)  # report problems with the scenario itself first
+    points = read_trace_for(trace, str(path))
+    fitted = [_with(p, overrides) for p in points if p.role == "fitted"]
+    held = [_with(p, overrides) for p in points if p.role == "held-out"]
+    if not fitted:
+        raise SpecError("the trace has no points with role fitted", str(trace))
+    initial, bounds = {}, {}
+    for key in fit:
+        param = c.spec_param(path, list(overrides), key)
+        if param.range is None:
+            raise SpecError(f"{key} has no range in the spec; give it `range: [low, high]` to bound the fit", "--fit")
+        initial[key] = param.si
+        bounds[key] = tuple(type(param)._check(x) for x in param.range)
+    result = c.fit(fitted, list(fit), initial, bounds)
+    predictor = Predictor()
+    held_preds = [Prediction(p, predictor.predict(p, result.values)) for p in held]
+    folds = c.cross_validate(fitted, list(fit), initial, bounds, cv) if cv else []
+    return {"result": result, "held_out": held_preds, "cross_validation": folds,
+            "rejected": c.acceptance(result, max_residual)}
+
+
+def write_calibrated(scenario: str | Path, trace: str | Path, calibration: dict[str, Any], output: str | Path,
+                     overrides: list[str] | tuple[str, ...] = ()) -> None:
+    """The scenario with the fitted numbers written in, each marked fitted, with its trace."""
+    c.write_fitted_spec(Path(scenario), list(overrides), calibration["result"], Path(trace), Path(output))

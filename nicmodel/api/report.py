@@ -1,0 +1,108 @@
+"""`nicmodel report`: what goes into the one-file HTML report, computed here and rendered by
+output.html."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from ..engines.plan import compile_scenario
+from ..output.explain import report_text
+from ..output.html import image, page, table
+from ..output.plots import compare_plot, table_plot, tornado, validation_plot
+from ..output.verdicts import optimum_text, point_text
+from ..planning import sensitivity as sens
+from ..validation import validate as v
+from ..validation.trace import read_trace_for
+from ..version import __version__
+from .evaluate import compare as compare_designs
+from .evaluate import evaluate_scenario, load, uncertainty_of
+from .tables import design_table, table_optimum
+
+DEFAULT_VARY = ["network.bandwidth=5Gbps,10Gbps,20Gbps,40Gbps,100Gbps", "design.chunk_tokens=16,64,256,1024,naive"]
+
+
+def report(path: str | Path, overrides: list[str] | tuple[str, ...] = (), vary: list[str] | tuple[str, ...] = (),
+           compare: list[str] | tuple[str, ...] = (), traces: list[str] | tuple[str, ...] = (), samples: int = 1000) -> str:
+    """``nicmodel report``: the design, its evaluation, the uncertainty of its answers, a design
+    table over ``vary`` (default: link rate x chunk size) with its bottleneck map and optimum, the
+    sensitivity tornado, a comparison with ``compare`` designs and the validation overlay of
+    measured ``traces``, as one self-contained HTML page."""
+
+    scenario = load(path, overrides)
+    result = evaluate_scenario(scenario, overrides)
+    parts = [f"<h1>nicmodel report: {html.escape(scenario.name)}</h1>",
+             f'<p class="note">{html.escape(scenario.description or "")} — scenario <code>{html.escape(str(path))}'
+             f"</code>{' with ' + html.escape(', '.join(overrides)) if overrides else ''}; nicmodel "
+             f"{html.escape(__version__)}</p>"]
+
+    # the design
+    parts.append("<h2>Design</h2>")
+    hw = result.get("hardware") or {}
+    parts.append(table(["component", "spec"], [[k, v] for k, v in hw.items() if v]))
+    d = scenario.design
+    parts.append(f'<p class="note">chunk: {d.chunk_tokens} tokens, {d.buffers_in_flight} buffers in flight, '
+                 f"{d.copy_strategy}</p>")
+    parts.append(table(["stage", "kind", "resource", "cores", "input → output", "reads → writes", "after", "thread"],
+                        [[n, s.kind, s.resource, s.cores, f"{s.input} → {s.output}", f"{s.reads} → {s.writes}",
+                          ", ".join(s.after), s.thread] for n, s in d.stages.items()]))
+
+    # the evaluation
+    parts.append("<h2>Evaluation (analytical model)</h2>")
+    if not result["feasible"]:
+        parts.append(f'<p class="bad">INFEASIBLE: {html.escape("; ".join(result["warnings"]))}</p>')
+    parts.append(table(["output", "value"], [
+        ["throughput (compressed, Gbps)", result["throughput_gbps"]],
+        ["KV into GPU memory (Gbps)", result["kv_throughput_gbps"]],
+        ["fetch latency (ms)", result["fetch_latency_s"] * 1e3 if result["fetch_latency_s"] is not None else None],
+        ["bottleneck", result["bottleneck"]]]))
+    detail = result.get("resource_detail") or {}
+    parts.append(table(["resource", "kind", "utilization", "busy µs per chunk"],
+                        [[r, v.get("kind"), v.get("utilization"), (v.get("busy_s_per_chunk") or 0) * 1e6]
+                         for r, v in sorted(detail.items(), key=lambda kv: -(kv[1].get("utilization") or 0))]))
+
+    # uncertainty
+    if result["feasible"] and samples:
+        u = uncertainty_of(scenario, samples)
+        parts.append("<h2>Uncertainty</h2>")
+        parts.append(f"<pre>{html.escape(point_text(u))}</pre>")
+
+    # design table and bottleneck map
+    vary = vary or DEFAULT_VARY
+    if result["feasible"]:
+        dt = design_table(path, vary, overrides)
+        axes = [c for c in dt.columns if c not in ("bottleneck", "throughput_gbps", "kv_throughput_gbps",
+                                                       "fetch_latency_ms", "nic_memory_mib", "fits_nic_memory",
+                                                       "cores")]
+        parts.append("<h2>Design table</h2>")
+        parts.append(image(lambda p: table_plot(dt.columns, dt.rows, axes, p), "design table bottleneck map"))
+        parts.append(table(dt.columns, [[r.get(c) for c in dt.columns] for r in dt.rows]))
+        o = table_optimum(path, vary, overrides)
+        parts.append(f"<pre>{html.escape(optimum_text(o))}</pre>")
+
+    # sensitivity tornado
+    if result["feasible"]:
+        plan, params = compile_scenario(scenario)
+        oat = sens.one_at_a_time(plan, params, sens.uncertain_params(scenario), "fetch_latency_s")
+        if oat:
+            parts.append("<h2>Sensitivity (fetch latency, each assumed number at the ends of its range)</h2>")
+            parts.append(image(lambda p: tornado(oat, "fetch_latency_s", p), "sensitivity tornado"))
+
+    # comparison
+    if compare:
+        results = compare_designs([path, *compare], overrides)
+        parts.append("<h2>Comparison</h2>")
+        parts.append(image(lambda p: compare_plot(results, p), "comparison of designs"))
+        parts.append(table(["design", "bottleneck", "fetch latency (ms)", "KV (Gbps)", "throughput (Gbps)"],
+                            [[r["scenario"], r["bottleneck"], (r["fetch_latency_s"] or 0) * 1e3,
+                              r["kv_throughput_gbps"], r["throughput_gbps"]] for r in results]))
+
+    # validation overlay
+    for trace in traces:
+        preds = v.predict_all(read_trace_for(trace))
+        bad = v.failures(preds, None)
+        parts.append(f"<h2>Validation against {html.escape(Path(trace).name)}</h2>")
+        parts.append(image(lambda p: validation_plot(preds, p), f"validation overlay {Path(trace).name}"))
+        parts.append(f"<pre>{html.escape(report_text(preds, bad))}</pre>")
+
+    return page(scenario.name, parts)

@@ -1,0 +1,158 @@
+"""Simulation and serving: one run, or a sweep of runs on a process pool with intervals over
+replication seeds and draws of the uncertain numbers, within a run budget."""
+
+from __future__ import annotations
+
+import math
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from ..engines.sim.dataplane import Policy
+from ..engines.sim.record import SimRun
+from ..engines.sim.simulate import simulate_requests as simulate  # the API's `simulate` (a scenario, requests)
+from ..errors import SpecError
+from ..planning import budget
+from ..planning.runner import default_jobs
+from ..planning.runs import points as sweep_points
+from ..planning.runs import run_with_intervals
+from ..planning.sweep import sweep_axes
+from ..spec.loader import load_scenario
+from ..spec.requests import batch, poisson, read_trace, read_trace_rows
+from ..units import UnitError, parse_quantity
+
+DEFAULT_MAX_EVENTS = 5e7  # ~20 s of simulation
+
+
+def check_load(requests: int | None, rate: float | None) -> None:
+    """A request count of at least one, a positive finite Poisson rate."""
+    if requests is not None and requests < 1:
+        raise SpecError("must be at least 1", "--requests")
+    if rate is not None and not (rate > 0 and math.isfinite(rate)):
+        raise SpecError(f"must be a positive number of requests per second, got {rate!r}", "--rate")
+
+
+def jobs_for(jobs: int | None) -> int:
+    """Worker processes: ``jobs`` (at least 1), else every core."""
+    jobs = jobs if jobs is not None else default_jobs()
+    if jobs < 1:
+        raise SpecError(f"must be at least 1, got {jobs}", "--jobs")
+    return jobs
+
+
+@contextmanager
+def kernel_for(events: float) -> Iterator[None]:
+    """Under the `auto` kernel, a command of many events runs on the compiled loop; the choice
+    is an environment variable (so that pool workers make it too) restored afterwards."""
+    before = os.environ.get("NICMODEL_SIM_KERNEL")
+    budget.prefer_compiled(events)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("NICMODEL_SIM_KERNEL", None)
+        else:
+            os.environ["NICMODEL_SIM_KERNEL"] = before
+
+
+def simulate_file(path: str | Path, overrides: list[str] | tuple[str, ...] = (), requests: int | None = None,
+                  rate: float | None = None, trace: str | Path | None = None, seed: int = 0,
+                  policy: Policy = "fifo", record: bool = False, sample_every_s: float | None = None,
+                  max_events: float = DEFAULT_MAX_EVENTS) -> tuple[dict[str, Any], SimRun]:
+    """``nicmodel simulate``: ``requests`` of the scenario's prefix (a batch, or Poisson at
+    ``rate``), or a JSONL request ``trace``; refused up front above ``max_events``."""
+    scenario = load_scenario(path, overrides)
+    prefix = int(scenario.request.prefix_tokens.si)
+    check_load(requests, rate)
+    if trace:
+        reqs = read_trace(trace)
+        tokens = [r.prefix_tokens for r in reqs]
+    else:
+        tokens = [prefix] * min(requests or 1, 2)  # the estimate scales from one request
+    per_request = budget.sim_events(scenario, tokens) / len(tokens)
+    count = len(reqs) if trace else (requests or 1)
+    budget.check_budget(per_request * count, max_events, "--trace" if trace else "--requests", f"{count:,} requests")
+    if not trace:
+        reqs = poisson(count, rate, prefix, seed) if rate is not None else batch(count, prefix)
+    return simulate(scenario, reqs, policy, record=record, sample_every_s=sample_every_s,
+                    rate=None if trace else rate)
+
+
+def simulate_sweep(path: str | Path, vary: list[str], overrides: list[str] | tuple[str, ...] = (),
+                   requests: int | None = None, rate: float | None = None, seed: int = 0, policy: Policy = "fifo",
+                   max_events: float = DEFAULT_MAX_EVENTS, replications: int = 1, uncertainty: int | None = None,
+                   jobs: int | None = None, backend: str = "local", progress: bool = False,
+                   store: Any = None) -> list[dict[str, Any]]:
+    """``nicmodel simulate --vary``: one summary row per combination of the swept values, each
+    with intervals over ``replications`` seeds and ``uncertainty`` draws; a failed point's row
+    carries its error."""
+    check_load(requests, rate)
+    pts = sweep_points("simulate", [str(path)], list(overrides), sweep_axes(vary),
+                       {"rate": rate, "requests": requests or 1, "seed": seed, "policy": policy,
+                        "max_events": max_events})
+    events = 0.0
+    try:
+        first = load_scenario(pts[0].path, pts[0].overrides)
+        runs = len(pts) * (max(1, replications) + (uncertainty or 0))
+        events = budget.sim_events(first, [int(first.request.prefix_tokens.si)]) * (requests or 1) * runs
+    except SpecError:
+        pass  # reported with its row
+    with kernel_for(events):
+        return run_with_intervals("simulate", pts, replications, uncertainty or 0, seed,
+                                  jobs_for(jobs), progress, store, backend)
+
+
+def serve(paths: list[str | Path], rate: float | None = None, requests: int = 200, seed: int = 0,
+          control: str | None = None, trace: str | Path | None = None, search: bool = False,
+          vary: list[str] | tuple[str, ...] = (), bandwidths: list[str] | tuple[str, ...] = (),
+          rates: list[float] | None = None, overrides: list[str] | tuple[str, ...] = (), replications: int = 5,
+          uncertainty: int | None = None, jobs: int | None = None, backend: str = "local",
+          progress: bool = False, store: Any = None, max_events: float = DEFAULT_MAX_EVENTS,
+          keep_samples: bool = False) -> list[dict[str, Any]]:
+    """``nicmodel serve``: one row per design, swept value and offered rate (``rates`` gives a
+    throughput-latency curve): TTFT, TPOT, the load verdict and, with ``search``, the largest rate
+    meeting the SLOs, with intervals over ``replications`` seeds and ``uncertainty`` draws.
+    ``keep_samples`` keeps each row's latency samples (for plots)."""
+    for b in bandwidths:
+        try:
+            parse_quantity(b, "bandwidth")
+        except UnitError as exc:
+            raise SpecError(str(exc), "--bandwidths") from None
+    check_load(requests, rate)
+    if rates and rate is not None:
+        raise SpecError("give --rate or --rates, not both", "--rates")
+    if rates and not all(r > 0 and math.isfinite(r) for r in rates):
+        raise SpecError("rates must be positive numbers of requests per second", "--rates")
+    rows_of_trace = read_trace_rows(trace) if trace else None
+    # --bandwidths is a case of --vary network.bandwidth=...
+    axes = sweep_axes(list(vary) + ([f"network.bandwidth={','.join(bandwidths)}"] if bandwidths else []))
+    offered = rates or [rate]
+    pts = []
+    for r in offered:  # --rates: the same points at each offered rate (a throughput-latency curve)
+        for pt in sweep_points("serve", [str(p) for p in paths], list(overrides), axes,
+                               {"rate": r, "requests": requests, "seed": seed, "control": control,
+                                "search": search, "trace": rows_of_trace, "plot": keep_samples}):
+            if len(offered) > 1:
+                pt.label = {**pt.label, "rate": f"{r:g}/s"}
+            pts.append(pt)
+    order = {str(p): i for i, p in enumerate(paths)}
+    pts.sort(key=lambda pt: order.get(pt.path, 0))  # stable: each design's rates together
+    runs = len(pts) * (max(1, replications) + (uncertainty or 0)) * (2 + (budget.SEARCH_RUNS if search else 0))
+    events = 0.0
+    for pt in pts:
+        try:
+            scenario = load_scenario(pt.path, pt.overrides)
+        except SpecError:
+            continue  # reported with its row
+        if scenario.serving is not None:
+            count = len(rows_of_trace) if rows_of_trace else requests
+            prefixes = ([r["prefix_tokens"] for r in rows_of_trace] if rows_of_trace
+                        else [int(scenario.request.prefix_tokens.si)])
+            events = budget.serve_events(scenario, prefixes, count) * runs
+            budget.check_budget(events, max_events, "--trace" if rows_of_trace else "--requests",
+                                f"{runs} serving runs of {count:,} requests")
+        break  # one point's estimate stands for all: they share the request count
+    with kernel_for(events):
+        return run_with_intervals("serve", pts, replications, uncertainty or 0, seed, jobs_for(jobs),
+                                  progress, store, backend)

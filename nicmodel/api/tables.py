@@ -1,0 +1,106 @@
+"""Design tables: the cross product of swept values, evaluated vectorized; streamed CSV, optima
+and their robustness, and intervals over draws of the uncertain numbers."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from typing import Any
+
+from ..planning.sweep import Axis, Table, check_size, parse_axis, prepare, sweep
+from ..spec.loader import load_document
+
+
+def design_table(
+    path: str | Path, vary: list[str] | list[Axis], overrides: list[str] | tuple[str, ...] = (),
+    max_points: int | None = None,
+) -> Table:
+    """Cross product of ``vary`` axes ('path=v1,v2,...'), evaluated vectorized; refused up front
+    when it has more than ``max_points`` points."""
+    axes = [a if isinstance(a, Axis) else parse_axis(a) for a in vary]
+    if max_points is not None:
+        check_size(axes, max_points)
+    return sweep(load_document(path, overrides), Path(path), axes)
+
+
+def design_table_csv(path: str | Path, vary: list[str] | list[Axis], overrides: list[str] | tuple[str, ...] = (),
+                     max_points: int | None = None):
+    """(prepared table, CSV text chunks) for a table that can be streamed in table order with no
+    invalid axis value to report; None otherwise (use ``design_table``)."""
+    from ..output.table_csv import csv_chunks, streamable
+
+    axes = [a if isinstance(a, Axis) else parse_axis(a) for a in vary]
+    if max_points is not None:
+        check_size(axes, max_points)
+    prepared = prepare(load_document(path, overrides), Path(path), axes)
+    if prepared.failures or prepared.scenario is None or not streamable(prepared):
+        return None
+    return prepared, csv_chunks(prepared)
+
+
+def optimum_of(prepared, column: str = "fetch_latency_ms", tolerance: float = 0.01) -> dict[str, Any]:
+    """Best row of ``column`` of a prepared table (see ``table_optimum``)."""
+    from ..planning.robustness import table_optimum as optimum
+
+    if prepared.scenario is None:
+        return {"column": column, "best": None, "note": "no valid row"}
+    return optimum(prepared, column, prepared.scenario, tolerance)
+
+
+def table_optimum(path: str | Path, vary: list[str] | list[Axis], overrides: list[str] | tuple[str, ...] = (),
+                  column: str = "fetch_latency_ms", tolerance: float = 0.01) -> dict[str, Any]:
+    """Best row of a design table's ``column``, the rows within ``tolerance`` of it, and every
+    `assumed` number whose range end moves the best row (see nicmodel.planning.robustness)."""
+    from ..planning.robustness import table_optimum as optimum
+
+    axes = [a if isinstance(a, Axis) else parse_axis(a) for a in vary]
+    prepared = prepare(load_document(path, overrides), Path(path), axes)
+    if prepared.scenario is None:
+        return {"column": column, "best": None, "note": "no valid row"}
+    return optimum(prepared, column, prepared.scenario, tolerance)
+
+
+def design_table_uncertainty(path: str | Path, vary: list[str] | list[Axis], overrides: list[str] | tuple[str, ...] = (),
+                             samples: int = 1000, seed: int = 0, max_points: int | None = None) -> Table:
+    """A design table with a 90% interval on each row's fetch latency and KV throughput over
+    draws of the assumed and fitted numbers the table does not vary."""
+    from ..planning import uncertainty
+    from ..planning.sweep import grid_block
+
+    axes = [a if isinstance(a, Axis) else parse_axis(a) for a in vary]
+    if max_points is not None:
+        check_size(axes, max_points)
+    table = sweep(load_document(path, overrides), Path(path), axes)
+    prepared = prepare(load_document(path, overrides), Path(path), axes)
+    varied = tuple(".".join(str(p) for p in a.path) for a in axes)
+    extra: dict[tuple, dict[str, Any]] = {}
+    numeric_axes = [(axes[i], vals) for i, vals in zip(prepared.numeric, prepared.numeric_values)]
+    for combo in prepared.combos:
+        if combo.compiled is None or prepared.scenario is None:
+            continue
+        plan, params = combo.compiled
+        numbers = [u for u in uncertainty.uncertain(prepared.scenario)
+                   if not any(u.key == v or u.key.startswith(v + ".") for v in varied)]
+        grid = grid_block(params, numeric_axes, combo.index)
+        stats = uncertainty.table(plan, grid, combo.n, numbers, samples, seed)
+        for j in range(combo.n):
+            key = [0] * len(axes)
+            for i, v in combo.key.items():
+                key[i] = v
+            for k, i in enumerate(prepared.numeric):
+                key[i] = int(combo.index[k][j])
+            extra[tuple(key)] = {
+                "fetch_latency_ms_p5": round(float(stats["fetch_latency_p5"][j]), 4),
+                "fetch_latency_ms_p95": round(float(stats["fetch_latency_p95"][j]), 4),
+                "kv_throughput_gbps_p5": round(float(stats["kv_throughput_p5"][j]), 4),
+                "kv_throughput_gbps_p95": round(float(stats["kv_throughput_p95"][j]), 4),
+                "draws_invalid": round(float(stats["invalid_share"][j]), 4),
+            }
+    columns = list(table.columns) + ["fetch_latency_ms_p5", "fetch_latency_ms_p95", "kv_throughput_gbps_p5",
+                                     "kv_throughput_gbps_p95", "draws_invalid"]
+    keys = sorted(itertools.product(*(range(len(a.values)) for a in axes)))
+    rows = []
+    for key, row in zip(keys, table.rows):
+        more = extra.get(key) if not row["bottleneck"].startswith("invalid") else None
+        rows.append({**row, **(more or {c: None for c in columns[len(table.columns):]})})
+    return Table(columns, rows)

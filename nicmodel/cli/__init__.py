@@ -1,0 +1,98 @@
+"""Command line: evaluate, tabulate, size, compare, simulate and serve designs; validate, report.
+
+Owns: parsing arguments, calling the API, rendering its answers (text, JSON, CSV, plots, the -o
+database), exit codes. Holds no model, planning or run-budget logic. One module per command family,
+each with its own argument definitions (``register``). May import everything below it.
+
+Bad input of any kind prints one line (file:line: field.path: expectation) and exits 2.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import NamedTuple
+
+from ..errors import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_INTERNAL, EXIT_OK, InfeasibleError, SpecError
+from . import catalog, checks, compare, evaluate, fabric, results, serve, simulate, size, tables
+from .common import Parser, close_databases
+
+
+class Command(NamedTuple):
+    """A command and the API function that does its work (the same defaults)."""
+
+    family: object
+    api: str
+
+
+COMMANDS = {
+    "eval": Command(evaluate, "evaluate_file"),
+    "table": Command(tables, "design_table"),
+    "report": Command(results, "report"),
+    "query": Command(results, "query"),
+    "size": Command(size, "size"),
+    "compare": Command(compare, "compare"),
+    "simulate": Command(simulate, "simulate_file"),
+    "fabric": Command(fabric, "fabric"),
+    "validate": Command(checks, "validate"),
+    "calibrate": Command(checks, "calibrate"),
+    "sensitivity": Command(checks, "sensitivity"),
+    "serve": Command(serve, "serve"),
+    "specs": Command(catalog, "specs"),
+    "schema": Command(catalog, "schema"),
+}
+FAMILIES = (evaluate, tables, results, size, compare, simulate, fabric, checks, serve, catalog)
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="nicmodel", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    for family in FAMILIES:
+        family.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    close_databases()
+    kernel = getattr(args, "sim_kernel", None)
+    before = os.environ.get("NICMODEL_SIM_KERNEL")
+    if kernel:  # an environment variable, so that sweep workers run the same loop
+        os.environ["NICMODEL_SIM_KERNEL"] = kernel
+    try:
+        code = args.func(args)
+        if code:
+            return code
+    except SpecError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except InfeasibleError as exc:  # a valid spec the hardware cannot run: the evaluation fails
+        where = (getattr(args, "scenario", None) or " ".join(getattr(args, "scenarios", None) or [])
+                 or getattr(args, "fabric", None) or "<input>")
+        print(f"error: {where}: infeasible: {exc}", file=sys.stderr)
+        return EXIT_CHECK_FAILED
+    except BrokenPipeError:
+        return EXIT_OK
+    except KeyboardInterrupt:
+        print("error: interrupted; outputs already written are complete, none is partial", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, never a traceback
+        if os.environ.get("NICMODEL_DEBUG"):
+            raise
+        print(f"error: internal error (a bug in nicmodel; NICMODEL_DEBUG=1 shows the traceback): "
+              f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
+        return EXIT_INTERNAL
+    finally:
+        _restore_env("NICMODEL_SIM_KERNEL", before)
+    return EXIT_OK
+
+
+def _restore_env(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
+
+
+if __name__ == "__main__":
+    sys.exit(main())

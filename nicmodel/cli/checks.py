@@ -1,0 +1,107 @@
+"""The model against measurements and its sensitivity: `validate`, `calibrate`, `sensitivity`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from ..errors import EXIT_CHECK_FAILED, EXIT_OK, SpecError
+from .common import check_plot, common, emit
+
+
+def register(sub) -> None:
+    p = sub.add_parser("validate", help="predict every point of a measured trace; errors per metric")
+    p.add_argument("trace", nargs="?")
+    p.add_argument("--scenario", help="use this scenario for every point instead of the trace's")
+    p.add_argument("--tolerance", type=float, help="fail (exit 1) if any point's |error| exceeds this %%")
+    p.add_argument("--plot", help="write measured vs predicted per metric to this PNG")
+    p.add_argument("--list-metrics", action="store_true", help="list the metrics a trace may use")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--output", "-o")
+    p.set_defaults(func=run_validate)
+
+    p = sub.add_parser("calibrate", help="least-squares fit of spec parameters to a trace's fitted points")
+    p.add_argument("scenario")
+    p.add_argument("trace")
+    p.add_argument("--fit", action="append", default=[], metavar="PATH", help="a spec parameter (repeatable)")
+    p.add_argument("--cv", help="cross-validation: number of folds, or 'loo'")
+    p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE")
+    p.add_argument("--output", "-o", help="write the scenario with fitted numbers marked fitted (only if the fit "
+                                            "is accepted, or with --force)")
+    p.add_argument("--max-residual", type=float, default=10.0, metavar="PCT",
+                   help="largest |residual| %% a fitted point may keep where its trace row gives no tolerance "
+                        "(default 10)")
+    p.add_argument("--force", action="store_true", help="write --output even when the fit is rejected")
+    p.set_defaults(func=run_calibrate)
+
+    p = sub.add_parser("sensitivity", help="which uncertain spec numbers move an output most")
+    p.add_argument("scenario")
+    p.add_argument("--metric", choices=["throughput_gbps", "kv_throughput_gbps", "fetch_latency_s",
+                                        "nic_memory_peak_bytes"], default="throughput_gbps")
+    p.add_argument("--method", choices=["oat", "sobol", "both"], default="both")
+    p.add_argument("--samples", type=int, default=1024, help="Sobol base samples")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--all-ranges", action="store_true", help="every number with a range, not only assumed ones")
+    p.add_argument("--plot", help="tornado plot (PNG)")
+    common(p, ["text", "json"])
+    p.set_defaults(func=run_sensitivity)
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    from .. import api
+    from ..validation.metrics import METRICS
+
+    if args.list_metrics or not args.trace:
+        if not args.trace and not args.list_metrics:
+            raise SpecError("give a trace file (or --list-metrics)", "validate")
+        sys.stdout.write("".join(f"{m.name:24s} {m.dimension:10s} {m.description}"
+                                 + (f" (argument: {m.argument})" if m.argument else "") + "\n"
+                                 for m in METRICS.values()))
+        return 0
+    check_plot(args)  # a bad plot name is refused before any work
+    v = api.validate(args.trace, args.scenario, args.tolerance)
+    if args.format == "json":
+        text = json.dumps(v["report"], indent=2) + "\n"
+    else:
+        from ..output.explain import report_text
+        text = report_text(v["predictions"], v["failed"])
+    emit(text, args.output)
+    if args.plot:
+        from ..output.plots import validation_plot
+        validation_plot(v["predictions"], args.plot)
+    return 1 if v["failed"] else 0
+
+
+def run_calibrate(args: argparse.Namespace) -> int:
+    from .. import api
+    from ..output.explain import calibrate_text
+
+    c = api.calibrate(args.scenario, args.trace, args.fit, args.set, args.cv, args.max_residual)
+    rejected = c["rejected"]
+    written = None
+    if args.output and (not rejected or args.force):
+        api.write_calibrated(args.scenario, args.trace, c, args.output, args.set)
+        written = args.output
+    text = calibrate_text(c["result"], c["held_out"], c["cross_validation"], written)
+    if rejected:
+        text += ("\nFIT REJECTED: " + "; ".join(rejected) + "\n"
+                 + (f"wrote {args.output} anyway (--force)\n" if written else
+                    ("nothing written; --force writes it anyway\n" if args.output else "")))
+    emit(text, None)
+    return EXIT_CHECK_FAILED if rejected else EXIT_OK
+
+
+def run_sensitivity(args: argparse.Namespace) -> None:
+    from .. import api
+    from ..output.explain import sensitivity_text
+
+    check_plot(args)
+    s = api.sensitivity(args.scenario, args.metric, args.method, args.samples, args.seed, args.all_ranges, args.set)
+    if args.plot:
+        from ..output.plots import tornado
+        tornado(s["one_at_a_time"], args.metric, args.plot)
+    if args.format == "json":
+        emit(json.dumps(s, indent=2) + "\n", args.output)
+    else:
+        emit(sensitivity_text(args.metric, s["one_at_a_time"], s["sobol"]), args.output)

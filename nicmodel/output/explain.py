@@ -1,0 +1,172 @@
+"""Text that explains one result: an evaluated design point, an optical fabric, a calibration,
+a sensitivity ranking, a validation report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tabulate import tabulate
+
+from ..validation.predict import Prediction, unit_factor
+from ..validation.validate import summary
+from .tables import mib, microseconds
+
+
+def eval_text(result: dict[str, Any], description: str = "") -> str:
+    """Human-readable report of one design point."""
+    r = result
+    chunk = r["chunk"]
+    lines = [f"{r['scenario']}" + (f" - {description}" if description else "")]
+    if r.get("overrides"):  # the description is the file's; say what was changed from it
+        lines[0] += f" [with {', '.join(r['overrides'])}]"
+    if r.get("hardware"):
+        lines.append("  hardware        " + " | ".join(v for v in r["hardware"].values() if v))
+    if not r["feasible"]:
+        lines.append("  INFEASIBLE: " + "; ".join(r["warnings"]))
+        return "\n".join(lines) + "\n"
+    naive = chunk["slots_in_flight"] == 1 and chunk["count"] == 1
+    lines += [
+        f"  throughput      {r['throughput_gbps']:.3f} Gbps compressed from the network "
+        f"({r['kv_throughput_gbps']:.2f} Gbps of KV into GPU memory)",
+        f"  bottleneck      {r['bottleneck']}",
+        f"  fetch latency   {r['fetch_latency_s'] * 1e3:.2f} ms for a {r['request']['prefix_tokens']:.0f}-token prefix "
+        + ("(naive: whole object per stage)" if naive else
+           f"({chunk['count']:.2f} chunks of {chunk['tokens']:.0f} tokens, {chunk['slots_in_flight']:.0f} in flight)"),
+    ]
+    if r["nic_memory_usable_bytes"] is not None:
+        fits = "fits" if r["fits_nic_memory"] else "DOES NOT FIT"
+        lines.append(
+            f"  NIC memory      {mib(r['nic_memory_peak_bytes'])} in flight of "
+            f"{mib(r['nic_memory_usable_bytes'])} usable ({fits})"
+        )
+    lines.append(f"  GPU staging     {mib(r['gpu_staging_bytes'])}")
+    if r["cores"]:
+        lines.append("  cores           " + " ".join(f"{s}={n}" for s, n in r["cores"].items()))
+    for w in r["warnings"]:
+        lines.append(f"  WARNING: {w}")
+    res_rows = [
+        [name, d["kind"], f"{d['utilization'] * 100:.1f}%", f"{d['busy_s_per_chunk'] * 1e6:.2f}",
+         mib(d["bytes_per_chunk"]) if "bytes_per_chunk" in d else ""]
+        for name, d in sorted(r["resource_detail"].items(), key=lambda kv: -(kv[1]["utilization"] or 0))
+    ]
+    lines += ["", tabulate(res_rows, headers=["resource", "kind", "utilization", "busy us/chunk", "bytes/chunk"],
+                           tablefmt="github")]
+    stage_rows = [
+        [name, s["kind"] + (" (implied)" if s["implied"] else ""), s["resource"],
+         f"{s['time_alone_s_per_chunk'] * 1e6:.1f}", f"{s['alone_gbps']:.2f}"]
+        for name, s in r["stages"].items()
+    ]
+    lines += ["", tabulate(stage_rows, headers=["stage", "kind", "resource", "time alone us/chunk",
+                                                 "alone Gbps (output)"], tablefmt="github")]
+    return "\n".join(lines) + "\n"
+
+
+def fabric_text(report: dict[str, Any]) -> str:
+    """Human-readable fabric report."""
+    s = report["schedule"]
+    share = s["circuit_share"]
+    lines = [
+        s["fabric"],
+        f"  schedule        {s['schedule']}: {s['slices_per_cycle']} slices of {microseconds(s['slice_s'])} per cycle "
+        f"({microseconds(s['cycle_s'])}), {s['tors']} ToRs x {s['uplinks_per_tor']} uplinks x {s['uplink_gbps']:g} Gbps",
+        f"  guard           {s['guard_s'] * 1e9:.0f} ns ({s['guard_mode']}); usable share of port time "
+        f"{s['port_duty_cycle']:.4f}",
+        f"  circuit share   per ordered pair: mean {share['mean']:.4f}, min {share['min']:.4f}, max {share['max']:.4f}"
+        f" of the slices; {s['pairs_without_direct_circuit']} pairs never have a direct circuit",
+        f"  routing         {s['routing']}",
+    ]
+    pair = report.get("pair")
+    if pair:
+        nbytes = pair.get("bytes")
+        lines += ["", f"pair {pair['source_tor']} -> {pair['dest_tor']}"
+                  + (f", transfer of {mib(nbytes)}" if nbytes else "")]
+        rows = []
+        for routing, e in pair["routing"].items():
+            if "unavailable" in e:
+                rows.append([routing, e["unavailable"]] + [""] * 7)
+                continue
+            w, f = e["first_byte_wait_s"], e["first_byte_latency_s"]
+            rows.append([
+                routing, f"{e['bandwidth_gbps']:.2f}", f"{microseconds(w['mean'])} / {microseconds(w['p99'])} / {microseconds(w['max'])}",
+                f"{microseconds(f['mean'])} / {microseconds(f['max'])}", f"{e['hops']['mean']:.2f} (max {e['hops']['max']:.0f})",
+                microseconds(e["jitter_s"]), f"{mib(e['source_buffer_bytes'])} / {mib(e['intermediate_buffer_bytes'])}",
+                "yes" if e["loss_free"] else "NO",
+                (f"{microseconds(e['transfer_s']['mean'])} / {microseconds(e['transfer_s']['p99'])}" if "transfer_s" in e else ""),
+            ])
+        lines.append(tabulate(rows, headers=["routing", "Gbps", "wait mean/p99/max", "first byte mean/max",
+                                             "hops", "jitter", "buffer src/mid", "loss-free",
+                                             "transfer mean/p99"], tablefmt="github"))
+    return "\n".join(lines) + "\n"
+
+
+def calibrate_text(result, held, cv, output: str | None) -> str:
+    """Fitted values, intervals, identifiability, residuals, and accuracy on unused points."""
+    rows = []
+    for key in result.keys:
+        lo, hi = result.ci95[key]
+        rows.append([key, f"{result.initial[key]:.6g}", f"{result.values[key]:.6g}", f"[{lo:.4g}, {hi:.4g}]",
+                     f"[{result.bounds[key][0]:.4g}, {result.bounds[key][1]:.4g}]", result.identifiability[key]])
+    lines = ["fitted parameters (SI units)",
+             tabulate(rows, headers=["parameter", "spec value", "fitted", "95% CI", "range", "identifiability"],
+                      tablefmt="github"), "",
+             "residuals on the fitted points (these show the fit, not accuracy)",
+             tabulate([[p.row, p.metric, p.argument or "", f"{r:+.2f}%"] for p, r in result.residuals_pct],
+                      headers=["row", "metric", "argument", "residual"], tablefmt="github")]
+
+    def accuracy(title: str, preds) -> None:
+        if not preds:
+            return
+        errors = [pr.error_pct for pr in preds]
+        lines.extend(["", f"{title}: MAPE {sum(abs(e) for e in errors) / len(errors):.2f}%, "
+                          f"worst {max(errors, key=abs):+.2f}% over {len(errors)} points",
+                      tabulate([[pr.point.row, pr.point.metric, pr.point.argument or "", f"{pr.error_pct:+.2f}%"]
+                                for pr in preds], headers=["row", "metric", "argument", "error"], tablefmt="github")])
+
+    accuracy("held-out points, predicted with the fitted values", held)
+    accuracy("cross-validation (each fitted point predicted by a fit without it)", cv)
+    if output:
+        lines += ["", f"wrote {output}"]
+    return "\n".join(lines) + "\n"
+
+
+def sensitivity_text(metric: str, oat, sobol) -> str:
+    lines = [f"sensitivity of {metric}", "",
+             "one at a time (each parameter at the ends of its range, the others at their values):",
+             tabulate([[r["parameter"], r["kind"], f"{r['low']:.4g} .. {r['high']:.4g}", f"{r['output_at_low']:.5g}",
+                        f"{r['output_at_high']:.5g}", f"{r['swing']:.4g}"] for r in oat],
+                      headers=["parameter", "kind", "range (SI)", "output at low", "output at high", "swing"],
+                      tablefmt="github")]
+    if sobol:
+        lines += ["", "Sobol indices (all parameters uniform over their ranges):",
+                  tabulate([[r["parameter"], f"{r['first_order']:.3f}", f"{r['total']:.3f}"] for r in sobol],
+                           headers=["parameter", "first order", "total"], tablefmt="github")]
+    top = oat[0]["parameter"] if oat else None
+    if top:
+        lines += ["", f"Measure {top} first: it moves {metric} the most over its plausible range."]
+    return "\n".join(lines) + "\n"
+
+
+def report_rows(preds: list[Prediction]) -> list[list[Any]]:
+    rows = []
+    for pr in preds:
+        p = pr.point
+        factor = unit_factor(p)
+        rows.append([p.row, p.metric, p.argument or "", ";".join(p.overrides), p.role,
+                     f"{p.value / factor:.5g} {p.unit}", f"{pr.predicted / factor:.5g} {p.unit}",
+                     f"{pr.error_pct:+.2f}%"])
+    return rows
+
+
+def report_text(preds: list[Prediction], bad: list[Prediction]) -> str:
+    lines = [tabulate(report_rows(preds), headers=["row", "metric", "argument", "overrides", "role", "measured",
+                                                   "predicted", "error"], tablefmt="github"), ""]
+    lines.append(tabulate([[s["metric"], s["role"], s["points"], f"{s['mape_pct']:.2f}%", f"{s['worst_pct']:+.2f}%"]
+                           for s in summary(preds)],
+                          headers=["metric", "role", "points", "MAPE", "worst"], tablefmt="github"))
+    lines.append("")
+    lines.append("Fitted points were used to fit parameters: their errors show the fit, not accuracy. "
+                 "Held-out points were only predicted.")
+    if bad:
+        lines.append(f"FAILED: {len(bad)} point(s) outside tolerance: "
+                     + ", ".join(f"row {pr.point.row} ({pr.error_pct:+.2f}%)" for pr in bad))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,171 @@
+"""Text of simulation and serving runs: one run explained, sweep tables, load verdicts, and the
+intervals over replication seeds and draws of the uncertain numbers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tabulate import tabulate
+
+from .tables import _csv, microseconds, mib
+
+
+def simulate_text(s: dict[str, Any]) -> str:
+    """Human-readable report of a simulation, with the analytical prediction beside it."""
+    lat = s["latency_s"]
+    a = s["analytical"]
+    lines = [
+        f"{s['scenario']}: {s['requests']} requests, {s['chunks']} chunks, {s['simulated_s']:.4f} s simulated, "
+        f"{s['events']:,} events",
+        f"  fetch latency   mean {lat['mean'] * 1e3:.2f} ms  p50 {lat['p50'] * 1e3:.2f}  p99 {lat['p99'] * 1e3:.2f}  "
+        f"max {lat['max'] * 1e3:.2f}   (analytical, one request alone: {a['fetch_latency_s'] * 1e3:.2f} ms)",
+        f"  throughput      {s['throughput_gbps']:.3f} Gbps compressed, steady state "
+        f"({s['kv_throughput_gbps']:.2f} Gbps KV; {s['throughput_over_run_gbps']:.3f} Gbps over the whole run; "
+        f"analytical {a['throughput_gbps']:.3f})",
+        f"  bottleneck      {s['bottleneck']} (analytical: {a['bottleneck']})",
+        *load_lines(s["load"]),
+        f"  NIC memory      peak {mib(s['nic_memory_peak_bytes'])}, time-average {mib(s['nic_memory_mean_bytes'])}",
+        "",
+        tabulate([[n, f"{u * 100:.1f}%"] for n, u in sorted(s["resources"].items(), key=lambda kv: -kv[1])],
+                 headers=["resource", "utilization"], tablefmt="github"),
+        "",
+        "bottleneck over time:",
+    ]
+    for w in s["bottleneck_over_time"]:
+        lines.append(f"  {w['start_s'] * 1e3:10.3f} - {w['end_s'] * 1e3:10.3f} ms  {w['resource']}")
+    return "\n".join(lines) + "\n"
+
+
+def serve_text(r: dict[str, Any]) -> str:
+    L = r["loaded"]
+    t, o = L["ttft_s"], L["tpot_s"]
+    lines = [
+        f"{r['scenario']} ({r['control_plane']} control plane)" + (f", link {r['bandwidth']}" if r.get("bandwidth") else ""),
+        f"  unloaded        TTFT {microseconds(r['unloaded_ttft_s'])}, TPOT {microseconds(r['unloaded_tpot_s'])}",
+        f"  load            {L['requests']} requests" + (f" at {r['rate_per_s']:g}/s (Poisson)" if r["rate_per_s"] else
+                                                          " (trace or arriving together)"),
+        f"  TTFT            mean {microseconds(t['mean'])}  p50 {microseconds(t['p50'])}  p99 {microseconds(t['p99'])}",
+        f"  TPOT            mean {microseconds(o['mean'])}  p50 {microseconds(o['p50'])}  p99 {microseconds(o['p99'])}",
+        f"  KV ready after  mean {microseconds(L['kv_ready_s']['mean'])}  p99 {microseconds(L['kv_ready_s']['p99'])}",
+        f"  decode time lost to interference {L['decode_interference_share'] * 100:.1f}%",
+        *load_lines(r["load"]),
+        f"  SLO             {'met' if r['meets_slo'] else 'NOT met'} at this load",
+    ]
+    m = r["gpu_memory"]
+    lines.insert(2, f"  GPU memory      weights {m['weight_bytes'] / 1e9:.1f} GB + staging {m['staging_bytes'] / 1e9:.2f} GB "
+                    f"of {m['usable_bytes'] / 1e9:.1f} GB usable; KV room for {m['batch_that_fits']} requests"
+                    + (f" (batch limit {m['max_batch']} lowered to what fits)" if m["batch_that_fits"] < m["max_batch"]
+                       else f" (batch limit {m['max_batch']})"))
+    if "slo" in r:
+        lines.append(f"  max rate        {r['slo']['max_rate_per_s']:.3g} requests/s within the SLOs")
+    return "\n".join(lines + _interval_lines(r)) + "\n"
+
+
+def _interval_lines(r: dict[str, Any]) -> list[str]:
+    out = []
+    if r.get("replications"):
+        out += replication_lines(r["replications"], "seeds")
+    if r.get("uncertainty"):
+        out += replication_lines(r["uncertainty"], "draws")
+    return out
+
+
+def _pm(r: dict[str, Any], metric: str, scale: float, digits: int, single: float) -> Any:
+    """'mean ± ci' of a metric over a row's replications, else the single run's value."""
+    m = (r.get("replications") or {}).get("metrics", {}).get(metric)
+    if m is None:
+        return round(single * scale, digits)
+    return f"{m['mean'] * scale:.{digits}f} ± {m['ci90'] * scale:.{digits}f}"
+
+
+def _rate(x: float | None) -> Any:
+    return "" if x is None else round(x, 3)
+
+
+def serve_table_text(rows: list[dict[str, Any]], fmt: str) -> str:
+    headers = ["design", "link", "unloaded TTFT (ms)", "TTFT p50 (ms)", "TTFT p99 (ms)", "TPOT p50 (ms)",
+               "TPOT p99 (ms)", "interference (%)", "offered (req/s)", "served (req/s)", "capacity (req/s)",
+               "meets SLO", "max rate (req/s)"]
+    # swept values other than the link rate get a column of their own
+    other = lambda r: ", ".join(f"{k}={v}" for k, v in (r.get("point") or {}).items()  # noqa: E731
+                                if k != "network.bandwidth")
+    swept = any(other(r) for r in rows)
+    if swept:
+        headers.insert(2, "point")
+    table = []
+    for r in rows:
+        head = [r["scenario"], r.get("bandwidth") or ""] + ([other(r)] if swept else [])
+        if "error" in r:
+            table.append(head + [f"invalid: {r['error']}"] + [""] * (len(headers) - len(head) - 1))
+            continue
+        L = r["loaded"]
+        table.append(head + [round(r["unloaded_ttft_s"] * 1e3, 2),
+                      round(L["ttft_s"]["p50"] * 1e3, 2), round(L["ttft_s"]["p99"] * 1e3, 2),
+                      round(L["tpot_s"]["p50"] * 1e3, 3), round(L["tpot_s"]["p99"] * 1e3, 3),
+                      round(L["decode_interference_share"] * 100, 2),
+                      _rate(r["load"]["offered_rate_per_s"]), _rate(r["load"]["served_rate_per_s"]),
+                      _rate(r["load"]["capacity_per_s"]),
+                      "OVERLOADED" if r["load"]["overloaded"] else ("yes" if r["meets_slo"] else "no"),
+                      _pm(r, "max_rate_per_s", 1.0, 3, r["slo"]["max_rate_per_s"]) if "slo" in r else ""])
+        if "replications" in r:  # the TTFT p99 cell shows its mean and confidence over seeds
+            table[-1][len(head) + 2] = _pm(r, "ttft_p99_s", 1e3, 2, L["ttft_s"]["p99"])
+    if fmt == "csv":
+        return _csv(headers, table)
+    return tabulate(table, headers=headers, tablefmt="github") + "\n"
+
+
+def simulate_table_text(rows: list[dict[str, Any]]) -> str:
+    """One row per simulated point of a sweep."""
+    headers = ["design", "point", "latency mean (ms)", "latency p99 (ms)", "throughput (Gbps)", "KV (Gbps)",
+               "bottleneck", "offered (req/s)", "served (req/s)", "capacity (req/s)", "load"]
+    table = []
+    for r in rows:
+        point = ", ".join(f"{k}={v}" for k, v in (r.get("point") or {}).items())
+        if "error" in r:
+            table.append([r["scenario"], point, f"invalid: {r['error']}"] + [""] * (len(headers) - 3))
+            continue
+        load = r["load"]
+        table.append([r["scenario"], point, round(r["latency_s"]["mean"] * 1e3, 2), round(r["latency_s"]["p99"] * 1e3, 2),
+                      round(r["throughput_gbps"], 3), round(r["kv_throughput_gbps"], 2), r["bottleneck"],
+                      _rate(load["offered_rate_per_s"]), _rate(load["served_rate_per_s"]), _rate(load["capacity_per_s"]),
+                      "OVERLOADED" if load["overloaded"] else "ok"])
+    notes = []
+    for r in rows:
+        extra = _interval_lines(r)
+        if extra:
+            point = ", ".join(f"{k}={v}" for k, v in (r.get("point") or {}).items())
+            notes += [f"{r['scenario']}" + (f" [{point}]" if point else "")] + extra
+    return tabulate(table, headers=headers, tablefmt="github") + "\n" + ("\n".join(notes) + "\n" if notes else "")
+
+
+def load_lines(v: dict[str, Any], unit: str = "requests/s") -> list[str]:
+    """Report lines for a verdict (empty for requests arriving together)."""
+    if v["offered_rate_per_s"] is None:
+        return []
+    cap = v["capacity_per_s"]
+    lines = [f"  rates           offered {v['offered_rate_per_s']:.3g} {unit}, served {v['served_rate_per_s']:.3g}"
+             + (f", capacity {cap:.3g} ({v['offered_share_of_capacity'] * 100:.0f}% offered; {v['capacity_basis']})"
+                if cap else "")]
+    if v["overloaded"]:
+        lines.append("  OVERLOADED      " + "; ".join(v["overload_reasons"])
+                     + ": latencies grow with the run length and are not a steady state")
+    return lines
+
+
+def replication_lines(summary: dict[str, Any], kind: str) -> list[str]:
+    """Text lines of a replication or uncertainty summary."""
+    def ms(name: str, v: float) -> str:
+        if name.endswith("_per_s"):
+            return f"{v:.4g}/s"
+        return f"{v * 1e3:.4g} ms" if name.endswith("_s") else f"{v:.4g}"
+
+    if kind == "seeds":
+        head = f"  over {summary['n']} seeds (mean, 90% confidence interval):"
+        body = [f"    {name:<16} {ms(name, m['mean'])} ± {ms(name, m['ci90'])}" for name, m in summary["metrics"].items()]
+    else:
+        head = f"  over {summary['n']} draws of the assumed, fitted and derived numbers (median [90% interval]):"
+        body = [f"    {name:<16} {ms(name, m['p50'])} [{ms(name, m['p5'])}, {ms(name, m['p95'])}]"
+                for name, m in summary["metrics"].items()]
+    if "meets_slo_share" in summary:
+        body.append(f"    meets the SLOs in {100 * summary['meets_slo_share']:.0f}% of them")
+    return [head, *body]

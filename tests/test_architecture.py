@@ -1,0 +1,137 @@
+"""The package's layers, read from the import statements: imports run one way (CLI -> API ->
+output -> planning/validation -> engines -> spec -> foundation), no import circles anywhere, no
+module over the size limit, and every CLI command has its API function.
+
+See docs/architecture.md for what each layer owns."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "nicmodel"
+
+# layer of each top-level part of the package; a module may import only from lower layers or
+# from its own part (and then without circles)
+LAYERS = {
+    "errors": 0, "units": 0, "version": 0, "files": 0,
+    "spec": 1,
+    "engines": 2,
+    "planning": 3, "validation": 3,
+    "output": 4,
+    "api": 5,
+    "cli": 6, "__main__": 7,
+}
+MAX_LINES = 520  # "about 500": one concept per module
+
+
+def _modules() -> dict[str, Path]:
+    out = {}
+    for f in PACKAGE.rglob("*.py"):
+        parts = list(f.relative_to(PACKAGE.parent).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        out[".".join(parts)] = f
+    return out
+
+
+def _imports(modules: dict[str, Path]) -> nx.DiGraph:
+    """Every import of one nicmodel module by another, lazy (in-function) imports included."""
+    g = nx.DiGraph()
+    for name, f in modules.items():
+        g.add_node(name)
+        pkg = name.split(".") if f.name == "__init__.py" else name.split(".")[:-1]
+        for node in ast.walk(ast.parse(f.read_text())):
+            targets = []
+            if isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    base = ".".join(pkg[: len(pkg) - node.level + 1] + ([node.module] if node.module else []))
+                for alias in node.names:
+                    full = f"{base}.{alias.name}"
+                    targets.append(full if full in modules else base)
+            elif isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            for t in targets:
+                while t and t not in modules:
+                    t = t.rpartition(".")[0]
+                if t and t != name and t.startswith("nicmodel"):
+                    g.add_edge(name, t)
+    return g
+
+
+def _part(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else None  # the root package is the public façade
+
+
+GRAPH = _imports(_modules())
+
+
+def test_every_part_has_a_layer():
+    parts = {_part(m) for m in GRAPH.nodes} - {None}
+    assert parts <= set(LAYERS), f"parts without a layer in this test: {sorted(parts - set(LAYERS))}"
+
+
+def test_imports_run_one_way():
+    upward = []
+    for a, b in GRAPH.edges:
+        pa, pb = _part(a), _part(b)
+        if pa is None or pb is None or pa == pb:
+            continue
+        if LAYERS[pa] == LAYERS[pb] == 0:  # the foundation's single modules may use each other
+            continue
+        if LAYERS[pb] >= LAYERS[pa]:
+            upward.append(f"{a} -> {b}")
+    assert not upward, "imports that run up or sideways between layers:\n" + "\n".join(sorted(upward))
+
+
+def test_the_root_package_is_only_a_facade():
+    """nicmodel/__init__ re-exports the API lazily; nothing inside the package imports it."""
+    inward = [a for a, b in GRAPH.edges if b == "nicmodel"]
+    assert not inward, f"modules importing the root package: {inward}"
+
+
+def test_no_import_circles():
+    cycles = list(nx.simple_cycles(GRAPH))
+    assert not cycles, "import circles:\n" + "\n".join(" -> ".join(c + [c[0]]) for c in cycles[:10])
+
+
+def test_no_module_is_a_giant():
+    big = {str(f.relative_to(PACKAGE.parent)): n for f in PACKAGE.rglob("*.py")
+           if (n := len(f.read_text().splitlines())) > MAX_LINES}
+    assert not big, f"modules over {MAX_LINES} lines: {big}"
+
+
+def test_every_folder_says_what_it_owns():
+    for init in PACKAGE.rglob("__init__.py"):
+        doc = ast.get_docstring(ast.parse(init.read_text()))
+        assert doc and len(doc) > 80, f"{init.relative_to(PACKAGE.parent)}: no docstring saying what it owns"
+        if init.parent != PACKAGE:
+            assert "import" in doc.lower(), f"{init.relative_to(PACKAGE.parent)}: say what it may import"
+
+
+def _commands() -> dict:
+    import nicmodel.cli
+
+    return getattr(nicmodel.cli, "COMMANDS", {})
+
+
+def test_the_cli_lists_its_commands():
+    import argparse
+
+    from nicmodel.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(_commands()) == set(sub.choices)
+
+
+@pytest.mark.parametrize("command", sorted(_commands()))
+def test_every_command_has_its_api_function(command):
+    from nicmodel import api
+
+    function = _commands()[command].api
+    assert callable(getattr(api, function, None)), f"nicmodel.api.{function} (for `nicmodel {command}`) is missing"
