@@ -15,10 +15,6 @@ from typing import Any
 
 import numpy as np
 
-# Student t, 90% two-sided, by degrees of freedom (1.645 beyond)
-T90 = {1: 6.314, 2: 2.920, 3: 2.353, 4: 2.132, 5: 2.015, 6: 1.943, 7: 1.895, 8: 1.860, 9: 1.833, 10: 1.812,
-       15: 1.753, 20: 1.725, 30: 1.697}
-
 SERVE_METRICS = {  # name -> path into a serve result
     "ttft_p50_s": ("loaded", "ttft_s", "p50"), "ttft_p99_s": ("loaded", "ttft_s", "p99"),
     "tpot_p50_s": ("loaded", "tpot_s", "p50"), "tpot_p99_s": ("loaded", "tpot_s", "p99"),
@@ -32,10 +28,10 @@ SIMULATE_METRICS = {
 
 
 def t90(dof: int) -> float:
-    if dof in T90:
-        return T90[dof]
-    lower = [k for k in T90 if k < dof]
-    return T90[max(lower)] if dof <= 30 else 1.645
+    """The Student-t quantile of a two-sided 90% interval with ``dof`` degrees of freedom."""
+    from scipy.stats import t
+
+    return float(t.ppf(0.95, dof))
 
 
 def _get(result: dict[str, Any], path: tuple) -> float | None:
