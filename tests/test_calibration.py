@@ -31,10 +31,14 @@ def _refit(trace, keys, overrides=()):
         ("validation/traces/h100_copy.csv", ["gpu.copy_engine.bandwidth", "gpu.copy_engine.per_job"],
          ["gpu=h100-sxm"]),
         ("validation/traces/h100_decode.csv", ["gpu.decode_efficiency", "gpu.step_overhead"], ["gpu=h100-sxm"]),
-        ("validation/traces/h100_interference.csv",
-         [f"gpu.interference.{c}.{s}" for c in ("memory_bound", "compute_bound")
-          for s in ("decode_slowdown", "corunner_slowdown")], ["gpu=h100-sxm"]),
+        ("validation/traces/h200_interference.csv",
+         [f"gpu.interference.{k}" for k in ("occupancy_exponent", "dispatch_grain", "hbm_sharing", "time_sharing",
+                                            "time_sharing_high", "hbm_loss")], ["gpu=h200"]),
+        ("validation/traces/h200_dma_interference.csv", ["gpu.interference.dma_factor"], ["gpu=h200"]),
+        ("validation/traces/h200_copy.csv", ["gpu.copy_engine.bandwidth", "gpu.copy_engine.per_job"], ["gpu=h200"]),
         ("validation/traces/h100_host_contention.csv", ["host.engine_contention"], ["gpu=h100-sxm"]),
+        ("validation/reference/bluefield_dma.csv", ["nic.engines.dma.bandwidth", "nic.engines.dma.per_job"],
+         ["nic=bluefield2"]),
     ],
 )
 def test_specs_hold_the_values_their_calibration_produces(trace, keys, overrides):

@@ -154,7 +154,6 @@ def test_serving_interference_counters_match():
     seen = []
     for kernel in ("reference", "compiled"):
         model = DataPlane(plan, params, record=False, kernel=kernel)
-        model.interference_class = {"dequantize": "compute_bound"}
         loop, fetch = model.serving_loop([4000, 9000])
         fetch.corunner_slowdown = {c: 0.25 for c in model.gpu_classes()}
         assert fetch.corunner_slowdown == {c: 0.25 for c in model.gpu_classes()}

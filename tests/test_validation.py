@@ -13,32 +13,95 @@ from nicmodel.validation.validate import predict_all, summary
 
 from conftest import DEFAULT, ROOT
 
-# Recorded held-out accuracy (MAPE %, worst |error| %) per reference set. CI fails when the model
-# regresses past these; improve the model, then lower them.
+# GPU interference on the H200 (validation/traces/h200_interference.csv), held-out points by family.
+# Decode side: within 15% except the LMCache chunk sequence. Co-runner side: recorded as achieved;
+# it misses the 15% target (docs/serving.md, Interference: what the model leaves out).
+INTERFERENCE_H200 = {
+    "decode_time_ratio/cachegen-decoder": (7.0, 19.0),
+    "decode_time_ratio/earlier-collector": (9.0, 39.0),
+    "decode_time_ratio/lmcache-chunk-sequence": (17.0, 37.0),
+    "decode_time_ratio/lmcache-dequantization": (2.0, 7.0),
+    "decode_time_ratio/paged-kv-scatter": (2.0, 4.0),
+    "decode_time_ratio/pinned-copies": (1.0, 2.0),
+    "decode_time_ratio/synthetic-compute": (8.5, 63.0),
+    "decode_time_ratio/synthetic-memory": (6.5, 58.5),
+    "decode_time_ratio/torch-cat": (2.5, 7.5),
+    "corunner_time_ratio/cachegen-decoder": (19.0, 51.0),
+    "corunner_time_ratio/earlier-collector": (15.0, 45.0),
+    "corunner_time_ratio/lmcache-chunk-sequence": (36.5, 53.5),
+    "corunner_time_ratio/lmcache-dequantization": (28.0, 50.5),
+    "corunner_time_ratio/paged-kv-scatter": (11.5, 23.5),
+    "corunner_time_ratio/synthetic-compute": (23.0, 77.5),
+    "corunner_time_ratio/synthetic-memory": (31.0, 64.5),
+    "corunner_time_ratio/torch-cat": (28.0, 51.5),
+}
+
+# Recorded held-out accuracy (MAPE %, worst |error| %) per reference set and metric (per family for
+# the interference traces: "metric/family"). CI fails when the model regresses past these; improve
+# the model, then lower them.
 HELD_OUT = {
     "validation/reference/public_figures.csv": {"kv_bytes_per_token": (0.01, 0.01),
                                                  "pcie_payload_bandwidth": (0.1, 0.1)},
     "validation/traces/h100_copy.csv": {"h2d_copy_bandwidth": (15.0, 61.0)},
+    "validation/traces/h200_copy.csv": {"h2d_copy_bandwidth": (19.5, 48.0)},
     "validation/reference/bluefield_components.csv": {"network_goodput": (2.0, 3.0), "stage_alone": (26.0, 26.0)},
+    "validation/reference/bluefield_dma.csv": {"nic_dma_bandwidth": (2.5, 4.5)},
     "validation/traces/h100_decode.csv": {"decode_step_time": (2.0, 3.0)},
-    "validation/traces/h100_interference.csv": {"decode_time_ratio": (3.0, 3.5), "corunner_time_ratio": (2.5, 5.0)},
+    "validation/traces/h200_decode.csv": {"decode_step_time": (2.0, 4.5)},
     "validation/traces/h100_host_contention.csv": {"engine_step_ratio": (27.0, 65.0)},
+    # the whole second GPU held out: its co-runner ratios and the DMA decode point
+    "validation/traces/h100_interference.csv": {
+        "corunner_time_ratio/h100-dequant-memory-bound": (1.5, 2.5),
+        "corunner_time_ratio/h100-integer-compute-bound": (3.0, 5.5),
+        "decode_time_ratio/h100-h2d-dma": (5.0, 5.0),
+    },
+    "validation/traces/h200_interference.csv": INTERFERENCE_H200,
 }
+
+
+def _stats(trace: str) -> dict:
+    out = {}
+    for s in summary(predict_all(read_trace(ROOT / trace))):
+        if s["role"] == "held-out":
+            out[s["metric"] + (f"/{s['family']}" if "family" in s else "")] = s
+    return out
 
 
 @pytest.mark.parametrize("trace", sorted(HELD_OUT))
 def test_held_out_accuracy_does_not_regress(trace):
-    stats = {s["metric"]: s for s in summary(predict_all(read_trace(ROOT / trace))) if s["role"] == "held-out"}
+    stats = _stats(trace)
     assert set(stats) == set(HELD_OUT[trace])
     for metric, (mape, worst) in HELD_OUT[trace].items():
         assert stats[metric]["mape_pct"] <= mape, (trace, metric, stats[metric])
         assert abs(stats[metric]["worst_pct"]) <= worst, (trace, metric, stats[metric])
 
 
+def test_interference_decode_side_meets_its_target():
+    """Decode beside the co-runners it was not fitted to: MAPE at most 15% in every family (the
+    LMCache chunk sequence, 16.8%, is the one miss, and is recorded above)."""
+    for key, s in _stats("validation/traces/h200_interference.csv").items():
+        if key.startswith("decode_time_ratio/") and key != "decode_time_ratio/lmcache-chunk-sequence":
+            assert s["mape_pct"] <= 15.0, (key, s)
+
+
+def test_nic_dma_curve_by_hand():
+    """BF-2's DMA engine (8 channels, 0.784026 us per job, 15.1343 GB/s): small requests ride the
+    request-rate ceiling 8 / per_job, large ones the bandwidth."""
+    from nicmodel.validation.metrics import Context, METRICS
+    from nicmodel.engines.plan import compile_scenario
+
+    ctx = Context(*compile_scenario(nicmodel.load(DEFAULT, ["nic=bluefield2"])))
+    dma = METRICS["nic_dma_bandwidth"].fn
+    assert dma(ctx, "16 B") == pytest.approx(16 * 8 / (0.784026e-6 + 16 / 15.1343e9), rel=1e-9)
+    assert dma(ctx, "1 KiB") == pytest.approx(1024 * 8 / (0.784026e-6 + 1024 / 15.1343e9), rel=1e-9)
+    assert dma(ctx, "64 KiB") == pytest.approx(15.1343e9, rel=1e-9)
+
+
 def test_bluefield_reference_set_passes_its_tolerances(capsys):
     # the CI gate on the NIC side: every held-out BlueField point within its stated tolerance
-    assert main(["validate", str(ROOT / "validation/reference/bluefield_components.csv")]) == 0
-    assert "held-out" in capsys.readouterr().out
+    for ref in ("bluefield_components.csv", "bluefield_dma.csv"):
+        assert main(["validate", str(ROOT / "validation/reference" / ref)]) == 0
+        assert "held-out" in capsys.readouterr().out
 
 
 def test_validate_cli_reports_and_gates(capsys, tmp_path):

@@ -160,9 +160,16 @@ def report_rows(preds: list[Prediction]) -> list[list[Any]]:
 def report_text(preds: list[Prediction], bad: list[Prediction]) -> str:
     lines = [tabulate(report_rows(preds), headers=["row", "metric", "argument", "overrides", "role", "measured",
                                                    "predicted", "error"], tablefmt="github"), ""]
-    lines.append(tabulate([[s["metric"], s["role"], s["points"], f"{s['mape_pct']:.2f}%", f"{s['worst_pct']:+.2f}%"]
-                           for s in summary(preds)],
-                          headers=["metric", "role", "points", "MAPE", "worst"], tablefmt="github"))
+    groups = summary(preds)
+    if any("family" in g for g in groups):  # interference traces: errors by family, with their 90th percentile
+        lines.append(tabulate([[g["metric"], g.get("family", ""), g["role"], g["points"], f"{g['mape_pct']:.2f}%",
+                                f"{g['p90_pct']:.2f}%", f"{g['worst_pct']:+.2f}%"] for g in groups],
+                              headers=["metric", "family", "role", "points", "MAPE", "p90 |error|", "worst"],
+                              tablefmt="github"))
+    else:
+        lines.append(tabulate([[g["metric"], g["role"], g["points"], f"{g['mape_pct']:.2f}%", f"{g['worst_pct']:+.2f}%"]
+                               for g in groups], headers=["metric", "role", "points", "MAPE", "worst"],
+                              tablefmt="github"))
     lines.append("")
     lines.append("Fitted points were used to fit parameters: their errors show the fit, not accuracy. "
                  "Held-out points were only predicted.")

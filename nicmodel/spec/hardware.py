@@ -129,39 +129,98 @@ class SmartNic(Component):
     """Host-side PCIe link."""
 
 
-class CoRunning(Component):
-    """How a class of co-running kernels and the serving engine's decode slow each other when
-    both run without pause (measured by validation/collect/h100_measure.py)."""
+class BlockShape(Component):
+    """What one thread block of a kernel holds on an SM while it runs (CUPTI reports these for
+    every kernel: validation/collect/interference_grid.py, kernels.csv)."""
 
-    decode_slowdown: OverheadRatio
-    """Relative increase of the decode step time (2.5 = 3.5x as long)."""
-    corunner_slowdown: OverheadRatio
-    """Relative increase of the co-runner's kernel time."""
+    threads_per_block: Count
+    """Threads per block."""
+    registers_per_thread: Count
+    """Registers per thread (allocated per warp in units of 256)."""
+    shared_memory_per_block: OverheadBytes
+    """Static plus dynamic shared memory per block (0 B for none)."""
+
+
+class KernelLaunch(BlockShape):
+    """One launch of a data-plane kernel: its blocks and the HBM traffic it makes."""
+
+    blocks: Count
+    """Blocks per launch (for the reference model; see blocks_per_kv_channel)."""
+    blocks_per_kv_channel: Ratio | None = None
+    """When set, blocks = this x the model's K/V channels (2 x layers x kv_heads x head_dim):
+    a kernel with one thread per K/V layer and channel."""
+    launches_per_chunk: Count
+    """Kernel launches per chunk (an unfused chain launches several)."""
+    hbm_bytes_per_output_byte: Ratio
+    """HBM bytes read and written per byte of output."""
+
+
+class SmLimits(Component):
+    """Per-SM capacities that decide how many blocks of a kernel fit on one SM at once."""
+
+    max_threads: Count
+    """Resident threads per SM."""
+    registers: Count
+    """32-bit registers per SM."""
+    shared_memory: Bytes
+    """Shared memory per SM (the largest carveout)."""
+    max_blocks: Count
+    """Resident blocks per SM."""
+
+
+class DecodeKernels(Component):
+    """The kernels of one decode step as this GPU's libraries launch them: weight GEMVs (time in
+    proportion to the weight bytes read), attention (to the KV bytes read), and elementwise
+    kernels (norms, activations, residuals)."""
+
+    weights: BlockShape
+    """The GEMV (cuBLAS) kernels reading the weights."""
+    attention: BlockShape
+    """The attention (cuDNN/flash) kernels reading the KV cache."""
+    elementwise: BlockShape
+    """Elementwise kernels."""
+    elementwise_share: Fraction
+    """Share of a decode step's kernel time in elementwise kernels."""
+    kernels_per_layer: Count
+    """Kernels launched per layer per step (decode time / kernels is the grain of dispatch)."""
 
 
 class Interference(Component):
-    """GPU interference parameters, by co-runner class."""
+    """How data-plane work on the GPU and decode slow each other, from what each demands
+    (docs/serving.md, Interference). The coefficients are properties of block dispatch, not of a
+    kernel: fitted once on a designed grid of co-runners (validation/traces/h200) and applied to
+    every kernel through its launch shape, duration and HBM traffic."""
 
-    memory_bound: CoRunning
-    """Elementwise kernels with short blocks (dequantization)."""
-    compute_bound: CoRunning
-    """Integer-heavy kernels with long-lived blocks (entropy decoding)."""
+    occupancy_exponent: Ratio
+    """How a co-runner holding part of each SM's capacity blocks decode: blocking scales with
+    (SMs touched) x (share of each SM's block slots held) ^ this."""
+    dispatch_grain: Ratio
+    """A decode kernel waits this many mean decode-kernel durations at a co-runner's kernel (or,
+    at high priority, block) boundary before it is dispatched."""
+    hbm_sharing: Fraction
+    """Decode loss, where not blocked, per unit of HBM bandwidth share the co-runner uses."""
     dma_factor: Ratio
-    """Decode slowdown per unit of HBM bandwidth taken by DMA writes, relative to the bytes
-    alone (1.0 = only the bandwidth the writes use)."""
+    """Decode slowdown per unit of HBM bandwidth taken by copy-engine or DMA writes, relative to
+    the bytes alone (1.0 = only the bandwidth the writes use)."""
+    time_sharing: Fraction
+    """Co-runner loss (equal priority) per unit of the GPU decode keeps (1 - its blocking share)."""
+    time_sharing_high: Fraction
+    """The same with decode at high stream priority."""
+    hbm_loss: Fraction
+    """Co-runner loss per unit of memory-boundness (its HBM share per SM it holds)."""
 
 
 class GpuKernel(Component):
     """A data-plane kernel on the GPU (decompression, dequantization) given the whole GPU."""
 
-    interference_class: Literal["memory_bound", "compute_bound"] = "memory_bound"
-    """Which co-runner class it belongs to for interference with decode."""
     output_rate: Bandwidth
     """Output bytes per second with the GPU to itself."""
     per_chunk: Duration
     """Fixed time per chunk (launches, synchronization)."""
     algorithms: list[Algorithm] = []
     """For decompression: the lossless formats it decodes."""
+    launch: KernelLaunch | None = None
+    """What its launches demand of the GPU (for interference with decode)."""
 
 
 class Gpu(Component):
@@ -184,6 +243,12 @@ class Gpu(Component):
     kernels: dict[str, GpuKernel] = {}
     """Data-plane kernels by stage kind (decompress, dequantize); other GPU stages (scatter) are
     memory-bound copies at the sustained memory bandwidth."""
+    copy_kernel: KernelLaunch | None = None
+    """The launch shape of GPU stages with no kernel of their own (the scatter into paged KV)."""
+    sm_limits: SmLimits | None = None
+    """Per-SM capacities (threads, registers, shared memory, blocks)."""
+    decode_kernels: DecodeKernels | None = None
+    """The kernels of a decode step (for interference)."""
     decode_efficiency: Fraction | None = None
     """Share of peak memory bandwidth a decode step achieves reading weights and KV cache."""
     step_overhead: Duration | None = None

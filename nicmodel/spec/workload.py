@@ -90,6 +90,10 @@ class Serving(Component):
     """Time-to-first-token objective (p99) for the rate search."""
     tpot_slo: Duration
     """Time-per-output-token objective (p99) for the rate search."""
+    decode_priority: Literal["equal", "high"] = "equal"
+    """Stream priority of the decode step against data-plane GPU kernels: equal (vLLM's default,
+    one priority for every stream) or high (decode's CUDA graph captured and launched on a
+    high-priority stream). High priority helps decode only at block dispatch (no preemption)."""
     gpu_memory_utilization: Fraction | None = None
     """Share of GPU memory the serving engine may use for weights, KV cache and staging (vLLM's
     gpu_memory_utilization); the rest is CUDA context, activations and fragmentation. Without it

@@ -7,11 +7,12 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..engines.analytical import Evaluation, bytes_per_token, capacities, evaluate, pcie_payload_bandwidth
+from ..engines.analytical import Demand, Evaluation, bytes_per_token, capacities, evaluate, pcie_payload_bandwidth
 from ..engines.plan import Params, Plan
 from ..errors import SpecError
-from ..engines.serving.gpu import corunner_slowdown, decode_slowdown, decode_step_time, host_step_slowdown
+from ..engines.serving.gpu import decode_step_time, host_step_slowdown
 from ..units import UnitError, parse_quantity
+from . import interference
 
 
 @dataclass
@@ -60,6 +61,20 @@ def _copy_bandwidth(ctx: Context, argument: str | None) -> float:
     return size / (_need(p, "gpu.copy_engine.per_job") + size / bandwidth)
 
 
+def _nic_dma_bandwidth(ctx: Context, argument: str | None) -> float:
+    """Back-to-back DMA requests of one size from NIC memory across the NIC's PCIe link, every
+    channel busy: the engine's occupancy per request (the same accounting as a dma stage:
+    engines.analytical.Demand), capped by the NIC's PCIe payload rate."""
+    try:
+        size = parse_quantity(argument, "bytes")
+    except UnitError as exc:
+        raise SpecError(f"argument: {exc}", "metric") from None
+    p = ctx.params
+    job = Demand(_need(p, "nic.engines.dma.per_job"), 0.0, _need(p, "nic.engines.dma.channels"), size, {})
+    engine = size / _f(job.exec_busy(_need(p, "nic.engines.dma.bandwidth")))
+    return min(engine, _f(pcie_payload_bandwidth(p, "nic.pcie")))
+
+
 def _decode_args(argument: str | None) -> tuple[float, float]:
     try:
         items = dict(part.split("=") for part in (argument or "").split(","))
@@ -84,21 +99,6 @@ def _args(argument: str | None, names: tuple[str, ...]) -> dict[str, str]:
     if not all(n in items for n in names):
         raise SpecError(f"argument: expected {','.join(n + '=...' for n in names)}, got {argument!r}", "metric")
     return items
-
-
-def _interference(ctx: Context, argument: str | None, side: str) -> float:
-    """Slowdown with the co-runner running without pause (duty 1). Stream priority is recorded in
-    the argument but the model has no term for it: the held-out high-priority points test that."""
-    args = _args(argument, ("class",))
-    cls = args["class"]
-    if cls == "dma":
-        rate = parse_quantity(args.get("rate", ""), "bandwidth") if "rate" in args else 0.0
-        return decode_slowdown(ctx.params, {}, rate) if side == "decode" else 0.0
-    if cls not in ("memory_bound", "compute_bound"):
-        raise SpecError(f"argument: class must be memory_bound, compute_bound or dma, got {cls!r}", "metric")
-    if side == "decode":
-        return decode_slowdown(ctx.params, {cls: 1.0})
-    return corunner_slowdown(ctx.params, cls, 1.0)
 
 
 def _host(ctx: Context, argument: str | None) -> float:
@@ -136,13 +136,15 @@ METRICS: dict[str, Metric] = {m.name: m for m in [
            lambda c, a: _f(bytes_per_token(c.plan, c.params)["kv"])),
     Metric("h2d_copy_bandwidth", "bandwidth", "back-to-back pinned host-to-device copies of one size",
            _copy_bandwidth, "a transfer size, e.g. 4 MiB"),
+    Metric("nic_dma_bandwidth", "bandwidth", "back-to-back DMA requests of one size from NIC memory to host or "
+           "GPU memory, all DMA channels busy", _nic_dma_bandwidth, "a request size, e.g. 4 KiB"),
     Metric("decode_step_time", "time", "decode step time of the model on the GPU", _decode,
            "batch=B,context=L"),
-    Metric("decode_time_ratio", "dimensionless", "decode step time beside a co-runner running without pause, "
-           "over decode alone", lambda c, a: 1.0 + _interference(c, a, "decode"),
-           "class=memory_bound|compute_bound|dma[,rate=..][,priority=..]"),
-    Metric("corunner_time_ratio", "dimensionless", "co-runner kernel time beside decode, over alone",
-           lambda c, a: 1.0 + _interference(c, a, "corunner"), "class=memory_bound|compute_bound[,priority=..]"),
+    Metric("decode_time_ratio", "dimensionless", "decode step time beside co-running GPU work, over decode "
+           "alone (nicmodel/validation/interference.py)", interference.decode_ratio,
+           "family=,batch=,context=,priority=,busy=,kernel=,duration=[,launches=,bytes=,unit_time=,...]"),
+    Metric("corunner_time_ratio", "dimensionless", "co-runner time per unit beside decode, over alone",
+           interference.corunner_ratio, "as decode_time_ratio"),
     Metric("engine_step_ratio", "dimensionless", "the engine's eager (launch-bound) decode step time with host "
            "cores busy, over idle", lambda c, a: 1.0 + _host(c, a), "busy=N,cpus=M"),
 ]}

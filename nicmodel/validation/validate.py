@@ -6,6 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+import numpy as np
+
+from .interference import family
 from .predict import Prediction, Predictor
 from .trace import Point
 
@@ -16,16 +19,22 @@ def predict_all(points: list[Point], predictor: Predictor | None = None) -> list
 
 
 def summary(preds: list[Prediction]) -> list[dict[str, Any]]:
-    """Per (metric, role): points, MAPE and the worst signed error."""
-    groups: dict[tuple[str, str], list[Prediction]] = defaultdict(list)
+    """Per (metric, family, role): points, MAPE, the 90th percentile of |error| and the worst
+    signed error. A row's family is the ``family=`` of its argument (interference traces), else
+    none."""
+    groups: dict[tuple[str, str, str], list[Prediction]] = defaultdict(list)
     for pr in preds:
-        groups[(pr.point.metric, pr.point.role)].append(pr)
+        groups[(pr.point.metric, family(pr.point.argument) or "", pr.point.role)].append(pr)
     out = []
-    for (metric, role), items in sorted(groups.items()):
+    for (metric, fam, role), items in sorted(groups.items()):
         errors = [pr.error_pct for pr in items]
         worst = max(errors, key=abs)
-        out.append({"metric": metric, "role": role, "points": len(items),
-                    "mape_pct": sum(abs(e) for e in errors) / len(errors), "worst_pct": worst})
+        row = {"metric": metric, "role": role, "points": len(items),
+               "mape_pct": sum(abs(e) for e in errors) / len(errors),
+               "p90_pct": float(np.percentile([abs(e) for e in errors], 90)), "worst_pct": worst}
+        if fam:
+            row["family"] = fam
+        out.append(row)
     return out
 
 

@@ -40,7 +40,10 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
   - a synthetic point is held out when the SHA-256 of its key, read as a fraction, is below
     HOLDOUT_SHARE (so the split does not depend on run order or on which points finished);
   - on the second GPU (the H100, validation/traces/h100/interference.csv) every point is held
-    out: no H100 number is used to fit the model.
+    out: no H100 number is used to fit the model;
+  - the copy-engine points of `--section copyfit` (pinned host-to-device copies of 1, 4, 64 and
+    128 MiB, none of the data-plane chunk sizes) are fitted: they set dma_factor, which no
+    synthetic kernel point can (added 2026-12-02, after the first run, before any fit of it).
 
 Run on the device machine:  python validation/collect/interference_grid.py $OUT [--quick] [--budget S]
 CacheGen's decoder is imported from TORCHAC_PATH if set (see gpu_decode_path.py); without it the
@@ -111,6 +114,8 @@ extern "C" __global__ void alu_body(unsigned int* out, long long iters) {
 
 
 def role_of(key: str, section: str) -> str:
+    if section == "copyfit":
+        return "fitted"
     if section != "synthetic":
         return "held-out"
     h = int(hashlib.sha256(key.encode()).hexdigest()[:12], 16) / float(1 << 48)
@@ -521,12 +526,36 @@ def section_copies(out: Path, quick: bool, dl: Deadline) -> None:
     print(f"[{dl.elapsed():.0f}s] copies: {len(rows)} rows", flush=True)
 
 
+def copy_fit(out: Path, decodes: dict, streams, side, dl: Deadline) -> None:
+    """Pinned host-to-device copies beside decode at 1 to 8 per step and saturated (fitted points)."""
+    grid = Grid(out)
+    grid.path = out / "copy_fit.csv"
+    for size in (1 << 20, 4 << 20, 64 << 20, 128 << 20):
+        host = torch.ones(size, dtype=torch.uint8).pin_memory()
+        dev = torch.empty(size, dtype=torch.uint8, device="cuda")
+        unit = (lambda d=dev, h=host: d.copy_(h, non_blocking=True))
+        t_unit = time_alone(unit, side, 0.03)
+        name = f"h2d_{size >> 20}MiB"
+        for dec in decodes.values():
+            for kk in (1, 4, 8):
+                if dl.left() > 0:
+                    guarded(dataplane_point, grid, name, dec, "equal", streams, side, unit, t_unit, kk, 0.06)
+            if dl.left() > 0:
+                guarded(run_config, grid, "copyfit", name, dec, "equal", streams, side, unit, t_unit, "sat", 0.06)
+    for row in grid.rows:
+        row[0] = "copyfit"
+        row[-1] = "fitted"
+    write_csv(grid.path, Grid.HEADER, grid.rows)
+    print(f"[{dl.elapsed():.0f}s] copy fit: {len(grid.rows)} rows", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
     ap.add_argument("--quick", action="store_true", help="a few points of every section (a check of the code)")
     ap.add_argument("--budget", type=float, default=480.0, help="seconds; no new point starts after it")
     ap.add_argument("--skip", default="", help="comma-separated sections to skip")
+    ap.add_argument("--section", default="", help="run only this section (copyfit)")
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -553,6 +582,9 @@ def main() -> None:
         f"b{p[0]} c{p[1]} {d.alone['equal'] * 1e3:.2f}/{d.alone['high'] * 1e3:.2f} ms" for p, d in decodes.items()),
         flush=True)
 
+    if args.section == "copyfit":
+        copy_fit(out, decodes, streams, side, dl)
+        return
     syn = Synthetic()
     legacy = legacy_units(quick)
     units = dataplane_units(ac, side)

@@ -1,4 +1,5 @@
-"""Turn the raw H100 measurements (validation/traces/h100/*.csv) into nicmodel traces.
+"""Turn the raw H100 measurements (validation/traces/h100/*.csv) and the H200's copies into nicmodel
+traces (interference: make_interference_traces.py).
 
 The split between fitted and held-out points is fixed here, before any fit:
 - copies: pinned host-to-device, fitted at 64 KiB, 1 MiB, 16 MiB and 256 MiB; held out at
@@ -84,34 +85,6 @@ def decode() -> None:
     write("h100_decode.csv", rows)
 
 
-def interference() -> None:
-    """Fitted: equal stream priority, memory- and compute-bound co-runners. Held out: the same at
-    high decode priority (the model has no priority term), and DMA (predicted from bandwidth)."""
-    samples = defaultdict(list)
-    with open(RAW / "interference.csv") as handle:
-        for r in csv.DictReader(handle):
-            samples[(r["corunner"], r["decode_priority"])].append(r)
-    classes = {"dequant_memory_bound": "memory_bound", "integer_compute_bound": "compute_bound", "h2d_dma": "dma"}
-    rows = []
-    for (corunner, priority), reps in sorted(samples.items()):
-        cls = classes[corunner]
-        argument = f"class={cls},priority={priority}"
-        if cls == "dma":  # 256 MiB copies back to back: the DMA rate into GPU memory
-            rate = statistics.mean((256 << 20) / float(r["corunner_alone_s"]) for r in reps)
-            argument = f"class=dma,rate={rate / 1e9:.2f} GB/s,priority={priority}"
-        fitted = cls != "dma" and priority == "equal"
-        for metric, column in (("decode_time_ratio", "decode_slowdown"), ("corunner_time_ratio", "corunner_slowdown")):
-            if cls == "dma" and metric == "corunner_time_ratio":
-                continue
-            values = [1.0 + float(r[column]) for r in reps]
-            rows.append({"scenario": SCENARIO, "overrides": H100, "metric": metric, "argument": argument,
-                         "value": f"{statistics.mean(values):.5f}", "unit": "x", "spread": f"{statistics.stdev(values):.5f}",
-                         "role": "fitted" if fitted else "held-out", "tolerance_pct": "", "machine": MACHINE,
-                         "source": "validation/traces/h100/interference.csv (decode batch 8, 4k context, CUDA graph; "
-                                   "mean of 5 repeats)"})
-    write("h100_interference.csv", rows)
-
-
 def host_contention() -> None:
     """Fitted at 8 busy processes; the other levels held out."""
     samples = defaultdict(list)
@@ -133,8 +106,46 @@ def host_contention() -> None:
     write("h100_host_contention.csv", rows)
 
 
+def copies_h200() -> None:
+    """The H200's pinned host-to-device copies (validation/traces/h200/copy_bandwidth.csv, queued):
+    fitted at the H100's fitted sizes, the rest held out."""
+    samples = defaultdict(list)
+    with open(RAW.parent / "h200" / "copy_bandwidth.csv") as handle:
+        for r in csv.DictReader(handle):
+            if r["direction"] == "h2d" and r["mode"] == "queued":
+                samples[int(r["bytes"])].append(float(r["gb_per_s"]))
+    fitted = {64 * KIB, 1 << 20, 16 << 20, 256 << 20}
+    machine = "NVIDIA H200 141GB, PCIe Gen5 x16 (validation/traces/h200/gpu.json)"
+    rows = [{"scenario": SCENARIO, "overrides": "gpu=h200", "metric": "h2d_copy_bandwidth", "argument": size_label(size),
+             "value": f"{statistics.mean(v):.4f}", "unit": "GB/s", "spread": f"{statistics.stdev(v):.4f}",
+             "role": "fitted" if size in fitted else "held-out", "tolerance_pct": "", "machine": machine,
+             "source": "validation/traces/h200/copy_bandwidth.csv (back-to-back copies, mean of 3 repeats)"}
+            for size, v in sorted(samples.items())]
+    write("h200_copy.csv", rows)
+
+
+def decode_h200() -> None:
+    """The H200's decode steps (validation/traces/h200/decode_step.csv), all held out: the H200 spec's
+    decode numbers come from the H100 fit, so every point here is a prediction on another GPU."""
+    samples = defaultdict(list)
+    with open(RAW.parent / "h200" / "decode_step.csv") as handle:
+        for r in csv.DictReader(handle):
+            samples[(int(r["batch"]), int(r["context_tokens"]))].append(float(r["seconds_per_step"]) * 1e3)
+    fitted: set = set()
+    machine = "NVIDIA H200 141GB (validation/traces/h200/gpu.json)"
+    rows = [{"scenario": SCENARIO, "overrides": "gpu=h200", "metric": "decode_step_time",
+             "argument": f"batch={batch},context={context}", "value": f"{statistics.mean(v):.5f}", "unit": "ms",
+             "spread": f"{statistics.stdev(v):.5f}", "role": "fitted" if (batch, context) in fitted else "held-out",
+             "tolerance_pct": "", "machine": machine,
+             "source": "validation/traces/h200/decode_step.csv (Llama-3-8B shapes, random bf16 weights, CUDA graph; "
+                       "mean of 3 repeats)"}
+            for (batch, context), v in sorted(samples.items())]
+    write("h200_decode.csv", rows)
+
+
 if __name__ == "__main__":
     copies()
+    copies_h200()
     decode()
-    interference()
+    decode_h200()
     host_contention()

@@ -26,7 +26,7 @@ from ..plan import Params, Plan
 from ..sim.dataplane import DataPlane
 from ..sim.events import EventQueue
 from ..sim.layout import PRIORITY_TASK
-from . import gpu
+from . import gpu, interference
 from .capacity import GpuMemoryPlan, gpu_memory_plan
 
 
@@ -59,7 +59,7 @@ class ServingEngine:
     """One GPU, continuous batching, fetches through a DataPlane (or recompute)."""
 
     def __init__(self, plan: Plan | None, params: Params, kv_per_token: float, mode: str, control: str,
-                 max_batch: int, interference_class: dict[str, str]):
+                 max_batch: int, priority: str = "equal", chunk_tokens: int | None = None):
         self.p = params
         self.kv = kv_per_token
         self.mode = mode
@@ -68,11 +68,34 @@ class ServingEngine:
         self.data_plane = None
         if mode == "fetch":
             self.data_plane = DataPlane(plan, params, record=False)
-            self.data_plane.interference_class = interference_class
+        self.priority = priority
+        self.corunners = self._corunners(chunk_tokens) if self.data_plane else {}
         self.clock_hz = self.data_plane.clock_hz if self.data_plane else 1e9
 
     def cycles(self, seconds: float) -> int:
         return max(1, math.ceil(seconds * self.clock_hz))
+
+    def _corunners(self, chunk_tokens: int | None) -> dict[str, interference.CoRunner]:
+        """One launch of each GPU kernel the data plane runs, on a full chunk: its launch shape
+        (the GPU spec), its time alone (the stage's demand) and its HBM traffic."""
+        dp, p = self.data_plane, self.p
+        tokens = dp.chunk_tokens or chunk_tokens or 1
+        channels = 2 * float(p["model.layers"]) * float(p["model.kv_heads"]) * float(p["model.head_dim"])
+        out: dict[str, interference.CoRunner] = {}
+        for st in dp.plan.stages:
+            kind = dp._gpu_class(st)
+            if kind is None or kind in out:
+                continue
+            d = dp.demand(st, tokens)
+            output = dp.sizes(tokens)[st.output] if st.output else 0.0
+            out[kind] = interference.kernel_launch(p, kind, channels, output, d.fixed + d.work)
+        return out
+
+    def profile(self, batch: int, context: float) -> interference.DecodeProfile:
+        """The decode step at this batch and mean context, as its kernels."""
+        p = self.p
+        step = float(gpu.decode_step_time(p, self.kv, batch, context)) - float(p["gpu.step_overhead"])
+        return interference.decode_profile(p, step, float(gpu.weight_bytes(p)), batch * context * self.kv)
 
     def run(self, requests: list[ServeRequest]) -> ServeRun:
         out = ServeRun(self.clock_hz, requests)
@@ -100,9 +123,8 @@ class _State:
         self.last_gpu: dict[str, int] = {}
         self.last_host = 0
         self.last_dma = 0.0
-        if fetch is not None:  # data-plane GPU kernels slow down while decode runs
-            fetch.corunner_slowdown = {cls: gpu.corunner_slowdown(engine.p, cls, 1.0)
-                                       for cls in engine.data_plane.gpu_classes()}
+        if fetch is not None:  # data-plane GPU kernels slow down while decode runs (set at each step)
+            fetch.corunner_slowdown = {kind: 0.0 for kind in engine.data_plane.gpu_classes()}
 
     # --- arrivals and fetches -------------------------------------------------------------
     def arrive(self, i: int) -> None:
@@ -170,7 +192,12 @@ class _State:
         base = float(gpu.decode_step_time(p, e.kv, len(reqs), context))
         window = max(self.sim.now - self.last_step, 1)  # since the previous step began
         self.last_step = self.sim.now
-        slowdown = self._decode_slowdown(window)
+        profile = e.profile(len(reqs), context) if self.fetch is not None else None
+        slowdown = self._decode_slowdown(window, profile)
+        if self.fetch is not None:
+            self.fetch.corunner_slowdown = {
+                kind: interference.corunner_slowdown(p, profile, e.corunners[kind], e.priority)
+                for kind in e.data_plane.gpu_classes()}
         host = gpu.host_step_slowdown(p, self._host_share(window)) * float(p["gpu.step_overhead"])
         seconds = base * (1.0 + slowdown) + host
         self.out.decode_steps += 1
@@ -192,15 +219,20 @@ class _State:
         self._iterate()
 
     # --- interference --------------------------------------------------------------------------
-    def _decode_slowdown(self, window: int) -> float:
-        """From the data plane's GPU kernels and DMA writes during the last window."""
+    def _decode_slowdown(self, window: int, profile: interference.DecodeProfile | None) -> float:
+        """From the data plane's GPU kernels (each busy for a share of the last window) and DMA
+        writes during the last window (interference.py)."""
         if self.fetch is None:
             return 0.0
-        duty = {cls: min(1.0, (busy - self.last_gpu.get(cls, 0)) / window) for cls, busy in self.fetch.gpu_busy.items()}
+        p, e = self.e.p, self.e
+        losses = [interference.sigma(p, profile, e.corunners[kind], e.priority)
+                  * min(1.0, (busy - self.last_gpu.get(kind, 0)) / window)
+                  for kind, busy in self.fetch.gpu_busy.items()]
         dma_rate = (self.fetch.dma_bytes - self.last_dma) / (window / self.e.clock_hz)
+        losses.append(interference.dma_sigma(p, dma_rate))
         self.last_gpu = dict(self.fetch.gpu_busy)
         self.last_dma = self.fetch.dma_bytes
-        return gpu.decode_slowdown(self.e.p, duty, dma_rate)
+        return interference.decode_ratio(losses) - 1.0
 
     def _host_share(self, window: int) -> float:
         """Share of host cores the data plane kept busy during the last window."""
@@ -235,10 +267,10 @@ def serve_requests(scenario, plan: Plan | None, params: Params, requests: list[S
     """Simulate ``requests`` on the scenario's server, with at most the batch that fits GPU memory
     (raises InfeasibleError when not even one request fits)."""
     s = scenario.serving
-    classes = {kind: k.interference_class for kind, k in scenario.gpu.kernels.items()}
     kv = float(np.asarray(bytes_per_token(plan, params)["kv"])) if plan is not None else _kv(scenario)
     batch = memory_plan(scenario, plan, params, requests).batch
-    engine = ServingEngine(plan, params, kv, scenario.design.mode, control or s.control_plane, batch, classes)
+    engine = ServingEngine(plan, params, kv, scenario.design.mode, control or s.control_plane, batch,
+                           s.decode_priority, int(scenario.request.prefix_tokens.si))
     return engine.run(requests)
 
 

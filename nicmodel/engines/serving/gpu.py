@@ -5,10 +5,8 @@ All functions take the flat parameter table (dotted spec paths, SI units) and ve
   bandwidth, or the dense bf16 arithmetic if longer, plus a fixed per-step cost;
 - prefill: the same weights read once, 2 x parameters x tokens of matrix arithmetic plus the
   attention over the context, at the prefill share of the dense bf16 rate;
-- interference: while a class of data-plane kernels runs for a share `duty` of a decode step,
-  the step grows by duty x the measured slowdown of that class; DMA writes into GPU memory take
-  their bandwidth share from decode (times dma_factor); a busy host stretches the per-step CPU
-  overhead by engine_contention x the share of cores busy.
+- a busy host stretches the per-step CPU overhead by engine_contention x the share of cores busy.
+How data-plane work on the GPU slows decode (and is slowed by it) is ``interference.py``.
 """
 
 from __future__ import annotations
@@ -40,19 +38,6 @@ def prefill_time(p: Params, kv_per_token: float, tokens: Any, context_before: An
     memory = (weight_bytes(p) + (context_before + tokens) * kv_per_token) / (
         p["gpu.memory.peak_bandwidth"] * p["gpu.decode_efficiency"])
     return p["gpu.step_overhead"] + np.maximum(memory, compute)
-
-
-def decode_slowdown(p: Params, duty: dict[str, float], dma_bytes_per_s: float = 0.0) -> float:
-    """Relative growth of a decode step beside data-plane kernels (by class, share of the step
-    they were running) and DMA writes into GPU memory."""
-    slow = sum(share * p[f"gpu.interference.{cls}.decode_slowdown"] for cls, share in duty.items())
-    hbm = p["gpu.memory.peak_bandwidth"] * p["gpu.decode_efficiency"]
-    return float(slow + p["gpu.interference.dma_factor"] * dma_bytes_per_s / hbm)
-
-
-def corunner_slowdown(p: Params, cls: str, decode_duty: float) -> float:
-    """Relative growth of a data-plane kernel while decode runs for a share ``decode_duty``."""
-    return float(decode_duty * p[f"gpu.interference.{cls}.corunner_slowdown"])
 
 
 def host_step_slowdown(p: Params, busy_share: float) -> float:

@@ -19,7 +19,8 @@ def compiled(scenario: Scenario) -> tuple[Plan | None, Params]:
     if scenario.serving is None:
         raise SpecError("the scenario has no `serving:` section (new_tokens, output_tokens, max_batch, SLOs)",
                         scenario.name)
-    for key in ("decode_efficiency", "step_overhead", "prefill_efficiency", "interference"):
+    for key in ("decode_efficiency", "step_overhead", "prefill_efficiency", "interference", "sm_limits",
+                "decode_kernels", "copy_kernel"):
         if getattr(scenario.gpu, key) is None:
             raise SpecError(f"the GPU spec has no {key}; serving needs it", scenario.name, None, ("gpu", key))
     if scenario.design.mode == "recompute":

@@ -86,7 +86,6 @@ class DataPlane:
         self.naive = math.isinf(chunk)
         self.chunk_tokens = None if self.naive else int(chunk)
         self.slots = 1 if self.naive else int(params["design.buffers_in_flight"])
-        self.interference_class: dict[str, str] = {}  # stage kind -> class, set by the serving model
         # per-chunk GETs: each network stage waits for a window slot of its request's connection,
         # then a round trip plus the store's service time before its bytes flow
         self.transport = plan.transport
@@ -158,12 +157,11 @@ class DataPlane:
         )
 
     def _gpu_class(self, st: StagePlan) -> str | None:
+        """The GPU kernel a stage runs, for interference with decode: its kind when the GPU spec has
+        a kernel of that kind (decompress, dequantize), else ``copy`` (the scatter into paged KV)."""
         if st.executor_kind != "gpu_compute":
             return None
-        key = f"gpu.kernels.{st.kind}.output_rate"
-        if key in self.p:  # a data-plane kernel with a declared class
-            return self.interference_class.get(st.kind, "memory_bound")
-        return "memory_bound"  # copies such as the scatter into paged KV
+        return st.kind if f"gpu.kernels.{st.kind}.output_rate" in self.p else "copy"
 
     def _rtt_s(self) -> float:
         rtt_s = float(self.p["network.rtt"])
@@ -181,7 +179,7 @@ class DataPlane:
         return 0 if self.transport else self.cycles(self._rtt_s())
 
     def gpu_classes(self) -> list[str]:
-        """Interference classes of the data-plane stages that run on the GPU."""
+        """The GPU kernels of the data-plane stages that run on the GPU."""
         return list(dict.fromkeys(c for c in map(self._gpu_class, self.plan.stages) if c is not None))
 
     def kernel_for(self, prefixes: list[int]) -> str:
@@ -226,7 +224,7 @@ class Step:
     out_bytes: float
     succs: tuple[str, ...]
     sink: bool
-    gpu_class: str | None = None  # GPU data-plane kernels: memory_bound | compute_bound
+    gpu_class: str | None = None  # the GPU kernel it runs (decompress, dequantize, copy), if any
     host_cores: int = 0  # cores of the host CPU this stage occupies while it runs
     dma_to_gpu: bool = False  # an engine writing into GPU memory
     request_delay: int = 0  # a per-chunk GET: cycles from issue to first byte (0: no request)

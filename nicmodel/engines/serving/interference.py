@@ -1,0 +1,193 @@
+"""GPU interference from what the co-running kernels demand (docs/serving.md, Interference).
+
+A decode step is a sequence of kernels: weight GEMVs that each take a whole SM (their blocks use
+nearly every register and most of the shared memory), attention, and short elementwise kernels.
+A data-plane kernel (a co-runner) holds SMs with its blocks. First-order rules, from how NVIDIA
+GPUs dispatch blocks (no preemption of running blocks; stream priority acts only when blocks are
+dispatched; the hardware places blocks breadth-first over the SMs):
+
+- Decode loses time while a co-runner runs, a *blocking share* sigma of the co-runner's time:
+  - coverage: the co-runner's blocks touch s = min(1, blocks / SMs) of the SMs and hold a share o
+    of each one's block slots; blocking scales with s x o^a (``occupancy_exponent``);
+  - equal priority: kernels are dispatched in order of launch, so a decode kernel waits behind a
+    co-runner kernel for all but the last of its waves, and in the last wave for the blocks it
+    cannot sit beside; the share lost is T / (T + c x t_d), T the co-runner kernel's duration and
+    t_d the mean decode kernel's (``dispatch_grain`` c): short co-runner kernels interleave
+    with decode's, long ones serialize with it;
+  - high priority: decode waits only for resident co-runner blocks it cannot sit beside, each for
+    its lifetime tau (the kernel's duration over its waves): tau / (tau + c x t_d);
+  - where decode is not blocked it shares HBM: a further ``hbm_sharing`` x u of the rest, u the
+    co-runner's share of HBM bandwidth.
+  With co-runners busy for shares b_k of the step, decode takes 1 / (1 - sum sigma_k b_k) as long.
+- Copy-engine and DMA writes into HBM slow decode by ``dma_factor`` x their bandwidth share.
+- The co-runner loses time too: ``time_sharing`` x s x o^a x (1 - sigma) for the GPU decode keeps
+  (``time_sharing_high`` when decode has high priority), plus ``hbm_loss`` x its memory-boundness
+  (its HBM share per SM it holds) x its latency exposure (1 - its resident threads per SM over the
+  SM's maximum: few warps hide little of the latency decode's traffic adds): it runs
+  1 / (1 - loss) as long.
+
+What it leaves out: SM placement beyond breadth-first (clusters, GPC/TPC packing), partial
+overlap of a kernel's last wave, L2 contention, clock changes, the order of kernels within a step
+(a mean decode kernel stands for all), and preemption (none on these GPUs for compute kernels).
+
+All functions take the flat parameter table (dotted spec paths, SI units).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+Params = dict[str, Any]
+Shape = tuple[int, int, int]  # threads per block, registers per thread, shared memory per block (bytes)
+RESERVED_SMEM = 1024  # bytes the runtime reserves per resident block (CUDA occupancy rules)
+
+
+def shape_at(p: Params, path: str) -> Shape:
+    """A block shape from the spec at ``path`` (a BlockShape or KernelLaunch)."""
+    return (int(p[f"{path}.threads_per_block"]), int(p[f"{path}.registers_per_thread"]),
+            int(p[f"{path}.shared_memory_per_block"]))
+
+
+def _warps(threads: int) -> int:
+    return math.ceil(threads / 32)
+
+
+def _block_registers(shape: Shape) -> int:
+    """Registers a block takes: per warp, rounded up to units of 256."""
+    threads, regs, _ = shape
+    return math.ceil(max(regs, 1) * 32 / 256) * 256 * _warps(threads)
+
+
+def _block_smem(shape: Shape) -> int:
+    return shape[2] + RESERVED_SMEM if shape[2] else 0
+
+
+def blocks_per_sm(p: Params, shape: Shape) -> int:
+    """Blocks of this shape one SM holds at once (at least 1)."""
+    limits = [int(p["gpu.sm_limits.max_blocks"]), int(p["gpu.sm_limits.max_threads"]) // shape[0],
+              int(p["gpu.sm_limits.registers"]) // _block_registers(shape)]
+    if shape[2]:
+        limits.append(int(p["gpu.sm_limits.shared_memory"]) // _block_smem(shape))
+    return max(1, min(limits))
+
+
+def fits_beside(p: Params, a: Shape, b: Shape, n: float) -> bool:
+    """Whether one block of shape ``a`` fits on an SM beside ``n`` blocks of shape ``b``."""
+    return (a[0] + n * b[0] <= p["gpu.sm_limits.max_threads"]
+            and _block_registers(a) + n * _block_registers(b) <= p["gpu.sm_limits.registers"]
+            and _block_smem(a) + n * _block_smem(b) <= p["gpu.sm_limits.shared_memory"]
+            and 1 + n <= p["gpu.sm_limits.max_blocks"])
+
+
+@dataclass(frozen=True)
+class DecodeProfile:
+    """A decode step as its kernels: their mean duration and time shares by kind."""
+
+    kernel_s: float  # mean decode kernel duration
+    shares: dict[str, float]  # weights / attention / elementwise -> share of the step's kernel time
+    shapes: dict[str, Shape]
+
+
+def decode_profile(p: Params, step_s: float, weight_bytes: float, kv_bytes: float) -> DecodeProfile:
+    """The step's kernels: weight GEMVs in proportion to the weight bytes read, attention to the
+    KV bytes read, the elementwise share as the spec says."""
+    elementwise = float(p["gpu.decode_kernels.elementwise_share"])
+    total = weight_bytes + kv_bytes
+    shares = {"weights": (1 - elementwise) * weight_bytes / total, "attention": (1 - elementwise) * kv_bytes / total,
+              "elementwise": elementwise}
+    kernels = float(p["model.layers"]) * float(p["gpu.decode_kernels.kernels_per_layer"]) + 1
+    shapes = {k: shape_at(p, f"gpu.decode_kernels.{k}") for k in shares}
+    return DecodeProfile(step_s / kernels, shares, shapes)
+
+
+@dataclass(frozen=True)
+class CoRunner:
+    """One launch of a co-running kernel: its block shape, blocks, duration alone and HBM share."""
+
+    shape: Shape
+    blocks: float
+    duration_s: float
+    hbm_share: float  # of the GPU's peak HBM bandwidth, alone
+
+
+def _geometry(p: Params, c: CoRunner) -> tuple[float, float, int, float, float]:
+    """(SMs touched, share of block slots held, waves, blocks resident per SM, block lifetime)."""
+    sms = float(p["gpu.sms"])
+    limit = blocks_per_sm(p, c.shape)
+    per_sm = min(limit, c.blocks / sms)
+    waves = max(1, math.ceil(c.blocks / (sms * limit)))
+    return min(1.0, c.blocks / sms), min(1.0, max(per_sm, 1.0) / limit), waves, per_sm, c.duration_s / waves
+
+
+def resident_threads(p: Params, c: CoRunner) -> float:
+    """The co-runner's threads resident on one of the SMs it holds."""
+    _, _, _, per_sm, _ = _geometry(p, c)
+    return max(per_sm, 1.0) * c.shape[0]
+
+
+def exclusive_share(p: Params, profile: DecodeProfile, c: CoRunner, resident: float) -> float:
+    """Share of decode's kernel time in kernels that cannot sit beside the co-runner's resident
+    blocks (interpolated between whole numbers of resident blocks)."""
+    def at(n: int) -> float:
+        return sum(share for kind, share in profile.shares.items()
+                   if not fits_beside(p, profile.shapes[kind], c.shape, n))
+    low = max(1, int(resident))
+    high = max(1, math.ceil(resident))
+    frac = resident - int(resident) if resident > 1 else 1.0
+    return at(low) * (1 - frac) + at(high) * frac
+
+
+def blocking(p: Params, profile: DecodeProfile, c: CoRunner, priority: str) -> float:
+    """The share of the co-runner's time decode cannot run (SM time-sharing)."""
+    s, o, waves, resident, tau = _geometry(p, c)
+    cover = s * o ** float(p["gpu.interference.occupancy_exponent"])
+    grain = float(p["gpu.interference.dispatch_grain"]) * profile.kernel_s
+    x = exclusive_share(p, profile, c, resident)
+    if priority == "high":
+        return cover * x * tau / (tau + grain)
+    return cover * ((waves - 1) + x) / waves * c.duration_s / (c.duration_s + grain)
+
+
+def sigma(p: Params, profile: DecodeProfile, c: CoRunner, priority: str = "equal") -> float:
+    """Decode's loss per unit of the co-runner's busy share: blocking, then HBM sharing."""
+    blk = blocking(p, profile, c, priority)
+    return blk + (1 - blk) * float(p["gpu.interference.hbm_sharing"]) * c.hbm_share
+
+
+def corunner_slowdown(p: Params, profile: DecodeProfile, c: CoRunner, priority: str = "equal") -> float:
+    """Relative growth of the co-runner's time while decode runs."""
+    s, o, _, _, _ = _geometry(p, c)
+    cover = s * o ** float(p["gpu.interference.occupancy_exponent"])
+    share = p["gpu.interference.time_sharing_high" if priority == "high" else "gpu.interference.time_sharing"]
+    memory_bound = min(1.0, c.hbm_share / max(s, 1e-9))
+    # few warps per SM hide little memory latency: they lose most when decode loads HBM
+    latency_bound = 1.0 - min(1.0, resident_threads(p, c) / float(p["gpu.sm_limits.max_threads"]))
+    loss = (float(share) * cover * (1 - sigma(p, profile, c, priority))
+            + float(p["gpu.interference.hbm_loss"]) * memory_bound * latency_bound)
+    return 1.0 / (1.0 - min(loss, 0.95)) - 1.0
+
+
+def dma_sigma(p: Params, bytes_per_s: float) -> float:
+    """Decode's loss while copy-engine or DMA writes stream into HBM at ``bytes_per_s``."""
+    return float(p["gpu.interference.dma_factor"]) * bytes_per_s / float(p["gpu.memory.peak_bandwidth"])
+
+
+def decode_ratio(losses: list[float]) -> float:
+    """How much longer decode takes beside co-runners whose sigma x busy share are ``losses``."""
+    return 1.0 / (1.0 - min(sum(losses), 0.97))
+
+
+def kernel_launch(p: Params, kind: str, kv_channels: float, output_bytes: float, duration_s: float) -> CoRunner:
+    """One launch of the GPU stage ``kind`` on a chunk: from its kernel spec (or the GPU's copy
+    kernel for stages without one), the chunk's output bytes and the stage's time alone."""
+    base = f"gpu.kernels.{kind}.launch" if f"gpu.kernels.{kind}.launch.blocks" in p else "gpu.copy_kernel"
+    blocks = float(p[f"{base}.blocks"])
+    if f"{base}.blocks_per_kv_channel" in p:
+        blocks = float(p[f"{base}.blocks_per_kv_channel"]) * kv_channels
+    launches = float(p[f"{base}.launches_per_chunk"])
+    per_launch = duration_s / launches
+    hbm = float(p[f"{base}.hbm_bytes_per_output_byte"]) * output_bytes / launches
+    share = hbm / per_launch / float(p["gpu.memory.peak_bandwidth"]) if per_launch > 0 else 0.0
+    return CoRunner(shape_at(p, base), blocks, per_launch, min(1.0, share))

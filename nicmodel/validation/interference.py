@@ -1,0 +1,129 @@
+"""Trace metrics of GPU interference: decode beside co-running kernels, and the co-runners beside
+decode, predicted from what the co-runners demand (engines/serving/interference.py).
+
+A row's argument names the measured situation, comma-separated:
+  family=NAME              the group the error is reported in (e.g. synthetic-memory, cachegen-decoder)
+  batch=B, context=L       the decode step (the model is the scenario's)
+  priority=equal|high      decode's stream priority
+  busy=S                   share of the decode window the co-runner's stream was busy
+  kernel=K1+K2+...         what one unit of the co-runner launches, each one of:
+                             decompress, dequantize   the GPU spec's kernel (its launch shape)
+                             copy                     the GPU spec's copy kernel (elementwise shape)
+                             shape                    given here: threads=, regs=, smem=, blocks=
+                             dma                      copy-engine writes into HBM at rate=
+  duration=D1+D2+...       each kernel kind's GPU time per unit, alone
+  launches=N1+N2+...       each kind's launches per unit (default 1)
+  bytes=B1+B2+...          each kind's HBM bytes per unit (default 0)
+  unit_time=T              the unit's time alone, launch gaps included (default: the durations' sum)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..engines.analytical import bytes_per_token
+from ..engines.serving import interference as model
+from ..engines.serving.gpu import decode_step_time, weight_bytes
+from ..errors import SpecError
+from ..units import UnitError, parse_quantity
+
+KINDS = ("decompress", "dequantize", "copy", "shape", "dma")
+
+
+def _args(argument: str | None) -> dict[str, str]:
+    try:
+        items = dict(part.split("=", 1) for part in (argument or "").split(","))
+    except ValueError:
+        raise SpecError(f"argument: expected key=value pairs, got {argument!r}", "metric") from None
+    for need in ("batch", "context", "priority", "busy", "kernel", "duration"):
+        if need not in items:
+            raise SpecError(f"argument: missing {need}= (see nicmodel validate --list-metrics)", "metric")
+    if items["priority"] not in ("equal", "high"):
+        raise SpecError(f"argument: priority must be equal or high, got {items['priority']!r}", "metric")
+    return items
+
+
+def _quantities(text: str | None, n: int, dimension: str, default: float) -> list[float]:
+    if text is None:
+        return [default] * n
+    parts = text.split("+")
+    if len(parts) != n:
+        raise SpecError(f"argument: {text!r} has {len(parts)} values for {n} kernels", "metric")
+    try:
+        return [parse_quantity(x, dimension) if dimension else float(x) for x in parts]
+    except (UnitError, ValueError) as exc:
+        raise SpecError(f"argument: {exc}", "metric") from None
+
+
+def profile(p: dict[str, Any], kv_per_token: float, batch: float, context: float) -> model.DecodeProfile:
+    """The decode step of the scenario's model at this batch and context, as its kernels."""
+    step = float(np.asarray(decode_step_time(p, kv_per_token, batch, context))) - float(p["gpu.step_overhead"])
+    return model.decode_profile(p, step, float(weight_bytes(p)), batch * context * kv_per_token)
+
+
+def _corunners(p: dict[str, Any], a: dict[str, str]) -> list[tuple[str, model.CoRunner | float, float]]:
+    """(kind, co-runner or DMA rate, share of the unit's time) for each kernel kind of the unit."""
+    kinds = a["kernel"].split("+")
+    if not all(k in KINDS for k in kinds):
+        raise SpecError(f"argument: kernel must be one of {', '.join(KINDS)}, got {a['kernel']!r}", "metric")
+    durations = _quantities(a.get("duration"), len(kinds), "time", 0.0)
+    launches = _quantities(a.get("launches"), len(kinds), "", 1.0)
+    moved = _quantities(a.get("bytes"), len(kinds), "bytes", 0.0)
+    unit_time = parse_quantity(a["unit_time"], "time") if "unit_time" in a else sum(durations)
+    kv_channels = 2 * float(p["model.layers"]) * float(p["model.kv_heads"]) * float(p["model.head_dim"])
+    peak = float(p["gpu.memory.peak_bandwidth"])
+    out = []
+    for kind, duration, n, hbm in zip(kinds, durations, launches, moved):
+        share = min(1.0, duration / unit_time)
+        if kind == "dma":
+            out.append(("dma", parse_quantity(a["rate"], "bandwidth"), share))
+            continue
+        per_launch = duration / n
+        hbm_share = min(1.0, hbm / n / per_launch / peak)
+        if kind == "shape":
+            shape = (int(a["threads"]), int(a["regs"]), int(parse_quantity(a["smem"], "bytes")) if a["smem"] != "0" else 0)
+            c = model.CoRunner(shape, float(a["blocks"]), per_launch, hbm_share)
+        else:
+            base = "gpu.copy_kernel" if kind == "copy" else f"gpu.kernels.{kind}.launch"
+            if f"{base}.blocks" not in p:
+                raise SpecError(f"the GPU spec has no launch shape at {base}", "metric")
+            blocks = float(p[f"{base}.blocks"])
+            if f"{base}.blocks_per_kv_channel" in p:
+                blocks = float(p[f"{base}.blocks_per_kv_channel"]) * kv_channels
+            c = model.CoRunner(model.shape_at(p, base), blocks, per_launch, hbm_share)
+        out.append((kind, c, share))
+    return out
+
+
+def decode_ratio(ctx, argument: str | None) -> float:
+    """Decode step beside the co-runner, over alone."""
+    a = _args(argument)
+    p = ctx.params
+    kv = float(np.asarray(bytes_per_token(ctx.plan, p)["kv"]))
+    prof = profile(p, kv, float(a["batch"]), float(a["context"]))
+    busy = float(a["busy"])
+    losses = []
+    for kind, c, share in _corunners(p, a):
+        sg = model.dma_sigma(p, c) if kind == "dma" else model.sigma(p, prof, c, a["priority"])
+        losses.append(busy * share * sg)
+    return model.decode_ratio(losses)
+
+
+def corunner_ratio(ctx, argument: str | None) -> float:
+    """The co-runner's time per unit beside decode, over alone (launch gaps do not slow)."""
+    a = _args(argument)
+    p = ctx.params
+    kv = float(np.asarray(bytes_per_token(ctx.plan, p)["kv"]))
+    prof = profile(p, kv, float(a["batch"]), float(a["context"]))
+    return 1.0 + sum(share * model.corunner_slowdown(p, prof, c, a["priority"])
+                     for kind, c, share in _corunners(p, a) if kind != "dma")
+
+
+def family(argument: str | None) -> str | None:
+    """The family a row's error is reported in."""
+    for part in (argument or "").split(","):
+        if part.startswith("family="):
+            return part.split("=", 1)[1]
+    return None

@@ -1,0 +1,192 @@
+"""Turn the interference measurements into nicmodel traces (decode_time_ratio, corunner_time_ratio):
+
+  validation/traces/h200/*.csv       -> validation/traces/h200_interference.csv
+  validation/traces/h100/interference.csv -> validation/traces/h100_interference.csv
+
+Each row's argument describes what the co-runner demands (see nicmodel/validation/interference.py):
+the synthetic co-runners by their launch shape, the data-plane kernels by the GPU spec's kernel
+(decompress, dequantize, copy) with their measured GPU time and the HBM bytes their tensors move.
+
+The roles are the collector's (fixed before any fit, interference_grid.py: every data-plane and
+earlier-collector point held out, 35% of the synthetic points held out by hash, the copy-engine
+points of copy_fit.csv fitted), and every H100
+point is held out (its decode ratios beside kernels are left out: that collector did not record the
+co-runner's busy share, an input of the model; its co-runner ratios and the DMA point remain). Rows the collector could not measure cleanly are left out and counted: a
+co-runner time with fewer than 3 launches inside the decode window, and a co-runner fed from
+Python too slowly to stay queued (CPU enqueue time above 80% of the decode step).
+Run: python validation/collect/make_interference_traces.py
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+TRACES = HERE.parent / "traces"
+COLUMNS = ["scenario", "overrides", "metric", "argument", "value", "unit", "repeat", "spread", "role",
+           "tolerance_pct", "machine", "source"]
+SCENARIO = "../../pipelines/shadowserve.yaml"
+KV = 256 * 64 * 1024 * 2  # bytes of one 256-token Llama-3-8B chunk in bf16
+STREAM = 5.3e6  # its entropy-coded bytestream (validation/traces/h100/gpu_decode_path.csv: 4.6-5.3 MB)
+FAMILIES = {"ac_decode": "cachegen-decoder", "dequantize_as_written": "lmcache-dequantization",
+            "paged_scatter": "paged-kv-scatter", "cat_8_chunks": "torch-cat", "h2d_compressed_chunk": "pinned-copies",
+            "h2d_raw_chunk": "pinned-copies", "lmcache_chunk": "lmcache-chunk-sequence"}
+
+
+def us(seconds: float) -> str:
+    return f"{seconds * 1e6:.2f}us"
+
+
+def mb(nbytes: float) -> str:
+    return f"{nbytes / 1e6:.4f}MB"
+
+
+def kernel_times(rows: list[dict]) -> dict[str, list[tuple[str, float]]]:
+    """Per measured unit: (kernel name, seconds) of every kernel or copy it launched (CUPTI)."""
+    out = defaultdict(list)
+    for r in rows:
+        out[r["unit"]].append((r["name"], float(r["duration_us"]) * 1e-6))
+    return out
+
+
+def dataplane_argument(unit: str, kernels: list[tuple[str, float]]) -> str:
+    total = sum(t for _, t in kernels)
+    ac = sum(t for n, t in kernels if "decode_prefix" in n)
+    scatter = sum(t for n, t in kernels if "index_elementwise" in n)
+    if unit == "ac_decode":
+        return f"kernel=decompress,duration={us(ac)},launches=1,bytes={mb(STREAM + KV / 2)}"
+    if unit == "dequantize_as_written":
+        return f"kernel=dequantize,duration={us(total)},launches={len(kernels)},bytes={mb(21.5 * KV)}"
+    if unit == "paged_scatter":
+        return f"kernel=copy,duration={us(scatter)},launches={len(kernels)},bytes={mb(2 * KV)}"
+    if unit == "cat_8_chunks":
+        return (f"kernel=shape,threads=128,regs=18,smem=0,blocks=32768,duration={us(total)},launches={len(kernels)},"
+                f"bytes={mb(2 * 8 * KV)}")
+    if unit.startswith("h2d_"):
+        nbytes = 10_000_000 if "compressed" in unit else KV
+        return f"kernel=dma,rate={nbytes / total / 1e9:.4g}GB/s,duration={us(total)}"
+    if unit == "lmcache_chunk":
+        rest = total - ac - scatter
+        return (f"kernel=decompress+dequantize+copy,duration={us(ac)}+{us(rest)}+{us(scatter)},"
+                f"launches=1+{len(kernels) - 33}+32,bytes={mb(STREAM + KV / 2)}+{mb(21.5 * KV)}+{mb(2 * KV)}")
+    if unit == "legacy_dequant_memory_bound":
+        return (f"kernel=shape,threads=128,regs=18,smem=0,blocks=524288,duration={us(total)},launches=2,"
+                f"bytes={mb(7 * (256 << 20))}")
+    if unit == "legacy_integer_compute_bound":
+        return f"kernel=shape,threads=128,regs=18,smem=0,blocks=4096,duration={us(total)},bytes={mb(8 * (1 << 22))}"
+    if unit == "legacy_h2d_dma":
+        return f"kernel=dma,rate={(256 << 20) / total / 1e9:.4g}GB/s,duration={us(total)}"
+    raise KeyError(unit)
+
+
+def synthetic_argument(c: dict) -> str:
+    return (f"kernel=shape,threads={c['threads']},regs={c['registers_per_thread']},"
+            f"smem={int(c['shared_memory_bytes'])}B,blocks={c['blocks']},duration={us(float(c['alone_s']))},"
+            f"bytes={mb(float(c['hbm_bytes']))}").replace("smem=0B", "smem=0")
+
+
+def h200() -> None:
+    raw = TRACES / "h200"
+    grid = list(csv.DictReader(open(raw / "interference_grid.csv")))
+    syn = {r["corunner"]: r for r in csv.DictReader(open(raw / "synthetic_corunners.csv"))}
+    kernels = kernel_times(list(csv.DictReader(open(raw / "kernels.csv"))))
+    machine = "NVIDIA H200 141GB, 132 SMs, driver 580.159.04, torch 2.11, CUDA 13.0 (validation/traces/h200/gpu.json)"
+    rows, dropped = [], defaultdict(int)
+    for r in grid:
+        name = r["corunner"]
+        fed = r["offered_duty"] == "saturated" or float(r["cpu_per_step_s"]) <= 0.8 * float(r["decode_beside_s"])
+        if not fed:
+            dropped["co-runner fed too slowly from Python"] += 1
+            continue
+        if r["section"] == "copyfit":
+            family = "pinned-copies-fit"
+            nbytes = int(name.split("_")[1].removesuffix("MiB")) << 20
+            what = f"kernel=dma,rate={nbytes / float(r['corunner_alone_s']) / 1e9:.4g}GB/s,duration={us(float(r['corunner_alone_s']))}"
+        elif name in syn:
+            family = f"synthetic-{'memory' if syn[name]['body'] == 'mem' else 'compute'}"
+            what = synthetic_argument(syn[name])
+        else:
+            family = FAMILIES.get(name, "earlier-collector")
+            what = dataplane_argument(name, kernels[name])
+        unit_time = float(r["corunner_alone_s"])
+        base = (f"family={family},batch={r['batch']},context={r['context_tokens']},priority={r['decode_priority']},"
+                f"busy={float(r['busy_share']):.4f},{what},unit_time={us(unit_time)}")
+        source = (f"validation/traces/h200/interference_grid.csv ({name}, k={r['k']} every {r['m'] or 'step'}"
+                  f"{' saturated' if r['offered_duty'] == 'saturated' else ''})")
+        common = {"scenario": SCENARIO, "overrides": "gpu=h200", "unit": "x", "repeat": r["repeat"], "spread": "",
+                  "role": r["role"], "tolerance_pct": "", "machine": machine, "source": source}
+        rows.append({**common, "metric": "decode_time_ratio", "argument": base,
+                     "value": f"{float(r['decode_beside_s']) / float(r['decode_alone_s']):.5f}"})
+        if r["corunner_beside_s"] != "nan" and int(r["inside_launches"]) >= 3 and not what.startswith("kernel=dma"):
+            rows.append({**common, "metric": "corunner_time_ratio", "argument": base,
+                         "value": f"{float(r['corunner_beside_s']) / unit_time:.5f}"})
+        elif not what.startswith("kernel=dma"):
+            dropped["co-runner time: fewer than 3 launches inside the decode window"] += 1
+    write("h200_interference.csv", [r for r in rows if "pinned-copies-fit" not in r["argument"]])
+    for why, n in dropped.items():
+        print(f"  left out: {n} {why}")
+
+
+def h200_dma() -> None:
+    """The fitted copy-engine points (dma_factor), in a trace of their own so that their fit and
+    its confidence interval rest on them alone."""
+    raw = TRACES / "h200"
+    machine = "NVIDIA H200 141GB, 132 SMs, driver 580.159.04, torch 2.11, CUDA 13.0 (validation/traces/h200/gpu.json)"
+    rows = []
+    for r in csv.DictReader(open(raw / "copy_fit.csv")):
+        nbytes = int(r["corunner"].split("_")[1].removesuffix("MiB")) << 20
+        alone = float(r["corunner_alone_s"])
+        arg = (f"family=pinned-copies-fit,batch={r['batch']},context={r['context_tokens']},priority=equal,"
+               f"busy={float(r['busy_share']):.4f},kernel=dma,rate={nbytes / alone / 1e9:.4g}GB/s,duration={us(alone)}")
+        rows.append({"scenario": SCENARIO, "overrides": "gpu=h200", "metric": "decode_time_ratio", "argument": arg,
+                     "value": f"{float(r['decode_beside_s']) / float(r['decode_alone_s']):.5f}", "unit": "x",
+                     "repeat": 0, "spread": "", "role": r["role"], "tolerance_pct": "", "machine": machine,
+                     "source": f"validation/traces/h200/copy_fit.csv ({r['corunner']}, k={r['k']})"})
+    write("h200_dma_interference.csv", rows)
+
+
+def h100() -> None:
+    rows = []
+    machine = "H100 80GB HBM3 SXM, PCIe Gen5 x16, 16-vCPU Xeon VM (validation/traces/h100/machine.txt)"
+    units = {"dequant_memory_bound": ("kernel=shape,threads=128,regs=18,smem=0,blocks=524288,duration=1370us,"
+                                      f"launches=2,bytes={mb(7 * (256 << 20))}"),
+             "integer_compute_bound": ("kernel=shape,threads=128,regs=18,smem=0,blocks=4096,duration=1105us,"
+                                       f"bytes={mb(8 * (1 << 22))}"),
+             "h2d_dma": "kernel=dma,rate=54.9GB/s,duration=4890us"}
+    for r in csv.DictReader(open(TRACES / "h100" / "interference.csv")):
+        # the H100 collector captured decode's CUDA graph on a normal-priority stream, so its
+        # kernels ran at normal priority on the "high" stream too: both rows are equal priority
+        base = (f"family=h100-{r['corunner'].replace('_', '-')},batch=8,context=4096,priority=equal,busy=1,"
+                f"{units[r['corunner']]}")
+        common = {"scenario": SCENARIO, "overrides": "gpu=h100-sxm", "unit": "x", "repeat": r["repeat"], "spread": "",
+                  "role": "held-out", "tolerance_pct": "", "machine": machine,
+                  "source": f"validation/traces/h100/interference.csv (decode stream '{r['decode_priority']}', graph "
+                            "captured at normal priority)"}
+        # decode beside a kernel co-runner depends on how much of the window the co-runner's stream
+        # was busy, which this collector did not record: only the DMA point (no SMs) is predictable
+        if r["corunner"] == "h2d_dma":
+            rows.append({**common, "metric": "decode_time_ratio", "argument": base,
+                         "value": f"{1 + float(r['decode_slowdown']):.5f}"})
+        else:
+            rows.append({**common, "metric": "corunner_time_ratio", "argument": base,
+                         "value": f"{1 + float(r['corunner_slowdown']):.5f}"})
+    write("h100_interference.csv", rows)
+
+
+def write(name: str, rows: list[dict]) -> None:
+    with open(TRACES / name, "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    roles = defaultdict(int)
+    for r in rows:
+        roles[r["role"]] += 1
+    print(f"wrote {name}: {len(rows)} points ({', '.join(f'{n} {k}' for k, n in sorted(roles.items()))})")
+
+
+if __name__ == "__main__":
+    h200()
+    h200_dma()
+    h100()
