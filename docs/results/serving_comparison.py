@@ -22,7 +22,7 @@ DESIGNS = ["shadowserve", "cachegen-async", "cachegen-lmcache", "cachegen-lmcach
            "raw-fetch-lmcache", "recompute"]
 BANDWIDTHS = [5, 10, 20, 40]
 MODELS = ["llama-3-8b", "mistral-7b"]
-GPUS = ["l40s", "h100-sxm"]
+GPUS = ["l40s", "h100-sxm", "h200"]
 SEEDS = 3
 REQUESTS = 100
 FIELDS = ["design", "model", "gpu", "bandwidth_gbps", "unloaded_ttft_s", "tpot_p50_s", "tpot_p50_ci_s",
