@@ -32,7 +32,7 @@ def test_request_window_closed_form():
     assert r["bottleneck"] == "network.requests"
     assert r["resource_detail"]["network.requests"]["busy_s_per_chunk"] == pytest.approx(period, rel=1e-9)
     assert r["throughput_gbps"] == pytest.approx(chunk / period * 8e-9, rel=1e-9)
-    dma = max(3e-6 + chunk / 50e9, chunk / 33.8652e9)  # per_job + bytes / bandwidth, or reading NIC memory
+    dma = max(0.784e-6 + chunk / 30.26e9, chunk / 33.8652e9)  # per_job + bytes / bandwidth, or reading NIC memory
     chunks = 10000 / 2
     latency = 200e-6 + fetch + dma + (chunks - 1) * period  # first byte, first chunk through, then periods
     assert r["fetch_latency_s"] == pytest.approx(latency, rel=1e-6)
@@ -163,9 +163,15 @@ def test_copy_engine_efficiency_curve_by_hand(size):
 
 
 def test_nic_engine_jobs_pay_fixed_cost_per_chunk():
-    # the DMA engine: per_job (3 us) overlaps over 8 channels; a 1-token chunk is 128 KiB of KV
+    # the DMA engine: per_job (0.784 us) overlaps over 8 channels; a 1-token chunk is 128 KiB of KV
+    # (BF3's DMA numbers derived from BF2's measured curve: hwspecs/nics/bluefield3.yaml)
     r = nicmodel.evaluate_file(FETCH_ONLY, ["nic=bluefield3", "design.chunk_tokens=1"])
     kv = 131072
     busy = r["resource_detail"]["nic.dma"]["busy_s_per_chunk"]
-    assert busy == pytest.approx(max((3e-6 + kv / 50e9) / 8, kv / 50e9), rel=1e-9)
-    assert r["stages"]["dma"]["time_alone_s_per_chunk"] >= 3e-6 + kv / 50e9
+    assert busy == pytest.approx(max((0.784e-6 + kv / 30.26e9) / 8, kv / 30.26e9), rel=1e-9)
+    assert r["stages"]["dma"]["time_alone_s_per_chunk"] >= 0.784e-6 + kv / 30.26e9
+    # a tiny chunk rides the request-rate ceiling, 8 / 0.784 us = 10.2 M jobs/s
+    tiny = nicmodel.evaluate_file(FETCH_ONLY, ["nic=bluefield3", "design.chunk_tokens=1", "model.head_dim=2"])
+    small = 2 * 32 * 8 * 2 * 2  # K and V, 32 layers, 8 KV heads, 2 dims, bf16: 2 KiB
+    assert tiny["resource_detail"]["nic.dma"]["busy_s_per_chunk"] == pytest.approx(
+        (0.784e-6 + small / 30.26e9) / 8, rel=1e-6)

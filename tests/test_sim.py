@@ -150,9 +150,13 @@ def test_trace_errors(tmp_path, capsys, content, words):
 
 def test_cli_simulate_bad_arguments(capsys):
     assert main(["simulate", str(DEFAULT), "--requests", "0"]) == 2
-    assert "--requests: must be at least 1" in capsys.readouterr().err
+    assert "--requests: expected 1..10,000,000, got 0" in capsys.readouterr().err
     assert main(["simulate", str(DEFAULT), "--requests", "2", "--rate", "0"]) == 2
-    assert "--rate: must be a positive number" in capsys.readouterr().err
+    assert "--rate: expected requests per second between 1e-06 and 1e+09" in capsys.readouterr().err
+    # the Python API applies the same rules (nicmodel.limits)
+    from nicmodel.errors import SpecError
+    with pytest.raises(SpecError, match="--rate"):
+        nicmodel.api.simulate_file(DEFAULT, requests=2, rate=0.0)
 
 
 def test_request_spec_partial_chunks():

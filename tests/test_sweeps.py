@@ -7,7 +7,7 @@ import pytest
 
 from nicmodel.api import query
 from nicmodel.cli import main
-from nicmodel.output.resultsdb import ResultsDB
+from nicmodel.store.database import ResultsDB
 from nicmodel.planning.runner import Point, run
 
 from conftest import DEFAULT, ROOT
@@ -71,7 +71,7 @@ def test_resumed_cli_sweep_uses_the_database(tmp_path, capsys):
     assert types["in_network_bandwidth"] == "TEXT" and "version" in types and "run_id" in types
 
 
-def test_every_command_appends_typed_si_rows(tmp_path, capsys):
+def test_every_command_writes_typed_si_rows(tmp_path, capsys):
     db = str(tmp_path / "all.db")
     assert main(["eval", str(DEFAULT), "-o", db]) == 0
     assert main(["table", str(DEFAULT), "--vary", "network.bandwidth=10Gbps,25Gbps", "--optimum", "none", "-o", db]) == 0
@@ -87,9 +87,10 @@ def test_every_command_appends_typed_si_rows(tmp_path, capsys):
     assert rows[0]["kv_throughput_bps"] == pytest.approx(41.9056e9, rel=1e-4)  # 41.9056 Gbps in SI
     assert len(query(db, "SELECT * FROM eval")) == 1 and len(query(db, "SELECT * FROM compare")) == 2
     assert len(query(db, "SELECT * FROM simulate")) == 3
-    # appendable: a second run adds rows with its own run id
+    # one row per point: a second run of the same point replaces its row; `runs` keeps both runs
     assert main(["eval", str(DEFAULT), "-o", db]) == 0
-    assert len({r["run_id"] for r in query(db, "SELECT run_id FROM eval")}) == 2
+    assert len(query(db, "SELECT run_id FROM eval")) == 1
+    assert [r["status"] for r in query(db, "SELECT status FROM runs WHERE command = 'eval'")] == ["ok", "ok"]
 
 
 def test_query_errors_are_one_line(tmp_path, capsys):

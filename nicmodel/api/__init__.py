@@ -13,10 +13,10 @@ By command family (the CLI calls exactly these):
   serve       serve
   fabric      fabric
   validate    validate, calibrate, write_calibrated, sensitivity
-  report      report;  query (results database);  specs, schema
+  report      report;  query, query_frame (results database);  to_frame (results as pandas);  specs, schema
 """
 
-from .catalog import fabric, query, schema, specs
+from .catalog import fabric, query, query_frame, schema, specs, to_frame
 from .checks import calibrate, validate, write_calibrated
 from .evaluate import (analyze, compare, compare_winner, evaluate_file, evaluate_scenario, hardware, load,
                        uncertainty_of)
@@ -29,5 +29,6 @@ __all__ = [
     "analyze", "break_even", "calibrate", "compare", "compare_uncertainty", "compare_winner", "design_table",
     "design_table_csv", "design_table_uncertainty", "evaluate_file", "evaluate_scenario", "fabric", "hardware",
     "load", "optimum_of", "query", "report", "schema", "sensitivity", "serve", "simulate", "simulate_file",
-    "simulate_sweep", "size", "specs", "table_optimum", "uncertainty_of", "validate", "write_calibrated",
+    "simulate_sweep", "size", "specs", "table_optimum", "to_frame", "query_frame", "uncertainty_of", "validate",
+    "write_calibrated",
 ]

@@ -56,9 +56,28 @@ def fabric(name_or_path: str | Path, pair: tuple[int, int] | None = None, transf
     return fabric_report(spec, tuple(pair) if pair else None, nbytes)
 
 
-def query(database: str | Path, sql: str) -> list[dict[str, Any]]:
-    """Rows of ``sql`` on a results database (written with ``-o FILE.sqlite``), as dicts."""
-    from ..output.resultsdb import query as run_query
+def query(database: str | Path, sql: str, timeout_s: float = 5.0, limit: int = 10_000) -> list[dict[str, Any]]:
+    """Rows of ``sql`` on a results database (written with ``-o FILE.sqlite``), as dicts: read-only,
+    stopped after ``timeout_s``, at most ``limit`` rows."""
+    from ..store.query import query as run_query
 
-    names, rows = run_query(database, sql)
+    names, rows = run_query(database, sql, timeout_s, limit)
     return [dict(zip(names, r)) for r in rows]
+
+
+def query_frame(database: str | Path, sql: str, timeout_s: float = 5.0, limit: int = 10_000):
+    """``query`` as a pandas DataFrame (needs nicmodel[pandas])."""
+    from ..store.frames import _pandas
+
+    return _pandas().DataFrame.from_records(query(database, sql, timeout_s, limit))
+
+
+def to_frame(rows: list[dict[str, Any]], command: str = "serve", seeds: bool = False):
+    """Results of ``serve``, ``simulate_sweep``, ``compare`` (...) as a pandas DataFrame with the
+    results database's typed SI columns: the mean over replications in the plain column, or one
+    row per replication with ``seeds=True`` (needs nicmodel[pandas])."""
+    from ..output.rows import point_row
+    from ..planning.runs import METRICS
+    from ..store.frames import frame
+
+    return frame([point_row(r) for r in rows], command, METRICS.get(command), seeds=seeds)

@@ -3,7 +3,6 @@ replication seeds and draws of the uncertain numbers, within a run budget."""
 
 from __future__ import annotations
 
-import math
 import os
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any, Iterator
 from ..engines.sim.dataplane import Policy
 from ..engines.sim.record import SimRun
 from ..engines.sim.simulate import simulate_requests as simulate  # the API's `simulate` (a scenario, requests)
+from .. import limits
 from ..errors import SpecError
 from ..planning import budget
 from ..planning.runner import default_jobs
@@ -25,12 +25,18 @@ from ..units import UnitError, parse_quantity
 DEFAULT_MAX_EVENTS = 5e7  # ~20 s of simulation
 
 
-def check_load(requests: int | None, rate: float | None) -> None:
-    """A request count of at least one, a positive finite Poisson rate."""
-    if requests is not None and requests < 1:
-        raise SpecError("must be at least 1", "--requests")
-    if rate is not None and not (rate > 0 and math.isfinite(rate)):
-        raise SpecError(f"must be a positive number of requests per second, got {rate!r}", "--rate")
+def check_load(requests: int | None, rate: float | None, seed: int = 0, replications: int = 1,
+               uncertainty: int | None = None, max_events: float = DEFAULT_MAX_EVENTS) -> None:
+    """The run's numbers, by the same rules as the CLI's (nicmodel.limits)."""
+    if requests is not None:
+        limits.requests(requests)
+    if rate is not None:
+        limits.rate(rate)
+    limits.seed(seed)
+    limits.replications(replications)
+    if uncertainty:
+        limits.draws(uncertainty)
+    limits.max_events(max_events)
 
 
 def jobs_for(jobs: int | None) -> int:
@@ -62,9 +68,9 @@ def simulate_file(path: str | Path, overrides: list[str] | tuple[str, ...] = (),
                   max_events: float = DEFAULT_MAX_EVENTS) -> tuple[dict[str, Any], SimRun]:
     """``nicmodel simulate``: ``requests`` of the scenario's prefix (a batch, or Poisson at
     ``rate``), or a JSONL request ``trace``; refused up front above ``max_events``."""
+    check_load(requests, rate, seed, max_events=max_events)
     scenario = load_scenario(path, overrides)
     prefix = int(scenario.request.prefix_tokens.si)
-    check_load(requests, rate)
     if trace:
         reqs = read_trace(trace)
         tokens = [r.prefix_tokens for r in reqs]
@@ -87,17 +93,18 @@ def simulate_sweep(path: str | Path, vary: list[str], overrides: list[str] | tup
     """``nicmodel simulate --vary``: one summary row per combination of the swept values, each
     with intervals over ``replications`` seeds and ``uncertainty`` draws; a failed point's row
     carries its error."""
-    check_load(requests, rate)
+    check_load(requests, rate, seed, replications, uncertainty, max_events)
     pts = sweep_points("simulate", [str(path)], list(overrides), sweep_axes(vary),
                        {"rate": rate, "requests": requests or 1, "seed": seed, "policy": policy,
                         "max_events": max_events})
     events = 0.0
+    runs = len(pts) * (max(1, replications) + (uncertainty or 0))
     try:
         first = load_scenario(pts[0].path, pts[0].overrides)
-        runs = len(pts) * (max(1, replications) + (uncertainty or 0))
         events = budget.sim_events(first, [int(first.request.prefix_tokens.si)]) * (requests or 1) * runs
     except SpecError:
         pass  # reported with its row
+    budget.check_budget(events, max_events, "--vary", f"{runs:,} simulation runs of {requests or 1:,} requests")
     with kernel_for(events):
         return run_with_intervals("simulate", pts, replications, uncertainty or 0, seed,
                                   jobs_for(jobs), progress, store, backend)
@@ -119,11 +126,11 @@ def serve(paths: list[str | Path], rate: float | None = None, requests: int = 20
             parse_quantity(b, "bandwidth")
         except UnitError as exc:
             raise SpecError(str(exc), "--bandwidths") from None
-    check_load(requests, rate)
+    check_load(requests, rate, seed, replications, uncertainty, max_events)
     if rates and rate is not None:
         raise SpecError("give --rate or --rates, not both", "--rates")
-    if rates and not all(r > 0 and math.isfinite(r) for r in rates):
-        raise SpecError("rates must be positive numbers of requests per second", "--rates")
+    for r in rates or []:
+        limits.rate(r, "--rates")
     rows_of_trace = read_trace_rows(trace) if trace else None
     # --bandwidths is a case of --vary network.bandwidth=...
     axes = sweep_axes(list(vary) + ([f"network.bandwidth={','.join(bandwidths)}"] if bandwidths else []))

@@ -7,7 +7,7 @@ import itertools
 from pathlib import Path
 from typing import Any
 
-from ..planning.sweep import Axis, Table, check_size, parse_axis, prepare, sweep
+from ..planning.sweep import Axis, Table, axes_of, check_size, prepare, sweep
 from ..spec.loader import load_document
 
 
@@ -17,7 +17,7 @@ def design_table(
 ) -> Table:
     """Cross product of ``vary`` axes ('path=v1,v2,...'), evaluated vectorized; refused up front
     when it has more than ``max_points`` points."""
-    axes = [a if isinstance(a, Axis) else parse_axis(a) for a in vary]
+    axes = axes_of(vary)
     if max_points is not None:
         check_size(axes, max_points)
     return sweep(load_document(path, overrides), Path(path), axes)
@@ -29,7 +29,7 @@ def design_table_csv(path: str | Path, vary: list[str] | list[Axis], overrides: 
     invalid axis value to report; None otherwise (use ``design_table``)."""
     from ..output.table_csv import csv_chunks, streamable
 
-    axes = [a if isinstance(a, Axis) else parse_axis(a) for a in vary]
+    axes = axes_of(vary)
     if max_points is not None:
         check_size(axes, max_points)
     prepared = prepare(load_document(path, overrides), Path(path), axes)
@@ -53,7 +53,7 @@ def table_optimum(path: str | Path, vary: list[str] | list[Axis], overrides: lis
     `assumed` number whose range end moves the best row (see nicmodel.planning.robustness)."""
     from ..planning.robustness import table_optimum as optimum
 
-    axes = [a if isinstance(a, Axis) else parse_axis(a) for a in vary]
+    axes = axes_of(vary)
     prepared = prepare(load_document(path, overrides), Path(path), axes)
     if prepared.scenario is None:
         return {"column": column, "best": None, "note": "no valid row"}
@@ -67,7 +67,7 @@ def design_table_uncertainty(path: str | Path, vary: list[str] | list[Axis], ove
     from ..planning import uncertainty
     from ..planning.sweep import grid_block
 
-    axes = [a if isinstance(a, Axis) else parse_axis(a) for a in vary]
+    axes = axes_of(vary)
     if max_points is not None:
         check_size(axes, max_points)
     table = sweep(load_document(path, overrides), Path(path), axes)

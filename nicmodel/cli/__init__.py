@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from typing import NamedTuple
 
 from ..errors import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_INTERNAL, EXIT_OK, InfeasibleError, SpecError
 from . import catalog, checks, compare, evaluate, fabric, results, serve, simulate, size, tables
-from .common import Parser, close_databases
+from .common import Parser, check_paths, close_databases, route_rows
 
 
 class Command(NamedTuple):
@@ -53,38 +54,55 @@ def build_parser() -> Parser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # a bad command line (its one line is on stderr), or --help
+        return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
     close_databases()
+    code = EXIT_INTERNAL
     kernel = getattr(args, "sim_kernel", None)
     before = os.environ.get("NICMODEL_SIM_KERNEL")
     if kernel:  # an environment variable, so that sweep workers run the same loop
         os.environ["NICMODEL_SIM_KERNEL"] = kernel
     try:
-        code = args.func(args)
-        if code:
-            return code
+        from ..files import staged
+        check_paths(args)
+        route_rows(args)
+        with staged(), warnings.catch_warnings():  # files appear when the command succeeds; none if it fails
+            if not _debug():
+                warnings.simplefilter("ignore")  # answers are checked for finiteness; no Python warning on screen
+            code = args.func(args) or EXIT_OK
+        return code
     except SpecError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        code = EXIT_BAD_INPUT
+        return code
     except InfeasibleError as exc:  # a valid spec the hardware cannot run: the evaluation fails
         where = (getattr(args, "scenario", None) or " ".join(getattr(args, "scenarios", None) or [])
                  or getattr(args, "fabric", None) or "<input>")
         print(f"error: {where}: infeasible: {exc}", file=sys.stderr)
-        return EXIT_CHECK_FAILED
+        code = EXIT_CHECK_FAILED
+        return code
     except BrokenPipeError:
-        return EXIT_OK
+        code = EXIT_OK
+        return code
     except KeyboardInterrupt:
         print("error: interrupted; outputs already written are complete, none is partial", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, never a traceback
-        if os.environ.get("NICMODEL_DEBUG"):
+        if _debug():
             raise
         print(f"error: internal error (a bug in nicmodel; NICMODEL_DEBUG=1 shows the traceback): "
               f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
         return EXIT_INTERNAL
     finally:
         _restore_env("NICMODEL_SIM_KERNEL", before)
-    return EXIT_OK
+        close_databases("ok" if code == EXIT_OK else "failed")  # the run's row in `runs` says how it ended
+
+
+def _debug() -> bool:
+    """NICMODEL_DEBUG=1 (or yes/true/on) shows tracebacks and warnings; 0, no, false, off do not."""
+    return os.environ.get("NICMODEL_DEBUG", "").strip().lower() not in ("", "0", "false", "no", "off")
 
 
 def _restore_env(name: str, value: str | None) -> None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
+from ..output.jsontext import strict_json
 from .common import emit
 
 
@@ -31,4 +31,4 @@ def run_specs(args: argparse.Namespace) -> None:
 
 def run_schema(args: argparse.Namespace) -> None:
     from .. import api
-    emit(json.dumps(api.schema(), indent=2) + "\n", args.output)
+    emit(strict_json(api.schema(), indent=2) + "\n", args.output)

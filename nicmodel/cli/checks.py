@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
+from ..output.jsontext import strict_json
 from ..errors import EXIT_CHECK_FAILED, EXIT_OK, SpecError
-from .common import check_plot, common, emit
+from .. import limits
+from .common import checked, check_plot, common, emit
 
 
 def register(sub) -> None:
     p = sub.add_parser("validate", help="predict every point of a measured trace; errors per metric")
     p.add_argument("trace", nargs="?")
     p.add_argument("--scenario", help="use this scenario for every point instead of the trace's")
-    p.add_argument("--tolerance", type=float, help="fail (exit 1) if any point's |error| exceeds this %%")
+    p.add_argument("--tolerance", type=checked(limits.number, 0.0, 1e6), help="fail (exit 1) if any point's |error| exceeds this %%")
     p.add_argument("--plot", help="write measured vs predicted per metric to this PNG")
     p.add_argument("--list-metrics", action="store_true", help="list the metrics a trace may use")
     p.add_argument("--format", choices=["text", "json"], default="text")
@@ -29,7 +30,7 @@ def register(sub) -> None:
     p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE")
     p.add_argument("--output", "-o", help="write the scenario with fitted numbers marked fitted (only if the fit "
                                             "is accepted, or with --force)")
-    p.add_argument("--max-residual", type=float, default=10.0, metavar="PCT",
+    p.add_argument("--max-residual", type=checked(limits.number, 0.0, 1e6), default=10.0, metavar="PCT",
                    help="largest |residual| %% a fitted point may keep where its trace row gives no tolerance "
                         "(default 10)")
     p.add_argument("--force", action="store_true", help="write --output even when the fit is rejected")
@@ -40,8 +41,8 @@ def register(sub) -> None:
     p.add_argument("--metric", choices=["throughput_gbps", "kv_throughput_gbps", "fetch_latency_s",
                                         "nic_memory_peak_bytes"], default="throughput_gbps")
     p.add_argument("--method", choices=["oat", "sobol", "both"], default="both")
-    p.add_argument("--samples", type=int, default=1024, help="Sobol base samples")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--samples", type=checked(limits.count, 16, 1 << 20), default=1024, help="Sobol base samples")
+    p.add_argument("--seed", type=checked(limits.seed), default=0)
     p.add_argument("--all-ranges", action="store_true", help="every number with a range, not only assumed ones")
     p.add_argument("--plot", help="tornado plot (PNG)")
     common(p, ["text", "json"])
@@ -62,7 +63,7 @@ def run_validate(args: argparse.Namespace) -> int:
     check_plot(args)  # a bad plot name is refused before any work
     v = api.validate(args.trace, args.scenario, args.tolerance)
     if args.format == "json":
-        text = json.dumps(v["report"], indent=2) + "\n"
+        text = strict_json(v["report"], indent=2) + "\n"
     else:
         from ..output.explain import report_text
         text = report_text(v["predictions"], v["failed"])
@@ -102,6 +103,6 @@ def run_sensitivity(args: argparse.Namespace) -> None:
         from ..output.plots import tornado
         tornado(s["one_at_a_time"], args.metric, args.plot)
     if args.format == "json":
-        emit(json.dumps(s, indent=2) + "\n", args.output)
+        emit(strict_json(s, indent=2) + "\n", args.output)
     else:
         emit(sensitivity_text(args.metric, s["one_at_a_time"], s["sobol"]), args.output)

@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-from .common import check_plot, common, database, emit, grid_points, samples
+from ..output.jsontext import strict_json
+from .. import limits
+from .common import checked, check_plot, common, emit, grid_points, samples, write_db
 
 
 def register(sub) -> None:
@@ -33,7 +34,7 @@ def register(sub) -> None:
     p.add_argument("--uncertainty", nargs="?", const=1000, type=samples, metavar="N",
                    help="each design's answers with 90%% intervals over N paired draws of the assumed and fitted "
                         "numbers, and how often the first design wins (default 1000)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the --uncertainty draws")
+    p.add_argument("--seed", type=checked(limits.seed), default=0, help="seed of the --uncertainty draws")
     common(p, ["markdown", "csv", "json"])
     p.set_defaults(func=run)
 
@@ -54,16 +55,13 @@ def run(args: argparse.Namespace) -> None:
     notes_u = _uncertainty(args) if args.uncertainty else ("", [])
     metrics = [] if args.winner == ["none"] else (args.winner or ["fetch_latency_s", "kv_throughput_gbps"])
     winners = [api.compare_winner(args.scenarios, args.set, m) for m in metrics] if len(results) > 1 else []
+    write_db(args, "compare", [point_row(eval_row(r)) for r in results])
     if args.format == "json":
         doc = {"designs": results, "winners": winners}
         if args.uncertainty:
             doc["uncertainty"] = notes_u[1]
-        emit(json.dumps(doc, indent=2) + "\n", args.output)
+        emit(strict_json(doc, indent=2) + "\n", args.output)
         return
-    db = database(args)
-    if db is not None:
-        db.write("compare", [point_row(eval_row(r)) for r in results], {"overrides": list(args.set)})
-        args.output = None
     notes = "".join(winner_text(w) for w in winners) + notes_u[0]
     if args.format == "csv":
         sys.stderr.write(notes)
@@ -102,7 +100,7 @@ def _break_even(args: argparse.Namespace) -> None:
             plot = args.plot if len(results) == 1 else _numbered(args.plot, i)
             break_even_plot(r, knobs, plot, r["at"])
     if args.format == "json":
-        emit(json.dumps(results, indent=2) + "\n", args.output)
+        emit(strict_json(results, indent=2) + "\n", args.output)
     else:
         emit("\n".join(texts), args.output)
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
+import sys
 
 from ..errors import SpecError
-from .common import emit
+from .. import limits
+from .common import checked, emit
 
 
 def register(sub) -> None:
@@ -17,7 +18,7 @@ def register(sub) -> None:
                    help="design-table axes (default: link rate x chunk size)")
     p.add_argument("--compare", action="append", default=[], metavar="SCENARIO", help="another design to compare")
     p.add_argument("--trace", action="append", default=[], metavar="CSV", help="a measured trace to overlay")
-    p.add_argument("--uncertainty", type=int, default=1000, metavar="N", help="draws for the uncertainty section (0: none)")
+    p.add_argument("--uncertainty", type=checked(limits.count, 0, limits.DRAWS_MAX), default=1000, metavar="N", help="draws for the uncertainty section (0: none)")
     p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE", help="override a field (repeatable)")
     p.add_argument("--output", "-o", help="the HTML file to write (atomically)")
     p.set_defaults(func=run_report)
@@ -26,7 +27,11 @@ def register(sub) -> None:
     p.add_argument("database")
     p.add_argument("sql", help='e.g. "SELECT in_network_bandwidth, fetch_latency_s FROM design_table"')
     p.add_argument("--format", choices=["markdown", "csv", "json"], default="markdown")
-    p.add_argument("--output", "-o", help="write to this file (atomically) instead of stdout")
+    p.add_argument("--timeout", type=checked(limits.number, 0.01, 86400.0), default=5.0, metavar="S",
+                   help="stop the query after S seconds (default 5)")
+    p.add_argument("--limit", type=checked(limits.count, 1, 10**9), default=10_000, metavar="N",
+                   help="print at most N rows (default 10,000; a note on stderr says when more were left)")
+    p.add_argument("--output", "-o", help="write to this file (atomically) instead of stdout; - is stdout")
     p.set_defaults(func=run_query)
 
 
@@ -40,18 +45,12 @@ def run_report(args: argparse.Namespace) -> None:
 
 
 def run_query(args: argparse.Namespace) -> None:
-    from ..output.resultsdb import query
-    names, rows = query(args.database, args.sql)
-    if args.format == "json":
-        emit(json.dumps([dict(zip(names, r)) for r in rows], indent=2) + "\n", args.output)
-    elif args.format == "csv":
-        import csv
-        import io
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(names)
-        w.writerows(rows)
-        emit(buf.getvalue(), args.output)
-    else:
-        from tabulate import tabulate
-        emit(tabulate(rows, headers=names, tablefmt="github") + "\n", args.output)
+    from ..store.query import Query
+    from ..output.query import query_chunks
+    q = Query(args.database, args.sql, args.timeout, args.limit)
+    try:
+        emit(query_chunks(q, args.format), args.output)
+    finally:
+        q.close()
+    if q.truncated:
+        print(f"note: more rows than --limit {args.limit}; raise --limit or narrow the query", file=sys.stderr)

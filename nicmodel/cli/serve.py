@@ -3,27 +3,28 @@
 from __future__ import annotations
 
 import argparse
-import json
 import math
 
+from ..output.jsontext import strict_json
 from ..errors import SpecError
-from .common import check_plot, common, database, emit, report_errors, show_progress, stochastic, write_rows
+from .. import limits
+from .common import checked, check_plot, common, database, emit, report_errors, show_progress, stochastic, write_rows
 
 
 def register(sub) -> None:
     p = sub.add_parser("serve", help="TTFT, TPOT and SLO-bound rate of serving with a fetch design")
     p.add_argument("scenarios", nargs="+")
-    p.add_argument("--rate", type=float, help="Poisson arrivals per second (default: all requests together)")
+    p.add_argument("--rate", type=checked(limits.rate), help="Poisson arrivals per second (default: all requests together)")
     p.add_argument("--rates", metavar="R1,R2,...", help="run every point at each of these Poisson rates (a "
                    "throughput-latency curve; --plot draws it)")
-    p.add_argument("--requests", type=int, default=200, help="requests in the loaded run (default 200)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--requests", type=checked(limits.requests), default=200, help="requests in the loaded run (default 200)")
+    p.add_argument("--seed", type=checked(limits.seed), default=0)
     p.add_argument("--control", choices=["async", "sync"], help="override the scenario's control plane")
     p.add_argument("--trace", help="JSONL request trace (Mooncake shape) instead of --rate/--requests")
     p.add_argument("--search", action="store_true", help="also find the largest rate meeting the SLOs")
     stochastic(p, 5, "run")
     p.add_argument("--bandwidths", help="comma-separated link rates: one row per scenario and rate")
-    p.add_argument("--max-events", type=float, default=5e7,
+    p.add_argument("--max-events", type=checked(limits.max_events), default=5e7,
                    help="refuse runs estimated above this many simulator events in all (default 5e7, ~20 s)")
     p.add_argument("--plot", metavar="FILE", help="plot the TTFT and TPOT distributions of each row (.png/.svg/.pdf)")
     common(p, ["text", "markdown", "csv", "json"])
@@ -59,10 +60,10 @@ def run(args: argparse.Namespace) -> int:
     if args.plot:
         from ..output.plots import serve_plot
         serve_plot(rows, args.plot)
-    rows = [{k: v for k, v in r.items() if k != "_samples"} for r in rows]
+    rows = [{k: v for k, v in r.items() if k not in ("_samples", "_seed_rows")} for r in rows]
     if args.format == "json":
-        text = json.dumps(rows if len(rows) > 1 else rows[0], indent=2, default=str) + "\n"
+        text = strict_json(rows if len(rows) > 1 else rows[0], indent=2, default=str) + "\n"
     else:
         text = serve_text(rows[0]) if len(rows) == 1 else serve_table_text(rows, args.format)
-    emit(text, None if database(args) is not None else args.output)
+    emit(text, args.output)
     return code

@@ -4,25 +4,27 @@ latency distribution, timelines and traces, or a sweep with intervals."""
 from __future__ import annotations
 
 import argparse
-import json
 
+from ..output.jsontext import strict_json
 from ..errors import EXIT_OK, SpecError
-from .common import check_plot, common, database, emit, report_errors, show_progress, stochastic, write_rows
+from .. import limits
+from .common import (checked, check_plot, common, database, emit, report_errors, show_progress, stochastic, write_db,
+                     write_rows)
 
 
 def register(sub) -> None:
     p = sub.add_parser("simulate", help="discrete-event simulation: latency distribution, timelines, traces")
     p.add_argument("scenario")
-    p.add_argument("--requests", type=int, help="number of requests of the scenario's prefix (default 1)")
-    p.add_argument("--rate", type=float, help="Poisson arrivals at this many requests per second (else a batch)")
+    p.add_argument("--requests", type=checked(limits.requests), help="number of requests of the scenario's prefix (default 1)")
+    p.add_argument("--rate", type=checked(limits.rate), help="Poisson arrivals at this many requests per second (else a batch)")
     p.add_argument("--trace", help="JSONL request trace (Mooncake shape: timestamp ms, hash_ids / input_length)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the arrival process")
+    p.add_argument("--seed", type=checked(limits.seed), default=0, help="seed of the arrival process")
     p.add_argument("--policy", choices=["fifo", "round-robin"], default="fifo",
                    help="which request's chunk gets the next free buffer slot")
     p.add_argument("--stages-csv", help="write per-chunk per-stage timestamps as CSV")
     p.add_argument("--trace-out", help="write a Chrome/Perfetto trace (JSON)")
-    p.add_argument("--sample-ms", type=float, help="window of the bottleneck-over-time view")
-    p.add_argument("--max-events", type=float, default=5e7,
+    p.add_argument("--sample-ms", type=checked(limits.number, 1e-6, 1e9), help="window of the bottleneck-over-time view")
+    p.add_argument("--max-events", type=checked(limits.max_events), default=5e7,
                    help="refuse runs estimated above this many events (default 5e7, ~20 s)")
     stochastic(p, 1, "simulate")
     p.add_argument("--plot", metavar="FILE", help="plot each resource's utilization and the memory held over time (.png/.svg/.pdf)")
@@ -51,11 +53,9 @@ def run(args: argparse.Namespace) -> int:
     if args.plot:
         from ..output.plots import simulate_plot
         simulate_plot(run_, args.plot)
-    text = json.dumps(summary, indent=2) + "\n" if args.format == "json" else simulate_text(summary)
-    db = database(args)
-    if db is not None:
-        db.write("simulate", [point_row(sim_row(summary))], {"overrides": list(args.set)})
-    emit(text, None if db is not None else args.output)
+    text = strict_json(summary, indent=2) + "\n" if args.format == "json" else simulate_text(summary)
+    write_db(args, "simulate", [point_row(sim_row(summary))])
+    emit(text, args.output)
     return EXIT_OK
 
 
@@ -72,6 +72,7 @@ def _sweep(args: argparse.Namespace) -> int:
     code = report_errors(rows)
     if len(rows) == 1 and "error" in rows[0]:
         return code
-    text = json.dumps(rows, indent=2) + "\n" if args.format == "json" else simulate_table_text(rows)
-    emit(text, None if database(args) is not None else args.output)
+    rows = [{k: v for k, v in r.items() if k != "_seed_rows"} for r in rows]
+    text = strict_json(rows, indent=2) + "\n" if args.format == "json" else simulate_table_text(rows)
+    emit(text, args.output)
     return code

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 
+from ..output.jsontext import strict_json
 from ..errors import EXIT_CHECK_FAILED, EXIT_OK
-from .common import check_plot, common, emit
+from .. import limits
+from .common import checked, check_plot, common, emit
 
 
 def register(sub) -> None:
@@ -24,7 +25,7 @@ def register(sub) -> None:
     goal.add_argument("--maximize", choices=["throughput", "kv_throughput"], help="what to maximize instead")
     p.add_argument("--pareto", metavar="A,B", help="also print the Pareto front of two metrics among the choices "
                    "that meet the targets, e.g. fetch_latency,nic_memory")
-    p.add_argument("--max-points", type=int, default=1_000_000, help="refuse more candidates than this")
+    p.add_argument("--max-points", type=checked(limits.count, 1, 10**8), default=1_000_000, help="refuse more candidates than this")
     p.add_argument("--plot", metavar="FILE", help="plot the candidates meeting the targets, the Pareto front and the answer (.png/.svg/.pdf)")
     common(p, ["text", "json"])
     p.set_defaults(func=run)
@@ -40,5 +41,5 @@ def run(args: argparse.Namespace) -> int:
         from ..output.plots import size_plot
         size_plot(r, r.get("_candidates"), args.plot)
     r = {k: v for k, v in r.items() if not k.startswith("_")}
-    emit(json.dumps(r, indent=2) + "\n" if args.format == "json" else size_text(r), args.output)
+    emit(strict_json(r, indent=2) + "\n" if args.format == "json" else size_text(r), args.output)
     return EXIT_CHECK_FAILED if r["best"] is None else EXIT_OK

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
+from ..output.jsontext import strict_json
 from ..errors import SpecError
-from .common import common, database, emit, samples
+from .. import limits
+from .common import checked, common, emit, samples, write_db
 
 
 def register(sub) -> None:
@@ -18,12 +19,12 @@ def register(sub) -> None:
                    choices=["fetch_latency_ms", "throughput_gbps", "kv_throughput_gbps", "nic_memory_mib", "none"],
                    help="report the best row of this column, the rows within 1%% of it and the assumed numbers "
                         "whose range ends move it (repeatable; default fetch_latency_ms; 'none' to skip)")
-    p.add_argument("--max-points", type=int, default=200_000,
+    p.add_argument("--max-points", type=checked(limits.count, 1, 10**8), default=200_000,
                    help="refuse cross products above this many points (default 200,000; CSV output streams ~500k rows/s, markdown and JSON ~90k rows/s)")
     p.add_argument("--uncertainty", nargs="?", const=1000, type=samples, metavar="N",
                    help="add a 90%% interval to each row's fetch latency and KV throughput over N draws of the "
                         "assumed and fitted numbers the table does not vary (default 1000)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the --uncertainty draws")
+    p.add_argument("--seed", type=checked(limits.seed), default=0, help="seed of the --uncertainty draws")
     p.add_argument("--plot", metavar="FILE", help="plot fetch latency over the axes (a line per value, or a heat map), bottlenecks marked (.png/.svg/.pdf)")
     common(p, ["markdown", "csv", "json"])
     p.set_defaults(func=run)
@@ -41,8 +42,10 @@ def run(args: argparse.Namespace) -> None:
         table = api.design_table_uncertainty(args.scenario, args.vary, args.set, args.uncertainty, args.seed,
                                              args.max_points)
         optima = [api.table_optimum(args.scenario, args.vary, args.set, c) for c in columns]
+        axes = set(table.columns) - TABLE_OUTPUTS
+        write_db(args, "design_table", [{"scenario": str(args.scenario), **table_row(r, axes)} for r in table.rows])
         if args.format == "json":
-            emit(json.dumps({"columns": table.columns, "rows": table.rows, "optima": optima}, indent=2) + "\n",
+            emit(strict_json({"columns": table.columns, "rows": table.rows, "optima": optima}, indent=2) + "\n",
                  args.output)
             return
         notes = "".join(optimum_text(o) for o in optima)
@@ -52,13 +55,10 @@ def run(args: argparse.Namespace) -> None:
         else:
             emit(table_text(table, args.format) + ("\n" + notes if notes else ""), args.output)
         return
-    db = database(args)
-    if db is not None:  # the rows go to the database, the table to stdout
+    if args.rows_output:  # the rows go to the results file, the table to stdout
         table = api.design_table(args.scenario, args.vary, args.set, args.max_points)
         axes = set(table.columns) - TABLE_OUTPUTS
-        db.write("design_table", [table_row(r, axes) for r in table.rows],
-                 {"scenario": str(args.scenario), "overrides": list(args.set)})
-        args.output = None
+        write_db(args, "design_table", [{"scenario": str(args.scenario), **table_row(r, axes)} for r in table.rows])
     if args.format == "csv" and not args.plot:
         streamed = api.design_table_csv(args.scenario, args.vary, args.set, args.max_points)
         if streamed is not None:  # a long numeric table: written block by block, not held
@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> None:
         from ..output.plots import table_plot
         table_plot(table.columns, table.rows, [c for c in table.columns if c not in TABLE_OUTPUTS], args.plot)
     if args.format == "json":
-        emit(json.dumps({"columns": table.columns, "rows": table.rows, "optima": optima}, indent=2) + "\n",
+        emit(strict_json({"columns": table.columns, "rows": table.rows, "optima": optima}, indent=2) + "\n",
              args.output)
         return
     text = table_text(table, args.format)

@@ -42,7 +42,8 @@ def _fmt(value: Any) -> str:
 
 def image(draw, alt: str) -> str:
     """Render a plot through ``draw(path)`` and embed it."""
-    with tempfile.TemporaryDirectory() as tmp:
+    from ..files import unstaged
+    with tempfile.TemporaryDirectory() as tmp, unstaged():
         path = Path(tmp) / "figure.png"
         draw(str(path))
         data = base64.b64encode(path.read_bytes()).decode()
@@ -50,7 +51,9 @@ def image(draw, alt: str) -> str:
 
 
 def page(title: str, parts: list[str]) -> str:
-    """A whole self-contained page: inline style sheet, no script."""
-    return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>nicmodel report: "
+    """A whole self-contained page: inline style sheet, no script; control characters and
+    bidirectional overrides a spec carries are shown escaped (output.hygiene)."""
+    from .hygiene import terminal_safe
+    return terminal_safe("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>nicmodel report: "
             f"{html.escape(title)}</title><style>{STYLE}</style></head><body>"
             + "\n".join(parts) + "</body></html>\n")

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..store.columns import typed_inputs
+
 # the output columns of a design table (every other column is a swept input)
 TABLE_OUTPUTS = {"bottleneck", "throughput_gbps", "kv_throughput_gbps", "fetch_latency_ms", "nic_memory_mib",
                  "fits_nic_memory", "cores"}
 
 
 def table_row(row: dict[str, Any], axes: set) -> dict[str, Any]:
-    """A design-table row with the swept values as input columns (in_PATH) and SI outputs."""
-    out = {("in_" + k) if k in axes else k: v for k, v in row.items()}
+    """A design-table row with the swept values as typed input columns (in_PATH, in_PATH_<unit>)."""
+    out = {k: v for k, v in row.items() if k not in axes}
+    out.update(typed_inputs({k: v for k, v in row.items() if k in axes}))
     if isinstance(out.get("bottleneck"), str) and out["bottleneck"].startswith("invalid"):
         out["invalid"] = out["bottleneck"]
     return out
@@ -27,8 +30,7 @@ def eval_row(result: dict[str, Any]) -> dict[str, Any]:
 
 
 def point_row(r: dict[str, Any]) -> dict[str, Any]:
-    """A result as a database row: the swept values as input columns, the result flattened."""
+    """A result as a database row: the swept values as typed input columns, the result flattened."""
     row = {k: v for k, v in r.items() if k not in ("point", "exit")}
-    for k, v in (r.get("point") or {}).items():
-        row[f"in_{k}"] = v
+    row.update(typed_inputs(r.get("point") or {}))
     return row

@@ -15,6 +15,7 @@ from typing import Iterator
 
 import numpy as np
 
+from .hygiene import safe_cell
 from ..engines.analytical import evaluate
 from ..planning.sweep import ROW_COLUMNS, PreparedTable, columns, grid_block
 
@@ -28,7 +29,8 @@ def streamable(prepared: PreparedTable) -> bool:
 
 
 def _cell(text: str) -> str:
-    """A CSV field as csv.writer quotes it (minimal quoting)."""
+    """A CSV field as csv.writer quotes it (minimal quoting), formula-safe (output.hygiene)."""
+    text = safe_cell(text)
     if any(c in text for c in ',"\r\n'):
         return '"' + text.replace('"', '""') + '"'
     return text

@@ -4,31 +4,32 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import Any
 
 from tabulate import tabulate
 
+from .hygiene import safe_cell
+from .jsontext import strict_json
 from ..planning.sweep import Table
 
 
 def _csv(headers: list[str], rows: list[list[Any]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerow([safe_cell(h) for h in headers])
+    writer.writerows([[safe_cell(c) for c in r] for r in rows])
     return out.getvalue()
 
 
 def table_text(table: Table, fmt: str) -> str:
     """A design table as markdown, csv or json."""
     if fmt == "json":
-        return json.dumps({"columns": table.columns, "rows": table.rows}, indent=2) + "\n"
+        return strict_json({"columns": table.columns, "rows": table.rows}, indent=2) + "\n"
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=table.columns, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(table.rows)
+        writer.writerows({k: safe_cell(v) for k, v in r.items()} for r in table.rows)
         return out.getvalue()
     rows = [[row[c] for c in table.columns] for row in table.rows]
     return tabulate(rows, headers=table.columns, tablefmt="github", floatfmt=".4g") + "\n"
@@ -63,7 +64,7 @@ def compare_rows(results: list[dict[str, Any]]) -> tuple[list[str], list[list[An
 def compare_text(results: list[dict[str, Any]], fmt: str) -> str:
     headers, rows = compare_rows(results)
     if fmt == "json":
-        return json.dumps({"designs": results}, indent=2) + "\n"
+        return strict_json({"designs": results}, indent=2) + "\n"
     if fmt == "csv":
         return _csv(headers, rows)
     return tabulate(rows, headers=headers, tablefmt="github") + "\n"

@@ -21,7 +21,7 @@ import numpy as np
 from ..errors import SpecError
 from ..spec.loader import _scalar, load_document
 from ..spec.scenario import Scenario, param_at
-from .sweep import Axis, PreparedTable, check_size, parse_axis, prepare
+from .sweep import Axis, PreparedTable, check_size, parse_axis, prepare, unique_axes
 from ..units import UnitError, parse_quantity
 from .sensitivity import uncertain_params
 
@@ -161,7 +161,7 @@ def size(path: str | Path, chooses: list[str], targets: list[str], objective: st
     doc = load_document(path, overrides)
     from ..spec.loader import validate
     base = validate(doc, str(path))
-    axes = [choice_axis(c, base) for c in chooses]
+    axes = unique_axes([choice_axis(c, base) for c in chooses], "--choose")
     check_size(axes, max_points)
     prepared = prepare(doc, Path(path), axes)
     for i, axis in enumerate(axes):  # a value refused in every combination is bad input, not a miss

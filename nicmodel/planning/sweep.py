@@ -407,10 +407,21 @@ def _invalid_row(exc: Exception | str) -> dict[str, Any]:
     return row
 
 
+def unique_axes(axes: list[Axis], flag: str = "--vary") -> list[Axis]:
+    """``axes``, refusing a path varied twice (the later would silently replace the earlier)."""
+    labels = [a.label for a in axes]
+    twice = sorted({x for x in labels if labels.count(x) > 1})
+    if twice:
+        raise SpecError(f"each path may be varied once; {', '.join(twice)} is given twice (put all its values in "
+                        "one list; --bandwidths is --vary network.bandwidth=...)", flag)
+    return axes
+
+
+def axes_of(vary: list, flag: str = "--vary") -> list[Axis]:
+    """``--vary`` texts (or ready Axis objects) as axes; a path varied twice is refused."""
+    return unique_axes([a if isinstance(a, Axis) else parse_axis(a) for a in vary], flag)
+
+
 def sweep_axes(vary: list[str]) -> list[Axis]:
     """The ``--vary`` axes of a stochastic sweep; a path varied twice is refused."""
-    axes = [parse_axis(v) for v in vary]
-    labels = [a.label for a in axes]
-    if len(set(labels)) != len(labels):
-        raise SpecError("each path may be varied once (--bandwidths is --vary network.bandwidth=...)", "--vary")
-    return axes
+    return axes_of(vary)

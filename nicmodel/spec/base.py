@@ -15,7 +15,7 @@ import types
 import typing
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
+from pydantic import BaseModel, ConfigDict, PrivateAttr, field_validator, model_validator
 
 from ..units import UnitError, parse_quantity
 
@@ -24,6 +24,11 @@ ProvenanceKind = Literal["datasheet", "measured", "derived", "fitted", "assumed"
 # No number in a spec is this large in SI units (1e21 B = 1 ZB, 1e21 B/s, 1e21 s); larger values
 # are typos or overflow bait (1e308), and would turn results into inf or nan.
 MAGNITUDE_LIMIT = 1e21
+# the smallest nonzero magnitude of each dimension, in SI: a byte, a byte per second, a
+# picosecond, a hertz; below these an input is a typo or an attack, and the arithmetic of the
+# engines (and the simulator's integer clock) would overflow on it
+SMALLEST = {"bytes": 1.0, "bandwidth": 1.0, "time": 1e-12, "frequency": 1.0, "transfer_rate": 1.0, "flops": 1.0,
+            "dimensionless": 1e-9}
 
 
 class StrictModel(BaseModel):
@@ -70,6 +75,20 @@ class Param(Provenance):
 
     _si: float = PrivateAttr(default=float("nan"))
 
+    @field_validator("value", mode="before")
+    @classmethod
+    def _no_boolean(cls, raw: object) -> object:
+        if isinstance(raw, bool):  # YAML's true/false would otherwise count as 1 and 0
+            raise ValueError(f"expected a number, got the boolean {raw!r}")
+        return raw
+
+    @field_validator("range", mode="before")
+    @classmethod
+    def _no_boolean_range(cls, raw: object) -> object:
+        if isinstance(raw, (list, tuple)) and any(isinstance(v, bool) for v in raw):
+            raise ValueError(f"expected numbers, got a boolean in {raw!r}")
+        return raw
+
     @model_validator(mode="after")
     def _parse(self) -> "Param":
         self._si = self._check(self.value)
@@ -77,10 +96,15 @@ class Param(Provenance):
             low, high = (self._check(v) for v in self.range)
             if not low <= high:
                 raise ValueError(f"range low {self.range[0]!r} is above high {self.range[1]!r}")
+            if not low * (1 - 1e-9) <= self._si <= high * (1 + 1e-9):
+                raise ValueError(f"value {self.value!r} is outside its own range [{self.range[0]!r}, "
+                                 f"{self.range[1]!r}]; widen the range or change the value")
         return self
 
     @classmethod
     def _check(cls, raw: object) -> float:
+        if isinstance(raw, bool):
+            raise ValueError(f"expected a number, got the boolean {raw!r}")
         try:
             value = parse_quantity(raw, cls.dimension)
         except UnitError as exc:
@@ -95,6 +119,9 @@ class Param(Provenance):
         if abs(value) > MAGNITUDE_LIMIT:
             raise ValueError(f"{raw!r} is beyond any plausible hardware or workload (at most {MAGNITUDE_LIMIT:g} "
                              "in SI units)")
+        if value != 0 and abs(value) < SMALLEST.get(cls.dimension, 1e-9):
+            raise ValueError(f"{raw!r} is below any plausible hardware or workload value (the smallest nonzero "
+                             f"{cls.dimension} taken is {SMALLEST.get(cls.dimension, 1e-9):g} in SI units)")
         if cls.integer and value != int(value):
             raise ValueError(f"must be a whole number, got {raw!r}")
         return value

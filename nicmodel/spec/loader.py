@@ -100,8 +100,31 @@ def _build(node: yaml.Node, path: tuple, file: str, where: Where, loader: yaml.S
     return loader.construct_object(node)
 
 
+# Parsed files, by path and modification stamp: each spec file is parsed once per process
+# however many designs, sweep points or references name it (callers get a private copy).
+_PARSED: dict[tuple[str, int, int], Document] = {}
+_PARSED_MAX = 512
+
+
 def read_yaml(path: Path) -> Document:
-    """Parse one YAML file, keeping line numbers."""
+    """Parse one YAML file, keeping line numbers (cached: see _PARSED)."""
+    try:
+        st = Path(path).stat()
+        key = (str(Path(path).resolve()), st.st_mtime_ns, st.st_size)
+    except OSError:
+        key = None
+    if key is not None and key in _PARSED:
+        doc = _PARSED[key]
+        return Document(copy.deepcopy(doc.data), dict(doc.where))
+    doc = _parse_yaml(path)
+    if key is not None and Path(path).is_file():  # never cache a device or a pipe
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[key] = Document(copy.deepcopy(doc.data), dict(doc.where))
+    return doc
+
+
+def _parse_yaml(path: Path) -> Document:
     file = str(path)
     text = read_text(path)
     loader = None
@@ -180,6 +203,10 @@ def available(category: str, near: Path | None = None) -> list[str]:
 
 def _merge(base: Any, extra: Any) -> Any:
     if isinstance(base, dict) and isinstance(extra, dict):
+        if "value" in extra and "value" in base:
+            # a sourced number given anew replaces the old one whole: the old range and fit
+            # belonged to the old value's source (as with --set)
+            return dict(extra)
         out = dict(base)
         for key, value in extra.items():
             out[key] = _merge(base.get(key), value) if key in base else value
@@ -216,11 +243,31 @@ def _resolve_reference(value: Any, category: str, path: tuple, doc_file: Path, w
     ref = read_yaml(ref_file)
     _inline_tables(ref.data, ref.where, ref_file)
     ref_data, ref_where = resolve_references(ref.data, ref.where, ref_file, (), chain)
+    _spend(ref_data, file, line, path)
     merged_where = {path + k: v for k, v in ref_where.items()}
     for k, v in where.items():  # local overrides written beside `use:` keep their own lines
         if k[: len(path)] == path and len(k) > len(path) and k[len(path)] != "use" and v[0] == str(doc_file):
             merged_where[k] = v
     return _merge(ref_data, local), merged_where
+
+
+# Values every reference of one load may add together (a file naming another several times, nine
+# levels deep, would otherwise grow without bound); reset by load_document.
+_BUDGET = [MAX_NODES]
+
+
+def _spend(tree: Any, file: str, line: int | None, path: tuple) -> None:
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        _BUDGET[0] -= 1
+        if _BUDGET[0] < 0:
+            raise SpecError(f"the referenced spec files expand to more than {MAX_NODES:,} values in all", file, line,
+                            path)
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
 
 
 def resolve_references(data: Any, where: Where, doc_file: Path, path: tuple = (),
@@ -375,6 +422,7 @@ def load_document(path: str | Path, overrides: list[str] | tuple[str, ...] = (),
     """Read a spec file (a scenario unless ``root`` says otherwise), inline its time-flow tables,
     resolve references and apply ``PATH=VALUE`` overrides."""
     file = Path(path)
+    _BUDGET[0] = MAX_NODES
     doc = read_yaml(file)
     _inline_tables(doc.data, doc.where, file)
     data, where = resolve_references(doc.data, doc.where, file)

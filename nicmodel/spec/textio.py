@@ -21,7 +21,10 @@ def read_text(path: str | Path) -> str:
         size = p.stat().st_size
         if size > MAX_TEXT_BYTES:
             raise SpecError(f"file is {size / 2**20:.0f} MiB; at most {MAX_TEXT_BYTES // 2**20} MiB is read", file)
-        data = p.read_bytes()
+        with open(p, "rb") as f:  # capped by the bytes read: a device or a pipe reports no size
+            data = f.read(MAX_TEXT_BYTES + 1)
+        if len(data) > MAX_TEXT_BYTES:
+            raise SpecError(f"more than {MAX_TEXT_BYTES // 2**20} MiB; at most that much is read", file)
     except OSError as exc:
         raise SpecError(f"cannot read file: {exc.strerror or exc}", file) from None
     if b"\x00" in data[:65536]:

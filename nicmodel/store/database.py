@@ -1,160 +1,276 @@
-"""A results database: every point of every command in typed SQLite tables, appendable across runs.
+"""The results database: one SQLite file, safe under many writers and under kills.
 
-`-o results.sqlite` (or `.db`) on eval, table, compare, simulate and serve appends one row per
-point to the command's table (`eval`, `design_table`, `compare`, `simulate`, `serve`): the
-inputs as columns (scenario, overrides, swept values), the outputs in SI units with the unit in
-the column name (`fetch_latency_s`, `kv_throughput_bps`, `nic_memory_bytes`), and the scenario
-hash, the tool version and the run's id and time. Nested results are flattened
-(`loaded.ttft_s.p99` -> `loaded_ttft_s_p99`); a column that appears later is added to the table.
-The `points` table keeps each finished sweep point by its key, which is what makes a sweep
-resumable. `nicmodel query DB "SQL"` and `nicmodel.api.query` read it back.
+Tables:
+- one per command (``eval``, ``design_table``, ``compare``, ``simulate``, ``serve``): one row per
+  point (``point_key`` is the primary key; a re-run of the same point *replaces* its row, so an
+  aggregate never counts a point twice); inputs as ``in_*`` columns (quantities also as REAL in SI,
+  ``in_network_bandwidth_bps``), outputs in SI with the unit in the column name, and in the column
+  with the plain name what the screen printed (the mean over replications; ``_ci90`` beside it);
+- ``<command>_seeds``: the replication runs of each point, one row per (point_key, seed);
+- ``runs``: every run that wrote here: command line, user, host, pid, version, start, last sign of
+  life, end, status, rows written;
+- ``points``: the sweep points, claimed by a run before it computes them and finished with their
+  result; two sweeps on one database never compute the same point twice, and a killed sweep's
+  finished points are kept (its unfinished claims are taken over once its process is gone);
+- ``meta``: the schema version.
 
-SQLite is in Python's standard library: no new dependency, one file to hand over.
+Every schema change happens with its write in one ``BEGIN IMMEDIATE`` transaction (WAL journal,
+busy timeout), so concurrent writers wait for each other instead of failing.
 """
 
 from __future__ import annotations
 
+import getpass
 import json
-import math
-import re
+import os
+import socket
 import sqlite3
+import threading
 import time
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
-from ..version import __version__
 from ..errors import SpecError
+from ..files import is_sqlite_file
+from ..version import __version__
+from .columns import cell, column, sql_type, table_rows
 
 SUFFIXES = ("sqlite", "sqlite3", "db")
-# unit suffix in a result key -> (SI suffix, factor)
-TO_SI = {"_gbps": ("_bps", 1e9), "_ms": ("_s", 1e-3), "_mib": ("_bytes", 2.0**20)}
-_NAME = re.compile(r"[^A-Za-z0-9_]+")
+SCHEMA_VERSION = 2
+BUSY_TIMEOUT_S = 120.0  # how long a writer waits for another one's transaction
+LEASE_S = 120.0  # a claim of a run on another host without a sign of life for this long is stale
+HEARTBEAT_S = 20.0
+
+_BASE = [
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
+    "CREATE TABLE IF NOT EXISTS runs (run_id TEXT PRIMARY KEY, command TEXT, argv TEXT, user TEXT, host TEXT, "
+    "pid INTEGER, version TEXT, started TEXT, heartbeat REAL, finished TEXT, status TEXT, rows INTEGER)",
+    "CREATE TABLE IF NOT EXISTS points (key TEXT PRIMARY KEY, command TEXT, scenario TEXT, status TEXT, "
+    "run_id TEXT, claimed REAL, result_json TEXT, version TEXT, created TEXT)",
+]
+_POINTS_V1 = {"key", "command", "scenario", "result_json", "version", "created"}
 
 
 def is_database(path: str | None) -> bool:
-    return bool(path) and Path(path).suffix.lstrip(".").lower() in SUFFIXES
+    return bool(path) and path != "-" and Path(path).suffix.lstrip(".").lower() in SUFFIXES
 
 
-def _column(name: str) -> str:
-    name = _NAME.sub("_", name).strip("_") or "value"
-    return name if not name[0].isdigit() else f"c_{name}"
-
-
-def flatten(obj: Any, prefix: str = "") -> dict[str, Any]:
-    """Scalar leaves of a result, keyed by their path joined with '_', converted to SI units
-    where the key names a non-SI unit; lists and other values become JSON text."""
-    out: dict[str, Any] = {}
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            if str(k).startswith("_"):
-                continue
-            out.update(flatten(v, f"{prefix}_{k}" if prefix else str(k)))
-        return out
-    name = _column(prefix)
-    for suffix, (si, factor) in TO_SI.items():
-        if name.endswith(suffix) and isinstance(obj, (int, float)) and not isinstance(obj, bool):
-            return {name[: -len(suffix)] + si: obj * factor}
-    if obj is None or isinstance(obj, (str, int, float, bool)):
-        out[name] = obj
-    else:
-        out[name] = json.dumps(obj, sort_keys=True, default=str)
-    return out
-
-
-def _sql_type(value: Any) -> str:
-    if isinstance(value, bool) or isinstance(value, int):
-        return "INTEGER"
-    if isinstance(value, float):
-        return "REAL"
-    return "TEXT"
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
 class ResultsDB:
-    """One SQLite file; each write is one transaction."""
+    """One results file, opened for one run of one command."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, command: str = "", argv: list[str] | None = None):
         self.path = Path(path)
         folder = self.path.parent if str(self.path.parent) else Path(".")
         if not folder.is_dir():
             raise SpecError(f"cannot write: folder {str(folder)!r} does not exist", str(path), None, ("--output",))
-        try:
-            self.conn = sqlite3.connect(str(self.path), timeout=30)
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("CREATE TABLE IF NOT EXISTS points (key TEXT PRIMARY KEY, command TEXT, scenario TEXT, "
-                              "result_json TEXT, version TEXT, created TEXT)")
-            self.conn.commit()
-        except sqlite3.DatabaseError as exc:
-            raise SpecError(f"not a results database: {exc}", str(path), None, ("--output",)) from None
+        if self.path.exists() and not self.path.is_file():
+            raise SpecError("not a regular file; a results database must be one", str(path), None, ("--output",))
+        if self.path.is_file() and self.path.stat().st_size and not is_sqlite_file(self.path):
+            raise SpecError("exists and is not a SQLite database; refusing to overwrite it", str(path), None,
+                            ("--output",))
         self.run_id = uuid.uuid4().hex[:12]
-        self.created = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        self.created = _now()
+        self.rows = 0
+        self._lock = threading.Lock()
+        try:
+            self.conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                                        check_same_thread=False)
+            self.conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            with self._transaction():
+                self._schema()
+                self.conn.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 'running', 0)",
+                                  (self.run_id, command, json.dumps(argv or []), _user(), socket.gethostname(),
+                                   os.getpid(), __version__, self.created, time.time()))
+        except sqlite3.DatabaseError as exc:
+            raise SpecError(f"not a usable results database: {exc}", str(path), None, ("--output",)) from None
+        self._stop = threading.Event()
+        self._beat = threading.Thread(target=self._heartbeat, daemon=True)
+        self._beat.start()
+
+    # --- transactions and schema ---------------------------------------------------------------
+    def _transaction(self):
+        db = self
+
+        class _Tx:
+            def __enter__(self):
+                db._lock.acquire()
+                try:
+                    db.conn.execute("BEGIN IMMEDIATE")
+                except BaseException:
+                    db._lock.release()
+                    raise
+
+            def __exit__(self, kind, exc, tb):
+                try:
+                    db.conn.execute("COMMIT" if kind is None else "ROLLBACK")
+                finally:
+                    db._lock.release()
+                return False
+
+        return _Tx()
+
+    def _schema(self) -> None:
+        tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "points" in tables:
+            cols = set(self._columns("points"))
+            if cols == _POINTS_V1:  # version 1: every stored point was finished
+                for name, kind in (("status", "TEXT DEFAULT 'done'"), ("run_id", "TEXT"), ("claimed", "REAL")):
+                    self.conn.execute(f"ALTER TABLE points ADD COLUMN {name} {kind}")
+                for t in tables & {"eval", "design_table", "compare", "simulate", "serve"}:
+                    if "point_key" not in self._columns(t):  # v1 results rows: kept, out of the way
+                        self.conn.execute(f'ALTER TABLE "{t}" RENAME TO "{t}_v1"')
+            elif not {"key", "status", "run_id", "claimed", "result_json"} <= cols:
+                raise SpecError("has a table 'points' that is not a nicmodel results table", str(self.path), None,
+                                ("--output",))
+        for sql in _BASE:
+            self.conn.execute(sql)
+        if not {"run_id", "heartbeat", "status"} <= set(self._columns("runs")):
+            raise SpecError("has a table 'runs' that is not a nicmodel results table", str(self.path), None,
+                            ("--output",))
+        self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
     def _columns(self, table: str) -> dict[str, str]:
         return {r[1]: r[2] for r in self.conn.execute(f'PRAGMA table_info("{table}")')}
 
-    def write(self, table: str, rows: list[dict[str, Any]], common: dict[str, Any] | None = None) -> int:
-        """Append ``rows`` (flattened, SI) with ``common`` inputs to ``table``; returns rows written."""
-        table = _column(table)
-        flat = [{**flatten(common or {}), **flatten(r), "version": __version__, "run_id": self.run_id,
-                 "created": self.created} for r in rows]
-        if not flat:
-            return 0
-        names: list[str] = []
+    def _ensure(self, table: str, types: dict[str, str], key: tuple[str, ...]) -> None:
+        """The table with these columns (inside the caller's transaction)."""
+        have = self._columns(table)
+        if not have:
+            cols = ", ".join(f'"{n}" {t}' for n, t in types.items())
+            self.conn.execute(f'CREATE TABLE "{table}" ({cols}, PRIMARY KEY ({", ".join(key)}))')
+            return
+        if not set(key) <= set(have):
+            raise SpecError(f"has a table {table!r} without the column(s) {', '.join(key)}: not a nicmodel results "
+                            "table", str(self.path), None, ("--output",))
+        for n, t in types.items():
+            if n not in have:
+                self.conn.execute(f'ALTER TABLE "{table}" ADD COLUMN "{n}" {t}')
+
+    def _insert(self, table: str, flat: list[dict[str, Any]], key: tuple[str, ...]) -> None:
         types: dict[str, str] = {}
         for r in flat:
             for k, v in r.items():
-                if k not in types:
-                    names.append(k)
-                    types[k] = _sql_type(v)
-                elif types[k] == "INTEGER" and isinstance(v, float):
-                    types[k] = "REAL"
-        with self.conn:
-            have = self._columns(table)
-            if not have:
-                cols = ", ".join(f'"{n}" {types[n]}' for n in names)
-                self.conn.execute(f'CREATE TABLE "{table}" ({cols})')
-            else:
-                for n in names:
-                    if n not in have:
-                        self.conn.execute(f'ALTER TABLE "{table}" ADD COLUMN "{n}" {types[n]}')
-            marks = ", ".join("?" for _ in names)
-            quoted = ", ".join(f'"{n}"' for n in names)
-            self.conn.executemany(f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})',
-                                  [[_cell(r.get(n)) for n in names] for r in flat])
+                if k not in types or (types[k] == "INTEGER" and isinstance(v, float)):
+                    types[k] = sql_type(v)
+        self._ensure(table, types, key)
+        names = list(types)
+        quoted = ", ".join(f'"{n}"' for n in names)
+        marks = ", ".join("?" for _ in names)
+        self.conn.executemany(f'INSERT OR REPLACE INTO "{table}" ({quoted}) VALUES ({marks})',
+                              [[cell(r.get(n)) for n in names] for r in flat])
+
+    # --- results rows --------------------------------------------------------------------------
+    def write(self, table: str, rows: list[dict[str, Any]], common: dict[str, Any] | None = None,
+              metrics: dict[str, tuple] | None = None, inputs: dict[str, Any] | None = None) -> int:
+        """One row per point into ``table`` (replacing the point's earlier row), the replication
+        runs of each into ``<table>_seeds``; returns the rows written. ``common``: bookkeeping
+        columns of every row; ``inputs``: typed input columns of every row (overrides)."""
+        table = column(table)
+        stamp = {"version": __version__, "run_id": self.run_id, "created": self.created}
+        flat, seeds = table_rows(table, rows, common, metrics, inputs, stamp)
+        if not flat:
+            return 0
+        with self._transaction():
+            self._insert(table, flat, ("point_key",))
+            if seeds:
+                self._insert(f"{table}_seeds", seeds, ("point_key", "seed"))
+            self.rows += len(flat)
+            self.conn.execute("UPDATE runs SET rows = ?, heartbeat = ? WHERE run_id = ?",
+                              (self.rows, time.time(), self.run_id))
         return len(flat)
 
-    # the runner's store: finished sweep points by key
+    # --- the runner's store: sweep points claimed, then finished --------------------------------
     def get(self, key: str) -> dict[str, Any] | None:
-        row = self.conn.execute("SELECT result_json FROM points WHERE key = ?", (key,)).fetchone()
+        row = self.conn.execute("SELECT result_json FROM points WHERE key = ? AND status = 'done'", (key,)).fetchone()
         return json.loads(row[0]) if row else None
 
+    def claim(self, keys: Iterable[str]) -> set[str]:
+        """Of ``keys``, those this run may compute now: unclaimed, or claimed by a run that is gone.
+        Keys that are finished or claimed by a live run are left out."""
+        mine: set[str] = set()
+        with self._transaction():
+            for key in dict.fromkeys(keys):
+                row = self.conn.execute("SELECT status, run_id FROM points WHERE key = ?", (key,)).fetchone()
+                if row is not None and (row[0] == "done" or (row[1] != self.run_id and self._alive(row[1]))):
+                    continue
+                self.conn.execute("INSERT OR REPLACE INTO points (key, status, run_id, claimed, version, created) "
+                                  "VALUES (?, 'claimed', ?, ?, ?, ?)", (key, self.run_id, time.time(), __version__,
+                                                                       self.created))
+                mine.add(key)
+        return mine
+
+    def _alive(self, run_id: str | None) -> bool:
+        row = self.conn.execute("SELECT host, pid, heartbeat, status FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+        if row is None or row[3] != "running":
+            return False
+        host, pid, beat, _ = row
+        if host == socket.gethostname():
+            return _pid_alive(pid)
+        return time.time() - (beat or 0.0) < LEASE_S
+
     def put(self, point: Any, result: dict[str, Any]) -> None:
-        with self.conn:
-            self.conn.execute("INSERT OR REPLACE INTO points VALUES (?, ?, ?, ?, ?, ?)",
-                              (point.key, point.settings.get("command", ""), point.path,
+        with self._transaction():
+            self.conn.execute("INSERT OR REPLACE INTO points (key, command, scenario, status, run_id, claimed, "
+                              "result_json, version, created) VALUES (?, ?, ?, 'done', ?, ?, ?, ?, ?)",
+                              (point.key, point.settings.get("command", ""), point.path, self.run_id, time.time(),
                                json.dumps(result, sort_keys=True, default=str), __version__, self.created))
 
-    def close(self) -> None:
+    def unclaim(self, key: str) -> None:
+        with self._transaction():
+            self.conn.execute("DELETE FROM points WHERE key = ? AND run_id = ? AND status = 'claimed'",
+                              (key, self.run_id))
+
+    def release(self) -> None:
+        """Give back this run's unfinished claims (an interrupted sweep)."""
+        with self._transaction():
+            self.conn.execute("DELETE FROM points WHERE run_id = ? AND status = 'claimed'", (self.run_id,))
+
+    # --- life of the run -----------------------------------------------------------------------
+    def _heartbeat(self) -> None:
+        while not self._stop.wait(HEARTBEAT_S):
+            try:
+                with self._transaction():
+                    self.conn.execute("UPDATE runs SET heartbeat = ? WHERE run_id = ?", (time.time(), self.run_id))
+            except sqlite3.Error:
+                pass  # a busy database: the next beat will do
+
+    def close(self, status: str = "ok") -> None:
+        self._stop.set()
+        self._beat.join(timeout=5)
+        try:
+            self.release()
+            with self._transaction():
+                self.conn.execute("UPDATE runs SET finished = ?, status = ?, heartbeat = ? WHERE run_id = ?",
+                                  (_now(), status, time.time(), self.run_id))
+        except sqlite3.Error:
+            pass
         self.conn.close()
 
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None  # SQL has no inf/NaN: NULL means "no number"
-    return value
-
-
-def query(path: str | Path, sql: str) -> tuple[list[str], list[tuple]]:
-    """(column names, rows) of ``sql`` on the database at ``path`` (read-only)."""
-    if not Path(path).is_file():
-        raise SpecError("no such results database", str(path), None, ())
+def _pid_alive(pid: int | None) -> bool:
+    if not pid:
+        return False
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            cur = conn.execute(sql)
-            names = [d[0] for d in cur.description or []]
-            return names, cur.fetchall()
-        finally:
-            conn.close()
-    except sqlite3.Error as exc:
-        raise SpecError(f"SQL error: {exc}", str(path), None, ()) from None
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a killed process its parent has not reaped yet (a zombie) is gone too
+        with open(f"/proc/{int(pid)}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in a container: the uid says enough
+        return str(os.getuid()) if hasattr(os, "getuid") else ""

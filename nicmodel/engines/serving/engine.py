@@ -98,6 +98,8 @@ class ServingEngine:
         return interference.decode_profile(p, step, float(gpu.weight_bytes(p)), batch * context * self.kv)
 
     def run(self, requests: list[ServeRequest]) -> ServeRun:
+        from ..sim.dataplane import check_span
+        check_span(max((r.arrival_s for r in requests), default=0.0) * 2, self.clock_hz)
         out = ServeRun(self.clock_hz, requests)
         if self.data_plane is None:
             sim, fetch = EventQueue(), None

@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from ...errors import InfeasibleError
+from ...errors import InfeasibleError, SpecError
 from ..analytical import Demand, capacities, StageCosts, bytes_per_token, chunk_sizes, evaluate, problems
 from ..plan import Params, Plan, StagePlan, request_window, round_trips
 from ...spec.requests import RequestSpec
@@ -53,6 +53,20 @@ def kernel_choice(kernel: str | None) -> str:
     return choice
 
 
+# The event loops count time in int64 cycles of the NIC clock; a run must end well inside that.
+CLOCK_LIMIT_CYCLES = 2**62
+
+
+def check_span(seconds: float, clock_hz: float) -> None:
+    """Refuse, before it starts, a run whose simulated time (an upper estimate) the integer clock
+    cannot hold: the same one-line answer from the compiled and the interpreted loop."""
+    if not seconds * clock_hz < CLOCK_LIMIT_CYCLES:
+        years = CLOCK_LIMIT_CYCLES / clock_hz / 3.156e7
+        raise SpecError(f"the run would span up to {seconds:.3g} s of simulated time; the simulator's clock "
+                        f"({clock_hz / 1e9:g} GHz cycles) holds {years:.0f} years: run fewer requests or at a "
+                        "higher rate", "--requests")
+
+
 class DataPlane:
     """Builds resources for a Plan and runs requests through it."""
 
@@ -65,6 +79,7 @@ class DataPlane:
         self.sample_every_s = sample_every_s
         ev = evaluate(plan, params)
         self.cores = {name: float(np.asarray(n)) for name, n in ev.cores.items()}
+        self.latency_s = float(np.asarray(ev.latency_s))
         found = problems(ev)
         if found:  # too few cores, or the buffer slots do not fit the memory they live in
             raise InfeasibleError("; ".join(found))
@@ -205,6 +220,8 @@ class DataPlane:
 
         if policy not in ("fifo", "round-robin"):
             raise ValueError(f"unknown policy {policy!r}")
+        last = max((r.arrival_s for r in requests), default=0.0)
+        check_span(last + len(requests) * self.latency_s, self.clock_hz)
         return run_requests(self, requests, policy, loops.get(self.kernel_for([r.prefix_tokens for r in requests])))
 
 
