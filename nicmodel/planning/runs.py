@@ -34,10 +34,12 @@ def points(command: str, paths: list[str], overrides: list[str], axes, settings:
             base: Any = load_scenario(path, overrides).model_dump(mode="json")
         except SpecError:
             base = {"unresolvable": [path, *overrides]}
+        digest = point_key(command, base, {})  # the base hashed once, not once per point
+        shared = key_settings(settings)
         for combo in itertools.product(*(a.values for a in axes)):
             label = {a.label: v for a, v in zip(axes, combo)}
             extra = [f"{k}={v}" for k, v in label.items()]
-            key = point_key(command, {"base": base, "swept": extra}, key_settings(settings))
+            key = point_key(command, {"base": digest, "swept": extra}, shared)
             out.append(Point(str(path), [*overrides, *extra], {"command": command, **settings}, label, key))
     return out
 
@@ -128,19 +130,18 @@ def run_with_intervals(command: str, pts: list[Point], replications: int = 1, dr
         return run_points(pts, work, jobs, progress, store, backend)
     flat, roles = [], []
     for g, pt in enumerate(pts):
+        for k in range(reps):  # a replication's key: its point's, with its seed (no reloading)
+            st = {**pt.settings, "seed": pt.settings["seed"] + k}
+            key = point_key(command, {"point": pt.key}, key_settings(st))
+            flat.append(Point(pt.path, pt.overrides, st, pt.label, key))
+            roles.append((g, "seed"))
+        if not draws:
+            continue
         try:
             scenario = load_scenario(pt.path, pt.overrides)
         except SpecError:
-            flat.append(pt)
-            roles.append((g, "seed"))
-            continue
-        resolved = scenario.model_dump(mode="json")
-        for k in range(reps):
-            st = {**pt.settings, "seed": pt.settings["seed"] + k}
-            key = point_key(command, resolved, key_settings(st))
-            flat.append(Point(pt.path, pt.overrides, st, pt.label, key))
-            roles.append((g, "seed"))
-        for sets in (draw_overrides(scenario, draws, seed) if draws else []):
+            continue  # its seed runs report the error
+        for sets in draw_overrides(scenario, draws, seed):
             over = [*pt.overrides, *sets]
             key = point_key(command, load_scenario(pt.path, over).model_dump(mode="json"), key_settings(pt.settings))
             flat.append(Point(pt.path, over, pt.settings, pt.label, key))
