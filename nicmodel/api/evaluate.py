@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ..engines.analytical import Evaluation, evaluate, problems
 from ..engines.plan import Params, Plan, compile_scenario
 from ..engines.result import point_result
@@ -35,8 +37,11 @@ def analyze(scenario: Scenario) -> tuple[Plan, Params, Evaluation]:
 
 def hardware(scenario: Scenario) -> dict[str, Any]:
     """The names of what a scenario actually runs on, after overrides (for headers)."""
+    net = scenario.network
+    rate = getattr(getattr(net, "bandwidth", None), "si", None)
+    network = f"{net.name} at {rate * 8e-9:g} Gbps" if rate else net.name  # the rate that ran, not the name's
     return {"nic": scenario.nic.name if scenario.nic else None, "gpu": scenario.gpu.name,
-            "host": scenario.host.name if scenario.host else None, "network": scenario.network.name,
+            "host": scenario.host.name if scenario.host else None, "network": network,
             "model": scenario.model.name, "codec": scenario.codec.name}
 
 
@@ -47,7 +52,34 @@ def evaluate_scenario(scenario: Scenario, overrides: list[str] | tuple[str, ...]
     result = point_result(plan, params, ev, scenario.name)
     result["hardware"] = hardware(scenario)
     result["overrides"] = list(overrides)
+    result["gpu_memory"] = gpu_memory_check(scenario, plan, params)
     return result
+
+
+def gpu_memory_check(scenario: Scenario, plan, params) -> dict[str, Any] | None:
+    """The serving server's GPU memory, checked for every command (serve refuses a model that does
+    not fit; eval and the others report it): weights, staging and one request's KV against the
+    usable memory. None when the scenario has no serving section or no weight count."""
+    from ..engines.serving.run import memory_plan
+    from ..errors import InfeasibleError
+    from ..spec.workload import DTYPE_BYTES
+    model, gpu = scenario.model, scenario.gpu
+    if model.parameters is None:
+        return None
+    if scenario.serving is None:  # no serving section: the weights and the staging must fit at least
+        weights = model.parameters.si * DTYPE_BYTES[model.weight_dtype]
+        staging = float(np.asarray(evaluate(plan, params).footprint.get("gpu.memory", 0.0)))
+        capacity = gpu.memory.capacity.si
+        if weights + staging <= capacity:
+            return {"fits": True, "usable_bytes": capacity, "weight_bytes": weights, "staging_bytes": staging,
+                    "batch_that_fits": None}
+        return {"fits": False, "problem": f"gpu.memory: {model.name} does not fit {gpu.name}: weights "
+                                          f"{weights / 1e9:.1f} GB + staging {staging / 1e9:.2f} GB exceed its "
+                                          f"{capacity / 1e9:.0f} GB"}
+    try:
+        return {"fits": True, **memory_plan(scenario, plan, params).as_dict()}
+    except InfeasibleError as exc:
+        return {"fits": False, "problem": str(exc)}
 
 
 def evaluate_file(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:

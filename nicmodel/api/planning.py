@@ -56,11 +56,11 @@ def sensitivity(path: str | Path, metric: str = "throughput_gbps", method: str =
     and, unless ``method`` is 'oat', Sobol indices over ``samples`` base samples."""
     scenario = load_scenario(path, overrides)
     plan, params = compile_scenario(scenario)
-    kinds = ("datasheet", "measured", "derived", "fitted", "assumed") if all_ranges else ("assumed",)
+    kinds = ("datasheet", "measured", *sens.UNCERTAIN_KINDS) if all_ranges else sens.UNCERTAIN_KINDS
     uncertain = sens.uncertain_params(scenario, kinds)
     oat = sens.one_at_a_time(plan, params, uncertain, metric)
     sobol = sens.sobol(plan, params, uncertain, metric, samples, seed) if method != "oat" else []
-    return {"metric": metric, "one_at_a_time": oat, "sobol": sobol}
+    return {"metric": metric, "one_at_a_time": oat, "sobol": sobol, "note": sens.SPLIT_NOTE}
 
 
 def compare_uncertainty(paths: list[str | Path], overrides: list[str] | tuple[str, ...] = (), samples: int = 1000,

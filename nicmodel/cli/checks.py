@@ -43,7 +43,7 @@ def register(sub) -> None:
     p.add_argument("--method", choices=["oat", "sobol", "both"], default="both")
     p.add_argument("--samples", type=checked(limits.count, 16, 1 << 20), default=1024, help="Sobol base samples")
     p.add_argument("--seed", type=checked(limits.seed), default=0)
-    p.add_argument("--all-ranges", action="store_true", help="every number with a range, not only assumed ones")
+    p.add_argument("--all-ranges", action="store_true", help="also datasheet and measured numbers that carry a range (default: the assumed, fitted and derived ones; the workload is never varied)")
     p.add_argument("--plot", help="tornado plot (PNG)")
     common(p, ["text", "json"])
     p.set_defaults(func=run_sensitivity)
@@ -105,4 +105,4 @@ def run_sensitivity(args: argparse.Namespace) -> None:
     if args.format == "json":
         emit(strict_json(s, indent=2) + "\n", args.output)
     else:
-        emit(sensitivity_text(args.metric, s["one_at_a_time"], s["sobol"]), args.output)
+        emit(sensitivity_text(args.metric, s["one_at_a_time"], s["sobol"], s.get("note", "")), args.output)

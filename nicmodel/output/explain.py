@@ -40,6 +40,14 @@ def eval_text(result: dict[str, Any], description: str = "") -> str:
             f"{mib(r['nic_memory_usable_bytes'])} usable ({fits})"
         )
     lines.append(f"  GPU staging     {mib(r['gpu_staging_bytes'])}")
+    g = r.get("gpu_memory")
+    if g and g["fits"]:
+        lines.append(f"  GPU memory      weights {g['weight_bytes'] / 1e9:.1f} GB + staging {g['staging_bytes'] / 1e9:.2f} GB "
+                     f"of {g['usable_bytes'] / 1e9:.1f} GB usable"
+                     + (f"; KV room for {g['batch_that_fits']} requests" if g.get("batch_that_fits") else ""))
+    elif g:
+        lines.append(f"  GPU memory      DOES NOT FIT: {g['problem']} (the fetch numbers above hold; serving this "
+                     "model needs a larger GPU or several)")
     if r["cores"]:
         lines.append("  cores           " + " ".join(f"{s}={n}" for s, n in r["cores"].items()))
     for w in r["warnings"]:
@@ -129,8 +137,8 @@ def calibrate_text(result, held, cv, output: str | None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def sensitivity_text(metric: str, oat, sobol) -> str:
-    lines = [f"sensitivity of {metric}", "",
+def sensitivity_text(metric: str, oat, sobol, note: str = "") -> str:
+    lines = [f"sensitivity of {metric}", *([note] if note else []), "",
              "one at a time (each parameter at the ends of its range, the others at their values):",
              tabulate([[r["parameter"], r["kind"], f"{r['low']:.4g} .. {r['high']:.4g}", f"{r['output_at_low']:.5g}",
                         f"{r['output_at_high']:.5g}", f"{r['swing']:.4g}"] for r in oat],

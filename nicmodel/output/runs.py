@@ -99,16 +99,19 @@ def serve_table_text(rows: list[dict[str, Any]], fmt: str) -> str:
             table.append(head + [f"invalid: {r['error']}"] + [""] * (len(headers) - len(head) - 1))
             continue
         L = r["loaded"]
-        table.append(head + [round(r["unloaded_ttft_s"] * 1e3, 2),
-                      round(L["ttft_s"]["p50"] * 1e3, 2), round(L["ttft_s"]["p99"] * 1e3, 2),
-                      round(L["tpot_s"]["p50"] * 1e3, 3), round(L["tpot_s"]["p99"] * 1e3, 3),
+        # every replicated metric as its mean and 90% interval over seeds; an overloaded row's
+        # latencies say so in their own cells (they grow with the run's length, not a steady state)
+        flag = " OVERLOADED" if r["load"]["overloaded"] else ""
+        latency = [_pm(r, "ttft_p50_s", 1e3, 2, L["ttft_s"]["p50"]), _pm(r, "ttft_p99_s", 1e3, 2, L["ttft_s"]["p99"]),
+                   _pm(r, "tpot_p50_s", 1e3, 3, L["tpot_s"]["p50"]), _pm(r, "tpot_p99_s", 1e3, 3, L["tpot_s"]["p99"])]
+        table.append(head + [_pm(r, "unloaded_ttft_s", 1e3, 2, r["unloaded_ttft_s"]),
+                      *[f"{x}{flag}" if flag else x for x in latency],
                       round(L["decode_interference_share"] * 100, 2),
-                      _rate(r["load"]["offered_rate_per_s"]), _rate(r["load"]["served_rate_per_s"]),
+                      _rate(r["load"]["offered_rate_per_s"]),
+                      _pm(r, "served_per_s", 1.0, 3, r["load"]["served_rate_per_s"]),
                       _rate(r["load"]["capacity_per_s"]),
                       "OVERLOADED" if r["load"]["overloaded"] else ("yes" if r["meets_slo"] else "no"),
                       _pm(r, "max_rate_per_s", 1.0, 3, r["slo"]["max_rate_per_s"]) if "slo" in r else ""])
-        if "replications" in r:  # the TTFT p99 cell shows its mean and confidence over seeds
-            table[-1][len(head) + 2] = _pm(r, "ttft_p99_s", 1e3, 2, L["ttft_s"]["p99"])
     if fmt == "csv":
         return _csv(headers, table)
     return tabulate(table, headers=headers, tablefmt="github") + "\n"

@@ -3,7 +3,8 @@
 One-at-a-time: each parameter at the low and high end of its provenance `range`, the others at
 their values. Sobol (Saltelli sampling, Jansen estimators): first-order and total indices with
 every parameter uniform over its range, evaluated in one vectorized call of the analytical
-model. By default the parameters are the `assumed` numbers that carry a range.
+model. By default the parameters are the assumed, fitted and derived numbers that carry a range
+(fitted ones over their fit's interval); the workload (request.*, serving.*) is never varied.
 """
 
 from __future__ import annotations
@@ -38,14 +39,23 @@ class Uncertain:
     raw: tuple = ()  # the range as written in the spec (with units), for re-applying as --set
 
 
-def uncertain_params(scenario: Scenario, kinds: tuple[str, ...] = ("assumed",)) -> list[Uncertain]:
-    """Numbers with a range, of the given provenance kinds (optical-fabric numbers excluded:
-    they are structural, see nicmodel.engines.plan)."""
+# The split every study uses: the planner states the workload and the targets (the question);
+# the unknowns are the hardware and software numbers that are assumed, fitted or derived.
+WORKLOAD = ("request.", "serving.")
+UNCERTAIN_KINDS = ("assumed", "fitted", "derived")
+SPLIT_NOTE = ("varied: the assumed, fitted and derived hardware and software numbers that carry a range; "
+              "the workload and targets (request.*, serving.*) are the question, never varied")
+
+
+def uncertain_params(scenario: Scenario, kinds: tuple[str, ...] = UNCERTAIN_KINDS) -> list[Uncertain]:
+    """Numbers with a range, of the given provenance kinds; never the workload (WORKLOAD), and
+    not optical-fabric numbers (structural, see nicmodel.engines.plan)."""
     found: list[Uncertain] = []
 
     def walk(obj: Any, prefix: str) -> None:
         if isinstance(obj, Param):
-            if obj.range is not None and obj.kind in kinds and ".fabric." not in f".{prefix}.":
+            if (obj.range is not None and obj.kind in kinds and ".fabric." not in f".{prefix}."
+                    and not prefix.startswith(WORKLOAD)):
                 low, high = (type(obj)._check(v) for v in obj.range)
                 if high > low:
                     found.append(Uncertain(prefix, obj.kind, low, high, type(obj).integer, tuple(obj.range)))

@@ -11,6 +11,8 @@ numeric axes.
 from __future__ import annotations
 
 import itertools
+import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,9 +44,44 @@ class Axis:
         return format_path(self.path)
 
 
+_RANGE = re.compile(r"^\s*([+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)\s*(\S*?)\s*\.\.\s*"
+                    r"([+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)\s*(\S*?)\s*(?::\s*([+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)"
+                    r"\s*(\S*?))?\s*$")
+
+
+def range_values(raw: str, where: str = "--vary") -> list[str] | None:
+    """'LO..HI' (whole numbers, step 1) or 'LO..HI:STEP' ('10Gbps..40Gbps:10Gbps', one unit for
+    all three) as the list of values; None when ``raw`` is not a range."""
+    m = _RANGE.match(raw)
+    if not m:
+        return None
+    lo, lo_unit, hi, hi_unit, step, step_unit = m.groups()
+    units = {u for u in (lo_unit, hi_unit, step_unit if step else lo_unit) if u is not None}
+    if len(units) > 1:
+        raise SpecError(f"a range takes one unit for LO, HI and STEP, got {raw!r}", where)
+    unit = units.pop() if units else ""
+    if step is None:
+        if unit or not (lo.lstrip("+-").isdigit() and hi.lstrip("+-").isdigit()):
+            raise SpecError(f"a range without a step takes whole numbers (e.g. 16..64); give LO..HI:STEP, got {raw!r}",
+                            where)
+        step = "1"
+    a, b, d = float(lo), float(hi), float(step)
+    if not d > 0 or not b >= a:
+        raise SpecError(f"expected LO <= HI and a positive STEP, got {raw!r}", where)
+    count = int(math.floor((b - a) / d + 1e-9)) + 1
+    if count > MAX_AXIS_VALUES:
+        raise SpecError(f"{raw!r} has {count:,} values; an axis takes at most {MAX_AXIS_VALUES:,}", where)
+    values = [a + i * d for i in range(count)]
+    return [(str(int(round(v))) if float(v).is_integer() else f"{v:.10g}") + unit for v in values]
+
+
 def parse_axis(text: str) -> Axis:
-    """'network.bandwidth=5Gbps,10Gbps' -> Axis."""
+    """'network.bandwidth=5Gbps,10Gbps' -> Axis; 'PATH=LO..HI' and 'PATH=LO..HI:STEP' give ranges."""
     path, raw = parse_override(text)
+    if "," not in raw and ".." in raw:
+        values = range_values(raw, "--vary")
+        if values is not None:
+            return Axis(path, values)
     if raw.count(",") >= MAX_AXIS_VALUES:
         raise SpecError(f"{raw.count(',') + 1:,} values; an axis takes at most {MAX_AXIS_VALUES:,} (each value is "
                         "validated as a spec, ~5 ms each)", "--vary", None, path)

@@ -21,11 +21,11 @@ import numpy as np
 from ..engines.analytical import evaluate
 from ..engines.plan import Params, Plan
 from ..spec.scenario import Scenario
-from .sensitivity import Uncertain, uncertain_params
+from .sensitivity import UNCERTAIN_KINDS, WORKLOAD, Uncertain, uncertain_params
 
 DEFAULT_SAMPLES = 1000
-KINDS = ("assumed", "fitted", "derived")
-QUESTION = ("request.", "serving.")  # inputs of the question, never drawn
+KINDS = UNCERTAIN_KINDS
+QUESTION = WORKLOAD  # inputs of the question, never drawn
 OUTPUTS = {  # name -> (value from an evaluation, unit shown, scale to that unit)
     "throughput": (lambda ev: ev.network_bytes_per_s, "Gbps", 8e-9),
     "kv_throughput": (lambda ev: ev.kv_bytes_per_s, "Gbps", 8e-9),
@@ -35,7 +35,7 @@ OUTPUTS = {  # name -> (value from an evaluation, unit shown, scale to that unit
 
 
 def uncertain(scenario: Scenario) -> list[Uncertain]:
-    return [u for u in uncertain_params(scenario, KINDS) if not u.key.startswith(QUESTION)]
+    return uncertain_params(scenario, KINDS)
 
 
 def draws(numbers: list[Uncertain], n: int, seed: int = 0) -> dict[str, np.ndarray]:

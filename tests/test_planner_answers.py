@@ -1,0 +1,69 @@
+"""What a planner acts on: the workload is never an unknown, outputs name what ran, GPU memory is
+checked everywhere, ranges on --vary, intervals and overload in the serve table's own cells."""
+
+import json
+
+import pytest
+
+from nicmodel.cli import main
+from nicmodel.planning.sweep import parse_axis
+from nicmodel.errors import SpecError
+
+from conftest import DEFAULT, ROOT
+
+
+def test_workload_is_never_varied(capsys):
+    from nicmodel import api
+    from nicmodel.planning.sensitivity import uncertain_params
+    from nicmodel.planning.uncertainty import uncertain
+
+    scenario = api.load(DEFAULT)
+    for found in (uncertain_params(scenario), uncertain(scenario)):
+        keys = {u.key for u in found}
+        assert keys and not any(k.startswith(("request.", "serving.")) for k in keys)
+        assert "nic.memory.sustained_bandwidth" in keys  # fitted numbers are unknowns too
+    assert main(["size", str(DEFAULT), "--target", "kv_throughput>=60Gbps", "--target", "fetch_latency<=200ms",
+                 "--choose", "nic.arm.cores=4..16", "--choose", "design.chunk_tokens=64,256", "--format", "json"]) == 0
+    r = json.loads(capsys.readouterr().out)
+    assert "request.prefix_tokens" not in json.dumps(r.get("robustness", {}))
+
+
+def test_outputs_name_what_ran(capsys):
+    assert main(["eval", str(DEFAULT), "--set", "nic=bluefield2", "--set", "network.bandwidth=10Gbps"]) == 0
+    head = capsys.readouterr().out.splitlines()[:2]
+    assert "[with nic=bluefield2, network.bandwidth=10Gbps]" in head[0]
+    assert "BlueField-2" in head[1] and "Ethernet 25G at 10 Gbps" in head[1]
+
+
+def test_gpu_memory_is_checked_by_eval(capsys):
+    assert main(["eval", str(ROOT / "pipelines" / "shadowserve-optical.yaml"), "--format", "json"]) == 0
+    g = json.loads(capsys.readouterr().out)["gpu_memory"]
+    assert g["fits"] is False and "Llama-3-70B does not fit NVIDIA L40S" in g["problem"]
+    assert main(["eval", str(DEFAULT)]) == 0
+    assert "weights 16.1 GB + staging 0.27 GB of 43.2 GB usable; KV room for 20 requests" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("text, values", [
+    ("network.bandwidth=10Gbps..40Gbps:10Gbps", ["10Gbps", "20Gbps", "30Gbps", "40Gbps"]),
+    ("design.chunk_tokens=16..19", ["16", "17", "18", "19"]),
+    ("design.chunk_tokens=64..256:64", ["64", "128", "192", "256"]),
+    ("network.rtt=5us..20us:7.5us", ["5us", "12.5us", "20us"]),
+])
+def test_vary_takes_ranges(text, values):
+    assert parse_axis(text).values == values
+
+
+@pytest.mark.parametrize("text", ["network.bandwidth=10Gbps..40Gbps", "design.chunk_tokens=16..2",
+                                  "network.bandwidth=10Gbps..40GB/s:1Gbps", "design.chunk_tokens=1..100000"])
+def test_bad_ranges_are_refused(text):
+    with pytest.raises(SpecError):
+        parse_axis(text)
+
+
+def test_serve_table_cells_carry_intervals_and_overload(capsys):
+    assert main(["serve", str(DEFAULT), "--bandwidths", "10Gbps,40Gbps", "--rate", "6", "--requests", "30",
+                 "--replications", "3", "--progress", "off"]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| shadowserve")]
+    slow, fast = lines
+    assert slow.count("OVERLOADED") == 5  # four latency cells and the verdict: 6/s is above 4/s at 10 Gbps
+    assert "OVERLOADED" not in fast and fast.count("±") == 6  # every replicated metric with its interval
