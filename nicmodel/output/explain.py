@@ -74,7 +74,7 @@ def fabric_text(report: dict[str, Any]) -> str:
     s = report["schedule"]
     share = s["circuit_share"]
     lines = [
-        s["fabric"],
+        f"{s['fabric']} [ran: {s['schedule']} schedule]",
         f"  schedule        {s['schedule']}: {s['slices_per_cycle']} slices of {microseconds(s['slice_s'])} per cycle "
         f"({microseconds(s['cycle_s'])}), {s['tors']} ToRs x {s['uplinks_per_tor']} uplinks x {s['uplink_gbps']:g} Gbps",
         f"  guard           {s['guard_s'] * 1e9:.0f} ns ({s['guard_mode']}); usable share of port time "
@@ -104,6 +104,9 @@ def fabric_text(report: dict[str, Any]) -> str:
         lines.append(tabulate(rows, headers=["routing", "Gbps", "wait mean/p99/max", "first byte mean/max",
                                              "hops", "jitter", "buffer src/mid", "loss-free",
                                              "transfer mean/p99"], tablefmt="github"))
+        if "vlb" in pair["routing"]:
+            lines.append("vlb assumes the rest of the fabric is idle: its second hop borrows other pairs' circuits, "
+                         "so under background load its rate falls toward the direct one's")
     return "\n".join(lines) + "\n"
 
 

@@ -248,26 +248,27 @@ def break_even_plot(r: dict[str, Any], knobs: list, path: str, label: str = "") 
     a, b = r["designs"]
     if len(knobs) == 1:
         k = knobs[0]
-        ax.plot(r["x"], r["margin"], color="C0")
+        ax.plot(np.asarray(r["x"]) / k.factor, r["margin"], color="C0")  # in the unit the range was given
         if k.log:
             ax.set_xscale("log")
         ax.axhline(0, color="grey", lw=0.8)
-        ax.set_xlabel(f"{k.path} (SI)")
+        ax.set_xlabel(k.label)
         ax.set_ylabel(f"{r['metric']}: margin of {a} over {b}")
         for x in r["break_even"]:
-            ax.axvline(x, color="k", ls="--", lw=0.8)
+            ax.axvline(x / k.factor, color="k", ls="--", lw=0.8)
         ax.set_title(f"above 0: {a} wins; below: {b} {label}".strip(), fontsize=9)
     else:
         kx, ky = knobs
         grid = np.asarray(r["margin"], dtype=float)
         wins = np.where(np.isfinite(grid), (grid > 0).astype(float), np.nan)
-        ax.pcolormesh(r["x"], r["y"], wins.T, cmap="coolwarm", vmin=0, vmax=1, shading="auto")
+        ax.pcolormesh(np.asarray(r["x"]) / kx.factor, np.asarray(r["y"]) / ky.factor, wins.T, cmap="coolwarm",
+                      vmin=0, vmax=1, shading="auto")
         if kx.log:
             ax.set_xscale("log")
         if ky.log:
             ax.set_yscale("log")
-        ax.set_xlabel(f"{kx.path} (SI)")
-        ax.set_ylabel(f"{ky.path} (SI)")
+        ax.set_xlabel(kx.label)
+        ax.set_ylabel(ky.label)
         ax.set_title(f"red: {a} wins {r['metric']}; blue: {b} {label}".strip(), fontsize=9)
     save_figure(fig, path)
     plt.close(fig)

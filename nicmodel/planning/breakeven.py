@@ -10,6 +10,7 @@ break-even curve of the second for each value of the first, and a map of the win
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +22,7 @@ from ..engines.plan import Params, Plan, compile_scenario
 from ..errors import SpecError
 from ..engines.serving.gpu import prefill_time
 from ..spec.scenario import Scenario, param_at
-from ..units import UnitError, spec_string
+from ..units import UNITS, UnitError, spec_string
 
 # metric -> (lower is better, unit label)
 METRICS = {"fetch_latency_s": (True, "s"), "unloaded_ttft_s": (True, "s"), "kv_throughput_gbps": (False, "Gbps")}
@@ -38,6 +39,16 @@ class Knob:
     high: float
     dimension: str
     text: str
+    unit: str = ""  # the unit the range was written in ('Gbps' stays Gbps in every echo and plot)
+
+    @property
+    def factor(self) -> float:
+        """SI value per unit of ``unit`` (1 for a plain number or an unknown unit)."""
+        return UNITS.get(self.dimension, {}).get(self.unit, 1.0) if self.unit else 1.0
+
+    @property
+    def label(self) -> str:
+        return f"{self.path} ({self.unit})" if self.unit else self.path
 
     @property
     def log(self) -> bool:
@@ -47,6 +58,8 @@ class Knob:
         return np.geomspace(self.low, self.high, n) if self.log else np.linspace(self.low, self.high, n)
 
     def show(self, value: float) -> str:
+        if self.unit and self.unit in UNITS.get(self.dimension, {}):
+            return f"{float(value) / self.factor:.4g} {self.unit}"
         shown = spec_string(float(value), self.dimension)
         return f"{shown:.4g}" if isinstance(shown, float) else shown
 
@@ -83,7 +96,8 @@ def parse_knob(text: str, scenarios: list[Scenario]) -> Knob:
         raise SpecError(f"{path}: {exc}", where, None, ()) from None
     if not high > low:
         raise SpecError(f"{path}: the range must grow (got {low_text.strip()}..{high_text.strip()})", where, None, ())
-    return Knob(path, target, low, high, kind.dimension, body)
+    unit = re.match(r"\s*[-+0-9.eE]*\s*(\S*)", low_text).group(1)
+    return Knob(path, target, low, high, kind.dimension, body, unit)
 
 
 def _number(text: str) -> Any:
