@@ -104,3 +104,21 @@ def design_table_uncertainty(path: str | Path, vary: list[str] | list[Axis], ove
         more = extra.get(key) if not row["bottleneck"].startswith("invalid") else None
         rows.append({**row, **(more or {c: None for c in columns[len(table.columns):]})})
     return Table(columns, rows)
+
+
+def table_robust_optimum(path: str | Path, vary: list[str] | list[Axis], overrides: list[str] | tuple[str, ...] = (),
+                         column: str = "fetch_latency_ms", by: str = "p95", samples: int = 1000, seed: int = 0,
+                         tolerance: float = 0.01) -> dict[str, Any]:
+    """The best row of ``column`` under uncertainty: by a quantile over paired draws of the
+    uncertain numbers (``by``: p5, p50, p95), by the probability of being the best row
+    (``probability``) or nominal; with the probability that each reported row is the best, and
+    continuous axes rounded within ``tolerance`` (nicmodel.planning.robust_optimum)."""
+    from .. import limits
+    from ..planning.robust_optimum import robust_optimum
+
+    limits.draws(samples, "--uncertainty", 10)
+    limits.seed(seed)
+    prepared = prepare(load_document(path, overrides), Path(path), axes_of(vary))
+    if prepared.scenario is None:
+        return {"column": column, "by": by, "best": None, "note": "no valid row"}
+    return robust_optimum(prepared, column, by, samples, seed, tolerance)

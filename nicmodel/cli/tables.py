@@ -24,6 +24,10 @@ def register(sub) -> None:
     p.add_argument("--uncertainty", nargs="?", const=1000, type=samples, metavar="N",
                    help="add a 90%% interval to each row's fetch latency and KV throughput over N draws of the "
                         "assumed and fitted numbers the table does not vary (default 1000)")
+    p.add_argument("--by", choices=["nominal", "p5", "p50", "p95", "probability"], default="nominal",
+                   help="choose the optimum by a quantile over draws of the uncertain numbers (p95: the best worst "
+                        "case of a latency), by the probability of being the best row, or nominal (default); "
+                        "draws from --uncertainty (default 1000)")
     p.add_argument("--seed", type=checked(limits.seed), default=0, help="seed of the --uncertainty draws")
     p.add_argument("--plot", metavar="FILE", help="plot fetch latency over the axes (a line per value, or a heat map), bottlenecks marked (.png/.svg/.pdf)")
     common(p, ["markdown", "csv", "json"])
@@ -34,7 +38,7 @@ def run(args: argparse.Namespace) -> None:
     from .. import api
     from ..output.rows import TABLE_OUTPUTS, table_row
     from ..output.tables import table_text
-    from ..output.verdicts import optimum_text
+    from ..output.verdicts import optimum_text, robust_optimum_text
     if not args.vary:
         raise SpecError("give at least one --vary PATH=V1,V2,...", "--vary")
     columns = [] if args.optimum == ["none"] else (args.optimum or ["fetch_latency_ms"])
@@ -42,13 +46,16 @@ def run(args: argparse.Namespace) -> None:
         table = api.design_table_uncertainty(args.scenario, args.vary, args.set, args.uncertainty, args.seed,
                                              args.max_points)
         optima = [api.table_optimum(args.scenario, args.vary, args.set, c) for c in columns]
+        robust = ([api.table_robust_optimum(args.scenario, args.vary, args.set, c, args.by, args.uncertainty,
+                                            args.seed) for c in columns] if args.by != "nominal" else [])
         axes = set(table.columns) - TABLE_OUTPUTS
         write_db(args, "design_table", [{"scenario": str(args.scenario), **table_row(r, axes)} for r in table.rows])
         if args.format == "json":
-            emit(strict_json({"columns": table.columns, "rows": table.rows, "optima": optima}, indent=2) + "\n",
+            emit(strict_json({"columns": table.columns, "rows": table.rows, "optima": optima,
+                              **({"optima_under_uncertainty": robust} if robust else {})}, indent=2) + "\n",
                  args.output)
             return
-        notes = "".join(optimum_text(o) for o in optima)
+        notes = "".join(optimum_text(o) for o in optima) + "".join(robust_optimum_text(o) for o in robust)
         if args.format == "csv":
             sys.stderr.write(notes)
             emit(table_text(table, "csv"), args.output)
@@ -72,15 +79,17 @@ def run(args: argparse.Namespace) -> None:
             return
     table = api.design_table(args.scenario, args.vary, args.set, args.max_points)
     optima = [api.table_optimum(args.scenario, args.vary, args.set, c) for c in columns]
+    robust = ([api.table_robust_optimum(args.scenario, args.vary, args.set, c, args.by, args.uncertainty or 1000,
+                                        args.seed) for c in columns] if args.by != "nominal" else [])
     if args.plot:
         from ..output.plots import table_plot
         table_plot(table.columns, table.rows, [c for c in table.columns if c not in TABLE_OUTPUTS], args.plot)
     if args.format == "json":
-        emit(strict_json({"columns": table.columns, "rows": table.rows, "optima": optima}, indent=2) + "\n",
-             args.output)
+        emit(strict_json({"columns": table.columns, "rows": table.rows, "optima": optima,
+                          **({"optima_under_uncertainty": robust} if robust else {})}, indent=2) + "\n", args.output)
         return
     text = table_text(table, args.format)
-    notes = "".join(optimum_text(o) for o in optima)
+    notes = "".join(optimum_text(o) for o in optima) + "".join(robust_optimum_text(o) for o in robust)
     if args.format == "csv":  # keep the CSV a CSV: the verdicts go to stderr
         sys.stderr.write(notes)
         emit(text, args.output)

@@ -24,6 +24,24 @@ def optimum_text(o: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def robust_optimum_text(o: dict[str, Any]) -> str:
+    """The optimum chosen under uncertainty, beside the nominal one, each with its chance of being best."""
+    if o.get("best") is None:
+        return f"optimum under uncertainty ({o['column']}): no valid row\n"
+    fmt = lambda d: ", ".join(f"{k}={v}" for k, v in d["row"].items())  # noqa: E731
+    stat = lambda d: (f"nominal {d['nominal']:.4g}, p5/p50/p95 {d['p5']:.4g}/{d['p50']:.4g}/{d['p95']:.4g}, "  # noqa: E731
+                      f"best in {d['p_best'] * 100:.0f}% of draws")
+    how = ("most often the best row" if o["by"] == "probability" else
+           f"{'lowest' if o['lower_is_better'] else 'highest'} {o['by']}, the roundest row within "
+           f"{o['tolerance'] * 100:g}%")
+    lines = [f"optimum under uncertainty ({o['column']}, {how}; {o['draws']:,} paired draws of "
+             f"{o['uncertain_numbers']} uncertain numbers): {fmt(o['chosen'])}", f"  {stat(o['chosen'])}",
+             f"  nominal optimum: {fmt(o['nominal_optimum'])}: {stat(o['nominal_optimum'])}"]
+    if o["most_likely_best"]["row"] != o["chosen"]["row"]:
+        lines.append(f"  most often best: {fmt(o['most_likely_best'])}: {stat(o['most_likely_best'])}")
+    return "\n".join(lines) + "\n"
+
+
 def winner_text(w: dict[str, Any]) -> str:
     lines = [f"winner ({w['metric']}, {'lowest' if w['lower_is_better'] else 'highest'}): {w['winner']}"]
     lines += _flip_lines(w["flips"], w["assumptions_checked"], lambda f: f"{f['winner']} ({f[w['metric']]:.4g})")

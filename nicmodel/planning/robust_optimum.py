@@ -1,0 +1,105 @@
+"""The optimum of a design table under the uncertainty the tool computes.
+
+The nominal optimum (every number at its value) can be the worst choice once the numbers are
+uncertain: the chunk size that is fastest at the fitted NIC bandwidth may be the slowest at the
+95th percentile. Here every row is evaluated over the same draws of the uncertain numbers (common
+random numbers), and the optimum is chosen by a quantile (``p95``: best worst case for a
+lower-is-better column; ``p5`` for higher-is-better), the median, or the probability of being the
+best row; each choice reports the probability that it is the best row, and so does the nominal
+optimum. Continuous axes are rounded: among rows whose value at the chosen statistic is within
+``tolerance`` of the best, the one with the roundest value of each numeric axis is reported (no
+planner needs chunk size 65 when 64 is as good).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..errors import SpecError
+from . import uncertainty
+from .sweep import PreparedTable, grid_block
+
+COLUMN_OUTPUT = {"fetch_latency_ms": ("fetch_latency", True), "throughput_gbps": ("throughput", False),
+                 "kv_throughput_gbps": ("kv_throughput", False), "nic_memory_mib": ("nic_memory", True)}
+BY = ("nominal", "p5", "p50", "p95", "probability")
+MAX_ROWS = 20_000  # rows x draws are held at once
+
+
+def _roundness(text: str) -> tuple[int, float]:
+    """Fewer significant digits first, then the smaller number (64 before 65 before 65.5)."""
+    try:
+        x = float(text.rstrip("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ/ "))
+    except ValueError:
+        return (99, 0.0)
+    digits = len(f"{abs(x):.6g}".replace(".", "").replace("-", "").strip("0")) if x else 1
+    for power in (1024, 1000, 512, 256, 128, 100, 64, 50, 32, 25, 16, 10, 8, 5, 4, 2):
+        if x and x % power == 0:
+            return (0, -power)  # a multiple of a round number: the rounder the better
+    return (digits, abs(x))
+
+
+def robust_optimum(prepared: PreparedTable, column: str, by: str = "p95", samples: int = 1000, seed: int = 0,
+                   tolerance: float = 0.01) -> dict[str, Any]:
+    if column not in COLUMN_OUTPUT:
+        raise SpecError(f"expected one of {', '.join(COLUMN_OUTPUT)}", "--optimum")
+    if by not in BY:
+        raise SpecError(f"expected one of {', '.join(BY)}", "--by")
+    output, lower = COLUMN_OUTPUT[column]
+    axes = prepared.axes
+    varied = tuple(".".join(str(p) for p in a.path) for a in axes)
+    numbers = [u for u in uncertainty.uncertain(prepared.scenario)
+               if not any(u.key == v or u.key.startswith(v + ".") for v in varied)]
+    numeric_axes = [(axes[i], vals) for i, vals in zip(prepared.numeric, prepared.numeric_values)]
+    keys, blocks = [], []
+    total = sum(c.n for c in prepared.combos if c.compiled is not None)
+    if total > MAX_ROWS:
+        raise SpecError(f"{total:,} rows; an optimum under uncertainty takes at most {MAX_ROWS:,}", "--by")
+    for combo in prepared.combos:
+        if combo.compiled is None:
+            continue
+        plan, params = combo.compiled
+        grid = grid_block(params, numeric_axes, combo.index)
+        stats = uncertainty.table(plan, grid, combo.n, numbers, samples, seed, keep=output)
+        blocks.append(stats["values"])
+        for j in range(combo.n):
+            key = [0] * len(axes)
+            for i, v in combo.key.items():
+                key[i] = v
+            for k, i in enumerate(prepared.numeric):
+                key[i] = int(combo.index[k][j])
+            keys.append(tuple(key))
+    if not keys:
+        return {"column": column, "by": by, "best": None, "note": "no valid row"}
+    values = np.vstack(blocks)  # rows x draws, paired across rows
+    worst = np.inf if lower else -np.inf
+    filled = np.where(np.isfinite(values), values, worst)
+    winners = np.argmin(filled, axis=0) if lower else np.argmax(filled, axis=0)
+    p_best = np.bincount(winners, minlength=len(keys)) / values.shape[1]
+    with np.errstate(all="ignore"):
+        stat = {q: np.nanpercentile(values, int(q[1:]), axis=1) for q in ("p5", "p50", "p95")}
+    nominal_keys, nominal_values = prepared.values(column)
+    nominal = {tuple(int(k) for k in nominal_keys[:, j]): float(nominal_values[j]) for j in range(nominal_values.size)}
+    nominal_row = np.array([nominal.get(k, np.nan) for k in keys])
+    if by == "probability":
+        score, better_low = p_best, False
+    else:
+        score, better_low = (nominal_row if by == "nominal" else stat[by]), lower
+    best = int(np.nanargmin(score) if better_low else np.nanargmax(score))
+    # the roundest row as good as the best at this statistic (within tolerance)
+    if by != "probability":
+        bound = score[best] * (1 + tolerance) if better_low else score[best] * (1 - tolerance)
+        near = np.flatnonzero(score <= bound) if better_low else np.flatnonzero(score >= bound)
+        best = min(near, key=lambda r: [_roundness(axes[i].values[keys[r][i]]) for i in prepared.numeric] or [0])
+
+    def named(r: int) -> dict[str, str]:
+        return {a.label: a.values[k] for a, k in zip(axes, keys[r])}
+
+    nominal_best = int(np.nanargmin(nominal_row) if lower else np.nanargmax(nominal_row))
+    most_likely = int(np.argmax(p_best))
+    row = lambda r: {"row": named(r), "nominal": float(nominal_row[r]), "p5": float(stat["p5"][r]),  # noqa: E731
+                     "p50": float(stat["p50"][r]), "p95": float(stat["p95"][r]), "p_best": float(p_best[r])}
+    return {"column": column, "lower_is_better": lower, "by": by, "draws": int(values.shape[1]),
+            "uncertain_numbers": len(numbers), "tolerance": tolerance, "best": named(best), "chosen": row(best),
+            "nominal_optimum": row(nominal_best), "most_likely_best": row(most_likely), "rows": len(keys)}
