@@ -68,3 +68,25 @@ def test_network_binds_at_10gbps():
     r = evaluate_file(DEFAULT, ["network.bandwidth=10Gbps"])
     assert r["bottleneck"] == "network"
     assert r["throughput_gbps"] == pytest.approx(10 * 0.949)
+
+
+def test_one_point_two_parameters_reports_the_equal_explanations(tmp_path):
+    """17 Gbps measured on the full pipeline: NIC DRAM at ~27.9 GB/s or dequantization at ~1.7
+    cycles/byte explain it equally; they disagree on the best chunk size, and measuring the
+    dequantize stage alone separates them."""
+    from nicmodel import api
+
+    trace = tmp_path / "t.csv"
+    trace.write_text("scenario,overrides,metric,argument,value,unit,role,source\n"
+                     f"{DEFAULT},design.stages.fetch.cores=8;design.stages.dequantize.cores=8;network.bandwidth=100Gbps,"
+                     "throughput,,17,Gbps,fitted,x\n")
+    c = api.calibrate(DEFAULT, trace, ["nic.memory.sustained_bandwidth", "nic.arm.costs.dequantize.cycles_per_byte"])
+    assert c["result"] is None and c["rejected"]
+    alts = {e["parameter"]: e for e in c["alternatives"]["explanations"]}
+    assert all(e["explains"] for e in alts.values())
+    assert alts["nic.memory.sustained_bandwidth"]["value"] == pytest.approx(27.95e9, rel=0.01)
+    assert alts["nic.arm.costs.dequantize.cycles_per_byte"]["value"] == pytest.approx(1.70, rel=0.01)
+    chunks = {e["answer"]["best_chunk_tokens"] for e in alts.values()}
+    assert len(chunks) == 2  # the planner's chunk-size answer depends on which explanation holds
+    first = c["alternatives"]["separate_with"][0]
+    assert (first["metric"], first["argument"]) == ("stage_alone", "dequantize") and first["spread_pct"] > 50

@@ -28,6 +28,10 @@ def _with(point, overrides):
     return replace(point, overrides=tuple(point.overrides) + tuple(overrides)) if overrides else point
 
 
+# identifiability verdicts that mean the data cannot tell the parameters apart
+AMBIGUOUS = ("not identifiable", "poorly identifiable: correlated", "at a bound")
+
+
 def calibrate(scenario: str | Path, trace: str | Path, fit: list[str], overrides: list[str] | tuple[str, ...] = (),
               cv: str | None = None, max_residual: float = 10.0) -> dict[str, Any]:
     """``nicmodel calibrate``: least-squares fit of the ``fit`` parameters to the trace's fitted
@@ -50,11 +54,21 @@ def calibrate(scenario: str | Path, trace: str | Path, fit: list[str], overrides
             raise SpecError(f"{key} has no range in the spec; give it `range: [low, high]` to bound the fit", "--fit")
         initial[key] = param.si
         bounds[key] = tuple(type(param)._check(x) for x in param.range)
-    result = c.fit(fitted, list(fit), initial, bounds)
+    try:
+        result = c.fit(fitted, list(fit), initial, bounds)
+    except SpecError as exc:  # fewer points than parameters: no joint fit, but the report below
+        result, too_few = None, exc.message
+    alternatives = None
+    if len(fit) > 1 and (result is None or any(v.startswith(AMBIGUOUS) for v in result.identifiability.values())):
+        from ..validation.alternatives import report
+        alternatives = report(fitted, list(fit), initial, bounds, max_residual)
+    if result is None:
+        return {"result": None, "held_out": [], "cross_validation": [], "alternatives": alternatives,
+                "rejected": [too_few]}
     predictor = Predictor()
     held_preds = [Prediction(p, predictor.predict(p, result.values)) for p in held]
     folds = c.cross_validate(fitted, list(fit), initial, bounds, cv) if cv else []
-    return {"result": result, "held_out": held_preds, "cross_validation": folds,
+    return {"result": result, "held_out": held_preds, "cross_validation": folds, "alternatives": alternatives,
             "rejected": c.acceptance(result, max_residual)}
 
 

@@ -81,10 +81,13 @@ def run_calibrate(args: argparse.Namespace) -> int:
     c = api.calibrate(args.scenario, args.trace, args.fit, args.set, args.cv, args.max_residual)
     rejected = c["rejected"]
     written = None
-    if args.output and (not rejected or args.force):
+    if args.output and c["result"] is not None and (not rejected or args.force):
         api.write_calibrated(args.scenario, args.trace, c, args.output, args.set)
         written = args.output
-    text = calibrate_text(c["result"], c["held_out"], c["cross_validation"], written)
+    text = calibrate_text(c["result"], c["held_out"], c["cross_validation"], written) if c["result"] else ""
+    if c.get("alternatives"):
+        from ..output.explain import alternatives_text
+        text += alternatives_text(c["alternatives"])
     if rejected:
         text += ("\nFIT REJECTED: " + "; ".join(rejected) + "\n"
                  + (f"wrote {args.output} anyway (--force)\n" if written else

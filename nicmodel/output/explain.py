@@ -110,6 +110,38 @@ def fabric_text(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def alternatives_text(a: dict[str, Any]) -> str:
+    """Equally good explanations of the fitted points, what each does to the answer, and the
+    measurement that would tell them apart."""
+    good = [e for e in a["explanations"] if e["explains"]]
+    lines = ["", "what the fitted points cannot tell apart: each parameter fitted alone (the others at their "
+             "spec values)"]
+    rows = []
+    for e in a["explanations"]:
+        ans = e.get("answer", {})
+        rows.append([e["parameter"], f"{e['spec_value']:.4g} -> {e['value']:.4g}", f"{e['worst_residual_pct']:.2f}%",
+                     "yes" if e["explains"] else "no",
+                     f"{ans['throughput_gbps']:.2f}" if ans else "", f"{ans['fetch_latency_s'] * 1e3:.1f}" if ans else "",
+                     ans.get("bottleneck", ""), ans.get("best_chunk_tokens", "")])
+    lines.append(tabulate(rows, headers=["parameter", "spec -> alone (SI)", "worst residual", "explains it",
+                                         "throughput Gbps", "fetch ms", "bottleneck", "best chunk"], tablefmt="github"))
+    if len(good) >= 2:
+        alts = " or ".join(f"{e['parameter']} = {e['value']:.4g}" for e in good)
+        lines.append(f"equally good explanations: {alts}")
+        chunks = {e['answer'].get('best_chunk_tokens') for e in good}
+        if len(chunks) > 1:
+            lines.append(f"  they disagree on the best chunk size ({', '.join(str(c) for c in sorted(chunks))} tokens)")
+        for m in a["separate_with"]:
+            what = m["metric"] + (f" of {m['argument']}" if m["argument"] else "")
+            pred = ", ".join(f"{k}: {v:.4g}" for k, v in m["predicted"].items())
+            lines.append(f"  measure {what} next: the explanations predict it {m['spread_pct']:.0f}% apart ({pred})")
+    elif len(good) == 1:
+        lines.append(f"only {good[0]['parameter']} explains the points alone")
+    else:
+        lines.append("no parameter explains the points alone")
+    return "\n".join(lines) + "\n"
+
+
 def calibrate_text(result, held, cv, output: str | None) -> str:
     """Fitted values, intervals, identifiability, residuals, and accuracy on unused points."""
     rows = []
