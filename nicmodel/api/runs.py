@@ -145,7 +145,10 @@ def serve(paths: list[str | Path], rate: float | None = None, requests: int = 20
             pts.append(pt)
     order = {str(p): i for i, p in enumerate(paths)}
     pts.sort(key=lambda pt: order.get(pt.path, 0))  # stable: each design's rates together
-    runs = len(pts) * (max(1, replications) + (uncertainty or 0)) * (2 + (budget.SEARCH_RUNS if search else 0))
+    if rate is None and not rates and not trace:
+        replications = 1  # every request arrives at once: the seed changes nothing, replications cannot differ
+    per_point = max(1, replications) + (uncertainty or 0)
+    runs = len(pts) * per_point * (1 + (budget.SEARCH_RUNS if search else 0))
     events = 0.0
     for pt in pts:
         try:
@@ -156,7 +159,9 @@ def serve(paths: list[str | Path], rate: float | None = None, requests: int = 20
             count = len(rows_of_trace) if rows_of_trace else requests
             prefixes = ([r["prefix_tokens"] for r in rows_of_trace] if rows_of_trace
                         else [int(scenario.request.prefix_tokens.si)])
-            events = budget.serve_events(scenario, prefixes, count) * runs
+            # the loaded runs, and one unloaded one-request run per point and seed
+            events = (budget.serve_events(scenario, prefixes, count) * runs
+                      + budget.serve_events(scenario, prefixes[:1], 1) * len(pts) * per_point)
             budget.check_budget(events, max_events, "--trace" if rows_of_trace else "--requests",
                                 f"{runs} serving runs of {count:,} requests")
         break  # one point's estimate stands for all: they share the request count
