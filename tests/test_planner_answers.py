@@ -82,3 +82,11 @@ def test_optimum_under_uncertainty_beats_the_nominal_one_where_it_matters():
     by_p = api.table_robust_optimum(DEFAULT, vary, column="fetch_latency_ms", by="probability", samples=400)
     assert by_p["chosen"]["p_best"] == by_p["most_likely_best"]["p_best"]
     assert main(["table", str(DEFAULT), "--vary", vary[0], "--by", "p95", "--uncertainty", "100"]) == 0
+
+
+def test_size_names_the_closest_candidate_for_a_serving_target_nobody_meets(capsys):
+    assert main(["size", str(DEFAULT), "--target", "max_rate>=1000/s", "--choose", "nic.arm.cores=8,16",
+                 "--format", "json"]) == 0
+    r = json.loads(capsys.readouterr().out)
+    assert r["best"] is None and r["closest"]["metrics"]["max_rate"] > 0
+    assert 0.9 < r["closest"]["shortfall"] < 1.0  # ~8 of 1,000 requests/s

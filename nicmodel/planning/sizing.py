@@ -197,6 +197,13 @@ def size(path: str | Path, chooses: list[str], targets: list[str], objective: st
     if ranked.size == 0:
         out["best"] = None
         out["closest"] = _closest(parsed, values, valid, point)
+        if serving and checked_serving:  # nothing met the SLO-bound rate: the closest one searched
+            out["serving_checks"] = checked_serving
+            top = max(checked_serving, key=lambda c: c["max_rate_per_s"])
+            found = point(top["index"])
+            found["metrics"]["max_rate"] = top["max_rate_per_s"]
+            found["shortfall"] = max(-t.slack(top["max_rate_per_s"]) for t in serving)
+            out["closest"] = found
         return out
     best = point(int(ranked[0]))
     slacks = {t.text: t.slack(best["metrics"][t.metric]) for t in parsed}
