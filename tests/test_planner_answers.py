@@ -86,7 +86,7 @@ def test_optimum_under_uncertainty_beats_the_nominal_one_where_it_matters():
 
 def test_size_names_the_closest_candidate_for_a_serving_target_nobody_meets(capsys):
     assert main(["size", str(DEFAULT), "--target", "max_rate>=1000/s", "--choose", "nic.arm.cores=8,16",
-                 "--format", "json"]) == 0
+                 "--format", "json"]) == 1  # no choice meets the targets: a check that failed
     r = json.loads(capsys.readouterr().out)
     assert r["best"] is None and r["closest"]["metrics"]["max_rate"] > 0
     assert 0.9 < r["closest"]["shortfall"] < 1.0  # ~8 of 1,000 requests/s
