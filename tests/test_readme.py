@@ -60,7 +60,7 @@ def test_readme_command_runs(command, tmp_path, monkeypatch, capsys):
         argv = argv[: argv.index(">")]
     argv += REDUCED.get(argv[0], [])
     if argv[0] == "query" and not (tmp_path / argv[1]).exists():  # the README's query reads the serve run before it
-        assert main(["serve", "pipelines/shadowserve.yaml", "--vary", "network.bandwidth=10Gbps,40Gbps", "--search",
+        assert main(["serve", "pipelines/shadowserve.yaml", "--vary", "network.bandwidth=10Gbps,40Gbps", "--rate", "2", "--search",
                      "-o", argv[1], *REDUCED["serve"]]) == 0
     assert main(argv) == 0, command
     out = capsys.readouterr().out

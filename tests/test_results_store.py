@@ -19,7 +19,7 @@ from nicmodel.cli import main
 from nicmodel.store.database import ResultsDB
 from nicmodel.store.query import query
 
-from conftest import DEFAULT
+from conftest import DEFAULT, ROOT
 
 SERVE = ["serve", str(DEFAULT), "--rate", "2", "--requests", "20", "--progress", "off", "--format", "json"]
 
@@ -230,3 +230,20 @@ def test_terminal_and_csv_hygiene(tmp_path, capsys):
     capsys.readouterr()
     assert main(["query", db, "SELECT '=HYPERLINK(\"x\")' AS a, '-1.5' AS b, '@SUM(1)' AS c", "--format", "csv"]) == 0
     assert capsys.readouterr().out.splitlines()[1] == '"\'=HYPERLINK(""x"")",-1.5,\'@SUM(1)'
+
+
+def test_a_spec_from_a_stray_folder_is_named(tmp_path, capsys):
+    """A hwspecs/ folder above the scenario's project shadows the bundled spec: allowed (it is how a
+    user's library works) but named on stderr, so it cannot silently change an answer."""
+    nics = tmp_path / "hwspecs" / "nics"
+    nics.mkdir(parents=True)
+    text = (ROOT / "hwspecs" / "nics" / "bluefield3.yaml").read_text().replace("name: BlueField-3 B3220",
+                                                                              "name: Stray BF3")
+    (nics / "bluefield3.yaml").write_text(text)
+    project = tmp_path / "a" / "b" / "proj"
+    project.mkdir(parents=True)
+    (project / "s.yaml").write_text(DEFAULT.read_text())
+    assert main(["eval", str(project / "s.yaml")]) == 0
+    out = capsys.readouterr()
+    assert "Stray BF3" in out.out and f"note: nic 'bluefield3' from {nics / 'bluefield3.yaml'}" in out.err
+    assert main(["eval", str(DEFAULT)]) == 0 and "note:" not in capsys.readouterr().err

@@ -97,7 +97,14 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERNAL
     finally:
         _restore_env("NICMODEL_SIM_KERNEL", before)
+        _name_foreign_specs()
         close_databases("ok" if code == EXIT_OK else "failed")  # the run's row in `runs` says how it ended
+
+
+def _name_foreign_specs() -> None:
+    from ..spec.loader import foreign_references
+    for line in foreign_references():
+        print(f"note: {line}", file=sys.stderr)
 
 
 def _debug() -> bool:

@@ -187,8 +187,31 @@ def find_reference(category: str, name: str, near: Path) -> Path:
     for root in library_roots(near):
         candidate = root / REFERENCE_DIRS[category] / f"{name}.yaml"
         if candidate.is_file():
+            if not _own(root, near):
+                _FOREIGN.append(f"{category} {name!r} from {candidate} (a hwspecs/ or workloads/ folder above the "
+                                "scenario's project, not the bundled one; set NICMODEL_PATH to choose)")
             return candidate
     raise FileNotFoundError(name)
+
+
+# References resolved outside the bundled specs, $NICMODEL_PATH and the scenario's own project
+# (its folder and the one above): named on stderr by the CLI, so a stray hwspecs/ folder higher
+# up the tree cannot silently change an answer.
+_FOREIGN: list[str] = []
+
+
+def _own(root: Path, near: Path) -> bool:
+    here = Path(near).resolve().parent
+    mine = {package_root(), here, here.parent}
+    mine.update(Path(p).resolve() for p in os.environ.get("NICMODEL_PATH", "").split(os.pathsep) if p)
+    return root.resolve() in mine
+
+
+def foreign_references() -> list[str]:
+    """The references resolved outside the expected folders since the last call (then cleared)."""
+    found = list(dict.fromkeys(_FOREIGN))
+    _FOREIGN.clear()
+    return found
 
 
 def available(category: str, near: Path | None = None) -> list[str]:
