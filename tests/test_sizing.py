@@ -92,6 +92,11 @@ def test_serving_target_searches_the_best_candidates_first():
     r = size(gpu, ["network.bandwidth=10Gbps,40Gbps"], ["max_rate>=6/s"], "fetch_latency")
     # 10 Gbps cannot carry 6 requests/s of 10k-token prefixes (its fetch capacity is ~4.4/s)
     assert r["best"]["choice"] == {"network.bandwidth": "40Gbps"}
-    direct = max_rate(load(gpu, ["network.bandwidth=40Gbps"]), 200, 0)["max_rate_per_s"]
-    assert r["best"]["metrics"]["max_rate"] == direct >= 6
-    assert [c["meets"] for c in r["serving_checks"]] == [True, False]  # 40 Gbps ranks first (lower latency)
+    # confirmed by the simulator: the mean over seeds 0-2 of its SLO-rate search
+    direct = np.mean([max_rate(load(gpu, ["network.bandwidth=40Gbps"]), 200, seed)["max_rate_per_s"]
+                      for seed in range(3)])
+    assert r["best"]["metrics"]["max_rate"] == pytest.approx(direct) and direct >= 6
+    # the analytical screen drops 10 Gbps before any simulation; 40 Gbps is simulated and passes
+    checks = {tuple(c["choice"]): c for c in r["serving_checks"]}
+    assert checks[("network.bandwidth=10Gbps",)]["screen"] == "fail" and "meets" not in checks[("network.bandwidth=10Gbps",)]
+    assert checks[("network.bandwidth=40Gbps",)]["meets"] is True

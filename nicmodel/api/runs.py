@@ -110,17 +110,33 @@ def simulate_sweep(path: str | Path, vary: list[str], overrides: list[str] | tup
                                   jobs_for(jobs), progress, store, backend)
 
 
+MODELS = ("simulated", "analytical", "both")
+
+
 def serve(paths: list[str | Path], rate: float | None = None, requests: int = 200, seed: int = 0,
           control: str | None = None, trace: str | Path | None = None, search: bool = False,
           vary: list[str] | tuple[str, ...] = (), bandwidths: list[str] | tuple[str, ...] = (),
           rates: list[float] | None = None, overrides: list[str] | tuple[str, ...] = (), replications: int = 5,
           uncertainty: int | None = None, jobs: int | None = None, backend: str = "local",
           progress: bool = False, store: Any = None, max_events: float = DEFAULT_MAX_EVENTS,
-          keep_samples: bool = False) -> list[dict[str, Any]]:
+          keep_samples: bool = False, model: str = "simulated") -> list[dict[str, Any]]:
     """``nicmodel serve``: one row per design, swept value and offered rate (``rates`` gives a
     throughput-latency curve): TTFT, TPOT, the load verdict and, with ``search``, the largest rate
     meeting the SLOs, with intervals over ``replications`` seeds and ``uncertainty`` draws.
-    ``keep_samples`` keeps each row's latency samples (for plots)."""
+    ``keep_samples`` keeps each row's latency samples (for plots). ``model``: ``simulated`` (the
+    request-level simulator), ``analytical`` (the queueing model: steady state under Poisson
+    arrivals, deterministic, milliseconds per point) or ``both`` (the simulator's row with the
+    analytical answer beside it under ``analytical``)."""
+    if model not in MODELS:
+        raise SpecError(f"expected one of {', '.join(MODELS)}, got {model!r}", "--model")
+    if model != "simulated" and trace:
+        raise SpecError("the analytical model takes Poisson arrivals of the scenario's shape, not a trace: "
+                        "use --model simulated with --trace", "--model")
+    if model == "analytical" and rate is None and not rates and not search:
+        raise SpecError("the analytical model answers a Poisson rate: give --rate, --rates or --search "
+                        "(requests arriving together need --model simulated)", "--model")
+    if model == "analytical" and keep_samples:
+        raise SpecError("--plot draws the simulated requests' latencies: use --model simulated or both", "--plot")
     for b in bandwidths:
         try:
             parse_quantity(b, "bandwidth")
@@ -139,14 +155,16 @@ def serve(paths: list[str | Path], rate: float | None = None, requests: int = 20
     for r in offered:  # --rates: the same points at each offered rate (a throughput-latency curve)
         for pt in sweep_points("serve", [str(p) for p in paths], list(overrides), axes,
                                {"rate": r, "requests": requests, "seed": seed, "control": control,
-                                "search": search, "trace": rows_of_trace, "plot": keep_samples}):
+                                "search": search, "trace": rows_of_trace, "plot": keep_samples,
+                                **({"model": model} if model != "simulated" else {})}):
             if len(offered) > 1:
                 pt.label = {**pt.label, "rate": f"{r:g}/s"}
             pts.append(pt)
     order = {str(p): i for i, p in enumerate(paths)}
     pts.sort(key=lambda pt: order.get(pt.path, 0))  # stable: each design's rates together
-    if rate is None and not rates and not trace:
-        replications = 1  # every request arrives at once: the seed changes nothing, replications cannot differ
+    if (rate is None and not rates and not trace) or model == "analytical":
+        # every request arrives at once, or the model has no seed: replications cannot differ
+        replications = 1
     per_point = max(1, replications) + (uncertainty or 0)
     runs = len(pts) * per_point * (1 + (budget.SEARCH_RUNS if search else 0))
     events = 0.0
@@ -155,7 +173,7 @@ def serve(paths: list[str | Path], rate: float | None = None, requests: int = 20
             scenario = load_scenario(pt.path, pt.overrides)
         except SpecError:
             continue  # reported with its row
-        if scenario.serving is not None:
+        if scenario.serving is not None and model != "analytical":
             count = len(rows_of_trace) if rows_of_trace else requests
             prefixes = ([r["prefix_tokens"] for r in rows_of_trace] if rows_of_trace
                         else [int(scenario.request.prefix_tokens.si)])
@@ -165,6 +183,8 @@ def serve(paths: list[str | Path], rate: float | None = None, requests: int = 20
             budget.check_budget(events, max_events, "--trace" if rows_of_trace else "--requests",
                                 f"{runs} serving runs of {count:,} requests")
         break  # one point's estimate stands for all: they share the request count
+    if model == "analytical" and not uncertainty:
+        jobs = 1  # milliseconds per point: a process pool would cost more than it saves
     with kernel_for(events):
         return run_with_intervals("serve", pts, replications, uncertainty or 0, seed, jobs_for(jobs),
                                   progress, store, backend)

@@ -22,6 +22,10 @@ def register(sub) -> None:
     p.add_argument("--control", choices=["async", "sync"], help="override the scenario's control plane")
     p.add_argument("--trace", help="JSONL request trace (Mooncake shape) instead of --rate/--requests")
     p.add_argument("--search", action="store_true", help="also find the largest rate meeting the SLOs")
+    p.add_argument("--model", choices=["simulated", "analytical", "both"], default="simulated",
+                   help="simulated: the request-level simulator (default); analytical: the queueing model "
+                        "(steady state, milliseconds per point, validated against the simulator: README, "
+                        "Serving model); both: the simulator with the analytical answer beside it")
     stochastic(p, 5, "run")
     p.add_argument("--bandwidths", help="comma-separated link rates: one row per scenario and rate")
     p.add_argument("--max-events", type=checked(limits.max_events), default=5e7,
@@ -52,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     rows = api.serve(args.scenarios, args.rate, args.requests, args.seed, args.control, args.trace, args.search,
                      args.vary, bandwidths, _rates(args.rates), args.set, args.replications, args.uncertainty,
                      args.jobs, args.backend, show_progress(args), database(args), args.max_events,
-                     keep_samples=bool(args.plot))
+                     keep_samples=bool(args.plot), model=args.model)
     write_rows(args, "serve", rows)
     code = report_errors(rows)
     if len(rows) == 1 and "error" in rows[0]:

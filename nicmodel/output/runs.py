@@ -37,28 +37,52 @@ def simulate_text(s: dict[str, Any]) -> str:
 
 
 def serve_text(r: dict[str, Any]) -> str:
-    L = r["loaded"]
-    t, o = L["ttft_s"], L["tpot_s"]
-    lines = [
-        f"{r['scenario']} ({r['control_plane']} control plane)" + (f", link {r['bandwidth']}" if r.get("bandwidth") else ""),
-        f"  unloaded        TTFT {microseconds(r['unloaded_ttft_s'])}, TPOT {microseconds(r['unloaded_tpot_s'])}",
-        f"  load            {L['requests']} requests" + (f" at {r['rate_per_s']:g}/s (Poisson)" if r["rate_per_s"] else
-                                                          " (trace or arriving together)"),
-        f"  TTFT            mean {microseconds(t['mean'])}  p50 {microseconds(t['p50'])}  p99 {microseconds(t['p99'])}",
-        f"  TPOT            mean {microseconds(o['mean'])}  p50 {microseconds(o['p50'])}  p99 {microseconds(o['p99'])}",
-        f"  KV ready after  mean {microseconds(L['kv_ready_s']['mean'])}  p99 {microseconds(L['kv_ready_s']['p99'])}",
-        f"  decode time lost to interference {L['decode_interference_share'] * 100:.1f}%",
-        *load_lines(r["load"]),
-        f"  SLO             {'met' if r['meets_slo'] else 'NOT met'} at this load",
-    ]
+    analytical = r.get("model") == "analytical"
+    head = f"{r['scenario']} ({r['control_plane']} control plane)" + (f", link {r['bandwidth']}" if r.get("bandwidth") else "")
+    if analytical:
+        head += ": analytical serving model (steady state under Poisson arrivals; docs/modeling.md)"
+    lines = [head, f"  unloaded        TTFT {microseconds(r['unloaded_ttft_s'])}, TPOT {microseconds(r['unloaded_tpot_s'])}"]
     m = r["gpu_memory"]
-    lines.insert(2, f"  GPU memory      weights {m['weight_bytes'] / 1e9:.1f} GB + staging {m['staging_bytes'] / 1e9:.2f} GB "
-                    f"of {m['usable_bytes'] / 1e9:.1f} GB usable; KV room for {m['batch_that_fits']} requests"
-                    + (f" (batch limit {m['max_batch']} lowered to what fits)" if m["batch_that_fits"] < m["max_batch"]
-                       else f" (batch limit {m['max_batch']})"))
+    lines.append(f"  GPU memory      weights {m['weight_bytes'] / 1e9:.1f} GB + staging {m['staging_bytes'] / 1e9:.2f} GB "
+                 f"of {m['usable_bytes'] / 1e9:.1f} GB usable; KV room for {m['batch_that_fits']} requests"
+                 + (f" (batch limit {m['max_batch']} lowered to what fits)" if m["batch_that_fits"] < m["max_batch"]
+                    else f" (batch limit {m['max_batch']})"))
+    if "loaded" in r:
+        L = r["loaded"]
+        t, o = L["ttft_s"], L["tpot_s"]
+        load = (f"Poisson at {r['rate_per_s']:g}/s, steady state" if analytical else
+                f"{L['requests']} requests" + (f" at {r['rate_per_s']:g}/s (Poisson)" if r["rate_per_s"] else
+                                              " (trace or arriving together)"))
+        lines += [
+            f"  load            {load}",
+            f"  TTFT            mean {microseconds(t['mean'])}  p50 {microseconds(t['p50'])}  p99 {microseconds(t['p99'])}",
+            f"  TPOT            mean {microseconds(o['mean'])}  p50 {microseconds(o['p50'])}  p99 {microseconds(o['p99'])}",
+            f"  KV ready after  mean {microseconds(L['kv_ready_s']['mean'])}  p99 {microseconds(L['kv_ready_s']['p99'])}",
+            f"  decode time lost to interference {L['decode_interference_share'] * 100:.1f}%",
+            *load_lines(r["load"]),
+            f"  SLO             {'met' if r['meets_slo'] else 'NOT met'} at this load",
+        ]
+        for note in r.get("caveats", []):
+            lines.append(f"  CAVEAT          {note}; confirm with --model simulated or both")
     if "slo" in r:
-        lines.append(f"  max rate        {r['slo']['max_rate_per_s']:.3g} requests/s within the SLOs")
+        lines.append(f"  max rate        {r['slo']['max_rate_per_s']:.3g} requests/s within the SLOs"
+                     + (" (analytical)" if analytical else ""))
+    if "analytical" in r:
+        lines += analytical_lines(r["analytical"])
     return "\n".join(lines + _interval_lines(r)) + "\n"
+
+
+def analytical_lines(a: dict[str, Any]) -> list[str]:
+    """The analytical model's answer beside a simulated row (``--model both``)."""
+    out = ["  analytical model (steady state):"]
+    if "loaded" in a:
+        t, o = a["loaded"]["ttft_s"], a["loaded"]["tpot_s"]
+        out.append(f"    TTFT p50 {microseconds(t['p50'])}  p99 {microseconds(t['p99'])}   TPOT p50 {microseconds(o['p50'])}  "
+                   f"p99 {microseconds(o['p99'])}   {a['utilization'] * 100:.0f}% of capacity {a['load']['capacity_per_s']:.3g}/s"
+                   + ("  NEAR SATURATION" if a.get("near_saturation") else ""))
+    if "slo" in a:
+        out.append(f"    max rate {a['slo']['max_rate_per_s']:.3g} requests/s within the SLOs")
+    return out
 
 
 def _interval_lines(r: dict[str, Any]) -> list[str]:
@@ -98,6 +122,10 @@ def serve_table_text(rows: list[dict[str, Any]], fmt: str) -> str:
         if "error" in r:
             table.append(head + [f"invalid: {r['error']}"] + [""] * (len(headers) - len(head) - 1))
             continue
+        if "loaded" not in r:  # an analytical search without a rate
+            table.append(head + [round(r["unloaded_ttft_s"] * 1e3, 2)] + [""] * (len(headers) - len(head) - 2)
+                         + [_rate(r["slo"]["max_rate_per_s"])])
+            continue
         L = r["loaded"]
         # every replicated metric as its mean and 90% interval over seeds; an overloaded row's
         # latencies say so in their own cells (they grow with the run's length, not a steady state)
@@ -110,8 +138,21 @@ def serve_table_text(rows: list[dict[str, Any]], fmt: str) -> str:
                       _rate(r["load"]["offered_rate_per_s"]),
                       _pm(r, "served_per_s", 1.0, 3, r["load"]["served_rate_per_s"]),
                       _rate(r["load"]["capacity_per_s"]),
-                      "OVERLOADED" if r["load"]["overloaded"] else ("yes" if r["meets_slo"] else "no"),
+                      "OVERLOADED" if r["load"]["overloaded"] else ("yes" if r["meets_slo"] else "no")
+                      + (" (near saturation)" if r.get("near_saturation") else ""),
                       _pm(r, "max_rate_per_s", 1.0, 3, r["slo"]["max_rate_per_s"]) if "slo" in r else ""])
+    models = {r.get("model", "simulated") for r in rows if "error" not in r}
+    if models - {"simulated"} or any("analytical" in r for r in rows):
+        headers.append("model")
+        for row, r in zip(table, rows):
+            row.append(r.get("model", ""))
+    if any("analytical" in r for r in rows):  # --model both: the screen beside the confirmation
+        headers += ["analytical TTFT p99 (ms)", "analytical TPOT p99 (ms)", "analytical max rate (req/s)"]
+        for row, r in zip(table, rows):
+            a = r.get("analytical") or {}
+            lo = a.get("loaded")
+            row += [round(lo["ttft_s"]["p99"] * 1e3, 2) if lo else "", round(lo["tpot_s"]["p99"] * 1e3, 3) if lo else "",
+                    _rate(a["slo"]["max_rate_per_s"]) if "slo" in a else ""]
     if fmt == "csv":
         return _csv(headers, table)
     return tabulate(table, headers=headers, tablefmt="github") + "\n"

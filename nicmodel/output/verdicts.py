@@ -57,6 +57,9 @@ def _flip_lines(flips: list[dict], checked: int, describe: Callable[[dict], str]
     return out
 
 
+SCREEN_NOTE = "15% validated error (README, Serving model)"
+
+
 def size_text(r: dict[str, Any]) -> str:
     lines = [f"size {r['scenario']}: {r['candidates']:,} candidates "
              f"({' x '.join(str(a['values']) for a in r['axes'])}), {r['valid']:,} valid, "
@@ -67,15 +70,20 @@ def size_text(r: dict[str, Any]) -> str:
         lines.append("  NO CHOICE meets the targets")
         c = r.get("closest")
         if c:
-            lines.append(f"  closest: {fmt(c)} (worst target missed by {100 * c['shortfall']:.1f}%)")
+            basis = f", max rate {c['max_rate_basis']}" if "max_rate_basis" in c else ""
+            lines.append(f"  closest: {fmt(c)} (worst target missed by {100 * c['shortfall']:.1f}%{basis})")
         return "\n".join(lines) + "\n"
     b = r["best"]
-    if r.get("serving_checks"):
-        c = r["serving_checks"]
-        lines.append(f"  SLO-bound rate searched for the {len(c)} best candidates (serving model), "
-                     f"{sum(x['meets'] for x in c)} pass")
+    if r.get("serving_screen"):
+        sc = r["serving_screen"]
+        confirmed = sum(bool(x.get("meets")) for x in r["serving_checks"])
+        lines.append(f"  SLO-bound rate screened for {sc['screened']:,} candidates (analytical serving model), "
+                     f"{sc['screen_passed']:,} pass within its {SCREEN_NOTE}; the best {sc['simulated']} simulated "
+                     f"(3 seeds each), {confirmed} confirmed")
     lines.append(f"  best ({sense} {r['objective']}): {fmt(b)}")
     lines.append("    " + "; ".join(f"{m} {show_metric(m, v)}" if m != "max_rate" else f"max_rate {v:.3g}/s"
+                                    + (f" ± {b['max_rate_ci90_per_s']:.2g} simulated (analytical "
+                                       f"{b['max_rate_analytical_per_s']:.3g}/s)" if "max_rate_analytical_per_s" in b else "")
                                     for m, v in b["metrics"].items()))
     if r.get("binding"):
         lines.append(f"    binding constraint: {r['binding']} (slack {100 * r['slack'][r['binding']]:.1f}%)")

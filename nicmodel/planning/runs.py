@@ -84,15 +84,23 @@ def simulate_work(pt: Point, raise_errors: bool = False) -> dict:
 
 def serve_work(pt: Point, raise_errors: bool = False) -> dict:
     """One serving point: its run, and its SLO-rate search if asked; errors become a row."""
+    from ..engines.serving import analytic
     from ..engines.serving.run import max_rate, serve
 
     st = pt.settings
+    model = st.get("model", "simulated")
     try:
         scenario = load_scenario(pt.path, pt.overrides)
-        result = serve(scenario, st["rate"], st["requests"], st["seed"], st["control"], st["trace"],
-                       st.get("plot", False))
-        if st["search"]:
-            result["slo"] = max_rate(scenario, st["requests"], st["seed"], st["control"])
+        if model == "analytical":
+            result = analytic.serve(scenario, st["rate"], st["control"], st["search"])
+        else:
+            result = serve(scenario, st["rate"], st["requests"], st["seed"], st["control"], st["trace"],
+                           st.get("plot", False))
+            if st["search"]:
+                result["slo"] = max_rate(scenario, st["requests"], st["seed"], st["control"])
+            result["model"] = "simulated"
+            if model == "both":  # the screen beside the confirmation, at the same rate
+                result["analytical"] = analytic.serve(scenario, st["rate"], st["control"], st["search"])
     except (SpecError, InfeasibleError) as exc:
         if raise_errors:
             raise

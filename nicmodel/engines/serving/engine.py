@@ -70,6 +70,10 @@ class ServingEngine:
             self.data_plane = DataPlane(plan, params, record=False)
         self.priority = priority
         self.corunners = self._corunners(chunk_tokens) if self.data_plane else {}
+        shapes = interference.decode_shapes(params)
+        self.couplings = {kind: interference.couple(params, c, priority, shapes) for kind, c in self.corunners.items()}
+        self.class_couplings = ([(kind, self.couplings[kind]) for kind in self.data_plane.gpu_classes()]
+                                if self.data_plane else [])
         self.clock_hz = self.data_plane.clock_hz if self.data_plane else 1e9
 
     def cycles(self, seconds: float) -> int:
@@ -190,16 +194,15 @@ class _State:
     def _decode(self) -> None:
         p, e = self.e.p, self.e
         reqs = [self.out.requests[i] for i in self.running]
-        context = float(np.mean([r.prefix_tokens + r.new_tokens + r.generated for r in reqs]))
+        # integers summed exactly, then divided: the same float as their numpy mean
+        context = sum(r.prefix_tokens + r.new_tokens + r.generated for r in reqs) / len(reqs)
         base = float(gpu.decode_step_time(p, e.kv, len(reqs), context))
         window = max(self.sim.now - self.last_step, 1)  # since the previous step began
         self.last_step = self.sim.now
         profile = e.profile(len(reqs), context) if self.fetch is not None else None
         slowdown = self._decode_slowdown(window, profile)
         if self.fetch is not None:
-            self.fetch.corunner_slowdown = {
-                kind: interference.corunner_slowdown(p, profile, e.corunners[kind], e.priority)
-                for kind in e.data_plane.gpu_classes()}
+            self.fetch.corunner_slowdown = {kind: c.slowdown(profile) for kind, c in e.class_couplings}
         host = gpu.host_step_slowdown(p, self._host_share(window)) * float(p["gpu.step_overhead"])
         seconds = base * (1.0 + slowdown) + host
         self.out.decode_steps += 1
@@ -227,8 +230,7 @@ class _State:
         if self.fetch is None:
             return 0.0
         p, e = self.e.p, self.e
-        losses = [interference.sigma(p, profile, e.corunners[kind], e.priority)
-                  * min(1.0, (busy - self.last_gpu.get(kind, 0)) / window)
+        losses = [e.couplings[kind].sigma(profile) * min(1.0, (busy - self.last_gpu.get(kind, 0)) / window)
                   for kind, busy in self.fetch.gpu_busy.items()]
         dma_rate = (self.fetch.dma_bytes - self.last_dma) / (window / self.e.clock_hz)
         losses.append(interference.dma_sigma(p, dma_rate))

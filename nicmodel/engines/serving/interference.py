@@ -36,6 +36,7 @@ All functions take the flat parameter table (dotted spec paths, SI units).
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,21 +65,40 @@ def _block_smem(shape: Shape) -> int:
     return shape[2] + RESERVED_SMEM if shape[2] else 0
 
 
+Limits = tuple[float, float, float, float]  # max threads, registers, shared memory, blocks per SM
+
+
+def _limits(p: Params) -> Limits:
+    return (float(p["gpu.sm_limits.max_threads"]), float(p["gpu.sm_limits.registers"]),
+            float(p["gpu.sm_limits.shared_memory"]), float(p["gpu.sm_limits.max_blocks"]))
+
+
 def blocks_per_sm(p: Params, shape: Shape) -> int:
     """Blocks of this shape one SM holds at once (at least 1)."""
-    limits = [int(p["gpu.sm_limits.max_blocks"]), int(p["gpu.sm_limits.max_threads"]) // shape[0],
-              int(p["gpu.sm_limits.registers"]) // _block_registers(shape)]
+    return _blocks_per_sm(_limits(p), shape)
+
+
+@lru_cache(maxsize=4096)  # pure in its arguments; the serving engine asks at every decode step
+def _blocks_per_sm(lim: Limits, shape: Shape) -> int:
+    threads, registers, smem, blocks = lim
+    limits = [int(blocks), int(threads) // shape[0], int(registers) // _block_registers(shape)]
     if shape[2]:
-        limits.append(int(p["gpu.sm_limits.shared_memory"]) // _block_smem(shape))
+        limits.append(int(smem) // _block_smem(shape))
     return max(1, min(limits))
 
 
 def fits_beside(p: Params, a: Shape, b: Shape, n: float) -> bool:
     """Whether one block of shape ``a`` fits on an SM beside ``n`` blocks of shape ``b``."""
-    return (a[0] + n * b[0] <= p["gpu.sm_limits.max_threads"]
-            and _block_registers(a) + n * _block_registers(b) <= p["gpu.sm_limits.registers"]
-            and _block_smem(a) + n * _block_smem(b) <= p["gpu.sm_limits.shared_memory"]
-            and 1 + n <= p["gpu.sm_limits.max_blocks"])
+    return _fits_beside(_limits(p), a, b, n)
+
+
+@lru_cache(maxsize=4096)
+def _fits_beside(lim: Limits, a: Shape, b: Shape, n: float) -> bool:
+    threads, registers, smem, blocks = lim
+    return (a[0] + n * b[0] <= threads
+            and _block_registers(a) + n * _block_registers(b) <= registers
+            and _block_smem(a) + n * _block_smem(b) <= smem
+            and 1 + n <= blocks)
 
 
 @dataclass(frozen=True)
@@ -98,8 +118,15 @@ def decode_profile(p: Params, step_s: float, weight_bytes: float, kv_bytes: floa
     shares = {"weights": (1 - elementwise) * weight_bytes / total, "attention": (1 - elementwise) * kv_bytes / total,
               "elementwise": elementwise}
     kernels = float(p["model.layers"]) * float(p["gpu.decode_kernels.kernels_per_layer"]) + 1
-    shapes = {k: shape_at(p, f"gpu.decode_kernels.{k}") for k in shares}
-    return DecodeProfile(step_s / kernels, shares, shapes)
+    return DecodeProfile(step_s / kernels, shares, decode_shapes(p))
+
+
+DECODE_KINDS = ("weights", "attention", "elementwise")
+
+
+def decode_shapes(p: Params) -> dict[str, Shape]:
+    """The block shapes of decode's kernels, by kind."""
+    return {k: shape_at(p, f"gpu.decode_kernels.{k}") for k in DECODE_KINDS}
 
 
 @dataclass(frozen=True)
@@ -130,43 +157,87 @@ def resident_threads(p: Params, c: CoRunner) -> float:
 def exclusive_share(p: Params, profile: DecodeProfile, c: CoRunner, resident: float) -> float:
     """Share of decode's kernel time in kernels that cannot sit beside the co-runner's resident
     blocks (interpolated between whole numbers of resident blocks)."""
-    def at(n: int) -> float:
-        return sum(share for kind, share in profile.shares.items()
-                   if not fits_beside(p, profile.shapes[kind], c.shape, n))
-    low = max(1, int(resident))
-    high = max(1, math.ceil(resident))
+    low, high, frac = _exclusive_kinds(p, profile.shapes, c, resident)
+    return _share(profile, low) * (1 - frac) + _share(profile, high) * frac
+
+
+def _exclusive_kinds(p: Params, shapes: dict[str, Shape], c: CoRunner,
+                     resident: float) -> tuple[tuple[str, ...], tuple[str, ...], float]:
+    """The decode kernels that cannot sit beside the whole numbers of resident blocks around
+    ``resident``, and the interpolation weight of the higher one."""
+    def at(n: int) -> tuple[str, ...]:
+        return tuple(kind for kind, shape in shapes.items() if not fits_beside(p, shape, c.shape, n))
     frac = resident - int(resident) if resident > 1 else 1.0
-    return at(low) * (1 - frac) + at(high) * frac
+    return at(max(1, int(resident))), at(max(1, math.ceil(resident))), frac
 
 
-def blocking(p: Params, profile: DecodeProfile, c: CoRunner, priority: str) -> float:
-    """The share of the co-runner's time decode cannot run (SM time-sharing)."""
+def _share(profile: DecodeProfile, kinds: tuple[str, ...]) -> float:
+    return sum(share for kind, share in profile.shares.items() if kind in kinds)
+
+
+@dataclass(frozen=True)
+class Coupling:
+    """What a co-runner does to decode, and decode to it, apart from the step: its geometry on
+    the SMs and which decode kernels cannot sit beside it. Built once per co-runner
+    (``couple``); the serving engine evaluates it at every decode step."""
+
+    priority: str
+    cover: float  # s x o^a
+    waves: int
+    duration_s: float
+    tau: float  # block lifetime
+    low: tuple[str, ...]  # decode kernels that cannot sit beside the resident blocks (rounded down)
+    high: tuple[str, ...]  # ... (rounded up)
+    frac: float
+    grain: float  # dispatch_grain
+    hbm_sharing: float
+    hbm_share: float  # the co-runner's share of HBM bandwidth
+    time_sharing: float
+    hbm_loss: float  # hbm_loss x memory-boundness x latency exposure
+
+    def blocking(self, profile: DecodeProfile) -> float:
+        x = _share(profile, self.low) * (1 - self.frac) + _share(profile, self.high) * self.frac
+        grain = self.grain * profile.kernel_s
+        if self.priority == "high":
+            return self.cover * x * self.tau / (self.tau + grain)
+        return self.cover * ((self.waves - 1) + x) / self.waves * self.duration_s / (self.duration_s + grain)
+
+    def sigma(self, profile: DecodeProfile) -> float:
+        blk = self.blocking(profile)
+        return blk + (1 - blk) * self.hbm_sharing * self.hbm_share
+
+    def slowdown(self, profile: DecodeProfile) -> float:
+        loss = self.time_sharing * self.cover * (1 - self.sigma(profile)) + self.hbm_loss
+        return 1.0 / (1.0 - min(loss, 0.95)) - 1.0
+
+
+def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> Coupling:
+    """The step-independent part of the co-runner ``c`` beside decode kernels of ``shapes``."""
     s, o, waves, resident, tau = _geometry(p, c)
-    cover = s * o ** float(p["gpu.interference.occupancy_exponent"])
-    grain = float(p["gpu.interference.dispatch_grain"]) * profile.kernel_s
-    x = exclusive_share(p, profile, c, resident)
-    if priority == "high":
-        return cover * x * tau / (tau + grain)
-    return cover * ((waves - 1) + x) / waves * c.duration_s / (c.duration_s + grain)
-
-
-def sigma(p: Params, profile: DecodeProfile, c: CoRunner, priority: str = "equal") -> float:
-    """Decode's loss per unit of the co-runner's busy share: blocking, then HBM sharing."""
-    blk = blocking(p, profile, c, priority)
-    return blk + (1 - blk) * float(p["gpu.interference.hbm_sharing"]) * c.hbm_share
-
-
-def corunner_slowdown(p: Params, profile: DecodeProfile, c: CoRunner, priority: str = "equal") -> float:
-    """Relative growth of the co-runner's time while decode runs."""
-    s, o, _, _, _ = _geometry(p, c)
-    cover = s * o ** float(p["gpu.interference.occupancy_exponent"])
+    low, high, frac = _exclusive_kinds(p, shapes, c, resident)
     share = p["gpu.interference.time_sharing_high" if priority == "high" else "gpu.interference.time_sharing"]
     memory_bound = min(1.0, c.hbm_share / max(s, 1e-9))
     # few warps per SM hide little memory latency: they lose most when decode loads HBM
     latency_bound = 1.0 - min(1.0, resident_threads(p, c) / float(p["gpu.sm_limits.max_threads"]))
-    loss = (float(share) * cover * (1 - sigma(p, profile, c, priority))
-            + float(p["gpu.interference.hbm_loss"]) * memory_bound * latency_bound)
-    return 1.0 / (1.0 - min(loss, 0.95)) - 1.0
+    return Coupling(priority, s * o ** float(p["gpu.interference.occupancy_exponent"]), waves, c.duration_s, tau,
+                    low, high, frac, float(p["gpu.interference.dispatch_grain"]),
+                    float(p["gpu.interference.hbm_sharing"]), c.hbm_share, float(share),
+                    float(p["gpu.interference.hbm_loss"]) * memory_bound * latency_bound)
+
+
+def blocking(p: Params, profile: DecodeProfile, c: CoRunner, priority: str) -> float:
+    """The share of the co-runner's time decode cannot run (SM time-sharing)."""
+    return couple(p, c, priority, profile.shapes).blocking(profile)
+
+
+def sigma(p: Params, profile: DecodeProfile, c: CoRunner, priority: str = "equal") -> float:
+    """Decode's loss per unit of the co-runner's busy share: blocking, then HBM sharing."""
+    return couple(p, c, priority, profile.shapes).sigma(profile)
+
+
+def corunner_slowdown(p: Params, profile: DecodeProfile, c: CoRunner, priority: str = "equal") -> float:
+    """Relative growth of the co-runner's time while decode runs."""
+    return couple(p, c, priority, profile.shapes).slowdown(profile)
 
 
 def dma_sigma(p: Params, bytes_per_s: float) -> float:

@@ -1,0 +1,116 @@
+"""The analytical serving model against the simulator: accuracy on the committed random sample of
+the design space, and speed against the simulator in the same run.
+
+Run: python benchmarks/bench_serving_model.py [--resimulate N] [--markdown]
+Reads validation/reference/serving_model.csv (the simulator's answers at a seeded sample of
+design, GPU, model, link rate, prefix, output length, control plane and offered rate; written by
+validation/collect/serving_model_reference.py), predicts every point analytically, and prints the
+error table (median, 90th percentile and worst relative error per metric; loaded metrics split
+at the near-saturation share) and the overload verdicts' agreement. Speed: the analytical model
+over all points against the simulator re-run on N of them (default 4), per point. With
+--commands: the wall time, as a user's shell runs them, of the 8-design comparison at one rate
+(default options: simulated, 5 replications) against the same with --model analytical, and of a
+`size` with a max_rate target over 1,716 candidates (screened analytically, best confirmed by
+simulation).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from nicmodel.engines.serving import queueing
+from nicmodel.validation.serving_model import compare, predict, simulate_point
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT / "validation" / "reference" / "serving_model.csv"
+SHOWN = ("unloaded_ttft_s", "ttft_p50_s", "tpot_p50_s", "max_rate_per_s", "ttft_p99_s", "tpot_p99_s")
+
+
+def rows() -> list[dict]:
+    with REFERENCE.open() as f:
+        out = list(csv.DictReader(f))
+    for r in out:
+        r["point"] = int(r["point"])
+        r["load_share"] = float(r["load_share"])
+    return sorted(out, key=lambda r: r["point"])
+
+
+def table(result: dict, markdown: bool) -> str:
+    lines = ["| metric | points | region | median error | 90th percentile | worst |", "|---|---|---|---|---|---|"]
+    for metric in SHOWN:
+        for region in ("all", "below", "near"):
+            key = f"{metric}/{region}"
+            if key not in result:
+                continue
+            e = result[key]
+            label = {"all": "every point", "below": f"below {queueing.NEAR_SATURATION:.0%} of capacity",
+                     "near": "near saturation"}[region]
+            lines.append(f"| {metric} | {e['points']} | {label} | {e['median'] * 100:.1f}% | {e['p90'] * 100:.1f}% | "
+                         f"{e['worst'] * 100:.0f}% |")
+    text = "\n".join(lines)
+    return text if markdown else text.replace("|---|---|---|---|---|---|\n", "")
+
+
+DESIGNS = ["shadowserve", "cachegen-async", "cachegen-lmcache", "cachegen-lmcache-pipelined", "cpu-decode",
+           "raw-fetch", "raw-fetch-lmcache", "recompute"]
+
+
+def wall(argv: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "nicmodel.cli", *argv], cwd=ROOT, capture_output=True, check=False)
+    return time.perf_counter() - start
+
+
+def commands() -> None:
+    designs = [f"pipelines/{d}.yaml" for d in DESIGNS]
+    sim = wall(["serve", *designs, "--rate", "2"])
+    ana = wall(["serve", *designs, "--rate", "2", "--model", "analytical"])
+    print(f"8-design comparison at 2 requests/s: default (simulated, 5 replications) {sim:.1f} s; "
+          f"--model analytical {ana:.1f} s ({sim / ana:.1f}x)")
+    size = wall(["size", "pipelines/shadowserve.yaml", "--target", "max_rate>=6/s", "--choose",
+                 "network.bandwidth=10Gbps..100Gbps", "--choose", "design.chunk_tokens=32,64,128,256",
+                 "--choose", "nic.arm.cores=4..16", "--minimize", "cores"])
+    print(f"size with max_rate>=6/s over 1,716 candidates: {size:.1f} s (target: under 60 s)")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--resimulate", type=int, default=4, help="re-run the simulator on this many points")
+    ap.add_argument("--markdown", action="store_true")
+    ap.add_argument("--commands", action="store_true", help="also time the 8-design comparison and a size")
+    a = ap.parse_args()
+    if a.commands:
+        commands()
+    data = rows()
+    kept = [r for r in data if not r["refused"]]
+    start = time.perf_counter()
+    predicted = predict(kept)
+    analytical_s = time.perf_counter() - start
+    result = compare(kept, predicted)
+    print(f"{len(data)} sampled points, {len(kept)} run ({len(data) - len(kept)} refused: the model does not fit "
+          "the GPU, or the like)")
+    print(table(result, a.markdown))
+    print(f"overload verdicts agree on {result['overload_verdict_agreement'] * 100:.1f}% of points")
+    sim_s, same = 0.0, 0
+    for r in kept[:a.resimulate]:
+        t = time.perf_counter()
+        again = simulate_point({k: r[k] for k in ("point", "design", "sets", "control", "load_share")},
+                               int(r["requests"]))
+        sim_s += time.perf_counter() - t
+        same += all(math.isclose(float(again[m]), float(r[m]), rel_tol=1e-9) for m in SHOWN)
+    if a.resimulate:
+        per_sim = sim_s / a.resimulate
+        per_an = analytical_s / len(kept)
+        print(f"speed: analytical {per_an * 1e3:.1f} ms per point (all {len(kept)} with their SLO-rate search, one "
+              f"pass) against the simulator {per_sim:.2f} s per point (its run and SLO-rate search, {a.resimulate} "
+              f"points): {per_sim / per_an:,.0f}x; the re-simulated points match the reference: {same}/{a.resimulate}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,170 @@
+"""Serving answers from the analytical model (queueing.py): the inputs of one scenario, and
+`serve`/`max_rate` shaped like the simulator's (run.py), so callers can switch between them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ...spec.scenario import Scenario
+from ..analytical import bytes_per_token, evaluate
+from ..plan import Params, Plan
+from ..sim.dataplane import DataPlane
+from . import gpu, interference, queueing
+from .engine import ServingEngine, _kv, memory_plan
+from .run import compiled
+
+
+def points_of(scenario: Scenario, control: str | None = None) -> queueing.Points:
+    """The analytical model's inputs for ``scenario`` (one point)."""
+    plan, params = compiled(scenario)
+    return inputs(scenario, plan, params, control)
+
+
+def inputs(scenario: Scenario, plan: Plan | None, params: Params, control: str | None = None) -> queueing.Points:
+    s = scenario.serving
+    prefix, new, out = scenario.request.prefix_tokens.si, s.new_tokens.si, s.output_tokens.si
+    kv = float(np.asarray(bytes_per_token(plan, params)["kv"])) if plan is not None else _kv(scenario)
+    batch = memory_plan(scenario, plan, params).batch
+    context = prefix + new + out / 2.0
+    bw = float(params["gpu.memory.peak_bandwidth"]) * float(params["gpu.decode_efficiency"])
+    fetch = _fetch_terms(scenario, plan, params, kv, batch, context)
+    sync = (control or s.control_plane) == "sync" and plan is not None
+    prefill = (gpu.prefill_time(params, kv, prefix + new, 0.0) if plan is None
+               else gpu.prefill_time(params, kv, new, prefix))
+    return queueing.Points(
+        batch=batch, output=out, prefill_s=float(np.asarray(prefill)), sync=sync,
+        step_overhead_s=float(params["gpu.step_overhead"]),
+        step_memory_s=float(gpu.weight_bytes(params)) / bw,
+        step_memory_per_seq_s=context * kv / bw,
+        step_compute_per_seq_s=2.0 * float(params["model.parameters"]) / float(params["gpu.bf16_dense"]),
+        host_contention=float(params.get("host.engine_contention", 0.0)),
+        ttft_slo_s=s.ttft_slo.si, tpot_slo_s=s.tpot_slo.si, **fetch)
+
+
+def _fetch_terms(scenario: Scenario, plan: Plan | None, params: Params, kv: float, batch: int,
+                 context: float) -> dict[str, float]:
+    """The data plane as the serving model sees it: latency and service per fetch, and what each
+    fetch costs decode (the co-runner and DMA losses) and the host."""
+    zero = dict(fetch_s=0.0, fetch_service_s=0.0, fetch_chunks=1.0, loss_one_s=0.0, loss_full_s=0.0,
+                dma_loss_s=0.0, gpu_chunk_s=0.0, gpu_stretch_s=0.0, host_core_s=0.0)
+    if plan is None:
+        return zero
+    ev = evaluate(plan, params)
+    chunks = float(np.asarray(ev.chunks))
+    tokens = int(np.asarray(ev.chunk_tokens))
+    dp = DataPlane(plan, params, record=False)
+    engine = ServingEngine(plan, params, kv, "fetch", "async", batch, scenario.serving.decode_priority, tokens)
+    profiles = {n: engine.profile(n, context) for n in (1, batch)}
+    busy: dict[str, float] = {}
+    dma = host = 0.0
+    for st in plan.stages:
+        per_fetch = sum(_time(dp, st, t) for t in dp.chunks_of(int(scenario.request.prefix_tokens.si)))
+        kind = dp._gpu_class(st)
+        if kind is not None:
+            busy[kind] = busy.get(kind, 0.0) + per_fetch
+        if st.executor_kind == "engine" and st.writes == "gpu.memory":
+            dma += sum(dp.demand(st, t).engine_bytes for t in dp.chunks_of(int(scenario.request.prefix_tokens.si)))
+        if st.executor == "host.cpu":
+            host += round(dp.cores.get(st.name, 0)) * per_fetch
+    priority = scenario.serving.decode_priority
+
+    def loss(n: int) -> float:
+        return sum(interference.sigma(params, profiles[n], engine.corunners[k], priority) * b for k, b in busy.items())
+
+    mid = profiles[max(1, batch // 2)] if max(1, batch // 2) in profiles else engine.profile(max(1, batch // 2), context)
+    stretch = sum(interference.corunner_slowdown(params, mid, engine.corunners[k], priority) * b for k, b in busy.items())
+    cores = params.get("host.cpu.cores")
+    return dict(
+        fetch_s=float(np.asarray(ev.latency_s)), fetch_service_s=chunks / float(np.asarray(ev.chunk_rate)),
+        fetch_chunks=chunks, loss_one_s=loss(1), loss_full_s=loss(batch),
+        dma_loss_s=float(params["gpu.interference.dma_factor"]) * dma / float(params["gpu.memory.peak_bandwidth"]),
+        gpu_chunk_s=sum(busy.values()) / chunks, gpu_stretch_s=stretch / chunks,
+        host_core_s=host / float(cores) if cores else 0.0)
+
+
+def _time(dp: DataPlane, st, tokens: int) -> float:
+    d = dp.demand(st, tokens)
+    return d.fixed + d.work
+
+
+def _capacity_basis(state: queueing.State, i: int, batch: float) -> str:
+    if state.fetch_capacity[i] < state.gpu_capacity[i]:
+        return "data-plane fetch rate beside decode (analytical serving model)"
+    return f"GPU at batch {batch:.0f} with interference (analytical serving model)"
+
+
+def serve(scenario: Scenario, rate: float | None, control: str | None = None, search: bool = False) -> dict[str, Any]:
+    """TTFT/TPOT at ``rate`` (Poisson, steady state) and, with ``search``, the largest rate meeting
+    the SLOs, from the analytical model: the same shape as run.serve's answer (with run.max_rate's
+    under ``slo``), plus ``model``, ``utilization`` and ``near_saturation``."""
+    plan, params = compiled(scenario)
+    pt = queueing.Points.stack([inputs(scenario, plan, params, control)])
+    memory = memory_plan(scenario, plan, params)
+    ttft0, tpot0 = queueing.unloaded(pt)
+    s = scenario.serving
+    out: dict[str, Any] = {"scenario": scenario.name, "model": "analytical",
+                           "control_plane": control or s.control_plane, "rate_per_s": rate,
+                           "unloaded_ttft_s": float(ttft0[0]), "unloaded_tpot_s": float(tpot0[0]),
+                           "gpu_memory": memory.as_dict()}
+    if rate is not None:
+        m = queueing.metrics(pt, np.array([rate]))
+        st = m["state"]
+        cap = float(min(st.gpu_capacity[0], st.fetch_capacity[0]))
+        ready_mean, ready_p99 = queueing.kv_ready(pt, st)
+        over = bool(m["overloaded"][0])
+
+        def dist(name: str) -> dict[str, float]:
+            return {"mean": float(m[f"{name}_mean_s"][0]), "p50": float(m[f"{name}_p50_s"][0]),
+                    "p99": float(m[f"{name}_p99_s"][0])}
+        out["loaded"] = {"requests": None, "ttft_s": dist("ttft"), "tpot_s": dist("tpot"),
+                         "kv_ready_s": {"mean": float(ready_mean[0]), "p99": float(ready_p99[0])},
+                         "throughput_req_per_s": min(rate, cap), "running_batch": float(st.running[0]),
+                         "decode_interference_share": float(1 - 1 / st.step_factor[0])}
+        reasons = [f"offered {rate:.3g}/s reaches the capacity {cap:.3g}/s ({_capacity_basis(st, 0, pt.batch[0])})"] if over else []
+        out["load"] = {"offered_rate_per_s": rate, "served_rate_per_s": min(rate, cap), "capacity_per_s": cap,
+                       "capacity_basis": _capacity_basis(st, 0, pt.batch[0]),
+                       "offered_share_of_capacity": float(st.utilization[0]), "latency_growth": None,
+                       "overloaded": over, "overload_reasons": reasons}
+        out["utilization"] = float(st.utilization[0])
+        out["near_saturation"] = bool(m["near_saturation"][0])
+        out["caveats"] = caveats(pt, st, 0)
+        out["meets_slo"] = bool(not over and out["loaded"]["ttft_s"]["p99"] <= s.ttft_slo.si
+                                and out["loaded"]["tpot_s"]["p99"] <= s.tpot_slo.si)
+    if search:
+        out["slo"] = _slo(pt, s)
+    return out
+
+
+def caveats(pt: queueing.Points, st: queueing.State, i: int) -> list[str]:
+    """Where the validation found the analytical model off (README, Serving model)."""
+    out = []
+    if st.utilization[i] >= queueing.NEAR_SATURATION:
+        out.append(f"near saturation ({st.utilization[i]:.0%} of capacity): steady-state percentiles; a finite "
+                   "simulated run stays below them")
+    if pt.sync[i]:
+        out.append("sync control plane: the engine stalls while it fetches; TTFT and the SLO-bound rate "
+                   "come out optimistic here (about 10% on the validation sample)")
+    step = queueing.step_time(pt.take(i), 1.0)
+    if st.held_s[i] > 10 * step:
+        out.append("held work (prefill or a stalled fetch) spans more than 10 decode steps: the TPOT tail "
+                   "is underestimated (bursts of prefills)")
+    return out
+
+
+def _slo(pt: queueing.Points, s) -> dict[str, Any]:
+    top = queueing.max_rate(pt)
+    rate = float(top["max_rate_per_s"][0])
+    out = {"ttft_slo_s": s.ttft_slo.si, "tpot_slo_s": s.tpot_slo.si, "requests": None,
+           "upper_bound_per_s": float(top["capacity_per_s"][0]),
+           "upper_bound_basis": f"{top['bound'][0]} (analytical serving model)", "max_rate_per_s": rate,
+           "runs": 0, "model": "analytical"}
+    if not top["lone_meets"][0]:
+        out["note"] = "the SLO is not met even for a lone request"
+    return out
+
+
+def max_rate(scenario: Scenario, control: str | None = None) -> dict[str, Any]:
+    """The largest Poisson rate meeting the SLOs without overload (analytical; run.max_rate's shape)."""
+    return _slo(queueing.Points.stack([points_of(scenario, control)]), scenario.serving)

@@ -1,0 +1,339 @@
+"""The analytical serving model: continuous batching on one GPU as queues, over arrays of points.
+
+Every field of ``Points`` is an array with one entry per design point; every function here
+broadcasts over them (and over a rate per point), so a screen of thousands of candidates is a
+few numpy passes. The model, its assumptions and where it must not be trusted are in
+docs/modeling.md (Analytical serving model). In short:
+
+- Fetches queue for the data plane as an M/D/1 queue: its service is the analytical period of
+  the fetch's chunks (1 / the fetch rate), its latency alone the analytical fetch latency; data-plane
+  GPU kernels stretched by decode (interference.py) lengthen both while decode runs.
+- The engine serves "held" work first (the one-token prefill after a fetch, the whole prefill for
+  recompute, and the fetch itself under a sync control plane): a non-preemptive priority queue,
+  M/D/1 among held work, plus the remainder of the decode step under way.
+- Decode: the running batch N (time-average, Little: N = rate x decode duration) sets the step
+  time; the step is stretched by data-plane kernels, DMA writes and busy host cores at their mean
+  rates, and interrupted by held work, so TPOT = step(1 + N) / (1 - held share), solved as a fixed
+  point. A request's TPOT varies with the others in its batch (M/D/infinity: the average over its
+  own lifetime has variance 2/3 of the mean) and the arrivals during its lifetime (Poisson).
+- A request whose KV is ready waits for a batch slot when all are taken (Erlang C on the slots).
+- Percentiles of sums come from fixed quasi-random samples (scrambled Sobol, seed 0) of those
+  component distributions, so the model is deterministic and needs no simulation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+# Below this offered share of the tightest capacity the steady-state queue formulas hold well;
+# above it the simulator's finite runs and the model part (docs/modeling.md) and results are flagged.
+NEAR_SATURATION = 0.85
+SAMPLES = 4096  # quasi-random samples per point for the percentiles (p99 error < 1% of the spread)
+LOSS_CAP = 0.97  # decode never loses more than this share of its time (interference.decode_ratio)
+
+
+@dataclass(frozen=True)
+class Points:
+    """One entry per design point; times in seconds, sizes in tokens, rates per second."""
+
+    batch: Any  # the batch that fits GPU memory
+    output: Any  # output tokens per request
+    fetch_s: Any  # analytical fetch latency alone (0: recompute)
+    fetch_service_s: Any  # data-plane time per fetch at its bottleneck (1 / fetch rate; 0: recompute)
+    fetch_chunks: Any  # chunks per fetch
+    prefill_s: Any  # the engine's prefill per request (one token after a fetch; the prompt for recompute)
+    sync: Any  # bool: the engine stalls while it fetches
+    step_overhead_s: Any  # fixed per decode step
+    step_memory_s: Any  # weights read per step
+    step_memory_per_seq_s: Any  # one sequence's KV read per step (at the mean context)
+    step_compute_per_seq_s: Any  # arithmetic per sequence per step
+    loss_one_s: Any  # decode time lost per fetch (sum of sigma x kernel busy) at batch 1
+    loss_full_s: Any  # ... at the batch that fits
+    dma_loss_s: Any  # decode time lost per fetch to DMA writes into HBM
+    gpu_chunk_s: Any  # data-plane GPU kernel time per chunk, alone
+    gpu_stretch_s: Any  # added to it per chunk while decode runs
+    host_core_s: Any  # host core-seconds per fetch over the host's cores
+    host_contention: Any  # engine_contention: step overhead growth per share of host cores busy
+    ttft_slo_s: Any
+    tpot_slo_s: Any
+
+    @classmethod
+    def stack(cls, rows: list["Points"]) -> "Points":
+        return cls(**{f.name: np.array([np.asarray(getattr(r, f.name), dtype=float).reshape(()) for r in rows])
+                      for f in fields(cls)})
+
+    def take(self, index: Any) -> "Points":
+        return Points(**{f.name: np.asarray(getattr(self, f.name))[index] for f in fields(self)})
+
+
+@lru_cache(maxsize=4)
+def _uniforms(n: int) -> np.ndarray:
+    """(6, n) scrambled Sobol points in (0, 1), the same on every call."""
+    u = stats.qmc.Sobol(d=6, scramble=True, seed=0).random(n).T
+    return np.clip(u, 1e-12, 1 - 1e-12)
+
+
+def poisson_quantile(u: np.ndarray, mean: Any) -> np.ndarray:
+    """The smallest k with P(Poisson(mean) <= k) >= u, elementwise: the CDF summed term by term
+    (scipy's ppf is ~100x slower); means above POISSON_NORMAL by the normal approximation with a
+    continuity correction (error < 1% of the spread there)."""
+    mu = np.broadcast_to(np.asarray(mean, dtype=float), np.broadcast(u, mean).shape)
+    uu = np.broadcast_to(u, mu.shape)
+    small = mu <= POISSON_NORMAL
+    m = np.where(small, mu, 0.0)
+    term = np.exp(-m)
+    cdf = term.copy()
+    k = np.zeros(mu.shape)
+    limit = int(POISSON_NORMAL + 12 * np.sqrt(POISSON_NORMAL) + 12)
+    for j in range(1, limit):
+        below = cdf < uu
+        if not below.any():
+            break
+        k += below
+        term = term * m / j
+        cdf = cdf + term
+    normal = np.maximum(np.ceil(mu + np.sqrt(mu) * stats.norm.ppf(uu) - 0.5), 0.0)
+    return np.where(small, k, normal)
+
+
+POISSON_NORMAL = 50.0
+
+
+def _col(x: Any) -> np.ndarray:
+    return np.asarray(x, dtype=float)[..., None]
+
+
+@dataclass(frozen=True)
+class State:
+    """The steady state at one rate per point (arrays over points)."""
+
+    rate: Any
+    held_s: Any  # engine time each request holds ahead of decode
+    held_share: Any
+    running: Any  # time-average running batch
+    tpot_s: Any  # mean TPOT
+    decode_s: Any  # a request's decode duration
+    fetch_s: Any  # fetch latency alone, with decode's stretch of the data-plane kernels
+    fetch_service_s: Any
+    loss_share: Any  # decode's loss share to interference at this rate (before the cap)
+    step_factor: Any
+    host_s: Any  # step overhead added by busy host cores
+    gpu_capacity: Any  # requests/s the GPU sustains at the batch that fits
+    fetch_capacity: Any  # requests/s the data plane sustains beside decode
+    utilization: Any  # offered share of the tighter capacity
+
+
+def step_time(pt: Points, n: Any) -> Any:
+    """Decode step of a batch of ``n`` sequences, alone (gpu.decode_step_time)."""
+    return pt.step_overhead_s + np.maximum(pt.step_memory_s + n * pt.step_memory_per_seq_s,
+                                           n * pt.step_compute_per_seq_s)
+
+
+def _loss_per_fetch(pt: Points, n: Any, p_run: Any) -> Any:
+    """Decode seconds lost per fetch at running batch ``n``: sigma interpolated from batch 1 to
+    the batch that fits, the kernels stretched by decode while it runs, plus DMA writes."""
+    span = np.maximum(pt.batch - 1.0, 1.0)
+    w = np.clip((n - 1.0) / span, 0.0, 1.0)
+    stretch = 1.0 + p_run * pt.gpu_stretch_s / np.maximum(pt.gpu_chunk_s, 1e-300)
+    return (pt.loss_one_s + w * (pt.loss_full_s - pt.loss_one_s)) * stretch + pt.dma_loss_s
+
+
+def step_factor(loss: Any, active: Any) -> Any:
+    """Mean stretch of decode steps when the data plane works on the GPU for a share ``active``
+    of the time and costs decode a share ``loss`` of all time: concentrated in the active share
+    (1 / (1 - loss / active) there, 1 elsewhere)."""
+    a = np.clip(active, 1e-12, 1.0)
+    return (1.0 - a) + a / (1.0 - np.minimum(loss / a, LOSS_CAP))
+
+
+def steady(pt: Points, rate: Any, rounds: int = 4) -> State:
+    """Solve the mean state at ``rate`` (per point): running batch, TPOT, held share, stretch."""
+    lam = np.asarray(rate, dtype=float)
+    O1 = np.maximum(pt.output - 1.0, 0.0)
+    host = pt.host_contention * np.minimum(1.0, lam * pt.host_core_s) * pt.step_overhead_s
+    running = np.zeros_like(lam + pt.batch)
+    for _ in range(rounds):  # the stretch and the loss depend on the batch, the batch on them
+        p_run = 1.0 - np.exp(-running)
+        period0 = pt.fetch_service_s / np.maximum(pt.fetch_chunks, 1.0)
+        period = np.maximum(period0, pt.gpu_chunk_s + pt.gpu_stretch_s * p_run)
+        fetch_s = pt.fetch_s + pt.gpu_stretch_s * p_run + np.maximum(pt.fetch_chunks - 1.0, 0.0) * (period - period0)
+        service = np.where(pt.fetch_service_s > 0, period * pt.fetch_chunks, 0.0)
+        held = pt.prefill_s + np.where(pt.sync, fetch_s, 0.0)
+        share = lam * held
+        loss = lam * _loss_per_fetch(pt, np.maximum(running, 1.0), p_run)
+        factor = step_factor(loss, np.minimum(1.0, lam * service))
+        free = np.maximum(1.0 - share, 1e-9)
+        # TPOT = step(min(B, 1 + rate x (O-1) x TPOT)) x factor / free: bisection on TPOT
+        lo = (step_time(pt, 1.0) * factor + host) / free
+        hi = (step_time(pt, pt.batch) * factor + host) / free
+        for _ in range(48):
+            mid = 0.5 * (lo + hi)
+            n = np.minimum(pt.batch, 1.0 + lam * O1 * mid)
+            over = (step_time(pt, n) * factor + host) / free > mid
+            lo, hi = np.where(over, mid, lo), np.where(over, hi, mid)
+        tpot = hi
+        running = np.minimum(pt.batch, lam * O1 * tpot)
+    full = step_time(pt, pt.batch) * factor + host
+    gpu_cap = pt.batch / (O1 * full + pt.batch * held)
+    fetch_cap = np.where(service > 0, 1.0 / np.where(service > 0, service, 1.0), np.inf)
+    util = lam / np.minimum(gpu_cap, fetch_cap)
+    return State(lam, held, share, running, tpot, O1 * tpot, fetch_s, service, loss, factor, host,
+                 gpu_cap, fetch_cap, util)
+
+
+def _exp_wait(u: np.ndarray, busy: Any, mean: Any) -> np.ndarray:
+    """A wait that is zero with probability 1 - busy, else exponential with mean ``mean``/busy."""
+    b = np.clip(_col(busy), 0.0, 1.0)
+    cond = _col(mean) / np.maximum(b, 1e-12)
+    return np.where(u < b, -cond * np.log1p(-np.minimum(u / np.maximum(b, 1e-300), 1 - 1e-12)), 0.0)
+
+
+def md1_decay(rho: Any) -> tuple[Any, Any]:
+    """(x, C) of the M/D/1 waiting-time tail P(W > t) = C exp(-x t / S): x solves
+    rho (e^x - 1) = x (Cramer-Lundberg), C = (1 - rho) / (x + rho - 1). Checked against the exact
+    M/D/1 wait (Lindley recursion, 2M customers): p50/p90/p99 within 2% for rho 0.3-0.9."""
+    r = np.clip(np.asarray(rho, dtype=float), 1e-9, 1 - 1e-9)
+    lo, hi = np.full_like(r, 1e-12), np.full_like(r, 60.0)
+    for _ in range(64):
+        mid = 0.5 * (lo + hi)
+        below = r * np.expm1(mid) - mid < 0
+        lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+    x = 0.5 * (lo + hi)
+    return x, (1 - r) / np.maximum(x + r - 1, 1e-300)
+
+
+def md1_wait(u: np.ndarray, rho: Any, service: Any) -> np.ndarray:
+    """Samples of the M/D/1 wait (service ``service``, load ``rho``) at quantile levels 1 - u:
+    zero with probability 1 - rho, else the Cramer-Lundberg tail min(rho, C e^(-x t / S))."""
+    x, c = md1_decay(rho)
+    r, x, c, svc = _col(np.clip(rho, 0, 1 - 1e-9)), _col(x), _col(c), _col(service)
+    wait = np.log(np.maximum(c, 1e-300) / np.maximum(u, 1e-300)) * svc / x
+    return np.where(u < r, np.maximum(wait, 0.0), 0.0)
+
+
+def _erlang_c(servers: Any, load: Any) -> Any:
+    """Probability an arrival waits in an M/M/c queue with c ``servers`` and offered ``load``."""
+    c = np.asarray(servers, dtype=float)
+    a = np.asarray(load, dtype=float)
+    blocked = np.ones(np.broadcast(c, a).shape)
+    for k in range(1, int(np.max(c)) + 1):  # Erlang B by recursion, frozen past each point's c
+        nxt = a * blocked / (k + a * blocked)
+        blocked = np.where(k <= c, nxt, blocked)
+    rho = np.minimum(a / c, 1.0 - 1e-12)
+    return blocked / (1.0 - rho * (1.0 - blocked))
+
+
+def samples(pt: Points, s: State, n: int = SAMPLES) -> tuple[np.ndarray, np.ndarray]:
+    """(TTFT, TPOT) samples per point, shape (points, n)."""
+    u = _uniforms(n)
+    lam = _col(s.rate)
+    async_fetch = ~np.asarray(pt.sync, dtype=bool)
+    rho_f = np.where(async_fetch, np.minimum(s.rate * s.fetch_service_s, 1 - 1e-9), 0.0)
+    rho_h = np.minimum(s.held_share, 1 - 1e-9)
+    w_fetch = md1_wait(u[0], rho_f, s.fetch_service_s)  # the data plane's queue
+    w_held = md1_wait(u[1], rho_h, s.held_s)  # held work ahead on the engine
+    step_wall = step_time(pt, np.maximum(s.running, 1.0)) * s.step_factor + s.host_s
+    decoding = (1 - rho_h) * (1 - np.exp(-s.running))
+    w_step = np.where(u[2] < _col(decoding), _col(step_wall) * u[3], 0.0)  # the step under way
+    # a batch slot: Erlang C over the slots, deterministic-ish decode (half the M/M/c wait)
+    a = np.minimum(s.rate * s.decode_s, pt.batch * (1 - 1e-9))
+    p_wait = _erlang_c(pt.batch, a)
+    w_slot = _exp_wait(u[4], p_wait, 0.5 * p_wait * s.decode_s / np.maximum(pt.batch - a, 1e-9))
+    own = np.where(pt.sync, 0.0, s.fetch_s) + s.held_s
+    ttft = _col(own) + w_fetch + w_held + w_step + w_slot
+    # TPOT. Requests reach decode as the departures of the fetch (or held-work) queue: smoother
+    # than Poisson when that queue is busy (squared variation 1 - rho^2, Whitt's QNA)
+    smooth = np.sqrt(_col((1 - rho_f ** 2) * (1 - rho_h ** 2)))
+    # more others lengthen every step, hence every request's stay, hence the others: the
+    # spread grows by 1 / (1 - d running / d running) (the fixed point's slope)
+    slope = (s.rate * np.maximum(pt.output - 1.0, 0.0) * pt.step_memory_per_seq_s * s.step_factor
+             / np.maximum(1.0 - s.held_share, 1e-9))
+    gain = _col(1.0 / np.maximum(1.0 - np.minimum(slope, 0.9), 0.1))
+    # the others' time-average over a request's stay: gamma with the M/D/infinity mean and spread
+    # (skewed like the Poisson count it averages: its median is below its mean at light load)
+    mean = np.maximum(_col(s.running), 1e-9)
+    var = np.maximum((gain * smooth) ** 2 * 2.0 / 3.0 * mean, 1e-12)
+    others = np.minimum(stats.gamma.ppf(u[2], mean ** 2 / var, scale=var / mean), _col(pt.batch) - 1.0)
+    mean_k = np.maximum(lam * _col(s.decode_s), 1e-12)
+    k = np.maximum(mean_k + smooth * (poisson_quantile(u[5], mean_k) - mean_k), 0.0)
+    # held work already queued when the request joins the batch interrupts it first, with the
+    # busy period it starts (each queued piece of work brings 1 / (1 - rho) of work on average)
+    queued = poisson_quantile(u[1], lam * (_col(s.held_s) + w_held)) / (1 - _col(rho_h))
+    # the data plane works on the GPU for a share of the request's stay that follows its arrivals;
+    # while it does, decode loses the same share of its time as on average
+    a = np.clip(s.rate * s.fetch_service_s, 1e-12, 1.0)
+    active = np.minimum(1.0, _col(a) * k / mean_k)
+    factor = step_factor(active * _col(s.loss_share / a), active)
+    steps = _col(np.maximum(pt.output - 1.0, 1.0))
+    tpot = (step_time(_expand(pt), 1.0 + others) * factor + _col(s.host_s)
+            + (k + queued) * _col(s.held_s) / steps)
+    return ttft, tpot
+
+
+def _expand(pt: Points) -> Points:
+    return Points(**{f.name: _col(getattr(pt, f.name)) for f in fields(pt)})
+
+
+def metrics(pt: Points, rate: Any, n: int = SAMPLES) -> dict[str, Any]:
+    """TTFT and TPOT p50/p99 (and means) at ``rate`` per point, with the steady state."""
+    s = steady(pt, rate)
+    ttft, tpot = samples(pt, s, n)
+    q = np.quantile(ttft, [0.5, 0.99], axis=-1)
+    r = np.quantile(tpot, [0.5, 0.99], axis=-1)
+    over = s.utilization >= 1.0  # no steady state: the queues grow without bound
+
+    def cut(x: Any) -> Any:
+        return np.where(over, np.inf, x)
+    return {"ttft_p50_s": cut(q[0]), "ttft_p99_s": cut(q[1]), "tpot_p50_s": cut(r[0]), "tpot_p99_s": cut(r[1]),
+            "ttft_mean_s": cut(ttft.mean(-1)), "tpot_mean_s": cut(tpot.mean(-1)), "state": s,
+            "overloaded": over, "near_saturation": s.utilization >= NEAR_SATURATION}
+
+
+def kv_ready(pt: Points, s: State) -> tuple[Any, Any]:
+    """(mean, p99) of arrival to KV in GPU memory: the fetch alone plus its M/D/1 wait."""
+    async_fetch = ~np.asarray(pt.sync, dtype=bool)
+    rho = np.where(async_fetch, np.minimum(s.rate * s.fetch_service_s, 1 - 1e-9), 0.0)
+    mean = s.fetch_s + rho * s.fetch_service_s / (2 * (1 - rho))
+    p99 = s.fetch_s + md1_wait(np.array([0.01 - 1e-12]), rho, s.fetch_service_s)[..., 0]
+    return mean, p99
+
+
+def unloaded(pt: Points) -> tuple[Any, Any]:
+    """(TTFT, TPOT) of a lone request."""
+    ttft = pt.fetch_s + pt.prefill_s
+    return ttft, step_time(pt, 1.0)
+
+
+def meets(pt: Points, rate: Any, n: int = 1024) -> Any:
+    """Whether p99 TTFT and TPOT meet the SLOs below capacity, per point."""
+    s = steady(pt, rate)
+    ttft, tpot = samples(pt, s, n)
+    ok_t = np.mean(ttft > _col(pt.ttft_slo_s), -1) <= 0.01
+    ok_p = np.mean(tpot > _col(pt.tpot_slo_s), -1) <= 0.01
+    return ok_t & ok_p & (s.utilization < 1.0)
+
+
+def max_rate(pt: Points, iterations: int = 30, tolerance: float = 0.005) -> dict[str, Any]:
+    """The largest rate meeting the SLOs without overload, per point (bisection under capacity)."""
+    cap = steady(pt, 1e-9).utilization  # utilization per unit rate at a vanishing rate: an upper bound
+    high = np.where(np.isfinite(cap) & (cap > 0), 1e-9 / np.maximum(cap, 1e-300), 1e6)
+    for _ in range(3):  # the capacity at the capacity (interference lowers it as the rate grows)
+        s = steady(pt, high)
+        high = np.minimum(high, np.minimum(s.gpu_capacity, s.fetch_capacity))
+    lone = meets(pt, np.full_like(high, 1e-6))
+    low = np.zeros_like(high)
+    for _ in range(iterations):
+        mid = 0.5 * (low + high)
+        ok = meets(pt, mid)
+        low, high = np.where(ok, mid, low), np.where(ok, high, mid)
+        if np.all(high - low <= tolerance * high):
+            break
+    rate = np.where(lone, low, 0.0)
+    s = steady(pt, np.maximum(rate, 1e-9))
+    return {"max_rate_per_s": rate, "capacity_per_s": np.minimum(s.gpu_capacity, s.fetch_capacity),
+            "bound": np.where(s.fetch_capacity < s.gpu_capacity, "data plane", "GPU"), "lone_meets": lone}

@@ -1,0 +1,127 @@
+"""The analytical serving model against the simulator, on a random sample of the design space.
+
+The sample (``sample``) is fixed by its seed: design, GPU, model, link rate, prefix and output
+length, control plane, and an offered rate from light load to past saturation (a share of the
+simulator's up-front capacity bound, so the sample does not depend on the model it checks).
+``simulate_point`` runs the simulator on one point (TTFT/TPOT at the rate, and its own SLO-bound
+maximum rate); the committed reference is validation/reference/serving_model.csv.
+``compare`` predicts every point analytically and reports errors per metric.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ..engines.serving import analytic, queueing
+from ..engines.serving import run as simulated
+from ..errors import InfeasibleError, SpecError
+
+DESIGNS = ("shadowserve", "cachegen-async", "cachegen-lmcache",
+           "cachegen-lmcache-pipelined", "cpu-decode", "raw-fetch", "raw-fetch-lmcache", "recompute")
+GPUS = ("l40s", "h100-sxm", "h100-pcie", "h200", "a100-80g", "l4")
+MODELS = ("llama-3-8b", "mistral-7b", "qwen2.5-7b", "qwen2.5-14b", "llama-2-7b", "yi-34b")
+METRICS = ("unloaded_ttft_s", "ttft_p50_s", "tpot_p50_s", "ttft_p99_s", "tpot_p99_s", "max_rate_per_s")
+
+
+def sample(n: int, seed: int = 2026) -> list[dict[str, Any]]:
+    """``n`` design points: the design file, its overrides and the offered rate as a share of the
+    simulator's capacity bound (5% to 110%)."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in range(n):
+        design = DESIGNS[rng.integers(len(DESIGNS))]
+        sets = [f"gpu={GPUS[rng.integers(len(GPUS))]}", f"model={MODELS[rng.integers(len(MODELS))]}",
+                f"network.bandwidth={float(np.exp(rng.uniform(math.log(10), math.log(200)))):.1f}Gbps",
+                f"request.prefix_tokens={int(np.exp(rng.uniform(math.log(1000), math.log(32000))))}",
+                f"serving.output_tokens={int(np.exp(rng.uniform(math.log(8), math.log(256))))}"]
+        control = "sync" if design != "recompute" and rng.uniform() < 0.15 else "async"
+        out.append({"point": i, "design": design, "sets": ";".join(sets), "control": control,
+                    "load_share": float(rng.uniform(0.05, 1.1))})
+    return out
+
+
+def _scenario(row: dict[str, Any]):
+    from ..spec.loader import load_scenario
+
+    return load_scenario(f"pipelines/{row['design']}.yaml", row["sets"].split(";"))
+
+
+def simulate_point(row: dict[str, Any], requests: int = 600, seed: int = 0, max_rate_only: bool = False) -> dict[str, Any]:
+    """The simulator's answers at one sample point (or why the point is refused)."""
+    out = dict(row)
+    try:
+        scenario = _scenario(row)
+        plan, params = simulated.compiled(scenario)
+        batch = simulated.memory_plan(scenario, plan, params).batch
+        bound, _ = simulated.capacity(scenario, plan, params, batch)
+        rate = row["load_share"] * bound
+        top = simulated.max_rate(scenario, requests, seed, row["control"], tolerance=0.02)
+        if max_rate_only:
+            return {**out, "refused": "", "rate_per_s": rate, "capacity_bound_per_s": bound,
+                    "max_rate_per_s": top["max_rate_per_s"], "requests": requests}
+        res = simulated.serve(scenario, rate, requests, seed, row["control"])
+    except (InfeasibleError, SpecError) as exc:
+        return {**out, "refused": str(exc).splitlines()[0][:160]}
+    loaded = res["loaded"]
+    return {**out, "refused": "", "rate_per_s": rate, "capacity_bound_per_s": bound,
+            "unloaded_ttft_s": res["unloaded_ttft_s"], "ttft_p50_s": loaded["ttft_s"]["p50"],
+            "ttft_p99_s": loaded["ttft_s"]["p99"], "tpot_p50_s": loaded["tpot_s"]["p50"],
+            "tpot_p99_s": loaded["tpot_s"]["p99"], "overloaded": bool(res["load"]["overloaded"]),
+            "max_rate_per_s": top["max_rate_per_s"], "requests": requests}
+
+
+def predict(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The analytical model's answers at the simulated rows (refused rows are skipped)."""
+    kept = [r for r in rows if not r.get("refused")]
+    points = queueing.Points.stack([analytic.points_of(_scenario(r), r["control"]) for r in kept])
+    rates = np.array([float(r["rate_per_s"]) for r in kept])
+    m = queueing.metrics(points, rates)
+    top = queueing.max_rate(points)
+    ttft0, _ = queueing.unloaded(points)
+    out = []
+    for i, r in enumerate(kept):
+        out.append({"point": r["point"], "unloaded_ttft_s": float(ttft0[i]), "ttft_p50_s": float(m["ttft_p50_s"][i]),
+                    "ttft_p99_s": float(m["ttft_p99_s"][i]), "tpot_p50_s": float(m["tpot_p50_s"][i]),
+                    "tpot_p99_s": float(m["tpot_p99_s"][i]), "max_rate_per_s": float(top["max_rate_per_s"][i]),
+                    "overloaded": bool(m["overloaded"][i]), "utilization": float(m["state"].utilization[i])})
+    return out
+
+
+def compare(rows: list[dict[str, Any]], predicted: list[dict[str, Any]]) -> dict[str, Any]:
+    """Relative errors per metric: loaded metrics only on points both call below capacity
+    (split at the near-saturation share), max rate on every point."""
+    by = {p["point"]: p for p in predicted}
+    table: dict[str, Any] = {}
+    for metric in METRICS:
+        for region in ("all", "below", "near"):
+            errs = []
+            for r in rows:
+                if r.get("refused") or r["point"] not in by:
+                    continue
+                p = by[r["point"]]
+                loaded = metric not in ("unloaded_ttft_s", "max_rate_per_s")
+                if loaded and (_true(r["overloaded"]) or p["overloaded"]):
+                    continue
+                near = p["utilization"] >= queueing.NEAR_SATURATION
+                if region != "all" and loaded and near != (region == "near"):
+                    continue
+                if region != "all" and not loaded:
+                    continue
+                truth = float(r[metric])
+                if truth > 0:
+                    errs.append(abs(p[metric] - truth) / truth)
+            if errs:
+                e = np.array(errs)
+                table[f"{metric}/{region}"] = {"points": len(e), "median": float(np.median(e)),
+                                               "p90": float(np.percentile(e, 90)), "worst": float(e.max())}
+    agree = [(_true(r["overloaded"]), by[r["point"]]["overloaded"]) for r in rows
+             if not r.get("refused") and r["point"] in by]
+    table["overload_verdict_agreement"] = float(np.mean([a == b for a, b in agree])) if agree else float("nan")
+    return table
+
+
+def _true(value: Any) -> bool:
+    return value is True or str(value).lower() in ("true", "1")

@@ -1,0 +1,167 @@
+"""The analytical serving model: closed forms by hand, its agreement with the simulator on the
+committed sample (a regression guard at the measured errors), reproducibility of that sample,
+and its wiring into `serve --model` and `size`."""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from nicmodel.cli import main
+from nicmodel.engines.serving import analytic, queueing
+from nicmodel.validation.serving_model import compare, predict, simulate_point
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT = ROOT / "pipelines" / "shadowserve.yaml"
+REFERENCE = ROOT / "validation" / "reference" / "serving_model.csv"
+
+
+def bare(**kw) -> queueing.Points:
+    """A point without data plane or interference: decode steps and held work only."""
+    base = dict(batch=64, output=51, fetch_s=0.0, fetch_service_s=0.0, fetch_chunks=1.0, prefill_s=0.0, sync=False,
+                step_overhead_s=0.005, step_memory_s=0.015, step_memory_per_seq_s=0.001, step_compute_per_seq_s=0.0,
+                loss_one_s=0.0, loss_full_s=0.0, dma_loss_s=0.0, gpu_chunk_s=0.0, gpu_stretch_s=0.0,
+                host_core_s=0.0, host_contention=0.0, ttft_slo_s=2.0, tpot_slo_s=0.1)
+    base.update(kw)
+    return queueing.Points.stack([queueing.Points(**base)])
+
+
+def test_md1_tail_constants_by_hand():
+    # rho (e^x - 1) = x at rho = 0.5: x = 1.2564; C = (1 - rho) / (x + rho - 1) = 0.5 / 0.7564 = 0.661
+    x, c = queueing.md1_decay(np.array([0.5]))
+    assert x[0] == pytest.approx(1.2564, abs=1e-4)
+    assert c[0] == pytest.approx(0.6610, abs=1e-3)
+    assert 0.5 * math.expm1(x[0]) == pytest.approx(x[0], rel=1e-9)
+
+
+def test_md1_wait_quantiles_match_the_exact_queue():
+    # p99 of the M/D/1 wait at rho 0.8, service 1 s: 10.29 s by a 2M-customer Lindley recursion
+    w = queueing.md1_wait(np.array([0.01, 0.5]), np.array([0.8]), np.array([1.0]))
+    assert w[0, 0] == pytest.approx(10.29, rel=0.02)
+    assert w[0, 1] == pytest.approx(1.28, rel=0.03)
+
+
+def test_tpot_fixed_point_by_hand():
+    # step(n) = 0.02 + 0.001 n; T = step(1 + rate x 50 x T): T = 0.021 / (1 - 2 x 50 x 0.001) = 0.023333 s
+    s = queueing.steady(bare(), np.array([2.0]))
+    assert s.tpot_s[0] == pytest.approx(0.021 / 0.9, rel=1e-6)
+    assert s.running[0] == pytest.approx(2.0 * 50 * 0.021 / 0.9, rel=1e-6)
+
+
+def test_held_work_stretches_tpot_and_sets_gpu_capacity():
+    # a 50 ms prefill per request at 2/s holds 10% of the engine: T = 0.021 / (0.9 - 0.1) ...
+    pt = bare(prefill_s=0.05)
+    s = queueing.steady(pt, np.array([2.0]))
+    assert s.tpot_s[0] == pytest.approx(0.021 / (0.9 - 0.1), rel=1e-6)
+    # capacity: 64 slots / (50 steps of step(64) + 64 x 50 ms) = 64 / (50 x 0.084 + 3.2)
+    assert s.gpu_capacity[0] == pytest.approx(64 / (50 * 0.084 + 3.2), rel=1e-9)
+
+
+def test_overloaded_point_has_no_percentiles():
+    m = queueing.metrics(bare(fetch_s=0.5, fetch_service_s=0.5), np.array([2.5]))
+    assert m["overloaded"][0] and np.isinf(m["ttft_p99_s"][0])
+
+
+def test_max_rate_meets_the_slo_and_stays_under_capacity():
+    pt = bare(fetch_s=0.2, fetch_service_s=0.2, fetch_chunks=10.0)
+    top = queueing.max_rate(pt)
+    rate = top["max_rate_per_s"][0]
+    assert 0 < rate < top["capacity_per_s"][0] == pytest.approx(5.0)
+    assert queueing.meets(pt, np.array([rate]))[0]
+    assert not queueing.meets(pt, np.array([rate * 1.02]))[0]
+
+
+def test_poisson_quantile_matches_scipy():
+    from scipy import stats
+    u = np.random.default_rng(1).uniform(size=(1, 5000))
+    for mu in (0.05, 1.0, 7.5, 40.0):
+        assert np.array_equal(queueing.poisson_quantile(u, np.array([[mu]])), stats.poisson.ppf(u, mu))
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.sampled_from(["5Gbps", "10Gbps", "25Gbps"]), st.sampled_from([2.0, 4.0]))
+def test_more_bandwidth_never_lowers_the_analytical_max_rate(low, factor):
+    from nicmodel import load
+    slow = queueing.Points.stack([analytic.points_of(load(DEFAULT, [f"network.bandwidth={low}"]))])
+    fast_bw = f"{float(low[:-4]) * factor:g}Gbps"
+    fast = queueing.Points.stack([analytic.points_of(load(DEFAULT, [f"network.bandwidth={fast_bw}"]))])
+    assert queueing.max_rate(fast)["max_rate_per_s"][0] >= queueing.max_rate(slow)["max_rate_per_s"][0] * (1 - 1e-3)
+
+
+def _reference() -> list[dict]:
+    with REFERENCE.open() as f:
+        rows = list(csv.DictReader(f))
+    for r in rows:
+        r["point"] = int(r["point"])
+        r["load_share"] = float(r["load_share"])
+    return rows
+
+
+def test_agrees_with_the_simulator_on_the_committed_sample():
+    """Regression guard at the errors measured when the model was built (README, Serving model):
+    p50s within 5% at the median below saturation; the SLO-bound rate within 12%."""
+    rows = [r for r in _reference() if not r["refused"]]
+    assert len(rows) >= 200
+    table = compare(rows, predict(rows))
+    assert table["unloaded_ttft_s/all"]["median"] <= 0.01
+    assert table["ttft_p50_s/below"]["median"] <= 0.05
+    assert table["tpot_p50_s/below"]["median"] <= 0.05
+    assert table["max_rate_per_s/all"]["median"] <= 0.12
+    assert table["overload_verdict_agreement"] >= 0.9
+
+
+def test_the_committed_reference_is_reproducible():
+    rows = [r for r in _reference() if not r["refused"] and r["design"] in ("shadowserve", "cachegen-async")]
+    cheap = sorted(rows, key=lambda r: float(r["max_rate_per_s"]), reverse=True)[:1]
+    for r in cheap:
+        again = simulate_point({k: r[k] for k in ("point", "design", "sets", "control", "load_share")}, int(r["requests"]))
+        for metric in ("ttft_p50_s", "tpot_p99_s", "max_rate_per_s"):
+            assert float(again[metric]) == pytest.approx(float(r[metric]), rel=1e-9)
+
+
+def test_serve_model_switch(capsys):
+    assert main(["serve", str(DEFAULT), "--rate", "2", "--model", "analytical", "--search"]) == 0
+    out = capsys.readouterr().out
+    assert "analytical serving model" in out and "max rate" in out
+    assert main(["serve", str(DEFAULT), "--model", "analytical"]) == 2  # no rate to answer
+    assert "--model" in capsys.readouterr().err
+
+
+def test_serve_both_puts_the_screen_beside_the_simulator():
+    from nicmodel import api
+    [row] = api.serve([DEFAULT], rate=2.0, requests=100, replications=1, model="both")
+    assert row["model"] == "simulated" and row["analytical"]["model"] == "analytical"
+    sim, an = row["loaded"]["tpot_s"]["p50"], row["analytical"]["loaded"]["tpot_s"]["p50"]
+    assert an == pytest.approx(sim, rel=0.1)
+
+
+def test_analytical_rows_are_not_replicated():
+    from nicmodel import api
+    [row] = api.serve([DEFAULT], rate=2.0, model="analytical")
+    assert "replications" not in row  # deterministic: replications cannot differ
+
+
+def test_size_screens_analytically_then_confirms_by_simulation():
+    from nicmodel.planning.sizing import size
+    r = size(str(DEFAULT), ["network.bandwidth=10Gbps,25Gbps,40Gbps", "design.chunk_tokens=64,256"],
+             ["max_rate>=6/s"], "fetch_latency")
+    assert r["serving_screen"]["screened"] == 6
+    best = r["best"]
+    assert best["metrics"]["max_rate"] >= 6  # confirmed by the simulator (mean of 3 seeds)
+    assert best["max_rate_analytical_per_s"] > 0
+    simulated = [c for c in r["serving_checks"] if "meets" in c]
+    assert all("analytical_max_rate_per_s" in c for c in simulated)
+
+
+def test_screen_is_vectorized_over_candidates():
+    pts = [bare(fetch_s=0.1 * k, fetch_service_s=0.1 * k, fetch_chunks=10.0) for k in (1, 2, 4)]
+    together = queueing.Points.stack([p.take(0) for p in pts])
+    rates = queueing.max_rate(together)["max_rate_per_s"]
+    singles = [queueing.max_rate(p)["max_rate_per_s"][0] for p in pts]
+    # the bisection stops within 0.5% of each point's answer, together or alone
+    assert np.allclose(rates, singles, rtol=0.006) and rates[0] > rates[1] > rates[2]

@@ -1,0 +1,58 @@
+"""Simulator reference for the analytical serving model (nicmodel/validation/serving_model.py).
+
+    python validation/collect/serving_model_reference.py [--points 230] [--jobs 2] [--requests 600]
+    python validation/collect/serving_model_reference.py --seed 1 --max-rate-only \
+        --out validation/reference/serving_model_seed1.csv
+
+Writes validation/reference/serving_model.csv one finished row at a time (a restarted run skips
+the points already there, so an interruption loses nothing finished). The sample is fixed by its
+seed; each simulated point uses seed 0 (or --seed) and the requested number of requests. The
+simulator's SLO-bound rate moves 5-18% between seeds (its p99 over a few hundred requests), so
+the reference's maximum rate is the mean over the seeds collected (serving_model.py, compare).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from nicmodel.validation.serving_model import sample, simulate_point
+
+FIELDS = ["point", "design", "sets", "control", "load_share", "refused", "rate_per_s", "capacity_bound_per_s",
+          "unloaded_ttft_s", "ttft_p50_s", "ttft_p99_s", "tpot_p50_s", "tpot_p99_s", "overloaded",
+          "max_rate_per_s", "requests"]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--points", type=int, default=220)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--requests", type=int, default=600)
+    ap.add_argument("--out", default="validation/reference/serving_model.csv")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--max-rate-only", action="store_true", help="only the SLO-bound rate search")
+    a = ap.parse_args()
+    out = Path(a.out)
+    done = set()
+    if out.exists():
+        with out.open() as f:
+            done = {int(r["point"]) for r in csv.DictReader(f)}
+    todo = [r for r in sample(a.points) if r["point"] not in done]
+    new = not out.exists()
+    with out.open("a", newline="") as f, ProcessPoolExecutor(a.jobs) as pool:
+        w = csv.DictWriter(f, FIELDS + ["seed"])
+        if new:
+            w.writeheader()
+        futures = [pool.submit(simulate_point, r, a.requests, a.seed, a.max_rate_only) for r in todo]
+        for i, fut in enumerate(as_completed(futures), 1):
+            w.writerow({**fut.result(), "seed": a.seed})
+            f.flush()
+            print(f"{i}/{len(todo)}", file=sys.stderr, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
