@@ -48,11 +48,15 @@ def jobs_for(jobs: int | None) -> int:
 
 
 @contextmanager
-def kernel_for(events: float) -> Iterator[None]:
+def kernel_for(events: float, warm: Any = None, jobs: int = 1) -> Iterator[None]:
     """Under the `auto` kernel, a command of many events runs on the compiled loop; the choice
-    is an environment variable (so that pool workers make it too) restored afterwards."""
+    is an environment variable (so that pool workers make it too) restored afterwards. Before a
+    pool of ``jobs`` workers runs on the compiled loop, this process loads (or compiles) it on
+    the scenario ``warm``, so the workers load it from the cache instead of each compiling it."""
     before = os.environ.get("NICMODEL_SIM_KERNEL")
     budget.prefer_compiled(events)
+    if warm is not None and jobs > 1 and os.environ.get("NICMODEL_SIM_KERNEL") == "compiled":
+        _warm(warm)
     try:
         yield
     finally:
@@ -60,6 +64,32 @@ def kernel_for(events: float) -> Iterator[None]:
             os.environ.pop("NICMODEL_SIM_KERNEL", None)
         else:
             os.environ["NICMODEL_SIM_KERNEL"] = before
+
+
+def _show_plan(progress: bool, points: int, runs: int, events: float, jobs: int, backend: str) -> None:
+    """The sweep's plan on stderr, where its progress bar goes (when there is more than one run)."""
+    if progress and runs > 1:
+        import sys
+
+        print(budget.plan_line(points, runs, events, jobs, backend, os.environ.get("NICMODEL_SIM_KERNEL")),
+              file=sys.stderr, flush=True)
+
+
+def _warm(scenario: Any) -> None:
+    """One request of ``scenario`` on the compiled loop (compiles it if the cache is cold)."""
+    from ..engines.plan import compile_scenario
+    from ..engines.sim.dataplane import DataPlane
+    from ..errors import InfeasibleError
+    from ..spec.requests import batch as together
+
+    if scenario.design.mode == "recompute":
+        return
+    try:
+        plan, params = compile_scenario(scenario)
+        DataPlane(plan, params, record=False, kernel="compiled").run(
+            together(1, int(scenario.request.prefix_tokens.si)))
+    except (InfeasibleError, SpecError):
+        pass  # the point reports it in its own row
 
 
 def simulate_file(path: str | Path, overrides: list[str] | tuple[str, ...] = (), requests: int | None = None,
@@ -99,13 +129,15 @@ def simulate_sweep(path: str | Path, vary: list[str], overrides: list[str] | tup
                         "max_events": max_events})
     events = 0.0
     runs = len(pts) * (max(1, replications) + (uncertainty or 0))
+    first = None
     try:
         first = load_scenario(pts[0].path, pts[0].overrides)
         events = budget.sim_events(first, [int(first.request.prefix_tokens.si)]) * (requests or 1) * runs
     except SpecError:
         pass  # reported with its row
     budget.check_budget(events, max_events, "--vary", f"{runs:,} simulation runs of {requests or 1:,} requests")
-    with kernel_for(events):
+    with kernel_for(events, first, min(jobs_for(jobs), runs)):
+        _show_plan(progress, len(pts), runs, events, min(jobs_for(jobs), runs), backend)
         return run_with_intervals("simulate", pts, replications, uncertainty or 0, seed,
                                   jobs_for(jobs), progress, store, backend)
 
@@ -168,10 +200,12 @@ def serve(paths: list[str | Path], rate: float | None = None, requests: int = 20
     per_point = max(1, replications) + (uncertainty or 0)
     runs = len(pts) * per_point * (1 + (budget.SEARCH_RUNS if search else 0))
     events = 0.0
+    scenario = None
     for pt in pts:
         try:
             scenario = load_scenario(pt.path, pt.overrides)
         except SpecError:
+            scenario = None
             continue  # reported with its row
         if scenario.serving is not None and model != "analytical":
             count = len(rows_of_trace) if rows_of_trace else requests
@@ -185,6 +219,8 @@ def serve(paths: list[str | Path], rate: float | None = None, requests: int = 20
         break  # one point's estimate stands for all: they share the request count
     if model == "analytical" and not uncertainty:
         jobs = 1  # milliseconds per point: a process pool would cost more than it saves
-    with kernel_for(events):
+    with kernel_for(events, scenario, min(jobs_for(jobs), runs)):
+        if model != "analytical":
+            _show_plan(progress, len(pts), runs, events, min(jobs_for(jobs), runs), backend)
         return run_with_intervals("serve", pts, replications, uncertainty or 0, seed, jobs_for(jobs),
                                   progress, store, backend)

@@ -48,3 +48,31 @@ def check_budget(events: float, limit: float, option: str, what: str) -> None:
         raise SpecError(f"{what} is about {events:.2g} simulator events (~{events / EVENTS_PER_S['compiled']:,.0f} s "
                         f"on the compiled loop, ~{events / EVENTS_PER_S['reference']:,.0f} s on the reference), more "
                         f"than --max-events {limit:.2g}; run fewer or raise --max-events", option)
+
+
+# Measured on the 2-core development machine (benchmarks/bench_serving.py, Ray 2.x): starting a
+# local Ray cluster and shipping the work costs about this much before the first point runs; a
+# pool worker costs about a second (a fresh interpreter loading numpy, pydantic and the loop).
+RAY_START_S = 12.0
+POOL_WORKER_S = 1.0
+
+
+def plan_line(points: int, runs: int, events: float, jobs: int, backend: str, kernel: str | None) -> str:
+    """What a sweep will do, before it does it: points, runs, the estimated time per run and in
+    all on this backend, and when a Ray cluster of more workers would pay off."""
+    per_s = EVENTS_PER_S["compiled" if kernel == "compiled" else "reference"]
+    per_run = events / max(runs, 1) / per_s
+    local = runs * per_run / max(jobs, 1) + (POOL_WORKER_S if jobs > 1 else 0.0)
+    text = (f"plan: {points:,} points, {runs:,} runs of ~{per_run:.2g} s each (estimated), {jobs} "
+            f"{'Ray' if backend == 'ray' else 'local'} worker{'s' if jobs != 1 else ''}: ~{local:.0f} s")
+    work = runs * per_run
+    if backend != "ray":
+        # a cluster of W workers takes RAY_START_S + work / W: it beats `jobs` local ones when
+        # work x (1/jobs - 1/W) > RAY_START_S, i.e. for W >> jobs when work > jobs x RAY_START_S
+        if work / max(jobs, 1) > 2 * RAY_START_S:
+            workers = math.ceil(work / max(work / max(jobs, 1) - RAY_START_S, 1e-9))
+            text += (f"; a Ray cluster (--backend ray, RAY_ADDRESS) of more than {workers} workers would finish "
+                     "sooner")
+        else:
+            text += f"; a Ray cluster would not pay off (its start, ~{RAY_START_S:.0f} s, exceeds the work)"
+    return text

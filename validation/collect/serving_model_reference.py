@@ -1,8 +1,8 @@
 """Simulator reference for the analytical serving model (nicmodel/validation/serving_model.py).
 
     python validation/collect/serving_model_reference.py [--points 230] [--jobs 2] [--requests 600]
-    python validation/collect/serving_model_reference.py --seed 1 --max-rate-only \
-        --out validation/reference/serving_model_seed1.csv
+    python validation/collect/serving_model_reference.py --max-rate-only --requests 3000 --min-rate 0.5 \
+        --seeds 0,1 --out validation/reference/serving_model_long.csv
 
 Writes validation/reference/serving_model.csv one finished row at a time (a restarted run skips
 the points already there, so an interruption loses nothing finished). The sample is fixed by its
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import random
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -28,29 +29,39 @@ FIELDS = ["point", "design", "sets", "control", "load_share", "refused", "rate_p
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--points", type=int, default=220)
+    ap.add_argument("--points", type=int, default=230)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--requests", type=int, default=600)
     ap.add_argument("--out", default="validation/reference/serving_model.csv")
-    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--seeds", default="0", help="comma-separated simulator seeds, each point run with each")
     ap.add_argument("--max-rate-only", action="store_true", help="only the SLO-bound rate search")
+    ap.add_argument("--min-rate", type=float, default=0.0,
+                    help="only the points whose SLO-bound rate in the reference is at least this (per second)")
     a = ap.parse_args()
     out = Path(a.out)
     done = set()
     if out.exists():
         with out.open() as f:
-            done = {int(r["point"]) for r in csv.DictReader(f)}
-    todo = [r for r in sample(a.points) if r["point"] not in done]
+            done = {(int(r["point"]), int(r.get("seed") or 0)) for r in csv.DictReader(f)}
+    seeds = [int(x) for x in a.seeds.split(",")]
+    todo = list(sample(a.points))
+    if a.min_rate:  # a subset chosen from the committed reference (low rates make long, slow runs)
+        with open("validation/reference/serving_model.csv") as f:
+            keep = {int(r["point"]) for r in csv.DictReader(f)
+                    if not r["refused"] and float(r["max_rate_per_s"]) >= a.min_rate}
+        todo = [r for r in todo if r["point"] in keep]
+        random.Random(7).shuffle(todo)  # a run stopped early keeps a random subset
+    jobs = [(r, seed) for r in todo for seed in seeds if (r["point"], seed) not in done]
     new = not out.exists()
     with out.open("a", newline="") as f, ProcessPoolExecutor(a.jobs) as pool:
         w = csv.DictWriter(f, FIELDS + ["seed"])
         if new:
             w.writeheader()
-        futures = [pool.submit(simulate_point, r, a.requests, a.seed, a.max_rate_only) for r in todo]
+        futures = {pool.submit(simulate_point, r, a.requests, seed, a.max_rate_only): seed for r, seed in jobs}
         for i, fut in enumerate(as_completed(futures), 1):
-            w.writerow({**fut.result(), "seed": a.seed})
+            w.writerow({**fut.result(), "seed": futures[fut]})
             f.flush()
-            print(f"{i}/{len(todo)}", file=sys.stderr, flush=True)
+            print(f"{i}/{len(jobs)}", file=sys.stderr, flush=True)
     return 0
 
 

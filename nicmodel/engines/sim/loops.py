@@ -11,22 +11,83 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
 import sys
+import tempfile
+import threading
 from pathlib import Path
 from types import ModuleType
 
 _FOLDER = Path(__file__).resolve().parent / "loop"
 COMPILED = __package__ + ".loop"
 INTERPRETED = __package__ + ".loop_interpreted"
+NO_CACHE = "NICMODEL_NUMBA_NO_CACHE"
 
 
 def numba_available() -> bool:
     return importlib.util.find_spec("numba") is not None
 
 
+NOTICE_AFTER_S = 1.0  # a user is told what is happening once loading takes longer than this
+_notice: threading.Timer | None = None
+
+
 def compiled() -> ModuleType:
-    """The loop compiled by numba (compiled on first use, then cached on disk)."""
+    """The loop compiled by numba (compiled on first use, then cached on disk). The first use
+    in a process starts a timer: if the loop is not running within a second (compiling after
+    an install takes 20-40 s), one line on stderr says why the wait."""
+    global _notice
+    module = sys.modules.get(COMPILED)
+    if module is not None:
+        return module
+    _notice = threading.Timer(NOTICE_AFTER_S, _say_loading)
+    _notice.daemon = True
+    _notice.start()
+    return _import_with_a_cache()
+
+
+def ready() -> None:
+    """The compiled loop has run once in this process: it is loaded; no notice is due."""
+    global _notice
+    if _notice is not None:
+        _notice.cancel()
+        _notice = None
+
+
+def _say_loading() -> None:
+    print("nicmodel: loading the simulator's compiled event loop (the first run after an install compiles "
+          "it: 20-40 s, once; later runs load it in under a second) ...", file=sys.stderr, flush=True)
+
+
+def _import_with_a_cache() -> ModuleType:
+    """Import the compiled loop. numba caches it beside the source, else in the user's cache
+    folder; where neither is writable its import fails ("cannot cache function"), so the cache
+    moves to a folder under the system's temporary directory, and if that fails too the loop is
+    compiled without a cache (slow every process, but it runs)."""
+    try:
+        return importlib.import_module(COMPILED)
+    except RuntimeError as exc:
+        if "cannot cache" not in str(exc):
+            raise
+    _forget(COMPILED)
+    import numba
+
+    numba.core.config.CACHE_DIR = os.path.join(tempfile.gettempdir(), f"nicmodel-numba-{os.getuid()}")
+    try:
+        return importlib.import_module(COMPILED)
+    except RuntimeError as exc:
+        if "cannot cache" not in str(exc):
+            raise
+    _forget(COMPILED)
+    os.environ[NO_CACHE] = "1"  # read by loop/jit.py (and by pool workers, which inherit it)
+    print("nicmodel: no writable cache folder for the compiled event loop: it is compiled in every process "
+          "(set NUMBA_CACHE_DIR to a writable folder to keep it)", file=sys.stderr, flush=True)
     return importlib.import_module(COMPILED)
+
+
+def _forget(name: str) -> None:
+    for key in [k for k in sys.modules if k == name or k.startswith(name + ".")]:
+        del sys.modules[key]
 
 
 def compiled_loaded() -> bool:

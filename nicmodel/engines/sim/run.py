@@ -15,9 +15,12 @@ def drive(loop: ModuleType, lowered: Lowered, st: State, on_external: Callable[[
           on_notify: Callable[[list[int]], None] | None = None) -> State:
     """Runs ``loop`` (compiled or interpreted) to the end, growing arrays and calling back into
     Python as it asks."""
+    from . import loops
+
     tb = lowered.tables
     while True:
         code = loop.run_loop(st, tb, lowered.margin)
+        loops.ready()
         if code == k.DONE:
             return st
         if code == k.GROW:

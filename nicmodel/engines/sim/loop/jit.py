@@ -11,12 +11,16 @@ function itself: the same code, run by the interpreter.
 
 from __future__ import annotations
 
+import os
+
 try:
     from numba import njit
 except ImportError:  # no numba: the loop runs as plain Python
     def njit(**_options):
         return lambda function: function
 
-leaf = njit(cache=True, _nrt=False)
-inline = njit(cache=True, _nrt=False, inline="always")
-entry = njit(cache=True, _nrt=False)
+# no cache where no folder is writable (engines/sim/loops.py sets this after numba refused one)
+CACHE = os.environ.get("NICMODEL_NUMBA_NO_CACHE") != "1"
+leaf = njit(cache=CACHE, _nrt=False)
+inline = njit(cache=CACHE, _nrt=False, inline="always")
+entry = njit(cache=CACHE, _nrt=False)
