@@ -64,25 +64,28 @@ def _import_with_a_cache() -> ModuleType:
     folder; where neither is writable its import fails ("cannot cache function"), so the cache
     moves to a folder under the system's temporary directory, and if that fails too the loop is
     compiled without a cache (slow every process, but it runs)."""
-    try:
-        return importlib.import_module(COMPILED)
-    except RuntimeError as exc:
-        if "cannot cache" not in str(exc):
-            raise
-    _forget(COMPILED)
+    for fallback in (None, _temporary_cache, _no_cache):
+        if fallback is not None:
+            _forget(COMPILED)
+            fallback()
+        try:
+            return importlib.import_module(COMPILED)
+        except RuntimeError as exc:
+            if "cannot cache" not in str(exc) or fallback is _no_cache:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _temporary_cache() -> None:
     import numba
 
     numba.core.config.CACHE_DIR = os.path.join(tempfile.gettempdir(), f"nicmodel-numba-{os.getuid()}")
-    try:
-        return importlib.import_module(COMPILED)
-    except RuntimeError as exc:
-        if "cannot cache" not in str(exc):
-            raise
-    _forget(COMPILED)
+
+
+def _no_cache() -> None:
     os.environ[NO_CACHE] = "1"  # read by loop/jit.py (and by pool workers, which inherit it)
     print("nicmodel: no writable cache folder for the compiled event loop: it is compiled in every process "
           "(set NUMBA_CACHE_DIR to a writable folder to keep it)", file=sys.stderr, flush=True)
-    return importlib.import_module(COMPILED)
 
 
 def _forget(name: str) -> None:
