@@ -29,11 +29,13 @@ UNITS: dict[str, dict[str, float]] = {
         **{f"{p}bps": f / 8.0 for p, f in _DECIMAL.items()},
         **{f"{p}b/s": f / 8.0 for p, f in _DECIMAL.items() if p},
     },
-    "time": {"s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9, "min": 60.0},
+    "time": {"s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9, "min": 60.0, "h": 3600.0},
     "frequency": {"Hz": 1.0, "kHz": 1e3, "MHz": 1e6, "GHz": 1e9},
     "transfer_rate": {"MT/s": 1e6, "GT/s": 1e9},
     "flops": {"TFLOPS": 1e12, "GFLOPS": 1e9, "PFLOPS": 1e15},
     "dimensionless": {"": 1.0, "%": 0.01, "x": 1.0},
+    "money": {"USD": 1.0, "kUSD": 1e3},
+    "money_rate": {"USD/h": 1.0 / 3600.0, "USD/s": 1.0},
 }
 
 # How each dimension is named in error messages.
@@ -45,6 +47,8 @@ DIMENSION_NAMES = {
     "transfer_rate": "transfer rate",
     "flops": "compute rate",
     "dimensionless": "plain number",
+    "money": "price",
+    "money_rate": "price per hour",
 }
 
 EXAMPLES = {
@@ -55,6 +59,8 @@ EXAMPLES = {
     "transfer_rate": "'32 GT/s' or '5600 MT/s'",
     "flops": "'989 TFLOPS'",
     "dimensionless": "a plain number such as 1.16",
+    "money": "'2500 USD'",
+    "money_rate": "'1.861 USD/h'",
 }
 
 _QUANTITY = re.compile(r"^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(\S*)\s*$")
@@ -107,7 +113,7 @@ def parse_quantity(text: object, dimension: str) -> float:
 
 # The unit each dimension is written in when the tool writes a spec file (calibrate -o).
 SPEC_UNIT = {"bandwidth": "GB/s", "time": "us", "bytes": "B", "frequency": "GHz", "transfer_rate": "GT/s",
-             "flops": "TFLOPS"}
+             "flops": "TFLOPS", "money": "USD", "money_rate": "USD/h"}
 
 
 def spec_string(value: float, dimension: str) -> str | float:

@@ -61,7 +61,7 @@ def test_cli_json_and_no_solution_exit_1(capsys):
 
 
 @pytest.mark.parametrize("argv, expect", [
-    (["--minimize", "cost"], "price"),
+    (["--maximize", "cost"], "invalid choice"),
     (["--target", "max_rate>=8"], "requests per second"),
     (["--target", "ttft<=1s"], "not a sizing target"),
     (["--target", "kv_throughput>=40"], "ambiguous"),

@@ -21,7 +21,7 @@ from .catalog import fabric, query, query_frame, schema, specs, to_frame
 from .checks import calibrate, validate, write_calibrated
 from .evaluate import (analyze, compare, compare_winner, evaluate_file, evaluate_scenario, hardware, load,
                        uncertainty_of)
-from .planning import break_even, compare_uncertainty, sensitivity, size
+from .planning import break_even, compare_uncertainty, nic_price, sensitivity, size
 from .report import report
 from .runs import serve, simulate, simulate_file, simulate_sweep
 from .tables import (design_table, design_table_csv, design_table_uncertainty, optimum_of, table_optimum,
@@ -30,7 +30,7 @@ from .tables import (design_table, design_table_csv, design_table_uncertainty, o
 __all__ = [
     "analyze", "break_even", "calibrate", "compare", "compare_uncertainty", "compare_winner", "design_table",
     "design_table_csv", "design_table_uncertainty", "evaluate_file", "evaluate_scenario", "fabric", "hardware",
-    "load", "optimum_of", "query", "report", "schema", "sensitivity", "serve", "simulate", "simulate_file",
+    "load", "nic_price", "optimum_of", "query", "report", "schema", "sensitivity", "serve", "simulate", "simulate_file",
     "simulate_sweep", "size", "specs", "table_optimum", "table_robust_optimum", "to_frame", "query_frame", "uncertainty_of", "validate",
     "write_calibrated",
 ]

@@ -75,3 +75,14 @@ def compare_uncertainty(paths: list[str | Path], overrides: list[str] | tuple[st
         for output, lower in (("fetch_latency", True), ("kv_throughput", False)):
             entry["first_beats_this"][output] = paired_win(us[0], u, output, lower)
     return doc
+
+
+def nic_price(smartnic: str | Path, gpu_design: str | Path, bandwidths: list[str], overrides: list[str] | tuple[str, ...] = (),
+              uncertainty: int = 32, seed: int = 0, confirm: bool = False) -> list[dict[str, Any]]:
+    """``nicmodel nic-price``: at each link rate, the SmartNIC price at which ``smartnic`` costs
+    the same per request as ``gpu_design`` at their SLO-bound rates (analytical serving model),
+    with its 90% interval over ``uncertainty`` paired draws and each design's cost per million
+    requests. ``confirm`` adds the simulator's nominal answer."""
+    from ..planning.cost import nic_break_even
+
+    return nic_break_even(str(smartnic), str(gpu_design), list(bandwidths), overrides, uncertainty, seed, confirm)

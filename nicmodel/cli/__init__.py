@@ -15,7 +15,7 @@ import warnings
 from typing import NamedTuple
 
 from ..errors import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_INTERNAL, EXIT_OK, InfeasibleError, SpecError
-from . import catalog, checks, compare, evaluate, fabric, results, serve, simulate, size, tables
+from . import catalog, checks, compare, cost, evaluate, fabric, results, serve, simulate, size, tables
 from .common import Parser, check_paths, close_databases, route_rows
 
 
@@ -41,8 +41,9 @@ COMMANDS = {
     "serve": Command(serve, "serve"),
     "specs": Command(catalog, "specs"),
     "schema": Command(catalog, "schema"),
+    "nic-price": Command(cost, "nic_price"),
 }
-FAMILIES = (evaluate, tables, results, size, compare, simulate, fabric, checks, serve, catalog)
+FAMILIES = (evaluate, tables, results, size, compare, simulate, fabric, checks, serve, cost, catalog)
 
 
 def build_parser() -> Parser:

@@ -67,6 +67,12 @@ def serve_text(r: dict[str, Any]) -> str:
     if "slo" in r:
         lines.append(f"  max rate        {r['slo']['max_rate_per_s']:.3g} requests/s within the SLOs"
                      + (" (analytical)" if analytical else ""))
+    if "cost" in r:
+        c = r["cost"]
+        lines.append(f"  cost            server {c['server_usd_per_hour']:.3g} USD/h (GPU {c['gpu_usd_per_hour']:.3g}"
+                     + (f" + SmartNIC {c['nic_usd_per_hour']:.3g} amortized" if c["nic_usd_per_hour"] else "") + ")"
+                     + (f"; {c['usd_per_million_requests']:,.2f} USD per million requests at the SLO-bound rate"
+                        if "usd_per_million_requests" in c else ""))
     if "analytical" in r:
         lines += analytical_lines(r["analytical"])
     return "\n".join(lines + _interval_lines(r)) + "\n"

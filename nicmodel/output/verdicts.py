@@ -166,4 +166,6 @@ def show_metric(metric: str, value_si: float) -> str:
         return f"{value_si * 1e3:.4g} ms"
     if metric == "nic_memory":
         return f"{value_si / 2**20:,.1f} MiB"
+    if metric == "cost":
+        return f"{value_si * 3600:.4g} USD/h"
     return f"{value_si:.4g}"

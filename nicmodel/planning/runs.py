@@ -101,6 +101,10 @@ def serve_work(pt: Point, raise_errors: bool = False) -> dict:
             result["model"] = "simulated"
             if model == "both":  # the screen beside the confirmation, at the same rate
                 result["analytical"] = analytic.serve(scenario, st["rate"], st["control"], st["search"])
+        from .cost import serving_cost
+        cost = serving_cost(scenario, (result.get("slo") or {}).get("max_rate_per_s"))
+        if cost is not None:
+            result["cost"] = cost
     except (SpecError, InfeasibleError) as exc:
         if raise_errors:
             raise

@@ -147,10 +147,9 @@ def size(path: str | Path, chooses: list[str], targets: list[str], objective: st
          maximize: bool = False, overrides: list[str] | tuple[str, ...] = (), pareto: list[str] | None = None,
          max_points: int = 1_000_000) -> dict[str, Any]:
     """The best choice over ``chooses`` meeting ``targets``; see the module docstring."""
-    if objective == "cost":
-        raise SpecError("no hardware spec carries a price, so `cost` cannot be minimized; add `price` with its "
-                        "provenance to the hardware specs, or minimize cores or nic_memory", "--minimize", None, ())
-    if objective not in METRICS:
+    if objective == "cost" and maximize:
+        raise SpecError("cost is minimized, not maximized", "--maximize", None, ())
+    if objective not in METRICS and objective != "cost":
         raise SpecError(f"unknown objective {objective!r}; expected one of {', '.join(METRICS)} or cost",
                         "--minimize", None, ())
     if not chooses:
@@ -176,6 +175,9 @@ def size(path: str | Path, chooses: list[str], targets: list[str], objective: st
         raise SpecError("--pareto takes two metrics, e.g. fetch_latency,nic_memory", "--pareto", None, ())
     metrics = sorted(set(METRICS))
     keys, values = _si(prepared, metrics)
+    if objective == "cost":  # the server's cost per hour (USD/s in SI), from each candidate's specs
+        values["cost"] = candidate_costs(path, overrides, axes, keys)
+        metrics = sorted([*metrics, "cost"])
     valid = np.isfinite(values["fetch_latency"])
     feasible = valid.copy()
     for t in parsed:
@@ -273,6 +275,35 @@ def _serving_filter(path, overrides, axes: list[Axis], keys: np.ndarray, ranked:
                                key=lambda c: -c["analytical_max_rate_per_s"])[:max(0, 10 - len(confirmed))]
     summary = {"screened": len(checks), "screen_passed": len(order), "simulated": len(confirmed)}
     return np.array(passed[:2] if passed else [], dtype=np.int64), shown, summary
+
+
+COST_CANDIDATES = 50_000  # each candidate's specs are validated to price it (~5 ms each)
+
+
+def candidate_costs(path, overrides, axes: list[Axis], keys: np.ndarray) -> np.ndarray:
+    """The server cost per hour of every candidate (USD per second, SI), from its GPU's hourly
+    price and, for a design on the SmartNIC, the NIC's price over its amortization."""
+    from ..spec.loader import parse_override, validate, with_overrides
+    from .cost import server_cost
+
+    if keys.shape[1] > COST_CANDIDATES:
+        raise SpecError(f"{keys.shape[1]:,} candidates: pricing each takes ~5 ms; choose at most "
+                        f"{COST_CANDIDATES:,} when minimizing cost", "--choose", None, ())
+    base = load_document(path, overrides)
+    out = np.full(keys.shape[1], np.inf)
+    for i in range(keys.shape[1]):
+        sets = [f"{a.label}={a.values[int(k)]}" for a, k in zip(axes, keys[:, i])]
+        try:
+            scenario = validate(with_overrides(base, dict(parse_override(t) for t in sets), Path(path), "--choose"),
+                                str(path))
+        except SpecError:
+            continue
+        cost = server_cost(scenario)
+        if cost is None:
+            raise SpecError(f"{scenario.gpu.name}: the GPU spec has no hourly_price, so cost cannot be minimized; add "
+                            "one with its provenance (docs/sources/cost.md)", str(path), None, ("gpu", "hourly_price"))
+        out[i] = cost["server_usd_per_hour"] / 3600.0
+    return out
 
 
 SCREEN_MARGIN = 0.15  # the analytical max rate's error at the 90th percentile of validation points (README)

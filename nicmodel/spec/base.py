@@ -28,7 +28,7 @@ MAGNITUDE_LIMIT = 1e21
 # picosecond, a hertz; below these an input is a typo or an attack, and the arithmetic of the
 # engines (and the simulator's integer clock) would overflow on it
 SMALLEST = {"bytes": 1.0, "bandwidth": 1.0, "time": 1e-12, "frequency": 1.0, "transfer_rate": 1.0, "flops": 1.0,
-            "dimensionless": 1e-9}
+            "dimensionless": 1e-9, "money": 0.01, "money_rate": 0.01 / 3600}
 
 
 class StrictModel(BaseModel):
@@ -173,6 +173,18 @@ class FlopRate(Param):
     """An arithmetic rate, e.g. '989 TFLOPS'."""
 
     dimension: ClassVar[str] = "flops"
+
+
+class Money(Param):
+    """A price, e.g. '2500 USD'."""
+
+    dimension: ClassVar[str] = "money"
+
+
+class MoneyRate(Param):
+    """A price per unit of time, e.g. '1.861 USD/h' (SI: USD per second)."""
+
+    dimension: ClassVar[str] = "money_rate"
 
 
 class Count(Param):

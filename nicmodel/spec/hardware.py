@@ -19,6 +19,8 @@ from .base import (
     Fraction,
     Frequency,
     OverheadBytes,
+    Money,
+    MoneyRate,
     OverheadRatio,
     Ratio,
     TransferRate,
@@ -127,6 +129,11 @@ class SmartNic(Component):
     """Line rate per port."""
     pcie: PcieLink
     """Host-side PCIe link."""
+    price: Money | None = None
+    """Purchase price of one card, e.g. '2500 USD'."""
+    amortization: Duration | None = None
+    """Time the purchase is spread over (e.g. '26280 h', three years): its hourly cost is price
+    over amortization."""
 
 
 class BlockShape(Component):
@@ -257,6 +264,9 @@ class Gpu(Component):
     """Share of dense bf16 rate a prefill (prompt processing) achieves."""
     interference: Interference | None = None
     """How data-plane kernels and DMA writes slow decode, and are slowed by it."""
+    hourly_price: MoneyRate | None = None
+    """What one of these GPUs costs per hour (a cloud rate per GPU, host included), e.g.
+    '1.861 USD/h'; with it, serving answers carry cost metrics."""
 
 
 class HostCpu(Component):

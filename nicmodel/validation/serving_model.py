@@ -125,3 +125,24 @@ def compare(rows: list[dict[str, Any]], predicted: list[dict[str, Any]]) -> dict
 
 def _true(value: Any) -> bool:
     return value is True or str(value).lower() in ("true", "1")
+
+
+def long_run_max_rates(rows: list[dict[str, Any]]) -> dict[int, float]:
+    """The simulator's SLO-bound rate per point from long runs (validation/reference/
+    serving_model_long.csv: 3,000 requests), the mean over the seeds collected; points with a
+    refused or missing seed are left out."""
+    seeds: dict[int, list[float]] = {}
+    for r in rows:
+        if not r.get("refused"):
+            seeds.setdefault(int(r["point"]), []).append(float(r["max_rate_per_s"]))
+    return {p: float(np.mean(v)) for p, v in seeds.items() if len(v) >= 2}
+
+
+def max_rate_errors(predicted: list[dict[str, Any]], truth: dict[int, float]) -> dict[str, Any]:
+    """Relative error of the analytical SLO-bound rate against ``truth`` (point -> rate)."""
+    e = np.array([abs(p["max_rate_per_s"] - truth[p["point"]]) / truth[p["point"]]
+                  for p in predicted if truth.get(p["point"], 0) > 0])
+    if not e.size:
+        return {"points": 0}
+    return {"points": int(e.size), "median": float(np.median(e)), "p90": float(np.percentile(e, 90)),
+            "worst": float(e.max())}

@@ -1,0 +1,62 @@
+"""`nicmodel nic-price`: the SmartNIC price at which offloading breaks even against GPU decoding."""
+
+from __future__ import annotations
+
+import argparse
+
+from tabulate import tabulate
+
+from .. import limits
+from ..output.jsontext import strict_json
+from .common import checked, common, emit
+
+
+def register(sub) -> None:
+    p = sub.add_parser("nic-price", help="the SmartNIC price at which a SmartNIC design costs the same per request "
+                                         "as a GPU-decoding design")
+    p.add_argument("smartnic", help="the SmartNIC design (e.g. pipelines/shadowserve.yaml)")
+    p.add_argument("gpu_design", help="the design it replaces (e.g. pipelines/cachegen-async.yaml)")
+    p.add_argument("--bandwidths", default="10Gbps,20Gbps,40Gbps", help="link rates, one row each")
+    p.add_argument("--uncertainty", type=checked(limits.count, 0, 4096), default=32, metavar="N",
+                   help="paired draws of the uncertain numbers for the interval (default 32; 0 for none)")
+    p.add_argument("--seed", type=checked(limits.seed), default=0)
+    p.add_argument("--confirm", action="store_true",
+                   help="also the nominal answer from the simulator (SLO-rate search, 3 seeds; seconds per link rate)")
+    common(p, ["text", "markdown", "csv", "json"])
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from .. import api
+    rows = api.nic_price(args.smartnic, args.gpu_design, [b.strip() for b in args.bandwidths.split(",")],
+                         args.set, args.uncertainty, args.seed, args.confirm)
+    if args.format == "json":
+        emit(strict_json(rows, indent=2) + "\n", args.output)
+        return 0
+    table = []
+    for r in rows:
+        interval = r.get("break_even_interval_usd")
+        table.append([r["bandwidth"], round(r["smartnic_max_rate_per_s"], 3), round(r["gpu_max_rate_per_s"], 3),
+                      _usd(r["smartnic_usd_per_million_requests"]), _usd(r["gpu_usd_per_million_requests"]),
+                      f"{r['break_even_nic_price_usd']:,.0f}" + (f" [{interval[0]:,.0f}, {interval[1]:,.0f}]" if interval else ""),
+                      f"{r['listed_nic_price_usd']:,.0f}",
+                      f"{r['offload_pays_share'] * 100:.0f}%" if "offload_pays_share" in r else ""]
+                     + ([f"{r['simulated']['smartnic_max_rate_per_s']:.3g} vs {r['simulated']['gpu_max_rate_per_s']:.3g}/s: "
+                         f"{r['simulated']['break_even_nic_price_usd']:,.0f}"] if "simulated" in r else []))
+    headers = ["link", "SmartNIC max rate (/s)", "GPU decode max rate (/s)", "SmartNIC USD per M requests",
+               "GPU decode USD per M requests", "break-even NIC price (USD) [90%]", "listed NIC price (USD)",
+               "offload pays (share of draws)"] + (["simulated: max rates, break-even"] if rows and "simulated" in rows[0] else [])
+    fmt = "github" if args.format in ("text", "markdown") else "plain"
+    if args.format == "csv":
+        from ..output.tables import _csv
+        emit(_csv(headers, table), args.output)
+        return 0
+    head = (f"{rows[0]['smartnic_design']} against {rows[0]['gpu_design']}: the SmartNIC price at which both cost the "
+            "same per request at their SLO-bound rates (analytical serving model; GPU hourly price and NIC "
+            "amortization from the specs)\n") if rows else ""
+    emit(head + tabulate(table, headers=headers, tablefmt=fmt) + "\n", args.output)
+    return 0
+
+
+def _usd(x: float | None) -> str:
+    return "" if x is None else f"{x:,.2f}"
