@@ -61,6 +61,10 @@ def report(path: str | Path, overrides: list[str] | tuple[str, ...] = (), vary: 
                         [[r, v.get("kind"), v.get("utilization"), (v.get("busy_s_per_chunk") or 0) * 1e6]
                          for r, v in sorted(detail.items(), key=lambda kv: -(kv[1].get("utilization") or 0))]))
 
+    # serving, from the analytical serving model (milliseconds; the simulator confirms: `serve --model both`)
+    if scenario.serving is not None and result["feasible"]:
+        parts += _serving_section(scenario)
+
     # uncertainty
     if result["feasible"] and samples:
         u = uncertainty_of(scenario, samples)
@@ -106,3 +110,36 @@ def report(path: str | Path, overrides: list[str] | tuple[str, ...] = (), vary: 
         parts.append(f"<pre>{html.escape(report_text(preds, bad))}</pre>")
 
     return page(scenario.name, parts)
+
+
+def _serving_section(scenario) -> list[str]:
+    """Unloaded TTFT/TPOT, the SLO-bound rate and TTFT/TPOT at half and 80% of it, with the
+    model's caveats and the cost where the specs carry prices."""
+    from ..engines.serving import analytic
+    from ..errors import InfeasibleError, SpecError
+    from ..planning.cost import serving_cost
+
+    try:
+        top = analytic.serve(scenario, None, search=True)
+        rate = top["slo"]["max_rate_per_s"]
+        rows = [analytic.serve(scenario, f * rate) for f in (0.5, 0.8)] if rate > 0 else []
+        cost = serving_cost(scenario, rate)
+    except (InfeasibleError, SpecError) as exc:
+        return ["<h2>Serving (analytical serving model)</h2>", f'<p class="bad">{html.escape(str(exc))}</p>']
+    out = ["<h2>Serving (analytical serving model)</h2>",
+           f'<p class="note">Steady state under Poisson arrivals (docs/serving.md); confirm with <code>nicmodel serve '
+           f'--model both</code>. SLO-bound rate {rate:.3g} requests/s ({html.escape(top["slo"]["upper_bound_basis"])} '
+           f'bounds it at {top["slo"]["upper_bound_per_s"]:.3g}/s).</p>']
+    body = [["lone request", "", top["unloaded_ttft_s"] * 1e3, "", top["unloaded_tpot_s"] * 1e3, "", ""]]
+    for r in rows:
+        L = r["loaded"]
+        body.append([f"{r['rate_per_s']:.3g}/s", f"{r['utilization'] * 100:.0f}%", L["ttft_s"]["p50"] * 1e3,
+                     L["ttft_s"]["p99"] * 1e3, L["tpot_s"]["p50"] * 1e3, L["tpot_s"]["p99"] * 1e3,
+                     "; ".join(r["caveats"])])
+    out.append(table(["load", "of capacity", "TTFT p50 (ms)", "TTFT p99 (ms)", "TPOT p50 (ms)", "TPOT p99 (ms)",
+                      "caveats"], body))
+    if cost:
+        out.append(f'<p class="note">server {cost["server_usd_per_hour"]:.3g} USD/h; '
+                   + (f'{cost["usd_per_million_requests"]:,.2f} USD per million requests at the SLO-bound rate'
+                      if "usd_per_million_requests" in cost else "no SLO-bound rate") + " (docs/sources/cost.md)</p>")
+    return out

@@ -30,7 +30,7 @@ from . import gpu, interference
 from .capacity import GpuMemoryPlan, gpu_memory_plan
 
 
-@dataclass
+@dataclass(slots=True)  # one per simulated request: no per-object dict
 class ServeRequest:
     arrival_s: float
     prefix_tokens: int
