@@ -3,6 +3,8 @@ checked everywhere, ranges on --vary, intervals and overload in the serve table'
 
 import json
 
+import numpy as np
+
 import pytest
 
 from nicmodel.cli import main
@@ -90,3 +92,18 @@ def test_size_names_the_closest_candidate_for_a_serving_target_nobody_meets(caps
     r = json.loads(capsys.readouterr().out)
     assert r["best"] is None and r["closest"]["metrics"]["max_rate"] > 0
     assert 0.9 < r["closest"]["shortfall"] < 1.0  # ~8 of 1,000 requests/s
+
+
+def test_compare_winner_by_a_quantile_with_the_probability_of_being_best(capsys):
+    from nicmodel.planning.robust_optimum import winner_by
+    # two designs, four paired draws: A is faster in 3 of 4, but its worst case (p95) is worse
+    a = {"_values": {"fetch_latency": np.array([1.0, 1.0, 1.0, 9.0])}, "_ok": np.ones(4, bool),
+         "outputs": {"fetch_latency": {"unit": "ms"}}}
+    b = {"_values": {"fetch_latency": np.array([2.0, 2.0, 2.0, 2.0])}, "_ok": np.ones(4, bool),
+         "outputs": {"fetch_latency": {"unit": "ms"}}}
+    by_p95 = winner_by(["A", "B"], [a, b], "fetch_latency_s", "p95")
+    assert by_p95["winner"] == "B" and by_p95["probability_best"] == {"A": 0.75, "B": 0.25}
+    assert winner_by(["A", "B"], [a, b], "fetch_latency_s", "probability")["winner"] == "A"
+    assert main(["compare", str(DEFAULT), str(DEFAULT.parent / "cpu-decode.yaml"), "--winner", "fetch_latency_s",
+                 "--by", "p95", "--uncertainty", "50"]) == 0
+    assert "probability of being best" in capsys.readouterr().out

@@ -93,8 +93,23 @@ def compare(paths: list[str | Path], overrides: list[str] | tuple[str, ...] = ()
 
 
 def compare_winner(paths: list[str | Path], overrides: list[str] | tuple[str, ...] = (),
-                   metric: str = "fetch_latency_s") -> dict[str, Any]:
-    """Winner of ``metric`` among compared scenarios, and the assumptions that change it."""
+                   metric: str = "fetch_latency_s", by: str | None = None, samples: int = 1000,
+                   seed: int = 0) -> dict[str, Any]:
+    """Winner of ``metric`` among compared scenarios, and the assumptions that change it. ``by``
+    (p5, p50, p95 or probability) also chooses it under uncertainty: by that quantile of each
+    design's ``metric`` over ``samples`` paired draws of the uncertain numbers, or by how often
+    each design is best; with the probability that the chosen one is best."""
+    out = _nominal_winner(paths, overrides, metric)
+    if by is not None:
+        from ..planning.robust_optimum import winner_by
+
+        scenarios = [load(p, overrides) for p in paths]
+        out["by"] = winner_by([s.name for s in scenarios], [uncertainty_of(s, samples, seed) for s in scenarios],
+                              metric, by)
+    return out
+
+
+def _nominal_winner(paths: list[str | Path], overrides: list[str] | tuple[str, ...], metric: str) -> dict[str, Any]:
     from ..planning.robustness import compare_winner as winner
 
     scenarios = [load(p, overrides) for p in paths]

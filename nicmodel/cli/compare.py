@@ -23,6 +23,10 @@ def register(sub) -> None:
     p.add_argument("--break-even", action="append", metavar="[N:]PATH=LOW..HIGH", default=[],
                    help="instead of one verdict, sweep this number (of design N only, else of both) and report "
                         "where the two designs trade the lead (repeat once for a two-parameter map)")
+    p.add_argument("--by", choices=["p5", "p50", "p95", "probability"],
+                   help="also choose each --winner under uncertainty: by this quantile of the metric over paired draws "
+                        "of the uncertain numbers (--uncertainty N of them, default 1000), or by the probability of "
+                        "being best; prints the probability that the chosen design is best")
     p.add_argument("--metric", default="fetch_latency_s",
                    choices=["fetch_latency_s", "unloaded_ttft_s", "kv_throughput_gbps"],
                    help="what the break-even compares (default fetch_latency_s)")
@@ -54,7 +58,8 @@ def run(args: argparse.Namespace) -> None:
         compare_plot(results, args.plot)
     notes_u = _uncertainty(args) if args.uncertainty else ("", [])
     metrics = [] if args.winner == ["none"] else (args.winner or ["fetch_latency_s", "kv_throughput_gbps"])
-    winners = [api.compare_winner(args.scenarios, args.set, m) for m in metrics] if len(results) > 1 else []
+    winners = [api.compare_winner(args.scenarios, args.set, m, args.by, args.uncertainty or 1000, args.seed)
+               for m in metrics] if len(results) > 1 else []
     write_db(args, "compare", [point_row(eval_row(r)) for r in results])
     if args.format == "json":
         doc = {"designs": results, "winners": winners}

@@ -45,6 +45,15 @@ def robust_optimum_text(o: dict[str, Any]) -> str:
 def winner_text(w: dict[str, Any]) -> str:
     lines = [f"winner ({w['metric']}, {'lowest' if w['lower_is_better'] else 'highest'}): {w['winner']}"]
     lines += _flip_lines(w["flips"], w["assumptions_checked"], lambda f: f"{f['winner']} ({f[w['metric']]:.4g})")
+    b = w.get("by")
+    if b and b.get("winner"):
+        odds = ", ".join(f"{n} {p * 100:.0f}%" for n, p in b["probability_best"].items())
+        head = (f"  by {b['by']} over {b['draws']:,} paired draws: {b['winner']}"
+                + (" (" + ", ".join(f"{n} {v:.4g} {b['unit']}" for n, v in b["quantiles"].items()) + ")"
+                   if b["quantiles"] else ""))
+        lines += [head, f"    probability of being best: {odds}"]
+    elif b:
+        lines.append(f"  by {b['by']}: {b['note']}")
     return "\n".join(lines) + "\n"
 
 

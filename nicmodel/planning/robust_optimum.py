@@ -103,3 +103,32 @@ def robust_optimum(prepared: PreparedTable, column: str, by: str = "p95", sample
     return {"column": column, "lower_is_better": lower, "by": by, "draws": int(values.shape[1]),
             "uncertain_numbers": len(numbers), "tolerance": tolerance, "best": named(best), "chosen": row(best),
             "nominal_optimum": row(nominal_best), "most_likely_best": row(most_likely), "rows": len(keys)}
+
+
+OUTPUT_OF = {"fetch_latency_s": ("fetch_latency", True), "throughput_gbps": ("throughput", False),
+             "kv_throughput_gbps": ("kv_throughput", False)}
+
+
+def winner_by(names: list[str], draws: list[dict[str, Any]], metric: str, by: str) -> dict[str, Any]:
+    """The winner among designs whose paired uncertainty draws are ``draws``: by a quantile of the
+    metric (p5, p50, p95: the best such quantile wins) or by the probability of being best; with
+    every design's quantile and probability of being best (draws every design can run)."""
+    output, lower = OUTPUT_OF[metric]
+    values = np.array([d["_values"][output] for d in draws], dtype=float)
+    ok = np.logical_and.reduce([d["_ok"] for d in draws])
+    if not ok.any():
+        return {"by": by, "winner": None, "note": "no draw that every design can run"}
+    v = values[:, ok]
+    best = (np.argmin if lower else np.argmax)(v, axis=0)
+    probability = np.bincount(best, minlength=len(names)) / v.shape[1]
+    if by == "probability":
+        pick = int(np.argmax(probability))
+        quantiles = None
+    else:
+        q = np.percentile(v, {"p5": 5, "p50": 50, "p95": 95}[by], axis=1)
+        pick = int(np.argmin(q) if lower else np.argmax(q))
+        quantiles = {n: float(x) for n, x in zip(names, q)}
+    return {"by": by, "winner": names[pick], "draws": int(v.shape[1]), "lower_is_better": lower,
+            "unit": draws[0]["outputs"][output]["unit"],
+            "quantiles": quantiles, "probability_best": {n: float(p) for n, p in zip(names, probability)},
+            "winner_probability_best": float(probability[pick])}

@@ -81,7 +81,7 @@ class ResultsDB:
             self.conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_S, isolation_level=None,
                                         check_same_thread=False)
             self.conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
-            self.conn.execute("PRAGMA journal_mode=WAL")
+            self._wal()
             with self._transaction():
                 self._schema()
                 self.conn.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 'running', 0)",
@@ -232,6 +232,20 @@ class ResultsDB:
             self.conn.execute("DELETE FROM points WHERE run_id = ? AND status = 'claimed'", (self.run_id,))
 
     # --- life of the run -----------------------------------------------------------------------
+    def _wal(self) -> None:
+        """Switch to write-ahead logging. Switching takes an exclusive lock and SQLite does not
+        always wait for it under its busy timeout (several writers creating one database at once
+        see "database is locked" at once), so it is retried here within the same timeout."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+
     def _heartbeat(self) -> None:
         while not self._stop.wait(HEARTBEAT_S):
             try:

@@ -375,7 +375,7 @@ cli = [
     ("sensitivity-metric", ["sensitivity", S, "--metric", "speed"], ["--metric", "invalid choice"]),
     ("optimum-column", ["table", S, "--vary", "design.chunk_tokens=64,256", "--optimum", "speed"], ["--optimum", "invalid choice"]),
     ("recompute-eval", ["eval", "{ROOT}/pipelines/recompute.yaml"], ["design.mode", "use `nicmodel serve`"]),
-    ("size-cost", ["size", S, "--choose", "nic.arm.cores=4..8", "--minimize", "cost"], ["--minimize", "price"]),
+    ("size-cost", ["size", S, "--choose", "gpu=l4,l40s", "--minimize", "cost"], ["hourly_price", "no hourly_price"]),
     ("size-no-choose", ["size", S, "--target", "kv_throughput>=10Gbps"], ["--choose", "at least one"]),
     ("size-bad-target", ["size", S, "--choose", "nic.arm.cores=4..8", "--target", "kv_throughput=>10Gbps"],
      ["--target", "expected METRIC<=VALUE"]),
