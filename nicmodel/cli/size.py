@@ -26,6 +26,12 @@ def register(sub) -> None:
     p.add_argument("--pareto", metavar="A,B", help="also print the Pareto front of two metrics among the choices "
                    "that meet the targets, e.g. fetch_latency,nic_memory")
     p.add_argument("--max-points", type=checked(limits.count, 1, 10**8), default=1_000_000, help="refuse more candidates than this")
+    p.add_argument("--by", choices=["p5", "p50", "p95"],
+                   help="judge the targets and the objective at this quantile over draws of the uncertain numbers "
+                        "(p95: the value met with 95%% confidence; p50: the median) instead of at the nominal numbers")
+    p.add_argument("--uncertainty", type=checked(limits.draws, 10), default=1000, metavar="N",
+                   help="draws for --by (default 1000)")
+    p.add_argument("--seed", type=checked(limits.seed), default=0, help="seed of the --by draws")
     p.add_argument("--plot", metavar="FILE", help="plot the candidates meeting the targets, the Pareto front and the answer (.png/.svg/.pdf)")
     common(p, ["text", "json"])
     p.set_defaults(func=run)
@@ -36,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     from ..output.verdicts import size_text
     check_plot(args)
     r = api.size(args.scenario, args.choose, args.target, args.minimize, args.maximize, args.set,
-                 args.pareto.split(",") if args.pareto else None, args.max_points)
+                 args.pareto.split(",") if args.pareto else None, args.max_points, args.by, args.uncertainty, args.seed)
     if args.plot:
         from ..output.plots import size_plot
         size_plot(r, r.get("_candidates"), args.plot)

@@ -73,6 +73,8 @@ def size_text(r: dict[str, Any]) -> str:
     lines = [f"size {r['scenario']}: {r['candidates']:,} candidates "
              f"({' x '.join(str(a['values']) for a in r['axes'])}), {r['valid']:,} valid, "
              f"{r['meet_targets']:,} meet {' and '.join(r['data_plane_targets']) or 'the data-plane checks'}"]
+    if r.get("by"):
+        lines.append(f"  judged at {r['by_note']}")
     fmt = lambda p: ", ".join(f"{k}={v}" for k, v in p["choice"].items())  # noqa: E731
     sense = "highest" if r["maximize"] else ("fewest" if r["objective"] == "cores" else "lowest")
     if r["best"] is None:

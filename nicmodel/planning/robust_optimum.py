@@ -132,3 +132,39 @@ def winner_by(names: list[str], draws: list[dict[str, Any]], metric: str, by: st
             "unit": draws[0]["outputs"][output]["unit"],
             "quantiles": quantiles, "probability_best": {n: float(p) for n, p in zip(names, probability)},
             "winner_probability_best": float(probability[pick])}
+
+
+SIZE_OUTPUTS = {"fetch_latency": ("fetch_latency", 1e-3, True), "throughput": ("throughput", 1e9 / 8, False),
+                "kv_throughput": ("kv_throughput", 1e9 / 8, False), "nic_memory": ("nic_memory", 2.0**20, True)}
+
+
+def pessimistic_values(prepared: PreparedTable, by: str, samples: int = 1000, seed: int = 0) -> dict[tuple, dict[str, float]]:
+    """Every row's uncertain metrics at the quantile ``by`` names, in SI, keyed by the row's axis
+    indices: ``p95`` is the case met with 95% confidence (the 95th percentile of a lower-is-better
+    metric, the 5th of a higher-is-better one), ``p50`` the median, ``p5`` the optimistic case."""
+    if by not in ("p5", "p50", "p95"):
+        raise SpecError("expected p5, p50 or p95", "--by")
+    axes = prepared.axes
+    varied = tuple(".".join(str(p) for p in a.path) for a in axes)
+    numbers = [u for u in uncertainty.uncertain(prepared.scenario)
+               if not any(u.key == v or u.key.startswith(v + ".") for v in varied)]
+    numeric_axes = [(axes[i], vals) for i, vals in zip(prepared.numeric, prepared.numeric_values)]
+    total = sum(c.n for c in prepared.combos if c.compiled is not None)
+    if total > MAX_ROWS:
+        raise SpecError(f"{total:,} candidates; sizing under uncertainty takes at most {MAX_ROWS:,}", "--by")
+    flip = {"p5": "p95", "p50": "p50", "p95": "p5"}
+    out: dict[tuple, dict[str, float]] = {}
+    for combo in prepared.combos:
+        if combo.compiled is None:
+            continue
+        plan, params = combo.compiled
+        stats = uncertainty.table(plan, grid_block(params, numeric_axes, combo.index), combo.n, numbers, samples, seed)
+        for j in range(combo.n):
+            key = [0] * len(axes)
+            for i, v in combo.key.items():
+                key[i] = v
+            for k, i in enumerate(prepared.numeric):
+                key[i] = int(combo.index[k][j])
+            out[tuple(key)] = {m: float(stats[f"{name}_{by if lower else flip[by]}"][j]) * si
+                               for m, (name, si, lower) in SIZE_OUTPUTS.items()}
+    return out

@@ -145,7 +145,7 @@ def _rank(values: dict[str, np.ndarray], feasible: np.ndarray, objective: str, m
 
 def size(path: str | Path, chooses: list[str], targets: list[str], objective: str = "cores",
          maximize: bool = False, overrides: list[str] | tuple[str, ...] = (), pareto: list[str] | None = None,
-         max_points: int = 1_000_000) -> dict[str, Any]:
+         max_points: int = 1_000_000, by: str | None = None, samples: int = 1000, seed: int = 0) -> dict[str, Any]:
     """The best choice over ``chooses`` meeting ``targets``; see the module docstring."""
     if objective == "cost" and maximize:
         raise SpecError("cost is minimized, not maximized", "--maximize", None, ())
@@ -175,6 +175,14 @@ def size(path: str | Path, chooses: list[str], targets: list[str], objective: st
         raise SpecError("--pareto takes two metrics, e.g. fetch_latency,nic_memory", "--pareto", None, ())
     metrics = sorted(set(METRICS))
     keys, values = _si(prepared, metrics)
+    if by is not None:  # targets and objective at a quantile over draws of the uncertain numbers
+        from .robust_optimum import pessimistic_values
+        at = pessimistic_values(prepared, by, samples, seed)
+        for i in range(keys.shape[1]):
+            row = at.get(tuple(int(k) for k in keys[:, i]))
+            for m, v in (row or {}).items():
+                if m in values:
+                    values[m][i] = v
     if objective == "cost":  # the server's cost per hour (USD/s in SI), from each candidate's specs
         values["cost"] = candidate_costs(path, overrides, axes, keys)
         metrics = sorted([*metrics, "cost"])
@@ -196,7 +204,9 @@ def size(path: str | Path, chooses: list[str], targets: list[str], objective: st
                            "targets": [t.text for t in every], "data_plane_targets": [t.text for t in parsed],
                            "candidates": int(keys.shape[1]),
                            "valid": int(valid.sum()), "meet_targets": int(feasible.sum()),
-                           "axes": [{"path": a.label, "values": len(a.values)} for a in axes]}
+                           "axes": [{"path": a.label, "values": len(a.values)} for a in axes],
+                           **({"by": by, "by_note": f"uncertain metrics at {by} over {samples:,} draws of the uncertain "
+                               "numbers (p95: the value met with 95% confidence)"} if by else {})}
     if ranked.size == 0:
         out["best"] = None
         out["closest"] = _closest(parsed, values, valid, point)
