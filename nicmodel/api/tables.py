@@ -65,7 +65,7 @@ def design_table_uncertainty(path: str | Path, vary: list[str] | list[Axis], ove
     """A design table with a 90% interval on each row's fetch latency and KV throughput over
     draws of the assumed and fitted numbers the table does not vary."""
     from ..planning import uncertainty
-    from ..planning.sweep import grid_block
+    from ..planning.sweep import combo_keys, grid_block
 
     axes = axes_of(vary)
     if max_points is not None:
@@ -83,13 +83,8 @@ def design_table_uncertainty(path: str | Path, vary: list[str] | list[Axis], ove
                    if not any(u.key == v or u.key.startswith(v + ".") for v in varied)]
         grid = grid_block(params, numeric_axes, combo.index)
         stats = uncertainty.table(plan, grid, combo.n, numbers, samples, seed)
-        for j in range(combo.n):
-            key = [0] * len(axes)
-            for i, v in combo.key.items():
-                key[i] = v
-            for k, i in enumerate(prepared.numeric):
-                key[i] = int(combo.index[k][j])
-            extra[tuple(key)] = {
+        for j, key in enumerate(combo_keys(prepared, combo)):
+            extra[key] = {
                 "fetch_latency_ms_p5": round(float(stats["fetch_latency_p5"][j]), 4),
                 "fetch_latency_ms_p95": round(float(stats["fetch_latency_p95"][j]), 4),
                 "kv_throughput_gbps_p5": round(float(stats["kv_throughput_p5"][j]), 4),

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..errors import SpecError
 from . import uncertainty
-from .sweep import PreparedTable, grid_block
+from .sweep import PreparedTable, combo_keys, grid_block
 
 COLUMN_OUTPUT = {"fetch_latency_ms": ("fetch_latency", True), "throughput_gbps": ("throughput", False),
                  "kv_throughput_gbps": ("kv_throughput", False), "nic_memory_mib": ("nic_memory", True)}
@@ -63,13 +63,7 @@ def robust_optimum(prepared: PreparedTable, column: str, by: str = "p95", sample
         grid = grid_block(params, numeric_axes, combo.index)
         stats = uncertainty.table(plan, grid, combo.n, numbers, samples, seed, keep=output)
         blocks.append(stats["values"])
-        for j in range(combo.n):
-            key = [0] * len(axes)
-            for i, v in combo.key.items():
-                key[i] = v
-            for k, i in enumerate(prepared.numeric):
-                key[i] = int(combo.index[k][j])
-            keys.append(tuple(key))
+        keys += combo_keys(prepared, combo)
     if not keys:
         return {"column": column, "by": by, "best": None, "note": "no valid row"}
     values = np.vstack(blocks)  # rows x draws, paired across rows
@@ -159,12 +153,7 @@ def pessimistic_values(prepared: PreparedTable, by: str, samples: int = 1000, se
             continue
         plan, params = combo.compiled
         stats = uncertainty.table(plan, grid_block(params, numeric_axes, combo.index), combo.n, numbers, samples, seed)
-        for j in range(combo.n):
-            key = [0] * len(axes)
-            for i, v in combo.key.items():
-                key[i] = v
-            for k, i in enumerate(prepared.numeric):
-                key[i] = int(combo.index[k][j])
-            out[tuple(key)] = {m: float(stats[f"{name}_{by if lower else flip[by]}"][j]) * si
-                               for m, (name, si, lower) in SIZE_OUTPUTS.items()}
+        for j, key in enumerate(combo_keys(prepared, combo)):
+            out[key] = {m: float(stats[f"{name}_{by if lower else flip[by]}"][j]) * si
+                        for m, (name, si, lower) in SIZE_OUTPUTS.items()}
     return out

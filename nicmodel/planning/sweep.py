@@ -462,3 +462,16 @@ def axes_of(vary: list, flag: str = "--vary") -> list[Axis]:
 def sweep_axes(vary: list[str]) -> list[Axis]:
     """The ``--vary`` axes of a stochastic sweep; a path varied twice is refused."""
     return axes_of(vary)
+
+
+def combo_keys(prepared: "PreparedTable", combo) -> list[tuple]:
+    """The axis-index key of each row of ``combo`` (its structural values, then its numeric ones)."""
+    out = []
+    for j in range(combo.n):
+        key = [0] * len(prepared.axes)
+        for i, v in combo.key.items():
+            key[i] = v
+        for k, i in enumerate(prepared.numeric):
+            key[i] = int(combo.index[k][j])
+        out.append(tuple(key))
+    return out
