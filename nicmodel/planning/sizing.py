@@ -22,7 +22,7 @@ from ..errors import SpecError
 from ..spec.loader import _scalar, load_document
 from ..spec.scenario import Scenario, param_at
 from .sweep import Axis, PreparedTable, check_size, parse_axis, prepare, unique_axes
-from ..units import UnitError, parse_quantity
+from ..units import UNITS, UnitError, parse_quantity
 from .sensitivity import uncertain_params
 
 # metric -> (table column, dimension of a target's quantity, SI per column unit, lower is better)
@@ -121,8 +121,20 @@ def choice_axis(text: str, scenario: Scenario) -> Axis:
     else:
         grid = (np.geomspace(low, high, CONTINUOUS_VALUES) if low > 0 and high / low >= 10
                 else np.linspace(low, high, CONTINUOUS_VALUES))
-        strings = [_si_string(v, dimension) for v in grid]
+        unit = _unit_of(low_text, dimension)
+        strings = ([f"{v / UNITS[dimension][unit]:.4g}{unit}" for v in grid] if unit is not None
+                   else [_si_string(v, dimension) for v in grid])
+        if len(set(strings)) < len(strings):  # 4 digits do not tell the points apart: full precision
+            strings = [_si_string(v, dimension) for v in grid]
     return parse_axis(f"{key}={','.join(strings)}")
+
+
+def _unit_of(text: str, dimension: str) -> str | None:
+    """The unit the planner wrote the range's low end in ('10Gbps' -> 'Gbps'), so the answer
+    is printed in it (None for a plain number or an unknown unit)."""
+    m = re.match(r"^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*(\S+)\s*$", str(text))
+    unit = m.group(1) if m else None
+    return unit if unit and unit in UNITS.get(dimension, {}) else None
 
 
 def _si_string(value: float, dimension: str) -> str:
