@@ -217,3 +217,15 @@ def test_design_table_marks_infeasible_combinations(capsys):
     assert by[("vlb", "28ns")]["bottleneck"] == "nic.memory"
     assert by[("vlb", "28ns")]["fetch_latency_ms"] < by[("direct", "28ns")]["fetch_latency_ms"] / 3
     assert main(["table", str(OPTICAL), "--vary", "network.fabric.sync_error=28ns,1 GB"]) == 2
+
+
+def test_background_load_leaves_multi_hop_routing_the_rest_of_the_circuits():
+    """VLB borrows other pairs' circuits: at 50% background load it gets half the idle-fabric
+    rate (k x R x duty x (1 - load) / 2), while the pair's own direct circuits are unchanged."""
+    from nicmodel import api
+    idle = api.fabric("optical-108", pair=(0, 57))
+    busy = api.fabric("optical-108", pair=(0, 57), overrides=["background_load=0.5"])
+    a, b = idle["pair"]["routing"], busy["pair"]["routing"]
+    assert b["vlb"]["bandwidth_gbps"] == pytest.approx(a["vlb"]["bandwidth_gbps"] / 2)
+    assert b["direct"]["bandwidth_gbps"] == pytest.approx(a["direct"]["bandwidth_gbps"])
+    assert busy["pair"]["background_load"] == 0.5

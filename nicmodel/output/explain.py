@@ -105,8 +105,12 @@ def fabric_text(report: dict[str, Any]) -> str:
                                              "hops", "jitter", "buffer src/mid", "loss-free",
                                              "transfer mean/p99"], tablefmt="github"))
         if "vlb" in pair["routing"]:
-            lines.append("vlb assumes the rest of the fabric is idle: its second hop borrows other pairs' circuits, "
-                         "so under background load its rate falls toward the direct one's")
+            load = pair.get("background_load", 0.0)
+            lines.append(("vlb assumes the rest of the fabric is idle" if not load else
+                          f"vlb and fastest_path borrow only the {100 - load * 100:.0f}% of other pairs' circuits that "
+                          f"background traffic leaves ({load:.0%} load)")
+                         + ": its second hop borrows other pairs' circuits, so under background load its rate falls "
+                           "toward the direct one's (set fabric.background_load, a share of circuit capacity)")
     return "\n".join(lines) + "\n"
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from .base import Bandwidth, Bytes, Component, Count, Duration, StrictModel
 
@@ -71,6 +71,10 @@ class OpticalFabric(Component):
     routing: Literal["direct", "vlb", "fastest_path"] = "direct"
     """direct: wait for a circuit to the destination; vlb: two-hop Valiant load balancing via the
     current neighbour; fastest_path: earliest arrival over the time-expanded graph (URO-like)."""
+    background_load: float = Field(0.0, ge=0.0, lt=1.0)
+    """Share of every circuit's capacity other traffic already uses (a workload number, 0 to
+    below 1; default 0: an otherwise idle fabric). Multi-hop routing (vlb, fastest_path) borrows
+    other pairs' circuits and gets only the rest; a pair's direct circuits are its own."""
 
     @property
     def guard_s(self) -> float:

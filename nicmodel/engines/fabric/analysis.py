@@ -271,8 +271,12 @@ def _stats(values: np.ndarray) -> dict[str, float]:
             "p99": float(np.percentile(values, 99)), "max": float(values.max())}
 
 
-def analyze_pair(fabric: Fabric, src: int, dst: int, routing: str, tor_buffer: float, phases: int) -> PairReport:
-    """Figures for one ordered pair under ``routing``, sampled over ``phases`` arrival phases."""
+def analyze_pair(fabric: Fabric, src: int, dst: int, routing: str, tor_buffer: float, phases: int,
+                 background_load: float = 0.0) -> PairReport:
+    """Figures for one ordered pair under ``routing``, sampled over ``phases`` arrival phases.
+    Multi-hop routing borrows other pairs' circuits: ``background_load`` is the share of their
+    capacity other traffic already uses (0: an idle fabric), so only the rest is borrowed; the
+    pair's own direct circuits are its own."""
     t = fabric.timing
     w = fabric.windows
     k = fabric.table.shape[2]
@@ -295,7 +299,7 @@ def analyze_pair(fabric: Fabric, src: int, dst: int, routing: str, tor_buffer: f
         wait = np.array([r[2] for r in res]) - np.repeat(grid, k)
         hops = np.array([r[1] for r in res], dtype=float)
         arrivals = arrive - hops * t.hop_s
-        bandwidth = max(direct_bw, k * t.rate_Bps * w.port_duty / 2)
+        bandwidth = max(direct_bw, k * t.rate_Bps * w.port_duty * (1 - background_load) / 2)
     else:
         res = [fabric.earliest_arrival(src, dst, a) for a in grid]
         if not all(np.isfinite(r[0]) for r in res):
@@ -304,7 +308,7 @@ def analyze_pair(fabric: Fabric, src: int, dst: int, routing: str, tor_buffer: f
         wait = np.array([r[2] for r in res]) - grid
         hops = np.array([r[1] for r in res], dtype=float)
         arrivals = arrive - hops * t.hop_s
-        bandwidth = max(direct_bw, k * t.rate_Bps * w.port_duty / hops.mean())
+        bandwidth = max(direct_bw, k * t.rate_Bps * w.port_duty * (1 - background_load) / hops.mean())
     first_byte = arrivals + hops * t.hop_s
     if routing == "direct":
         wait_stats = gap_stats(direct_windows, w.cycle_s)

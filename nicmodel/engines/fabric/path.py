@@ -36,7 +36,8 @@ def default_phases(model: Fabric) -> int:
 
 def pair_report(fabric: OpticalFabric, src: int, dst: int, model: Fabric | None = None) -> PairReport:
     model = model or fabric_model(fabric)
-    return analyze_pair(model, src, dst, fabric.routing, fabric.tor_buffer.si, default_phases(model))
+    return analyze_pair(model, src, dst, fabric.routing, fabric.tor_buffer.si, default_phases(model),
+                        fabric.background_load)
 
 
 @dataclass(frozen=True)

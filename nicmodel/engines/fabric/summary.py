@@ -53,11 +53,12 @@ def pair_summary(fabric: OpticalFabric, model: Fabric, src: int, dst: int, nbyte
             raise SpecError(f"{name} ToR {tor} is not in 0..{n - 1}", "--pair")
     if src == dst:
         raise SpecError("source and destination are the same ToR", "--pair")
-    out: dict[str, Any] = {"source_tor": src, "dest_tor": dst, "routing": {}}
+    out: dict[str, Any] = {"source_tor": src, "dest_tor": dst, "routing": {}, "background_load": fabric.background_load}
     order = [fabric.routing] + [r for r in ("direct", "vlb", "fastest_path") if r != fabric.routing]
     for routing in order:
         try:
-            r = analyze_pair(model, src, dst, routing, fabric.tor_buffer.si, default_phases(model))
+            r = analyze_pair(model, src, dst, routing, fabric.tor_buffer.si, default_phases(model),
+                             fabric.background_load)
         except InfeasibleError as exc:
             out["routing"][routing] = {"unavailable": str(exc)}
             continue
