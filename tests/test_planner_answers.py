@@ -122,3 +122,4 @@ def test_size_by_p95_judges_targets_with_95_percent_confidence(capsys):
     assert robust["by"] == "p95" and robust["best"]["choice"] != nominal["best"]["choice"]
     assert robust["best"]["metrics"]["fetch_latency"] <= 0.2 < 1e9
     assert robust["meet_targets"] < nominal["meet_targets"]
+    assert 0 < robust["best"]["probability_best"] <= 1 and robust["best"]["probability_best_among"] == robust["meet_targets"]

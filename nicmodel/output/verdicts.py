@@ -96,6 +96,9 @@ def size_text(r: dict[str, Any]) -> str:
                                     + (f" ± {b['max_rate_ci90_per_s']:.2g} simulated (analytical "
                                        f"{b['max_rate_analytical_per_s']:.3g}/s)" if "max_rate_analytical_per_s" in b else "")
                                     for m, v in b["metrics"].items()))
+    if "probability_best" in b:
+        lines.append(f"    best of the {b['probability_best_among']} candidates meeting the targets in "
+                     f"{b['probability_best'] * 100:.0f}% of the draws")
     if r.get("binding"):
         lines.append(f"    binding constraint: {r['binding']} (slack {100 * r['slack'][r['binding']]:.1f}%)")
     if r.get("runner_up"):

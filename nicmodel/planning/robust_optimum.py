@@ -132,10 +132,12 @@ SIZE_OUTPUTS = {"fetch_latency": ("fetch_latency", 1e-3, True), "throughput": ("
                 "kv_throughput": ("kv_throughput", 1e9 / 8, False), "nic_memory": ("nic_memory", 2.0**20, True)}
 
 
-def pessimistic_values(prepared: PreparedTable, by: str, samples: int = 1000, seed: int = 0) -> dict[tuple, dict[str, float]]:
+def pessimistic_values(prepared: PreparedTable, by: str, samples: int = 1000, seed: int = 0,
+                       keep: str | None = None) -> tuple[dict[tuple, dict[str, float]], dict[tuple, np.ndarray]]:
     """Every row's uncertain metrics at the quantile ``by`` names, in SI, keyed by the row's axis
     indices: ``p95`` is the case met with 95% confidence (the 95th percentile of a lower-is-better
-    metric, the 5th of a higher-is-better one), ``p50`` the median, ``p5`` the optimistic case."""
+    metric, the 5th of a higher-is-better one), ``p50`` the median, ``p5`` the optimistic case;
+    and, for the sizing metric ``keep``, every row's draws (paired across rows)."""
     if by not in ("p5", "p50", "p95"):
         raise SpecError("expected p5, p50 or p95", "--by")
     axes = prepared.axes
@@ -148,12 +150,26 @@ def pessimistic_values(prepared: PreparedTable, by: str, samples: int = 1000, se
         raise SpecError(f"{total:,} candidates; sizing under uncertainty takes at most {MAX_ROWS:,}", "--by")
     flip = {"p5": "p95", "p50": "p50", "p95": "p5"}
     out: dict[tuple, dict[str, float]] = {}
+    drawn: dict[tuple, np.ndarray] = {}
+    output = SIZE_OUTPUTS[keep][0] if keep in SIZE_OUTPUTS else None
     for combo in prepared.combos:
         if combo.compiled is None:
             continue
         plan, params = combo.compiled
-        stats = uncertainty.table(plan, grid_block(params, numeric_axes, combo.index), combo.n, numbers, samples, seed)
+        stats = uncertainty.table(plan, grid_block(params, numeric_axes, combo.index), combo.n, numbers, samples, seed,
+                                  keep=output)
         for j, key in enumerate(combo_keys(prepared, combo)):
             out[key] = {m: float(stats[f"{name}_{by if lower else flip[by]}"][j]) * si
                         for m, (name, si, lower) in SIZE_OUTPUTS.items()}
-    return out
+            if output is not None:
+                drawn[key] = stats["values"][j]
+    return out, drawn
+
+
+def probability_best(draws: list[np.ndarray], lower: bool) -> np.ndarray:
+    """Share of paired draws in which each candidate is the best (a draw a candidate cannot run
+    counts against it)."""
+    v = np.vstack(draws)
+    v = np.where(np.isfinite(v), v, np.inf if lower else -np.inf)
+    best = np.argmin(v, axis=0) if lower else np.argmax(v, axis=0)
+    return np.bincount(best, minlength=v.shape[0]) / v.shape[1]

@@ -187,9 +187,10 @@ def size(path: str | Path, chooses: list[str], targets: list[str], objective: st
         raise SpecError("--pareto takes two metrics, e.g. fetch_latency,nic_memory", "--pareto", None, ())
     metrics = sorted(set(METRICS))
     keys, values = _si(prepared, metrics)
+    drawn: dict[tuple, np.ndarray] = {}
     if by is not None:  # targets and objective at a quantile over draws of the uncertain numbers
         from .robust_optimum import pessimistic_values
-        at = pessimistic_values(prepared, by, samples, seed)
+        at, drawn = pessimistic_values(prepared, by, samples, seed, keep=objective)
         for i in range(keys.shape[1]):
             row = at.get(tuple(int(k) for k in keys[:, i]))
             for m, v in (row or {}).items():
@@ -242,6 +243,12 @@ def size(path: str | Path, chooses: list[str], targets: list[str], objective: st
         best["max_rate_ci90_per_s"] = check["max_rate_ci90_per_s"]
         best["max_rate_analytical_per_s"] = check["analytical_max_rate_per_s"]
         slacks.update({t.text: t.slack(rate) for t in serving})
+    if drawn:  # how often the answer is the best of the candidates that meet the targets
+        from .robust_optimum import SIZE_OUTPUTS, probability_best
+        top = [int(i) for i in ranked[:200]]
+        odds = probability_best([drawn[tuple(int(k) for k in keys[:, i])] for i in top], SIZE_OUTPUTS[objective][2])
+        best["probability_best"] = float(odds[0])
+        best["probability_best_among"] = len(top)
     out["best"] = best
     out["binding"] = min(slacks, key=slacks.get) if slacks else None
     out["slack"] = slacks
