@@ -110,15 +110,16 @@ def test_compare_winner_by_a_quantile_with_the_probability_of_being_best(capsys)
 
 
 def test_size_by_p95_judges_targets_with_95_percent_confidence(capsys):
-    """Nominally the 2-token chunk is fastest; at the 95th percentile of the uncertain numbers it
-    misses 200 ms, and the answer moves to a chunk that meets it with 95% confidence."""
+    """Nominally the small chunks are fastest; at the 95th percentile of the uncertain numbers they
+    miss 200 ms, and the answer moves to a chunk that meets it with 95% confidence."""
     argv = ["size", str(DEFAULT), "--choose", "design.chunk_tokens=2,16,64,256", "--target", "fetch_latency<=200ms",
             "--minimize", "fetch_latency", "--format", "json"]
     assert main(argv) == 0
     nominal = json.loads(capsys.readouterr().out)
     assert main([*argv, "--by", "p95", "--uncertainty", "200"]) == 0
     robust = json.loads(capsys.readouterr().out)
-    assert nominal["best"]["choice"] == {"design.chunk_tokens": "2"}
+    # nominally 2 tokens is fastest by a hair: the roundest within 1% of it (16) is the answer
+    assert nominal["best"]["choice"] == {"design.chunk_tokens": "16"}
     assert robust["by"] == "p95" and robust["best"]["choice"] != nominal["best"]["choice"]
     assert robust["best"]["metrics"]["fetch_latency"] <= 0.2 < 1e9
     assert robust["meet_targets"] < nominal["meet_targets"]

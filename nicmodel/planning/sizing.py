@@ -147,6 +147,43 @@ def _si(prepared: PreparedTable, metrics: list[str], patch: dict[str, float] | N
     return keys, {m: cols[METRICS[m][0]] * METRICS[m][2] for m in metrics}
 
 
+ROUND_TOLERANCE = 0.01  # an answer this close to the best objective is as good: the roundest such is given
+
+
+def _round_first(ranked: np.ndarray, objective: np.ndarray, axes: list[Axis], keys: np.ndarray,
+                 maximize: bool) -> np.ndarray:
+    """``ranked`` with the roundest candidate (on the numeric axes: 64 before 65) among those within
+    ROUND_TOLERANCE of the best objective moved to the front; no planner needs chunk_tokens=65
+    when 64 is as good."""
+    if ranked.size < 2:
+        return ranked
+    best = objective[ranked[0]]
+    bound = best * (1 - ROUND_TOLERANCE) if maximize else best * (1 + ROUND_TOLERANCE)
+    near = [int(i) for i in ranked if (objective[i] >= bound if maximize else objective[i] <= bound)]
+    numeric = [j for j, a in enumerate(axes) if all(_number(v) is not None for v in a.values)]
+    if not numeric or len(near) < 2:
+        return ranked
+    # round: a multiple of 16, 10 or 25 (64, 80, 100, 250); else by significant digits. Among
+    # equally round candidates the ranking (objective, then fetch latency) decides
+    position = {i: n for n, i in enumerate(near)}
+    pick = min(near, key=lambda i: ([_round_class(axes[j].values[int(keys[j, i])]) for j in numeric], position[i]))
+    return np.concatenate([[pick], ranked[ranked != pick]]).astype(ranked.dtype)
+
+
+def _number(text: str) -> float | None:
+    m = re.match(r"^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)", str(text))
+    return float(m.group(1)) if m else None
+
+
+def _round_class(text: str) -> int:
+    x = _number(text)
+    if x is None:
+        return 99
+    if x and float(x).is_integer() and any(int(x) % r == 0 for r in (16, 10, 25)):
+        return 0
+    return 1 + len(f"{abs(x):.6g}".replace(".", "").replace("-", "").strip("0"))
+
+
 def _rank(values: dict[str, np.ndarray], feasible: np.ndarray, objective: str, maximize: bool) -> np.ndarray:
     """Indices of feasible points, best first (ties: lower fetch latency, then table order)."""
     idx = np.flatnonzero(feasible)
@@ -203,7 +240,7 @@ def size(path: str | Path, chooses: list[str], targets: list[str], objective: st
     feasible = valid.copy()
     for t in parsed:
         feasible &= t.met(values[t.metric])
-    ranked = _rank(values, feasible, objective, maximize)
+    ranked = _round_first(_rank(values, feasible, objective, maximize), values[objective], axes, keys, maximize)
     checked_serving: list[dict[str, Any]] = []
     screen: dict[str, int] = {}
     if serving:  # screen every candidate's SLO-bound rate analytically, confirm the best by simulation
