@@ -17,15 +17,35 @@ By command family (the CLI calls exactly these):
   report      report;  query, query_frame (results database);  to_frame (results as pandas);  specs, schema
 """
 
-from .catalog import fabric, query, query_frame, schema, specs, to_frame
-from .checks import calibrate, validate, write_calibrated
-from .evaluate import (analyze, compare, compare_winner, evaluate_file, evaluate_scenario, hardware, load,
-                       uncertainty_of)
-from .planning import break_even, compare_uncertainty, nic_price, sensitivity, size
-from .report import report
-from .runs import serve, simulate, simulate_file, simulate_sweep
-from .tables import (design_table, design_table_csv, design_table_uncertainty, optimum_of, table_optimum,
-                     table_robust_optimum)
+from importlib import import_module
+from typing import Any
+
+# each public name -> the module that defines it; imported on first use, so a command loads only
+# what it needs (`eval` does not pay for scipy.stats, which calibration imports)
+_WHERE = {
+    "fabric": "catalog", "query": "catalog", "query_frame": "catalog", "schema": "catalog", "specs": "catalog",
+    "to_frame": "catalog", "calibrate": "checks", "validate": "checks", "write_calibrated": "checks",
+    "analyze": "evaluate", "compare": "evaluate", "compare_winner": "evaluate", "evaluate_file": "evaluate",
+    "evaluate_scenario": "evaluate", "hardware": "evaluate", "load": "evaluate", "uncertainty_of": "evaluate",
+    "break_even": "planning", "compare_uncertainty": "planning", "nic_price": "planning", "sensitivity": "planning",
+    "size": "planning", "report": "report", "serve": "runs", "simulate": "runs", "simulate_file": "runs",
+    "simulate_sweep": "runs", "design_table": "tables", "design_table_csv": "tables",
+    "design_table_uncertainty": "tables", "optimum_of": "tables", "table_optimum": "tables",
+    "table_robust_optimum": "tables",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        value = getattr(import_module(f".{_WHERE[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'nicmodel.api' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))
+
 
 __all__ = [
     "analyze", "break_even", "calibrate", "compare", "compare_uncertainty", "compare_winner", "design_table",
