@@ -14,11 +14,12 @@ from hypothesis import given, settings, strategies as st
 
 from nicmodel.cli import main
 from nicmodel.engines.serving import analytic, queueing
-from nicmodel.validation.serving_model import compare, predict, simulate_point
+from nicmodel.validation.serving_model import compare, long_run_max_rates, max_rate_errors, predict, simulate_point
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT = ROOT / "pipelines" / "shadowserve.yaml"
 REFERENCE = ROOT / "validation" / "reference" / "serving_model.csv"
+LONG = ROOT / "validation" / "reference" / "serving_model_long.csv"
 
 
 def bare(**kw) -> queueing.Points:
@@ -104,15 +105,23 @@ def _reference() -> list[dict]:
 
 def test_agrees_with_the_simulator_on_the_committed_sample():
     """Regression guard at the errors measured when the model was built (README, Serving model):
-    p50s within 5% at the median below saturation; the SLO-bound rate within 12%."""
+    p50s within 5% at the median below saturation; the SLO-bound rate within 5% at the median of
+    long simulated runs."""
     rows = [r for r in _reference() if not r["refused"]]
     assert len(rows) >= 200
     table = compare(rows, predict(rows))
     assert table["unloaded_ttft_s/all"]["median"] <= 0.01
     assert table["ttft_p50_s/below"]["median"] <= 0.05
     assert table["tpot_p50_s/below"]["median"] <= 0.05
-    assert table["max_rate_per_s/all"]["median"] <= 0.12
+    assert table["max_rate_per_s/all"]["median"] <= 0.13  # against 600-request runs, seed 0
     assert table["overload_verdict_agreement"] >= 0.9
+    # against 3,000-request runs (mean of seeds 0 and 1): the steady state the model describes
+    with LONG.open() as f:
+        truth = long_run_max_rates(list(csv.DictReader(f)))
+    predicted = [p for p in predict([r for r in rows if r["point"] in truth])]
+    assert len(truth) >= 100 and max_rate_errors(predicted, truth)["median"] <= 0.05
+    fetch = {r["point"] for r in rows if r["control"] == "async" and r["design"] != "recompute"}
+    assert max_rate_errors([p for p in predicted if p["point"] in fetch], truth)["p90"] <= 0.2
 
 
 def test_the_committed_reference_is_reproducible():

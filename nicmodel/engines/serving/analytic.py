@@ -145,7 +145,7 @@ def caveats(pt: queueing.Points, st: queueing.State, i: int) -> list[str]:
                    "simulated run stays below them")
     if pt.sync[i]:
         out.append("sync control plane: the engine stalls while it fetches; TTFT and the SLO-bound rate "
-                   "come out optimistic here (about 10% on the validation sample)")
+                   "come out optimistic here (the rate by 35% at the median of the validation sample)")
     step = queueing.step_time(pt.take(i), 1.0)
     if st.held_s[i] > 10 * step:
         out.append("held work (prefill or a stalled fetch) spans more than 10 decode steps: the TPOT tail "
