@@ -219,3 +219,26 @@ def test_sensitivity_finds_the_parameter_that_matters(capsys, tmp_path):
     assert main(["sensitivity", str(DEFAULT), "--set", "network.bandwidth=10Gbps", "--metric", "fetch_latency_s",
                  "--method", "oat"]) == 0
     assert "network.rtt" in capsys.readouterr().out
+
+
+def test_a_long_trace_lists_its_largest_errors_and_summarizes_every_point(tmp_path, capsys):
+    import csv
+    import re
+    from pathlib import Path
+
+    from nicmodel.cli import main as cli
+    src = Path(__file__).resolve().parent.parent / "validation" / "traces" / "h100_copy.csv"
+    with src.open() as f:
+        rows = list(csv.DictReader(f))
+    for r in rows:
+        r["scenario"] = str((src.parent / r["scenario"]).resolve())
+    with (tmp_path / "long.csv").open("w", newline="") as f:
+        w = csv.DictWriter(f, list(rows[0]))
+        w.writeheader()
+        for _ in range(20):
+            w.writerows(rows)
+    assert cli(["validate", str(tmp_path / "long.csv")]) == 0
+    out = capsys.readouterr().out
+    assert f"the 200 points with the largest errors of {20 * len(rows):,}" in out
+    held = 20 * sum(r["role"] == "held-out" for r in rows)  # the summary covers every point
+    assert re.search(rf"held-out\s*\|\s*{held}\s*\|", out)

@@ -3,6 +3,8 @@ a sensitivity ranking, a validation report."""
 
 from __future__ import annotations
 
+import math
+
 from typing import Any
 
 from tabulate import tabulate
@@ -204,9 +206,19 @@ def report_rows(preds: list[Prediction]) -> list[list[Any]]:
     return rows
 
 
+POINTS_SHOWN = 200  # a longer trace lists its largest errors; every point is in --format json
+
+
 def report_text(preds: list[Prediction], bad: list[Prediction]) -> str:
-    lines = [tabulate(report_rows(preds), headers=["row", "metric", "argument", "overrides", "role", "measured",
+    shown = preds
+    if len(preds) > POINTS_SHOWN:  # the largest errors first; the summary below covers every point
+        shown = sorted(preds, key=lambda pr: -abs(pr.error_pct) if math.isfinite(pr.error_pct) else -math.inf)
+        shown = sorted(shown[:POINTS_SHOWN], key=lambda pr: pr.point.row)
+    lines = [tabulate(report_rows(shown), headers=["row", "metric", "argument", "overrides", "role", "measured",
                                                    "predicted", "error"], tablefmt="github"), ""]
+    if len(shown) < len(preds):
+        lines.insert(1, f"(the {len(shown)} points with the largest errors of {len(preds):,}; every point: "
+                        "--format json)")
     groups = summary(preds)
     if any("family" in g for g in groups):  # interference traces: errors by family, with their 90th percentile
         lines.append(tabulate([[g["metric"], g.get("family", ""), g["role"], g["points"], f"{g['mape_pct']:.2f}%",

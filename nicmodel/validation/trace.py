@@ -22,6 +22,8 @@ JSON: a list of objects with the same keys, or {"points": [...]}.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import csv
 import json
 import math
@@ -128,7 +130,7 @@ def read_trace(path: str | Path) -> list[Point]:
         if spec.argument and argument is None:
             raise fail("argument", f"metric {metric} needs an argument: {spec.argument}")
         try:
-            scenario = _find_scenario(row["scenario"].strip(), path)
+            scenario = _find_scenario(row["scenario"].strip(), path.resolve())
         except SpecError as exc:
             raise fail("scenario", exc.message) from None
         if scenario is None:
@@ -158,6 +160,7 @@ def read_trace(path: str | Path) -> list[Point]:
     return points
 
 
+@lru_cache(maxsize=256)  # a trace names a few scenarios over thousands of rows: resolve each once
 def _find_scenario(name: str, trace: Path) -> Path | None:
     """The trace's scenario file, relative to the trace or the repository, inside the spec
     search path (see nicmodel.spec.loader.confined)."""
