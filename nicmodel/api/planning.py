@@ -20,7 +20,8 @@ from .evaluate import uncertainty_of
 
 def size(path: str | Path, choose: list[str], targets: list[str] = (), minimize: str = "cores",
          maximize: str | None = None, overrides: list[str] | tuple[str, ...] = (), pareto: list[str] | None = None,
-         max_points: int = 1_000_000, by: str | None = None, samples: int = 1000, seed: int = 0) -> dict[str, Any]:
+         max_points: int = 1_000_000, by: str | None = None, samples: int = 1000, seed: int = 0,
+         progress: bool = False) -> dict[str, Any]:
     """``nicmodel size``: the best choice along ``choose`` axes ('PATH=V1,V2' or 'PATH=LO..HI')
     meeting ``targets`` ('METRIC<=VALUE'), least ``minimize`` or most ``maximize``; with the
     binding constraint, the runner-up, robustness over assumed ranges and the Pareto front of
@@ -28,7 +29,8 @@ def size(path: str | Path, choose: list[str], targets: list[str] = (), minimize:
     p95) judges targets and objective at that quantile over ``samples`` draws of the uncertain
     numbers (p95: met with 95% confidence)."""
     objective, most = (maximize, True) if maximize else (minimize, False)
-    return _size(path, list(choose), list(targets), objective, most, overrides, pareto, max_points, by, samples, seed)
+    return _size(path, list(choose), list(targets), objective, most, overrides, pareto, max_points, by, samples, seed,
+                 progress)
 
 
 def break_even(paths: list[str | Path], knobs: list[str], metric: str = "fetch_latency_s", points: int = 201,

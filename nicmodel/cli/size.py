@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from ..output.jsontext import strict_json
 from ..errors import EXIT_CHECK_FAILED, EXIT_OK
@@ -42,7 +43,8 @@ def run(args: argparse.Namespace) -> int:
     from ..output.verdicts import size_text
     check_plot(args)
     r = api.size(args.scenario, args.choose, args.target, args.minimize, args.maximize, args.set,
-                 args.pareto.split(",") if args.pareto else None, args.max_points, args.by, args.uncertainty, args.seed)
+                 args.pareto.split(",") if args.pareto else None, args.max_points, args.by, args.uncertainty, args.seed,
+                 sys.stderr.isatty())
     if args.plot:
         from ..output.plots import size_plot
         size_plot(r, r.get("_candidates"), args.plot)

@@ -12,6 +12,7 @@ the *robust* choice is the best point that meets the targets at every one of tho
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -194,8 +195,10 @@ def _rank(values: dict[str, np.ndarray], feasible: np.ndarray, objective: str, m
 
 def size(path: str | Path, chooses: list[str], targets: list[str], objective: str = "cores",
          maximize: bool = False, overrides: list[str] | tuple[str, ...] = (), pareto: list[str] | None = None,
-         max_points: int = 1_000_000, by: str | None = None, samples: int = 1000, seed: int = 0) -> dict[str, Any]:
-    """The best choice over ``chooses`` meeting ``targets``; see the module docstring."""
+         max_points: int = 1_000_000, by: str | None = None, samples: int = 1000, seed: int = 0,
+         progress: bool = False) -> dict[str, Any]:
+    """The best choice over ``chooses`` meeting ``targets``; see the module docstring. ``progress``:
+    say on stderr what a long serving check is doing."""
     if objective == "cost" and maximize:
         raise SpecError("cost is minimized, not maximized", "--maximize", None, ())
     if objective not in METRICS and objective != "cost":
@@ -244,7 +247,7 @@ def size(path: str | Path, chooses: list[str], targets: list[str], objective: st
     checked_serving: list[dict[str, Any]] = []
     screen: dict[str, int] = {}
     if serving:  # screen every candidate's SLO-bound rate analytically, confirm the best by simulation
-        ranked, checked_serving, screen = _serving_filter(path, overrides, axes, keys, ranked, serving)
+        ranked, checked_serving, screen = _serving_filter(path, overrides, axes, keys, ranked, serving, progress)
 
     def point(i: int) -> dict[str, Any]:
         choice = {a.label: a.values[int(k)] for a, k in zip(axes, keys[:, i])}
@@ -300,7 +303,7 @@ def size(path: str | Path, chooses: list[str], targets: list[str], objective: st
 
 
 def _serving_filter(path, overrides, axes: list[Axis], keys: np.ndarray, ranked: np.ndarray,
-                    serving: list[Target]) -> tuple[np.ndarray, list[dict[str, Any]], dict[str, int]]:
+                    serving: list[Target], progress: bool = False) -> tuple[np.ndarray, list[dict[str, Any]], dict[str, int]]:
     """The candidates (best first) whose SLO-bound rate meets every serving target, the checks
     shown, and how many were screened, passed the screen and simulated. Screen, then
     confirm: every candidate's rate from the analytical serving model (vectorized), then the
@@ -310,6 +313,8 @@ def _serving_filter(path, overrides, axes: list[Axis], keys: np.ndarray, ranked:
 
     choices = {int(i): [*overrides, *(f"{a.label}={a.values[int(k)]}" for a, k in zip(axes, keys[:, i]))]
                for i in ranked}
+    say = (lambda text: print(f"size: {text}", file=sys.stderr, flush=True)) if progress else (lambda text: None)
+    say(f"screening {len(ranked):,} candidates with the analytical serving model (~50 ms each) ...")
     screened = screen_max_rates(path, overrides, [choices[int(i)][len(overrides):] for i in ranked])
     checks: dict[int, dict[str, Any]] = {}
     order = []
@@ -321,6 +326,7 @@ def _serving_filter(path, overrides, axes: list[Axis], keys: np.ndarray, ranked:
             order.append(i)
     jobs = default_jobs()
     passed = []
+    say(f"{len(order):,} pass the screen; simulating the best to confirm (3 seeds each, a few seconds per candidate) ...")
     for start in range(0, min(len(order), SERVING_CHECKS), jobs):
         batch = order[start:start + jobs]
         points = [Point(str(path), choices[i]) for i in batch]
