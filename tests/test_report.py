@@ -68,3 +68,14 @@ def test_renders_in_headless_chromium(report):
 def test_report_needs_an_output_file(capsys):
     assert main(["report", str(DEFAULT)]) == 2
     assert "-o report.html" in capsys.readouterr().err
+
+
+def test_serving_section_from_either_model(tmp_path):
+    """The serving section follows --model: the analytical model (default) and the simulator,
+    each with its SLO-bound rate; `both` puts them side by side."""
+    out = tmp_path / "both.html"
+    assert main(["report", str(DEFAULT), "--model", "both", "--uncertainty", "0", "-o", str(out)]) == 0
+    page = out.read_text()
+    assert "Serving (analytical serving model)" in page and "Serving (simulator, 200 requests, seed 0)" in page
+    rates = [float(x) for x in re.findall(r"SLO-bound rate ([0-9.]+) requests/s", page)]
+    assert len(rates) == 2 and all(r > 0 for r in rates)

@@ -23,11 +23,13 @@ DEFAULT_VARY = ["network.bandwidth=5Gbps,10Gbps,20Gbps,40Gbps,100Gbps", "design.
 
 
 def report(path: str | Path, overrides: list[str] | tuple[str, ...] = (), vary: list[str] | tuple[str, ...] = (),
-           compare: list[str] | tuple[str, ...] = (), traces: list[str] | tuple[str, ...] = (), samples: int = 1000) -> str:
+           compare: list[str] | tuple[str, ...] = (), traces: list[str] | tuple[str, ...] = (), samples: int = 1000,
+           model: str = "analytical") -> str:
     """``nicmodel report``: the design, its evaluation, the uncertainty of its answers, a design
     table over ``vary`` (default: link rate x chunk size) with its bottleneck map and optimum, the
     sensitivity tornado, a comparison with ``compare`` designs and the validation overlay of
-    measured ``traces``, as one self-contained HTML page."""
+    measured ``traces``, as one self-contained HTML page. ``model``: the serving section from the
+    analytical serving model, the simulator, or both."""
 
     scenario = load(path, overrides)
     result = evaluate_scenario(scenario, overrides)
@@ -63,7 +65,7 @@ def report(path: str | Path, overrides: list[str] | tuple[str, ...] = (), vary: 
 
     # serving, from the analytical serving model (milliseconds; the simulator confirms: `serve --model both`)
     if scenario.serving is not None and result["feasible"]:
-        parts += _serving_section(scenario)
+        parts += _serving_section(scenario, model)
 
     # uncertainty
     if result["feasible"] and samples:
@@ -112,23 +114,36 @@ def report(path: str | Path, overrides: list[str] | tuple[str, ...] = (), vary: 
     return page(scenario.name, parts)
 
 
-def _serving_section(scenario) -> list[str]:
+def _serving_section(scenario, model: str = "analytical") -> list[str]:
     """Unloaded TTFT/TPOT, the SLO-bound rate and TTFT/TPOT at half and 80% of it, with the
-    model's caveats and the cost where the specs carry prices."""
+    model's caveats and the cost where the specs carry prices; ``both`` adds the simulator's."""
+    if model == "both":
+        return _serving_section(scenario, "analytical") + _serving_section(scenario, "simulated")
     from ..engines.serving import analytic
+    from ..engines.serving import run as simulated
     from ..errors import InfeasibleError, SpecError
     from ..planning.cost import serving_cost
 
+    title = "analytical serving model" if model == "analytical" else "simulator, 200 requests, seed 0"
     try:
-        top = analytic.serve(scenario, None, search=True)
-        rate = top["slo"]["max_rate_per_s"]
-        rows = [analytic.serve(scenario, f * rate) for f in (0.5, 0.8)] if rate > 0 else []
+        if model == "analytical":
+            top = analytic.serve(scenario, None, search=True)
+            rate = top["slo"]["max_rate_per_s"]
+            rows = [analytic.serve(scenario, f * rate) for f in (0.5, 0.8)] if rate > 0 else []
+        else:
+            top = simulated.serve(scenario, None, 1, 0)
+            top["slo"] = simulated.max_rate(scenario, 200, 0)
+            rate = top["slo"]["max_rate_per_s"]
+            rows = [simulated.serve(scenario, f * rate, 200, 0) for f in (0.5, 0.8)] if rate > 0 else []
+            for r in rows:
+                r["utilization"] = r["load"]["offered_share_of_capacity"] or 0.0
+                r["caveats"] = ["OVERLOADED"] if r["load"]["overloaded"] else []
         cost = serving_cost(scenario, rate)
     except (InfeasibleError, SpecError) as exc:
-        return ["<h2>Serving (analytical serving model)</h2>", f'<p class="bad">{html.escape(str(exc))}</p>']
-    out = ["<h2>Serving (analytical serving model)</h2>",
-           f'<p class="note">Steady state under Poisson arrivals (docs/serving.md); confirm with <code>nicmodel serve '
-           f'--model both</code>. SLO-bound rate {rate:.3g} requests/s ({html.escape(top["slo"]["upper_bound_basis"])} '
+        return [f"<h2>Serving ({title})</h2>", f'<p class="bad">{html.escape(str(exc))}</p>']
+    out = [f"<h2>Serving ({title})</h2>",
+           f'<p class="note">{"Steady state under Poisson arrivals (docs/serving.md); confirm with <code>nicmodel serve --model both</code>." if model == "analytical" else "Poisson arrivals, a finite run (docs/serving.md)."} '
+           f'SLO-bound rate {rate:.3g} requests/s ({html.escape(top["slo"]["upper_bound_basis"])} '
            f'bounds it at {top["slo"]["upper_bound_per_s"]:.3g}/s).</p>']
     body = [["lone request", "", top["unloaded_ttft_s"] * 1e3, "", top["unloaded_tpot_s"] * 1e3, "", ""]]
     for r in rows:

@@ -20,6 +20,9 @@ def register(sub) -> None:
     p.add_argument("--trace", action="append", default=[], metavar="CSV", help="a measured trace to overlay")
     p.add_argument("--uncertainty", type=checked(limits.count, 0, limits.DRAWS_MAX), default=1000, metavar="N", help="draws for the uncertainty section (0: none)")
     p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE", help="override a field (repeatable)")
+    p.add_argument("--model", choices=["analytical", "simulated", "both"], default="analytical",
+                   help="the serving section from the analytical serving model (default; milliseconds), the "
+                        "simulator (200 requests, seconds), or both side by side")
     p.add_argument("--output", "-o", help="the HTML file to write (atomically)")
     p.set_defaults(func=run_report)
 
@@ -39,7 +42,7 @@ def run_report(args: argparse.Namespace) -> None:
     from .. import api
     if not args.output:
         raise SpecError("give the report's file with -o report.html", "--output")
-    text = api.report(args.scenario, args.set, args.vary, args.compare, args.trace, args.uncertainty)
+    text = api.report(args.scenario, args.set, args.vary, args.compare, args.trace, args.uncertainty, args.model)
     emit(text, args.output)
     print(f"wrote {args.output} ({len(text) / 1024:,.0f} KiB)")
 
