@@ -355,21 +355,14 @@ COST_CANDIDATES = 50_000  # each candidate's specs are validated to price it (~5
 def candidate_costs(path, overrides, axes: list[Axis], keys: np.ndarray) -> np.ndarray:
     """The server cost per hour of every candidate (USD per second, SI), from its GPU's hourly
     price and, for a design on the SmartNIC, the NIC's price over its amortization."""
-    from ..spec.loader import parse_override, validate, with_overrides
     from .cost import server_cost
 
     if keys.shape[1] > COST_CANDIDATES:
         raise SpecError(f"{keys.shape[1]:,} candidates: pricing each takes ~5 ms; choose at most "
                         f"{COST_CANDIDATES:,} when minimizing cost", "--choose", None, ())
-    base = load_document(path, overrides)
     out = np.full(keys.shape[1], np.inf)
-    for i in range(keys.shape[1]):
-        sets = [f"{a.label}={a.values[int(k)]}" for a, k in zip(axes, keys[:, i])]
-        try:
-            scenario = validate(with_overrides(base, dict(parse_override(t) for t in sets), Path(path), "--choose"),
-                                str(path))
-        except SpecError:
-            continue
+    sets = [[f"{a.label}={a.values[int(k)]}" for a, k in zip(axes, keys[:, i])] for i in range(keys.shape[1])]
+    for i, scenario in candidate_scenarios(path, overrides, sets, SpecError):
         cost = server_cost(scenario)
         if cost is None:
             raise SpecError(f"{scenario.gpu.name}: the GPU spec has no hourly_price, so cost cannot be minimized; add "
@@ -382,22 +375,32 @@ SCREEN_MARGIN = 0.15  # the analytical max rate's error at the 90th percentile o
 CONFIRM_SEEDS = 3  # simulator seeds per confirmed candidate
 
 
+def candidate_scenarios(path, common, overrides_each: list[list[str]], skip: type | tuple = ()):
+    """(index, scenario) of each candidate: the file resolved once with the ``common`` overrides,
+    then each candidate's own applied to a copy; candidates raising ``skip`` are left out."""
+    from ..spec.loader import parse_override, validate, with_overrides
+
+    base = load_document(path, common)
+    for j, sets in enumerate(overrides_each):
+        try:
+            doc = with_overrides(base, dict(parse_override(t) for t in sets), Path(path), "--choose")
+            yield j, validate(doc, str(path))
+        except skip:
+            continue
+
+
 def screen_max_rates(path, common: list[str] | tuple[str, ...], overrides_each: list[list[str]]) -> np.ndarray:
     """The analytical SLO-bound rate of each candidate (0 for one that cannot run), in one
     vectorized pass over all of them. The file is resolved once; each candidate is that
     document with its own overrides applied."""
     from ..engines.serving import analytic, queueing
     from ..errors import InfeasibleError
-    from ..spec.loader import parse_override, validate, with_overrides
 
-    base = load_document(path, common)
     rows, index = [], []
-    for j, sets in enumerate(overrides_each):
+    for j, scenario in candidate_scenarios(path, common, overrides_each):
+        if scenario.serving is None:
+            raise SpecError("a max_rate target needs a serving: section in the scenario", str(path), None, ("serving",))
         try:
-            doc = with_overrides(base, dict(parse_override(t) for t in sets), Path(path), "--choose")
-            scenario = validate(doc, str(path))
-            if scenario.serving is None:
-                raise SpecError("a max_rate target needs a serving: section in the scenario", str(path), None, ("serving",))
             rows.append(analytic.points_of(scenario))
             index.append(j)
         except InfeasibleError:

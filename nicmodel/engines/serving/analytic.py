@@ -73,7 +73,7 @@ def _fetch_terms(scenario: Scenario, plan: Plan | None, params: Params, kv: floa
     def loss(n: int) -> float:
         return sum(interference.sigma(params, profiles[n], engine.corunners[k], priority) * b for k, b in busy.items())
 
-    mid = profiles[max(1, batch // 2)] if max(1, batch // 2) in profiles else engine.profile(max(1, batch // 2), context)
+    mid = engine.profile(max(1, batch // 2), context)  # the co-runner's stretch at a middling batch
     stretch = sum(interference.corunner_slowdown(params, mid, engine.corunners[k], priority) * b for k, b in busy.items())
     cores = params.get("host.cpu.cores")
     return dict(

@@ -322,8 +322,8 @@ def meets(pt: Points, rate: Any, n: int = 1024) -> Any:
 
 def max_rate(pt: Points, iterations: int = 30, tolerance: float = 0.005) -> dict[str, Any]:
     """The largest rate meeting the SLOs without overload, per point (bisection under capacity)."""
-    cap = steady(pt, 1e-9).utilization  # utilization per unit rate at a vanishing rate: an upper bound
-    high = np.where(np.isfinite(cap) & (cap > 0), 1e-9 / np.maximum(cap, 1e-300), 1e6)
+    s = steady(pt, np.full(np.shape(pt.batch), 1e-9))  # the capacity with no interference: an upper bound
+    high = np.minimum(s.gpu_capacity, s.fetch_capacity)
     for _ in range(3):  # the capacity at the capacity (interference lowers it as the rate grows)
         s = steady(pt, high)
         high = np.minimum(high, np.minimum(s.gpu_capacity, s.fetch_capacity))

@@ -9,14 +9,13 @@ from typing import Callable
 import numpy as np
 
 from . import layout as k
+from . import loops
 from .lower import Lowered, State, Usage
 
 def drive(loop: ModuleType, lowered: Lowered, st: State, on_external: Callable[[int], None] | None = None,
           on_notify: Callable[[list[int]], None] | None = None) -> State:
     """Runs ``loop`` (compiled or interpreted) to the end, growing arrays and calling back into
     Python as it asks."""
-    from . import loops
-
     tb = lowered.tables
     while True:
         code = loop.run_loop(st, tb, lowered.margin)
