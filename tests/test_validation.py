@@ -36,6 +36,28 @@ INTERFERENCE_H200 = {
     "corunner_time_ratio/torch-cat": (28.0, 51.5),
 }
 
+# The same collector run on an H100 (validation/traces/h100_grid_interference.csv): the whole GPU
+# held out, predicted from its specs with the H200's fitted coefficients.
+INTERFERENCE_H100 = {
+    "decode_time_ratio/cachegen-decoder": (7.5, 17.5),
+    "decode_time_ratio/earlier-collector": (17.0, 82.0),
+    "decode_time_ratio/lmcache-chunk-sequence": (18.5, 49.0),
+    "decode_time_ratio/lmcache-dequantization": (2.0, 5.0),
+    "decode_time_ratio/paged-kv-scatter": (3.0, 8.0),
+    "decode_time_ratio/pinned-copies": (1.5, 3.5),
+    "decode_time_ratio/synthetic-compute": (8.0, 125.0),
+    "decode_time_ratio/synthetic-memory": (7.0, 131.0),
+    "decode_time_ratio/torch-cat": (2.0, 6.5),
+    "corunner_time_ratio/cachegen-decoder": (25.5, 55.5),
+    "corunner_time_ratio/earlier-collector": (17.0, 45.0),
+    "corunner_time_ratio/lmcache-chunk-sequence": (42.0, 61.0),
+    "corunner_time_ratio/lmcache-dequantization": (33.0, 59.5),
+    "corunner_time_ratio/paged-kv-scatter": (17.5, 41.0),
+    "corunner_time_ratio/synthetic-compute": (16.5, 68.5),
+    "corunner_time_ratio/synthetic-memory": (33.0, 75.5),
+    "corunner_time_ratio/torch-cat": (36.5, 66.0),
+}
+
 # Recorded held-out accuracy (MAPE %, worst |error| %) per reference set and metric (per family for
 # the interference traces: "metric/family"). CI fails when the model regresses past these; improve
 # the model, then lower them.
@@ -56,6 +78,7 @@ HELD_OUT = {
         "decode_time_ratio/h100-h2d-dma": (5.0, 5.0),
     },
     "validation/traces/h200_interference.csv": INTERFERENCE_H200,
+    "validation/traces/h100_grid_interference.csv": INTERFERENCE_H100,
 }
 
 
@@ -76,11 +99,16 @@ def test_held_out_accuracy_does_not_regress(trace):
         assert abs(stats[metric]["worst_pct"]) <= worst, (trace, metric, stats[metric])
 
 
-def test_interference_decode_side_meets_its_target():
-    """Decode beside the co-runners it was not fitted to: MAPE at most 15% in every family (the
-    LMCache chunk sequence, 16.8%, is the one miss, and is recorded above)."""
-    for key, s in _stats("validation/traces/h200_interference.csv").items():
-        if key.startswith("decode_time_ratio/") and key != "decode_time_ratio/lmcache-chunk-sequence":
+@pytest.mark.parametrize("trace, misses", [
+    ("validation/traces/h200_interference.csv", {"lmcache-chunk-sequence"}),
+    ("validation/traces/h100_grid_interference.csv", {"lmcache-chunk-sequence", "earlier-collector"}),
+])
+def test_interference_decode_side_meets_its_target(trace, misses):
+    """Decode beside the co-runners it was not fitted to, on the fitting GPU and on a GPU wholly
+    held out: MAPE at most 15% in every family but the recorded misses (LMCache's chunk sequence
+    16.8% / 17.6%; the earlier collector's two kernels on the H100, 16.2%)."""
+    for key, s in _stats(trace).items():
+        if key.startswith("decode_time_ratio/") and key.split("/", 1)[1] not in misses:
             assert s["mape_pct"] <= 15.0, (key, s)
 
 

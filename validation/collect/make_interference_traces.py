@@ -1,7 +1,9 @@
 """Turn the interference measurements into nicmodel traces (decode_time_ratio, corunner_time_ratio):
 
   validation/traces/h200/*.csv       -> validation/traces/h200_interference.csv
-  validation/traces/h100/interference.csv -> validation/traces/h100_interference.csv
+  validation/traces/h100/interference.csv -> validation/traces/h100_interference.csv (earlier collector)
+  validation/traces/h100/grid/*.csv  -> validation/traces/h100_grid_interference.csv (the same
+                                        collector as the H200's, run on an H100: all held out)
 
 Each row's argument describes what the co-runner demands (see nicmodel/validation/interference.py):
 the synthetic co-runners by their launch shape, the data-plane kernels by the GPU spec's kernel
@@ -13,7 +15,11 @@ points of copy_fit.csv fitted), and every H100
 point is held out (its decode ratios beside kernels are left out: that collector did not record the
 co-runner's busy share, an input of the model; its co-runner ratios and the DMA point remain). Rows the collector could not measure cleanly are left out and counted: a
 co-runner time with fewer than 3 launches inside the decode window, and a co-runner fed from
-Python too slowly to stay queued (CPU enqueue time above 80% of the decode step).
+Python too slowly to stay queued (CPU enqueue time above 80% of the decode step), and a synthetic
+co-runner whose calibration collapsed: its time alone more than twice what its iterations explain
+(iterations x its 2 ms sibling's time per iteration) plus 5 us, i.e. launch overhead measured as
+kernel time (six 20-us co-runners on the H100, none on the H200; rule fixed before looking at
+their errors, from the calibration table alone).
 Run: python validation/collect/make_interference_traces.py
 """
 
@@ -87,15 +93,35 @@ def synthetic_argument(c: dict) -> str:
             f"bytes={mb(float(c['hbm_bytes']))}").replace("smem=0B", "smem=0")
 
 
-def h200() -> None:
-    raw = TRACES / "h200"
+H200_MACHINE = "NVIDIA H200 141GB, 132 SMs, driver 580.159.04, torch 2.11, CUDA 13.0 (validation/traces/h200/gpu.json)"
+H100_MACHINE = ("NVIDIA H100 80GB HBM3, 132 SMs, driver 580.159.04, torch 2.11, CUDA 13.0 "
+                "(validation/traces/h100/grid/gpu.json)")
+
+
+def calibration_collapsed(syn: dict[str, dict], name: str) -> bool:
+    """Whether a synthetic co-runner's time alone is launch overhead rather than its iterations."""
+    c = syn[name]
+    sibling = syn.get(name.rsplit("_", 1)[0] + "_2000us")
+    if sibling is None:
+        return False
+    explained = int(c["iterations"]) * float(sibling["alone_s"]) / int(sibling["iterations"])
+    return float(c["alone_s"]) > 2 * explained + 5e-6
+
+
+def grid_trace(folder: str, gpu: str, machine: str, out: str, role: str | None = None) -> None:
+    """One GPU's run of interference_grid.py as a trace; ``role`` overrides the collector's (the
+    second GPU: every point held out)."""
+    raw = TRACES / folder
     grid = list(csv.DictReader(open(raw / "interference_grid.csv")))
     syn = {r["corunner"]: r for r in csv.DictReader(open(raw / "synthetic_corunners.csv"))}
     kernels = kernel_times(list(csv.DictReader(open(raw / "kernels.csv"))))
-    machine = "NVIDIA H200 141GB, 132 SMs, driver 580.159.04, torch 2.11, CUDA 13.0 (validation/traces/h200/gpu.json)"
     rows, dropped = [], defaultdict(int)
+    collapsed = {n for n, c in syn.items() if calibration_collapsed(syn, n)}
     for r in grid:
         name = r["corunner"]
+        if name in collapsed:
+            dropped["synthetic co-runner whose calibration collapsed (launch overhead timed as kernel)"] += 1
+            continue
         fed = r["offered_duty"] == "saturated" or float(r["cpu_per_step_s"]) <= 0.8 * float(r["decode_beside_s"])
         if not fed:
             dropped["co-runner fed too slowly from Python"] += 1
@@ -113,10 +139,10 @@ def h200() -> None:
         unit_time = float(r["corunner_alone_s"])
         base = (f"family={family},batch={r['batch']},context={r['context_tokens']},priority={r['decode_priority']},"
                 f"busy={float(r['busy_share']):.4f},{what},unit_time={us(unit_time)}")
-        source = (f"validation/traces/h200/interference_grid.csv ({name}, k={r['k']} every {r['m'] or 'step'}"
+        source = (f"validation/traces/{folder}/interference_grid.csv ({name}, k={r['k']} every {r['m'] or 'step'}"
                   f"{' saturated' if r['offered_duty'] == 'saturated' else ''})")
-        common = {"scenario": SCENARIO, "overrides": "gpu=h200", "unit": "x", "repeat": r["repeat"], "spread": "",
-                  "role": r["role"], "tolerance_pct": "", "machine": machine, "source": source}
+        common = {"scenario": SCENARIO, "overrides": f"gpu={gpu}", "unit": "x", "repeat": r["repeat"], "spread": "",
+                  "role": role or r["role"], "tolerance_pct": "", "machine": machine, "source": source}
         rows.append({**common, "metric": "decode_time_ratio", "argument": base,
                      "value": f"{float(r['decode_beside_s']) / float(r['decode_alone_s']):.5f}"})
         if r["corunner_beside_s"] != "nan" and int(r["inside_launches"]) >= 3 and not what.startswith("kernel=dma"):
@@ -124,7 +150,7 @@ def h200() -> None:
                          "value": f"{float(r['corunner_beside_s']) / unit_time:.5f}"})
         elif not what.startswith("kernel=dma"):
             dropped["co-runner time: fewer than 3 launches inside the decode window"] += 1
-    write("h200_interference.csv", [r for r in rows if "pinned-copies-fit" not in r["argument"]])
+    write(out, [r for r in rows if "pinned-copies-fit" not in r["argument"]])
     for why, n in dropped.items():
         print(f"  left out: {n} {why}")
 
@@ -133,7 +159,7 @@ def h200_dma() -> None:
     """The fitted copy-engine points (dma_factor), in a trace of their own so that their fit and
     its confidence interval rest on them alone."""
     raw = TRACES / "h200"
-    machine = "NVIDIA H200 141GB, 132 SMs, driver 580.159.04, torch 2.11, CUDA 13.0 (validation/traces/h200/gpu.json)"
+    machine = H200_MACHINE
     rows = []
     for r in csv.DictReader(open(raw / "copy_fit.csv")):
         nbytes = int(r["corunner"].split("_")[1].removesuffix("MiB")) << 20
@@ -147,7 +173,7 @@ def h200_dma() -> None:
     write("h200_dma_interference.csv", rows)
 
 
-def h100() -> None:
+def h100_legacy() -> None:
     rows = []
     machine = "H100 80GB HBM3 SXM, PCIe Gen5 x16, 16-vCPU Xeon VM (validation/traces/h100/machine.txt)"
     units = {"dequant_memory_bound": ("kernel=shape,threads=128,regs=18,smem=0,blocks=524288,duration=1370us,"
@@ -187,6 +213,7 @@ def write(name: str, rows: list[dict]) -> None:
 
 
 if __name__ == "__main__":
-    h200()
+    grid_trace("h200", "h200", H200_MACHINE, "h200_interference.csv")
+    grid_trace("h100/grid", "h100-sxm", H100_MACHINE, "h100_grid_interference.csv", role="held-out")
     h200_dma()
-    h100()
+    h100_legacy()
