@@ -14,48 +14,60 @@ from nicmodel.validation.validate import predict_all, summary
 from conftest import DEFAULT, ROOT
 
 # GPU interference on the H200 (validation/traces/h200_interference.csv), held-out points by family.
-# Decode side: within 15% except the LMCache chunk sequence. Co-runner side: recorded as achieved;
-# it misses the 15% target (docs/serving.md, Interference: what the model leaves out).
+# Decode side: within 15% for every family. Co-runner side: recorded as achieved; the synthetic
+# families are within 19%, the data-plane kernels miss the 15% target (docs/serving.md, Interference).
 INTERFERENCE_H200 = {
-    "decode_time_ratio/cachegen-decoder": (7.0, 19.0),
-    "decode_time_ratio/earlier-collector": (9.0, 39.0),
-    "decode_time_ratio/lmcache-chunk-sequence": (17.0, 37.0),
-    "decode_time_ratio/lmcache-dequantization": (2.0, 7.0),
-    "decode_time_ratio/paged-kv-scatter": (2.0, 4.0),
-    "decode_time_ratio/pinned-copies": (1.0, 2.0),
-    "decode_time_ratio/synthetic-compute": (8.5, 63.0),
-    "decode_time_ratio/synthetic-memory": (6.5, 58.5),
-    "decode_time_ratio/torch-cat": (2.5, 7.5),
-    "corunner_time_ratio/cachegen-decoder": (19.0, 51.0),
-    "corunner_time_ratio/earlier-collector": (15.0, 45.0),
-    "corunner_time_ratio/lmcache-chunk-sequence": (36.5, 53.5),
-    "corunner_time_ratio/lmcache-dequantization": (28.0, 50.5),
-    "corunner_time_ratio/paged-kv-scatter": (11.5, 23.5),
-    "corunner_time_ratio/synthetic-compute": (23.0, 77.5),
-    "corunner_time_ratio/synthetic-memory": (31.0, 64.5),
-    "corunner_time_ratio/torch-cat": (28.0, 51.5),
+    "decode_time_ratio/cachegen-decoder": (4.5, 12.5),
+    "decode_time_ratio/earlier-collector": (5.5, 12.5),
+    "decode_time_ratio/lmcache-chunk-sequence": (12.5, 24.0),
+    "decode_time_ratio/lmcache-dequantization": (3.5, 12.5),
+    "decode_time_ratio/paged-kv-scatter": (2.5, 4.5),
+    "decode_time_ratio/pinned-copies": (1.5, 2.5),
+    "decode_time_ratio/regime-compute": (10.0, 109.0),
+    "decode_time_ratio/regime-eager-compute": (13.0, 90.5),
+    "decode_time_ratio/regime-eager-memory": (11.0, 97.0),
+    "decode_time_ratio/regime-memory": (9.0, 137.0),
+    "decode_time_ratio/synthetic-compute": (10.0, 64.0),
+    "decode_time_ratio/synthetic-memory": (7.0, 58.5),
+    "decode_time_ratio/torch-cat": (3.5, 11.0),
+    "corunner_time_ratio/cachegen-decoder": (23.0, 53.5),
+    "corunner_time_ratio/earlier-collector": (19.0, 62.0),
+    "corunner_time_ratio/lmcache-chunk-sequence": (33.0, 51.5),
+    "corunner_time_ratio/lmcache-dequantization": (24.5, 44.0),
+    "corunner_time_ratio/paged-kv-scatter": (16.0, 22.0),
+    "corunner_time_ratio/regime-compute": (14.5, 36.5),
+    "corunner_time_ratio/regime-eager-compute": (14.5, 55.0),
+    "corunner_time_ratio/regime-eager-memory": (19.0, 123.5),
+    "corunner_time_ratio/regime-memory": (17.0, 56.5),
+    "corunner_time_ratio/synthetic-compute": (13.0, 109.5),
+    "corunner_time_ratio/synthetic-memory": (17.0, 65.0),
+    "corunner_time_ratio/torch-cat": (30.5, 54.0),
 }
 
 # The same collector run on an H100 (validation/traces/h100_grid_interference.csv): the whole GPU
 # held out, predicted from its specs with the H200's fitted coefficients.
 INTERFERENCE_H100 = {
-    "decode_time_ratio/cachegen-decoder": (7.5, 17.5),
-    "decode_time_ratio/earlier-collector": (17.0, 82.0),
-    "decode_time_ratio/lmcache-chunk-sequence": (18.5, 49.0),
-    "decode_time_ratio/lmcache-dequantization": (2.0, 5.0),
-    "decode_time_ratio/paged-kv-scatter": (3.0, 8.0),
+    "decode_time_ratio/cachegen-decoder": (5.0, 12.0),
+    "decode_time_ratio/earlier-collector": (7.5, 28.0),
+    "decode_time_ratio/lmcache-chunk-sequence": (14.0, 42.0),
+    "decode_time_ratio/lmcache-dequantization": (3.0, 8.0),
+    "decode_time_ratio/paged-kv-scatter": (3.0, 8.5),
     "decode_time_ratio/pinned-copies": (1.5, 3.5),
-    "decode_time_ratio/synthetic-compute": (8.0, 125.0),
-    "decode_time_ratio/synthetic-memory": (7.0, 131.0),
-    "decode_time_ratio/torch-cat": (2.0, 6.5),
-    "corunner_time_ratio/cachegen-decoder": (25.5, 55.5),
-    "corunner_time_ratio/earlier-collector": (17.0, 45.0),
-    "corunner_time_ratio/lmcache-chunk-sequence": (42.0, 61.0),
-    "corunner_time_ratio/lmcache-dequantization": (33.0, 59.5),
-    "corunner_time_ratio/paged-kv-scatter": (17.5, 41.0),
-    "corunner_time_ratio/synthetic-compute": (16.5, 68.5),
-    "corunner_time_ratio/synthetic-memory": (33.0, 75.5),
-    "corunner_time_ratio/torch-cat": (36.5, 66.0),
+    "decode_time_ratio/regime-compute": (11.5, 192.5),
+    "decode_time_ratio/regime-memory": (8.5, 130.0),
+    "decode_time_ratio/synthetic-compute": (8.5, 80.5),
+    "decode_time_ratio/synthetic-memory": (6.5, 75.0),
+    "decode_time_ratio/torch-cat": (3.0, 7.0),
+    "corunner_time_ratio/cachegen-decoder": (28.5, 57.5),
+    "corunner_time_ratio/earlier-collector": (21.0, 61.0),
+    "corunner_time_ratio/lmcache-chunk-sequence": (36.5, 57.0),
+    "corunner_time_ratio/lmcache-dequantization": (26.5, 51.0),
+    "corunner_time_ratio/paged-kv-scatter": (30.0, 39.0),
+    "corunner_time_ratio/regime-compute": (14.0, 41.0),
+    "corunner_time_ratio/regime-memory": (15.5, 59.0),
+    "corunner_time_ratio/synthetic-compute": (14.5, 69.5),
+    "corunner_time_ratio/synthetic-memory": (18.0, 64.5),
+    "corunner_time_ratio/torch-cat": (36.0, 64.0),
 }
 
 # Recorded held-out accuracy (MAPE %, worst |error| %) per reference set and metric (per family for
@@ -99,17 +111,24 @@ def test_held_out_accuracy_does_not_regress(trace):
         assert abs(stats[metric]["worst_pct"]) <= worst, (trace, metric, stats[metric])
 
 
-@pytest.mark.parametrize("trace, misses", [
-    ("validation/traces/h200_interference.csv", {"lmcache-chunk-sequence"}),
-    ("validation/traces/h100_grid_interference.csv", {"lmcache-chunk-sequence", "earlier-collector"}),
-])
-def test_interference_decode_side_meets_its_target(trace, misses):
+@pytest.mark.parametrize("trace", ["validation/traces/h200_interference.csv",
+                                   "validation/traces/h100_grid_interference.csv"])
+def test_interference_decode_side_meets_its_target(trace):
     """Decode beside the co-runners it was not fitted to, on the fitting GPU and on a GPU wholly
-    held out: MAPE at most 15% in every family but the recorded misses (LMCache's chunk sequence
-    16.8% / 17.6%; the earlier collector's two kernels on the H100, 16.2%)."""
+    held out: MAPE at most 15% in every family."""
     for key, s in _stats(trace).items():
-        if key.startswith("decode_time_ratio/") and key.split("/", 1)[1] not in misses:
+        if key.startswith("decode_time_ratio/"):
             assert s["mape_pct"] <= 15.0, (key, s)
+
+
+@pytest.mark.parametrize("trace", ["validation/traces/h200_interference.csv",
+                                   "validation/traces/h100_grid_interference.csv"])
+def test_interference_corunner_side_on_the_synthetic_families(trace):
+    """The co-runner beside decode, held out: within 20% on every synthetic family (both grids,
+    both GPUs); the data-plane kernels' misses are recorded in HELD_OUT."""
+    for key, s in _stats(trace).items():
+        if key.startswith("corunner_time_ratio/") and key.split("/", 1)[1].startswith(("synthetic", "regime")):
+            assert s["mape_pct"] <= 20.0, (key, s)
 
 
 def test_nic_dma_curve_by_hand():

@@ -49,6 +49,10 @@ def check_paths(args: argparse.Namespace) -> None:
     and a results database named with -o only where the command writes rows."""
     from ..files import check_outputs
     from ..files import is_sqlite_file
+    for name, value in vars(args).items():  # no file name, SQL or value may carry a NUL byte
+        if any("\x00" in v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)):
+            raise SpecError("contains a NUL character (\\x00), which no file name or value may hold",
+                            f"--{name.replace('_', '-')}")
     out = getattr(args, "output", None)
     if out and (stores_rows(out) or is_sqlite_file(out)) and args.command not in DATABASE_COMMANDS:
         raise SpecError(f"{args.command} writes no results rows; -o {out} would be text in a results file "

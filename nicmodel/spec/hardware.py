@@ -190,6 +190,9 @@ class DecodeKernels(Component):
     """Share of a decode step's kernel time in elementwise kernels."""
     kernels_per_layer: Count
     """Kernels launched per layer per step (decode time / kernels is the grain of dispatch)."""
+    weights_sm_share: Fraction
+    """Share of the SMs the weight GEMVs hold while they run (their grid over the SM count,
+    weighted by time): a co-runner dispatched meanwhile finds only the rest free."""
 
 
 class Interference(Component):
@@ -209,12 +212,25 @@ class Interference(Component):
     dma_factor: Ratio
     """Decode slowdown per unit of HBM bandwidth taken by copy-engine or DMA writes, relative to
     the bytes alone (1.0 = only the bandwidth the writes use)."""
-    time_sharing: Fraction
-    """Co-runner loss (equal priority) per unit of the GPU decode keeps (1 - its blocking share)."""
-    time_sharing_high: Fraction
-    """The same with decode at high stream priority."""
-    hbm_loss: Fraction
-    """Co-runner loss per unit of memory-boundness (its HBM share per SM it holds)."""
+    dispatch_wait: Ratio
+    """Co-runner: a launch waits this many mean decode-kernel durations for the decode kernels it
+    cannot sit beside (per share of decode's time in them; short launches relative to them)."""
+    wave_yield_high: Ratio
+    """Co-runner, decode at high priority: share of its later waves' time lost to decode's
+    kernels taking the wave boundaries (per share of decode time it cannot sit beside, while
+    decode runs)."""
+    hbm_loss: Ratio
+    """Co-runner growth per unit of memory-boundness (its HBM share per SM it holds) x latency
+    exposure (1 - its resident threads per SM over the SM's maximum), while decode runs."""
+    crowding: Ratio
+    """Co-runner growth per unit of the issue slowdown of blocks crowded onto the SMs the weight
+    GEMVs leave free (compute-bound share, while decode runs)."""
+    issue_warps: Ratio
+    """Warps per SM at which a compute-bound kernel's issue rate saturates (crowding above it
+    slows each block in proportion)."""
+    attention_sharing: Ratio
+    """Co-runner growth per share of decode time in attention (which sits beside its blocks and
+    shares the SMs), compute-bound share, while decode runs."""
 
 
 class GpuKernel(Component):

@@ -39,8 +39,17 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
   - every point of the earlier collector's co-runners (`legacy_*`) is held out;
   - a synthetic point is held out when the SHA-256 of its key, read as a fraction, is below
     HOLDOUT_SHARE (so the split does not depend on run order or on which points finished);
-  - on the second GPU (the H100, validation/traces/h100/interference.csv) every point is held
-    out: no H100 number is used to fit the model;
+  - on the second GPU (the H100: validation/traces/h100/interference.csv, and every run of this
+    collector there, h100/grid/ and h100/regime/) every point is held out: no H100 number is
+    used to fit the model;
+  - `--regime` (added 2026-12-02, before any fit of its points): synthetic co-runners in the regime
+    of the data-plane kernels, which the first grid did not reach: many-wave elementwise kernels
+    of thin blocks (2,048-32,768 blocks, memory- and compute-bound bodies, ~10-250 us) and
+    decoder-like one-wave kernels of 4 blocks per SM (132 and 512 blocks of 128 threads with 48 KiB
+    of shared memory, 0.1-2 ms), at every decode point, both priorities and three duties. They
+    are split like the synthetic points (section "regime", same hash rule). `--regime --eager`
+    launches them from Python one by one, as the data-plane units are launched, instead of as a
+    CUDA graph (same split);
   - the copy-engine points of `--section copyfit` (pinned host-to-device copies of 1, 4, 64 and
     128 MiB, none of the data-plane chunk sizes) are fitted: they set dma_factor, which no
     synthetic kernel point can (added 2026-12-02, after the first run, before any fit of it).
@@ -55,7 +64,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import math
 import random
 import sys
 import time
@@ -84,6 +92,11 @@ DURATIONS_S = [20e-6, 200e-6, 2e-3, 20e-3]
 BODIES = ["mem", "alu"]
 DUTY_TARGETS = {"low": 0.1, "mid": 0.4, "sat": 4.0}
 CHUNK_TOKENS = 256
+# --regime: the data-plane kernels' regime (name -> threads, shared memory, grids, durations, bodies)
+REGIME = {
+    "ew": (128, 0, [2048, 8192, 32768], [10e-6, 50e-6, 250e-6], ["mem", "alu"]),
+    "quad": (128, 48 << 10, [132, 512], [100e-6, 500e-6, 2e-3], ["alu", "mem"]),
+}
 
 SOURCE = r"""
 extern "C" __global__ void mem_body(const float4* __restrict__ src, float4* __restrict__ dst,
@@ -116,7 +129,7 @@ extern "C" __global__ void alu_body(unsigned int* out, long long iters) {
 def role_of(key: str, section: str) -> str:
     if section == "copyfit":
         return "fitted"
-    if section != "synthetic":
+    if section not in ("synthetic", "regime"):
         return "held-out"
     h = int(hashlib.sha256(key.encode()).hexdigest()[:12], 16) / float(1 << 48)
     return "held-out" if h < HOLDOUT_SHARE else "fitted"
@@ -556,6 +569,10 @@ def main() -> None:
     ap.add_argument("--budget", type=float, default=480.0, help="seconds; no new point starts after it")
     ap.add_argument("--skip", default="", help="comma-separated sections to skip")
     ap.add_argument("--section", default="", help="run only this section (copyfit)")
+    ap.add_argument("--regime", action="store_true",
+                    help="only the synthetic co-runners in the data-plane kernels' regime (REGIME)")
+    ap.add_argument("--eager", action="store_true",
+                    help="with --regime: launch each co-runner from Python, as the data-plane units are, not as a graph")
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -586,6 +603,9 @@ def main() -> None:
         copy_fit(out, decodes, streams, side, dl)
         return
     syn = Synthetic()
+    if args.regime:
+        regime(out, syn, decodes, points, streams, syn_side, dl, rng, quick, graph=not args.eager)
+        return
     legacy = legacy_units(quick)
     units = dataplane_units(ac, side)
     if quick:
@@ -639,20 +659,9 @@ def main() -> None:
     defs = [(body, fp, g, d) for body in BODIES for fp in FOOTPRINTS for g in GRIDS for d in DURATIONS_S]
     if quick:
         defs = [("mem", "wide", 264, 200e-6), ("alu", "fat", 33, 2e-3), ("alu", "thin", 1056, 20e-6)]
-    corunners, crow = {}, []
-    for body, fp, g, d in defs:
-        if dl.left() <= 60:
-            break
-        threads, smem = FOOTPRINTS[fp]
-        iters, alone = calibrate(syn, body, g, threads, smem, d, syn_side)
-        name = f"syn_{body}_{fp}_g{g}_{d * 1e6:.0f}us"
-        corunners[name] = (syn.launcher(body, g, threads, smem, iters, syn_side), alone)
-        crow.append([name, body, fp, threads, smem, g, iters, syn.registers(body), syn.hbm_bytes(body, g, threads, iters),
-                     f"{d:.7g}", f"{alone:.7g}"])
-        write_csv(out / "synthetic_corunners.csv", ["corunner", "body", "footprint", "threads", "shared_memory_bytes",
-                                                     "blocks", "iterations", "registers_per_thread", "hbm_bytes",
-                                                     "target_s", "alone_s"], crow)
-    print(f"[{dl.elapsed():.0f}s] calibrated {len(crow)} synthetic co-runners", flush=True)
+    corunners = calibrate_all(out, syn, [(body, fp, g, d, *FOOTPRINTS[fp]) for body, fp, g, d in defs], "syn",
+                              syn_side, dl)
+    print(f"[{dl.elapsed():.0f}s] calibrated {len(corunners)} synthetic co-runners", flush=True)
     configs = []
     for name in corunners:
         for duty in DUTY_TARGETS:
@@ -685,6 +694,55 @@ def main() -> None:
         guarded(run_config, grid, "synthetic", name, decodes[p], prio, streams, syn_side, launch, alone, duty, window,
                 use_graph=True, repeat=1)
     print(f"[{dl.elapsed():.0f}s] done: {len(grid.rows)} grid rows", flush=True)
+
+
+def calibrate_all(out: Path, syn: "Synthetic", defs: list, prefix: str, stream, dl) -> dict:
+    """Calibrate each (body, footprint, grid, target duration, threads, shared memory) to its target
+    time alone; name -> (launcher, time alone), with synthetic_corunners.csv rewritten after each."""
+    corunners, crow = {}, []
+    for body, fp, g, d, threads, smem in defs:
+        if dl.left() <= 60:
+            break
+        iters, alone = calibrate(syn, body, g, threads, smem, d, stream)
+        name = f"{prefix}_{body}_{fp}_g{g}_{d * 1e6:.0f}us"
+        corunners[name] = (syn.launcher(body, g, threads, smem, iters, stream), alone)
+        crow.append([name, body, fp, threads, smem, g, iters, syn.registers(body), syn.hbm_bytes(body, g, threads, iters),
+                     f"{d:.7g}", f"{alone:.7g}"])
+        write_csv(out / "synthetic_corunners.csv", ["corunner", "body", "footprint", "threads", "shared_memory_bytes",
+                                                     "blocks", "iterations", "registers_per_thread", "hbm_bytes",
+                                                     "target_s", "alone_s"], crow)
+    return corunners
+
+
+def regime(out: Path, syn: "Synthetic", decodes: dict, points: list, streams, syn_side, dl, rng, quick: bool,
+           graph: bool = True) -> None:
+    """The REGIME co-runners: descriptors, calibration, then every decode point x priority x duty
+    in a seeded random order (section "regime")."""
+    kernels = []
+    for fp, (threads, smem, _, _, bodies) in REGIME.items():
+        for body in bodies:
+            kernels += kernel_descriptors(syn.launcher(body, 512, threads, smem, 64, syn_side), f"regime_{body}_{fp}")
+    hdr = list(kernels[0].keys())
+    write_csv(out / "kernels.csv", hdr, [[r[h] for h in hdr] for r in kernels])
+    defs = [(body, fp, g, d) for fp, (_, _, grids, durations, bodies) in REGIME.items()
+            for body in bodies for g in grids for d in durations]
+    if quick:
+        defs = defs[:2]
+    corunners = calibrate_all(out, syn, [(body, fp, g, d, *REGIME[fp][:2]) for body, fp, g, d in defs], "reg",
+                              syn_side, dl)
+    print(f"[{dl.elapsed():.0f}s] calibrated {len(corunners)} regime co-runners", flush=True)
+    configs = [(name, p, prio, duty) for name in corunners for p in points for prio in ("equal", "high")
+               for duty in DUTY_TARGETS]
+    rng.shuffle(configs)
+    grid = Grid(out)
+    for i, (name, p, prio, duty) in enumerate(configs):
+        if dl.left() <= 0:
+            print(f"budget spent: {i} of {len(configs)} regime configs", flush=True)
+            break
+        launch, alone = corunners[name]
+        guarded(run_config, grid, "regime", name, decodes[p], prio, streams, syn_side, launch, alone, duty, 0.1,
+                use_graph=graph)
+    print(f"[{dl.elapsed():.0f}s] done: {len(grid.rows)} regime rows", flush=True)
 
 
 if __name__ == "__main__":

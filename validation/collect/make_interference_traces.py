@@ -1,8 +1,10 @@
 """Turn the interference measurements into nicmodel traces (decode_time_ratio, corunner_time_ratio):
 
-  validation/traces/h200/*.csv       -> validation/traces/h200_interference.csv
+  validation/traces/h200/*.csv, h200/regime/, h200/regime_eager/
+                                     -> validation/traces/h200_interference.csv
   validation/traces/h100/interference.csv -> validation/traces/h100_interference.csv (earlier collector)
-  validation/traces/h100/grid/*.csv  -> validation/traces/h100_grid_interference.csv (the same
+  validation/traces/h100/grid/, h100/regime/
+                                     -> validation/traces/h100_grid_interference.csv (the same
                                         collector as the H200's, run on an H100: all held out)
 
 Each row's argument describes what the co-runner demands (see nicmodel/validation/interference.py):
@@ -17,7 +19,7 @@ co-runner's busy share, an input of the model; its co-runner ratios and the DMA 
 co-runner time with fewer than 3 launches inside the decode window, and a co-runner fed from
 Python too slowly to stay queued (CPU enqueue time above 80% of the decode step), and a synthetic
 co-runner whose calibration collapsed: its time alone more than twice what its iterations explain
-(iterations x its 2 ms sibling's time per iteration) plus 5 us, i.e. launch overhead measured as
+(iterations x the time per iteration of its longest sibling of the same shape) plus 5 us, i.e. launch overhead measured as
 kernel time (six 20-us co-runners on the H100, none on the H200; rule fixed before looking at
 their errors, from the calibration table alone).
 Run: python validation/collect/make_interference_traces.py
@@ -26,6 +28,7 @@ Run: python validation/collect/make_interference_traces.py
 from __future__ import annotations
 
 import csv
+import json
 from collections import defaultdict
 from pathlib import Path
 
@@ -94,24 +97,34 @@ def synthetic_argument(c: dict) -> str:
 
 
 H200_MACHINE = "NVIDIA H200 141GB, 132 SMs, driver 580.159.04, torch 2.11, CUDA 13.0 (validation/traces/h200/gpu.json)"
-H100_MACHINE = ("NVIDIA H100 80GB HBM3, 132 SMs, driver 580.159.04, torch 2.11, CUDA 13.0 "
-                "(validation/traces/h100/grid/gpu.json)")
 
 
 def calibration_collapsed(syn: dict[str, dict], name: str) -> bool:
     """Whether a synthetic co-runner's time alone is launch overhead rather than its iterations."""
     c = syn[name]
-    sibling = syn.get(name.rsplit("_", 1)[0] + "_2000us")
-    if sibling is None:
+    family = name.rsplit("_", 1)[0] + "_"
+    sibling = max((s for n, s in syn.items() if n.startswith(family)), key=lambda s: float(s["target_s"]))
+    if sibling is c:
         return False
     explained = int(c["iterations"]) * float(sibling["alone_s"]) / int(sibling["iterations"])
     return float(c["alone_s"]) > 2 * explained + 5e-6
 
 
-def grid_trace(folder: str, gpu: str, machine: str, out: str, role: str | None = None) -> None:
-    """One GPU's run of interference_grid.py as a trace; ``role`` overrides the collector's (the
-    second GPU: every point held out)."""
+def grid_trace(folders: list[tuple[str, str]], gpu: str, out: str, role: str | None = None) -> None:
+    """One GPU's runs of interference_grid.py (folder, family prefix of its synthetic co-runners)
+    as one trace; ``role`` overrides the collector's (the second GPU: every point held out)."""
+    rows = []
+    for folder, prefix in folders:
+        rows += grid_rows(folder, gpu, prefix, role)
+    write(out, [r for r in rows if "pinned-copies-fit" not in r["argument"]])
+
+
+def grid_rows(folder: str, gpu: str, prefix: str, role: str | None) -> list[dict]:
     raw = TRACES / folder
+    props = json.loads((raw / "gpu.json").read_text())
+    machine = H200_MACHINE if folder == "h200" else (
+        f"{props['name']}, {props['multi_processor_count']} SMs, driver 580.159.04, torch {props['torch'][:4]}, "
+        f"CUDA {props['cuda']} (validation/traces/{folder}/gpu.json)")
     grid = list(csv.DictReader(open(raw / "interference_grid.csv")))
     syn = {r["corunner"]: r for r in csv.DictReader(open(raw / "synthetic_corunners.csv"))}
     kernels = kernel_times(list(csv.DictReader(open(raw / "kernels.csv"))))
@@ -131,7 +144,7 @@ def grid_trace(folder: str, gpu: str, machine: str, out: str, role: str | None =
             nbytes = int(name.split("_")[1].removesuffix("MiB")) << 20
             what = f"kernel=dma,rate={nbytes / float(r['corunner_alone_s']) / 1e9:.4g}GB/s,duration={us(float(r['corunner_alone_s']))}"
         elif name in syn:
-            family = f"synthetic-{'memory' if syn[name]['body'] == 'mem' else 'compute'}"
+            family = f"{prefix}-{'memory' if syn[name]['body'] == 'mem' else 'compute'}"
             what = synthetic_argument(syn[name])
         else:
             family = FAMILIES.get(name, "earlier-collector")
@@ -150,9 +163,9 @@ def grid_trace(folder: str, gpu: str, machine: str, out: str, role: str | None =
                          "value": f"{float(r['corunner_beside_s']) / unit_time:.5f}"})
         elif not what.startswith("kernel=dma"):
             dropped["co-runner time: fewer than 3 launches inside the decode window"] += 1
-    write(out, [r for r in rows if "pinned-copies-fit" not in r["argument"]])
     for why, n in dropped.items():
-        print(f"  left out: {n} {why}")
+        print(f"  {folder}: left out {n} {why}")
+    return rows
 
 
 def h200_dma() -> None:
@@ -213,7 +226,9 @@ def write(name: str, rows: list[dict]) -> None:
 
 
 if __name__ == "__main__":
-    grid_trace("h200", "h200", H200_MACHINE, "h200_interference.csv")
-    grid_trace("h100/grid", "h100-sxm", H100_MACHINE, "h100_grid_interference.csv", role="held-out")
+    grid_trace([("h200", "synthetic"), ("h200/regime", "regime"), ("h200/regime_eager", "regime-eager")], "h200",
+               "h200_interference.csv")
+    grid_trace([("h100/grid", "synthetic"), ("h100/regime", "regime")], "h100-sxm", "h100_grid_interference.csv",
+               role="held-out")
     h200_dma()
     h100_legacy()

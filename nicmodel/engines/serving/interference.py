@@ -20,11 +20,21 @@ dispatched; the hardware places blocks breadth-first over the SMs):
     co-runner's share of HBM bandwidth.
   With co-runners busy for shares b_k of the step, decode takes 1 / (1 - sum sigma_k b_k) as long.
 - Copy-engine and DMA writes into HBM slow decode by ``dma_factor`` x their bandwidth share.
-- The co-runner loses time too: ``time_sharing`` x s x o^a x (1 - sigma) for the GPU decode keeps
-  (``time_sharing_high`` when decode has high priority), plus ``hbm_loss`` x its memory-boundness
-  (its HBM share per SM it holds) x its latency exposure (1 - its resident threads per SM over the
-  SM's maximum: few warps hide little of the latency decode's traffic adds): it runs
-  1 / (1 - loss) as long.
+- The co-runner grows too (``slowdown``: its time beside decode over alone, minus one), the sum of:
+  - a dispatch wait per launch for the decode kernels it cannot sit beside (a share x of decode's
+    time): ``dispatch_wait`` x x x t_d / (T + t_d) (short launches wait about a decode kernel);
+  - at high decode priority, decode's kernels take its wave boundaries: ``wave_yield_high`` x x
+    x (1 - 1/waves) x r, r = 1 - blocking, the share of its time decode runs beside it;
+  - HBM: ``hbm_loss`` x memory-boundness (its HBM share per SM it holds) x latency exposure
+    (1 - its resident threads per SM over the maximum) x r;
+  - crowding: dispatched while a weight GEMV holds ``decode_kernels.weights_sm_share`` of the SMs,
+    its blocks crowd onto the free ones up to its per-SM limit, and each block's issue rate falls
+    once the SM holds more than ``issue_warps`` warps: ``crowding`` x (weights share of decode
+    time) x (issue slowdown - 1) / waves x compute-boundness x r;
+  - attention, where it sits beside its blocks: ``attention_sharing`` x (attention share of decode
+    time) x compute-boundness x r.
+  Fitted on the H200's synthetic co-runners (the first grid and the data-plane-regime grid);
+  the form was chosen among variants by 5-fold cross-validation on those fitted points alone.
 
 What it leaves out: SM placement beyond breadth-first (clusters, GPC/TPC packing), partial
 overlap of a kernel's last wave, L2 contention, clock changes, the order of kernels within a step
@@ -192,11 +202,18 @@ class Coupling:
     grain: float  # dispatch_grain
     hbm_sharing: float
     hbm_share: float  # the co-runner's share of HBM bandwidth
-    time_sharing: float
-    hbm_loss: float  # hbm_loss x memory-boundness x latency exposure
+    dispatch_wait: float
+    wave_yield: float  # wave_yield_high at high priority, else 0
+    memory: float  # hbm_loss x memory-boundness x latency exposure
+    crowded: float  # crowding x (issue slowdown - 1) / waves x compute-boundness (0 if it sits beside GEMVs)
+    attention: float  # attention_sharing x compute-boundness (0 where attention cannot sit beside it)
+
+    def exclusive(self, profile: DecodeProfile) -> float:
+        """Share of decode's kernel time in kernels that cannot sit beside the co-runner."""
+        return _share(profile, self.low) * (1 - self.frac) + _share(profile, self.high) * self.frac
 
     def blocking(self, profile: DecodeProfile) -> float:
-        x = _share(profile, self.low) * (1 - self.frac) + _share(profile, self.high) * self.frac
+        x = self.exclusive(profile)
         grain = self.grain * profile.kernel_s
         if self.priority == "high":
             return self.cover * x * self.tau / (self.tau + grain)
@@ -207,22 +224,43 @@ class Coupling:
         return blk + (1 - blk) * self.hbm_sharing * self.hbm_share
 
     def slowdown(self, profile: DecodeProfile) -> float:
-        loss = self.time_sharing * self.cover * (1 - self.sigma(profile)) + self.hbm_loss
-        return 1.0 / (1.0 - min(loss, 0.95)) - 1.0
+        x = self.exclusive(profile)
+        run = 1.0 - self.blocking(profile)
+        wait = self.dispatch_wait * x * profile.kernel_s / (self.duration_s + profile.kernel_s)
+        waves = self.wave_yield * x * (1 - 1 / self.waves)
+        beside = (self.memory + self.crowded * profile.shares["weights"]
+                  + self.attention * profile.shares["attention"])
+        return wait + run * (waves + beside)
+
+
+def _crowding(p: Params, c: CoRunner, w: float, limit: int, waves: int) -> float:
+    """Issue slowdown - 1 of the blocks of one launch crowded onto the SMs a weight GEMV leaves
+    free, over its waves (later waves spread again)."""
+    sms = float(p["gpu.sms"])
+    free = max(1.0, sms * (1 - float(p["gpu.decode_kernels.weights_sm_share"])))
+    saturate = float(p["gpu.interference.issue_warps"])
+    alone = max(1.0, min(limit, c.blocks / sms))
+    crowded = min(limit, max(1.0, c.blocks / free))
+    return (max(1.0, crowded * w / saturate) / max(1.0, alone * w / saturate) - 1) / waves
 
 
 def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> Coupling:
     """The step-independent part of the co-runner ``c`` beside decode kernels of ``shapes``."""
     s, o, waves, resident, tau = _geometry(p, c)
     low, high, frac = _exclusive_kinds(p, shapes, c, resident)
-    share = p["gpu.interference.time_sharing_high" if priority == "high" else "gpu.interference.time_sharing"]
     memory_bound = min(1.0, c.hbm_share / max(s, 1e-9))
     # few warps per SM hide little memory latency: they lose most when decode loads HBM
     latency_bound = 1.0 - min(1.0, resident_threads(p, c) / float(p["gpu.sm_limits.max_threads"]))
-    return Coupling(priority, s * o ** float(p["gpu.interference.occupancy_exponent"]), waves, c.duration_s, tau,
-                    low, high, frac, float(p["gpu.interference.dispatch_grain"]),
-                    float(p["gpu.interference.hbm_sharing"]), c.hbm_share, float(share),
-                    float(p["gpu.interference.hbm_loss"]) * memory_bound * latency_bound)
+    q = "gpu.interference."
+    crowded = 0.0
+    if "weights" in low or "weights" in high:
+        crowded = _crowding(p, c, float(_warps(c.shape[0])), blocks_per_sm(p, c.shape), waves)
+    return Coupling(priority, s * o ** float(p[q + "occupancy_exponent"]), waves, c.duration_s, tau,
+                    low, high, frac, float(p[q + "dispatch_grain"]), float(p[q + "hbm_sharing"]), c.hbm_share,
+                    float(p[q + "dispatch_wait"]), float(p[q + "wave_yield_high"]) if priority == "high" else 0.0,
+                    float(p[q + "hbm_loss"]) * memory_bound * latency_bound,
+                    float(p[q + "crowding"]) * crowded * (1 - memory_bound),
+                    0.0 if "attention" in low else float(p[q + "attention_sharing"]) * (1 - memory_bound))
 
 
 def blocking(p: Params, profile: DecodeProfile, c: CoRunner, priority: str) -> float:

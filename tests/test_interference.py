@@ -1,0 +1,73 @@
+"""The interference model's terms by hand (engines/serving/interference.py): block residency,
+blocking of decode, and each term of the co-runner's growth."""
+
+import pytest
+
+from nicmodel.engines.serving import interference as m
+
+HOPPER = {"gpu.sms": 132, "gpu.sm_limits.max_threads": 2048, "gpu.sm_limits.registers": 65536,
+          "gpu.sm_limits.shared_memory": 233472, "gpu.sm_limits.max_blocks": 32,
+          "gpu.decode_kernels.weights_sm_share": 0.75,
+          "gpu.interference.occupancy_exponent": 0.5, "gpu.interference.dispatch_grain": 2.0,
+          "gpu.interference.hbm_sharing": 0.3, "gpu.interference.dispatch_wait": 1.5,
+          "gpu.interference.wave_yield_high": 0.4, "gpu.interference.hbm_loss": 2.0,
+          "gpu.interference.crowding": 0.5, "gpu.interference.issue_warps": 8.0,
+          "gpu.interference.attention_sharing": 0.4}
+SHAPES = {"weights": (384, 168, 225652), "attention": (128, 183, 86336), "elementwise": (128, 20, 0)}
+# a decode step of 14-us kernels: 70% weight GEMVs, 24% attention, 6% elementwise
+PROFILE = m.DecodeProfile(14e-6, {"weights": 0.7, "attention": 0.24, "elementwise": 0.06}, SHAPES)
+THIN = (128, 32, 0)
+
+
+def test_blocks_per_sm_by_hand():
+    # 38 registers -> 1,280 per warp (units of 256), 5,120 per 4-warp block: 65,536 // 5,120 = 12
+    assert m.blocks_per_sm(HOPPER, (128, 38, 0)) == 12
+    # 48 KiB of shared memory + 1 KiB reserved per block: 233,472 // 50,176 = 4
+    assert m.blocks_per_sm(HOPPER, (128, 32, 48 << 10)) == 4
+    # a GEMV block takes 64,512 registers: one per SM, and no 4-warp block fits beside it
+    assert m.blocks_per_sm(HOPPER, SHAPES["weights"]) == 1
+    assert not m.fits_beside(HOPPER, SHAPES["weights"], THIN, 1)
+    assert m.fits_beside(HOPPER, SHAPES["attention"], THIN, 1)
+
+
+def test_one_wave_compute_bound_corunner_by_hand():
+    c = m.CoRunner(THIN, 132, 100e-6, 0.0)  # one thin block per SM, 100 us, no HBM traffic
+    cp = m.couple(HOPPER, c, "equal", SHAPES)
+    # only the GEMVs cannot sit beside it: x = 0.7; cover = 1 x (1/16)^0.5 = 0.25
+    assert cp.exclusive(PROFILE) == pytest.approx(0.7)
+    blocking = 0.25 * 0.7 * 100 / (100 + 2 * 14)
+    assert cp.blocking(PROFILE) == pytest.approx(blocking)
+    # crowding: 33 SMs free beside a GEMV -> 4 blocks (16 warps) per SM against 1 (4 warps)
+    # alone; issue saturates at 8 warps: 16/8 = 2x slower per block
+    wait = 1.5 * 0.7 * 14 / (100 + 14)
+    beside = 0.5 * (2 - 1) * 0.7 + 0.4 * 0.24
+    assert cp.slowdown(PROFILE) == pytest.approx(wait + (1 - blocking) * beside)
+
+
+def test_multi_wave_memory_bound_corunner_at_high_priority_by_hand():
+    # 6,336 thin blocks (38 registers: 12 per SM): 4 waves of 12 per SM; 60% of HBM, 40 us
+    c = m.CoRunner((128, 38, 0), 6336, 40e-6, 0.6)
+    cp = m.couple(HOPPER, c, "high", SHAPES)
+    # 12 resident blocks hold 61,440 registers: neither a GEMV nor an attention block (23,552)
+    # fits beside them, an elementwise block (3,072) does: x = 0.7 + 0.24
+    x = 0.94
+    assert cp.exclusive(PROFILE) == pytest.approx(x)
+    tau = 40e-6 / 4
+    blocking = 1.0 * 1.0 ** 0.5 * x * tau / (tau + 2 * 14e-6)
+    assert cp.blocking(PROFILE) == pytest.approx(blocking)
+    wait = 1.5 * x * 14 / (40 + 14)
+    waves = 0.4 * x * (1 - 1 / 4)
+    # memory-bound share 0.6 over all SMs; 12 x 128 = 1,536 of 2,048 threads resident: 25% exposed
+    memory = 2.0 * 0.6 * 0.25
+    # crowding: already 12 per SM everywhere, no room to crowd; attention cannot sit beside it,
+    # so it shares no SM with it (its cost is in the dispatch wait)
+    assert cp.slowdown(PROFILE) == pytest.approx(wait + (1 - blocking) * (waves + memory))
+    # at equal priority decode does not take the wave boundaries
+    equal = m.couple(HOPPER, c, "equal", SHAPES)
+    assert equal.wave_yield == 0.0
+
+
+def test_corunner_growth_rises_with_decode_share_it_cannot_sit_beside():
+    c = m.CoRunner(THIN, 132, 100e-6, 0.0)
+    light = m.DecodeProfile(14e-6, {"weights": 0.3, "attention": 0.64, "elementwise": 0.06}, SHAPES)
+    assert m.corunner_slowdown(HOPPER, light, c) < m.corunner_slowdown(HOPPER, PROFILE, c)
