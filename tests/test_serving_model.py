@@ -174,3 +174,12 @@ def test_screen_is_vectorized_over_candidates():
     singles = [queueing.max_rate(p)["max_rate_per_s"][0] for p in pts]
     # the bisection stops within 0.5% of each point's answer, together or alone
     assert np.allclose(rates, singles, rtol=0.006) and rates[0] > rates[1] > rates[2]
+
+
+def test_short_simulated_searches_carry_a_steady_state_note(capsys):
+    """An SLO-bound rate searched with few requests says it may not hold at steady state; the
+    analytical model (a steady state itself) does not."""
+    assert main(["serve", str(DEFAULT), "--search", "--requests", "20", "--replications", "1"]) == 0
+    assert "note: SLO-bound rates from 20-request runs" in capsys.readouterr().err
+    assert main(["serve", str(DEFAULT), "--search", "--model", "analytical"]) == 0
+    assert "note:" not in capsys.readouterr().err
