@@ -50,8 +50,7 @@ def _rates(text: str | None) -> list[float] | None:
 
 
 # below this many requests a simulated SLO search can pass rates a steady state cannot sustain
-# (validation/reference/serving_model*.csv: 600-request searches 10.5% median, 25.8% at the 90th
-# percentile above 3,000-request ones; the L40S SmartNIC-versus-GPU-decode verdicts flip)
+# (measured against 3,000-request runs: README, Serving model)
 STEADY_REQUESTS = 3000
 
 
@@ -67,10 +66,9 @@ def run(args: argparse.Namespace) -> int:
     write_rows(args, "serve", rows)
     code = report_errors(rows)
     if args.search and args.model != "analytical" and not args.trace and args.requests < STEADY_REQUESTS:
-        print(f"note: SLO-bound rates from {args.requests}-request runs can exceed what a steady state sustains "
-              f"(against {STEADY_REQUESTS:,}-request runs: 10.5% median, 26% at the 90th percentile, and verdicts "
-              f"between designs can flip); confirm a decision with --requests {STEADY_REQUESTS} (raise --max-events) "
-              "or --model both", file=sys.stderr)
+        print(f"note: SLO-bound rates from {args.requests}-request runs can exceed what a steady state sustains, "
+              f"and verdicts between designs can flip (README, Serving model); confirm a decision with --requests "
+              f"{STEADY_REQUESTS} (raise --max-events) or --model both", file=sys.stderr)
     if len(rows) == 1 and "error" in rows[0]:
         return code  # the run failed: its one-line error is on stderr, nothing else is printed
     if args.plot:

@@ -212,8 +212,9 @@ class Coupling:
         """Share of decode's kernel time in kernels that cannot sit beside the co-runner."""
         return _share(profile, self.low) * (1 - self.frac) + _share(profile, self.high) * self.frac
 
-    def blocking(self, profile: DecodeProfile) -> float:
-        x = self.exclusive(profile)
+    def blocking(self, profile: DecodeProfile, x: float | None = None) -> float:
+        """Share of the co-runner's time decode cannot run (``x``: the exclusive share, if known)."""
+        x = self.exclusive(profile) if x is None else x
         grain = self.grain * profile.kernel_s
         if self.priority == "high":
             return self.cover * x * self.tau / (self.tau + grain)
@@ -225,7 +226,7 @@ class Coupling:
 
     def slowdown(self, profile: DecodeProfile) -> float:
         x = self.exclusive(profile)
-        run = 1.0 - self.blocking(profile)
+        run = 1.0 - self.blocking(profile, x)
         wait = self.dispatch_wait * x * profile.kernel_s / (self.duration_s + profile.kernel_s)
         waves = self.wave_yield * x * (1 - 1 / self.waves)
         beside = (self.memory + self.crowded * profile.shares["weights"]
