@@ -30,6 +30,8 @@ from ..errors import SpecError
 from ..units import UnitError, parse_quantity
 
 KINDS = ("decompress", "dequantize", "copy", "shape", "dma")
+KEYS = {"family", "batch", "context", "priority", "busy", "kernel", "duration", "launches", "bytes", "unit_time",
+        "threads", "regs", "smem", "blocks", "rate"}
 
 
 def _args(argument: str | None) -> dict[str, str]:
@@ -37,6 +39,9 @@ def _args(argument: str | None) -> dict[str, str]:
         items = dict(part.split("=", 1) for part in (argument or "").split(","))
     except ValueError:
         raise SpecError(f"argument: expected key=value pairs, got {argument!r}", "metric") from None
+    unknown = sorted(set(items) - KEYS)
+    if unknown:
+        raise SpecError(f"argument: unknown key {unknown[0]}= (expected {', '.join(sorted(KEYS))})", "metric")
     for need in ("batch", "context", "priority", "busy", "kernel", "duration"):
         if need not in items:
             raise SpecError(f"argument: missing {need}= (see nicmodel validate --list-metrics)", "metric")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from ..spec.loader import load_scenario as load
 from ..engines.plan import compile_scenario
+from ..errors import SpecError
 from ..units import parse_quantity
 from .metrics import METRICS, Context
 from .trace import Point
@@ -34,7 +35,12 @@ class Predictor:
         ctx = self.context(point)
         if replace:
             ctx = Context(ctx.plan, {**ctx.params, **replace})
-        return METRICS[point.metric].fn(ctx, point.argument)
+        try:
+            return METRICS[point.metric].fn(ctx, point.argument)
+        except SpecError as exc:  # about this row's argument or scenario: say which row
+            if exc.line is not None:
+                raise
+            raise SpecError(f"{point.metric}: {exc.message}", point.file, point.row) from None
 
 
 @dataclass(frozen=True)

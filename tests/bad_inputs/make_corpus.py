@@ -319,6 +319,10 @@ measured("extra-cells", TRACE_HEADER + GOOD_POINT + ",extra\n", [":2", "13 cells
 measured("missing-required", TRACE_HEADER + GOOD_POINT.replace(",s", ",") + "\n", [":2", "source", "required"])
 measured("missing-argument", TRACE_HEADER + GOOD_POINT.replace("throughput,,", "stage_alone,,") + "\n",
          [":2", "argument", "needs an argument"])
+INTERFERENCE_POINT = ('../../../../pipelines/shadowserve.yaml,gpu=h200,corunner_time_ratio,"family=x,batch=8,context=4096,'
+                      'priority=high,busy=0.5,bussy=0.5,kernel=copy,duration=140us,launches=32",1.2,x,,,held-out,,m,s')
+measured("interference-unknown-key", TRACE_HEADER + INTERFERENCE_POINT + "\n",
+         [":2", "corunner_time_ratio", "unknown key bussy="])
 measured("empty", "", ["trace has no points"])
 measured("header-only", TRACE_HEADER, ["trace has no points"])
 measured("latin1", (TRACE_HEADER + GOOD_POINT.replace(",m,", ",caf\u00e9,") + "\n").encode("latin-1"), [":2", "not UTF-8"])
@@ -436,6 +440,8 @@ cli += [
     ("query-timeout", ["query", "{D}/empty.sqlite", "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
                        "SELECT COUNT(*) FROM c", "--timeout", "0.2"], ["SQL error", "--timeout"]),
     ("query-huge-blob", ["query", "{D}/empty.sqlite", "SELECT zeroblob(900000000)"], ["SQL error", "too big"]),
+    ("nul-in-output-path", ["schema", "-o", "out\x00.json"], ["--output", "NUL character"]),
+    ("nul-in-set-value", ["eval", S, "--set", "network.bandwidth=1\x00Gbps"], ["--set", "NUL character"]),
 ]
 write("copy-of-default.yaml", BASE)
 write("empty.sqlite", b"")

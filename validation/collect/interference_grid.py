@@ -50,6 +50,17 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     are split like the synthetic points (section "regime", same hash rule). `--regime --eager`
     launches them from Python one by one, as the data-plane units are launched, instead of as a
     CUDA graph (same split);
+  - `--probe` (added 2026-12-02, before any fit of its points): why PyTorch's elementwise kernels
+    slow more beside decode than synthetic kernels of the same grid and duration. One-kernel units
+    of ~40 us over 8,192-32,768 blocks of 128 threads, each at k = 1 and 8 launches per decode
+    step, every decode point, both priorities, launched on the legacy default stream (as the
+    data-plane units are) and on a created stream: PyTorch's strided copy (one of torch.cat's
+    kernels), PyTorch's contiguous (vectorized) copy, and CuPy kernels that copy 2-byte scalars
+    (as PyTorch's strided copy does), 16-byte vectors, or run integer ALU work. Every PyTorch
+    probe point is held out (they are the data-plane kernels' own code). The CuPy probe points
+    were first declared split by the synthetic hash rule; before any fit of them was written to a
+    spec, the whole probe was made held out (the conservative direction: it is a diagnostic, and
+    no spec number rests on it);
   - the copy-engine points of `--section copyfit` (pinned host-to-device copies of 1, 4, 64 and
     128 MiB, none of the data-plane chunk sizes) are fitted: they set dma_factor, which no
     synthetic kernel point can (added 2026-12-02, after the first run, before any fit of it).
@@ -113,6 +124,20 @@ extern "C" __global__ void mem_body(const float4* __restrict__ src, float4* __re
     }
     if (iters < 0) pad[threadIdx.x] = make_float4(0.f, 0.f, 0.f, 0.f);
 }
+extern "C" __global__ void copy2_body(const unsigned short* __restrict__ src, unsigned short* __restrict__ dst,
+                                      long long n) {
+    // PyTorch's elementwise_kernel<128, 4> shape: 4 scalars per thread, one tile per block, no loop
+    long long base = (long long)blockIdx.x * blockDim.x * 4 + threadIdx.x;
+    #pragma unroll
+    for (int u = 0; u < 4; ++u) {
+        long long j = base + (long long)u * blockDim.x;
+        if (j < n) dst[j] = src[j];
+    }
+}
+extern "C" __global__ void copy16_body(const float4* __restrict__ src, float4* __restrict__ dst, long long n4) {
+    long long j = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+    if (j < n4) dst[j] = src[j];
+}
 extern "C" __global__ void alu_body(unsigned int* out, long long iters) {
     extern __shared__ unsigned int pad2[];
     unsigned int x = blockIdx.x * blockDim.x + threadIdx.x;
@@ -143,6 +168,7 @@ class Synthetic:
 
         self.cp = cp
         module = cp.RawModule(code=SOURCE, options=("-std=c++17",))
+        self.module = module
         self.kern = {"mem": module.get_function("mem_body"), "alu": module.get_function("alu_body")}
         for k in self.kern.values():
             k.max_dynamic_shared_size_bytes = 220 << 10
@@ -390,9 +416,7 @@ def run_config(grid: Grid, section: str, name: str, dec: Decode, prio: str, stre
 def dataplane_point(grid: Grid, name: str, dec: Decode, prio: str, streams, side, unit, t_unit: float, k: int,
                     window_s: float) -> None:
     """k launches of a data-plane unit at the start of every decode step."""
-    n = window_steps(1, dec.alone[prio], window_s)
-    r = beside(dec, prio, streams[prio], side, eager_batch(unit, k), k, 1, n)
-    grid.add("dataplane", name, dec, prio, k, 1, n, t_unit, r, False)
+    section_point(grid, "dataplane", name, dec, prio, streams, side, eager_batch(unit, k), t_unit, k, window_s)
 
 
 def guarded(fn, *args, **kwargs) -> None:
@@ -571,6 +595,8 @@ def main() -> None:
     ap.add_argument("--section", default="", help="run only this section (copyfit)")
     ap.add_argument("--regime", action="store_true",
                     help="only the synthetic co-runners in the data-plane kernels' regime (REGIME)")
+    ap.add_argument("--probe", action="store_true",
+                    help="only the probe units: PyTorch's copies against CuPy kernels of the same shape (PROBE_*)")
     ap.add_argument("--eager", action="store_true",
                     help="with --regime: launch each co-runner from Python, as the data-plane units are, not as a graph")
     args = ap.parse_args()
@@ -603,6 +629,9 @@ def main() -> None:
         copy_fit(out, decodes, streams, side, dl)
         return
     syn = Synthetic()
+    if args.probe:
+        probe(out, syn, decodes, streams, dl, quick)
+        return
     if args.regime:
         regime(out, syn, decodes, points, streams, syn_side, dl, rng, quick, graph=not args.eager)
         return
@@ -694,6 +723,86 @@ def main() -> None:
         guarded(run_config, grid, "synthetic", name, decodes[p], prio, streams, syn_side, launch, alone, duty, window,
                 use_graph=True, repeat=1)
     print(f"[{dl.elapsed():.0f}s] done: {len(grid.rows)} grid rows", flush=True)
+
+
+PROBE_CHUNK = (32, 2, 256, 8, 128)  # one 256-token Llama-3-8B chunk of K and V (bf16): one of torch.cat's copies
+PROBE_KS = [1, 2, 4, 8]
+
+
+def probe_units(syn: "Synthetic", stream: torch.cuda.Stream, dl) -> dict:
+    """One-kernel probe units launching on ``stream``: name -> launch (see the module docstring)."""
+    import math as _m
+
+    cp = syn.cp
+    cs = cp.cuda.ExternalStream(stream.cuda_stream)
+    n = _m.prod(PROBE_CHUNK)
+    chunk = torch.randn(PROBE_CHUNK, device="cuda").to(torch.bfloat16)
+    wide = torch.empty(PROBE_CHUNK[:2] + (8 * PROBE_CHUNK[2],) + PROBE_CHUNK[3:], dtype=torch.bfloat16, device="cuda")
+    flat = chunk.flatten()
+    dst = torch.empty_like(flat)
+    c_src, c_dst = cp.asarray(flat.view(torch.int16)), cp.asarray(dst.view(torch.int16))
+    copy2, copy16 = syn.module.get_function("copy2_body"), syn.module.get_function("copy16_body")
+
+    def on(fn):
+        def launch():
+            with torch.cuda.stream(stream):
+                fn()
+        return launch
+
+    def raw(kern, grid, args):
+        def launch():
+            with cs:
+                kern((grid,), (128,), args)
+        return launch
+
+    units = {
+        "torch_copy_strided": on(lambda: wide[:, :, : PROBE_CHUNK[2]].copy_(chunk)),
+        "torch_copy_contig": on(lambda: dst.copy_(flat)),
+        "cupy_copy2": raw(copy2, n // 512, (c_src, c_dst, cp.int64(n))),
+        "cupy_copy16": raw(copy16, n * 2 // 16 // 128, (c_src, c_dst, cp.int64(n * 2 // 16))),
+    }
+    target = time_alone(units["torch_copy_strided"], stream, 0.02)
+    iters, _ = calibrate(syn, "alu", 32768, 128, 0, target, stream)
+    units["cupy_alu"] = syn.launcher("alu", 32768, 128, 0, iters, stream)
+    return units
+
+
+def probe(out: Path, syn: "Synthetic", decodes: dict, streams, dl, quick: bool) -> None:
+    """The probe units (module docstring, --probe) on the legacy default stream and on a created
+    one, beside every decode point, both priorities, k launches at the start of every step."""
+    created = torch.cuda.Stream(priority=0)
+    on_stream = {"legacy": torch.cuda.default_stream(), "created": created}
+    kernels, units = [], {}
+    for where, stream in on_stream.items():
+        for name, unit in probe_units(syn, stream, dl).items():
+            units[f"{name}_{where}"] = (unit, stream)
+            if where == "created":
+                kernels += kernel_descriptors(unit, name)
+    hdr = list(kernels[0].keys())
+    write_csv(out / "kernels.csv", hdr, [[r[h] for h in hdr] for r in kernels])
+    grid = Grid(out)
+    ks = [1, 8] if quick else PROBE_KS
+    for name, (unit, stream) in units.items():
+        t_unit = time_alone(unit, stream, 0.03)
+        for p, dec in decodes.items():
+            for prio in ("equal", "high"):
+                for k in ks:
+                    if dl.left() <= 0:
+                        break
+                    guarded(section_point, grid, "probe", name, dec, prio, streams, stream, eager_batch(unit, k),
+                            t_unit, k, 0.1)
+                if name.startswith(("torch_copy_strided_created", "cupy_copy2_created")) and dl.left() > 0:
+                    guarded(section_point, grid, "probe", name.replace("_created", "_graph"), dec, prio, streams, stream,
+                            graph_batch(unit, 8, stream), t_unit, 8, 0.1, True)
+    print(f"[{dl.elapsed():.0f}s] probe done: {len(grid.rows)} rows", flush=True)
+
+
+def section_point(grid: Grid, section: str, name: str, dec: Decode, prio: str, streams, side, batch, t_unit: float,
+                  k: int, window_s: float, graph: bool = False) -> None:
+    """k launches (``batch``) at the start of every decode step, recorded under ``section``."""
+    n = window_steps(1, dec.alone[prio], window_s)
+    r = beside(dec, prio, streams[prio], side, batch, k, 1, n)
+    grid.add(section, name, dec, prio, k, 1, n, t_unit, r, graph)
 
 
 def calibrate_all(out: Path, syn: "Synthetic", defs: list, prefix: str, stream, dl) -> dict:

@@ -1,6 +1,6 @@
 """Turn the interference measurements into nicmodel traces (decode_time_ratio, corunner_time_ratio):
 
-  validation/traces/h200/*.csv, h200/regime/, h200/regime_eager/
+  validation/traces/h200/*.csv, h200/regime/, h200/regime_eager/, h200/probe/
                                      -> validation/traces/h200_interference.csv
   validation/traces/h100/interference.csv -> validation/traces/h100_interference.csv (earlier collector)
   validation/traces/h100/grid/, h100/regime/
@@ -96,6 +96,22 @@ def synthetic_argument(c: dict) -> str:
             f"bytes={mb(float(c['hbm_bytes']))}").replace("smem=0B", "smem=0")
 
 
+# --probe units (interference_grid.py): family, HBM bytes per launch. All held out
+# (a diagnostic; the run's role column predates that declaration, see interference_grid.py). PyTorch's
+# contiguous copy is left out: CUDA runs it as a device-to-device memcpy, which reports no launch shape.
+PROBE_CHUNK_BYTES = 32 * 2 * 256 * 8 * 128 * 2
+PROBES = {"torch_copy_strided": ("probe-torch-strided-copy", 2 * PROBE_CHUNK_BYTES),
+          "cupy_copy2": ("probe-copy-2-byte", 2 * PROBE_CHUNK_BYTES),
+          "cupy_copy16": ("probe-copy-16-byte", 2 * PROBE_CHUNK_BYTES),
+          "cupy_alu": ("probe-alu", 0)}
+
+
+def probe_argument(unit: str, kernel: dict, alone_s: float) -> tuple[str, str]:
+    family, nbytes = PROBES[unit]
+    return family, (f"kernel=shape,threads={kernel['threads']},regs={kernel['registers_per_thread']},smem=0,"
+                    f"blocks={kernel['blocks']},duration={us(alone_s)},bytes={mb(nbytes)}")
+
+
 H200_MACHINE = "NVIDIA H200 141GB, 132 SMs, driver 580.159.04, torch 2.11, CUDA 13.0 (validation/traces/h200/gpu.json)"
 
 
@@ -126,8 +142,11 @@ def grid_rows(folder: str, gpu: str, prefix: str, role: str | None) -> list[dict
         f"{props['name']}, {props['multi_processor_count']} SMs, driver 580.159.04, torch {props['torch'][:4]}, "
         f"CUDA {props['cuda']} (validation/traces/{folder}/gpu.json)")
     grid = list(csv.DictReader(open(raw / "interference_grid.csv")))
-    syn = {r["corunner"]: r for r in csv.DictReader(open(raw / "synthetic_corunners.csv"))}
-    kernels = kernel_times(list(csv.DictReader(open(raw / "kernels.csv"))))
+    syn_path = raw / "synthetic_corunners.csv"
+    syn = {r["corunner"]: r for r in csv.DictReader(open(syn_path))} if syn_path.exists() else {}
+    kernel_rows = list(csv.DictReader(open(raw / "kernels.csv")))
+    kernels = kernel_times(kernel_rows)
+    shapes = {r["unit"]: r for r in kernel_rows}
     rows, dropped = [], defaultdict(int)
     collapsed = {n for n, c in syn.items() if calibration_collapsed(syn, n)}
     for r in grid:
@@ -143,6 +162,12 @@ def grid_rows(folder: str, gpu: str, prefix: str, role: str | None) -> list[dict
             family = "pinned-copies-fit"
             nbytes = int(name.split("_")[1].removesuffix("MiB")) << 20
             what = f"kernel=dma,rate={nbytes / float(r['corunner_alone_s']) / 1e9:.4g}GB/s,duration={us(float(r['corunner_alone_s']))}"
+        elif r["section"] == "probe":
+            unit = name.rsplit("_", 1)[0]
+            if unit not in PROBES:
+                dropped["probe without a launch shape (device-to-device memcpy)"] += 1
+                continue
+            family, what = probe_argument(unit, shapes[unit], float(r["corunner_alone_s"]))
         elif name in syn:
             family = f"{prefix}-{'memory' if syn[name]['body'] == 'mem' else 'compute'}"
             what = synthetic_argument(syn[name])
@@ -155,7 +180,8 @@ def grid_rows(folder: str, gpu: str, prefix: str, role: str | None) -> list[dict
         source = (f"validation/traces/{folder}/interference_grid.csv ({name}, k={r['k']} every {r['m'] or 'step'}"
                   f"{' saturated' if r['offered_duty'] == 'saturated' else ''})")
         common = {"scenario": SCENARIO, "overrides": f"gpu={gpu}", "unit": "x", "repeat": r["repeat"], "spread": "",
-                  "role": role or r["role"], "tolerance_pct": "", "machine": machine, "source": source}
+                  "role": role or ("held-out" if r["section"] == "probe" else r["role"]), "tolerance_pct": "",
+                  "machine": machine, "source": source}
         rows.append({**common, "metric": "decode_time_ratio", "argument": base,
                      "value": f"{float(r['decode_beside_s']) / float(r['decode_alone_s']):.5f}"})
         if r["corunner_beside_s"] != "nan" and int(r["inside_launches"]) >= 3 and not what.startswith("kernel=dma"):
@@ -226,7 +252,8 @@ def write(name: str, rows: list[dict]) -> None:
 
 
 if __name__ == "__main__":
-    grid_trace([("h200", "synthetic"), ("h200/regime", "regime"), ("h200/regime_eager", "regime-eager")], "h200",
+    grid_trace([("h200", "synthetic"), ("h200/regime", "regime"), ("h200/regime_eager", "regime-eager"),
+                ("h200/probe", "probe")], "h200",
                "h200_interference.csv")
     grid_trace([("h100/grid", "synthetic"), ("h100/regime", "regime")], "h100-sxm", "h100_grid_interference.csv",
                role="held-out")
