@@ -11,7 +11,7 @@ __all__ = ["SpecError", "analyze", "compare", "design_table", "evaluate_file", "
 
 
 def __getattr__(name: str):
-    # the API (numpy, pydantic, networkx, scipy) is imported on first use, so that
+    # the API (numpy, pydantic, scipy) is imported on first use, so that
     # `nicmodel --help` and other light commands start fast
     if name in __all__ or name == "api":
         import importlib

@@ -11,7 +11,7 @@ import typing
 from .. import limits
 from ..errors import EXIT_BAD_INPUT, EXIT_OK, SpecError
 
-# Everything heavy (numpy, pydantic, networkx, the engines) is imported by the command that needs
+# Everything heavy (numpy, pydantic, the engines) is imported by the command that needs
 # it, so that `nicmodel --help` starts in a fraction of the time (see README, Benchmarks).
 
 

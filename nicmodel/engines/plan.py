@@ -15,12 +15,12 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-import networkx as nx
 from pydantic import BaseModel
 
 from .fabric.path import NetworkPath, network_path
 from ..spec.base import Param
 from ..spec.checks import build_graph
+from ..spec.graph import DiGraph, topological_order
 from ..spec.scenario import Scenario, resource_table
 from ..spec.workload import DTYPE_BYTES
 
@@ -131,7 +131,7 @@ def flatten(obj: Any, prefix: str = "") -> Params:
     return out
 
 
-def _stage_plans(scn: Scenario) -> tuple[list[StagePlan], nx.DiGraph]:
+def _stage_plans(scn: Scenario) -> tuple[list[StagePlan], DiGraph]:
     res = resource_table(scn)
     graph = build_graph(scn.design)
     plans: dict[str, StagePlan] = {}
@@ -147,11 +147,11 @@ def _stage_plans(scn: Scenario) -> tuple[list[StagePlan], nx.DiGraph]:
         )
     if scn.design.copy_strategy == "copying":
         _add_copies(scn, plans, graph, res)
-    order = list(nx.lexicographical_topological_sort(graph))
+    order = topological_order(graph)
     return [plans[n] for n in order], graph
 
 
-def _add_copies(scn: Scenario, plans: dict[str, StagePlan], graph: nx.DiGraph, res: dict) -> None:
+def _add_copies(scn: Scenario, plans: dict[str, StagePlan], graph: DiGraph, res: dict) -> None:
     """Copying strategy: a copy at every boundary in the copy pool's memory, and a
     registration stage that allocates and registers every chunk buffer before the fetch."""
     pool = scn.design.copy_on

@@ -32,9 +32,12 @@ SMALLEST = {"bytes": 1.0, "bandwidth": 1.0, "time": 1e-12, "frequency": 1.0, "tr
 
 
 class StrictModel(BaseModel):
-    """Base of every spec type: unknown keys are errors; field docstrings become the schema."""
+    """Base of every spec type: unknown keys are errors; field docstrings become the schema.
 
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=False)
+    The docstrings are read from the source only when the schema is exported (``schema.py``):
+    pydantic's ``use_attribute_docstrings`` reads them at import, 0.2 s of every command's start."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False)
 
 
 class Provenance(StrictModel):

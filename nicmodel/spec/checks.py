@@ -6,7 +6,7 @@ is reported with the field path it concerns so the loader can point at a file li
 
 from __future__ import annotations
 
-import networkx as nx
+from .graph import DiGraph, find_cycle, topological_order, weakly_connected
 
 from .design import FORM_CHANGE, Design
 from .scenario import ResourceInfo, Scenario, resource_table
@@ -35,9 +35,9 @@ class Problem(Exception):
         self.message = message
 
 
-def build_graph(design: Design) -> nx.DiGraph:
+def build_graph(design: Design) -> DiGraph:
     """The stage DAG: one node per stage, an edge from each `after` entry to its stage."""
-    graph = nx.DiGraph()
+    graph = DiGraph()
     for name in design.stages:
         graph.add_node(name)
     for name, stage in design.stages.items():
@@ -48,8 +48,9 @@ def build_graph(design: Design) -> nx.DiGraph:
                     f"refers to stage {pred!r}, which does not exist (stages: {', '.join(design.stages)})",
                 )
             graph.add_edge(pred, name)
-    if not nx.is_directed_acyclic_graph(graph):
-        cycle = " -> ".join(u for u, _ in nx.find_cycle(graph))
+    cycle = find_cycle(graph)
+    if cycle:
+        cycle = " -> ".join(cycle)
         raise Problem(("design", "stages"), f"stage graph has a cycle: {cycle}; a design must be a DAG")
     return graph
 
@@ -89,10 +90,10 @@ def _check_place(name: str, field: str, target: str, res: dict[str, ResourceInfo
         raise Problem(("design", "stages", name, field), f"{target!r} is not one of: {allowed}")
 
 
-def _check_threads(design: Design, graph: nx.DiGraph) -> None:
+def _check_threads(design: Design, graph: DiGraph) -> None:
     """A thread walks its stages one after the other for a chunk: they must form a chain."""
     members: dict[str, list[str]] = {}
-    for name in nx.lexicographical_topological_sort(graph):
+    for name in topological_order(graph):
         thread = design.stages[name].thread
         if thread is not None:
             members.setdefault(thread, []).append(name)
@@ -104,7 +105,7 @@ def _check_threads(design: Design, graph: nx.DiGraph) -> None:
                               "directly (`after`); a thread's stages must form a chain")
 
 
-def check_scenario(scn: Scenario) -> nx.DiGraph:
+def check_scenario(scn: Scenario) -> DiGraph:
     """Raise Problem for the first inconsistency; return the stage DAG when all is well."""
     for message in check_codec_fits_model(scn.codec, scn.model):
         raise Problem(("codec",), message)
@@ -163,7 +164,7 @@ def check_scenario(scn: Scenario) -> nx.DiGraph:
     for name in sources:
         if design.stages[name].reads != "network":
             raise Problem(("design", "stages", name, "reads"), "a first stage must read from the network")
-    if not nx.is_weakly_connected(graph):
+    if not weakly_connected(graph):
         raise Problem(("design", "stages"), "stages form more than one pipeline; connect them with `after`")
     sinks = [n for n in graph if graph.out_degree(n) == 0]
     for name in sinks:

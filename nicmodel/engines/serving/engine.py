@@ -30,23 +30,33 @@ from . import gpu, interference
 from .capacity import GpuMemoryPlan, gpu_memory_plan
 
 
-@dataclass(slots=True)  # one per simulated request: no per-object dict
-class ServeRequest:
-    arrival_s: float
-    prefix_tokens: int
-    new_tokens: int
-    output_tokens: int
-    # filled by the simulation (cycles)
-    ready: int = -1  # KV in GPU memory (or immediately, for recompute)
-    first_token: int = -1
-    finish: int = -1
-    generated: int = 0
+class Requests:
+    """The requests of a serving run as arrays, one entry each (about 64 bytes a request, so a
+    million fit in 64 MB): what each asks for, and what the simulation fills in (cycles; -1 until
+    it happens)."""
+
+    def __init__(self, arrival_s, prefix_tokens, new_tokens, output_tokens):
+        self.arrival_s = np.asarray(arrival_s, dtype=np.float64).reshape(-1)
+        n = self.arrival_s.shape[0]
+        self.prefix_tokens, self.new_tokens, self.output_tokens = (
+            np.broadcast_to(np.asarray(x, dtype=np.int64), (n,)).copy() for x in (prefix_tokens, new_tokens, output_tokens))
+        self.ready = np.full(n, -1, dtype=np.int64)  # KV in GPU memory (or at arrival, for recompute)
+        self.first_token = np.full(n, -1, dtype=np.int64)
+        self.finish = np.full(n, -1, dtype=np.int64)
+        self.generated = np.zeros(n, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return self.arrival_s.shape[0]
+
+    def tokens(self, i: int) -> tuple[int, int, int]:
+        """(prefix, new, output) tokens of request ``i``, as Python ints."""
+        return int(self.prefix_tokens[i]), int(self.new_tokens[i]), int(self.output_tokens[i])
 
 
 @dataclass
 class ServeRun:
     clock_hz: float
-    requests: list[ServeRequest]
+    requests: Requests
     decode_steps: int = 0
     decode_time: float = 0.0  # cycles
     decode_slowdown_time: float = 0.0  # cycles added by interference
@@ -101,29 +111,32 @@ class ServingEngine:
         step = float(gpu.decode_step_time(p, self.kv, batch, context)) - float(p["gpu.step_overhead"])
         return interference.decode_profile(p, step, float(gpu.weight_bytes(p)), batch * context * self.kv)
 
-    def run(self, requests: list[ServeRequest]) -> ServeRun:
+    def run(self, requests: Requests) -> ServeRun:
         from ..sim.dataplane import check_span
-        check_span(max((r.arrival_s for r in requests), default=0.0) * 2, self.clock_hz)
+        check_span(float(requests.arrival_s.max(initial=0.0)) * 2, self.clock_hz)
         out = ServeRun(self.clock_hz, requests)
         if self.data_plane is None:
             sim, fetch = EventQueue(), None
         else:
-            sim, fetch = self.data_plane.serving_loop([r.prefix_tokens for r in requests])
+            sim, fetch = self.data_plane.serving_loop(requests.prefix_tokens)
         state = _State(self, sim, fetch, out)
-        for i, r in enumerate(requests):
-            sim.at(self.cycles(r.arrival_s) if r.arrival_s > 0 else 0, PRIORITY_TASK, state.arrive, i)
+        # cycles as self.cycles computes them, for every arrival at once (0 for t <= 0)
+        times = np.where(requests.arrival_s > 0, np.maximum(1, np.ceil(requests.arrival_s * self.clock_hz)), 0)
+        sim.arrivals(times.astype(np.int64), PRIORITY_TASK, state.arrive)
         sim.run()
         out.events = sim.events
-        out.end = max((r.finish for r in requests), default=0)
+        out.end = int(requests.finish.max(initial=0))
         return out
 
 
 class _State:
     def __init__(self, engine: ServingEngine, sim, fetch, out: ServeRun):
         self.e, self.sim, self.fetch, self.out = engine, sim, fetch, out
+        self.req = out.requests
         self.waiting: deque[int] = deque()  # sync: admitted in order, fetched one at a time
         self.ready: deque[int] = deque()  # KV in GPU memory, waiting for prefill
         self.running: list[int] = []
+        self.context = 0  # tokens of context summed over the running requests (exact integer)
         self.busy = False  # an iteration (or a sync fetch) is under way
         self.last_step = 0
         self.last_gpu: dict[str, int] = {}
@@ -134,18 +147,17 @@ class _State:
 
     # --- arrivals and fetches -------------------------------------------------------------
     def arrive(self, i: int) -> None:
-        r = self.out.requests[i]
         if self.e.mode == "recompute":
-            r.ready = self.sim.now
+            self.req.ready[i] = self.sim.now
             self.ready.append(i)
         elif self.e.control == "async":
-            self.fetch.submit(r.prefix_tokens, lambda i=i: self._fetched(i))
+            self.fetch.submit(int(self.req.prefix_tokens[i]), lambda i=i: self._fetched(i))
         else:
             self.waiting.append(i)
         self._kick()
 
     def _fetched(self, i: int) -> None:
-        self.out.requests[i].ready = self.sim.now
+        self.req.ready[i] = self.sim.now
         self.ready.append(i)
         if self.e.control == "sync":
             self.busy = False  # the stalled engine resumes
@@ -164,15 +176,14 @@ class _State:
             batch = [self.ready.popleft() for _ in range(min(room, len(self.ready)))]
             seconds = 0.0
             for i in batch:
-                r = self.out.requests[i]
-                tokens, before = ((r.prefix_tokens + r.new_tokens, 0) if e.mode == "recompute"
-                                  else (r.new_tokens, r.prefix_tokens))
+                prefix, new, _ = self.req.tokens(i)
+                tokens, before = (prefix + new, 0) if e.mode == "recompute" else (new, prefix)
                 seconds += float(gpu.prefill_time(p, e.kv, tokens, before))
             self.sim.at(self.sim.now + e.cycles(seconds), PRIORITY_TASK, self._prefilled, batch)
             return
         if self.e.control == "sync" and self.waiting and room > len(self.ready):
             i = self.waiting.popleft()  # stall the engine while this request's KV is fetched
-            self.fetch.submit(self.out.requests[i].prefix_tokens, lambda i=i: self._fetched(i))
+            self.fetch.submit(int(self.req.prefix_tokens[i]), lambda i=i: self._fetched(i))
             return
         if self.running:
             self._decode()
@@ -180,26 +191,28 @@ class _State:
         self.busy = False
 
     def _prefilled(self, batch: list[int]) -> None:
+        req = self.req
         for i in batch:
-            r = self.out.requests[i]
-            r.first_token = self.sim.now
-            r.generated = 1
-            if r.generated >= r.output_tokens:
-                r.finish = self.sim.now
+            prefix, new, output = req.tokens(i)
+            req.first_token[i] = self.sim.now
+            req.generated[i] = 1
+            if output <= 1:
+                req.finish[i] = self.sim.now
             else:
                 self.running.append(i)
+                self.context += prefix + new + 1
         self._running_changed()
         self._iterate()
 
     def _decode(self) -> None:
         p, e = self.e.p, self.e
-        reqs = [self.out.requests[i] for i in self.running]
+        n = len(self.running)
         # integers summed exactly, then divided: the same float as their numpy mean
-        context = sum(r.prefix_tokens + r.new_tokens + r.generated for r in reqs) / len(reqs)
-        base = float(gpu.decode_step_time(p, e.kv, len(reqs), context))
+        context = self.context / n
+        base = float(gpu.decode_step_time(p, e.kv, n, context))
         window = max(self.sim.now - self.last_step, 1)  # since the previous step began
         self.last_step = self.sim.now
-        profile = e.profile(len(reqs), context) if self.fetch is not None else None
+        profile = e.profile(n, context) if self.fetch is not None else None
         slowdown = self._decode_slowdown(window, profile)
         if self.fetch is not None:
             self.fetch.corunner_slowdown = {kind: c.slowdown(profile) for kind, c in e.class_couplings}
@@ -211,12 +224,14 @@ class _State:
         self.sim.at(self.sim.now + e.cycles(seconds), PRIORITY_TASK, self._decoded)
 
     def _decoded(self) -> None:
-        still = []
+        req, still = self.req, []
+        self.context += len(self.running)  # one more token of context each
         for i in self.running:
-            r = self.out.requests[i]
-            r.generated += 1
-            if r.generated >= r.output_tokens:
-                r.finish = self.sim.now
+            generated = int(req.generated[i]) + 1
+            req.generated[i] = generated
+            if generated >= req.output_tokens[i]:
+                req.finish[i] = self.sim.now
+                self.context -= int(req.prefix_tokens[i] + req.new_tokens[i]) + generated
             else:
                 still.append(i)
         self.running = still
@@ -253,20 +268,20 @@ class _State:
 
 
 def memory_plan(scenario, plan: Plan | None, params: Params,
-                requests: list[ServeRequest] | None = None) -> GpuMemoryPlan:
+                requests: Requests | None = None) -> GpuMemoryPlan:
     """GPU memory of the server: weights, staging of the data plane, KV of the batch that fits.
     The longest request (prefix + prompt + output) sizes the KV per request."""
     kv = float(np.asarray(bytes_per_token(plan, params)["kv"])) if plan is not None else _kv(scenario)
     staging = float(np.asarray(evaluate(plan, params).footprint.get("gpu.memory", 0.0))) if plan is not None else 0.0
     s = scenario.serving
-    if requests:
-        tokens = max(r.prefix_tokens + r.new_tokens + r.output_tokens for r in requests)
+    if requests is not None and len(requests):
+        tokens = int((requests.prefix_tokens + requests.new_tokens + requests.output_tokens).max())
     else:
         tokens = int(scenario.request.prefix_tokens.si + s.new_tokens.si + s.output_tokens.si)
     return gpu_memory_plan(scenario, kv, staging, tokens)
 
 
-def serve_requests(scenario, plan: Plan | None, params: Params, requests: list[ServeRequest],
+def serve_requests(scenario, plan: Plan | None, params: Params, requests: Requests,
                    control: str | None = None) -> ServeRun:
     """Simulate ``requests`` on the scenario's server, with at most the batch that fits GPU memory
     (raises InfeasibleError when not even one request fits)."""

@@ -12,7 +12,7 @@ from ...spec.scenario import Scenario
 from ..analytical import evaluate
 from ..overload import load_verdict
 from . import gpu
-from .engine import ServeRequest, ServeRun, memory_plan, serve_requests
+from .engine import Requests, ServeRun, memory_plan, serve_requests
 
 
 def compiled(scenario: Scenario) -> tuple[Plan | None, Params]:
@@ -28,7 +28,7 @@ def compiled(scenario: Scenario) -> tuple[Plan | None, Params]:
     return compile_scenario(scenario)
 
 
-def arrivals(scenario: Scenario, rate: float | None, count: int, seed: int) -> list[ServeRequest]:
+def arrivals(scenario: Scenario, rate: float | None, count: int, seed: int) -> Requests:
     """``count`` requests of the scenario's shape: Poisson at ``rate`` per second, or together."""
     s = scenario.serving
     if rate is None:
@@ -38,35 +38,36 @@ def arrivals(scenario: Scenario, rate: float | None, count: int, seed: int) -> l
             raise SpecError("must be a positive number of requests per second", "--rate")
         gaps = np.random.default_rng(seed).exponential(1.0 / rate, count)
         times = np.cumsum(gaps) - gaps[0]
-    return [ServeRequest(float(t), int(scenario.request.prefix_tokens.si), int(s.new_tokens.si),
-                         int(s.output_tokens.si)) for t in times]
+    return Requests(times, int(scenario.request.prefix_tokens.si), int(s.new_tokens.si), int(s.output_tokens.si))
 
 
-def from_trace(scenario: Scenario, rows: list[dict]) -> list[ServeRequest]:
+def from_trace(scenario: Scenario, rows: list[dict]) -> Requests:
     """Requests of a JSONL trace: its prefix, prompt tokens beyond the prefix (at least one), and
     output length, each falling back to the scenario's serving section."""
     s = scenario.serving
-    out = []
-    for row in rows:
-        new = max(1, (row["input_tokens"] or 0) - row["prefix_tokens"]) if row["input_tokens"] else int(s.new_tokens.si)
-        out.append(ServeRequest(row["arrival_s"], row["prefix_tokens"], new,
-                                row["output_tokens"] or int(s.output_tokens.si)))
-    return out
+    new = [max(1, (row["input_tokens"] or 0) - row["prefix_tokens"]) if row["input_tokens"] else int(s.new_tokens.si)
+           for row in rows]
+    return Requests([row["arrival_s"] for row in rows], [row["prefix_tokens"] for row in rows], new,
+                    [row["output_tokens"] or int(s.output_tokens.si) for row in rows])
 
 
-def _dist(values: list[float]) -> dict[str, float]:
-    a = np.array(values) if values else np.array([float("nan")])
+def _dist(values: np.ndarray) -> dict[str, float]:
+    a = values if values.size else np.array([float("nan")])
     return {"mean": float(a.mean()), "p50": float(np.percentile(a, 50)), "p99": float(np.percentile(a, 99)),
             "max": float(a.max())}
 
 
 def summarize(run: ServeRun) -> dict[str, Any]:
+    """Per-request latencies from the run's arrays (float64, in request order), and their
+    distributions."""
     hz = run.clock_hz
     reqs = run.requests
-    ttft = [(r.first_token - r.arrival_s * hz) / hz for r in reqs]
-    tpot = [(r.finish - r.first_token) / hz / (r.output_tokens - 1) for r in reqs if r.output_tokens > 1]
-    fetch = [(r.ready - r.arrival_s * hz) / hz for r in reqs]
-    span = (run.end - min(r.arrival_s for r in reqs) * hz) / hz
+    arrived = reqs.arrival_s * hz
+    ttft = (reqs.first_token - arrived) / hz
+    multi = reqs.output_tokens > 1
+    tpot = (reqs.finish[multi] - reqs.first_token[multi]) / hz / (reqs.output_tokens[multi] - 1)
+    fetch = (reqs.ready - arrived) / hz
+    span = (run.end - float(reqs.arrival_s.min()) * hz) / hz
     return {
         "requests": len(reqs),
         "ttft_s": _dist(ttft),
@@ -126,7 +127,7 @@ def serve(scenario: Scenario, rate: float | None, count: int, seed: int = 0, con
     }
 
 
-def _loaded(scenario: Scenario, plan: Plan | None, params: Params, load: list[ServeRequest],
+def _loaded(scenario: Scenario, plan: Plan | None, params: Params, load: Requests,
             control: str | None, rate: float | None) -> tuple[dict[str, Any], dict[str, Any], Any, bool]:
     """Serve ``load``: (summary, overload verdict, GPU memory plan, SLOs met). A run counts as
     meeting the SLOs only if its p99 TTFT and TPOT do and it is not overloaded: an overloaded
@@ -136,8 +137,8 @@ def _loaded(scenario: Scenario, plan: Plan | None, params: Params, load: list[Se
     loaded = summarize(run)
     cap, basis = capacity(scenario, plan, params, memory.batch)
     hz = run.clock_hz
-    verdict = load_verdict([r.arrival_s for r in run.requests],
-                           [(r.finish - r.arrival_s * hz) / hz for r in run.requests], cap, basis, rate)
+    reqs = run.requests
+    verdict = load_verdict(reqs.arrival_s, (reqs.finish - reqs.arrival_s * hz) / hz, cap, basis, rate)
     s = scenario.serving
     ok = bool(loaded["ttft_s"]["p99"] <= s.ttft_slo.si and loaded["tpot_s"]["p99"] <= s.tpot_slo.si
               and not verdict["overloaded"])

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 import os
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -203,7 +202,8 @@ class DataPlane:
             return self.kernel
         if loops.compiled_loaded():
             return "compiled"
-        ops = sum(len(self.chunks_of(t)) * n for t, n in Counter(prefixes).items()) * len(self.plan.stages)
+        sizes, counts = np.unique(np.asarray(prefixes, dtype=np.int64), return_counts=True)
+        ops = sum(len(self.chunks_of(int(t))) * int(n) for t, n in zip(sizes, counts)) * len(self.plan.stages)
         return "compiled" if ops >= AUTO_COMPILED_OPS else "reference"
 
     def serving_loop(self, prefixes: list[int]) -> tuple[Any, Any]:

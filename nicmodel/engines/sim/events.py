@@ -19,6 +19,20 @@ class EventQueue:
     def at(self, time: int, priority: int, fn: Callable[..., None], *args: Any) -> None:
         heapq.heappush(self.heap, (time, priority, next(self.seq), fn, args))
 
+    def arrivals(self, times, priority: int, fn: Callable[[int], None]) -> None:
+        """``fn(i)`` at ``times[i]`` for every i, ordered as if each were scheduled first (by
+        time, then index; sequence numbers below every other event's); held one at a time, as
+        ``ServingLoop`` does."""
+        order = sorted(range(len(times)), key=times.__getitem__)
+        n = len(order)
+
+        def arrive(j: int) -> None:
+            if j + 1 < n:
+                heapq.heappush(self.heap, (int(times[order[j + 1]]), priority, j + 1 - n, arrive, (j + 1,)))
+            fn(order[j])
+        if order:
+            heapq.heappush(self.heap, (int(times[order[0]]), priority, -n, arrive, (0,)))
+
     def run(self) -> None:
         heap, pop = self.heap, heapq.heappop
         while heap:

@@ -133,8 +133,11 @@ class Lowered:
         self.margin = ops * (len(self.resources) + 3) + 16
         self.work_rows = ops * 2 + 4 * S + 256
 
-    def new_state(self, requests: int, chunks: int, policy: str, sample_step: int) -> State:
-        """Arrays for a run of up to ``requests`` requests and ``chunks`` chunks."""
+    def new_state(self, requests: int, chunks: int, policy: str, sample_step: int, events: int | None = None,
+                  chunk_log: bool = True) -> State:
+        """Arrays for a run of up to ``requests`` requests and ``chunks`` chunks; room for
+        ``events`` pending events to start with (default: one per request; the heap grows), and a
+        log of every chunk's completion unless ``chunk_log`` is off."""
         ops, S, nres = self.slots * self.S, self.S, len(self.resources)
         requests = max(1, requests)
         I = np.zeros(k.N_I, dtype=np.int64)
@@ -160,13 +163,14 @@ class Lowered:
         classes = len(self.tables.CORUNNER)
         snapshot = 1 + len(self.servers) + nres + 1 + memories
         return State(
-            I, np.zeros(k.N_F), _ints(max(1024, 2 * self.margin + requests), 6), _ints(self.work_rows, 3),
+            I, np.zeros(k.N_F), _ints(max(1024, 2 * self.margin + (requests if events is None else events)), 6),
+            _ints(self.work_rows, 3),
             nd, np.zeros(nodes), sv, rf, ri, np.zeros((nres, ops + 4)), np.zeros((nres, ops + 4, 3), np.int64),
             rq, np.zeros(requests, np.int64), _ints(self.slots, k.CH_COLS), _ints(self.slots, S),
             _ints(self.slots, S), np.arange(self.slots, dtype=np.int64), _ints(ops, k.OP_COLS),
             np.zeros((memories, k.M_COLS)), np.zeros(memories, np.int64),
             np.zeros(classes, np.int64), np.zeros(classes, np.int64), np.zeros(classes, np.int64),
-            _ints(chunks * S if self.model.record else 1, 7), _ints(max(1, chunks), 3),
+            _ints(chunks * S if self.model.record else 1, 7), _ints(max(1, chunks) if chunk_log else 1, 3),
             np.zeros((128 if sample_step else 1, snapshot)), np.zeros(requests, np.int64),
         )
 

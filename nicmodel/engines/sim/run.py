@@ -12,21 +12,30 @@ from . import layout as k
 from . import loops
 from .lower import Lowered, State, Usage
 
-def drive(loop: ModuleType, lowered: Lowered, st: State, on_external: Callable[[int], None] | None = None,
-          on_notify: Callable[[list[int]], None] | None = None) -> State:
+class Holder:
+    """Holds the loop's state; a callback that grows the arrays replaces ``st`` here."""
+
+    def __init__(self, st: State):
+        self.st = st
+
+
+def drive(loop: ModuleType, lowered: Lowered, holder: Holder, on_external: Callable[[int], None] | None = None,
+          on_notify: Callable[[list[int]], None] | None = None) -> None:
     """Runs ``loop`` (compiled or interpreted) to the end, growing arrays and calling back into
-    Python as it asks."""
+    Python as it asks; the state is re-read from ``holder`` after every callback, which may have
+    grown it (pushing events from Python)."""
     tb = lowered.tables
     while True:
-        code = loop.run_loop(st, tb, lowered.margin)
+        code = loop.run_loop(holder.st, tb, lowered.margin)
         loops.ready()
         if code == k.DONE:
-            return st
+            return
         if code == k.GROW:
-            st = grow(st, lowered.margin)
+            holder.st = grow(holder.st, lowered.margin)
         elif code == k.EXTERNAL:
-            on_external(int(st.I[k.EXT_ID]))
+            on_external(int(holder.st.I[k.EXT_ID]))
         else:
+            st = holder.st
             n = int(st.I[k.N_NOTE])
             done = st.NOTE[:n].tolist()
             st.I[k.N_NOTE] = 0
@@ -59,7 +68,9 @@ def run_requests(model, requests, policy: str, loop: ModuleType):
     loop.schedule_arrivals(st, np.array([t + rtt for t in arrival], dtype=np.int64))
     if sample_step:
         loop.schedule_sample(st)
-    st = drive(loop, low, st)
+    holder = Holder(st)
+    drive(loop, low, holder)
+    st = holder.st
 
     finish = st.RQ[:len(requests), k.RQ_FINISH].tolist()
     end = max(finish) if finish else 0

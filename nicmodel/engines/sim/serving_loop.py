@@ -11,23 +11,29 @@ event is the same as if it ran inside."""
 from __future__ import annotations
 
 from types import ModuleType
+
+import numpy as np
 from typing import Any, Callable
 
 from . import layout as k
 from .lower import Lowered
-from .run import drive, grow
+from .run import Holder, drive, grow
 
-class ServingLoop:
-    """An event loop (``now``, ``at``, ``run``, ``events``) whose data-plane events run in
-    ``loop`` (compiled or interpreted); events scheduled with ``at`` run in Python, in order."""
 
-    def __init__(self, model, prefixes: list[int], loop: ModuleType):
+class ServingLoop(Holder):
+    """An event loop (``now``, ``at``, ``arrivals``, ``run``, ``events``) whose data-plane events
+    run in ``loop`` (compiled or interpreted); events scheduled from Python run there, in order."""
+
+    def __init__(self, model, prefixes, loop: ModuleType):
         self.loop = loop
-        self.low = Lowered(model, prefixes)
-        chunks = sum(self.low.chunking[t][0] for t in prefixes)
-        self.st = self.low.new_state(len(prefixes), chunks, "fifo", 0)
+        prefixes = np.asarray(prefixes, dtype=np.int64)
+        _, first = np.unique(prefixes, return_index=True)  # distinct sizes, in order of first use
+        self.low = Lowered(model, prefixes[np.sort(first)].tolist())
+        # pending events are few (arrivals are fed one at a time); the heap grows if needed
+        super().__init__(self.low.new_state(len(prefixes), 0, "fifo", 0, events=0, chunk_log=False))
         self._calls: dict[int, tuple[Callable[..., None], tuple]] = {}
         self._next = 0
+        self._arrivals: tuple[np.ndarray, np.ndarray, int, Callable[[int], None]] | None = None
         self.fetch = FetchService(self)
 
     @property
@@ -50,12 +56,35 @@ class ServingLoop:
         self._calls[ext] = (fn, args)
         self.loop.push_external(self.st, time, priority, ext)
 
+    def arrivals(self, times, priority: int, fn: Callable[[int], None]) -> None:
+        """``fn(i)`` at ``times[i]`` for every i, in the order they would run if each were
+        scheduled with ``at`` before anything else (by time, then index), but held one at a time:
+        the next is pushed when one fires, with a sequence number below every other event's
+        (its place in that order minus n), so a run keeps no per-request event or callback."""
+        times = np.asarray(times, dtype=np.int64)
+        order = np.argsort(times, kind="stable")
+        self._arrivals = (times[order], order, priority, fn)
+        if order.shape[0]:
+            self._push_arrival(0)
+
+    def _push_arrival(self, j: int) -> None:
+        times, order, priority, _ = self._arrivals
+        self.room()
+        self.loop.push_external_seq(self.st, int(times[j]), priority, -1 - j, j - order.shape[0])
+
     def _external(self, ext: int) -> None:
+        if ext < 0:  # the j-th arrival: the next is in the heap before this one's work runs
+            j = -1 - ext
+            _, order, _, fn = self._arrivals
+            if j + 1 < order.shape[0]:
+                self._push_arrival(j + 1)
+            fn(int(order[j]))
+            return
         fn, args = self._calls.pop(ext)
         fn(*args)
 
     def run(self) -> None:
-        self.st = drive(self.loop, self.low, self.st, self._external, self.fetch._notify)
+        drive(self.loop, self.low, self, self._external, self.fetch._notify)
 
 
 class FetchService:

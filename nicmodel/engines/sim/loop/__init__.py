@@ -16,4 +16,4 @@ May import: numpy, numba, its own modules and ``..layout`` only (relative import
 """
 
 from . import flows, jit, ops, queues, run  # noqa: F401 - loaded together (see above)
-from .run import push_external, push_ready, run as run_loop, schedule_arrivals, schedule_sample, touch_all  # noqa: F401
+from .run import push_external, push_external_seq, push_ready, run as run_loop, schedule_arrivals, schedule_sample, touch_all  # noqa: F401

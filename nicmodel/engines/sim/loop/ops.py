@@ -149,9 +149,10 @@ def _chunk_finished(st, tb, slot):
     now = I[NOW]
     req = st.CH[slot, CH_REQ]
     n = I[N_CD]
-    st.CD[n, 0] = now
-    st.CD[n, 1] = req
-    st.CD[n, 2] = cls
+    if n < st.CD.shape[0]:  # the chunk log: sized 1 where nobody reads it (serving runs)
+        st.CD[n, 0] = now
+        st.CD[n, 1] = req
+        st.CD[n, 2] = cls
     I[N_CD] = n + 1
     st.RQ[req, RQ_REMAINING] -= 1
     if st.RQ[req, RQ_REMAINING] == 0:

@@ -32,6 +32,12 @@ def _ev_put(EV, i, time, priority, seq, kind, a, b):
 def push_event(I, EV, time, priority, kind, a, b):
     seq = I[SEQ]
     I[SEQ] = seq + 1
+    push_event_seq(I, EV, time, priority, seq, kind, a, b)
+
+
+@leaf
+def push_event_seq(I, EV, time, priority, seq, kind, a, b):
+    """An event with the sequence number ``seq`` (ties in (time, priority) run in its order)."""
     i = I[HEAP_N]
     I[HEAP_N] = i + 1
     while i > 0:

@@ -9,7 +9,7 @@ from ..layout import (C_BEGIN, C_EXEC_DONE, C_GRANTED, C_ISSUED, C_PART, C_STREA
     GROW, HEAP_N, M_HELD, NOTIFY, NOW, N_NOTE, N_SMP, N_UNFINISHED, OP_PARTS, PRIORITY_SAMPLE,
     PRIORITY_TASK, R_BUSY, SAMPLE_STEP, SLOT_AREA, ST_SERVER, SV_BUSY, S_DELAY, S_ENGINE, S_ENGINE_BYTES,
     T_FIXED_SV, T_RTT, T_SLOTS, WORK_N, W_GRANT_LOOP, W_NEW_OP, W_STAGE_DONE)
-from .queues import _account, _pop_event, _request, _work, push_event
+from .queues import _account, _pop_event, _request, _work, push_event, push_event_seq
 from .flows import _advance, _flow_check, _flow_start
 from .ops import (_begin, _count_slots, _exec_done, _grant_loop, _granted, _new_op, _request_ready, _row,
     _stage_done, _stream_next)
@@ -145,6 +145,12 @@ def schedule_sample(st):
 @entry
 def push_external(st, time, priority, ext):
     push_event(st.I, st.EV, time, priority, EV_EXT, ext, 0)
+
+
+@entry
+def push_external_seq(st, time, priority, ext, seq):
+    """An external event with its own sequence number (arrivals fed one at a time, serving_loop.py)."""
+    push_event_seq(st.I, st.EV, time, priority, seq, EV_EXT, ext, 0)
 
 
 @entry
