@@ -119,14 +119,28 @@ def test_design_that_overflows_nic_memory_is_refused(capsys):
 
 
 def test_help_imports_no_heavy_library():
-    # `nicmodel --help` must not pay for numpy, pydantic, networkx or scipy (see bench_startup.py)
+    # `nicmodel --help` must not pay for numpy, pydantic, scipy or matplotlib (see bench_startup.py)
     import subprocess
     import sys
 
     code = ("import sys; from nicmodel.cli import build_parser; build_parser(); "
-            "print(sorted(m for m in ('numpy', 'pydantic', 'networkx', 'scipy', 'matplotlib') if m in sys.modules))")
+            "print(sorted(m for m in ('numpy', 'pydantic', 'scipy', 'matplotlib', 'tabulate') if m in sys.modules))")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]"
+
+
+def test_eval_imports_only_what_it_uses():
+    # `nicmodel eval` pays for the spec, the plan and the analytical model, not for the serving
+    # simulator, the results store or the validation machinery (see bench_startup.py)
+    import subprocess
+    import sys
+
+    code = ("import sys, contextlib, io; from nicmodel.cli import main\n"
+            f"with contextlib.redirect_stdout(io.StringIO()): main(['eval', {str(DEFAULT)!r}])\n"
+            "print(sorted(m for m in ('nicmodel.engines.serving.engine', 'nicmodel.engines.sim.dataplane', "
+            "'nicmodel.store.database', 'nicmodel.validation.predict', 'networkx', 'scipy') if m in sys.modules))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "[]", run.stdout
 
 
 TEXT_COMMANDS = [

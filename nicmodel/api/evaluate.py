@@ -60,7 +60,7 @@ def gpu_memory_check(scenario: Scenario, plan, params) -> dict[str, Any] | None:
     """The serving server's GPU memory, checked for every command (serve refuses a model that does
     not fit; eval and the others report it): weights, staging and one request's KV against the
     usable memory. None when the scenario has no serving section or no weight count."""
-    from ..engines.serving.run import memory_plan
+    from ..engines.serving.capacity import memory_plan
     from ..errors import InfeasibleError
     from ..spec.workload import DTYPE_BYTES
     model, gpu = scenario.model, scenario.gpu

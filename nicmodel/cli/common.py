@@ -134,8 +134,10 @@ _DATABASES: dict[str, object] = {}
 
 def stores_rows(path: str | None) -> bool:
     """-o names a results file (a database, or a Parquet table) rather than text."""
+    if not path:  # no -o: nothing to ask the store (importing it costs ~25 ms)
+        return False
     from ..store.database import is_database
-    return is_database(path) or (bool(path) and str(path).lower().endswith(".parquet"))
+    return is_database(path) or str(path).lower().endswith(".parquet")
 
 
 def route_rows(args: argparse.Namespace) -> None:
@@ -148,8 +150,10 @@ def route_rows(args: argparse.Namespace) -> None:
 
 def database(args: argparse.Namespace):
     """The results database named by -o (.sqlite/.db), opened once per process; else None."""
-    from ..store.database import ResultsDB, is_database
     out = getattr(args, "rows_output", None)
+    if not out:
+        return None
+    from ..store.database import ResultsDB, is_database
     if not is_database(out):
         return None
     if out not in _DATABASES:
@@ -166,6 +170,8 @@ def close_databases(status: str = "ok") -> None:
 def write_db(args: argparse.Namespace, table: str, rows: list, metrics: dict | None = None) -> None:
     """Rows into the results file -o names (a database's ``table``, or a Parquet file), with --set
     as typed inputs; nothing when -o names none."""
+    if not getattr(args, "rows_output", None):
+        return
     from ..store.columns import overrides_inputs
     overrides = list(getattr(args, "set", []) or [])
     db = database(args)

@@ -4,14 +4,14 @@ a sensitivity ranking, a validation report."""
 from __future__ import annotations
 
 import math
-
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tabulate import tabulate
 
-from ..validation.predict import Prediction, unit_factor
-from ..validation.validate import summary
 from .tables import mib, microseconds
+
+if TYPE_CHECKING:  # the validation report's types; eval's text needs none of it
+    from ..validation.predict import Prediction
 
 
 def eval_text(result: dict[str, Any], description: str = "") -> str:
@@ -196,6 +196,7 @@ def sensitivity_text(metric: str, oat, sobol, note: str = "") -> str:
 
 
 def report_rows(preds: list[Prediction]) -> list[list[Any]]:
+    from ..validation.predict import unit_factor
     rows = []
     for pr in preds:
         p = pr.point
@@ -210,6 +211,7 @@ POINTS_SHOWN = 200  # a longer trace lists its largest errors; every point is in
 
 
 def report_text(preds: list[Prediction], bad: list[Prediction]) -> str:
+    from ..validation.validate import summary
     shown = preds
     if len(preds) > POINTS_SHOWN:  # the largest errors first; the summary below covers every point
         shown = sorted(preds, key=lambda pr: -abs(pr.error_pct) if math.isfinite(pr.error_pct) else -math.inf)

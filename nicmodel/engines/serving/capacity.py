@@ -9,9 +9,12 @@ request's KV fits after the weights and staging is impossible and refused.
 from __future__ import annotations
 
 from dataclasses import dataclass
+import numpy as np
 
 from ...errors import InfeasibleError
 from ...spec.workload import DTYPE_BYTES
+from ..analytical import bytes_per_token, evaluate
+from ..plan import Params, Plan
 
 
 @dataclass(frozen=True)
@@ -53,3 +56,25 @@ def gpu_memory_plan(scenario, kv_per_token: float, staging_bytes: float, tokens_
             f"{staging_bytes / 1e9:.2f} GB + one request's KV {per_request / 1e9:.2f} GB exceed the "
             f"{usable / 1e9:.1f} GB usable ({gpu.memory.capacity.si / 1e9:.0f} GB x {share:g})")
     return GpuMemoryPlan(usable, weights, staging_bytes, per_request, limit, min(limit, int(room // per_request)))
+
+
+def memory_plan(scenario, plan: Plan | None, params: Params,
+                requests=None) -> GpuMemoryPlan:
+    """GPU memory of the server: weights, staging of the data plane, KV of the batch that fits.
+    The longest request of ``requests`` (engine.Requests; else the scenario's shape) sizes the KV
+    per request."""
+    kv = float(np.asarray(bytes_per_token(plan, params)["kv"])) if plan is not None else _kv(scenario)
+    staging = float(np.asarray(evaluate(plan, params).footprint.get("gpu.memory", 0.0))) if plan is not None else 0.0
+    s = scenario.serving
+    if requests is not None and len(requests):
+        tokens = int((requests.prefix_tokens + requests.new_tokens + requests.output_tokens).max())
+    else:
+        tokens = int(scenario.request.prefix_tokens.si + s.new_tokens.si + s.output_tokens.si)
+    return gpu_memory_plan(scenario, kv, staging, tokens)
+
+
+def _kv(scenario) -> float:
+    """KV bytes per token of the scenario's model (for designs with no data plane)."""
+    m = scenario.model
+    return 2 * m.layers.si * m.kv_heads.si * m.head_dim.si * DTYPE_BYTES[m.dtype]
+

@@ -21,13 +21,13 @@ from typing import Any
 
 import numpy as np
 
-from ..analytical import bytes_per_token, evaluate
+from ..analytical import bytes_per_token
 from ..plan import Params, Plan
 from ..sim.dataplane import DataPlane
 from ..sim.events import EventQueue
 from ..sim.layout import PRIORITY_TASK
 from . import gpu, interference
-from .capacity import GpuMemoryPlan, gpu_memory_plan
+from .capacity import _kv, memory_plan
 
 
 class Requests:
@@ -267,20 +267,6 @@ class _State:
             self.fetch.decode_running = bool(self.running)
 
 
-def memory_plan(scenario, plan: Plan | None, params: Params,
-                requests: Requests | None = None) -> GpuMemoryPlan:
-    """GPU memory of the server: weights, staging of the data plane, KV of the batch that fits.
-    The longest request (prefix + prompt + output) sizes the KV per request."""
-    kv = float(np.asarray(bytes_per_token(plan, params)["kv"])) if plan is not None else _kv(scenario)
-    staging = float(np.asarray(evaluate(plan, params).footprint.get("gpu.memory", 0.0))) if plan is not None else 0.0
-    s = scenario.serving
-    if requests is not None and len(requests):
-        tokens = int((requests.prefix_tokens + requests.new_tokens + requests.output_tokens).max())
-    else:
-        tokens = int(scenario.request.prefix_tokens.si + s.new_tokens.si + s.output_tokens.si)
-    return gpu_memory_plan(scenario, kv, staging, tokens)
-
-
 def serve_requests(scenario, plan: Plan | None, params: Params, requests: Requests,
                    control: str | None = None) -> ServeRun:
     """Simulate ``requests`` on the scenario's server, with at most the batch that fits GPU memory
@@ -291,11 +277,3 @@ def serve_requests(scenario, plan: Plan | None, params: Params, requests: Reques
     engine = ServingEngine(plan, params, kv, scenario.design.mode, control or s.control_plane, batch,
                            s.decode_priority, int(scenario.request.prefix_tokens.si))
     return engine.run(requests)
-
-
-def _kv(scenario) -> float:
-    m = scenario.model
-    from ...spec.workload import DTYPE_BYTES
-
-    return 2 * m.layers.si * m.kv_heads.si * m.head_dim.si * DTYPE_BYTES[m.dtype]
-
