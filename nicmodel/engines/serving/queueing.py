@@ -16,7 +16,8 @@ docs/modeling.md (Analytical serving model). In short:
   rates, and interrupted by held work, so TPOT = step(1 + N) / (1 - held share), solved as a fixed
   point. A request's TPOT varies with the others in its batch (M/D/infinity: the average over its
   own lifetime has variance 2/3 of the mean) and the arrivals during its lifetime (Poisson).
-- A request whose KV is ready waits for a batch slot when all are taken (Erlang C on the slots).
+- A request whose KV is ready waits for a batch slot when all are taken (Erlang C on the slots);
+  an async fetch runs meanwhile, so the later of the fetch and the slot counts.
 - Percentiles of sums come from fixed quasi-random samples (scrambled Sobol, seed 0) of those
   component distributions, so the model is deterministic and needs no simulation.
 """
@@ -244,8 +245,11 @@ def samples(pt: Points, s: State, n: int = SAMPLES) -> tuple[np.ndarray, np.ndar
     a = np.minimum(s.rate * s.decode_s, pt.batch * (1 - 1e-9))
     p_wait = _erlang_c(pt.batch, a)
     w_slot = _exp_wait(u[4], p_wait, 0.5 * p_wait * s.decode_s / np.maximum(pt.batch - a, 1e-9))
-    own = np.where(pt.sync, 0.0, s.fetch_s) + s.held_s
-    ttft = _col(own) + w_fetch + w_held + w_step + w_slot
+    # an async fetch runs while the request waits for a batch slot: its KV and a slot are both
+    # needed, so the later of the two counts (a sync fetch is the engine's own held work)
+    fetched = _col(np.where(pt.sync, 0.0, s.fetch_s)) + w_fetch
+    ready = np.where(_col(async_fetch), np.maximum(fetched, w_slot), fetched + w_slot)
+    ttft = ready + _col(s.held_s) + w_held + w_step
     # TPOT. Requests reach decode as the departures of the fetch (or held-work) queue: smoother
     # than Poisson when that queue is busy (squared variation 1 - rho^2, Whitt's QNA)
     smooth = np.sqrt(_col((1 - rho_f ** 2) * (1 - rho_h ** 2)))
