@@ -60,3 +60,4 @@ def test_nic_price_command(capsys):
         assert r["break_even_nic_price_usd"] == pytest.approx(expected)
         low, high = r["break_even_interval_usd"]
         assert low <= high and 0 <= r["offload_pays_share"] <= 1
+        assert r["nominal_outside_interval"] == (not low <= r["break_even_nic_price_usd"] <= high)

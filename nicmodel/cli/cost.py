@@ -54,7 +54,11 @@ def run(args: argparse.Namespace) -> int:
             "same per request at their SLO-bound rates (analytical serving model; GPU hourly price and NIC "
             "amortization from the specs)\n") if rows else ""
     from tabulate import tabulate  # imported here: 65 ms that --help and other commands need not pay
-    emit(head + tabulate(table, headers=headers, tablefmt=fmt) + "\n", args.output)
+    notes = "".join(f"note: at {r['bandwidth']} the nominal break-even ({r['break_even_nic_price_usd']:,.0f} USD) lies "
+                    "outside its 90% interval over the draws: the nominal numbers are not typical of their ranges, "
+                    "so read the share of draws in which offload pays\n"
+                    for r in rows if r.get("nominal_outside_interval"))
+    emit(head + tabulate(table, headers=headers, tablefmt=fmt) + "\n" + notes, args.output)
     return 0
 
 

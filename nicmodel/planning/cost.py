@@ -110,6 +110,10 @@ def nic_break_even(nic_path: str, gpu_path: str, bandwidths: list[str], override
             drawn = price[1:]
             row["break_even_interval_usd"] = [float(np.percentile(drawn, 5)), float(np.percentile(drawn, 95))]
             row["offload_pays_share"] = float(np.mean(drawn > listed[1:]))
+            # the nominal numbers can sit near the edges of skewed ranges: then the nominal answer
+            # is not a typical one, and the share of draws is the verdict to read
+            lo, hi = row["break_even_interval_usd"]
+            row["nominal_outside_interval"] = bool(not lo <= float(price[0]) <= hi)
             row["draws"] = draws
         rows.append(row)
     return rows
