@@ -81,6 +81,20 @@ INTERFERENCE_H100 = {
     "corunner_time_ratio/torch-cat": (36.0, 64.0),
 }
 
+# The access-width grid (validation/traces/h200_widths_interference.csv): no fit uses it yet; its
+# held-out points record how far the model is from streaming co-runners of 2-16 bytes per access
+# (narrow accesses slow more beside high-priority decode, which the model has no input for).
+INTERFERENCE_H200_WIDTHS = {
+    "decode_time_ratio/widths-16-byte": (9.0, 51.5),
+    "decode_time_ratio/widths-2-byte": (3.0, 24.5),
+    "decode_time_ratio/widths-4-byte": (6.0, 32.0),
+    "decode_time_ratio/widths-8-byte": (7.5, 33.5),
+    "corunner_time_ratio/widths-16-byte": (15.0, 39.5),
+    "corunner_time_ratio/widths-2-byte": (23.0, 57.0),
+    "corunner_time_ratio/widths-4-byte": (18.0, 47.0),
+    "corunner_time_ratio/widths-8-byte": (11.5, 43.0),
+}
+
 # Recorded held-out accuracy (MAPE %, worst |error| %) per reference set and metric (per family for
 # the interference traces: "metric/family"). CI fails when the model regresses past these; improve
 # the model, then lower them.
@@ -102,6 +116,7 @@ HELD_OUT = {
     },
     "validation/traces/h200_interference.csv": INTERFERENCE_H200,
     "validation/traces/h100_grid_interference.csv": INTERFERENCE_H100,
+    "validation/traces/h200_widths_interference.csv": INTERFERENCE_H200_WIDTHS,
 }
 
 

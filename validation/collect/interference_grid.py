@@ -61,6 +61,13 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     were first declared split by the synthetic hash rule; before any fit of them was written to a
     spec, the whole probe was made held out (the conservative direction: it is a diagnostic, and
     no spec number rests on it);
+  - `--widths` (added 2026-12-02, after the probe, before any fit of its points): streaming
+    co-runners that load and store 2, 4, 8 or 16 bytes per thread per iteration (grid-stride loops
+    over 2 GiB), 8,192 and 32,768 blocks of 128 threads, ~10, 50 and 250 us, at every decode point,
+    both priorities and three duties, launched as CUDA graphs: the designed grid a model with an
+    access-width input would be fitted on. Split by the synthetic hash rule (section "widths");
+    written to a trace of its own (validation/traces/h200_widths_interference.csv), so no spec
+    number rests on it until a fit uses it;
   - the copy-engine points of `--section copyfit` (pinned host-to-device copies of 1, 4, 64 and
     128 MiB, none of the data-plane chunk sizes) are fitted: they set dma_factor, which no
     synthetic kernel point can (added 2026-12-02, after the first run, before any fit of it).
@@ -102,6 +109,10 @@ GRIDS = [8, 33, 132, 264, 1056]
 DURATIONS_S = [20e-6, 200e-6, 2e-3, 20e-3]
 BODIES = ["mem", "alu"]
 DUTY_TARGETS = {"low": 0.1, "mid": 0.4, "sat": 4.0}
+# --widths: the access width of a streaming co-runner (bytes each thread loads and stores per
+# iteration), 2/4/8 bytes and the 16-byte "mem" body, at the data-plane kernels' grids and durations
+WIDTH_BYTES = {"mem2": 2, "mem4": 4, "mem8": 8}
+WIDTHS = {"ew": (128, 0, [8192, 32768], [10e-6, 50e-6, 250e-6], ["mem2", "mem4", "mem8", "mem"])}
 CHUNK_TOKENS = 256
 # --regime: the data-plane kernels' regime (name -> threads, shared memory, grids, durations, bodies)
 REGIME = {
@@ -124,6 +135,19 @@ extern "C" __global__ void mem_body(const float4* __restrict__ src, float4* __re
     }
     if (iters < 0) pad[threadIdx.x] = make_float4(0.f, 0.f, 0.f, 0.f);
 }
+#define NARROW(NAME, T) \
+extern "C" __global__ void NAME(const T* __restrict__ src, T* __restrict__ dst, long long n, long long iters) { \
+    long long stride = (long long)gridDim.x * blockDim.x; \
+    long long j = ((long long)blockIdx.x * blockDim.x + threadIdx.x) % n; \
+    for (long long k = 0; k < iters; ++k) { \
+        dst[j] = src[j] + (T)1; \
+        j += stride; \
+        if (j >= n) j -= n; \
+    } \
+}
+NARROW(mem2_body, unsigned short)
+NARROW(mem4_body, unsigned int)
+NARROW(mem8_body, unsigned long long)
 extern "C" __global__ void copy2_body(const unsigned short* __restrict__ src, unsigned short* __restrict__ dst,
                                       long long n) {
     // PyTorch's elementwise_kernel<128, 4> shape: 4 scalars per thread, one tile per block, no loop
@@ -154,7 +178,7 @@ extern "C" __global__ void alu_body(unsigned int* out, long long iters) {
 def role_of(key: str, section: str) -> str:
     if section == "copyfit":
         return "fitted"
-    if section not in ("synthetic", "regime"):
+    if section not in ("synthetic", "regime", "widths"):
         return "held-out"
     h = int(hashlib.sha256(key.encode()).hexdigest()[:12], 16) / float(1 << 48)
     return "held-out" if h < HOLDOUT_SHARE else "fitted"
@@ -169,7 +193,8 @@ class Synthetic:
         self.cp = cp
         module = cp.RawModule(code=SOURCE, options=("-std=c++17",))
         self.module = module
-        self.kern = {"mem": module.get_function("mem_body"), "alu": module.get_function("alu_body")}
+        self.kern = {"mem": module.get_function("mem_body"), "alu": module.get_function("alu_body"),
+                     **{f"mem{w}": module.get_function(f"mem{w}_body") for w in (2, 4, 8)}}
         for k in self.kern.values():
             k.max_dynamic_shared_size_bytes = 220 << 10
         n4 = (2 << 30) // 16  # 2 GiB each way: far beyond the L2, so the traffic reaches HBM
@@ -186,8 +211,12 @@ class Synthetic:
         cp = self.cp
         cs = cp.cuda.ExternalStream(stream.cuda_stream)
         kern = self.kern[body]
-        args = ((self.c_src, self.c_dst, cp.int64(self.n4), cp.int64(iters)) if body == "mem"
-                else (self.c_sink, cp.int64(iters)))
+        if body == "mem":
+            args = (self.c_src, self.c_dst, cp.int64(self.n4), cp.int64(iters))
+        elif body in WIDTH_BYTES:  # the same 2 GiB buffers, read as elements of that width
+            args = (self.c_src, self.c_dst, cp.int64(self.n4 * 16 // WIDTH_BYTES[body]), cp.int64(iters))
+        else:
+            args = (self.c_sink, cp.int64(iters))
 
         def launch():
             with cs:
@@ -196,7 +225,9 @@ class Synthetic:
 
     @staticmethod
     def hbm_bytes(body: str, grid: int, threads: int, iters: int) -> int:
-        return grid * threads * iters * 32 if body == "mem" else 0
+        if body == "mem":
+            return grid * threads * iters * 32
+        return grid * threads * iters * 2 * WIDTH_BYTES.get(body, 0)
 
 
 def time_alone(launch, stream, window_s: float = 0.03) -> float:
@@ -595,6 +626,8 @@ def main() -> None:
     ap.add_argument("--section", default="", help="run only this section (copyfit)")
     ap.add_argument("--regime", action="store_true",
                     help="only the synthetic co-runners in the data-plane kernels' regime (REGIME)")
+    ap.add_argument("--widths", action="store_true",
+                    help="only the access-width grid of streaming co-runners (WIDTHS), as CUDA graphs")
     ap.add_argument("--probe", action="store_true",
                     help="only the probe units: PyTorch's copies against CuPy kernels of the same shape (PROBE_*)")
     ap.add_argument("--eager", action="store_true",
@@ -631,6 +664,9 @@ def main() -> None:
     syn = Synthetic()
     if args.probe:
         probe(out, syn, decodes, streams, dl, quick)
+        return
+    if args.widths:
+        regime(out, syn, decodes, points, streams, syn_side, dl, rng, quick, table=WIDTHS, section="widths")
         return
     if args.regime:
         regime(out, syn, decodes, points, streams, syn_side, dl, rng, quick, graph=not args.eager)
@@ -824,21 +860,22 @@ def calibrate_all(out: Path, syn: "Synthetic", defs: list, prefix: str, stream, 
 
 
 def regime(out: Path, syn: "Synthetic", decodes: dict, points: list, streams, syn_side, dl, rng, quick: bool,
-           graph: bool = True) -> None:
+           graph: bool = True, table: dict | None = None, section: str = "regime") -> None:
     """The REGIME co-runners: descriptors, calibration, then every decode point x priority x duty
     in a seeded random order (section "regime")."""
+    table = table or REGIME
     kernels = []
-    for fp, (threads, smem, _, _, bodies) in REGIME.items():
+    for fp, (threads, smem, _, _, bodies) in table.items():
         for body in bodies:
-            kernels += kernel_descriptors(syn.launcher(body, 512, threads, smem, 64, syn_side), f"regime_{body}_{fp}")
+            kernels += kernel_descriptors(syn.launcher(body, 512, threads, smem, 64, syn_side), f"{section}_{body}_{fp}")
     hdr = list(kernels[0].keys())
     write_csv(out / "kernels.csv", hdr, [[r[h] for h in hdr] for r in kernels])
-    defs = [(body, fp, g, d) for fp, (_, _, grids, durations, bodies) in REGIME.items()
+    defs = [(body, fp, g, d) for fp, (_, _, grids, durations, bodies) in table.items()
             for body in bodies for g in grids for d in durations]
     if quick:
         defs = defs[:2]
-    corunners = calibrate_all(out, syn, [(body, fp, g, d, *REGIME[fp][:2]) for body, fp, g, d in defs], "reg",
-                              syn_side, dl)
+    corunners = calibrate_all(out, syn, [(body, fp, g, d, *table[fp][:2]) for body, fp, g, d in defs],
+                              "reg" if section == "regime" else section[:3], syn_side, dl)
     print(f"[{dl.elapsed():.0f}s] calibrated {len(corunners)} regime co-runners", flush=True)
     configs = [(name, p, prio, duty) for name in corunners for p in points for prio in ("equal", "high")
                for duty in DUTY_TARGETS]
@@ -849,7 +886,7 @@ def regime(out: Path, syn: "Synthetic", decodes: dict, points: list, streams, sy
             print(f"budget spent: {i} of {len(configs)} regime configs", flush=True)
             break
         launch, alone = corunners[name]
-        guarded(run_config, grid, "regime", name, decodes[p], prio, streams, syn_side, launch, alone, duty, 0.1,
+        guarded(run_config, grid, section, name, decodes[p], prio, streams, syn_side, launch, alone, duty, 0.1,
                 use_graph=graph)
     print(f"[{dl.elapsed():.0f}s] done: {len(grid.rows)} regime rows", flush=True)
 

@@ -2,6 +2,8 @@
 
   validation/traces/h200/*.csv, h200/regime/, h200/regime_eager/, h200/probe/
                                      -> validation/traces/h200_interference.csv
+  validation/traces/h200/widths/     -> validation/traces/h200_widths_interference.csv (the
+                                        access-width grid, a trace of its own: no fit uses it yet)
   validation/traces/h100/interference.csv -> validation/traces/h100_interference.csv (earlier collector)
   validation/traces/h100/grid/, h100/regime/
                                      -> validation/traces/h100_grid_interference.csv (the same
@@ -112,6 +114,10 @@ def probe_argument(unit: str, kernel: dict, alone_s: float) -> tuple[str, str]:
                     f"blocks={kernel['blocks']},duration={us(alone_s)},bytes={mb(nbytes)}")
 
 
+# family suffix of a synthetic co-runner by its body (the access-width grid names all four widths)
+BODY_FAMILIES = {"mem": "memory", "alu": "compute", "mem2": "2-byte", "mem4": "4-byte", "mem8": "8-byte",
+                 ("widths", "mem"): "16-byte"}
+
 H200_MACHINE = "NVIDIA H200 141GB, 132 SMs, driver 580.159.04, torch 2.11, CUDA 13.0 (validation/traces/h200/gpu.json)"
 
 
@@ -169,7 +175,7 @@ def grid_rows(folder: str, gpu: str, prefix: str, role: str | None) -> list[dict
                 continue
             family, what = probe_argument(unit, shapes[unit], float(r["corunner_alone_s"]))
         elif name in syn:
-            family = f"{prefix}-{'memory' if syn[name]['body'] == 'mem' else 'compute'}"
+            family = f"{prefix}-{BODY_FAMILIES.get((prefix, syn[name]['body']), BODY_FAMILIES[syn[name]['body']])}"
             what = synthetic_argument(syn[name])
         else:
             family = FAMILIES.get(name, "earlier-collector")
@@ -257,5 +263,8 @@ if __name__ == "__main__":
                "h200_interference.csv")
     grid_trace([("h100/grid", "synthetic"), ("h100/regime", "regime")], "h100-sxm", "h100_grid_interference.csv",
                role="held-out")
+    # the access-width grid: a trace of its own, for the fit of a model with an access-width input
+    # (no spec number rests on it yet); its roles are the collector's hash split
+    grid_trace([("h200/widths", "widths")], "h200", "h200_widths_interference.csv")
     h200_dma()
     h100_legacy()
