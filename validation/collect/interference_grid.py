@@ -82,6 +82,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import math
 import random
 import sys
 import time
@@ -765,13 +766,11 @@ PROBE_CHUNK = (32, 2, 256, 8, 128)  # one 256-token Llama-3-8B chunk of K and V 
 PROBE_KS = [1, 2, 4, 8]
 
 
-def probe_units(syn: "Synthetic", stream: torch.cuda.Stream, dl) -> dict:
+def probe_units(syn: "Synthetic", stream: torch.cuda.Stream) -> dict:
     """One-kernel probe units launching on ``stream``: name -> launch (see the module docstring)."""
-    import math as _m
-
     cp = syn.cp
     cs = cp.cuda.ExternalStream(stream.cuda_stream)
-    n = _m.prod(PROBE_CHUNK)
+    n = math.prod(PROBE_CHUNK)
     chunk = torch.randn(PROBE_CHUNK, device="cuda").to(torch.bfloat16)
     wide = torch.empty(PROBE_CHUNK[:2] + (8 * PROBE_CHUNK[2],) + PROBE_CHUNK[3:], dtype=torch.bfloat16, device="cuda")
     flat = chunk.flatten()
@@ -810,7 +809,7 @@ def probe(out: Path, syn: "Synthetic", decodes: dict, streams, dl, quick: bool) 
     on_stream = {"legacy": torch.cuda.default_stream(), "created": created}
     kernels, units = [], {}
     for where, stream in on_stream.items():
-        for name, unit in probe_units(syn, stream, dl).items():
+        for name, unit in probe_units(syn, stream).items():
             units[f"{name}_{where}"] = (unit, stream)
             if where == "created":
                 kernels += kernel_descriptors(unit, name)

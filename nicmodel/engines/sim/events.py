@@ -8,6 +8,8 @@ import heapq
 import itertools
 from typing import Any, Callable
 
+import numpy as np
+
 
 class EventQueue:
     def __init__(self) -> None:
@@ -23,14 +25,14 @@ class EventQueue:
         """``fn(i)`` at ``times[i]`` for every i, ordered as if each were scheduled first (by
         time, then index; sequence numbers below every other event's); held one at a time, as
         ``ServingLoop`` does."""
-        order = sorted(range(len(times)), key=times.__getitem__)
-        n = len(order)
+        order = np.argsort(np.asarray(times, dtype=np.int64), kind="stable")
+        n = order.shape[0]
 
         def arrive(j: int) -> None:
             if j + 1 < n:
                 heapq.heappush(self.heap, (int(times[order[j + 1]]), priority, j + 1 - n, arrive, (j + 1,)))
-            fn(order[j])
-        if order:
+            fn(int(order[j]))
+        if n:
             heapq.heappush(self.heap, (int(times[order[0]]), priority, -n, arrive, (0,)))
 
     def run(self) -> None:
