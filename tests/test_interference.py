@@ -12,7 +12,8 @@ HOPPER = {"gpu.sms": 132, "gpu.sm_limits.max_threads": 2048, "gpu.sm_limits.regi
           "gpu.interference.hbm_sharing": 0.3, "gpu.interference.dispatch_wait": 1.5,
           "gpu.interference.wave_yield_high": 0.4, "gpu.interference.hbm_loss": 2.0,
           "gpu.interference.crowding": 0.5, "gpu.interference.issue_warps": 8.0,
-          "gpu.interference.attention_sharing": 0.4}
+          "gpu.interference.attention_sharing": 0.4, "gpu.interference.narrow_high": 1.2,
+          "gpu.interference.narrow_equal": 0.3}
 SHAPES = {"weights": (384, 168, 225652), "attention": (128, 183, 86336), "elementwise": (128, 20, 0)}
 # a decode step of 14-us kernels: 70% weight GEMVs, 24% attention, 6% elementwise
 PROFILE = m.DecodeProfile(14e-6, {"weights": 0.7, "attention": 0.24, "elementwise": 0.06}, SHAPES)
@@ -65,6 +66,30 @@ def test_multi_wave_memory_bound_corunner_at_high_priority_by_hand():
     # at equal priority decode does not take the wave boundaries
     equal = m.couple(HOPPER, c, "equal", SHAPES)
     assert equal.wave_yield == 0.0
+
+
+def test_narrow_accesses_add_their_term_by_hand():
+    # the memory-bound co-runner above, streaming 4-byte accesses: log2(16/4) / log2(16/2) = 2/3 of
+    # narrow_high (1.2) while decode runs beside it; 16-byte accesses and ALU kernels add nothing
+    shape, blocks, duration, share = (128, 38, 0), 6336, 40e-6, 0.6
+    vector = m.CoRunner(shape, blocks, duration, share, 16.0)
+    narrow = m.CoRunner(shape, blocks, duration, share, 4.0)
+    cp = m.couple(HOPPER, narrow, "high", SHAPES)
+    run = 1 - cp.blocking(PROFILE)
+    extra = m.corunner_slowdown(HOPPER, PROFILE, narrow, "high") - m.corunner_slowdown(HOPPER, PROFILE, vector, "high")
+    assert extra == pytest.approx(1.2 * (2 / 3) * run)
+    assert m.corunner_slowdown(HOPPER, PROFILE, vector, "high") == pytest.approx(
+        m.corunner_slowdown(HOPPER, PROFILE, m.CoRunner(shape, blocks, duration, share), "high"))
+    # 2-byte scalars at equal priority: the whole narrow_equal (0.3)
+    scalar = m.CoRunner(shape, blocks, duration, share, 2.0)
+    run_equal = 1 - m.blocking(HOPPER, PROFILE, scalar, "equal")
+    extra_equal = m.corunner_slowdown(HOPPER, PROFILE, scalar) - m.corunner_slowdown(HOPPER, PROFILE, vector)
+    assert extra_equal == pytest.approx(0.3 * run_equal)
+    # narrower never slows less; decode's side does not depend on the width
+    widths = [m.corunner_slowdown(HOPPER, PROFILE, m.CoRunner(shape, blocks, duration, share, w), "high")
+              for w in (16.0, 8.0, 4.0, 2.0, 1.0)]
+    assert widths == sorted(widths)
+    assert m.sigma(HOPPER, PROFILE, scalar, "high") == pytest.approx(m.sigma(HOPPER, PROFILE, vector, "high"))
 
 
 def test_corunner_growth_rises_with_decode_share_it_cannot_sit_beside():

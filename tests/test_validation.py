@@ -15,84 +15,80 @@ from conftest import DEFAULT, ROOT
 
 # GPU interference on the H200 (validation/traces/h200_interference.csv), held-out points by family.
 # Decode side: within 15% for every family. Co-runner side: recorded as achieved; the synthetic
-# families are within 19%, the data-plane kernels miss the 15% target (docs/serving.md, Interference).
+# families are within 19%; of the data-plane kernels torch.cat and LMCache's dequantization meet
+# the 15% target, the CacheGen decoder, the chunk sequence and the paged-KV scatter miss it
+# (docs/serving.md, Interference).
 INTERFERENCE_H200 = {
-    "decode_time_ratio/cachegen-decoder": (4.5, 12.5),
-    "decode_time_ratio/earlier-collector": (5.5, 12.5),
-    "decode_time_ratio/lmcache-chunk-sequence": (12.5, 24.0),
-    "decode_time_ratio/lmcache-dequantization": (3.5, 12.5),
+    "decode_time_ratio/cachegen-decoder": (4.5, 13.5),
+    "decode_time_ratio/earlier-collector": (6.0, 15.5),
+    "decode_time_ratio/lmcache-chunk-sequence": (13.5, 24.5),
+    "decode_time_ratio/lmcache-dequantization": (3.0, 11.5),
     "decode_time_ratio/paged-kv-scatter": (2.5, 4.5),
-    "decode_time_ratio/pinned-copies": (1.5, 2.5),
-    "decode_time_ratio/probe-alu": (1.0, 3.0),
+    "decode_time_ratio/pinned-copies": (1.0, 2.0),
+    "decode_time_ratio/probe-alu": (1.0, 2.5),
     "decode_time_ratio/probe-copy-16-byte": (1.0, 3.5),
-    "decode_time_ratio/probe-copy-2-byte": (1.0, 2.0),
-    "decode_time_ratio/probe-torch-strided-copy": (1.0, 3.5),
-    "decode_time_ratio/regime-compute": (10.0, 109.0),
-    "decode_time_ratio/regime-eager-compute": (13.0, 90.5),
-    "decode_time_ratio/regime-eager-memory": (11.0, 97.0),
-    "decode_time_ratio/regime-memory": (9.0, 137.0),
-    "decode_time_ratio/synthetic-compute": (10.0, 64.0),
-    "decode_time_ratio/synthetic-memory": (7.0, 58.5),
-    "decode_time_ratio/torch-cat": (3.5, 11.0),
-    "corunner_time_ratio/cachegen-decoder": (23.0, 53.5),
-    "corunner_time_ratio/earlier-collector": (19.0, 62.0),
-    "corunner_time_ratio/lmcache-chunk-sequence": (33.0, 51.5),
-    "corunner_time_ratio/lmcache-dequantization": (24.5, 44.0),
-    "corunner_time_ratio/paged-kv-scatter": (16.0, 22.0),
-    # the --probe diagnostic (h200/probe/): 2-byte scalar copies, as PyTorch's strided copy does,
-    # slow 3.4-4.4x beside high-priority decode where 16-byte copies and ALU work of the same grid
-    # slow 1.5-3.0x; the model has no term for access width (docs/serving.md, Interference)
-    "corunner_time_ratio/probe-alu": (17.5, 44.5),
-    "corunner_time_ratio/probe-copy-16-byte": (22.5, 47.0),
-    "corunner_time_ratio/probe-copy-2-byte": (37.5, 75.0),
-    "corunner_time_ratio/probe-torch-strided-copy": (35.0, 72.0),
-    "corunner_time_ratio/regime-compute": (14.5, 36.5),
-    "corunner_time_ratio/regime-eager-compute": (14.5, 55.0),
-    "corunner_time_ratio/regime-eager-memory": (19.0, 123.5),
-    "corunner_time_ratio/regime-memory": (17.0, 56.5),
-    "corunner_time_ratio/synthetic-compute": (13.0, 109.5),
-    "corunner_time_ratio/synthetic-memory": (17.0, 65.0),
-    "corunner_time_ratio/torch-cat": (30.5, 54.0),
+    "decode_time_ratio/probe-copy-2-byte": (1.0, 1.5),
+    "decode_time_ratio/probe-torch-strided-copy": (1.0, 3.0),
+    "decode_time_ratio/regime-compute": (9.5, 116.0),
+    "decode_time_ratio/regime-eager-compute": (12.5, 96.5),
+    "decode_time_ratio/regime-eager-memory": (10.5, 102.0),
+    "decode_time_ratio/regime-memory": (9.0, 144.0),
+    "decode_time_ratio/synthetic-compute": (9.5, 64.0),
+    "decode_time_ratio/synthetic-memory": (6.5, 58.5),
+    "decode_time_ratio/torch-cat": (3.0, 9.0),
+    "decode_time_ratio/widths-16-byte": (8.5, 51.5),
+    "decode_time_ratio/widths-2-byte": (3.0, 19.5),
+    "decode_time_ratio/widths-4-byte": (5.5, 28.0),
+    "decode_time_ratio/widths-8-byte": (7.0, 31.0),
+    "corunner_time_ratio/cachegen-decoder": (22.5, 53.0),
+    "corunner_time_ratio/earlier-collector": (11.5, 31.5),
+    "corunner_time_ratio/lmcache-chunk-sequence": (23.5, 39.0),
+    "corunner_time_ratio/lmcache-dequantization": (13.5, 24.0),
+    "corunner_time_ratio/paged-kv-scatter": (20.5, 41.0),
+    # the --probe diagnostic (h200/probe/) and the access-width grid (h200/widths/): 2-byte scalar
+    # copies, as PyTorch's strided copy does, slow 3.4-4.4x beside high-priority decode where 16-byte
+    # copies and ALU work of the same grid slow 1.5-3.0x: the narrow_* terms (docs/serving.md)
+    "corunner_time_ratio/probe-alu": (17.5, 42.5),
+    "corunner_time_ratio/probe-copy-16-byte": (21.5, 45.5),
+    "corunner_time_ratio/probe-copy-2-byte": (24.5, 71.0),
+    "corunner_time_ratio/probe-torch-strided-copy": (20.5, 67.5),
+    "corunner_time_ratio/regime-compute": (14.5, 36.0),
+    "corunner_time_ratio/regime-eager-compute": (14.5, 58.0),
+    "corunner_time_ratio/regime-eager-memory": (19.0, 128.0),
+    "corunner_time_ratio/regime-memory": (16.5, 56.0),
+    "corunner_time_ratio/synthetic-compute": (13.0, 109.0),
+    "corunner_time_ratio/synthetic-memory": (16.5, 64.5),
+    "corunner_time_ratio/torch-cat": (12.0, 26.5),
+    "corunner_time_ratio/widths-16-byte": (15.0, 39.0),
+    "corunner_time_ratio/widths-2-byte": (11.5, 32.0),
+    "corunner_time_ratio/widths-4-byte": (9.5, 28.0),
+    "corunner_time_ratio/widths-8-byte": (9.5, 32.0),
 }
 
 # The same collector run on an H100 (validation/traces/h100_grid_interference.csv): the whole GPU
 # held out, predicted from its specs with the H200's fitted coefficients.
 INTERFERENCE_H100 = {
-    "decode_time_ratio/cachegen-decoder": (5.0, 12.0),
-    "decode_time_ratio/earlier-collector": (7.5, 28.0),
-    "decode_time_ratio/lmcache-chunk-sequence": (14.0, 42.0),
-    "decode_time_ratio/lmcache-dequantization": (3.0, 8.0),
+    "decode_time_ratio/cachegen-decoder": (5.0, 12.5),
+    "decode_time_ratio/earlier-collector": (9.0, 37.0),
+    "decode_time_ratio/lmcache-chunk-sequence": (14.5, 43.5),
+    "decode_time_ratio/lmcache-dequantization": (2.5, 7.0),
     "decode_time_ratio/paged-kv-scatter": (3.0, 8.5),
-    "decode_time_ratio/pinned-copies": (1.5, 3.5),
-    "decode_time_ratio/regime-compute": (11.5, 192.5),
-    "decode_time_ratio/regime-memory": (8.5, 130.0),
-    "decode_time_ratio/synthetic-compute": (8.5, 80.5),
-    "decode_time_ratio/synthetic-memory": (6.5, 75.0),
-    "decode_time_ratio/torch-cat": (3.0, 7.0),
-    "corunner_time_ratio/cachegen-decoder": (28.5, 57.5),
-    "corunner_time_ratio/earlier-collector": (21.0, 61.0),
-    "corunner_time_ratio/lmcache-chunk-sequence": (36.5, 57.0),
-    "corunner_time_ratio/lmcache-dequantization": (26.5, 51.0),
-    "corunner_time_ratio/paged-kv-scatter": (30.0, 39.0),
-    "corunner_time_ratio/regime-compute": (14.0, 41.0),
-    "corunner_time_ratio/regime-memory": (15.5, 59.0),
-    "corunner_time_ratio/synthetic-compute": (14.5, 69.5),
-    "corunner_time_ratio/synthetic-memory": (18.0, 64.5),
-    "corunner_time_ratio/torch-cat": (36.0, 64.0),
-}
-
-# The access-width grid (validation/traces/h200_widths_interference.csv): no fit uses it yet; its
-# held-out points record how far the model is from streaming co-runners of 2-16 bytes per access
-# (narrow accesses slow more beside high-priority decode, which the model has no input for).
-INTERFERENCE_H200_WIDTHS = {
-    "decode_time_ratio/widths-16-byte": (9.0, 51.5),
-    "decode_time_ratio/widths-2-byte": (3.0, 24.5),
-    "decode_time_ratio/widths-4-byte": (6.0, 32.0),
-    "decode_time_ratio/widths-8-byte": (7.5, 33.5),
-    "corunner_time_ratio/widths-16-byte": (15.0, 39.5),
-    "corunner_time_ratio/widths-2-byte": (23.0, 57.0),
-    "corunner_time_ratio/widths-4-byte": (18.0, 47.0),
-    "corunner_time_ratio/widths-8-byte": (11.5, 43.0),
+    "decode_time_ratio/pinned-copies": (1.0, 3.5),
+    "decode_time_ratio/regime-compute": (11.5, 207.5),
+    "decode_time_ratio/regime-memory": (8.5, 140.5),
+    "decode_time_ratio/synthetic-compute": (8.0, 75.5),
+    "decode_time_ratio/synthetic-memory": (6.0, 86.0),
+    "decode_time_ratio/torch-cat": (2.5, 6.0),
+    "corunner_time_ratio/cachegen-decoder": (28.0, 57.5),
+    "corunner_time_ratio/earlier-collector": (13.0, 29.5),
+    "corunner_time_ratio/lmcache-chunk-sequence": (26.5, 46.5),
+    "corunner_time_ratio/lmcache-dequantization": (15.0, 34.0),
+    "corunner_time_ratio/paged-kv-scatter": (37.5, 56.5),
+    "corunner_time_ratio/regime-compute": (14.0, 40.5),
+    "corunner_time_ratio/regime-memory": (15.0, 58.0),
+    "corunner_time_ratio/synthetic-compute": (14.0, 69.5),
+    "corunner_time_ratio/synthetic-memory": (17.5, 64.0),
+    "corunner_time_ratio/torch-cat": (16.5, 44.0),
 }
 
 # Recorded held-out accuracy (MAPE %, worst |error| %) per reference set and metric (per family for
@@ -110,13 +106,12 @@ HELD_OUT = {
     "validation/traces/h100_host_contention.csv": {"engine_step_ratio": (27.0, 65.0)},
     # the whole second GPU held out: its co-runner ratios and the DMA decode point
     "validation/traces/h100_interference.csv": {
-        "corunner_time_ratio/h100-dequant-memory-bound": (1.5, 2.5),
-        "corunner_time_ratio/h100-integer-compute-bound": (3.0, 5.5),
-        "decode_time_ratio/h100-h2d-dma": (5.0, 5.0),
+        "corunner_time_ratio/h100-dequant-memory-bound": (3.0, 4.0),
+        "corunner_time_ratio/h100-integer-compute-bound": (3.0, 5.0),
+        "decode_time_ratio/h100-h2d-dma": (4.5, 5.0),
     },
     "validation/traces/h200_interference.csv": INTERFERENCE_H200,
     "validation/traces/h100_grid_interference.csv": INTERFERENCE_H100,
-    "validation/traces/h200_widths_interference.csv": INTERFERENCE_H200_WIDTHS,
 }
 
 

@@ -160,6 +160,10 @@ class KernelLaunch(BlockShape):
     """Kernel launches per chunk (an unfused chain launches several)."""
     hbm_bytes_per_output_byte: Ratio
     """HBM bytes read and written per byte of output."""
+    access_bytes: Bytes | None = None
+    """Bytes each thread loads or stores per memory instruction, for a kernel that streams memory
+    (2 for bf16 scalars, 16 for 128-bit vectors); unset for one that does not (an arithmetic
+    decoder). Narrow accesses slow more beside decode (Interference.narrow_high)."""
 
 
 class SmLimits(Component):
@@ -231,6 +235,11 @@ class Interference(Component):
     attention_sharing: Ratio
     """Co-runner growth per share of decode time in attention (which sits beside its blocks and
     shares the SMs), compute-bound share, while decode runs."""
+    narrow_high: Ratio
+    """Co-runner growth, decode at high priority, of a kernel streaming memory in 2-byte accesses
+    (log2(16 / access bytes) / 3 of it for wider ones, none at 16), while decode runs."""
+    narrow_equal: Ratio
+    """As narrow_high, decode at equal priority."""
 
 
 class GpuKernel(Component):

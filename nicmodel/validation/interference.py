@@ -9,7 +9,9 @@ A row's argument names the measured situation, comma-separated:
   kernel=K1+K2+...         what one unit of the co-runner launches, each one of:
                              decompress, dequantize   the GPU spec's kernel (its launch shape)
                              copy                     the GPU spec's copy kernel (elementwise shape)
-                             shape                    given here: threads=, regs=, smem=, blocks=
+                             shape                    given here: threads=, regs=, smem=, blocks=,
+                                                      and width= (bytes per thread per load or
+                                                      store, if it streams memory)
                              dma                      copy-engine writes into HBM at rate=
   duration=D1+D2+...       each kernel kind's GPU time per unit, alone
   launches=N1+N2+...       each kind's launches per unit (default 1)
@@ -31,7 +33,7 @@ from ..units import UnitError, parse_quantity
 
 KINDS = ("decompress", "dequantize", "copy", "shape", "dma")
 KEYS = {"family", "batch", "context", "priority", "busy", "kernel", "duration", "launches", "bytes", "unit_time",
-        "threads", "regs", "smem", "blocks", "rate"}
+        "threads", "regs", "smem", "blocks", "width", "rate"}
 
 
 def _args(argument: str | None) -> dict[str, str]:
@@ -89,7 +91,8 @@ def _corunners(p: dict[str, Any], a: dict[str, str]) -> list[tuple[str, model.Co
         hbm_share = min(1.0, hbm / n / per_launch / peak)
         if kind == "shape":
             shape = (int(a["threads"]), int(a["regs"]), int(parse_quantity(a["smem"], "bytes")) if a["smem"] != "0" else 0)
-            c = model.CoRunner(shape, float(a["blocks"]), per_launch, hbm_share)
+            width = parse_quantity(a["width"], "bytes") if "width" in a else None
+            c = model.CoRunner(shape, float(a["blocks"]), per_launch, hbm_share, width)
         else:
             base = "gpu.copy_kernel" if kind == "copy" else f"gpu.kernels.{kind}.launch"
             if f"{base}.blocks" not in p:
@@ -97,7 +100,9 @@ def _corunners(p: dict[str, Any], a: dict[str, str]) -> list[tuple[str, model.Co
             blocks = float(p[f"{base}.blocks"])
             if f"{base}.blocks_per_kv_channel" in p:
                 blocks = float(p[f"{base}.blocks_per_kv_channel"]) * kv_channels
-            c = model.CoRunner(model.shape_at(p, base), blocks, per_launch, hbm_share)
+            access = p.get(f"{base}.access_bytes")
+            c = model.CoRunner(model.shape_at(p, base), blocks, per_launch, hbm_share,
+                               None if access is None else float(access))
         out.append((kind, c, share))
     return out
 

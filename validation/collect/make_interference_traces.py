@@ -1,9 +1,7 @@
 """Turn the interference measurements into nicmodel traces (decode_time_ratio, corunner_time_ratio):
 
-  validation/traces/h200/*.csv, h200/regime/, h200/regime_eager/, h200/probe/
+  validation/traces/h200/*.csv, h200/regime/, h200/regime_eager/, h200/probe/, h200/widths/
                                      -> validation/traces/h200_interference.csv
-  validation/traces/h200/widths/     -> validation/traces/h200_widths_interference.csv (the
-                                        access-width grid, a trace of its own: no fit uses it yet)
   validation/traces/h100/interference.csv -> validation/traces/h100_interference.csv (earlier collector)
   validation/traces/h100/grid/, h100/regime/
                                      -> validation/traces/h100_grid_interference.csv (the same
@@ -12,6 +10,11 @@
 Each row's argument describes what the co-runner demands (see nicmodel/validation/interference.py):
 the synthetic co-runners by their launch shape, the data-plane kernels by the GPU spec's kernel
 (decompress, dequantize, copy) with their measured GPU time and the HBM bytes their tensors move.
+A co-runner given by its shape that streams memory names its access width (width=, bytes per
+thread per load or store) from its code: the synthetic "mem" bodies load float4 (16 B), the
+access-width grid's 2/4/8, the probe's copies 2 and 16, PyTorch's strided copy and torch.cat
+2 (bf16 through the unvectorized elementwise kernel), the earlier collector's dequantization 2
+(its broadcast bf16 multiply); ALU bodies stream nothing.
 
 The roles are the collector's (fixed before any fit, interference_grid.py: every data-plane and
 earlier-collector point held out, 35% of the synthetic points held out by hash, the copy-engine
@@ -73,8 +76,8 @@ def dataplane_argument(unit: str, kernels: list[tuple[str, float]]) -> str:
     if unit == "paged_scatter":
         return f"kernel=copy,duration={us(scatter)},launches={len(kernels)},bytes={mb(2 * KV)}"
     if unit == "cat_8_chunks":
-        return (f"kernel=shape,threads=128,regs=18,smem=0,blocks=32768,duration={us(total)},launches={len(kernels)},"
-                f"bytes={mb(2 * 8 * KV)}")
+        return (f"kernel=shape,threads=128,regs=18,smem=0,blocks=32768,width=2B,duration={us(total)},"
+                f"launches={len(kernels)},bytes={mb(2 * 8 * KV)}")
     if unit.startswith("h2d_"):
         nbytes = 10_000_000 if "compressed" in unit else KV
         return f"kernel=dma,rate={nbytes / total / 1e9:.4g}GB/s,duration={us(total)}"
@@ -83,7 +86,7 @@ def dataplane_argument(unit: str, kernels: list[tuple[str, float]]) -> str:
         return (f"kernel=decompress+dequantize+copy,duration={us(ac)}+{us(rest)}+{us(scatter)},"
                 f"launches=1+{len(kernels) - 33}+32,bytes={mb(STREAM + KV / 2)}+{mb(21.5 * KV)}+{mb(2 * KV)}")
     if unit == "legacy_dequant_memory_bound":
-        return (f"kernel=shape,threads=128,regs=18,smem=0,blocks=524288,duration={us(total)},launches=2,"
+        return (f"kernel=shape,threads=128,regs=18,smem=0,blocks=524288,width=2B,duration={us(total)},launches=2,"
                 f"bytes={mb(7 * (256 << 20))}")
     if unit == "legacy_integer_compute_bound":
         return f"kernel=shape,threads=128,regs=18,smem=0,blocks=4096,duration={us(total)},bytes={mb(8 * (1 << 22))}"
@@ -92,26 +95,34 @@ def dataplane_argument(unit: str, kernels: list[tuple[str, float]]) -> str:
     raise KeyError(unit)
 
 
+# bytes per thread per load or store of each synthetic body (interference_grid.py); ALU bodies stream nothing
+BODY_WIDTHS = {"mem": 16, "mem2": 2, "mem4": 4, "mem8": 8}
+
+
+def width(nbytes: int | None) -> str:
+    return f",width={nbytes}B" if nbytes else ""
+
+
 def synthetic_argument(c: dict) -> str:
     return (f"kernel=shape,threads={c['threads']},regs={c['registers_per_thread']},"
-            f"smem={int(c['shared_memory_bytes'])}B,blocks={c['blocks']},duration={us(float(c['alone_s']))},"
-            f"bytes={mb(float(c['hbm_bytes']))}").replace("smem=0B", "smem=0")
+            f"smem={int(c['shared_memory_bytes'])}B,blocks={c['blocks']}{width(BODY_WIDTHS.get(c['body']))},"
+            f"duration={us(float(c['alone_s']))},bytes={mb(float(c['hbm_bytes']))}").replace("smem=0B", "smem=0")
 
 
-# --probe units (interference_grid.py): family, HBM bytes per launch. All held out
+# --probe units (interference_grid.py): family, HBM bytes per launch, access width. All held out
 # (a diagnostic; the run's role column predates that declaration, see interference_grid.py). PyTorch's
 # contiguous copy is left out: CUDA runs it as a device-to-device memcpy, which reports no launch shape.
 PROBE_CHUNK_BYTES = 32 * 2 * 256 * 8 * 128 * 2
-PROBES = {"torch_copy_strided": ("probe-torch-strided-copy", 2 * PROBE_CHUNK_BYTES),
-          "cupy_copy2": ("probe-copy-2-byte", 2 * PROBE_CHUNK_BYTES),
-          "cupy_copy16": ("probe-copy-16-byte", 2 * PROBE_CHUNK_BYTES),
-          "cupy_alu": ("probe-alu", 0)}
+PROBES = {"torch_copy_strided": ("probe-torch-strided-copy", 2 * PROBE_CHUNK_BYTES, 2),
+          "cupy_copy2": ("probe-copy-2-byte", 2 * PROBE_CHUNK_BYTES, 2),
+          "cupy_copy16": ("probe-copy-16-byte", 2 * PROBE_CHUNK_BYTES, 16),
+          "cupy_alu": ("probe-alu", 0, None)}
 
 
 def probe_argument(unit: str, kernel: dict, alone_s: float) -> tuple[str, str]:
-    family, nbytes = PROBES[unit]
+    family, nbytes, access = PROBES[unit]
     return family, (f"kernel=shape,threads={kernel['threads']},regs={kernel['registers_per_thread']},smem=0,"
-                    f"blocks={kernel['blocks']},duration={us(alone_s)},bytes={mb(nbytes)}")
+                    f"blocks={kernel['blocks']}{width(access)},duration={us(alone_s)},bytes={mb(nbytes)}")
 
 
 # family suffix of a synthetic co-runner by its body (the access-width grid names all four widths)
@@ -221,7 +232,7 @@ def h200_dma() -> None:
 def h100_legacy() -> None:
     rows = []
     machine = "H100 80GB HBM3 SXM, PCIe Gen5 x16, 16-vCPU Xeon VM (validation/traces/h100/machine.txt)"
-    units = {"dequant_memory_bound": ("kernel=shape,threads=128,regs=18,smem=0,blocks=524288,duration=1370us,"
+    units = {"dequant_memory_bound": ("kernel=shape,threads=128,regs=18,smem=0,blocks=524288,width=2B,duration=1370us,"
                                       f"launches=2,bytes={mb(7 * (256 << 20))}"),
              "integer_compute_bound": ("kernel=shape,threads=128,regs=18,smem=0,blocks=4096,duration=1105us,"
                                        f"bytes={mb(8 * (1 << 22))}"),
@@ -259,12 +270,8 @@ def write(name: str, rows: list[dict]) -> None:
 
 if __name__ == "__main__":
     grid_trace([("h200", "synthetic"), ("h200/regime", "regime"), ("h200/regime_eager", "regime-eager"),
-                ("h200/probe", "probe")], "h200",
-               "h200_interference.csv")
+                ("h200/probe", "probe"), ("h200/widths", "widths")], "h200", "h200_interference.csv")
     grid_trace([("h100/grid", "synthetic"), ("h100/regime", "regime")], "h100-sxm", "h100_grid_interference.csv",
                role="held-out")
-    # the access-width grid: a trace of its own, for the fit of a model with an access-width input
-    # (no spec number rests on it yet); its roles are the collector's hash split
-    grid_trace([("h200/widths", "widths")], "h200", "h200_widths_interference.csv")
     h200_dma()
     h100_legacy()

@@ -32,13 +32,18 @@ dispatched; the hardware places blocks breadth-first over the SMs):
     once the SM holds more than ``issue_warps`` warps: ``crowding`` x (weights share of decode
     time) x (issue slowdown - 1) / waves x compute-boundness x r;
   - attention, where it sits beside its blocks: ``attention_sharing`` x (attention share of decode
-    time) x compute-boundness x r.
+    time) x compute-boundness x r;
+  - narrow accesses, for co-runners that stream memory: ``narrow_high`` (or ``narrow_equal``) x
+    log2(16 / access bytes) / log2(16 / 2) x r. A thread that loads 2 bytes at a time keeps an
+    eighth of the bytes in flight a 16-byte (vector) access does, so decode's HBM traffic lengthens
+    each of its loads more (measured: validation/traces/h200/probe/ and widths/).
   Fitted on the H200's synthetic co-runners (the first grid and the data-plane-regime grid);
   the form was chosen among variants by 5-fold cross-validation on those fitted points alone.
 
 What it leaves out: SM placement beyond breadth-first (clusters, GPC/TPC packing), partial
 overlap of a kernel's last wave, L2 contention, clock changes, the order of kernels within a step
-(a mean decode kernel stands for all), and preemption (none on these GPUs for compute kernels).
+(a mean decode kernel stands for all), preemption (none on these GPUs for compute kernels), and
+any effect of the access width on decode's side (the grid shows none beyond its HBM share).
 
 All functions take the flat parameter table (dotted spec paths, SI units).
 """
@@ -53,6 +58,8 @@ from typing import Any
 Params = dict[str, Any]
 Shape = tuple[int, int, int]  # threads per block, registers per thread, shared memory per block (bytes)
 RESERVED_SMEM = 1024  # bytes the runtime reserves per resident block (CUDA occupancy rules)
+WIDEST_ACCESS = 16  # bytes: the widest load or store one thread issues (a 128-bit vector)
+NARROWEST_ACCESS = 2  # bytes: a bf16 scalar, where ``narrow_*`` is the whole term
 
 
 def shape_at(p: Params, path: str) -> Shape:
@@ -147,6 +154,15 @@ class CoRunner:
     blocks: float
     duration_s: float
     hbm_share: float  # of the GPU's peak HBM bandwidth, alone
+    access_bytes: float | None = None  # bytes per thread per load/store, for kernels that stream memory
+
+
+def narrowness(c: CoRunner) -> float:
+    """0 for 16-byte (vector) accesses or kernels that do not stream memory, 1 for 2-byte ones."""
+    if c.access_bytes is None:
+        return 0.0
+    width = min(WIDEST_ACCESS, max(1.0, c.access_bytes))
+    return math.log2(WIDEST_ACCESS / width) / math.log2(WIDEST_ACCESS / NARROWEST_ACCESS)
 
 
 def _geometry(p: Params, c: CoRunner) -> tuple[float, float, int, float, float]:
@@ -207,6 +223,7 @@ class Coupling:
     memory: float  # hbm_loss x memory-boundness x latency exposure
     crowded: float  # crowding x (issue slowdown - 1) / waves x compute-boundness (0 if it sits beside GEMVs)
     attention: float  # attention_sharing x compute-boundness (0 where attention cannot sit beside it)
+    narrow: float  # narrow_<priority> x narrowness
 
     def exclusive(self, profile: DecodeProfile) -> float:
         """Share of decode's kernel time in kernels that cannot sit beside the co-runner."""
@@ -230,7 +247,7 @@ class Coupling:
         wait = self.dispatch_wait * x * profile.kernel_s / (self.duration_s + profile.kernel_s)
         waves = self.wave_yield * x * (1 - 1 / self.waves)
         beside = (self.memory + self.crowded * profile.shares["weights"]
-                  + self.attention * profile.shares["attention"])
+                  + self.attention * profile.shares["attention"] + self.narrow)
         return wait + run * (waves + beside)
 
 
@@ -261,7 +278,8 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
                     float(p[q + "dispatch_wait"]), float(p[q + "wave_yield_high"]) if priority == "high" else 0.0,
                     float(p[q + "hbm_loss"]) * memory_bound * latency_bound,
                     float(p[q + "crowding"]) * crowded * (1 - memory_bound),
-                    0.0 if "attention" in low else float(p[q + "attention_sharing"]) * (1 - memory_bound))
+                    0.0 if "attention" in low else float(p[q + "attention_sharing"]) * (1 - memory_bound),
+                    float(p[q + ("narrow_high" if priority == "high" else "narrow_equal")]) * narrowness(c))
 
 
 def blocking(p: Params, profile: DecodeProfile, c: CoRunner, priority: str) -> float:
@@ -300,4 +318,5 @@ def kernel_launch(p: Params, kind: str, kv_channels: float, output_bytes: float,
     per_launch = duration_s / launches
     hbm = float(p[f"{base}.hbm_bytes_per_output_byte"]) * output_bytes / launches
     share = hbm / per_launch / float(p["gpu.memory.peak_bandwidth"]) if per_launch > 0 else 0.0
-    return CoRunner(shape_at(p, base), blocks, per_launch, min(1.0, share))
+    access = p.get(f"{base}.access_bytes")
+    return CoRunner(shape_at(p, base), blocks, per_launch, min(1.0, share), None if access is None else float(access))
