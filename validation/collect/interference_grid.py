@@ -66,8 +66,9 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     over 2 GiB), 8,192 and 32,768 blocks of 128 threads, ~10, 50 and 250 us, at every decode point,
     both priorities and three duties, launched as CUDA graphs: the designed grid a model with an
     access-width input would be fitted on. Split by the synthetic hash rule (section "widths");
-    written to a trace of its own (validation/traces/h200_widths_interference.csv), so no spec
-    number rests on it until a fit uses it;
+    first written to a trace of its own; after the trial of a width term on it, merged into
+    validation/traces/h200_interference.csv with the same roles for the fit of narrow_high and
+    narrow_equal;
   - the copy-engine points of `--section copyfit` (pinned host-to-device copies of 1, 4, 64 and
     128 MiB, none of the data-plane chunk sizes) are fitted: they set dma_factor, which no
     synthetic kernel point can (added 2026-12-02, after the first run, before any fit of it).
