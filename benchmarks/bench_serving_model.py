@@ -6,7 +6,9 @@ Reads validation/reference/serving_model.csv (the simulator's answers at a seede
 design, GPU, model, link rate, prefix, output length, control plane and offered rate; written by
 validation/collect/serving_model_reference.py), predicts every point analytically, and prints the
 error table (median, 90th percentile and worst relative error per metric; loaded metrics split
-at the near-saturation share) and the overload verdicts' agreement. Speed: the analytical model
+at the near-saturation share) and the overload verdicts' agreement; then the loaded percentiles
+against 3,000-request runs at the same rates (serving_model_loaded_long.csv) and the SLO-bound rate
+against 3,000-request searches (serving_model_long.csv). Speed: the analytical model
 over all points against the simulator re-run on N of them (default 4), per point. With
 --commands: the wall time, as a user's shell runs them, of the 8-design comparison at one rate
 (default options: simulated, 5 replications) against the same with --model analytical, and of a
@@ -25,11 +27,13 @@ import time
 from pathlib import Path
 
 from nicmodel.engines.serving import queueing
-from nicmodel.validation.serving_model import compare, long_run_max_rates, max_rate_errors, predict, simulate_point
+from nicmodel.validation.serving_model import (compare, long_run_loaded, long_run_max_rates, max_rate_errors, predict,
+                                               simulate_point)
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "validation" / "reference" / "serving_model.csv"
 LONG = ROOT / "validation" / "reference" / "serving_model_long.csv"
+LOADED_LONG = ROOT / "validation" / "reference" / "serving_model_loaded_long.csv"
 SHOWN = ("unloaded_ttft_s", "ttft_p50_s", "tpot_p50_s", "max_rate_per_s", "ttft_p99_s", "tpot_p99_s")
 
 
@@ -98,6 +102,13 @@ def main() -> None:
           "the GPU, or the like)")
     print(table(result, a.markdown))
     print(f"overload verdicts agree on {result['overload_verdict_agreement'] * 100:.1f}% of points")
+    if LOADED_LONG.exists():  # the loaded percentiles against long runs at the same rates
+        long = long_run_loaded(rows(LOADED_LONG))
+        steady = compare(long, predict(long))
+        print(f"against 3,000-request runs at the same rates (mean of seeds 0 and 1; {len(long)} points), the steady "
+              "state the model describes:")
+        print(table({k: v for k, v in steady.items() if not k.startswith(("max_rate", "unloaded"))}, a.markdown))
+        print(f"overload verdicts agree on {steady['overload_verdict_agreement'] * 100:.1f}% of points")
     if LONG.exists():  # the SLO-bound rate against long runs (3,000 requests, seeds 0 and 1)
         truth = long_run_max_rates(rows(LONG))
         seed0 = {r["point"]: float(r["max_rate_per_s"]) for r in kept}

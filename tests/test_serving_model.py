@@ -14,12 +14,14 @@ from hypothesis import given, settings, strategies as st
 
 from nicmodel.cli import main
 from nicmodel.engines.serving import analytic, queueing
-from nicmodel.validation.serving_model import compare, long_run_max_rates, max_rate_errors, predict, simulate_point
+from nicmodel.validation.serving_model import (compare, long_run_loaded, long_run_max_rates, max_rate_errors, predict,
+                                               simulate_point)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT = ROOT / "pipelines" / "shadowserve.yaml"
 REFERENCE = ROOT / "validation" / "reference" / "serving_model.csv"
 LONG = ROOT / "validation" / "reference" / "serving_model_long.csv"
+LOADED_LONG = ROOT / "validation" / "reference" / "serving_model_loaded_long.csv"
 
 
 def bare(**kw) -> queueing.Points:
@@ -122,6 +124,23 @@ def test_agrees_with_the_simulator_on_the_committed_sample():
     assert len(truth) >= 100 and max_rate_errors(predicted, truth)["median"] <= 0.05
     fetch = {r["point"] for r in rows if r["control"] == "async" and r["design"] != "recompute"}
     assert max_rate_errors([p for p in predicted if p["point"] in fetch], truth)["p90"] <= 0.2
+
+
+def test_loaded_percentiles_agree_with_steady_state_runs():
+    """The p50s against 3,000-request runs at the sample's rates (mean of seeds 0 and 1), below
+    saturation: within 5% at the median and 15% at the 90th percentile of points (README)."""
+    with LOADED_LONG.open() as f:
+        long = long_run_loaded(list(csv.DictReader(f)))
+    for r in long:
+        r["load_share"] = float(r["load_share"])
+    assert len(long) >= 200
+    table = compare(long, predict(long))
+    for metric in ("ttft_p50_s", "tpot_p50_s"):
+        assert table[f"{metric}/below"]["points"] >= 130
+        assert table[f"{metric}/below"]["median"] <= 0.05, (metric, table[f"{metric}/below"])
+        assert table[f"{metric}/below"]["p90"] <= 0.15, (metric, table[f"{metric}/below"])
+    assert table["ttft_p99_s/below"]["median"] <= 0.08
+    assert table["overload_verdict_agreement"] >= 0.9
 
 
 def test_the_committed_reference_is_reproducible():

@@ -49,8 +49,10 @@ def _scenario(row: dict[str, Any]):
     return load_scenario(f"pipelines/{row['design']}.yaml", row["sets"].split(";"))
 
 
-def simulate_point(row: dict[str, Any], requests: int = 600, seed: int = 0, max_rate_only: bool = False) -> dict[str, Any]:
-    """The simulator's answers at one sample point (or why the point is refused)."""
+def simulate_point(row: dict[str, Any], requests: int = 600, seed: int = 0, max_rate_only: bool = False,
+                   loaded_only: bool = False) -> dict[str, Any]:
+    """The simulator's answers at one sample point (or why the point is refused): the run at the
+    point's rate and the SLO-bound rate search, or only one of them."""
     out = dict(row)
     try:
         scenario = _scenario(row)
@@ -58,7 +60,8 @@ def simulate_point(row: dict[str, Any], requests: int = 600, seed: int = 0, max_
         batch = simulated.memory_plan(scenario, plan, params).batch
         bound, _ = simulated.capacity(scenario, plan, params, batch)
         rate = row["load_share"] * bound
-        top = simulated.max_rate(scenario, requests, seed, row["control"], tolerance=0.02)
+        top = {"max_rate_per_s": ""} if loaded_only else simulated.max_rate(scenario, requests, seed, row["control"],
+                                                                            tolerance=0.02)
         if max_rate_only:
             return {**out, "refused": "", "rate_per_s": rate, "capacity_bound_per_s": bound,
                     "max_rate_per_s": top["max_rate_per_s"], "requests": requests}
@@ -110,6 +113,8 @@ def compare(rows: list[dict[str, Any]], predicted: list[dict[str, Any]]) -> dict
                     continue
                 if region != "all" and not loaded:
                     continue
+                if r.get(metric) in ("", None):  # a reference that did not measure it
+                    continue
                 truth = float(r[metric])
                 if truth > 0:
                     errs.append(abs(p[metric] - truth) / truth)
@@ -136,6 +141,27 @@ def long_run_max_rates(rows: list[dict[str, Any]]) -> dict[int, float]:
         if not r.get("refused"):
             seeds.setdefault(int(r["point"]), []).append(float(r["max_rate_per_s"]))
     return {p: float(np.mean(v)) for p, v in seeds.items() if len(v) >= 2}
+
+
+def long_run_loaded(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The simulator's loaded answers per point from long runs (validation/reference/
+    serving_model_loaded_long.csv: 3,000 requests at the sample's rate), one row per point with each
+    percentile the mean over the seeds collected; a point is overloaded if any seed says so, and
+    points with a refused or missing seed are left out."""
+    seeds: dict[int, list[dict[str, Any]]] = {}
+    for r in rows:
+        if not r.get("refused"):
+            seeds.setdefault(int(r["point"]), []).append(r)
+    out = []
+    for point, runs in sorted(seeds.items()):
+        if len(runs) < 2:
+            continue
+        row = {**runs[0], "point": point, "overloaded": any(_true(r["overloaded"]) for r in runs), "max_rate_per_s": ""}
+        for metric in ("unloaded_ttft_s", "ttft_p50_s", "ttft_p99_s", "tpot_p50_s", "tpot_p99_s"):
+            values = [float(r[metric]) for r in runs if r.get(metric) not in ("", None)]
+            row[metric] = float(np.mean(values)) if len(values) == len(runs) else ""
+        out.append(row)
+    return out
 
 
 def max_rate_errors(predicted: list[dict[str, Any]], truth: dict[int, float]) -> dict[str, Any]:

@@ -3,6 +3,8 @@
     python validation/collect/serving_model_reference.py [--points 230] [--jobs 2] [--requests 600]
     python validation/collect/serving_model_reference.py --max-rate-only --requests 3000 --min-rate 0.5 \
         --seeds 0,1 --out validation/reference/serving_model_long.csv
+    python validation/collect/serving_model_reference.py --loaded-only --requests 3000 --seeds 0,1 \
+        --out validation/reference/serving_model_loaded_long.csv
 
 Writes validation/reference/serving_model.csv one finished row at a time (a restarted run skips
 the points already there, so an interruption loses nothing finished). The sample is fixed by its
@@ -35,6 +37,7 @@ def main() -> int:
     ap.add_argument("--out", default="validation/reference/serving_model.csv")
     ap.add_argument("--seeds", default="0", help="comma-separated simulator seeds, each point run with each")
     ap.add_argument("--max-rate-only", action="store_true", help="only the SLO-bound rate search")
+    ap.add_argument("--loaded-only", action="store_true", help="only the run at the point's rate (no rate search)")
     ap.add_argument("--min-rate", type=float, default=0.0,
                     help="only the points whose SLO-bound rate in the reference is at least this (per second)")
     a = ap.parse_args()
@@ -57,7 +60,8 @@ def main() -> int:
         w = csv.DictWriter(f, FIELDS + ["seed"])
         if new:
             w.writeheader()
-        futures = {pool.submit(simulate_point, r, a.requests, seed, a.max_rate_only): seed for r, seed in jobs}
+        futures = {pool.submit(simulate_point, r, a.requests, seed, a.max_rate_only, a.loaded_only): seed
+                   for r, seed in jobs}
         for i, fut in enumerate(as_completed(futures), 1):
             w.writerow({**fut.result(), "seed": futures[fut]})
             f.flush()
