@@ -37,7 +37,7 @@ class StrictModel(BaseModel):
     The docstrings are read from the source only when the schema is exported (``schema.py``):
     pydantic's ``use_attribute_docstrings`` reads them at import, 0.2 s of every command's start."""
 
-    model_config = ConfigDict(extra="forbid", frozen=False)
+    model_config = ConfigDict(extra="forbid", frozen=False, defer_build=True)
 
 
 class Provenance(StrictModel):

@@ -9,6 +9,7 @@ compiled loop is checked against.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import os
@@ -17,6 +18,7 @@ import tempfile
 import threading
 from pathlib import Path
 from types import ModuleType
+from typing import Iterator
 
 _FOLDER = Path(__file__).resolve().parent / "loop"
 COMPILED = __package__ + ".loop"
@@ -64,16 +66,38 @@ def _import_with_a_cache() -> ModuleType:
     folder; where neither is writable its import fails ("cannot cache function"), so the cache
     moves to a folder under the system's temporary directory, and if that fails too the loop is
     compiled without a cache (slow every process, but it runs)."""
-    for fallback in (None, _temporary_cache, _no_cache):
-        if fallback is not None:
-            _forget(COMPILED)
-            fallback()
-        try:
-            return importlib.import_module(COMPILED)
-        except RuntimeError as exc:
-            if "cannot cache" not in str(exc) or fallback is _no_cache:
-                raise
+    with _numba_without_blas():
+        for fallback in (None, _temporary_cache, _no_cache):
+            if fallback is not None:
+                _forget(COMPILED)
+                fallback()
+            try:
+                return importlib.import_module(COMPILED)
+            except RuntimeError as exc:
+                if "cannot cache" not in str(exc) or fallback is _no_cache:
+                    raise
     raise AssertionError("unreachable")
+
+
+@contextlib.contextmanager
+def _numba_without_blas() -> Iterator[None]:
+    """Load numba's CPU target with BLAS reported missing. Its array-math registry imports
+    scipy.linalg when it first loads, only to learn whether np.dot can be compiled: 0.15-0.3 s
+    of a process that loads the loop, which uses no BLAS or LAPACK. scipy.linalg is hidden for
+    that load only (and not at all when something already imported it), so later imports of
+    scipy.linalg, scipy.stats and the rest are unaffected."""
+    if "scipy.linalg" in sys.modules:
+        yield
+        return
+    sys.modules["scipy.linalg"] = None  # type: ignore[assignment]  # makes "import scipy.linalg..." fail fast
+    try:
+        from numba.core.registry import cpu_target
+
+        cpu_target.target_context.refresh()  # loads every registry now, while BLAS looks absent
+        yield
+    finally:
+        if sys.modules.get("scipy.linalg", 0) is None:
+            del sys.modules["scipy.linalg"]
 
 
 def _temporary_cache() -> None:
