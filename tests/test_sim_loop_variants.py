@@ -238,3 +238,18 @@ def test_serving_loop_holds_one_arrival_at_a_time():
     assert int(loop.st.I[k.HEAP_N]) == 1 and loop.st.CD.shape[0] == 1
     loop.run()
     assert len(seen) == 10_000 and seen[:4] == [1, 2, 5, 6]  # time 3 first, then by index
+
+
+def test_loading_the_compiled_loop_leaves_scipy_linalg_importable():
+    # loops.py hides scipy.linalg while numba's CPU target loads (a BLAS probe the loop does not
+    # need); in a fresh process the loop loads without it and scipy.linalg and scipy.stats import
+    # and work afterwards
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom nicmodel.engines.sim import loops\nloops.compiled()\n"
+            "print('scipy.linalg' in sys.modules)\n"
+            "import scipy.linalg, scipy.stats\nprint(round(float(scipy.linalg.norm([3.0, 4.0])), 6), "
+            "round(float(scipy.stats.norm.ppf(0.5)), 6))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.split() == ["False", "5.0", "0.0"], run.stdout + run.stderr
