@@ -1,6 +1,11 @@
+import os
 from pathlib import Path
 
 import pytest
+
+# the suite never builds the ahead-of-time event loop into the user's cache (engines/sim/aot.py);
+# tests/test_sim_aot.py builds one in a temporary folder and checks it against the JIT loop
+os.environ["NICMODEL_AOT"] = "0"
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT = ROOT / "pipelines" / "shadowserve.yaml"

@@ -73,6 +73,9 @@ def main(argv: list[str] | None = None) -> int:
             if not _debug():
                 warnings.simplefilter("ignore")  # answers are checked for finiteness; no Python warning on screen
             code = args.func(args) or EXIT_OK
+        loops = sys.modules.get("nicmodel.engines.sim.loops")  # only where the command used the simulator
+        if loops is not None and code == EXIT_OK:
+            loops.offer_ahead_of_time()
         return code
     except SpecError as exc:
         print(f"error: {exc}", file=sys.stderr)

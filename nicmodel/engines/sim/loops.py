@@ -35,13 +35,17 @@ _notice: threading.Timer | None = None
 
 
 def compiled() -> ModuleType:
-    """The loop compiled by numba (compiled on first use, then cached on disk). The first use
+    """The compiled loop: built ahead of time where it exists (``aot.py``: loads in about a
+    millisecond), else compiled by numba (on first use, then cached on disk). The first JIT use
     in a process starts a timer: if the loop is not running within a second (compiling after
     an install takes 20-40 s), one line on stderr says why the wait."""
     global _notice
     module = sys.modules.get(COMPILED)
     if module is not None:
         return module
+    ahead = ahead_of_time()
+    if ahead is not None:
+        return ahead
     _notice = threading.Timer(NOTICE_AFTER_S, _say_loading)
     _notice.daemon = True
     _notice.start()
@@ -117,8 +121,52 @@ def _forget(name: str) -> None:
         del sys.modules[key]
 
 
+_AHEAD: list[ModuleType | None] = []  # the extension, once looked for in this process
+
+
+def ahead_of_time() -> ModuleType | None:
+    """The loop compiled ahead of time (``aot.py``), if it was built for this code; else None."""
+    if not _AHEAD:
+        from . import aot
+
+        _AHEAD.append(aot.load())
+    return _AHEAD[0]
+
+
 def compiled_loaded() -> bool:
-    return COMPILED in sys.modules
+    """Whether the compiled loop costs nothing more to use in this process: the JIT loop is
+    loaded, or the ahead-of-time one exists."""
+    return COMPILED in sys.modules or ahead_of_time() is not None
+
+
+_REMEMBERED: set[str] = set()  # entry points whose signatures this process has handed to aot.py
+
+
+def used(module: ModuleType) -> None:
+    """After a run: if it ran the JIT loop, hand the entry points' argument types to ``aot.py``
+    (once per entry point and process), for the ahead-of-time build."""
+    if module is not sys.modules.get(COMPILED) or not hasattr(module.run_loop, "signatures"):
+        return  # the interpreted loop, or the ahead-of-time one
+    from . import aot
+
+    seen = {e for e in aot.ENTRIES if len(getattr(module, e).signatures) == 1}
+    if not aot.enabled() or seen <= _REMEMBERED:
+        return
+    try:
+        aot.remember(module)
+    except OSError:  # no writable cache folder: the JIT loop serves as before
+        pass
+    _REMEMBERED.update(seen)
+
+
+def offer_ahead_of_time() -> None:
+    """After a command that used the simulator: let ``aot.py`` build the ahead-of-time loop once
+    every entry point's signature is known."""
+    from . import aot
+
+    if COMPILED in sys.modules:  # the entry points called after the last run (touch_all) too
+        used(sys.modules[COMPILED])
+    aot.offer(_import_with_a_cache)
 
 
 def interpreted() -> ModuleType:

@@ -29,6 +29,7 @@ def drive(loop: ModuleType, lowered: Lowered, holder: Holder, on_external: Calla
         code = loop.run_loop(holder.st, tb, lowered.margin)
         loops.ready()
         if code == k.DONE:
+            loops.used(loop)
             return
         if code == k.GROW:
             holder.st = grow(holder.st, lowered.margin)
