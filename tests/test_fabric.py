@@ -188,7 +188,10 @@ def test_fabric_cli_json(capsys):
         assert set(r["first_byte_wait_s"]) >= {"mean", "p50", "p99", "max"} and r["loss_free"] in (True, False)
 
 
-def test_fabric_as_the_fetch_network_in_both_engines():
+def test_fabric_as_the_fetch_network_in_both_engines(monkeypatch):
+    # the compiled loop: the interpreted one takes a minute on a run this size (both agree exactly:
+    # tests/test_sim_loop_variants.py, optical fabrics)
+    monkeypatch.setenv("NICMODEL_SIM_KERNEL", "compiled")
     scenario = nicmodel.load(OPTICAL, ["network.fabric=optical-8", "network.dest_tor=5",
                                        "network.fabric.uplinks_per_tor=1"])
     one, _ = simulate(scenario, 1, record=False)
