@@ -6,9 +6,9 @@ How it comes to exist: a process that ran the JIT loop (pool workers too) rememb
 types its entry points were called with (one signature each: the State and Tables arrays of
 ``lower.py``, and integers). Once every entry point's signature is known (a ``simulate`` and a
 ``serve`` between them call all seven), the CLI builds the extension at the end of the next
-command that uses the simulator (~40 s, once, announced on stderr) into the user's cache folder. A key over the loop's sources, numba's and
-numpy's versions and the interpreter names the file, so a changed loop or upgraded library
-builds again. Where the build fails (no C compiler), a marker file records why and the JIT loop
+command that uses the simulator (~40 s, once, announced on stderr) into the user's cache folder.
+A key over the loop's sources, numba's and numpy's versions and the interpreter names the file,
+so a changed loop or upgraded library builds again. Where the build fails (no C compiler), a marker file records why and the JIT loop
 stays in use. ``NICMODEL_AOT=0`` turns all of this off (the test suite does, except the test that
 checks the extension against the JIT loop).
 """
