@@ -8,9 +8,9 @@ types its entry points were called with (one signature each: the State and Table
 ``serve`` between them call all seven), the CLI builds the extension at the end of the next
 command that uses the simulator (~40 s, once, announced on stderr) into the user's cache folder.
 A key over the loop's sources, numba's and numpy's versions and the interpreter names the file,
-so a changed loop or upgraded library builds again. Where the build fails (no C compiler), a marker file records why and the JIT loop
-stays in use. ``NICMODEL_AOT=0`` turns all of this off (the test suite does, except the test that
-checks the extension against the JIT loop).
+so a changed loop or upgraded library builds again. Where the build fails (no C compiler), a
+marker file records why and the JIT loop stays in use. ``NICMODEL_AOT=0`` turns all of this off
+(the test suite does, except the test that checks the extension against the JIT loop).
 """
 
 from __future__ import annotations
