@@ -84,6 +84,18 @@ def commands() -> None:
     print(f"size with max_rate>=6/s over 1,716 candidates: {size:.1f} s (target: under 60 s)")
 
 
+def control_groups(kept: list[dict], predicted: list[dict], truth: dict[int, float]) -> dict[str, dict]:
+    """The SLO-bound rate's errors by how the design fetches: async fetch designs, a sync control
+    plane, recompute (the README's split; the last two are flagged as CAVEATs)."""
+    def group(r: dict) -> str:
+        if r["design"] == "recompute":
+            return "recompute"
+        return "sync control plane" if r["control"] == "sync" else "async fetch designs"
+    of = {r["point"]: group(r) for r in kept}
+    names = ("async fetch designs", "sync control plane", "recompute")
+    return {g: max_rate_errors([p for p in predicted if of[p["point"]] == g], truth) for g in names}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--resimulate", type=int, default=4, help="re-run the simulator on this many points")
@@ -119,6 +131,9 @@ def main() -> None:
                   f"median error {e_long['median'] * 100:.1f}%, 90th percentile {e_long['p90'] * 100:.1f}%, worst "
                   f"{e_long['worst'] * 100:.0f}%; against the 600-request seed-0 search on the same points: median "
                   f"{e_short['median'] * 100:.1f}%, 90th percentile {e_short['p90'] * 100:.1f}%")
+            for group, e in control_groups(kept, on, truth).items():
+                print(f"  {group}: {e['points']} points, median {e['median'] * 100:.1f}%, 90th percentile "
+                      f"{e['p90'] * 100:.1f}%")
     sim_s, same = 0.0, 0
     for r in kept[:a.resimulate]:
         t = time.perf_counter()
