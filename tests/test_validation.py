@@ -201,6 +201,12 @@ def _trace(tmp_path, body, header="scenario,overrides,metric,argument,value,unit
         (f"{DEFAULT},,throughput,,20.6,Gbps,maybe,x", ":2: role: expected fitted or held-out"),
         (f"{DEFAULT},,stage_alone,,20.6,Gbps,fitted,x", ":2: argument: metric stage_alone needs an argument"),
         (f"{DEFAULT},,throughput,,,Gbps,fitted,x", ":2: value: required"),
+        (f'{DEFAULT},gpu=h200,corunner_time_ratio,"family=f,batch=8,context=4096,priority=high,busy=1,kernel=shape,'
+         'threads=128,regs=32,smem=0,blocks=8192,width=abc,duration=50us",1.5,x,held-out,x',
+         ":2: corunner_time_ratio: argument: cannot read 'abc' as a quantity"),
+        (f'{DEFAULT},gpu=h200,corunner_time_ratio,"family=f,batch=8,context=4096,priority=high,busy=1,kernel=shape,'
+         'threads=128,regs=32,smem=0,duration=50us",1.5,x,held-out,x',
+         ":2: corunner_time_ratio: argument: kernel=shape needs blocks="),
     ],
 )
 def test_trace_errors_name_file_row_column(capsys, tmp_path, body, words):

@@ -90,21 +90,27 @@ def _corunners(p: dict[str, Any], a: dict[str, str]) -> list[tuple[str, model.Co
         per_launch = duration / n
         hbm_share = min(1.0, hbm / n / per_launch / peak)
         if kind == "shape":
-            shape = (int(a["threads"]), int(a["regs"]), int(parse_quantity(a["smem"], "bytes")) if a["smem"] != "0" else 0)
-            width = parse_quantity(a["width"], "bytes") if "width" in a else None
-            c = model.CoRunner(shape, float(a["blocks"]), per_launch, hbm_share, width)
+            c = _shape(a, per_launch, hbm_share)
         else:
             base = "gpu.copy_kernel" if kind == "copy" else f"gpu.kernels.{kind}.launch"
             if f"{base}.blocks" not in p:
                 raise SpecError(f"the GPU spec has no launch shape at {base}", "metric")
-            blocks = float(p[f"{base}.blocks"])
-            if f"{base}.blocks_per_kv_channel" in p:
-                blocks = float(p[f"{base}.blocks_per_kv_channel"]) * kv_channels
-            access = p.get(f"{base}.access_bytes")
-            c = model.CoRunner(model.shape_at(p, base), blocks, per_launch, hbm_share,
-                               None if access is None else float(access))
+            c = model.launch_at(p, base, kv_channels, per_launch, hbm_share)
         out.append((kind, c, share))
     return out
+
+
+def _shape(a: dict[str, str], per_launch: float, hbm_share: float) -> model.CoRunner:
+    """A co-runner given by its launch shape in the argument (threads=, regs=, smem=, blocks=, width=)."""
+    missing = [k for k in ("threads", "regs", "smem", "blocks") if k not in a]
+    if missing:
+        raise SpecError(f"argument: kernel=shape needs {missing[0]}=", "metric")
+    try:
+        shape = (int(a["threads"]), int(a["regs"]), int(parse_quantity(a["smem"], "bytes")) if a["smem"] != "0" else 0)
+        width = parse_quantity(a["width"], "bytes") if "width" in a else None
+        return model.CoRunner(shape, float(a["blocks"]), per_launch, hbm_share, width)
+    except (UnitError, ValueError) as exc:
+        raise SpecError(f"argument: {exc}", "metric") from None
 
 
 def decode_ratio(ctx, argument: str | None) -> float:

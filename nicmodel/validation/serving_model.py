@@ -132,30 +132,28 @@ def _true(value: Any) -> bool:
     return value is True or str(value).lower() in ("true", "1")
 
 
-def long_run_max_rates(rows: list[dict[str, Any]]) -> dict[int, float]:
-    """The simulator's SLO-bound rate per point from long runs (validation/reference/
-    serving_model_long.csv: 3,000 requests), the mean over the seeds collected; points with a
-    refused or missing seed are left out."""
-    seeds: dict[int, list[float]] = {}
+def _seeds_by_point(rows: list[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
+    """Long-run rows grouped by point, in point order; points with a refused or missing seed (fewer
+    than two runs) are left out."""
+    seeds: dict[int, list[dict[str, Any]]] = {}
     for r in rows:
         if not r.get("refused"):
-            seeds.setdefault(int(r["point"]), []).append(float(r["max_rate_per_s"]))
-    return {p: float(np.mean(v)) for p, v in seeds.items() if len(v) >= 2}
+            seeds.setdefault(int(r["point"]), []).append(r)
+    return {p: runs for p, runs in sorted(seeds.items()) if len(runs) >= 2}
+
+
+def long_run_max_rates(rows: list[dict[str, Any]]) -> dict[int, float]:
+    """The simulator's SLO-bound rate per point from long runs (validation/reference/
+    serving_model_long.csv: 3,000 requests), the mean over the seeds collected."""
+    return {p: float(np.mean([float(r["max_rate_per_s"]) for r in runs])) for p, runs in _seeds_by_point(rows).items()}
 
 
 def long_run_loaded(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The simulator's loaded answers per point from long runs (validation/reference/
     serving_model_loaded_long.csv: 3,000 requests at the sample's rate), one row per point with each
-    percentile the mean over the seeds collected; a point is overloaded if any seed says so, and
-    points with a refused or missing seed are left out."""
-    seeds: dict[int, list[dict[str, Any]]] = {}
-    for r in rows:
-        if not r.get("refused"):
-            seeds.setdefault(int(r["point"]), []).append(r)
+    percentile the mean over the seeds collected; a point is overloaded if any seed says so."""
     out = []
-    for point, runs in sorted(seeds.items()):
-        if len(runs) < 2:
-            continue
+    for point, runs in _seeds_by_point(rows).items():
         row = {**runs[0], "point": point, "overloaded": any(_true(r["overloaded"]) for r in runs), "max_rate_per_s": ""}
         for metric in ("unloaded_ttft_s", "ttft_p50_s", "ttft_p99_s", "tpot_p50_s", "tpot_p99_s"):
             values = [float(r[metric]) for r in runs if r.get(metric) not in ("", None)]

@@ -15,6 +15,7 @@ marker file records why and the JIT loop stays in use. ``NICMODEL_AOT=0`` turns 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import os
@@ -45,9 +46,10 @@ def folder() -> Path:
     return Path(base) / "nicmodel" / "aot"
 
 
+@functools.lru_cache(maxsize=1)
 def key() -> str:
     """What the extension was built from: the loop's sources, numba's and numpy's versions and
-    the interpreter (read without importing numba)."""
+    the interpreter (read without importing numba; once per process)."""
     h = hashlib.sha256()
     for path in sorted((_SOURCES / "loop").glob("*.py")) + [_SOURCES / "layout.py", _SOURCES / "lower.py"]:
         h.update(path.name.encode() + path.read_bytes())
@@ -65,8 +67,8 @@ def _name(k: str) -> str:
     return f"nicmodel_loop_{k}"
 
 
-def _path(k: str) -> Path:
-    return folder() / (_name(k) + (sysconfig.get_config_var("EXT_SUFFIX") or ".so"))
+def _path(k: str, into: Path | None = None) -> Path:
+    return (into or folder()) / (_name(k) + (sysconfig.get_config_var("EXT_SUFFIX") or ".so"))
 
 
 def load() -> ModuleType | None:
@@ -139,9 +141,8 @@ def build(jit: ModuleType, signatures: dict[str, Any], into: Path | None = None)
             dispatcher.compile(tuple(signatures[entry]))  # from numba's cache: gives the return type
             cc.export(entry, dispatcher.overloads[tuple(signatures[entry])].signature)(dispatcher.py_func)
         cc.compile()
-        built = next(Path(work).glob(_name(k) + "*"))
-        final = target / (_name(k) + (sysconfig.get_config_var("EXT_SUFFIX") or ".so"))
-        os.replace(built, final)
+        final = _path(k, target)
+        os.replace(next(Path(work).glob(_name(k) + "*")), final)
     return final
 
 

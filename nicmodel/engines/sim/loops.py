@@ -10,6 +10,7 @@ compiled loop is checked against.
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import importlib.util
 import os
@@ -121,16 +122,13 @@ def _forget(name: str) -> None:
         del sys.modules[key]
 
 
-_AHEAD: list[ModuleType | None] = []  # the extension, once looked for in this process
-
-
+@functools.lru_cache(maxsize=1)
 def ahead_of_time() -> ModuleType | None:
-    """The loop compiled ahead of time (``aot.py``), if it was built for this code; else None."""
-    if not _AHEAD:
-        from . import aot
+    """The loop compiled ahead of time (``aot.py``), if it was built for this code; else None
+    (looked for once per process)."""
+    from . import aot
 
-        _AHEAD.append(aot.load())
-    return _AHEAD[0]
+    return aot.load()
 
 
 def compiled_loaded() -> bool:
