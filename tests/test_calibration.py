@@ -34,7 +34,7 @@ def _refit(trace, keys, overrides=()):
         ("validation/traces/h200_interference.csv",
          [f"gpu.interference.{k}" for k in ("occupancy_exponent", "dispatch_grain", "hbm_sharing", "dispatch_wait",
                                             "wave_yield_high", "hbm_loss", "crowding", "issue_warps",
-                                            "attention_sharing", "narrow_high", "narrow_equal")], ["gpu=h200"]),
+                                            "attention_sharing", "narrow_high", "narrow_equal", "wave_spill")], ["gpu=h200"]),
         ("validation/traces/h200_dma_interference.csv", ["gpu.interference.dma_factor"], ["gpu=h200"]),
         ("validation/traces/h200_copy.csv", ["gpu.copy_engine.bandwidth", "gpu.copy_engine.per_job"], ["gpu=h200"]),
         ("validation/traces/h100_host_contention.csv", ["host.engine_contention"], ["gpu=h100-sxm"]),

@@ -138,7 +138,8 @@ def test_eval_imports_only_what_it_uses():
     code = ("import sys, contextlib, io; from nicmodel.cli import main\n"
             f"with contextlib.redirect_stdout(io.StringIO()): main(['eval', {str(DEFAULT)!r}])\n"
             "print(sorted(m for m in ('nicmodel.engines.serving.engine', 'nicmodel.engines.sim.dataplane', "
-            "'nicmodel.store.database', 'nicmodel.validation.predict', 'networkx', 'scipy') if m in sys.modules))")
+            "'nicmodel.store.database', 'nicmodel.validation.predict', 'networkx', 'scipy', 'tabulate') "
+            "if m in sys.modules))")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]", run.stdout
 

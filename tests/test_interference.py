@@ -13,7 +13,9 @@ HOPPER = {"gpu.sms": 132, "gpu.sm_limits.max_threads": 2048, "gpu.sm_limits.regi
           "gpu.interference.wave_yield_high": 0.4, "gpu.interference.hbm_loss": 2.0,
           "gpu.interference.crowding": 0.5, "gpu.interference.issue_warps": 8.0,
           "gpu.interference.attention_sharing": 0.4, "gpu.interference.narrow_high": 1.2,
-          "gpu.interference.narrow_equal": 0.3}
+          "gpu.interference.narrow_equal": 0.3, "gpu.interference.wave_spill": 1.0,
+          "gpu.decode_kernels.weights.blocks_per_sm": 1, "gpu.decode_kernels.attention.blocks_per_sm": 2,
+          "gpu.decode_kernels.elementwise.blocks_per_sm": 2}
 SHAPES = {"weights": (384, 168, 225652), "attention": (128, 183, 86336), "elementwise": (128, 20, 0)}
 # a decode step of 14-us kernels: 70% weight GEMVs, 24% attention, 6% elementwise
 PROFILE = m.DecodeProfile(14e-6, {"weights": 0.7, "attention": 0.24, "elementwise": 0.06}, SHAPES)
@@ -90,6 +92,32 @@ def test_narrow_accesses_add_their_term_by_hand():
               for w in (16.0, 8.0, 4.0, 2.0, 1.0)]
     assert widths == sorted(widths)
     assert m.sigma(HOPPER, PROFILE, scalar, "high") == pytest.approx(m.sigma(HOPPER, PROFILE, vector, "high"))
+
+
+def test_second_wave_of_a_decoder_shaped_launch_by_hand():
+    # CacheGen's decoder: 512 blocks of 128 threads, 32 registers, 48 KiB of shared memory: 4 per
+    # SM (50,176 B each with the reserved 1 KiB), one wave of 512 <= 528 slots, so it needs 4 on
+    # nearly every SM. Two attention blocks (2 x 87,360 B) leave room for one (224,896 B in all,
+    # a second would need 275,072 B > 233,472 B): attention is the kind it spills beside; a GEMV
+    # leaves room for none (exclusive, not spilling); two elementwise blocks leave room for all 4.
+    decoder = (128, 32, 48 << 10)
+    assert m.blocks_beside(HOPPER, decoder, SHAPES["attention"], 2, 4) == 1
+    assert m.blocks_beside(HOPPER, decoder, SHAPES["weights"], 1, 4) == 0
+    assert m.blocks_beside(HOPPER, decoder, SHAPES["elementwise"], 2, 4) == 4
+    one = m.CoRunner(decoder, 512, 550e-6, 0.02, None, 1.0)
+    assert m.spilling_kinds(HOPPER, one, SHAPES) == ("attention",)
+    # wave_spill (1.0) x attention's share of decode time (0.24) / burst: a lone launch pays it
+    # whole, the fourth of four back to back a quarter on average, a queue that never drains none
+    endless = m.CoRunner(decoder, 512, 550e-6, 0.02, None, float("inf"))
+    base = m.corunner_slowdown(HOPPER, PROFILE, endless)
+    assert m.corunner_slowdown(HOPPER, PROFILE, one) - base == pytest.approx(0.24)
+    four = m.CoRunner(decoder, 512, 550e-6, 0.02, None, 4.0)
+    assert m.corunner_slowdown(HOPPER, PROFILE, four) - base == pytest.approx(0.06)
+    # decode's side does not change with the burst
+    assert m.sigma(HOPPER, PROFILE, one) == pytest.approx(m.sigma(HOPPER, PROFILE, endless))
+    # one block per SM needed (132 blocks), or more than one wave (1,056): nothing spills
+    assert m.spilling_kinds(HOPPER, m.CoRunner(decoder, 132, 550e-6, 0.02), SHAPES) == ()
+    assert m.spilling_kinds(HOPPER, m.CoRunner(decoder, 1056, 550e-6, 0.02), SHAPES) == ()
 
 
 def test_corunner_growth_rises_with_decode_share_it_cannot_sit_beside():

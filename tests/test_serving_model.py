@@ -79,6 +79,20 @@ def test_max_rate_meets_the_slo_and_stays_under_capacity():
     assert not queueing.meets(pt, np.array([rate * 1.02]))[0]
 
 
+def test_max_rate_is_not_capped_by_the_capacity_past_saturation():
+    # CacheGen's decoder on an H200 at batch 32 with 8k-token prefixes: past its capacity the decoder
+    # stretches without limit and the capacity evaluated there collapses (to ~4/s); the SLO-bound
+    # rate must come from the rates that meet the SLOs (~19/s, the simulator's 3,000-request runs
+    # 19.6/s), not from that collapsed capacity
+    from nicmodel import load
+    sc = load(ROOT / "pipelines" / "cachegen-async.yaml", ["gpu=h200", "model=llama-3-8b", "network.bandwidth=93Gbps",
+                                                  "request.prefix_tokens=8153", "serving.output_tokens=43"])
+    pt = queueing.Points.stack([analytic.points_of(sc)])
+    rate = queueing.max_rate(pt)["max_rate_per_s"][0]
+    assert queueing.meets(pt, np.array([rate]))[0] and not queueing.meets(pt, np.array([rate * 1.02]))[0]
+    assert rate > 15.0
+
+
 def test_poisson_quantile_matches_scipy():
     from scipy import stats
     u = np.random.default_rng(1).uniform(size=(1, 5000))

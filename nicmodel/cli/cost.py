@@ -45,7 +45,6 @@ def run(args: argparse.Namespace) -> int:
     headers = ["link", "SmartNIC max rate (/s)", "GPU decode max rate (/s)", "SmartNIC USD per M requests",
                "GPU decode USD per M requests", "break-even NIC price (USD) [90%]", "listed NIC price (USD)",
                "offload pays (share of draws)"] + (["simulated: max rates, break-even"] if rows and "simulated" in rows[0] else [])
-    fmt = "github" if args.format in ("text", "markdown") else "plain"
     if args.format == "csv":
         from ..output.tables import _csv
         emit(_csv(headers, table), args.output)
@@ -53,12 +52,12 @@ def run(args: argparse.Namespace) -> int:
     head = (f"{rows[0]['smartnic_design']} against {rows[0]['gpu_design']}: the SmartNIC price at which both cost the "
             "same per request at their SLO-bound rates (analytical serving model; GPU hourly price and NIC "
             "amortization from the specs)\n") if rows else ""
-    from tabulate import tabulate  # imported here: 65 ms that --help and other commands need not pay
+    from ..output.markdown import github_table
     notes = "".join(f"note: at {r['bandwidth']} the nominal break-even ({r['break_even_nic_price_usd']:,.0f} USD) lies "
                     "outside its 90% interval over the draws: the nominal numbers are not typical of their ranges, "
                     "so read the share of draws in which offload pays\n"
                     for r in rows if r.get("nominal_outside_interval"))
-    emit(head + tabulate(table, headers=headers, tablefmt=fmt) + "\n" + notes, args.output)
+    emit(head + github_table(table, headers=headers) + "\n" + notes, args.output)
     return 0
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from tabulate import tabulate
 
+from .markdown import github_table
 from .tables import mib, microseconds
 
 if TYPE_CHECKING:  # the validation report's types; eval's text needs none of it
@@ -59,15 +59,14 @@ def eval_text(result: dict[str, Any], description: str = "") -> str:
          mib(d["bytes_per_chunk"]) if "bytes_per_chunk" in d else ""]
         for name, d in sorted(r["resource_detail"].items(), key=lambda kv: -(kv[1]["utilization"] or 0))
     ]
-    lines += ["", tabulate(res_rows, headers=["resource", "kind", "utilization", "busy us/chunk", "bytes/chunk"],
-                           tablefmt="github")]
+    lines += ["", github_table(res_rows, headers=["resource", "kind", "utilization", "busy us/chunk", "bytes/chunk"])]
     stage_rows = [
         [name, s["kind"] + (" (implied)" if s["implied"] else ""), s["resource"],
          f"{s['time_alone_s_per_chunk'] * 1e6:.1f}", f"{s['alone_gbps']:.2f}"]
         for name, s in r["stages"].items()
     ]
-    lines += ["", tabulate(stage_rows, headers=["stage", "kind", "resource", "time alone us/chunk",
-                                                 "alone Gbps (output)"], tablefmt="github")]
+    lines += ["", github_table(stage_rows, headers=["stage", "kind", "resource", "time alone us/chunk",
+                                                 "alone Gbps (output)"])]
     return "\n".join(lines) + "\n"
 
 
@@ -103,9 +102,9 @@ def fabric_text(report: dict[str, Any]) -> str:
                 "yes" if e["loss_free"] else "NO",
                 (f"{microseconds(e['transfer_s']['mean'])} / {microseconds(e['transfer_s']['p99'])}" if "transfer_s" in e else ""),
             ])
-        lines.append(tabulate(rows, headers=["routing", "Gbps", "wait mean/p99/max", "first byte mean/max",
+        lines.append(github_table(rows, headers=["routing", "Gbps", "wait mean/p99/max", "first byte mean/max",
                                              "hops", "jitter", "buffer src/mid", "loss-free",
-                                             "transfer mean/p99"], tablefmt="github"))
+                                             "transfer mean/p99"]))
         if "vlb" in pair["routing"]:
             load = pair.get("background_load", 0.0)
             lines.append(("vlb assumes the rest of the fabric is idle" if not load else
@@ -129,8 +128,8 @@ def alternatives_text(a: dict[str, Any]) -> str:
                      "yes" if e["explains"] else "no",
                      f"{ans['throughput_gbps']:.2f}" if ans else "", f"{ans['fetch_latency_s'] * 1e3:.1f}" if ans else "",
                      ans.get("bottleneck", ""), ans.get("best_chunk_tokens", "")])
-    lines.append(tabulate(rows, headers=["parameter", "spec -> alone (SI)", "worst residual", "explains it",
-                                         "throughput Gbps", "fetch ms", "bottleneck", "best chunk"], tablefmt="github"))
+    lines.append(github_table(rows, headers=["parameter", "spec -> alone (SI)", "worst residual", "explains it",
+                                         "throughput Gbps", "fetch ms", "bottleneck", "best chunk"]))
     if len(good) >= 2:
         alts = " or ".join(f"{e['parameter']} = {e['value']:.4g}" for e in good)
         lines.append(f"equally good explanations: {alts}")
@@ -156,11 +155,10 @@ def calibrate_text(result, held, cv, output: str | None) -> str:
         rows.append([key, f"{result.initial[key]:.6g}", f"{result.values[key]:.6g}", f"[{lo:.4g}, {hi:.4g}]",
                      f"[{result.bounds[key][0]:.4g}, {result.bounds[key][1]:.4g}]", result.identifiability[key]])
     lines = ["fitted parameters (SI units)",
-             tabulate(rows, headers=["parameter", "spec value", "fitted", "95% CI", "range", "identifiability"],
-                      tablefmt="github"), "",
+             github_table(rows, headers=["parameter", "spec value", "fitted", "95% CI", "range", "identifiability"]), "",
              "residuals on the fitted points (these show the fit, not accuracy)",
-             tabulate([[p.row, p.metric, p.argument or "", f"{r:+.2f}%"] for p, r in result.residuals_pct],
-                      headers=["row", "metric", "argument", "residual"], tablefmt="github")]
+             github_table([[p.row, p.metric, p.argument or "", f"{r:+.2f}%"] for p, r in result.residuals_pct],
+                      headers=["row", "metric", "argument", "residual"])]
 
     def accuracy(title: str, preds) -> None:
         if not preds:
@@ -168,8 +166,8 @@ def calibrate_text(result, held, cv, output: str | None) -> str:
         errors = [pr.error_pct for pr in preds]
         lines.extend(["", f"{title}: MAPE {sum(abs(e) for e in errors) / len(errors):.2f}%, "
                           f"worst {max(errors, key=abs):+.2f}% over {len(errors)} points",
-                      tabulate([[pr.point.row, pr.point.metric, pr.point.argument or "", f"{pr.error_pct:+.2f}%"]
-                                for pr in preds], headers=["row", "metric", "argument", "error"], tablefmt="github")])
+                      github_table([[pr.point.row, pr.point.metric, pr.point.argument or "", f"{pr.error_pct:+.2f}%"]
+                                for pr in preds], headers=["row", "metric", "argument", "error"])])
 
     accuracy("held-out points, predicted with the fitted values", held)
     accuracy("cross-validation (each fitted point predicted by a fit without it)", cv)
@@ -181,14 +179,13 @@ def calibrate_text(result, held, cv, output: str | None) -> str:
 def sensitivity_text(metric: str, oat, sobol, note: str = "") -> str:
     lines = [f"sensitivity of {metric}", *([note] if note else []), "",
              "one at a time (each parameter at the ends of its range, the others at their values):",
-             tabulate([[r["parameter"], r["kind"], f"{r['low']:.4g} .. {r['high']:.4g}", f"{r['output_at_low']:.5g}",
+             github_table([[r["parameter"], r["kind"], f"{r['low']:.4g} .. {r['high']:.4g}", f"{r['output_at_low']:.5g}",
                         f"{r['output_at_high']:.5g}", f"{r['swing']:.4g}"] for r in oat],
-                      headers=["parameter", "kind", "range (SI)", "output at low", "output at high", "swing"],
-                      tablefmt="github")]
+                      headers=["parameter", "kind", "range (SI)", "output at low", "output at high", "swing"])]
     if sobol:
         lines += ["", "Sobol indices (all parameters uniform over their ranges):",
-                  tabulate([[r["parameter"], f"{r['first_order']:.3f}", f"{r['total']:.3f}"] for r in sobol],
-                           headers=["parameter", "first order", "total"], tablefmt="github")]
+                  github_table([[r["parameter"], f"{r['first_order']:.3f}", f"{r['total']:.3f}"] for r in sobol],
+                           headers=["parameter", "first order", "total"])]
     top = oat[0]["parameter"] if oat else None
     if top:
         lines += ["", f"Measure {top} first: it moves {metric} the most over its plausible range."]
@@ -216,21 +213,19 @@ def report_text(preds: list[Prediction], bad: list[Prediction]) -> str:
     if len(preds) > POINTS_SHOWN:  # the largest errors first; the summary below covers every point
         shown = sorted(preds, key=lambda pr: -abs(pr.error_pct) if math.isfinite(pr.error_pct) else -math.inf)
         shown = sorted(shown[:POINTS_SHOWN], key=lambda pr: pr.point.row)
-    lines = [tabulate(report_rows(shown), headers=["row", "metric", "argument", "overrides", "role", "measured",
-                                                   "predicted", "error"], tablefmt="github"), ""]
+    lines = [github_table(report_rows(shown), headers=["row", "metric", "argument", "overrides", "role", "measured",
+                                                   "predicted", "error"]), ""]
     if len(shown) < len(preds):
         lines.insert(1, f"(the {len(shown)} points with the largest errors of {len(preds):,}; every point: "
                         "--format json)")
     groups = summary(preds)
     if any("family" in g for g in groups):  # interference traces: errors by family, with their 90th percentile
-        lines.append(tabulate([[g["metric"], g.get("family", ""), g["role"], g["points"], f"{g['mape_pct']:.2f}%",
+        lines.append(github_table([[g["metric"], g.get("family", ""), g["role"], g["points"], f"{g['mape_pct']:.2f}%",
                                 f"{g['p90_pct']:.2f}%", f"{g['worst_pct']:+.2f}%"] for g in groups],
-                              headers=["metric", "family", "role", "points", "MAPE", "p90 |error|", "worst"],
-                              tablefmt="github"))
+                              headers=["metric", "family", "role", "points", "MAPE", "p90 |error|", "worst"]))
     else:
-        lines.append(tabulate([[g["metric"], g["role"], g["points"], f"{g['mape_pct']:.2f}%", f"{g['worst_pct']:+.2f}%"]
-                               for g in groups], headers=["metric", "role", "points", "MAPE", "worst"],
-                              tablefmt="github"))
+        lines.append(github_table([[g["metric"], g["role"], g["points"], f"{g['mape_pct']:.2f}%", f"{g['worst_pct']:+.2f}%"]
+                               for g in groups], headers=["metric", "role", "points", "MAPE", "worst"]))
     lines.append("")
     lines.append("Fitted points were used to fit parameters: their errors show the fit, not accuracy. "
                  "Held-out points were only predicted.")

@@ -37,7 +37,7 @@ def query_chunks(q: Any, fmt: str) -> Iterator[str]:
             csv.writer(buf, lineterminator="\n").writerows([[safe_cell(v) for v in r] for r in page])
             yield buf.getvalue()
     else:
-        from tabulate import tabulate
         from .hygiene import terminal_safe
+        from .markdown import github_table
         rows = [[terminal_safe(v) if isinstance(v, str) else v for v in r] for page in q.pages() for r in page]
-        yield tabulate(rows, headers=[terminal_safe(n) for n in q.names], tablefmt="github") + "\n"
+        yield github_table(rows, headers=[terminal_safe(n) for n in q.names]) + "\n"

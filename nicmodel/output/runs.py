@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tabulate import tabulate
 
+from .markdown import github_table
 from .tables import _csv, microseconds, mib
 
 
@@ -26,8 +26,8 @@ def simulate_text(s: dict[str, Any]) -> str:
         *load_lines(s["load"]),
         f"  NIC memory      peak {mib(s['nic_memory_peak_bytes'])}, time-average {mib(s['nic_memory_mean_bytes'])}",
         "",
-        tabulate([[n, f"{u * 100:.1f}%"] for n, u in sorted(s["resources"].items(), key=lambda kv: -kv[1])],
-                 headers=["resource", "utilization"], tablefmt="github"),
+        github_table([[n, f"{u * 100:.1f}%"] for n, u in sorted(s["resources"].items(), key=lambda kv: -kv[1])],
+                 headers=["resource", "utilization"]),
         "",
         "bottleneck over time:",
     ]
@@ -161,7 +161,7 @@ def serve_table_text(rows: list[dict[str, Any]], fmt: str) -> str:
                     _rate(a["slo"]["max_rate_per_s"]) if "slo" in a else ""]
     if fmt == "csv":
         return _csv(headers, table)
-    return tabulate(table, headers=headers, tablefmt="github") + "\n"
+    return github_table(table, headers=headers) + "\n"
 
 
 def simulate_table_text(rows: list[dict[str, Any]]) -> str:
@@ -185,7 +185,7 @@ def simulate_table_text(rows: list[dict[str, Any]]) -> str:
         if extra:
             point = ", ".join(f"{k}={v}" for k, v in (r.get("point") or {}).items())
             notes += [f"{r['scenario']}" + (f" [{point}]" if point else "")] + extra
-    return tabulate(table, headers=headers, tablefmt="github") + "\n" + ("\n".join(notes) + "\n" if notes else "")
+    return github_table(table, headers=headers) + "\n" + ("\n".join(notes) + "\n" if notes else "")
 
 
 def load_lines(v: dict[str, Any], unit: str = "requests/s") -> list[str]:

@@ -6,10 +6,10 @@ import csv
 import io
 from typing import Any
 
-from tabulate import tabulate
 
 from .hygiene import safe_cell
 from .jsontext import strict_json
+from .markdown import github_table
 from ..planning.sweep import Table
 
 
@@ -32,7 +32,7 @@ def table_text(table: Table, fmt: str) -> str:
         writer.writerows({k: safe_cell(v) for k, v in r.items()} for r in table.rows)
         return out.getvalue()
     rows = [[row[c] for c in table.columns] for row in table.rows]
-    return tabulate(rows, headers=table.columns, tablefmt="github", floatfmt=".4g") + "\n"
+    return github_table(rows, headers=table.columns, floatfmt=".4g") + "\n"
 
 
 COMPARE_METRICS = [
@@ -67,7 +67,7 @@ def compare_text(results: list[dict[str, Any]], fmt: str) -> str:
         return strict_json({"designs": results}, indent=2) + "\n"
     if fmt == "csv":
         return _csv(headers, rows)
-    return tabulate(rows, headers=headers, tablefmt="github") + "\n"
+    return github_table(rows, headers=headers) + "\n"
 
 
 def mib(x: float) -> str:

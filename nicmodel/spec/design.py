@@ -1,7 +1,5 @@
 """Design spec types: a DAG of stages bound to resources, chunking and copy strategy."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field, StrictInt

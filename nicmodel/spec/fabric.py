@@ -4,8 +4,6 @@ See docs/sources/optical.md. The schedule says, per slice, which uplink of which
 which ToR (a time-flow table); routing says how a transfer uses it. Pure data.
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field, model_validator

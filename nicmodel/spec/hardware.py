@@ -1,7 +1,5 @@
 """Hardware spec types: SmartNICs, PCIe links, GPUs, host CPUs, network links. Pure data."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import model_validator
@@ -148,6 +146,15 @@ class BlockShape(Component):
     """Static plus dynamic shared memory per block (0 B for none)."""
 
 
+class DecodeBlocks(BlockShape):
+    """The blocks of one kind of decode kernel: their shape and how many sit on an SM at once."""
+
+    blocks_per_sm: Ratio
+    """Blocks of this kind resident on an SM that holds any (its grid over the SMs, at most the
+    occupancy limit): a co-runner block that fits beside them, but fewer than the co-runner needs
+    per SM, leaves the rest of its launch to a second wave (Interference.wave_spill)."""
+
+
 class KernelLaunch(BlockShape):
     """One launch of a data-plane kernel: its blocks and the HBM traffic it makes."""
 
@@ -184,11 +191,11 @@ class DecodeKernels(Component):
     proportion to the weight bytes read), attention (to the KV bytes read), and elementwise
     kernels (norms, activations, residuals)."""
 
-    weights: BlockShape
+    weights: DecodeBlocks
     """The GEMV (cuBLAS) kernels reading the weights."""
-    attention: BlockShape
+    attention: DecodeBlocks
     """The attention (cuDNN/flash) kernels reading the KV cache."""
-    elementwise: BlockShape
+    elementwise: DecodeBlocks
     """Elementwise kernels."""
     elementwise_share: Fraction
     """Share of a decode step's kernel time in elementwise kernels."""
@@ -240,6 +247,12 @@ class Interference(Component):
     (log2(16 / access bytes) / 3 of it for wider ones, none at 16), while decode runs."""
     narrow_equal: Ratio
     """As narrow_high, decode at equal priority."""
+    wave_spill: Ratio
+    """Co-runner growth, per burst of launches, of a one-wave kernel that needs more than one
+    block per SM, per share of decode time in kernels that leave room for some of its blocks
+    but not all (attention beside a decoder of 4 blocks per SM): the blocks that find no room
+    wait for the launch's own first blocks, a second wave. A burst is the launches enqueued back
+    to back; later ones in it find the SMs their predecessor freed."""
 
 
 class GpuKernel(Component):

@@ -1,7 +1,5 @@
 """A scenario binds hardware, workload and a design; plus the table of its resources."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from typing import Any, Literal
 

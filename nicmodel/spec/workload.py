@@ -1,7 +1,5 @@
 """Workload spec types: LLM models (KV geometry), KV codecs, requests. Pure data."""
 
-from __future__ import annotations
-
 from typing import ClassVar, Literal
 
 from .base import Component, Count, Duration, Fraction, OverheadBytes, Ratio

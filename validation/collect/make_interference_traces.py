@@ -14,7 +14,9 @@ A co-runner given by its shape that streams memory names its access width (width
 thread per load or store) from its code: the synthetic "mem" bodies load float4 (16 B), the
 access-width grid's 2/4/8, the probe's copies 2 and 16, PyTorch's strided copy and torch.cat
 2 (bf16 through the unvectorized elementwise kernel), the earlier collector's dequantization 2
-(its broadcast bf16 multiply); ALU bodies stream nothing.
+(its broadcast bf16 multiply); ALU bodies stream nothing. Every row names its burst (burst=, the
+units enqueued back to back): the collector's k launches at the start of a decode step, or inf for
+a co-runner whose stream never drains (saturated rows, and the earlier collector's).
 
 The roles are the collector's (fixed before any fit, interference_grid.py: every data-plane and
 earlier-collector point held out, 35% of the synthetic points held out by hash, the copy-engine
@@ -192,8 +194,9 @@ def grid_rows(folder: str, gpu: str, prefix: str, role: str | None) -> list[dict
             family = FAMILIES.get(name, "earlier-collector")
             what = dataplane_argument(name, kernels[name])
         unit_time = float(r["corunner_alone_s"])
+        burst = "inf" if r["offered_duty"] == "saturated" else r["k"]  # k units at the start of a step
         base = (f"family={family},batch={r['batch']},context={r['context_tokens']},priority={r['decode_priority']},"
-                f"busy={float(r['busy_share']):.4f},{what},unit_time={us(unit_time)}")
+                f"busy={float(r['busy_share']):.4f},{what},unit_time={us(unit_time)},burst={burst}")
         source = (f"validation/traces/{folder}/interference_grid.csv ({name}, k={r['k']} every {r['m'] or 'step'}"
                   f"{' saturated' if r['offered_duty'] == 'saturated' else ''})")
         common = {"scenario": SCENARIO, "overrides": f"gpu={gpu}", "unit": "x", "repeat": r["repeat"], "spread": "",
@@ -241,7 +244,7 @@ def h100_legacy() -> None:
         # the H100 collector captured decode's CUDA graph on a normal-priority stream, so its
         # kernels ran at normal priority on the "high" stream too: both rows are equal priority
         base = (f"family=h100-{r['corunner'].replace('_', '-')},batch=8,context=4096,priority=equal,busy=1,"
-                f"{units[r['corunner']]}")
+                f"{units[r['corunner']]},burst=inf")
         common = {"scenario": SCENARIO, "overrides": "gpu=h100-sxm", "unit": "x", "repeat": r["repeat"], "spread": "",
                   "role": "held-out", "tolerance_pct": "", "machine": machine,
                   "source": f"validation/traces/h100/interference.csv (decode stream '{r['decode_priority']}', graph "

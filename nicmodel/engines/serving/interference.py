@@ -155,6 +155,7 @@ class CoRunner:
     duration_s: float
     hbm_share: float  # of the GPU's peak HBM bandwidth, alone
     access_bytes: float | None = None  # bytes per thread per load/store, for kernels that stream memory
+    burst: float = 1.0  # launches of it enqueued back to back (math.inf: a queue that never drains)
 
 
 def narrowness(c: CoRunner) -> float:
@@ -163,6 +164,35 @@ def narrowness(c: CoRunner) -> float:
         return 0.0
     width = min(WIDEST_ACCESS, max(1.0, c.access_bytes))
     return math.log2(WIDEST_ACCESS / width) / math.log2(WIDEST_ACCESS / NARROWEST_ACCESS)
+
+
+def decode_residency(p: Params) -> dict[str, int]:
+    """Blocks of each decode kernel kind on an SM that holds any."""
+    return {k: math.ceil(float(p[f"gpu.decode_kernels.{k}.blocks_per_sm"])) for k in DECODE_KINDS}
+
+
+def blocks_beside(p: Params, a: Shape, b: Shape, n: int, most: int) -> int:
+    """How many blocks of shape ``a`` (up to ``most``) fit on one SM beside ``n`` blocks of ``b``."""
+    threads, registers, smem, blocks = _limits(p)
+    m = 0
+    while (m < most and (m + 1) * a[0] + n * b[0] <= threads
+           and (m + 1) * _block_registers(a) + n * _block_registers(b) <= registers
+           and (m + 1) * _block_smem(a) + n * _block_smem(b) <= smem and m + 1 + n <= blocks):
+        m += 1
+    return m
+
+
+def spilling_kinds(p: Params, c: CoRunner, shapes: dict[str, Shape]) -> tuple[str, ...]:
+    """The decode kernels whose resident blocks leave room for some, but not all, of the blocks a
+    one-wave co-runner needs per SM (none for co-runners of one block per SM or of many waves)."""
+    sms = float(p["gpu.sms"])
+    limit = blocks_per_sm(p, c.shape)
+    need = min(limit, math.ceil(c.blocks / sms))
+    if need <= 1 or c.blocks > sms * limit:
+        return ()
+    resident = decode_residency(p)
+    return tuple(kind for kind, shape in shapes.items()
+                 if 1 <= blocks_beside(p, c.shape, shape, resident[kind], need) < need)
 
 
 def _geometry(p: Params, c: CoRunner) -> tuple[float, float, int, float, float]:
@@ -224,6 +254,8 @@ class Coupling:
     crowded: float  # crowding x (issue slowdown - 1) / waves x compute-boundness (0 if it sits beside GEMVs)
     attention: float  # attention_sharing x compute-boundness (0 where attention cannot sit beside it)
     narrow: float  # narrow_<priority> x narrowness
+    spilling: tuple[str, ...] = ()  # decode kernels that leave room for only part of a launch
+    spill: float = 0.0  # wave_spill / burst
 
     def exclusive(self, profile: DecodeProfile) -> float:
         """Share of decode's kernel time in kernels that cannot sit beside the co-runner."""
@@ -248,7 +280,7 @@ class Coupling:
         waves = self.wave_yield * x * (1 - 1 / self.waves)
         beside = (self.memory + self.crowded * profile.shares["weights"]
                   + self.attention * profile.shares["attention"] + self.narrow)
-        return wait + run * (waves + beside)
+        return wait + run * (waves + beside) + self.spill * _share(profile, self.spilling)
 
 
 def _crowding(p: Params, c: CoRunner, w: float, limit: int, waves: int) -> float:
@@ -279,7 +311,8 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
                     float(p[q + "hbm_loss"]) * memory_bound * latency_bound,
                     float(p[q + "crowding"]) * crowded * (1 - memory_bound),
                     0.0 if "attention" in low else float(p[q + "attention_sharing"]) * (1 - memory_bound),
-                    float(p[q + ("narrow_high" if priority == "high" else "narrow_equal")]) * narrowness(c))
+                    float(p[q + ("narrow_high" if priority == "high" else "narrow_equal")]) * narrowness(c),
+                    spilling_kinds(p, c, shapes), float(p[q + "wave_spill"]) / max(c.burst, 1.0))
 
 
 def blocking(p: Params, profile: DecodeProfile, c: CoRunner, priority: str) -> float:
@@ -315,14 +348,18 @@ def kernel_launch(p: Params, kind: str, kv_channels: float, output_bytes: float,
     per_launch = duration_s / launches
     hbm = float(p[f"{base}.hbm_bytes_per_output_byte"]) * output_bytes / launches
     share = hbm / per_launch / float(p["gpu.memory.peak_bandwidth"]) if per_launch > 0 else 0.0
-    return launch_at(p, base, kv_channels, per_launch, min(1.0, share))
+    # a chunk's launches of one kernel go back to back; the chunk's other GPU stages, or the wait
+    # for the next chunk's bytes, end the burst (conservative for a lone stage with a backlog)
+    return launch_at(p, base, kv_channels, per_launch, min(1.0, share), launches)
 
 
-def launch_at(p: Params, base: str, kv_channels: float, duration_s: float, hbm_share: float) -> CoRunner:
+def launch_at(p: Params, base: str, kv_channels: float, duration_s: float, hbm_share: float,
+              burst: float = 1.0) -> CoRunner:
     """One launch of the kernel whose KernelLaunch spec is at ``base``: its shape, blocks (per
-    K/V channel where the spec says so) and access width, with this duration and HBM share."""
+    K/V channel where the spec says so) and access width, with this duration and HBM share, in
+    bursts of ``burst`` launches back to back."""
     blocks = float(p[f"{base}.blocks"])
     if f"{base}.blocks_per_kv_channel" in p:
         blocks = float(p[f"{base}.blocks_per_kv_channel"]) * kv_channels
     access = p.get(f"{base}.access_bytes")
-    return CoRunner(shape_at(p, base), blocks, duration_s, hbm_share, None if access is None else float(access))
+    return CoRunner(shape_at(p, base), blocks, duration_s, hbm_share, None if access is None else float(access), burst)

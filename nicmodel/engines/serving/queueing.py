@@ -328,9 +328,10 @@ def max_rate(pt: Points, iterations: int = 30, tolerance: float = 0.005) -> dict
     """The largest rate meeting the SLOs without overload, per point (bisection under capacity)."""
     s = steady(pt, np.full(np.shape(pt.batch), 1e-9))  # the capacity with no interference: an upper bound
     high = np.minimum(s.gpu_capacity, s.fetch_capacity)
-    for _ in range(3):  # the capacity at the capacity (interference lowers it as the rate grows)
-        s = steady(pt, high)
-        high = np.minimum(high, np.minimum(s.gpu_capacity, s.fetch_capacity))
+    # Interference lowers the capacity as the rate grows, but the capacity evaluated at a rate past
+    # it is not a bound (there the data plane's kernels stretch without limit and the capacity
+    # collapses far below the fixed point). `meets` refuses any rate at or past its own capacity,
+    # so the bisection starts from the capacity without interference.
     lone = meets(pt, np.full_like(high, 1e-6))
     low = np.zeros_like(high)
     for _ in range(iterations):
