@@ -93,6 +93,19 @@ def test_max_rate_is_not_capped_by_the_capacity_past_saturation():
     assert rate > 15.0
 
 
+def test_borel_tanner_quantile_by_hand():
+    # one start, offspring Poisson(0.5): P(T = 1) = e^-0.5 = 0.6065, P(T = 2) = (1/2) e^-1 = 0.1839,
+    # P(T = 3) = (1/3) e^-1.5 1.5^2 / 2 = 0.0837 (CDF 0.607, 0.790, 0.874): 1, 2, 3 at u = 0.6, 0.78, 0.86
+    u = np.array([[0.6, 0.78, 0.86, 0.999]])
+    t = queueing.borel_tanner_quantile(u, np.ones((1, 4)), np.array([[0.5]]))
+    assert t[0, :3].tolist() == [1.0, 2.0, 3.0] and t[0, 3] > 3
+    # no start, no progeny; mean n / (1 - m) over many uniforms
+    assert queueing.borel_tanner_quantile(np.array([[0.99]]), np.zeros((1, 1)), np.array([[0.5]]))[0, 0] == 0
+    uu = (np.arange(20000) + 0.5)[None, :] / 20000
+    mean = queueing.borel_tanner_quantile(uu, np.full((1, 20000), 2.0), np.array([[0.4]])).mean()
+    assert mean == pytest.approx(2.0 / 0.6, rel=0.01)
+
+
 def test_poisson_quantile_matches_scipy():
     from scipy import stats
     u = np.random.default_rng(1).uniform(size=(1, 5000))
@@ -143,9 +156,15 @@ def test_agrees_with_the_simulator_on_the_committed_sample(sample):
     with LONG.open() as f:
         truth = long_run_max_rates(list(csv.DictReader(f)))
     on = [p for p in predicted if p["point"] in truth]
-    assert len(truth) >= 100 and max_rate_errors(on, truth)["median"] <= 0.05
+    everywhere = max_rate_errors(on, truth)
+    assert len(truth) >= 100 and everywhere["median"] <= 0.05 and everywhere["p90"] <= 0.21
     fetch = {r["point"] for r in rows if r["control"] == "async" and r["design"] != "recompute"}
-    assert max_rate_errors([p for p in on if p["point"] in fetch], truth)["p90"] <= 0.2
+    assert max_rate_errors([p for p in on if p["point"] in fetch], truth)["p90"] <= 0.16
+    # prefills that interrupt a request counted as a branching process: recompute and the sync
+    # control plane within 15% at the median (49% and 33% before)
+    for kind in ({r["point"] for r in rows if r["design"] == "recompute"},
+                 {r["point"] for r in rows if r["control"] == "sync"}):
+        assert max_rate_errors([p for p in on if p["point"] in kind], truth)["median"] <= 0.15
 
 
 def test_loaded_percentiles_agree_with_steady_state_runs(sample):

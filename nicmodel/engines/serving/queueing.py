@@ -15,7 +15,8 @@ docs/modeling.md (Analytical serving model). In short:
   time; the step is stretched by data-plane kernels, DMA writes and busy host cores at their mean
   rates, and interrupted by held work, so TPOT = step(1 + N) / (1 - held share), solved as a fixed
   point. A request's TPOT varies with the others in its batch (M/D/infinity: the average over its
-  own lifetime has variance 2/3 of the mean) and the arrivals during its lifetime (Poisson).
+  own lifetime has variance 2/3 of the mean) and the held work that interrupts it: the arrivals
+  during its steps (Poisson), each bringing more while it is served (a branching process).
 - A request whose KV is ready waits for a batch slot when all are taken (Erlang C on the slots);
   an async fetch runs meanwhile, so the later of the fetch and the slot counts.
 - Percentiles of sums come from fixed quasi-random samples (scrambled Sobol, seed 0) of those
@@ -30,6 +31,7 @@ from typing import Any
 
 import numpy as np
 from scipy import stats
+from scipy.special import gammaln
 
 # Below this offered share of the tightest capacity the steady-state queue formulas hold well;
 # above it the simulator's finite runs and the model part (docs/modeling.md) and results are flagged.
@@ -74,8 +76,8 @@ class Points:
 
 @lru_cache(maxsize=4)
 def _uniforms(n: int) -> np.ndarray:
-    """(6, n) scrambled Sobol points in (0, 1), the same on every call."""
-    u = stats.qmc.Sobol(d=6, scramble=True, seed=0).random(n).T
+    """(7, n) scrambled Sobol points in (0, 1), the same on every call."""
+    u = stats.qmc.Sobol(d=7, scramble=True, seed=0).random(n).T
     return np.clip(u, 1e-12, 1 - 1e-12)
 
 
@@ -263,7 +265,9 @@ def samples(pt: Points, s: State, n: int = SAMPLES) -> tuple[np.ndarray, np.ndar
     mean = np.maximum(_col(s.running), 1e-9)
     var = np.maximum((gain * smooth) ** 2 * 2.0 / 3.0 * mean, 1e-12)
     others = np.minimum(stats.gamma.ppf(u[2], mean ** 2 / var, scale=var / mean), _col(pt.batch) - 1.0)
-    mean_k = np.maximum(lam * _col(s.decode_s), 1e-12)
+    # arrivals during the stay without interruptions (its steps alone): the held work they bring,
+    # and the held work that arrives while that is served, are counted by the branching below
+    mean_k = np.maximum(lam * _col(s.decode_s * (1.0 - np.minimum(s.held_share, 0.95))), 1e-12)
     k = np.maximum(mean_k + smooth * (poisson_quantile(u[5], mean_k) - mean_k), 0.0)
     # held work that arrived while the request waited and was prefilled interrupts it first
     # (adding the busy period it starts, 1 / (1 - rho), overstated the TPOT median of recompute
@@ -276,9 +280,41 @@ def samples(pt: Points, s: State, n: int = SAMPLES) -> tuple[np.ndarray, np.ndar
     active = np.minimum(1.0, _col(a) * k / mean_k)
     factor = step_factor(active * _col(s.loss_share / a), active)
     steps = _col(np.maximum(pt.output - 1.0, 1.0))
+    # each interruption lengthens the stay by a held period, in which more held work arrives: the
+    # interruptions are a Poisson branching process (Borel-Tanner total from k + queued)
+    held = borel_tanner_quantile(u[6], k + queued, _col(np.minimum(s.held_share, 0.95)))
     tpot = (step_time(_expand(pt), 1.0 + others) * factor + _col(s.host_s)
-            + (k + queued) * _col(s.held_s) / steps)
+            + held * _col(s.held_s) / steps)
     return ttft, tpot
+
+
+def borel_tanner_quantile(u: np.ndarray, start: np.ndarray, mean: Any, most: int = 60) -> np.ndarray:
+    """The smallest total t with P(T <= t) >= u, T the total progeny of a Poisson(mean) branching
+    process started by ``start`` individuals (Borel-Tanner): P(T = t) = start / t x e^(-mean t)
+    (mean t)^(t - start) / (t - start)!, for t >= start. The CDF is summed term by term over the
+    samples that have a start, at most ``most`` terms (u is capped at 0.999: the top 0.1% of
+    samples does not move a p99, and the far tail near saturation would cost most of the time)."""
+    n = np.asarray(start, dtype=float)
+    total = n.copy()
+    where = np.flatnonzero(n > 0)
+    if not where.size:
+        return total
+    n0 = n.reshape(-1)[where]
+    mu = np.maximum(np.broadcast_to(np.asarray(mean, dtype=float), n.shape).reshape(-1)[where], 1e-300)
+    uu = np.minimum(np.broadcast_to(u, n.shape).reshape(-1)[where], 0.999)
+    cdf = np.zeros_like(n0)
+    extra = np.zeros_like(n0)
+    live = np.arange(n0.size)  # samples whose CDF is still below their u
+    for j in range(most):
+        t = n0[live] + j
+        cdf[live] += np.exp(np.log(n0[live] / t) - mu[live] * t + j * np.log(mu[live] * t) - gammaln(j + 1.0))
+        live = live[cdf[live] < uu[live]]
+        if not live.size:
+            break
+        extra[live] += 1
+    flat = total.reshape(-1)
+    flat[where] += extra
+    return total
 
 
 def _expand(pt: Points) -> Points:
