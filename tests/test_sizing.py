@@ -101,3 +101,16 @@ def test_serving_target_searches_the_best_candidates_first():
     checks = {tuple(c["choice"]): c for c in r["serving_checks"]}
     assert checks[("network.bandwidth=10Gbps",)]["screen"] == "fail" and "meets" not in checks[("network.bandwidth=10Gbps",)]
     assert checks[("network.bandwidth=40Gbps",)]["meets"] is True
+
+
+def test_screen_on_several_processes_gives_the_serial_numbers(monkeypatch):
+    # the analytical screen builds candidates' inputs on forked processes from SCREEN_IN_PARALLEL
+    # candidates on: the same rates, in the same order, as one process
+    from nicmodel.planning import sizing
+    each = [[f"network.bandwidth={g}Gbps", f"nic.arm.cores={c}"] for g in (10, 25, 40) for c in (4, 8, 16)]
+    monkeypatch.setattr(sizing, "SCREEN_IN_PARALLEL", 10**9)
+    serial = sizing.screen_max_rates(DEFAULT, [], each)
+    monkeypatch.setattr(sizing, "SCREEN_IN_PARALLEL", 2)
+    monkeypatch.setattr(sizing.os, "cpu_count", lambda: 2)
+    parallel = sizing.screen_max_rates(DEFAULT, [], each)
+    assert parallel.tolist() == serial.tolist() and (serial > 0).all()

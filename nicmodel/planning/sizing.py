@@ -11,6 +11,7 @@ the *robust* choice is the best point that meets the targets at every one of tho
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -389,25 +390,52 @@ def candidate_scenarios(path, common, overrides_each: list[list[str]], skip: typ
             continue
 
 
+SCREEN_IN_PARALLEL = 200  # candidates from which the screen builds their inputs on several processes
+SCREEN_WORKERS = 4
+
+
 def screen_max_rates(path, common: list[str] | tuple[str, ...], overrides_each: list[list[str]]) -> np.ndarray:
     """The analytical SLO-bound rate of each candidate (0 for one that cannot run), in one
-    vectorized pass over all of them. The file is resolved once; each candidate is that
-    document with its own overrides applied."""
-    from ..engines.serving import analytic, queueing
+    vectorized pass over all of them. The file is resolved once per process; each candidate is that
+    document with its own overrides applied. Building each candidate's inputs (validating its
+    scenario, compiling its data plane) is most of the time: on Linux, with many candidates, it is
+    split over forked processes (the same numbers, in the same order)."""
+    from ..engines.serving import queueing
+
+    import multiprocessing as mp
+
+    jobs = min(os.cpu_count() or 1, SCREEN_WORKERS)
+    if (len(overrides_each) < SCREEN_IN_PARALLEL or jobs < 2 or not sys.platform.startswith("linux")
+            or mp.current_process().daemon):  # a pool's worker may not start processes of its own
+        parts = [_screen_inputs((path, common, list(enumerate(overrides_each))))]
+    else:
+        chunks = [list(enumerate(overrides_each))[k::jobs] for k in range(jobs)]
+        with mp.get_context("fork").Pool(jobs) as pool:
+            parts = pool.map(_screen_inputs, [(path, common, c) for c in chunks])
+    found = sorted((j, p) for part in parts for j, p in part)
+    if any(p is None for _, p in found):
+        raise SpecError("a max_rate target needs a serving: section in the scenario", str(path), None, ("serving",))
+    out = np.zeros(len(overrides_each))
+    if found:
+        out[[j for j, _ in found]] = queueing.max_rate(queueing.Points.stack([p for _, p in found]))["max_rate_per_s"]
+    return out
+
+
+def _screen_inputs(args) -> list[tuple[int, Any]]:
+    """(index, analytical inputs) of each candidate that can run, None where the scenario has no
+    serving section (a worker's job: the candidates' scenarios are built where they are used)."""
+    from ..engines.serving import analytic
     from ..errors import InfeasibleError
 
-    rows, index = [], []
-    for j, scenario in candidate_scenarios(path, common, overrides_each):
+    path, common, numbered = args
+    out = []
+    for k, scenario in candidate_scenarios(path, common, [sets for _, sets in numbered]):
         if scenario.serving is None:
-            raise SpecError("a max_rate target needs a serving: section in the scenario", str(path), None, ("serving",))
+            return [(numbered[k][0], None)]
         try:
-            rows.append(analytic.points_of(scenario))
-            index.append(j)
+            out.append((numbered[k][0], analytic.points_of(scenario)))
         except InfeasibleError:
             continue  # the candidate cannot run: it serves nothing
-    out = np.zeros(len(overrides_each))
-    if rows:
-        out[index] = queueing.max_rate(queueing.Points.stack(rows))["max_rate_per_s"]
     return out
 
 
