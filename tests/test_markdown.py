@@ -1,8 +1,6 @@
 """The markdown table writer (nicmodel/output/markdown.py) lays tables out as tabulate's "github"
 format does: checked against tabulate on generated tables and on the shapes nicmodel prints."""
 
-import math
-
 import pytest
 from hypothesis import given, settings, strategies as st
 
@@ -47,4 +45,3 @@ def test_a_design_table_by_hand():
         "| shadowserve    |   20.6 |   3 |",
         "| cachegen-async |    1.5 |  12 |",
     ]
-    assert not math.isnan(len(out))

@@ -106,11 +106,11 @@ def test_serving_target_searches_the_best_candidates_first():
 def test_screen_on_several_processes_gives_the_serial_numbers(monkeypatch):
     # the analytical screen builds candidates' inputs on forked processes from SCREEN_IN_PARALLEL
     # candidates on: the same rates, in the same order, as one process
-    from nicmodel.planning import sizing
+    from nicmodel.planning import candidates
     each = [[f"network.bandwidth={g}Gbps", f"nic.arm.cores={c}"] for g in (10, 25, 40) for c in (4, 8, 16)]
-    monkeypatch.setattr(sizing, "SCREEN_IN_PARALLEL", 10**9)
-    serial = sizing.screen_max_rates(DEFAULT, [], each)
-    monkeypatch.setattr(sizing, "SCREEN_IN_PARALLEL", 2)
-    monkeypatch.setattr(sizing.os, "cpu_count", lambda: 2)
-    parallel = sizing.screen_max_rates(DEFAULT, [], each)
+    monkeypatch.setattr(candidates, "SCREEN_IN_PARALLEL", 10**9)
+    serial = candidates.screen_max_rates(DEFAULT, [], each)
+    monkeypatch.setattr(candidates, "SCREEN_IN_PARALLEL", 2)
+    monkeypatch.setattr(candidates.os, "cpu_count", lambda: 2)
+    parallel = candidates.screen_max_rates(DEFAULT, [], each)
     assert parallel.tolist() == serial.tolist() and (serial > 0).all()

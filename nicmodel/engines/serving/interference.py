@@ -111,11 +111,16 @@ def fits_beside(p: Params, a: Shape, b: Shape, n: float) -> bool:
 
 @lru_cache(maxsize=4096)
 def _fits_beside(lim: Limits, a: Shape, b: Shape, n: float) -> bool:
+    return _fit(lim, a, 1, b, n)
+
+
+def _fit(lim: Limits, a: Shape, m: float, b: Shape, n: float) -> bool:
+    """Whether ``m`` blocks of shape ``a`` and ``n`` of shape ``b`` fit on one SM together."""
     threads, registers, smem, blocks = lim
-    return (a[0] + n * b[0] <= threads
-            and _block_registers(a) + n * _block_registers(b) <= registers
-            and _block_smem(a) + n * _block_smem(b) <= smem
-            and 1 + n <= blocks)
+    return (m * a[0] + n * b[0] <= threads
+            and m * _block_registers(a) + n * _block_registers(b) <= registers
+            and m * _block_smem(a) + n * _block_smem(b) <= smem
+            and m + n <= blocks)
 
 
 @dataclass(frozen=True)
@@ -173,11 +178,9 @@ def decode_residency(p: Params) -> dict[str, int]:
 
 def blocks_beside(p: Params, a: Shape, b: Shape, n: int, most: int) -> int:
     """How many blocks of shape ``a`` (up to ``most``) fit on one SM beside ``n`` blocks of ``b``."""
-    threads, registers, smem, blocks = _limits(p)
+    lim = _limits(p)
     m = 0
-    while (m < most and (m + 1) * a[0] + n * b[0] <= threads
-           and (m + 1) * _block_registers(a) + n * _block_registers(b) <= registers
-           and (m + 1) * _block_smem(a) + n * _block_smem(b) <= smem and m + 1 + n <= blocks):
+    while m < most and _fit(lim, a, m + 1, b, n):
         m += 1
     return m
 
