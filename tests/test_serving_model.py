@@ -15,7 +15,7 @@ from hypothesis import given, settings, strategies as st
 from nicmodel.cli import main
 from nicmodel.engines.serving import analytic, queueing
 from nicmodel.validation.serving_model import (compare, long_run_loaded, long_run_max_rates, max_rate_errors, predict,
-                                               simulate_point)
+                                               seed_offsets, simulate_point)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT = ROOT / "pipelines" / "shadowserve.yaml"
@@ -93,6 +93,53 @@ def test_max_rate_is_not_capped_by_the_capacity_past_saturation():
     assert rate > 15.0
 
 
+def test_slot_wait_with_a_fixed_stay_is_erlang_c_by_hand():
+    # 2 slots, 1 request/s, stays of 50 steps x 20 ms = 1 s whatever the batch: offered load 1,
+    # Erlang B(2, 1) = 0.5 / 2.5 = 0.2, C = 0.2 / (1 - 0.5 x 0.8) = 1/3; a waiting arrival waits
+    # S / (c (1 - r)) = 1 s in M/M/2, scaled by 1 - r / 2 = 0.75 (r = 0.5)
+    pt = bare(batch=2, step_memory_per_seq_s=0.0)
+    s = queueing.steady(pt, np.array([1.0]))
+    assert s.decode_s[0] == pytest.approx(1.0)
+    p_wait, waited = queueing.slot_wait(pt, s)
+    assert p_wait[0] == pytest.approx(1 / 3, rel=1e-9) and waited[0] == pytest.approx(0.75, rel=1e-9)
+
+
+def test_a_full_batch_drains_slower_so_arrivals_wait_more_often():
+    # stays that lengthen with the batch (4 ms per sequence per step) raise the chance of finding
+    # it full above Erlang C at the same mean stay (0.41 against 0.34 at an offered load of 2.6)
+    pt = bare(batch=4, step_memory_per_seq_s=0.004)
+    s = queueing.steady(pt, np.array([1.5]))
+    a = 1.5 * s.decode_s[0]
+    blocked = 1.0
+    for k in range(1, 5):
+        blocked = a * blocked / (k + a * blocked)
+    erlang_c = blocked / (1 - a / 4 * (1 - blocked))
+    assert 0.3 < erlang_c < 0.4 and queueing.slot_wait(pt, s)[0][0] > erlang_c * 1.15
+
+
+def test_gpu_stretch_delays_every_chunk_only_when_one_chunk_is_in_flight():
+    # 10 chunks of 10 ms at the bottleneck, 1 ms of GPU kernels each, stretched by 2 ms while
+    # decode runs (probability p = 1 - e^-running): pipelined, the stretch hides behind the
+    # bottleneck but for the last chunk; one chunk in flight, all ten chunks carry it
+    kw = dict(fetch_s=0.1, fetch_service_s=0.1, fetch_chunks=10.0, gpu_chunk_s=0.001, gpu_stretch_s=0.002)
+    for serial, chunks_stretched in ((0.0, 1), (1.0, 10)):
+        s = queueing.steady(bare(fetch_serial=serial, **kw), np.array([2.0]))
+        p = 1 - math.exp(-s.running[0])
+        assert s.fetch_s[0] == pytest.approx(0.1 + chunks_stretched * 0.002 * p, rel=1e-9)
+        # the data plane's time per fetch: 10 x (10 ms + 2 ms x p) with one chunk in flight, else
+        # 10 x max(10 ms, 1 ms + 2 ms x p) = 100 ms
+        assert s.fetch_service_s[0] == pytest.approx(0.1 + 0.02 * p * serial, rel=1e-9)
+
+
+def test_seed_offsets_by_hand():
+    # two points, each 10% higher with seed 0 than with seed 1: offsets sqrt(1.1 / 0.9) - 1 and
+    # sqrt(0.9 / 1.1) - 1, the same for both points
+    rows = [{"point": p, "seed": s, "max_rate_per_s": v, "refused": ""}
+            for p, scale in ((0, 1.0), (1, 2.0)) for s, v in ((0, 1.1 * scale), (1, 0.9 * scale))]
+    off = seed_offsets(rows)
+    assert off[0] == pytest.approx(math.sqrt(1.1 / 0.9) - 1) and off[1] == pytest.approx(math.sqrt(0.9 / 1.1) - 1)
+
+
 def test_borel_tanner_quantile_by_hand():
     # one start, offspring Poisson(0.5): P(T = 1) = e^-0.5 = 0.6065, P(T = 2) = (1/2) e^-1 = 0.1839,
     # P(T = 3) = (1/3) e^-1.5 1.5^2 / 2 = 0.0837 (CDF 0.607, 0.790, 0.874): 1, 2, 3 at u = 0.6, 0.78, 0.86
@@ -152,19 +199,19 @@ def test_agrees_with_the_simulator_on_the_committed_sample(sample):
     assert table["tpot_p50_s/below"]["median"] <= 0.05
     assert table["max_rate_per_s/all"]["median"] <= 0.13  # against 600-request runs, seed 0
     assert table["overload_verdict_agreement"] >= 0.9
-    # against 3,000-request runs (mean of seeds 0 and 1): the steady state the model describes
+    # against 3,000-request runs (mean of seeds 0-4): the steady state the model describes
     with LONG.open() as f:
         truth = long_run_max_rates(list(csv.DictReader(f)))
     on = [p for p in predicted if p["point"] in truth]
     everywhere = max_rate_errors(on, truth)
-    assert len(truth) >= 100 and everywhere["median"] <= 0.05 and everywhere["p90"] <= 0.21
+    assert len(truth) >= 100 and everywhere["median"] <= 0.05 and everywhere["p90"] <= 0.18
     fetch = {r["point"] for r in rows if r["control"] == "async" and r["design"] != "recompute"}
-    assert max_rate_errors([p for p in on if p["point"] in fetch], truth)["p90"] <= 0.16
+    assert max_rate_errors([p for p in on if p["point"] in fetch], truth)["p90"] <= 0.14
     # prefills that interrupt a request counted as a branching process: recompute and the sync
-    # control plane within 15% at the median (49% and 33% before)
+    # control plane within 16% at the median (49% and 33% before; recompute is a CAVEAT)
     for kind in ({r["point"] for r in rows if r["design"] == "recompute"},
                  {r["point"] for r in rows if r["control"] == "sync"}):
-        assert max_rate_errors([p for p in on if p["point"] in kind], truth)["median"] <= 0.15
+        assert max_rate_errors([p for p in on if p["point"] in kind], truth)["median"] <= 0.16
 
 
 def test_loaded_percentiles_agree_with_steady_state_runs(sample):

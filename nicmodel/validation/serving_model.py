@@ -170,3 +170,26 @@ def max_rate_errors(predicted: list[dict[str, Any]], truth: dict[int, float]) ->
         return {"points": 0}
     return {"points": int(e.size), "median": float(np.median(e)), "p90": float(np.percentile(e, 90)),
             "worst": float(e.max())}
+
+
+def seeds_of(rows: list[dict[str, Any]]) -> list[int]:
+    """The simulator seeds a long-run reference holds, in order."""
+    return sorted({int(r["seed"]) for r in rows if not r.get("refused")})
+
+
+def seed_offsets(rows: list[dict[str, Any]], metric: str = "max_rate_per_s") -> dict[int, float]:
+    """Each seed's offset from the mean of the seeds, common to every point: the geometric mean over
+    the points run with every seed of (this seed's value / the points' mean over seeds) - 1. Every
+    point with one seed replays the same uniform stream (scaled by its rate), so a run's luck with
+    bursts is shared by the whole sample: a reference's error is this much, plus the spread."""
+    seeds = seeds_of(rows)
+    values: dict[int, dict[int, float]] = {}
+    for r in rows:
+        if not r.get("refused") and r.get(metric) not in ("", None):
+            values.setdefault(int(r["point"]), {})[int(r["seed"])] = float(r[metric])
+    full = [v for v in values.values() if len(v) == len(seeds) and min(v.values()) > 0]
+    if not full:
+        return {}
+    logs = np.log(np.array([[v[s] for s in seeds] for v in full]))
+    centred = logs - logs.mean(axis=1, keepdims=True)
+    return {s: float(np.expm1(centred[:, i].mean())) for i, s in enumerate(seeds)}

@@ -81,7 +81,7 @@ def _fetch_terms(scenario: Scenario, plan: Plan | None, params: Params, kv: floa
         fetch_chunks=chunks, loss_one_s=loss(1), loss_full_s=loss(batch),
         dma_loss_s=float(params["gpu.interference.dma_factor"]) * dma / float(params["gpu.memory.peak_bandwidth"]),
         gpu_chunk_s=sum(busy.values()) / chunks, gpu_stretch_s=stretch / chunks,
-        host_core_s=host / float(cores) if cores else 0.0)
+        host_core_s=host / float(cores) if cores else 0.0, fetch_serial=1.0 if dp.slots == 1 else 0.0)
 
 
 def _time(dp: DataPlane, st, tokens: int) -> float:

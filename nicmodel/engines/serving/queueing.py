@@ -16,9 +16,11 @@ docs/modeling.md (Analytical serving model). In short:
   rates, and interrupted by held work, so TPOT = step(1 + N) / (1 - held share), solved as a fixed
   point. A request's TPOT varies with the others in its batch (M/D/infinity: the average over its
   own lifetime has variance 2/3 of the mean) and the held work that interrupts it: the arrivals
-  during its steps (Poisson), each bringing more while it is served (a branching process).
-- A request whose KV is ready waits for a batch slot when all are taken (Erlang C on the slots);
-  an async fetch runs meanwhile, so the later of the fetch and the slot counts.
+  during its steps (Poisson), each bringing more while it is served (a branching process). The
+  arrivals that interrupt it also join its batch, so half the others are tied to that count.
+- A request whose KV is ready waits for a batch slot when all are taken: the running batch as a
+  birth-death process whose stays lengthen as it fills (slot_wait); an async fetch runs
+  meanwhile, so the later of the fetch and the slot counts.
 - Percentiles of sums come from fixed quasi-random samples (scrambled Sobol, seed 0) of those
   component distributions, so the model is deterministic and needs no simulation.
 """
@@ -64,6 +66,7 @@ class Points:
     host_contention: Any  # engine_contention: step overhead growth per share of host cores busy
     ttft_slo_s: Any
     tpot_slo_s: Any
+    fetch_serial: Any = 0.0  # 1: one chunk in flight, so every chunk's GPU stretch delays the next
 
     @classmethod
     def stack(cls, rows: list["Points"]) -> "Points":
@@ -163,8 +166,10 @@ def steady(pt: Points, rate: Any, rounds: int = 4) -> State:
     for _ in range(rounds):  # the stretch and the loss depend on the batch, the batch on them
         p_run = 1.0 - np.exp(-running)
         period0 = pt.fetch_service_s / np.maximum(pt.fetch_chunks, 1.0)
-        period = np.maximum(period0, pt.gpu_chunk_s + pt.gpu_stretch_s * p_run)
-        fetch_s = pt.fetch_s + pt.gpu_stretch_s * p_run + np.maximum(pt.fetch_chunks - 1.0, 0.0) * (period - period0)
+        stretch = pt.gpu_stretch_s * p_run
+        period = np.where(np.asarray(pt.fetch_serial) > 0, period0 + stretch,
+                          np.maximum(period0, pt.gpu_chunk_s + stretch))
+        fetch_s = pt.fetch_s + stretch + np.maximum(pt.fetch_chunks - 1.0, 0.0) * (period - period0)
         service = np.where(pt.fetch_service_s > 0, period * pt.fetch_chunks, 0.0)
         held = pt.prefill_s + np.where(pt.sync, fetch_s, 0.0)
         share = lam * held
@@ -219,16 +224,33 @@ def md1_wait(u: np.ndarray, rho: Any, service: Any) -> np.ndarray:
     return np.where(u < r, np.maximum(wait, 0.0), 0.0)
 
 
-def _erlang_c(servers: Any, load: Any) -> Any:
-    """Probability an arrival waits in an M/M/c queue with c ``servers`` and offered ``load``."""
-    c = np.asarray(servers, dtype=float)
-    a = np.asarray(load, dtype=float)
-    blocked = np.ones(np.broadcast(c, a).shape)
-    for k in range(1, int(np.max(c)) + 1):  # Erlang B by recursion, frozen past each point's c
-        nxt = a * blocked / (k + a * blocked)
-        blocked = np.where(k <= c, nxt, blocked)
-    rho = np.minimum(a / c, 1.0 - 1e-12)
-    return blocked / (1.0 - rho * (1.0 - blocked))
+def slot_wait(pt: Points, s: State) -> tuple[Any, Any]:
+    """(probability an arrival waits for a batch slot, mean wait of those that do).
+
+    The running batch as a birth-death process whose stays lengthen with it: with k requests
+    running, each step takes step(k) and a stay S(k) = decode_s x step(k) / step(mean running),
+    so requests leave at k / S(k). A full batch is a slow batch: it drains at c / S(c), and an
+    arrival that finds it full waits an exponential time of mean S(c) / (c - rate x S(c)) (the
+    M/M/c wait at the full batch's pace, scaled from 1 at light load to 1/2 in heavy traffic).
+    With S constant the probability is Erlang C's."""
+    c = np.asarray(pt.batch, dtype=float)
+    lam = np.asarray(s.rate, dtype=float)
+
+    mean = np.maximum(s.running, 1.0)
+
+    def stay(k: Any) -> Any:  # over a stay the batch regresses to its mean: halfway on average
+        return s.decode_s * (step_time(pt, 0.5 * (k + mean)) * s.step_factor + s.host_s) / np.maximum(
+            step_time(pt, mean) * s.step_factor + s.host_s, 1e-300)
+    blocked = np.ones(np.broadcast(c, lam).shape)
+    for k in range(1, int(np.max(c)) + 1):  # Erlang B's recursion with x_k = rate x S(k) / k
+        x = lam * stay(float(k)) / k
+        blocked = np.where(k <= c, x * blocked / (1.0 + x * blocked), blocked)
+    full = stay(c)
+    r = np.minimum(lam * full / c, 1.0 - 1e-9)
+    # stays vary little, so the heavy-traffic wait is half the M/M/c one (Kingman's (1 + cs^2) / 2);
+    # a lightly used batch fills only in a burst that then drains at the full batch's slow pace
+    # (the simulator's waits there match the M/M/c one): interpolated between the two limits
+    return blocked / (1.0 - r + r * blocked), (1.0 - 0.5 * r) * full / (c * (1.0 - r))
 
 
 def samples(pt: Points, s: State, n: int = SAMPLES) -> tuple[np.ndarray, np.ndarray]:
@@ -243,10 +265,9 @@ def samples(pt: Points, s: State, n: int = SAMPLES) -> tuple[np.ndarray, np.ndar
     step_wall = step_time(pt, np.maximum(s.running, 1.0)) * s.step_factor + s.host_s
     decoding = (1 - rho_h) * (1 - np.exp(-s.running))
     w_step = np.where(u[2] < _col(decoding), _col(step_wall) * u[3], 0.0)  # the step under way
-    # a batch slot: Erlang C over the slots, deterministic-ish decode (half the M/M/c wait)
-    a = np.minimum(s.rate * s.decode_s, pt.batch * (1 - 1e-9))
-    p_wait = _erlang_c(pt.batch, a)
-    w_slot = _exp_wait(u[4], p_wait, 0.5 * p_wait * s.decode_s / np.maximum(pt.batch - a, 1e-9))
+    # a batch slot: the running batch as a birth-death process whose stays lengthen as it fills
+    p_wait, waited = slot_wait(pt, s)
+    w_slot = _exp_wait(u[4], p_wait, p_wait * waited)
     # an async fetch runs while the request waits for a batch slot: its KV and a slot are both
     # needed, so the later of the two counts (a sync fetch is the engine's own held work)
     fetched = _col(np.where(pt.sync, 0.0, s.fetch_s)) + w_fetch
@@ -260,11 +281,14 @@ def samples(pt: Points, s: State, n: int = SAMPLES) -> tuple[np.ndarray, np.ndar
     slope = (s.rate * np.maximum(pt.output - 1.0, 0.0) * pt.step_memory_per_seq_s * s.step_factor
              / np.maximum(1.0 - s.held_share, 1e-9))
     gain = _col(1.0 / np.maximum(1.0 - np.minimum(slope, 0.9), 0.1))
-    # the others' time-average over a request's stay: gamma with the M/D/infinity mean and spread
-    # (skewed like the Poisson count it averages: its median is below its mean at light load)
+    # the others' time-average over a request's stay (M/D/infinity mean): half from those
+    # running when it starts, gamma with half the spread (skewed like the Poisson count it
+    # averages), half from those that arrive during its stay, which are the held work that
+    # interrupts it (counted below; each joins for half its stay on average): the requests with
+    # the most interruptions also run in the largest batches
     mean = np.maximum(_col(s.running), 1e-9)
     var = np.maximum((gain * smooth) ** 2 * 2.0 / 3.0 * mean, 1e-12)
-    others = np.minimum(stats.gamma.ppf(u[2], mean ** 2 / var, scale=var / mean), _col(pt.batch) - 1.0)
+    present = stats.gamma.ppf(u[2], 0.5 * mean ** 2 / var, scale=var / mean)
     # arrivals during the stay without interruptions (its steps alone): the held work they bring,
     # and the held work that arrives while that is served, are counted by the branching below
     mean_k = np.maximum(lam * _col(s.decode_s * (1.0 - np.minimum(s.held_share, 0.95))), 1e-12)
@@ -283,6 +307,7 @@ def samples(pt: Points, s: State, n: int = SAMPLES) -> tuple[np.ndarray, np.ndar
     # each interruption lengthens the stay by a held period, in which more held work arrives: the
     # interruptions are a Poisson branching process (Borel-Tanner total from k + queued)
     held = borel_tanner_quantile(u[6], k + queued, _col(np.minimum(s.held_share, 0.95)))
+    others = np.minimum(present + 0.5 * held, _col(pt.batch) - 1.0)
     tpot = (step_time(_expand(pt), 1.0 + others) * factor + _col(s.host_s)
             + held * _col(s.held_s) / steps)
     return ttft, tpot
