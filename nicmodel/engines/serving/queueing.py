@@ -228,17 +228,17 @@ def slot_wait(pt: Points, s: State) -> tuple[Any, Any]:
     """(probability an arrival waits for a batch slot, mean wait of those that do).
 
     The running batch as a birth-death process whose stays lengthen with it: with k requests
-    running, each step takes step(k) and a stay S(k) = decode_s x step(k) / step(mean running),
-    so requests leave at k / S(k). A full batch is a slow batch: it drains at c / S(c), and an
+    running, a stay is S(k) = decode_s x step((k + mean) / 2) / step(mean), mean the running
+    batch's mean (over a stay the batch regresses to its mean, halfway on average), so requests
+    leave at k / S(k). A full batch is a slow batch: it drains at c / S(c), and an
     arrival that finds it full waits an exponential time of mean S(c) / (c - rate x S(c)) (the
     M/M/c wait at the full batch's pace, scaled from 1 at light load to 1/2 in heavy traffic).
     With S constant the probability is Erlang C's."""
     c = np.asarray(pt.batch, dtype=float)
     lam = np.asarray(s.rate, dtype=float)
-
     mean = np.maximum(s.running, 1.0)
 
-    def stay(k: Any) -> Any:  # over a stay the batch regresses to its mean: halfway on average
+    def stay(k: Any) -> Any:
         return s.decode_s * (step_time(pt, 0.5 * (k + mean)) * s.step_factor + s.host_s) / np.maximum(
             step_time(pt, mean) * s.step_factor + s.host_s, 1e-300)
     blocked = np.ones(np.broadcast(c, lam).shape)
