@@ -57,12 +57,19 @@ def test_tpot_fixed_point_by_hand():
 
 
 def test_held_work_stretches_tpot_and_sets_gpu_capacity():
-    # a 50 ms prefill per request at 2/s holds 10% of the engine: T = 0.021 / (0.9 - 0.1) ...
+    # a 50 ms prefill per request at 2/s holds 10% of the engine, and requests reach decode in
+    # clumps whose members see 1 / 0.9^2 - 1 = 0.2346 more others: 0.9 T = step(1 + 100 T + 0.2346)
+    # = 0.0212346 + 0.1 T, so T = 0.0212346 / 0.8 = 0.026543 s
     pt = bare(prefill_s=0.05)
     s = queueing.steady(pt, np.array([2.0]))
-    assert s.tpot_s[0] == pytest.approx(0.021 / (0.9 - 0.1), rel=1e-6)
+    assert s.tpot_s[0] == pytest.approx((0.021 + 0.001 * (1 / 0.81 - 1)) / (0.9 - 0.1), rel=1e-6)
     # capacity: 64 slots / (50 steps of step(64) + 64 x 50 ms) = 64 / (50 x 0.084 + 3.2)
     assert s.gpu_capacity[0] == pytest.approx(64 / (50 * 0.084 + 3.2), rel=1e-9)
+
+
+def test_clump_excess_by_hand():
+    # Borel clumps at held share h: E[B^2] / E[B] - 1 = 1 / (1 - h)^2 - 1: 0, 3 at h = 0.5, capped at 0.9
+    assert queueing.clump_excess(np.array([0.0, 0.5, 0.95])).tolist() == pytest.approx([0.0, 3.0, 99.0])
 
 
 def test_overloaded_point_has_no_percentiles():
@@ -204,14 +211,14 @@ def test_agrees_with_the_simulator_on_the_committed_sample(sample):
         truth = long_run_max_rates(list(csv.DictReader(f)))
     on = [p for p in predicted if p["point"] in truth]
     everywhere = max_rate_errors(on, truth)
-    assert len(truth) >= 100 and everywhere["median"] <= 0.05 and everywhere["p90"] <= 0.18
+    assert len(truth) >= 100 and everywhere["median"] <= 0.05 and everywhere["p90"] <= 0.17
     fetch = {r["point"] for r in rows if r["control"] == "async" and r["design"] != "recompute"}
     assert max_rate_errors([p for p in on if p["point"] in fetch], truth)["p90"] <= 0.14
     # prefills that interrupt a request counted as a branching process: recompute and the sync
-    # control plane within 16% at the median (49% and 33% before; recompute is a CAVEAT)
+    # control plane within 13% at the median (49% and 33% before; recompute is a CAVEAT)
     for kind in ({r["point"] for r in rows if r["design"] == "recompute"},
                  {r["point"] for r in rows if r["control"] == "sync"}):
-        assert max_rate_errors([p for p in on if p["point"] in kind], truth)["median"] <= 0.16
+        assert max_rate_errors([p for p in on if p["point"] in kind], truth)["median"] <= 0.13
 
 
 def test_loaded_percentiles_agree_with_steady_state_runs(sample):
