@@ -72,6 +72,13 @@ def test_clump_excess_by_hand():
     assert queueing.clump_excess(np.array([0.0, 0.5, 0.95])).tolist() == pytest.approx([0.0, 3.0, 99.0])
 
 
+def test_step_factor_is_the_inverse_of_the_mean_pace():
+    # the data plane active 25% of the time, costing decode 10% of all time: decode runs at 60%
+    # of its pace while active, so 0.25 x 0.6 + 0.75 = 0.9 of its pace on average: 1 / 0.9
+    # (the time-average of the stretch, 0.75 + 0.25 / 0.6 = 1.1667, overstated TPOT)
+    assert queueing.step_factor(np.array([0.1]), np.array([0.25]))[0] == pytest.approx(1 / 0.9)
+
+
 def test_overloaded_point_has_no_percentiles():
     m = queueing.metrics(bare(fetch_s=0.5, fetch_service_s=0.5), np.array([2.5]))
     assert m["overloaded"][0] and np.isinf(m["ttft_p99_s"][0])
@@ -211,14 +218,14 @@ def test_agrees_with_the_simulator_on_the_committed_sample(sample):
         truth = long_run_max_rates(list(csv.DictReader(f)))
     on = [p for p in predicted if p["point"] in truth]
     everywhere = max_rate_errors(on, truth)
-    assert len(truth) >= 100 and everywhere["median"] <= 0.05 and everywhere["p90"] <= 0.17
+    assert len(truth) >= 100 and everywhere["median"] <= 0.05 and everywhere["p90"] <= 0.15
     fetch = {r["point"] for r in rows if r["control"] == "async" and r["design"] != "recompute"}
     assert max_rate_errors([p for p in on if p["point"] in fetch], truth)["p90"] <= 0.14
     # prefills that interrupt a request counted as a branching process: recompute and the sync
-    # control plane within 13% at the median (49% and 33% before; recompute is a CAVEAT)
+    # control plane within 11% at the median (49% and 33% before; recompute is a CAVEAT)
     for kind in ({r["point"] for r in rows if r["design"] == "recompute"},
                  {r["point"] for r in rows if r["control"] == "sync"}):
-        assert max_rate_errors([p for p in on if p["point"] in kind], truth)["median"] <= 0.13
+        assert max_rate_errors([p for p in on if p["point"] in kind], truth)["median"] <= 0.11
 
 
 def test_loaded_percentiles_agree_with_steady_state_runs(sample):
