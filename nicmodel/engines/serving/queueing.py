@@ -333,7 +333,7 @@ def samples(pt: Points, s: State, n: int = SAMPLES) -> tuple[np.ndarray, np.ndar
     # a request in a large batch takes longer steps, during which more arrive (the simulator's
     # slowest 1% of requests at a 42% held share: 16 others and 23 interruptions, against 4.7
     # and 3.7 on average): once more, with its arrivals scaled by its step over the mean step
-    # (the same uniforms)
+    # (the same uniforms; the data plane's active share above keeps the first pass's arrivals)
     xp = _expand(pt)
     scale = step_time(xp, 1.0 + others) / np.maximum(
         step_time(xp, 1.0 + _col(s.running) + _col(clump_excess(s.held_share))), 1e-300)
