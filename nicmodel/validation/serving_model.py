@@ -180,9 +180,9 @@ def seeds_of(rows: list[dict[str, Any]]) -> list[int]:
 def seed_offsets(rows: list[dict[str, Any]], metric: str = "max_rate_per_s") -> dict[int, float]:
     """Each seed's offset from the mean of the seeds, common to every point: over the points run
     with every seed, the geometric mean of (this seed's value / the point's geometric mean over the
-    seeds), minus 1. Every
-    point with one seed replays the same uniform stream (scaled by its rate), so a run's luck with
-    bursts is shared by the whole sample: a reference's error is this much, plus the spread."""
+    seeds), minus 1. Every point with one seed replays the same uniform stream (scaled by its
+    rate), so a run's luck with bursts is shared by the whole sample: a reference's error is this
+    much, plus the spread."""
     seeds = seeds_of(rows)
     values: dict[int, dict[int, float]] = {}
     for r in rows:

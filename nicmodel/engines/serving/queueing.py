@@ -259,12 +259,18 @@ def slot_wait(pt: Points, s: State) -> tuple[Any, Any]:
     lam = np.asarray(s.rate, dtype=float)
     mean = np.maximum(s.running, 1.0)
 
-    def stay(k: Any) -> Any:
-        return s.decode_s * (step_time(pt, 0.5 * (k + mean)) * s.step_factor + s.host_s) / np.maximum(
-            step_time(pt, mean) * s.step_factor + s.host_s, 1e-300)
+    def stay(k: Any, p: Points = pt, shape=lambda v: v) -> Any:
+        at = shape(mean)
+        wall = shape(s.step_factor), shape(s.host_s)
+        return shape(s.decode_s) * (step_time(p, 0.5 * (k + at)) * wall[0] + wall[1]) / np.maximum(
+            step_time(p, at) * wall[0] + wall[1], 1e-300)
+    # x_k = rate x S(k) / k for every k up to the largest batch at once (points x k), then Erlang
+    # B's recursion over k, frozen past each point's c
+    ks = np.arange(1.0, int(np.max(c)) + 1.0)
+    xs = _col(lam) * stay(ks, _expand(pt), _col) / ks
     blocked = np.ones(np.broadcast(c, lam).shape)
-    for k in range(1, int(np.max(c)) + 1):  # Erlang B's recursion with x_k = rate x S(k) / k
-        x = lam * stay(float(k)) / k
+    for j, k in enumerate(ks):
+        x = xs[:, j].reshape(blocked.shape)
         blocked = np.where(k <= c, x * blocked / (1.0 + x * blocked), blocked)
     full = stay(c)
     r = np.minimum(lam * full / c, 1.0 - 1e-9)
@@ -328,19 +334,19 @@ def samples(pt: Points, s: State, n: int = SAMPLES) -> tuple[np.ndarray, np.ndar
     steps = _col(np.maximum(pt.output - 1.0, 1.0))
     # each interruption lengthens the stay by a held period, in which more held work arrives: the
     # interruptions are a Poisson branching process (Borel-Tanner total from k + queued)
-    held = borel_tanner_quantile(u[6], k + queued, _col(np.minimum(s.held_share, 0.95)))
-    others = np.minimum(present + 0.5 * (held + queued), _col(pt.batch) - 1.0)
+    def interrupted(k: Any) -> tuple[Any, Any]:
+        held = borel_tanner_quantile(u[6], k + queued, _col(np.minimum(s.held_share, 0.95)))
+        return held, np.minimum(present + 0.5 * (held + queued), _col(pt.batch) - 1.0)
+    held, others = interrupted(k)
     # a request in a large batch takes longer steps, during which more arrive (the simulator's
     # slowest 1% of requests at a 42% held share: 16 others and 23 interruptions, against 4.7
     # and 3.7 on average): once more, with its arrivals scaled by its step over the mean step
     # (the same uniforms; the data plane's active share above keeps the first pass's arrivals)
     xp = _expand(pt)
-    scale = step_time(xp, 1.0 + others) / np.maximum(
+    mean_k = mean_k * step_time(xp, 1.0 + others) / np.maximum(
         step_time(xp, 1.0 + _col(s.running) + _col(clump_excess(s.held_share))), 1e-300)
-    k = np.maximum(mean_k * scale + smooth * (poisson_quantile(u[5], mean_k * scale) - mean_k * scale), 0.0)
-    held = borel_tanner_quantile(u[6], k + queued, _col(np.minimum(s.held_share, 0.95)))
-    others = np.minimum(present + 0.5 * (held + queued), _col(pt.batch) - 1.0)
-    tpot = (step_time(_expand(pt), 1.0 + others) * factor + _col(s.host_s)
+    held, others = interrupted(np.maximum(mean_k + smooth * (poisson_quantile(u[5], mean_k) - mean_k), 0.0))
+    tpot = (step_time(xp, 1.0 + others) * factor + _col(s.host_s)
             + held * _col(s.held_s) / steps)
     return ttft, tpot
 
