@@ -1,4 +1,7 @@
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -6,6 +9,10 @@ import pytest
 # the suite never builds the ahead-of-time event loop into the user's cache (engines/sim/aot.py);
 # tests/test_sim_aot.py builds one in a temporary folder and checks it against the JIT loop
 os.environ["NICMODEL_AOT"] = "0"
+# validated scenarios (spec/cache.py) are cached in a folder of the suite's own, not the user's
+_SPECS = tempfile.mkdtemp(prefix="nicmodel-test-specs-")
+os.environ["NICMODEL_SPEC_CACHE_DIR"] = _SPECS
+atexit.register(shutil.rmtree, _SPECS, True)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT = ROOT / "pipelines" / "shadowserve.yaml"

@@ -144,6 +144,25 @@ def test_eval_imports_only_what_it_uses():
     assert run.stdout.strip() == "[]", run.stdout
 
 
+def test_eval_of_a_cached_scenario_neither_parses_nor_validates(tmp_path):
+    # the second `eval` of a scenario reads it from the validated-spec cache (spec/cache.py):
+    # no YAML parser, no pydantic validator built, no plugin discovery (importlib.metadata)
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "NICMODEL_SPEC_CACHE_DIR": str(tmp_path / "specs")}
+    code = ("import sys, contextlib, io; from nicmodel.cli import main\n"
+            f"with contextlib.redirect_stdout(io.StringIO()): main(['eval', {str(DEFAULT)!r}])\n"
+            "from nicmodel.spec.scenario import Scenario\n"
+            "print(sorted(m for m in ('yaml', 'importlib.metadata') if m in sys.modules), "
+            "type(Scenario.__pydantic_validator__).__name__)")
+    first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    second = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert first.stdout.strip() == "['importlib.metadata', 'yaml'] SchemaValidator", first.stdout
+    assert second.stdout.strip() == "[] MockValSer", second.stdout
+
+
 TEXT_COMMANDS = [
     ["eval", str(DEFAULT)],
     ["table", str(DEFAULT), "--vary", "design.chunk_tokens=64,256"],

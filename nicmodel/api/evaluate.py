@@ -17,8 +17,9 @@ from ..spec.scenario import Scenario
 
 
 def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
-    """Read and validate a scenario file; ``overrides`` are 'dotted.path=value' strings."""
-    return load_scenario(path, overrides)
+    """Read and validate a scenario file; ``overrides`` are 'dotted.path=value' strings. The
+    result is kept between processes (spec/cache.py) until a file it was read from changes."""
+    return load_scenario(path, overrides, cached=True)
 
 
 def analyze(scenario: Scenario) -> tuple[Plan, Params, Evaluation]:

@@ -99,7 +99,7 @@ def simulate_file(path: str | Path, overrides: list[str] | tuple[str, ...] = (),
     """``nicmodel simulate``: ``requests`` of the scenario's prefix (a batch, or Poisson at
     ``rate``), or a JSONL request ``trace``; refused up front above ``max_events``."""
     check_load(requests, rate, seed, max_events=max_events)
-    scenario = load_scenario(path, overrides)
+    scenario = load_scenario(path, overrides, cached=True)
     prefix = int(scenario.request.prefix_tokens.si)
     if trace:
         reqs = read_trace(trace)

@@ -7,6 +7,11 @@ from typing import Any
 
 Where = dict[tuple, tuple[str, int | None]]
 
+# The most values one raw tree may hold after YAML aliases are expanded and references resolved
+# (a "billion laughs" file hits this): a spec is a few hundred nodes, an explicit fabric table a
+# few hundred thousand.
+MAX_NODES = 500_000
+
 
 
 @dataclass

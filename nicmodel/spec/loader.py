@@ -12,12 +12,12 @@ import os
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel
 
 from ..errors import SpecError, format_path
 from .textio import read_text
-from .document import Document, Where
+from .document import MAX_NODES, Document, Where
+from . import cache
 from .validate import field_kind, validate, validate_as
 from .scenario import Scenario
 
@@ -54,53 +54,7 @@ def library_roots(near: Path | None = None) -> list[Path]:
     return seen
 
 
-# Limits that keep a hostile or broken file from exhausting time or memory: a spec is a few
-# hundred nodes, an explicit fabric table a few hundred thousand.
-MAX_NODES = 500_000  # after YAML aliases are expanded (a "billion laughs" file hits this)
-# Tags a spec may carry (the ones plain YAML resolves by itself); any other (!!python/..., !custom)
-# is refused rather than ignored: specs are plain data.
-PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")}
-MAX_DEPTH = 40  # nesting of mappings and lists
-# libyaml's parser where PyYAML was built with it (the same nodes and marks, ~10x faster than the
-# pure-Python one, which took 0.1-0.4 s of a command's start on the bundled specs)
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_REFERENCE_CHAIN = 16  # spec files referring to spec files
-
-
-def _build(node: yaml.Node, path: tuple, file: str, where: Where, loader: yaml.SafeLoader,
-           budget: list[int] | None = None) -> Any:
-    """Python data for a YAML node; records the line of each key (or list item) under its path."""
-    budget = budget if budget is not None else [MAX_NODES]
-    budget[0] -= 1
-    line = node.start_mark.line + 1
-    if budget[0] < 0:
-        raise SpecError(f"document expands to more than {MAX_NODES:,} values (YAML aliases?)", file, line, path)
-    if len(path) > MAX_DEPTH:
-        raise SpecError(f"nested more than {MAX_DEPTH} levels deep", file, line, path[:MAX_DEPTH])
-    if node.tag not in PLAIN_TAGS:
-        raise SpecError(f"YAML tag {node.tag!r} is not allowed: specs are plain data", file, line, path)
-    if isinstance(node, yaml.MappingNode):
-        out: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key_line = key_node.start_mark.line + 1
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise SpecError("keys must be plain names, not lists or mappings", file, key_line, path)
-            key = loader.construct_object(key_node)
-            if not isinstance(key, (str, int)) or isinstance(key, bool):
-                raise SpecError(f"key {key_node.value!r} must be a name (quote it if it is meant as text)",
-                                file, key_line, path)
-            if key in out:
-                raise SpecError(f"duplicate key {key!r}", file, key_line, path)
-            where[path + (key,)] = (file, key_line)
-            out[key] = _build(value_node, path + (key,), file, where, loader, budget)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        items = []
-        for i, item in enumerate(node.value):
-            where[path + (i,)] = (file, item.start_mark.line + 1)
-            items.append(_build(item, path + (i,), file, where, loader, budget))
-        return items
-    return loader.construct_object(node)
 
 
 # Parsed files, by path and modification stamp: each spec file is parsed once per process
@@ -111,6 +65,7 @@ _PARSED_MAX = 512
 
 def read_yaml(path: Path) -> Document:
     """Parse one YAML file, keeping line numbers (cached: see _PARSED)."""
+    cache.file_read(path)
     try:
         st = Path(path).stat()
         key = (str(Path(path).resolve()), st.st_mtime_ns, st.st_size)
@@ -119,43 +74,14 @@ def read_yaml(path: Path) -> Document:
     if key is not None and key in _PARSED:
         doc = _PARSED[key]
         return Document(copy.deepcopy(doc.data), dict(doc.where))
-    doc = _parse_yaml(path)
+    from .yamltext import parse_yaml  # PyYAML only where a file is parsed (a cached load parses none)
+
+    doc = parse_yaml(path)
     if key is not None and Path(path).is_file():  # never cache a device or a pipe
         if len(_PARSED) >= _PARSED_MAX:
             _PARSED.pop(next(iter(_PARSED)))
         _PARSED[key] = Document(copy.deepcopy(doc.data), dict(doc.where))
     return doc
-
-
-def _parse_yaml(path: Path) -> Document:
-    file = str(path)
-    text = read_text(path)
-    loader = None
-    try:
-        loader = SAFE_LOADER(text)  # safe: plain data only, no tags that construct objects
-        node = loader.get_single_node()
-        where: Where = {(): (file, 1)}
-        data = _build(node, (), file, where, loader) if node is not None else {}
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        if "maximum nesting depth" in str(exc.problem):  # libyaml's own limit, far above ours
-            raise SpecError(f"nested more than {MAX_DEPTH} levels deep", file, line) from None
-        raise SpecError(f"YAML syntax: {exc.problem or exc.context}", file, line) from None
-    except yaml.reader.ReaderError as exc:
-        line = text[: exc.position].count("\n") + 1
-        raise SpecError(f"YAML cannot contain the character {exc.character!r} (position {exc.position})", file,
-                        line) from None
-    except yaml.YAMLError as exc:
-        raise SpecError(f"YAML syntax: {str(exc).splitlines()[0]}", file) from None
-    except RecursionError:
-        raise SpecError(f"nested more than {MAX_DEPTH} levels deep", file) from None
-    finally:
-        if loader is not None:
-            loader.dispose()
-    if not isinstance(data, dict):
-        raise SpecError("expected a mapping of keys to values at the top level", file, 1)
-    return Document(data, where)
 
 
 def allowed_roots(near: Path) -> list[Path]:
@@ -187,6 +113,7 @@ def find_reference(category: str, name: str, near: Path) -> Path:
                             "by name", str(near))
         candidate = confined(Path(near).parent / name, near, "reference")
         if candidate.is_file():
+            cache.reference_resolved(category, name, near, candidate)
             return candidate
         raise FileNotFoundError(str(candidate))
     for root in library_roots(near):
@@ -195,6 +122,7 @@ def find_reference(category: str, name: str, near: Path) -> Path:
             if not _own(root, near):
                 _FOREIGN.append(f"{category} {name!r} from {candidate} (a hwspecs/ or workloads/ folder above the "
                                 "scenario's project, not the bundled one; set NICMODEL_PATH to choose)")
+            cache.reference_resolved(category, name, near, candidate)
             return candidate
     raise FileNotFoundError(name)
 
@@ -337,6 +265,7 @@ def _inline_tables(data: Any, where: Where, doc_file: Path, path: tuple = ()) ->
     except SpecError as exc:
         raise SpecError(exc.message, file, line, path + ("table_file",)) from None
     rows = read_text(csv_path).splitlines()
+    cache.file_read(csv_path)
     entries = []
     for number, row in enumerate(rows, 1):
         cells = [c.strip() for c in row.split(",")]
@@ -425,6 +354,8 @@ def apply_override(doc: Document, path: tuple, value: str, doc_file: Path, origi
 
 
 def _scalar(text: str) -> Any:
+    import yaml
+
     try:
         parsed = yaml.safe_load(text)
     except yaml.YAMLError:
@@ -469,6 +400,18 @@ def with_overrides(doc: Document, overrides: dict[tuple, str], doc_file: Path, o
     return out
 
 
-def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
-    """Read and validate a scenario file; ``overrides`` are 'dotted.path=value' strings."""
-    return validate(load_document(path, overrides), str(path))
+def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = (), *,
+                  cached: bool = False) -> Scenario:
+    """Read and validate a scenario file; ``overrides`` are 'dotted.path=value' strings.
+    ``cached``: keep the result between processes (spec/cache.py), for a command's one scenario;
+    a sweep's thousands of points would only fill the cache."""
+    if not cached:
+        return validate(load_document(path, overrides), str(path))
+    overrides = tuple(overrides)
+    hit = cache.lookup(path, overrides, find_reference)
+    if hit is not None:
+        return hit
+    with cache.recording() as rec:
+        scenario = validate(load_document(path, overrides), str(path))
+    cache.store(path, overrides, rec, scenario)
+    return scenario
