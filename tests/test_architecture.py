@@ -18,7 +18,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "nicmodel"
 # layer of each top-level part of the package; a module may import only from lower layers or
 # from its own part (and then without circles)
 LAYERS = {
-    "errors": 0, "units": 0, "version": 0, "files": 0, "limits": 0,
+    "errors": 0, "units": 0, "version": 0, "files": 0, "limits": 0, "cachedir": 0,
     "spec": 1,
     "engines": 2,
     "planning": 3, "validation": 3, "store": 3,

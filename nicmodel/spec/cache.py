@@ -29,6 +29,8 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from .. import cachedir
+
 OFF = "NICMODEL_SPEC_CACHE"
 FOLDER = "NICMODEL_SPEC_CACHE_DIR"
 MAX_ENTRIES = 256  # ~40 KB each
@@ -67,14 +69,11 @@ def _digest(path: str) -> str:
 
 
 def enabled() -> bool:
-    return os.environ.get(OFF) != "0"
+    return cachedir.switched_on(OFF)
 
 
 def folder() -> Path:
-    if os.environ.get(FOLDER):
-        return Path(os.environ[FOLDER])
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "nicmodel" / "specs"
+    return cachedir.folder(FOLDER, "specs")
 
 
 @functools.lru_cache(maxsize=1)

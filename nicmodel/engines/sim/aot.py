@@ -27,6 +27,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable
 
+from ... import cachedir
+
 ENTRIES = ("touch_all", "run_loop", "schedule_arrivals", "schedule_sample", "push_external", "push_external_seq",
            "push_ready")
 OFF = "NICMODEL_AOT"
@@ -35,15 +37,12 @@ _SOURCES = Path(__file__).resolve().parent
 
 
 def enabled() -> bool:
-    return os.environ.get(OFF) != "0"
+    return cachedir.switched_on(OFF)
 
 
 def folder() -> Path:
     """Where the extension lives: $NICMODEL_AOT_DIR, else the user's cache folder."""
-    if os.environ.get(FOLDER):
-        return Path(os.environ[FOLDER])
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "nicmodel" / "aot"
+    return cachedir.folder(FOLDER, "aot")
 
 
 @functools.lru_cache(maxsize=1)
