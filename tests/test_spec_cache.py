@@ -134,3 +134,23 @@ def test_entries_are_bounded(folder, monkeypatch):
     for chunk in (64, 128, 256, 512, 1024):
         load_scenario(path, [f"design.chunk_tokens={chunk}"], cached=True)
     assert len(list(folder.glob("*.pickle"))) == 2  # pruned to half once past the bound
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX FIFOs")
+def test_a_scenario_read_from_a_pipe_is_never_cached(folder, tmp_path):
+    import threading
+
+    fifo = tmp_path / "scenario.yaml"
+    os.mkfifo(fifo)
+    text = (ROOT / "pipelines" / "shadowserve.yaml").read_text()
+
+    def feed():
+        with open(fifo, "w") as f:
+            f.write(text)
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    # the NIC and the rest are named references, resolved from the bundled specs
+    assert load_scenario(fifo, cached=True).name == "shadowserve"
+    writer.join(timeout=10)
+    assert not folder.exists() or not list(folder.glob("*.pickle"))

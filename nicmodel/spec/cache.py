@@ -43,6 +43,7 @@ class Recording:
     def __init__(self) -> None:
         self.files: dict[str, str] = {}
         self.references: list[tuple[str, str, str, str]] = []
+        self.cacheable = True  # False once a file is not a regular file (a pipe cannot be read twice)
 
 
 _ACTIVE: list[Recording] = []
@@ -52,7 +53,10 @@ def file_read(path: Path) -> None:
     """Called by the loader for every file whose content a load uses."""
     if _ACTIVE:
         resolved = str(Path(path).resolve())
-        _ACTIVE[-1].files[resolved] = _digest(resolved)
+        digest = _digest(resolved)
+        _ACTIVE[-1].files[resolved] = digest
+        if not digest:
+            _ACTIVE[-1].cacheable = False
 
 
 def reference_resolved(category: str, name: str, near: Path, found: Path) -> None:
@@ -62,7 +66,11 @@ def reference_resolved(category: str, name: str, near: Path, found: Path) -> Non
 
 
 def _digest(path: str) -> str:
+    """The content hash of a regular file; "" for anything else (never read: a FIFO or a device
+    would be consumed or block)."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return ""
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except OSError:
         return ""
@@ -122,7 +130,7 @@ def lookup(path: str | Path, overrides: tuple[str, ...], resolve: Callable[[str,
         files, references, scenario = saved["files"], saved["references"], saved["scenario"]
     except Exception:  # stale classes, a truncated file: rebuild
         return None
-    if any(_digest(f) != digest for f, digest in files.items()):
+    if any(not digest or _digest(f) != digest for f, digest in files.items()):
         return None
     for category, name, near, found in references:
         try:
@@ -147,7 +155,7 @@ def recording() -> Iterator[Recording]:
 
 def store(path: str | Path, overrides: tuple[str, ...], rec: Recording, scenario: Any) -> None:
     """Keep a validated Scenario; any failure to write only means no caching."""
-    if not enabled():
+    if not enabled() or not rec.cacheable:
         return
     where = folder()
     try:

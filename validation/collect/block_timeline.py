@@ -1,0 +1,290 @@
+"""Block timelines of co-runners beside decode: when each block of a co-runner launch starts and
+ends, and on which SM, against when the launch was enqueued and when the decode step ran.
+
+Why (added 2026-12-03, a diagnostic): the interference model's co-runner side misses one-wave
+kernels of several blocks per SM (CacheGen's decoder and its synthetic twin, 512 blocks of 128
+threads with 48 KiB of shared memory, ~0.5 ms, slow 1.7-2.3x at one launch per decode step; the
+model says 1.3-1.5x) and short many-block launches (the paged-KV scatter: 1.06-1.26x beside
+weight-bound decode, 1.5-1.9x beside attention-bound decode; the model says the reverse). A
+launch's extra time beside decode is one of: waiting before its first block is dispatched, blocks
+dispatched late (a second wave, behind decode's blocks or its own), or blocks running slower.
+Each probe block records %globaltimer at its start and end and its %smid, so the three are told
+apart. Every point is held out: no fit uses this file.
+
+Co-runners (CuPy kernels, the integer-ALU and streaming bodies of interference_grid.py):
+  quad512   512 blocks x 128 threads, 48 KiB shared memory each (4 per SM: CacheGen's decoder's
+            shape), ALU body, ~500 us alone; 1 and 8 launches per decode step
+  quad132   132 blocks of the same shape (1 per SM), ~500 us; 1 launch per decode step
+  scatter   32 launches of 1,024 blocks x 128 threads, each block copying 512 2-byte elements
+            (the paged-KV scatter's grid and traffic per layer), one unit per decode step
+Decode: the Llama-3-8B-shaped CUDA graph of interference_grid.py at (batch, context) = (1, 1024),
+(8, 4096), (32, 8192), its stream at equal or high priority. The co-runner stream waits for the
+step's start and enqueues a marker kernel (the launch's enqueue time) and then the unit; the
+decode stream brackets each replay with marker kernels.
+
+Writes (atomically, after each configuration):
+  launches.csv   one row per co-runner launch: decode point, priority, co-runner, burst, step,
+                 launch index, enqueue relative to the step's start, the first block's start and
+                 the last block's start relative to the enqueue (or to the previous launch's end,
+                 for later launches of a burst), blocks started later than half a block's alone
+                 time after the first, block time beside (median, 90th percentile, max) and alone
+                 (median), the launch's span (enqueue or previous end to last block end) beside and
+                 alone, SMs used, most blocks placed on one SM, and the decode step's time
+  blocks.csv     every block of the first three measured steps' first launch for quad512 (start,
+                 end relative to the enqueue, SM)
+Run: python validation/collect/block_timeline.py $OUT [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gpu_common import Model, capture, write_csv  # noqa: E402
+
+SOURCE = r"""
+__device__ __forceinline__ unsigned long long gtime() {
+    unsigned long long t; asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t)); return t;
+}
+__device__ __forceinline__ unsigned int smid() {
+    unsigned int s; asm volatile("mov.u32 %0, %%smid;" : "=r"(s)); return s;
+}
+extern "C" __global__ void mark(unsigned long long* rec) { rec[0] = gtime(); }
+extern "C" __global__ void alu_probe(unsigned long long* rec, long long iters, unsigned int* out) {
+    extern __shared__ unsigned int pad[];
+    __shared__ unsigned long long t0;
+    if (threadIdx.x == 0) t0 = gtime();
+    unsigned int x = blockIdx.x * blockDim.x + threadIdx.x;
+    for (long long k = 0; k < iters; ++k) {
+        x = x * 1103515245u + 12345u;
+        x ^= x >> 13;
+    }
+    if (x == 0x9e3779b9u) out[0] = x;
+    if (iters < 0) pad[threadIdx.x] = x;
+    __syncthreads();
+    if (threadIdx.x == 0) {
+        long long b = (long long)blockIdx.x * 3;
+        rec[b] = t0; rec[b + 1] = gtime(); rec[b + 2] = smid();
+    }
+}
+extern "C" __global__ void copy_probe(const unsigned short* __restrict__ src, unsigned short* __restrict__ dst,
+                                      long long per_block, unsigned long long* rec) {
+    __shared__ unsigned long long t0;
+    if (threadIdx.x == 0) t0 = gtime();
+    long long base = (long long)blockIdx.x * per_block;
+    for (long long j = threadIdx.x; j < per_block; j += blockDim.x) dst[base + j] = src[base + j] + 1;
+    __syncthreads();
+    if (threadIdx.x == 0) {
+        long long b = (long long)blockIdx.x * 3;
+        rec[b] = t0; rec[b + 1] = gtime(); rec[b + 2] = smid();
+    }
+}
+"""
+
+POINTS = [(8, 4096), (32, 8192), (1, 1024)]
+SCATTER_LAYERS, SCATTER_BLOCKS, SCATTER_ELEMS = 32, 1024, 512
+
+
+class Probes:
+    def __init__(self):
+        import cupy as cp
+
+        self.cp = cp
+        mod = cp.RawModule(code=SOURCE, options=("-std=c++17",))
+        self.mark_k, self.alu_k, self.copy_k = (mod.get_function(n) for n in ("mark", "alu_probe", "copy_probe"))
+        self.alu_k.max_dynamic_shared_size_bytes = 64 << 10
+        self.out = cp.zeros(1, dtype=cp.uint32)
+        n = SCATTER_LAYERS * SCATTER_BLOCKS * SCATTER_ELEMS
+        self.src = cp.ones(n, dtype=cp.uint16)
+        self.dst = cp.zeros(n, dtype=cp.uint16)
+
+    def stream(self, s: torch.cuda.Stream):
+        return self.cp.cuda.ExternalStream(s.cuda_stream)
+
+    def mark(self, rec, cs) -> None:
+        with cs:
+            self.mark_k((1,), (1,), (rec,))
+
+    def unit(self, kind: str, iters: int, launches: int, cs):
+        """A function enqueuing one unit (``launches`` launches) that writes block records to ``rec``."""
+        cp = self.cp
+
+        def run(rec):
+            with cs:
+                for j in range(launches):
+                    if kind == "scatter":
+                        off = (j % SCATTER_LAYERS) * SCATTER_BLOCKS * SCATTER_ELEMS
+                        self.copy_k((SCATTER_BLOCKS,), (128,), (self.src[off:], self.dst[off:],
+                                                              cp.int64(SCATTER_ELEMS), rec[j]))
+                    else:
+                        grid = 512 if kind == "quad512" else 132
+                        self.alu_k((grid,), (128,), (rec[j], cp.int64(iters), self.out), shared_mem=48 << 10)
+        return run
+
+
+def grid_of(kind: str) -> int:
+    return {"quad512": 512, "quad132": 132, "scatter": SCATTER_BLOCKS}[kind]
+
+
+def summarize(blocks, enq: float, alone_block: float) -> dict:
+    """blocks: [(start, end, sm)] in ns; enq: the time the launch could start (ns)."""
+    starts = sorted(b[0] for b in blocks)
+    durs = sorted(b[1] - b[0] for b in blocks)
+    first = starts[0]
+    per_sm: dict[int, int] = {}
+    for b in blocks:
+        per_sm[b[2]] = per_sm.get(b[2], 0) + 1
+    late = sum(1 for s in starts if s - first > 0.5 * alone_block)
+    return {"first_start_us": (first - enq) / 1e3, "last_start_us": (starts[-1] - enq) / 1e3, "late_blocks": late,
+            "block_p50_us": statistics.median(durs) / 1e3, "block_p90_us": durs[int(0.9 * (len(durs) - 1))] / 1e3,
+            "block_max_us": durs[-1] / 1e3, "span_us": (max(b[1] for b in blocks) - enq) / 1e3,
+            "sms_used": len(per_sm), "most_on_one_sm": max(per_sm.values())}
+
+
+def records(rec_host, grid: int):
+    return [(int(rec_host[3 * i]), int(rec_host[3 * i + 1]), int(rec_host[3 * i + 2])) for i in range(grid)]
+
+
+def calibrate_iters(pr: Probes, kind: str, target_s: float, cs, side: torch.cuda.Stream) -> int:
+    cp = pr.cp
+    rec = [cp.zeros(3 * grid_of(kind), dtype=cp.uint64)]
+
+    def t_of(iters: int) -> float:
+        run = pr.unit(kind, iters, 1, cs)
+        run(rec)
+        torch.cuda.synchronize()
+        a = time.perf_counter()
+        for _ in range(5):
+            run(rec)
+        torch.cuda.synchronize()
+        return (time.perf_counter() - a) / 5
+
+    i = 1 << 12
+    t = t_of(i)
+    while t < 50e-6:
+        i *= 4
+        t = t_of(i)
+    return max(1, int(i * target_s / t))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out")
+    ap.add_argument("--quick", action="store_true")
+    args = ap.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    t_start = time.time()
+    pr = Probes()
+    cp = pr.cp
+    lo, hi = torch.cuda.Stream.priority_range() if hasattr(torch.cuda.Stream, "priority_range") else (0, -1)
+    streams = {"equal": torch.cuda.Stream(priority=0), "high": torch.cuda.Stream(priority=hi)}
+    side = torch.cuda.Stream(priority=0)
+    cs_side = pr.stream(side)
+    iters = calibrate_iters(pr, "quad512", 500e-6, cs_side, side)
+    print(f"[{time.time() - t_start:.0f}s] alu iterations for ~500 us: {iters}", flush=True)
+    model = Model(32, 8192)
+    steps, warm = (4, 1) if args.quick else (12, 2)
+    configs = [("quad512", 1), ("quad512", 8), ("quad132", 1), ("scatter", SCATTER_LAYERS)]
+    rows, block_rows = [], []
+    head = ["batch", "context", "priority", "corunner", "launches_per_step", "step", "launch", "enqueue_after_step_start_us",
+            "first_start_us", "last_start_us", "late_blocks", "block_p50_us", "block_p90_us", "block_max_us",
+            "alone_block_p50_us", "span_us", "alone_span_us", "sms_used", "most_on_one_sm", "decode_step_us",
+            "decode_alone_us"]
+    # alone: each co-runner unit on the side stream with the GPU otherwise idle
+    alone = {}
+    for kind, launches in configs:
+        recs = [cp.zeros(3 * grid_of(kind), dtype=cp.uint64) for _ in range(launches)]
+        marker = cp.zeros(1, dtype=cp.uint64)
+        run = pr.unit(kind, iters, launches, cs_side)
+        spans, blocks_p50 = [], []
+        for _ in range(6):
+            torch.cuda.synchronize()
+            pr.mark(marker, cs_side)
+            run(recs)
+            torch.cuda.synchronize()
+            enq = int(marker.get()[0])
+            prev = enq
+            for j in range(launches):
+                blk = records(recs[j].get(), grid_of(kind))
+                blocks_p50.append(statistics.median(b[1] - b[0] for b in blk))
+                end = max(b[1] for b in blk)
+                spans.append(end - prev)
+                prev = end
+        alone[kind, launches] = (statistics.median(blocks_p50), statistics.median(spans))
+        print(f"[{time.time() - t_start:.0f}s] alone {kind} x{launches}: block {alone[kind, launches][0] / 1e3:.1f} us, "
+              f"launch {alone[kind, launches][1] / 1e3:.1f} us", flush=True)
+    for batch, context in (POINTS[:1] if args.quick else POINTS):
+        for prio, dstream in streams.items():
+            replay, graph = capture(model, batch, context, dstream)
+            cs_dec = pr.stream(dstream)
+            # decode alone, bracketed by markers like the measured steps
+            m0, m1 = cp.zeros(1, dtype=cp.uint64), cp.zeros(1, dtype=cp.uint64)
+            solo = []
+            for _ in range(5):
+                torch.cuda.synchronize()
+                pr.mark(m0, cs_dec)
+                replay()
+                pr.mark(m1, cs_dec)
+                torch.cuda.synchronize()
+                solo.append((int(m1.get()[0]) - int(m0.get()[0])) / 1e3)
+            decode_alone = statistics.median(solo)
+            for kind, launches in configs:
+                if args.quick and kind != "quad512":
+                    continue
+                n = warm + steps
+                recs = [[cp.zeros(3 * grid_of(kind), dtype=cp.uint64) for _ in range(launches)] for _ in range(n)]
+                enq = [cp.zeros(1, dtype=cp.uint64) for _ in range(n)]
+                s0 = [cp.zeros(1, dtype=cp.uint64) for _ in range(n)]
+                s1 = [cp.zeros(1, dtype=cp.uint64) for _ in range(n)]
+                run = pr.unit(kind, iters, launches, cs_side)
+                torch.cuda.synchronize()
+                for i in range(n):
+                    ev = torch.cuda.Event()
+                    pr.mark(s0[i], cs_dec)
+                    ev.record(dstream)
+                    replay()
+                    pr.mark(s1[i], cs_dec)
+                    side.wait_event(ev)
+                    pr.mark(enq[i], cs_side)
+                    run(recs[i])
+                torch.cuda.synchronize()
+                a_block, a_span = alone[kind, launches]
+                for i in range(warm, n):
+                    start, stop, q = (int(x.get()[0]) for x in (s0[i], s1[i], enq[i]))
+                    prev = q
+                    for j in range(launches):
+                        blk = records(recs[i][j].get(), grid_of(kind))
+                        s = summarize(blk, prev, a_block)
+                        rows.append([batch, context, prio, kind, launches, i - warm, j, f"{(q - start) / 1e3:.2f}",
+                                     *(f"{s[k]:.2f}" if isinstance(s[k], float) else s[k] for k in
+                                       ("first_start_us", "last_start_us", "late_blocks", "block_p50_us",
+                                        "block_p90_us", "block_max_us")),
+                                     f"{a_block / 1e3:.2f}", f"{s['span_us']:.2f}", f"{a_span / 1e3:.2f}", s["sms_used"],
+                                     s["most_on_one_sm"], f"{(stop - start) / 1e3:.1f}", f"{decode_alone:.1f}"])
+                        prev = max(b[1] for b in blk)
+                        if kind == "quad512" and launches == 1 and i < warm + 3:
+                            block_rows += [[batch, context, prio, i - warm, b, f"{(st - q) / 1e3:.2f}",
+                                            f"{(en - q) / 1e3:.2f}", sm] for b, (st, en, sm) in enumerate(blk)]
+                write_csv(out / "launches.csv", head, rows)
+                write_csv(out / "blocks.csv", ["batch", "context", "priority", "step", "block", "start_us", "end_us",
+                                               "sm"], block_rows)
+                mine = [r for r in rows if r[:5] == [batch, context, prio, kind, launches]]
+                span = statistics.median(float(r[15]) for r in mine)
+                print(f"[{time.time() - t_start:.0f}s] b{batch} c{context} {prio} {kind} x{launches}: span "
+                      f"{span:.0f} us (alone {a_span / 1e3:.0f}), first start {statistics.median(float(r[8]) for r in mine):.1f} us, "
+                      f"last start {statistics.median(float(r[9]) for r in mine):.1f} us, late blocks "
+                      f"{statistics.median(int(r[10]) for r in mine)}, block p50 "
+                      f"{statistics.median(float(r[11]) for r in mine):.1f} us (alone {a_block / 1e3:.1f}), step "
+                      f"{statistics.median(float(r[19]) for r in mine):.0f} us (alone {decode_alone:.0f})", flush=True)
+            del graph
+
+
+if __name__ == "__main__":
+    main()
