@@ -6,6 +6,13 @@
   validation/traces/h100/grid/, h100/regime/
                                      -> validation/traces/h100_grid_interference.csv (the same
                                         collector as the H200's, run on an H100: all held out)
+  validation/traces/h200/rerun/, h200/rerun2/
+                                     -> validation/traces/h200_rerun_interference.csv (the
+                                        data-plane and one-wave regime points again, a day later,
+                                        twice: the measurement's repeatability; all held out)
+  validation/traces/h200/phase/      -> validation/traces/h200_phase_interference.csv (co-runners
+                                        launched at a decode step's start or at a random point of
+                                        it; all held out)
 
 Each row's argument describes what the co-runner demands (see nicmodel/validation/interference.py):
 the synthetic co-runners by their launch shape, the data-plane kernels by the GPU spec's kernel
@@ -260,6 +267,39 @@ def h100_legacy() -> None:
     write("h100_interference.csv", rows)
 
 
+def phase_trace() -> None:
+    """block_timeline.py --phase: each data-plane unit and two one-wave regime kernels, one launch
+    per decode step, at the step's start or at a uniformly random point of it (h200/phase/).
+    The co-runner ratios only, every point held out; a row's argument is the rerun's (h200/rerun/:
+    same day, same machine, its kernel times; its busy share per launch per step, which the
+    co-runner ratio does not use) with this run's time alone."""
+    raw = TRACES / "h200" / "phase"
+    rerun = TRACES / "h200" / "rerun"
+    props = json.loads((rerun / "gpu.json").read_text())
+    machine = (f"{props['name']}, {props['multi_processor_count']} SMs, driver 580.159.04, torch {props['torch'][:4]}, "
+               f"CUDA {props['cuda']} (validation/traces/h200/rerun/gpu.json)")
+    kernels = kernel_times(list(csv.DictReader(open(rerun / "kernels.csv"))))
+    syn = {r["corunner"]: r for r in csv.DictReader(open(rerun / "synthetic_corunners.csv"))}
+    busy: dict[tuple, float] = {}  # one launch per step: the rerun's fewest launches per step, scaled
+    for r in sorted(csv.DictReader(open(rerun / "interference_grid.csv")), key=lambda r: -int(r["k"])):
+        busy[r["corunner"], r["batch"], r["decode_priority"]] = float(r["busy_share"]) / int(r["k"])
+    quads = {"quad512": "reg_alu_quad_g512_500us", "quad132": "reg_alu_quad_g132_500us"}
+    rows = []
+    for r in csv.DictReader(open(raw / "phase.csv")):
+        name = quads.get(r["unit"], r["unit"])
+        family = ("regime-compute" if name in syn else FAMILIES[name]) + ("-random-phase" if r["phase"] == "random" else
+                                                                         "-step-start")
+        what = synthetic_argument(syn[name]) if name in syn else dataplane_argument(name, kernels[name])
+        arg = (f"family={family},batch={r['batch']},context={r['context']},priority={r['priority']},"
+               f"busy={busy[name, r['batch'], r['priority']]:.4f},{what},"
+               f"unit_time={us(float(r['alone_back_to_back_s']))},burst=1")
+        rows.append({"scenario": SCENARIO, "overrides": "gpu=h200", "metric": "corunner_time_ratio", "argument": arg,
+                     "value": r["ratio_back_to_back"], "unit": "x", "repeat": 0, "spread": "", "role": "held-out",
+                     "tolerance_pct": "", "machine": machine,
+                     "source": f"validation/traces/h200/phase/phase.csv ({r['unit']}, {r['phase']} of the step)"})
+    write("h200_phase_interference.csv", rows)
+
+
 def write(name: str, rows: list[dict]) -> None:
     with open(TRACES / name, "w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
@@ -276,5 +316,10 @@ if __name__ == "__main__":
                 ("h200/probe", "probe"), ("h200/widths", "widths")], "h200", "h200_interference.csv")
     grid_trace([("h100/grid", "synthetic"), ("h100/regime", "regime")], "h100-sxm", "h100_grid_interference.csv",
                role="held-out")
+    # the data-plane and one-wave regime points again, on 2026-12-03's H200 with the same code, twice
+    # (block_timeline.py --collector-check): how far the measurement itself moves; all held out
+    grid_trace([("h200/rerun", "regime"), ("h200/rerun2", "regime")], "h200", "h200_rerun_interference.csv",
+               role="held-out")
+    phase_trace()
     h200_dma()
     h100_legacy()
