@@ -28,6 +28,12 @@ Modes (each writes into the folder given first):
                      one-wave regime points, rerun with its own functions and output format
                      (interference_grid.csv, kernels.csv, synthetic_corunners.csv, gpu.json): how far
                      the same measurement moves between sessions (validation/traces/h200/rerun*/)
+  --no-profiler      with --collector-check: never start torch's profiler (CUPTI) in the process
+                     (every interference_grid.py run profiles its kernels first, which changes how
+                     concurrent kernels' blocks are dispatched afterwards); no kernels.csv
+  --collector-timeline  the decoder-like kernel with per-block records, timed by the collector's
+                     own loop (collector_timeline.csv); --profile-first runs the profiler once
+                     before, as the collector does
   --phase            the same units at one launch per decode step, at the step's start or at a
                      uniformly random point of it (phase.csv): whether the slowdown depends on
                      where in the step a launch lands (validation/traces/h200/phase/)
@@ -57,6 +63,7 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import gpu_common  # noqa: E402
 from gpu_common import Model, capture, write_csv  # noqa: E402
 
 SOURCE = r"""
@@ -189,7 +196,15 @@ def calibrate_iters(pr: Probes, kind: str, target_s: float, cs, side: torch.cuda
     return max(1, int(i * target_s / t))
 
 
-def collector_check(out: Path, model: Model, streams: dict) -> None:
+def profiled_first(ig, unit, name: str) -> list[dict]:
+    """Kernel descriptors recorded before measuring, on purpose: the order of every
+    interference_grid.py run before 2026-12-03, reproduced (h200/rerun/; gpu_common.PROFILED)."""
+    rows = ig.kernel_descriptors(unit, name)
+    gpu_common.PROFILED[0] = False
+    return rows
+
+
+def collector_check(out: Path, model: Model, streams: dict, profile: bool = True) -> None:
     """A rerun, on today's machine and with interference_grid.py's own code and output format, of
     its data-plane points (every unit, k = 1, 2, 4, 8 launches per decode step, every decode point,
     both priorities) and of its one-wave regime points (512 and 132 blocks of 48 KiB, ~0.5 ms, one
@@ -209,15 +224,17 @@ def collector_check(out: Path, model: Model, streams: dict) -> None:
     units = ig.dataplane_units(ac, side)
     kernels = []
     for name, unit in units.items():
-        with torch.cuda.stream(side):
-            kernels += ig.kernel_descriptors(unit, name)
+        if profile:
+            with torch.cuda.stream(side):
+                kernels += profiled_first(ig, unit, name)
     syn = ig.Synthetic()
     syn_side = torch.cuda.Stream(priority=0)
     quads = {"reg_alu_quad_g512_500us": (512, 43573), "reg_alu_quad_g132_500us": (132, 66743)}
     syn_rows = []
     for name, (blocks, iters) in quads.items():
         unit = syn.launcher("alu", blocks, 128, 48 << 10, iters, syn_side)
-        kernels += ig.kernel_descriptors(unit, name)
+        if profile:
+            kernels += profiled_first(ig, unit, name)
         alone = ig.time_alone(unit, syn_side)
         syn_rows.append([name, "alu", "quad", 128, 48 << 10, blocks, iters, syn.registers("alu"), 0, 5e-4,
                          f"{alone:.7g}"])
@@ -227,8 +244,9 @@ def collector_check(out: Path, model: Model, streams: dict) -> None:
     write_csv(out / "synthetic_corunners.csv", ["corunner", "body", "footprint", "threads", "shared_memory_bytes",
                                                  "blocks", "iterations", "registers_per_thread", "hbm_bytes",
                                                  "target_s", "alone_s"], syn_rows)
-    hdr = list(kernels[0].keys())
-    write_csv(out / "kernels.csv", hdr, [[r[h] for h in hdr] for r in kernels])
+    if kernels:
+        hdr = list(kernels[0].keys())
+        write_csv(out / "kernels.csv", hdr, [[r[h] for h in hdr] for r in kernels])
     for name, unit in units.items():
         t_unit = ig.time_alone(unit, side, 0.03)
         for p, dec in decodes.items():
@@ -315,7 +333,7 @@ def phase_check(out: Path, model: Model, streams: dict, seed: int = 20261203) ->
                 write_csv(out / "phase.csv", head, rows)
 
 
-def collector_timeline(out: Path, model: Model, streams: dict) -> None:
+def collector_timeline(out: Path, model: Model, streams: dict, profile_first: bool = False) -> None:
     """The decoder-like one-wave kernel (512 blocks of 48 KiB, the collector's 43,573 iterations)
     timed by interference_grid.beside, the collector's own loop, with every block recording its
     start, end and SM: where the collector's 1.47x (against this probe's own loop's 1.04x) goes."""
@@ -336,6 +354,9 @@ def collector_timeline(out: Path, model: Model, streams: dict) -> None:
         with cs:
             pr.alu_k((512,), (128,), (recs[used[0] % 64], cp.int64(43573), pr.out), shared_mem=48 << 10)
         used[0] += 1
+    if profile_first:  # as interference_grid.py did before its grid until 2026-12-03 (on purpose here)
+        ig.kernel_descriptors(unit, "quad512")
+        gpu_common.PROFILED[0] = False
     alone = ig.time_alone(unit, syn_side)
     used[0] = 0
     for _ in range(8):
@@ -372,6 +393,10 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--collector-timeline", action="store_true",
                     help="only the decoder-like kernel's block timeline inside the collector's own loop")
+    ap.add_argument("--no-profiler", action="store_true",
+                    help="with --collector-check: never start torch's profiler (CUPTI), so no kernels.csv")
+    ap.add_argument("--profile-first", action="store_true",
+                    help="with --collector-timeline: run torch's profiler once first, as the collector does")
     ap.add_argument("--phase", action="store_true",
                     help="only the launch-phase check: step start against a random point of the step")
     ap.add_argument("--collector-check", action="store_true",
@@ -390,10 +415,10 @@ def main() -> None:
         phase_check(out, Model(32, 8192), streams)
         return
     if args.collector_timeline:
-        collector_timeline(out, Model(32, 8192), streams)
+        collector_timeline(out, Model(32, 8192), streams, args.profile_first)
         return
     if args.collector_check:
-        collector_check(out, Model(32, 8192), streams)
+        collector_check(out, Model(32, 8192), streams, not args.no_profiler)
         return
     side = torch.cuda.Stream(priority=0)
     cs_side = pr.stream(side)

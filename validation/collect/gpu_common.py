@@ -104,11 +104,27 @@ def time_on(fn, iters: int, stream: torch.cuda.Stream) -> float:
     return start.elapsed_time(end) / 1e3 / iters
 
 
+# Whether torch's profiler (CUPTI) has run in this process. Once it has, concurrent kernels' blocks
+# are dispatched differently for the rest of the process (validation/traces/h200/collector_timeline/:
+# a one-wave kernel beside decode 1.14x before, 1.47x after), so interference is measured only in a
+# process where it has not: record kernel descriptors after every measurement, or in another process.
+PROFILED = [False]
+
+
+def not_profiled(what: str) -> None:
+    """Refuse to measure ``what`` in a process that has run the profiler (see PROFILED)."""
+    if PROFILED[0]:
+        raise RuntimeError(f"{what}: torch's profiler already ran in this process, which changes how concurrent "
+                           "kernels are dispatched; record kernel descriptors after the measurements")
+
+
 def kernel_descriptors(fn, label: str, warmup: int = 1) -> list[dict]:
     """The GPU kernels one call of ``fn`` launches, as CUPTI reports them through torch's profiler:
-    name, duration, grid, block, registers per thread, shared memory, blocks per SM."""
+    name, duration, grid, block, registers per thread, shared memory, blocks per SM. Call it only
+    after this process's interference measurements (PROFILED)."""
     from torch.profiler import ProfilerActivity, profile
 
+    PROFILED[0] = True
     for _ in range(warmup):
         fn()
     torch.cuda.synchronize()

@@ -33,6 +33,9 @@ is queued. A saturating co-runner (offered duty >= 4) keeps its stream busy for 
 The data-plane co-runners run on the legacy default stream, because CacheGen's decoder launches
 there (torchac_cuda passes no stream); the synthetic ones use CuPy raw kernels on the same stream.
 
+Kernel descriptors (kernels.csv) are recorded last (2026-12-03): torch's profiler, once run,
+changes how concurrent kernels are dispatched for the rest of the process (gpu_common.PROFILED;
+validation/traces/h200/collector_timeline/), and every run before that date recorded them first.
 The split, declared here before any fit (nicmodel's interference fit reads the column `role`):
   - every data-plane kernel point (CacheGen's decoder, LMCache's dequantization, paged-KV
     scatter, torch.cat, pinned copies, LMCache's per-chunk sequence) is held out;
@@ -95,7 +98,7 @@ import warnings
 warnings.filterwarnings("ignore")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gpu_common import (Deadline, Model, capture, event, gpu_properties, kernel_descriptors,  # noqa: E402
-                        time_on, write_csv)
+                        not_profiled, time_on, write_csv)
 
 HOLDOUT_SHARE = 0.35
 SEED = 20261202
@@ -275,6 +278,7 @@ def beside(decode: Decode, prio: str, dstream, side, batch, k: int, m: int, step
     m-th step the side stream waits for that step to start and runs `batch` (k launches).
     Returns decode's per-step time, the co-runner's time per launch over the batches wholly
     inside the decode window, its busy share of that window, and the CPU time per enqueued step."""
+    not_profiled("beside")
     warm = 2
     torch.cuda.synchronize()
     ref = event()
@@ -319,6 +323,7 @@ def saturated(decode: Decode, prio: str, dstream, side, group, per_group: int, t
     about four decode steps of co-runner work stay queued, and the CPU stays at most two decode
     steps ahead of the GPU, so neither queue starves and the backlog left after the window is
     bounded. Same returns as `beside`."""
+    not_profiled("saturated")
     warm = 2
     depth = max(2, int(round(4 * decode.alone[prio] / max(t_group, 1e-9))))
     torch.cuda.synchronize()
@@ -678,22 +683,6 @@ def main() -> None:
     if quick:
         units = dict(list(units.items())[:2] + ([("ac_decode", units["ac_decode"])] if "ac_decode" in units else []))
 
-    # kernel descriptors: decode at each point (eager), the data-plane and legacy units, one of each
-    # synthetic footprint x body (their grids differ only in count)
-    kernels = []
-    x = {p: model.inputs(p[0]) for p in points}
-    for p in points:
-        kernels += kernel_descriptors(lambda p=p: model.step(x[p], p[1]), f"decode_b{p[0]}_c{p[1]}")
-    for name, unit in {**units, **legacy}.items():
-        with torch.cuda.stream(side):
-            kernels += kernel_descriptors(unit, name)
-    for fp, (threads, smem) in FOOTPRINTS.items():
-        for body in BODIES:
-            kernels += kernel_descriptors(syn.launcher(body, 132, threads, smem, 64, syn_side), f"synthetic_{body}_{fp}")
-    hdr = list(kernels[0].keys()) if kernels else ["unit"]
-    write_csv(out / "kernels.csv", hdr, [[r[h] for h in hdr] for r in kernels])
-    print(f"[{dl.elapsed():.0f}s] kernels: {len(kernels)} rows", flush=True)
-
     if "decode" not in skip:
         section_decode_grid(out, model, quick, dl)
     if "copies" not in skip:
@@ -761,6 +750,22 @@ def main() -> None:
         guarded(run_config, grid, "synthetic", name, decodes[p], prio, streams, syn_side, launch, alone, duty, window,
                 use_graph=True, repeat=1)
     print(f"[{dl.elapsed():.0f}s] done: {len(grid.rows)} grid rows", flush=True)
+    # kernel descriptors, last: the profiler changes how concurrent kernels are dispatched for the rest
+    # of the process (gpu_common.PROFILED). Decode at each point (eager), the data-plane and legacy
+    # units, one of each synthetic footprint x body (their grids differ only in count)
+    kernels = []
+    x = {p: model.inputs(p[0]) for p in points}
+    for p in points:
+        kernels += kernel_descriptors(lambda p=p: model.step(x[p], p[1]), f"decode_b{p[0]}_c{p[1]}")
+    for name, unit in {**units, **legacy}.items():
+        with torch.cuda.stream(side):
+            kernels += kernel_descriptors(unit, name)
+    for fp, (threads, smem) in FOOTPRINTS.items():
+        for body in BODIES:
+            kernels += kernel_descriptors(syn.launcher(body, 132, threads, smem, 64, syn_side), f"synthetic_{body}_{fp}")
+    hdr = list(kernels[0].keys()) if kernels else ["unit"]
+    write_csv(out / "kernels.csv", hdr, [[r[h] for h in hdr] for r in kernels])
+    print(f"[{dl.elapsed():.0f}s] kernels: {len(kernels)} rows", flush=True)
 
 
 PROBE_CHUNK = (32, 2, 256, 8, 128)  # one 256-token Llama-3-8B chunk of K and V (bf16): one of torch.cat's copies
@@ -808,14 +813,10 @@ def probe(out: Path, syn: "Synthetic", decodes: dict, streams, dl, quick: bool) 
     one, beside every decode point, both priorities, k launches at the start of every step."""
     created = torch.cuda.Stream(priority=0)
     on_stream = {"legacy": torch.cuda.default_stream(), "created": created}
-    kernels, units = [], {}
+    units = {}
     for where, stream in on_stream.items():
         for name, unit in probe_units(syn, stream).items():
             units[f"{name}_{where}"] = (unit, stream)
-            if where == "created":
-                kernels += kernel_descriptors(unit, name)
-    hdr = list(kernels[0].keys())
-    write_csv(out / "kernels.csv", hdr, [[r[h] for h in hdr] for r in kernels])
     grid = Grid(out)
     ks = [1, 8] if quick else PROBE_KS
     for name, (unit, stream) in units.items():
@@ -831,6 +832,10 @@ def probe(out: Path, syn: "Synthetic", decodes: dict, streams, dl, quick: bool) 
                     guarded(section_point, grid, "probe", name.replace("_created", "_graph"), dec, prio, streams, stream,
                             graph_batch(unit, 8, stream), t_unit, 8, 0.1, True)
     print(f"[{dl.elapsed():.0f}s] probe done: {len(grid.rows)} rows", flush=True)
+    kernels = [row for name, (unit, stream) in units.items() if name.endswith("_created")  # last: PROFILED
+               for row in kernel_descriptors(unit, name.removesuffix("_created"))]
+    hdr = list(kernels[0].keys())
+    write_csv(out / "kernels.csv", hdr, [[r[h] for h in hdr] for r in kernels])
 
 
 def section_point(grid: Grid, section: str, name: str, dec: Decode, prio: str, streams, side, batch, t_unit: float,
@@ -864,12 +869,6 @@ def regime(out: Path, syn: "Synthetic", decodes: dict, points: list, streams, sy
     """The REGIME co-runners: descriptors, calibration, then every decode point x priority x duty
     in a seeded random order (section "regime")."""
     table = table or REGIME
-    kernels = []
-    for fp, (threads, smem, _, _, bodies) in table.items():
-        for body in bodies:
-            kernels += kernel_descriptors(syn.launcher(body, 512, threads, smem, 64, syn_side), f"{section}_{body}_{fp}")
-    hdr = list(kernels[0].keys())
-    write_csv(out / "kernels.csv", hdr, [[r[h] for h in hdr] for r in kernels])
     defs = [(body, fp, g, d) for fp, (_, _, grids, durations, bodies) in table.items()
             for body in bodies for g in grids for d in durations]
     if quick:
@@ -889,6 +888,12 @@ def regime(out: Path, syn: "Synthetic", decodes: dict, points: list, streams, sy
         guarded(run_config, grid, section, name, decodes[p], prio, streams, syn_side, launch, alone, duty, 0.1,
                 use_graph=graph)
     print(f"[{dl.elapsed():.0f}s] done: {len(grid.rows)} regime rows", flush=True)
+    kernels = []  # last: see gpu_common.PROFILED
+    for fp, (threads, smem, _, _, bodies) in table.items():
+        for body in bodies:
+            kernels += kernel_descriptors(syn.launcher(body, 512, threads, smem, 64, syn_side), f"{section}_{body}_{fp}")
+    hdr = list(kernels[0].keys())
+    write_csv(out / "kernels.csv", hdr, [[r[h] for h in hdr] for r in kernels])
 
 
 if __name__ == "__main__":

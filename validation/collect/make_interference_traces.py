@@ -10,6 +10,9 @@
                                      -> validation/traces/h200_rerun_interference.csv (the
                                         data-plane and one-wave regime points again, a day later,
                                         twice: the measurement's repeatability; all held out)
+  validation/traces/h200/rerun_noprof/ -> validation/traces/h200_noprofiler_interference.csv (the
+                                        same points, torch's profiler never started in the
+                                        process; all held out)
   validation/traces/h200/phase/      -> validation/traces/h200_phase_interference.csv (co-runners
                                         launched at a decode step's start or at a random point of
                                         it; all held out)
@@ -320,6 +323,11 @@ if __name__ == "__main__":
     # (block_timeline.py --collector-check): how far the measurement itself moves; all held out
     grid_trace([("h200/rerun", "regime"), ("h200/rerun2", "regime")], "h200", "h200_rerun_interference.csv",
                role="held-out")
+    # the same points with torch's profiler (CUPTI) never started in the process: every collector
+    # run above profiled its kernels first (kernels.csv), which changes how concurrent kernels'
+    # blocks are dispatched (validation/traces/h200/collector_timeline/); its kernels.csv is the
+    # rerun's (same units, same machine, same day)
+    grid_trace([("h200/rerun_noprof", "regime")], "h200", "h200_noprofiler_interference.csv", role="held-out")
     phase_trace()
     h200_dma()
     h100_legacy()
