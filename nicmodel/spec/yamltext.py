@@ -12,7 +12,7 @@ from ..errors import SpecError
 from .document import MAX_NODES, Document, Where
 from .textio import read_text
 
-# Limits that keep a hostile or broken file from exhausting time or memory (and MAX_NODES).
+# Limits that keep a hostile or broken file from exhausting time or memory (with MAX_NODES).
 # Tags a spec may carry (the ones plain YAML resolves by itself); any other (!!python/..., !custom)
 # is refused rather than ignored: specs are plain data.
 PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")}

@@ -87,6 +87,12 @@ def capture(model: Model, batch: int, context: int, stream: torch.cuda.Stream):
     return replay, graph
 
 
+def priority_streams() -> dict[str, torch.cuda.Stream]:
+    """Decode's two streams: normal priority ("equal", as the co-runner's) and the highest."""
+    _, hi = torch.cuda.Stream.priority_range() if hasattr(torch.cuda.Stream, "priority_range") else (0, -1)
+    return {"equal": torch.cuda.Stream(priority=0), "high": torch.cuda.Stream(priority=hi)}
+
+
 def event() -> torch.cuda.Event:
     return torch.cuda.Event(enable_timing=True)
 

@@ -98,7 +98,7 @@ import warnings
 warnings.filterwarnings("ignore")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gpu_common import (Deadline, Model, capture, event, gpu_properties, kernel_descriptors,  # noqa: E402
-                        not_profiled, time_on, write_csv)
+                        not_profiled, priority_streams, time_on, write_csv)
 
 HOLDOUT_SHARE = 0.35
 SEED = 20261202
@@ -656,8 +656,7 @@ def main() -> None:
     model = Model(32, 8192)
     side = torch.cuda.default_stream()  # CacheGen's decoder launches on the legacy default stream
     syn_side = torch.cuda.Stream(priority=0)  # synthetic co-runners: capturable (not the legacy stream)
-    lo, hi = torch.cuda.Stream.priority_range() if hasattr(torch.cuda.Stream, "priority_range") else (0, -1)
-    streams = {"equal": torch.cuda.Stream(priority=0), "high": torch.cuda.Stream(priority=hi)}
+    streams = priority_streams()
     steps = 5 if quick else 20
     points = DECODE_POINTS[:1] if quick else DECODE_POINTS
     decodes = {p: Decode(model, p[0], p[1], streams, steps) for p in points}

@@ -271,7 +271,7 @@ def h100_legacy() -> None:
 
 
 def phase_trace() -> None:
-    """block_timeline.py --phase: each data-plane unit and two one-wave regime kernels, one launch
+    """reference_checks.py --phase: each data-plane unit and two one-wave regime kernels, one launch
     per decode step, at the step's start or at a uniformly random point of it (h200/phase/).
     The co-runner ratios only, every point held out; a row's argument is the rerun's (h200/rerun/:
     same day, same machine, its kernel times; its busy share per launch per step, which the
@@ -320,7 +320,7 @@ if __name__ == "__main__":
     grid_trace([("h100/grid", "synthetic"), ("h100/regime", "regime")], "h100-sxm", "h100_grid_interference.csv",
                role="held-out")
     # the data-plane and one-wave regime points again, on 2026-12-03's H200 with the same code, twice
-    # (block_timeline.py --collector-check): how far the measurement itself moves; all held out
+    # (reference_checks.py --collector-check): how far the measurement itself moves; all held out
     grid_trace([("h200/rerun", "regime"), ("h200/rerun2", "regime")], "h200", "h200_rerun_interference.csv",
                role="held-out")
     # the same points with torch's profiler (CUPTI) never started in the process: every collector
