@@ -406,9 +406,10 @@ def test_the_rerun_reproduces_the_gpu_bound_measurements_but_not_a_cpu_bound_uni
     beside = [float(new[k]["corunner_beside_s"]) / float(old[k]["corunner_beside_s"]) - 1
               for _, k in by_unit["paged_scatter"]]
     assert max(abs(b) for b in beside) < 0.10 and sum(abs(b) for b in beside) / len(beside) < 0.04
-    alone = {r["corunner_alone_s"] for k, r in old.items() if k[0] == "paged_scatter"}, \
-        {r["corunner_alone_s"] for k, r in new.items() if k[0] == "paged_scatter"}
-    assert alone == ({"0.0005478093"}, {"0.0003420305"})
+    alone_old = {float(r["corunner_alone_s"]) for k, r in old.items() if k[0] == "paged_scatter"}
+    alone_new = {float(r["corunner_alone_s"]) for k, r in new.items() if k[0] == "paged_scatter"}
+    assert len(alone_old) == len(alone_new) == 1  # one time alone per run
+    assert 0.60 < alone_new.pop() / alone_old.pop() < 0.65  # the host launched 32 kernels ~38% faster
 
 
 def test_the_profiler_changes_the_one_wave_decoders_measured_slowdown():

@@ -50,7 +50,7 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gpu_common import Model, capture, priority_streams, write_csv  # noqa: E402
+from gpu_common import ALU_LOOP, Model, capture, priority_streams, write_csv  # noqa: E402
 
 SOURCE = r"""
 __device__ __forceinline__ unsigned long long gtime() {
@@ -69,10 +69,7 @@ extern "C" __global__ void alu_probe(unsigned long long* rec, long long iters, u
     __shared__ unsigned long long t0;
     if (threadIdx.x == 0) t0 = gtime();
     unsigned int x = blockIdx.x * blockDim.x + threadIdx.x;
-    for (long long k = 0; k < iters; ++k) {
-        x = x * 1103515245u + 12345u;
-        x ^= x >> 13;
-    }
+    ALU_LOOP
     if (x == 0x9e3779b9u) out[0] = x;
     if (iters < 0) pad[threadIdx.x] = x;
     __syncthreads();
@@ -93,7 +90,7 @@ extern "C" __global__ void copy_probe(const unsigned short* __restrict__ src, un
         rec[b] = t0; rec[b + 1] = gtime(); rec[b + 2] = smid();
     }
 }
-"""
+""".replace("ALU_LOOP", ALU_LOOP)
 
 POINTS = [(8, 4096), (32, 8192), (1, 1024)]
 SCATTER_LAYERS, SCATTER_BLOCKS, SCATTER_ELEMS = 32, 1024, 512

@@ -87,6 +87,15 @@ def capture(model: Model, batch: int, context: int, stream: torch.cuda.Stream):
     return replay, graph
 
 
+# The integer ALU body's loop (a dependent LCG step per iteration), shared by interference_grid.py's
+# synthetic co-runners and block_timeline.py's probes so that an iteration count calibrated for
+# one (e.g. the regime grid's 43,573 for ~0.5 ms) means the same work in the other.
+ALU_LOOP = """for (long long k = 0; k < iters; ++k) {
+        x = x * 1103515245u + 12345u;
+        x ^= x >> 13;
+    }"""
+
+
 def priority_streams() -> dict[str, torch.cuda.Stream]:
     """Decode's two streams: normal priority ("equal", as the co-runner's) and the highest."""
     _, hi = torch.cuda.Stream.priority_range() if hasattr(torch.cuda.Stream, "priority_range") else (0, -1)

@@ -98,7 +98,7 @@ import warnings
 warnings.filterwarnings("ignore")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gpu_common import (Deadline, Model, capture, event, gpu_properties, kernel_descriptors,  # noqa: E402
-                        not_profiled, priority_streams, time_on, write_csv)
+                        not_profiled, priority_streams, time_on, write_csv, ALU_LOOP)
 
 HOLDOUT_SHARE = 0.35
 SEED = 20261202
@@ -170,14 +170,11 @@ extern "C" __global__ void copy16_body(const float4* __restrict__ src, float4* _
 extern "C" __global__ void alu_body(unsigned int* out, long long iters) {
     extern __shared__ unsigned int pad2[];
     unsigned int x = blockIdx.x * blockDim.x + threadIdx.x;
-    for (long long k = 0; k < iters; ++k) {
-        x = x * 1103515245u + 12345u;
-        x ^= x >> 13;
-    }
+    ALU_LOOP
     if (x == 0x9e3779b9u) out[0] = x;
     if (iters < 0) pad2[threadIdx.x] = x;
 }
-"""
+""".replace("ALU_LOOP", ALU_LOOP)
 
 
 def role_of(key: str, section: str) -> str:

@@ -144,7 +144,7 @@ def phase_check(out: Path, model: Model, streams: dict, seed: int = 20261203) ->
                 step = dec.alone[prio]
                 for phase in ("start", "random"):
                     n, warm = 24, 2
-                    times, marks = [], []
+                    marks = []
                     torch.cuda.synchronize()
                     w0, w1 = ig.event(), ig.event()
                     for i in range(warm + n):
