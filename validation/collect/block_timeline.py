@@ -50,20 +50,13 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gpu_common import ALU_LOOP, Model, capture, priority_streams, write_csv  # noqa: E402
+from gpu_common import ALU_LOOP, GTIME_DELAY, Model, capture, priority_streams, write_csv  # noqa: E402
 
-SOURCE = r"""
-__device__ __forceinline__ unsigned long long gtime() {
-    unsigned long long t; asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t)); return t;
-}
+SOURCE = GTIME_DELAY + r"""
 __device__ __forceinline__ unsigned int smid() {
     unsigned int s; asm volatile("mov.u32 %0, %%smid;" : "=r"(s)); return s;
 }
 extern "C" __global__ void mark(unsigned long long* rec) { rec[0] = gtime(); }
-extern "C" __global__ void delay(long long ns) {
-    unsigned long long t0 = gtime();
-    while ((long long)(gtime() - t0) < ns) { }
-}
 extern "C" __global__ void alu_probe(unsigned long long* rec, long long iters, unsigned int* out) {
     extern __shared__ unsigned int pad[];
     __shared__ unsigned long long t0;

@@ -96,6 +96,40 @@ ALU_LOOP = """for (long long k = 0; k < iters; ++k) {
     }"""
 
 
+# %globaltimer and a one-thread spin for a given number of nanoseconds: the random launch phase of
+# interference_grid.py --phase random and block_timeline.py's probes.
+GTIME_DELAY = r"""
+__device__ __forceinline__ unsigned long long gtime() {
+    unsigned long long t; asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t)); return t;
+}
+extern "C" __global__ void delay(long long ns) {
+    unsigned long long t0 = gtime();
+    while ((long long)(gtime() - t0) < ns) { }
+}
+"""
+
+
+class RandomPhase:
+    """Delays a co-runner's launch to a uniformly random point of the decode step it waits for (a
+    one-thread spin kernel on its stream first, seeded): a serving system's co-runner is not aligned
+    with decode steps, and where in a step it lands moves its slowdown (h200/phase/: CacheGen's
+    decoder 1.06x at the step's start, 1.18x at a random point, batch 8)."""
+
+    label = "random"
+
+    def __init__(self, seed: int):
+        import random
+
+        import cupy as cp
+
+        self.cp, self.rng = cp, random.Random(seed)
+        self.kernel = cp.RawModule(code=GTIME_DELAY).get_function("delay")
+
+    def __call__(self, stream: torch.cuda.Stream, step_s: float) -> None:
+        with self.cp.cuda.ExternalStream(stream.cuda_stream):
+            self.kernel((1,), (1,), (self.cp.int64(int(self.rng.uniform(0.0, step_s) * 1e9)),))
+
+
 def priority_streams() -> dict[str, torch.cuda.Stream]:
     """Decode's two streams: normal priority ("equal", as the co-runner's) and the highest."""
     _, hi = torch.cuda.Stream.priority_range() if hasattr(torch.cuda.Stream, "priority_range") else (0, -1)

@@ -76,7 +76,15 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     128 MiB, none of the data-plane chunk sizes) are fitted: they set dma_factor, which no
     synthetic kernel point can (added 2026-12-02, after the first run, before any fit of it).
 
+  - `--phase random` (added 2026-12-03, before any fit of its points): every co-runner launch that
+    waits for a decode step waits a further uniformly random part of that step (a one-thread spin
+    kernel on its stream, seeded: gpu_common.RandomPhase), as a serving system's co-runner, which
+    is not aligned with decode steps, lands; saturating co-runners are always queued (phase
+    "queued"). Column `phase` says which. The split is the same rule (the key leaves out the
+    phase): the data-plane points held out, the synthetic, regime and widths points by the hash.
+
 Run on the device machine:  python validation/collect/interference_grid.py $OUT [--quick] [--budget S]
+                            [--phase random] [--regime | --widths | --probe]
 CacheGen's decoder is imported from TORCHAC_PATH if set (see gpu_decode_path.py); without it the
 decoder rows are skipped.
 """
@@ -98,7 +106,7 @@ import warnings
 warnings.filterwarnings("ignore")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gpu_common import (Deadline, Model, capture, event, gpu_properties, kernel_descriptors,  # noqa: E402
-                        not_profiled, priority_streams, time_on, write_csv, ALU_LOOP)
+                        not_profiled, priority_streams, time_on, write_csv, ALU_LOOP, RandomPhase)
 
 HOLDOUT_SHARE = 0.35
 SEED = 20261202
@@ -270,9 +278,10 @@ class Decode:
             self.alone[prio] = sorted(time_on(self.replay[prio], steps, stream) for _ in range(3))[1]
 
 
-def beside(decode: Decode, prio: str, dstream, side, batch, k: int, m: int, steps: int) -> dict:
+def beside(decode: Decode, prio: str, dstream, side, batch, k: int, m: int, steps: int, phase=None) -> dict:
     """Decode replayed for `steps` measured steps (after 2 warm-up ones); at the start of every
-    m-th step the side stream waits for that step to start and runs `batch` (k launches).
+    m-th step the side stream waits for that step to start and runs `batch` (k launches), or,
+    with `phase` (gpu_common.RandomPhase), waits a further random part of the step first.
     Returns decode's per-step time, the co-runner's time per launch over the batches wholly
     inside the decode window, its busy share of that window, and the CPU time per enqueued step."""
     not_profiled("beside")
@@ -291,6 +300,8 @@ def beside(decode: Decode, prio: str, dstream, side, batch, k: int, m: int, step
         decode.replay[prio]()
         if k and i % m == 0:
             side.wait_event(s_i)
+            if phase is not None:
+                phase(side, decode.alone[prio])
             with torch.cuda.stream(side):
                 g0, g1 = event(), event()
                 g0.record(side)
@@ -380,20 +391,20 @@ class Grid:
     HEADER = ["section", "corunner", "batch", "context_tokens", "decode_priority", "k", "m", "steps",
               "decode_alone_s", "decode_beside_s", "decode_slowdown", "corunner_alone_s", "corunner_beside_s",
               "corunner_slowdown", "offered_duty", "busy_share", "inside_launches", "cpu_per_step_s", "graph",
-              "repeat", "role"]
+              "repeat", "role", "phase"]
 
     def __init__(self, out: Path):
         self.path, self.rows = out / "interference_grid.csv", []
 
     def add(self, section: str, name: str, dec: Decode, prio: str, k: int, m: int, steps: int, t_unit: float,
-            r: dict, graph: bool, repeat: int = 0) -> None:
+            r: dict, graph: bool, repeat: int = 0, phase: str = "start") -> None:
         alone = dec.alone[prio]
         key = f"{name}|b{dec.batch}|c{dec.context}|{prio}|k{k}|m{m}"
         self.rows.append([section, name, dec.batch, dec.context, prio, k, m, steps, f"{alone:.7g}",
                           f"{r['decode_beside_s']:.7g}", f"{r['decode_beside_s'] / alone - 1:.5f}", f"{t_unit:.7g}",
                           f"{r['corunner_beside_s']:.7g}", f"{r['corunner_beside_s'] / t_unit - 1:.5f}",
                           f"{k * t_unit / (m * alone):.5f}" if m else "saturated", f"{r['busy_share']:.5f}", r["inside_launches"],
-                          f"{r['cpu_per_step_s']:.4g}", int(graph), repeat, role_of(key, section)])
+                          f"{r['cpu_per_step_s']:.4g}", int(graph), repeat, role_of(key, section), phase])
         write_csv(self.path, self.HEADER, self.rows)
 
 
@@ -421,9 +432,10 @@ def graph_batch(unit, k: int, stream: torch.cuda.Stream):
 
 
 def run_config(grid: Grid, section: str, name: str, dec: Decode, prio: str, streams, side, unit, t_unit: float,
-               duty: str, window_s: float, use_graph: bool = False, repeat: int = 0) -> None:
+               duty: str, window_s: float, use_graph: bool = False, repeat: int = 0, phase=None) -> None:
     """One grid point: `duty` names a target share of the decode step ("low", "mid") or "sat"
-    (a co-runner that is always queued). Launches are captured as CUDA graphs when use_graph."""
+    (a co-runner that is always queued, whatever `phase`). Launches are captured as CUDA graphs
+    when use_graph; `phase` as in `beside`."""
     t_step = dec.alone[prio]
     if duty == "sat":
         per_group = max(1, int(round(t_step / t_unit)))
@@ -444,14 +456,20 @@ def run_config(grid: Grid, section: str, name: str, dec: Decode, prio: str, stre
         r = saturated(dec, prio, streams[prio], side, batch, per_group, per_group * t_unit, steps)
     else:
         steps = window_steps(m, t_step, window_s)
-        r = beside(dec, prio, streams[prio], side, batch, k, m, steps)
-    grid.add(section, name, dec, prio, k, m, steps, t_unit, r, graph, repeat)
+        r = beside(dec, prio, streams[prio], side, batch, k, m, steps, phase)
+    grid.add(section, name, dec, prio, k, m, steps, t_unit, r, graph, repeat,
+             "queued" if duty == "sat" else phase_label(phase))
+
+
+def phase_label(phase) -> str:
+    return "start" if phase is None else phase.label
 
 
 def dataplane_point(grid: Grid, name: str, dec: Decode, prio: str, streams, side, unit, t_unit: float, k: int,
-                    window_s: float) -> None:
-    """k launches of a data-plane unit at the start of every decode step."""
-    section_point(grid, "dataplane", name, dec, prio, streams, side, eager_batch(unit, k), t_unit, k, window_s)
+                    window_s: float, phase=None) -> None:
+    """k launches of a data-plane unit every decode step (at its start, or `phase`)."""
+    section_point(grid, "dataplane", name, dec, prio, streams, side, eager_batch(unit, k), t_unit, k, window_s,
+                  phase=phase)
 
 
 def guarded(fn, *args, **kwargs) -> None:
@@ -634,6 +652,9 @@ def main() -> None:
                     help="only the access-width grid of streaming co-runners (WIDTHS), as CUDA graphs")
     ap.add_argument("--probe", action="store_true",
                     help="only the probe units: PyTorch's copies against CuPy kernels of the same shape (PROBE_*)")
+    ap.add_argument("--phase", choices=("start", "random"), default="start",
+                    help="launch co-runners at the start of each decode step they wait for, or at a uniformly "
+                         "random point of it (seeded; gpu_common.RandomPhase)")
     ap.add_argument("--eager", action="store_true",
                     help="with --regime: launch each co-runner from Python, as the data-plane units are, not as a graph")
     args = ap.parse_args()
@@ -643,6 +664,7 @@ def main() -> None:
     dl = Deadline(args.budget)
     quick = args.quick
     rng = random.Random(SEED)
+    phase = RandomPhase(SEED) if args.phase == "random" else None
     props = gpu_properties()
     (out / "gpu.json").write_text(json.dumps(props, indent=1))
     print(f"[{dl.elapsed():.0f}s] {props.get('name')}, {props.get('multi_processor_count')} SMs", flush=True)
@@ -669,10 +691,11 @@ def main() -> None:
         probe(out, syn, decodes, streams, dl, quick)
         return
     if args.widths:
-        regime(out, syn, decodes, points, streams, syn_side, dl, rng, quick, table=WIDTHS, section="widths")
+        regime(out, syn, decodes, points, streams, syn_side, dl, rng, quick, table=WIDTHS, section="widths",
+               phase=phase)
         return
     if args.regime:
-        regime(out, syn, decodes, points, streams, syn_side, dl, rng, quick, graph=not args.eager)
+        regime(out, syn, decodes, points, streams, syn_side, dl, rng, quick, graph=not args.eager, phase=phase)
         return
     legacy = legacy_units(quick)
     units = dataplane_units(ac, side)
@@ -704,7 +727,8 @@ def main() -> None:
                 for kk in ks:
                     if dl.left() <= 0:
                         break
-                    guarded(dataplane_point, grid, name, dec, prio, streams, side, unit, t_unit, kk, window)
+                    guarded(dataplane_point, grid, name, dec, prio, streams, side, unit, t_unit, kk, window,
+                            phase=phase)
     print(f"[{dl.elapsed():.0f}s] data-plane done: {len(grid.rows)} rows", flush=True)
 
     # synthetic co-runners: calibrate every one, then run the grid in a seeded random order
@@ -735,7 +759,8 @@ def main() -> None:
         if (name, p, prio, km) in seen:
             continue
         seen.add((name, p, prio, km))
-        guarded(run_config, grid, "synthetic", name, dec, prio, streams, syn_side, launch, alone, duty, window, use_graph=True)
+        guarded(run_config, grid, "synthetic", name, dec, prio, streams, syn_side, launch, alone, duty, window,
+                use_graph=True, phase=phase)
     # a second measurement of a random tenth of the points, for the spread of the method itself
     again = rng.sample(sorted(seen, key=str), k=min(len(seen), max(3, len(seen) // 10)))
     for name, p, prio, km in again:
@@ -744,7 +769,7 @@ def main() -> None:
         launch, alone = corunners[name]
         duty = "sat" if km == "sat" else next(d for d in ("low", "mid") if plan_duty(DUTY_TARGETS[d], alone, decodes[p].alone[prio]) == km)
         guarded(run_config, grid, "synthetic", name, decodes[p], prio, streams, syn_side, launch, alone, duty, window,
-                use_graph=True, repeat=1)
+                use_graph=True, repeat=1, phase=phase)
     print(f"[{dl.elapsed():.0f}s] done: {len(grid.rows)} grid rows", flush=True)
     # kernel descriptors, last: the profiler changes how concurrent kernels are dispatched for the rest
     # of the process (gpu_common.PROFILED). Decode at each point (eager), the data-plane and legacy
@@ -835,11 +860,11 @@ def probe(out: Path, syn: "Synthetic", decodes: dict, streams, dl, quick: bool) 
 
 
 def section_point(grid: Grid, section: str, name: str, dec: Decode, prio: str, streams, side, batch, t_unit: float,
-                  k: int, window_s: float, graph: bool = False) -> None:
-    """k launches (``batch``) at the start of every decode step, recorded under ``section``."""
+                  k: int, window_s: float, graph: bool = False, phase=None) -> None:
+    """k launches (``batch``) every decode step (at its start, or `phase`), recorded under ``section``."""
     n = window_steps(1, dec.alone[prio], window_s)
-    r = beside(dec, prio, streams[prio], side, batch, k, 1, n)
-    grid.add(section, name, dec, prio, k, 1, n, t_unit, r, graph)
+    r = beside(dec, prio, streams[prio], side, batch, k, 1, n, phase)
+    grid.add(section, name, dec, prio, k, 1, n, t_unit, r, graph, phase=phase_label(phase))
 
 
 def calibrate_all(out: Path, syn: "Synthetic", defs: list, prefix: str, stream, dl) -> dict:
@@ -861,7 +886,7 @@ def calibrate_all(out: Path, syn: "Synthetic", defs: list, prefix: str, stream, 
 
 
 def regime(out: Path, syn: "Synthetic", decodes: dict, points: list, streams, syn_side, dl, rng, quick: bool,
-           graph: bool = True, table: dict | None = None, section: str = "regime") -> None:
+           graph: bool = True, table: dict | None = None, section: str = "regime", phase=None) -> None:
     """The REGIME co-runners: descriptors, calibration, then every decode point x priority x duty
     in a seeded random order (section "regime")."""
     table = table or REGIME
@@ -882,7 +907,7 @@ def regime(out: Path, syn: "Synthetic", decodes: dict, points: list, streams, sy
             break
         launch, alone = corunners[name]
         guarded(run_config, grid, section, name, decodes[p], prio, streams, syn_side, launch, alone, duty, 0.1,
-                use_graph=graph)
+                use_graph=graph, phase=phase)
     print(f"[{dl.elapsed():.0f}s] done: {len(grid.rows)} regime rows", flush=True)
     kernels = []  # last: see gpu_common.PROFILED
     for fp, (threads, smem, _, _, bodies) in table.items():

@@ -16,6 +16,13 @@
   validation/traces/h200/phase/      -> validation/traces/h200_phase_interference.csv (co-runners
                                         launched at a decode step's start or at a random point of
                                         it; all held out)
+  validation/traces/h200/random/, h200/regime_random/, h200/widths_random/
+                                     -> validation/traces/h200_random_interference.csv (the three
+                                        grids again, profiler never run first, every co-runner
+                                        launched at a random point of the decode step; all held out)
+  validation/traces/h200/start_noprof/ -> validation/traces/h200_start_interference.csv (the first
+                                        grid again at the step's start, profiler never run first;
+                                        all held out)
 
 Each row's argument describes what the co-runner demands (see nicmodel/validation/interference.py):
 the synthetic co-runners by their launch shape, the data-plane kernels by the GPU spec's kernel
@@ -329,5 +336,15 @@ if __name__ == "__main__":
     # rerun's (same units, same machine, same day)
     grid_trace([("h200/rerun_noprof", "regime")], "h200", "h200_noprofiler_interference.csv", role="held-out")
     phase_trace()
+    # the grids again with the fixed collector (2026-12-03: descriptors recorded last, the profiler
+    # never ran before a measurement), every co-runner launched at a random point of the decode step
+    # it waits for (--phase random); and the main grid at the step's start, unprofiled, without
+    # CacheGen's decoder (its data-plane points are h200/rerun_noprof/'s). Every point is held out:
+    # no spec number is fitted to them (the coefficients stay those fitted on h200_interference.csv;
+    # docs/serving.md says why). The collector's declared split stays in the raw CSVs' role column
+    # for a refit on them.
+    grid_trace([("h200/random", "synthetic"), ("h200/regime_random", "regime"), ("h200/widths_random", "widths")],
+               "h200", "h200_random_interference.csv", role="held-out")
+    grid_trace([("h200/start_noprof", "synthetic")], "h200", "h200_start_interference.csv", role="held-out")
     h200_dma()
     h100_legacy()
