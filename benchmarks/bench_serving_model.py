@@ -27,7 +27,8 @@ import time
 from pathlib import Path
 
 from nicmodel.engines.serving import queueing
-from nicmodel.validation.serving_model import (compare, long_run_loaded, long_run_max_rates, max_rate_errors, predict,
+from nicmodel.validation.serving_model import (compare, long_run_loaded, long_run_max_rates, long_run_points,
+                                               max_rate_errors, predict,
                                                seed_offsets, seeds_of, simulate_point)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -131,8 +132,9 @@ def main() -> None:
         runs = rows(LONG)
         truth = long_run_max_rates(runs)
         seed0 = {r["point"]: float(r["max_rate_per_s"]) for r in kept}
-        on = [p for p in predicted if p["point"] in truth]
-        e_long, e_short = max_rate_errors(on, truth), max_rate_errors(on, seed0)
+        on = predict(long_run_points(runs))  # at the long runs' own inputs (their sets pin the coefficients)
+        short = [p for p in predicted if p["point"] in truth]  # the sample's own inputs, against its own runs
+        e_long, e_short = max_rate_errors(on, truth), max_rate_errors(short, seed0)
         if e_long["points"]:
             print(f"SLO-bound rate on the {e_long['points']} points with long runs (3,000 requests, mean of seeds {_seeds(runs)}): "
                   f"median error {e_long['median'] * 100:.1f}%, 90th percentile {e_long['p90'] * 100:.1f}%, worst "

@@ -14,6 +14,7 @@ HOPPER = {"gpu.sms": 132, "gpu.sm_limits.max_threads": 2048, "gpu.sm_limits.regi
           "gpu.interference.crowding": 0.5, "gpu.interference.issue_warps": 8.0,
           "gpu.interference.attention_sharing": 0.4, "gpu.interference.narrow_high": 1.2,
           "gpu.interference.narrow_equal": 0.3, "gpu.interference.wave_spill": 1.0,
+          "gpu.interference.memory_exponent": 1.0, "gpu.interference.headroom_exponent": 0.0,
           "gpu.decode_kernels.weights.blocks_per_sm": 1, "gpu.decode_kernels.attention.blocks_per_sm": 2,
           "gpu.decode_kernels.elementwise.blocks_per_sm": 2}
 SHAPES = {"weights": (384, 168, 225652), "attention": (128, 183, 86336), "elementwise": (128, 20, 0)}
@@ -124,3 +125,19 @@ def test_corunner_growth_rises_with_decode_share_it_cannot_sit_beside():
     c = m.CoRunner(THIN, 132, 100e-6, 0.0)
     light = m.DecodeProfile(14e-6, {"weights": 0.3, "attention": 0.64, "elementwise": 0.06}, SHAPES)
     assert m.corunner_slowdown(HOPPER, light, c) < m.corunner_slowdown(HOPPER, PROFILE, c)
+
+
+def test_memory_term_shape_by_hand():
+    """hbm_loss x (HBM share per SM held) ^ memory_exponent x latency exposure x (1 - HBM share) ^
+    headroom_exponent: a streaming kernel of 8 thin blocks pulls 4% of HBM alone."""
+    p = {**HOPPER, "gpu.interference.memory_exponent": 1.5, "gpu.interference.headroom_exponent": 0.5}
+    few = m.couple(p, m.CoRunner((128, 38, 0), 8, 200e-6, 0.04), "equal", SHAPES)
+    # 8 of 132 SMs: 0.04 / (8/132) = 0.66 per SM held; 128 of 2,048 threads resident: 93.75% exposed
+    assert few.memory == pytest.approx(2.0 * 0.66 ** 1.5 * (1 - 128 / 2048) * 0.96 ** 0.5)
+    # the same intensity per SM from 132 blocks pulling 66% of HBM keeps less headroom
+    many = m.couple(p, m.CoRunner((128, 38, 0), 132, 200e-6, 0.66), "equal", SHAPES)
+    assert many.memory == pytest.approx(2.0 * 0.66 ** 1.5 * (1 - 128 / 2048) * 0.34 ** 0.5)
+    assert many.memory < few.memory
+    # with the exponents 1 and 0 it is the plain product (the hand cases above)
+    plain = m.couple(HOPPER, m.CoRunner((128, 38, 0), 8, 200e-6, 0.04), "equal", SHAPES)
+    assert plain.memory == pytest.approx(2.0 * 0.66 * (1 - 128 / 2048))

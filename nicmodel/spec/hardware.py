@@ -231,8 +231,15 @@ class Interference(Component):
     kernels taking the wave boundaries (per share of decode time it cannot sit beside, while
     decode runs)."""
     hbm_loss: Ratio
-    """Co-runner growth per unit of memory-boundness (its HBM share per SM it holds) x latency
-    exposure (1 - its resident threads per SM over the SM's maximum), while decode runs."""
+    """Co-runner growth per unit of memory-boundness (its HBM share per SM it holds, to the power
+    memory_exponent) x latency exposure (1 - its resident threads per SM over the SM's maximum)
+    x HBM headroom (1 - its HBM share, to the power headroom_exponent), while decode runs."""
+    memory_exponent: Ratio
+    """Shape of memory-boundness in hbm_loss: (the co-runner's HBM share per SM it holds) ^ this."""
+    headroom_exponent: Ratio
+    """Shape of the HBM headroom in hbm_loss: (1 - the co-runner's own HBM share) ^ this. A
+    co-runner that already pulls much of HBM alone loses less to decode's traffic than one that
+    pulls little (8-33-block streaming kernels slow 2-3x beside decode)."""
     crowding: Ratio
     """Co-runner growth per unit of the issue slowdown of blocks crowded onto the SMs the weight
     GEMVs leave free (compute-bound share, while decode runs)."""

@@ -162,6 +162,13 @@ def long_run_loaded(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def long_run_points(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per point of a long-run reference (its first seed's), to predict at: a long run's
+    own `sets` name the scenario it simulated, interference coefficients pinned where they were
+    made before a refit (the analytical model is checked against the simulator at equal inputs)."""
+    return [{**runs[0], "point": point} for point, runs in _seeds_by_point(rows).items()]
+
+
 def max_rate_errors(predicted: list[dict[str, Any]], truth: dict[int, float]) -> dict[str, Any]:
     """Relative error of the analytical SLO-bound rate against ``truth`` (point -> rate)."""
     e = np.array([abs(p["max_rate_per_s"] - truth[p["point"]]) / truth[p["point"]]

@@ -253,7 +253,7 @@ class Coupling:
     hbm_share: float  # the co-runner's share of HBM bandwidth
     dispatch_wait: float
     wave_yield: float  # wave_yield_high at high priority, else 0
-    memory: float  # hbm_loss x memory-boundness x latency exposure
+    memory: float  # hbm_loss x memory-boundness^m x latency exposure x HBM headroom^h
     crowded: float  # crowding x (issue slowdown - 1) / waves x compute-boundness (0 if it sits beside GEMVs)
     attention: float  # attention_sharing x compute-boundness (0 where attention cannot sit beside it)
     narrow: float  # narrow_<priority> x narrowness
@@ -311,7 +311,8 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
     return Coupling(priority, s * o ** float(p[q + "occupancy_exponent"]), waves, c.duration_s, tau,
                     low, high, frac, float(p[q + "dispatch_grain"]), float(p[q + "hbm_sharing"]), c.hbm_share,
                     float(p[q + "dispatch_wait"]), float(p[q + "wave_yield_high"]) if priority == "high" else 0.0,
-                    float(p[q + "hbm_loss"]) * memory_bound * latency_bound,
+                    float(p[q + "hbm_loss"]) * memory_bound ** float(p[q + "memory_exponent"]) * latency_bound
+                    * (1.0 - min(1.0, c.hbm_share)) ** float(p[q + "headroom_exponent"]),
                     float(p[q + "crowding"]) * crowded * (1 - memory_bound),
                     0.0 if "attention" in low else float(p[q + "attention_sharing"]) * (1 - memory_bound),
                     float(p[q + ("narrow_high" if priority == "high" else "narrow_equal")]) * narrowness(c),
