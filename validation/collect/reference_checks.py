@@ -106,13 +106,10 @@ def phase_check(out: Path, model: Model, streams: dict, seed: int = 20261203) ->
     whether the co-runner's slowdown depends on where in the step it lands. Timed as the
     collector times it (events around the unit on its stream, over the time alone back to back),
     and over one isolated launch's time alone."""
-    import random
-
     import interference_grid as ig
     from gpu_decode_path import load_torchac
 
-    rng = random.Random(seed)
-    pr = Probes()
+    phase_delay = gpu_common.RandomPhase(seed)  # the same draws as interference_grid.py --phase random
     ac = load_torchac(out)
     side = torch.cuda.default_stream()
     units = ig.dataplane_units(ac, side)
@@ -138,7 +135,6 @@ def phase_check(out: Path, model: Model, streams: dict, seed: int = 20261203) ->
             b.synchronize()
             singles.append(a.elapsed_time(b) / 1e3)
         single = sorted(singles)[4]
-        cs = pr.stream(stream)
         for (batch, context), dec in decodes.items():
             for prio, dstream in streams.items():
                 step = dec.alone[prio]
@@ -155,9 +151,7 @@ def phase_check(out: Path, model: Model, streams: dict, seed: int = 20261203) ->
                         dec.replay[prio]()
                         stream.wait_event(s_i)
                         if phase == "random":
-                            with cs:
-                                pr_delay = int(rng.uniform(0, step) * 1e9)
-                                pr.delay_k((1,), (1,), (pr.cp.int64(pr_delay),))
+                            phase_delay(stream, step)
                         g0, g1 = ig.event(), ig.event()
                         g0.record(stream)
                         with torch.cuda.stream(stream):
