@@ -16,12 +16,13 @@ rate): seeds 0-4 of the long runs sit +3.7%, +2.2%, -4.0%, -5.4% and +3.9% from 
 (serving_model.seed_offsets), so a reference needs several seeds, not several points, to average
 it out. Seeds 2-4 were added to an existing file (the runs skip the (point, seed) rows present).
 
-The two long-run files were made before the interference refit of 2026-12-03 (the memory term's
-shape). Rather than re-simulate them (hours on two cores), each row's `sets` pins the interference
-coefficients they were run with (the twelve of that day, memory_exponent=1, headroom_exponent=1e-9,
-i.e. the earlier term), and the analytical model is checked against them at those same inputs
-(serving_model.long_run_points). serving_model.csv was re-simulated with the refitted specs
-(179 of 230 rows moved). A new long-run file should be made without pins.
+After the interference refit of 2026-12-03 (the memory term's shape), serving_model.csv (179 of
+230 rows moved) and serving_model_loaded_long.csv (358 of 460) were re-simulated with the
+refitted specs, same points, seeds and request counts. serving_model_long.csv (704 rate searches
+of 3,000 requests, hours on two cores) was not: each row's `sets` pins the interference
+coefficients it was run with (the twelve of that day, memory_exponent=1, headroom_exponent=1e-9,
+i.e. the earlier term), and the analytical model is checked against it at those same inputs
+(serving_model.long_run_points). A new file of it should be made without pins.
 """
 
 from __future__ import annotations
