@@ -15,6 +15,7 @@ HOPPER = {"gpu.sms": 132, "gpu.sm_limits.max_threads": 2048, "gpu.sm_limits.regi
           "gpu.interference.attention_sharing": 0.4, "gpu.interference.narrow_high": 1.2,
           "gpu.interference.narrow_equal": 0.3, "gpu.interference.wave_spill": 1.0,
           "gpu.interference.memory_exponent": 1.0, "gpu.interference.headroom_exponent": 0.0,
+          "gpu.interference.launch_wait": 0.0, "gpu.interference.graph_wait": 0.0,
           "gpu.decode_kernels.weights.blocks_per_sm": 1, "gpu.decode_kernels.attention.blocks_per_sm": 2,
           "gpu.decode_kernels.elementwise.blocks_per_sm": 2}
 SHAPES = {"weights": (384, 168, 225652), "attention": (128, 183, 86336), "elementwise": (128, 20, 0)}
@@ -141,3 +142,26 @@ def test_memory_term_shape_by_hand():
     # with the exponents 1 and 0 it is the plain product (the hand cases above)
     plain = m.couple(HOPPER, m.CoRunner((128, 38, 0), 8, 200e-6, 0.04), "equal", SHAPES)
     assert plain.memory == pytest.approx(2.0 * 0.66 * (1 - 128 / 2048))
+
+
+def test_launch_wait_over_waves_by_hand():
+    """Each launch waits launch_wait (issued one by one) or graph_wait (from a CUDA graph) for its
+    turn, over its waves and its duration: the term is what the fitted coefficients add."""
+    p = {**HOPPER, "gpu.interference.launch_wait": 8e-6, "gpu.interference.graph_wait": 2e-6}
+    base = {**HOPPER}
+    # 1,024 thin blocks (32 registers: 16 per SM) fit in one wave; 4 us alone
+    one = m.CoRunner(THIN, 1024, 4e-6, 0.1)
+    extra = m.corunner_slowdown(p, PROFILE, one) - m.corunner_slowdown(base, PROFILE, one)
+    assert extra == pytest.approx(8e-6 / 4e-6)
+    # replayed from a graph: graph_wait
+    graphed = m.CoRunner(THIN, 1024, 4e-6, 0.1, graph_share=1.0)
+    extra = m.corunner_slowdown(p, PROFILE, graphed) - m.corunner_slowdown(base, PROFILE, graphed)
+    assert extra == pytest.approx(2e-6 / 4e-6)
+    # 8,448 blocks: 4 waves of 16 per SM, 40 us: a quarter of the wait per its duration
+    many = m.CoRunner(THIN, 8448, 40e-6, 0.1)
+    extra = m.corunner_slowdown(p, PROFILE, many) - m.corunner_slowdown(base, PROFILE, many)
+    assert extra == pytest.approx(8e-6 / 4 / 40e-6)
+    # half its launches from a graph: the mean of the two waits
+    half = m.CoRunner(THIN, 1024, 4e-6, 0.1, graph_share=0.5)
+    extra = m.corunner_slowdown(p, PROFILE, half) - m.corunner_slowdown(base, PROFILE, half)
+    assert extra == pytest.approx(5e-6 / 4e-6)

@@ -15,9 +15,9 @@ from conftest import DEFAULT, ROOT
 
 # GPU interference on the H200 (validation/traces/h200_interference.csv), held-out points by family.
 # Decode side: within 15% for every family. Co-runner side: recorded as achieved; the synthetic
-# families are within 18%; every data-plane kernel but the paged-KV scatter meets the 15% target
-# here (CacheGen's decoder and the chunk sequence since the second-wave term); on the H100 below
-# the decoder, the chunk sequence, torch.cat and the scatter miss it (docs/serving.md, Interference).
+# families are within 17%; every data-plane kernel meets the 15% target here (the paged-KV scatter
+# since the per-launch wait and the accounting of launch gaps); on the H100 below the decoder,
+# torch.cat and the scatter miss it (docs/serving.md, Interference).
 INTERFERENCE_H200 = {
     "decode_time_ratio/cachegen-decoder": (4.0, 12.5),
     "decode_time_ratio/earlier-collector": (5.5, 12.5),
@@ -40,29 +40,29 @@ INTERFERENCE_H200 = {
     "decode_time_ratio/widths-2-byte": (3.0, 21.0),
     "decode_time_ratio/widths-4-byte": (5.5, 29.0),
     "decode_time_ratio/widths-8-byte": (7.0, 30.5),
-    "corunner_time_ratio/cachegen-decoder": (11.5, 31.5),
+    "corunner_time_ratio/cachegen-decoder": (11.0, 30.5),
     "corunner_time_ratio/earlier-collector": (11.5, 33.0),
-    "corunner_time_ratio/lmcache-chunk-sequence": (13.5, 24.0),
-    "corunner_time_ratio/lmcache-dequantization": (13.0, 23.0),
-    "corunner_time_ratio/paged-kv-scatter": (19.0, 36.5),
+    "corunner_time_ratio/lmcache-chunk-sequence": (5.0, 17.5),
+    "corunner_time_ratio/lmcache-dequantization": (13.0, 23.5),
+    "corunner_time_ratio/paged-kv-scatter": (14.5, 33.5),
     # the --probe diagnostic (h200/probe/) and the access-width grid (h200/widths/): 2-byte scalar
     # copies, as PyTorch's strided copy does, slow 3.4-4.4x beside high-priority decode where 16-byte
     # copies and ALU work of the same grid slow 1.5-3.0x: the narrow_* terms (docs/serving.md)
-    "corunner_time_ratio/probe-alu": (17.0, 38.0),
-    "corunner_time_ratio/probe-copy-16-byte": (21.0, 46.0),
-    "corunner_time_ratio/probe-copy-2-byte": (24.5, 70.5),
+    "corunner_time_ratio/probe-alu": (17.0, 37.5),
+    "corunner_time_ratio/probe-copy-16-byte": (20.5, 49.5),
+    "corunner_time_ratio/probe-copy-2-byte": (25.0, 70.5),
     "corunner_time_ratio/probe-torch-strided-copy": (21.0, 67.0),
-    "corunner_time_ratio/regime-compute": (13.5, 39.0),
-    "corunner_time_ratio/regime-eager-compute": (13.0, 61.0),
-    "corunner_time_ratio/regime-eager-memory": (16.0, 129.5),
-    "corunner_time_ratio/regime-memory": (13.0, 43.0),
-    "corunner_time_ratio/synthetic-compute": (12.5, 117.0),
-    "corunner_time_ratio/synthetic-memory": (12.0, 54.5),
-    "corunner_time_ratio/torch-cat": (12.5, 27.5),
-    "corunner_time_ratio/widths-16-byte": (13.0, 40.0),
-    "corunner_time_ratio/widths-2-byte": (11.0, 32.0),
-    "corunner_time_ratio/widths-4-byte": (9.5, 27.5),
-    "corunner_time_ratio/widths-8-byte": (10.0, 29.5),
+    "corunner_time_ratio/regime-compute": (15.0, 49.0),
+    "corunner_time_ratio/regime-eager-compute": (15.5, 113.0),
+    "corunner_time_ratio/regime-eager-memory": (16.5, 177.0),
+    "corunner_time_ratio/regime-memory": (13.0, 43.5),
+    "corunner_time_ratio/synthetic-compute": (12.0, 117.0),
+    "corunner_time_ratio/synthetic-memory": (12.0, 55.5),
+    "corunner_time_ratio/torch-cat": (12.5, 28.0),
+    "corunner_time_ratio/widths-16-byte": (12.5, 39.0),
+    "corunner_time_ratio/widths-2-byte": (10.5, 32.0),
+    "corunner_time_ratio/widths-4-byte": (9.5, 26.0),
+    "corunner_time_ratio/widths-8-byte": (10.5, 29.0),
 }
 
 # The same collector run on an H100 (validation/traces/h100_grid_interference.csv): the whole GPU
@@ -79,15 +79,15 @@ INTERFERENCE_H100 = {
     "decode_time_ratio/synthetic-compute": (8.0, 64.5),
     "decode_time_ratio/synthetic-memory": (6.0, 82.0),
     "decode_time_ratio/torch-cat": (2.5, 6.5),
-    "corunner_time_ratio/cachegen-decoder": (18.5, 38.5),
+    "corunner_time_ratio/cachegen-decoder": (17.5, 38.0),
     "corunner_time_ratio/earlier-collector": (13.0, 31.0),
-    "corunner_time_ratio/lmcache-chunk-sequence": (19.0, 33.5),
-    "corunner_time_ratio/lmcache-dequantization": (14.5, 33.0),
-    "corunner_time_ratio/paged-kv-scatter": (35.5, 51.0),
-    "corunner_time_ratio/regime-compute": (13.5, 40.5),
-    "corunner_time_ratio/regime-memory": (13.5, 51.0),
-    "corunner_time_ratio/synthetic-compute": (14.0, 69.0),
-    "corunner_time_ratio/synthetic-memory": (11.0, 53.0),
+    "corunner_time_ratio/lmcache-chunk-sequence": (11.0, 28.0),
+    "corunner_time_ratio/lmcache-dequantization": (14.5, 34.5),
+    "corunner_time_ratio/paged-kv-scatter": (22.0, 50.5),
+    "corunner_time_ratio/regime-compute": (14.0, 41.5),
+    "corunner_time_ratio/regime-memory": (13.5, 50.5),
+    "corunner_time_ratio/synthetic-compute": (14.5, 75.0),
+    "corunner_time_ratio/synthetic-memory": (11.0, 51.0),
     "corunner_time_ratio/torch-cat": (17.0, 44.5),
 }
 
@@ -107,18 +107,18 @@ HELD_OUT = {
     # the whole second GPU held out: its co-runner ratios and the DMA decode point
     "validation/traces/h100_interference.csv": {
         "corunner_time_ratio/h100-dequant-memory-bound": (2.5, 3.5),
-        "corunner_time_ratio/h100-integer-compute-bound": (2.5, 5.0),
+        "corunner_time_ratio/h100-integer-compute-bound": (3.0, 5.5),
         "decode_time_ratio/h100-h2d-dma": (4.5, 4.5),
     },
     "validation/traces/h200_interference.csv": INTERFERENCE_H200,
     "validation/traces/h100_grid_interference.csv": INTERFERENCE_H100,
     # the data-plane and one-wave regime points measured again a day later, twice (h200/rerun*/)
     "validation/traces/h200_rerun_interference.csv": {
-        "corunner_time_ratio/cachegen-decoder": (12.5, 32.0),
-        "corunner_time_ratio/lmcache-chunk-sequence": (14.0, 25.0),
-        "corunner_time_ratio/lmcache-dequantization": (15.0, 24.5),
-        "corunner_time_ratio/paged-kv-scatter": (16.5, 39.0),
-        "corunner_time_ratio/regime-compute": (7.5, 13.5),
+        "corunner_time_ratio/cachegen-decoder": (11.5, 31.0),
+        "corunner_time_ratio/lmcache-chunk-sequence": (5.5, 18.5),
+        "corunner_time_ratio/lmcache-dequantization": (15.0, 25.0),
+        "corunner_time_ratio/paged-kv-scatter": (14.0, 31.0),
+        "corunner_time_ratio/regime-compute": (8.0, 15.0),
         "corunner_time_ratio/torch-cat": (13.5, 29.0),
         "decode_time_ratio/cachegen-decoder": (5.5, 17.5),
         "decode_time_ratio/lmcache-chunk-sequence": (14.0, 28.0),
@@ -131,12 +131,12 @@ HELD_OUT = {
     # the rerun's points with torch's profiler never started (h200/rerun_noprof/): CacheGen's
     # decoder slows far less than the profiled runs say (docs/serving.md)
     "validation/traces/h200_noprofiler_interference.csv": {
-        "corunner_time_ratio/cachegen-decoder": (15.5, 79.0),
-        "corunner_time_ratio/lmcache-chunk-sequence": (7.0, 11.5),
+        "corunner_time_ratio/cachegen-decoder": (15.5, 80.0),
+        "corunner_time_ratio/lmcache-chunk-sequence": (5.5, 20.5),
         "corunner_time_ratio/lmcache-dequantization": (13.5, 25.5),
-        "corunner_time_ratio/paged-kv-scatter": (15.0, 34.0),
-        "corunner_time_ratio/regime-compute": (24.5, 37.0),
-        "corunner_time_ratio/torch-cat": (13.5, 29.5),
+        "corunner_time_ratio/paged-kv-scatter": (14.0, 29.5),
+        "corunner_time_ratio/regime-compute": (24.5, 38.5),
+        "corunner_time_ratio/torch-cat": (13.0, 29.5),
         "decode_time_ratio/cachegen-decoder": (2.5, 8.0),
         "decode_time_ratio/lmcache-chunk-sequence": (11.5, 23.5),
         "decode_time_ratio/lmcache-dequantization": (3.0, 11.0),
@@ -148,35 +148,35 @@ HELD_OUT = {
     # one launch per decode step at the step's start or at a random point of it (h200/phase/): the
     # one-wave decoder's slowdown depends on where it lands (docs/serving.md, Interference)
     "validation/traces/h200_phase_interference.csv": {
-        "corunner_time_ratio/cachegen-decoder-random-phase": (11.0, 21.5),
-        "corunner_time_ratio/cachegen-decoder-step-start": (37.5, 85.0),
-        "corunner_time_ratio/lmcache-chunk-sequence-random-phase": (13.0, 15.5),
-        "corunner_time_ratio/lmcache-chunk-sequence-step-start": (6.5, 11.0),
-        "corunner_time_ratio/lmcache-dequantization-random-phase": (15.5, 24.5),
-        "corunner_time_ratio/lmcache-dequantization-step-start": (14.0, 25.5),
-        "corunner_time_ratio/paged-kv-scatter-random-phase": (22.0, 45.0),
-        "corunner_time_ratio/paged-kv-scatter-step-start": (20.5, 43.0),
-        "corunner_time_ratio/regime-compute-random-phase": (20.0, 42.5),
-        "corunner_time_ratio/regime-compute-step-start": (24.0, 86.0),
+        "corunner_time_ratio/cachegen-decoder-random-phase": (11.5, 22.5),
+        "corunner_time_ratio/cachegen-decoder-step-start": (38.0, 86.0),
+        "corunner_time_ratio/lmcache-chunk-sequence-random-phase": (4.0, 8.0),
+        "corunner_time_ratio/lmcache-chunk-sequence-step-start": (6.0, 13.5),
+        "corunner_time_ratio/lmcache-dequantization-random-phase": (15.5, 25.0),
+        "corunner_time_ratio/lmcache-dequantization-step-start": (13.5, 26.0),
+        "corunner_time_ratio/paged-kv-scatter-random-phase": (13.5, 31.5),
+        "corunner_time_ratio/paged-kv-scatter-step-start": (14.0, 29.0),
+        "corunner_time_ratio/regime-compute-random-phase": (20.0, 44.0),
+        "corunner_time_ratio/regime-compute-step-start": (23.5, 88.0),
         "corunner_time_ratio/torch-cat-random-phase": (14.5, 27.5),
-        "corunner_time_ratio/torch-cat-step-start": (14.0, 30.0),
+        "corunner_time_ratio/torch-cat-step-start": (14.0, 30.5),
     },
     # the three grids again with the fixed collector (profiler never run before measuring), every
     # co-runner at a random point of the decode step (h200/random/, regime_random/, widths_random/):
     # 4,561 points no spec number is fitted to (docs/serving.md, Interference)
     "validation/traces/h200_random_interference.csv": {
-        "corunner_time_ratio/cachegen-decoder": (9.0, 37.5),
+        "corunner_time_ratio/cachegen-decoder": (8.5, 38.5),
         "corunner_time_ratio/earlier-collector": (12.5, 34.0),
-        "corunner_time_ratio/lmcache-chunk-sequence": (12.0, 16.0),
-        "corunner_time_ratio/lmcache-dequantization": (12.0, 23.0),
-        "corunner_time_ratio/paged-kv-scatter": (13.5, 25.5),
-        "corunner_time_ratio/regime-compute": (15.5, 70.5),
-        "corunner_time_ratio/regime-memory": (11.5, 55.0),
-        "corunner_time_ratio/synthetic-compute": (13.5, 167.5),
+        "corunner_time_ratio/lmcache-chunk-sequence": (4.0, 8.5),
+        "corunner_time_ratio/lmcache-dequantization": (12.0, 24.0),
+        "corunner_time_ratio/paged-kv-scatter": (14.5, 33.0),
+        "corunner_time_ratio/regime-compute": (15.0, 74.0),
+        "corunner_time_ratio/regime-memory": (12.0, 55.5),
+        "corunner_time_ratio/synthetic-compute": (13.0, 167.5),
         "corunner_time_ratio/synthetic-memory": (11.0, 76.0),
         "corunner_time_ratio/torch-cat": (13.5, 27.5),
-        "corunner_time_ratio/widths-16-byte": (13.0, 38.0),
-        "corunner_time_ratio/widths-2-byte": (11.5, 33.5),
+        "corunner_time_ratio/widths-16-byte": (13.0, 37.0),
+        "corunner_time_ratio/widths-2-byte": (12.0, 35.5),
         "corunner_time_ratio/widths-4-byte": (10.5, 30.0),
         "corunner_time_ratio/widths-8-byte": (9.5, 33.0),
         "decode_time_ratio/cachegen-decoder": (3.0, 8.0),
@@ -198,10 +198,10 @@ HELD_OUT = {
     # the first grid again at the step's start, profiler never run first (h200/start_noprof/)
     "validation/traces/h200_start_interference.csv": {
         "corunner_time_ratio/earlier-collector": (12.0, 34.0),
-        "corunner_time_ratio/lmcache-dequantization": (13.5, 26.0),
-        "corunner_time_ratio/paged-kv-scatter": (14.5, 33.0),
-        "corunner_time_ratio/synthetic-compute": (13.5, 67.0),
-        "corunner_time_ratio/synthetic-memory": (11.0, 45.0),
+        "corunner_time_ratio/lmcache-dequantization": (13.5, 26.5),
+        "corunner_time_ratio/paged-kv-scatter": (14.5, 29.5),
+        "corunner_time_ratio/synthetic-compute": (13.0, 67.0),
+        "corunner_time_ratio/synthetic-memory": (11.0, 42.5),
         "corunner_time_ratio/torch-cat": (14.0, 30.5),
         "decode_time_ratio/earlier-collector": (5.5, 16.0),
         "decode_time_ratio/lmcache-dequantization": (3.0, 11.5),
@@ -210,6 +210,31 @@ HELD_OUT = {
         "decode_time_ratio/synthetic-compute": (8.5, 78.5),
         "decode_time_ratio/synthetic-memory": (6.5, 154.0),
         "decode_time_ratio/torch-cat": (3.0, 9.5),
+    },
+    # units of 32 short launches from Python and as CUDA graphs, and from Python at host intervals
+    # (h200/short_random/, paced_random/): what launch_wait and graph_wait were fitted on (their
+    # fitted points); held out: the hash's 35% and the paged-KV scatter measured beside them
+    "validation/traces/h200_launch_interference.csv": {
+        "corunner_time_ratio/paced-2-byte": (12.5, 36.5),
+        "corunner_time_ratio/paced-compute": (7.0, 14.0),
+        "corunner_time_ratio/paged-kv-scatter": (13.0, 32.5),
+        "corunner_time_ratio/short-2-byte": (19.0, 61.5),
+        "corunner_time_ratio/short-compute": (11.5, 28.5),
+        "corunner_time_ratio/short-memory": (16.5, 52.0),
+        "decode_time_ratio/paced-2-byte": (4.5, 15.5),
+        "decode_time_ratio/paced-compute": (3.5, 24.0),
+        "decode_time_ratio/paged-kv-scatter": (1.5, 3.5),
+        "decode_time_ratio/short-2-byte": (2.5, 8.5),
+        "decode_time_ratio/short-compute": (3.0, 9.0),
+        "decode_time_ratio/short-memory": (3.0, 13.5),
+    },
+    # one-wave kernels of 1, 2 or 4 blocks per SM (h200/onewave_random/), split by hash; nothing
+    # is fitted to them (they were measured to test the one-wave terms)
+    "validation/traces/h200_onewave_interference.csv": {
+        "corunner_time_ratio/onewave-compute": (11.0, 66.0),
+        "corunner_time_ratio/onewave-memory": (13.5, 118.0),
+        "decode_time_ratio/onewave-compute": (12.0, 69.0),
+        "decode_time_ratio/onewave-memory": (9.5, 63.0),
     },
 }
 
@@ -234,7 +259,9 @@ def test_held_out_accuracy_does_not_regress(trace):
 @pytest.mark.parametrize("trace", ["validation/traces/h200_interference.csv",
                                    "validation/traces/h100_grid_interference.csv",
                                    "validation/traces/h200_random_interference.csv",
-                                   "validation/traces/h200_start_interference.csv"])
+                                   "validation/traces/h200_start_interference.csv",
+                                   "validation/traces/h200_launch_interference.csv",
+                                   "validation/traces/h200_onewave_interference.csv"])
 def test_interference_decode_side_meets_its_target(trace):
     """Decode beside the co-runners it was not fitted to, on the fitting GPU and on a GPU wholly
     held out: MAPE at most 15% in every family."""
@@ -246,12 +273,15 @@ def test_interference_decode_side_meets_its_target(trace):
 @pytest.mark.parametrize("trace", ["validation/traces/h200_interference.csv",
                                    "validation/traces/h100_grid_interference.csv",
                                    "validation/traces/h200_random_interference.csv",
-                                   "validation/traces/h200_start_interference.csv"])
+                                   "validation/traces/h200_start_interference.csv",
+                                   "validation/traces/h200_launch_interference.csv",
+                                   "validation/traces/h200_onewave_interference.csv"])
 def test_interference_corunner_side_on_the_synthetic_families(trace):
     """The co-runner beside decode, held out: within 20% on every synthetic family (both grids,
     both GPUs); the data-plane kernels' misses are recorded in HELD_OUT."""
     for key, s in _stats(trace).items():
-        if key.startswith("corunner_time_ratio/") and key.split("/", 1)[1].startswith(("synthetic", "regime")):
+        if key.startswith("corunner_time_ratio/") and key.split("/", 1)[1].startswith(
+                ("synthetic", "regime", "short", "paced", "onewave")):
             assert s["mape_pct"] <= 20.0, (key, s)
 
 
@@ -512,3 +542,25 @@ def test_the_profiler_changes_the_one_wave_decoders_measured_slowdown():
     assert 1.45 < after[0] < 1.49 and after[1] > 300  # a second wave of blocks
     assert 1.12 < without[0] < 1.16 and without[1] < 20
 
+
+
+def test_a_units_launch_gaps_vanish_beside_decode():
+    """The measurement behind corunner_time_ratio's accounting (validation/interference.py): the
+    paged-KV scatter issued from Python with the host holding 20 or 60 us between its 32 launches
+    takes 644 and 1,881 us alone, but the same time beside decode (its launches queue while its
+    stream waits its turn): within 10% at every decode point and priority."""
+    import csv
+    from collections import defaultdict
+    rows = csv.DictReader(open(ROOT / "validation/traces/h200/paced_random/interference_grid.csv"))
+    beside, alone = defaultdict(list), {}
+    for r in rows:
+        if r["corunner"].startswith("paged_scatter_every") and r["corunner_beside_s"] != "nan":
+            interval = r["corunner"].removeprefix("paged_scatter_every")
+            beside[(interval, r["batch"], r["decode_priority"])].append(float(r["corunner_beside_s"]))
+            alone[interval] = float(r["corunner_alone_s"])
+    assert alone["60us"] / alone["20us"] > 2.5
+    points = {(b, p) for _, b, p in beside}
+    assert len(points) == 6
+    for b, p in points:
+        slow, fast = (sum(beside[(i, b, p)]) / len(beside[(i, b, p)]) for i in ("60us", "20us"))
+        assert abs(slow / fast - 1) < 0.10, (b, p, slow, fast)

@@ -171,6 +171,10 @@ class KernelLaunch(BlockShape):
     """Bytes each thread loads or stores per memory instruction, for a kernel that streams memory
     (2 for bf16 scalars, 16 for 128-bit vectors); unset for one that does not (an arithmetic
     decoder). Narrow accesses slow more beside decode (Interference.narrow_high)."""
+    graph_share: Fraction | None = None
+    """Share of its launches replayed from a CUDA graph; unset: none, every launch issued one by
+    one through a stream (as LMCache's and CacheGen's Python code issues them). Sets which
+    per-launch wait applies beside decode (Interference.launch_wait, graph_wait)."""
 
 
 class SmLimits(Component):
@@ -254,6 +258,14 @@ class Interference(Component):
     (log2(16 / access bytes) / 3 of it for wider ones, none at 16), while decode runs."""
     narrow_equal: Ratio
     """As narrow_high, decode at equal priority."""
+    launch_wait: Duration
+    """Co-runner: time each of its launches issued one by one through a stream waits beside
+    decode for its turn at dispatch, whatever the launch's length, over its waves (a launch of
+    many waves keeps its resident blocks running meanwhile): decode's queued kernels and its own
+    interleave kernel by kernel (validation/traces/h200/short_random/: 2-20 us kernels take 5-8 us
+    longer per launch beside decode issued from Python than replayed from a graph)."""
+    graph_wait: Duration
+    """As launch_wait, for launches replayed from a CUDA graph."""
     wave_spill: Ratio
     """Co-runner growth, per burst of launches, of a one-wave kernel that needs more than one
     block per SM, per share of decode time in kernels that leave room for some of its blocks

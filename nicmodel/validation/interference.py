@@ -20,10 +20,13 @@ A row's argument names the measured situation, comma-separated:
   burst=N                  units enqueued back to back (default 1; inf: a queue that never drains).
                            A kernel kind's burst is N x its launches when the unit is one kind,
                            its launches per unit when kinds alternate within the unit
+  launch=stream|graph      how the unit's launches were issued: one by one through a stream
+                           (default) or replayed from a CUDA graph
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -36,7 +39,7 @@ from ..units import UnitError, parse_quantity
 
 KINDS = ("decompress", "dequantize", "copy", "shape", "dma")
 KEYS = {"family", "batch", "context", "priority", "busy", "kernel", "duration", "launches", "bytes", "unit_time",
-        "threads", "regs", "smem", "blocks", "width", "rate", "burst"}
+        "threads", "regs", "smem", "blocks", "width", "rate", "burst", "launch"}
 
 
 def _args(argument: str | None) -> dict[str, str]:
@@ -83,6 +86,7 @@ def _corunners(p: dict[str, Any], a: dict[str, str]) -> list[tuple[str, model.Co
     moved = _quantities(a.get("bytes"), len(kinds), "bytes", 0.0)
     unit_time = parse_quantity(a["unit_time"], "time") if "unit_time" in a else sum(durations)
     burst = _burst(a.get("burst"))
+    graph = _launch(a.get("launch"))
     kv_channels = 2 * float(p["model.layers"]) * float(p["model.kv_heads"]) * float(p["model.head_dim"])
     peak = float(p["gpu.memory.peak_bandwidth"])
     out = []
@@ -101,8 +105,16 @@ def _corunners(p: dict[str, Any], a: dict[str, str]) -> list[tuple[str, model.Co
             if f"{base}.blocks" not in p:
                 raise SpecError(f"the GPU spec has no launch shape at {base}", "metric")
             c = model.launch_at(p, base, kv_channels, per_launch, hbm_share, back_to_back)
-        out.append((kind, c, share))
+        out.append((kind, replace(c, graph_share=graph), share))
     return out
+
+
+def _launch(text: str | None) -> float:
+    """1.0 for a unit replayed from a CUDA graph, 0.0 for one issued launch by launch (the row
+    says how it was measured; the GPU spec's graph_share describes the design, not the row)."""
+    if text not in (None, "stream", "graph"):
+        raise SpecError(f"argument: launch must be stream or graph, got {text!r}", "metric")
+    return 1.0 if text == "graph" else 0.0
 
 
 def _burst(text: str | None) -> float:
@@ -145,13 +157,17 @@ def decode_ratio(ctx, argument: str | None) -> float:
 
 
 def corunner_ratio(ctx, argument: str | None) -> float:
-    """The co-runner's time per unit beside decode, over alone (launch gaps do not slow)."""
+    """The co-runner's time per unit beside decode, over alone. Its kernels' time alone, each grown
+    by its slowdown; the unit's launch gaps alone (unit_time beyond the kernels' time: launches
+    issued from Python slower than the GPU runs them) do not appear beside decode, because the
+    launches queue while the stream waits its turn (validation/traces/h200/paced_random/: the same
+    time per launch beside decode with the host issuing them 0, 20 or 60 us apart)."""
     a = _args(argument)
     p = ctx.params
     kv = float(np.asarray(bytes_per_token(ctx.plan, p)["kv"]))
     prof = profile(p, kv, float(a["batch"]), float(a["context"]))
-    return 1.0 + sum(share * model.corunner_slowdown(p, prof, c, a["priority"])
-                     for kind, c, share in _corunners(p, a) if kind != "dma")
+    return sum(share * (1.0 + model.corunner_slowdown(p, prof, c, a["priority"]))
+               for kind, c, share in _corunners(p, a) if kind != "dma")
 
 
 def family(argument: str | None) -> str | None:

@@ -83,8 +83,34 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     "queued"). Column `phase` says which. The split is the same rule (the key leaves out the
     phase): the data-plane points held out, the synthetic, regime and widths points by the hash.
 
+  - `--paced` (added 2026-12-03, before any fit of its points): units of 32 launches issued from
+    Python with the host holding a fixed interval between launches (none, 20 us, 60 us; a spin on
+    the CPU clock), as LMCache issues its per-layer paged-KV scatter. Synthetic kernels of the
+    scatter's launch shape (1,024 blocks of 128 threads; a 2-byte streaming body and an integer
+    ALU body, ~5, 15 and 40 us per launch), every decode point, both priorities, duties low and
+    mid, at random phase: the grid a host-paced launch term would be fitted on. Split by the
+    synthetic hash rule (section "paced"). The paged-KV scatter itself at the same intervals (on
+    the legacy default stream, as in the data-plane rows) is held out. (Found in its run: beside
+    decode the launches queue while the stream waits its turn, so the host's interval shows in the
+    unit's time alone and not beside decode; it became the evidence for that, and `--short` the
+    grid the per-launch wait is fitted on);
+  - `--short` (added 2026-12-03, after the paced run showed that a unit's launches queue beside
+    decode whatever its launch gaps alone, before any fit of its points): units of 32 short
+    kernels (fixed iteration counts: 2-byte and 16-byte streaming bodies and an integer ALU body,
+    1,024 and 4,096 blocks of 128 threads, ~2-40 us each), launched from Python back to back and
+    as a CUDA graph, every decode point, both priorities, duties low and mid, at random phase; each
+    kernel's time alone per launch is timed as a CUDA graph of 32 launches (no host in the way) and
+    recorded in short_corunners.csv. The grid a per-launch wait term for short kernels would be
+    fitted on. Split by the synthetic hash rule (section "short"). The paged-KV scatter again
+    beside it, with its time alone as a graph as well, is held out.
+  - `--onewave` (added 2026-12-03, before any fit of its points): one-wave kernels whose blocks
+    cannot all spread one per SM beside decode's weight GEMVs: 128-thread blocks holding 200, 100
+    or 48 KiB of shared memory (1, 2 or 4 per SM), 66-528 blocks, ALU and streaming bodies,
+    0.1-2 ms, every decode point, both priorities, three duties, CUDA graphs, at random phase.
+    Split by the synthetic hash rule (section "onewave").
+
 Run on the device machine:  python validation/collect/interference_grid.py $OUT [--quick] [--budget S]
-                            [--phase random] [--regime | --widths | --probe]
+                            [--phase random] [--regime | --widths | --probe | --paced | --short | --onewave]
 CacheGen's decoder is imported from TORCHAC_PATH if set (see gpu_decode_path.py); without it the
 decoder rows are skipped.
 """
@@ -132,6 +158,22 @@ REGIME = {
     "ew": (128, 0, [2048, 8192, 32768], [10e-6, 50e-6, 250e-6], ["mem", "alu"]),
     "quad": (128, 48 << 10, [132, 512], [100e-6, 500e-6, 2e-3], ["alu", "mem"]),
 }
+
+# --onewave: one-wave kernels of 1, 2 or 4 blocks per SM (shared memory), 66-528 blocks
+ONEWAVE = {
+    "one": (128, 200 << 10, [66, 132], [100e-6, 500e-6, 2e-3], ["alu", "mem"]),
+    "two": (128, 100 << 10, [132, 264], [100e-6, 500e-6, 2e-3], ["alu", "mem"]),
+    "quad": (128, 48 << 10, [264, 528], [100e-6, 500e-6, 2e-3], ["alu", "mem"]),
+}
+# --paced: launches per unit, host intervals between launches, and the kernels (body, blocks, target per launch)
+PACED_LAUNCHES = 32
+PACED_INTERVALS_S = [0.0, 20e-6, 60e-6]
+# --short: (body, blocks, iterations) of each short kernel
+SHORT_KERNELS = [(body, blocks, iters) for blocks in (1024, 4096)
+                 for body, iters_list in (("mem2", (1, 4, 16)), ("mem", (1, 4, 16)), ("alu", (64, 256, 1024)))
+                 for iters in iters_list]
+PACED_KERNELS = [("mem2", 1024, 5e-6), ("mem2", 1024, 15e-6), ("mem2", 1024, 40e-6),
+                 ("alu", 1024, 5e-6), ("alu", 1024, 15e-6), ("alu", 1024, 40e-6)]
 
 SOURCE = r"""
 extern "C" __global__ void mem_body(const float4* __restrict__ src, float4* __restrict__ dst,
@@ -188,7 +230,7 @@ extern "C" __global__ void alu_body(unsigned int* out, long long iters) {
 def role_of(key: str, section: str) -> str:
     if section == "copyfit":
         return "fitted"
-    if section not in ("synthetic", "regime", "widths"):
+    if section not in ("synthetic", "regime", "widths", "paced", "short", "onewave"):
         return "held-out"
     h = int(hashlib.sha256(key.encode()).hexdigest()[:12], 16) / float(1 << 48)
     return "held-out" if h < HOLDOUT_SHARE else "fitted"
@@ -444,7 +486,7 @@ def run_config(grid: Grid, section: str, name: str, dec: Decode, prio: str, stre
         k, m = plan_duty(DUTY_TARGETS[duty], t_unit, t_step)
         per_group = k
     batch, graph = None, False
-    if use_graph and per_group > 1:
+    if use_graph and (per_group > 1 or use_graph == "always"):
         try:
             batch, graph = graph_batch(unit, per_group, side), True
         except Exception as exc:  # noqa: BLE001 - fall back to launching from Python
@@ -508,6 +550,7 @@ def dataplane_units(ac, side) -> dict:
     def scatter():
         for layer in range(LAYERS):
             paged[layer].index_copy_(1, slots, chunk[layer])
+    scatter.layers = [lambda layer=layer: paged[layer].index_copy_(1, slots, chunk[layer]) for layer in range(LAYERS)]
     units["paged_scatter"] = scatter
     eight = [torch.randn(LAYERS, 2, t, HEADS, HEAD_DIM, device=dev).to(torch.bfloat16) for _ in range(8)]
     units["cat_8_chunks"] = lambda: torch.cat(eight, dim=2)
@@ -655,6 +698,12 @@ def main() -> None:
     ap.add_argument("--phase", choices=("start", "random"), default="start",
                     help="launch co-runners at the start of each decode step they wait for, or at a uniformly "
                          "random point of it (seeded; gpu_common.RandomPhase)")
+    ap.add_argument("--paced", action="store_true",
+                    help="only the host-paced units: 32 launches from Python at fixed host intervals (PACED_*)")
+    ap.add_argument("--short", action="store_true",
+                    help="only the short-kernel units: 32 launches back to back, from Python and as a graph (SHORT_KERNELS)")
+    ap.add_argument("--onewave", action="store_true",
+                    help="only the one-wave kernels of 1, 2 or 4 blocks per SM (ONEWAVE), as CUDA graphs")
     ap.add_argument("--eager", action="store_true",
                     help="with --regime: launch each co-runner from Python, as the data-plane units are, not as a graph")
     args = ap.parse_args()
@@ -693,6 +742,16 @@ def main() -> None:
     if args.widths:
         regime(out, syn, decodes, points, streams, syn_side, dl, rng, quick, table=WIDTHS, section="widths",
                phase=phase)
+        return
+    if args.onewave:
+        regime(out, syn, decodes, points, streams, syn_side, dl, rng, quick, table=ONEWAVE, section="onewave",
+               phase=phase)
+        return
+    if args.short:
+        short(out, syn, decodes, points, streams, syn_side, side, dl, rng, quick, phase)
+        return
+    if args.paced:
+        paced(out, syn, decodes, points, streams, syn_side, side, dl, rng, quick, phase)
         return
     if args.regime:
         regime(out, syn, decodes, points, streams, syn_side, dl, rng, quick, graph=not args.eager, phase=phase)
@@ -895,7 +954,7 @@ def regime(out: Path, syn: "Synthetic", decodes: dict, points: list, streams, sy
     if quick:
         defs = defs[:2]
     corunners = calibrate_all(out, syn, [(body, fp, g, d, *table[fp][:2]) for body, fp, g, d in defs],
-                              "reg" if section == "regime" else section[:3], syn_side, dl)
+                              {"regime": "reg", "onewave": "one"}.get(section, section[:3]), syn_side, dl)
     print(f"[{dl.elapsed():.0f}s] calibrated {len(corunners)} regime co-runners", flush=True)
     configs = [(name, p, prio, duty) for name in corunners for p in points for prio in ("equal", "high")
                for duty in DUTY_TARGETS]
@@ -915,6 +974,117 @@ def regime(out: Path, syn: "Synthetic", decodes: dict, points: list, streams, sy
             kernels += kernel_descriptors(syn.launcher(body, 512, threads, smem, 64, syn_side), f"{section}_{body}_{fp}")
     hdr = list(kernels[0].keys())
     write_csv(out / "kernels.csv", hdr, [[r[h] for h in hdr] for r in kernels])
+
+
+def unit_grid(out: Path, units: dict, decodes: dict, points: list, streams, dl, rng, phase=None) -> None:
+    """Every unit (name -> launch, time alone, stream, replayed as a graph, section) at every decode
+    point x priority x duty (low, mid), in a seeded random order, until the budget is spent."""
+    configs = [(name, p, prio, duty) for name in units for p in points for prio in ("equal", "high")
+               for duty in ("low", "mid")]
+    rng.shuffle(configs)
+    grid = Grid(out)
+    for i, (name, p, prio, duty) in enumerate(configs):
+        if dl.left() <= 0:
+            print(f"budget spent: {i} of {len(configs)} configs", flush=True)
+            break
+        unit, unit_s, stream, graph, section = units[name]
+        guarded(run_config, grid, section, name, decodes[p], prio, streams, stream, unit, unit_s, duty, 0.1,
+                use_graph="always" if graph else False, phase=phase)
+    print(f"[{dl.elapsed():.0f}s] done: {len(grid.rows)} rows", flush=True)
+
+
+def paced_unit(launches: list, interval_s: float):
+    """One unit: the launches issued in order, the host waiting until `interval_s` after the
+    previous launch was issued (a spin on the CPU clock) before the next."""
+    def unit():
+        t = time.perf_counter()
+        for launch in launches:
+            while time.perf_counter() < t:
+                pass
+            t = time.perf_counter() + interval_s
+            launch()
+    return unit
+
+
+def paced(out: Path, syn: "Synthetic", decodes: dict, points: list, streams, syn_side, side, dl, rng,
+          quick: bool, phase=None) -> None:
+    """The host-paced units (module docstring, --paced): calibrate each kernel, build its units at
+    every interval, then every decode point x priority x duty (low, mid) in a seeded random order."""
+    kernels = PACED_KERNELS[:2] if quick else PACED_KERNELS
+    units, crow = {}, []
+    for body, blocks, target in kernels:
+        iters, launch_s = calibrate(syn, body, blocks, 128, 0, target, syn_side)
+        launch = syn.launcher(body, blocks, 128, 0, iters, syn_side)
+        for interval in PACED_INTERVALS_S:
+            name = f"pac_{body}_g{blocks}_{target * 1e6:.0f}us_every{interval * 1e6:.0f}us"
+            unit = paced_unit([launch] * PACED_LAUNCHES, interval)
+            unit_s = time_alone(unit, syn_side, 0.03)
+            units[name] = (unit, unit_s, syn_side)
+            crow.append([name, body, "paced", 128, 0, blocks, iters, syn.registers(body),
+                         syn.hbm_bytes(body, blocks, 128, iters), f"{target:.7g}", f"{launch_s:.7g}",
+                         PACED_LAUNCHES, f"{interval:.7g}", f"{unit_s:.7g}"])
+            write_csv(out / "paced_corunners.csv", ["corunner", "body", "footprint", "threads", "shared_memory_bytes",
+                                                     "blocks", "iterations", "registers_per_thread", "hbm_bytes",
+                                                     "target_s", "launch_alone_s", "launches", "interval_s",
+                                                     "unit_alone_s"], crow)
+    layers = dataplane_units(None, side)["paged_scatter"].layers
+    for interval in PACED_INTERVALS_S[1:]:
+        unit = paced_unit(layers, interval)
+        units[f"paged_scatter_every{interval * 1e6:.0f}us"] = (unit, time_alone(unit, side, 0.03), side)
+    print(f"[{dl.elapsed():.0f}s] {len(units)} paced units: " + ", ".join(
+        f"{n} {u[1] * 1e6:.0f}us" for n, u in units.items()), flush=True)
+    unit_grid(out, {n: (*u, False, "paced" if n.startswith("pac_") else "paced-dataplane") for n, u in units.items()},
+              decodes, points, streams, dl, rng, phase)
+    rows = []  # last: see gpu_common.PROFILED
+    for body, blocks, target in kernels[::3] if not quick else kernels[:1]:
+        rows += kernel_descriptors(syn.launcher(body, blocks, 128, 0, 64, syn_side), f"paced_{body}")
+    with torch.cuda.stream(side):
+        rows += kernel_descriptors(paced_unit(layers, 0.0), "paged_scatter")
+    hdr = list(rows[0].keys())
+    write_csv(out / "kernels.csv", hdr, [[r[h] for h in hdr] for r in rows])
+
+
+def time_graph(launch, stream: torch.cuda.Stream, n: int = 32) -> float:
+    """Seconds per launch of ``launch`` on the GPU alone: a CUDA graph of n launches, replayed."""
+    g = graph_batch(launch, n, stream)
+    return time_on(g, 20, stream) / n
+
+
+def short(out: Path, syn: "Synthetic", decodes: dict, points: list, streams, syn_side, side, dl, rng,
+          quick: bool, phase=None) -> None:
+    """The short-kernel units (module docstring, --short): 32 launches of each kernel, from Python
+    and as a graph, every decode point x priority x duty (low, mid), in a seeded random order."""
+    kernels = SHORT_KERNELS[:2] if quick else SHORT_KERNELS
+    units, crow = {}, []
+    header = ["corunner", "body", "footprint", "threads", "shared_memory_bytes", "blocks", "iterations",
+              "registers_per_thread", "hbm_bytes", "launch_gpu_s", "launches", "graph", "unit_alone_s"]
+    for body, blocks, iters in kernels:
+        launch = syn.launcher(body, blocks, 128, 0, iters, syn_side)
+        gpu_s = time_graph(launch, syn_side)
+        for graph in (False, True):
+            name = f"sho_{body}_g{blocks}_i{iters}_{'graph' if graph else 'python'}"
+            unit = paced_unit([launch] * PACED_LAUNCHES, 0.0)
+            unit_s = time_graph(unit, syn_side, 1) if graph else time_alone(unit, syn_side, 0.03)
+            units[name] = (unit, unit_s, syn_side, graph)
+            crow.append([name, body, "short", 128, 0, blocks, iters, syn.registers(body),
+                         syn.hbm_bytes(body, blocks, 128, iters), f"{gpu_s:.7g}", PACED_LAUNCHES, int(graph),
+                         f"{unit_s:.7g}"])
+            write_csv(out / "short_corunners.csv", header, crow)
+    scatter = dataplane_units(None, side)["paged_scatter"]
+    scatter_gpu = time_graph(scatter, syn_side, 1) / PACED_LAUNCHES  # a graph cannot be captured on the legacy stream
+    units["paged_scatter"] = (scatter, time_alone(scatter, side, 0.03), side, False)
+    crow.append(["paged_scatter", "index_copy", "dataplane", 128, 0, 1024, 1, 0, 2 * (1 << 20) * PACED_LAUNCHES,
+                 f"{scatter_gpu:.7g}", PACED_LAUNCHES, 0, f"{units['paged_scatter'][1]:.7g}"])
+    write_csv(out / "short_corunners.csv", header, crow)
+    print(f"[{dl.elapsed():.0f}s] {len(units)} short units: " + ", ".join(
+        f"{r[0]} {float(r[9]) * 1e6:.1f}/{float(r[12]) * 1e6:.0f}us" for r in crow), flush=True)
+    unit_grid(out, {n: (*u, "short" if n.startswith("sho_") else "short-dataplane") for n, u in units.items()},
+              decodes, points, streams, dl, rng, phase)
+    rows = []  # last: see gpu_common.PROFILED
+    with torch.cuda.stream(side):
+        rows += kernel_descriptors(scatter, "paged_scatter")
+    hdr = list(rows[0].keys())
+    write_csv(out / "kernels.csv", hdr, [[r[h] for h in hdr] for r in rows])
 
 
 if __name__ == "__main__":

@@ -23,6 +23,13 @@
   validation/traces/h200/start_noprof/ -> validation/traces/h200_start_interference.csv (the first
                                         grid again at the step's start, profiler never run first;
                                         all held out)
+  validation/traces/h200/short_random/, h200/paced_random/
+                                     -> validation/traces/h200_launch_interference.csv (units of
+                                        32 short launches from Python and as CUDA graphs, and from
+                                        Python at host intervals; the collector's hash split: the
+                                        launch waits are fitted on its fitted points)
+  validation/traces/h200/onewave_random/ -> validation/traces/h200_onewave_interference.csv
+                                        (one-wave kernels of 1, 2 or 4 blocks per SM; hash split)
 
 Each row's argument describes what the co-runner demands (see nicmodel/validation/interference.py):
 the synthetic co-runners by their launch shape, the data-plane kernels by the GPU spec's kernel
@@ -33,7 +40,8 @@ access-width grid's 2/4/8, the probe's copies 2 and 16, PyTorch's strided copy a
 2 (bf16 through the unvectorized elementwise kernel), the earlier collector's dequantization 2
 (its broadcast bf16 multiply); ALU bodies stream nothing. Every row names its burst (burst=, the
 units enqueued back to back): the collector's k launches at the start of a decode step, or inf for
-a co-runner whose stream never drains (saturated rows, and the earlier collector's).
+a co-runner whose stream never drains (saturated rows, and the earlier collector's), and
+launch=graph where the collector replayed the unit from a CUDA graph (column `graph`).
 
 The roles are the collector's (fixed before any fit, interference_grid.py: every data-plane and
 earlier-collector point held out, 35% of the synthetic points held out by hash, the copy-engine
@@ -180,6 +188,11 @@ def grid_rows(folder: str, gpu: str, prefix: str, role: str | None) -> list[dict
     grid = list(csv.DictReader(open(raw / "interference_grid.csv")))
     syn_path = raw / "synthetic_corunners.csv"
     syn = {r["corunner"]: r for r in csv.DictReader(open(syn_path))} if syn_path.exists() else {}
+    launched = {}  # --paced and --short units: 32 launches of one kernel, their time per launch alone
+    for table in ("paced_corunners.csv", "short_corunners.csv"):
+        if (raw / table).exists():
+            launched.update({r["corunner"]: r for r in csv.DictReader(open(raw / table)) if r["body"] in BODY_WIDTHS
+                             or r["body"] == "alu"})
     kernel_rows = list(csv.DictReader(open(raw / "kernels.csv")))
     kernels = kernel_times(kernel_rows)
     shapes = {r["unit"]: r for r in kernel_rows}
@@ -204,16 +217,29 @@ def grid_rows(folder: str, gpu: str, prefix: str, role: str | None) -> list[dict
                 dropped["probe without a launch shape (device-to-device memcpy)"] += 1
                 continue
             family, what = probe_argument(unit, shapes[unit], float(r["corunner_alone_s"]))
+        elif name in launched:
+            c = launched[name]
+            per_launch = float(c.get("launch_gpu_s") or c["launch_alone_s"])
+            if "launch_gpu_s" not in c and int(c["iterations"]) == 1:
+                dropped["paced unit whose time per launch alone is the host's launch rate (1 iteration)"] += 1
+                continue
+            family = f"{prefix}-{BODY_FAMILIES[c['body']]}"
+            n = int(c["launches"])
+            what = (f"kernel=shape,threads={c['threads']},regs={c['registers_per_thread']},smem=0,blocks={c['blocks']}"
+                    f"{width(BODY_WIDTHS.get(c['body']))},duration={us(n * per_launch)},launches={n},"
+                    f"bytes={mb(n * float(c['hbm_bytes']))}")
         elif name in syn:
             family = f"{prefix}-{BODY_FAMILIES.get((prefix, syn[name]['body']), BODY_FAMILIES[syn[name]['body']])}"
             what = synthetic_argument(syn[name])
         else:
-            family = FAMILIES.get(name, "earlier-collector")
-            what = dataplane_argument(name, kernels[name])
+            unit = name.split("_every")[0]  # --paced runs the scatter at host intervals: paged_scatter_every20us
+            family = FAMILIES.get(unit, "earlier-collector")
+            what = dataplane_argument(unit, kernels[unit])
         unit_time = float(r["corunner_alone_s"])
         burst = "inf" if r["offered_duty"] == "saturated" else r["k"]  # k units at the start of a step
         base = (f"family={family},batch={r['batch']},context={r['context_tokens']},priority={r['decode_priority']},"
-                f"busy={float(r['busy_share']):.4f},{what},unit_time={us(unit_time)},burst={burst}")
+                f"busy={float(r['busy_share']):.4f},{what},unit_time={us(unit_time)},burst={burst}"
+                f"{',launch=graph' if r.get('graph') == '1' else ''}")
         source = (f"validation/traces/{folder}/interference_grid.csv ({name}, k={r['k']} every {r['m'] or 'step'}"
                   f"{' saturated' if r['offered_duty'] == 'saturated' else ''})")
         common = {"scenario": SCENARIO, "overrides": f"gpu={gpu}", "unit": "x", "repeat": r["repeat"], "spread": "",
@@ -346,5 +372,11 @@ if __name__ == "__main__":
     grid_trace([("h200/random", "synthetic"), ("h200/regime_random", "regime"), ("h200/widths_random", "widths")],
                "h200", "h200_random_interference.csv", role="held-out")
     grid_trace([("h200/start_noprof", "synthetic")], "h200", "h200_start_interference.csv", role="held-out")
+    # 2026-12-03, the fixed collector at random phase, split by the collector's hash rule: units of 32
+    # short launches (--short: from Python and as CUDA graphs; --paced: from Python at host intervals),
+    # the scatter beside them held out; and one-wave kernels of 1, 2 or 4 blocks per SM (--onewave)
+    grid_trace([("h200/short_random", "short"), ("h200/paced_random", "paced")], "h200",
+               "h200_launch_interference.csv")
+    grid_trace([("h200/onewave_random", "onewave")], "h200", "h200_onewave_interference.csv")
     h200_dma()
     h100_legacy()

@@ -36,7 +36,12 @@ dispatched; the hardware places blocks breadth-first over the SMs):
   - narrow accesses, for co-runners that stream memory: ``narrow_high`` (or ``narrow_equal``) x
     log2(16 / access bytes) / log2(16 / 2) x r. A thread that loads 2 bytes at a time keeps an
     eighth of the bytes in flight a 16-byte (vector) access does, so decode's HBM traffic lengthens
-    each of its loads more (measured: validation/traces/h200/probe/ and widths/).
+    each of its loads more (measured: validation/traces/h200/probe/ and widths/);
+  - a wait per launch for its turn at dispatch, whatever the launch's length: ``launch_wait`` for
+    launches issued one by one through a stream, ``graph_wait`` for launches replayed from a CUDA
+    graph, over its waves (a launch of many waves keeps its resident blocks running while decode's
+    kernel cuts in) and its duration: short one-wave launches lose most
+    (validation/traces/h200/short_random/).
   Fitted on the H200's synthetic co-runners (the first grid and the data-plane-regime grid);
   the form was chosen among variants by 5-fold cross-validation on those fitted points alone.
 
@@ -161,6 +166,7 @@ class CoRunner:
     hbm_share: float  # of the GPU's peak HBM bandwidth, alone
     access_bytes: float | None = None  # bytes per thread per load/store, for kernels that stream memory
     burst: float = 1.0  # launches of it enqueued back to back (math.inf: a queue that never drains)
+    graph_share: float = 0.0  # share of its launches replayed from a CUDA graph (the rest: one by one)
 
 
 def narrowness(c: CoRunner) -> float:
@@ -259,6 +265,7 @@ class Coupling:
     narrow: float  # narrow_<priority> x narrowness
     spilling: tuple[str, ...] = ()  # decode kernels that leave room for only part of a launch
     spill: float = 0.0  # wave_spill / burst
+    launch: float = 0.0  # seconds a launch waits for its turn (launch_wait; graph_wait from a graph), over its waves
 
     def exclusive(self, profile: DecodeProfile) -> float:
         """Share of decode's kernel time in kernels that cannot sit beside the co-runner."""
@@ -283,7 +290,8 @@ class Coupling:
         waves = self.wave_yield * x * (1 - 1 / self.waves)
         beside = (self.memory + self.crowded * profile.shares["weights"]
                   + self.attention * profile.shares["attention"] + self.narrow)
-        return wait + run * (waves + beside) + self.spill * _share(profile, self.spilling)
+        return (wait + run * (waves + beside) + self.spill * _share(profile, self.spilling)
+                + self.launch / self.waves / self.duration_s)
 
 
 def _crowding(p: Params, c: CoRunner, w: float, limit: int, waves: int) -> float:
@@ -316,7 +324,8 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
                     float(p[q + "crowding"]) * crowded * (1 - memory_bound),
                     0.0 if "attention" in low else float(p[q + "attention_sharing"]) * (1 - memory_bound),
                     float(p[q + ("narrow_high" if priority == "high" else "narrow_equal")]) * narrowness(c),
-                    spilling_kinds(p, c, shapes), float(p[q + "wave_spill"]) / max(c.burst, 1.0))
+                    spilling_kinds(p, c, shapes), float(p[q + "wave_spill"]) / max(c.burst, 1.0),
+                    (1 - c.graph_share) * float(p[q + "launch_wait"]) + c.graph_share * float(p[q + "graph_wait"]))
 
 
 def blocking(p: Params, profile: DecodeProfile, c: CoRunner, priority: str) -> float:
@@ -366,4 +375,5 @@ def launch_at(p: Params, base: str, kv_channels: float, duration_s: float, hbm_s
     if f"{base}.blocks_per_kv_channel" in p:
         blocks = float(p[f"{base}.blocks_per_kv_channel"]) * kv_channels
     access = p.get(f"{base}.access_bytes")
-    return CoRunner(shape_at(p, base), blocks, duration_s, hbm_share, None if access is None else float(access), burst)
+    return CoRunner(shape_at(p, base), blocks, duration_s, hbm_share, None if access is None else float(access), burst,
+                    float(p.get(f"{base}.graph_share", 0.0)))
