@@ -297,6 +297,27 @@ def test_clean_random_phase_grid_meets_the_target_on_every_data_plane_kernel():
         assert stats[f"corunner_time_ratio/{f}"]["mape_pct"] <= 15.0, (f, stats[f"corunner_time_ratio/{f}"])
         assert stats[f"decode_time_ratio/{f}"]["mape_pct"] <= 10.0, (f, stats[f"decode_time_ratio/{f}"])
 
+def test_corunner_ratio_counts_kernel_time_not_launch_gaps():
+    """corunner_time_ratio: the unit's time beside decode is its kernels' time, each grown; its
+    launch gaps alone (unit_time beyond the kernels' time) do not appear beside decode. So the same
+    kernels timed alone with three times the gaps give a third of the ratio, and the ratio can fall
+    below 1; a unit replayed from a graph waits graph_wait per launch instead of launch_wait."""
+    from nicmodel.validation.metrics import Context, METRICS
+    from nicmodel.engines.plan import compile_scenario
+
+    ctx = Context(*compile_scenario(nicmodel.load(DEFAULT, ["gpu=h200"])))
+    ratio = METRICS["corunner_time_ratio"].fn
+    unit = ("family=t,batch=8,context=4096,priority=equal,busy=0.2,kernel=copy,duration=136us,launches=32,"
+            "bytes=67.1MB,burst=1")
+    tight = ratio(ctx, unit + ",unit_time=136us")
+    assert tight > 1.5
+    assert ratio(ctx, unit + ",unit_time=408us") == pytest.approx(tight / 3, rel=1e-12)
+    assert ratio(ctx, unit + ",unit_time=1360us") < 1.0
+    # 32 launches of 4.25 us in one wave: the graph saves (8.404 - 2.444) us per launch
+    graphed = ratio(ctx, unit + ",unit_time=136us,launch=graph")
+    assert tight - graphed == pytest.approx((8.404 - 2.444) / 4.25, rel=1e-9)
+
+
 def test_nic_dma_curve_by_hand():
     """BF-2's DMA engine (8 channels, 0.784026 us per job, 15.1343 GB/s): small requests ride the
     request-rate ceiling 8 / per_job, large ones the bandwidth."""

@@ -43,7 +43,9 @@ dispatched; the hardware places blocks breadth-first over the SMs):
     kernel cuts in) and its duration: short one-wave launches lose most
     (validation/traces/h200/short_random/).
   Fitted on the H200's synthetic co-runners (the first grid and the data-plane-regime grid);
-  the form was chosen among variants by 5-fold cross-validation on those fitted points alone.
+  the form was chosen among variants by 5-fold cross-validation on those fitted points alone. The
+  two launch waits were fitted afterwards on a grid of short launches (the rest held), their form
+  (over waves) chosen after seeing the held-out data-plane errors (docs/serving.md, Launch waits).
 
 What it leaves out: SM placement beyond breadth-first (clusters, GPC/TPC packing), partial
 overlap of a kernel's last wave, L2 contention, clock changes, the order of kernels within a step
