@@ -228,6 +228,18 @@ HELD_OUT = {
         "decode_time_ratio/short-compute": (3.0, 9.0),
         "decode_time_ratio/short-memory": (3.0, 13.5),
     },
+    # the same short units at four other decode points (32x1k, 32x4k, 8x8k, 1x8k tokens), measured after
+    # the launch waits were fitted (h200/short_points_random/): every point held out
+    "validation/traces/h200_launch_points_interference.csv": {
+        "corunner_time_ratio/paged-kv-scatter": (9.5, 20.5),
+        "corunner_time_ratio/short-2-byte": (23.0, 51.0),
+        "corunner_time_ratio/short-compute": (9.5, 25.0),
+        "corunner_time_ratio/short-memory": (5.0, 12.0),
+        "decode_time_ratio/paged-kv-scatter": (2.0, 3.5),
+        "decode_time_ratio/short-2-byte": (2.5, 7.0),
+        "decode_time_ratio/short-compute": (3.5, 10.5),
+        "decode_time_ratio/short-memory": (2.5, 6.0),
+    },
     # one-wave kernels of 1, 2 or 4 blocks per SM (h200/onewave_random/), split by hash; nothing
     # is fitted to them (they were measured to test the one-wave terms)
     "validation/traces/h200_onewave_interference.csv": {
@@ -261,6 +273,7 @@ def test_held_out_accuracy_does_not_regress(trace):
                                    "validation/traces/h200_random_interference.csv",
                                    "validation/traces/h200_start_interference.csv",
                                    "validation/traces/h200_launch_interference.csv",
+                                   "validation/traces/h200_launch_points_interference.csv",
                                    "validation/traces/h200_onewave_interference.csv"])
 def test_interference_decode_side_meets_its_target(trace):
     """Decode beside the co-runners it was not fitted to, on the fitting GPU and on a GPU wholly

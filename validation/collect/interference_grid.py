@@ -102,7 +102,10 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     kernel's time alone per launch is timed as a CUDA graph of 32 launches (no host in the way) and
     recorded in short_corunners.csv. The grid a per-launch wait term for short kernels would be
     fitted on. Split by the synthetic hash rule (section "short"). The paged-KV scatter again
-    beside it, with its time alone as a graph as well, is held out.
+    beside it, with its time alone as a graph as well, is held out. `--short --points 32x1024,...
+    --kernels mem2:1024:1,...` (added later the same day, before any fit of its points): the same
+    units at other decode points (batch x context), to separate the wait's growth with decode's
+    kernel length from batch; split the same way;
   - `--onewave` (added 2026-12-03, before any fit of its points): one-wave kernels whose blocks
     cannot all spread one per SM beside decode's weight GEMVs: 128-thread blocks holding 200, 100
     or 48 KiB of shared memory (1, 2 or 4 per SM), 66-528 blocks, ALU and streaming bodies,
@@ -702,6 +705,10 @@ def main() -> None:
                     help="only the host-paced units: 32 launches from Python at fixed host intervals (PACED_*)")
     ap.add_argument("--short", action="store_true",
                     help="only the short-kernel units: 32 launches back to back, from Python and as a graph (SHORT_KERNELS)")
+    ap.add_argument("--points", default="",
+                    help="decode points as batch x context tokens, comma-separated (default: DECODE_POINTS)")
+    ap.add_argument("--kernels", default="",
+                    help="with --short: only these of SHORT_KERNELS, as body:blocks:iterations, comma-separated")
     ap.add_argument("--onewave", action="store_true",
                     help="only the one-wave kernels of 1, 2 or 4 blocks per SM (ONEWAVE), as CUDA graphs")
     ap.add_argument("--eager", action="store_true",
@@ -727,6 +734,8 @@ def main() -> None:
     streams = priority_streams()
     steps = 5 if quick else 20
     points = DECODE_POINTS[:1] if quick else DECODE_POINTS
+    if args.points:  # e.g. 32x1024,32x4096: other decode points (batch x context tokens)
+        points = [tuple(int(v) for v in pt.split("x")) for pt in args.points.split(",")]
     decodes = {p: Decode(model, p[0], p[1], streams, steps) for p in points}
     print(f"[{dl.elapsed():.0f}s] decode alone: " + ", ".join(
         f"b{p[0]} c{p[1]} {d.alone['equal'] * 1e3:.2f}/{d.alone['high'] * 1e3:.2f} ms" for p, d in decodes.items()),
@@ -748,7 +757,7 @@ def main() -> None:
                phase=phase)
         return
     if args.short:
-        short(out, syn, decodes, points, streams, syn_side, side, dl, rng, quick, phase)
+        short(out, syn, decodes, points, streams, syn_side, side, dl, rng, quick, phase, args.kernels)
         return
     if args.paced:
         paced(out, syn, decodes, points, streams, syn_side, side, dl, rng, quick, phase)
@@ -1051,10 +1060,12 @@ def time_graph(launch, stream: torch.cuda.Stream, n: int = 32) -> float:
 
 
 def short(out: Path, syn: "Synthetic", decodes: dict, points: list, streams, syn_side, side, dl, rng,
-          quick: bool, phase=None) -> None:
+          quick: bool, phase=None, only: str = "") -> None:
     """The short-kernel units (module docstring, --short): 32 launches of each kernel, from Python
     and as a graph, every decode point x priority x duty (low, mid), in a seeded random order."""
     kernels = SHORT_KERNELS[:2] if quick else SHORT_KERNELS
+    if only:
+        kernels = [k for k in kernels if f"{k[0]}:{k[1]}:{k[2]}" in only.split(",")]
     units, crow = {}, []
     header = ["corunner", "body", "footprint", "threads", "shared_memory_bytes", "blocks", "iterations",
               "registers_per_thread", "hbm_bytes", "launch_gpu_s", "launches", "graph", "unit_alone_s"]

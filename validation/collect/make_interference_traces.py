@@ -30,6 +30,9 @@
                                         launch waits are fitted on its fitted points)
   validation/traces/h200/onewave_random/ -> validation/traces/h200_onewave_interference.csv
                                         (one-wave kernels of 1, 2 or 4 blocks per SM; hash split)
+  validation/traces/h200/short_points_random/ -> validation/traces/h200_launch_points_interference.csv
+                                        (the short units at four other decode points, measured
+                                        after the launch waits were fitted; all held out)
 
 Each row's argument describes what the co-runner demands (see nicmodel/validation/interference.py):
 the synthetic co-runners by their launch shape, the data-plane kernels by the GPU spec's kernel
@@ -378,5 +381,9 @@ if __name__ == "__main__":
     grid_trace([("h200/short_random", "short"), ("h200/paced_random", "paced")], "h200",
                "h200_launch_interference.csv")
     grid_trace([("h200/onewave_random", "onewave")], "h200", "h200_onewave_interference.csv")
+    # the same short units at four other decode points (batch x context: 32x1k, 32x4k, 8x8k, 1x8k),
+    # measured after the launch waits were fitted: every point held out
+    grid_trace([("h200/short_points_random", "short")], "h200", "h200_launch_points_interference.csv",
+               role="held-out")
     h200_dma()
     h100_legacy()
