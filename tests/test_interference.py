@@ -165,3 +165,20 @@ def test_launch_wait_over_waves_by_hand():
     half = m.CoRunner(THIN, 1024, 4e-6, 0.1, graph_share=0.5)
     extra = m.corunner_slowdown(p, PROFILE, half) - m.corunner_slowdown(base, PROFILE, half)
     assert extra == pytest.approx(5e-6 / 4e-6)
+
+
+def test_a_designs_graph_share_selects_the_graph_wait():
+    """A kernel's launch spec may say its launches are replayed from a CUDA graph
+    (`graph_share`); the serving engine's co-runner then waits graph_wait per launch."""
+    import nicmodel
+    from nicmodel.engines.plan import compile_scenario
+
+    def launch_of(sets):
+        _, p = compile_scenario(nicmodel.load("pipelines/cachegen-async.yaml", ["gpu=h200", *sets]))
+        c = m.kernel_launch(p, "copy", 1024, 32 << 20, 136e-6)
+        return c, m.couple(p, c, "equal", m.decode_shapes(p)).launch, p
+
+    c, wait, p = launch_of([])
+    assert c.graph_share == 0.0 and wait == pytest.approx(p["gpu.interference.launch_wait"])
+    c, wait, p = launch_of(["gpu.copy_kernel.graph_share=1"])
+    assert c.graph_share == 1.0 and wait == pytest.approx(p["gpu.interference.graph_wait"])

@@ -223,6 +223,8 @@ def grid_rows(folder: str, gpu: str, prefix: str, role: str | None) -> list[dict
         elif name in launched:
             c = launched[name]
             per_launch = float(c.get("launch_gpu_s") or c["launch_alone_s"])
+            # a paced kernel timed alone from Python (no launch_gpu_s) whose calibration hit its floor
+            # of one iteration: its time per launch is the host's launch rate, not the kernel's
             if "launch_gpu_s" not in c and int(c["iterations"]) == 1:
                 dropped["paced unit whose time per launch alone is the host's launch rate (1 iteration)"] += 1
                 continue
