@@ -110,10 +110,19 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     cannot all spread one per SM beside decode's weight GEMVs: 128-thread blocks holding 200, 100
     or 48 KiB of shared memory (1, 2 or 4 per SM), 66-528 blocks, ALU and streaming bodies,
     0.1-2 ms, every decode point, both priorities, three duties, CUDA graphs, at random phase.
-    Split by the synthetic hash rule (section "onewave").
+    Split by the synthetic hash rule (section "onewave");
+  - `--drain` (added 2026-12-03, in a later session, after every coefficient was fitted): many-wave
+    kernels of 128-thread blocks (8,448 and 33,792 blocks: 4 and 16 waves of 16 per SM) calibrated
+    to ~50 us, 0.5 ms and 5 ms, so their blocks live ~3 us to ~1 ms; 2-byte and 16-byte streaming
+    and ALU bodies; every decode point, both priorities, three duties, CUDA graphs, at random
+    phase: how decode's kernels cut in at a many-wave kernel's block boundaries. Every point held
+    out (section "drain");
+  - `--dataplane --points ...` (the same session): only the data-plane units (k = 1, 2, 4, 8 per
+    step, both priorities) at the given decode points; held out, as every data-plane point is.
 
 Run on the device machine:  python validation/collect/interference_grid.py $OUT [--quick] [--budget S]
-                            [--phase random] [--regime | --widths | --probe | --paced | --short | --onewave]
+                            [--phase random] [--points BxL,...]
+                            [--regime | --widths | --probe | --paced | --short | --onewave | --drain | --dataplane]
 CacheGen's decoder is imported from TORCHAC_PATH if set (see gpu_decode_path.py); without it the
 decoder rows are skipped.
 """
@@ -168,6 +177,11 @@ ONEWAVE = {
     "two": (128, 100 << 10, [132, 264], [100e-6, 500e-6, 2e-3], ["alu", "mem"]),
     "quad": (128, 48 << 10, [264, 528], [100e-6, 500e-6, 2e-3], ["alu", "mem"]),
 }
+# --drain: many-wave thin kernels whose blocks live ~3 us to ~1 ms (4 and 16 waves of 16 blocks per
+# SM; 2-byte and 16-byte streaming and ALU bodies), for how decode's kernels cut in at their block
+# boundaries (added 2026-12-03 after the drain form was chosen on the other grids' fitted points:
+# every point held out)
+DRAIN = {"drain": (128, 0, [8448, 33792], [50e-6, 500e-6, 5e-3], ["mem2", "mem", "alu"])}
 # --paced: launches per unit, host intervals between launches, and the kernels (body, blocks, target per launch)
 PACED_LAUNCHES = 32
 PACED_INTERVALS_S = [0.0, 20e-6, 60e-6]
@@ -517,6 +531,32 @@ def dataplane_point(grid: Grid, name: str, dec: Decode, prio: str, streams, side
                   phase=phase)
 
 
+def dataplane(grid: Grid, units: dict, decodes: dict, streams, side, dl, quick: bool, phase=None) -> None:
+    """Every data-plane unit at k = 1, 2, 4, 8 launches per decode step, every point, both priorities."""
+    ks = [1, 4] if quick else [1, 2, 4, 8]
+    window = 0.06 if quick else 0.1
+    for name, unit in units.items():
+        t_unit = time_alone(unit, side, 0.03)
+        for dec in decodes.values():
+            for prio in ("equal", "high"):
+                for kk in ks:
+                    if dl.left() <= 0:
+                        break
+                    guarded(dataplane_point, grid, name, dec, prio, streams, side, unit, t_unit, kk, window,
+                            phase=phase)
+    print(f"[{dl.elapsed():.0f}s] data-plane done: {len(grid.rows)} rows", flush=True)
+
+
+def unit_descriptors(out: Path, units: dict, side) -> None:
+    """kernels.csv of the data-plane units (last: see gpu_common.PROFILED)."""
+    rows = []
+    for name, unit in units.items():
+        with torch.cuda.stream(side):
+            rows += kernel_descriptors(unit, name)
+    hdr = list(rows[0].keys())
+    write_csv(out / "kernels.csv", hdr, [[r[h] for h in hdr] for r in rows])
+
+
 def guarded(fn, *args, **kwargs) -> None:
     """One point failing (a capture, an out-of-memory) loses that point, not the run."""
     try:
@@ -711,6 +751,10 @@ def main() -> None:
                     help="with --short: only these of SHORT_KERNELS, as body:blocks:iterations, comma-separated")
     ap.add_argument("--onewave", action="store_true",
                     help="only the one-wave kernels of 1, 2 or 4 blocks per SM (ONEWAVE), as CUDA graphs")
+    ap.add_argument("--drain", action="store_true",
+                    help="only the many-wave kernels of short to long block lifetimes (DRAIN), as CUDA graphs")
+    ap.add_argument("--dataplane", action="store_true",
+                    help="only the data-plane units, k = 1, 2, 4, 8 per step, at every decode point and priority")
     ap.add_argument("--eager", action="store_true",
                     help="with --regime: launch each co-runner from Python, as the data-plane units are, not as a graph")
     args = ap.parse_args()
@@ -756,6 +800,15 @@ def main() -> None:
         regime(out, syn, decodes, points, streams, syn_side, dl, rng, quick, table=ONEWAVE, section="onewave",
                phase=phase)
         return
+    if args.drain:
+        regime(out, syn, decodes, points, streams, syn_side, dl, rng, quick, table=DRAIN, section="drain",
+               phase=phase)
+        return
+    if args.dataplane:
+        units = dataplane_units(ac, side)
+        dataplane(Grid(out), units, decodes, streams, side, dl, quick, phase)
+        unit_descriptors(out, units, side)
+        return
     if args.short:
         short(out, syn, decodes, points, streams, syn_side, side, dl, rng, quick, phase, args.kernels)
         return
@@ -786,18 +839,7 @@ def main() -> None:
                 guarded(run_config, grid, "legacy", name, main_dec, prio, streams, side, unit, t_unit, "sat", window)
     print(f"[{dl.elapsed():.0f}s] legacy done", flush=True)
 
-    # data-plane units: k = 1, 2, 4, 8 launches per decode step, every point, both priorities
-    ks = [1, 4] if quick else [1, 2, 4, 8]
-    for name, unit in units.items():
-        t_unit = time_alone(unit, side, 0.03)
-        for p, dec in decodes.items():
-            for prio in ("equal", "high"):
-                for kk in ks:
-                    if dl.left() <= 0:
-                        break
-                    guarded(dataplane_point, grid, name, dec, prio, streams, side, unit, t_unit, kk, window,
-                            phase=phase)
-    print(f"[{dl.elapsed():.0f}s] data-plane done: {len(grid.rows)} rows", flush=True)
+    dataplane(grid, units, decodes, streams, side, dl, quick, phase)
 
     # synthetic co-runners: calibrate every one, then run the grid in a seeded random order
     defs = [(body, fp, g, d) for body in BODIES for fp in FOOTPRINTS for g in GRIDS for d in DURATIONS_S]

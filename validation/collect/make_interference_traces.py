@@ -33,6 +33,10 @@
   validation/traces/h200/short_points_random/ -> validation/traces/h200_launch_points_interference.csv
                                         (the short units at four other decode points, measured
                                         after the launch waits were fitted; all held out)
+  validation/traces/h200/dataplane_points_random/ -> validation/traces/h200_dataplane_points_interference.csv
+                                        (the data-plane units at four other decode points; all held out)
+  validation/traces/h200/drain_random/ -> validation/traces/h200_drain_interference.csv (many-wave
+                                        kernels of short to long block lifetimes; all held out)
 
 Each row's argument describes what the co-runner demands (see nicmodel/validation/interference.py):
 the synthetic co-runners by their launch shape, the data-plane kernels by the GPU spec's kernel
@@ -387,5 +391,11 @@ if __name__ == "__main__":
     # measured after the launch waits were fitted: every point held out
     grid_trace([("h200/short_points_random", "short")], "h200", "h200_launch_points_interference.csv",
                role="held-out")
+    # 2026-12-03 (a later session): the data-plane units at the same four decode points, and the
+    # many-wave kernels of block lifetimes from ~3 us to ~1 ms (--drain); measured after every
+    # coefficient was fitted, so every point is held out
+    grid_trace([("h200/dataplane_points_random", "regime")], "h200", "h200_dataplane_points_interference.csv",
+               role="held-out")
+    grid_trace([("h200/drain_random", "drain")], "h200", "h200_drain_interference.csv", role="held-out")
     h200_dma()
     h100_legacy()
