@@ -630,3 +630,26 @@ def test_a_units_launch_gaps_vanish_beside_decode():
     for b, p in points:
         slow, fast = (sum(beside[(i, b, p)]) / len(beside[(i, b, p)]) for i in ("60us", "20us"))
         assert abs(slow / fast - 1) < 0.10, (b, p, slow, fast)
+
+
+def test_a_new_gpus_runs_become_one_held_out_trace(tmp_path):
+    """make_interference_traces.py --run ... --gpu ... --out ... (what measure_gpu.sh's runs on another
+    GPU go through): the drain run made again this way is the committed trace byte for byte, every
+    point held out; a folder that is not a collector run, or a GPU without a spec, exits 2 with one
+    line."""
+    import subprocess
+    import sys
+
+    script = str(ROOT / "validation/collect/make_interference_traces.py")
+    out = tmp_path / "drain.csv"
+    ok = subprocess.run([sys.executable, script, "--run", "h200/drain_random:drain", "--gpu", "h200",
+                         "--out", str(out)], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    assert out.read_bytes() == (ROOT / "validation/traces/h200_drain_interference.csv").read_bytes()
+    assert {p.role for p in read_trace(ROOT / "validation/traces/h200_drain_interference.csv")} == {"held-out"}
+    for args, why in ((["--run", "h200/no_such_run", "--gpu", "h200"], "no gpu.json"),
+                      (["--run", "h200/drain_random", "--gpu", "h300"], "no hwspecs/gpus/h300.yaml")):
+        bad = subprocess.run([sys.executable, script, *args, "--out", str(tmp_path / "x.csv")],
+                             capture_output=True, text=True)
+        assert bad.returncode == 2 and why in bad.stderr and bad.stderr.count("\n") == 1, bad.stderr
+        assert not (tmp_path / "x.csv").exists()

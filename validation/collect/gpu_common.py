@@ -218,7 +218,19 @@ def gpu_properties() -> dict:
     out["torch"] = torch.__version__
     out["cuda"] = torch.version.cuda
     out["priority_range"] = list(torch.cuda.Stream.priority_range()) if hasattr(torch.cuda.Stream, "priority_range") else []
+    out["driver"] = driver_version()
     return out
+
+
+def driver_version() -> str:
+    """The NVIDIA driver's version from nvidia-smi ("" where it cannot be read)."""
+    import subprocess
+    try:
+        run = subprocess.run(["nvidia-smi", "--query-gpu=driver_version", "--format=csv,noheader"],
+                             capture_output=True, text=True, timeout=20, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return run.stdout.strip().splitlines()[0] if run.returncode == 0 and run.stdout.strip() else ""
 
 
 class Deadline:

@@ -621,9 +621,10 @@ def dataplane_units(ac, side) -> dict:
     return units
 
 
-def legacy_units(quick: bool) -> dict:
-    """The earlier collector's co-runners (h100_measure.py), for the second GPU's points."""
-    n = (1 << 20) if quick else (256 << 20)
+def legacy_units() -> dict:
+    """The earlier collector's co-runners (h100_measure.py), for the second GPU's points. Full size
+    even with --quick: make_interference_traces.py describes them at this size."""
+    n = 256 << 20
     q = torch.randint(-127, 127, (n,), device="cuda", dtype=torch.int8)
     scale = torch.rand(n // 128, 1, device="cuda", dtype=torch.bfloat16)
     out = torch.empty(n // 128, 128, device="cuda", dtype=torch.bfloat16)
@@ -818,7 +819,7 @@ def main() -> None:
     if args.regime:
         regime(out, syn, decodes, points, streams, syn_side, dl, rng, quick, graph=not args.eager, phase=phase)
         return
-    legacy = legacy_units(quick)
+    legacy = legacy_units()
     units = dataplane_units(ac, side)
     if quick:
         units = dict(list(units.items())[:2] + ([("ac_decode", units["ac_decode"])] if "ac_decode" in units else []))

@@ -61,13 +61,21 @@ co-runner whose calibration collapsed: its time alone more than twice what its i
 (iterations x the time per iteration of its longest sibling of the same shape) plus 5 us, i.e. launch overhead measured as
 kernel time (six 20-us co-runners on the H100, none on the H200; rule fixed before looking at
 their errors, from the calibration table alone).
-Run: python validation/collect/make_interference_traces.py
+Run: python validation/collect/make_interference_traces.py          (every committed trace, again)
+     python validation/collect/make_interference_traces.py --run h100/clean:synthetic --run h100/drain:drain \
+         --gpu h100-sxm --out h100_clean_interference.csv         (one GPU's new runs -> one trace, held out)
+A run folder is a path under validation/traces/ written by interference_grid.py (measure_gpu.sh runs
+the sections a new GPU needs); :PREFIX names its synthetic families (default: synthetic). Every point
+of such a trace is held out unless --keep-roles keeps the collector's declared split.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
+import os
+import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -190,7 +198,9 @@ def grid_rows(folder: str, gpu: str, prefix: str, role: str | None) -> list[dict
     raw = TRACES / folder
     props = json.loads((raw / "gpu.json").read_text())
     machine = H200_MACHINE if folder == "h200" else (
-        f"{props['name']}, {props['multi_processor_count']} SMs, driver 580.159.04, torch {props['torch'][:4]}, "
+        # runs before gpu.json recorded the driver were all on 580.159.04 (both machines' READMEs)
+        f"{props['name']}, {props['multi_processor_count']} SMs, driver {props.get('driver') or '580.159.04'}, "
+        f"torch {props['torch'][:4]}, "
         f"CUDA {props['cuda']} (validation/traces/{folder}/gpu.json)")
     grid = list(csv.DictReader(open(raw / "interference_grid.csv")))
     syn_path = raw / "synthetic_corunners.csv"
@@ -346,16 +356,48 @@ def phase_trace() -> None:
 
 
 def write(name: str, rows: list[dict]) -> None:
-    with open(TRACES / name, "w", newline="") as handle:
+    """Write the trace ``name`` (under validation/traces/, or a path) atomically: a reader sees the
+    old file or the new one, never half of one."""
+    path = TRACES / name
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
+    os.replace(tmp, path)
     roles = defaultdict(int)
     for r in rows:
         roles[r["role"]] += 1
     print(f"wrote {name}: {len(rows)} points ({', '.join(f'{n} {k}' for k, n in sorted(roles.items()))})")
 
 
+def one_gpu(argv: list[str]) -> int:
+    """``--run FOLDER[:PREFIX] ... --gpu NAME --out FILE``: one GPU's collector runs as one trace."""
+    ap = argparse.ArgumentParser(description="collector runs of interference_grid.py -> one trace")
+    ap.add_argument("--run", action="append", required=True, metavar="FOLDER[:PREFIX]",
+                    help="a run folder under validation/traces/ (repeatable); PREFIX names its synthetic "
+                         "families (default: synthetic)")
+    ap.add_argument("--gpu", required=True, help="the GPU spec its rows are predicted with (hwspecs/gpus/NAME.yaml)")
+    ap.add_argument("--out", required=True, help="the trace to write, under validation/traces/ (or a path)")
+    ap.add_argument("--keep-roles", action="store_true",
+                    help="keep the collector's declared fitted/held-out split (default: every point held out)")
+    args = ap.parse_args(argv)
+    runs = [(r.split(":", 1) + ["synthetic"])[:2] for r in args.run]
+    for folder, _ in runs:
+        missing = [f for f in ("gpu.json", "interference_grid.csv", "kernels.csv") if not (TRACES / folder / f).exists()]
+        if missing:
+            print(f"error: validation/traces/{folder}: no {missing[0]} (expected a run of interference_grid.py)",
+                  file=sys.stderr)
+            return 2
+    if not (HERE.parents[1] / "hwspecs" / "gpus" / f"{args.gpu}.yaml").exists():
+        print(f"error: --gpu {args.gpu}: no hwspecs/gpus/{args.gpu}.yaml", file=sys.stderr)
+        return 2
+    grid_trace([(f, prefix) for f, prefix in runs], args.gpu, args.out, role=None if args.keep_roles else "held-out")
+    return 0
+
+
+if __name__ == "__main__" and len(sys.argv) > 1:
+    sys.exit(one_gpu(sys.argv[1:]))
 if __name__ == "__main__":
     grid_trace([("h200", "synthetic"), ("h200/regime", "regime"), ("h200/regime_eager", "regime-eager"),
                 ("h200/probe", "probe"), ("h200/widths", "widths")], "h200", "h200_interference.csv")
