@@ -209,6 +209,12 @@ def kernel_descriptors(fn, label: str, warmup: int = 1) -> list[dict]:
     return rows
 
 
+
+def write_descriptors(out: Path, rows: list[dict]) -> None:
+    """kernels.csv: the kernel descriptors of kernel_descriptors(), one row per kernel launched."""
+    hdr = list(rows[0].keys()) if rows else ["unit"]
+    write_csv(out / "kernels.csv", hdr, [[r[h] for h in hdr] for r in rows])
+
 def gpu_properties() -> dict:
     p = torch.cuda.get_device_properties(0)
     keys = ("name", "multi_processor_count", "max_threads_per_multi_processor", "shared_memory_per_multiprocessor",

@@ -69,6 +69,20 @@ def load_torchac(out: Path | None = None):
     return torchac_cuda
 
 
+def encoded(ac, qk: torch.Tensor, qv: torch.Tensor, symbols: torch.Tensor, dev: str):
+    """CacheGen's encoder (torchac_cuda) on the quantized K and V symbols: (CDF, the entropy-coded
+    byte stream, prefix sums of each layer and channel's stream length, those lengths): what its
+    decoder reads."""
+    cdf = torch.cat([ac.calculate_cdf(qk, 32), ac.calculate_cdf(qv, 32)])
+    buf = torch.zeros((2 * LAYERS, CHANNELS, 256), dtype=torch.uint8, device=dev)
+    lengths = torch.zeros((2 * LAYERS, CHANNELS), dtype=torch.int32, device=dev)
+    ac.encode_fast_new(cdf, symbols, buf, lengths)
+    mask = torch.arange(256, device=dev)[None, None, :] < lengths[:, :, None]
+    stream = buf[mask].contiguous()
+    prefsum = lengths.flatten().to(torch.int64).cumsum(0).reshape(lengths.shape)
+    return cdf, stream, prefsum, lengths
+
+
 def cuda_time(fn, repeats: int) -> list[float]:
     out = []
     for _ in range(repeats):
@@ -121,13 +135,7 @@ def main() -> None:
         kv_bytes = symbols.numel() * 2
         scale = torch.stack([sk, sv]).contiguous()
         if ac is not None:
-            cdf = torch.cat([ac.calculate_cdf(qk, 32), ac.calculate_cdf(qv, 32)])
-            buf = torch.zeros((2 * LAYERS, CHANNELS, 256), dtype=torch.uint8, device=dev)
-            lengths = torch.zeros((2 * LAYERS, CHANNELS), dtype=torch.int32, device=dev)
-            ac.encode_fast_new(cdf, symbols, buf, lengths)
-            mask = torch.arange(256, device=dev)[None, None, :] < lengths[:, :, None]
-            stream = buf[mask].contiguous()
-            prefsum = lengths.flatten().to(torch.int64).cumsum(0).reshape(lengths.shape)
+            cdf, stream, prefsum, lengths = encoded(ac, qk, qv, symbols, dev)
             target = torch.zeros((2 * LAYERS, tokens, CHANNELS), dtype=torch.uint8, device=dev)
             ac.decode_fast_prefsum(cdf, stream, prefsum, target)
             torch.cuda.synchronize()

@@ -36,7 +36,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import gpu_common  # noqa: E402
 from block_timeline import POINTS, Probes, records  # noqa: E402
-from gpu_common import Model, priority_streams, write_csv  # noqa: E402
+from gpu_common import Model, priority_streams, write_csv, write_descriptors  # noqa: E402
 
 
 def profiled_first(ig, unit, name: str) -> list[dict]:
@@ -88,8 +88,7 @@ def collector_check(out: Path, model: Model, streams: dict, profile: bool = True
                                                  "blocks", "iterations", "registers_per_thread", "hbm_bytes",
                                                  "target_s", "alone_s"], syn_rows)
     if kernels:
-        hdr = list(kernels[0].keys())
-        write_csv(out / "kernels.csv", hdr, [[r[h] for h in hdr] for r in kernels])
+        write_descriptors(out, kernels)
     for name, unit in units.items():
         t_unit = ig.time_alone(unit, side, 0.03)
         for p, dec in decodes.items():
