@@ -9,6 +9,12 @@ from conftest import DEFAULT, ROOT
 CALIBRATION_SETUP = ["design.stages.fetch.cores=8", "design.stages.dequantize.cores=8", "network.bandwidth=100Gbps"]
 
 
+# the cut-in time is poorly identified (its 95% interval is wider than its value): the fit drifts along that
+# ridge by a few 1e-4 from where it starts, so it reproduces within 0.2%, a hundredth of their intervals
+LOOSE = {"gpu.interference.wave_yield_high": 2e-3, "gpu.interference.cut_in_gain": 2e-3,
+         "gpu.interference.cut_in_time": 2e-3}
+
+
 def _refit(trace, keys, overrides=()):
     from nicmodel.validation.calibrate import fit, spec_param
     from nicmodel.validation.trace import read_trace
@@ -19,7 +25,9 @@ def _refit(trace, keys, overrides=()):
         points = [replace(p, overrides=p.overrides + tuple(overrides)) for p in points]
     params = {k: spec_param(DEFAULT, list(overrides), k) for k in keys}
     initial = {k: p.si for k, p in params.items()}
-    bounds = {k: tuple(type(p)._check(v) for v in p.range) for k, p in params.items()}
+    # a value pinned by an override (an earlier fit's) has no range: bound it loosely around itself
+    bounds = {k: tuple(type(p)._check(v) for v in p.range) if p.range else (p.si / 4, p.si * 4)
+              for k, p in params.items()}
     return fit(points, list(keys), initial, bounds), params
 
 
@@ -31,14 +39,21 @@ def _refit(trace, keys, overrides=()):
         ("validation/traces/h100_copy.csv", ["gpu.copy_engine.bandwidth", "gpu.copy_engine.per_job"],
          ["gpu=h100-sxm"]),
         ("validation/traces/h100_decode.csv", ["gpu.decode_efficiency", "gpu.step_overhead"], ["gpu=h100-sxm"]),
+        # the fourteen, fitted before the launch waits and the cut-in factor existed (so with them off);
+        # wave_yield_high was refitted with the factor (below), so its value here is the one it had
         ("validation/traces/h200_interference.csv",
          [f"gpu.interference.{k}" for k in ("occupancy_exponent", "dispatch_grain", "hbm_sharing", "dispatch_wait",
                                             "wave_yield_high", "hbm_loss", "crowding", "issue_warps",
                                             "attention_sharing", "narrow_high", "narrow_equal", "wave_spill",
                                             "memory_exponent", "headroom_exponent")],
-         ["gpu=h200", "gpu.interference.launch_wait=0us", "gpu.interference.graph_wait=0us"]),
+         ["gpu=h200", "gpu.interference.launch_wait=0us", "gpu.interference.graph_wait=0us",
+          "gpu.interference.cut_in_time=0us", "gpu.interference.wave_yield_high=0.660755"]),
         ("validation/traces/h200_launch_interference.csv",
-         ["gpu.interference.launch_wait", "gpu.interference.graph_wait"], ["gpu=h200"]),
+         ["gpu.interference.launch_wait", "gpu.interference.graph_wait"],
+         ["gpu=h200", "gpu.interference.cut_in_time=0us", "gpu.interference.wave_yield_high=0.660755"]),
+        ("validation/traces/h200_interference.csv",
+         ["gpu.interference.wave_yield_high", "gpu.interference.cut_in_gain", "gpu.interference.cut_in_time"],
+         ["gpu=h200", "gpu.interference.launch_wait=0us", "gpu.interference.graph_wait=0us"]),
         ("validation/traces/h200_dma_interference.csv", ["gpu.interference.dma_factor"], ["gpu=h200"]),
         ("validation/traces/h200_copy.csv", ["gpu.copy_engine.bandwidth", "gpu.copy_engine.per_job"], ["gpu=h200"]),
         ("validation/traces/h100_host_contention.csv", ["host.engine_contention"], ["gpu=h100-sxm"]),
@@ -48,9 +63,13 @@ def _refit(trace, keys, overrides=()):
 )
 def test_specs_hold_the_values_their_calibration_produces(trace, keys, overrides):
     result, params = _refit(ROOT / trace, keys, overrides)
+    pinned = {o.split("=", 1)[0] for o in overrides}  # a value the spec holds from a later fit
     for key in keys:
+        if key in pinned:
+            assert result.values[key] == pytest.approx(params[key].si, rel=5e-4), key  # the earlier fit's value
+            continue
         assert params[key].kind == "fitted"
-        assert params[key].si == pytest.approx(result.values[key], rel=5e-4), key
+        assert params[key].si == pytest.approx(result.values[key], rel=LOOSE.get(key, 5e-4)), key
 
 
 def test_network_stage_alone_and_full_pipeline():

@@ -16,6 +16,7 @@ HOPPER = {"gpu.sms": 132, "gpu.sm_limits.max_threads": 2048, "gpu.sm_limits.regi
           "gpu.interference.narrow_equal": 0.3, "gpu.interference.wave_spill": 1.0,
           "gpu.interference.memory_exponent": 1.0, "gpu.interference.headroom_exponent": 0.0,
           "gpu.interference.launch_wait": 0.0, "gpu.interference.graph_wait": 0.0,
+          "gpu.interference.cut_in_gain": 1.0, "gpu.interference.cut_in_time": 0.0,
           "gpu.decode_kernels.weights.blocks_per_sm": 1, "gpu.decode_kernels.attention.blocks_per_sm": 2,
           "gpu.decode_kernels.elementwise.blocks_per_sm": 2}
 SHAPES = {"weights": (384, 168, 225652), "attention": (128, 183, 86336), "elementwise": (128, 20, 0)}
@@ -70,6 +71,26 @@ def test_multi_wave_memory_bound_corunner_at_high_priority_by_hand():
     # at equal priority decode does not take the wave boundaries
     equal = m.couple(HOPPER, c, "equal", SHAPES)
     assert equal.wave_yield == 0.0
+
+
+def test_short_lived_blocks_lose_more_to_decodes_cut_ins_by_hand():
+    """At high priority the wave term grows by 1 + cut_in_gain x cut_in_time / (tau + cut_in_time),
+    tau the block lifetime: the same kernel with 10-us blocks and with 1-ms blocks; at equal
+    priority, and for a one-wave kernel, no change at all."""
+    p = {**HOPPER, "gpu.interference.cut_in_gain": 4.0, "gpu.interference.cut_in_time": 2.5e-6}
+    for duration, tau in ((40e-6, 10e-6), (4e-3, 1e-3)):  # 4 waves of 12 per SM either way
+        c = m.CoRunner((128, 38, 0), 6336, duration, 0.6)
+        base, cut = m.couple(HOPPER, c, "high", SHAPES), m.couple(p, c, "high", SHAPES)
+        factor = 1 + 4.0 * 2.5 / (tau * 1e6 + 2.5)  # 1.8 for 10-us blocks, 1.01 for 1-ms ones
+        assert base.cut_in == 1.0 and cut.cut_in == pytest.approx(factor)
+        x, run = 0.94, 1 - base.blocking(PROFILE)
+        grown = run * 0.4 * x * (1 - 1 / 4) * (factor - 1)
+        assert cut.slowdown(PROFILE) - base.slowdown(PROFILE) == pytest.approx(grown)
+        assert (m.couple(p, c, "equal", SHAPES).slowdown(PROFILE)
+                == pytest.approx(m.couple(HOPPER, c, "equal", SHAPES).slowdown(PROFILE)))
+    one = m.CoRunner((128, 38, 0), 1584, 40e-6, 0.6)  # one wave of 12 per SM: no later waves to lose
+    assert m.couple(p, one, "high", SHAPES).slowdown(PROFILE) == pytest.approx(
+        m.couple(HOPPER, one, "high", SHAPES).slowdown(PROFILE))
 
 
 def test_narrow_accesses_add_their_term_by_hand():

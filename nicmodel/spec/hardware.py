@@ -233,7 +233,15 @@ class Interference(Component):
     wave_yield_high: Ratio
     """Co-runner, decode at high priority: share of its later waves' time lost to decode's
     kernels taking the wave boundaries (per share of decode time it cannot sit beside, while
-    decode runs)."""
+    decode runs), for blocks that live much longer than cut_in_time."""
+    cut_in_gain: Ratio
+    """Decode at high priority: how much more of its later waves' time a co-runner loses when its
+    blocks live much less than cut_in_time: wave_yield_high x (1 + cut_in_gain x cut_in_time /
+    (block lifetime + cut_in_time)). Blocks of a few microseconds hand their SM slots to decode's
+    pending kernels as fast as they retire (torch.cat's ~2.6-us blocks; docs/serving.md)."""
+    cut_in_time: Duration
+    """The block lifetime below which decode's cut-ins take most of a co-runner's slots (see
+    cut_in_gain; 0 turns the factor off)."""
     hbm_loss: Ratio
     """Co-runner growth per unit of memory-boundness (its HBM share per SM it holds, to the power
     memory_exponent) x latency exposure (1 - its resident threads per SM over the SM's maximum)

@@ -24,7 +24,10 @@ dispatched; the hardware places blocks breadth-first over the SMs):
   - a dispatch wait per launch for the decode kernels it cannot sit beside (a share x of decode's
     time): ``dispatch_wait`` x x x t_d / (T + t_d) (short launches wait about a decode kernel);
   - at high decode priority, decode's kernels take its wave boundaries: ``wave_yield_high`` x x
-    x (1 - 1/waves) x r, r = 1 - blocking, the share of its time decode runs beside it;
+    x (1 - 1/waves) x (1 + ``cut_in_gain`` x ``cut_in_time`` / (tau + ``cut_in_time``)) x r,
+    tau its block lifetime, r = 1 - blocking, the share of its time decode runs beside it: blocks
+    of a few microseconds hand their slots to decode's pending kernels as fast as they retire, so
+    such a kernel loses more (torch.cat's, the dequantization's; h200/drain_random/);
   - HBM: ``hbm_loss`` x memory-boundness (its HBM share per SM it holds) x latency exposure
     (1 - its resident threads per SM over the maximum) x r;
   - crowding: dispatched while a weight GEMV holds ``decode_kernels.weights_sm_share`` of the SMs,
@@ -46,6 +49,9 @@ dispatched; the hardware places blocks breadth-first over the SMs):
   the form was chosen among variants by 5-fold cross-validation on those fitted points alone. The
   two launch waits were fitted afterwards on a grid of short launches (the rest held), their form
   (over waves) chosen after seeing the held-out data-plane errors (docs/serving.md, Launch waits).
+  The cut-in factor came last, fitted with wave_yield_high on the first grids' fitted points (the
+  rest held), its form too chosen after seeing held-out errors (docs/serving.md, Short-lived
+  blocks at high priority).
 
 What it leaves out: SM placement beyond breadth-first (clusters, GPC/TPC packing), partial
 overlap of a kernel's last wave, L2 contention, clock changes, the order of kernels within a step
@@ -268,6 +274,7 @@ class Coupling:
     spilling: tuple[str, ...] = ()  # decode kernels that leave room for only part of a launch
     spill: float = 0.0  # wave_spill / burst
     launch: float = 0.0  # seconds a launch waits for its turn (launch_wait; graph_wait from a graph), over its waves
+    cut_in: float = 1.0  # 1 + cut_in_gain x cut_in_time / (tau + cut_in_time): short-lived blocks lose more
 
     def exclusive(self, profile: DecodeProfile) -> float:
         """Share of decode's kernel time in kernels that cannot sit beside the co-runner."""
@@ -289,7 +296,7 @@ class Coupling:
         x = self.exclusive(profile)
         run = 1.0 - self.blocking(profile, x)
         wait = self.dispatch_wait * x * profile.kernel_s / (self.duration_s + profile.kernel_s)
-        waves = self.wave_yield * x * (1 - 1 / self.waves)
+        waves = self.wave_yield * x * (1 - 1 / self.waves) * self.cut_in
         beside = (self.memory + self.crowded * profile.shares["weights"]
                   + self.attention * profile.shares["attention"] + self.narrow)
         return (wait + run * (waves + beside) + self.spill * _share(profile, self.spilling)
@@ -327,7 +334,15 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
                     0.0 if "attention" in low else float(p[q + "attention_sharing"]) * (1 - memory_bound),
                     float(p[q + ("narrow_high" if priority == "high" else "narrow_equal")]) * narrowness(c),
                     spilling_kinds(p, c, shapes), float(p[q + "wave_spill"]) / max(c.burst, 1.0),
-                    (1 - c.graph_share) * float(p[q + "launch_wait"]) + c.graph_share * float(p[q + "graph_wait"]))
+                    (1 - c.graph_share) * float(p[q + "launch_wait"]) + c.graph_share * float(p[q + "graph_wait"]),
+                    _cut_in(p, tau))
+
+
+def _cut_in(p: Params, tau: float) -> float:
+    """How much more of its later waves a co-runner whose blocks live ``tau`` loses to decode's
+    cut-ins at high priority (1 for long-lived blocks, and with ``cut_in_time`` 0)."""
+    gain, time_s = float(p["gpu.interference.cut_in_gain"]), float(p["gpu.interference.cut_in_time"])
+    return 1.0 + gain * time_s / (tau + time_s) if time_s > 0 else 1.0
 
 
 def blocking(p: Params, profile: DecodeProfile, c: CoRunner, priority: str) -> float:
