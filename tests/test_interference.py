@@ -12,7 +12,7 @@ HOPPER = {"gpu.sms": 132, "gpu.sm_limits.max_threads": 2048, "gpu.sm_limits.regi
           "gpu.interference.hbm_sharing": 0.3, "gpu.interference.dispatch_wait": 1.5,
           "gpu.interference.wave_yield_high": 0.4, "gpu.interference.hbm_loss": 2.0,
           "gpu.interference.crowding": 0.5, "gpu.interference.issue_warps": 8.0,
-          "gpu.interference.attention_sharing": 0.4, "gpu.interference.narrow_high": 1.2,
+          "gpu.interference.pack_blocks": 8.0, "gpu.interference.narrow_high": 1.2,
           "gpu.interference.narrow_equal": 0.3, "gpu.interference.wave_spill": 1.0,
           "gpu.interference.memory_exponent": 1.0, "gpu.interference.headroom_exponent": 0.0,
           "gpu.interference.launch_wait": 0.0, "gpu.interference.graph_wait": 0.0,
@@ -43,11 +43,39 @@ def test_one_wave_compute_bound_corunner_by_hand():
     assert cp.exclusive(PROFILE) == pytest.approx(0.7)
     blocking = 0.25 * 0.7 * 100 / (100 + 2 * 14)
     assert cp.blocking(PROFILE) == pytest.approx(blocking)
-    # crowding: 33 SMs free beside a GEMV -> 4 blocks (16 warps) per SM against 1 (4 warps)
-    # alone; issue saturates at 8 warps: 16/8 = 2x slower per block
+    # packing: 33 SMs free (a quarter held) -> 4 blocks (16 warps) on its most-packed SM against 1
+    # (4 warps) alone; issue saturates at 8 warps: 16/8 = 2x slower. Fewer than its 16 per SM fit
+    # beside every decode kernel (none beside a GEMV, 4 beside attention, 14 beside elementwise)
     wait = 1.5 * 0.7 * 14 / (100 + 14)
-    beside = 0.5 * (2 - 1) * 0.7 + 0.4 * 0.24
+    beside = 0.5 * (2 - 1) * (0.7 + 0.24 + 0.06)
     assert cp.slowdown(PROFILE) == pytest.approx(wait + (1 - blocking) * beside)
+
+
+def test_one_wave_launch_packs_onto_its_most_packed_sm_by_hand():
+    """A one-wave launch landing while decode holds 95% of the SMs: its blocks go to the 6.6 free
+    ones, at most pack_blocks more per SM than its share alone and at most its per-SM limit; it lasts
+    as long as that SM's blocks, slowed once they exceed issue_warps warps. A launch that fills every
+    SM to its limit alone cannot pack."""
+    p = {**HOPPER, "gpu.decode_kernels.weights_sm_share": 0.95, "gpu.interference.pack_blocks": 6.0}
+    none = {**p, "gpu.interference.crowding": 0.0}
+    cases = [  # (shape, blocks, blocks on the most-packed SM, alone, kinds it packs beside)
+        (THIN, 132, 7, 1, ("weights", "attention", "elementwise")),  # ceil(132 / 6.6) = 20 > 1 + 6
+        (THIN, 33, 5, 1, ("weights", "attention", "elementwise")),  # ceil(33 / 6.6) = 5
+        (THIN, 1056, 14, 8, ("weights", "attention", "elementwise")),  # 8 alone, + 6
+        ((128, 32, 48 << 10), 132, 4, 1, ("weights", "attention")),  # its limit (4) fits beside elementwise
+    ]
+    for shape, blocks, packed, alone, kinds in cases:
+        c = m.CoRunner(shape, blocks, 100e-6, 0.0)
+        cp = m.couple(p, c, "equal", SHAPES)
+        slow = max(1, packed * 4 / 8) / max(1, alone * 4 / 8) - 1  # 4 warps a block, 8 saturate an SM
+        assert cp.packing == kinds and cp.packed == pytest.approx(0.5 * slow), (shape, blocks)
+        share = sum(PROFILE.shares[k] for k in kinds)
+        run = 1 - cp.blocking(PROFILE)
+        assert (cp.slowdown(PROFILE) - m.couple(none, c, "equal", SHAPES).slowdown(PROFILE)
+                == pytest.approx(run * 0.5 * slow * share))
+    # 16 thin blocks per SM alone: nowhere to pack tighter
+    full = m.couple(p, m.CoRunner(THIN, 2112, 100e-6, 0.0), "equal", SHAPES)
+    assert full.packed == 0.0
 
 
 def test_multi_wave_memory_bound_corunner_at_high_priority_by_hand():
@@ -65,8 +93,7 @@ def test_multi_wave_memory_bound_corunner_at_high_priority_by_hand():
     waves = 0.4 * x * (1 - 1 / 4)
     # memory-bound share 0.6 over all SMs; 12 x 128 = 1,536 of 2,048 threads resident: 25% exposed
     memory = 2.0 * 0.6 * 0.25
-    # crowding: already 12 per SM everywhere, no room to crowd; attention cannot sit beside it,
-    # so it shares no SM with it (its cost is in the dispatch wait)
+    # packing: already 12 per SM everywhere, its limit: it cannot pack tighter
     assert cp.slowdown(PROFILE) == pytest.approx(wait + (1 - blocking) * (waves + memory))
     # at equal priority decode does not take the wave boundaries
     equal = m.couple(HOPPER, c, "equal", SHAPES)

@@ -253,14 +253,16 @@ class Interference(Component):
     co-runner that already pulls much of HBM alone loses less to decode's traffic than one that
     pulls little (8-33-block streaming kernels slow 2-3x beside decode)."""
     crowding: Ratio
-    """Co-runner growth per unit of the issue slowdown of blocks crowded onto the SMs the weight
-    GEMVs leave free (compute-bound share, while decode runs)."""
+    """Co-runner growth per unit of the issue slowdown of a one-wave launch's most-packed SM, per
+    share of decode time in kernels beside which it packs (compute-bound share, while decode
+    runs); 1 where every such landing packs as pack_blocks says."""
     issue_warps: Ratio
-    """Warps per SM at which a compute-bound kernel's issue rate saturates (crowding above it
-    slows each block in proportion)."""
-    attention_sharing: Ratio
-    """Co-runner growth per share of decode time in attention (which sits beside its blocks and
-    shares the SMs), compute-bound share, while decode runs."""
+    """Warps per SM at which a compute-bound kernel's issue rate saturates (blocks packed above it
+    slow each in proportion)."""
+    pack_blocks: Ratio
+    """Blocks beyond its share alone that a one-wave launch puts on its most-packed SM when it
+    arrives while decode's kernels hold the SMs (its blocks take the few free ones, or the first
+    ones decode frees); at most its per-SM limit in all."""
     narrow_high: Ratio
     """Co-runner growth, decode at high priority, of a kernel streaming memory in 2-byte accesses
     (log2(16 / access bytes) / 3 of it for wider ones, none at 16), while decode runs."""

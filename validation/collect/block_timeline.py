@@ -150,6 +150,21 @@ def records(rec_host, grid: int):
     return [(int(rec_host[3 * i]), int(rec_host[3 * i + 1]), int(rec_host[3 * i + 2])) for i in range(grid)]
 
 
+def decode_alone_ns(cp, mark, replay, reps: int = 5) -> float:
+    """The decode step alone, bracketed by marker kernels as the measured steps are (median, ns);
+    ``mark(rec)`` enqueues a marker on decode's stream."""
+    m0, m1 = cp.zeros(1, dtype=cp.uint64), cp.zeros(1, dtype=cp.uint64)
+    solo = []
+    for _ in range(reps):
+        torch.cuda.synchronize()
+        mark(m0)
+        replay()
+        mark(m1)
+        torch.cuda.synchronize()
+        solo.append(int(m1.get()[0]) - int(m0.get()[0]))
+    return statistics.median(solo)
+
+
 def calibrate_iters(pr: Probes, kind: str, target_s: float, cs, side: torch.cuda.Stream) -> int:
     cp = pr.cp
     rec = [cp.zeros(3 * grid_of(kind), dtype=cp.uint64)]
@@ -227,17 +242,7 @@ def main() -> None:
         for prio, dstream in streams.items():
             replay, graph = capture(model, batch, context, dstream)
             cs_dec = pr.stream(dstream)
-            # decode alone, bracketed by markers like the measured steps
-            m0, m1 = cp.zeros(1, dtype=cp.uint64), cp.zeros(1, dtype=cp.uint64)
-            solo = []
-            for _ in range(5):
-                torch.cuda.synchronize()
-                pr.mark(m0, cs_dec)
-                replay()
-                pr.mark(m1, cs_dec)
-                torch.cuda.synchronize()
-                solo.append((int(m1.get()[0]) - int(m0.get()[0])) / 1e3)
-            decode_alone = statistics.median(solo)
+            decode_alone = decode_alone_ns(cp, lambda rec: pr.mark(rec, cs_dec), replay) / 1e3
             for kind, launches in configs:
                 if args.quick and kind != "quad512":
                     continue

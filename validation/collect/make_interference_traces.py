@@ -37,6 +37,12 @@
                                         (the data-plane units at four other decode points; all held out)
   validation/traces/h200/drain_random/ -> validation/traces/h200_drain_interference.csv (many-wave
                                         kernels of short to long block lifetimes; all held out)
+  validation/traces/h200/placement/  -> validation/traces/h200_placement_interference.csv (one-wave
+                                        launches at a random point of the step, placement_probe.py;
+                                        fitted at two decode points, held out at two; a --run folder
+                                        holding curve.csv is read as such a run, every point held out)
+  validation/traces/h200/placement_copy/ -> validation/traces/h200_placement_copy_interference.csv (the
+                                        same launches copying 2-byte elements; all held out)
 
 Each row's argument describes what the co-runner demands (see nicmodel/validation/interference.py):
 the synthetic co-runners by their launch shape, the data-plane kernels by the GPU spec's kernel
@@ -355,6 +361,45 @@ def phase_trace() -> None:
     write("h200_phase_interference.csv", rows)
 
 
+PLACEMENT_FITTED = {("8", "4096"), ("1", "1024")}  # decode points declared fitted before the fit; the rest held
+
+
+def placement_rows(folder: str, gpu: str, role: str | None = None) -> list[dict]:
+    """placement_probe.py's run in ``folder``: one-wave ALU launches of six shapes, one per decode
+    step at a random point of it. Per configuration, the mean of the launch's span (enqueue to its
+    last block's end) over its span alone (corunner_time_ratio), and the mean decode step beside it
+    over the step alone with the launch's busy share (decode_time_ratio). ``role`` overrides the
+    split (H200: crowding and pack_blocks fitted on the decode points of PLACEMENT_FITTED)."""
+    raw = TRACES / folder
+    props = json.loads((raw / "gpu.json").read_text())
+    machine = (f"{props['name']}, {props['multi_processor_count']} SMs, driver {props['driver']}, torch "
+               f"{props['torch'][:4]}, CUDA {props['cuda']} (validation/traces/{folder}/gpu.json)")
+    regs = props.get("probe_registers_per_thread", props["alu_probe_registers_per_thread"])
+    launches = defaultdict(list)
+    for r in csv.DictReader(open(raw / "launches.csv")):
+        launches[r["batch"], r["context"], r["priority"], r["shape"]].append(r)
+    rows = []
+    for (batch, context, priority, shape), rs in launches.items():
+        first = rs[0]
+        alone = float(first["alone_span_us"])
+        step = float(first["decode_alone_us"])
+        copy = first.get("body", "alu") == "copy"  # 2-byte copies: HBM bytes and access width
+        family = ("placement-copy-" if copy else "placement-") + shape.replace("_", "-")
+        moved = f"bytes={mb(float(first['bytes_per_launch']))},width=2B" if copy else "bytes=0.0000MB"
+        arg = (f"family={family},batch={batch},context={context},priority={priority},busy={alone / step:.4f},"
+               f"kernel=shape,threads={first['threads']},regs={regs},smem={first['smem']}B,blocks={first['blocks']},"
+               f"duration={alone:.2f}us,{moved},unit_time={alone:.2f}us,burst=1")
+        common = {"scenario": SCENARIO, "overrides": f"gpu={gpu}", "argument": arg, "unit": "x", "repeat": 0,
+                  "spread": "", "tolerance_pct": "", "machine": machine,
+                  "role": role or ("fitted" if (batch, context) in PLACEMENT_FITTED else "held-out"),
+                  "source": f"validation/traces/{folder}/launches.csv ({shape}, {len(rs)} launches)"}
+        span = sum(float(r["span_from_enqueue_us"]) for r in rs) / len(rs) / alone
+        decode = sum(float(r["decode_step_us"]) for r in rs) / len(rs) / step
+        rows.append({**common, "metric": "corunner_time_ratio", "value": f"{span:.5f}"})
+        rows.append({**common, "metric": "decode_time_ratio", "value": f"{decode:.5f}"})
+    return rows
+
+
 def write(name: str, rows: list[dict]) -> None:
     """Write the trace ``name`` (under validation/traces/, or a path) atomically: a reader sees the
     old file or the new one, never half of one."""
@@ -383,6 +428,14 @@ def one_gpu(argv: list[str]) -> int:
                     help="keep the collector's declared fitted/held-out split (default: every point held out)")
     args = ap.parse_args(argv)
     runs = [(r.split(":", 1) + ["synthetic"])[:2] for r in args.run]
+    placement = [f for f, _ in runs if (TRACES / f / "curve.csv").exists()]  # placement_probe.py's runs
+    runs = [(f, prefix) for f, prefix in runs if f not in placement]
+    for folder in placement:
+        missing = [f for f in ("gpu.json", "launches.csv") if not (TRACES / folder / f).exists()]
+        if missing:
+            print(f"error: validation/traces/{folder}: no {missing[0]} (expected a run of placement_probe.py)",
+                  file=sys.stderr)
+            return 2
     for folder, _ in runs:
         missing = [f for f in ("gpu.json", "interference_grid.csv", "kernels.csv") if not (TRACES / folder / f).exists()]
         if missing:
@@ -392,7 +445,10 @@ def one_gpu(argv: list[str]) -> int:
     if not (HERE.parents[1] / "hwspecs" / "gpus" / f"{args.gpu}.yaml").exists():
         print(f"error: --gpu {args.gpu}: no hwspecs/gpus/{args.gpu}.yaml", file=sys.stderr)
         return 2
-    grid_trace([(f, prefix) for f, prefix in runs], args.gpu, args.out, role=None if args.keep_roles else "held-out")
+    role = None if args.keep_roles else "held-out"
+    rows = [r for f, prefix in runs for r in grid_rows(f, args.gpu, prefix, role)]
+    rows += [r for f in placement for r in placement_rows(f, args.gpu, role or "held-out")]
+    write(args.out, [r for r in rows if "pinned-copies-fit" not in r["argument"]])
     return 0
 
 
@@ -439,5 +495,11 @@ if __name__ == "__main__":
     grid_trace([("h200/dataplane_points_random", "regime")], "h200", "h200_dataplane_points_interference.csv",
                role="held-out")
     grid_trace([("h200/drain_random", "drain")], "h200", "h200_drain_interference.csv", role="held-out")
+    # 2026-12-03 (a later session): one-wave launches at a random point of the step, where their
+    # blocks land (placement_probe.py): the packing term's two coefficients are fitted on two of its
+    # decode points, the other two held out
+    write("h200_placement_interference.csv", placement_rows("h200/placement", "h200"))
+    # the same probe with a memory-bound body (2-byte copies), measured after every fit: all held out
+    write("h200_placement_copy_interference.csv", placement_rows("h200/placement_copy", "h200", "held-out"))
     h200_dma()
     h100_legacy()

@@ -7,11 +7,13 @@
 #       --run <gpu>/<date>/widths:widths --run <gpu>/<date>/short:short --run <gpu>/<date>/onewave:onewave \
 #       --run <gpu>/<date>/dataplane_points:regime --run <gpu>/<date>/drain:drain --gpu <spec> --out <gpu>_clean_interference.csv
 #   nicmodel validate validation/traces/<gpu>_clean_interference.csv
-# (every point held out: nothing in the GPU specs is fitted to it).
+# (every point held out: nothing in the GPU specs is fitted to it). The placement section (placement_probe.py)
+# writes where one-wave launches' blocks land and the issue curve alone (OUT/placement/curve.csv), from which
+# the GPU's issue_warps is measured as the H200's was (tests/test_calibration.py).
 #
 # Usage: validation/collect/measure_gpu.sh OUT [--quick]
 #   SECTIONS   which to run (default: all, in this order):
-#              grid regime widths short onewave dataplane_points drain
+#              grid regime widths short onewave dataplane_points drain placement
 #   TORCHAC_PATH  a built torchac_cuda (CacheGen's decoder); or TORCHAC_SRC, its sources
 #              (LMCache/third_party/torchac_cuda), built here; without either the decoder's rows are skipped
 #   --quick    a few points of each section: a check that everything runs (minutes)
@@ -22,7 +24,7 @@ out=$(mkdir -p "$1" && cd "$1" && pwd)
 quick=${2:-}
 [ -z "$quick" ] || [ "$quick" = "--quick" ] || { echo "$0: unknown option $quick (expected --quick)" >&2; exit 2; }
 here=$(cd "$(dirname "$0")" && pwd)
-sections=${SECTIONS:-grid regime widths short onewave dataplane_points drain}
+sections=${SECTIONS:-grid regime widths short onewave dataplane_points drain placement}
 
 if [ -z "${TORCHAC_PATH:-}" ] && [ -n "${TORCHAC_SRC:-}" ]; then
     (cd "$TORCHAC_SRC" && python3 setup.py build_ext --inplace) > "$out/torchac_build.log" 2>&1 \
@@ -49,6 +51,8 @@ for section in $sections; do
         onewave) run onewave 230 --onewave ;;
         dataplane_points) run dataplane_points 230 --dataplane --points 32x1024,32x4096,8x8192,1x8192 ;;
         drain) run drain 300 --drain ;;
+        placement) echo "== placement" >&2
+                   python3 "$here/placement_probe.py" "$out/placement" $quick 2>&1 | tee "$out/placement.log" ;;
         *) echo "$0: unknown section $section" >&2; exit 2 ;;
     esac
 done

@@ -23,6 +23,12 @@ of 3,000 requests, hours on two cores) was not: each row's `sets` pins the inter
 coefficients it was run with (the twelve of that day, memory_exponent=1, headroom_exponent=1e-9,
 i.e. the earlier term), and the analytical model is checked against it at those same inputs
 (serving_model.long_run_points). A new file of it should be made without pins.
+
+After the packing term replaced the crowding term (2026-12-03, later; every interference
+coefficient refitted, attention_sharing removed), serving_model.csv (179 of 230 rows moved) and
+serving_model_loaded_long.csv were re-simulated again the same way. serving_model_long.csv was
+not: its pinned attention_sharing is dropped when the analytical model is checked against it
+(serving_model.RETIRED_PINS), so there the two differ in the crowding/packing term alone.
 """
 
 from __future__ import annotations

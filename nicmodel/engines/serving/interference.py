@@ -30,12 +30,15 @@ dispatched; the hardware places blocks breadth-first over the SMs):
     such a kernel loses more (torch.cat's, the dequantization's; h200/drain_random/);
   - HBM: ``hbm_loss`` x memory-boundness (its HBM share per SM it holds) x latency exposure
     (1 - its resident threads per SM over the maximum) x r;
-  - crowding: dispatched while a weight GEMV holds ``decode_kernels.weights_sm_share`` of the SMs,
-    its blocks crowd onto the free ones up to its per-SM limit, and each block's issue rate falls
-    once the SM holds more than ``issue_warps`` warps: ``crowding`` x (weights share of decode
-    time) x (issue slowdown - 1) / waves x compute-boundness x r;
-  - attention, where it sits beside its blocks: ``attention_sharing`` x (attention share of decode
-    time) x compute-boundness x r;
+  - packing: a one-wave launch that holds fewer blocks per SM than it could (its limit L) lands,
+    most of the time, while decode's kernels hold SMs: its blocks go to the few SMs free, or to the
+    first ones decode's kernels free, up to min(L, its share alone + ``pack_blocks``, blocks / free
+    SMs) on one SM (free: 1 - ``decode_kernels.weights_sm_share`` of the SMs), and the launch lasts
+    as long as its most-packed SM, whose blocks' issue rate falls once it holds more than
+    ``issue_warps`` warps:
+    ``crowding`` x (share of decode time in kernels beside which fewer than L of its blocks fit) x
+    (issue slowdown - 1) x compute-boundness x r (validation/traces/h200/placement/: the launch's
+    time follows its most-packed SM's, 68-98% of 132-block launches pack);
   - narrow accesses, for co-runners that stream memory: ``narrow_high`` (or ``narrow_equal``) x
     log2(16 / access bytes) / log2(16 / 2) x r. A thread that loads 2 bytes at a time keeps an
     eighth of the bytes in flight a 16-byte (vector) access does, so decode's HBM traffic lengthens
@@ -49,11 +52,14 @@ dispatched; the hardware places blocks breadth-first over the SMs):
   the form was chosen among variants by 5-fold cross-validation on those fitted points alone. The
   two launch waits were fitted afterwards on a grid of short launches (the rest held), their form
   (over waves) chosen after seeing the held-out data-plane errors (docs/serving.md, Launch waits).
-  The cut-in factor came last, fitted with wave_yield_high on the first grids' fitted points (the
+  The cut-in factor came next, fitted with wave_yield_high on the first grids' fitted points (the
   rest held), its form too chosen after seeing held-out errors (docs/serving.md, Short-lived
-  blocks at high priority).
+  blocks at high priority). The packing term replaced a crowding term last: its two coefficients
+  fitted on launches whose blocks' placement was recorded, issue_warps measured alone; each
+  calibration holds the others, iterated to a fixed point (docs/serving.md, Packing).
 
-What it leaves out: SM placement beyond breadth-first (clusters, GPC/TPC packing), partial
+What it leaves out: how tightly a launch packs from one landing to the next (the term takes a
+mean), SM placement beyond that (clusters, GPC/TPC packing), partial
 overlap of a kernel's last wave, L2 contention, clock changes, the order of kernels within a step
 (a mean decode kernel stands for all), preemption (none on these GPUs for compute kernels), and
 any effect of the access width on decode's side (the grid shows none beyond its HBM share).
@@ -268,13 +274,13 @@ class Coupling:
     dispatch_wait: float
     wave_yield: float  # wave_yield_high at high priority, else 0
     memory: float  # hbm_loss x memory-boundness^m x latency exposure x HBM headroom^h
-    crowded: float  # crowding x (issue slowdown - 1) / waves x compute-boundness (0 if it sits beside GEMVs)
-    attention: float  # attention_sharing x compute-boundness (0 where attention cannot sit beside it)
+    packed: float  # crowding x (issue slowdown of its most-packed SM - 1) x compute-boundness (0: it cannot pack)
     narrow: float  # narrow_<priority> x narrowness
     spilling: tuple[str, ...] = ()  # decode kernels that leave room for only part of a launch
     spill: float = 0.0  # wave_spill / burst
     launch: float = 0.0  # seconds a launch waits for its turn (launch_wait; graph_wait from a graph), over its waves
     cut_in: float = 1.0  # 1 + cut_in_gain x cut_in_time / (tau + cut_in_time): short-lived blocks lose more
+    packing: tuple[str, ...] = ()  # decode kernels beside which fewer of its blocks fit than on a free SM
 
     def exclusive(self, profile: DecodeProfile) -> float:
         """Share of decode's kernel time in kernels that cannot sit beside the co-runner."""
@@ -297,21 +303,27 @@ class Coupling:
         run = 1.0 - self.blocking(profile, x)
         wait = self.dispatch_wait * x * profile.kernel_s / (self.duration_s + profile.kernel_s)
         waves = self.wave_yield * x * (1 - 1 / self.waves) * self.cut_in
-        beside = (self.memory + self.crowded * profile.shares["weights"]
-                  + self.attention * profile.shares["attention"] + self.narrow)
+        beside = self.memory + self.packed * _share(profile, self.packing) + self.narrow
         return (wait + run * (waves + beside) + self.spill * _share(profile, self.spilling)
                 + self.launch / self.waves / self.duration_s)
 
 
-def _crowding(p: Params, c: CoRunner, w: float, limit: int, waves: int) -> float:
-    """Issue slowdown - 1 of the blocks of one launch crowded onto the SMs a weight GEMV leaves
-    free, over its waves (later waves spread again)."""
+def _packing(p: Params, c: CoRunner, shapes: dict[str, Shape]) -> tuple[tuple[str, ...], float]:
+    """The decode kernels a launch packs beside (fewer of its blocks fit beside them than on a free
+    SM), and the issue slowdown - 1 of its most-packed SM then (0 for launches that fill every SM
+    to their limit alone: they cannot pack tighter)."""
     sms = float(p["gpu.sms"])
+    limit = blocks_per_sm(p, c.shape)
+    if c.blocks >= sms * limit:
+        return (), 0.0
     free = max(1.0, sms * (1 - float(p["gpu.decode_kernels.weights_sm_share"])))
-    saturate = float(p["gpu.interference.issue_warps"])
-    alone = max(1.0, min(limit, c.blocks / sms))
-    crowded = min(limit, max(1.0, c.blocks / free))
-    return (max(1.0, crowded * w / saturate) / max(1.0, alone * w / saturate) - 1) / waves
+    alone = max(1.0, c.blocks / sms)
+    packed = min(limit, max(alone, min(alone + float(p["gpu.interference.pack_blocks"]), math.ceil(c.blocks / free))))
+    warps, saturate = float(_warps(c.shape[0])), float(p["gpu.interference.issue_warps"])
+    slow = max(1.0, packed * warps / saturate) / max(1.0, alone * warps / saturate) - 1
+    resident = decode_residency(p)
+    kinds = tuple(k for k, shape in shapes.items() if blocks_beside(p, c.shape, shape, resident[k], limit) < limit)
+    return kinds, slow
 
 
 def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> Coupling:
@@ -322,20 +334,17 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
     # few warps per SM hide little memory latency: they lose most when decode loads HBM
     latency_bound = 1.0 - min(1.0, resident_threads(p, c) / float(p["gpu.sm_limits.max_threads"]))
     q = "gpu.interference."
-    crowded = 0.0
-    if "weights" in low or "weights" in high:
-        crowded = _crowding(p, c, float(_warps(c.shape[0])), blocks_per_sm(p, c.shape), waves)
+    packing, slow = _packing(p, c, shapes)
     return Coupling(priority, s * o ** float(p[q + "occupancy_exponent"]), waves, c.duration_s, tau,
                     low, high, frac, float(p[q + "dispatch_grain"]), float(p[q + "hbm_sharing"]), c.hbm_share,
                     float(p[q + "dispatch_wait"]), float(p[q + "wave_yield_high"]) if priority == "high" else 0.0,
                     float(p[q + "hbm_loss"]) * memory_bound ** float(p[q + "memory_exponent"]) * latency_bound
                     * (1.0 - min(1.0, c.hbm_share)) ** float(p[q + "headroom_exponent"]),
-                    float(p[q + "crowding"]) * crowded * (1 - memory_bound),
-                    0.0 if "attention" in low else float(p[q + "attention_sharing"]) * (1 - memory_bound),
+                    float(p[q + "crowding"]) * slow * (1 - memory_bound),
                     float(p[q + ("narrow_high" if priority == "high" else "narrow_equal")]) * narrowness(c),
                     spilling_kinds(p, c, shapes), float(p[q + "wave_spill"]) / max(c.burst, 1.0),
                     (1 - c.graph_share) * float(p[q + "launch_wait"]) + c.graph_share * float(p[q + "graph_wait"]),
-                    _cut_in(p, tau))
+                    _cut_in(p, tau), packing)
 
 
 def _cut_in(p: Params, tau: float) -> float:

@@ -1,0 +1,230 @@
+"""Where a one-wave co-runner's blocks land when it is launched at a random point of a decode step,
+and what that does to its time: what the interference model's packing term stands for.
+
+Why (added 2026-12-03): the model's co-runner side, with the crowding term it had then,
+under-predicted one-wave compute-bound launches that hold fewer blocks per SM than
+they could (the regime grid's 132 blocks of 48 KiB, 20-25% low; the first grid's 128-thread
+launches of 33-264 blocks, 15-42% low). The block timeline (h200/timeline/) showed one case at a
+step's start: 132 blocks packed 4 per SM onto the 36 SMs a weight GEMV left free, the launch
+1.6x its time alone. This probe asks the general question, at a uniformly random launch phase:
+how often a launch packs, how tightly (most blocks on one SM), and how long a block takes at m
+blocks per SM with the GPU otherwise idle (the issue curve, from which ``issue_warps`` is measured).
+What it became: the packing term (docs/serving.md, Packing). ``crowding`` and ``pack_blocks`` are
+fitted on its 8 x 4k and 1 x 1k points (declared before the fit); its 8 x 8k and 32 x 8k points
+are held out (validation/traces/h200_placement_interference.csv).
+
+Co-runners: the ALU probe of block_timeline.py (the grid's integer-ALU body), calibrated to ~500 us
+alone at its grid, in the shapes of the grids' under-predicted launches:
+  t128_s0_g33 / g132 / g264   128 threads, no shared memory (16 per SM), 33, 132, 264 blocks
+  t1024_s0_g132               1,024 threads, no shared memory (2 per SM), 132 blocks
+  t128_s48k_g132              128 threads, 48 KiB (4 per SM), 132 blocks (the regime grid's)
+  t128_s100k_g132             128 threads, 100 KiB (2 per SM), 132 blocks
+With --body copy the same shapes, and 66 blocks of 200 KiB (1 per SM: they cannot pack), copy
+2-byte elements instead (a memory-bound body, ~0.5 ms alone; no issue curve): whether the
+memory-bound launches the model spares from packing (by their compute-boundness) pack and slow.
+Decode: the Llama-3-8B-shaped CUDA graph at (batch, context) = (8, 4096), (1, 1024), (32, 8192),
+(8, 8192), equal and high priority; one co-runner launch per step after a random delay (seeded).
+
+Writes (atomically, after each configuration):
+  gpu.json      the device, driver, torch and CUDA versions, and the probe kernel's registers per thread
+  curve.csv     alone, m blocks per SM (132 x m blocks, up to the shape's limit): block time p50/max
+                and the launch's span, against m = 1
+  launches.csv  one row per launch beside decode: point, priority, shape, step, the launch's delay
+                into the step, SMs used, most blocks on one SM, blocks per SM (a histogram), block
+                time p50/max, span from the first block's start and from the enqueue, the same
+                alone, the decode step's time and alone, the body, its HBM bytes a launch, and
+                when its last block started (the committed ALU run predates the last three)
+Run: python validation/collect/placement_probe.py $OUT [--quick] [--body alu|copy]
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from block_timeline import SOURCE, decode_alone_ns, records  # noqa: E402
+from gpu_common import Model, capture, gpu_properties, priority_streams, write_csv  # noqa: E402
+
+SHAPES = [(128, 0, 33), (128, 0, 132), (128, 0, 264), (1024, 0, 132), (128, 48 << 10, 132), (128, 100 << 10, 132)]
+COPY_SHAPES = SHAPES + [(128, 200 << 10, 66)]  # --body copy: and 66 blocks of 1 per SM (they cannot pack)
+POINTS = [(8, 4096), (1, 1024), (32, 8192), (8, 8192)]
+SMS_PER_LIMIT = {(128, 0): 16, (1024, 0): 2, (128, 48 << 10): 4, (128, 100 << 10): 2,
+                 (128, 200 << 10): 1}  # blocks per SM on Hopper (occupancy rules)
+TARGET_S = 500e-6
+
+
+def name(shape) -> str:
+    threads, smem, grid = shape
+    return f"t{threads}_s{smem >> 10}k_g{grid}" if smem else f"t{threads}_s0_g{grid}"
+
+
+class Probe:
+    """The probe kernel: ``alu`` (integer ALU work, ``iters`` iterations a thread) or ``copy`` (each
+    block copies ``iters`` 2-byte elements, a memory-bound body; shared memory only reserved)."""
+
+    def __init__(self, body: str = "alu"):
+        import cupy as cp
+
+        self.cp, self.body = cp, body
+        mod = cp.RawModule(code=SOURCE, options=("-std=c++17",))
+        self.mark_k, self.alu_k, self.copy_k, self.delay_k = (mod.get_function(n) for n in
+                                                              ("mark", "alu_probe", "copy_probe", "delay"))
+        self.alu_k.max_dynamic_shared_size_bytes = 200 << 10
+        self.copy_k.max_dynamic_shared_size_bytes = 200 << 10
+        self.out = cp.zeros(1, dtype=cp.uint32)
+        self.src = self.dst = cp.zeros(0, dtype=cp.uint16)
+
+    @property
+    def kernel(self):
+        return self.alu_k if self.body == "alu" else self.copy_k
+
+    def launch(self, cs, threads: int, smem: int, grid: int, iters: int, rec) -> None:
+        cp = self.cp
+        with cs:
+            if self.body == "alu":
+                self.alu_k((grid,), (threads,), (rec, cp.int64(iters), self.out), shared_mem=smem)
+                return
+            if self.src.size < grid * iters:  # grown, never shrunk: one pair for every launch
+                self.src, self.dst = cp.ones(grid * iters, dtype=cp.uint16), cp.zeros(grid * iters, dtype=cp.uint16)
+            self.copy_k((grid,), (threads,), (self.src, self.dst, cp.int64(iters), rec), shared_mem=smem)
+
+    def mark(self, cs, rec) -> None:
+        with cs:
+            self.mark_k((1,), (1,), (rec,))
+
+    def delay(self, cs, ns: int) -> None:
+        with cs:
+            self.delay_k((1,), (1,), (self.cp.int64(ns),))
+
+    def alone(self, cs, threads, smem, grid, iters, reps=5):
+        """(block p50, block max, span from first start) in ns, medians over ``reps`` launches."""
+        cp = self.cp
+        rec = cp.zeros(3 * grid, dtype=cp.uint64)
+        out = []
+        for _ in range(reps + 1):
+            torch.cuda.synchronize()
+            self.launch(cs, threads, smem, grid, iters, rec)
+            torch.cuda.synchronize()
+            blk = records(rec.get(), grid)
+            d = [b[1] - b[0] for b in blk]
+            out.append((statistics.median(d), max(d), max(b[1] for b in blk) - min(b[0] for b in blk)))
+        out = out[1:]
+        return tuple(statistics.median(o[i] for o in out) for i in range(3))
+
+    def calibrate(self, cs, threads, smem, grid) -> int:
+        i = 1 << 10
+        while True:
+            span = self.alone(cs, threads, smem, grid, i, reps=2)[2]
+            if span > 50e3:
+                return max(1, int(i * TARGET_S * 1e9 / span))
+            i *= 4
+
+
+def per_sm(blk) -> collections.Counter:
+    return collections.Counter(b[2] for b in blk)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out")
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--body", choices=["alu", "copy"], default="alu",
+                    help="the launches' body: integer ALU work, or 2-byte copies (memory-bound)")
+    args = ap.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    t0 = time.time()
+    pr = Probe(args.body)
+    shapes = SHAPES if args.body == "alu" else COPY_SHAPES
+    cp = pr.cp
+    rng = np.random.default_rng(20261203)
+    props = gpu_properties()
+    props["alu_probe_registers_per_thread"] = int(pr.alu_k.num_regs)
+    props["probe_body"] = args.body
+    props["probe_registers_per_thread"] = int(pr.kernel.num_regs)
+    (out / "gpu.json.tmp").write_text(json.dumps(props, indent=1))
+    (out / "gpu.json.tmp").replace(out / "gpu.json")
+    side = torch.cuda.Stream(priority=0)
+    cs_side = cp.cuda.ExternalStream(side.cuda_stream)
+    iters, alone, curve = {}, {}, []
+    for shape in shapes:
+        threads, smem, grid = shape
+        iters[shape] = pr.calibrate(cs_side, threads, smem, grid)
+        alone[shape] = pr.alone(cs_side, threads, smem, grid, iters[shape])
+        limit = SMS_PER_LIMIT[threads, smem]
+        if grid == 132 and args.body == "alu":  # the issue curve: m per SM, the GPU otherwise idle
+            for m in sorted({1, 2, 3, 4, 8, 16} & set(range(1, limit + 1))):
+                b50, bmax, span = pr.alone(cs_side, threads, smem, 132 * m, iters[shape], reps=3)
+                curve.append([threads, smem, m, 132 * m, f"{b50 / 1e3:.2f}", f"{bmax / 1e3:.2f}", f"{span / 1e3:.2f}"])
+            write_csv(out / "curve.csv", ["threads", "smem", "blocks_per_sm", "blocks", "block_p50_us", "block_max_us",
+                                          "span_us"], curve)
+        print(f"[{time.time() - t0:.0f}s] {name(shape)}: iters {iters[shape]}, alone block "
+              f"{alone[shape][0] / 1e3:.0f} us, span {alone[shape][2] / 1e3:.0f} us", flush=True)
+    head = ["batch", "context", "priority", "shape", "threads", "smem", "blocks", "step", "delay_us",
+            "enqueue_after_step_start_us", "first_start_after_enqueue_us", "sms_used", "most_on_one_sm",
+            "per_sm_histogram", "block_p50_us", "block_max_us", "span_us", "span_from_enqueue_us",
+            "alone_block_p50_us", "alone_span_us", "decode_step_us", "decode_alone_us", "body", "bytes_per_launch",
+            "last_start_after_enqueue_us"]
+    rows = []
+    model = Model(32, 8192)
+    steps = 6 if args.quick else 60
+    for batch, context in (POINTS[:1] if args.quick else POINTS):
+        for prio, dstream in priority_streams().items():
+            replay, graph = capture(model, batch, context, dstream)
+            cs_dec = cp.cuda.ExternalStream(dstream.cuda_stream)
+            step_ns = decode_alone_ns(cp, lambda rec: pr.mark(cs_dec, rec), replay)
+            for shape in shapes:
+                threads, smem, grid = shape
+                n = steps + 2
+                recs = [cp.zeros(3 * grid, dtype=cp.uint64) for _ in range(n)]
+                marks = [[cp.zeros(1, dtype=cp.uint64) for _ in range(3)] for _ in range(n)]
+                delays = [int(rng.uniform(0.0, step_ns)) for _ in range(n)]
+                torch.cuda.synchronize()
+                for i in range(n):
+                    ev = torch.cuda.Event()
+                    pr.mark(cs_dec, marks[i][0])
+                    ev.record(dstream)
+                    replay()
+                    pr.mark(cs_dec, marks[i][1])
+                    side.wait_event(ev)
+                    pr.delay(cs_side, delays[i])
+                    pr.mark(cs_side, marks[i][2])
+                    pr.launch(cs_side, threads, smem, grid, iters[shape], recs[i])
+                    side.synchronize()  # one launch per step: the next step waits for it
+                torch.cuda.synchronize()
+                for i in range(2, n):
+                    s, e, q = (int(m.get()[0]) for m in marks[i])
+                    blk = records(recs[i].get(), grid)
+                    counts = per_sm(blk)
+                    hist = collections.Counter(counts.values())
+                    d = sorted(b[1] - b[0] for b in blk)
+                    first = min(b[0] for b in blk)
+                    end = max(b[1] for b in blk)
+                    rows.append([batch, context, prio, name(shape), threads, smem, grid, i - 2, f"{delays[i] / 1e3:.1f}",
+                                 f"{(q - s) / 1e3:.2f}", f"{(first - q) / 1e3:.2f}", len(counts), max(counts.values()),
+                                 " ".join(f"{k}:{v}" for k, v in sorted(hist.items())), f"{statistics.median(d) / 1e3:.2f}",
+                                 f"{d[-1] / 1e3:.2f}", f"{(end - first) / 1e3:.2f}", f"{(end - q) / 1e3:.2f}",
+                                 f"{alone[shape][0] / 1e3:.2f}", f"{alone[shape][2] / 1e3:.2f}", f"{(e - s) / 1e3:.1f}",
+                                 f"{step_ns / 1e3:.1f}", args.body,
+                                 4 * grid * iters[shape] if args.body == "copy" else 0,  # copy: read + write 2 B
+                                 f"{(max(b[0] for b in blk) - q) / 1e3:.2f}"])
+                write_csv(out / "launches.csv", head, rows)
+                mine = [r for r in rows if r[:4] == [batch, context, prio, name(shape)]]
+                packed = sum(1 for r in mine if r[12] > -(-grid // 132))
+                print(f"[{time.time() - t0:.0f}s] b{batch} c{context} {prio} {name(shape)}: packed {packed}/{len(mine)}, "
+                      f"span/alone median {statistics.median(float(r[17]) for r in mine) / (alone[shape][2] / 1e3):.2f}",
+                      flush=True)
+            del graph
+
+
+if __name__ == "__main__":
+    main()
