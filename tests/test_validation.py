@@ -692,16 +692,21 @@ def test_a_new_gpus_runs_become_one_held_out_trace(tmp_path):
                              capture_output=True, text=True)
         assert bad.returncode == 2 and why in bad.stderr and bad.stderr.count("\n") == 1, bad.stderr
         assert not (tmp_path / "x.csv").exists()
-    # a placement_probe.py run (its folder holds curve.csv) joins the same trace, every point held out:
-    # the committed trace's rows with the roles overridden
+    # placement_probe.py's runs (folders of launches.csv; the ALU body's and the copy body's) join the
+    # same trace, every point held out: the committed traces' rows with the roles overridden
     both = tmp_path / "both.csv"
     ok = subprocess.run([sys.executable, script, "--run", "h200/drain_random:drain", "--run", "h200/placement",
-                         "--gpu", "h200", "--out", str(both)], capture_output=True, text=True)
+                         "--run", "h200/placement_copy", "--gpu", "h200", "--out", str(both)],
+                        capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr
     import csv
     rows = list(csv.DictReader(open(both)))
     committed = list(csv.DictReader(open(ROOT / "validation/traces/h200_placement_interference.csv")))
     key = ("metric", "argument", "value")
-    placed = [tuple(r[k] for k in key) for r in rows if "family=placement" in r["argument"]]
+    placed = [tuple(r[k] for k in key) for r in rows if "family=placement-" in r["argument"]
+              and "family=placement-copy-" not in r["argument"]]
     assert placed == [tuple(r[k] for k in key) for r in committed] and len(placed) == 96
+    copies = list(csv.DictReader(open(ROOT / "validation/traces/h200_placement_copy_interference.csv")))
+    assert ([tuple(r[k] for k in key) for r in rows if "family=placement-copy-" in r["argument"]]
+            == [tuple(r[k] for k in key) for r in copies]) and len(copies) == 112
     assert {r["role"] for r in rows} == {"held-out"} and {r["role"] for r in committed} == {"fitted", "held-out"}

@@ -40,7 +40,7 @@
   validation/traces/h200/placement/  -> validation/traces/h200_placement_interference.csv (one-wave
                                         launches at a random point of the step, placement_probe.py;
                                         fitted at two decode points, held out at two; a --run folder
-                                        holding curve.csv is read as such a run, every point held out)
+                                        holding launches.csv is read as such a run, every point held out)
   validation/traces/h200/placement_copy/ -> validation/traces/h200_placement_copy_interference.csv (the
                                         same launches copying 2-byte elements; all held out)
 
@@ -428,7 +428,9 @@ def one_gpu(argv: list[str]) -> int:
                     help="keep the collector's declared fitted/held-out split (default: every point held out)")
     args = ap.parse_args(argv)
     runs = [(r.split(":", 1) + ["synthetic"])[:2] for r in args.run]
-    placement = [f for f, _ in runs if (TRACES / f / "curve.csv").exists()]  # placement_probe.py's runs
+    # placement_probe.py's runs (either body: the copy body writes no curve.csv) hold launches.csv
+    placement = [f for f, _ in runs if (TRACES / f / "launches.csv").exists()
+                 and not (TRACES / f / "interference_grid.csv").exists()]
     runs = [(f, prefix) for f, prefix in runs if f not in placement]
     for folder in placement:
         missing = [f for f in ("gpu.json", "launches.csv") if not (TRACES / folder / f).exists()]
