@@ -13,7 +13,8 @@ HOPPER = {"gpu.sms": 132, "gpu.sm_limits.max_threads": 2048, "gpu.sm_limits.regi
           "gpu.interference.wave_yield_high": 0.4, "gpu.interference.hbm_loss": 2.0,
           "gpu.interference.crowding": 0.5, "gpu.interference.issue_warps": 8.0,
           "gpu.interference.pack_blocks": 8.0, "gpu.interference.narrow_high": 1.2,
-          "gpu.interference.narrow_equal": 0.3, "gpu.interference.wave_spill": 1.0,
+          "gpu.interference.narrow_equal": 0.3, "gpu.interference.narrow_attention": 0.5,
+          "gpu.interference.wave_spill": 1.0,
           "gpu.interference.memory_exponent": 1.0, "gpu.interference.headroom_exponent": 0.0,
           "gpu.interference.launch_wait": 0.0, "gpu.interference.graph_wait": 0.0,
           "gpu.interference.cut_in_gain": 1.0, "gpu.interference.cut_in_time": 0.0,
@@ -121,15 +122,18 @@ def test_short_lived_blocks_lose_more_to_decodes_cut_ins_by_hand():
 
 
 def test_narrow_accesses_add_their_term_by_hand():
-    # the memory-bound co-runner above, streaming 4-byte accesses: log2(16/4) / log2(16/2) = 2/3 of
-    # narrow_high (1.2) while decode runs beside it; 16-byte accesses and ALU kernels add nothing
+    # the memory-bound co-runner above (4 waves of 12 per SM), streaming 4-byte accesses:
+    # log2(16/4) / log2(16/2) = 2/3 of narrow_high (1.2) on its later waves, 1 - 1/4 of its time,
+    # while decode runs beside it; 16-byte accesses and ALU kernels add nothing. Its 12 resident
+    # blocks (61,440 registers) leave no room for an attention block (24,576): no attention term
     shape, blocks, duration, share = (128, 38, 0), 6336, 40e-6, 0.6
     vector = m.CoRunner(shape, blocks, duration, share, 16.0)
     narrow = m.CoRunner(shape, blocks, duration, share, 4.0)
     cp = m.couple(HOPPER, narrow, "high", SHAPES)
+    assert cp.waves == 4 and cp.narrow_attention == 0.0
     run = 1 - cp.blocking(PROFILE)
     extra = m.corunner_slowdown(HOPPER, PROFILE, narrow, "high") - m.corunner_slowdown(HOPPER, PROFILE, vector, "high")
-    assert extra == pytest.approx(1.2 * (2 / 3) * run)
+    assert extra == pytest.approx(1.2 * (2 / 3) * (1 - 1 / 4) * run)
     assert m.corunner_slowdown(HOPPER, PROFILE, vector, "high") == pytest.approx(
         m.corunner_slowdown(HOPPER, PROFILE, m.CoRunner(shape, blocks, duration, share), "high"))
     # 2-byte scalars at equal priority: the whole narrow_equal (0.3)
@@ -142,6 +146,25 @@ def test_narrow_accesses_add_their_term_by_hand():
               for w in (16.0, 8.0, 4.0, 2.0, 1.0)]
     assert widths == sorted(widths)
     assert m.sigma(HOPPER, PROFILE, scalar, "high") == pytest.approx(m.sigma(HOPPER, PROFILE, vector, "high"))
+
+
+def test_a_one_wave_narrow_kernel_beside_attention_by_hand():
+    # the paged-KV scatter's shape: 1,024 blocks of 4 warps, 32 registers (4,096 per block), one
+    # wave of 8 per SM at most (32,768 registers), which leaves room for an attention block
+    # (24,576): narrow_attention (0.5) x the attention share (0.24) at either priority; narrow_high
+    # on no later wave (one wave), narrow_equal (0.3) whole
+    shape, blocks, duration, share = THIN, 1024, 5e-6, 0.1
+    scalar, vector = m.CoRunner(shape, blocks, duration, share, 2.0), m.CoRunner(shape, blocks, duration, share, 16.0)
+    assert "attention" not in m.couple(HOPPER, scalar, "high", SHAPES).low
+    for priority, own in (("high", 0.0), ("equal", 0.3)):
+        run = 1 - m.blocking(HOPPER, PROFILE, scalar, priority)
+        extra = (m.corunner_slowdown(HOPPER, PROFILE, scalar, priority)
+                 - m.corunner_slowdown(HOPPER, PROFILE, vector, priority))
+        assert extra == pytest.approx((own + 0.5 * 0.24) * run)
+    # no attention in the step, no attention term
+    no_attention = m.DecodeProfile(14e-6, {"weights": 0.94, "attention": 0.0, "elementwise": 0.06}, SHAPES)
+    assert m.corunner_slowdown(HOPPER, no_attention, scalar, "high") == pytest.approx(
+        m.corunner_slowdown(HOPPER, no_attention, vector, "high"))
 
 
 def test_second_wave_of_a_decoder_shaped_launch_by_hand():

@@ -230,6 +230,17 @@ def test_agrees_with_the_simulator_on_the_committed_sample(sample):
         assert max_rate_errors([p for p in on if p["point"] in kind], truth)["median"] <= 0.11
 
 
+def test_long_runs_are_predicted_at_the_model_they_simulated():
+    """A long run's pins, less the coefficients the model no longer has, plus the ones added since
+    at the value the run simulated (no narrow-load loss beside attention), unless it pins them."""
+    row = {"point": "3", "seed": "0", "sets": "gpu=h200;gpu.interference.attention_sharing=0.4;gpu.interference.hbm_loss=3"}
+    two_seeds = [row, {**row, "seed": "1"}]  # a point needs two seeds' runs
+    assert long_run_points(two_seeds)[0]["sets"] == (
+        "gpu=h200;gpu.interference.hbm_loss=3;gpu.interference.narrow_attention=1e-9")
+    pinned = [{**r, "sets": "gpu=h200;gpu.interference.narrow_attention=0.5"} for r in two_seeds]
+    assert long_run_points(pinned)[0]["sets"] == "gpu=h200;gpu.interference.narrow_attention=0.5"
+
+
 def test_loaded_percentiles_agree_with_steady_state_runs(sample):
     """The p50s against 3,000-request runs at the sample's rates (mean of seeds 0 and 1), below
     saturation: within 5% at the median and 15% at the 90th percentile of points (README)."""

@@ -265,9 +265,14 @@ class Interference(Component):
     ones decode frees); at most its per-SM limit in all."""
     narrow_high: Ratio
     """Co-runner growth, decode at high priority, of a kernel streaming memory in 2-byte accesses
-    (log2(16 / access bytes) / 3 of it for wider ones, none at 16), while decode runs."""
+    (log2(16 / access bytes) / 3 of it for wider ones, none at 16), while decode runs, times
+    1 - 1/waves (decode's kernels cut in at its wave boundaries; a one-wave launch has none)."""
     narrow_equal: Ratio
-    """As narrow_high, decode at equal priority."""
+    """As narrow_high, decode at equal priority (every wave)."""
+    narrow_attention: Ratio
+    """Co-runner growth, either priority, of a kernel streaming memory in 2-byte accesses (scaled
+    as narrow_high) whose resident blocks leave room for attention's, per share of decode's
+    kernel time in attention, while decode runs: attention's KV traffic lengthens its loads."""
     launch_wait: Duration
     """Co-runner: time each of its launches issued one by one through a stream waits beside
     decode for its turn at dispatch, whatever the launch's length, over its waves (a launch of

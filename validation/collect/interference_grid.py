@@ -119,6 +119,14 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     out (section "drain");
   - `--dataplane --points ...` (the same session): only the data-plane units (k = 1, 2, 4, 8 per
     step, both priorities) at the given decode points; held out, as every data-plane point is.
+  - `--widths --points ...` and `--regime --points ...` (2026-12-03, a later session, before any fit
+    that uses them and before the form of an attention term was chosen): the access-width and
+    regime grids at the four other decode points (32 x 1k, 32 x 4k, 8 x 8k, 1 x 8k tokens), at
+    random phase. Every point held out: they check how a co-runner's loss grows with the share of
+    decode's time in attention, which the three grid points fit on only at 32 x 8k;
+  - `--dataplane --points 16x8192,32x6144,24x2048,4x8192` (the same session, after narrow_attention
+    was fitted and every coefficient iterated to its fixed point): the data-plane units at four
+    decode points no run had used, a check measured after the fit. Every point held out;
 
 Run on the device machine:  python validation/collect/interference_grid.py $OUT [--quick] [--budget S]
                             [--phase random] [--points BxL,...]

