@@ -127,6 +127,10 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
   - `--dataplane --points 16x8192,32x6144,24x2048,4x8192` (the same session, after narrow_attention
     was fitted and every coefficient iterated to its fixed point): the data-plane units at four
     decode points no run had used, a check measured after the fit. Every point held out;
+  - `--dataplane --points 12x8192,20x8192,16x4096,16x2048` (the same session, after the batch-16 miss
+    above was traced to cuDNN's attention grid, which changes with the batch: decode_shapes.py): the
+    data-plane units where that grid changes, for the next form of attention's residency. Every
+    point held out;
 
 Run on the device machine:  python validation/collect/interference_grid.py $OUT [--quick] [--budget S]
                             [--phase random] [--points BxL,...]

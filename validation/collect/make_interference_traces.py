@@ -40,6 +40,8 @@
                                         (the width and regime grids at the same four points; all held out)
   validation/traces/h200/dataplane_points2_random/ -> validation/traces/h200_dataplane_points2_interference.csv
                                         (the data-plane units at four more points, after the last fit; all held out)
+  validation/traces/h200/dataplane_points3_random/ -> validation/traces/h200_dataplane_points3_interference.csv
+                                        (the same where the attention grid changes with the batch; all held out)
   validation/traces/h200/drain_random/ -> validation/traces/h200_drain_interference.csv (many-wave
                                         kernels of short to long block lifetimes; all held out)
   validation/traces/h200/placement/  -> validation/traces/h200_placement_interference.csv (one-wave
@@ -509,6 +511,10 @@ if __name__ == "__main__":
     # the data-plane units at four decode points no run had used (16x8k, 32x6k, 24x2k, 4x8k), measured
     # after narrow_attention was fitted and every coefficient iterated: a check after the fit
     grid_trace([("h200/dataplane_points2_random", "regime")], "h200", "h200_dataplane_points2_interference.csv",
+               role="held-out")
+    # and where cuDNN's attention grid changes with the batch (12x8k, 20x8k, 16x4k, 16x2k), for the next
+    # form of attention's residency (h200/decode_shapes2/ has those points' decode kernels)
+    grid_trace([("h200/dataplane_points3_random", "regime")], "h200", "h200_dataplane_points3_interference.csv",
                role="held-out")
     # 2026-12-03 (a later session): one-wave launches at a random point of the step, where their
     # blocks land (placement_probe.py): the packing term's two coefficients are fitted on two of its
