@@ -758,3 +758,28 @@ def test_a_new_gpus_runs_become_one_held_out_trace(tmp_path):
     assert ([tuple(r[k] for k in key) for r in rows if "family=placement-copy-" in r["argument"]]
             == [tuple(r[k] for k in key) for r in copies]) and len(copies) == 112
     assert {r["role"] for r in rows} == {"held-out"} and {r["role"] for r in committed} == {"fitted", "held-out"}
+
+
+def test_decode_kernel_shapes_are_what_the_profiler_measured():
+    """The H200 spec's attention shape is cuDNN's SDPA kernel as measured at every decode point
+    (validation/traces/h200/decode_shapes*/), whose grid follows one rule on all 15 decode points (docs/
+    serving.md, Narrow loads beside attention): batch x 8 KV heads blocks where that is 96 or more,
+    else that times min(256 / (batch x 8), context / 128). The spec's 2 blocks per SM is the
+    256-block grid's; at batch 12-24 the grid is smaller, the known miss."""
+    import csv
+    import math
+    from nicmodel.validation.calibrate import spec_param
+
+    rows = [r for d in ("decode_shapes", "decode_shapes2")
+            for r in csv.DictReader(open(ROOT / f"validation/traces/h200/{d}/decode_kernels.csv")) if "sdpa" in r["name"]]
+    shapes = {(int(r["threads"]), int(r["registers_per_thread"]), int(r["shared_memory_bytes"])) for r in rows}
+    spec = tuple(int(spec_param(DEFAULT, ["gpu=h200"], f"gpu.decode_kernels.attention.{k}").si)
+                 for k in ("threads_per_block", "registers_per_thread", "shared_memory_per_block"))
+    assert shapes == {spec}
+    grids = {(int(r["batch"]), int(r["context"])): int(r["blocks"]) for r in rows}
+    assert len(grids) == 15
+    for (batch, context), blocks in grids.items():
+        heads = batch * 8
+        assert blocks == (heads if heads >= 96 else heads * min(256 // heads, context // 128)), (batch, context)
+    per_sm = spec_param(DEFAULT, ["gpu=h200"], "gpu.decode_kernels.attention.blocks_per_sm").si
+    assert per_sm == math.ceil(256 / 132)
