@@ -179,7 +179,8 @@ def long_run_points(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     but for the retired pins above)."""
     def current(sets: str) -> str:
         kept = [s for s in sets.split(";") if s.split("=", 1)[0] not in RETIRED_PINS]
-        return ";".join(kept + [pin for pin in ADDED_PINS if pin.split("=", 1)[0] + "=" not in sets])
+        pinned = {s.split("=", 1)[0] for s in kept}
+        return ";".join(kept + [pin for pin in ADDED_PINS if pin.split("=", 1)[0] not in pinned])
     return [{**runs[0], "point": point, "sets": current(runs[0]["sets"])} for point, runs in _seeds_by_point(rows).items()]
 
 

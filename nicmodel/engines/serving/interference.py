@@ -318,7 +318,7 @@ class Coupling:
         wait = self.dispatch_wait * x * profile.kernel_s / (self.duration_s + profile.kernel_s)
         waves = self.wave_yield * x * (1 - 1 / self.waves) * self.cut_in
         beside = (self.memory + self.packed * _share(profile, self.packing) + self.narrow
-                  + self.narrow_attention * profile.shares.get("attention", 0.0))
+                  + self.narrow_attention * _share(profile, ("attention",)))
         return (wait + run * (waves + beside) + self.spill * _share(profile, self.spilling)
                 + self.launch / self.waves / self.duration_s)
 
