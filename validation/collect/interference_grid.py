@@ -131,6 +131,12 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     above was traced to cuDNN's attention grid, which changes with the batch: decode_shapes.py): the
     data-plane units where that grid changes, for the next form of attention's residency. Every
     point held out;
+  - `--dataplane --points 14x8192,28x4096,40x2048,12x2048` and `--points 48x2048,24x8192,10x8192,36x4096`
+    (2026-12-03, a later session, before the batch-dependent attention residency was written or any
+    coefficient refitted with it): the data-plane units where the grid rule predicts attention grids
+    no measured point had (112, 224, 320, 384 and 288 blocks, the last three more than one wave of 2
+    per SM; 96 at 2k context; 192 at 8k; 256 at batch 10). Every point held out, and not looked at
+    until the residency's form was fixed: the check of that form;
 
 Run on the device machine:  python validation/collect/interference_grid.py $OUT [--quick] [--budget S]
                             [--phase random] [--points BxL,...]
