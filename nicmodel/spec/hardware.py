@@ -190,6 +190,21 @@ class SmLimits(Component):
     """Resident blocks per SM."""
 
 
+class AttentionGrid(Component):
+    """How many blocks decode's attention kernel launches at a batch and context (cuDNN's SDPA
+    decode kernel: one block per sequence and KV head, the context split into parts when that is
+    few blocks; validation/traces/h200/decode_shapes*/). The co-runners see attention's blocks hold
+    only part of the SMs' attention slots when the grid is small (docs/serving.md, Attention's grid)."""
+
+    split_max_heads: Count
+    """The context is split only when batch x KV heads is at most this many blocks."""
+    split_target_blocks: Count
+    """The split count is the largest power of two that keeps batch x KV heads x splits at or
+    below this many blocks ..."""
+    split_min_tokens: Count
+    """... and keeps at least this many context tokens per split."""
+
+
 class DecodeKernels(Component):
     """The kernels of one decode step as this GPU's libraries launch them: weight GEMVs (time in
     proportion to the weight bytes read), attention (to the KV bytes read), and elementwise
@@ -208,6 +223,9 @@ class DecodeKernels(Component):
     weights_sm_share: Fraction
     """Share of the SMs the weight GEMVs hold while they run (their grid over the SM count,
     weighted by time): a co-runner dispatched meanwhile finds only the rest free."""
+    attention_grid: AttentionGrid | None = None
+    """How attention's grid follows the batch and context; without it, attention's blocks fill
+    every SM's attention slots (blocks_per_sm on each) whatever the batch."""
 
 
 class Interference(Component):

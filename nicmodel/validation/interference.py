@@ -73,7 +73,7 @@ def _quantities(text: str | None, n: int, dimension: str, default: float) -> lis
 def profile(p: dict[str, Any], kv_per_token: float, batch: float, context: float) -> model.DecodeProfile:
     """The decode step of the scenario's model at this batch and context, as its kernels."""
     step = float(np.asarray(decode_step_time(p, kv_per_token, batch, context))) - float(p["gpu.step_overhead"])
-    return model.decode_profile(p, step, float(weight_bytes(p)), batch * context * kv_per_token)
+    return model.decode_profile(p, step, float(weight_bytes(p)), batch * context * kv_per_token, batch, context)
 
 
 def _corunners(p: dict[str, Any], a: dict[str, str]) -> list[tuple[str, model.CoRunner | float, float]]:

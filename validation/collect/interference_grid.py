@@ -136,7 +136,13 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     coefficient refitted with it): the data-plane units where the grid rule predicts attention grids
     no measured point had (112, 224, 320, 384 and 288 blocks, the last three more than one wave of 2
     per SM; 96 at 2k context; 192 at 8k; 256 at batch 10). Every point held out, and not looked at
-    until the residency's form was fixed: the check of that form;
+    until the residency's form was fixed: the check of that form (its first form; the second, the one
+    adopted, was chosen after seeing them, so the next set is its check);
+  - `--dataplane --points 9x4096,18x8192,26x8192,44x4096` and `--points 6x8192,64x1024,30x2048,3x4096`
+    (the same session, after the adopted residency was refitted with every coefficient): eight decode
+    points no run had, where the grid rule predicts 72, 144, 208, 352, 192, 512, 240 and 192 blocks
+    (72: the first grid above 64 sequence-heads, unsplit if the rule holds). Every point held out:
+    the check of the adopted form after its fit;
 
 Run on the device machine:  python validation/collect/interference_grid.py $OUT [--quick] [--budget S]
                             [--phase random] [--points BxL,...]
@@ -238,7 +244,6 @@ def main() -> None:
     from gpu_decode_path import load_torchac
     ac = load_torchac(out)
     print(f"torchac_cuda: {'yes' if ac else 'no'}", flush=True)
-    model = Model(32, 8192)
     side = torch.cuda.default_stream()  # CacheGen's decoder launches on the legacy default stream
     syn_side = torch.cuda.Stream(priority=0)  # synthetic co-runners: capturable (not the legacy stream)
     streams = priority_streams()
@@ -246,6 +251,8 @@ def main() -> None:
     points = DECODE_POINTS[:1] if quick else DECODE_POINTS
     if args.points:  # e.g. 32x1024,32x4096: other decode points (batch x context tokens)
         points = [tuple(int(v) for v in pt.split("x")) for pt in args.points.split(",")]
+    # The KV cache holds the largest point (a batch above 32 needs it; 32 x 8k keeps earlier runs' layout)
+    model = Model(max(32, *(b for b, _ in points)), max(8192, *(c for _, c in points)))
     decodes = {p: Decode(model, p[0], p[1], streams, steps) for p in points}
     print(f"[{dl.elapsed():.0f}s] decode alone: " + ", ".join(
         f"b{p[0]} c{p[1]} {d.alone['equal'] * 1e3:.2f}/{d.alone['high'] * 1e3:.2f} ms" for p, d in decodes.items()),

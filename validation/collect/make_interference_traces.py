@@ -42,6 +42,10 @@
                                         (the data-plane units at four more points, after the last fit; all held out)
   validation/traces/h200/dataplane_points3_random/ -> validation/traces/h200_dataplane_points3_interference.csv
                                         (the same where the attention grid changes with the batch; all held out)
+  validation/traces/h200/dataplane_points4_random/, dataplane_points5_random/
+                                     -> validation/traces/h200_dataplane_points4_interference.csv
+                                        (eight more points whose attention grids no run had, declared before
+                                        the batch-dependent residency; all held out)
   validation/traces/h200/drain_random/ -> validation/traces/h200_drain_interference.csv (many-wave
                                         kernels of short to long block lifetimes; all held out)
   validation/traces/h200/placement/  -> validation/traces/h200_placement_interference.csv (one-wave
@@ -516,6 +520,10 @@ if __name__ == "__main__":
     # form of attention's residency (h200/decode_shapes2/ has those points' decode kernels)
     grid_trace([("h200/dataplane_points3_random", "regime")], "h200", "h200_dataplane_points3_interference.csv",
                role="held-out")
+    # eight decode points whose attention grids no run had (112-384 blocks, 80 at batch 10), declared
+    # before the batch-dependent attention residency was written: the check of its form
+    grid_trace([("h200/dataplane_points4_random", "regime"), ("h200/dataplane_points5_random", "regime")], "h200",
+               "h200_dataplane_points4_interference.csv", role="held-out")
     # 2026-12-03 (a later session): one-wave launches at a random point of the step, where their
     # blocks land (placement_probe.py): the packing term's two coefficients are fitted on two of its
     # decode points, the other two held out

@@ -109,7 +109,8 @@ class ServingEngine:
         """The decode step at this batch and mean context, as its kernels."""
         p = self.p
         step = float(gpu.decode_step_time(p, self.kv, batch, context)) - float(p["gpu.step_overhead"])
-        return interference.decode_profile(p, step, float(gpu.weight_bytes(p)), batch * context * self.kv)
+        return interference.decode_profile(p, step, float(gpu.weight_bytes(p)), batch * context * self.kv,
+                                          batch, context)
 
     def run(self, requests: Requests) -> ServeRun:
         from ..sim.dataplane import check_span

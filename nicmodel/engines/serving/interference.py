@@ -83,9 +83,11 @@ All functions take the flat parameter table (dotted spec paths, SI units).
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from dataclasses import dataclass
 from typing import Any
+
+from .attention import attention_blocks, attention_residency
 
 Params = dict[str, Any]
 Shape = tuple[int, int, int]  # threads per block, registers per thread, shared memory per block (bytes)
@@ -162,17 +164,37 @@ class DecodeProfile:
     kernel_s: float  # mean decode kernel duration
     shares: dict[str, float]  # weights / attention / elementwise -> share of the step's kernel time
     shapes: dict[str, Shape]
+    attention_residency: float = 1.0  # share of attention's time its blocks fill SMs whole
+
+    @cached_property
+    def beside(self) -> "DecodeProfile":
+        """The step as a co-runner sees it: attention's time counts as attention only for the share
+        in which its blocks fill SMs whole; for the rest (``none``) the co-runner keeps room on every
+        SM and no term charges it (docs/serving.md, Attention's grid)."""
+        if self.attention_residency >= 1.0:
+            return self
+        attention = self.shares["attention"]
+        free = attention * (1.0 - self.attention_residency)
+        shares = {**self.shares, "attention": attention - free, "none": free}
+        return DecodeProfile(self.kernel_s, shares, self.shapes)
 
 
-def decode_profile(p: Params, step_s: float, weight_bytes: float, kv_bytes: float) -> DecodeProfile:
+def decode_profile(p: Params, step_s: float, weight_bytes: float, kv_bytes: float,
+                   batch: float | None = None, context: float | None = None) -> DecodeProfile:
     """The step's kernels: weight GEMVs in proportion to the weight bytes read, attention to the
-    KV bytes read, the elementwise share as the spec says."""
+    KV bytes read, the elementwise share as the spec says; with the batch and context, attention's
+    residency from its grid (``attention_grid``, where the spec gives one)."""
     elementwise = float(p["gpu.decode_kernels.elementwise_share"])
     total = weight_bytes + kv_bytes
     shares = {"weights": (1 - elementwise) * weight_bytes / total, "attention": (1 - elementwise) * kv_bytes / total,
               "elementwise": elementwise}
     kernels = float(p["model.layers"]) * float(p["gpu.decode_kernels.kernels_per_layer"]) + 1
-    return DecodeProfile(step_s / kernels, shares, decode_shapes(p))
+    shapes = decode_shapes(p)
+    residency = 1.0
+    blocks = None if batch is None or context is None else attention_blocks(p, batch, context)
+    if blocks is not None:
+        residency = attention_residency(blocks, float(p["gpu.sms"]), blocks_per_sm(p, shapes["attention"]))
+    return DecodeProfile(step_s / kernels, shares, shapes, residency)
 
 
 DECODE_KINDS = ("weights", "attention", "elementwise")
@@ -313,6 +335,7 @@ class Coupling:
         return blk + (1 - blk) * self.hbm_sharing * self.hbm_share
 
     def slowdown(self, profile: DecodeProfile) -> float:
+        profile = profile.beside
         x = self.exclusive(profile)
         run = 1.0 - self.blocking(profile, x)
         wait = self.dispatch_wait * x * profile.kernel_s / (self.duration_s + profile.kernel_s)
