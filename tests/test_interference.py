@@ -253,3 +253,35 @@ def test_a_designs_graph_share_selects_the_graph_wait():
     assert c.graph_share == 0.0 and wait == pytest.approx(p["gpu.interference.launch_wait"])
     c, wait, p = launch_of(["gpu.copy_kernel.graph_share=1"])
     assert c.graph_share == 1.0 and wait == pytest.approx(p["gpu.interference.graph_wait"])
+
+
+def test_attention_grid_and_the_co_runners_view_of_it_by_hand():
+    """Attention's grid (attention.py): batch x 8 KV heads blocks, split by the largest power of two
+    that keeps 256 or fewer and 128 tokens a split, while batch x 8 <= 64. The co-runner sees
+    attention only for the share of its time its blocks fill SMs whole (2 to an SM): none below
+    132 blocks; the rest of attention's share counts as no decode kernel."""
+    from nicmodel.engines.serving.attention import attention_blocks
+    grid = {**HOPPER, "model.kv_heads": 8, "gpu.decode_kernels.attention_grid.split_max_heads": 64,
+            "gpu.decode_kernels.attention_grid.split_target_blocks": 256,
+            "gpu.decode_kernels.attention_grid.split_min_tokens": 128}
+    # batch 1 at 1k: 8 x min(32, 8) = 64; batch 6 at 1k: 48 x 4 (5.3 -> 4) = 192; batch 9: 72, unsplit
+    assert [attention_blocks(grid, b, c) for b, c in ((1, 1024), (6, 1024), (9, 4096), (32, 8192))] == [64, 192, 72, 256]
+    assert attention_blocks(HOPPER, 9, 4096) is None  # no grid in the spec: attention fills its slots
+    beside = m.DecodeProfile(14e-6, PROFILE.shares, SHAPES, attention_residency=0.25).beside
+    assert beside.shares == pytest.approx({"weights": 0.7, "attention": 0.06, "elementwise": 0.06, "none": 0.18})
+    assert PROFILE.beside is PROFILE  # a full residency changes nothing
+    # a full-occupancy co-runner cannot sit beside any decode kernel: its exclusive share is the
+    # step's kernel time less the time attention leaves SMs room (the 'none' share)
+    full = m.CoRunner((1024, 32, 0), 264, 50e-6, 0.2)
+    coupling = m.couple(HOPPER, full, "high", SHAPES)
+    assert coupling.exclusive(PROFILE) == pytest.approx(1.0)
+    assert coupling.exclusive(beside) == pytest.approx(0.82)
+    # decode_profile takes the residency from the grid at the batch and context
+    step = dict(grid, **{"gpu.decode_kernels.elementwise_share": 0.06, "model.layers": 32,
+                         "gpu.decode_kernels.kernels_per_layer": 12})
+    for k in ("weights", "attention", "elementwise"):
+        step.update({f"gpu.decode_kernels.{k}.{f}": v for f, v in zip(
+            ("threads_per_block", "registers_per_thread", "shared_memory_per_block"), SHAPES[k])})
+    assert m.decode_profile(step, 5e-3, 16e9, 4e9, 32, 8192).attention_residency == pytest.approx(124 / 132)
+    assert m.decode_profile(step, 5e-3, 16e9, 4e9, 16, 8192).attention_residency == 0.0
+    assert m.decode_profile(step, 5e-3, 16e9, 4e9).attention_residency == 1.0

@@ -169,6 +169,8 @@ RETIRED_PINS = ("gpu.interference.attention_sharing",)
 # coefficients added after those runs, pinned to what the runs simulated: no narrow-load loss beside
 # attention (docs/serving.md, Narrow loads beside attention; narrow_high's confinement to a kernel's
 # later waves, the same change, is a form and cannot be pinned: the runs charged it on every wave)
+# attention's grid, added later, cannot be pinned off: the runs it moves most were simulated again
+# with the current specs (validation/collect/serving_model_reference.py), and those pin nothing
 ADDED_PINS = ("gpu.interference.narrow_attention=1e-9",)  # a Ratio must be > 0: 1e-9 is off
 
 
@@ -176,10 +178,12 @@ def long_run_points(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One row per point of a long-run reference (its first seed's), to predict at: a long run's
     own `sets` name the scenario it simulated, interference coefficients pinned where they were
     made before a refit (the analytical model is checked against the simulator at equal inputs,
-    but for the retired pins above)."""
+    but for the retired pins above). A run that pins no coefficient ran with the current specs."""
     def current(sets: str) -> str:
         kept = [s for s in sets.split(";") if s.split("=", 1)[0] not in RETIRED_PINS]
         pinned = {s.split("=", 1)[0] for s in kept}
+        if not any(k.startswith("gpu.interference.") for k in pinned):
+            return ";".join(kept)
         return ";".join(kept + [pin for pin in ADDED_PINS if pin.split("=", 1)[0] not in pinned])
     return [{**runs[0], "point": point, "sets": current(runs[0]["sets"])} for point, runs in _seeds_by_point(rows).items()]
 

@@ -46,6 +46,9 @@
                                      -> validation/traces/h200_dataplane_points4_interference.csv
                                         (eight more points whose attention grids no run had, declared before
                                         the batch-dependent residency; all held out)
+  validation/traces/h200/dataplane_points6_random/, dataplane_points7_random/
+                                     -> validation/traces/h200_dataplane_points6_interference.csv
+                                        (eight more, measured after the residency was refitted; all held out)
   validation/traces/h200/drain_random/ -> validation/traces/h200_drain_interference.csv (many-wave
                                         kernels of short to long block lifetimes; all held out)
   validation/traces/h200/placement/  -> validation/traces/h200_placement_interference.csv (one-wave
@@ -524,6 +527,9 @@ if __name__ == "__main__":
     # before the batch-dependent attention residency was written: the check of its form
     grid_trace([("h200/dataplane_points4_random", "regime"), ("h200/dataplane_points5_random", "regime")], "h200",
                "h200_dataplane_points4_interference.csv", role="held-out")
+    # eight more, measured after the adopted residency was refitted with every coefficient: its check
+    grid_trace([("h200/dataplane_points6_random", "regime"), ("h200/dataplane_points7_random", "regime")], "h200",
+               "h200_dataplane_points6_interference.csv", role="held-out")
     # 2026-12-03 (a later session): one-wave launches at a random point of the step, where their
     # blocks land (placement_probe.py): the packing term's two coefficients are fitted on two of its
     # decode points, the other two held out

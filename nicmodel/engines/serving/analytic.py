@@ -43,12 +43,17 @@ def inputs(scenario: Scenario, plan: Plan | None, params: Params, control: str |
         ttft_slo_s=s.ttft_slo.si, tpot_slo_s=s.tpot_slo.si, **fetch)
 
 
+# the co-runners' stretch is computed at running batches 1..this (the batch that fits caps it), and
+# averaged over the running batch (queueing.stretch_at): it follows attention's grid batch by batch
+STRETCH_BATCHES = 256
+
+
 def _fetch_terms(scenario: Scenario, plan: Plan | None, params: Params, kv: float, batch: int,
                  context: float) -> dict[str, float]:
     """The data plane as the serving model sees it: latency and service per fetch, and what each
     fetch costs decode (the co-runner and DMA losses) and the host."""
     zero = dict(fetch_s=0.0, fetch_service_s=0.0, fetch_chunks=1.0, loss_one_s=0.0, loss_full_s=0.0,
-                dma_loss_s=0.0, gpu_chunk_s=0.0, gpu_stretch_s=0.0, host_core_s=0.0)
+                dma_loss_s=0.0, gpu_chunk_s=0.0, gpu_stretch_s=np.zeros(STRETCH_BATCHES), host_core_s=0.0)
     if plan is None:
         return zero
     ev = evaluate(plan, params)
@@ -73,14 +78,18 @@ def _fetch_terms(scenario: Scenario, plan: Plan | None, params: Params, kv: floa
     def loss(n: int) -> float:
         return sum(interference.sigma(params, profiles[n], engine.corunners[k], priority) * b for k, b in busy.items())
 
-    mid = engine.profile(max(1, batch // 2), context)  # the co-runner's stretch at a middling batch
-    stretch = sum(interference.corunner_slowdown(params, mid, engine.corunners[k], priority) * b for k, b in busy.items())
+    def stretch(n: float) -> float:  # the co-runners' stretch beside decode at batch n
+        profile = engine.profile(n, context)
+        return sum(interference.corunner_slowdown(params, profile, engine.corunners[k], priority) * b
+                   for k, b in busy.items())
+    table = [stretch(n) for n in range(1, min(batch, STRETCH_BATCHES) + 1)]
+    stretches = np.array(table + table[-1:] * (STRETCH_BATCHES - len(table)))
     cores = params.get("host.cpu.cores")
     return dict(
         fetch_s=float(np.asarray(ev.latency_s)), fetch_service_s=chunks / float(np.asarray(ev.chunk_rate)),
         fetch_chunks=chunks, loss_one_s=loss(1), loss_full_s=loss(batch),
         dma_loss_s=float(params["gpu.interference.dma_factor"]) * dma / float(params["gpu.memory.peak_bandwidth"]),
-        gpu_chunk_s=sum(busy.values()) / chunks, gpu_stretch_s=stretch / chunks,
+        gpu_chunk_s=sum(busy.values()) / chunks, gpu_stretch_s=stretches / chunks,
         host_core_s=host / float(cores) if cores else 0.0, fetch_serial=1.0 if dp.slots == 1 else 0.0)
 
 

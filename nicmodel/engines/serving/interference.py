@@ -56,6 +56,10 @@ dispatched; the hardware places blocks breadth-first over the SMs):
     graph, over its waves (a launch of many waves keeps its resident blocks running while decode's
     kernel cuts in) and its duration: short one-wave launches lose most
     (validation/traces/h200/short_random/).
+  Every co-runner term sees decode's attention only for the share of attention's time its blocks
+  fill SMs whole (``DecodeProfile.beside``; attention.py: its grid follows the batch and context),
+  the rest as time beside no decode kernel: one attention block leaves half an SM, where a
+  memory-bound co-runner keeps its pace (validation/traces/h200/dataplane_points4_random/).
   Fitted on the H200's synthetic co-runners (the first grid and the data-plane-regime grid);
   the form was chosen among variants by 5-fold cross-validation on those fitted points alone. The
   two launch waits were fitted afterwards on a grid of short launches (the rest held), their form
@@ -67,12 +71,13 @@ dispatched; the hardware places blocks breadth-first over the SMs):
   calibration holds the others, iterated to a fixed point (docs/serving.md, Packing). Then
   narrow_attention, fitted with the launch waits, and narrow_high's confinement to later waves,
   both forms chosen after seeing the scatter's held-out errors (docs/serving.md, Narrow loads
-  beside attention).
+  beside attention). Last, attention's view above, its form chosen after seeing held-out data-plane
+  points, every coefficient refitted with it (docs/serving.md, Attention's grid).
 
 What it leaves out: how tightly a launch packs from one landing to the next (the term takes a
-mean), decode kernels whose grid changes with the batch (one shape per kind; cuDNN's attention runs
-64-256 blocks by batch and context: validation/traces/h200/decode_shapes/), SM placement beyond
-that (clusters, GPC/TPC packing), partial
+mean), the weight GEMVs' and elementwise kernels' grids by batch (one shape each), decode's side
+of attention's grid (decode's loss uses attention's full share), SM placement beyond that
+(clusters, GPC/TPC packing), partial
 overlap of a kernel's last wave, L2 contention, clock changes, the order of kernels within a step
 (a mean decode kernel stands for all), preemption (none on these GPUs for compute kernels), and
 any effect of the access width on decode's side (the grid shows none beyond its HBM share).

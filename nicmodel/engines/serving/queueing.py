@@ -63,7 +63,8 @@ class Points:
     loss_full_s: Any  # ... at the batch that fits
     dma_loss_s: Any  # decode time lost per fetch to DMA writes into HBM
     gpu_chunk_s: Any  # data-plane GPU kernel time per chunk, alone
-    gpu_stretch_s: Any  # added to it per chunk while decode runs
+    gpu_stretch_s: Any  # added to it per chunk while decode runs; per point a scalar, or a table by
+    # running batch 1, 2, ... (analytic.STRETCH_BATCHES; stretch_at averages it over the batch)
     host_core_s: Any  # host core-seconds per fetch over the host's cores
     host_contention: Any  # engine_contention: step overhead growth per share of host cores busy
     ttft_slo_s: Any
@@ -72,8 +73,13 @@ class Points:
 
     @classmethod
     def stack(cls, rows: list["Points"]) -> "Points":
-        return cls(**{f.name: np.array([np.asarray(getattr(r, f.name), dtype=float).reshape(()) for r in rows])
-                      for f in fields(cls)})
+        def column(name: str) -> np.ndarray:
+            values = [np.asarray(getattr(r, name), dtype=float) for r in rows]
+            width = max(v.size for v in values)
+            if width == 1:
+                return np.array([v.reshape(()) for v in values])
+            return np.array([np.broadcast_to(v.reshape(-1), (width,)) for v in values])  # a scalar: flat
+        return cls(**{f.name: column(f.name) for f in fields(cls)})
 
     def take(self, index: Any) -> "Points":
         return Points(**{f.name: np.asarray(getattr(self, f.name))[index] for f in fields(self)})
@@ -142,12 +148,31 @@ def step_time(pt: Points, n: Any) -> Any:
                                            n * pt.step_compute_per_seq_s)
 
 
-def _loss_per_fetch(pt: Points, n: Any, p_run: Any) -> Any:
+def stretch_at(pt: Points, mean: Any) -> Any:
+    """The data-plane kernels' stretch per chunk beside decode, given decode runs, at a running
+    batch of this time-average ``mean``: the batch is Poisson about it (capped at the batch that
+    fits), and the stretch at each batch from the per-point table (it is not monotone: attention's
+    grid, and the room it leaves the co-runners, change with every sequence the batch adds;
+    docs/serving.md, Attention's grid)."""
+    table = np.asarray(pt.gpu_stretch_s, dtype=float)
+    if table.ndim == np.ndim(pt.batch):
+        return table
+    m = np.maximum(np.asarray(mean, dtype=float), 1e-9)[..., None]
+    k = np.arange(1, table.shape[-1] + 1, dtype=float)
+    pmf = np.exp(k * np.log(m) - m - gammaln(k + 1.0))
+    running = -np.expm1(-m)  # P(batch >= 1)
+    tail = np.maximum(running - pmf.sum(axis=-1, keepdims=True), 0.0)  # batches past the table
+    total = (pmf * table).sum(axis=-1) + tail[..., 0] * table[..., -1]
+    return total / running[..., 0]
+
+
+def _loss_per_fetch(pt: Points, n: Any, p_run: Any, stretch_s: Any) -> Any:
     """Decode seconds lost per fetch at running batch ``n``: sigma interpolated from batch 1 to
-    the batch that fits, the kernels stretched by decode while it runs, plus DMA writes."""
+    the batch that fits, the kernels stretched by decode while it runs (``stretch_s`` per chunk,
+    given it runs), plus DMA writes."""
     span = np.maximum(pt.batch - 1.0, 1.0)
     w = np.clip((n - 1.0) / span, 0.0, 1.0)
-    stretch = 1.0 + p_run * pt.gpu_stretch_s / np.maximum(pt.gpu_chunk_s, 1e-300)
+    stretch = 1.0 + p_run * stretch_s / np.maximum(pt.gpu_chunk_s, 1e-300)
     return (pt.loss_one_s + w * (pt.loss_full_s - pt.loss_one_s)) * stretch + pt.dma_loss_s
 
 
@@ -172,14 +197,15 @@ def steady(pt: Points, rate: Any, rounds: int = 4) -> State:
     for _ in range(rounds):  # the stretch and the loss depend on the batch, the batch on them
         p_run = 1.0 - np.exp(-running)
         period0 = pt.fetch_service_s / np.maximum(pt.fetch_chunks, 1.0)
-        stretch = pt.gpu_stretch_s * p_run
+        per_chunk = stretch_at(pt, running)
+        stretch = per_chunk * p_run
         period = np.where(np.asarray(pt.fetch_serial) > 0, period0 + stretch,
                           np.maximum(period0, pt.gpu_chunk_s + stretch))
         fetch_s = pt.fetch_s + stretch + np.maximum(pt.fetch_chunks - 1.0, 0.0) * (period - period0)
         service = np.where(pt.fetch_service_s > 0, period * pt.fetch_chunks, 0.0)
         held = pt.prefill_s + np.where(pt.sync, fetch_s, 0.0)
         share = lam * held
-        loss = lam * _loss_per_fetch(pt, np.maximum(running, 1.0), p_run)
+        loss = lam * _loss_per_fetch(pt, np.maximum(running, 1.0), p_run, per_chunk)
         factor = step_factor(loss, np.minimum(1.0, lam * service))
         free = np.maximum(1.0 - share, 1e-9)
         # a request's own steps hold the batch it sees, larger than the time-average (clump_excess)
@@ -381,7 +407,8 @@ def borel_tanner_quantile(u: np.ndarray, start: np.ndarray, mean: Any, most: int
 
 
 def _expand(pt: Points) -> Points:
-    return Points(**{f.name: _col(getattr(pt, f.name)) for f in fields(pt)})
+    rank = np.ndim(pt.batch)  # a per-point table (gpu_stretch_s) is not a column
+    return Points(**{f.name: _col(v) if np.ndim(v := getattr(pt, f.name)) <= rank else v for f in fields(pt)})
 
 
 def metrics(pt: Points, rate: Any, n: int = SAMPLES) -> dict[str, Any]:
