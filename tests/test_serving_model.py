@@ -339,3 +339,11 @@ def test_stretch_is_averaged_over_the_running_batch_by_hand():
     assert float(queueing.stretch_at(pt, np.array([1e-6]))[0]) == pytest.approx(1e-3, rel=1e-5)  # batch 1
     assert float(queueing.stretch_at(pt, np.array([200.0]))[0]) == pytest.approx(3e-3)  # the last entry
     assert float(queueing.stretch_at(bare(gpu_stretch_s=2e-3), np.array([5.0]))[0]) == 2e-3  # a scalar
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(0.0, 1e-2), min_size=2, max_size=40), st.floats(1e-3, 500.0))
+def test_stretch_average_stays_within_its_table(table, mean):
+    """Averaged over any running batch, the stretch lies between the table's smallest and largest."""
+    got = float(queueing.stretch_at(bare(gpu_stretch_s=np.array(table)), np.array([mean]))[0])
+    assert min(table) * (1 - 1e-9) - 1e-15 <= got <= max(table) * (1 + 1e-9) + 1e-15
