@@ -220,10 +220,10 @@ def test_agrees_with_the_simulator_on_the_committed_sample(sample):
     truth = long_run_max_rates(runs)
     on = predict(long_run_points(runs))  # at the long runs' own inputs (their sets pin the coefficients)
     everywhere = max_rate_errors(on, truth)
-    # p90 14.6% before attention's grid; 16.3% with it: at two H200 GPU-decoding points whose running
-    # batch sits where the grid leaves the co-runners room (120, 14), the analytical rate rises 7.5% and
-    # 2.9%, the simulator's 1.1% and 1.4% (docs/serving.md, Attention's grid): recorded, not hidden
-    assert len(truth) >= 100 and everywhere["median"] <= 0.05 and everywhere["p90"] <= 0.165
+    # p90 14.6% before attention's grid, 16.0% with it: the points simulated again moved, LMCache's
+    # path on an L40S at 22k tokens (226) by -15% in the simulator and -8% here (docs/serving.md,
+    # Attention's grid): recorded, not hidden
+    assert len(truth) >= 100 and everywhere["median"] <= 0.05 and everywhere["p90"] <= 0.162
     fetch = {r["point"] for r in rows if r["control"] == "async" and r["design"] != "recompute"}
     assert max_rate_errors([p for p in on if p["point"] in fetch], truth)["p90"] <= 0.14
     # prefills that interrupt a request counted as a branching process: recompute and the sync
@@ -347,3 +347,17 @@ def test_stretch_average_stays_within_its_table(table, mean):
     """Averaged over any running batch, the stretch lies between the table's smallest and largest."""
     got = float(queueing.stretch_at(bare(gpu_stretch_s=np.array(table)), np.array([mean]))[0])
     assert min(table) * (1 - 1e-9) - 1e-15 <= got <= max(table) * (1 + 1e-9) + 1e-15
+
+
+def test_gpu_capacity_carries_the_full_batchs_interference_by_hand():
+    """At capacity the batch is full, so its steps carry the data plane's stretch at the full batch
+    (here 4 ms a chunk against 0 at every smaller batch): decode loses 1 ms x 2 per fetch, stretched
+    by 1 + 4/2 = 3, at 1 fetch/s, over a data-plane active share of 1 x 10 chunks x max(1 ms,
+    2 + 4 ms) = 0.06 s: step factor 1 / (1 - 0.06 x min(0.006 / 0.06, 0.97)) = 1 / 0.994."""
+    table = np.zeros(64)
+    table[-1] = 4e-3
+    pt = bare(fetch_s=0.01, fetch_service_s=0.01, fetch_chunks=10.0, gpu_chunk_s=2e-3, loss_one_s=2e-3,
+              loss_full_s=2e-3, gpu_stretch_s=table)
+    s = queueing.steady(pt, np.array([1.0]))
+    full = 0.005 + 0.015 + 64 * 0.001  # step(64)
+    assert s.gpu_capacity[0] == pytest.approx(64 / (50 * full / (1 - 0.006)), rel=1e-9)

@@ -166,6 +166,15 @@ def stretch_at(pt: Points, mean: Any) -> Any:
     return total / running[..., 0]
 
 
+def _stretch_full(pt: Points) -> Any:
+    """The data-plane kernels' stretch per chunk beside a full batch (the table's entry there)."""
+    table = np.asarray(pt.gpu_stretch_s, dtype=float)
+    if table.ndim == np.ndim(pt.batch):
+        return table
+    at = np.clip(np.asarray(pt.batch, dtype=int), 1, table.shape[-1]) - 1
+    return np.take_along_axis(table, at[..., None], -1)[..., 0]
+
+
 def _loss_per_fetch(pt: Points, n: Any, p_run: Any, stretch_s: Any) -> Any:
     """Decode seconds lost per fetch at running batch ``n``: sigma interpolated from batch 1 to
     the batch that fits, the kernels stretched by decode while it runs (``stretch_s`` per chunk,
@@ -220,7 +229,13 @@ def steady(pt: Points, rate: Any, rounds: int = 4) -> State:
             lo, hi = np.where(over, mid, lo), np.where(over, hi, mid)
         tpot = hi
         running = np.minimum(pt.batch, lam * O1 * tpot)
-    full = step_time(pt, pt.batch) * factor + host
+    # at capacity the batch is full: its steps carry the interference of a full batch (the data
+    # plane's stretch there, which attention's grid can make several times that at the running batch)
+    at_full = _stretch_full(pt)
+    full_loss = lam * _loss_per_fetch(pt, pt.batch, 1.0, at_full)
+    full_service = np.where(pt.fetch_service_s > 0, np.where(np.asarray(pt.fetch_serial) > 0, period0 + at_full,
+                            np.maximum(period0, pt.gpu_chunk_s + at_full)) * pt.fetch_chunks, 0.0)
+    full = step_time(pt, pt.batch) * step_factor(full_loss, np.minimum(1.0, lam * full_service)) + host
     gpu_cap = pt.batch / (O1 * full + pt.batch * held)
     fetch_cap = np.where(service > 0, 1.0 / np.where(service > 0, service, 1.0), np.inf)
     util = lam / np.minimum(gpu_cap, fetch_cap)
