@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from nicmodel.cli import main
-from nicmodel.engines.serving import analytic, queueing
+from nicmodel.engines.serving import analytic, queueing, stretch
 from nicmodel.validation.serving_model import (compare, long_run_loaded, long_run_max_rates, long_run_points,
                                                max_rate_errors, predict,
                                                seed_offsets, simulate_point)
@@ -329,23 +329,23 @@ def test_short_simulated_searches_carry_a_steady_state_note(capsys):
 
 
 def test_stretch_is_averaged_over_the_running_batch_by_hand():
-    """queueing.stretch_at: a per-point table of the co-runners' stretch at running batches 1, 2, 3
+    """stretch.stretch_at: a per-point table of the co-runners' stretch at running batches 1, 2, 3
     (the last also for larger batches), averaged over a Poisson batch about the mean, given one runs:
     at mean 1, (e^-1 x 1 + e^-1/2 x 2 + (1 - e^-1 - e^-1 - e^-1/2) x 3) / (1 - e^-1) ms."""
     pt = bare(gpu_stretch_s=np.array([1e-3, 2e-3, 3e-3]))
     e = math.exp(-1.0)
     want = (e * 1 + e / 2 * 2 + (1 - 2 * e - e / 2) * 3) / (1 - e) * 1e-3
-    assert float(queueing.stretch_at(pt, np.array([1.0]))[0]) == pytest.approx(want, rel=1e-12)
-    assert float(queueing.stretch_at(pt, np.array([1e-6]))[0]) == pytest.approx(1e-3, rel=1e-5)  # batch 1
-    assert float(queueing.stretch_at(pt, np.array([200.0]))[0]) == pytest.approx(3e-3)  # the last entry
-    assert float(queueing.stretch_at(bare(gpu_stretch_s=2e-3), np.array([5.0]))[0]) == 2e-3  # a scalar
+    assert float(stretch.stretch_at(pt, np.array([1.0]))[0]) == pytest.approx(want, rel=1e-12)
+    assert float(stretch.stretch_at(pt, np.array([1e-6]))[0]) == pytest.approx(1e-3, rel=1e-5)  # batch 1
+    assert float(stretch.stretch_at(pt, np.array([200.0]))[0]) == pytest.approx(3e-3)  # the last entry
+    assert float(stretch.stretch_at(bare(gpu_stretch_s=2e-3), np.array([5.0]))[0]) == 2e-3  # a scalar
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.floats(0.0, 1e-2), min_size=2, max_size=40), st.floats(1e-3, 500.0))
 def test_stretch_average_stays_within_its_table(table, mean):
     """Averaged over any running batch, the stretch lies between the table's smallest and largest."""
-    got = float(queueing.stretch_at(bare(gpu_stretch_s=np.array(table)), np.array([mean]))[0])
+    got = float(stretch.stretch_at(bare(gpu_stretch_s=np.array(table)), np.array([mean]))[0])
     assert min(table) * (1 - 1e-9) - 1e-15 <= got <= max(table) * (1 + 1e-9) + 1e-15
 
 

@@ -44,7 +44,7 @@ def inputs(scenario: Scenario, plan: Plan | None, params: Params, control: str |
 
 
 # the co-runners' stretch is computed at running batches 1..this (the batch that fits caps it), and
-# averaged over the running batch (queueing.stretch_at): it follows attention's grid batch by batch
+# averaged over the running batch (stretch.stretch_at): it follows attention's grid batch by batch
 STRETCH_BATCHES = 256
 
 

@@ -37,6 +37,8 @@ import numpy as np
 from scipy import stats
 from scipy.special import gammaln
 
+from .stretch import stretch_at, stretch_full
+
 # Below this offered share of the tightest capacity the steady-state queue formulas hold well;
 # above it the simulator's finite runs and the model part (docs/modeling.md) and results are flagged.
 NEAR_SATURATION = 0.85
@@ -64,7 +66,7 @@ class Points:
     dma_loss_s: Any  # decode time lost per fetch to DMA writes into HBM
     gpu_chunk_s: Any  # data-plane GPU kernel time per chunk, alone
     gpu_stretch_s: Any  # added to it per chunk while decode runs; per point a scalar, or a table by
-    # running batch 1, 2, ... (analytic.STRETCH_BATCHES; stretch_at averages it over the batch)
+    # running batch 1, 2, ... (analytic.STRETCH_BATCHES; stretch.stretch_at averages it over the batch)
     host_core_s: Any  # host core-seconds per fetch over the host's cores
     host_contention: Any  # engine_contention: step overhead growth per share of host cores busy
     ttft_slo_s: Any
@@ -148,33 +150,6 @@ def step_time(pt: Points, n: Any) -> Any:
                                            n * pt.step_compute_per_seq_s)
 
 
-def stretch_at(pt: Points, mean: Any) -> Any:
-    """The data-plane kernels' stretch per chunk beside decode, given decode runs, at a running
-    batch of this time-average ``mean``: the batch is Poisson about it (capped at the batch that
-    fits), and the stretch at each batch from the per-point table (it is not monotone: attention's
-    grid, and the room it leaves the co-runners, change with every sequence the batch adds;
-    docs/serving.md, Attention's grid)."""
-    table = np.asarray(pt.gpu_stretch_s, dtype=float)
-    if table.ndim == np.ndim(pt.batch):
-        return table
-    m = np.maximum(np.asarray(mean, dtype=float), 1e-9)[..., None]
-    k = np.arange(1, table.shape[-1] + 1, dtype=float)
-    pmf = np.exp(k * np.log(m) - m - gammaln(k + 1.0))
-    running = -np.expm1(-m)  # P(batch >= 1)
-    tail = np.maximum(running - pmf.sum(axis=-1, keepdims=True), 0.0)  # batches past the table
-    total = (pmf * table).sum(axis=-1) + tail[..., 0] * table[..., -1]
-    return total / running[..., 0]
-
-
-def _stretch_full(pt: Points) -> Any:
-    """The data-plane kernels' stretch per chunk beside a full batch (the table's entry there)."""
-    table = np.asarray(pt.gpu_stretch_s, dtype=float)
-    if table.ndim == np.ndim(pt.batch):
-        return table
-    at = np.clip(np.asarray(pt.batch, dtype=int), 1, table.shape[-1]) - 1
-    return np.take_along_axis(table, at[..., None], -1)[..., 0]
-
-
 def _loss_per_fetch(pt: Points, n: Any, p_run: Any, stretch_s: Any) -> Any:
     """Decode seconds lost per fetch at running batch ``n``: sigma interpolated from batch 1 to
     the batch that fits, the kernels stretched by decode while it runs (``stretch_s`` per chunk,
@@ -231,7 +206,7 @@ def steady(pt: Points, rate: Any, rounds: int = 4) -> State:
         running = np.minimum(pt.batch, lam * O1 * tpot)
     # at capacity the batch is full: its steps carry the interference of a full batch (the data
     # plane's stretch there, which attention's grid can make several times that at the running batch)
-    at_full = _stretch_full(pt)
+    at_full = stretch_full(pt)
     full_loss = lam * _loss_per_fetch(pt, pt.batch, 1.0, at_full)
     full_service = np.where(pt.fetch_service_s > 0, np.where(np.asarray(pt.fetch_serial) > 0, period0 + at_full,
                             np.maximum(period0, pt.gpu_chunk_s + at_full)) * pt.fetch_chunks, 0.0)
