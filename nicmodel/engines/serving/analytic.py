@@ -78,10 +78,9 @@ def _fetch_terms(scenario: Scenario, plan: Plan | None, params: Params, kv: floa
     def loss(n: int) -> float:
         return sum(interference.sigma(params, profiles[n], engine.corunners[k], priority) * b for k, b in busy.items())
 
-    def stretch(n: float) -> float:  # the co-runners' stretch beside decode at batch n
+    def stretch(n: int) -> float:  # the co-runners' stretch beside decode at batch n
         profile = engine.profile(n, context)
-        return sum(interference.corunner_slowdown(params, profile, engine.corunners[k], priority) * b
-                   for k, b in busy.items())
+        return sum(engine.couplings[k].slowdown(profile) * b for k, b in busy.items())
     table = [stretch(n) for n in range(1, min(batch, STRETCH_BATCHES) + 1)]
     stretches = np.array(table + table[-1:] * (STRETCH_BATCHES - len(table)))
     cores = params.get("host.cpu.cores")

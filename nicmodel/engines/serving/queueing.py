@@ -150,6 +150,17 @@ def step_time(pt: Points, n: Any) -> Any:
                                            n * pt.step_compute_per_seq_s)
 
 
+def _chunk_period(pt: Points, period0: Any, stretch: Any) -> Any:
+    """A chunk's period through the data plane when its GPU kernels stretch by ``stretch``: one chunk
+    in flight carries the stretch; pipelined chunks hide it behind the bottleneck."""
+    return np.where(np.asarray(pt.fetch_serial) > 0, period0 + stretch, np.maximum(period0, pt.gpu_chunk_s + stretch))
+
+
+def _service(pt: Points, period: Any) -> Any:
+    """Data-plane time per fetch at that chunk period (0 where there is no fetch: recompute)."""
+    return np.where(pt.fetch_service_s > 0, period * pt.fetch_chunks, 0.0)
+
+
 def _loss_per_fetch(pt: Points, n: Any, p_run: Any, stretch_s: Any) -> Any:
     """Decode seconds lost per fetch at running batch ``n``: sigma interpolated from batch 1 to
     the batch that fits, the kernels stretched by decode while it runs (``stretch_s`` per chunk,
@@ -183,10 +194,9 @@ def steady(pt: Points, rate: Any, rounds: int = 4) -> State:
         period0 = pt.fetch_service_s / np.maximum(pt.fetch_chunks, 1.0)
         per_chunk = stretch_at(pt, running)
         stretch = per_chunk * p_run
-        period = np.where(np.asarray(pt.fetch_serial) > 0, period0 + stretch,
-                          np.maximum(period0, pt.gpu_chunk_s + stretch))
+        period = _chunk_period(pt, period0, stretch)
         fetch_s = pt.fetch_s + stretch + np.maximum(pt.fetch_chunks - 1.0, 0.0) * (period - period0)
-        service = np.where(pt.fetch_service_s > 0, period * pt.fetch_chunks, 0.0)
+        service = _service(pt, period)
         held = pt.prefill_s + np.where(pt.sync, fetch_s, 0.0)
         share = lam * held
         loss = lam * _loss_per_fetch(pt, np.maximum(running, 1.0), p_run, per_chunk)
@@ -208,8 +218,7 @@ def steady(pt: Points, rate: Any, rounds: int = 4) -> State:
     # plane's stretch there, which attention's grid can make several times that at the running batch)
     at_full = stretch_full(pt)
     full_loss = lam * _loss_per_fetch(pt, pt.batch, 1.0, at_full)
-    full_service = np.where(pt.fetch_service_s > 0, np.where(np.asarray(pt.fetch_serial) > 0, period0 + at_full,
-                            np.maximum(period0, pt.gpu_chunk_s + at_full)) * pt.fetch_chunks, 0.0)
+    full_service = _service(pt, _chunk_period(pt, period0, at_full))
     full = step_time(pt, pt.batch) * step_factor(full_loss, np.minimum(1.0, lam * full_service)) + host
     gpu_cap = pt.batch / (O1 * full + pt.batch * held)
     fetch_cap = np.where(service > 0, 1.0 / np.where(service > 0, service, 1.0), np.inf)
