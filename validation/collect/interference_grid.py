@@ -143,6 +143,14 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     points no run had, where the grid rule predicts 72, 144, 208, 352, 192, 512, 240 and 192 blocks
     (72: the first grid above 64 sequence-heads, unsplit if the rule holds). Every point held out:
     the check of the adopted form after its fit;
+  - `--dataplane --points 32x8192,32x16384,16x16384,24x12288` and `--points 48x8192,40x8192,64x8192,33x8192`
+    (2026-12-03, the session after, declared and committed before the run, no coefficient refitted):
+    the long-attention regime. The H100's data-plane points miss by 16-43% at 32 x 8k only (its
+    attention kernels run about 320 us); the H200 had no point past 8k tokens, nor any at 32 x 8k.
+    The first set puts the H200 at the H100's point and at 12k-16k tokens (attention grids of 256,
+    256, 128 and 192 blocks, as long as 450 us); the second at two-wave grids of 8k tokens (384,
+    320, 512 and 264 blocks). Every point held out: they say whether the H100's miss is the GPU or
+    a regime the H200 was never measured in;
 
 Run on the device machine:  python validation/collect/interference_grid.py $OUT [--quick] [--budget S]
                             [--phase random] [--points BxL,...]
