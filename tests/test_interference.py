@@ -14,7 +14,7 @@ HOPPER = {"gpu.sms": 132, "gpu.sm_limits.max_threads": 2048, "gpu.sm_limits.regi
           "gpu.interference.crowding": 0.5, "gpu.interference.issue_warps": 8.0,
           "gpu.interference.pack_blocks": 8.0, "gpu.interference.narrow_high": 1.2,
           "gpu.interference.narrow_equal": 0.3, "gpu.interference.narrow_attention": 0.5,
-          "gpu.interference.wave_spill": 1.0,
+          "gpu.interference.wave_spill": 1.0, "gpu.interference.multiwave_stretch": 1.0,
           "gpu.interference.memory_exponent": 1.0, "gpu.interference.headroom_exponent": 0.0,
           "gpu.interference.launch_wait": 0.0, "gpu.interference.graph_wait": 0.0,
           "gpu.interference.cut_in_gain": 1.0, "gpu.interference.cut_in_time": 0.0,
@@ -285,3 +285,23 @@ def test_attention_grid_and_the_co_runners_view_of_it_by_hand():
     assert m.decode_profile(step, 5e-3, 16e9, 4e9, 32, 8192).attention_residency == pytest.approx(124 / 132)
     assert m.decode_profile(step, 5e-3, 16e9, 4e9, 16, 8192).attention_residency == 0.0
     assert m.decode_profile(step, 5e-3, 16e9, 4e9).attention_residency == 1.0
+    # and the waves: 64 x 8 = 512 blocks on 132 SMs x 2 run two; 256 one
+    assert [m.decode_profile(step, 5e-3, 16e9, 4e9, b, 8192).attention_waves for b in (64, 32, 33, 34)] == [2, 1, 1, 2]
+
+
+def test_multiwave_stretch_scales_the_co_runner_beside_a_multi_wave_attention_grid_only():
+    """multiwave_stretch scales the co-runner's time beside decode whose attention grid runs more
+    than one wave (docs/serving.md, Two-wave attention grids); at 1, the model as fitted, nothing
+    moves; decode's side never does."""
+    stretched = {**HOPPER, "gpu.interference.multiwave_stretch": 1.25}
+    c = m.CoRunner(THIN, 1024, 4e-6, 0.3, access_bytes=2.0)
+    one = m.DecodeProfile(14e-6, PROFILE.shares, SHAPES)
+    two = m.DecodeProfile(14e-6, PROFILE.shares, SHAPES, attention_waves=2)
+    base = m.corunner_slowdown(HOPPER, one, c)
+    assert base > 0.5
+    assert m.corunner_slowdown(HOPPER, two, c) == pytest.approx(base)
+    assert m.corunner_slowdown(stretched, one, c) == pytest.approx(base)
+    assert 1 + m.corunner_slowdown(stretched, two, c) == pytest.approx(1.25 * (1 + base))
+    # the waves survive the co-runner's view of attention
+    assert m.DecodeProfile(14e-6, PROFILE.shares, SHAPES, 0.5, 2).beside.attention_waves == 2
+    assert m.sigma(stretched, two, c) == pytest.approx(m.sigma(HOPPER, one, c))

@@ -142,3 +142,20 @@ def test_serve_from_a_mooncake_shaped_trace(capsys, tmp_path):
     trace.write_text('{"timestamp": 0, "input_length": 9000, "output_length": 0}\n')
     assert main(["serve", str(P / "shadowserve.yaml"), "--trace", str(trace)]) == 2
     assert ":1: output_length: expected a positive whole number" in capsys.readouterr().err
+
+
+def test_two_wave_attention_grids_are_flagged_unvalidated():
+    """Beside decode whose attention grid runs more than one wave the data-plane kernels were
+    measured 12-29% slower on average than the interference model gives (docs/serving.md, Two-wave
+    attention grids): both models' answers say so. One wave, or no data-plane kernel on the GPU,
+    says nothing."""
+    from nicmodel.engines.serving import analytic
+    # 64 sequences x 8 KV heads = 512 attention blocks (no context split past 64 sequence-heads);
+    # an H200 holds 132 SMs x 2 of them: two waves
+    two = analytic.serve(load("cachegen-async", "gpu=h200", "serving.max_batch=64"), 1.0)
+    assert two["gpu_memory"]["batch_that_fits"] == 64
+    assert len(two["validity"]) == 1 and "2 waves" in two["validity"][0] and "512 blocks" in two["validity"][0]
+    assert serve(load("cachegen-async", "gpu=h200", "serving.max_batch=64"), 1.0, 5)["validity"] == two["validity"]
+    # 32 x 8 = 256 blocks: one wave
+    assert analytic.serve(load("cachegen-async", "gpu=h200"), 1.0)["validity"] == []
+    assert analytic.serve(load("recompute", "gpu=h200", "serving.max_batch=64"), 1.0)["validity"] == []

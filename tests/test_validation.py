@@ -341,6 +341,23 @@ HELD_OUT = {
         "decode_time_ratio/pinned-copies": (1.0, 3.5),
         "decode_time_ratio/torch-cat": (3.0, 11.5),
     },
+    # the long-attention regime (h200/dataplane_points8_random/, _points9_random/), declared before the
+    # run, nothing refitted: 32 x 8k, 12k-16k tokens (one wave) and two-wave grids of 8k tokens, where
+    # the co-runners miss by 12-29% on average (the scatter 41-44% at 64 x 8k; docs/serving.md,
+    # Two-wave attention grids): recorded here, the one-wave points gated below
+    "validation/traces/h200_dataplane_points8_interference.csv": {
+        "corunner_time_ratio/cachegen-decoder": (15.5, 40.0),
+        "corunner_time_ratio/lmcache-chunk-sequence": (7.5, 22.0),
+        "corunner_time_ratio/lmcache-dequantization": (12.0, 33.0),
+        "corunner_time_ratio/paged-kv-scatter": (19.5, 45.0),
+        "corunner_time_ratio/torch-cat": (13.0, 41.0),
+        "decode_time_ratio/cachegen-decoder": (2.5, 9.0),
+        "decode_time_ratio/lmcache-chunk-sequence": (4.5, 16.5),
+        "decode_time_ratio/lmcache-dequantization": (2.5, 10.0),
+        "decode_time_ratio/paged-kv-scatter": (2.5, 8.5),
+        "decode_time_ratio/pinned-copies": (1.5, 9.0),
+        "decode_time_ratio/torch-cat": (3.0, 12.0),
+    },
     "validation/traces/h200_placement_interference.csv": {
         "corunner_time_ratio/placement-t1024-s0-g132": (5.0, 7.0),
         "corunner_time_ratio/placement-t128-s0-g132": (9.0, 20.0),
@@ -409,7 +426,8 @@ def test_held_out_accuracy_does_not_regress(trace):
                                    "validation/traces/h200_dataplane_points2_interference.csv",
                                    "validation/traces/h200_dataplane_points3_interference.csv",
                                    "validation/traces/h200_dataplane_points4_interference.csv",
-                                   "validation/traces/h200_dataplane_points6_interference.csv"])
+                                   "validation/traces/h200_dataplane_points6_interference.csv",
+                                   "validation/traces/h200_dataplane_points8_interference.csv"])
 def test_interference_decode_side_meets_its_target(trace):
     """Decode beside the co-runners it was not fitted to, on the fitting GPU and on a GPU wholly
     held out: MAPE at most 15% in every family."""
@@ -459,6 +477,31 @@ def test_clean_random_phase_grid_meets_the_target_on_every_data_plane_kernel(tra
     for f in families:
         assert stats[f"corunner_time_ratio/{f}"]["mape_pct"] <= 15.0, (f, stats[f"corunner_time_ratio/{f}"])
         assert stats[f"decode_time_ratio/{f}"]["mape_pct"] <= 10.0, (f, stats[f"decode_time_ratio/{f}"])
+
+def test_long_attention_one_wave_grids_meet_the_target_and_two_wave_grids_are_flagged():
+    """The long-attention set (h200/dataplane_points8_random/, _points9_random/: declared before the
+    run, nothing refitted). Beside one-wave attention grids (32 x 8k, the H100's point; 32 x 16k,
+    24 x 12k, 16 x 16k; 33 x 8k, 264 blocks, exactly one wave) every data-plane kernel is within the
+    15% target. Beside two-wave grids (40, 48, 64 x 8k) the model under-predicts every kernel, which
+    the serving answers flag and multiwave_stretch's range (1.0-1.45) spans for each family's mean."""
+    import math
+    from collections import defaultdict
+    one, two = defaultdict(list), defaultdict(list)
+    for pr in predict_all(read_trace(ROOT / "validation/traces/h200_dataplane_points8_interference.csv")):
+        if pr.point.metric != "corunner_time_ratio":
+            continue
+        a = dict(kv.split("=", 1) for kv in pr.point.argument.split(","))
+        side = two if int(a["batch"]) * 8 > 132 * 2 else one
+        side[a["family"]].append(pr)
+    assert len(one) == len(two) == 5
+    for family, preds in one.items():
+        assert sum(abs(p.error_pct) for p in preds) / len(preds) <= 15.0, family
+    for family, preds in two.items():
+        assert sum(p.error_pct for p in preds) < 0, family  # under-predicted on average
+        # measured over predicted, geometric mean: within the assumption's range
+        ratio = math.exp(sum(math.log(p.point.value / p.predicted) for p in preds) / len(preds))
+        assert 1.0 < ratio <= 1.45, (family, ratio)
+
 
 def test_corunner_ratio_counts_kernel_time_not_launch_gaps():
     """corunner_time_ratio: the unit's time beside decode is its kernels' time, each grown; its
@@ -796,16 +839,17 @@ def test_a_new_gpus_runs_become_one_held_out_trace(tmp_path):
 def test_decode_kernel_shapes_are_what_the_profiler_measured():
     """The H200 spec's attention shape is cuDNN's SDPA kernel as measured at every decode point
     (validation/traces/h200/decode_shapes*/), and its attention_grid gives the grid measured at all
-    35 of them (batch 1-64, context 1k-8k: 64-512 blocks; docs/serving.md, Attention's grid). Read
+    42 of them (batch 1-64, context 1k-16k: 64-512 blocks; docs/serving.md, Attention's grid). Read
     off the first 15; decode_shapes3/ (12 more, measured afterwards) showed the first rule's two
     misses, the power of two and no split from 80 blocks up (batch 6 at 1k: 192 blocks; batch 10: 80);
-    the rule read off all 27 then predicted decode_shapes4/'s eight (72 blocks unsplit at batch 9)."""
+    the rule read off all 27 then predicted decode_shapes4/'s eight (72 blocks unsplit at batch 9) and
+    decode_shapes5/'s seven new ones (12k-16k tokens and 33-64 x 8k, 128-512 blocks; 32 x 8k again), 42 in all."""
     import csv
     from nicmodel.engines.plan import compile_scenario
     from nicmodel.engines.serving.attention import attention_blocks, attention_residency
     from nicmodel.spec.loader import load_scenario
 
-    rows = [r for d in ("decode_shapes", "decode_shapes2", "decode_shapes3", "decode_shapes4")
+    rows = [r for d in ("decode_shapes", "decode_shapes2", "decode_shapes3", "decode_shapes4", "decode_shapes5")
             for r in csv.DictReader(open(ROOT / f"validation/traces/h200/{d}/decode_kernels.csv")) if "sdpa" in r["name"]]
     _, p = compile_scenario(load_scenario(DEFAULT, ["gpu=h200"]))
     shapes = {(int(r["threads"]), int(r["registers_per_thread"]), int(r["shared_memory_bytes"])) for r in rows}
@@ -813,7 +857,7 @@ def test_decode_kernel_shapes_are_what_the_profiler_measured():
     assert shapes == {tuple(int(p[path + k]) for k in ("threads_per_block", "registers_per_thread",
                                                         "shared_memory_per_block"))}
     grids = {(int(r["batch"]), int(r["context"])): int(r["blocks"]) for r in rows}
-    assert len(grids) == 35
+    assert len(grids) == 42
     for (batch, context), blocks in grids.items():
         assert attention_blocks(p, batch, context) == blocks, (batch, context)
     # the spec's 2 blocks per SM is the occupancy limit of that shape, which the residency uses

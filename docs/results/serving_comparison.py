@@ -85,28 +85,33 @@ def markdown(path: Path) -> str:
     return "\n".join(out) + "\n"
 
 
+def run_points(out: Path, fields: list[str], key_of, keys: list, point, jobs: int, show) -> None:
+    """Run ``point`` on every key not in ``out`` yet (``key_of`` reads a row's key), appending each
+    row as it finishes: a killed run keeps them, a rerun skips them."""
+    done = set()
+    if out.exists():
+        with open(out) as f:
+            done = {key_of(r) for r in csv.DictReader(f)}
+    else:
+        with open(out, "w", newline="") as f:
+            csv.DictWriter(f, fieldnames=fields).writeheader()
+    with mp.Pool(jobs) as pool:
+        for row in pool.imap(point, [k for k in keys if k not in done]):
+            with open(out, "a", newline="") as f:  # one complete line per finished point
+                csv.DictWriter(f, fieldnames=fields).writerow(row)
+                f.flush()
+                os.fsync(f.fileno())
+            print(*show(row), flush=True)
+
+
 def main() -> None:
     if "--markdown" in sys.argv:
         sys.stdout.write(markdown(Path(sys.argv[1])))
         return
-    out = Path(sys.argv[1])
     jobs = int(sys.argv[sys.argv.index("--jobs") + 1]) if "--jobs" in sys.argv else 1
-    done = set()
-    if out.exists():
-        with open(out) as f:
-            done = {(r["design"], r["model"], r["gpu"], int(r["bandwidth_gbps"])) for r in csv.DictReader(f)}
-    else:
-        with open(out, "w", newline="") as f:
-            csv.DictWriter(f, fieldnames=FIELDS).writeheader()
-    todo = [(d, m, g, b) for m in MODELS for g in GPUS for b in BANDWIDTHS for d in DESIGNS
-            if (d, m, g, b) not in done]
-    with mp.Pool(jobs) as pool:
-        for row in pool.imap(point, todo):
-            with open(out, "a", newline="") as f:  # one complete line per finished point
-                csv.DictWriter(f, fieldnames=FIELDS).writerow(row)
-                f.flush()
-                os.fsync(f.fileno())
-            print(row["design"], row["model"], row["gpu"], row["bandwidth_gbps"], row.get("max_rate_per_s"), flush=True)
+    run_points(Path(sys.argv[1]), FIELDS, lambda r: (r["design"], r["model"], r["gpu"], int(r["bandwidth_gbps"])),
+               [(d, m, g, b) for m in MODELS for g in GPUS for b in BANDWIDTHS for d in DESIGNS], point, jobs,
+               lambda r: (r["design"], r["model"], r["gpu"], r["bandwidth_gbps"], r.get("max_rate_per_s")))
 
 
 if __name__ == "__main__":

@@ -64,6 +64,8 @@ def serve_text(r: dict[str, Any]) -> str:
         ]
         for note in r.get("caveats", []):
             lines.append(f"  CAVEAT          {note}; confirm with --model simulated or both")
+    for note in r.get("validity", []):
+        lines.append(f"  UNVALIDATED     {note}")
     if "slo" in r:
         lines.append(f"  max rate        {r['slo']['max_rate_per_s']:.3g} requests/s within the SLOs"
                      + (" (analytical)" if analytical else ""))

@@ -305,6 +305,12 @@ class Interference(Component):
     but not all (attention beside a decoder of 4 blocks per SM): the blocks that find no room
     wait for the launch's own first blocks, a second wave. A burst is the launches enqueued back
     to back; later ones in it find the SMs their predecessor freed."""
+    multiwave_stretch: Ratio
+    """Co-runner: its time beside decode whose attention grid runs more than one wave, over what
+    the terms above give (1: none). While attention has blocks pending no block of a later launch
+    is dispatched (validation/traces/h200/timeline_waves/), which the terms, fitted beside one-wave
+    grids, leave out; an assumption with the measured miss as its range (docs/serving.md,
+    Two-wave attention grids)."""
 
 
 class GpuKernel(Component):

@@ -36,7 +36,14 @@ Writes (atomically, after each configuration):
                  alone, SMs used, most blocks placed on one SM, and the decode step's time
   blocks.csv     every block of the first three measured steps' first launch for quad512 (start,
                  end relative to the enqueue, SM)
-Run: python validation/collect/block_timeline.py $OUT [--quick] [--target-us US]
+A later run (2026-12-03, the session after; `--points 64x8192,48x8192,40x8192,32x16384,32x8192
+--corunners scatter:32,quad132:1`, held out like every point here): the paged-KV scatter misses by
+up to 41% beside two-wave attention grids of 8k tokens (validation/traces/h200/dataplane_points9_random/)
+and by 18% beside 32 x 16k, while the model is within 11% at 32 x 8k. Whether its launches wait
+at dispatch behind attention's pending blocks or its blocks run slower decides the term.
+
+Run: python validation/collect/block_timeline.py $OUT [--quick] [--target-us US] [--points BxL,...]
+                                                      [--corunners kind:launches,...]
 """
 
 from __future__ import annotations
@@ -193,6 +200,10 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--target-us", type=float, default=500.0,
                     help="the ALU co-runners' launch time alone to calibrate to (the slowest block sets it)")
+    ap.add_argument("--points", default="",
+                    help="decode points as batch x context tokens, comma-separated (default: POINTS)")
+    ap.add_argument("--corunners", default="",
+                    help="co-runner configurations to run, comma-separated kind:launches (default: all four)")
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -204,9 +215,13 @@ def main() -> None:
     cs_side = pr.stream(side)
     iters = calibrate_iters(pr, "quad512", args.target_us * 1e-6, cs_side, side)
     print(f"[{time.time() - t_start:.0f}s] alu iterations for ~{args.target_us:.0f} us: {iters}", flush=True)
-    model = Model(32, 8192)
     steps, warm = (4, 1) if args.quick else (12, 2)
     configs = [("quad512", 1), ("quad512", 8), ("quad132", 1), ("scatter", SCATTER_LAYERS)]
+    if args.corunners:
+        configs = [(k, int(n)) for k, n in (c.split(":") for c in args.corunners.split(","))]
+    points = POINTS[:1] if args.quick else POINTS
+    if args.points:
+        points = [tuple(int(v) for v in pt.split("x")) for pt in args.points.split(",")]
     head = ["batch", "context", "priority", "corunner", "launches_per_step", "step", "launch", "enqueue_after_step_start_us",
             "first_start_us", "last_start_us", "late_blocks", "block_p50_us", "block_p90_us", "block_max_us",
             "alone_block_p50_us", "span_us", "alone_span_us", "sms_used", "most_on_one_sm", "decode_step_us",
@@ -238,7 +253,8 @@ def main() -> None:
         alone[kind, launches] = (statistics.median(blocks_p50), statistics.median(spans))
         print(f"[{time.time() - t_start:.0f}s] alone {kind} x{launches}: block {alone[kind, launches][0] / 1e3:.1f} us, "
               f"launch {alone[kind, launches][1] / 1e3:.1f} us", flush=True)
-    for batch, context in (POINTS[:1] if args.quick else POINTS):
+    for batch, context in points:
+        model = Model(batch, context)  # one point's KV cache at a time (64 x 8k and 32 x 16k do not fit together)
         for prio, dstream in streams.items():
             replay, graph = capture(model, batch, context, dstream)
             cs_dec = pr.stream(dstream)
@@ -292,6 +308,8 @@ def main() -> None:
                       f"{statistics.median(float(r[11]) for r in mine):.1f} us (alone {a_block / 1e3:.1f}), step "
                       f"{statistics.median(float(r[19]) for r in mine):.0f} us (alone {decode_alone:.0f})", flush=True)
             del graph
+        del model
+        torch.cuda.empty_cache()
 
 
 if __name__ == "__main__":

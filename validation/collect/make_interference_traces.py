@@ -49,6 +49,9 @@
   validation/traces/h200/dataplane_points6_random/, dataplane_points7_random/
                                      -> validation/traces/h200_dataplane_points6_interference.csv
                                         (eight more, measured after the residency was refitted; all held out)
+  validation/traces/h200/dataplane_points8_random/, dataplane_points9_random/
+                                     -> validation/traces/h200_dataplane_points8_interference.csv
+                                        (eight long-attention points: 32x8k, 12k-16k tokens, two-wave 8k grids)
   validation/traces/h200/drain_random/ -> validation/traces/h200_drain_interference.csv (many-wave
                                         kernels of short to long block lifetimes; all held out)
   validation/traces/h200/placement/  -> validation/traces/h200_placement_interference.csv (one-wave
@@ -530,6 +533,10 @@ if __name__ == "__main__":
     # eight more, measured after the adopted residency was refitted with every coefficient: its check
     grid_trace([("h200/dataplane_points6_random", "regime"), ("h200/dataplane_points7_random", "regime")], "h200",
                "h200_dataplane_points6_interference.csv", role="held-out")
+    # the long-attention regime (32x8k, the H100's point; 12k-16k tokens; two-wave 8k grids), declared
+    # and committed before the run, nothing refitted: is the H100's miss at 32x8k the GPU or the regime?
+    grid_trace([("h200/dataplane_points8_random", "regime"), ("h200/dataplane_points9_random", "regime")], "h200",
+               "h200_dataplane_points8_interference.csv", role="held-out")
     # 2026-12-03 (a later session): one-wave launches at a random point of the step, where their
     # blocks land (placement_probe.py): the packing term's two coefficients are fitted on two of its
     # decode points, the other two held out

@@ -14,6 +14,7 @@ from ..sim.dataplane import DataPlane
 from . import gpu, interference, queueing
 from .engine import ServingEngine, _kv, memory_plan
 from .run import compiled
+from .validity import regime_notes
 
 
 def points_of(scenario: Scenario, control: str | None = None) -> queueing.Points:
@@ -115,7 +116,8 @@ def serve(scenario: Scenario, rate: float | None, control: str | None = None, se
     out: dict[str, Any] = {"scenario": scenario.name, "model": "analytical",
                            "control_plane": control or s.control_plane, "rate_per_s": rate,
                            "unloaded_ttft_s": float(ttft0[0]), "unloaded_tpot_s": float(tpot0[0]),
-                           "gpu_memory": memory.as_dict()}
+                           "gpu_memory": memory.as_dict(),
+                           "validity": regime_notes(scenario, plan, params, memory.batch)}
     if rate is not None:
         m = queueing.metrics(pt, np.array([rate]))
         st = m["state"]

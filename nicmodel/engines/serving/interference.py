@@ -170,6 +170,7 @@ class DecodeProfile:
     shares: dict[str, float]  # weights / attention / elementwise -> share of the step's kernel time
     shapes: dict[str, Shape]
     attention_residency: float = 1.0  # share of attention's time its blocks fill SMs whole
+    attention_waves: int = 1  # waves of attention's grid (more than one: multiwave_stretch applies)
 
     @cached_property
     def beside(self) -> "DecodeProfile":
@@ -181,7 +182,7 @@ class DecodeProfile:
         attention = self.shares["attention"]
         free = attention * (1.0 - self.attention_residency)
         shares = {**self.shares, "attention": attention - free, "none": free}
-        return DecodeProfile(self.kernel_s, shares, self.shapes)
+        return DecodeProfile(self.kernel_s, shares, self.shapes, attention_waves=self.attention_waves)
 
 
 def decode_profile(p: Params, step_s: float, weight_bytes: float, kv_bytes: float,
@@ -195,11 +196,12 @@ def decode_profile(p: Params, step_s: float, weight_bytes: float, kv_bytes: floa
               "elementwise": elementwise}
     kernels = float(p["model.layers"]) * float(p["gpu.decode_kernels.kernels_per_layer"]) + 1
     shapes = decode_shapes(p)
-    residency = 1.0
+    residency, waves = 1.0, 1
     blocks = None if batch is None or context is None else attention_blocks(p, batch, context)
     if blocks is not None:
-        residency = attention_residency(blocks, float(p["gpu.sms"]), blocks_per_sm(p, shapes["attention"]))
-    return DecodeProfile(step_s / kernels, shares, shapes, residency)
+        sms, limit = float(p["gpu.sms"]), blocks_per_sm(p, shapes["attention"])
+        residency, waves = attention_residency(blocks, sms, limit), math.ceil(blocks / (sms * limit))
+    return DecodeProfile(step_s / kernels, shares, shapes, residency, waves)
 
 
 DECODE_KINDS = ("weights", "attention", "elementwise")
@@ -322,6 +324,7 @@ class Coupling:
     cut_in: float = 1.0  # 1 + cut_in_gain x cut_in_time / (tau + cut_in_time): short-lived blocks lose more
     packing: tuple[str, ...] = ()  # decode kernels beside which fewer of its blocks fit than on a free SM
     narrow_attention: float = 0.0  # narrow_attention x narrowness (0 if attention cannot sit beside it)
+    multiwave: float = 1.0  # multiwave_stretch: its time beside a multi-wave attention grid, over the terms'
 
     def exclusive(self, profile: DecodeProfile) -> float:
         """Share of decode's kernel time in kernels that cannot sit beside the co-runner."""
@@ -340,7 +343,12 @@ class Coupling:
         return blk + (1 - blk) * self.hbm_sharing * self.hbm_share
 
     def slowdown(self, profile: DecodeProfile) -> float:
-        profile = profile.beside
+        """Relative growth of the co-runner's time beside decode (its time over alone, minus one),
+        scaled by multiwave_stretch where attention's grid runs more than one wave."""
+        growth = self._growth(profile.beside)
+        return (1.0 + growth) * self.multiwave - 1.0 if profile.attention_waves > 1 else growth
+
+    def _growth(self, profile: DecodeProfile) -> float:
         x = self.exclusive(profile)
         run = 1.0 - self.blocking(profile, x)
         wait = self.dispatch_wait * x * profile.kernel_s / (self.duration_s + profile.kernel_s)
@@ -389,7 +397,8 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
                     spilling_kinds(p, c, shapes), float(p[q + "wave_spill"]) / max(c.burst, 1.0),
                     (1 - c.graph_share) * float(p[q + "launch_wait"]) + c.graph_share * float(p[q + "graph_wait"]),
                     _cut_in(p, tau), packing,
-                    0.0 if "attention" in low else float(p[q + "narrow_attention"]) * narrowness(c))
+                    0.0 if "attention" in low else float(p[q + "narrow_attention"]) * narrowness(c),
+                    float(p[q + "multiwave_stretch"]))
 
 
 def _cut_in(p: Params, tau: float) -> float:

@@ -13,6 +13,7 @@ from ..analytical import evaluate
 from ..overload import load_verdict
 from . import gpu
 from .engine import Requests, ServeRun, memory_plan, serve_requests
+from .validity import regime_notes
 
 
 def compiled(scenario: Scenario) -> tuple[Plan | None, Params]:
@@ -122,6 +123,7 @@ def serve(scenario: Scenario, rate: float | None, count: int, seed: int = 0, con
         "unloaded_tpot_s": alone["tpot_s"]["mean"],
         "loaded": loaded,
         "gpu_memory": memory.as_dict(),
+        "validity": regime_notes(scenario, plan, params, memory.batch),
         "load": verdict,
         "meets_slo": ok,
     }
