@@ -151,6 +151,12 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     256, 128 and 192 blocks, as long as 450 us); the second at two-wave grids of 8k tokens (384,
     320, 512 and 264 blocks). Every point held out: they say whether the H100's miss is the GPU or
     a regime the H200 was never measured in;
+  - `--dataplane --points 56x8192,44x8192,36x12288,40x12288` and `--points 80x4096,96x4096,72x2048,128x2048`
+    (the same session, after those: declared and committed before the run, nothing refitted): the
+    check of `gpu.interference.multiwave_stretch`'s range (1.0-1.45, set from the two-wave points
+    above), at multi-wave grids no run had: two waves at 8k and 12k tokens (448, 352, 288 and 320
+    blocks) and three and four at 2k-4k (640, 768, 576, 1,024 blocks). The claim checked: beside each,
+    every data-plane family's measured-over-predicted time (geometric mean) lies within the range;
 
 Run on the device machine:  python validation/collect/interference_grid.py $OUT [--quick] [--budget S]
                             [--phase random] [--points BxL,...]
