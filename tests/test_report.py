@@ -79,3 +79,16 @@ def test_serving_section_from_either_model(tmp_path):
     assert "Serving (analytical serving model)" in page and "Serving (simulator, 200 requests, seed 0)" in page
     rates = [float(x) for x in re.findall(r"SLO-bound rate ([0-9.]+) requests/s", page)]
     assert len(rates) == 2 and all(r > 0 for r in rates)
+
+
+def test_serving_section_says_when_the_answer_is_unvalidated():
+    """A design whose decode runs a multi-wave attention grid at the batch that fits (64 sequences
+    on an H200: 512 blocks) gets the serving models' UNVALIDATED note in its report section; the
+    default (32 sequences, one wave) does not."""
+    import nicmodel
+    from nicmodel.api.report import _serving_section
+    two = "".join(_serving_section(nicmodel.load(ROOT / "pipelines" / "cachegen-async.yaml",
+                                                 ["gpu=h200", "serving.max_batch=64"])))
+    assert "UNVALIDATED" in two and "2 waves" in two
+    assert "UNVALIDATED" not in "".join(_serving_section(nicmodel.load(ROOT / "pipelines" / "cachegen-async.yaml",
+                                                                        ["gpu=h200"])))

@@ -146,7 +146,7 @@ def test_serve_from_a_mooncake_shaped_trace(capsys, tmp_path):
 
 def test_two_wave_attention_grids_are_flagged_unvalidated():
     """Beside decode whose attention grid runs more than one wave the data-plane kernels were
-    measured 12-29% slower on average than the interference model gives (docs/serving.md, Two-wave
+    measured taking 1.10-1.43x the interference model's time by kernel family (docs/serving.md, Two-wave
     attention grids): both models' answers say so. One wave, or no data-plane kernel on the GPU,
     says nothing."""
     from nicmodel.engines.serving import analytic

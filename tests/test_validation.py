@@ -343,7 +343,7 @@ HELD_OUT = {
     },
     # the long-attention regime (h200/dataplane_points8_random/, _points9_random/), declared before the
     # run, nothing refitted: 32 x 8k, 12k-16k tokens (one wave) and two-wave grids of 8k tokens, where
-    # the co-runners miss by 12-29% on average (the scatter 41-44% at 64 x 8k; docs/serving.md,
+    # the co-runners take 1.10-1.43x the model's time by family (the scatter 1.73x at 64 x 8k; docs/serving.md,
     # Two-wave attention grids): recorded here, the one-wave points gated below
     "validation/traces/h200_dataplane_points8_interference.csv": {
         "corunner_time_ratio/cachegen-decoder": (15.5, 40.0),

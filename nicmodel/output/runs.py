@@ -161,9 +161,14 @@ def serve_table_text(rows: list[dict[str, Any]], fmt: str) -> str:
             lo = a.get("loaded")
             row += [round(lo["ttft_s"]["p99"] * 1e3, 2) if lo else "", round(lo["tpot_s"]["p99"] * 1e3, 3) if lo else "",
                     _rate(a["slo"]["max_rate_per_s"]) if "slo" in a else ""]
+    notes = sorted({n for r in rows for n in r.get("validity", [])})
+    if notes:  # a regime the interference model was not validated in (engines/serving/validity.py)
+        headers.append("validity")
+        for row, r in zip(table, rows):
+            row.append("UNVALIDATED" if r.get("validity") else "")
     if fmt == "csv":
         return _csv(headers, table)
-    return github_table(table, headers=headers) + "\n"
+    return github_table(table, headers=headers) + "\n" + "".join(f"UNVALIDATED: {n}\n" for n in notes)
 
 
 def simulate_table_text(rows: list[dict[str, Any]]) -> str:

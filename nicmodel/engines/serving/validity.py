@@ -30,7 +30,8 @@ def regime_notes(scenario: Scenario, plan: Plan | None, params: Params, batch: i
     if waves < 2:
         return []
     return [f"decode's attention runs {waves} waves at the batch that fits ({batch} sequences, {blocks:.0f} "
-            "blocks): beside such grids the data plane's GPU kernels were measured 12-29% slower on average than "
-            "the interference model gives, up to 44% (H200, 40-64 sequences at 8k tokens; docs/serving.md, "
-            "Two-wave attention grids), so GPU decoding's data plane is slower than shown here; "
-            "--set gpu.interference.multiwave_stretch=1.2 (its range 1.0-1.45) shows the answer with that miss"]
+            "blocks): beside such grids the data plane's GPU kernels were measured taking 1.10-1.43x the "
+            "interference model's time by kernel family, 1.73x at worst (H200, 40-64 sequences at 8k "
+            "tokens; docs/serving.md, Two-wave attention grids), so GPU decoding's data plane is slower "
+            "than shown here; --set gpu.interference.multiwave_stretch=1.2 (its range 1.0-1.45) shows "
+            "the answer with that miss"]
