@@ -52,6 +52,9 @@
   validation/traces/h200/dataplane_points8_random/, dataplane_points9_random/
                                      -> validation/traces/h200_dataplane_points8_interference.csv
                                         (eight long-attention points: 32x8k, 12k-16k tokens, two-wave 8k grids)
+  validation/traces/h200/dataplane_points10_random/, dataplane_points11_random/
+                                     -> validation/traces/h200_dataplane_points10_interference.csv
+                                        (seven multi-wave points: the check of multiwave_stretch's range)
   validation/traces/h200/drain_random/ -> validation/traces/h200_drain_interference.csv (many-wave
                                         kernels of short to long block lifetimes; all held out)
   validation/traces/h200/placement/  -> validation/traces/h200_placement_interference.csv (one-wave
@@ -537,6 +540,10 @@ if __name__ == "__main__":
     # and committed before the run, nothing refitted: is the H100's miss at 32x8k the GPU or the regime?
     grid_trace([("h200/dataplane_points8_random", "regime"), ("h200/dataplane_points9_random", "regime")], "h200",
                "h200_dataplane_points8_interference.csv", role="held-out")
+    # the check of multiwave_stretch's range (1.0-1.45, set from points8's two-wave points), declared and
+    # committed before the run: multi-wave grids no run had (128 x 2k did not fit the collector's cache)
+    grid_trace([("h200/dataplane_points10_random", "regime"), ("h200/dataplane_points11_random", "regime")], "h200",
+               "h200_dataplane_points10_interference.csv", role="held-out")
     # 2026-12-03 (a later session): one-wave launches at a random point of the step, where their
     # blocks land (placement_probe.py): the packing term's two coefficients are fitted on two of its
     # decode points, the other two held out
