@@ -96,6 +96,7 @@ def size_text(r: dict[str, Any]) -> str:
                                     + (f" ± {b['max_rate_ci90_per_s']:.2g} simulated (analytical "
                                        f"{b['max_rate_analytical_per_s']:.3g}/s)" if "max_rate_analytical_per_s" in b else "")
                                     for m, v in b["metrics"].items()))
+    lines += [f"    UNVALIDATED     {note}" for note in b.get("validity", [])]
     if "probability_best" in b:
         lines.append(f"    best of the {b['probability_best_among']} candidates meeting the targets in "
                      f"{b['probability_best'] * 100:.0f}% of the draws")

@@ -283,6 +283,7 @@ def size(path: str | Path, chooses: list[str], targets: list[str], objective: st
         best["metrics"]["max_rate"] = rate  # simulated (mean over seeds): the confirmed number
         best["max_rate_ci90_per_s"] = check["max_rate_ci90_per_s"]
         best["max_rate_analytical_per_s"] = check["analytical_max_rate_per_s"]
+        best["validity"] = check["validity"]
         slacks.update({t.text: t.slack(rate) for t in serving})
     if drawn:  # how often the answer is the best of the candidates that meet the targets
         from .robust_optimum import SIZE_OUTPUTS, probability_best
@@ -337,7 +338,8 @@ def _serving_filter(path, overrides, axes: list[Axis], keys: np.ndarray, ranked:
             rate = result["max_rate_per_s"]
             ok = all(t.met(np.array([rate]))[0] for t in serving)
             checks[i].update({"max_rate_per_s": rate, "max_rate_ci90_per_s": result["ci90_per_s"],
-                              "simulated_max_rates_per_s": result["rates_per_s"], "meets": bool(ok)})
+                              "simulated_max_rates_per_s": result["rates_per_s"], "meets": bool(ok),
+                              "validity": result["validity"]})
             if ok:
                 passed.append(i)
         if len(passed) >= 2:
@@ -358,7 +360,9 @@ def _search_work(pt) -> dict[str, Any]:
     """The simulated SLO-bound rate of one candidate over CONFIRM_SEEDS seeds (a worker's job)."""
     from ..spec.loader import load_scenario
     from ..errors import InfeasibleError
-    from ..engines.serving.run import max_rate
+    from ..engines.serving.engine import memory_plan
+    from ..engines.serving.run import compiled, max_rate
+    from ..engines.serving.validity import regime_notes
     from .replications import t90
 
     try:
@@ -366,11 +370,13 @@ def _search_work(pt) -> dict[str, Any]:
         if scenario.serving is None:
             return {"error": "a max_rate target needs a serving: section in the scenario"}
         rates = [max_rate(scenario, 200, seed)["max_rate_per_s"] for seed in range(CONFIRM_SEEDS)]
+        plan, params = compiled(scenario)
+        notes = regime_notes(scenario, plan, params, memory_plan(scenario, plan, params).batch)
     except InfeasibleError:
-        rates = [0.0] * CONFIRM_SEEDS  # the candidate cannot run: it serves nothing
+        rates, notes = [0.0] * CONFIRM_SEEDS, []  # the candidate cannot run: it serves nothing
     a = np.array(rates)
     ci = float(t90(len(a) - 1) * a.std(ddof=1) / np.sqrt(len(a))) if len(a) > 1 else 0.0
-    return {"max_rate_per_s": float(a.mean()), "ci90_per_s": ci, "rates_per_s": rates}
+    return {"max_rate_per_s": float(a.mean()), "ci90_per_s": ci, "rates_per_s": rates, "validity": notes}
 
 
 def _closest(targets: list[Target], values: dict[str, np.ndarray], valid: np.ndarray, point) -> dict[str, Any] | None:
