@@ -156,6 +156,12 @@ def test_two_wave_attention_grids_are_flagged_unvalidated():
     assert two["gpu_memory"]["batch_that_fits"] == 64
     assert len(two["validity"]) == 1 and "2 waves" in two["validity"][0] and "512 blocks" in two["validity"][0]
     assert serve(load("cachegen-async", "gpu=h200", "serving.max_batch=64"), 1.0, 5)["validity"] == two["validity"]
+    assert "range, 1-1.45, spans the measured miss" in two["validity"][0]
+    # with the stretch set, the note says the answer carries it
+    set_ = analytic.serve(load("cachegen-async", "gpu=h200", "serving.max_batch=64",
+                               "gpu.interference.multiwave_stretch=1.2"), 1.0)
+    assert "stretched 1.2x here" in set_["validity"][0] and "range" not in set_["validity"][0]
+    assert set_["loaded"]["tpot_s"]["p50"] >= two["loaded"]["tpot_s"]["p50"]
     # 32 x 8 = 256 blocks: one wave
     assert analytic.serve(load("cachegen-async", "gpu=h200"), 1.0)["validity"] == []
     assert analytic.serve(load("recompute", "gpu=h200", "serving.max_batch=64"), 1.0)["validity"] == []

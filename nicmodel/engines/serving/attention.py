@@ -12,13 +12,19 @@ import math
 from typing import Any
 
 
+def attention_waves(blocks: float, sms: float, limit: int) -> int:
+    """Waves of attention's grid: ``limit`` of its blocks on each of ``sms`` SMs at once. Beyond one,
+    later launches wait for its pending blocks (docs/serving.md, Two-wave attention grids)."""
+    return max(1, math.ceil(blocks / (sms * limit)))
+
+
 def attention_residency(blocks: float, sms: float, limit: int) -> float:
     """The share of attention's time, over its waves, that its blocks fill SMs whole (``limit`` of
     them on an SM). Blocks go breadth-first: each SM takes one before any takes a second, so a grid
     of one wave fills an SM only beyond (limit - 1) x SMs blocks; every wave but the last fills all.
     An SM holding fewer keeps room for a co-runner's blocks (docs/serving.md, Attention's grid)."""
     slots = sms * limit
-    waves = max(1, math.ceil(blocks / slots))
+    waves = attention_waves(blocks, sms, limit)
     last = blocks - (waves - 1) * slots
     return ((waves - 1) + min(1.0, max(0.0, (last - (limit - 1) * sms) / sms))) / waves
 

@@ -92,7 +92,7 @@ from functools import cached_property, lru_cache
 from dataclasses import dataclass
 from typing import Any
 
-from .attention import attention_blocks, attention_residency
+from .attention import attention_blocks, attention_residency, attention_waves
 
 Params = dict[str, Any]
 Shape = tuple[int, int, int]  # threads per block, registers per thread, shared memory per block (bytes)
@@ -200,7 +200,7 @@ def decode_profile(p: Params, step_s: float, weight_bytes: float, kv_bytes: floa
     blocks = None if batch is None or context is None else attention_blocks(p, batch, context)
     if blocks is not None:
         sms, limit = float(p["gpu.sms"]), blocks_per_sm(p, shapes["attention"])
-        residency, waves = attention_residency(blocks, sms, limit), math.ceil(blocks / (sms * limit))
+        residency, waves = attention_residency(blocks, sms, limit), attention_waves(blocks, sms, limit)
     return DecodeProfile(step_s / kernels, shares, shapes, residency, waves)
 
 

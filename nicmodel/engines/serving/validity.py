@@ -8,11 +8,9 @@ are off, with the size and the direction of the miss.
 
 from __future__ import annotations
 
-import math
-
 from ...spec.scenario import Scenario
 from ..plan import Params, Plan
-from .attention import attention_blocks
+from .attention import attention_blocks, attention_waves
 from .interference import blocks_per_sm, decode_shapes
 
 
@@ -25,13 +23,15 @@ def regime_notes(scenario: Scenario, plan: Plan | None, params: Params, batch: i
     blocks = attention_blocks(params, batch, context)
     if blocks is None:
         return []
-    slots = float(params["gpu.sms"]) * blocks_per_sm(params, decode_shapes(params)["attention"])
-    waves = math.ceil(blocks / slots)
+    waves = attention_waves(blocks, float(params["gpu.sms"]), blocks_per_sm(params, decode_shapes(params)["attention"]))
     if waves < 2:
         return []
+    stretch = scenario.gpu.interference.multiwave_stretch
+    low, high = stretch.range or (stretch.value, stretch.value)
+    shown = ("as fitted, so GPU decoding's data plane is likely slower than shown here" if stretch.value == 1.0
+             else f"stretched {stretch.value:g}x here (gpu.interference.multiwave_stretch)")
+    spans = (f"; gpu.interference.multiwave_stretch's range, {low:g}-{high:g}, spans the measured miss (--set it "
+             "for a what-if; --uncertainty draws it)" if high > low else "")
     return [f"decode's attention runs {waves} waves at the batch that fits ({batch} sequences, {blocks:.0f} "
-            "blocks): beside such grids the data plane's GPU kernels were measured taking 1.10-1.43x the "
-            "interference model's time by kernel family, 1.73x at worst (H200, 40-64 sequences at 8k "
-            "tokens; docs/serving.md, Two-wave attention grids), so GPU decoding's data plane is slower "
-            "than shown here; --set gpu.interference.multiwave_stretch=1.2 (its range 1.0-1.45) shows "
-            "the answer with that miss"]
+            "blocks): beside such grids the interference model under-predicts the data plane's GPU kernels "
+            f"(measured on the H200; docs/serving.md, Two-wave attention grids); their time is {shown}{spans}"]
