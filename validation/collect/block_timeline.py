@@ -42,6 +42,11 @@ up to 41% beside two-wave attention grids of 8k tokens (validation/traces/h200/d
 and by 18% beside 32 x 16k, while the model is within 11% at 32 x 8k. Whether its launches wait
 at dispatch behind attention's pending blocks or its blocks run slower decides the term.
 
+Then (the same session, for the next form: a co-runner model resolved by decode phase; held out):
+`--points 10x8192,16x16384,24x12288,44x4096,64x1024,96x4096,36x12288 --corunners quad512:1,quad132:1,scatter:32`,
+decode points whose attention grids leave SMs room (80, 128 and 192 blocks), fill them (one wave)
+or run two and three waves, each launch's wait and span against its phase in the step.
+
 Run: python validation/collect/block_timeline.py $OUT [--quick] [--target-us US] [--points BxL,...]
                                                       [--corunners kind:launches,...]
 """
