@@ -876,17 +876,19 @@ def test_a_new_gpus_runs_become_one_held_out_trace(tmp_path):
 def test_decode_kernel_shapes_are_what_the_profiler_measured():
     """The H200 spec's attention shape is cuDNN's SDPA kernel as measured at every decode point
     (validation/traces/h200/decode_shapes*/), and its attention_grid gives the grid measured at all
-    42 of them (batch 1-64, context 1k-16k: 64-512 blocks; docs/serving.md, Attention's grid). Read
+    44 of them (batch 1-96, context 1k-16k: 64-768 blocks; docs/serving.md, Attention's grid). Read
     off the first 15; decode_shapes3/ (12 more, measured afterwards) showed the first rule's two
     misses, the power of two and no split from 80 blocks up (batch 6 at 1k: 192 blocks; batch 10: 80);
     the rule read off all 27 then predicted decode_shapes4/'s eight (72 blocks unsplit at batch 9) and
-    decode_shapes5/'s seven new ones (12k-16k tokens and 33-64 x 8k, 128-512 blocks; 32 x 8k again), 42 in all."""
+    decode_shapes5/'s seven new ones (12k-16k tokens and 33-64 x 8k, 128-512 blocks; 32 x 8k again)
+    and decode_shapes6/'s two (36 x 12k, 96 x 4k: 288 and 768 blocks), 44 in all."""
     import csv
     from nicmodel.engines.plan import compile_scenario
     from nicmodel.engines.serving.attention import attention_blocks, attention_residency
     from nicmodel.spec.loader import load_scenario
 
-    rows = [r for d in ("decode_shapes", "decode_shapes2", "decode_shapes3", "decode_shapes4", "decode_shapes5")
+    rows = [r for d in ("decode_shapes", "decode_shapes2", "decode_shapes3", "decode_shapes4", "decode_shapes5",
+                                  "decode_shapes6")
             for r in csv.DictReader(open(ROOT / f"validation/traces/h200/{d}/decode_kernels.csv")) if "sdpa" in r["name"]]
     _, p = compile_scenario(load_scenario(DEFAULT, ["gpu=h200"]))
     shapes = {(int(r["threads"]), int(r["registers_per_thread"]), int(r["shared_memory_bytes"])) for r in rows}
@@ -894,7 +896,7 @@ def test_decode_kernel_shapes_are_what_the_profiler_measured():
     assert shapes == {tuple(int(p[path + k]) for k in ("threads_per_block", "registers_per_thread",
                                                         "shared_memory_per_block"))}
     grids = {(int(r["batch"]), int(r["context"])): int(r["blocks"]) for r in rows}
-    assert len(grids) == 42
+    assert len(grids) == 44
     for (batch, context), blocks in grids.items():
         assert attention_blocks(p, batch, context) == blocks, (batch, context)
     # the spec's 2 blocks per SM is the occupancy limit of that shape, which the residency uses
