@@ -12,6 +12,7 @@ from ..analytical import bytes_per_token, evaluate
 from ..plan import Params, Plan
 from ..sim.dataplane import DataPlane
 from . import gpu, interference, queueing
+from .capacity import mean_context
 from .engine import ServingEngine, _kv, memory_plan
 from .run import compiled
 from .validity import regime_notes
@@ -28,7 +29,7 @@ def inputs(scenario: Scenario, plan: Plan | None, params: Params, control: str |
     prefix, new, out = scenario.request.prefix_tokens.si, s.new_tokens.si, s.output_tokens.si
     kv = float(np.asarray(bytes_per_token(plan, params)["kv"])) if plan is not None else _kv(scenario)
     batch = memory_plan(scenario, plan, params).batch
-    context = prefix + new + out / 2.0
+    context = mean_context(scenario)
     bw = float(params["gpu.memory.peak_bandwidth"]) * float(params["gpu.decode_efficiency"])
     fetch = _fetch_terms(scenario, plan, params, kv, batch, context)
     sync = (control or s.control_plane) == "sync" and plan is not None

@@ -73,6 +73,12 @@ def memory_plan(scenario, plan: Plan | None, params: Params,
     return gpu_memory_plan(scenario, kv, staging, tokens)
 
 
+def mean_context(scenario) -> float:
+    """Tokens a request's decode steps attend to on average: its prefix and prompt, and half its output."""
+    s = scenario.serving
+    return scenario.request.prefix_tokens.si + s.new_tokens.si + s.output_tokens.si / 2.0
+
+
 def _kv(scenario) -> float:
     """KV bytes per token of the scenario's model (for designs with no data plane)."""
     m = scenario.model

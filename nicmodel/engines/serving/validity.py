@@ -11,6 +11,7 @@ from __future__ import annotations
 from ...spec.scenario import Scenario
 from ..plan import Params, Plan
 from .attention import attention_blocks, attention_waves
+from .capacity import mean_context
 from .interference import blocks_per_sm, decode_shapes
 
 
@@ -18,9 +19,7 @@ def regime_notes(scenario: Scenario, plan: Plan | None, params: Params, batch: i
     """Notes for a design serving ``scenario`` whose batch that fits is ``batch``."""
     if plan is None or not any(st.executor_kind == "gpu_compute" for st in plan.stages):
         return []  # no data-plane kernel on the GPU: nothing co-runs with decode
-    s = scenario.serving
-    context = scenario.request.prefix_tokens.si + s.new_tokens.si + s.output_tokens.si / 2.0
-    blocks = attention_blocks(params, batch, context)
+    blocks = attention_blocks(params, batch, mean_context(scenario))
     if blocks is None:
         return []
     waves = attention_waves(blocks, float(params["gpu.sms"]), blocks_per_sm(params, decode_shapes(params)["attention"]))
