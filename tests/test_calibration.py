@@ -42,9 +42,9 @@ def _refit(trace, keys, overrides=()):
         ("validation/traces/h100_copy.csv", ["gpu.copy_engine.bandwidth", "gpu.copy_engine.per_job"],
          ["gpu=h100-sxm"]),
         ("validation/traces/h100_decode.csv", ["gpu.decode_efficiency", "gpu.step_overhead"], ["gpu=h100-sxm"]),
-        # the interference coefficients: four calibrations, each with the others at their values, iterated
+        # the interference coefficients: five calibrations, each with the others at their values, iterated
         # to a fixed point (hwspecs/gpus/h200.yaml). The packing term on the placement probe; the eleven with
-        # the launch waits and the cut-in factor off, as they were fitted before those existed
+        # the launch waits, the cut-in factor and the grid waits off, as they were fitted before those existed
         # (wave_yield_high was refitted with the factor, below, so its value here is the one it had)
         ("validation/traces/h200_placement_interference.csv",
          ["gpu.interference.crowding", "gpu.interference.pack_blocks"], ["gpu=h200"]),
@@ -53,13 +53,18 @@ def _refit(trace, keys, overrides=()):
                                             "wave_yield_high", "hbm_loss", "narrow_high", "narrow_equal", "wave_spill",
                                             "memory_exponent", "headroom_exponent")],
          ["gpu=h200", "gpu.interference.launch_wait=0us", "gpu.interference.graph_wait=0us",
-          "gpu.interference.cut_in_time=0us", f"gpu.interference.wave_yield_high={WAVE_YIELD_BEFORE_CUT_IN}"]),
+          "gpu.interference.cut_in_time=0us", f"gpu.interference.wave_yield_high={WAVE_YIELD_BEFORE_CUT_IN}",
+          "gpu.interference.grid_wait_equal=0us"]),
         ("validation/traces/h200_launch_interference.csv",
          ["gpu.interference.launch_wait", "gpu.interference.graph_wait", "gpu.interference.narrow_attention"],
          ["gpu=h200", "gpu.interference.cut_in_time=0us", f"gpu.interference.wave_yield_high={WAVE_YIELD_BEFORE_CUT_IN}"]),
+        # the cut-in factor with the grid waits in place: cut_in_time held (its fit with them degenerates,
+        # hwspecs/gpus/h200.yaml); the grid waits on their declared set, h200_dataplane_points8's co-runners
         ("validation/traces/h200_interference.csv",
-         ["gpu.interference.wave_yield_high", "gpu.interference.cut_in_gain", "gpu.interference.cut_in_time"],
+         ["gpu.interference.wave_yield_high", "gpu.interference.cut_in_gain"],
          ["gpu=h200", "gpu.interference.launch_wait=0us", "gpu.interference.graph_wait=0us"]),
+        ("validation/traces/h200_dataplane_points8_interference.csv",
+         ["gpu.interference.grid_wait_equal", "gpu.interference.grid_wait_high"], ["gpu=h200"]),
         ("validation/traces/h200_dma_interference.csv", ["gpu.interference.dma_factor"], ["gpu=h200"]),
         ("validation/traces/h200_copy.csv", ["gpu.copy_engine.bandwidth", "gpu.copy_engine.per_job"], ["gpu=h200"]),
         ("validation/traces/h100_host_contention.csv", ["host.engine_contention"], ["gpu=h100-sxm"]),

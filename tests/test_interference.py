@@ -18,6 +18,7 @@ HOPPER = {"gpu.sms": 132, "gpu.sm_limits.max_threads": 2048, "gpu.sm_limits.regi
           "gpu.interference.memory_exponent": 1.0, "gpu.interference.headroom_exponent": 0.0,
           "gpu.interference.launch_wait": 0.0, "gpu.interference.graph_wait": 0.0,
           "gpu.interference.cut_in_gain": 1.0, "gpu.interference.cut_in_time": 0.0,
+          "gpu.interference.grid_wait_equal": 0.0, "gpu.interference.grid_wait_high": 0.0,
           "gpu.decode_kernels.weights.blocks_per_sm": 1, "gpu.decode_kernels.attention.blocks_per_sm": 2,
           "gpu.decode_kernels.elementwise.blocks_per_sm": 2}
 SHAPES = {"weights": (384, 168, 225652), "attention": (128, 183, 86336), "elementwise": (128, 20, 0)}
@@ -287,6 +288,32 @@ def test_attention_grid_and_the_co_runners_view_of_it_by_hand():
     assert m.decode_profile(step, 5e-3, 16e9, 4e9).attention_residency == 1.0
     # and the waves: 64 x 8 = 512 blocks on 132 SMs x 2 run two; 256 one
     assert [m.decode_profile(step, 5e-3, 16e9, 4e9, b, 8192).attention_waves for b in (64, 32, 33, 34)] == [2, 1, 1, 2]
+    # and the load, its blocks over the slots: 512 / 264; none without a grid
+    assert m.decode_profile(step, 5e-3, 16e9, 4e9, 64, 8192).attention_load == pytest.approx(512 / 264)
+    assert m.decode_profile(step, 5e-3, 16e9, 4e9).attention_load == 0.0
+
+
+def test_grid_waits_by_hand():
+    """The grid waits grow a co-runner's time by attention's whole share of the step (room or not)
+    x attention's load: at equal priority a wait per launch over its waves and duration, at high a
+    growth for short-lived blocks (x cut_in_time / (block lifetime + cut_in_time)); decode's side
+    never moves, and a profile without a grid (load 0) has none (docs/serving.md, Attention's load)."""
+    c = m.CoRunner(THIN, 1024, 4e-6, 0.3)  # 1,024 blocks of 16 per SM on 132 SMs: one wave, blocks live 4 us
+    plain = m.DecodeProfile(14e-6, PROFILE.shares, SHAPES, 0.5, 2)
+    loaded = m.DecodeProfile(14e-6, PROFILE.shares, SHAPES, 0.5, 2, attention_load=1.5)
+    p = {**HOPPER, "gpu.interference.grid_wait_equal": 5e-6, "gpu.interference.grid_wait_high": 2.0,
+         "gpu.interference.cut_in_time": 2e-6}
+    # equal: 5 us / (1 wave x 4 us) x (attention 0.24, half of it beside no decode kernel) x 1.5
+    assert m.corunner_slowdown(p, loaded, c) - m.corunner_slowdown(p, plain, c) == pytest.approx(1.25 * 0.24 * 1.5)
+    # high: 2 x 2 / (4 + 2) x 0.24 x 1.5 (one wave: the cut-in term, and its factor, add nothing)
+    assert (m.corunner_slowdown(p, loaded, c, "high") - m.corunner_slowdown(p, plain, c, "high")
+            == pytest.approx(2.0 / 3.0 * 0.24 * 1.5))
+    # long-lived blocks keep their slots at high priority: a 4-ms launch of the same grid gains 1/1,000 of it
+    slow = m.CoRunner(THIN, 1024, 4e-3, 0.3)
+    assert (m.corunner_slowdown(p, loaded, slow, "high") - m.corunner_slowdown(p, plain, slow, "high")
+            == pytest.approx(2.0 * 2e-6 / (4e-3 + 2e-6) * 0.36))
+    assert m.sigma(p, loaded, c) == m.sigma(p, plain, c) and m.sigma(p, loaded, c, "high") == m.sigma(p, plain, c, "high")
+    assert loaded.beside.attention_load == 1.5  # the load survives the co-runner's view of attention
 
 
 def test_multiwave_stretch_scales_the_co_runner_beside_a_multi_wave_attention_grid_only():

@@ -82,13 +82,15 @@ def test_serving_section_from_either_model(tmp_path):
 
 
 def test_serving_section_says_when_the_answer_is_unvalidated():
-    """A design whose decode runs a multi-wave attention grid at the batch that fits (64 sequences
-    on an H200: 512 blocks) gets the serving models' UNVALIDATED note in its report section; the
-    default (32 sequences, one wave) does not."""
+    """A design whose decode's attention at the batch that fits loads the SMs past what the co-runners
+    were measured beside (64 sequences on an H200: 512 blocks, a load of 1.94, here against a
+    measured 1.5) gets the serving models' UNVALIDATED note in its report section; within it (the
+    default, 32 sequences) it does not."""
     import nicmodel
     from nicmodel.api.report import _serving_section
     two = "".join(_serving_section(nicmodel.load(ROOT / "pipelines" / "cachegen-async.yaml",
-                                                 ["gpu=h200", "serving.max_batch=64"])))
+                                                 ["gpu=h200", "serving.max_batch=64",
+                                                  "gpu.interference.grid_load_measured=1.5"])))
     assert "UNVALIDATED" in two and "2 waves" in two
     assert "UNVALIDATED" not in "".join(_serving_section(nicmodel.load(ROOT / "pipelines" / "cachegen-async.yaml",
                                                                         ["gpu=h200"])))

@@ -41,28 +41,28 @@ INTERFERENCE_H200 = {
     "decode_time_ratio/widths-4-byte": (5.5, 29.5),
     "decode_time_ratio/widths-8-byte": (7.0, 31.0),
     "corunner_time_ratio/cachegen-decoder": (10.5, 30.5),
-    "corunner_time_ratio/earlier-collector": (8.5, 19.5),
-    "corunner_time_ratio/lmcache-chunk-sequence": (4.5, 13.0),
-    "corunner_time_ratio/lmcache-dequantization": (6.5, 21.5),
-    "corunner_time_ratio/paged-kv-scatter": (9.5, 23.0),
+    "corunner_time_ratio/earlier-collector": (9.5, 23.5),
+    "corunner_time_ratio/lmcache-chunk-sequence": (6.0, 13.0),
+    "corunner_time_ratio/lmcache-dequantization": (7.0, 21.5),
+    "corunner_time_ratio/paged-kv-scatter": (7.5, 19.5),
     # the --probe diagnostic (h200/probe/) and the access-width grid (h200/widths/): 2-byte scalar
     # copies, as PyTorch's strided copy does, slow 3.4-4.4x beside high-priority decode where 16-byte
     # copies and ALU work of the same grid slow 1.5-3.0x: the narrow_* terms (docs/serving.md)
-    "corunner_time_ratio/probe-alu": (16.0, 48.5),
-    "corunner_time_ratio/probe-copy-16-byte": (22.5, 71.0),
-    "corunner_time_ratio/probe-copy-2-byte": (19.0, 70.5),
-    "corunner_time_ratio/probe-torch-strided-copy": (15.5, 67.0),
-    "corunner_time_ratio/regime-compute": (12.5, 54.5),
-    "corunner_time_ratio/regime-eager-compute": (13.0, 103.0),
-    "corunner_time_ratio/regime-eager-memory": (15.5, 184.5),
+    "corunner_time_ratio/probe-alu": (21.5, 69.0),
+    "corunner_time_ratio/probe-copy-16-byte": (21.0, 63.5),
+    "corunner_time_ratio/probe-copy-2-byte": (19.5, 70.5),
+    "corunner_time_ratio/probe-torch-strided-copy": (16.5, 67.0),
+    "corunner_time_ratio/regime-compute": (14.5, 77.0),
+    "corunner_time_ratio/regime-eager-compute": (14.5, 120.5),
+    "corunner_time_ratio/regime-eager-memory": (16.5, 166.5),
     "corunner_time_ratio/regime-memory": (12.0, 45.0),
-    "corunner_time_ratio/synthetic-compute": (14.0, 91.0),
+    "corunner_time_ratio/synthetic-compute": (14.5, 91.0),
     "corunner_time_ratio/synthetic-memory": (13.0, 62.0),
-    "corunner_time_ratio/torch-cat": (6.5, 19.0),
-    "corunner_time_ratio/widths-16-byte": (9.0, 35.0),
-    "corunner_time_ratio/widths-2-byte": (9.0, 30.5),
-    "corunner_time_ratio/widths-4-byte": (6.5, 20.0),
-    "corunner_time_ratio/widths-8-byte": (7.5, 26.0),
+    "corunner_time_ratio/torch-cat": (7.5, 19.0),
+    "corunner_time_ratio/widths-16-byte": (10.5, 34.5),
+    "corunner_time_ratio/widths-2-byte": (7.5, 28.0),
+    "corunner_time_ratio/widths-4-byte": (7.5, 22.0),
+    "corunner_time_ratio/widths-8-byte": (7.5, 15.0),
 }
 
 # The same collector run on an H100 (validation/traces/h100_grid_interference.csv): the whole GPU
@@ -80,15 +80,15 @@ INTERFERENCE_H100 = {
     "decode_time_ratio/synthetic-memory": (6.0, 81.0),
     "decode_time_ratio/torch-cat": (2.5, 6.5),
     "corunner_time_ratio/cachegen-decoder": (17.5, 37.5),
-    "corunner_time_ratio/earlier-collector": (10.0, 17.5),
-    "corunner_time_ratio/lmcache-chunk-sequence": (9.0, 24.0),
-    "corunner_time_ratio/lmcache-dequantization": (11.5, 33.0),
-    "corunner_time_ratio/paged-kv-scatter": (16.5, 45.5),
-    "corunner_time_ratio/regime-compute": (12.5, 53.0),
-    "corunner_time_ratio/regime-memory": (13.0, 49.5),
-    "corunner_time_ratio/synthetic-compute": (12.5, 97.5),
+    "corunner_time_ratio/earlier-collector": (11.0, 21.5),
+    "corunner_time_ratio/lmcache-chunk-sequence": (8.5, 19.5),
+    "corunner_time_ratio/lmcache-dequantization": (10.5, 32.5),
+    "corunner_time_ratio/paged-kv-scatter": (15.5, 43.0),
+    "corunner_time_ratio/regime-compute": (14.0, 72.5),
+    "corunner_time_ratio/regime-memory": (12.5, 48.5),
+    "corunner_time_ratio/synthetic-compute": (13.0, 97.5),
     "corunner_time_ratio/synthetic-memory": (11.5, 51.5),
-    "corunner_time_ratio/torch-cat": (12.0, 38.0),
+    "corunner_time_ratio/torch-cat": (13.0, 32.0),
 }
 
 # Recorded held-out accuracy (MAPE %, worst |error| %) per reference set and metric (per family for
@@ -115,11 +115,11 @@ HELD_OUT = {
     # the data-plane and one-wave regime points measured again a day later, twice (h200/rerun*/)
     "validation/traces/h200_rerun_interference.csv": {
         "corunner_time_ratio/cachegen-decoder": (11.5, 31.0),
-        "corunner_time_ratio/lmcache-chunk-sequence": (5.0, 13.5),
-        "corunner_time_ratio/lmcache-dequantization": (8.0, 23.5),
-        "corunner_time_ratio/paged-kv-scatter": (8.5, 19.0),
+        "corunner_time_ratio/lmcache-chunk-sequence": (6.0, 15.5),
+        "corunner_time_ratio/lmcache-dequantization": (8.5, 23.0),
+        "corunner_time_ratio/paged-kv-scatter": (6.0, 15.5),
         "corunner_time_ratio/regime-compute": (13.5, 28.5),
-        "corunner_time_ratio/torch-cat": (8.0, 20.0),
+        "corunner_time_ratio/torch-cat": (9.0, 18.5),
         "decode_time_ratio/cachegen-decoder": (5.5, 17.5),
         "decode_time_ratio/lmcache-chunk-sequence": (14.0, 28.0),
         "decode_time_ratio/lmcache-dequantization": (3.0, 10.5),
@@ -131,12 +131,12 @@ HELD_OUT = {
     # the rerun's points with torch's profiler never started (h200/rerun_noprof/): CacheGen's
     # decoder slows far less than the profiled runs say (docs/serving.md)
     "validation/traces/h200_noprofiler_interference.csv": {
-        "corunner_time_ratio/cachegen-decoder": (15.5, 81.5),
-        "corunner_time_ratio/lmcache-chunk-sequence": (9.5, 27.0),
+        "corunner_time_ratio/cachegen-decoder": (16.0, 82.0),
+        "corunner_time_ratio/lmcache-chunk-sequence": (11.5, 31.5),
         "corunner_time_ratio/lmcache-dequantization": (7.5, 15.0),
-        "corunner_time_ratio/paged-kv-scatter": (9.0, 21.0),
-        "corunner_time_ratio/regime-compute": (21.0, 39.5),
-        "corunner_time_ratio/torch-cat": (8.0, 20.5),
+        "corunner_time_ratio/paged-kv-scatter": (6.0, 17.0),
+        "corunner_time_ratio/regime-compute": (21.5, 40.0),
+        "corunner_time_ratio/torch-cat": (8.5, 19.0),
         "decode_time_ratio/cachegen-decoder": (2.5, 8.5),
         "decode_time_ratio/lmcache-chunk-sequence": (11.5, 23.5),
         "decode_time_ratio/lmcache-dequantization": (3.0, 11.0),
@@ -148,37 +148,37 @@ HELD_OUT = {
     # one launch per decode step at the step's start or at a random point of it (h200/phase/): the
     # one-wave decoder's slowdown depends on where it lands (docs/serving.md, Interference)
     "validation/traces/h200_phase_interference.csv": {
-        "corunner_time_ratio/cachegen-decoder-random-phase": (12.0, 23.5),
-        "corunner_time_ratio/cachegen-decoder-step-start": (39.0, 87.5),
-        "corunner_time_ratio/lmcache-chunk-sequence-random-phase": (3.0, 6.0),
-        "corunner_time_ratio/lmcache-chunk-sequence-step-start": (9.5, 19.5),
-        "corunner_time_ratio/lmcache-dequantization-random-phase": (8.5, 13.5),
-        "corunner_time_ratio/lmcache-dequantization-step-start": (7.5, 15.0),
-        "corunner_time_ratio/paged-kv-scatter-random-phase": (9.0, 19.5),
-        "corunner_time_ratio/paged-kv-scatter-step-start": (7.5, 19.0),
-        "corunner_time_ratio/regime-compute-random-phase": (16.5, 45.0),
-        "corunner_time_ratio/regime-compute-step-start": (21.5, 89.0),
-        "corunner_time_ratio/torch-cat-random-phase": (9.0, 18.5),
-        "corunner_time_ratio/torch-cat-step-start": (8.5, 21.5),
+        "corunner_time_ratio/cachegen-decoder-random-phase": (12.5, 23.5),
+        "corunner_time_ratio/cachegen-decoder-step-start": (39.5, 88.0),
+        "corunner_time_ratio/lmcache-chunk-sequence-random-phase": (5.5, 9.5),
+        "corunner_time_ratio/lmcache-chunk-sequence-step-start": (11.5, 24.0),
+        "corunner_time_ratio/lmcache-dequantization-random-phase": (9.0, 13.5),
+        "corunner_time_ratio/lmcache-dequantization-step-start": (7.0, 15.5),
+        "corunner_time_ratio/paged-kv-scatter-random-phase": (7.0, 16.0),
+        "corunner_time_ratio/paged-kv-scatter-step-start": (5.0, 15.0),
+        "corunner_time_ratio/regime-compute-random-phase": (16.5, 45.5),
+        "corunner_time_ratio/regime-compute-step-start": (22.0, 90.0),
+        "corunner_time_ratio/torch-cat-random-phase": (10.0, 16.0),
+        "corunner_time_ratio/torch-cat-step-start": (9.5, 14.0),
     },
     # the three grids again with the fixed collector (profiler never run before measuring), every
     # co-runner at a random point of the decode step (h200/random/, regime_random/, widths_random/):
     # 4,561 points no spec number is fitted to (docs/serving.md, Interference)
     "validation/traces/h200_random_interference.csv": {
         "corunner_time_ratio/cachegen-decoder": (8.5, 39.5),
-        "corunner_time_ratio/earlier-collector": (9.5, 21.0),
-        "corunner_time_ratio/lmcache-chunk-sequence": (3.5, 10.0),
-        "corunner_time_ratio/lmcache-dequantization": (5.5, 11.5),
-        "corunner_time_ratio/paged-kv-scatter": (10.5, 22.0),
-        "corunner_time_ratio/regime-compute": (13.0, 87.5),
-        "corunner_time_ratio/regime-memory": (10.5, 57.5),
+        "corunner_time_ratio/earlier-collector": (10.5, 24.5),
+        "corunner_time_ratio/lmcache-chunk-sequence": (6.5, 14.0),
+        "corunner_time_ratio/lmcache-dequantization": (6.5, 15.0),
+        "corunner_time_ratio/paged-kv-scatter": (8.5, 18.5),
+        "corunner_time_ratio/regime-compute": (14.0, 114.5),
+        "corunner_time_ratio/regime-memory": (11.0, 57.5),
         "corunner_time_ratio/synthetic-compute": (14.0, 110.5),
         "corunner_time_ratio/synthetic-memory": (11.0, 82.5),
-        "corunner_time_ratio/torch-cat": (8.5, 18.5),
-        "corunner_time_ratio/widths-16-byte": (9.5, 32.5),
-        "corunner_time_ratio/widths-2-byte": (10.5, 40.0),
-        "corunner_time_ratio/widths-4-byte": (8.5, 28.5),
-        "corunner_time_ratio/widths-8-byte": (8.0, 29.0),
+        "corunner_time_ratio/torch-cat": (9.0, 21.0),
+        "corunner_time_ratio/widths-16-byte": (10.5, 32.0),
+        "corunner_time_ratio/widths-2-byte": (10.0, 32.0),
+        "corunner_time_ratio/widths-4-byte": (7.5, 27.5),
+        "corunner_time_ratio/widths-8-byte": (8.5, 22.5),
         "decode_time_ratio/cachegen-decoder": (3.0, 8.0),
         "decode_time_ratio/earlier-collector": (7.0, 26.0),
         "decode_time_ratio/lmcache-chunk-sequence": (10.0, 21.0),
@@ -197,12 +197,12 @@ HELD_OUT = {
     },
     # the first grid again at the step's start, profiler never run first (h200/start_noprof/)
     "validation/traces/h200_start_interference.csv": {
-        "corunner_time_ratio/earlier-collector": (9.0, 21.0),
+        "corunner_time_ratio/earlier-collector": (9.5, 24.5),
         "corunner_time_ratio/lmcache-dequantization": (7.0, 14.5),
-        "corunner_time_ratio/paged-kv-scatter": (9.0, 22.5),
-        "corunner_time_ratio/synthetic-compute": (15.5, 88.5),
-        "corunner_time_ratio/synthetic-memory": (11.0, 43.5),
-        "corunner_time_ratio/torch-cat": (8.5, 22.0),
+        "corunner_time_ratio/paged-kv-scatter": (6.0, 19.0),
+        "corunner_time_ratio/synthetic-compute": (16.0, 88.5),
+        "corunner_time_ratio/synthetic-memory": (11.0, 40.5),
+        "corunner_time_ratio/torch-cat": (9.5, 18.5),
         "decode_time_ratio/earlier-collector": (5.5, 16.0),
         "decode_time_ratio/lmcache-dequantization": (3.0, 11.5),
         "decode_time_ratio/paged-kv-scatter": (2.0, 4.0),
@@ -215,12 +215,12 @@ HELD_OUT = {
     # (h200/short_random/, paced_random/): what launch_wait and graph_wait were fitted on (their
     # fitted points); held out: the hash's 35% and the paged-KV scatter measured beside them
     "validation/traces/h200_launch_interference.csv": {
-        "corunner_time_ratio/paced-2-byte": (10.0, 28.5),
+        "corunner_time_ratio/paced-2-byte": (8.5, 21.5),
         "corunner_time_ratio/paced-compute": (4.0, 12.5),
-        "corunner_time_ratio/paged-kv-scatter": (9.5, 22.5),
-        "corunner_time_ratio/short-2-byte": (20.5, 45.0),
-        "corunner_time_ratio/short-compute": (9.5, 30.0),
-        "corunner_time_ratio/short-memory": (16.0, 52.5),
+        "corunner_time_ratio/paged-kv-scatter": (8.0, 19.0),
+        "corunner_time_ratio/short-2-byte": (17.5, 36.5),
+        "corunner_time_ratio/short-compute": (11.5, 47.5),
+        "corunner_time_ratio/short-memory": (15.0, 48.0),
         "decode_time_ratio/paced-2-byte": (4.5, 15.5),
         "decode_time_ratio/paced-compute": (4.0, 23.5),
         "decode_time_ratio/paged-kv-scatter": (1.5, 3.5),
@@ -231,10 +231,10 @@ HELD_OUT = {
     # the same short units at four other decode points (32x1k, 32x4k, 8x8k, 1x8k tokens), measured after
     # the launch waits were fitted (h200/short_points_random/): every point held out
     "validation/traces/h200_launch_points_interference.csv": {
-        "corunner_time_ratio/paged-kv-scatter": (7.0, 14.5),
-        "corunner_time_ratio/short-2-byte": (23.5, 42.5),
-        "corunner_time_ratio/short-compute": (11.5, 27.5),
-        "corunner_time_ratio/short-memory": (4.5, 11.5),
+        "corunner_time_ratio/paged-kv-scatter": (6.0, 12.0),
+        "corunner_time_ratio/short-2-byte": (24.5, 49.5),
+        "corunner_time_ratio/short-compute": (14.5, 37.0),
+        "corunner_time_ratio/short-memory": (5.5, 15.0),
         "decode_time_ratio/paged-kv-scatter": (2.0, 3.5),
         "decode_time_ratio/short-2-byte": (2.5, 7.0),
         "decode_time_ratio/short-compute": (3.5, 10.5),
@@ -253,10 +253,10 @@ HELD_OUT = {
     # kernels of block lifetimes from ~3 us to ~1 ms. Every point held out
     "validation/traces/h200_dataplane_points_interference.csv": {
         "corunner_time_ratio/cachegen-decoder": (10.5, 30.5),
-        "corunner_time_ratio/lmcache-chunk-sequence": (5.5, 14.0),
-        "corunner_time_ratio/lmcache-dequantization": (6.0, 13.5),
-        "corunner_time_ratio/paged-kv-scatter": (7.5, 12.5),
-        "corunner_time_ratio/torch-cat": (8.5, 16.5),
+        "corunner_time_ratio/lmcache-chunk-sequence": (7.0, 17.0),
+        "corunner_time_ratio/lmcache-dequantization": (6.5, 13.5),
+        "corunner_time_ratio/paged-kv-scatter": (6.5, 13.0),
+        "corunner_time_ratio/torch-cat": (9.5, 19.5),
         "decode_time_ratio/cachegen-decoder": (4.5, 21.0),
         "decode_time_ratio/lmcache-chunk-sequence": (10.0, 23.0),
         "decode_time_ratio/lmcache-dequantization": (3.0, 11.0),
@@ -265,9 +265,9 @@ HELD_OUT = {
         "decode_time_ratio/torch-cat": (3.0, 9.5),
     },
     "validation/traces/h200_drain_interference.csv": {
-        "corunner_time_ratio/drain-2-byte": (7.0, 26.5),
-        "corunner_time_ratio/drain-compute": (8.0, 37.5),
-        "corunner_time_ratio/drain-memory": (5.5, 28.0),
+        "corunner_time_ratio/drain-2-byte": (7.0, 20.0),
+        "corunner_time_ratio/drain-compute": (10.0, 56.5),
+        "corunner_time_ratio/drain-memory": (6.5, 22.0),
         "decode_time_ratio/drain-2-byte": (5.0, 58.0),
         "decode_time_ratio/drain-compute": (9.0, 43.5),
         "decode_time_ratio/drain-memory": (5.5, 38.0),
@@ -276,12 +276,12 @@ HELD_OUT = {
     # (h200/placement/, placement_probe.py): crowding and pack_blocks fitted at 8 x 4k and 1 x 1k,
     # 8 x 8k and 32 x 8k held out
     "validation/traces/h200_grid_points_interference.csv": {
-        "corunner_time_ratio/regime-compute": (9.0, 40.5),
+        "corunner_time_ratio/regime-compute": (9.0, 43.0),
         "corunner_time_ratio/regime-memory": (9.5, 51.0),
-        "corunner_time_ratio/widths-16-byte": (10.5, 32.0),
-        "corunner_time_ratio/widths-2-byte": (9.0, 25.0),
-        "corunner_time_ratio/widths-4-byte": (9.0, 27.5),
-        "corunner_time_ratio/widths-8-byte": (6.5, 22.5),
+        "corunner_time_ratio/widths-16-byte": (11.0, 30.5),
+        "corunner_time_ratio/widths-2-byte": (9.0, 23.5),
+        "corunner_time_ratio/widths-4-byte": (9.0, 26.5),
+        "corunner_time_ratio/widths-8-byte": (7.0, 23.0),
         "decode_time_ratio/regime-compute": (9.5, 118.5),
         "decode_time_ratio/regime-memory": (8.0, 138.0),
         "decode_time_ratio/widths-16-byte": (8.0, 44.5),
@@ -291,10 +291,10 @@ HELD_OUT = {
     },
     "validation/traces/h200_dataplane_points2_interference.csv": {
         "corunner_time_ratio/cachegen-decoder": (11.0, 34.5),
-        "corunner_time_ratio/lmcache-chunk-sequence": (5.0, 15.0),
-        "corunner_time_ratio/lmcache-dequantization": (5.5, 13.0),
-        "corunner_time_ratio/paged-kv-scatter": (7.5, 18.0),
-        "corunner_time_ratio/torch-cat": (7.0, 16.5),
+        "corunner_time_ratio/lmcache-chunk-sequence": (6.5, 19.0),
+        "corunner_time_ratio/lmcache-dequantization": (6.0, 15.0),
+        "corunner_time_ratio/paged-kv-scatter": (8.5, 23.5),
+        "corunner_time_ratio/torch-cat": (7.5, 14.5),
         "decode_time_ratio/cachegen-decoder": (3.5, 21.5),
         "decode_time_ratio/lmcache-chunk-sequence": (6.5, 19.5),
         "decode_time_ratio/lmcache-dequantization": (3.5, 11.0),
@@ -304,10 +304,10 @@ HELD_OUT = {
     },
     "validation/traces/h200_dataplane_points3_interference.csv": {
         "corunner_time_ratio/cachegen-decoder": (6.5, 15.5),
-        "corunner_time_ratio/lmcache-chunk-sequence": (4.5, 15.0),
-        "corunner_time_ratio/lmcache-dequantization": (6.0, 22.5),
-        "corunner_time_ratio/paged-kv-scatter": (11.5, 34.5),
-        "corunner_time_ratio/torch-cat": (5.0, 16.5),
+        "corunner_time_ratio/lmcache-chunk-sequence": (5.5, 14.0),
+        "corunner_time_ratio/lmcache-dequantization": (6.5, 21.0),
+        "corunner_time_ratio/paged-kv-scatter": (12.0, 36.0),
+        "corunner_time_ratio/torch-cat": (5.5, 15.5),
         "decode_time_ratio/cachegen-decoder": (1.0, 6.0),
         "decode_time_ratio/lmcache-chunk-sequence": (4.5, 14.5),
         "decode_time_ratio/lmcache-dequantization": (3.5, 10.0),
@@ -317,10 +317,10 @@ HELD_OUT = {
     },
     "validation/traces/h200_dataplane_points4_interference.csv": {
         "corunner_time_ratio/cachegen-decoder": (10.5, 39.5),
-        "corunner_time_ratio/lmcache-chunk-sequence": (7.0, 21.0),
-        "corunner_time_ratio/lmcache-dequantization": (8.5, 31.5),
-        "corunner_time_ratio/paged-kv-scatter": (12.0, 44.0),
-        "corunner_time_ratio/torch-cat": (8.5, 27.5),
+        "corunner_time_ratio/lmcache-chunk-sequence": (7.5, 18.0),
+        "corunner_time_ratio/lmcache-dequantization": (6.5, 26.0),
+        "corunner_time_ratio/paged-kv-scatter": (13.0, 44.0),
+        "corunner_time_ratio/torch-cat": (6.0, 23.5),
         "decode_time_ratio/cachegen-decoder": (3.0, 29.0),
         "decode_time_ratio/lmcache-chunk-sequence": (5.5, 16.0),
         "decode_time_ratio/lmcache-dequantization": (3.0, 10.0),
@@ -330,10 +330,10 @@ HELD_OUT = {
     },
     "validation/traces/h200_dataplane_points6_interference.csv": {
         "corunner_time_ratio/cachegen-decoder": (10.0, 39.5),
-        "corunner_time_ratio/lmcache-chunk-sequence": (5.5, 14.0),
-        "corunner_time_ratio/lmcache-dequantization": (8.5, 23.5),
-        "corunner_time_ratio/paged-kv-scatter": (9.0, 33.5),
-        "corunner_time_ratio/torch-cat": (9.0, 26.0),
+        "corunner_time_ratio/lmcache-chunk-sequence": (6.5, 19.5),
+        "corunner_time_ratio/lmcache-dequantization": (7.0, 14.0),
+        "corunner_time_ratio/paged-kv-scatter": (9.0, 31.0),
+        "corunner_time_ratio/torch-cat": (7.5, 18.0),
         "decode_time_ratio/cachegen-decoder": (3.5, 26.0),
         "decode_time_ratio/lmcache-chunk-sequence": (7.5, 20.5),
         "decode_time_ratio/lmcache-dequantization": (3.0, 12.0),
@@ -342,15 +342,10 @@ HELD_OUT = {
         "decode_time_ratio/torch-cat": (3.0, 11.5),
     },
     # the long-attention regime (h200/dataplane_points8_random/, _points9_random/), declared before the
-    # run, nothing refitted: 32 x 8k, 12k-16k tokens (one wave) and two-wave grids of 8k tokens, where
-    # the co-runners take 1.10-1.43x the model's time by family (the scatter 1.73x at 64 x 8k; docs/serving.md,
-    # Two-wave attention grids): recorded here, the one-wave points gated below
+    # run: 32 x 8k, 12k-16k tokens (one wave) and two-wave grids of 8k tokens. Its co-runner rows are
+    # the grid waits' fitted set since (2026-12-04; docs/serving.md, Attention's load): its decode rows
+    # stay held out
     "validation/traces/h200_dataplane_points8_interference.csv": {
-        "corunner_time_ratio/cachegen-decoder": (15.5, 40.0),
-        "corunner_time_ratio/lmcache-chunk-sequence": (7.5, 22.0),
-        "corunner_time_ratio/lmcache-dequantization": (12.0, 33.0),
-        "corunner_time_ratio/paged-kv-scatter": (19.5, 45.0),
-        "corunner_time_ratio/torch-cat": (13.0, 41.0),
         "decode_time_ratio/cachegen-decoder": (2.5, 9.0),
         "decode_time_ratio/lmcache-chunk-sequence": (4.5, 16.5),
         "decode_time_ratio/lmcache-dequantization": (2.5, 10.0),
@@ -358,14 +353,15 @@ HELD_OUT = {
         "decode_time_ratio/pinned-copies": (1.5, 9.0),
         "decode_time_ratio/torch-cat": (3.0, 12.0),
     },
-    # the check of multiwave_stretch's range (h200/dataplane_points10_random/, _points11_random/;
-    # declared before the run): seven multi-wave grids no run had, every point beside one
+    # the check of multiwave_stretch's first range (h200/dataplane_points10_random/, _points11_random/;
+    # declared before the run): seven multi-wave grids no run had, every point beside one. Held out from
+    # every fit, but seen when the grid waits' form was chosen (docs/serving.md, Attention's load)
     "validation/traces/h200_dataplane_points10_interference.csv": {
-        "corunner_time_ratio/cachegen-decoder": (17.5, 52.0),
-        "corunner_time_ratio/lmcache-chunk-sequence": (9.5, 24.5),
-        "corunner_time_ratio/lmcache-dequantization": (21.5, 40.0),
-        "corunner_time_ratio/paged-kv-scatter": (27.0, 42.5),
-        "corunner_time_ratio/torch-cat": (19.0, 44.0),
+        "corunner_time_ratio/cachegen-decoder": (17.0, 53.5),
+        "corunner_time_ratio/lmcache-chunk-sequence": (6.5, 14.0),
+        "corunner_time_ratio/lmcache-dequantization": (12.5, 28.0),
+        "corunner_time_ratio/paged-kv-scatter": (11.0, 27.0),
+        "corunner_time_ratio/torch-cat": (8.0, 18.5),
         "decode_time_ratio/cachegen-decoder": (2.0, 9.0),
         "decode_time_ratio/lmcache-chunk-sequence": (5.5, 18.0),
         "decode_time_ratio/lmcache-dequantization": (2.0, 8.5),
@@ -391,13 +387,13 @@ HELD_OUT = {
     # measured after every fit: every point held out. The co-runner side misses (the packing term
     # charges latency-bound copies as issue-bound; docs/serving.md, Packing): recorded, not gated
     "validation/traces/h200_placement_copy_interference.csv": {
-        "corunner_time_ratio/placement-copy-t1024-s0-g132": (38.5, 82.0),
-        "corunner_time_ratio/placement-copy-t128-s0-g132": (62.0, 79.5),
-        "corunner_time_ratio/placement-copy-t128-s0-g264": (86.0, 131.0),
-        "corunner_time_ratio/placement-copy-t128-s0-g33": (24.0, 37.5),
-        "corunner_time_ratio/placement-copy-t128-s100k-g132": (18.5, 30.0),
+        "corunner_time_ratio/placement-copy-t1024-s0-g132": (34.5, 72.0),
+        "corunner_time_ratio/placement-copy-t128-s0-g132": (58.0, 74.5),
+        "corunner_time_ratio/placement-copy-t128-s0-g264": (81.5, 120.5),
+        "corunner_time_ratio/placement-copy-t128-s0-g33": (20.5, 33.0),
+        "corunner_time_ratio/placement-copy-t128-s100k-g132": (21.5, 30.0),
         "corunner_time_ratio/placement-copy-t128-s200k-g66": (37.0, 46.5),
-        "corunner_time_ratio/placement-copy-t128-s48k-g132": (18.5, 54.5),
+        "corunner_time_ratio/placement-copy-t128-s48k-g132": (15.0, 44.0),
         "decode_time_ratio/placement-copy-t1024-s0-g132": (2.0, 3.0),
         "decode_time_ratio/placement-copy-t128-s0-g132": (4.0, 5.5),
         "decode_time_ratio/placement-copy-t128-s0-g264": (2.5, 3.5),
@@ -494,50 +490,28 @@ def test_clean_random_phase_grid_meets_the_target_on_every_data_plane_kernel(tra
         assert stats[f"corunner_time_ratio/{f}"]["mape_pct"] <= 15.0, (f, stats[f"corunner_time_ratio/{f}"])
         assert stats[f"decode_time_ratio/{f}"]["mape_pct"] <= 10.0, (f, stats[f"decode_time_ratio/{f}"])
 
-def test_long_attention_one_wave_grids_meet_the_target_and_two_wave_grids_are_flagged():
-    """The long-attention set (h200/dataplane_points8_random/, _points9_random/: declared before the
-    run, nothing refitted). Beside one-wave attention grids (32 x 8k, the H100's point; 32 x 16k,
-    24 x 12k, 16 x 16k; 33 x 8k, 264 blocks, exactly one wave) every data-plane kernel is within the
-    15% target. Beside two-wave grids (40, 48, 64 x 8k) the model under-predicts every kernel, which
-    the serving answers flag and multiwave_stretch's range (1.0-1.45) spans for each family's mean."""
-    import math
-    from collections import defaultdict
-    one, two = defaultdict(list), defaultdict(list)
-    for pr in predict_all(read_trace(ROOT / "validation/traces/h200_dataplane_points8_interference.csv")):
-        if pr.point.metric != "corunner_time_ratio":
-            continue
-        a = dict(kv.split("=", 1) for kv in pr.point.argument.split(","))
-        side = two if int(a["batch"]) * 8 > 132 * 2 else one
-        side[a["family"]].append(pr)
-    assert len(one) == len(two) == 5
-    for family, preds in one.items():
-        assert sum(abs(p.error_pct) for p in preds) / len(preds) <= 15.0, family
-    for family, preds in two.items():
-        assert sum(p.error_pct for p in preds) < 0, family  # under-predicted on average
-        # measured over predicted, geometric mean: within the assumption's range
-        ratio = math.exp(sum(math.log(p.point.value / p.predicted) for p in preds) / len(preds))
-        assert 1.0 < ratio <= 1.45, (family, ratio)
+def test_grid_waits_fit_only_the_declared_set():
+    """The grid waits (grid_wait_equal, grid_wait_high) are fitted on h200_dataplane_points8's
+    co-runner rows, declared in make_interference_traces.py before their calibrate command ran:
+    those rows, and no other interference row of any trace, are fitted for them; the set's decode
+    rows stay held out."""
+    roles = {}
+    for pt in read_trace(ROOT / "validation/traces/h200_dataplane_points8_interference.csv"):
+        roles.setdefault(pt.metric, set()).add(pt.role)
+    assert roles == {"corunner_time_ratio": {"fitted"}, "decode_time_ratio": {"held-out"}}
+    for other in ("h200_dataplane_points4", "h200_dataplane_points6", "h200_dataplane_points10"):
+        assert {pt.role for pt in read_trace(ROOT / f"validation/traces/{other}_interference.csv")} == {"held-out"}
 
 
-def test_multiwave_stretch_range_holds_where_it_was_not_set():
-    """The check of gpu.interference.multiwave_stretch's range (1.0-1.45, set from the two-wave points
-    of h200_dataplane_points8): at seven multi-wave grids no run had (36-56 sequences at 8k-12k
-    tokens, two waves; 72-96 at 2k-4k, three), declared before the run, each data-plane family's
-    measured-over-predicted time (geometric mean) and each decode point's lie inside the range."""
-    import math
-    from collections import defaultdict
-    fam, point = defaultdict(list), defaultdict(list)
-    for pr in predict_all(read_trace(ROOT / "validation/traces/h200_dataplane_points10_interference.csv")):
-        if pr.point.metric != "corunner_time_ratio":
-            continue
-        a = dict(kv.split("=", 1) for kv in pr.point.argument.split(","))
-        assert int(a["batch"]) * 8 > 132 * 2  # every point beside a multi-wave grid
-        r = math.log(pr.point.value / pr.predicted)
-        fam[a["family"]].append(r)
-        point[a["batch"], a["context"]].append(r)
-    assert len(fam) == 5 and len(point) == 7
-    for key, logs in [*fam.items(), *point.items()]:
-        assert 1.0 < math.exp(sum(logs) / len(logs)) <= 1.45, key
+def test_multi_wave_grids_held_out_meet_the_target_but_the_decoder():
+    """Beside multi-wave attention grids no fit used (h200_dataplane_points10: 36-96 sequences of
+    2k-12k tokens, attention loads 1.09-2.91), every data-plane family's co-runner MAPE is within the
+    15% target but CacheGen's decoder (17%: 12k-context misses it has at one wave too), where the
+    model before the grid waits missed by 9-27%."""
+    stats = _stats("validation/traces/h200_dataplane_points10_interference.csv")
+    for family in ("lmcache-chunk-sequence", "lmcache-dequantization", "paged-kv-scatter", "torch-cat"):
+        assert stats[f"corunner_time_ratio/{family}"]["mape_pct"] <= 15.0, family
+    assert stats["corunner_time_ratio/cachegen-decoder"]["mape_pct"] <= 17.5
 
 
 def test_corunner_ratio_counts_kernel_time_not_launch_gaps():

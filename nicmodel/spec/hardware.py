@@ -305,13 +305,26 @@ class Interference(Component):
     but not all (attention beside a decoder of 4 blocks per SM): the blocks that find no room
     wait for the launch's own first blocks, a second wave. A burst is the launches enqueued back
     to back; later ones in it find the SMs their predecessor freed."""
+    grid_wait_equal: Duration
+    """Co-runner, decode at equal priority: time each of its launches waits, over its waves, per
+    unit of decode's attention share of the step x attention's load (its blocks over the SMs'
+    attention slots). Blocks are dispatched in launch order: a launch that finds attention's
+    blocks waiting for slots waits behind them, whatever its length (docs/serving.md, Attention's
+    load)."""
+    grid_wait_high: Ratio
+    """Co-runner, decode at high priority: growth per unit of decode's attention share x
+    attention's load, for blocks that live much less than cut_in_time (x cut_in_time / (block
+    lifetime + cut_in_time)): attention's waiting blocks take every slot such blocks free as they
+    retire; long-lived blocks keep theirs (docs/serving.md, Attention's load)."""
     multiwave_stretch: Ratio
     """Co-runner: its time beside decode whose attention grid runs more than one wave, over what
     the terms above give (1: none). While attention has blocks pending no block of a later launch
-    is dispatched (validation/traces/h200/timeline_waves/), which the terms, fitted beside one-wave
-    grids, leave out; an assumption with the measured miss as its range (docs/serving.md,
-    Two-wave attention grids)."""
-
+    is dispatched (validation/traces/h200/timeline_waves/); the grid waits take this in through
+    attention's load, and this spans what they leave (docs/serving.md, Two-wave attention grids)."""
+    grid_load_measured: Ratio
+    """The largest attention load (decode's attention blocks over the SMs' attention slots) the
+    co-runners were measured beside. A serving answer whose batch that fits puts attention past it
+    carries an UNVALIDATED note: the grid waits grow with the load, checked only up to here."""
 
 class GpuKernel(Component):
     """A data-plane kernel on the GPU (decompression, dequantization) given the whole GPU."""

@@ -159,6 +159,16 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     every data-plane family's measured-over-predicted time (geometric mean) lies within the range.
     Run as declared but for 128 x 2k: the collector sizes its KV cache for at least 8k tokens, and
     128 x 8k does not fit the H200 (out of memory; the other three ran, seven points in all);
+  - `--dataplane --points 52x8192,60x6144,88x2048,76x4096` and `--points 28x12288,40x6144,36x8192,20x16384`
+    (2026-12-04, a later session, after the grid waits were fitted on the co-runner rows of the
+    long-attention sets above (dataplane_points8/9) and every interference calibration iterated to its fixed point; declared and
+    committed before the run, nothing refitted after it): the check of the grid waits and of
+    `multiwave_stretch`'s new range (0.91-1.16). Attention loads no run had: 1.58, 1.82, 2.67, 2.30
+    (two and three waves) and 0.85, 1.21, 1.09, 0.61 (one and two waves at 6k-16k tokens). The
+    claims checked: every data-plane family's co-runner MAPE within 15% on each set but CacheGen's
+    decoder (it misses at 12k-16k tokens at one wave too: recorded, not claimed), decode's side
+    within 15%, and beside multi-wave grids each family's measured-over-predicted time (geometric
+    mean) within the range. Every point held out;
 
 Run on the device machine:  python validation/collect/interference_grid.py $OUT [--quick] [--budget S]
                             [--phase random] [--points BxL,...]

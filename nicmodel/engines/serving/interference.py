@@ -171,6 +171,7 @@ class DecodeProfile:
     shapes: dict[str, Shape]
     attention_residency: float = 1.0  # share of attention's time its blocks fill SMs whole
     attention_waves: int = 1  # waves of attention's grid (more than one: multiwave_stretch applies)
+    attention_load: float = 0.0  # attention's blocks over the SMs' attention slots (0: no grid in the spec)
 
     @cached_property
     def beside(self) -> "DecodeProfile":
@@ -182,7 +183,8 @@ class DecodeProfile:
         attention = self.shares["attention"]
         free = attention * (1.0 - self.attention_residency)
         shares = {**self.shares, "attention": attention - free, "none": free}
-        return DecodeProfile(self.kernel_s, shares, self.shapes, attention_waves=self.attention_waves)
+        return DecodeProfile(self.kernel_s, shares, self.shapes, attention_waves=self.attention_waves,
+                             attention_load=self.attention_load)
 
 
 def decode_profile(p: Params, step_s: float, weight_bytes: float, kv_bytes: float,
@@ -196,12 +198,13 @@ def decode_profile(p: Params, step_s: float, weight_bytes: float, kv_bytes: floa
               "elementwise": elementwise}
     kernels = float(p["model.layers"]) * float(p["gpu.decode_kernels.kernels_per_layer"]) + 1
     shapes = decode_shapes(p)
-    residency, waves = 1.0, 1
+    residency, waves, load = 1.0, 1, 0.0
     blocks = None if batch is None or context is None else attention_blocks(p, batch, context)
     if blocks is not None:
         sms, limit = float(p["gpu.sms"]), blocks_per_sm(p, shapes["attention"])
         residency, waves = attention_residency(blocks, sms, limit), attention_waves(blocks, sms, limit)
-    return DecodeProfile(step_s / kernels, shares, shapes, residency, waves)
+        load = blocks / (sms * limit)
+    return DecodeProfile(step_s / kernels, shares, shapes, residency, waves, load)
 
 
 DECODE_KINDS = ("weights", "attention", "elementwise")
@@ -325,6 +328,7 @@ class Coupling:
     packing: tuple[str, ...] = ()  # decode kernels beside which fewer of its blocks fit than on a free SM
     narrow_attention: float = 0.0  # narrow_attention x narrowness (0 if attention cannot sit beside it)
     multiwave: float = 1.0  # multiwave_stretch: its time beside a multi-wave attention grid, over the terms'
+    grid: float = 0.0  # its growth per unit of attention's share x load (grid_wait_equal or _high)
 
     def exclusive(self, profile: DecodeProfile) -> float:
         """Share of decode's kernel time in kernels that cannot sit beside the co-runner."""
@@ -355,7 +359,9 @@ class Coupling:
         waves = self.wave_yield * x * (1 - 1 / self.waves) * self.cut_in
         beside = (self.memory + self.packed * _share(profile, self.packing) + self.narrow
                   + self.narrow_attention * _share(profile, ("attention",)))
-        return (wait + run * (waves + beside) + self.spill * _share(profile, self.spilling)
+        # attention's whole share (room or not): its blocks wait for slots whichever SMs they find
+        grid = self.grid * _share(profile, ("attention", "none")) * profile.attention_load
+        return (grid + wait + run * (waves + beside) + self.spill * _share(profile, self.spilling)
                 + self.launch / self.waves / self.duration_s)
 
 
@@ -398,14 +404,31 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
                     (1 - c.graph_share) * float(p[q + "launch_wait"]) + c.graph_share * float(p[q + "graph_wait"]),
                     _cut_in(p, tau), packing,
                     0.0 if "attention" in low else float(p[q + "narrow_attention"]) * narrowness(c),
-                    float(p[q + "multiwave_stretch"]))
+                    float(p[q + "multiwave_stretch"]),
+                    _grid(p, c, priority, waves, tau))
+
+
+def _short_lived(p: Params, tau: float) -> float:
+    """cut_in_time / (tau + cut_in_time): near 1 for blocks that retire within a few microseconds,
+    near 0 for long-lived ones (0 with cut_in_time 0)."""
+    time_s = float(p["gpu.interference.cut_in_time"])
+    return time_s / (tau + time_s) if time_s > 0 else 0.0
 
 
 def _cut_in(p: Params, tau: float) -> float:
     """How much more of its later waves a co-runner whose blocks live ``tau`` loses to decode's
     cut-ins at high priority (1 for long-lived blocks, and with ``cut_in_time`` 0)."""
-    gain, time_s = float(p["gpu.interference.cut_in_gain"]), float(p["gpu.interference.cut_in_time"])
-    return 1.0 + gain * time_s / (tau + time_s) if time_s > 0 else 1.0
+    return 1.0 + float(p["gpu.interference.cut_in_gain"]) * _short_lived(p, tau)
+
+
+def _grid(p: Params, c: CoRunner, priority: str, waves: int, tau: float) -> float:
+    """Its growth per unit of decode's attention share x attention's load, while attention's blocks
+    wait for slots: at equal priority each launch waits its turn behind them (grid_wait_equal, over
+    its waves and duration); at high, its short-lived blocks hand them their slots as they retire
+    (grid_wait_high x cut_in_time / (tau + cut_in_time))."""
+    if priority == "high":
+        return float(p["gpu.interference.grid_wait_high"]) * _short_lived(p, tau)
+    return float(p["gpu.interference.grid_wait_equal"]) / waves / c.duration_s if c.duration_s > 0 else 0.0
 
 
 def blocking(p: Params, profile: DecodeProfile, c: CoRunner, priority: str) -> float:

@@ -1,9 +1,9 @@
 """Where a serving answer leaves what the interference model was checked on: notes a planner sees
-beside the numbers, from either serving model (docs/serving.md, Two-wave attention grids).
+beside the numbers, from either serving model (docs/serving.md, Attention's load).
 
 A note here is not a caveat of one model against the other (the simulator uses the same
-interference model, so running it cannot confirm these): it names a measured regime where both
-are off, with the size and the direction of the miss.
+interference model, so running it cannot confirm these): it names a regime the model was not
+measured in, and what there rests on extrapolation.
 """
 
 from __future__ import annotations
@@ -22,15 +22,13 @@ def regime_notes(scenario: Scenario, plan: Plan | None, params: Params, batch: i
     blocks = attention_blocks(params, batch, mean_context(scenario))
     if blocks is None:
         return []
-    waves = attention_waves(blocks, float(params["gpu.sms"]), blocks_per_sm(params, decode_shapes(params)["attention"]))
-    if waves < 2:
+    sms, limit = float(params["gpu.sms"]), blocks_per_sm(params, decode_shapes(params)["attention"])
+    load = blocks / (sms * limit)
+    measured = scenario.gpu.interference.grid_load_measured.value
+    if load <= measured:
         return []
-    stretch = scenario.gpu.interference.multiwave_stretch
-    low, high = stretch.range or (stretch.value, stretch.value)
-    shown = ("as fitted, so GPU decoding's data plane is likely slower than shown here" if stretch.value == 1.0
-             else f"stretched {stretch.value:g}x here (gpu.interference.multiwave_stretch)")
-    spans = (f"; gpu.interference.multiwave_stretch's range, {low:g}-{high:g}, spans the measured miss (--set it "
-             "for a what-if; --uncertainty draws it)" if high > low else "")
-    return [f"decode's attention runs {waves} waves at the batch that fits ({batch} sequences, {blocks:.0f} "
-            "blocks): beside such grids the interference model under-predicts the data plane's GPU kernels "
-            f"(measured on the H200; docs/serving.md, Two-wave attention grids); their time is {shown}{spans}"]
+    waves = attention_waves(blocks, sms, limit)
+    return [f"decode's attention at the batch that fits ({batch} sequences, {blocks:.0f} blocks, {waves} waves) "
+            f"loads the GPU's attention slots {load:.2f}x, past the {measured:g}x its co-runners were measured "
+            "beside: the grid waits that grow with that load (gpu.interference.grid_wait_*) are extrapolated, "
+            "so the data plane's GPU kernels' time here is not checked (docs/serving.md, Attention's load)"]
