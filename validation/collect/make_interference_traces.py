@@ -56,6 +56,10 @@
   validation/traces/h200/dataplane_points10_random/, dataplane_points11_random/
                                      -> validation/traces/h200_dataplane_points10_interference.csv
                                         (seven multi-wave points: the check of multiwave_stretch's range)
+  validation/traces/h200/dataplane_points12_random/, dataplane_points13_random/
+                                     -> validation/traces/h200_dataplane_points12_interference.csv
+                                        (eight points at attention loads no run had: the check of the grid
+                                        waits, measured after their fit; all held out)
   validation/traces/h200/drain_random/ -> validation/traces/h200_drain_interference.csv (many-wave
                                         kernels of short to long block lifetimes; all held out)
   validation/traces/h200/placement/  -> validation/traces/h200_placement_interference.csv (one-wave
@@ -552,6 +556,10 @@ if __name__ == "__main__":
     # committed before the run: multi-wave grids no run had (128 x 2k did not fit the collector's cache)
     grid_trace([("h200/dataplane_points10_random", "regime"), ("h200/dataplane_points11_random", "regime")], "h200",
                "h200_dataplane_points10_interference.csv", role="held-out")
+    # the check of the grid waits and of multiwave_stretch's new range (0.91-1.16), declared and committed
+    # before the run, measured after every calibration's fixed point: attention loads no run had
+    grid_trace([("h200/dataplane_points12_random", "regime"), ("h200/dataplane_points13_random", "regime")], "h200",
+               "h200_dataplane_points12_interference.csv", role="held-out")
     # 2026-12-03 (a later session): one-wave launches at a random point of the step, where their
     # blocks land (placement_probe.py): the packing term's two coefficients are fitted on two of its
     # decode points, the other two held out
