@@ -235,16 +235,26 @@ def test_agrees_with_the_simulator_on_the_committed_sample(sample):
 
 def test_long_runs_are_predicted_at_the_model_they_simulated():
     """A long run's pins, less the coefficients the model no longer has, plus the ones added since
-    at the value the run simulated (no narrow-load loss beside attention), unless it pins them; a
-    run that pins no coefficient (simulated again with the current specs) gets none."""
+    at the value the run simulated (no narrow-load loss beside attention; no grid waits, and the
+    five coefficients iterated with them at their earlier values), unless it pins them; a run that
+    pins no coefficient ran with the specs of its day, before the grid waits, and gets those."""
+    from nicmodel.validation.serving_model import BEFORE_GRID_WAITS
+    before = ";".join(BEFORE_GRID_WAITS)
     row = {"point": "3", "seed": "0", "sets": "gpu=h200;gpu.interference.attention_sharing=0.4;gpu.interference.hbm_loss=3"}
     two_seeds = [row, {**row, "seed": "1"}]  # a point needs two seeds' runs
     assert long_run_points(two_seeds)[0]["sets"] == (
-        "gpu=h200;gpu.interference.hbm_loss=3;gpu.interference.narrow_attention=1e-9")
+        "gpu=h200;gpu.interference.hbm_loss=3;gpu.interference.narrow_attention=1e-9;"
+        + before.replace("gpu.interference.narrow_attention=1.16225;", ""))
     pinned = [{**r, "sets": "gpu=h200;gpu.interference.narrow_attention=0.5"} for r in two_seeds]
-    assert long_run_points(pinned)[0]["sets"] == "gpu=h200;gpu.interference.narrow_attention=0.5"
-    current = [{**r, "sets": "gpu=h200;network.bandwidth=20Gbps"} for r in two_seeds]  # ran with today's specs
-    assert long_run_points(current)[0]["sets"] == "gpu=h200;network.bandwidth=20Gbps"
+    assert long_run_points(pinned)[0]["sets"] == (
+        "gpu=h200;gpu.interference.narrow_attention=0.5;" + before.replace("gpu.interference.narrow_attention=1.16225;", ""))
+    current = [{**r, "sets": "gpu=h200;network.bandwidth=20Gbps"} for r in two_seeds]  # ran with its day's specs
+    assert long_run_points(current)[0]["sets"] == "gpu=h200;network.bandwidth=20Gbps;" + before
+    # each pin is a value the specs accept
+    import nicmodel
+    from conftest import DEFAULT
+    scn = nicmodel.load(DEFAULT, ["gpu=h200", *BEFORE_GRID_WAITS])
+    assert scn.gpu.interference.launch_wait.si == pytest.approx(8.34e-6)
 
 
 def test_loaded_percentiles_agree_with_steady_state_runs(sample):

@@ -172,19 +172,30 @@ RETIRED_PINS = ("gpu.interference.attention_sharing",)
 # attention's grid, added later, cannot be pinned off: the runs it moves most were simulated again
 # with the current specs (validation/collect/serving_model_reference.py), and those pin nothing
 ADDED_PINS = ("gpu.interference.narrow_attention=1e-9",)  # a Ratio must be > 0: 1e-9 is off
+# every long run predates the grid waits (docs/serving.md, Attention's load): they are off, and the five
+# coefficients iterated with them are at the values the runs simulated, unless a run pins its own
+BEFORE_GRID_WAITS = ("gpu.interference.grid_wait_equal=0us", "gpu.interference.grid_wait_high=1e-9",
+                     "gpu.interference.launch_wait=8.34us", "gpu.interference.graph_wait=2.55us",
+                     "gpu.interference.narrow_attention=1.16225", "gpu.interference.wave_yield_high=0.317201",
+                     "gpu.interference.cut_in_gain=4.41727")
 
 
 def long_run_points(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One row per point of a long-run reference (its first seed's), to predict at: a long run's
     own `sets` name the scenario it simulated, interference coefficients pinned where they were
     made before a refit (the analytical model is checked against the simulator at equal inputs,
-    but for the retired pins above). A run that pins no coefficient ran with the current specs."""
+    but for the retired pins above). A run that pins no coefficient ran with the specs of its day,
+    before the grid waits (BEFORE_GRID_WAITS)."""
     def current(sets: str) -> str:
         kept = [s for s in sets.split(";") if s.split("=", 1)[0] not in RETIRED_PINS]
         pinned = {s.split("=", 1)[0] for s in kept}
-        if not any(k.startswith("gpu.interference.") for k in pinned):
-            return ";".join(kept)
-        return ";".join(kept + [pin for pin in ADDED_PINS if pin.split("=", 1)[0] not in pinned])
+        pins = (ADDED_PINS if any(k.startswith("gpu.interference.") for k in pinned) else ()) + BEFORE_GRID_WAITS
+        added = []
+        for pin in pins:
+            if pin.split("=", 1)[0] not in pinned:
+                added.append(pin)
+                pinned.add(pin.split("=", 1)[0])
+        return ";".join(kept + added)
     return [{**runs[0], "point": point, "sets": current(runs[0]["sets"])} for point, runs in _seeds_by_point(rows).items()]
 
 

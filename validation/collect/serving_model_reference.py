@@ -45,6 +45,13 @@ were simulated again (`--only`, every seed they had: 72 rows of 15 points; 226, 
 `--min-rate` subset no longer holds, on this machine), and their rows pin nothing: they ran with
 the current specs, so the model is compared with them as they are (serving_model.long_run_points).
 The other 127 points move by less than 0.5%.
+
+After the grid waits (2026-12-04: a co-runner's wait behind decode's attention blocks, by attention's
+load; five coefficients iterated with them), serving_model.csv (162 of 230 rows moved) and
+serving_model_loaded_long.csv (324 of 460) were simulated again in full on the device machine's 16
+CPU cores (2m54s and 2m41s). serving_model_long.csv was not: every row of it predates the grid waits,
+and it is predicted with them off and the five at the values it ran with
+(serving_model.BEFORE_GRID_WAITS).
 """
 
 from __future__ import annotations
