@@ -1,13 +1,14 @@
 """How the serving comparison's verdicts move with gpu.interference.multiwave_stretch: the data
-plane's GPU kernels slower beside decode whose attention grid runs more than one wave, over the
-interference model's (1: the model as fitted; the H200 measured 1.10-1.43 by kernel family
-beside two-wave grids: docs/serving.md, Two-wave attention grids).
+plane's GPU kernels' time beside decode whose attention grid runs more than one wave, over the
+interference model's (1: the model as fitted; its range spans what the grid waits leave on the
+H200, 0.91-1.16 by kernel family: docs/serving.md, Attention's load).
 
 The points of docs/results/serving_comparison.py (Llama-3-8B; the designs whose data plane runs
-on the GPU, and ShadowServe, whose paged-KV scatter does) at each stretch in STRETCHES, on the
-GPUs whose attention grid runs more than one wave at the batch that fits (the L40S; the H100 and
-H200 hold the comparison's batch of 32 in one wave, so nothing moves there). Same seeds, requests
-and search as the comparison; rows appended as they finish (a rerun skips the points already there).
+on the GPU, and ShadowServe, whose paged-KV scatter does) at the stretch's value and the ends of
+its range in the GPU spec, on the GPUs whose attention grid runs more than one wave at the batch
+that fits (the L40S; the H100 and H200 hold the comparison's batch of 32 in one wave, so nothing
+moves there). Same seeds, requests and search as the comparison; rows appended as they finish (a
+rerun skips the points already there).
 Run: python docs/results/multiwave_sensitivity.py docs/results/multiwave_sensitivity.csv [--jobs 2]
 Table for the README: python docs/results/multiwave_sensitivity.py docs/results/multiwave_sensitivity.csv --markdown
 """
@@ -24,7 +25,14 @@ from serving_comparison import BANDWIDTHS, REQUESTS, SEEDS, interval, run_points
 DESIGNS = ["shadowserve", "cachegen-async", "cachegen-lmcache", "cachegen-lmcache-pipelined"]
 GPUS = ["l40s"]
 MODEL = "llama-3-8b"
-STRETCHES = [1.0, 1.2, 1.45]
+
+
+def stretches(gpu: str) -> list[float]:
+    """multiwave_stretch's value and the ends of its range, as the GPU spec gives them."""
+    from nicmodel import api
+    stretch = api.load(f"pipelines/{DESIGNS[0]}.yaml", [f"gpu={gpu}"]).gpu.interference.multiwave_stretch
+    return sorted({stretch.value, *(stretch.range or ())})
+
 FIELDS = ["design", "gpu", "bandwidth_gbps", "multiwave_stretch", "tpot_p50_s", "tpot_p50_ci_s", "max_rate_per_s",
           "max_rate_ci_per_s", "seeds", "validity"]
 
@@ -60,7 +68,7 @@ def markdown(path: Path) -> str:
         out.append("| design | stretch | " + " | ".join(f"{b} Gbps" for b in BANDWIDTHS) + " |")
         out.append("|---|---|" + "---|" * len(BANDWIDTHS))
         for d in DESIGNS:
-            for s in STRETCHES:
+            for s in stretches(gpu):
                 cells = [f"{float(r['max_rate_per_s']):.2f} ± {float(r['max_rate_ci_per_s']):.2f}"
                          if (r := rows.get((d, gpu, b, s))) else "not run" for b in BANDWIDTHS]
                 out.append(f"| {d} | {s:g} | " + " | ".join(cells) + " |")
@@ -74,7 +82,7 @@ def main() -> None:
     jobs = int(sys.argv[sys.argv.index("--jobs") + 1]) if "--jobs" in sys.argv else 1
     run_points(Path(sys.argv[1]), FIELDS,
                lambda r: (r["design"], r["gpu"], int(r["bandwidth_gbps"]), float(r["multiwave_stretch"])),
-               [(d, g, b, s) for g in GPUS for s in STRETCHES for b in BANDWIDTHS for d in DESIGNS], point, jobs,
+               [(d, g, b, s) for g in GPUS for s in stretches(g) for b in BANDWIDTHS for d in DESIGNS], point, jobs,
                lambda r: (r["design"], r["gpu"], r["bandwidth_gbps"], r["multiwave_stretch"], r["max_rate_per_s"]))
 
 

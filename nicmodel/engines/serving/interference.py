@@ -56,7 +56,12 @@ dispatched; the hardware places blocks breadth-first over the SMs):
     graph, over its waves (a launch of many waves keeps its resident blocks running while decode's
     kernel cuts in) and its duration: short one-wave launches lose most
     (validation/traces/h200/short_random/).
-  Every co-runner term sees decode's attention only for the share of attention's time its blocks
+  - grid waits: while attention's blocks wait for SM slots the co-runner waits behind them, by
+    attention's whole share of the step x its load (blocks over the SMs' attention slots): at equal
+    priority ``grid_wait_equal`` per launch over its waves and duration (launch order), at high
+    ``grid_wait_high`` x cut_in_time / (tau + cut_in_time) (short-lived blocks hand their slots to
+    attention's as they retire) (validation/traces/h200_dataplane_points*: the miss grew with the load).
+  Every other co-runner term sees decode's attention only for the share of attention's time its blocks
   fill SMs whole (``DecodeProfile.beside``; attention.py: its grid follows the batch and context),
   the rest as time beside no decode kernel: one attention block leaves half an SM, where a
   memory-bound co-runner keeps its pace (validation/traces/h200/dataplane_points4_random/).
@@ -72,7 +77,11 @@ dispatched; the hardware places blocks breadth-first over the SMs):
   narrow_attention, fitted with the launch waits, and narrow_high's confinement to later waves,
   both forms chosen after seeing the scatter's held-out errors (docs/serving.md, Narrow loads
   beside attention). Last, attention's view above, its form chosen after seeing held-out data-plane
-  points, every coefficient refitted with it (docs/serving.md, Attention's grid).
+  points, every coefficient refitted with it (docs/serving.md, Attention's grid). Then the grid waits,
+  fitted on a declared set of data-plane points (h200_dataplane_points8's co-runners), the launch
+  and cut-in calibrations iterated with them to a fixed point (cut_in_time held), their form chosen
+  after seeing held-out errors, checked on points measured after the fit (docs/serving.md,
+  Attention's load).
 
 What it leaves out: how tightly a launch packs from one landing to the next (the term takes a
 mean), the weight GEMVs' and elementwise kernels' grids by batch (one shape each), decode's side
