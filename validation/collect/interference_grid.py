@@ -169,6 +169,12 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     decoder (it misses at 12k-16k tokens at one wave too: recorded, not claimed), decode's side
     within 15%, and beside multi-wave grids each family's measured-over-predicted time (geometric
     mean) within the range. Every point held out;
+  - `--widths --points 48x8192,80x4096,56x4096,64x2048` and `--regime --points` the same (the same
+    session, after that check; declared and committed before the run, nothing refitted after it):
+    the synthetic grids beside multi-wave attention (loads 1.45, 2.42, 1.70, 1.94), where no
+    synthetic co-runner was measured (the grid waits' form was chosen, and fitted, on the data-plane
+    kernels alone). The claims checked: every synthetic family's co-runner MAPE within 20% (their
+    target held out elsewhere) and decode's side within 15%. Every point held out;
 
 Run on the device machine:  python validation/collect/interference_grid.py $OUT [--quick] [--budget S]
                             [--phase random] [--points BxL,...]
