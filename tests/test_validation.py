@@ -289,6 +289,23 @@ HELD_OUT = {
         "decode_time_ratio/widths-4-byte": (5.0, 32.0),
         "decode_time_ratio/widths-8-byte": (5.5, 30.5),
     },
+    # the width and regime grids beside multi-wave attention (h200/widths_points2_random/,
+    # regime_points2_random/: 48x8k, 80x4k, 56x4k, 64x2k), declared before the run, after the grid
+    # waits' fit and check: no synthetic co-runner had been measured past one wave
+    "validation/traces/h200_grid_points2_interference.csv": {
+        "corunner_time_ratio/regime-compute": (15.0, 66.5),
+        "corunner_time_ratio/regime-memory": (12.5, 54.5),
+        "corunner_time_ratio/widths-16-byte": (10.0, 44.5),
+        "corunner_time_ratio/widths-2-byte": (9.5, 40.5),
+        "corunner_time_ratio/widths-4-byte": (7.5, 34.0),
+        "corunner_time_ratio/widths-8-byte": (10.5, 45.5),
+        "decode_time_ratio/regime-compute": (10.5, 163.0),
+        "decode_time_ratio/regime-memory": (9.5, 196.5),
+        "decode_time_ratio/widths-16-byte": (9.5, 42.0),
+        "decode_time_ratio/widths-2-byte": (5.5, 26.0),
+        "decode_time_ratio/widths-4-byte": (6.5, 33.5),
+        "decode_time_ratio/widths-8-byte": (8.0, 34.0),
+    },
     "validation/traces/h200_dataplane_points2_interference.csv": {
         "corunner_time_ratio/cachegen-decoder": (11.0, 34.5),
         "corunner_time_ratio/lmcache-chunk-sequence": (6.5, 19.0),
@@ -456,7 +473,8 @@ def test_held_out_accuracy_does_not_regress(trace):
                                    "validation/traces/h200_dataplane_points6_interference.csv",
                                    "validation/traces/h200_dataplane_points8_interference.csv",
                                    "validation/traces/h200_dataplane_points10_interference.csv",
-                                   "validation/traces/h200_dataplane_points12_interference.csv"])
+                                   "validation/traces/h200_dataplane_points12_interference.csv",
+                                   "validation/traces/h200_grid_points2_interference.csv"])
 def test_interference_decode_side_meets_its_target(trace):
     """Decode beside the co-runners it was not fitted to, on the fitting GPU and on a GPU wholly
     held out: MAPE at most 15% in every family."""
@@ -473,18 +491,18 @@ def test_interference_decode_side_meets_its_target(trace):
                                    "validation/traces/h200_onewave_interference.csv",
                                    "validation/traces/h200_drain_interference.csv",
                                    "validation/traces/h200_placement_interference.csv",
-                                   "validation/traces/h200_grid_points_interference.csv"])
+                                   "validation/traces/h200_grid_points_interference.csv",
+                                   "validation/traces/h200_grid_points2_interference.csv"])
 def test_interference_corunner_side_on_the_synthetic_families(trace):
     """The co-runner beside decode, held out: within 20% on every synthetic family (both grids,
-    both GPUs), but the short 2-byte units of the launch grid (20.1%: their 1-iteration, 2-us
-    kernel waits a fixed time per launch that the narrow loads beside attention raised; docs/serving.md,
-    Narrow loads beside attention), held to their recorded bound in HELD_OUT; the data-plane
-    kernels' misses are recorded there too."""
-    over = {("validation/traces/h200_launch_interference.csv", "corunner_time_ratio/short-2-byte")}
+    both GPUs, and beside multi-wave attention grids). The launch grid's short 2-byte units, 20.1%
+    before the grid waits, are 16.5% since; the same units at other decode points
+    (h200_launch_points: 24.3%) are held to their recorded bound in HELD_OUT, as the data-plane
+    kernels' misses are."""
     for key, s in _stats(trace).items():
         if key.startswith("corunner_time_ratio/") and key.split("/", 1)[1].startswith(
-                ("synthetic", "regime", "short", "paced", "onewave", "drain", "placement")):
-            assert s["mape_pct"] <= (HELD_OUT[trace][key][0] if (trace, key) in over else 20.0), (key, s)
+                ("synthetic", "regime", "short", "paced", "onewave", "drain", "placement", "widths")):
+            assert s["mape_pct"] <= 20.0, (key, s)
 
 
 

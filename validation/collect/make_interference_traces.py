@@ -60,6 +60,10 @@
                                      -> validation/traces/h200_dataplane_points12_interference.csv
                                         (eight points at attention loads no run had: the check of the grid
                                         waits, measured after their fit; all held out)
+  validation/traces/h200/widths_points2_random/, regime_points2_random/
+                                     -> validation/traces/h200_grid_points2_interference.csv
+                                        (the width and regime grids beside multi-wave attention,
+                                        after that check; all held out)
   validation/traces/h200/drain_random/ -> validation/traces/h200_drain_interference.csv (many-wave
                                         kernels of short to long block lifetimes; all held out)
   validation/traces/h200/placement/  -> validation/traces/h200_placement_interference.csv (one-wave
@@ -560,6 +564,9 @@ if __name__ == "__main__":
     # before the run, measured after every calibration's fixed point: attention loads no run had
     grid_trace([("h200/dataplane_points12_random", "regime"), ("h200/dataplane_points13_random", "regime")], "h200",
                "h200_dataplane_points12_interference.csv", role="held-out")
+    # the synthetic grids beside multi-wave attention, declared before the run, after that check
+    grid_trace([("h200/widths_points2_random", "widths"), ("h200/regime_points2_random", "regime")], "h200",
+               "h200_grid_points2_interference.csv", role="held-out")
     # 2026-12-03 (a later session): one-wave launches at a random point of the step, where their
     # blocks land (placement_probe.py): the packing term's two coefficients are fitted on two of its
     # decode points, the other two held out
