@@ -146,7 +146,7 @@ def test_serve_from_a_mooncake_shaped_trace(capsys, tmp_path):
 
 def test_attention_loads_past_the_measured_are_flagged_unvalidated():
     """The grid waits grow with attention's load (its blocks over the SMs' attention slots), fitted
-    and checked on the H200 up to gpu.interference.grid_load_measured (2.909, 96 x 4k); both models'
+    and checked on the H200 up to gpu.interference.grid_load_measured (2.91, 96 x 4k); both models'
     answers say when the batch that fits puts attention past it. Within it (two waves included), or
     with no data-plane kernel on the GPU, nothing is said."""
     from nicmodel.engines.serving import analytic
@@ -154,6 +154,9 @@ def test_attention_loads_past_the_measured_are_flagged_unvalidated():
     # an H200's 132 SMs x 2 slots: a load of 1.94, two waves, measured (points8: 64 x 8k)
     within = analytic.serve(load("cachegen-async", "gpu=h200", "serving.max_batch=64"), 1.0)
     assert within["gpu_memory"]["batch_that_fits"] == 64 and within["validity"] == []
+    # the largest load measured, 96 x 8 = 768 blocks (2.909), is within it too
+    edge = analytic.serve(load("cachegen-async", "gpu=h200", "serving.max_batch=96", "request.prefix_tokens=4000"), 1.0)
+    assert edge["gpu_memory"]["batch_that_fits"] == 96 and edge["validity"] == []
     # the same answer had the co-runners been measured only up to a load of 1.5
     past = ("cachegen-async", "gpu=h200", "serving.max_batch=64", "gpu.interference.grid_load_measured=1.5")
     two = analytic.serve(load(*past), 1.0)

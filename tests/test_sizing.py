@@ -102,7 +102,7 @@ def test_serving_target_searches_the_best_candidates_first():
     assert checks[("network.bandwidth=10Gbps",)]["screen"] == "fail" and "meets" not in checks[("network.bandwidth=10Gbps",)]
     assert checks[("network.bandwidth=40Gbps",)]["meets"] is True
     # its L40S runs decode's attention in two waves at the batch that fits (20 sequences, 160 blocks on
-    # 142 SMs of one: a load of 1.13, within the 2.909 measured), so no note; past it, the answer says so
+    # 142 SMs of one: a load of 1.13, within the 2.91 measured), so no note; past it, the answer says so
     assert r["best"]["validity"] == []
 
 
