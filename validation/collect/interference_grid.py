@@ -175,6 +175,13 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     synthetic co-runner was measured (the grid waits' form was chosen, and fitted, on the data-plane
     kernels alone). The claims checked: every synthetic family's co-runner MAPE within 20% (their
     target held out elsewhere) and decode's side within 15%. Every point held out;
+  - `--dataplane --points 68x4096,48x6144,84x2048,92x1024` and `--points 30x12288,20x12288,44x6144,26x16384`
+    (the same session, last; declared and committed before the run): a sealed check for the next
+    form of the co-runner model (the grid waits' per-launch wait over a launch's waves, which the
+    dequantization's multi-wave misses question, and CacheGen's decoder at long contexts). Measured
+    and committed as raw runs only: not turned into a trace, not predicted, not looked at, until
+    that form is fixed and fitted (attention loads 2.06, 1.45, 2.55, 2.79 and 0.91, 0.61, 1.33, 0.79).
+    Every point held out;
 
 Run on the device machine:  python validation/collect/interference_grid.py $OUT [--quick] [--budget S]
                             [--phase random] [--points BxL,...]
