@@ -18,6 +18,12 @@ def attention_waves(blocks: float, sms: float, limit: int) -> int:
     return max(1, math.ceil(blocks / (sms * limit)))
 
 
+def attention_load(blocks: float, sms: float, limit: int) -> float:
+    """Attention's blocks over its slots (``limit`` on each of ``sms`` SMs): the grid waits grow with
+    it (docs/serving.md, Attention's load)."""
+    return blocks / (sms * limit)
+
+
 def attention_residency(blocks: float, sms: float, limit: int) -> float:
     """The share of attention's time, over its waves, that its blocks fill SMs whole (``limit`` of
     them on an SM). Blocks go breadth-first: each SM takes one before any takes a second, so a grid

@@ -101,7 +101,7 @@ from functools import cached_property, lru_cache
 from dataclasses import dataclass
 from typing import Any
 
-from .attention import attention_blocks, attention_residency, attention_waves
+from .attention import attention_blocks, attention_load, attention_residency, attention_waves
 
 Params = dict[str, Any]
 Shape = tuple[int, int, int]  # threads per block, registers per thread, shared memory per block (bytes)
@@ -212,7 +212,7 @@ def decode_profile(p: Params, step_s: float, weight_bytes: float, kv_bytes: floa
     if blocks is not None:
         sms, limit = float(p["gpu.sms"]), blocks_per_sm(p, shapes["attention"])
         residency, waves = attention_residency(blocks, sms, limit), attention_waves(blocks, sms, limit)
-        load = blocks / (sms * limit)
+        load = attention_load(blocks, sms, limit)
     return DecodeProfile(step_s / kernels, shares, shapes, residency, waves, load)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ...spec.scenario import Scenario
 from ..plan import Params, Plan
-from .attention import attention_blocks, attention_waves
+from .attention import attention_blocks, attention_load, attention_waves
 from .capacity import mean_context
 from .interference import blocks_per_sm, decode_shapes
 
@@ -23,7 +23,7 @@ def regime_notes(scenario: Scenario, plan: Plan | None, params: Params, batch: i
     if blocks is None:
         return []
     sms, limit = float(params["gpu.sms"]), blocks_per_sm(params, decode_shapes(params)["attention"])
-    load = blocks / (sms * limit)
+    load = attention_load(blocks, sms, limit)
     measured = scenario.gpu.interference.grid_load_measured.value
     if load <= measured:
         return []
