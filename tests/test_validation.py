@@ -558,7 +558,11 @@ def test_grid_waits_check_holds_as_declared():
     import math
     from collections import defaultdict
     import nicmodel
-    low, high = nicmodel.load(DEFAULT, ["gpu=h200"]).gpu.interference.multiwave_stretch.range
+    from nicmodel.engines.plan import compile_scenario
+    from nicmodel.engines.serving.interference import decode_profile
+    scenario = nicmodel.load(DEFAULT, ["gpu=h200"])
+    low, high = scenario.gpu.interference.multiwave_stretch.range
+    params = compile_scenario(scenario)[1]
     errors, logs = defaultdict(list), defaultdict(list)
     for pr in predict_all(read_trace(ROOT / "validation/traces/h200_dataplane_points12_interference.csv")):
         if pr.point.metric != "corunner_time_ratio":
@@ -566,7 +570,7 @@ def test_grid_waits_check_holds_as_declared():
         a = dict(kv.split("=", 1) for kv in pr.point.argument.split(","))
         run = "points12" if "points12_random" in pr.point.source else "points13"
         errors[run, a["family"]].append(abs(pr.error_pct))
-        if int(a["batch"]) * 8 > 132 * 2:  # more than one wave of attention blocks
+        if decode_profile(params, 1e-2, 1.0, 1.0, float(a["batch"]), float(a["context"])).attention_waves > 1:
             logs[a["family"]].append(math.log(pr.point.value / pr.predicted))
     assert len(errors) == 10 and len(logs) == 5
     for (run, family), e in errors.items():
