@@ -168,7 +168,7 @@ def test_a_one_wave_narrow_kernel_beside_attention_by_hand():
         m.corunner_slowdown(HOPPER, no_attention, vector, "high"))
 
 
-def test_second_wave_of_a_decoder_shaped_launch_by_hand():
+def test_spill_of_a_decoder_shaped_launch_by_hand():
     # CacheGen's decoder: 512 blocks of 128 threads, 32 registers, 48 KiB of shared memory: 4 per
     # SM (50,176 B each with the reserved 1 KiB), one wave of 512 <= 528 slots, so it needs 4 on
     # nearly every SM. Two attention blocks (2 x 87,360 B) leave room for one (224,896 B in all,
@@ -178,17 +178,26 @@ def test_second_wave_of_a_decoder_shaped_launch_by_hand():
     assert m.blocks_beside(HOPPER, decoder, SHAPES["attention"], 2, 4) == 1
     assert m.blocks_beside(HOPPER, decoder, SHAPES["weights"], 1, 4) == 0
     assert m.blocks_beside(HOPPER, decoder, SHAPES["elementwise"], 2, 4) == 4
-    one = m.CoRunner(decoder, 512, 550e-6, 0.02, None, 1.0)
+    one = m.CoRunner(decoder, 512, 550e-6, 0.02)
     assert m.spilling_kinds(HOPPER, one, SHAPES) == ("attention",)
-    # wave_spill (1.0) x attention's share of decode time (0.24) / burst: a lone launch pays it
-    # whole, the fourth of four back to back a quarter on average, a queue that never drains none
-    endless = m.CoRunner(decoder, 512, 550e-6, 0.02, None, float("inf"))
-    base = m.corunner_slowdown(HOPPER, PROFILE, endless)
-    assert m.corunner_slowdown(HOPPER, PROFILE, one) - base == pytest.approx(0.24)
-    four = m.CoRunner(decoder, 512, 550e-6, 0.02, None, 4.0)
-    assert m.corunner_slowdown(HOPPER, PROFILE, four) - base == pytest.approx(0.06)
-    # decode's side does not change with the burst
-    assert m.sigma(HOPPER, PROFILE, one) == pytest.approx(m.sigma(HOPPER, PROFILE, endless))
+    # wave_spill (1.0) x attention's share of decode time (0.24) x latency exposure (1 - its 512 / 132
+    # blocks per SM x 128 threads / 2,048 = 0.758) x compute-boundness (1 - its HBM share 0.02 over the
+    # SMs it holds, all): every launch pays it (launches of one stream never overlap)
+    exposure = 1 - 512 / 132 * 128 / 2048
+    none = {**HOPPER, "gpu.interference.wave_spill": 0.0}
+    spill = m.corunner_slowdown(HOPPER, PROFILE, one) - m.corunner_slowdown(none, PROFILE, one)
+    assert spill == pytest.approx(0.24 * exposure * 0.98)
+    # a memory-bound launch of the same grid (60% of HBM) makes up most of the wait
+    memory = m.CoRunner(decoder, 512, 550e-6, 0.6)
+    assert (m.corunner_slowdown(HOPPER, PROFILE, memory) - m.corunner_slowdown(none, PROFILE, memory)
+            == pytest.approx(0.24 * exposure * 0.4))
+    # blocks of 1,024 threads, 2 per SM, fill the SM's threads: one beside two elementwise blocks runs
+    # in the time two would share, so though it spills there it loses nothing
+    full = m.CoRunner((1024, 32, 0), 264, 550e-6, 0.02)
+    assert m.spilling_kinds(HOPPER, full, SHAPES) == ("elementwise",)
+    assert m.corunner_slowdown(HOPPER, PROFILE, full) == pytest.approx(m.corunner_slowdown(none, PROFILE, full))
+    # decode's side does not change with the spill
+    assert m.sigma(HOPPER, PROFILE, one) == pytest.approx(m.sigma(none, PROFILE, one))
     # one block per SM needed (132 blocks), or more than one wave (1,056): nothing spills
     assert m.spilling_kinds(HOPPER, m.CoRunner(decoder, 132, 550e-6, 0.02), SHAPES) == ()
     assert m.spilling_kinds(HOPPER, m.CoRunner(decoder, 1056, 550e-6, 0.02), SHAPES) == ()
@@ -295,7 +304,7 @@ def test_attention_grid_and_the_co_runners_view_of_it_by_hand():
 
 def test_grid_waits_by_hand():
     """The grid waits grow a co-runner's time by attention's whole share of the step (room or not)
-    x attention's load: at equal priority a wait per launch over its waves and duration, at high a
+    x attention's load: at equal priority a wait once per launch over its duration, at high a
     growth for short-lived blocks (x cut_in_time / (block lifetime + cut_in_time)); decode's side
     never moves, and a profile without a grid (load 0) has none (docs/serving.md, Attention's load)."""
     c = m.CoRunner(THIN, 1024, 4e-6, 0.3)  # 1,024 blocks of 16 per SM on 132 SMs: one wave, blocks live 4 us
@@ -312,6 +321,9 @@ def test_grid_waits_by_hand():
     slow = m.CoRunner(THIN, 1024, 4e-3, 0.3)
     assert (m.corunner_slowdown(p, loaded, slow, "high") - m.corunner_slowdown(p, plain, slow, "high")
             == pytest.approx(2.0 * 2e-6 / (4e-3 + 2e-6) * 0.36))
+    # a launch of two waves (4,224 blocks, 8 us) waits once, before any of its blocks starts: 5 us / 8 us
+    two = m.CoRunner(THIN, 4224, 8e-6, 0.3)
+    assert m.corunner_slowdown(p, loaded, two) - m.corunner_slowdown(p, plain, two) == pytest.approx(5 / 8 * 0.24 * 1.5)
     assert m.sigma(p, loaded, c) == m.sigma(p, plain, c) and m.sigma(p, loaded, c, "high") == m.sigma(p, plain, c, "high")
     assert loaded.beside.attention_load == 1.5  # the load survives the co-runner's view of attention
 

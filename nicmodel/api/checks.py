@@ -32,21 +32,27 @@ def _with(point, overrides):
 AMBIGUOUS = ("not identifiable", "poorly identifiable: correlated", "at a bound")
 
 
-def calibrate(scenario: str | Path, trace: str | Path, fit: list[str], overrides: list[str] | tuple[str, ...] = (),
-              cv: str | None = None, max_residual: float = 10.0) -> dict[str, Any]:
-    """``nicmodel calibrate``: least-squares fit of the ``fit`` parameters to the trace's fitted
-    points, within each parameter's stated range; the held-out points predicted with the fitted
+def _traces(trace: str | Path | list[str | Path] | tuple[str | Path, ...]) -> list[Path]:
+    return [Path(t) for t in trace] if isinstance(trace, (list, tuple)) else [Path(trace)]
+
+
+def calibrate(scenario: str | Path, trace: str | Path | list[str | Path], fit: list[str],
+              overrides: list[str] | tuple[str, ...] = (), cv: str | None = None,
+              max_residual: float = 10.0) -> dict[str, Any]:
+    """``nicmodel calibrate``: least-squares fit of the ``fit`` parameters to the fitted points of
+    the trace (or traces, fitted together), within each parameter's stated range; the held-out points predicted with the fitted
     values; optional cross-validation (``cv`` folds or 'loo'); ``rejected`` says why the fit is
     not accepted (residuals beyond ``max_residual`` % or the tolerance a row gives)."""
     if not fit:
         raise SpecError("name at least one parameter with --fit PATH", "--fit")
     path = Path(scenario)
     load_scenario(path, overrides)  # report problems with the scenario itself first
-    points = read_trace_for(trace, str(path))
+    traces = _traces(trace)
+    points = [p for t in traces for p in read_trace_for(t, str(path))]
     fitted = [_with(p, overrides) for p in points if p.role == "fitted"]
     held = [_with(p, overrides) for p in points if p.role == "held-out"]
     if not fitted:
-        raise SpecError("the trace has no points with role fitted", str(trace))
+        raise SpecError("no points with role fitted", ", ".join(map(str, traces)))
     initial, bounds = {}, {}
     for key in fit:
         param = c.spec_param(path, list(overrides), key)
@@ -72,7 +78,7 @@ def calibrate(scenario: str | Path, trace: str | Path, fit: list[str], overrides
             "rejected": c.acceptance(result, max_residual)}
 
 
-def write_calibrated(scenario: str | Path, trace: str | Path, calibration: dict[str, Any], output: str | Path,
-                     overrides: list[str] | tuple[str, ...] = ()) -> None:
-    """The scenario with the fitted numbers written in, each marked fitted, with its trace."""
-    c.write_fitted_spec(Path(scenario), list(overrides), calibration["result"], Path(trace), Path(output))
+def write_calibrated(scenario: str | Path, trace: str | Path | list[str | Path], calibration: dict[str, Any],
+                     output: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> None:
+    """The scenario with the fitted numbers written in, each marked fitted, with its trace(s)."""
+    c.write_fitted_spec(Path(scenario), list(overrides), calibration["result"], _traces(trace), Path(output))

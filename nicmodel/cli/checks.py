@@ -22,9 +22,10 @@ def register(sub) -> None:
     p.add_argument("--output", "-o")
     p.set_defaults(func=run_validate)
 
-    p = sub.add_parser("calibrate", help="least-squares fit of spec parameters to a trace's fitted points")
+    p = sub.add_parser("calibrate", help="least-squares fit of spec parameters to the fitted points of one trace "
+                                         "or several, together")
     p.add_argument("scenario")
-    p.add_argument("trace")
+    p.add_argument("trace", nargs="+")
     p.add_argument("--fit", action="append", default=[], metavar="PATH", help="a spec parameter (repeatable)")
     p.add_argument("--cv", help="cross-validation: number of folds, or 'loo'")
     p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE")

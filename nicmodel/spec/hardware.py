@@ -300,17 +300,20 @@ class Interference(Component):
     graph_wait: Duration
     """As launch_wait, for launches replayed from a CUDA graph."""
     wave_spill: Ratio
-    """Co-runner growth, per burst of launches, of a one-wave kernel that needs more than one
-    block per SM, per share of decode time in kernels that leave room for some of its blocks
-    but not all (attention beside a decoder of 4 blocks per SM): the blocks that find no room
-    wait for the launch's own first blocks, a second wave. A burst is the launches enqueued back
-    to back; later ones in it find the SMs their predecessor freed."""
+    """Co-runner growth per launch of a one-wave kernel that needs more than one block per SM,
+    per share of decode time in kernels that leave room for some of its blocks but not all
+    (attention beside a decoder of 4 blocks per SM), at full latency exposure and compute-bound:
+    the blocks that find no room wait for slots. Scaled by the latency exposure (1 - its resident
+    threads per SM over the maximum) and compute-boundness (1 - its HBM share per SM held): a
+    block that fills the SM's issue slots, or waits on HBM, runs faster beside fewer of its own
+    and makes up the wait. Every launch pays it: launches of one stream never overlap
+    (docs/serving.md, The spill per launch)."""
     grid_wait_equal: Duration
-    """Co-runner, decode at equal priority: time each of its launches waits, over its waves, per
+    """Co-runner, decode at equal priority: time each of its launches waits, once, per
     unit of decode's attention share of the step x attention's load (its blocks over the SMs'
     attention slots). Blocks are dispatched in launch order: a launch that finds attention's
-    blocks waiting for slots waits behind them, whatever its length (docs/serving.md, Attention's
-    load)."""
+    blocks waiting for slots waits behind them before any of its blocks starts, whatever its
+    length or waves (docs/serving.md, Attention's load; The spill per launch)."""
     grid_wait_high: Ratio
     """Co-runner, decode at high priority: growth per unit of decode's attention share x
     attention's load, for blocks that live much less than cut_in_time (x cut_in_time / (block

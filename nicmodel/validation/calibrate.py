@@ -150,11 +150,15 @@ def _format_value(value: float, param: Param) -> str | float:
     return spec_string(value, type(param).dimension)
 
 
-def write_fitted_spec(scenario_path: Path, overrides: list[str], result: FitResult, trace: Path,
+def write_fitted_spec(scenario_path: Path, overrides: list[str], result: FitResult, traces: list[Path],
                       out: Path) -> None:
     """The scenario, fully resolved, with each fitted number marked `fitted` and its source."""
     doc: Document = load_document(scenario_path, overrides)
-    rows = ", ".join(str(p.row) for p, _ in result.residuals_pct)
+    by_file: dict[str, list[str]] = {}
+    for p, _ in result.residuals_pct:
+        by_file.setdefault(Path(p.file).name, []).append(str(p.row))
+    rows = "; ".join(f"rows {', '.join(r)} of {name}" for name, r in by_file.items())
+    names = ", ".join(t.name for t in traces)
     for key in result.keys:
         param = spec_param(scenario_path, overrides, key)
         path = tuple(int(x) if x.isdigit() else x for x in key.split("."))
@@ -165,14 +169,14 @@ def write_fitted_spec(scenario_path: Path, overrides: list[str], result: FitResu
         entry: dict[str, Any] = {
             "value": _format_value(result.values[key], param),
             "kind": "fitted",
-            "source": f"nicmodel calibrate against {trace}",
-            "fitted_to": f"rows {rows} of {trace.name} (role fitted); 95% CI [{_format_value(lo, param)}, "
+            "source": f"nicmodel calibrate against {', '.join(map(str, traces))}",
+            "fitted_to": f"{rows} (role fitted); 95% CI [{_format_value(lo, param)}, "
                          f"{_format_value(hi, param)}]",
         }
         if param.range is not None:
             entry["range"] = list(param.range)
         node[path[-1]] = entry
-    header = (f"# Written by nicmodel calibrate from {scenario_path.name} and {trace.name}; "
+    header = (f"# Written by nicmodel calibrate from {scenario_path.name} and {names}; "
               f"fitted: {', '.join(result.keys)}\n")
     from ..files import write_atomic
 

@@ -17,9 +17,9 @@ A row's argument names the measured situation, comma-separated:
   launches=N1+N2+...       each kind's launches per unit (default 1)
   bytes=B1+B2+...          each kind's HBM bytes per unit (default 0)
   unit_time=T              the unit's time alone, launch gaps included (default: the durations' sum)
-  burst=N                  units enqueued back to back (default 1; inf: a queue that never drains).
-                           A kernel kind's burst is N x its launches when the unit is one kind,
-                           its launches per unit when kinds alternate within the unit
+  burst=N                  units enqueued back to back (default 1; inf: a queue that never drains):
+                           recorded and checked; the model does not use it (launches of one
+                           stream never overlap: docs/serving.md, The spill per launch)
   launch=stream|graph      how the unit's launches were issued: one by one through a stream
                            (default) or replayed from a CUDA graph
 """
@@ -85,7 +85,7 @@ def _corunners(p: dict[str, Any], a: dict[str, str]) -> list[tuple[str, model.Co
     launches = _quantities(a.get("launches"), len(kinds), "", 1.0)
     moved = _quantities(a.get("bytes"), len(kinds), "bytes", 0.0)
     unit_time = parse_quantity(a["unit_time"], "time") if "unit_time" in a else sum(durations)
-    burst = _burst(a.get("burst"))
+    _burst(a.get("burst"))  # checked, not used: launches of one stream never overlap
     graph = _launch(a.get("launch"))
     kv_channels = 2 * float(p["model.layers"]) * float(p["model.kv_heads"]) * float(p["model.head_dim"])
     peak = float(p["gpu.memory.peak_bandwidth"])
@@ -97,14 +97,13 @@ def _corunners(p: dict[str, Any], a: dict[str, str]) -> list[tuple[str, model.Co
             continue
         per_launch = duration / n
         hbm_share = min(1.0, hbm / n / per_launch / peak)
-        back_to_back = burst * n if len(kinds) == 1 else n
         if kind == "shape":
-            c = _shape(a, per_launch, hbm_share, back_to_back)
+            c = _shape(a, per_launch, hbm_share)
         else:
             base = "gpu.copy_kernel" if kind == "copy" else f"gpu.kernels.{kind}.launch"
             if f"{base}.blocks" not in p:
                 raise SpecError(f"the GPU spec has no launch shape at {base}", "metric")
-            c = model.launch_at(p, base, kv_channels, per_launch, hbm_share, back_to_back)
+            c = model.launch_at(p, base, kv_channels, per_launch, hbm_share)
         out.append((kind, replace(c, graph_share=graph), share))
     return out
 
@@ -129,7 +128,7 @@ def _burst(text: str | None) -> float:
     return value
 
 
-def _shape(a: dict[str, str], per_launch: float, hbm_share: float, burst: float) -> model.CoRunner:
+def _shape(a: dict[str, str], per_launch: float, hbm_share: float) -> model.CoRunner:
     """A co-runner given by its launch shape in the argument (threads=, regs=, smem=, blocks=, width=)."""
     missing = [k for k in ("threads", "regs", "smem", "blocks") if k not in a]
     if missing:
@@ -137,7 +136,7 @@ def _shape(a: dict[str, str], per_launch: float, hbm_share: float, burst: float)
     try:
         shape = (int(a["threads"]), int(a["regs"]), int(parse_quantity(a["smem"], "bytes")) if a["smem"] != "0" else 0)
         width = parse_quantity(a["width"], "bytes") if "width" in a else None
-        return model.CoRunner(shape, float(a["blocks"]), per_launch, hbm_share, width, burst)
+        return model.CoRunner(shape, float(a["blocks"]), per_launch, hbm_share, width)
     except (UnitError, ValueError) as exc:
         raise SpecError(f"argument: {exc}", "metric") from None
 

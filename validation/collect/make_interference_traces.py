@@ -221,15 +221,16 @@ def calibration_collapsed(syn: dict[str, dict], name: str) -> bool:
 
 
 def grid_trace(folders: list[tuple[str, str]], gpu: str, out: str, role: str | None = None,
-               fitted_metric: str | None = None) -> None:
+               fitted_metric: str | None = None, fitted_family: str = "") -> None:
     """One GPU's runs of interference_grid.py (folder, family prefix of its synthetic co-runners)
     as one trace; ``role`` overrides the collector's (the second GPU: every point held out), and
-    ``fitted_metric``'s rows are fitted whatever the role (a later calibration's declared set)."""
+    ``fitted_metric``'s rows whose family starts with ``fitted_family`` are fitted whatever the role
+    (a later calibration's declared set)."""
     rows = []
     for folder, prefix in folders:
         rows += grid_rows(folder, gpu, prefix, role)
     for r in rows:
-        if r["metric"] == fitted_metric:
+        if r["metric"] == fitted_metric and r["argument"].startswith(f"family={fitted_family}"):
             r["role"] = "fitted"
     write(out, [r for r in rows if "pinned-copies-fit" not in r["argument"]])
 
@@ -532,9 +533,13 @@ if __name__ == "__main__":
                role="held-out")
     grid_trace([("h200/drain_random", "drain")], "h200", "h200_drain_interference.csv", role="held-out")
     # the access-width and regime grids at the same four decode points (a later session, before the
-    # attention term's form was chosen): how a co-runner's loss grows with decode's attention share
+    # attention term's form was chosen): how a co-runner's loss grows with decode's attention share.
+    # 2026-12-04 (a later session): the regime kernels' co-runner rows, here and in grid_points2, are
+    # wave_spill's fitted set (the spill per launch; declared before its calibrate command was run);
+    # the width families and every decode row stay held out
     grid_trace([("h200/widths_points_random", "widths"), ("h200/regime_points_random", "regime")], "h200",
-               "h200_grid_points_interference.csv", role="held-out")
+               "h200_grid_points_interference.csv", role="held-out", fitted_metric="corunner_time_ratio",
+               fitted_family="regime-")
     # the data-plane units at four decode points no run had used (16x8k, 32x6k, 24x2k, 4x8k), measured
     # after narrow_attention was fitted and every coefficient iterated: a check after the fit
     grid_trace([("h200/dataplane_points2_random", "regime")], "h200", "h200_dataplane_points2_interference.csv",
@@ -566,7 +571,13 @@ if __name__ == "__main__":
                "h200_dataplane_points12_interference.csv", role="held-out")
     # the synthetic grids beside multi-wave attention, declared before the run, after that check
     grid_trace([("h200/widths_points2_random", "widths"), ("h200/regime_points2_random", "regime")], "h200",
-               "h200_grid_points2_interference.csv", role="held-out")
+               "h200_grid_points2_interference.csv", role="held-out", fitted_metric="corunner_time_ratio",
+               fitted_family="regime-")
+    # the sealed set (declared and committed raw before its run, 2026-12-04; not predicted until the
+    # next form was chosen: the spill per launch and the equal-priority grid wait once per launch,
+    # every calibration at its fixed point): eight decode points no run had, all held out
+    grid_trace([("h200/dataplane_points14_random", "regime"), ("h200/dataplane_points15_random", "regime")], "h200",
+               "h200_dataplane_points14_interference.csv", role="held-out")
     # 2026-12-03 (a later session): one-wave launches at a random point of the step, where their
     # blocks land (placement_probe.py): the packing term's two coefficients are fitted on two of its
     # decode points, the other two held out

@@ -56,9 +56,17 @@ dispatched; the hardware places blocks breadth-first over the SMs):
     graph, over its waves (a launch of many waves keeps its resident blocks running while decode's
     kernel cuts in) and its duration: short one-wave launches lose most
     (validation/traces/h200/short_random/).
+  - a spill, for a one-wave launch that needs more than one block per SM where decode's resident
+    blocks of a kind leave room for some but not all of them: the rest wait for slots, once per
+    launch (launches of one stream never overlap, so a burst does not share it), ``wave_spill`` x
+    (share of decode time in such kernels) x latency exposure x compute-boundness: a block of few
+    warps runs no faster for having its SM to itself, so the wait adds to the launch, while a
+    block that fills the SM's issue slots, or one that waits on HBM, speeds up beside fewer of its
+    own and makes up the wait (validation/traces/h200_grid_points*: the decoder-like 512-block
+    kernels lose 0.6x attention's share, the 264-block full-SM ones nothing, memory-bound ones little);
   - grid waits: while attention's blocks wait for SM slots the co-runner waits behind them, by
     attention's whole share of the step x its load (blocks over the SMs' attention slots): at equal
-    priority ``grid_wait_equal`` per launch over its waves and duration (launch order), at high
+    priority ``grid_wait_equal`` once per launch, over its duration (launch order), at high
     ``grid_wait_high`` x cut_in_time / (tau + cut_in_time) (short-lived blocks hand their slots to
     attention's as they retire) (validation/traces/h200_dataplane_points*: the miss grew with the load).
   Every other co-runner term sees decode's attention only for the share of attention's time its blocks
@@ -81,7 +89,10 @@ dispatched; the hardware places blocks breadth-first over the SMs):
   fitted on a declared set of data-plane points (h200_dataplane_points8's co-runners), the launch
   and cut-in calibrations iterated with them to a fixed point (cut_in_time held), their form chosen
   after seeing held-out errors, checked on points measured after the fit (docs/serving.md,
-  Attention's load).
+  Attention's load). Last, the spill per launch (it had been per burst, a pattern of the profiled
+  process) and the equal-priority grid wait once per launch: wave_spill fitted on the synthetic
+  regime kernels beside decode at eight decode points, every calibration iterated again, checked on
+  a sealed set (docs/serving.md, The spill per launch).
 
 What it leaves out: how tightly a launch packs from one landing to the next (the term takes a
 mean), the weight GEMVs' and elementwise kernels' grids by batch (one shape each), decode's side
@@ -233,7 +244,6 @@ class CoRunner:
     duration_s: float
     hbm_share: float  # of the GPU's peak HBM bandwidth, alone
     access_bytes: float | None = None  # bytes per thread per load/store, for kernels that stream memory
-    burst: float = 1.0  # launches of it enqueued back to back (math.inf: a queue that never drains)
     graph_share: float = 0.0  # share of its launches replayed from a CUDA graph (the rest: one by one)
 
 
@@ -331,7 +341,7 @@ class Coupling:
     packed: float  # crowding x (issue slowdown of its most-packed SM - 1) x compute-boundness (0: it cannot pack)
     narrow: float  # narrow_equal x narrowness, or narrow_high x narrowness x (1 - 1/waves)
     spilling: tuple[str, ...] = ()  # decode kernels that leave room for only part of a launch
-    spill: float = 0.0  # wave_spill / burst
+    spill: float = 0.0  # wave_spill x latency exposure x compute-boundness, per launch
     launch: float = 0.0  # seconds a launch waits for its turn (launch_wait; graph_wait from a graph), over its waves
     cut_in: float = 1.0  # 1 + cut_in_gain x cut_in_time / (tau + cut_in_time): short-lived blocks lose more
     packing: tuple[str, ...] = ()  # decode kernels beside which fewer of its blocks fit than on a free SM
@@ -409,12 +419,12 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
                     float(p[q + "crowding"]) * slow * (1 - memory_bound),
                     (float(p[q + "narrow_high"]) * (1 - 1 / waves) if priority == "high"
                      else float(p[q + "narrow_equal"])) * narrowness(c),
-                    spilling_kinds(p, c, shapes), float(p[q + "wave_spill"]) / max(c.burst, 1.0),
+                    spilling_kinds(p, c, shapes), float(p[q + "wave_spill"]) * latency_bound * (1 - memory_bound),
                     (1 - c.graph_share) * float(p[q + "launch_wait"]) + c.graph_share * float(p[q + "graph_wait"]),
                     _cut_in(p, tau), packing,
                     0.0 if "attention" in low else float(p[q + "narrow_attention"]) * narrowness(c),
                     float(p[q + "multiwave_stretch"]),
-                    _grid(p, c, priority, waves, tau))
+                    _grid(p, c, priority, tau))
 
 
 def _short_lived(p: Params, tau: float) -> float:
@@ -430,14 +440,14 @@ def _cut_in(p: Params, tau: float) -> float:
     return 1.0 + float(p["gpu.interference.cut_in_gain"]) * _short_lived(p, tau)
 
 
-def _grid(p: Params, c: CoRunner, priority: str, waves: int, tau: float) -> float:
+def _grid(p: Params, c: CoRunner, priority: str, tau: float) -> float:
     """Its growth per unit of decode's attention share x attention's load, while attention's blocks
-    wait for slots: at equal priority each launch waits its turn behind them (grid_wait_equal, over
-    its waves and duration); at high, its short-lived blocks hand them their slots as they retire
-    (grid_wait_high x cut_in_time / (tau + cut_in_time))."""
+    wait for slots: at equal priority each launch waits its turn behind them, once, before any of its
+    blocks starts (grid_wait_equal over its duration); at high, its short-lived blocks hand them
+    their slots as they retire (grid_wait_high x cut_in_time / (tau + cut_in_time))."""
     if priority == "high":
         return float(p["gpu.interference.grid_wait_high"]) * _short_lived(p, tau)
-    return float(p["gpu.interference.grid_wait_equal"]) / waves / c.duration_s if c.duration_s > 0 else 0.0
+    return float(p["gpu.interference.grid_wait_equal"]) / c.duration_s if c.duration_s > 0 else 0.0
 
 
 def blocking(p: Params, profile: DecodeProfile, c: CoRunner, priority: str) -> float:
@@ -473,19 +483,15 @@ def kernel_launch(p: Params, kind: str, kv_channels: float, output_bytes: float,
     per_launch = duration_s / launches
     hbm = float(p[f"{base}.hbm_bytes_per_output_byte"]) * output_bytes / launches
     share = hbm / per_launch / float(p["gpu.memory.peak_bandwidth"]) if per_launch > 0 else 0.0
-    # a chunk's launches of one kernel go back to back; the chunk's other GPU stages, or the wait
-    # for the next chunk's bytes, end the burst (conservative for a lone stage with a backlog)
-    return launch_at(p, base, kv_channels, per_launch, min(1.0, share), launches)
+    return launch_at(p, base, kv_channels, per_launch, min(1.0, share))
 
 
-def launch_at(p: Params, base: str, kv_channels: float, duration_s: float, hbm_share: float,
-              burst: float = 1.0) -> CoRunner:
+def launch_at(p: Params, base: str, kv_channels: float, duration_s: float, hbm_share: float) -> CoRunner:
     """One launch of the kernel whose KernelLaunch spec is at ``base``: its shape, blocks (per
-    K/V channel where the spec says so) and access width, with this duration and HBM share, in
-    bursts of ``burst`` launches back to back."""
+    K/V channel where the spec says so) and access width, with this duration and HBM share."""
     blocks = float(p[f"{base}.blocks"])
     if f"{base}.blocks_per_kv_channel" in p:
         blocks = float(p[f"{base}.blocks_per_kv_channel"]) * kv_channels
     access = p.get(f"{base}.access_bytes")
-    return CoRunner(shape_at(p, base), blocks, duration_s, hbm_share, None if access is None else float(access), burst,
+    return CoRunner(shape_at(p, base), blocks, duration_s, hbm_share, None if access is None else float(access),
                     float(p.get(f"{base}.graph_share", 0.0)))
