@@ -181,7 +181,13 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     dequantization's multi-wave misses question, and CacheGen's decoder at long contexts). Measured
     and committed as raw runs only: not turned into a trace, not predicted, not looked at, until
     that form is fixed and fitted (attention loads 2.06, 1.45, 2.55, 2.79 and 0.91, 0.61, 1.33, 0.79).
-    Every point held out;
+    Every point held out. Evaluated after the spill per launch was committed: every family within 15%
+    but CacheGen's decoder at 12k-16k tokens (17.1%);
+  - `--dataplane --points 40x10240,24x14336,12x14336,36x10240` and `--points 64x3072,92x3072,52x5120,72x5120`
+    (2026-12-04, a later session; declared and committed before the run, after the sealed set above was
+    spent): the next sealed check, for CacheGen's decoder at long contexts and beside attention grids
+    that leave SMs half full (contexts no run had: 14k, 10k, 3k, 5k). Committed raw, not turned into
+    a trace, not predicted, until the next form is fixed and fitted. Every point held out;
 
 Run on the device machine:  python validation/collect/interference_grid.py $OUT [--quick] [--budget S]
                             [--phase random] [--points BxL,...]
