@@ -179,7 +179,7 @@ def test_spill_of_a_decoder_shaped_launch_by_hand():
     assert m.blocks_beside(HOPPER, decoder, SHAPES["weights"], 1, 4) == 0
     assert m.blocks_beside(HOPPER, decoder, SHAPES["elementwise"], 2, 4) == 4
     one = m.CoRunner(decoder, 512, 550e-6, 0.02)
-    assert m.spilling_kinds(HOPPER, one, SHAPES) == ("attention",)
+    assert m.spilling_kinds(HOPPER, one, SHAPES) == ("attention", "none")
     # wave_spill (1.0) x attention's share of decode time (0.24) x latency exposure (1 - its 512 / 132
     # blocks per SM x 128 threads / 2,048 = 0.758) x compute-boundness (1 - its HBM share 0.02 over the
     # SMs it holds, all): every launch pays it (launches of one stream never overlap)
@@ -187,6 +187,12 @@ def test_spill_of_a_decoder_shaped_launch_by_hand():
     none = {**HOPPER, "gpu.interference.wave_spill": 0.0}
     spill = m.corunner_slowdown(HOPPER, PROFILE, one) - m.corunner_slowdown(none, PROFILE, one)
     assert spill == pytest.approx(0.24 * exposure * 0.98)
+    # beside an attention grid that fills its SMs half the time (the rest one block per SM: "none"),
+    # the decoder spills all the same (2 of its 4 blocks fit beside one attention block): the same loss
+    half = m.DecodeProfile(14e-6, PROFILE.shares, SHAPES, 0.5)
+    assert half.beside.shares["none"] == pytest.approx(0.12)
+    assert (m.corunner_slowdown(HOPPER, half, one) - m.corunner_slowdown(none, half, one)
+            == pytest.approx(0.24 * exposure * 0.98))
     # a memory-bound launch of the same grid (60% of HBM) makes up most of the wait
     memory = m.CoRunner(decoder, 512, 550e-6, 0.6)
     assert (m.corunner_slowdown(HOPPER, PROFILE, memory) - m.corunner_slowdown(none, PROFILE, memory)
@@ -194,7 +200,7 @@ def test_spill_of_a_decoder_shaped_launch_by_hand():
     # blocks of 1,024 threads, 2 per SM, fill the SM's threads: one beside two elementwise blocks runs
     # in the time two would share, so though it spills there it loses nothing
     full = m.CoRunner((1024, 32, 0), 264, 550e-6, 0.02)
-    assert m.spilling_kinds(HOPPER, full, SHAPES) == ("elementwise",)
+    assert m.spilling_kinds(HOPPER, full, SHAPES) == ("elementwise", "none")
     assert m.corunner_slowdown(HOPPER, PROFILE, full) == pytest.approx(m.corunner_slowdown(none, PROFILE, full))
     # decode's side does not change with the spill
     assert m.sigma(HOPPER, PROFILE, one) == pytest.approx(m.sigma(none, PROFILE, one))

@@ -40,11 +40,11 @@ INTERFERENCE_H200 = {
     "decode_time_ratio/widths-2-byte": (3.0, 21.5),
     "decode_time_ratio/widths-4-byte": (5.5, 29.5),
     "decode_time_ratio/widths-8-byte": (7.0, 31.0),
-    "corunner_time_ratio/cachegen-decoder": (14.5, 41.5),
+    "corunner_time_ratio/cachegen-decoder": (15.5, 42.5),
     "corunner_time_ratio/earlier-collector": (9.5, 23.5),
-    "corunner_time_ratio/lmcache-chunk-sequence": (7.0, 18.5),
+    "corunner_time_ratio/lmcache-chunk-sequence": (7.5, 19.0),
     "corunner_time_ratio/lmcache-dequantization": (7.5, 15.0),
-    "corunner_time_ratio/paged-kv-scatter": (7.5, 18.5),
+    "corunner_time_ratio/paged-kv-scatter": (7.5, 19.0),
     # the --probe diagnostic (h200/probe/) and the access-width grid (h200/widths/): 2-byte scalar
     # copies, as PyTorch's strided copy does, slow 3.4-4.4x beside high-priority decode where 16-byte
     # copies and ALU work of the same grid slow 1.5-3.0x: the narrow_* terms (docs/serving.md)
@@ -52,8 +52,8 @@ INTERFERENCE_H200 = {
     "corunner_time_ratio/probe-copy-16-byte": (20.0, 62.5),
     "corunner_time_ratio/probe-copy-2-byte": (19.0, 68.5),
     "corunner_time_ratio/probe-torch-strided-copy": (17.0, 65.5),
-    "corunner_time_ratio/regime-compute": (14.5, 78.5),
-    "corunner_time_ratio/regime-eager-compute": (14.5, 122.0),
+    "corunner_time_ratio/regime-compute": (15.0, 78.5),
+    "corunner_time_ratio/regime-eager-compute": (15.0, 121.5),
     "corunner_time_ratio/regime-eager-memory": (18.0, 164.0),
     "corunner_time_ratio/regime-memory": (13.5, 45.0),
     "corunner_time_ratio/synthetic-compute": (14.5, 91.0),
@@ -79,9 +79,9 @@ INTERFERENCE_H100 = {
     "decode_time_ratio/synthetic-compute": (8.0, 75.0),
     "decode_time_ratio/synthetic-memory": (6.0, 81.0),
     "decode_time_ratio/torch-cat": (2.5, 6.5),
-    "corunner_time_ratio/cachegen-decoder": (21.0, 47.0),
+    "corunner_time_ratio/cachegen-decoder": (21.5, 48.0),
     "corunner_time_ratio/earlier-collector": (11.0, 21.5),
-    "corunner_time_ratio/lmcache-chunk-sequence": (13.0, 28.0),
+    "corunner_time_ratio/lmcache-chunk-sequence": (13.0, 28.5),
     "corunner_time_ratio/lmcache-dequantization": (10.0, 28.0),
     "corunner_time_ratio/paged-kv-scatter": (15.5, 42.0),
     "corunner_time_ratio/regime-compute": (14.0, 74.0),
@@ -114,11 +114,11 @@ HELD_OUT = {
     "validation/traces/h100_grid_interference.csv": INTERFERENCE_H100,
     # the data-plane and one-wave regime points measured again a day later, twice (h200/rerun*/)
     "validation/traces/h200_rerun_interference.csv": {
-        "corunner_time_ratio/cachegen-decoder": (15.0, 42.0),
+        "corunner_time_ratio/cachegen-decoder": (16.0, 42.5),
         "corunner_time_ratio/lmcache-chunk-sequence": (8.0, 20.0),
         "corunner_time_ratio/lmcache-dequantization": (9.0, 16.5),
         "corunner_time_ratio/paged-kv-scatter": (5.5, 14.5),
-        "corunner_time_ratio/regime-compute": (18.0, 28.5),
+        "corunner_time_ratio/regime-compute": (18.5, 28.5),
         "corunner_time_ratio/torch-cat": (10.0, 19.0),
         "decode_time_ratio/cachegen-decoder": (5.5, 17.5),
         "decode_time_ratio/lmcache-chunk-sequence": (14.0, 28.0),
@@ -131,8 +131,8 @@ HELD_OUT = {
     # the rerun's points with torch's profiler never started (h200/rerun_noprof/): CacheGen's
     # decoder slows far less than the profiled runs say (docs/serving.md)
     "validation/traces/h200_noprofiler_interference.csv": {
-        "corunner_time_ratio/cachegen-decoder": (6.5, 21.5),
-        "corunner_time_ratio/lmcache-chunk-sequence": (4.5, 15.5),
+        "corunner_time_ratio/cachegen-decoder": (6.0, 18.5),
+        "corunner_time_ratio/lmcache-chunk-sequence": (4.5, 14.5),
         "corunner_time_ratio/lmcache-dequantization": (8.5, 19.0),
         "corunner_time_ratio/paged-kv-scatter": (5.5, 16.0),
         "corunner_time_ratio/regime-compute": (15.0, 24.0),
@@ -148,16 +148,16 @@ HELD_OUT = {
     # one launch per decode step at the step's start or at a random point of it (h200/phase/): the
     # one-wave decoder's slowdown depends on where it lands (docs/serving.md, Interference)
     "validation/traces/h200_phase_interference.csv": {
-        "corunner_time_ratio/cachegen-decoder-random-phase": (12.0, 27.5),
-        "corunner_time_ratio/cachegen-decoder-step-start": (12.0, 25.5),
-        "corunner_time_ratio/lmcache-chunk-sequence-random-phase": (5.5, 10.5),
-        "corunner_time_ratio/lmcache-chunk-sequence-step-start": (5.5, 8.5),
+        "corunner_time_ratio/cachegen-decoder-random-phase": (12.5, 29.0),
+        "corunner_time_ratio/cachegen-decoder-step-start": (10.5, 22.5),
+        "corunner_time_ratio/lmcache-chunk-sequence-random-phase": (6.0, 10.0),
+        "corunner_time_ratio/lmcache-chunk-sequence-step-start": (5.0, 7.5),
         "corunner_time_ratio/lmcache-dequantization-random-phase": (8.5, 17.0),
         "corunner_time_ratio/lmcache-dequantization-step-start": (9.0, 19.0),
         "corunner_time_ratio/paged-kv-scatter-random-phase": (7.0, 15.0),
-        "corunner_time_ratio/paged-kv-scatter-step-start": (5.0, 14.0),
-        "corunner_time_ratio/regime-compute-random-phase": (7.5, 17.0),
-        "corunner_time_ratio/regime-compute-step-start": (8.5, 27.5),
+        "corunner_time_ratio/paged-kv-scatter-step-start": (5.0, 14.5),
+        "corunner_time_ratio/regime-compute-random-phase": (8.0, 17.0),
+        "corunner_time_ratio/regime-compute-step-start": (7.5, 24.5),
         "corunner_time_ratio/torch-cat-random-phase": (11.0, 17.0),
         "corunner_time_ratio/torch-cat-step-start": (11.0, 15.0),
     },
@@ -165,19 +165,19 @@ HELD_OUT = {
     # co-runner at a random point of the decode step (h200/random/, regime_random/, widths_random/):
     # 4,561 points no spec number is fitted to (docs/serving.md, Interference)
     "validation/traces/h200_random_interference.csv": {
-        "corunner_time_ratio/cachegen-decoder": (7.0, 24.0),
+        "corunner_time_ratio/cachegen-decoder": (7.5, 26.0),
         "corunner_time_ratio/earlier-collector": (10.5, 25.0),
-        "corunner_time_ratio/lmcache-chunk-sequence": (5.5, 11.0),
+        "corunner_time_ratio/lmcache-chunk-sequence": (6.0, 11.0),
         "corunner_time_ratio/lmcache-dequantization": (6.5, 16.0),
-        "corunner_time_ratio/paged-kv-scatter": (8.0, 17.0),
+        "corunner_time_ratio/paged-kv-scatter": (8.0, 17.5),
         "corunner_time_ratio/regime-compute": (13.5, 116.0),
-        "corunner_time_ratio/regime-memory": (10.5, 41.5),
+        "corunner_time_ratio/regime-memory": (10.5, 42.0),
         "corunner_time_ratio/synthetic-compute": (14.0, 110.5),
         "corunner_time_ratio/synthetic-memory": (11.0, 84.0),
         "corunner_time_ratio/torch-cat": (10.0, 21.5),
         "corunner_time_ratio/widths-16-byte": (11.0, 33.0),
         "corunner_time_ratio/widths-2-byte": (10.5, 32.0),
-        "corunner_time_ratio/widths-4-byte": (7.5, 27.5),
+        "corunner_time_ratio/widths-4-byte": (8.0, 27.5),
         "corunner_time_ratio/widths-8-byte": (9.5, 24.0),
         "decode_time_ratio/cachegen-decoder": (3.0, 8.0),
         "decode_time_ratio/earlier-collector": (7.0, 26.0),
@@ -199,7 +199,7 @@ HELD_OUT = {
     "validation/traces/h200_start_interference.csv": {
         "corunner_time_ratio/earlier-collector": (10.0, 25.0),
         "corunner_time_ratio/lmcache-dequantization": (7.5, 17.5),
-        "corunner_time_ratio/paged-kv-scatter": (5.5, 17.5),
+        "corunner_time_ratio/paged-kv-scatter": (5.5, 18.0),
         "corunner_time_ratio/synthetic-compute": (16.0, 88.5),
         "corunner_time_ratio/synthetic-memory": (11.0, 41.5),
         "corunner_time_ratio/torch-cat": (10.5, 19.5),
@@ -217,7 +217,7 @@ HELD_OUT = {
     "validation/traces/h200_launch_interference.csv": {
         "corunner_time_ratio/paced-2-byte": (8.5, 20.5),
         "corunner_time_ratio/paced-compute": (4.0, 12.5),
-        "corunner_time_ratio/paged-kv-scatter": (8.0, 18.0),
+        "corunner_time_ratio/paged-kv-scatter": (8.0, 18.5),
         "corunner_time_ratio/short-2-byte": (16.5, 36.0),
         "corunner_time_ratio/short-compute": (12.5, 48.5),
         "corunner_time_ratio/short-memory": (14.5, 41.5),
@@ -244,7 +244,7 @@ HELD_OUT = {
     # is fitted to them (they were measured to test the one-wave terms)
     "validation/traces/h200_onewave_interference.csv": {
         "corunner_time_ratio/onewave-compute": (8.5, 43.0),
-        "corunner_time_ratio/onewave-memory": (13.0, 49.0),
+        "corunner_time_ratio/onewave-memory": (13.0, 47.0),
         "decode_time_ratio/onewave-compute": (12.5, 69.0),
         "decode_time_ratio/onewave-memory": (10.0, 62.5),
     },
@@ -252,7 +252,7 @@ HELD_OUT = {
     # coefficient was fitted: the data-plane units at the four other decode points, and many-wave
     # kernels of block lifetimes from ~3 us to ~1 ms. Every point held out
     "validation/traces/h200_dataplane_points_interference.csv": {
-        "corunner_time_ratio/cachegen-decoder": (8.5, 29.0),
+        "corunner_time_ratio/cachegen-decoder": (9.5, 30.0),
         "corunner_time_ratio/lmcache-chunk-sequence": (5.0, 11.0),
         "corunner_time_ratio/lmcache-dequantization": (9.0, 17.0),
         "corunner_time_ratio/paged-kv-scatter": (6.5, 13.5),
@@ -291,7 +291,7 @@ HELD_OUT = {
     # waits' fit and check: no synthetic co-runner had been measured past one wave
     "validation/traces/h200_grid_points2_interference.csv": {
         "corunner_time_ratio/widths-16-byte": (10.0, 34.5),
-        "corunner_time_ratio/widths-2-byte": (8.5, 24.5),
+        "corunner_time_ratio/widths-2-byte": (8.5, 25.0),
         "corunner_time_ratio/widths-4-byte": (6.5, 19.0),
         "corunner_time_ratio/widths-8-byte": (9.0, 30.0),
         "decode_time_ratio/regime-compute": (10.5, 163.0),
@@ -302,8 +302,8 @@ HELD_OUT = {
         "decode_time_ratio/widths-8-byte": (8.0, 34.0),
     },
     "validation/traces/h200_dataplane_points2_interference.csv": {
-        "corunner_time_ratio/cachegen-decoder": (8.5, 29.5),
-        "corunner_time_ratio/lmcache-chunk-sequence": (5.0, 9.0),
+        "corunner_time_ratio/cachegen-decoder": (8.5, 31.0),
+        "corunner_time_ratio/lmcache-chunk-sequence": (6.5, 13.5),
         "corunner_time_ratio/lmcache-dequantization": (7.0, 17.0),
         "corunner_time_ratio/paged-kv-scatter": (8.5, 23.5),
         "corunner_time_ratio/torch-cat": (8.0, 15.0),
@@ -315,8 +315,8 @@ HELD_OUT = {
         "decode_time_ratio/torch-cat": (3.5, 10.5),
     },
     "validation/traces/h200_dataplane_points3_interference.csv": {
-        "corunner_time_ratio/cachegen-decoder": (6.5, 13.5),
-        "corunner_time_ratio/lmcache-chunk-sequence": (5.5, 14.0),
+        "corunner_time_ratio/cachegen-decoder": (4.5, 12.5),
+        "corunner_time_ratio/lmcache-chunk-sequence": (8.0, 18.5),
         "corunner_time_ratio/lmcache-dequantization": (6.5, 21.0),
         "corunner_time_ratio/paged-kv-scatter": (12.0, 36.0),
         "corunner_time_ratio/torch-cat": (5.5, 15.5),
@@ -328,9 +328,9 @@ HELD_OUT = {
         "decode_time_ratio/torch-cat": (3.0, 9.5),
     },
     "validation/traces/h200_dataplane_points4_interference.csv": {
-        "corunner_time_ratio/cachegen-decoder": (11.5, 36.5),
-        "corunner_time_ratio/lmcache-chunk-sequence": (6.0, 17.5),
-        "corunner_time_ratio/lmcache-dequantization": (7.5, 25.5),
+        "corunner_time_ratio/cachegen-decoder": (9.0, 33.0),
+        "corunner_time_ratio/lmcache-chunk-sequence": (7.5, 22.0),
+        "corunner_time_ratio/lmcache-dequantization": (7.5, 26.0),
         "corunner_time_ratio/paged-kv-scatter": (13.0, 44.0),
         "corunner_time_ratio/torch-cat": (7.0, 23.5),
         "decode_time_ratio/cachegen-decoder": (3.0, 29.0),
@@ -341,8 +341,8 @@ HELD_OUT = {
         "decode_time_ratio/torch-cat": (2.5, 9.5),
     },
     "validation/traces/h200_dataplane_points6_interference.csv": {
-        "corunner_time_ratio/cachegen-decoder": (10.0, 39.5),
-        "corunner_time_ratio/lmcache-chunk-sequence": (5.5, 12.0),
+        "corunner_time_ratio/cachegen-decoder": (8.0, 36.0),
+        "corunner_time_ratio/lmcache-chunk-sequence": (6.0, 12.5),
         "corunner_time_ratio/lmcache-dequantization": (7.5, 22.0),
         "corunner_time_ratio/paged-kv-scatter": (9.0, 30.0),
         "corunner_time_ratio/torch-cat": (8.0, 18.5),
@@ -369,8 +369,8 @@ HELD_OUT = {
     # declared before the run): seven multi-wave grids no run had, every point beside one. Held out from
     # every fit, but seen when the grid waits' form was chosen (docs/serving.md, Attention's load)
     "validation/traces/h200_dataplane_points10_interference.csv": {
-        "corunner_time_ratio/cachegen-decoder": (15.0, 35.5),
-        "corunner_time_ratio/lmcache-chunk-sequence": (5.0, 16.0),
+        "corunner_time_ratio/cachegen-decoder": (12.0, 30.5),
+        "corunner_time_ratio/lmcache-chunk-sequence": (4.5, 14.0),
         "corunner_time_ratio/lmcache-dequantization": (10.0, 25.5),
         "corunner_time_ratio/paged-kv-scatter": (10.5, 25.5),
         "corunner_time_ratio/torch-cat": (8.0, 24.5),
@@ -385,8 +385,8 @@ HELD_OUT = {
     # calibration's fixed point (h200/dataplane_points12_random/, _points13_random/): attention loads no
     # run had, 0.61-2.67
     "validation/traces/h200_dataplane_points12_interference.csv": {
-        "corunner_time_ratio/cachegen-decoder": (14.0, 31.0),
-        "corunner_time_ratio/lmcache-chunk-sequence": (6.0, 13.0),
+        "corunner_time_ratio/cachegen-decoder": (11.0, 27.5),
+        "corunner_time_ratio/lmcache-chunk-sequence": (6.0, 14.5),
         "corunner_time_ratio/lmcache-dequantization": (8.5, 20.0),
         "corunner_time_ratio/paged-kv-scatter": (9.5, 23.0),
         "corunner_time_ratio/torch-cat": (6.0, 20.0),
@@ -396,6 +396,22 @@ HELD_OUT = {
         "decode_time_ratio/paged-kv-scatter": (2.0, 4.5),
         "decode_time_ratio/pinned-copies": (1.5, 2.5),
         "decode_time_ratio/torch-cat": (2.0, 8.0),
+    },
+    # the first sealed set (h200/dataplane_points14_random/, _points15_random/), evaluated once with the
+    # spill per launch (every family within 15% but the decoder at 12k-16k tokens, 17.1%); the spill
+    # beside half-full SMs was chosen after seeing it, so it is seen data now, gated like the rest
+    "validation/traces/h200_dataplane_points14_interference.csv": {
+        "corunner_time_ratio/cachegen-decoder": (10.5, 29.0),
+        "corunner_time_ratio/lmcache-chunk-sequence": (7.0, 15.0),
+        "corunner_time_ratio/lmcache-dequantization": (9.0, 25.5),
+        "corunner_time_ratio/paged-kv-scatter": (9.0, 24.5),
+        "corunner_time_ratio/torch-cat": (7.5, 20.0),
+        "decode_time_ratio/cachegen-decoder": (2.0, 9.5),
+        "decode_time_ratio/lmcache-chunk-sequence": (6.5, 28.0),
+        "decode_time_ratio/lmcache-dequantization": (2.5, 9.0),
+        "decode_time_ratio/paged-kv-scatter": (2.0, 4.0),
+        "decode_time_ratio/pinned-copies": (1.5, 2.5),
+        "decode_time_ratio/torch-cat": (2.5, 8.5),
     },
     # one-wave ALU launches of six shapes at a random point of the step, where their blocks land
     # (h200/placement/, placement_probe.py): crowding and pack_blocks fitted at 8 x 4k and 1 x 1k,
@@ -418,13 +434,13 @@ HELD_OUT = {
     # measured after every fit: every point held out. The co-runner side misses (the packing term
     # charges latency-bound copies as issue-bound; docs/serving.md, Packing): recorded, not gated
     "validation/traces/h200_placement_copy_interference.csv": {
-        "corunner_time_ratio/placement-copy-t1024-s0-g132": (32.5, 67.5),
-        "corunner_time_ratio/placement-copy-t128-s0-g132": (56.0, 72.5),
-        "corunner_time_ratio/placement-copy-t128-s0-g264": (79.0, 116.0),
-        "corunner_time_ratio/placement-copy-t128-s0-g33": (19.0, 31.5),
+        "corunner_time_ratio/placement-copy-t1024-s0-g132": (33.0, 68.5),
+        "corunner_time_ratio/placement-copy-t128-s0-g132": (56.5, 73.0),
+        "corunner_time_ratio/placement-copy-t128-s0-g264": (79.5, 117.0),
+        "corunner_time_ratio/placement-copy-t128-s0-g33": (19.5, 32.0),
         "corunner_time_ratio/placement-copy-t128-s100k-g132": (23.0, 30.0),
         "corunner_time_ratio/placement-copy-t128-s200k-g66": (37.0, 46.5),
-        "corunner_time_ratio/placement-copy-t128-s48k-g132": (13.0, 39.5),
+        "corunner_time_ratio/placement-copy-t128-s48k-g132": (13.5, 40.5),
         "decode_time_ratio/placement-copy-t1024-s0-g132": (2.0, 3.0),
         "decode_time_ratio/placement-copy-t128-s0-g132": (4.0, 5.5),
         "decode_time_ratio/placement-copy-t128-s0-g264": (2.5, 3.5),
@@ -578,15 +594,15 @@ def test_grid_waits_check_holds_as_declared():
         assert low <= math.exp(sum(r) / len(r)) <= high, family
 
 
-def test_sealed_set_holds_the_spill_per_launch_as_declared():
-    """The sealed set (h200/dataplane_points14_random/, _points15_random/: measured and committed raw
-    before the spill per launch was written, predicted only after its form and every calibration's
-    fixed point were committed). The claims, declared with that commit: on each of the two sets every
-    data-plane family, CacheGen's decoder included, is within the 15% target on the co-runner side
-    and decode's side within 15%; beside multi-wave grids each family's measured-over-predicted time
-    (geometric mean) lies inside gpu.interference.multiwave_stretch's range. All held but one:
-    the decoder on the long-context set (points15: 12k-16k tokens) misses, at 17.1% (the model
-    before, 14.4%); on points14 it is 7.8% (15.2% before). That miss is pinned here, not hidden."""
+def test_second_sealed_set_holds_as_declared():
+    """The second sealed set (h200/dataplane_points16_random/, _points17_random/: measured and committed
+    raw before the spill beside half-full SMs was written, predicted only after it and every
+    calibration's fixed point were committed). The claims, declared with that commit: on each of the
+    two sets every data-plane family, CacheGen's decoder included, is within the 15% target on the
+    co-runner side and decode's side within 15%; beside multi-wave grids each family's
+    measured-over-predicted time (geometric mean) lies inside gpu.interference.multiwave_stretch's
+    range. (The first sealed set, h200_dataplane_points14: every claim held with the spill per launch
+    but the decoder at 12k-16k tokens, 17.1%; it is gated in HELD_OUT now.)"""
     import math
     from collections import defaultdict
     import nicmodel
@@ -596,19 +612,16 @@ def test_sealed_set_holds_the_spill_per_launch_as_declared():
     low, high = scenario.gpu.interference.multiwave_stretch.range
     params = compile_scenario(scenario)[1]
     errors, logs = defaultdict(list), defaultdict(list)
-    for pr in predict_all(read_trace(ROOT / "validation/traces/h200_dataplane_points14_interference.csv")):
+    for pr in predict_all(read_trace(ROOT / "validation/traces/h200_dataplane_points16_interference.csv")):
         assert pr.point.role == "held-out"
         a = dict(kv.split("=", 1) for kv in pr.point.argument.split(","))
-        run = "points14" if "points14_random" in pr.point.source else "points15"
+        run = "points16" if "points16_random" in pr.point.source else "points17"
         errors[run, pr.point.metric, a["family"]].append(abs(pr.error_pct))
         if (pr.point.metric == "corunner_time_ratio"
                 and decode_profile(params, 1e-2, 1.0, 1.0, float(a["batch"]), float(a["context"])).attention_waves > 1):
             logs[a["family"]].append(math.log(pr.point.value / pr.predicted))
-    assert {k[0] for k in errors} == {"points14", "points15"} and len(logs) == 5
+    assert {k[0] for k in errors} == {"points16", "points17"} and len(logs) == 5
     for key, e in errors.items():
-        if key == ("points15", "corunner_time_ratio", "cachegen-decoder"):
-            assert 15.0 < sum(e) / len(e) <= 17.5, key  # the declared claim failed here (docstring)
-            continue
         assert sum(e) / len(e) <= 15.0, key
     for family, r in logs.items():
         assert low <= math.exp(sum(r) / len(r)) <= high, family

@@ -302,7 +302,8 @@ class Interference(Component):
     wave_spill: Ratio
     """Co-runner growth per launch of a one-wave kernel that needs more than one block per SM,
     per share of decode time in kernels that leave room for some of its blocks but not all
-    (attention beside a decoder of 4 blocks per SM), at full latency exposure and compute-bound:
+    (attention beside a decoder of 4 blocks per SM, whether two attention blocks hold an SM or its
+    grid leaves one), at full latency exposure and compute-bound:
     the blocks that find no room wait for slots. Scaled by the latency exposure (1 - its resident
     threads per SM over the maximum) and compute-boundness (1 - its HBM share per SM held): a
     block that fills the SM's issue slots, or waits on HBM, runs faster beside fewer of its own

@@ -578,6 +578,10 @@ if __name__ == "__main__":
     # every calibration at its fixed point): eight decode points no run had, all held out
     grid_trace([("h200/dataplane_points14_random", "regime"), ("h200/dataplane_points15_random", "regime")], "h200",
                "h200_dataplane_points14_interference.csv", role="held-out")
+    # the second sealed set (declared and committed raw before its run, 2026-12-04, a later session; not
+    # predicted until the spill beside half-full SMs and every calibration's fixed point were committed)
+    grid_trace([("h200/dataplane_points16_random", "regime"), ("h200/dataplane_points17_random", "regime")], "h200",
+               "h200_dataplane_points16_interference.csv", role="held-out")
     # 2026-12-03 (a later session): one-wave launches at a random point of the step, where their
     # blocks land (placement_probe.py): the packing term's two coefficients are fitted on two of its
     # decode points, the other two held out

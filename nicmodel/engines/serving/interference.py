@@ -56,14 +56,12 @@ dispatched; the hardware places blocks breadth-first over the SMs):
     graph, over its waves (a launch of many waves keeps its resident blocks running while decode's
     kernel cuts in) and its duration: short one-wave launches lose most
     (validation/traces/h200/short_random/).
-  - a spill, for a one-wave launch that needs more than one block per SM where decode's resident
-    blocks of a kind leave room for some but not all of them: the rest wait for slots, once per
-    launch (launches of one stream never overlap, so a burst does not share it), ``wave_spill`` x
-    (share of decode time in such kernels) x latency exposure x compute-boundness: a block of few
-    warps runs no faster for having its SM to itself, so the wait adds to the launch, while a
-    block that fills the SM's issue slots, or one that waits on HBM, speeds up beside fewer of its
-    own and makes up the wait (validation/traces/h200_grid_points*: the decoder-like 512-block
-    kernels lose 0.6x attention's share, the 264-block full-SM ones nothing, memory-bound ones little);
+  - a spill, for a one-wave launch needing more than one block per SM where decode's resident
+    blocks of a kind (attention's too where it leaves an SM one block) leave room for some but not
+    all: the rest wait for slots, every launch (launches of one stream never overlap), ``wave_spill``
+    x (share of decode time in such kernels) x latency exposure x compute-boundness: a few-warp
+    block runs no faster alone, so the wait adds to the launch; a block that fills the SM's issue
+    slots, or waits on HBM, speeds up beside fewer of its own (validation/traces/h200_grid_points*);
   - grid waits: while attention's blocks wait for SM slots the co-runner waits behind them, by
     attention's whole share of the step x its load (blocks over the SMs' attention slots): at equal
     priority ``grid_wait_equal`` once per launch, over its duration (launch order), at high
@@ -271,15 +269,19 @@ def blocks_beside(p: Params, a: Shape, b: Shape, n: int, most: int) -> int:
 
 def spilling_kinds(p: Params, c: CoRunner, shapes: dict[str, Shape]) -> tuple[str, ...]:
     """The decode kernels whose resident blocks leave room for some, but not all, of the blocks a
-    one-wave co-runner needs per SM (none for co-runners of one block per SM or of many waves)."""
+    one-wave co-runner needs per SM, and ``none`` (attention's time with its SMs part full,
+    ``DecodeProfile.beside``) where one attention block does so too; none for co-runners of one
+    block per SM or of many waves."""
     sms = float(p["gpu.sms"])
     limit = blocks_per_sm(p, c.shape)
     need = min(limit, math.ceil(c.blocks / sms))
     if need <= 1 or c.blocks > sms * limit:
         return ()
     resident = decode_residency(p)
-    return tuple(kind for kind, shape in shapes.items()
-                 if 1 <= blocks_beside(p, c.shape, shape, resident[kind], need) < need)
+    kinds = tuple(kind for kind, shape in shapes.items()
+                  if 1 <= blocks_beside(p, c.shape, shape, resident[kind], need) < need)
+    partial = "attention" in shapes and 1 <= blocks_beside(p, c.shape, shapes["attention"], 1, need) < need
+    return kinds + (("none",) if partial else ())
 
 
 def _geometry(p: Params, c: CoRunner) -> tuple[float, float, int, float, float]:
