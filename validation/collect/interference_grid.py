@@ -187,7 +187,8 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     (2026-12-04, a later session; declared and committed before the run, after the sealed set above was
     spent): the next sealed check, for CacheGen's decoder at long contexts and beside attention grids
     that leave SMs half full (contexts no run had: 14k, 10k, 3k, 5k). Committed raw, not turned into
-    a trace, not predicted, until the next form is fixed and fitted. Every point held out;
+    a trace, not predicted, until the next form is fixed and fitted. Every point held out. Evaluated
+    after the spill beside half-full SMs was committed: every claim held (decoder 12.9 / 9.0%);
 
 Run on the device machine:  python validation/collect/interference_grid.py $OUT [--quick] [--budget S]
                             [--phase random] [--points BxL,...]
