@@ -40,9 +40,10 @@ def calibrate(scenario: str | Path, trace: str | Path | list[str | Path], fit: l
               overrides: list[str] | tuple[str, ...] = (), cv: str | None = None,
               max_residual: float = 10.0) -> dict[str, Any]:
     """``nicmodel calibrate``: least-squares fit of the ``fit`` parameters to the fitted points of
-    the trace (or traces, fitted together), within each parameter's stated range; the held-out points predicted with the fitted
-    values; optional cross-validation (``cv`` folds or 'loo'); ``rejected`` says why the fit is
-    not accepted (residuals beyond ``max_residual`` % or the tolerance a row gives)."""
+    the trace (or traces, fitted together), within each parameter's stated range; the held-out
+    points predicted with the fitted values; optional cross-validation (``cv`` folds or 'loo');
+    ``rejected`` says why the fit is not accepted (residuals beyond ``max_residual`` % or the
+    tolerance a row gives)."""
     if not fit:
         raise SpecError("name at least one parameter with --fit PATH", "--fit")
     path = Path(scenario)

@@ -173,7 +173,8 @@ RETIRED_PINS = ("gpu.interference.attention_sharing",)
 # with the current specs (validation/collect/serving_model_reference.py), and those pin nothing
 ADDED_PINS = ("gpu.interference.narrow_attention=1e-9",)  # a Ratio must be > 0: 1e-9 is off
 # every long run predates the grid waits (docs/serving.md, Attention's load): they are off, and the five
-# coefficients iterated with them are at the values the runs simulated, unless a run pins its own
+# coefficients iterated with them are at the values the runs simulated, unless a run pins its own (the
+# points the spill per launch moved were simulated again and pin the values they ran with)
 BEFORE_GRID_WAITS = ("gpu.interference.grid_wait_equal=0us", "gpu.interference.grid_wait_high=1e-9",
                      "gpu.interference.launch_wait=8.34us", "gpu.interference.graph_wait=2.55us",
                      "gpu.interference.narrow_attention=1.16225", "gpu.interference.wave_yield_high=0.317201",

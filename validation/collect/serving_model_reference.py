@@ -52,6 +52,15 @@ serving_model_loaded_long.csv (324 of 460) were simulated again in full on the d
 CPU cores (2m54s and 2m41s). serving_model_long.csv was not: every row of it predates the grid waits,
 and it is predicted with them off and the five at the values it ran with
 (serving_model.BEFORE_GRID_WAITS).
+
+After the spill per launch (2026-12-04, a later session: a one-wave launch's spill every launch, scaled
+by latency exposure and compute-boundness, beside half-full SMs too; the equal-priority grid wait once
+per launch; every calibration iterated again), serving_model.csv and serving_model_loaded_long.csv
+were simulated again in full on the device machine (3m47s and 3m26s). Of serving_model_long.csv, the
+five points whose analytical SLO-bound rate the change moves by more than 0.5% (GPU decoding on Hopper
+GPUs and the A100: 14, 20, 120, 177, 196) were simulated again (`--only`, seeds 0-4, 25 rows, 4m53s);
+their `sets` pin the grid waits' and the iterated coefficients' values they ran with, so
+BEFORE_GRID_WAITS leaves them as they ran. The other 137 points move by less than 0.5%.
 """
 
 from __future__ import annotations
