@@ -488,6 +488,8 @@ def test_held_out_accuracy_does_not_regress(trace):
                                    "validation/traces/h200_dataplane_points8_interference.csv",
                                    "validation/traces/h200_dataplane_points10_interference.csv",
                                    "validation/traces/h200_dataplane_points12_interference.csv",
+                                   "validation/traces/h200_dataplane_points14_interference.csv",
+                                   "validation/traces/h200_dataplane_points16_interference.csv",
                                    "validation/traces/h200_grid_points2_interference.csv"])
 def test_interference_decode_side_meets_its_target(trace):
     """Decode beside the co-runners it was not fitted to, on the fitting GPU and on a GPU wholly
@@ -525,13 +527,19 @@ def test_interference_corunner_side_on_the_synthetic_families(trace):
                                    "validation/traces/h200_dataplane_points2_interference.csv",
                                    "validation/traces/h200_dataplane_points3_interference.csv",
                                    "validation/traces/h200_dataplane_points4_interference.csv",
-                                   "validation/traces/h200_dataplane_points6_interference.csv"])
+                                   "validation/traces/h200_dataplane_points6_interference.csv",
+                                   "validation/traces/h200_dataplane_points10_interference.csv",
+                                   "validation/traces/h200_dataplane_points12_interference.csv",
+                                   "validation/traces/h200_dataplane_points14_interference.csv",
+                                   "validation/traces/h200_dataplane_points16_interference.csv"])
 def test_clean_random_phase_grid_meets_the_target_on_every_data_plane_kernel(trace):
     """The data-plane kernels the designs run, measured with the fixed collector at a random point of
     the decode step (as a serving system's co-runner lands) and never used in a fit, at the grid's
-    three decode points and at 28 others (batch 1-64, 1k-8k context, attention grids of 64-512
-    blocks; the last eight measured after the attention grid's residency was refitted, its check),
-    measured after the fits: held-out co-runner MAPE at most 15% in every family, decode at most 10%."""
+    three decode points and at 60 others (batch 1-96, 1k-16k context, attention grids of 64-768
+    blocks, one to three waves; the last eight the second sealed set), measured after the fits:
+    held-out co-runner MAPE at most 15% in every family, decode at most 10%. CacheGen's decoder met
+    it beside multi-wave and long-context grids only with the spill per launch (16.9% on points10,
+    15.6% on points12 before; docs/serving.md, The spill per launch)."""
     stats = _stats(trace)
     families = ("cachegen-decoder", "lmcache-chunk-sequence", "lmcache-dequantization", "paged-kv-scatter",
                 "torch-cat")
@@ -552,15 +560,25 @@ def test_grid_waits_fit_only_the_declared_set():
         assert {pt.role for pt in read_trace(ROOT / f"validation/traces/{other}_interference.csv")} == {"held-out"}
 
 
-def test_multi_wave_grids_held_out_meet_the_target_but_the_decoder():
-    """Beside multi-wave attention grids no fit used (h200_dataplane_points10: 36-96 sequences of
-    2k-12k tokens, attention loads 1.09-2.91), every data-plane family's co-runner MAPE is within the
-    15% target but CacheGen's decoder (17%: 12k-context misses it has at one wave too), where the
-    model before the grid waits missed by 9-27%."""
-    stats = _stats("validation/traces/h200_dataplane_points10_interference.csv")
-    for family in ("lmcache-chunk-sequence", "lmcache-dequantization", "paged-kv-scatter", "torch-cat"):
-        assert stats[f"corunner_time_ratio/{family}"]["mape_pct"] <= 15.0, family
-    assert stats["corunner_time_ratio/cachegen-decoder"]["mape_pct"] <= 17.5
+def test_wave_spill_fits_only_its_declared_set():
+    """wave_spill is fitted on the regime kernels' co-runner rows of h200_grid_points and
+    h200_grid_points2, declared in make_interference_traces.py before its calibrate command ran: in
+    those traces exactly those rows are fitted (the width families and every decode row held out),
+    and every data-plane kernel row of every trace that holds one is held out but the grid waits'
+    declared set (h200_dataplane_points8's co-runner rows)."""
+    for name in ("h200_grid_points", "h200_grid_points2"):
+        for pt in read_trace(ROOT / f"validation/traces/{name}_interference.csv"):
+            family = dict(kv.split("=", 1) for kv in pt.argument.split(","))["family"]
+            spill_set = pt.metric == "corunner_time_ratio" and family.startswith("regime-")
+            assert pt.role == ("fitted" if spill_set else "held-out"), (name, pt.row)
+    dataplane = ("cachegen-decoder", "lmcache-chunk-sequence", "lmcache-dequantization", "paged-kv-scatter",
+                 "torch-cat")
+    for path in sorted((ROOT / "validation/traces").glob("h*_interference.csv")):
+        if path.name == "h200_dataplane_points8_interference.csv":
+            continue
+        for pt in read_trace(path):
+            if pt.argument and any(f"family={f}," in pt.argument for f in dataplane):
+                assert pt.role == "held-out", (path.name, pt.row)
 
 
 def test_grid_waits_check_holds_as_declared():
@@ -568,7 +586,8 @@ def test_grid_waits_check_holds_as_declared():
     in interference_grid.py and committed before the run, nothing refitted after): at attention loads
     no run had, every data-plane family but CacheGen's decoder is within the 15% target on each of
     the two sets, and beside multi-wave grids each family's measured-over-predicted time (geometric
-    mean) lies inside gpu.interference.multiwave_stretch's range."""
+    mean) lies inside gpu.interference.multiwave_stretch's range. (Since the spill per launch the
+    decoder meets the target there too, 10.9%: the target test above.)"""
     import math
     from collections import defaultdict
     import nicmodel
