@@ -189,10 +189,12 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     that leave SMs half full (contexts no run had: 14k, 10k, 3k, 5k). Committed raw, not turned into
     a trace, not predicted, until the next form is fixed and fitted. Every point held out. Evaluated
     after the spill beside half-full SMs was committed: every claim held (decoder 12.9 / 9.0%);
-  - `--dataplane --points 44x7168,60x7168,18x11264,30x11264` and `--points 80x2560,96x2560,14x13312,26x13312`
-    (the same session, last; declared and committed before the run, after the second sealed set was
-    spent): the third sealed set, for whatever form comes next (contexts no run had: 7k, 11k, 2.5k,
-    13k). Committed raw, not turned into a trace, not predicted. Every point held out;
+  - `--dataplane --points 44x7168,60x7168,18x11264,30x11264`, `--points 80x2560,96x2560` and
+    `--points 14x13312,26x13312` (the same session, last; declared and committed before the run,
+    after the second sealed set was spent): the third sealed set, for whatever form comes next
+    (contexts no run had: 7k, 11k, 2.5k, 13k). Declared first as two runs of four; the second
+    (96 sequences' cache sized for 13k tokens) ran out of GPU memory before measuring anything, so
+    it runs as two. Committed raw, not turned into a trace, not predicted. Every point held out;
 
 Run on the device machine:  python validation/collect/interference_grid.py $OUT [--quick] [--budget S]
                             [--phase random] [--points BxL,...]
