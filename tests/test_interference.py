@@ -193,6 +193,13 @@ def test_spill_of_a_decoder_shaped_launch_by_hand():
     assert half.beside.shares["none"] == pytest.approx(0.12)
     assert (m.corunner_slowdown(HOPPER, half, one) - m.corunner_slowdown(none, half, one)
             == pytest.approx(0.24 * exposure * 0.98))
+    # where an SM holds one attention block at most (150 KiB of shared memory), "none" is an SM
+    # without attention: though one attention block leaves room for 1 of the 3 blocks a 384-block
+    # launch needs per SM, nothing spills there
+    small = {**HOPPER, "gpu.sm_limits.shared_memory": 153600}
+    assert m.blocks_per_sm(small, SHAPES["attention"]) == 1 and m.blocks_per_sm(small, decoder) == 3
+    assert m.blocks_beside(small, decoder, SHAPES["attention"], 1, 3) == 1
+    assert "none" not in m.spilling_kinds(small, m.CoRunner(decoder, 384, 550e-6, 0.02), SHAPES)
     # a memory-bound launch of the same grid (60% of HBM) makes up most of the wait
     memory = m.CoRunner(decoder, 512, 550e-6, 0.6)
     assert (m.corunner_slowdown(HOPPER, PROFILE, memory) - m.corunner_slowdown(none, PROFILE, memory)

@@ -270,8 +270,8 @@ def blocks_beside(p: Params, a: Shape, b: Shape, n: int, most: int) -> int:
 def spilling_kinds(p: Params, c: CoRunner, shapes: dict[str, Shape]) -> tuple[str, ...]:
     """The decode kernels whose resident blocks leave room for some, but not all, of the blocks a
     one-wave co-runner needs per SM, and ``none`` (attention's time with its SMs part full,
-    ``DecodeProfile.beside``) where one attention block does so too; none for co-runners of one
-    block per SM or of many waves."""
+    ``DecodeProfile.beside``: one block, where a full SM holds more) where one attention block
+    does so too; none for co-runners of one block per SM or of many waves."""
     sms = float(p["gpu.sms"])
     limit = blocks_per_sm(p, c.shape)
     need = min(limit, math.ceil(c.blocks / sms))
@@ -280,7 +280,8 @@ def spilling_kinds(p: Params, c: CoRunner, shapes: dict[str, Shape]) -> tuple[st
     resident = decode_residency(p)
     kinds = tuple(kind for kind, shape in shapes.items()
                   if 1 <= blocks_beside(p, c.shape, shape, resident[kind], need) < need)
-    partial = "attention" in shapes and 1 <= blocks_beside(p, c.shape, shapes["attention"], 1, need) < need
+    partial = ("attention" in shapes and blocks_per_sm(p, shapes["attention"]) > 1
+               and 1 <= blocks_beside(p, c.shape, shapes["attention"], 1, need) < need)
     return kinds + (("none",) if partial else ())
 
 
