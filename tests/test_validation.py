@@ -581,6 +581,30 @@ def test_wave_spill_fits_only_its_declared_set():
                 assert pt.role == "held-out", (path.name, pt.row)
 
 
+def _declared_check(trace: str, first: str, second: str):
+    """A declared check's per-set errors ((set, metric, family) -> |error| %, each point's set named by
+    its run folder: ``first``'s, else ``second``), its multi-wave co-runner families' log measured
+    over predicted, and multiwave_stretch's range."""
+    import math
+    from collections import defaultdict
+    import nicmodel
+    from nicmodel.engines.plan import compile_scenario
+    from nicmodel.engines.serving.interference import decode_profile
+    scenario = nicmodel.load(DEFAULT, ["gpu=h200"])
+    params = compile_scenario(scenario)[1]
+    errors, logs = defaultdict(list), defaultdict(list)
+    for pr in predict_all(read_trace(ROOT / trace)):
+        assert pr.point.role == "held-out"
+        a = dict(kv.split("=", 1) for kv in pr.point.argument.split(","))
+        run = first if f"{first}_random" in pr.point.source else second
+        errors[run, pr.point.metric, a["family"]].append(abs(pr.error_pct))
+        if (pr.point.metric == "corunner_time_ratio"
+                and decode_profile(params, 1e-2, 1.0, 1.0, float(a["batch"]), float(a["context"])).attention_waves > 1):
+            logs[a["family"]].append(math.log(pr.point.value / pr.predicted))
+    means = {family: math.exp(sum(r) / len(r)) for family, r in logs.items()}
+    return {k: sum(e) / len(e) for k, e in errors.items()}, means, scenario.gpu.interference.multiwave_stretch.range
+
+
 def test_grid_waits_check_holds_as_declared():
     """The grid waits' check (h200/dataplane_points12_random/, _points13_random/; the claims declared
     in interference_grid.py and committed before the run, nothing refitted after): at attention loads
@@ -588,29 +612,15 @@ def test_grid_waits_check_holds_as_declared():
     the two sets, and beside multi-wave grids each family's measured-over-predicted time (geometric
     mean) lies inside gpu.interference.multiwave_stretch's range. (Since the spill per launch the
     decoder meets the target there too, 10.9%: the target test above.)"""
-    import math
-    from collections import defaultdict
-    import nicmodel
-    from nicmodel.engines.plan import compile_scenario
-    from nicmodel.engines.serving.interference import decode_profile
-    scenario = nicmodel.load(DEFAULT, ["gpu=h200"])
-    low, high = scenario.gpu.interference.multiwave_stretch.range
-    params = compile_scenario(scenario)[1]
-    errors, logs = defaultdict(list), defaultdict(list)
-    for pr in predict_all(read_trace(ROOT / "validation/traces/h200_dataplane_points12_interference.csv")):
-        if pr.point.metric != "corunner_time_ratio":
-            continue
-        a = dict(kv.split("=", 1) for kv in pr.point.argument.split(","))
-        run = "points12" if "points12_random" in pr.point.source else "points13"
-        errors[run, a["family"]].append(abs(pr.error_pct))
-        if decode_profile(params, 1e-2, 1.0, 1.0, float(a["batch"]), float(a["context"])).attention_waves > 1:
-            logs[a["family"]].append(math.log(pr.point.value / pr.predicted))
-    assert len(errors) == 10 and len(logs) == 5
-    for (run, family), e in errors.items():
+    errors, means, (low, high) = _declared_check("validation/traces/h200_dataplane_points12_interference.csv",
+                                                 "points12", "points13")
+    corunner = {(run, family): e for (run, metric, family), e in errors.items() if metric == "corunner_time_ratio"}
+    assert len(corunner) == 10 and len(means) == 5
+    for (run, family), e in corunner.items():
         if family != "cachegen-decoder":
-            assert sum(e) / len(e) <= 15.0, (run, family)
-    for family, r in logs.items():
-        assert low <= math.exp(sum(r) / len(r)) <= high, family
+            assert e <= 15.0, (run, family)
+    for family, m in means.items():
+        assert low <= m <= high, family
 
 
 def test_second_sealed_set_holds_as_declared():
@@ -625,28 +635,13 @@ def test_second_sealed_set_holds_as_declared():
     side 0.9-7.2%; multi-wave means 0.95-1.13. (The first sealed set, h200_dataplane_points14: every
     claim held with the spill per launch but the decoder at 12k-16k tokens, 17.1%; it is gated in
     HELD_OUT now.)"""
-    import math
-    from collections import defaultdict
-    import nicmodel
-    from nicmodel.engines.plan import compile_scenario
-    from nicmodel.engines.serving.interference import decode_profile
-    scenario = nicmodel.load(DEFAULT, ["gpu=h200"])
-    low, high = scenario.gpu.interference.multiwave_stretch.range
-    params = compile_scenario(scenario)[1]
-    errors, logs = defaultdict(list), defaultdict(list)
-    for pr in predict_all(read_trace(ROOT / "validation/traces/h200_dataplane_points16_interference.csv")):
-        assert pr.point.role == "held-out"
-        a = dict(kv.split("=", 1) for kv in pr.point.argument.split(","))
-        run = "points16" if "points16_random" in pr.point.source else "points17"
-        errors[run, pr.point.metric, a["family"]].append(abs(pr.error_pct))
-        if (pr.point.metric == "corunner_time_ratio"
-                and decode_profile(params, 1e-2, 1.0, 1.0, float(a["batch"]), float(a["context"])).attention_waves > 1):
-            logs[a["family"]].append(math.log(pr.point.value / pr.predicted))
-    assert {k[0] for k in errors} == {"points16", "points17"} and len(logs) == 5
+    errors, means, (low, high) = _declared_check("validation/traces/h200_dataplane_points16_interference.csv",
+                                                 "points16", "points17")
+    assert {k[0] for k in errors} == {"points16", "points17"} and len(means) == 5
     for key, e in errors.items():
-        assert sum(e) / len(e) <= 15.0, key
-    for family, r in logs.items():
-        assert low <= math.exp(sum(r) / len(r)) <= high, family
+        assert e <= 15.0, key
+    for family, m in means.items():
+        assert low <= m <= high, family
 
 
 def test_corunner_ratio_counts_kernel_time_not_launch_gaps():

@@ -186,7 +186,8 @@ def long_run_points(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     own `sets` name the scenario it simulated, interference coefficients pinned where they were
     made before a refit (the analytical model is checked against the simulator at equal inputs,
     but for the retired pins above). A run that pins no coefficient ran with the specs of its day,
-    before the grid waits (BEFORE_GRID_WAITS)."""
+    before the grid waits (BEFORE_GRID_WAITS) and before the spill per launch, a form no pin undoes
+    (the points it moves by more than 0.5% were simulated again, pinning the values they ran with)."""
     def current(sets: str) -> str:
         kept = [s for s in sets.split(";") if s.split("=", 1)[0] not in RETIRED_PINS]
         pinned = {s.split("=", 1)[0] for s in kept}
