@@ -195,6 +195,12 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     (contexts no run had: 7k, 11k, 2.5k, 13k). Declared first as two runs of four; the second
     (96 sequences' cache sized for 13k tokens) ran out of GPU memory before measuring anything, so
     it runs as two. Committed raw, not turned into a trace, not predicted. Every point held out;
+  - `--dataplane --points 50x9216,70x9216,34x5632,62x5632`, `--points 16x15360,22x15360,28x10752,42x10752`
+    and `--points 56x1536,84x1536,66x3584,88x3584` (2026-12-04, a fourth session that day; declared and
+    committed before the run, before the third sealed set above was predicted): the fourth sealed
+    set, for the form after whichever the third checks (contexts no run had: 9k, 5.5k, 15k, 10.5k,
+    1.5k, 3.5k; grouped so that each run's cache, max batch x max(8k, max context) tokens, stays
+    within 70 x 9k). Committed raw, not turned into a trace, not predicted. Every point held out;
 
 Run on the device machine:  python validation/collect/interference_grid.py $OUT [--quick] [--budget S]
                             [--phase random] [--points BxL,...]

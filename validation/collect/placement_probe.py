@@ -34,7 +34,11 @@ Writes (atomically, after each configuration):
                 time p50/max, span from the first block's start and from the enqueue, the same
                 alone, the decode step's time and alone, the body, its HBM bytes a launch, and
                 when its last block started (the committed ALU run predates the last three)
-Run: python validation/collect/placement_probe.py $OUT [--quick] [--body alu|copy]
+With --curve-only the issue curve alone (no decode), for either body, at 1, 2, 3, 4, 6, 8, 12 and
+16 blocks per SM up to each shape's limit (2026-12-04: the copy body's curve, which says whether a
+packed 2-byte copy is issue-bound or latency-bound on a free SM; the committed ALU curve predates
+the 6 and 12 points).
+Run: python validation/collect/placement_probe.py $OUT [--quick] [--body alu|copy] [--curve-only]
 """
 
 from __future__ import annotations
@@ -139,6 +143,7 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--body", choices=["alu", "copy"], default="alu",
                     help="the launches' body: integer ALU work, or 2-byte copies (memory-bound)")
+    ap.add_argument("--curve-only", action="store_true", help="the alone curve only, for either body")
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -161,14 +166,17 @@ def main() -> None:
         iters[shape] = pr.calibrate(cs_side, threads, smem, grid)
         alone[shape] = pr.alone(cs_side, threads, smem, grid, iters[shape])
         limit = SMS_PER_LIMIT[threads, smem]
-        if grid == 132 and args.body == "alu":  # the issue curve: m per SM, the GPU otherwise idle
-            for m in sorted({1, 2, 3, 4, 8, 16} & set(range(1, limit + 1))):
+        if grid == 132 and (args.body == "alu" or args.curve_only):  # the issue curve: m per SM, GPU otherwise idle
+            per_sm_counts = {1, 2, 3, 4, 6, 8, 12, 16} if args.curve_only else {1, 2, 3, 4, 8, 16}
+            for m in sorted(per_sm_counts & set(range(1, limit + 1))):
                 b50, bmax, span = pr.alone(cs_side, threads, smem, 132 * m, iters[shape], reps=3)
                 curve.append([threads, smem, m, 132 * m, f"{b50 / 1e3:.2f}", f"{bmax / 1e3:.2f}", f"{span / 1e3:.2f}"])
             write_csv(out / "curve.csv", ["threads", "smem", "blocks_per_sm", "blocks", "block_p50_us", "block_max_us",
                                           "span_us"], curve)
         print(f"[{time.time() - t0:.0f}s] {name(shape)}: iters {iters[shape]}, alone block "
               f"{alone[shape][0] / 1e3:.0f} us, span {alone[shape][2] / 1e3:.0f} us", flush=True)
+    if args.curve_only:
+        return
     head = ["batch", "context", "priority", "shape", "threads", "smem", "blocks", "step", "delay_us",
             "enqueue_after_step_start_us", "first_start_after_enqueue_us", "sms_used", "most_on_one_sm",
             "per_sm_histogram", "block_p50_us", "block_max_us", "span_us", "span_from_enqueue_us",
