@@ -582,6 +582,12 @@ if __name__ == "__main__":
     # predicted until the spill beside half-full SMs and every calibration's fixed point were committed)
     grid_trace([("h200/dataplane_points16_random", "regime"), ("h200/dataplane_points17_random", "regime")], "h200",
                "h200_dataplane_points16_interference.csv", role="held-out")
+    # the third sealed set (declared and committed raw before its run, 2026-12-04, a later session); the
+    # form after it was screened and not adopted (docs/serving.md, What a packed launch demands), so it
+    # checks the model as committed, its claims declared before it was predicted
+    grid_trace([("h200/dataplane_points18_random", "regime"), ("h200/dataplane_points19_random", "regime"),
+                ("h200/dataplane_points20_random", "regime")], "h200",
+               "h200_dataplane_points18_interference.csv", role="held-out")
     # 2026-12-03 (a later session): one-wave launches at a random point of the step, where their
     # blocks land (placement_probe.py): the packing term's two coefficients are fitted on two of its
     # decode points, the other two held out
