@@ -204,6 +204,13 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     set, for the form after whichever the third checks (contexts no run had: 9k, 5.5k, 15k, 10.5k,
     1.5k, 3.5k; grouped so that each run's cache, max batch x max(8k, max context) tokens, stays
     within 70 x 9k). Committed raw, not turned into a trace, not predicted. Every point held out;
+  - `--regime --points 18x8192,24x4096,24x12288,30x8192` (the same session, after the third sealed
+    set was predicted; declared and committed before the run): the synthetic regime kernels beside
+    one-wave attention grids that fill some SMs (loads 0.55, 0.73, 0.73, 0.91), where no synthetic
+    co-runner was measured (the spill's fitted set has loads 0.97-2.42). Whether CacheGen's decoder's
+    residual threshold (measured over predicted 0.93-1.06 below load 0.5, 1.02-1.46 at 0.73-0.91)
+    is the spill's, shared by the decoder-like 512-block kernels, or the decoder's own. Every point
+    held out; a later calibration may declare a fitted subset before it runs;
 
 Run on the device machine:  python validation/collect/interference_grid.py $OUT [--quick] [--budget S]
                             [--phase random] [--points BxL,...]
