@@ -588,6 +588,10 @@ if __name__ == "__main__":
     grid_trace([("h200/dataplane_points18_random", "regime"), ("h200/dataplane_points19_random", "regime"),
                 ("h200/dataplane_points20_random", "regime")], "h200",
                "h200_dataplane_points18_interference.csv", role="held-out")
+    # the regime grid beside one-wave attention grids that fill some SMs (declared before its run,
+    # 2026-12-04, a fourth session): all held out
+    grid_trace([("h200/regime_points3_random", "regime")], "h200", "h200_grid_points3_interference.csv",
+               role="held-out")
     # 2026-12-03 (a later session): one-wave launches at a random point of the step, where their
     # blocks land (placement_probe.py): the packing term's two coefficients are fitted on two of its
     # decode points, the other two held out
