@@ -15,6 +15,7 @@ HOPPER = {"gpu.sms": 132, "gpu.sm_limits.max_threads": 2048, "gpu.sm_limits.regi
           "gpu.interference.pack_blocks": 8.0, "gpu.interference.narrow_high": 1.2,
           "gpu.interference.narrow_equal": 0.3, "gpu.interference.narrow_attention": 0.5,
           "gpu.interference.wave_spill": 1.0, "gpu.interference.multiwave_stretch": 1.0,
+          "gpu.interference.fill_stretch": 1.0,
           "gpu.interference.memory_exponent": 1.0, "gpu.interference.headroom_exponent": 0.0,
           "gpu.interference.launch_wait": 0.0, "gpu.interference.graph_wait": 0.0,
           "gpu.interference.cut_in_gain": 1.0, "gpu.interference.cut_in_time": 0.0,
@@ -357,3 +358,23 @@ def test_multiwave_stretch_scales_the_co_runner_beside_a_multi_wave_attention_gr
     # the waves survive the co-runner's view of attention
     assert m.DecodeProfile(14e-6, PROFILE.shares, SHAPES, 0.5, 2).beside.attention_waves == 2
     assert m.sigma(stretched, two, c) == pytest.approx(m.sigma(HOPPER, one, c))
+
+
+def test_fill_stretch_scales_the_co_runner_beside_a_one_wave_grid_that_fills_some_sms_only():
+    """fill_stretch scales the co-runner's time beside decode whose attention grid runs one wave with
+    more blocks than SMs (a second block on some SMs: residency above 0); not beside a grid of at
+    most one block per SM, not beside a multi-wave grid (multiwave_stretch's), not where the spec
+    gives no grid (load 0); decode's side never moves."""
+    stretched = {**HOPPER, "gpu.interference.fill_stretch": 1.2}
+    c = m.CoRunner(THIN, 1024, 4e-6, 0.3, access_bytes=2.0)
+    fills = m.DecodeProfile(14e-6, PROFILE.shares, SHAPES, 0.45, 1, 0.73)  # 192 blocks on 132 SMs of 2 slots
+    sparse = m.DecodeProfile(14e-6, PROFILE.shares, SHAPES, 0.0, 1, 0.48)  # 128 blocks: one per SM at most
+    two = m.DecodeProfile(14e-6, PROFILE.shares, SHAPES, 0.5, 2, 1.5)
+    no_grid = m.DecodeProfile(14e-6, PROFILE.shares, SHAPES)  # residency 1, load 0: the spec gives no grid
+    for prof in (fills, sparse, two, no_grid):
+        assert m.sigma(stretched, prof, c) == pytest.approx(m.sigma(HOPPER, prof, c))
+    base = m.corunner_slowdown(HOPPER, fills, c)
+    assert base > 0.5
+    assert 1 + m.corunner_slowdown(stretched, fills, c) == pytest.approx(1.2 * (1 + base))
+    for prof in (sparse, two, no_grid):
+        assert m.corunner_slowdown(stretched, prof, c) == pytest.approx(m.corunner_slowdown(HOPPER, prof, c))

@@ -325,6 +325,12 @@ class Interference(Component):
     the terms above give (1: none). While attention has blocks pending no block of a later launch
     is dispatched (validation/traces/h200/timeline_waves/); the grid waits take this in through
     attention's load, and this spans what they leave (docs/serving.md, Two-wave attention grids)."""
+    fill_stretch: Ratio
+    """Co-runner: its time beside decode whose attention grid runs one wave that fills some SMs
+    whole (more blocks than SMs hold one each), over what the terms above give (1: none).
+    CacheGen's decoder is under-predicted there and no term carries it (the synthetic
+    decoder-like kernels do not share the loss); this spans it (docs/serving.md, The third sealed
+    set)."""
     grid_load_measured: Ratio
     """The largest attention load (decode's attention blocks over the SMs' attention slots) the
     co-runners were measured beside. A serving answer whose batch that fits puts attention past it

@@ -71,26 +71,14 @@ dispatched; the hardware places blocks breadth-first over the SMs):
   fill SMs whole (``DecodeProfile.beside``; attention.py: its grid follows the batch and context),
   the rest as time beside no decode kernel: one attention block leaves half an SM, where a
   memory-bound co-runner keeps its pace (validation/traces/h200/dataplane_points4_random/).
-  Fitted on the H200's synthetic co-runners (the first grid and the data-plane-regime grid);
-  the form was chosen among variants by 5-fold cross-validation on those fitted points alone. The
-  two launch waits were fitted afterwards on a grid of short launches (the rest held), their form
-  (over waves) chosen after seeing the held-out data-plane errors (docs/serving.md, Launch waits).
-  The cut-in factor came next, fitted with wave_yield_high on the first grids' fitted points (the
-  rest held), its form too chosen after seeing held-out errors (docs/serving.md, Short-lived
-  blocks at high priority). The packing term replaced a crowding term last: its two coefficients
-  fitted on launches whose blocks' placement was recorded, issue_warps measured alone; each
-  calibration holds the others, iterated to a fixed point (docs/serving.md, Packing). Then
-  narrow_attention, fitted with the launch waits, and narrow_high's confinement to later waves,
-  both forms chosen after seeing the scatter's held-out errors (docs/serving.md, Narrow loads
-  beside attention). Last, attention's view above, its form chosen after seeing held-out data-plane
-  points, every coefficient refitted with it (docs/serving.md, Attention's grid). Then the grid waits,
-  fitted on a declared set of data-plane points (h200_dataplane_points8's co-runners), the launch
-  and cut-in calibrations iterated with them to a fixed point (cut_in_time held), their form chosen
-  after seeing held-out errors, checked on points measured after the fit (docs/serving.md,
-  Attention's load). Last, the spill per launch (it had been per burst, a pattern of the profiled
-  process) and the equal-priority grid wait once per launch: wave_spill fitted on the synthetic
-  regime kernels beside decode at eight decode points, every calibration iterated again, checked on
-  a sealed set (docs/serving.md, The spill per launch).
+  Fitted on the H200's synthetic co-runners, form chosen by 5-fold cross-validation on the fitted
+  points; each later term (launch waits, cut-in factor, packing, narrow loads beside attention,
+  attention's view, grid waits, spill per launch) fitted on its own declared set with the others
+  held, every calibration iterated to a fixed point, several forms chosen after seeing held-out
+  errors and checked on sealed sets measured after the fit (docs/serving.md, a section each).
+  Two assumptions span what no term carries: ``multiwave_stretch`` beside multi-wave attention
+  grids, ``fill_stretch`` beside one-wave grids that fill some SMs whole (CacheGen's decoder's own
+  loss there); both 1 as fitted, their ranges read off the held-out data-plane points.
 
 What it leaves out: how tightly a launch packs from one landing to the next (the term takes a
 mean), the weight GEMVs' and elementwise kernels' grids by batch (one shape each), decode's side
@@ -350,6 +338,7 @@ class Coupling:
     packing: tuple[str, ...] = ()  # decode kernels beside which fewer of its blocks fit than on a free SM
     narrow_attention: float = 0.0  # narrow_attention x narrowness (0 if attention cannot sit beside it)
     multiwave: float = 1.0  # multiwave_stretch: its time beside a multi-wave attention grid, over the terms'
+    fill: float = 1.0  # fill_stretch: the same beside a one-wave grid that fills some SMs whole
     grid: float = 0.0  # its growth per unit of attention's share x load (grid_wait_equal or _high)
 
     def exclusive(self, profile: DecodeProfile) -> float:
@@ -370,9 +359,14 @@ class Coupling:
 
     def slowdown(self, profile: DecodeProfile) -> float:
         """Relative growth of the co-runner's time beside decode (its time over alone, minus one),
-        scaled by multiwave_stretch where attention's grid runs more than one wave."""
+        scaled by multiwave_stretch where attention's grid runs more than one wave, by fill_stretch
+        where it runs one that fills some SMs whole (none without a grid in the spec)."""
         growth = self._growth(profile.beside)
-        return (1.0 + growth) * self.multiwave - 1.0 if profile.attention_waves > 1 else growth
+        if profile.attention_waves > 1:
+            return (1.0 + growth) * self.multiwave - 1.0
+        if profile.attention_load > 0 and profile.attention_residency > 0:
+            return (1.0 + growth) * self.fill - 1.0
+        return growth
 
     def _growth(self, profile: DecodeProfile) -> float:
         x = self.exclusive(profile)
@@ -426,7 +420,7 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
                     (1 - c.graph_share) * float(p[q + "launch_wait"]) + c.graph_share * float(p[q + "graph_wait"]),
                     _cut_in(p, tau), packing,
                     0.0 if "attention" in low else float(p[q + "narrow_attention"]) * narrowness(c),
-                    float(p[q + "multiwave_stretch"]),
+                    float(p[q + "multiwave_stretch"]), float(p[q + "fill_stretch"]),
                     _grid(p, c, priority, tau))
 
 
