@@ -203,7 +203,12 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     committed before the run, before the third sealed set above was predicted): the fourth sealed
     set, for the form after whichever the third checks (contexts no run had: 9k, 5.5k, 15k, 10.5k,
     1.5k, 3.5k; grouped so that each run's cache, max batch x max(8k, max context) tokens, stays
-    within 70 x 9k). Committed raw, not turned into a trace, not predicted. Every point held out;
+    within 70 x 9k). Committed raw, not turned into a trace, not predicted. Every point held out.
+    Its claims, declared (2026-12-04, with fill_stretch) before it is predicted, whatever form it
+    checks: on each of its three runs every data-plane family within 15% on the co-runner side and
+    decode's within 15%; each family's measured over predicted time (geometric mean) beside
+    multi-wave grids inside multiwave_stretch's range and beside one-wave grids that fill some SMs
+    inside fill_stretch's;
   - `--regime --points 18x8192,24x4096,24x12288,30x8192` (the same session, after the third sealed
     set was predicted; declared and committed before the run): the synthetic regime kernels beside
     one-wave attention grids that fill some SMs (loads 0.55, 0.73, 0.73, 0.91), where no synthetic
