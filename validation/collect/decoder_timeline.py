@@ -25,8 +25,11 @@ Writes (atomically, after each configuration):
                 used, most blocks on one SM, the decode step's time, and the same alone
   blocks.csv    every block of the alone launches and of the first three launches per point and
                 priority: start and end after the enqueue, SM
+With --twin the co-runner is its synthetic twin instead (block_timeline.py's quad512: the same 512
+blocks of 128 threads and 48 KiB of shared memory, dynamic, an integer-ALU body calibrated to
+~500 us), the same way: whether the full-round spill is the shape's or the decoder's.
 Run: TORCHAC_PATH=<LMCache>/third_party/torchac_cuda python validation/collect/decoder_timeline.py $OUT
-     [--points BxL,...] [--steps N] [--quick]
+     [--points BxL,...] [--steps N] [--quick] [--twin]
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from block_timeline import Probes, decode_alone_ns, summarize  # noqa: E402
+from block_timeline import Probes, calibrate_iters, decode_alone_ns, records, summarize  # noqa: E402
 from gpu_common import Model, capture, gpu_properties, priority_streams, write_csv  # noqa: E402
 from grid_units import dataplane_units  # noqa: E402
 from torchac_timed import build  # noqa: E402
@@ -66,13 +69,12 @@ def main() -> None:
     ap.add_argument("--points", default="")
     ap.add_argument("--steps", type=int, default=40)
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--twin", action="store_true", help="the decoder's synthetic twin instead of the decoder")
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
-    ac = build(os.environ["TORCHAC_PATH"], Path("/tmp/torchac_timed"))
     side = torch.cuda.default_stream()  # the decoder launches on the legacy default stream
-    unit = dataplane_units(ac, side)["ac_decode"]
     pr = Probes()
     cp = pr.cp
     cs_side = pr.stream(side)
@@ -82,22 +84,22 @@ def main() -> None:
     steps = 4 if args.quick else args.steps
     rng = np.random.default_rng(20261204)
     cap = 16 + steps + 2
-    rec = torch.zeros(cap * BLOCKS * 3, dtype=torch.int64, device="cuda")
+    launch, start, fetch = corunner(args.twin, pr, cs_side, side, cap)
     marks = [cp.zeros(1, dtype=cp.uint64) for _ in range(cap)]
     # alone: ten launches, the GPU otherwise idle
-    ac.set_block_records(rec, cap)
+    start()
     for i in range(10):
         torch.cuda.synchronize()
         pr.mark(marks[i], cs_side)
-        unit()
+        launch(i)
         torch.cuda.synchronize()
-    host = rec.cpu().numpy()
-    alone = [summarize(blocks_of(host, i), int(marks[i].get()[0]), 1.0) for i in range(2, 10)]
+    read = fetch()
+    alone = [summarize(read(i), int(marks[i].get()[0]), 1.0) for i in range(2, 10)]
     a_block = statistics.median(a["block_p50_us"] for a in alone) * 1e3
     a_span = statistics.median(a["span_us"] for a in alone)
     block_rows = [[0, 0, "alone", i, b, f"{(s - int(marks[i].get()[0])) / 1e3:.2f}",
                    f"{(e - int(marks[i].get()[0])) / 1e3:.2f}", sm]
-                  for i in range(2, 5) for b, (s, e, sm) in enumerate(blocks_of(host, i))]
+                  for i in range(2, 5) for b, (s, e, sm) in enumerate(read(i))]
     print(f"[{time.time() - t0:.0f}s] alone: block p50 {a_block / 1e3:.1f} us, p90 "
           f"{statistics.median(a['block_p90_us'] for a in alone):.1f}, max "
           f"{statistics.median(a['block_max_us'] for a in alone):.1f}, span {a_span:.1f} us", flush=True)
@@ -113,7 +115,7 @@ def main() -> None:
             s0 = [cp.zeros(1, dtype=cp.uint64) for _ in range(n)]
             s1 = [cp.zeros(1, dtype=cp.uint64) for _ in range(n)]
             delays = [int(rng.uniform(0.0, step_ns)) for _ in range(n)]
-            ac.set_block_records(rec, cap)
+            start()
             torch.cuda.synchronize()
             for i in range(n):
                 ev = torch.cuda.Event()
@@ -125,13 +127,13 @@ def main() -> None:
                 with cs_side:
                     pr.delay_k((1,), (1,), (cp.int64(delays[i]),))
                 pr.mark(marks[i], cs_side)
-                unit()
+                launch(i)
                 side.synchronize()  # one launch per step: the next step waits for it
             torch.cuda.synchronize()
-            host = rec.cpu().numpy()
+            read = fetch()
             for i in range(2, n):
                 q = int(marks[i].get()[0])
-                blk = blocks_of(host, i)
+                blk = read(i)
                 s = summarize(blk, q, a_block)
                 rows.append([batch, context, prio, i - 2, f"{delays[i] / 1e3:.1f}", f"{s['first_start_us']:.2f}",
                              f"{s['last_start_us']:.2f}", s["late_blocks"], f"{s['block_p50_us']:.2f}",
@@ -154,7 +156,24 @@ def main() -> None:
             del graph
         del model
         torch.cuda.empty_cache()
-    ac.set_block_records(torch.zeros(0, dtype=torch.int64, device="cuda"), 0)
+
+
+def corunner(twin: bool, pr: Probes, cs, side: torch.cuda.Stream, cap: int):
+    """(launch(i), start(), fetch() -> (i -> blocks)) for the decoder built with per-block timing, or
+    for its synthetic twin (its records in one buffer per launch)."""
+    if twin:
+        cp = pr.cp
+        run = pr.unit("quad512", calibrate_iters(pr, "quad512", 500e-6, cs, side), 1, cs)
+        bufs = [cp.zeros(3 * BLOCKS, dtype=cp.uint64) for _ in range(cap)]
+        return (lambda i: run([bufs[i]])), (lambda: None), (lambda: (lambda i: records(bufs[i].get(), BLOCKS)))
+    ac = build(os.environ["TORCHAC_PATH"], Path("/tmp/torchac_timed"))
+    unit = dataplane_units(ac, side)["ac_decode"]
+    rec = torch.zeros(cap * BLOCKS * 3, dtype=torch.int64, device="cuda")
+
+    def fetch():
+        host = rec.cpu().numpy()
+        return lambda i: blocks_of(host, i)
+    return (lambda i: unit()), (lambda: ac.set_block_records(rec, cap)), fetch
 
 
 if __name__ == "__main__":
