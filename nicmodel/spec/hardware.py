@@ -328,9 +328,10 @@ class Interference(Component):
     fill_stretch: Ratio
     """Co-runner: its time beside decode whose attention grid runs one wave that fills some SMs
     whole (more blocks than SMs hold one each), over what the terms above give (1: none).
-    CacheGen's decoder is under-predicted there and no term carries it (the synthetic
-    decoder-like kernels do not share the loss); this spans it (docs/serving.md, The third sealed
-    set)."""
+    CacheGen's decoder is under-predicted there: about half its launches leave a few blocks
+    without a slot, which run a whole block lifetime later, and its blocks, which do not saturate
+    the SM's issue slots, make up none of that wait (its synthetic twin's do); no term carries it
+    yet, and this spans it (docs/serving.md, The third sealed set)."""
     grid_load_measured: Ratio
     """The largest attention load (decode's attention blocks over the SMs' attention slots) the
     co-runners were measured beside. A serving answer whose batch that fits puts attention past it
