@@ -171,6 +171,11 @@ class KernelLaunch(BlockShape):
     """Bytes each thread loads or stores per memory instruction, for a kernel that streams memory
     (2 for bf16 scalars, 16 for 128-bit vectors); unset for one that does not (an arithmetic
     decoder). Narrow accesses slow more beside decode (Interference.narrow_high)."""
+    issue_share: Ratio | None = None
+    """Instruction issue per resident warp, relative to the integer-ALU probe body's (measured
+    alone: issue-slot utilization over resident warps, Nsight Compute); unset: as the ALU body
+    (1). Says whether its blocks saturate an SM's issue slots, and so whether the blocks left on
+    an SM make up the wait of those that find no slot (Interference.wave_spill)."""
     graph_share: Fraction | None = None
     """Share of its launches replayed from a CUDA graph; unset: none, every launch issued one by
     one through a stream (as LMCache's and CacheGen's Python code issues them). Sets which

@@ -231,6 +231,7 @@ class CoRunner:
     hbm_share: float  # of the GPU's peak HBM bandwidth, alone
     access_bytes: float | None = None  # bytes per thread per load/store, for kernels that stream memory
     graph_share: float = 0.0  # share of its launches replayed from a CUDA graph (the rest: one by one)
+    issue_share: float = 1.0  # instruction issue per resident warp, relative to the integer-ALU body's
 
 
 def narrowness(c: CoRunner) -> float:
@@ -362,6 +363,9 @@ class Coupling:
         scaled by multiwave_stretch where attention's grid runs more than one wave, by fill_stretch
         where it runs one that fills some SMs whole (none without a grid in the spec)."""
         growth = self._growth(profile.beside)
+        if profile.attention_load > 0 and profile.attention_residency <= 0:
+            # no SM holds a second attention block: its short blocks retire before a spill waits long
+            growth -= self.spill * _share(profile.beside, tuple(k for k in self.spilling if k == "none"))
         if profile.attention_waves > 1:
             return (1.0 + growth) * self.multiwave - 1.0
         if profile.attention_load > 0 and profile.attention_residency > 0:
@@ -416,12 +420,23 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
                     float(p[q + "crowding"]) * slow * (1 - memory_bound),
                     (float(p[q + "narrow_high"]) * (1 - 1 / waves) if priority == "high"
                      else float(p[q + "narrow_equal"])) * narrowness(c),
-                    spilling_kinds(p, c, shapes), float(p[q + "wave_spill"]) * latency_bound * (1 - memory_bound),
+                    spilling_kinds(p, c, shapes), float(p[q + "wave_spill"]) * latency_bound * (1 - memory_bound)
+                    * _unrecovered(p, c, resident),
                     (1 - c.graph_share) * float(p[q + "launch_wait"]) + c.graph_share * float(p[q + "graph_wait"]),
                     _cut_in(p, tau), packing,
                     0.0 if "attention" in low else float(p[q + "narrow_attention"]) * narrowness(c),
                     float(p[q + "multiwave_stretch"]), float(p[q + "fill_stretch"]),
                     _grid(p, c, priority, tau))
+
+
+def _unrecovered(p: Params, c: CoRunner, per_sm: float) -> float:
+    """The share of a spill's wait the launch does not make up: blocks that saturate their SM's
+    issue slots (warps x issue share past issue_warps) run faster beside fewer of their own while
+    the rest wait, one that does not runs no faster (validation/traces/h200/decoder_timeline/,
+    twin_timeline/: a spilled launch of CacheGen's decoder, issue share 0.59, takes 1.95x alone,
+    its ALU twin's 1.62x)."""
+    demand = max(per_sm, 1.0) * _warps(c.shape[0]) * c.issue_share / float(p["gpu.interference.issue_warps"])
+    return 1.0 / max(1.0, demand)
 
 
 def _short_lived(p: Params, tau: float) -> float:
@@ -491,4 +506,4 @@ def launch_at(p: Params, base: str, kv_channels: float, duration_s: float, hbm_s
         blocks = float(p[f"{base}.blocks_per_kv_channel"]) * kv_channels
     access = p.get(f"{base}.access_bytes")
     return CoRunner(shape_at(p, base), blocks, duration_s, hbm_share, None if access is None else float(access),
-                    float(p.get(f"{base}.graph_share", 0.0)))
+                    float(p.get(f"{base}.graph_share", 0.0)), float(p.get(f"{base}.issue_share", 1.0)))
