@@ -28,8 +28,8 @@ dispatched; the hardware places blocks breadth-first over the SMs):
     tau its block lifetime, r = 1 - blocking, the share of its time decode runs beside it: blocks
     of a few microseconds hand their slots to decode's pending kernels as fast as they retire, so
     such a kernel loses more (torch.cat's, the dequantization's; h200/drain_random/);
-  - HBM: ``hbm_loss`` x memory-boundness (its HBM share per SM it holds) x latency exposure
-    (1 - its resident threads per SM over the maximum) x r;
+  - HBM: ``hbm_loss`` x memory-boundness (its HBM share per SM held) x latency exposure (1 - its
+    resident threads per SM over the maximum) x r;
   - packing: a one-wave launch that holds fewer blocks per SM than it could (its limit L) lands,
     most of the time, while decode's kernels hold SMs: its blocks go to the few SMs free, or to the
     first ones decode's kernels free, up to min(L, its share alone + ``pack_blocks``, blocks / free
@@ -42,26 +42,22 @@ dispatched; the hardware places blocks breadth-first over the SMs):
   - narrow accesses, for co-runners that stream memory, with narrowness n = log2(16 / access
     bytes) / log2(16 / 2): ``narrow_equal`` x n x r at equal priority, ``narrow_high`` x n x
     (1 - 1/waves) x r at high (the loss comes with decode's cut-ins at its wave boundaries: a
-    one-wave launch has none, and the one-wave paged-KV scatter loses the same at both
-    priorities). A thread that loads 2 bytes at a time keeps an eighth of the bytes in flight a
-    16-byte (vector) access does, so decode's HBM traffic lengthens each of its loads more
-    (measured: validation/traces/h200/probe/ and widths/);
+    one-wave launch has none). A 2-byte load keeps an eighth of the bytes in flight a 16-byte one
+    does, so decode's HBM traffic lengthens each of its loads more (h200/probe/, widths/);
   - narrow accesses beside attention: ``narrow_attention`` x n x (share of decode time in
     attention, for a co-runner whose resident blocks leave room for attention's) x r. Attention
-    streams the KV cache beside the co-runner's blocks on the same SMs, and a narrow load waits on
-    that traffic (validation/traces/h200/timeline/: a scatter-like 2-byte copy's blocks run at
-    their alone speed beside batch-8 decode and 3.9x slower beside batch-32, 8k-context decode);
+    streams the KV cache beside the co-runner's blocks, and a narrow load waits on that traffic
+    (h200/timeline/: a 2-byte copy's blocks 3.9x slower beside 32 x 8k decode, not beside 8 x 4k);
   - a wait per launch for its turn at dispatch, whatever the launch's length: ``launch_wait`` for
     launches issued one by one through a stream, ``graph_wait`` for launches replayed from a CUDA
-    graph, over its waves (a launch of many waves keeps its resident blocks running while decode's
-    kernel cuts in) and its duration: short one-wave launches lose most
-    (validation/traces/h200/short_random/).
+    graph, over its waves (a many-wave launch keeps its blocks running while decode's kernel cuts
+    in) and its duration: short one-wave launches lose most (h200/short_random/).
   - a spill, for a one-wave launch needing more than one block per SM where decode's resident
-    blocks of a kind (attention's too where it leaves an SM one block) leave room for some but not
-    all: the rest wait for slots, every launch (launches of one stream never overlap), ``wave_spill``
-    x (share of decode time in such kernels) x latency exposure x compute-boundness: a few-warp
-    block runs no faster alone, so the wait adds to the launch; a block that fills the SM's issue
-    slots, or waits on HBM, speeds up beside fewer of its own (validation/traces/h200_grid_points*);
+    blocks of a kind (attention's too where it leaves an SM one block, if some SM holds two) leave
+    room for some but not all: the rest wait for slots, every launch, ``wave_spill`` x (share of
+    decode time in such kernels) x latency exposure x compute-boundness x the share it does not make
+    up (blocks that saturate their SM's issue slots, by the kernel's measured ``issue_share``, run
+    faster beside fewer of their own; h200/decoder_timeline/, twin_timeline/, h200_grid_points*);
   - grid waits: while attention's blocks wait for SM slots the co-runner waits behind them, by
     attention's whole share of the step x its load (blocks over the SMs' attention slots): at equal
     priority ``grid_wait_equal`` once per launch, over its duration (launch order), at high
@@ -80,13 +76,11 @@ dispatched; the hardware places blocks breadth-first over the SMs):
   grids, ``fill_stretch`` beside one-wave grids that fill some SMs whole (CacheGen's decoder's own
   loss there); both 1 as fitted, their ranges read off the held-out data-plane points.
 
-What it leaves out: how tightly a launch packs from one landing to the next (the term takes a
-mean), the weight GEMVs' and elementwise kernels' grids by batch (one shape each), decode's side
-of attention's grid (decode's loss uses attention's full share), SM placement beyond that
-(clusters, GPC/TPC packing), partial
-overlap of a kernel's last wave, L2 contention, clock changes, the order of kernels within a step
-(a mean decode kernel stands for all), preemption (none on these GPUs for compute kernels), and
-any effect of the access width on decode's side (the grid shows none beyond its HBM share).
+What it leaves out: how tightly a launch packs from one landing to the next (a mean), the GEMVs'
+and elementwise kernels' grids by batch, decode's side of attention's grid, SM placement beyond
+that (clusters, GPC/TPC), partial overlap of a kernel's last wave, L2 contention, clocks, the
+order of kernels within a step, preemption (none for compute kernels), and any effect of the
+access width on decode's side (the grid shows none beyond its HBM share).
 
 All functions take the flat parameter table (dotted spec paths, SI units).
 """
@@ -363,8 +357,7 @@ class Coupling:
         scaled by multiwave_stretch where attention's grid runs more than one wave, by fill_stretch
         where it runs one that fills some SMs whole (none without a grid in the spec)."""
         growth = self._growth(profile.beside)
-        if profile.attention_load > 0 and profile.attention_residency <= 0:
-            # no SM holds a second attention block: its short blocks retire before a spill waits long
+        if profile.attention_load > 0 and profile.attention_residency <= 0:  # no SM holds two: no spill
             growth -= self.spill * _share(profile.beside, tuple(k for k in self.spilling if k == "none"))
         if profile.attention_waves > 1:
             return (1.0 + growth) * self.multiwave - 1.0
@@ -430,11 +423,9 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
 
 
 def _unrecovered(p: Params, c: CoRunner, per_sm: float) -> float:
-    """The share of a spill's wait the launch does not make up: blocks that saturate their SM's
-    issue slots (warps x issue share past issue_warps) run faster beside fewer of their own while
-    the rest wait, one that does not runs no faster (validation/traces/h200/decoder_timeline/,
-    twin_timeline/: a spilled launch of CacheGen's decoder, issue share 0.59, takes 1.95x alone,
-    its ALU twin's 1.62x)."""
+    """The share of a spill's wait the launch does not make up: blocks past their SM's issue slots
+    (warps x issue share over issue_warps) run faster beside fewer of their own; others do not (a
+    spilled launch of CacheGen's decoder, issue share 0.59, 1.95x alone; its ALU twin's 1.62x)."""
     demand = max(per_sm, 1.0) * _warps(c.shape[0]) * c.issue_share / float(p["gpu.interference.issue_warps"])
     return 1.0 / max(1.0, demand)
 
