@@ -311,9 +311,11 @@ class Interference(Component):
     grid leaves one), at full latency exposure and compute-bound:
     the blocks that find no room wait for slots. Scaled by the latency exposure (1 - its resident
     threads per SM over the maximum) and compute-boundness (1 - its HBM share per SM held): a
-    block that fills the SM's issue slots, or waits on HBM, runs faster beside fewer of its own
-    and makes up the wait. Every launch pays it: launches of one stream never overlap
-    (docs/serving.md, The spill per launch)."""
+    block that waits on HBM runs faster beside fewer of its own and makes up the wait; so does one
+    that saturates its SM's issue slots, by the part the blocks left run faster (1 / max(1, warps
+    per SM x its issue_share / issue_warps) is what stays). Every launch pays it: launches of one
+    stream never overlap. None beside an attention grid that holds at most one block per SM
+    (docs/serving.md, The spill per launch; The spill's make-up)."""
     grid_wait_equal: Duration
     """Co-runner, decode at equal priority: time each of its launches waits, once, per
     unit of decode's attention share of the step x attention's load (its blocks over the SMs'
