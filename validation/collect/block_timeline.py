@@ -162,6 +162,18 @@ def records(rec_host, grid: int):
     return [(int(rec_host[3 * i]), int(rec_host[3 * i + 1]), int(rec_host[3 * i + 2])) for i in range(grid)]
 
 
+def step_then_side(mark, replay, dstream: torch.cuda.Stream, side: torch.cuda.Stream, start, stop) -> None:
+    """Enqueue one decode step bracketed by marker kernels (``mark(rec)`` on decode's stream, into
+    ``start`` and ``stop``), and make ``side`` wait for the step's start: what the side stream
+    enqueues next lands in the step."""
+    ev = torch.cuda.Event()
+    mark(start)
+    ev.record(dstream)
+    replay()
+    mark(stop)
+    side.wait_event(ev)
+
+
 def decode_alone_ns(cp, mark, replay, reps: int = 5) -> float:
     """The decode step alone, bracketed by marker kernels as the measured steps are (median, ns);
     ``mark(rec)`` enqueues a marker on decode's stream."""
@@ -275,12 +287,7 @@ def main() -> None:
                 run = pr.unit(kind, iters, launches, cs_side)
                 torch.cuda.synchronize()
                 for i in range(n):
-                    ev = torch.cuda.Event()
-                    pr.mark(s0[i], cs_dec)
-                    ev.record(dstream)
-                    replay()
-                    pr.mark(s1[i], cs_dec)
-                    side.wait_event(ev)
+                    step_then_side(lambda r: pr.mark(r, cs_dec), replay, dstream, side, s0[i], s1[i])
                     pr.mark(enq[i], cs_side)
                     run(recs[i])
                 torch.cuda.synchronize()

@@ -46,7 +46,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from block_timeline import Probes, calibrate_iters, decode_alone_ns, records, summarize  # noqa: E402
+from block_timeline import Probes, calibrate_iters, decode_alone_ns, records, step_then_side, summarize  # noqa: E402
 from gpu_common import Model, capture, gpu_properties, priority_streams, write_csv  # noqa: E402
 from grid_units import dataplane_units  # noqa: E402
 from torchac_timed import build  # noqa: E402
@@ -118,12 +118,7 @@ def main() -> None:
             start()
             torch.cuda.synchronize()
             for i in range(n):
-                ev = torch.cuda.Event()
-                pr.mark(s0[i], cs_dec)
-                ev.record(dstream)
-                replay()
-                pr.mark(s1[i], cs_dec)
-                side.wait_event(ev)
+                step_then_side(lambda r: pr.mark(r, cs_dec), replay, dstream, side, s0[i], s1[i])
                 with cs_side:
                     pr.delay_k((1,), (1,), (cp.int64(delays[i]),))
                 pr.mark(marks[i], cs_side)

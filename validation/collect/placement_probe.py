@@ -55,7 +55,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from block_timeline import SOURCE, decode_alone_ns, records  # noqa: E402
+from block_timeline import SOURCE, decode_alone_ns, records, step_then_side  # noqa: E402
 from gpu_common import Model, capture, gpu_properties, priority_streams, write_csv  # noqa: E402
 
 SHAPES = [(128, 0, 33), (128, 0, 132), (128, 0, 264), (1024, 0, 132), (128, 48 << 10, 132), (128, 100 << 10, 132)]
@@ -198,12 +198,7 @@ def main() -> None:
                 delays = [int(rng.uniform(0.0, step_ns)) for _ in range(n)]
                 torch.cuda.synchronize()
                 for i in range(n):
-                    ev = torch.cuda.Event()
-                    pr.mark(cs_dec, marks[i][0])
-                    ev.record(dstream)
-                    replay()
-                    pr.mark(cs_dec, marks[i][1])
-                    side.wait_event(ev)
+                    step_then_side(lambda r: pr.mark(cs_dec, r), replay, dstream, side, marks[i][0], marks[i][1])
                     pr.delay(cs_side, delays[i])
                     pr.mark(cs_side, marks[i][2])
                     pr.launch(cs_side, threads, smem, grid, iters[shape], recs[i])

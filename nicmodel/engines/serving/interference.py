@@ -358,7 +358,7 @@ class Coupling:
         where it runs one that fills some SMs whole (none without a grid in the spec)."""
         growth = self._growth(profile.beside)
         if profile.attention_load > 0 and profile.attention_residency <= 0:  # no SM holds two: no spill
-            growth -= self.spill * _share(profile.beside, tuple(k for k in self.spilling if k == "none"))
+            growth -= self.spill * _share(profile.beside, ("none",) if "none" in self.spilling else ())
         if profile.attention_waves > 1:
             return (1.0 + growth) * self.multiwave - 1.0
         if profile.attention_load > 0 and profile.attention_residency > 0:
