@@ -61,6 +61,11 @@ five points whose analytical SLO-bound rate the change moves by more than 0.5% (
 GPUs and the A100: 14, 20, 120, 177, 196) were simulated again (`--only`, seeds 0-4, 25 rows, 4m53s);
 their `sets` pin the grid waits' and the iterated coefficients' values they ran with, so
 BEFORE_GRID_WAITS leaves them as they ran. The other 137 points move by less than 0.5%.
+
+After the spill's make-up factor (2026-12-04, a fourth session: the spill scaled by how little of a
+launch's issue demand the SM can make up), the four points of serving_model_long.csv it moves by more
+than 0.5% (14, 120, 177, 196) were simulated again in the session after (`--only`, seeds 0-4, 20
+rows, 36 s on the device's 16 cores); their `sets` pin the values they ran with, as above.
 """
 
 from __future__ import annotations
