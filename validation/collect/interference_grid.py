@@ -208,7 +208,9 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     checks: on each of its three runs every data-plane family within 15% on the co-runner side and
     decode's within 15%; each family's measured over predicted time (geometric mean) beside
     multi-wave grids inside multiwave_stretch's range and beside one-wave grids that fill some SMs
-    inside fill_stretch's;
+    inside fill_stretch's. Predicted (the next session, the claims' test committed first) with the
+    spill's make-up factor and fill_stretch: every claim held (co-runner 3.5-14.7% by family and run,
+    the decoder 13.3 / 10.1 / 7.4%; decode 0.3-6.9%; means 0.97-1.08 and 0.95-1.09);
   - `--regime --points 18x8192,24x4096,24x12288,30x8192` (the same session, after the third sealed
     set was predicted; declared and committed before the run): the synthetic regime kernels beside
     one-wave attention grids that fill some SMs (loads 0.55, 0.73, 0.73, 0.91), where no synthetic

@@ -588,6 +588,12 @@ if __name__ == "__main__":
     grid_trace([("h200/dataplane_points18_random", "regime"), ("h200/dataplane_points19_random", "regime"),
                 ("h200/dataplane_points20_random", "regime")], "h200",
                "h200_dataplane_points18_interference.csv", role="held-out")
+    # the fourth sealed set (declared and committed raw before its run, 2026-12-04, a fourth session; its
+    # claims declared before it was predicted, after the spill's make-up factor and fill_stretch were
+    # adopted, which it checks): twelve decode points no run had, all held out
+    grid_trace([("h200/dataplane_points21_random", "regime"), ("h200/dataplane_points22_random", "regime"),
+                ("h200/dataplane_points23_random", "regime")], "h200",
+               "h200_dataplane_points21_interference.csv", role="held-out")
     # the regime grid beside one-wave attention grids that fill some SMs (declared before its run,
     # 2026-12-04, a fourth session): all held out
     grid_trace([("h200/regime_points3_random", "regime")], "h200", "h200_grid_points3_interference.csv",
