@@ -211,6 +211,17 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     inside fill_stretch's. Predicted (the next session, the claims' test committed first) with the
     spill's make-up factor and fill_stretch: every claim held (co-runner 3.5-14.7% by family and run,
     the decoder 13.3 / 10.1 / 7.4%; decode 0.3-6.9%; means 0.97-1.08 and 0.95-1.09);
+  - `--dataplane --points 2x6656,7x4608,12x9728,20x7680`, `--points 4x14848,10x12800,30x14848,36x12800`
+    and `--points 38x3328,58x4608,74x1792,78x6656` (2026-12-04, a fifth session; declared and committed
+    before the run, after the fourth sealed set was spent): the fifth sealed set, for whatever form
+    comes next, the scatter's wait beside the weight GEMVs above all (contexts no run had: 6.5k, 4.5k,
+    9.5k, 7.5k, 14.5k, 12.5k, 3.25k, 1.75k; five decode points below batch 13, where the GEMVs hold
+    the SMs; each run's cache within 78 x 8k). Committed raw, not turned into a trace, not predicted.
+    Every point held out. Its claims, declared now, whatever form it checks (the model as committed
+    if none is adopted): on each of its three runs every data-plane family within 15% on the
+    co-runner side and decode's within 15%; each family's measured over predicted time (geometric
+    mean) beside multi-wave grids inside multiwave_stretch's range and beside one-wave grids that
+    fill some SMs inside fill_stretch's;
   - `--regime --points 18x8192,24x4096,24x12288,30x8192` (the same session, after the third sealed
     set was predicted; declared and committed before the run): the synthetic regime kernels beside
     one-wave attention grids that fill some SMs (loads 0.55, 0.73, 0.73, 0.91), where no synthetic
