@@ -221,7 +221,10 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     if none is adopted): on each of its three runs every data-plane family within 15% on the
     co-runner side and decode's within 15%; each family's measured over predicted time (geometric
     mean) beside multi-wave grids inside multiwave_stretch's range and beside one-wave grids that
-    fill some SMs inside fill_stretch's;
+    fill some SMs inside fill_stretch's. Predicted (its claims' test committed first) with the model
+    refitted without the host-bound points: one claim failed, the scatter on the second run at 16.1%
+    (the model before the refit: 16.1% too; 10 x 12.5k and 12 x 9.5k, one-wave grids at loads
+    0.30-0.36, over-predicted by 25-47%); every other claim held (the decoder 5.3 / 11.6 / 5.3%);
   - `--probe --phase random` and `--regime --eager --phase random` (the same session, after the
     fifth sealed set; declared and committed before the run): the two sections still measured only
     at the step's start in a process that had run torch's profiler (probe/, regime_eager/), whose
@@ -231,7 +234,10 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     Every point held out, nothing refitted. What is read from it, declared now: each family's
     co-runner MAPE at random phase beside its start-phase MAPE; if every family is within 15% there,
     the start-phase misses are the phase's (left out by the model) or the profiler's, and are
-    recorded as such; if not, they stand as misses of the model;
+    recorded as such; if not, they stand as misses of the model. Read: the three copies 11.8-12.7%
+    (from 16.7-19.9%), the phase's and the profiler's; the ALU probe 23.5% (from 22.3%), the model's;
+    the eager regime kernels' misses were host-bound rows (make_interference_traces.py leaves them
+    out), without which they are 8.7-9.4%;
   - `--regime --points 18x8192,24x4096,24x12288,30x8192` (the same session, after the third sealed
     set was predicted; declared and committed before the run): the synthetic regime kernels beside
     one-wave attention grids that fill some SMs (loads 0.55, 0.73, 0.73, 0.91), where no synthetic

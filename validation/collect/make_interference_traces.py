@@ -20,6 +20,10 @@
                                      -> validation/traces/h200_random_interference.csv (the three
                                         grids again, profiler never run first, every co-runner
                                         launched at a random point of the decode step; all held out)
+  validation/traces/h200/probe_random/, h200/regime_eager_random/
+                                     -> validation/traces/h200_probe_random_interference.csv (the
+                                        probe and the eager regime kernels again, profiler never
+                                        run first, at a random point of the step; all held out)
   validation/traces/h200/start_noprof/ -> validation/traces/h200_start_interference.csv (the first
                                         grid again at the step's start, profiler never run first;
                                         all held out)
@@ -95,7 +99,15 @@ Python too slowly to stay queued (CPU enqueue time above 80% of the decode step)
 co-runner whose calibration collapsed: its time alone more than twice what its iterations explain
 (iterations x the time per iteration of its longest sibling of the same shape) plus 5 us, i.e. launch overhead measured as
 kernel time (six 20-us co-runners on the H100, none on the H200; rule fixed before looking at
-their errors, from the calibration table alone).
+their errors, from the calibration table alone); and (2026-12-04, a fifth session) a saturating
+co-runner issued launch by launch from Python whose kernel alone is shorter than twice the host's
+issue time per launch (HOST_ISSUE_S: 7.3 us, the shortest Python-issued unit of 32 launches alone
+over its launches, h200/short_random/), i.e. a host-bound measurement: the thread that issues it also replays decode,
+so decode waits for the host (the 7-10 us eager regime kernels: decode 2.0-5.6x slower, the
+co-runner at its pace alone, where the same kernels replayed from a CUDA graph slow decode
+1.1-1.6x, h200/regime_random/). Any threshold from 1.4x to 2.6x the issue time drops the same rows
+(the eager saturating kernels are 7.0-9.8 us or at least 19.4 us); only the H200's eager regime runs
+have such rows.
 Run: python validation/collect/make_interference_traces.py          (every committed trace, again)
      python validation/collect/make_interference_traces.py --run h100/clean:synthetic --run h100/drain:drain \
          --gpu h100-sxm --out h100_clean_interference.csv         (one GPU's new runs -> one trace, held out)
@@ -120,6 +132,16 @@ COLUMNS = ["scenario", "overrides", "metric", "argument", "value", "unit", "repe
            "tolerance_pct", "machine", "source"]
 SCENARIO = "../../pipelines/shadowserve.yaml"
 KV = 256 * 64 * 1024 * 2  # bytes of one 256-token Llama-3-8B chunk in bf16
+
+
+def host_issue_s() -> float:
+    """The host's time per kernel launch issued from Python (the H200 machine): the shortest
+    Python-issued unit of the launch grid alone over its launches (its GPU time is ~1.8 us)."""
+    with open(TRACES / "h200" / "short_random" / "short_corunners.csv") as f:
+        return min(float(r["unit_alone_s"]) / float(r["launches"]) for r in csv.DictReader(f) if r["graph"] == "0")
+
+
+HOST_ISSUE_S = host_issue_s()
 STREAM = 5.3e6  # its entropy-coded bytestream (validation/traces/h100/gpu_decode_path.csv: 4.6-5.3 MB)
 FAMILIES = {"ac_decode": "cachegen-decoder", "dequantize_as_written": "lmcache-dequantization",
             "paged_scatter": "paged-kv-scatter", "cat_8_chunks": "torch-cat", "h2d_compressed_chunk": "pinned-copies",
@@ -264,6 +286,10 @@ def grid_rows(folder: str, gpu: str, prefix: str, role: str | None) -> list[dict
         fed = r["offered_duty"] == "saturated" or float(r["cpu_per_step_s"]) <= 0.8 * float(r["decode_beside_s"])
         if not fed:
             dropped["co-runner fed too slowly from Python"] += 1
+            continue
+        if (r["offered_duty"] == "saturated" and r.get("graph") == "0"
+                and float(r["corunner_alone_s"]) < 2 * HOST_ISSUE_S):
+            dropped["saturating Python-issued kernel shorter than twice the host's issue time (host-bound)"] += 1
             continue
         if r["section"] == "copyfit":
             family = "pinned-copies-fit"
@@ -598,6 +624,16 @@ if __name__ == "__main__":
     # 2026-12-04, a fourth session): all held out
     grid_trace([("h200/regime_points3_random", "regime")], "h200", "h200_grid_points3_interference.csv",
                role="held-out")
+    # the fifth sealed set (declared and committed raw before its run, 2026-12-04, a fifth session; its
+    # claims' test committed before it was turned into a trace): the check of the model refitted without
+    # the host-bound points; twelve decode points no run had, five below batch 13, all held out
+    grid_trace([("h200/dataplane_points24_random", "regime"), ("h200/dataplane_points25_random", "regime"),
+                ("h200/dataplane_points26_random", "regime")], "h200",
+               "h200_dataplane_points24_interference.csv", role="held-out")
+    # the probe and the eager regime kernels again, unprofiled, at a random point of the step (declared
+    # before the run, 2026-12-04, a fifth session): all held out, whatever the collector's hash says
+    grid_trace([("h200/probe_random", "probe"), ("h200/regime_eager_random", "regime-eager")], "h200",
+               "h200_probe_random_interference.csv", role="held-out")
     # 2026-12-03 (a later session): one-wave launches at a random point of the step, where their
     # blocks land (placement_probe.py): the packing term's two coefficients are fitted on two of its
     # decode points, the other two held out

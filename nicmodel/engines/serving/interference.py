@@ -79,8 +79,8 @@ dispatched; the hardware places blocks breadth-first over the SMs):
 What it leaves out: how tightly a launch packs from one landing to the next (a mean), the GEMVs'
 and elementwise kernels' grids by batch, decode's side of attention's grid, SM placement beyond
 that (clusters, GPC/TPC), partial overlap of a kernel's last wave, L2 contention, clocks, the
-order of kernels within a step, preemption (none for compute kernels), and any effect of the
-access width on decode's side (the grid shows none beyond its HBM share).
+order of kernels within a step, preemption (none for compute kernels), any effect of the access
+width on decode's side (none beyond its HBM share), and a host slower than the GPU at issuing launches.
 
 All functions take the flat parameter table (dotted spec paths, SI units).
 """
