@@ -225,6 +225,16 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     refitted without the host-bound points: one claim failed, the scatter on the second run at 16.1%
     (the model before the refit: 16.1% too; 10 x 12.5k and 12 x 9.5k, one-wave grids at loads
     0.30-0.36, over-predicted by 25-47%); every other claim held (the decoder 5.3 / 11.6 / 5.3%);
+  - `--dataplane --points 6x13824,9x11776,11x8704,15x13824`, `--points 5x16128,13x16128,24x11776,32x8704`
+    and `--points 46x2816,60x5376,70x2304,86x3840` (the same session, last; declared and committed
+    before the run, after the fifth sealed set was spent): the sixth sealed set, for the next form
+    (the scatter's wait beside the GEMVs; no grid wait where no attention block waits, loads below
+    one), contexts no run had (13.5k, 11.5k, 8.5k, 15.75k, 2.75k, 5.25k, 2.25k, 3.75k); four decode
+    points at one-wave loads 0.27-0.45 that leave every SM at most one attention block, where the
+    fifth set's one claim failed. Committed raw, not turned into a trace, not predicted. Every point
+    held out. Its claims, declared now, whatever form it checks: as the fifth set's (each run, every
+    data-plane family within 15% on both sides; the multi-wave and fill means inside the stretches'
+    ranges);
   - `--probe --phase random` and `--regime --eager --phase random` (the same session, after the
     fifth sealed set; declared and committed before the run): the two sections still measured only
     at the step's start in a process that had run torch's profiler (probe/, regime_eager/), whose
