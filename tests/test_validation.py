@@ -41,28 +41,28 @@ INTERFERENCE_H200 = {
     "decode_time_ratio/widths-4-byte": (5.5, 29.5),
     "decode_time_ratio/widths-8-byte": (7.0, 31.5),
     "corunner_time_ratio/cachegen-decoder": (13.5, 41.0),
-    "corunner_time_ratio/earlier-collector": (9.0, 20.5),
+    "corunner_time_ratio/earlier-collector": (9.0, 21.0),
     "corunner_time_ratio/lmcache-chunk-sequence": (5.5, 16.5),
-    "corunner_time_ratio/lmcache-dequantization": (6.5, 14.5),
+    "corunner_time_ratio/lmcache-dequantization": (7.0, 15.0),
     "corunner_time_ratio/paged-kv-scatter": (7.5, 19.0),
     # the --probe diagnostic (h200/probe/) and the access-width grid (h200/widths/): 2-byte scalar
     # copies, as PyTorch's strided copy does, slow 3.4-4.4x beside high-priority decode where 16-byte
     # copies and ALU work of the same grid slow 1.5-3.0x: the narrow_* terms (docs/serving.md)
-    "corunner_time_ratio/probe-alu": (22.5, 78.0),
+    "corunner_time_ratio/probe-alu": (23.0, 79.5),
     "corunner_time_ratio/probe-copy-16-byte": (21.0, 77.0),
-    "corunner_time_ratio/probe-copy-2-byte": (16.5, 68.5),
+    "corunner_time_ratio/probe-copy-2-byte": (17.0, 68.0),
     "corunner_time_ratio/probe-torch-strided-copy": (15.0, 65.5),
-    "corunner_time_ratio/regime-compute": (15.0, 85.5),
-    "corunner_time_ratio/regime-eager-compute": (11.5, 89.0),
-    "corunner_time_ratio/regime-eager-memory": (12.5, 46.0),
+    "corunner_time_ratio/regime-compute": (15.5, 87.5),
+    "corunner_time_ratio/regime-eager-compute": (11.5, 90.0),
+    "corunner_time_ratio/regime-eager-memory": (13.0, 46.0),
     "corunner_time_ratio/regime-memory": (13.5, 45.0),
     "corunner_time_ratio/synthetic-compute": (14.5, 91.0),
     "corunner_time_ratio/synthetic-memory": (13.0, 63.5),
-    "corunner_time_ratio/torch-cat": (7.0, 15.0),
-    "corunner_time_ratio/widths-16-byte": (9.5, 34.5),
+    "corunner_time_ratio/torch-cat": (7.0, 15.5),
+    "corunner_time_ratio/widths-16-byte": (10.0, 35.5),
     "corunner_time_ratio/widths-2-byte": (6.5, 18.5),
     "corunner_time_ratio/widths-4-byte": (6.5, 18.0),
-    "corunner_time_ratio/widths-8-byte": (9.0, 21.0),
+    "corunner_time_ratio/widths-8-byte": (9.5, 19.5),
 }
 
 # The same collector run on an H100 (validation/traces/h100_grid_interference.csv): the whole GPU
@@ -80,11 +80,11 @@ INTERFERENCE_H100 = {
     "decode_time_ratio/synthetic-memory": (6.0, 81.0),
     "decode_time_ratio/torch-cat": (2.5, 6.5),
     "corunner_time_ratio/cachegen-decoder": (20.0, 45.5),
-    "corunner_time_ratio/earlier-collector": (10.0, 18.5),
+    "corunner_time_ratio/earlier-collector": (10.0, 19.0),
     "corunner_time_ratio/lmcache-chunk-sequence": (11.5, 26.5),
     "corunner_time_ratio/lmcache-dequantization": (9.5, 27.0),
     "corunner_time_ratio/paged-kv-scatter": (15.5, 42.0),
-    "corunner_time_ratio/regime-compute": (14.5, 81.0),
+    "corunner_time_ratio/regime-compute": (15.0, 83.0),
     "corunner_time_ratio/regime-memory": (14.0, 50.0),
     "corunner_time_ratio/synthetic-compute": (13.0, 97.5),
     "corunner_time_ratio/synthetic-memory": (11.5, 52.5),
@@ -118,11 +118,11 @@ HELD_OUT = {
     # probes' misses at the step's start were the phase's and the profiler's; the ALU probe's are the
     # model's (15.5-wave launches of 2.6-us blocks at high priority)
     "validation/traces/h200_probe_random_interference.csv": {
-        "corunner_time_ratio/probe-alu": (23.5, 59.5),
-        "corunner_time_ratio/probe-copy-16-byte": (15.0, 59.0),
-        "corunner_time_ratio/probe-copy-2-byte": (11.0, 49.0),
+        "corunner_time_ratio/probe-alu": (24.5, 61.0),
+        "corunner_time_ratio/probe-copy-16-byte": (15.0, 61.0),
+        "corunner_time_ratio/probe-copy-2-byte": (11.5, 48.5),
         "corunner_time_ratio/probe-torch-strided-copy": (11.0, 35.5),
-        "corunner_time_ratio/regime-eager-compute": (9.5, 53.5),
+        "corunner_time_ratio/regime-eager-compute": (10.0, 55.5),
         "corunner_time_ratio/regime-eager-memory": (9.0, 41.5),
         "decode_time_ratio/probe-alu": (1.0, 2.0),
         "decode_time_ratio/probe-copy-16-byte": (0.5, 1.0),
@@ -137,10 +137,10 @@ HELD_OUT = {
     "validation/traces/h200_rerun_interference.csv": {
         "corunner_time_ratio/cachegen-decoder": (14.5, 41.5),
         "corunner_time_ratio/lmcache-chunk-sequence": (6.5, 17.5),
-        "corunner_time_ratio/lmcache-dequantization": (7.5, 17.0),
+        "corunner_time_ratio/lmcache-dequantization": (8.0, 17.0),
         "corunner_time_ratio/paged-kv-scatter": (5.5, 14.5),
         "corunner_time_ratio/regime-compute": (18.5, 28.5),
-        "corunner_time_ratio/torch-cat": (7.5, 14.0),
+        "corunner_time_ratio/torch-cat": (8.0, 15.0),
         "decode_time_ratio/cachegen-decoder": (6.0, 18.0),
         "decode_time_ratio/lmcache-chunk-sequence": (14.0, 28.0),
         "decode_time_ratio/lmcache-dequantization": (3.0, 10.5),
@@ -153,11 +153,11 @@ HELD_OUT = {
     # decoder slows far less than the profiled runs say (docs/serving.md)
     "validation/traces/h200_noprofiler_interference.csv": {
         "corunner_time_ratio/cachegen-decoder": (7.5, 25.0),
-        "corunner_time_ratio/lmcache-chunk-sequence": (4.5, 17.0),
-        "corunner_time_ratio/lmcache-dequantization": (7.0, 19.5),
+        "corunner_time_ratio/lmcache-chunk-sequence": (5.0, 17.0),
+        "corunner_time_ratio/lmcache-dequantization": (7.5, 19.5),
         "corunner_time_ratio/paged-kv-scatter": (5.5, 16.0),
         "corunner_time_ratio/regime-compute": (15.0, 24.0),
-        "corunner_time_ratio/torch-cat": (7.5, 14.5),
+        "corunner_time_ratio/torch-cat": (7.5, 15.5),
         "decode_time_ratio/cachegen-decoder": (2.5, 8.5),
         "decode_time_ratio/lmcache-chunk-sequence": (11.5, 23.5),
         "decode_time_ratio/lmcache-dequantization": (3.0, 11.5),
@@ -172,34 +172,34 @@ HELD_OUT = {
         "corunner_time_ratio/cachegen-decoder-random-phase": (11.0, 25.5),
         "corunner_time_ratio/cachegen-decoder-step-start": (13.5, 29.0),
         "corunner_time_ratio/lmcache-chunk-sequence-random-phase": (4.0, 7.0),
-        "corunner_time_ratio/lmcache-chunk-sequence-step-start": (5.0, 10.0),
-        "corunner_time_ratio/lmcache-dequantization-random-phase": (6.0, 17.5),
-        "corunner_time_ratio/lmcache-dequantization-step-start": (7.0, 19.5),
+        "corunner_time_ratio/lmcache-chunk-sequence-step-start": (5.5, 10.0),
+        "corunner_time_ratio/lmcache-dequantization-random-phase": (6.5, 18.0),
+        "corunner_time_ratio/lmcache-dequantization-step-start": (7.5, 20.0),
         "corunner_time_ratio/paged-kv-scatter-random-phase": (7.0, 15.0),
         "corunner_time_ratio/paged-kv-scatter-step-start": (5.0, 14.5),
         "corunner_time_ratio/regime-compute-random-phase": (8.0, 17.0),
         "corunner_time_ratio/regime-compute-step-start": (7.5, 24.5),
-        "corunner_time_ratio/torch-cat-random-phase": (9.0, 12.0),
-        "corunner_time_ratio/torch-cat-step-start": (8.5, 11.5),
+        "corunner_time_ratio/torch-cat-random-phase": (9.0, 12.5),
+        "corunner_time_ratio/torch-cat-step-start": (8.5, 10.5),
     },
     # the three grids again with the fixed collector (profiler never run before measuring), every
     # co-runner at a random point of the decode step (h200/random/, regime_random/, widths_random/):
     # 4,561 points no spec number is fitted to (docs/serving.md, Interference)
     "validation/traces/h200_random_interference.csv": {
         "corunner_time_ratio/cachegen-decoder": (6.0, 22.5),
-        "corunner_time_ratio/earlier-collector": (9.5, 22.0),
+        "corunner_time_ratio/earlier-collector": (10.0, 22.0),
         "corunner_time_ratio/lmcache-chunk-sequence": (4.0, 7.5),
-        "corunner_time_ratio/lmcache-dequantization": (5.0, 12.0),
+        "corunner_time_ratio/lmcache-dequantization": (5.5, 12.5),
         "corunner_time_ratio/paged-kv-scatter": (8.5, 17.5),
-        "corunner_time_ratio/regime-compute": (14.0, 124.0),
-        "corunner_time_ratio/regime-memory": (10.5, 45.5),
+        "corunner_time_ratio/regime-compute": (14.0, 126.5),
+        "corunner_time_ratio/regime-memory": (10.5, 44.5),
         "corunner_time_ratio/synthetic-compute": (14.0, 110.5),
         "corunner_time_ratio/synthetic-memory": (11.0, 84.0),
-        "corunner_time_ratio/torch-cat": (8.5, 16.5),
-        "corunner_time_ratio/widths-16-byte": (9.5, 32.0),
+        "corunner_time_ratio/torch-cat": (8.5, 17.5),
+        "corunner_time_ratio/widths-16-byte": (9.5, 33.0),
         "corunner_time_ratio/widths-2-byte": (10.0, 36.5),
         "corunner_time_ratio/widths-4-byte": (7.5, 28.0),
-        "corunner_time_ratio/widths-8-byte": (9.5, 24.5),
+        "corunner_time_ratio/widths-8-byte": (10.0, 25.5),
         "decode_time_ratio/cachegen-decoder": (3.0, 8.0),
         "decode_time_ratio/earlier-collector": (7.0, 26.5),
         "decode_time_ratio/lmcache-chunk-sequence": (10.0, 21.0),
@@ -219,11 +219,11 @@ HELD_OUT = {
     # the first grid again at the step's start, profiler never run first (h200/start_noprof/)
     "validation/traces/h200_start_interference.csv": {
         "corunner_time_ratio/earlier-collector": (9.0, 22.0),
-        "corunner_time_ratio/lmcache-dequantization": (5.5, 18.0),
+        "corunner_time_ratio/lmcache-dequantization": (6.0, 18.5),
         "corunner_time_ratio/paged-kv-scatter": (5.5, 18.0),
         "corunner_time_ratio/synthetic-compute": (16.0, 88.5),
         "corunner_time_ratio/synthetic-memory": (11.0, 42.0),
-        "corunner_time_ratio/torch-cat": (8.5, 14.5),
+        "corunner_time_ratio/torch-cat": (8.5, 15.0),
         "decode_time_ratio/earlier-collector": (5.5, 16.5),
         "decode_time_ratio/lmcache-dequantization": (3.0, 11.5),
         "decode_time_ratio/paged-kv-scatter": (2.0, 4.0),
@@ -237,11 +237,11 @@ HELD_OUT = {
     # fitted points); held out: the hash's 35% and the paged-KV scatter measured beside them
     "validation/traces/h200_launch_interference.csv": {
         "corunner_time_ratio/paced-2-byte": (8.0, 19.5),
-        "corunner_time_ratio/paced-compute": (4.0, 12.5),
+        "corunner_time_ratio/paced-compute": (4.5, 12.5),
         "corunner_time_ratio/paged-kv-scatter": (8.0, 18.5),
-        "corunner_time_ratio/short-2-byte": (16.0, 33.0),
-        "corunner_time_ratio/short-compute": (13.0, 51.5),
-        "corunner_time_ratio/short-memory": (14.5, 44.5),
+        "corunner_time_ratio/short-2-byte": (15.5, 33.5),
+        "corunner_time_ratio/short-compute": (13.5, 53.5),
+        "corunner_time_ratio/short-memory": (14.5, 43.5),
         "decode_time_ratio/paced-2-byte": (4.5, 15.5),
         "decode_time_ratio/paced-compute": (4.0, 23.5),
         "decode_time_ratio/paged-kv-scatter": (1.5, 3.5),
@@ -253,9 +253,9 @@ HELD_OUT = {
     # the launch waits were fitted (h200/short_points_random/): every point held out
     "validation/traces/h200_launch_points_interference.csv": {
         "corunner_time_ratio/paged-kv-scatter": (6.5, 12.0),
-        "corunner_time_ratio/short-2-byte": (23.5, 48.5),
-        "corunner_time_ratio/short-compute": (14.5, 36.5),
-        "corunner_time_ratio/short-memory": (6.0, 18.5),
+        "corunner_time_ratio/short-2-byte": (23.5, 50.0),
+        "corunner_time_ratio/short-compute": (15.0, 38.0),
+        "corunner_time_ratio/short-memory": (6.0, 19.5),
         "decode_time_ratio/paged-kv-scatter": (2.0, 3.5),
         "decode_time_ratio/short-2-byte": (2.5, 7.0),
         "decode_time_ratio/short-compute": (3.5, 10.5),
@@ -273,11 +273,11 @@ HELD_OUT = {
     # coefficient was fitted: the data-plane units at the four other decode points, and many-wave
     # kernels of block lifetimes from ~3 us to ~1 ms. Every point held out
     "validation/traces/h200_dataplane_points_interference.csv": {
-        "corunner_time_ratio/cachegen-decoder": (7.5, 27.5),
+        "corunner_time_ratio/cachegen-decoder": (8.0, 27.5),
         "corunner_time_ratio/lmcache-chunk-sequence": (4.0, 8.0),
-        "corunner_time_ratio/lmcache-dequantization": (8.5, 17.5),
+        "corunner_time_ratio/lmcache-dequantization": (9.0, 18.0),
         "corunner_time_ratio/paged-kv-scatter": (6.5, 13.5),
-        "corunner_time_ratio/torch-cat": (8.5, 15.5),
+        "corunner_time_ratio/torch-cat": (8.5, 16.0),
         "decode_time_ratio/cachegen-decoder": (4.5, 21.0),
         "decode_time_ratio/lmcache-chunk-sequence": (10.0, 23.0),
         "decode_time_ratio/lmcache-dequantization": (3.0, 11.0),
@@ -286,9 +286,9 @@ HELD_OUT = {
         "decode_time_ratio/torch-cat": (3.0, 9.5),
     },
     "validation/traces/h200_drain_interference.csv": {
-        "corunner_time_ratio/drain-2-byte": (6.5, 19.0),
-        "corunner_time_ratio/drain-compute": (10.5, 64.0),
-        "corunner_time_ratio/drain-memory": (7.0, 19.5),
+        "corunner_time_ratio/drain-2-byte": (6.5, 18.0),
+        "corunner_time_ratio/drain-compute": (11.0, 66.0),
+        "corunner_time_ratio/drain-memory": (7.0, 20.0),
         "decode_time_ratio/drain-2-byte": (5.0, 58.5),
         "decode_time_ratio/drain-compute": (9.0, 43.5),
         "decode_time_ratio/drain-memory": (5.5, 38.5),
@@ -298,8 +298,8 @@ HELD_OUT = {
     "validation/traces/h200_grid_points_interference.csv": {
         "corunner_time_ratio/widths-16-byte": (10.0, 22.0),
         "corunner_time_ratio/widths-2-byte": (7.5, 18.5),
-        "corunner_time_ratio/widths-4-byte": (8.0, 22.5),
-        "corunner_time_ratio/widths-8-byte": (7.0, 18.0),
+        "corunner_time_ratio/widths-4-byte": (8.0, 23.0),
+        "corunner_time_ratio/widths-8-byte": (7.5, 18.0),
         "decode_time_ratio/regime-compute": (9.5, 120.5),
         "decode_time_ratio/regime-memory": (8.0, 138.0),
         "decode_time_ratio/widths-16-byte": (8.0, 45.0),
@@ -311,10 +311,10 @@ HELD_OUT = {
     # regime_points2_random/: 48x8k, 80x4k, 56x4k, 64x2k), declared before the run, after the grid
     # waits' fit and check: no synthetic co-runner had been measured past one wave
     "validation/traces/h200_grid_points2_interference.csv": {
-        "corunner_time_ratio/widths-16-byte": (10.0, 30.5),
-        "corunner_time_ratio/widths-2-byte": (8.0, 25.0),
-        "corunner_time_ratio/widths-4-byte": (5.5, 18.5),
-        "corunner_time_ratio/widths-8-byte": (8.5, 29.5),
+        "corunner_time_ratio/widths-16-byte": (10.5, 33.0),
+        "corunner_time_ratio/widths-2-byte": (7.5, 24.0),
+        "corunner_time_ratio/widths-4-byte": (5.5, 17.0),
+        "corunner_time_ratio/widths-8-byte": (8.5, 28.0),
         "decode_time_ratio/regime-compute": (10.5, 165.0),
         "decode_time_ratio/regime-memory": (9.5, 196.5),
         "decode_time_ratio/widths-16-byte": (9.5, 42.5),
@@ -323,11 +323,11 @@ HELD_OUT = {
         "decode_time_ratio/widths-8-byte": (8.0, 34.0),
     },
     "validation/traces/h200_dataplane_points2_interference.csv": {
-        "corunner_time_ratio/cachegen-decoder": (6.5, 28.0),
-        "corunner_time_ratio/lmcache-chunk-sequence": (4.0, 9.5),
-        "corunner_time_ratio/lmcache-dequantization": (8.0, 19.0),
-        "corunner_time_ratio/paged-kv-scatter": (7.5, 20.0),
-        "corunner_time_ratio/torch-cat": (7.0, 11.0),
+        "corunner_time_ratio/cachegen-decoder": (7.0, 28.0),
+        "corunner_time_ratio/lmcache-chunk-sequence": (3.0, 6.5),
+        "corunner_time_ratio/lmcache-dequantization": (7.0, 17.5),
+        "corunner_time_ratio/paged-kv-scatter": (5.0, 9.0),
+        "corunner_time_ratio/torch-cat": (6.5, 11.5),
         "decode_time_ratio/cachegen-decoder": (3.5, 22.0),
         "decode_time_ratio/lmcache-chunk-sequence": (6.5, 19.5),
         "decode_time_ratio/lmcache-dequantization": (3.5, 11.0),
@@ -337,10 +337,10 @@ HELD_OUT = {
     },
     "validation/traces/h200_dataplane_points3_interference.csv": {
         "corunner_time_ratio/cachegen-decoder": (6.5, 18.0),
-        "corunner_time_ratio/lmcache-chunk-sequence": (6.5, 15.5),
-        "corunner_time_ratio/lmcache-dequantization": (7.5, 26.5),
-        "corunner_time_ratio/paged-kv-scatter": (10.5, 32.5),
-        "corunner_time_ratio/torch-cat": (5.0, 17.5),
+        "corunner_time_ratio/lmcache-chunk-sequence": (5.5, 11.0),
+        "corunner_time_ratio/lmcache-dequantization": (6.0, 18.0),
+        "corunner_time_ratio/paged-kv-scatter": (8.0, 24.5),
+        "corunner_time_ratio/torch-cat": (6.0, 11.5),
         "decode_time_ratio/cachegen-decoder": (1.0, 6.0),
         "decode_time_ratio/lmcache-chunk-sequence": (4.5, 14.5),
         "decode_time_ratio/lmcache-dequantization": (3.5, 10.0),
@@ -350,10 +350,10 @@ HELD_OUT = {
     },
     "validation/traces/h200_dataplane_points4_interference.csv": {
         "corunner_time_ratio/cachegen-decoder": (8.0, 30.5),
-        "corunner_time_ratio/lmcache-chunk-sequence": (6.5, 20.0),
-        "corunner_time_ratio/lmcache-dequantization": (9.5, 32.5),
-        "corunner_time_ratio/paged-kv-scatter": (12.5, 40.5),
-        "corunner_time_ratio/torch-cat": (6.5, 26.5),
+        "corunner_time_ratio/lmcache-chunk-sequence": (5.5, 16.0),
+        "corunner_time_ratio/lmcache-dequantization": (8.5, 24.0),
+        "corunner_time_ratio/paged-kv-scatter": (10.5, 34.0),
+        "corunner_time_ratio/torch-cat": (5.5, 20.0),
         "decode_time_ratio/cachegen-decoder": (3.0, 29.5),
         "decode_time_ratio/lmcache-chunk-sequence": (5.5, 16.0),
         "decode_time_ratio/lmcache-dequantization": (3.0, 10.0),
@@ -363,10 +363,10 @@ HELD_OUT = {
     },
     "validation/traces/h200_dataplane_points6_interference.csv": {
         "corunner_time_ratio/cachegen-decoder": (8.0, 33.0),
-        "corunner_time_ratio/lmcache-chunk-sequence": (6.0, 12.5),
-        "corunner_time_ratio/lmcache-dequantization": (8.0, 22.5),
-        "corunner_time_ratio/paged-kv-scatter": (8.5, 28.0),
-        "corunner_time_ratio/torch-cat": (7.0, 16.5),
+        "corunner_time_ratio/lmcache-chunk-sequence": (6.0, 13.0),
+        "corunner_time_ratio/lmcache-dequantization": (8.0, 23.0),
+        "corunner_time_ratio/paged-kv-scatter": (8.5, 25.0),
+        "corunner_time_ratio/torch-cat": (7.0, 17.0),
         "decode_time_ratio/cachegen-decoder": (3.5, 26.0),
         "decode_time_ratio/lmcache-chunk-sequence": (7.5, 20.5),
         "decode_time_ratio/lmcache-dequantization": (3.0, 12.0),
@@ -392,9 +392,9 @@ HELD_OUT = {
     "validation/traces/h200_dataplane_points10_interference.csv": {
         "corunner_time_ratio/cachegen-decoder": (9.5, 27.0),
         "corunner_time_ratio/lmcache-chunk-sequence": (4.5, 12.5),
-        "corunner_time_ratio/lmcache-dequantization": (8.5, 20.0),
-        "corunner_time_ratio/paged-kv-scatter": (11.5, 27.5),
-        "corunner_time_ratio/torch-cat": (9.0, 24.0),
+        "corunner_time_ratio/lmcache-dequantization": (10.0, 24.0),
+        "corunner_time_ratio/paged-kv-scatter": (11.5, 26.5),
+        "corunner_time_ratio/torch-cat": (8.5, 25.0),
         "decode_time_ratio/cachegen-decoder": (2.0, 9.0),
         "decode_time_ratio/lmcache-chunk-sequence": (5.5, 18.0),
         "decode_time_ratio/lmcache-dequantization": (2.0, 8.5),
@@ -408,9 +408,9 @@ HELD_OUT = {
     "validation/traces/h200_dataplane_points12_interference.csv": {
         "corunner_time_ratio/cachegen-decoder": (9.5, 24.0),
         "corunner_time_ratio/lmcache-chunk-sequence": (6.0, 16.5),
-        "corunner_time_ratio/lmcache-dequantization": (8.0, 20.5),
-        "corunner_time_ratio/paged-kv-scatter": (10.0, 25.5),
-        "corunner_time_ratio/torch-cat": (7.0, 19.0),
+        "corunner_time_ratio/lmcache-dequantization": (9.5, 22.0),
+        "corunner_time_ratio/paged-kv-scatter": (10.0, 24.5),
+        "corunner_time_ratio/torch-cat": (6.5, 19.5),
         "decode_time_ratio/cachegen-decoder": (2.0, 9.5),
         "decode_time_ratio/lmcache-chunk-sequence": (6.5, 23.0),
         "decode_time_ratio/lmcache-dequantization": (2.0, 8.0),
@@ -423,10 +423,10 @@ HELD_OUT = {
     # beside half-full SMs was chosen after seeing it, so it is seen data now, gated like the rest
     "validation/traces/h200_dataplane_points14_interference.csv": {
         "corunner_time_ratio/cachegen-decoder": (9.5, 25.5),
-        "corunner_time_ratio/lmcache-chunk-sequence": (6.5, 16.5),
-        "corunner_time_ratio/lmcache-dequantization": (9.0, 26.0),
-        "corunner_time_ratio/paged-kv-scatter": (9.5, 27.0),
-        "corunner_time_ratio/torch-cat": (8.5, 20.5),
+        "corunner_time_ratio/lmcache-chunk-sequence": (7.0, 17.0),
+        "corunner_time_ratio/lmcache-dequantization": (10.0, 27.5),
+        "corunner_time_ratio/paged-kv-scatter": (9.5, 25.5),
+        "corunner_time_ratio/torch-cat": (8.0, 19.0),
         "decode_time_ratio/cachegen-decoder": (2.5, 9.5),
         "decode_time_ratio/lmcache-chunk-sequence": (6.5, 28.0),
         "decode_time_ratio/lmcache-dequantization": (2.5, 9.5),
@@ -708,17 +708,16 @@ def test_fourth_sealed_set_holds_as_declared():
     data-plane family within 15% on the co-runner side and decode's within 15%; each family's measured
     over predicted time (geometric mean) beside multi-wave grids inside multiwave_stretch's range and
     beside one-wave grids that fill some SMs inside fill_stretch's. Every claim held for the model it
-    checked (the scatter on the first run 14.7%). Since the refit without the host-bound points
-    (2026-12-04, a fifth session) that one cell is 15.8%: recorded, held to it here, every other claim
-    as declared."""
+    checked (the scatter on the first run 14.7%). With the refit without the host-bound points
+    (2026-12-04, a fifth session) that cell was 15.8%; with the grid waits stopped where no SM holds a
+    second attention block (the same session), 14.9%: every claim holds as declared."""
     runs = ("dataplane_points21", "dataplane_points22", "dataplane_points23")
     errors, means, (low, high), fills, (fill_low, fill_high) = _declared_check(
         "validation/traces/h200_dataplane_points21_interference.csv", *runs, fill=True)
     assert {k[0] for k in errors} == set(runs) and len({k[2] for k in errors}) == 6  # with the pinned copies (decode side)
     assert len(means) == 5 and len(fills) == 5
-    recorded = {("dataplane_points21", "corunner_time_ratio", "paged-kv-scatter"): 16.0}
     for key, e in errors.items():
-        assert e <= recorded.get(key, 15.0), key
+        assert e <= 15.0, key
     for family, m in means.items():
         assert low <= m <= high, family
     for family, m in fills.items():
@@ -737,16 +736,38 @@ def test_fifth_sealed_set_holds_as_declared():
     second run (4 / 30 x 14.5k, 10 / 36 x 12.5k), 16.1% (the model before the refit: 16.1% too), from
     10 x 12.5k and 12 x 9.5k (the first run), one-wave grids that leave every SM at most one attention
     block (loads 0.30-0.36), where the model charges the scatter a grid wait and packing it does not show
-    (over-predicted by 25-47%; docs/serving.md, Host-bound measurements). Recorded and held to it here;
-    every other claim held and is asserted as declared."""
+    (over-predicted by 25-47%; docs/serving.md, Host-bound measurements). The form chosen after seeing
+    that (no grid wait where no SM holds a second attention block) brings the cell to 14.1%, which is
+    not evidence for it: the sixth sealed set is its check. Every claim is asserted as declared."""
     runs = ("dataplane_points24", "dataplane_points25", "dataplane_points26")
     errors, means, (low, high), fills, (fill_low, fill_high) = _declared_check(
         "validation/traces/h200_dataplane_points24_interference.csv", *runs, fill=True)
     assert {k[0] for k in errors} == set(runs) and len({k[2] for k in errors}) == 6  # with the pinned copies (decode side)
     assert len(means) == 5 and len(fills) == 5
-    recorded = {("dataplane_points25", "corunner_time_ratio", "paged-kv-scatter"): 16.5}
     for key, e in errors.items():
-        assert e <= recorded.get(key, 15.0), key
+        assert e <= 15.0, key
+    for family, m in means.items():
+        assert low <= m <= high, family
+    for family, m in fills.items():
+        assert fill_low <= m <= fill_high, family
+
+
+def test_sixth_sealed_set_holds_as_declared():
+    """The sixth sealed set (h200/dataplane_points27_random/ to _points29_random/: 13.5k, 11.5k, 8.5k,
+    15.75k, 2.75k, 5.25k, 2.25k and 3.75k tokens, four decode points at one-wave loads 0.27-0.45;
+    declared and measured raw before any of it was predicted). It checks the grid waits stopped where
+    no SM holds a second attention block, the form chosen after the fifth set's one failed claim. The
+    claims, declared in interference_grid.py before the run: on each of the three runs every
+    data-plane family within 15% on the co-runner side and decode's within 15%; each family's measured
+    over predicted time (geometric mean) beside multi-wave grids inside multiwave_stretch's range and
+    beside one-wave grids that fill some SMs inside fill_stretch's."""
+    runs = ("dataplane_points27", "dataplane_points28", "dataplane_points29")
+    errors, means, (low, high), fills, (fill_low, fill_high) = _declared_check(
+        "validation/traces/h200_dataplane_points27_interference.csv", *runs, fill=True)
+    assert {k[0] for k in errors} == set(runs) and len({k[2] for k in errors}) == 6  # with the pinned copies (decode side)
+    assert len(means) == 5 and len(fills) == 5
+    for key, e in errors.items():
+        assert e <= 15.0, key
     for family, m in means.items():
         assert low <= m <= high, family
     for family, m in fills.items():
@@ -793,10 +814,11 @@ def test_fill_stretch_range_is_what_the_one_wave_fill_points_leave():
     from nicmodel.engines.serving.interference import decode_profile
     scenario = nicmodel.load(DEFAULT, ["gpu=h200"])
     params = compile_scenario(scenario)[1]
-    # the fourth and fifth sealed sets check the range and do not set it (their declared-claims tests)
+    # the fourth to sixth sealed sets check the range and do not set it (their declared-claims tests)
     traces = sorted(p for p in (ROOT / "validation/traces").glob("h200_dataplane_points*_interference.csv")
                     if p.name not in ("h200_dataplane_points21_interference.csv",
-                                      "h200_dataplane_points24_interference.csv"))
+                                      "h200_dataplane_points24_interference.csv",
+                                      "h200_dataplane_points27_interference.csv"))
     logs = defaultdict(list)
     for path in traces + [ROOT / "validation/traces/h200_random_interference.csv"]:
         for pr in predict_all(read_trace(path)):
