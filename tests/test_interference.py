@@ -359,6 +359,16 @@ def test_grid_waits_by_hand():
     assert m.corunner_slowdown(p, loaded, two) - m.corunner_slowdown(p, plain, two) == pytest.approx(5 / 8 * 0.24 * 1.5)
     assert m.sigma(p, loaded, c) == m.sigma(p, plain, c) and m.sigma(p, loaded, c, "high") == m.sigma(p, plain, c, "high")
     assert loaded.beside.attention_load == 1.5  # the load survives the co-runner's view of attention
+    # where no SM holds a second attention block (residency 0: a one-wave grid of at most one block per
+    # SM, load 0.4), every attention block is resident at once and none waits: no grid wait at either
+    # priority (h200_dataplane_points24, _points27: the scatter beside such grids runs as fast as alone)
+    sparse = m.DecodeProfile(14e-6, PROFILE.shares, SHAPES, 0.0, 1, attention_load=0.4)
+    off = {**p, "gpu.interference.grid_wait_equal": 0.0, "gpu.interference.grid_wait_high": 1e-9}
+    for priority in ("equal", "high"):
+        assert m.corunner_slowdown(p, sparse, c, priority) == pytest.approx(m.corunner_slowdown(off, sparse, c, priority))
+    # ... while at residency 0.25 (some SMs hold two) the same grid at load 0.6 waits: 1.25 x 0.24 x 0.6
+    some = m.DecodeProfile(14e-6, PROFILE.shares, SHAPES, 0.25, 1, attention_load=0.6)
+    assert (m.corunner_slowdown(p, some, c) - m.corunner_slowdown(off, some, c)) == pytest.approx(1.25 * 0.24 * 0.6)
 
 
 def test_multiwave_stretch_scales_the_co_runner_beside_a_multi_wave_attention_grid_only():

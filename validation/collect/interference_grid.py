@@ -234,7 +234,9 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     fifth set's one claim failed. Committed raw, not turned into a trace, not predicted. Every point
     held out. Its claims, declared now, whatever form it checks: as the fifth set's (each run, every
     data-plane family within 15% on both sides; the multi-wave and fill means inside the stretches'
-    ranges);
+    ranges). Predicted (its claims' test committed first) with the grid waits stopped where no SM
+    holds a second attention block: one claim failed, the scatter on the first run at 18.9% (24.6%
+    without the form; 11 x 8.5k and 13 x 15.75k over-predicted by 20-28%); every other claim held;
   - `--probe --phase random` and `--regime --eager --phase random` (the same session, after the
     fifth sealed set; declared and committed before the run): the two sections still measured only
     at the step's start in a process that had run torch's profiler (probe/, regime_eager/), whose

@@ -58,11 +58,11 @@ dispatched; the hardware places blocks breadth-first over the SMs):
     decode time in such kernels) x latency exposure x compute-boundness x the share it does not make
     up (blocks that saturate their SM's issue slots, by the kernel's measured ``issue_share``, run
     faster beside fewer of their own; h200/decoder_timeline/, twin_timeline/, h200_grid_points*);
-  - grid waits: while attention's blocks wait for SM slots the co-runner waits behind them, by
-    attention's whole share of the step x its load (blocks over the SMs' attention slots): at equal
-    priority ``grid_wait_equal`` once per launch, over its duration (launch order), at high
+  - grid waits: while attention's blocks wait for slots the co-runner waits behind them, by attention's
+    whole share x its load (blocks over the SMs' attention slots; none where no SM holds two: no block
+    waits): at equal priority ``grid_wait_equal`` once per launch, over its duration, at high
     ``grid_wait_high`` x cut_in_time / (tau + cut_in_time) (short-lived blocks hand their slots to
-    attention's as they retire) (validation/traces/h200_dataplane_points*: the miss grew with the load).
+    attention's as they retire; h200_dataplane_points*: the miss grew with the load).
   Every other co-runner term sees decode's attention only for the share of attention's time its blocks
   fill SMs whole (``DecodeProfile.beside``; attention.py: its grid follows the batch and context),
   the rest as time beside no decode kernel: one attention block leaves half an SM, where a
@@ -72,15 +72,14 @@ dispatched; the hardware places blocks breadth-first over the SMs):
   attention's view, grid waits, spill per launch) fitted on its own declared set with the others
   held, every calibration iterated to a fixed point, several forms chosen after seeing held-out
   errors and checked on sealed sets measured after the fit (docs/serving.md, a section each).
-  Two assumptions span what no term carries: ``multiwave_stretch`` beside multi-wave attention
-  grids, ``fill_stretch`` beside one-wave grids that fill some SMs whole (CacheGen's decoder's own
-  loss there); both 1 as fitted, their ranges read off the held-out data-plane points.
+  Two assumptions span what no term carries: ``multiwave_stretch`` beside multi-wave attention grids,
+  ``fill_stretch`` beside one-wave grids that fill SMs whole (the decoder's own loss there); both 1.
 
-What it leaves out: how tightly a launch packs from one landing to the next (a mean), the GEMVs'
-and elementwise kernels' grids by batch, decode's side of attention's grid, SM placement beyond
-that (clusters, GPC/TPC), partial overlap of a kernel's last wave, L2 contention, clocks, the
-order of kernels within a step, preemption (none for compute kernels), any effect of the access
-width on decode's side (none beyond its HBM share), and a host slower than the GPU at issuing launches.
+What it leaves out: how tightly a launch packs from one landing to the next (a mean), the GEMVs' and
+elementwise kernels' grids by batch, decode's side of attention's grid, SM placement beyond that
+(clusters, GPC/TPC), partial overlap of a kernel's last wave, L2 contention, clocks, kernel order
+within a step, preemption (none for compute kernels), any effect of the access width on decode's
+side (none beyond its HBM share), and a host slower than the GPU at issuing launches.
 
 All functions take the flat parameter table (dotted spec paths, SI units).
 """
@@ -357,8 +356,9 @@ class Coupling:
         scaled by multiwave_stretch where attention's grid runs more than one wave, by fill_stretch
         where it runs one that fills some SMs whole (none without a grid in the spec)."""
         growth = self._growth(profile.beside)
-        if profile.attention_load > 0 and profile.attention_residency <= 0:  # no SM holds two: no spill
-            growth -= self.spill * _share(profile.beside, ("none",) if "none" in self.spilling else ())
+        if profile.attention_load > 0 and profile.attention_residency <= 0:  # no SM holds two: no spill,
+            growth -= (self.spill * _share(profile.beside, ("none",) if "none" in self.spilling else ())  # no wait
+                       + self.grid * _share(profile.beside, ("attention", "none")) * profile.attention_load)
         if profile.attention_waves > 1:
             return (1.0 + growth) * self.multiwave - 1.0
         if profile.attention_load > 0 and profile.attention_residency > 0:
