@@ -356,8 +356,8 @@ class Coupling:
         scaled by multiwave_stretch where attention's grid runs more than one wave, by fill_stretch
         where it runs one that fills some SMs whole (none without a grid in the spec)."""
         growth = self._growth(profile.beside)
-        if profile.attention_load > 0 and profile.attention_residency <= 0:  # no SM holds two: no spill,
-            growth -= (self.spill * _share(profile.beside, ("none",) if "none" in self.spilling else ())  # no wait
+        if profile.attention_load > 0 and profile.attention_residency <= 0:  # one block per SM: none waits
+            growth -= (self.spill * _share(profile.beside, ("none",) if "none" in self.spilling else ())
                        + self.grid * _share(profile.beside, ("attention", "none")) * profile.attention_load)
         if profile.attention_waves > 1:
             return (1.0 + growth) * self.multiwave - 1.0
