@@ -702,6 +702,22 @@ def test_third_sealed_set_holds_as_declared():
         assert low <= m <= high, family
 
 
+def _assert_declared_claims(trace: str, runs: tuple[str, ...], recorded: dict | None = None) -> None:
+    """The claims declared for the fourth and later sealed sets: on each run every data-plane family
+    (the pinned copies too, decode side) within 15% on both sides, but for a failed cell held at its
+    ``recorded`` value; the families' measured over predicted time inside multiwave_stretch's range
+    beside multi-wave grids and inside fill_stretch's beside one-wave grids that fill some SMs."""
+    errors, means, (low, high), fills, (fill_low, fill_high) = _declared_check(trace, *runs, fill=True)
+    assert {k[0] for k in errors} == set(runs) and len({k[2] for k in errors}) == 6
+    assert len(means) == 5 and len(fills) == 5
+    for key, e in errors.items():
+        assert e <= (recorded or {}).get(key, 15.0), key
+    for family, m in means.items():
+        assert low <= m <= high, family
+    for family, m in fills.items():
+        assert fill_low <= m <= fill_high, family
+
+
 def test_fourth_sealed_set_holds_as_declared():
     """The fourth sealed set (h200/dataplane_points21_random/ to _points23_random/: 9k, 5.5k, 15k, 10.5k,
     1.5k and 3.5k tokens, declared and measured raw before any of it was predicted; the check of the
@@ -714,16 +730,7 @@ def test_fourth_sealed_set_holds_as_declared():
     (2026-12-04, a fifth session) that cell was 15.8%; with the grid waits stopped where no SM holds a
     second attention block (the same session), 14.9%: every claim holds as declared."""
     runs = ("dataplane_points21", "dataplane_points22", "dataplane_points23")
-    errors, means, (low, high), fills, (fill_low, fill_high) = _declared_check(
-        "validation/traces/h200_dataplane_points21_interference.csv", *runs, fill=True)
-    assert {k[0] for k in errors} == set(runs) and len({k[2] for k in errors}) == 6  # with the pinned copies (decode side)
-    assert len(means) == 5 and len(fills) == 5
-    for key, e in errors.items():
-        assert e <= 15.0, key
-    for family, m in means.items():
-        assert low <= m <= high, family
-    for family, m in fills.items():
-        assert fill_low <= m <= fill_high, family
+    _assert_declared_claims("validation/traces/h200_dataplane_points21_interference.csv", runs)
 
 
 def test_fifth_sealed_set_holds_as_declared():
@@ -742,16 +749,7 @@ def test_fifth_sealed_set_holds_as_declared():
     that (no grid wait where no SM holds a second attention block) brings the cell to 14.1%, which is
     not evidence for it: the sixth sealed set is its check. Every claim is asserted as declared."""
     runs = ("dataplane_points24", "dataplane_points25", "dataplane_points26")
-    errors, means, (low, high), fills, (fill_low, fill_high) = _declared_check(
-        "validation/traces/h200_dataplane_points24_interference.csv", *runs, fill=True)
-    assert {k[0] for k in errors} == set(runs) and len({k[2] for k in errors}) == 6  # with the pinned copies (decode side)
-    assert len(means) == 5 and len(fills) == 5
-    for key, e in errors.items():
-        assert e <= 15.0, key
-    for family, m in means.items():
-        assert low <= m <= high, family
-    for family, m in fills.items():
-        assert fill_low <= m <= fill_high, family
+    _assert_declared_claims("validation/traces/h200_dataplane_points24_interference.csv", runs)
 
 
 def test_sixth_sealed_set_holds_as_declared():
@@ -767,17 +765,8 @@ def test_sixth_sealed_set_holds_as_declared():
     20-28% at 11 x 8.5k and 13 x 15.75k (loads 0.33-0.39), where it runs as fast as alone. Recorded and
     held to it here; every other claim held and is asserted as declared."""
     runs = ("dataplane_points27", "dataplane_points28", "dataplane_points29")
-    errors, means, (low, high), fills, (fill_low, fill_high) = _declared_check(
-        "validation/traces/h200_dataplane_points27_interference.csv", *runs, fill=True)
-    assert {k[0] for k in errors} == set(runs) and len({k[2] for k in errors}) == 6  # with the pinned copies (decode side)
-    assert len(means) == 5 and len(fills) == 5
-    recorded = {("dataplane_points27", "corunner_time_ratio", "paged-kv-scatter"): 19.0}
-    for key, e in errors.items():
-        assert e <= recorded.get(key, 15.0), key
-    for family, m in means.items():
-        assert low <= m <= high, family
-    for family, m in fills.items():
-        assert fill_low <= m <= fill_high, family
+    _assert_declared_claims("validation/traces/h200_dataplane_points27_interference.csv", runs,
+                            recorded={("dataplane_points27", "corunner_time_ratio", "paged-kv-scatter"): 19.0})
 
 
 def test_multiwave_stretch_range_is_what_the_multi_wave_points_leave():
@@ -1249,7 +1238,7 @@ def test_no_trace_holds_a_host_bound_row():
         for pt in read_trace(path):
             a = dict(kv.split("=", 1) for kv in pt.argument.split(","))
             if a.get("burst") == "inf" and a.get("launch", "stream") == "stream" and a.get("kernel") == "shape":
-                duration = float(a["duration"].removesuffix("us")) * 1e-6
-                assert duration >= 2 * HOST_ISSUE_S, (path.name, pt.argument)
-                kept_eager_saturating.append(duration)
+                kernel_alone_s = float(a["duration"].removesuffix("us")) * 1e-6  # recorded in the trace
+                assert kernel_alone_s >= 2 * HOST_ISSUE_S, (path.name, pt.argument)
+                kept_eager_saturating.append(kernel_alone_s)
     assert kept_eager_saturating and min(kept_eager_saturating) >= 2.6 * HOST_ISSUE_S
