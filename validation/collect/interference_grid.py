@@ -237,6 +237,17 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     ranges). Predicted (its claims' test committed first) with the grid waits stopped where no SM
     holds a second attention block: one claim failed, the scatter on the first run at 18.9% (24.6%
     without the form; 11 x 8.5k and 13 x 15.75k over-predicted by 20-28%); every other claim held;
+  - `--dataplane --points 10x10496,12x12032,14x13056,16x14592`, `--points 9x12544,11x15104,13x8448,15x11008`
+    and `--points 20x9472,40x4352,72x2688,10x8960` (2026-12-04, a sixth session; declared and committed
+    before the run, after the sixth sealed set was spent): the seventh sealed set, for the next form
+    (the scatter beside one-wave attention grids that leave every SM at most one attention block,
+    where the sixth set's one claim failed). Contexts no run had (10.25k, 11.75k, 12.75k, 14.25k,
+    12.25k, 14.75k, 8.25k, 10.75k, 9.25k, 4.25k, 2.625k, 8.75k); the first two runs are all such
+    one-block decode points (loads 0.27-0.49), the third one fill point (20 x 9.25k, load 0.61), two
+    multi-wave (1.21 and 2.18) and one more one-block point; each run's cache within 72 x 9.25k.
+    Committed raw, not turned into a trace, not predicted. Every point held out. Its claims, declared
+    now, whatever form it checks: as the fifth and sixth sets' (each run, every data-plane family
+    within 15% on both sides; the multi-wave and fill means inside the stretches' ranges);
   - `--probe --phase random` and `--regime --eager --phase random` (the same session, after the
     fifth sealed set; declared and committed before the run): the two sections still measured only
     at the step's start in a process that had run torch's profiler (probe/, regime_eager/), whose
