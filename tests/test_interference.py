@@ -2,8 +2,10 @@
 blocking of decode, and each term of the co-runner's growth."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from nicmodel.engines.serving import interference as m
+from nicmodel.engines.serving import interference as m, launches
 
 HOPPER = {"gpu.sms": 132, "gpu.sm_limits.max_threads": 2048, "gpu.sm_limits.registers": 65536,
           "gpu.sm_limits.shared_memory": 233472, "gpu.sm_limits.max_blocks": 32,
@@ -289,7 +291,7 @@ def test_a_designs_graph_share_selects_the_graph_wait():
 
     def launch_of(sets):
         _, p = compile_scenario(nicmodel.load("pipelines/cachegen-async.yaml", ["gpu=h200", *sets]))
-        c = m.kernel_launch(p, "copy", 1024, 32 << 20, 136e-6)
+        c = launches.kernel_launch(p, "copy", 1024, 32 << 20, 136e-6)
         return c, m.couple(p, c, "equal", m.decode_shapes(p)).launch, p
 
     c, wait, p = launch_of([])
@@ -407,3 +409,60 @@ def test_fill_stretch_scales_the_co_runner_beside_a_one_wave_grid_that_fills_som
     assert 1 + m.corunner_slowdown(stretched, fills, c) == pytest.approx(1.2 * (1 + base))
     for prof in (sparse, two, no_grid):
         assert m.corunner_slowdown(stretched, prof, c) == pytest.approx(m.corunner_slowdown(HOPPER, prof, c))
+
+
+def test_launches_across_decode_phases_closed_form():
+    """phases.py by hand: growth 3 over the step, attention a share 0.5 of it, terms that apply whichever
+    kernel runs 1.0, half the SMs holding an attention block. In attention a launch takes 1 + 0.5 x 1 =
+    1.5 its time alone, in the rest 1 + (3 - 0.5) / 0.5 = 6. A queue of launches far shorter than an
+    attention kernel: 1 / (0.5 / 1.5 + 0.5 / 6) = 2.4 (growth 1.4); as long as one (h = 1/2): the mean
+    of that and the arithmetic 0.5 x 1.5 + 0.5 x 6 = 3.75, 3.075 (growth 2.075)."""
+    from nicmodel.engines.serving.phases import across_phases
+    assert across_phases(3.0, 0.5, 1.0, 0.5, 100e-6, 0.0) == pytest.approx(1.4)
+    assert across_phases(3.0, 0.5, 1.0, 0.5, 100e-6, 100e-6) == pytest.approx(2.075)
+    # every SM holding an attention block and a launch far longer than a phase: the terms as summed
+    assert across_phases(3.0, 0.5, 1.0, 1.0, 1e-9, 1.0) == pytest.approx(3.0, rel=1e-6)
+    assert across_phases(3.0, 0.0, 1.0, 0.5, 100e-6, 0.0) == 3.0  # no attention phase: nothing to average
+
+
+@settings(max_examples=200, deadline=None)
+@given(a=st.floats(0.01, 0.99), free=st.floats(0.0, 3.0), extra=st.floats(0.0, 5.0), held=st.floats(0.0, 1.0),
+       attention_s=st.floats(1e-6, 1e-3), duration_s=st.floats(1e-7, 1e-2))
+def test_launches_across_decode_phases_never_exceed_the_summed_terms(a, free, extra, held, attention_s, duration_s):
+    """Averaging over the phases never makes a launch slower than the terms summed over the step (each
+    term still counted where it applies), nor faster than alone; more SMs holding attention blocks or
+    longer launches never make it faster."""
+    from nicmodel.engines.serving.phases import across_phases
+    growth = free + extra
+    g = across_phases(growth, a, free, held, attention_s, duration_s)
+    assert -1e-12 <= g <= growth + 1e-9
+    assert across_phases(growth, a, free, min(1.0, held + 0.1), attention_s, duration_s) >= g - 1e-9
+    assert across_phases(growth, a, free, held, attention_s, duration_s * 2) >= g - 1e-9
+
+
+def test_a_short_launch_beside_a_sparse_attention_grid_averages_over_the_phases():
+    """Where no SM holds a second attention block, the co-runner's growth is phases.py's average of the
+    terms: a 4 us launch beside 100 us attention kernels on 40% of the SMs takes less than the terms
+    summed, a 50 ms one nearly the same; decode's side does not move."""
+    from nicmodel.engines.serving.phases import across_phases
+    p = HOPPER
+    c = m.CoRunner(THIN, 1024, 4e-6, 0.3, access_bytes=2.0)
+    flat = m.DecodeProfile(14e-6, PROFILE.shares, SHAPES, 0.0, 1, 0.2)  # no phase data: attention_s 0
+    sparse = m.DecodeProfile(14e-6, PROFILE.shares, SHAPES, 0.0, 1, 0.2, 0.4, 100e-6)
+    cp = m.couple(p, c, "equal", SHAPES)
+    b = sparse.beside
+    summed = cp._growth(b) - cp.grid * m._share(b, ("attention", "none")) * 0.2 - (
+        cp.spill * m._share(b, ("none",)) if "none" in cp.spilling else 0.0)
+    free = cp.launch / cp.waves / cp.duration_s + (1 - cp.blocking(b)) * (cp.memory + cp.narrow)
+    expected = across_phases(summed, 0.24, free, 0.4, 100e-6, 4e-6)
+    assert m.corunner_slowdown(p, sparse, c) == pytest.approx(expected)
+    assert expected < summed - 0.1
+    assert m.sigma(p, sparse, c) == pytest.approx(m.sigma(p, flat, c))
+    # a 50 ms launch averages the phases within itself: the terms summed, less those attention's free
+    # SMs (60% of them) spare it over attention's share
+    long = m.CoRunner(THIN, 1024, 50e-3, 0.3, access_bytes=2.0)
+    cl = m.couple(p, long, "equal", SHAPES)
+    summed = cl._growth(b) - cl.grid * m._share(b, ("attention", "none")) * 0.2 - (
+        cl.spill * m._share(b, ("none",)) if "none" in cl.spilling else 0.0)
+    free = cl.launch / cl.waves / cl.duration_s + (1 - cl.blocking(b)) * (cl.memory + cl.narrow)
+    assert m.corunner_slowdown(p, sparse, long) == pytest.approx(summed - 0.24 * 0.6 * free, rel=0.01)

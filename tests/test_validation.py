@@ -179,7 +179,7 @@ HELD_OUT = {
         "corunner_time_ratio/paged-kv-scatter-step-start": (5.0, 14.5),
         "corunner_time_ratio/regime-compute-random-phase": (8.0, 17.0),
         "corunner_time_ratio/regime-compute-step-start": (7.5, 24.5),
-        "corunner_time_ratio/torch-cat-random-phase": (9.0, 12.5),
+        "corunner_time_ratio/torch-cat-random-phase": (9.0, 13.0),
         "corunner_time_ratio/torch-cat-step-start": (8.5, 10.5),
     },
     # the three grids again with the fixed collector (profiler never run before measuring), every
@@ -324,10 +324,10 @@ HELD_OUT = {
     },
     "validation/traces/h200_dataplane_points2_interference.csv": {
         "corunner_time_ratio/cachegen-decoder": (7.0, 28.0),
-        "corunner_time_ratio/lmcache-chunk-sequence": (3.0, 6.5),
-        "corunner_time_ratio/lmcache-dequantization": (7.0, 17.5),
-        "corunner_time_ratio/paged-kv-scatter": (5.0, 9.0),
-        "corunner_time_ratio/torch-cat": (6.5, 11.5),
+        "corunner_time_ratio/lmcache-chunk-sequence": (4.0, 7.5),
+        "corunner_time_ratio/lmcache-dequantization": (8.5, 17.5),
+        "corunner_time_ratio/paged-kv-scatter": (4.5, 8.0),
+        "corunner_time_ratio/torch-cat": (7.5, 12.0),
         "decode_time_ratio/cachegen-decoder": (3.5, 22.0),
         "decode_time_ratio/lmcache-chunk-sequence": (6.5, 19.5),
         "decode_time_ratio/lmcache-dequantization": (3.5, 11.0),
@@ -338,9 +338,9 @@ HELD_OUT = {
     "validation/traces/h200_dataplane_points3_interference.csv": {
         "corunner_time_ratio/cachegen-decoder": (6.5, 18.0),
         "corunner_time_ratio/lmcache-chunk-sequence": (5.5, 11.0),
-        "corunner_time_ratio/lmcache-dequantization": (6.0, 18.0),
-        "corunner_time_ratio/paged-kv-scatter": (8.0, 24.5),
-        "corunner_time_ratio/torch-cat": (6.0, 11.5),
+        "corunner_time_ratio/lmcache-dequantization": (7.0, 18.0),
+        "corunner_time_ratio/paged-kv-scatter": (5.5, 12.5),
+        "corunner_time_ratio/torch-cat": (6.0, 13.0),
         "decode_time_ratio/cachegen-decoder": (1.0, 6.0),
         "decode_time_ratio/lmcache-chunk-sequence": (4.5, 14.5),
         "decode_time_ratio/lmcache-dequantization": (3.5, 10.0),
@@ -350,10 +350,10 @@ HELD_OUT = {
     },
     "validation/traces/h200_dataplane_points4_interference.csv": {
         "corunner_time_ratio/cachegen-decoder": (8.0, 30.5),
-        "corunner_time_ratio/lmcache-chunk-sequence": (5.5, 16.0),
-        "corunner_time_ratio/lmcache-dequantization": (8.5, 24.0),
-        "corunner_time_ratio/paged-kv-scatter": (10.5, 34.0),
-        "corunner_time_ratio/torch-cat": (5.5, 20.0),
+        "corunner_time_ratio/lmcache-chunk-sequence": (4.0, 11.5),
+        "corunner_time_ratio/lmcache-dequantization": (7.0, 17.0),
+        "corunner_time_ratio/paged-kv-scatter": (6.0, 21.0),
+        "corunner_time_ratio/torch-cat": (5.0, 12.5),
         "decode_time_ratio/cachegen-decoder": (3.0, 29.5),
         "decode_time_ratio/lmcache-chunk-sequence": (5.5, 16.0),
         "decode_time_ratio/lmcache-dequantization": (3.0, 10.0),
@@ -363,10 +363,10 @@ HELD_OUT = {
     },
     "validation/traces/h200_dataplane_points6_interference.csv": {
         "corunner_time_ratio/cachegen-decoder": (8.0, 33.0),
-        "corunner_time_ratio/lmcache-chunk-sequence": (6.0, 13.0),
-        "corunner_time_ratio/lmcache-dequantization": (8.0, 23.0),
-        "corunner_time_ratio/paged-kv-scatter": (8.5, 25.0),
-        "corunner_time_ratio/torch-cat": (7.0, 17.0),
+        "corunner_time_ratio/lmcache-chunk-sequence": (5.0, 13.0),
+        "corunner_time_ratio/lmcache-dequantization": (7.0, 23.0),
+        "corunner_time_ratio/paged-kv-scatter": (6.5, 19.5),
+        "corunner_time_ratio/torch-cat": (6.0, 17.0),
         "decode_time_ratio/cachegen-decoder": (3.5, 26.0),
         "decode_time_ratio/lmcache-chunk-sequence": (7.5, 20.5),
         "decode_time_ratio/lmcache-dequantization": (3.0, 12.0),
@@ -455,9 +455,9 @@ HELD_OUT = {
     # measured after every fit: every point held out. The co-runner side misses (the packing term
     # charges latency-bound copies as issue-bound; docs/serving.md, Packing): recorded, not gated
     "validation/traces/h200_placement_copy_interference.csv": {
-        "corunner_time_ratio/placement-copy-t1024-s0-g132": (33.5, 69.5),
+        "corunner_time_ratio/placement-copy-t1024-s0-g132": (33.0, 68.5),
         "corunner_time_ratio/placement-copy-t128-s0-g132": (56.5, 70.5),
-        "corunner_time_ratio/placement-copy-t128-s0-g264": (80.0, 118.0),
+        "corunner_time_ratio/placement-copy-t128-s0-g264": (79.5, 117.0),
         "corunner_time_ratio/placement-copy-t128-s0-g33": (19.0, 30.0),
         "corunner_time_ratio/placement-copy-t128-s100k-g132": (22.5, 30.0),
         "corunner_time_ratio/placement-copy-t128-s200k-g66": (38.5, 46.0),
@@ -763,7 +763,8 @@ def test_sixth_sealed_set_holds_as_declared():
     beside one-wave grids that fill some SMs inside fill_stretch's. One claim failed: the scatter on the
     first run (6 / 15 x 13.5k, 9 x 11.5k, 11 x 8.5k), 18.9% (24.6% without the form), over-predicted by
     20-28% at 11 x 8.5k and 13 x 15.75k (loads 0.33-0.39), where it runs as fast as alone. Recorded and
-    held to it here; every other claim held and is asserted as declared."""
+    held to it here; every other claim held and is asserted as declared. With launches averaged across
+    decode's phases (phases.py, chosen after this set: not evidence) the cell is 3.6%."""
     runs = ("dataplane_points27", "dataplane_points28", "dataplane_points29")
     _assert_declared_claims("validation/traces/h200_dataplane_points27_interference.csv", runs,
                             recorded={("dataplane_points27", "corunner_time_ratio", "paged-kv-scatter"): 19.0})

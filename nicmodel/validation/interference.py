@@ -33,6 +33,7 @@ import numpy as np
 
 from ..engines.analytical import bytes_per_token
 from ..engines.serving import interference as model
+from ..engines.serving.launches import launch_at
 from ..engines.serving.gpu import decode_step_time, weight_bytes
 from ..errors import SpecError
 from ..units import UnitError, parse_quantity
@@ -103,7 +104,7 @@ def _corunners(p: dict[str, Any], a: dict[str, str]) -> list[tuple[str, model.Co
             base = "gpu.copy_kernel" if kind == "copy" else f"gpu.kernels.{kind}.launch"
             if f"{base}.blocks" not in p:
                 raise SpecError(f"the GPU spec has no launch shape at {base}", "metric")
-            c = model.launch_at(p, base, kv_channels, per_launch, hbm_share)
+            c = launch_at(p, base, kv_channels, per_launch, hbm_share)
         out.append((kind, replace(c, graph_share=graph), share))
     return out
 

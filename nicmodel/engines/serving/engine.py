@@ -26,7 +26,7 @@ from ..plan import Params, Plan
 from ..sim.dataplane import DataPlane
 from ..sim.events import EventQueue
 from ..sim.layout import PRIORITY_TASK
-from . import gpu, interference
+from . import gpu, interference, launches
 from .capacity import _kv, memory_plan
 
 
@@ -102,7 +102,7 @@ class ServingEngine:
                 continue
             d = dp.demand(st, tokens)
             output = dp.sizes(tokens)[st.output] if st.output else 0.0
-            out[kind] = interference.kernel_launch(p, kind, channels, output, d.fixed + d.work)
+            out[kind] = launches.kernel_launch(p, kind, channels, output, d.fixed + d.work)
         return out
 
     def profile(self, batch: int, context: float) -> interference.DecodeProfile:

@@ -65,15 +65,13 @@ dispatched; the hardware places blocks breadth-first over the SMs):
     attention's as they retire; h200_dataplane_points*: the miss grew with the load).
   Every other co-runner term sees decode's attention only for the share of attention's time its blocks
   fill SMs whole (``DecodeProfile.beside``; attention.py: its grid follows the batch and context),
-  the rest as time beside no decode kernel: one attention block leaves half an SM, where a
-  memory-bound co-runner keeps its pace (validation/traces/h200/dataplane_points4_random/).
-  Fitted on the H200's synthetic co-runners, form chosen by 5-fold cross-validation on the fitted
-  points; each later term (launch waits, cut-in factor, packing, narrow loads beside attention,
-  attention's view, grid waits, spill per launch) fitted on its own declared set with the others
-  held, every calibration iterated to a fixed point, several forms chosen after seeing held-out
-  errors and checked on sealed sets measured after the fit (docs/serving.md, a section each).
-  Two assumptions span what no term carries: ``multiwave_stretch`` beside multi-wave attention grids,
-  ``fill_stretch`` beside one-wave grids that fill SMs whole (the decoder's own loss there); both 1.
+  the rest as time beside no decode kernel (one attention block leaves half an SM; dataplane_points4).
+  Where no SM holds two, short launches average over the phases harmonically (phases.py).
+  Fitted on the H200's synthetic co-runners (form by 5-fold cross-validation); each later term fitted
+  on its own declared set with the others held, every calibration iterated to a fixed point, forms
+  checked on sealed sets measured after the fit (docs/serving.md, a section each). Two assumptions
+  span what no term carries: ``multiwave_stretch`` beside multi-wave attention grids, ``fill_stretch``
+  beside one-wave grids that fill SMs whole (the decoder's own loss there); both 1.
 
 What it leaves out: how tightly a launch packs from one landing to the next (a mean), the GEMVs' and
 elementwise kernels' grids by batch, decode's side of attention's grid, SM placement beyond that
@@ -88,10 +86,11 @@ from __future__ import annotations
 
 import math
 from functools import cached_property, lru_cache
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .attention import attention_blocks, attention_load, attention_residency, attention_waves
+from .phases import across_phases
 
 Params = dict[str, Any]
 Shape = tuple[int, int, int]  # threads per block, registers per thread, shared memory per block (bytes)
@@ -171,6 +170,8 @@ class DecodeProfile:
     attention_residency: float = 1.0  # share of attention's time its blocks fill SMs whole
     attention_waves: int = 1  # waves of attention's grid (more than one: multiwave_stretch applies)
     attention_load: float = 0.0  # attention's blocks over the SMs' attention slots (0: no grid in the spec)
+    attention_sms: float = 0.0  # share of the SMs holding an attention block (one wave: blocks over SMs)
+    attention_s: float = 0.0  # mean duration of one attention kernel (one per layer)
 
     @cached_property
     def beside(self) -> "DecodeProfile":
@@ -182,8 +183,7 @@ class DecodeProfile:
         attention = self.shares["attention"]
         free = attention * (1.0 - self.attention_residency)
         shares = {**self.shares, "attention": attention - free, "none": free}
-        return DecodeProfile(self.kernel_s, shares, self.shapes, attention_waves=self.attention_waves,
-                             attention_load=self.attention_load)
+        return replace(self, shares=shares, attention_residency=1.0)
 
 
 def decode_profile(p: Params, step_s: float, weight_bytes: float, kv_bytes: float,
@@ -197,13 +197,14 @@ def decode_profile(p: Params, step_s: float, weight_bytes: float, kv_bytes: floa
               "elementwise": elementwise}
     kernels = float(p["model.layers"]) * float(p["gpu.decode_kernels.kernels_per_layer"]) + 1
     shapes = decode_shapes(p)
-    residency, waves, load = 1.0, 1, 0.0
+    residency, waves, load, held = 1.0, 1, 0.0, 0.0
     blocks = None if batch is None or context is None else attention_blocks(p, batch, context)
     if blocks is not None:
         sms, limit = float(p["gpu.sms"]), blocks_per_sm(p, shapes["attention"])
         residency, waves = attention_residency(blocks, sms, limit), attention_waves(blocks, sms, limit)
-        load = attention_load(blocks, sms, limit)
-    return DecodeProfile(step_s / kernels, shares, shapes, residency, waves, load)
+        load, held = attention_load(blocks, sms, limit), min(1.0, blocks / sms)
+    return DecodeProfile(step_s / kernels, shares, shapes, residency, waves, load, held,
+                         shares["attention"] * step_s / float(p["model.layers"]))
 
 
 DECODE_KINDS = ("weights", "attention", "elementwise")
@@ -357,8 +358,12 @@ class Coupling:
         where it runs one that fills some SMs whole (none without a grid in the spec)."""
         growth = self._growth(profile.beside)
         if profile.attention_load > 0 and profile.attention_residency <= 0:  # one block per SM: none waits
-            growth -= (self.spill * _share(profile.beside, ("none",) if "none" in self.spilling else ())
-                       + self.grid * _share(profile.beside, ("attention", "none")) * profile.attention_load)
+            b = profile.beside
+            growth -= (self.spill * _share(b, ("none",) if "none" in self.spilling else ())
+                       + self.grid * _share(b, ("attention", "none")) * profile.attention_load)
+            free = self.launch / self.waves / self.duration_s + (1.0 - self.blocking(b)) * (self.memory + self.narrow)
+            growth = across_phases(growth, _share(b, ("none",)), free, profile.attention_sms,
+                                   profile.attention_s, self.duration_s)
         if profile.attention_waves > 1:
             return (1.0 + growth) * self.multiwave - 1.0
         if profile.attention_load > 0 and profile.attention_residency > 0:
@@ -476,25 +481,3 @@ def dma_sigma(p: Params, bytes_per_s: float) -> float:
 def decode_ratio(losses: list[float]) -> float:
     """How much longer decode takes beside co-runners whose sigma x busy share are ``losses``."""
     return 1.0 / (1.0 - min(sum(losses), 0.97))
-
-
-def kernel_launch(p: Params, kind: str, kv_channels: float, output_bytes: float, duration_s: float) -> CoRunner:
-    """One launch of the GPU stage ``kind`` on a chunk: from its kernel spec (or the GPU's copy
-    kernel for stages without one), the chunk's output bytes and the stage's time alone."""
-    base = f"gpu.kernels.{kind}.launch" if f"gpu.kernels.{kind}.launch.blocks" in p else "gpu.copy_kernel"
-    launches = float(p[f"{base}.launches_per_chunk"])
-    per_launch = duration_s / launches
-    hbm = float(p[f"{base}.hbm_bytes_per_output_byte"]) * output_bytes / launches
-    share = hbm / per_launch / float(p["gpu.memory.peak_bandwidth"]) if per_launch > 0 else 0.0
-    return launch_at(p, base, kv_channels, per_launch, min(1.0, share))
-
-
-def launch_at(p: Params, base: str, kv_channels: float, duration_s: float, hbm_share: float) -> CoRunner:
-    """One launch of the kernel whose KernelLaunch spec is at ``base``: its shape, blocks (per
-    K/V channel where the spec says so) and access width, with this duration and HBM share."""
-    blocks = float(p[f"{base}.blocks"])
-    if f"{base}.blocks_per_kv_channel" in p:
-        blocks = float(p[f"{base}.blocks_per_kv_channel"]) * kv_channels
-    access = p.get(f"{base}.access_bytes")
-    return CoRunner(shape_at(p, base), blocks, duration_s, hbm_share, None if access is None else float(access),
-                    float(p.get(f"{base}.graph_share", 0.0)), float(p.get(f"{base}.issue_share", 1.0)))
