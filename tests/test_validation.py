@@ -515,6 +515,7 @@ def test_held_out_accuracy_does_not_regress(trace):
                                    "validation/traces/h200_dataplane_points21_interference.csv",
                                    "validation/traces/h200_dataplane_points24_interference.csv",
                                    "validation/traces/h200_dataplane_points27_interference.csv",
+                                   "validation/traces/h200_dataplane_points30_interference.csv",
                                    "validation/traces/h200_probe_random_interference.csv",
                                    "validation/traces/h200_grid_points2_interference.csv",
                                    "validation/traces/h200_grid_points3_interference.csv"])
@@ -564,12 +565,13 @@ def test_interference_corunner_side_on_the_synthetic_families(trace):
                                    "validation/traces/h200_dataplane_points18_interference.csv",
                                    "validation/traces/h200_dataplane_points21_interference.csv",
                                    "validation/traces/h200_dataplane_points24_interference.csv",
-                                   "validation/traces/h200_dataplane_points27_interference.csv"])
+                                   "validation/traces/h200_dataplane_points27_interference.csv",
+                                   "validation/traces/h200_dataplane_points30_interference.csv"])
 def test_clean_random_phase_grid_meets_the_target_on_every_data_plane_kernel(trace):
     """The data-plane kernels the designs run, measured with the fixed collector at a random point of
     the decode step (as a serving system's co-runner lands) and never used in a fit, at the grid's
-    three decode points and at 104 others (batch 1-96, 1k-16k context, attention grids of 64-768
-    blocks, one to three waves; the last 52 the second to sixth sealed sets), measured after the fits:
+    three decode points and at 116 others (batch 1-96, 1k-16k context, attention grids of 64-768
+    blocks, one to three waves; the last 64 the second to seventh sealed sets), measured after the fits:
     held-out co-runner MAPE at most 15% in every family, decode at most 10%. CacheGen's decoder met
     it beside multi-wave and long-context grids only with the spill per launch (16.9% on points10,
     15.6% on points12 before; docs/serving.md, The spill per launch)."""
@@ -780,7 +782,9 @@ def test_seventh_sealed_set_holds_as_declared():
     the run: on each of the three runs every data-plane family within 15% on the co-runner side and
     decode's within 15%; each family's measured over predicted time (geometric mean) beside multi-wave
     grids inside multiwave_stretch's range and beside one-wave grids that fill some SMs inside
-    fill_stretch's."""
+    fill_stretch's. Every claim held: the scatter on the two runs of one-block loads 3.7 and 3.8%
+    (18.5 and 24.3% with the model before the form: two claims would have failed), every family
+    3.7-10.7% by run, decode's side 0.3-5.6%, the means 0.96-1.06 and 0.92-0.95."""
     runs = ("dataplane_points30", "dataplane_points31", "dataplane_points32")
     _assert_declared_claims("validation/traces/h200_dataplane_points30_interference.csv", runs)
 
@@ -825,11 +829,12 @@ def test_fill_stretch_range_is_what_the_one_wave_fill_points_leave():
     from nicmodel.engines.serving.interference import decode_profile
     scenario = nicmodel.load(DEFAULT, ["gpu=h200"])
     params = compile_scenario(scenario)[1]
-    # the fourth to sixth sealed sets check the range and do not set it (their declared-claims tests)
+    # the fourth to seventh sealed sets check the range and do not set it (their declared-claims tests)
     traces = sorted(p for p in (ROOT / "validation/traces").glob("h200_dataplane_points*_interference.csv")
                     if p.name not in ("h200_dataplane_points21_interference.csv",
                                       "h200_dataplane_points24_interference.csv",
-                                      "h200_dataplane_points27_interference.csv"))
+                                      "h200_dataplane_points27_interference.csv",
+                                      "h200_dataplane_points30_interference.csv"))
     logs = defaultdict(list)
     for path in traces + [ROOT / "validation/traces/h200_random_interference.csv"]:
         for pr in predict_all(read_trace(path)):

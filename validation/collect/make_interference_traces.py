@@ -636,6 +636,13 @@ if __name__ == "__main__":
     grid_trace([("h200/dataplane_points27_random", "regime"), ("h200/dataplane_points28_random", "regime"),
                 ("h200/dataplane_points29_random", "regime")], "h200",
                "h200_dataplane_points27_interference.csv", role="held-out")
+    # the seventh sealed set (declared and committed raw before its run, 2026-12-04, a sixth session; its
+    # claims' test committed before it was turned into a trace): the check of launches averaged across
+    # decode's phases where no SM holds a second attention block; twelve decode points no run had, all
+    # held out
+    grid_trace([("h200/dataplane_points30_random", "regime"), ("h200/dataplane_points31_random", "regime"),
+                ("h200/dataplane_points32_random", "regime")], "h200",
+               "h200_dataplane_points30_interference.csv", role="held-out")
     # the probe and the eager regime kernels again, unprofiled, at a random point of the step (declared
     # before the run, 2026-12-04, a fifth session): all held out, whatever the collector's hash says
     grid_trace([("h200/probe_random", "probe"), ("h200/regime_eager_random", "regime-eager")], "h200",
