@@ -250,6 +250,15 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     within 15% on both sides; the multi-wave and fill means inside the stretches' ranges). Predicted
     (its claims' test committed first) with launches averaged across decode's phases: every claim
     held (the scatter 3.7 / 3.8 / 7.5% by run, 18.5 / 24.3 / 13.5% without the form);
+  - `--short --phase random --points 9x9984,11x13568,13x11520,15x15872 --kernels mem2:1024:1,alu:1024:64,
+    mem2:1024:16,mem:4096:4,alu:4096:256 --budget 150` (2026-12-04, a sixth session; declared and
+    committed before the run, after the seventh sealed set was spent): the eighth sealed set, the check
+    of launches averaged across decode's phases on kernels it was not chosen on: the short synthetic
+    kernels (2-4 us to ~80 us, from Python and as graphs) and the paged-KV scatter beside one-wave
+    attention grids that leave every SM at most one block (loads 0.27, 0.33, 0.39, 0.45; contexts no
+    run had), where no synthetic co-runner was measured. Every point held out. Its claims, declared
+    now: each short synthetic family within 20% co-runner MAPE (their target held out elsewhere), the
+    scatter within 15%, decode's side within 15%;
   - `--probe --phase random` and `--regime --eager --phase random` (the same session, after the
     fifth sealed set; declared and committed before the run): the two sections still measured only
     at the step's start in a process that had run torch's profiler (probe/, regime_eager/), whose
