@@ -518,7 +518,8 @@ def test_held_out_accuracy_does_not_regress(trace):
                                    "validation/traces/h200_dataplane_points30_interference.csv",
                                    "validation/traces/h200_probe_random_interference.csv",
                                    "validation/traces/h200_grid_points2_interference.csv",
-                                   "validation/traces/h200_grid_points3_interference.csv"])
+                                   "validation/traces/h200_grid_points3_interference.csv",
+                                   "validation/traces/h200_short_points2_interference.csv"])
 def test_interference_decode_side_meets_its_target(trace):
     """Decode beside the co-runners it was not fitted to, on the fitting GPU and on a GPU wholly
     held out: MAPE at most 15% in every family."""
@@ -538,7 +539,8 @@ def test_interference_decode_side_meets_its_target(trace):
                                    "validation/traces/h200_grid_points_interference.csv",
                                    "validation/traces/h200_grid_points2_interference.csv",
                                    "validation/traces/h200_grid_points3_interference.csv",
-                                   "validation/traces/h200_probe_random_interference.csv"])
+                                   "validation/traces/h200_probe_random_interference.csv",
+                                   "validation/traces/h200_short_points2_interference.csv"])
 def test_interference_corunner_side_on_the_synthetic_families(trace):
     """The co-runner beside decode, held out: within 20% on every synthetic family (both grids,
     both GPUs, and beside multi-wave attention grids). The launch grid's short 2-byte units, 20.1%
@@ -797,7 +799,10 @@ def test_eighth_sealed_set_holds_as_declared():
     was predicted). It checks launches averaged across decode's phases (phases.py) on kernels it was not
     chosen on, after the seventh set was spent. The claims, declared in interference_grid.py before the
     run: each short synthetic family within 20% co-runner MAPE, the scatter within 15%, decode's side
-    within 15% in every family."""
+    within 15% in every family. Every claim held: the scatter 3.4%, the 2-byte units 18.4%, the integer-ALU
+    units 18.2%, the 16-byte units 10.0%, decode's side 1.4-7.1% (without the form: 19.4, 23.8, 14.8 and
+    6.8%; the 4,096-block units, under-predicted by 4-26% with it, fill every SM to their limit, and one
+    attention block does take their slots: what attention's phase leaves them is not modelled)."""
     stats = _stats("validation/traces/h200_short_points2_interference.csv")
     corunner = {k.split("/", 1)[1]: s["mape_pct"] for k, s in stats.items() if k.startswith("corunner_time_ratio/")}
     decode = {k.split("/", 1)[1]: s["mape_pct"] for k, s in stats.items() if k.startswith("decode_time_ratio/")}

@@ -37,6 +37,9 @@
   validation/traces/h200/short_points_random/ -> validation/traces/h200_launch_points_interference.csv
                                         (the short units at four other decode points, measured
                                         after the launch waits were fitted; all held out)
+  validation/traces/h200/short_points2_random/ -> validation/traces/h200_short_points2_interference.csv
+                                        (the same units and the scatter beside one-block attention
+                                        grids: the eighth sealed set, all held out)
   validation/traces/h200/dataplane_points_random/ -> validation/traces/h200_dataplane_points_interference.csv
                                         (the data-plane units at four other decode points; all held out)
   validation/traces/h200/widths_points_random/, regime_points_random/
@@ -551,6 +554,11 @@ if __name__ == "__main__":
     # the same short units at four other decode points (batch x context: 32x1k, 32x4k, 8x8k, 1x8k),
     # measured after the launch waits were fitted: every point held out
     grid_trace([("h200/short_points_random", "short")], "h200", "h200_launch_points_interference.csv",
+               role="held-out")
+    # the eighth sealed set (declared and committed raw before its run, 2026-12-04, a sixth session; its
+    # claims' test committed before it was turned into a trace): the same short units and the scatter
+    # beside one-block attention grids (9 x 9.75k, 11 x 13.25k, 13 x 11.25k, 15 x 15.5k), all held out
+    grid_trace([("h200/short_points2_random", "short")], "h200", "h200_short_points2_interference.csv",
                role="held-out")
     # 2026-12-03 (a later session): the data-plane units at the same four decode points, and the
     # many-wave kernels of block lifetimes from ~3 us to ~1 ms (--drain); measured after every
