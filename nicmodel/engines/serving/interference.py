@@ -355,7 +355,9 @@ class Coupling:
     def slowdown(self, profile: DecodeProfile) -> float:
         """Relative growth of the co-runner's time beside decode (its time over alone, minus one),
         scaled by multiwave_stretch where attention's grid runs more than one wave, by fill_stretch
-        where it runs one that fills some SMs whole (none without a grid in the spec)."""
+        where it runs one that fills some SMs whole (none without a grid in the spec). Where no SM
+        holds a second attention block, averaged over attention's phase and the rest (phases.py):
+        a queue of short launches completes more of them where each is quick."""
         growth = self._growth(profile.beside)
         if profile.attention_load > 0 and profile.attention_residency <= 0:  # one block per SM: none waits
             b = profile.beside
