@@ -427,17 +427,17 @@ def test_launches_across_decode_phases_closed_form():
 
 @settings(max_examples=200, deadline=None)
 @given(a=st.floats(0.01, 0.99), free=st.floats(0.0, 3.0), extra=st.floats(0.0, 5.0), held=st.floats(0.0, 1.0),
-       attention_s=st.floats(1e-6, 1e-3), duration_s=st.floats(1e-7, 1e-2))
-def test_launches_across_decode_phases_never_exceed_the_summed_terms(a, free, extra, held, attention_s, duration_s):
+       phase_len=st.floats(1e-6, 1e-3), launch_len=st.floats(1e-7, 1e-2))
+def test_launches_across_decode_phases_never_exceed_the_summed_terms(a, free, extra, held, phase_len, launch_len):
     """Averaging over the phases never makes a launch slower than the terms summed over the step (each
     term still counted where it applies), nor faster than alone; more SMs holding attention blocks or
     longer launches never make it faster."""
     from nicmodel.engines.serving.phases import across_phases
     growth = free + extra
-    g = across_phases(growth, a, free, held, attention_s, duration_s)
+    g = across_phases(growth, a, free, held, phase_len, launch_len)
     assert -1e-12 <= g <= growth + 1e-9
-    assert across_phases(growth, a, free, min(1.0, held + 0.1), attention_s, duration_s) >= g - 1e-9
-    assert across_phases(growth, a, free, held, attention_s, duration_s * 2) >= g - 1e-9
+    assert across_phases(growth, a, free, min(1.0, held + 0.1), phase_len, launch_len) >= g - 1e-9
+    assert across_phases(growth, a, free, held, phase_len, launch_len * 2) >= g - 1e-9
 
 
 def test_a_short_launch_beside_a_sparse_attention_grid_averages_over_the_phases():

@@ -260,6 +260,13 @@ def grid_trace(folders: list[tuple[str, str]], gpu: str, out: str, role: str | N
     write(out, [r for r in rows if "pinned-copies-fit" not in r["argument"]])
 
 
+def sealed_set(first: int, runs: int = 3) -> None:
+    """A sealed set measured as ``runs`` runs of the data-plane units (h200/dataplane_points{first}_random
+    onward), turned into one trace named after its first run, every point held out."""
+    grid_trace([(f"h200/dataplane_points{n}_random", "regime") for n in range(first, first + runs)], "h200",
+               f"h200_dataplane_points{first}_interference.csv", role="held-out")
+
+
 def grid_rows(folder: str, gpu: str, prefix: str, role: str | None) -> list[dict]:
     raw = TRACES / folder
     props = json.loads((raw / "gpu.json").read_text())
@@ -584,11 +591,9 @@ if __name__ == "__main__":
                role="held-out")
     # eight decode points whose attention grids no run had (112-384 blocks, 80 at batch 10), declared
     # before the batch-dependent attention residency was written: the check of its form
-    grid_trace([("h200/dataplane_points4_random", "regime"), ("h200/dataplane_points5_random", "regime")], "h200",
-               "h200_dataplane_points4_interference.csv", role="held-out")
+    sealed_set(4, 2)
     # eight more, measured after the adopted residency was refitted with every coefficient: its check
-    grid_trace([("h200/dataplane_points6_random", "regime"), ("h200/dataplane_points7_random", "regime")], "h200",
-               "h200_dataplane_points6_interference.csv", role="held-out")
+    sealed_set(6, 2)
     # the long-attention regime (32x8k, the H100's point; 12k-16k tokens; two-wave 8k grids), declared
     # and committed before the run, nothing refitted: is the H100's miss at 32x8k the GPU or the regime?
     # 2026-12-04 (a later session): its co-runner rows are the grid-wait terms' fitted set (attention
@@ -597,12 +602,10 @@ if __name__ == "__main__":
                "h200_dataplane_points8_interference.csv", role="held-out", fitted_metric="corunner_time_ratio")
     # the check of multiwave_stretch's range (1.0-1.45, set from points8's two-wave points), declared and
     # committed before the run: multi-wave grids no run had (128 x 2k did not fit the collector's cache)
-    grid_trace([("h200/dataplane_points10_random", "regime"), ("h200/dataplane_points11_random", "regime")], "h200",
-               "h200_dataplane_points10_interference.csv", role="held-out")
+    sealed_set(10, 2)
     # the check of the grid waits and of multiwave_stretch's new range (0.91-1.16), declared and committed
     # before the run, measured after every calibration's fixed point: attention loads no run had
-    grid_trace([("h200/dataplane_points12_random", "regime"), ("h200/dataplane_points13_random", "regime")], "h200",
-               "h200_dataplane_points12_interference.csv", role="held-out")
+    sealed_set(12, 2)
     # the synthetic grids beside multi-wave attention, declared before the run, after that check
     grid_trace([("h200/widths_points2_random", "widths"), ("h200/regime_points2_random", "regime")], "h200",
                "h200_grid_points2_interference.csv", role="held-out", fitted_metric="corunner_time_ratio",
@@ -610,24 +613,18 @@ if __name__ == "__main__":
     # the sealed set (declared and committed raw before its run, 2026-12-04; not predicted until the
     # next form was chosen: the spill per launch and the equal-priority grid wait once per launch,
     # every calibration at its fixed point): eight decode points no run had, all held out
-    grid_trace([("h200/dataplane_points14_random", "regime"), ("h200/dataplane_points15_random", "regime")], "h200",
-               "h200_dataplane_points14_interference.csv", role="held-out")
+    sealed_set(14, 2)
     # the second sealed set (declared and committed raw before its run, 2026-12-04, a later session; not
     # predicted until the spill beside half-full SMs and every calibration's fixed point were committed)
-    grid_trace([("h200/dataplane_points16_random", "regime"), ("h200/dataplane_points17_random", "regime")], "h200",
-               "h200_dataplane_points16_interference.csv", role="held-out")
+    sealed_set(16, 2)
     # the third sealed set (declared and committed raw before its run, 2026-12-04, a later session); the
     # form after it was screened and not adopted (docs/serving.md, What a packed launch demands), so it
     # checks the model as committed, its claims declared before it was predicted
-    grid_trace([("h200/dataplane_points18_random", "regime"), ("h200/dataplane_points19_random", "regime"),
-                ("h200/dataplane_points20_random", "regime")], "h200",
-               "h200_dataplane_points18_interference.csv", role="held-out")
+    sealed_set(18)
     # the fourth sealed set (declared and committed raw before its run, 2026-12-04, a fourth session; its
     # claims declared before it was predicted, after the spill's make-up factor and fill_stretch were
     # adopted, which it checks): twelve decode points no run had, all held out
-    grid_trace([("h200/dataplane_points21_random", "regime"), ("h200/dataplane_points22_random", "regime"),
-                ("h200/dataplane_points23_random", "regime")], "h200",
-               "h200_dataplane_points21_interference.csv", role="held-out")
+    sealed_set(21)
     # the regime grid beside one-wave attention grids that fill some SMs (declared before its run,
     # 2026-12-04, a fourth session): all held out
     grid_trace([("h200/regime_points3_random", "regime")], "h200", "h200_grid_points3_interference.csv",
@@ -635,22 +632,16 @@ if __name__ == "__main__":
     # the fifth sealed set (declared and committed raw before its run, 2026-12-04, a fifth session; its
     # claims' test committed before it was turned into a trace): the check of the model refitted without
     # the host-bound points; twelve decode points no run had, five below batch 13, all held out
-    grid_trace([("h200/dataplane_points24_random", "regime"), ("h200/dataplane_points25_random", "regime"),
-                ("h200/dataplane_points26_random", "regime")], "h200",
-               "h200_dataplane_points24_interference.csv", role="held-out")
+    sealed_set(24)
     # the sixth sealed set (declared and committed raw before its run, 2026-12-04, a fifth session, last; its
     # claims' test committed before it was turned into a trace): the check of the grid waits stopped where
     # no SM holds a second attention block; twelve decode points no run had, all held out
-    grid_trace([("h200/dataplane_points27_random", "regime"), ("h200/dataplane_points28_random", "regime"),
-                ("h200/dataplane_points29_random", "regime")], "h200",
-               "h200_dataplane_points27_interference.csv", role="held-out")
+    sealed_set(27)
     # the seventh sealed set (declared and committed raw before its run, 2026-12-04, a sixth session; its
     # claims' test committed before it was turned into a trace): the check of launches averaged across
     # decode's phases where no SM holds a second attention block; twelve decode points no run had, all
     # held out
-    grid_trace([("h200/dataplane_points30_random", "regime"), ("h200/dataplane_points31_random", "regime"),
-                ("h200/dataplane_points32_random", "regime")], "h200",
-               "h200_dataplane_points30_interference.csv", role="held-out")
+    sealed_set(30)
     # the probe and the eager regime kernels again, unprofiled, at a random point of the step (declared
     # before the run, 2026-12-04, a fifth session): all held out, whatever the collector's hash says
     grid_trace([("h200/probe_random", "probe"), ("h200/regime_eager_random", "regime-eager")], "h200",
