@@ -44,6 +44,18 @@ SHORT_KERNELS = [(body, blocks, iters) for blocks in (1024, 4096)
                  for iters in iters_list]
 
 
+def short_kernels(only: str) -> list[tuple[str, int, int]]:
+    """``--kernels`` as (body, blocks, iterations): those of SHORT_KERNELS in its order (as the
+    earlier runs measured them), then any other grid of the same bodies in the order given."""
+    asked = []
+    for item in only.split(","):
+        body, blocks, iters = item.split(":")
+        if body not in {b for b, _, _ in SHORT_KERNELS} or int(blocks) < 1 or int(iters) < 1:
+            raise SystemExit(f"--kernels: {item!r}: expected body:blocks:iterations with body mem2, mem or alu")
+        asked.append((body, int(blocks), int(iters)))
+    return [k for k in SHORT_KERNELS if k in asked] + [k for k in asked if k not in SHORT_KERNELS]
+
+
 def section_decode_grid(out: Path, model: Model, quick: bool, dl: Deadline) -> None:
     rows, stream = [], torch.cuda.Stream()
     for batch, context in (DECODE_GRID[:2] if quick else DECODE_GRID):
@@ -253,7 +265,7 @@ def short(out: Path, syn: "Synthetic", decodes: dict, points: list, streams, syn
     and as a graph, every decode point x priority x duty (low, mid), in a seeded random order."""
     kernels = SHORT_KERNELS[:2] if quick else SHORT_KERNELS
     if only:
-        kernels = [k for k in kernels if f"{k[0]}:{k[1]}:{k[2]}" in only.split(",")]
+        kernels = short_kernels(only)
     units, crow = {}, []
     header = ["corunner", "body", "footprint", "threads", "shared_memory_bytes", "blocks", "iterations",
               "registers_per_thread", "hbm_bytes", "launch_gpu_s", "launches", "graph", "unit_alone_s"]

@@ -260,6 +260,26 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     now: each short synthetic family within 20% co-runner MAPE (their target held out elsewhere), the
     scatter within 15%, decode's side within 15%. Predicted (its claims' test committed first): every
     claim held (the scatter 3.4%, the short families 10.0-18.4%; without the form 19.4% and 6.8-23.8%);
+  - `--short --phase random --points 9x9472,12x12544,16x13312 --kernels alu:1984:256,alu:2048:256,
+    alu:3968:256,alu:4096:256,alu:4224:256 --budget 150` (2026-12-04, a seventh session; declared and
+    committed before the run; short_points3_random): the screen of what attention's phase costs ALU
+    launches that fill every SM. The eighth set's 4,096-block ALU units were under-predicted by 21%
+    beside 72-120 attention blocks and by 9% beside 64 (the launch set), where 2 x (2,112 - 64) slots
+    still hold 4,096 blocks. The grids straddle the slots one attention block per SM leaves (16 per
+    SM alone, 15 beside it; 72, 96 and 128 attention blocks): 1,984 and 3,968 blocks fit one and two
+    waves beside every point, 2,048 and 4,096 and 4,224 need one more wave there. If the loss steps
+    with the waves, the launch's waves beside attention's blocks enter the model; if it is smooth in
+    the blocks, they do not. Every point held out; the screen is spent by whatever form it chooses;
+  - `--short --phase random --points 10x11264,14x9216,11x15360 --kernels alu:2000:256,alu:2080:256,
+    alu:4000:256,alu:4160:256,mem2:1024:16 --budget 150` (the same session, declared and committed
+    with the screen, before its run; short_points4_random): the ninth sealed set, the check of
+    whatever form the screen chooses, on grids and decode points it does not have (80, 112 and 88
+    attention blocks; 2,000 and 4,000 blocks fit beside every point, 2,080 and 4,160 need one more
+    wave), with the 3.5-us 2-byte units and the scatter. Committed raw, not turned into a trace, not
+    predicted, until the form and its claims' test are committed. Every point held out. Its claims,
+    declared now, whatever form it checks: the short-compute family within 15% co-runner MAPE and
+    each of its four grids within 20%; the short-2-byte family and the scatter within their targets
+    elsewhere (20%, 15%); decode's side within 15%;
   - `--probe --phase random` and `--regime --eager --phase random` (the same session, after the
     fifth sealed set; declared and committed before the run): the two sections still measured only
     at the step's start in a process that had run torch's profiler (probe/, regime_eager/), whose
@@ -357,7 +377,7 @@ def main() -> None:
     ap.add_argument("--points", default="",
                     help="decode points as batch x context tokens, comma-separated (default: DECODE_POINTS)")
     ap.add_argument("--kernels", default="",
-                    help="with --short: only these of SHORT_KERNELS, as body:blocks:iterations, comma-separated")
+                    help="with --short: only these kernels, as body:blocks:iterations (body mem2, mem or alu; any grid), comma-separated")
     ap.add_argument("--onewave", action="store_true",
                     help="only the one-wave kernels of 1, 2 or 4 blocks per SM (ONEWAVE), as CUDA graphs")
     ap.add_argument("--drain", action="store_true",
