@@ -32,7 +32,12 @@ def write_csv(path: Path, header: list[str], rows: list[list]) -> None:
 
 
 class Model:
-    """A decoder with random bf16 weights and a preallocated KV cache (timing, not accuracy)."""
+    """A decoder with random bf16 weights and a preallocated KV cache (timing, not accuracy).
+
+    ``part``: "all" (the step), or one phase of it for measuring a co-runner beside each alone:
+    "attention" (the 32 attention kernels, back to back) or "rest" (the step without them)."""
+
+    part = "all"
 
     def __init__(self, max_batch: int, max_context: int, device: str = "cuda", shapes: dict = LLAMA3_8B):
         self.s = s = shapes
@@ -46,18 +51,25 @@ class Model:
         self.layers = [(w(s["hidden"], qkv), w(s["heads"] * s["head_dim"], s["hidden"]),
                         w(s["hidden"], 2 * s["inter"]), w(s["inter"], s["hidden"])) for _ in range(s["layers"])]
         self.lm_head = w(s["hidden"], s["vocab"])
+        self.qkv = w(max_batch, qkv)  # the attention part's queries, laid out as the step's projection
         self.k = torch.zeros(s["layers"], max_batch, s["kv_heads"], max_context, s["head_dim"], device=device, dtype=dt)
         self.v = torch.zeros_like(self.k)
         self.device = device
 
     def step(self, x: torch.Tensor, context: int) -> torch.Tensor:
         s, b = self.s, x.shape[0]
+        if self.part == "attention":
+            q = self.qkv[:b, : s["heads"] * s["head_dim"]].view(b, s["heads"], 1, s["head_dim"])  # the step's strides
+            for i in range(len(self.layers)):
+                att = F.scaled_dot_product_attention(q, self.k[i, :b, :, :context], self.v[i, :b, :, :context],
+                                                     enable_gqa=True)
+            return att
         for i, (wqkv, wo, wgu, wd) in enumerate(self.layers):
             qkv = x @ wqkv
             q = qkv[:, : s["heads"] * s["head_dim"]].view(b, s["heads"], 1, s["head_dim"])
             k = self.k[i, :b, :, :context]
             v = self.v[i, :b, :, :context]
-            att = F.scaled_dot_product_attention(q, k, v, enable_gqa=True)
+            att = q if self.part == "rest" else F.scaled_dot_product_attention(q, k, v, enable_gqa=True)
             x = x + att.reshape(b, s["heads"] * s["head_dim"]) @ wo
             gate, up = (x @ wgu).chunk(2, dim=-1)
             x = x + (F.silu(gate) * up) @ wd

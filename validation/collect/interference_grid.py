@@ -280,6 +280,16 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     declared now, whatever form it checks: the short-compute family within 15% co-runner MAPE and
     each of its four grids within 20%; the short-2-byte family and the scatter within their targets
     elsewhere (20%, 15%); decode's side within 15%;
+  - `--short --phase random --part attention` and `--part rest`, `--points 9x9984,15x15872 --kernels
+    mem2:1024:1,alu:1024:64,mem2:1024:16,mem:4096:4,alu:4096:256,alu:2048:256 --budget 150` (the same
+    session, after the screen showed the ALU launches' loss smooth in their blocks; declared and
+    committed before the run; short_phase_attention/, short_phase_rest/): the eighth set's units and
+    the scatter beside each part of the decode step alone (`--part`: its 32 attention kernels back to
+    back, or the step without them), at two of the eighth set's one-block points. Not decode steps:
+    never turned into a trace. What is read from it, declared now: each unit's time beside each
+    part (t_att, t_rest), the model's per-phase terms against them, and whether the unit's time
+    beside the whole step (short_points2/, short_points3/) is nearer the harmonic or the arithmetic
+    mean of the two at attention's share of the step (phases.py);
   - `--probe --phase random` and `--regime --eager --phase random` (the same session, after the
     fifth sealed set; declared and committed before the run): the two sections still measured only
     at the step's start in a process that had run torch's profiler (probe/, regime_eager/), whose
@@ -384,6 +394,9 @@ def main() -> None:
                     help="only the many-wave kernels of short to long block lifetimes (DRAIN), as CUDA graphs")
     ap.add_argument("--dataplane", action="store_true",
                     help="only the data-plane units, k = 1, 2, 4, 8 per step, at every decode point and priority")
+    ap.add_argument("--part", choices=("all", "attention", "rest"), default="all",
+                    help="run beside this part of the decode step only (gpu_common.Model.part): its attention "
+                         "kernels back to back, or the step without them; every row is then of that part")
     ap.add_argument("--eager", action="store_true",
                     help="with --regime: launch each co-runner from Python, as the data-plane units are, not as a graph")
     args = ap.parse_args()
@@ -410,6 +423,7 @@ def main() -> None:
         points = [tuple(int(v) for v in pt.split("x")) for pt in args.points.split(",")]
     # The KV cache holds the largest point (a batch above 32 needs it; 32 x 8k keeps earlier runs' layout)
     model = Model(max(32, *(b for b, _ in points)), max(8192, *(c for _, c in points)))
+    model.part = args.part
     decodes = {p: Decode(model, p[0], p[1], streams, steps) for p in points}
     print(f"[{dl.elapsed():.0f}s] decode alone: " + ", ".join(
         f"b{p[0]} c{p[1]} {d.alone['equal'] * 1e3:.2f}/{d.alone['high'] * 1e3:.2f} ms" for p, d in decodes.items()),

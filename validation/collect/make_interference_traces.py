@@ -567,6 +567,11 @@ if __name__ == "__main__":
     # beside one-block attention grids (9 x 9.75k, 11 x 13.25k, 13 x 11.25k, 15 x 15.5k), all held out
     grid_trace([("h200/short_points2_random", "short")], "h200", "h200_short_points2_interference.csv",
                role="held-out")
+    # the quantization screen (declared and committed raw before its run, 2026-12-04, a seventh session):
+    # ALU launches of 1,984-4,224 blocks beside 72, 96 and 128 attention blocks, all held out; spent by
+    # the form it screened
+    grid_trace([("h200/short_points3_random", "short")], "h200", "h200_short_points3_interference.csv",
+               role="held-out")
     # 2026-12-03 (a later session): the data-plane units at the same four decode points, and the
     # many-wave kernels of block lifetimes from ~3 us to ~1 ms (--drain); measured after every
     # coefficient was fitted, so every point is held out
