@@ -22,6 +22,10 @@ Units, each profiled in its own process (only the kernels inside its NVTX range 
         and 528 blocks of 128 threads, calibrated to ~200 us alone
   probe_<body>         the placement probe's bodies (placement_probe.py: alu, copy), 132 blocks of
         128 threads, ~200 us alone
+  attention_b<B>_c<L>  (--units only; added 2026-12-04, a seventh session) decode's 32 attention
+        kernels (cuDNN's SDPA, gpu_common.Model part "attention") at batch B and context L: how much
+        of its SMs' issue attention's blocks take where each holds one, the issue a co-runner's blocks
+        beside them lose (h200/short_phase_attention/ measured them beside the attention kernels alone)
 
 Writes (atomically, after each unit): gpu.json and issue.csv (unit, kernel, grid, block, registers,
 launches, duration_us, issue_active_pct, warps_active, ipc, dram_pct, issue_per_warp).
@@ -76,6 +80,13 @@ def build(name: str):
         iters = pr.calibrate(cs, 128, 0, 132)
         rec = cp.zeros(3 * 132, dtype=cp.uint64)
         return (lambda: pr.launch(cs, 128, 0, 132, max(1, iters * 2 // 5), rec)), side  # ~200 us
+    if name.startswith("attention_"):  # decode's attention kernels alone (gpu_common.Model, part "attention")
+        from gpu_common import Model
+        _, b, c = name.split("_")
+        model = Model(int(b[1:]), int(c[1:]))
+        model.part = "attention"
+        x = model.inputs(int(b[1:]))
+        return (lambda: model.step(x, int(c[1:]))), side
     from gpu_decode_path import load_torchac
     from grid_units import dataplane_units
     units = dataplane_units(load_torchac() if name == "ac_decode" else None, side)
@@ -127,6 +138,8 @@ def main() -> None:
     ap.add_argument("out", nargs="?")
     ap.add_argument("--run", help=argparse.SUPPRESS)
     ap.add_argument("--ncu", default=os.environ.get("NCU", "/usr/local/cuda/bin/ncu"))
+    ap.add_argument("--units", default="", help="only these units, comma-separated (attention_b<B>_c<L>: decode's "
+                                                "attention kernels at batch B and context L)")
     args = ap.parse_args()
     if args.run:
         run_unit(args.run)
@@ -139,7 +152,7 @@ def main() -> None:
     (out / "gpu.json.tmp").write_text(json.dumps(props, indent=1))
     (out / "gpu.json.tmp").replace(out / "gpu.json")
     rows: list[list] = []
-    for name in unit_names():
+    for name in (args.units.split(",") if args.units else unit_names()):
         got = profile(args.ncu, name)
         rows += got
         write_csv(out / "issue.csv", HEAD, rows)
