@@ -323,8 +323,8 @@ HELD_OUT = {
         "decode_time_ratio/widths-8-byte": (8.0, 34.0),
     },
     "validation/traces/h200_dataplane_points2_interference.csv": {
-        "corunner_time_ratio/cachegen-decoder": (7.0, 28.0),
-        "corunner_time_ratio/lmcache-chunk-sequence": (4.0, 7.5),
+        "corunner_time_ratio/cachegen-decoder": (6.0, 28.0),
+        "corunner_time_ratio/lmcache-chunk-sequence": (3.5, 6.5),
         "corunner_time_ratio/lmcache-dequantization": (8.5, 17.5),
         "corunner_time_ratio/paged-kv-scatter": (4.5, 8.0),
         "corunner_time_ratio/torch-cat": (7.5, 12.0),
@@ -336,8 +336,8 @@ HELD_OUT = {
         "decode_time_ratio/torch-cat": (3.5, 10.5),
     },
     "validation/traces/h200_dataplane_points3_interference.csv": {
-        "corunner_time_ratio/cachegen-decoder": (6.5, 18.0),
-        "corunner_time_ratio/lmcache-chunk-sequence": (5.5, 11.0),
+        "corunner_time_ratio/cachegen-decoder": (5.0, 17.5),
+        "corunner_time_ratio/lmcache-chunk-sequence": (5.0, 11.0),
         "corunner_time_ratio/lmcache-dequantization": (7.0, 18.0),
         "corunner_time_ratio/paged-kv-scatter": (5.5, 12.5),
         "corunner_time_ratio/torch-cat": (6.0, 13.0),
@@ -364,9 +364,9 @@ HELD_OUT = {
     "validation/traces/h200_dataplane_points6_interference.csv": {
         "corunner_time_ratio/cachegen-decoder": (8.0, 33.0),
         "corunner_time_ratio/lmcache-chunk-sequence": (5.0, 13.0),
-        "corunner_time_ratio/lmcache-dequantization": (7.0, 23.0),
+        "corunner_time_ratio/lmcache-dequantization": (7.5, 23.0),
         "corunner_time_ratio/paged-kv-scatter": (6.5, 19.5),
-        "corunner_time_ratio/torch-cat": (6.0, 17.0),
+        "corunner_time_ratio/torch-cat": (6.5, 17.0),
         "decode_time_ratio/cachegen-decoder": (3.5, 26.0),
         "decode_time_ratio/lmcache-chunk-sequence": (7.5, 20.5),
         "decode_time_ratio/lmcache-dequantization": (3.0, 12.0),
@@ -457,7 +457,7 @@ HELD_OUT = {
     "validation/traces/h200_placement_copy_interference.csv": {
         "corunner_time_ratio/placement-copy-t1024-s0-g132": (33.0, 68.5),
         "corunner_time_ratio/placement-copy-t128-s0-g132": (56.5, 70.5),
-        "corunner_time_ratio/placement-copy-t128-s0-g264": (79.5, 117.0),
+        "corunner_time_ratio/placement-copy-t128-s0-g264": (79.5, 117.5),
         "corunner_time_ratio/placement-copy-t128-s0-g33": (19.0, 30.0),
         "corunner_time_ratio/placement-copy-t128-s100k-g132": (22.5, 30.0),
         "corunner_time_ratio/placement-copy-t128-s200k-g66": (38.5, 46.0),
@@ -519,7 +519,8 @@ def test_held_out_accuracy_does_not_regress(trace):
                                    "validation/traces/h200_probe_random_interference.csv",
                                    "validation/traces/h200_grid_points2_interference.csv",
                                    "validation/traces/h200_grid_points3_interference.csv",
-                                   "validation/traces/h200_short_points2_interference.csv"])
+                                   "validation/traces/h200_short_points2_interference.csv",
+                                   "validation/traces/h200_short_points3_interference.csv"])
 def test_interference_decode_side_meets_its_target(trace):
     """Decode beside the co-runners it was not fitted to, on the fitting GPU and on a GPU wholly
     held out: MAPE at most 15% in every family."""
@@ -540,7 +541,8 @@ def test_interference_decode_side_meets_its_target(trace):
                                    "validation/traces/h200_grid_points2_interference.csv",
                                    "validation/traces/h200_grid_points3_interference.csv",
                                    "validation/traces/h200_probe_random_interference.csv",
-                                   "validation/traces/h200_short_points2_interference.csv"])
+                                   "validation/traces/h200_short_points2_interference.csv",
+                                   "validation/traces/h200_short_points3_interference.csv"])
 def test_interference_corunner_side_on_the_synthetic_families(trace):
     """The co-runner beside decode, held out: within 20% on every synthetic family (both grids,
     both GPUs, and beside multi-wave attention grids). The launch grid's short 2-byte units, 20.1%
@@ -801,8 +803,9 @@ def test_eighth_sealed_set_holds_as_declared():
     run: each short synthetic family within 20% co-runner MAPE, the scatter within 15%, decode's side
     within 15% in every family. Every claim held: the scatter 3.4%, the 2-byte units 18.4%, the integer-ALU
     units 18.2%, the 16-byte units 10.0%, decode's side 1.4-7.1% (without the form: 19.4, 23.8, 14.8 and
-    6.8%; the 4,096-block units, under-predicted by 4-26% with it, fill every SM to their limit, and one
-    attention block does take their slots: what attention's phase leaves them is not modelled)."""
+    6.8%; the integer-ALU units were under-predicted in attention's phase, where attention's block takes a
+    quarter of its SM's issue slots: with that term (a seventh session; the ninth set its check) 3.4,
+    17.3, 11.7 and 8.9%)."""
     stats = _stats("validation/traces/h200_short_points2_interference.csv")
     corunner = {k.split("/", 1)[1]: s["mape_pct"] for k, s in stats.items() if k.startswith("corunner_time_ratio/")}
     decode = {k.split("/", 1)[1]: s["mape_pct"] for k, s in stats.items() if k.startswith("decode_time_ratio/")}
@@ -811,6 +814,36 @@ def test_eighth_sealed_set_holds_as_declared():
         assert mape <= (15.0 if family == "paged-kv-scatter" else 20.0), family
     for family, mape in decode.items():
         assert mape <= 15.0, family
+
+
+def test_ninth_sealed_set_holds_as_declared():
+    """The ninth sealed set (h200/short_points4_random/: integer-ALU launches of 2,000, 2,080, 4,000 and
+    4,160 blocks, the 3.5-us 2-byte units and the paged-KV scatter, from Python and as graphs, beside
+    10 x 11k, 14 x 9k and 11 x 15k decode, one-wave attention grids of 80-112 blocks that leave every
+    SM at most one; declared and measured raw with the quantization screen, before any of it was
+    predicted). It checks attention's issue slots (phases.issue_loss), chosen on the screen and on the
+    units measured beside each phase alone. The claims, declared in interference_grid.py before the
+    run: the short-compute family within 15% co-runner MAPE and each of its four grids within 20%, the
+    short-2-byte family within 20%, the scatter within 15%, decode's side within 15% in every family."""
+    from collections import defaultdict
+    path = "validation/traces/h200_short_points4_interference.csv"
+    stats = _stats(path)
+    corunner = {k.split("/", 1)[1]: s["mape_pct"] for k, s in stats.items() if k.startswith("corunner_time_ratio/")}
+    decode = {k.split("/", 1)[1]: s["mape_pct"] for k, s in stats.items() if k.startswith("decode_time_ratio/")}
+    assert set(corunner) == set(decode) == {"paged-kv-scatter", "short-2-byte", "short-compute"}
+    assert corunner["short-compute"] <= 15.0
+    assert corunner["short-2-byte"] <= 20.0
+    assert corunner["paged-kv-scatter"] <= 15.0
+    for family, mape in decode.items():
+        assert mape <= 15.0, family
+    grids = defaultdict(list)
+    for pr in predict_all(read_trace(ROOT / path)):
+        a = dict(kv.split("=", 1) for kv in pr.point.argument.split(","))
+        if pr.point.metric == "corunner_time_ratio" and a["family"] == "short-compute":
+            grids[a["blocks"]].append(abs(pr.predicted - pr.point.value) / pr.point.value * 100)
+    assert set(grids) == {"2000", "2080", "4000", "4160"}
+    for blocks, errors in grids.items():
+        assert sum(errors) / len(errors) <= 20.0, blocks
 
 
 def test_multiwave_stretch_range_is_what_the_multi_wave_points_leave():

@@ -153,6 +153,11 @@ class DecodeBlocks(BlockShape):
     """Blocks of this kind resident on an SM that holds any (its grid over the SMs, at most the
     occupancy limit): a co-runner block that fits beside them, but fewer than the co-runner needs
     per SM, leaves the rest of its launch to a second wave (Interference.wave_spill)."""
+    issue_slots: Fraction | None = None
+    """Share of its SM's instruction issue slots one block of this kind uses while it runs, alone
+    (Nsight Compute's sm__issue_active); unset: none charged. Read for attention where it leaves
+    every SM at most one block: a co-runner's compute-bound blocks on an SM holding one keep only
+    the rest (docs/serving.md, Attention's issue slots)."""
 
 
 class KernelLaunch(BlockShape):

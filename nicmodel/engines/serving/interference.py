@@ -66,7 +66,8 @@ dispatched; the hardware places blocks breadth-first over the SMs):
   Every other co-runner term sees decode's attention only for the share of attention's time its blocks
   fill SMs whole (``DecodeProfile.beside``; attention.py: its grid follows the batch and context),
   the rest as time beside no decode kernel (one attention block leaves half an SM; dataplane_points4).
-  Where no SM holds two, short launches average over the phases harmonically (phases.py).
+  Where no SM holds two, launches average over the phases harmonically, and in attention's phase a
+  compute-bound launch's blocks keep only the issue slots attention's block leaves (phases.py).
   Fitted on the H200's synthetic co-runners (form by 5-fold cross-validation); each later term fitted
   on its own declared set with the others held, every calibration iterated to a fixed point, forms
   checked on sealed sets measured after the fit (docs/serving.md, a section each). Two assumptions
@@ -90,7 +91,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .attention import attention_blocks, attention_load, attention_residency, attention_waves
-from .phases import across_phases
+from .issue import attention_issue_demand, unrecovered
+from .phases import across_phases, attention_phase, issue_loss
 
 Params = dict[str, Any]
 Shape = tuple[int, int, int]  # threads per block, registers per thread, shared memory per block (bytes)
@@ -172,6 +174,7 @@ class DecodeProfile:
     attention_load: float = 0.0  # attention's blocks over the SMs' attention slots (0: no grid in the spec)
     attention_sms: float = 0.0  # share of the SMs holding an attention block (one wave: blocks over SMs)
     attention_s: float = 0.0  # mean duration of one attention kernel (one per layer)
+    attention_issue: float = 0.0  # share of its SM's issue slots one attention block uses (measured alone)
 
     @cached_property
     def beside(self) -> "DecodeProfile":
@@ -204,7 +207,8 @@ def decode_profile(p: Params, step_s: float, weight_bytes: float, kv_bytes: floa
         residency, waves = attention_residency(blocks, sms, limit), attention_waves(blocks, sms, limit)
         load, held = attention_load(blocks, sms, limit), min(1.0, blocks / sms)
     return DecodeProfile(step_s / kernels, shares, shapes, residency, waves, load, held,
-                         shares["attention"] * step_s / float(p["model.layers"]))
+                         shares["attention"] * step_s / float(p["model.layers"]),
+                         float(p.get("gpu.decode_kernels.attention.issue_slots", 0.0)))
 
 
 DECODE_KINDS = ("weights", "attention", "elementwise")
@@ -225,7 +229,7 @@ class CoRunner:
     hbm_share: float  # of the GPU's peak HBM bandwidth, alone
     access_bytes: float | None = None  # bytes per thread per load/store, for kernels that stream memory
     graph_share: float = 0.0  # share of its launches replayed from a CUDA graph (the rest: one by one)
-    issue_share: float = 1.0  # instruction issue per resident warp, relative to the integer-ALU body's
+    issue_share: float | None = None  # issue per resident warp over the integer-ALU body's (None: unmeasured)
 
 
 def narrowness(c: CoRunner) -> float:
@@ -335,6 +339,9 @@ class Coupling:
     multiwave: float = 1.0  # multiwave_stretch: its time beside a multi-wave attention grid, over the terms'
     fill: float = 1.0  # fill_stretch: the same beside a one-wave grid that fills some SMs whole
     grid: float = 0.0  # its growth per unit of attention's share x load (grid_wait_equal or _high)
+    issue: float = 0.0  # its blocks' issue demand on an SM they hold (at most 1: all its slots)
+    compute: float = 0.0  # compute-boundness, 1 - memory-boundness
+    sms: float = 0.0  # SMs its blocks touch
 
     def exclusive(self, profile: DecodeProfile) -> float:
         """Share of decode's kernel time in kernels that cannot sit beside the co-runner."""
@@ -363,8 +370,10 @@ class Coupling:
             b = profile.beside
             growth -= (self.spill * _share(b, ("none",) if "none" in self.spilling else ())
                        + self.grid * _share(b, ("attention", "none")) * profile.attention_load)
-            free = self.launch / self.waves / self.duration_s + (1.0 - self.blocking(b)) * (self.memory + self.narrow)
-            growth = across_phases(growth, _share(b, ("none",)), free, profile.attention_sms,
+            launch, run, held = self.launch / self.waves / self.duration_s, 1.0 - self.blocking(b), profile.attention_sms
+            slow = issue_loss(self.issue, self.compute, profile.attention_issue, held, self.waves == 1, self.sms)
+            growth = across_phases(growth, _share(b, ("none",)), launch + run * (self.memory + self.narrow),
+                                   attention_phase(launch, run * self.memory, run * self.narrow, held, slow),
                                    profile.attention_s, self.duration_s)
         if profile.attention_waves > 1:
             return (1.0 + growth) * self.multiwave - 1.0
@@ -421,20 +430,13 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
                     (float(p[q + "narrow_high"]) * (1 - 1 / waves) if priority == "high"
                      else float(p[q + "narrow_equal"])) * narrowness(c),
                     spilling_kinds(p, c, shapes), float(p[q + "wave_spill"]) * latency_bound * (1 - memory_bound)
-                    * _unrecovered(p, c, resident),
+                    * unrecovered(p, c, resident),
                     (1 - c.graph_share) * float(p[q + "launch_wait"]) + c.graph_share * float(p[q + "graph_wait"]),
                     _cut_in(p, tau), packing,
                     0.0 if "attention" in low else float(p[q + "narrow_attention"]) * narrowness(c),
                     float(p[q + "multiwave_stretch"]), float(p[q + "fill_stretch"]),
-                    _grid(p, c, priority, tau))
-
-
-def _unrecovered(p: Params, c: CoRunner, per_sm: float) -> float:
-    """The share of a spill's wait the launch does not make up: blocks past their SM's issue slots
-    (warps x issue share over issue_warps) run faster beside fewer of their own; others do not (a
-    spilled launch of CacheGen's decoder, issue share 0.59, 1.95x alone; its ALU twin's 1.62x)."""
-    demand = max(per_sm, 1.0) * _warps(c.shape[0]) * c.issue_share / float(p["gpu.interference.issue_warps"])
-    return 1.0 / max(1.0, demand)
+                    _grid(p, c, priority, tau), attention_issue_demand(p, c, resident), 1.0 - memory_bound,
+                    s * float(p["gpu.sms"]))
 
 
 def _short_lived(p: Params, tau: float) -> float:

@@ -22,6 +22,6 @@ def launch_at(p: Params, base: str, kv_channels: float, duration_s: float, hbm_s
     blocks = float(p[f"{base}.blocks"])
     if f"{base}.blocks_per_kv_channel" in p:
         blocks = float(p[f"{base}.blocks_per_kv_channel"]) * kv_channels
-    access = p.get(f"{base}.access_bytes")
+    access, issue = p.get(f"{base}.access_bytes"), p.get(f"{base}.issue_share")
     return CoRunner(shape_at(p, base), blocks, duration_s, hbm_share, None if access is None else float(access),
-                    float(p.get(f"{base}.graph_share", 0.0)), float(p.get(f"{base}.issue_share", 1.0)))
+                    float(p.get(f"{base}.graph_share", 0.0)), None if issue is None else float(issue))
