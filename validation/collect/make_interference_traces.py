@@ -572,6 +572,11 @@ if __name__ == "__main__":
     # the form it screened
     grid_trace([("h200/short_points3_random", "short")], "h200", "h200_short_points3_interference.csv",
                role="held-out")
+    # the ninth sealed set (declared and committed raw with the screen; its claims' test committed with
+    # attention's issue slots, before this trace): ALU launches of 2,000-4,160 blocks, the 3.5-us 2-byte
+    # units and the scatter beside 80, 112 and 88 attention blocks, all held out
+    grid_trace([("h200/short_points4_random", "short")], "h200", "h200_short_points4_interference.csv",
+               role="held-out")
     # 2026-12-03 (a later session): the data-plane units at the same four decode points, and the
     # many-wave kernels of block lifetimes from ~3 us to ~1 ms (--drain); measured after every
     # coefficient was fitted, so every point is held out
