@@ -520,7 +520,8 @@ def test_held_out_accuracy_does_not_regress(trace):
                                    "validation/traces/h200_grid_points2_interference.csv",
                                    "validation/traces/h200_grid_points3_interference.csv",
                                    "validation/traces/h200_short_points2_interference.csv",
-                                   "validation/traces/h200_short_points3_interference.csv"])
+                                   "validation/traces/h200_short_points3_interference.csv",
+                                   "validation/traces/h200_short_points4_interference.csv"])
 def test_interference_decode_side_meets_its_target(trace):
     """Decode beside the co-runners it was not fitted to, on the fitting GPU and on a GPU wholly
     held out: MAPE at most 15% in every family."""
@@ -542,7 +543,8 @@ def test_interference_decode_side_meets_its_target(trace):
                                    "validation/traces/h200_grid_points3_interference.csv",
                                    "validation/traces/h200_probe_random_interference.csv",
                                    "validation/traces/h200_short_points2_interference.csv",
-                                   "validation/traces/h200_short_points3_interference.csv"])
+                                   "validation/traces/h200_short_points3_interference.csv",
+                                   "validation/traces/h200_short_points4_interference.csv"])
 def test_interference_corunner_side_on_the_synthetic_families(trace):
     """The co-runner beside decode, held out: within 20% on every synthetic family (both grids,
     both GPUs, and beside multi-wave attention grids). The launch grid's short 2-byte units, 20.1%

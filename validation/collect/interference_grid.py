@@ -269,7 +269,9 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     SM alone, 15 beside it; 72, 96 and 128 attention blocks): 1,984 and 3,968 blocks fit one and two
     waves beside every point, 2,048 and 4,096 and 4,224 need one more wave there. If the loss steps
     with the waves, the launch's waves beside attention's blocks enter the model; if it is smooth in
-    the blocks, they do not. Every point held out; the screen is spent by whatever form it chooses;
+    the blocks, they do not. Every point held out; the screen is spent by whatever form it chooses.
+    Read: smooth (1.98 and 1.94 for the one-wave pair, 1.59 / 1.58 / 1.57 for the two-wave three, equal
+    priority, graphs); the waves do not enter;
   - `--short --phase random --points 10x11264,14x9216,11x15360 --kernels alu:2000:256,alu:2080:256,
     alu:4000:256,alu:4160:256,mem2:1024:16 --budget 150` (the same session, declared and committed
     with the screen, before its run; short_points4_random): the ninth sealed set, the check of
@@ -279,7 +281,9 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     predicted, until the form and its claims' test are committed. Every point held out. Its claims,
     declared now, whatever form it checks: the short-compute family within 15% co-runner MAPE and
     each of its four grids within 20%; the short-2-byte family and the scatter within their targets
-    elsewhere (20%, 15%); decode's side within 15%;
+    elsewhere (20%, 15%); decode's side within 15%. Predicted with attention's issue slots (its claims'
+    test committed first): every claim held (the ALU family 8.6%, its grids 6.2-10.5%, 21.1% and
+    20.7-21.7% without the term; 2-byte 14.8%, scatter 4.0%, decode 1.2-4.1%);
   - `--short --phase random --part attention` and `--part rest`, `--points 9x9984,15x15872 --kernels
     mem2:1024:1,alu:1024:64,mem2:1024:16,mem:4096:4,alu:4096:256,alu:2048:256 --budget 150` (the same
     session, after the screen showed the ALU launches' loss smooth in their blocks; declared and
@@ -289,7 +293,11 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     never turned into a trace. What is read from it, declared now: each unit's time beside each
     part (t_att, t_rest), the model's per-phase terms against them, and whether the unit's time
     beside the whole step (short_points2/, short_points3/) is nearer the harmonic or the arithmetic
-    mean of the two at attention's share of the step (phases.py);
+    mean of the two at attention's share of the step (phases.py). Read: harmonic, within 5% for 19 of
+    the 20 graph cases (the arithmetic up to 33% high); attention's phase costs the ALU launches
+    1.41-1.87x where the model charged 1.02-1.47x, the rest phase as modelled (3.77-3.88 against
+    3.73-3.75 for the 2.5-us ALU launches): attention's block takes a quarter of its SM's issue slots
+    (issue_profile.py --units attention_b<B>_c<L>), what phases.issue_loss now charges;
   - `--probe --phase random` and `--regime --eager --phase random` (the same session, after the
     fifth sealed set; declared and committed before the run): the two sections still measured only
     at the step's start in a process that had run torch's profiler (probe/, regime_eager/), whose

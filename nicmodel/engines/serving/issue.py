@@ -5,22 +5,20 @@ on its SM costs it (phases.py, attention's phase)."""
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from .interference import CoRunner
+from typing import Any
 
 Params = dict[str, Any]
+CoRunner = Any  # interference.CoRunner (its shape, issue_share and access_bytes are read here)
 
 
-def issue_demand(p: Params, c: "CoRunner", per_sm: float) -> float:
+def issue_demand(p: Params, c: CoRunner, per_sm: float) -> float:
     """Its blocks' demand for an SM's issue slots, 1 where they saturate them: warps x issue share
     (unmeasured: the ALU body's, 1) over ``issue_warps`` (more than 1: past saturation)."""
     share = 1.0 if c.issue_share is None else c.issue_share
     return max(per_sm, 1.0) * math.ceil(c.shape[0] / 32) * share / float(p["gpu.interference.issue_warps"])
 
 
-def attention_issue_demand(p: Params, c: "CoRunner", per_sm: float) -> float:
+def attention_issue_demand(p: Params, c: CoRunner, per_sm: float) -> float:
     """Its demand for the issue slots attention's block shares (phases.issue_loss), at most 1; none
     for a kernel that streams memory with no measured issue share: its blocks wait on memory, not
     on issue (Nsight Compute: the synthetic streaming bodies issue 0.09-0.42 of the ALU body's per
@@ -30,7 +28,7 @@ def attention_issue_demand(p: Params, c: "CoRunner", per_sm: float) -> float:
     return min(1.0, issue_demand(p, c, per_sm))
 
 
-def unrecovered(p: Params, c: "CoRunner", per_sm: float) -> float:
+def unrecovered(p: Params, c: CoRunner, per_sm: float) -> float:
     """The share of a spill's wait the launch does not make up: blocks past their SM's issue slots
     run faster beside fewer of their own; others do not (a spilled launch of CacheGen's decoder,
     issue share 0.59, 1.95x alone; its ALU twin's 1.62x)."""
