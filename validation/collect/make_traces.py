@@ -143,9 +143,39 @@ def decode_h200() -> None:
     write("h200_decode.csv", rows)
 
 
+def decode_points_h200() -> None:
+    """The H200's decode steps alone as the interference collector measured them before each of its
+    configurations (decode_alone_s: the same CUDA graph of the step, on its own stream, timed with
+    events), at every decode point of its unprofiled runs (--phase random; not the --part runs, whose
+    "decode" is one phase of the step): the median over a point's configurations, every point held out.
+    About 150 points against h200_decode.csv's 8, at batch 1-96 and 1k-16k tokens."""
+    samples: dict = defaultdict(lambda: defaultdict(list))
+    for path in sorted((RAW.parent / "h200").glob("*/interference_grid.csv")):
+        if path.parent.name.startswith("short_phase_"):
+            continue
+        with open(path) as handle:
+            for r in csv.DictReader(handle):
+                if r.get("phase") in ("random", "queued"):
+                    samples[(int(r["batch"]), int(r["context_tokens"]))][path.parent.name].append(
+                        float(r["decode_alone_s"]) * 1e3)
+    machine = "NVIDIA H200 141GB (validation/traces/h200/gpu.json)"
+    rows = []
+    for (batch, context), runs in sorted(samples.items()):
+        medians = [statistics.median(v) for v in runs.values()]
+        everything = [x for v in runs.values() for x in v]
+        rows.append({"scenario": SCENARIO, "overrides": "gpu=h200", "metric": "decode_step_time",
+                     "argument": f"batch={batch},context={context}", "value": f"{statistics.median(everything):.5f}",
+                     "unit": "ms", "spread": f"{statistics.pstdev(medians):.5f}", "role": "held-out",
+                     "tolerance_pct": "", "machine": machine,
+                     "source": f"validation/traces/h200/{{{','.join(sorted(runs))}}}/interference_grid.csv "
+                               f"(decode_alone_s, median of {len(everything)} configurations)"})
+    write("h200_decode_points.csv", rows)
+
+
 if __name__ == "__main__":
     copies()
     copies_h200()
     decode()
     decode_h200()
+    decode_points_h200()
     host_contention()
