@@ -213,6 +213,11 @@ class AttentionGrid(Component):
     below this many blocks ..."""
     split_min_tokens: Count
     """... and keeps at least this many context tokens per split."""
+    block_bandwidth: Bandwidth | None = None
+    """The rate one block streams the KV cache at when HBM has room (it keeps few loads in
+    flight): a wave of fewer blocks than the step's HBM bandwidth over this leaves HBM idle, so a
+    small grid, or a small last wave, takes longer than its bytes say (docs/modeling.md, The decode
+    step); unset: attention reads at the step's share of peak whatever its grid."""
 
 
 class DecodeKernels(Component):

@@ -172,10 +172,28 @@ def decode_points_h200() -> None:
     write("h200_decode_points.csv", rows)
 
 
+def decode_waves_h200() -> None:
+    """The sealed set of the H200's decode step alone (validation/traces/h200/decode_waves/, points declared
+    in decode_waves.py before the run): mean of 3 repeats of 20 graph replays, every point held out."""
+    samples = defaultdict(list)
+    with open(RAW.parent / "h200" / "decode_waves" / "decode_step.csv") as handle:
+        for r in csv.DictReader(handle):
+            samples[(int(r["batch"]), int(r["context_tokens"]))].append(float(r["seconds_per_step"]) * 1e3)
+    machine = "NVIDIA H200 141GB (validation/traces/h200/decode_waves/gpu.json)"
+    rows = [{"scenario": SCENARIO, "overrides": "gpu=h200", "metric": "decode_step_time",
+             "argument": f"batch={batch},context={context}", "value": f"{statistics.mean(v):.5f}", "unit": "ms",
+             "spread": f"{statistics.stdev(v):.5f}", "role": "held-out", "tolerance_pct": "", "machine": machine,
+             "source": "validation/traces/h200/decode_waves/decode_step.csv (Llama-3-8B shapes, random bf16 weights, "
+                       "CUDA graph; mean of 3 repeats of 20 replays)"}
+            for (batch, context), v in sorted(samples.items())]
+    write("h200_decode_waves.csv", rows)
+
+
 if __name__ == "__main__":
     copies()
     copies_h200()
     decode()
     decode_h200()
     decode_points_h200()
+    decode_waves_h200()
     host_contention()

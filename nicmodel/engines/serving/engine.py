@@ -109,8 +109,8 @@ class ServingEngine:
         """The decode step at this batch and mean context, as its kernels."""
         p = self.p
         step = float(gpu.decode_step_time(p, self.kv, batch, context)) - float(p["gpu.step_overhead"])
-        return interference.decode_profile(p, step, float(gpu.weight_bytes(p)), batch * context * self.kv,
-                                          batch, context)
+        weights, attention = gpu.decode_memory_times(p, self.kv, batch, context)
+        return interference.decode_profile(p, step, float(weights), float(attention), batch, context)
 
     def run(self, requests: Requests) -> ServeRun:
         from ..sim.dataplane import check_span

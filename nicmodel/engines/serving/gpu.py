@@ -2,7 +2,9 @@
 
 All functions take the flat parameter table (dotted spec paths, SI units) and vectorize.
 - decode step: weights read once plus every sequence's KV, at the decode share of peak memory
-  bandwidth, or the dense bf16 arithmetic if longer, plus a fixed per-step cost;
+  bandwidth, or the dense bf16 arithmetic if longer, plus a fixed per-step cost; the KV read takes
+  longer where attention's grid, or its last wave, has too few blocks to keep HBM busy
+  (attention.py, wave_stretch);
 - prefill: the same weights read once, 2 x parameters x tokens of matrix arithmetic plus the
   attention over the context, at the prefill share of the dense bf16 rate;
 - a busy host stretches the per-step CPU overhead by engine_contention x the share of cores busy.
@@ -15,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from .attention import attention_stretch
+
 Params = dict[str, Any]
 
 
@@ -23,11 +27,18 @@ def weight_bytes(p: Params) -> Any:
     return (p["model.parameters"] - p.get("model.vocab", 0.0) * p.get("model.hidden", 0.0)) * 2.0
 
 
+def decode_memory_times(p: Params, kv_per_token: float, batch: Any, context: Any) -> tuple[Any, Any]:
+    """Seconds a decode step spends reading the weights, and reading the KV cache (attention), at
+    the decode share of peak memory bandwidth, attention stretched by its grid's waves."""
+    bandwidth = p["gpu.memory.peak_bandwidth"] * p["gpu.decode_efficiency"]
+    attention = batch * context * kv_per_token / bandwidth * attention_stretch(p, batch, context)
+    return weight_bytes(p) / bandwidth, attention
+
+
 def decode_step_time(p: Params, kv_per_token: float, batch: Any, context: Any) -> Any:
-    memory = (weight_bytes(p) + batch * context * kv_per_token) / (
-        p["gpu.memory.peak_bandwidth"] * p["gpu.decode_efficiency"])
+    weights, attention = decode_memory_times(p, kv_per_token, batch, context)
     compute = 2.0 * p["model.parameters"] * batch / p["gpu.bf16_dense"]
-    return p["gpu.step_overhead"] + np.maximum(memory, compute)
+    return p["gpu.step_overhead"] + np.maximum(weights + attention, compute)
 
 
 def prefill_time(p: Params, kv_per_token: float, tokens: Any, context_before: Any) -> Any:

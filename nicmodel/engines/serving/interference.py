@@ -86,80 +86,18 @@ All functions take the flat parameter table (dotted spec paths, SI units).
 from __future__ import annotations
 
 import math
-from functools import cached_property, lru_cache
+from functools import cached_property
 from dataclasses import dataclass, replace
 from typing import Any
 
 from .attention import attention_blocks, attention_load, attention_residency, attention_waves
 from .issue import attention_issue_demand, unrecovered
+from .occupancy import Shape, blocks_beside, blocks_per_sm, fits_beside, shape_at, warps
 from .phases import across_phases, attention_phase, issue_loss
 
 Params = dict[str, Any]
-Shape = tuple[int, int, int]  # threads per block, registers per thread, shared memory per block (bytes)
-RESERVED_SMEM = 1024  # bytes the runtime reserves per resident block (CUDA occupancy rules)
 WIDEST_ACCESS = 16  # bytes: the widest load or store one thread issues (a 128-bit vector)
 NARROWEST_ACCESS = 2  # bytes: a bf16 scalar, where ``narrow_*`` is the whole term
-
-
-def shape_at(p: Params, path: str) -> Shape:
-    """A block shape from the spec at ``path`` (a BlockShape or KernelLaunch)."""
-    return (int(p[f"{path}.threads_per_block"]), int(p[f"{path}.registers_per_thread"]),
-            int(p[f"{path}.shared_memory_per_block"]))
-
-
-def _warps(threads: int) -> int:
-    return math.ceil(threads / 32)
-
-
-def _block_registers(shape: Shape) -> int:
-    """Registers a block takes: per warp, rounded up to units of 256."""
-    threads, regs, _ = shape
-    return math.ceil(max(regs, 1) * 32 / 256) * 256 * _warps(threads)
-
-
-def _block_smem(shape: Shape) -> int:
-    return shape[2] + RESERVED_SMEM if shape[2] else 0
-
-
-Limits = tuple[float, float, float, float]  # max threads, registers, shared memory, blocks per SM
-
-
-def _limits(p: Params) -> Limits:
-    return (float(p["gpu.sm_limits.max_threads"]), float(p["gpu.sm_limits.registers"]),
-            float(p["gpu.sm_limits.shared_memory"]), float(p["gpu.sm_limits.max_blocks"]))
-
-
-def blocks_per_sm(p: Params, shape: Shape) -> int:
-    """Blocks of this shape one SM holds at once (at least 1)."""
-    return _blocks_per_sm(_limits(p), shape)
-
-
-@lru_cache(maxsize=4096)  # pure in its arguments; the serving engine asks at every decode step
-def _blocks_per_sm(lim: Limits, shape: Shape) -> int:
-    threads, registers, smem, blocks = lim
-    limits = [int(blocks), int(threads) // shape[0], int(registers) // _block_registers(shape)]
-    if shape[2]:
-        limits.append(int(smem) // _block_smem(shape))
-    return max(1, min(limits))
-
-
-def fits_beside(p: Params, a: Shape, b: Shape, n: float) -> bool:
-    """Whether one block of shape ``a`` fits on an SM beside ``n`` blocks of shape ``b``."""
-    return _fits_beside(_limits(p), a, b, n)
-
-
-@lru_cache(maxsize=4096)
-def _fits_beside(lim: Limits, a: Shape, b: Shape, n: float) -> bool:
-    return _fit(lim, a, 1, b, n)
-
-
-def _fit(lim: Limits, a: Shape, m: float, b: Shape, n: float) -> bool:
-    """Whether ``m`` blocks of shape ``a`` and ``n`` of shape ``b`` fit on one SM together."""
-    threads, registers, smem, blocks = lim
-    return (m * a[0] + n * b[0] <= threads
-            and m * _block_registers(a) + n * _block_registers(b) <= registers
-            and m * _block_smem(a) + n * _block_smem(b) <= smem
-            and m + n <= blocks)
 
 
 @dataclass(frozen=True)
@@ -189,14 +127,15 @@ class DecodeProfile:
         return replace(self, shares=shares, attention_residency=1.0)
 
 
-def decode_profile(p: Params, step_s: float, weight_bytes: float, kv_bytes: float,
+def decode_profile(p: Params, step_s: float, weights: float, attention: float,
                    batch: float | None = None, context: float | None = None) -> DecodeProfile:
-    """The step's kernels: weight GEMVs in proportion to the weight bytes read, attention to the
-    KV bytes read, the elementwise share as the spec says; with the batch and context, attention's
-    residency from its grid (``attention_grid``, where the spec gives one)."""
+    """The step's kernels: weight GEMVs and attention in proportion to the time each reads memory
+    (gpu.decode_memory_times; any measure in that proportion will do), the elementwise share as the
+    spec says; with the batch and context, attention's residency from its grid (``attention_grid``,
+    where the spec gives one)."""
     elementwise = float(p["gpu.decode_kernels.elementwise_share"])
-    total = weight_bytes + kv_bytes
-    shares = {"weights": (1 - elementwise) * weight_bytes / total, "attention": (1 - elementwise) * kv_bytes / total,
+    total = weights + attention
+    shares = {"weights": (1 - elementwise) * weights / total, "attention": (1 - elementwise) * attention / total,
               "elementwise": elementwise}
     kernels = float(p["model.layers"]) * float(p["gpu.decode_kernels.kernels_per_layer"]) + 1
     shapes = decode_shapes(p)
@@ -243,15 +182,6 @@ def narrowness(c: CoRunner) -> float:
 def decode_residency(p: Params) -> dict[str, int]:
     """Blocks of each decode kernel kind on an SM that holds any."""
     return {k: math.ceil(float(p[f"gpu.decode_kernels.{k}.blocks_per_sm"])) for k in DECODE_KINDS}
-
-
-def blocks_beside(p: Params, a: Shape, b: Shape, n: int, most: int) -> int:
-    """How many blocks of shape ``a`` (up to ``most``) fit on one SM beside ``n`` blocks of ``b``."""
-    lim = _limits(p)
-    m = 0
-    while m < most and _fit(lim, a, m + 1, b, n):
-        m += 1
-    return m
 
 
 def spilling_kinds(p: Params, c: CoRunner, shapes: dict[str, Shape]) -> tuple[str, ...]:
@@ -405,8 +335,8 @@ def _packing(p: Params, c: CoRunner, shapes: dict[str, Shape]) -> tuple[tuple[st
     free = max(1.0, sms * (1 - float(p["gpu.decode_kernels.weights_sm_share"])))
     alone = max(1.0, c.blocks / sms)
     packed = min(limit, max(alone, min(alone + float(p["gpu.interference.pack_blocks"]), math.ceil(c.blocks / free))))
-    warps, saturate = float(_warps(c.shape[0])), float(p["gpu.interference.issue_warps"])
-    slow = max(1.0, packed * warps / saturate) / max(1.0, alone * warps / saturate) - 1
+    per_block, saturate = float(warps(c.shape[0])), float(p["gpu.interference.issue_warps"])
+    slow = max(1.0, packed * per_block / saturate) / max(1.0, alone * per_block / saturate) - 1
     resident = decode_residency(p)
     kinds = tuple(k for k, shape in shapes.items() if blocks_beside(p, c.shape, shape, resident[k], limit) < limit)
     return kinds, slow

@@ -1,0 +1,83 @@
+"""How many thread blocks of a shape one SM holds, alone or beside blocks of another shape (CUDA's
+occupancy rules: threads, registers allocated per warp, shared memory with the runtime's reserve,
+and a block count, per SM). Decode's kernels, attention's grid and the co-runners all use them."""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from typing import Any
+
+Params = dict[str, Any]
+Shape = tuple[int, int, int]  # threads per block, registers per thread, shared memory per block (bytes)
+RESERVED_SMEM = 1024  # bytes the runtime reserves per resident block (CUDA occupancy rules)
+
+
+def shape_at(p: Params, path: str) -> Shape:
+    """A block shape from the spec at ``path`` (a BlockShape or KernelLaunch)."""
+    return (int(p[f"{path}.threads_per_block"]), int(p[f"{path}.registers_per_thread"]),
+            int(p[f"{path}.shared_memory_per_block"]))
+
+
+def warps(threads: int) -> int:
+    return math.ceil(threads / 32)
+
+
+def _block_registers(shape: Shape) -> int:
+    """Registers a block takes: per warp, rounded up to units of 256."""
+    threads, regs, _ = shape
+    return math.ceil(max(regs, 1) * 32 / 256) * 256 * warps(threads)
+
+
+def _block_smem(shape: Shape) -> int:
+    return shape[2] + RESERVED_SMEM if shape[2] else 0
+
+
+Limits = tuple[float, float, float, float]  # max threads, registers, shared memory, blocks per SM
+
+
+def _limits(p: Params) -> Limits:
+    return (float(p["gpu.sm_limits.max_threads"]), float(p["gpu.sm_limits.registers"]),
+            float(p["gpu.sm_limits.shared_memory"]), float(p["gpu.sm_limits.max_blocks"]))
+
+
+def blocks_per_sm(p: Params, shape: Shape) -> int:
+    """Blocks of this shape one SM holds at once (at least 1)."""
+    return _blocks_per_sm(_limits(p), shape)
+
+
+@lru_cache(maxsize=4096)  # pure in its arguments; the serving engine asks at every decode step
+def _blocks_per_sm(lim: Limits, shape: Shape) -> int:
+    threads, registers, smem, blocks = lim
+    limits = [int(blocks), int(threads) // shape[0], int(registers) // _block_registers(shape)]
+    if shape[2]:
+        limits.append(int(smem) // _block_smem(shape))
+    return max(1, min(limits))
+
+
+def fits_beside(p: Params, a: Shape, b: Shape, n: float) -> bool:
+    """Whether one block of shape ``a`` fits on an SM beside ``n`` blocks of shape ``b``."""
+    return _fits_beside(_limits(p), a, b, n)
+
+
+@lru_cache(maxsize=4096)
+def _fits_beside(lim: Limits, a: Shape, b: Shape, n: float) -> bool:
+    return _fit(lim, a, 1, b, n)
+
+
+def _fit(lim: Limits, a: Shape, m: float, b: Shape, n: float) -> bool:
+    """Whether ``m`` blocks of shape ``a`` and ``n`` of shape ``b`` fit on one SM together."""
+    threads, registers, smem, blocks = lim
+    return (m * a[0] + n * b[0] <= threads
+            and m * _block_registers(a) + n * _block_registers(b) <= registers
+            and m * _block_smem(a) + n * _block_smem(b) <= smem
+            and m + n <= blocks)
+
+
+def blocks_beside(p: Params, a: Shape, b: Shape, n: int, most: int) -> int:
+    """How many blocks of shape ``a`` (up to ``most``) fit on one SM beside ``n`` blocks of ``b``."""
+    lim = _limits(p)
+    m = 0
+    while m < most and _fit(lim, a, m + 1, b, n):
+        m += 1
+    return m
