@@ -221,9 +221,10 @@ class AttentionGrid(Component):
 
 
 class DecodeKernels(Component):
-    """The kernels of one decode step as this GPU's libraries launch them: weight GEMVs (time in
-    proportion to the weight bytes read), attention (to the KV bytes read), and elementwise
-    kernels (norms, activations, residuals)."""
+    """The kernels of one decode step as this GPU's libraries launch them: weight GEMVs and
+    attention (sharing the step's kernel time as the time each reads memory: the weights, and the
+    KV cache with its grid's waves, AttentionGrid.block_bandwidth), and elementwise kernels
+    (norms, activations, residuals)."""
 
     weights: DecodeBlocks
     """The GEMV (cuBLAS) kernels reading the weights."""
