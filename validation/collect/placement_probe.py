@@ -38,7 +38,13 @@ With --curve-only the issue curve alone (no decode), for either body, at 1, 2, 3
 16 blocks per SM up to each shape's limit (2026-12-04: the copy body's curve, which says whether a
 packed 2-byte copy is issue-bound or latency-bound on a free SM; the committed ALU curve predates
 the 6 and 12 points).
-Run: python validation/collect/placement_probe.py $OUT [--quick] [--body alu|copy] [--curve-only]
+With --sealed (and --body copy) a sealed set, declared 2026-12-04 (an eighth session) before it was
+measured and before any form for it was written: the copy body in shapes and beside decode points
+the committed runs never used (SEALED_SHAPES, SEALED_POINTS). It is the check for the next form of a
+packed streaming launch: the packing term charges the copy probe as issue-bound (its HBM share is
+small, so its "compute-boundness" is near 1), while its alone curve and Nsight Compute say it is
+latency-bound (docs/serving.md, What a packed launch demands). Nothing is fitted to it.
+Run: python validation/collect/placement_probe.py $OUT [--quick] [--body alu|copy] [--curve-only] [--sealed]
 """
 
 from __future__ import annotations
@@ -61,8 +67,13 @@ from gpu_common import Model, capture, gpu_properties, priority_streams, write_c
 SHAPES = [(128, 0, 33), (128, 0, 132), (128, 0, 264), (1024, 0, 132), (128, 48 << 10, 132), (128, 100 << 10, 132)]
 COPY_SHAPES = SHAPES + [(128, 200 << 10, 66)]  # --body copy: and 66 blocks of 1 per SM (they cannot pack)
 POINTS = [(8, 4096), (1, 1024), (32, 8192), (8, 8192)]
+# --sealed: 66 and 198 blocks of 4 warps, 132 of 8 and of 16 warps, 132 of 24 KiB (9 per SM), beside
+# 96-384-block attention grids (one block per SM or fewer, 192 and 256 blocks, two waves)
+SEALED_SHAPES = [(128, 0, 66), (128, 0, 198), (256, 0, 132), (512, 0, 132), (128, 24 << 10, 132)]
+SEALED_POINTS = [(12, 12288), (16, 4096), (24, 2048), (4, 8192), (48, 4096)]  # KV for 48 x 12k: 77 GB
 SMS_PER_LIMIT = {(128, 0): 16, (1024, 0): 2, (128, 48 << 10): 4, (128, 100 << 10): 2,
-                 (128, 200 << 10): 1}  # blocks per SM on Hopper (occupancy rules)
+                 (128, 200 << 10): 1, (256, 0): 8, (512, 0): 4,
+                 (128, 24 << 10): 9}  # blocks per SM on Hopper (occupancy rules)
 TARGET_S = 500e-6
 
 
@@ -144,12 +155,16 @@ def main() -> None:
     ap.add_argument("--body", choices=["alu", "copy"], default="alu",
                     help="the launches' body: integer ALU work, or 2-byte copies (memory-bound)")
     ap.add_argument("--curve-only", action="store_true", help="the alone curve only, for either body")
+    ap.add_argument("--sealed", action="store_true", help="the sealed set (SEALED_SHAPES beside SEALED_POINTS)")
     args = ap.parse_args()
+    if args.sealed and (args.body != "copy" or args.curve_only):
+        raise SystemExit("--sealed: the sealed set is the copy body's, beside decode (--body copy, no --curve-only)")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
     pr = Probe(args.body)
-    shapes = SHAPES if args.body == "alu" else COPY_SHAPES
+    shapes = SHAPES if args.body == "alu" else SEALED_SHAPES if args.sealed else COPY_SHAPES
+    points = SEALED_POINTS if args.sealed else POINTS
     cp = pr.cp
     rng = np.random.default_rng(20261203)
     props = gpu_properties()
@@ -183,9 +198,9 @@ def main() -> None:
             "alone_block_p50_us", "alone_span_us", "decode_step_us", "decode_alone_us", "body", "bytes_per_launch",
             "last_start_after_enqueue_us"]
     rows = []
-    model = Model(32, 8192)
+    model = Model(max(b for b, _ in points), max(c for _, c in points))
     steps = 6 if args.quick else 60
-    for batch, context in (POINTS[:1] if args.quick else POINTS):
+    for batch, context in (points[:1] if args.quick else points):
         for prio, dstream in priority_streams().items():
             replay, graph = capture(model, batch, context, dstream)
             cs_dec = cp.cuda.ExternalStream(dstream.cuda_stream)
