@@ -47,6 +47,14 @@ def test_the_step_reads_the_kv_cache_stretched_by_attentions_waves():
     assert gpu.decode_step_time(bare, KV, 36, 4096) == pytest.approx(1e-3 + weights + 36 * 4096 * KV / bandwidth)
 
 
+def test_the_vectorized_rules_match_the_scalar_ones():
+    blocks = np.array([1, 50, 72, 96, 264, 288, 540, 801])
+    assert list(attention.wave_stretch(blocks, 264, 90.0)) == [attention.wave_stretch(int(n), 264, 90.0) for n in blocks]
+    batch, context = np.array([1, 9, 36, 70]), np.array([192, 4096, 2048, 8192])
+    assert list(attention.attention_stretch(P, batch, context)) == [
+        attention.attention_stretch(P, int(b), int(c)) for b, c in zip(batch, context)]
+
+
 def test_grid_blocks_matches_the_scalar_rule_on_arrays():
     batch = np.array([1, 4, 8, 9, 33, 36, 64, 100])
     context = np.array([1024, 8192, 4096, 4096, 8192, 2048, 512, 64])

@@ -43,6 +43,7 @@ def attention_residency(blocks: float, sms: float, limit: int) -> float:
 
 
 GRID = "gpu.decode_kernels.attention_grid."
+ARRAYS = (np.ndarray, list, tuple)  # batches or contexts given as many; anything else is one number
 
 
 def attention_blocks(p: dict[str, Any], batch: float, context: float) -> float | None:
@@ -50,11 +51,17 @@ def attention_blocks(p: dict[str, Any], batch: float, context: float) -> float |
     one per sequence and KV head, times a power of two of context splits while those are few."""
     if GRID + "split_max_heads" not in p:
         return None
-    return float(grid_blocks(p, batch, context))
+    heads = max(1.0, round(batch)) * float(p["model.kv_heads"])
+    splits = 1.0
+    if heads <= float(p[GRID + "split_max_heads"]):
+        most = min(float(p[GRID + "split_target_blocks"]) / heads, context / float(p[GRID + "split_min_tokens"]))
+        splits = 2.0 ** math.floor(math.log2(most)) if most >= 1 else 1.0
+    return heads * splits
 
 
 def grid_blocks(p: dict[str, Any], batch: Any, context: Any) -> Any:
-    """attention_blocks for arrays of batches and contexts (the spec must give a grid)."""
+    """attention_blocks for arrays of batches and contexts (the spec must give a grid; the same rule,
+    vectorized: the serving engine's one-step calls take the scalar one, which is faster)."""
     heads = np.maximum(1.0, np.round(batch)) * float(p["model.kv_heads"])
     most = np.minimum(float(p[GRID + "split_target_blocks"]) / heads,
                       np.asarray(context, dtype=float) / float(p[GRID + "split_min_tokens"]))
@@ -67,6 +74,10 @@ def wave_stretch(blocks: Any, slots: float, saturating: float) -> Any:
     waves of ``slots``: a wave takes as long as ``saturating`` blocks (HBM's bandwidth over one
     block's) would, at least, so ``((waves - 1) x max(slots, k) + max(last, k)) / blocks``; 1 where
     every wave saturates HBM."""
+    if not isinstance(blocks, ARRAYS):  # one step: plain floats are 10x faster than numpy's
+        n = max(float(blocks), 1.0)
+        waves = math.ceil(n / slots)
+        return ((waves - 1) * max(slots, saturating) + max(n - (waves - 1) * slots, saturating)) / n
     blocks = np.maximum(np.asarray(blocks, dtype=float), 1.0)
     waves = np.ceil(blocks / slots)
     last = blocks - (waves - 1.0) * slots
@@ -76,8 +87,10 @@ def wave_stretch(blocks: Any, slots: float, saturating: float) -> Any:
 def attention_stretch(p: dict[str, Any], batch: Any, context: Any) -> Any:
     """wave_stretch at this batch and context: 1 without a grid or a block bandwidth in the spec."""
     rate = p.get(GRID + "block_bandwidth")
+    scalar = not isinstance(batch, ARRAYS) and not isinstance(context, ARRAYS)
     if GRID + "split_max_heads" not in p or rate is None:
-        return np.ones(np.broadcast(np.asarray(batch), np.asarray(context)).shape)
+        return 1.0 if scalar else np.ones(np.broadcast(np.asarray(batch), np.asarray(context)).shape)
     slots = float(p["gpu.sms"]) * blocks_per_sm(p, shape_at(p, "gpu.decode_kernels.attention"))
-    bandwidth = float(p["gpu.memory.peak_bandwidth"]) * float(p["gpu.decode_efficiency"])
-    return wave_stretch(grid_blocks(p, batch, context), slots, bandwidth / float(rate))
+    saturating = float(p["gpu.memory.peak_bandwidth"]) * float(p["gpu.decode_efficiency"]) / float(rate)
+    blocks = attention_blocks(p, float(batch), float(context)) if scalar else grid_blocks(p, batch, context)
+    return wave_stretch(blocks, slots, saturating)
