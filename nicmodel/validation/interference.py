@@ -34,7 +34,7 @@ import numpy as np
 from ..engines.analytical import bytes_per_token
 from ..engines.serving import interference as model
 from ..engines.serving.launches import launch_at
-from ..engines.serving.gpu import decode_memory_times, decode_step_time
+from ..engines.serving.gpu import decode_memory_times, decode_step_from
 from ..errors import SpecError
 from ..units import UnitError, parse_quantity
 
@@ -73,8 +73,8 @@ def _quantities(text: str | None, n: int, dimension: str, default: float) -> lis
 
 def profile(p: dict[str, Any], kv_per_token: float, batch: float, context: float) -> model.DecodeProfile:
     """The decode step of the scenario's model at this batch and context, as its kernels."""
-    step = float(np.asarray(decode_step_time(p, kv_per_token, batch, context))) - float(p["gpu.step_overhead"])
     weights, attention = decode_memory_times(p, kv_per_token, batch, context)
+    step = float(np.asarray(decode_step_from(p, batch, weights, attention))) - float(p["gpu.step_overhead"])
     return model.decode_profile(p, step, float(weights), float(np.asarray(attention)), batch, context)
 
 

@@ -105,11 +105,12 @@ class ServingEngine:
             out[kind] = launches.kernel_launch(p, kind, channels, output, d.fixed + d.work)
         return out
 
-    def profile(self, batch: int, context: float) -> interference.DecodeProfile:
-        """The decode step at this batch and mean context, as its kernels."""
+    def profile(self, batch: int, context: float, times: tuple | None = None) -> interference.DecodeProfile:
+        """The decode step at this batch and mean context, as its kernels (``times``: its memory
+        times, gpu.decode_memory_times, where the caller has them)."""
         p = self.p
-        step = float(gpu.decode_step_time(p, self.kv, batch, context)) - float(p["gpu.step_overhead"])
-        weights, attention = gpu.decode_memory_times(p, self.kv, batch, context)
+        weights, attention = times or gpu.decode_memory_times(p, self.kv, batch, context)
+        step = float(gpu.decode_step_from(p, batch, weights, attention)) - float(p["gpu.step_overhead"])
         return interference.decode_profile(p, step, float(weights), float(attention), batch, context)
 
     def run(self, requests: Requests) -> ServeRun:
@@ -210,10 +211,11 @@ class _State:
         n = len(self.running)
         # integers summed exactly, then divided: the same float as their numpy mean
         context = self.context / n
-        base = float(gpu.decode_step_time(p, e.kv, n, context))
+        times = gpu.decode_memory_times(p, e.kv, n, context)
+        base = float(gpu.decode_step_from(p, n, *times))
         window = max(self.sim.now - self.last_step, 1)  # since the previous step began
         self.last_step = self.sim.now
-        profile = e.profile(n, context) if self.fetch is not None else None
+        profile = e.profile(n, context, times) if self.fetch is not None else None
         slowdown = self._decode_slowdown(window, profile)
         if self.fetch is not None:
             self.fetch.corunner_slowdown = {kind: c.slowdown(profile) for kind, c in e.class_couplings}

@@ -36,9 +36,13 @@ def decode_memory_times(p: Params, kv_per_token: float, batch: Any, context: Any
 
 
 def decode_step_time(p: Params, kv_per_token: float, batch: Any, context: Any) -> Any:
-    weights, attention = decode_memory_times(p, kv_per_token, batch, context)
+    return decode_step_from(p, batch, *decode_memory_times(p, kv_per_token, batch, context))
+
+
+def decode_step_from(p: Params, batch: Any, weights_s: Any, attention_s: Any) -> Any:
+    """The step from its memory times (decode_memory_times, computed once where a caller needs both)."""
     compute = 2.0 * p["model.parameters"] * batch / p["gpu.bf16_dense"]
-    return p["gpu.step_overhead"] + np.maximum(weights + attention, compute)
+    return p["gpu.step_overhead"] + np.maximum(weights_s + attention_s, compute)
 
 
 def prefill_time(p: Params, kv_per_token: float, tokens: Any, context_before: Any) -> Any:
