@@ -20,6 +20,7 @@ def shape_at(p: Params, path: str) -> Shape:
 
 
 def warps(threads: int) -> int:
+    """Warps a block of this many threads takes (32 threads each, the last one partly empty)."""
     return math.ceil(threads / 32)
 
 
