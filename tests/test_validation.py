@@ -19,8 +19,8 @@ from conftest import DEFAULT, ROOT
 # since the per-launch wait and the accounting of launch gaps); on the H100 below the decoder,
 # torch.cat and the scatter miss it (docs/serving.md, Interference).
 INTERFERENCE_H200 = {
-    "decode_time_ratio/cachegen-decoder": (4.0, 12.5),
-    "decode_time_ratio/earlier-collector": (5.5, 12.5),
+    "decode_time_ratio/cachegen-decoder": (4.5, 12.5),
+    "decode_time_ratio/earlier-collector": (5.5, 14.0),
     "decode_time_ratio/lmcache-chunk-sequence": (12.5, 24.0),
     "decode_time_ratio/lmcache-dequantization": (3.0, 11.5),
     "decode_time_ratio/paged-kv-scatter": (2.0, 4.0),
@@ -32,62 +32,62 @@ INTERFERENCE_H200 = {
     "decode_time_ratio/regime-compute": (9.0, 111.5),
     "decode_time_ratio/regime-eager-compute": (10.0, 93.0),
     "decode_time_ratio/regime-eager-memory": (7.5, 99.5),
-    "decode_time_ratio/regime-memory": (8.5, 141.5),
-    "decode_time_ratio/synthetic-compute": (9.5, 63.5),
-    "decode_time_ratio/synthetic-memory": (6.0, 58.0),
+    "decode_time_ratio/regime-memory": (9.0, 140.5),
+    "decode_time_ratio/synthetic-compute": (9.5, 64.0),
+    "decode_time_ratio/synthetic-memory": (6.0, 58.5),
     "decode_time_ratio/torch-cat": (3.0, 9.5),
     "decode_time_ratio/widths-16-byte": (8.5, 51.0),
-    "decode_time_ratio/widths-2-byte": (3.0, 21.5),
+    "decode_time_ratio/widths-2-byte": (3.0, 20.5),
     "decode_time_ratio/widths-4-byte": (5.5, 29.5),
     "decode_time_ratio/widths-8-byte": (7.0, 31.5),
-    "corunner_time_ratio/cachegen-decoder": (13.5, 41.0),
-    "corunner_time_ratio/earlier-collector": (9.0, 21.0),
-    "corunner_time_ratio/lmcache-chunk-sequence": (5.5, 16.5),
-    "corunner_time_ratio/lmcache-dequantization": (7.0, 15.0),
-    "corunner_time_ratio/paged-kv-scatter": (7.5, 19.0),
+    "corunner_time_ratio/cachegen-decoder": (14.0, 41.0),
+    "corunner_time_ratio/earlier-collector": (8.5, 19.5),
+    "corunner_time_ratio/lmcache-chunk-sequence": (4.5, 14.5),
+    "corunner_time_ratio/lmcache-dequantization": (6.5, 15.5),
+    "corunner_time_ratio/paged-kv-scatter": (4.5, 11.0),
     # the --probe diagnostic (h200/probe/) and the access-width grid (h200/widths/): 2-byte scalar
     # copies, as PyTorch's strided copy does, slow 3.4-4.4x beside high-priority decode where 16-byte
     # copies and ALU work of the same grid slow 1.5-3.0x: the narrow_* terms (docs/serving.md)
-    "corunner_time_ratio/probe-alu": (23.0, 79.5),
+    "corunner_time_ratio/probe-alu": (21.5, 76.0),
     "corunner_time_ratio/probe-copy-16-byte": (21.0, 77.0),
-    "corunner_time_ratio/probe-copy-2-byte": (17.0, 68.0),
-    "corunner_time_ratio/probe-torch-strided-copy": (15.0, 65.5),
-    "corunner_time_ratio/regime-compute": (15.5, 87.5),
-    "corunner_time_ratio/regime-eager-compute": (11.5, 90.0),
-    "corunner_time_ratio/regime-eager-memory": (13.0, 46.0),
-    "corunner_time_ratio/regime-memory": (13.5, 45.0),
+    "corunner_time_ratio/probe-copy-2-byte": (16.5, 69.0),
+    "corunner_time_ratio/probe-torch-strided-copy": (14.5, 66.0),
+    "corunner_time_ratio/regime-compute": (15.0, 84.0),
+    "corunner_time_ratio/regime-eager-compute": (11.5, 84.5),
+    "corunner_time_ratio/regime-eager-memory": (13.0, 44.5),
+    "corunner_time_ratio/regime-memory": (13.5, 44.0),
     "corunner_time_ratio/synthetic-compute": (14.5, 91.0),
-    "corunner_time_ratio/synthetic-memory": (13.0, 63.5),
-    "corunner_time_ratio/torch-cat": (7.0, 15.5),
+    "corunner_time_ratio/synthetic-memory": (11.5, 44.0),
+    "corunner_time_ratio/torch-cat": (6.5, 14.0),
     "corunner_time_ratio/widths-16-byte": (10.0, 35.5),
-    "corunner_time_ratio/widths-2-byte": (6.5, 18.5),
+    "corunner_time_ratio/widths-2-byte": (6.5, 20.5),
     "corunner_time_ratio/widths-4-byte": (6.5, 18.0),
-    "corunner_time_ratio/widths-8-byte": (9.5, 19.5),
+    "corunner_time_ratio/widths-8-byte": (9.0, 21.0),
 }
 
 # The same collector run on an H100 (validation/traces/h100_grid_interference.csv): the whole GPU
 # held out, predicted from its specs with the H200's fitted coefficients.
 INTERFERENCE_H100 = {
     "decode_time_ratio/cachegen-decoder": (4.5, 12.0),
-    "decode_time_ratio/earlier-collector": (8.0, 31.5),
+    "decode_time_ratio/earlier-collector": (8.0, 33.5),
     "decode_time_ratio/lmcache-chunk-sequence": (14.0, 43.0),
     "decode_time_ratio/lmcache-dequantization": (2.5, 7.0),
     "decode_time_ratio/paged-kv-scatter": (2.5, 8.0),
     "decode_time_ratio/pinned-copies": (1.0, 3.0),
-    "decode_time_ratio/regime-compute": (11.0, 199.0),
+    "decode_time_ratio/regime-compute": (11.0, 199.5),
     "decode_time_ratio/regime-memory": (8.0, 136.5),
-    "decode_time_ratio/synthetic-compute": (8.0, 76.0),
-    "decode_time_ratio/synthetic-memory": (6.0, 81.0),
+    "decode_time_ratio/synthetic-compute": (8.0, 68.0),
+    "decode_time_ratio/synthetic-memory": (6.0, 83.0),
     "decode_time_ratio/torch-cat": (2.5, 6.5),
-    "corunner_time_ratio/cachegen-decoder": (20.0, 45.5),
-    "corunner_time_ratio/earlier-collector": (10.0, 19.0),
-    "corunner_time_ratio/lmcache-chunk-sequence": (11.5, 26.5),
-    "corunner_time_ratio/lmcache-dequantization": (9.5, 27.0),
-    "corunner_time_ratio/paged-kv-scatter": (15.5, 42.0),
-    "corunner_time_ratio/regime-compute": (15.0, 83.0),
+    "corunner_time_ratio/cachegen-decoder": (20.5, 46.0),
+    "corunner_time_ratio/earlier-collector": (10.0, 17.5),
+    "corunner_time_ratio/lmcache-chunk-sequence": (10.5, 25.5),
+    "corunner_time_ratio/lmcache-dequantization": (9.5, 28.0),
+    "corunner_time_ratio/paged-kv-scatter": (15.0, 36.5),
+    "corunner_time_ratio/regime-compute": (14.5, 79.0),
     "corunner_time_ratio/regime-memory": (14.0, 50.0),
-    "corunner_time_ratio/synthetic-compute": (13.0, 97.5),
-    "corunner_time_ratio/synthetic-memory": (11.5, 52.5),
+    "corunner_time_ratio/synthetic-compute": (13.0, 98.5),
+    "corunner_time_ratio/synthetic-memory": (10.5, 45.0),
     "corunner_time_ratio/torch-cat": (11.0, 30.5),
 }
 
@@ -123,12 +123,12 @@ HELD_OUT = {
     # probes' misses at the step's start were the phase's and the profiler's; the ALU probe's are the
     # model's (15.5-wave launches of 2.6-us blocks at high priority)
     "validation/traces/h200_probe_random_interference.csv": {
-        "corunner_time_ratio/probe-alu": (24.5, 61.0),
-        "corunner_time_ratio/probe-copy-16-byte": (15.0, 61.0),
-        "corunner_time_ratio/probe-copy-2-byte": (11.5, 49.0),
-        "corunner_time_ratio/probe-torch-strided-copy": (11.0, 35.5),
-        "corunner_time_ratio/regime-eager-compute": (10.0, 55.5),
-        "corunner_time_ratio/regime-eager-memory": (9.0, 41.5),
+        "corunner_time_ratio/probe-alu": (23.0, 58.0),
+        "corunner_time_ratio/probe-copy-16-byte": (14.5, 57.5),
+        "corunner_time_ratio/probe-copy-2-byte": (11.0, 49.5),
+        "corunner_time_ratio/probe-torch-strided-copy": (10.5, 36.0),
+        "corunner_time_ratio/regime-eager-compute": (9.5, 52.0),
+        "corunner_time_ratio/regime-eager-memory": (9.0, 40.5),
         "decode_time_ratio/probe-alu": (1.0, 2.0),
         "decode_time_ratio/probe-copy-16-byte": (0.5, 1.0),
         "decode_time_ratio/probe-copy-2-byte": (0.5, 2.0),
@@ -141,28 +141,28 @@ HELD_OUT = {
     # the data-plane and one-wave regime points measured again a day later, twice (h200/rerun*/)
     "validation/traces/h200_rerun_interference.csv": {
         "corunner_time_ratio/cachegen-decoder": (14.5, 41.5),
-        "corunner_time_ratio/lmcache-chunk-sequence": (6.5, 17.5),
-        "corunner_time_ratio/lmcache-dequantization": (8.0, 17.0),
-        "corunner_time_ratio/paged-kv-scatter": (5.5, 14.5),
-        "corunner_time_ratio/regime-compute": (18.5, 28.5),
-        "corunner_time_ratio/torch-cat": (8.0, 15.0),
+        "corunner_time_ratio/lmcache-chunk-sequence": (5.5, 15.5),
+        "corunner_time_ratio/lmcache-dequantization": (7.5, 17.5),
+        "corunner_time_ratio/paged-kv-scatter": (3.0, 6.5),
+        "corunner_time_ratio/regime-compute": (19.0, 29.0),
+        "corunner_time_ratio/torch-cat": (7.0, 13.0),
         "decode_time_ratio/cachegen-decoder": (6.0, 18.0),
         "decode_time_ratio/lmcache-chunk-sequence": (14.0, 28.0),
         "decode_time_ratio/lmcache-dequantization": (3.0, 10.5),
         "decode_time_ratio/paged-kv-scatter": (1.5, 3.0),
         "decode_time_ratio/pinned-copies": (0.5, 2.0),
-        "decode_time_ratio/regime-compute": (4.0, 7.0),
+        "decode_time_ratio/regime-compute": (4.0, 7.5),
         "decode_time_ratio/torch-cat": (3.0, 9.0),
     },
     # the rerun's points with torch's profiler never started (h200/rerun_noprof/): CacheGen's
     # decoder slows far less than the profiled runs say (docs/serving.md)
     "validation/traces/h200_noprofiler_interference.csv": {
-        "corunner_time_ratio/cachegen-decoder": (7.5, 25.0),
-        "corunner_time_ratio/lmcache-chunk-sequence": (5.0, 17.0),
-        "corunner_time_ratio/lmcache-dequantization": (7.5, 19.5),
-        "corunner_time_ratio/paged-kv-scatter": (5.5, 16.0),
+        "corunner_time_ratio/cachegen-decoder": (7.0, 23.5),
+        "corunner_time_ratio/lmcache-chunk-sequence": (6.0, 18.0),
+        "corunner_time_ratio/lmcache-dequantization": (6.5, 18.5),
+        "corunner_time_ratio/paged-kv-scatter": (3.5, 8.0),
         "corunner_time_ratio/regime-compute": (15.0, 24.0),
-        "corunner_time_ratio/torch-cat": (7.5, 15.5),
+        "corunner_time_ratio/torch-cat": (7.0, 14.0),
         "decode_time_ratio/cachegen-decoder": (2.5, 8.5),
         "decode_time_ratio/lmcache-chunk-sequence": (11.5, 23.5),
         "decode_time_ratio/lmcache-dequantization": (3.0, 11.5),
@@ -174,47 +174,47 @@ HELD_OUT = {
     # one launch per decode step at the step's start or at a random point of it (h200/phase/): the
     # one-wave decoder's slowdown depends on where it lands (docs/serving.md, Interference)
     "validation/traces/h200_phase_interference.csv": {
-        "corunner_time_ratio/cachegen-decoder-random-phase": (11.0, 25.5),
-        "corunner_time_ratio/cachegen-decoder-step-start": (13.5, 29.0),
-        "corunner_time_ratio/lmcache-chunk-sequence-random-phase": (4.0, 7.0),
-        "corunner_time_ratio/lmcache-chunk-sequence-step-start": (5.5, 10.0),
-        "corunner_time_ratio/lmcache-dequantization-random-phase": (6.5, 18.0),
-        "corunner_time_ratio/lmcache-dequantization-step-start": (7.5, 20.0),
-        "corunner_time_ratio/paged-kv-scatter-random-phase": (7.0, 15.0),
-        "corunner_time_ratio/paged-kv-scatter-step-start": (5.0, 14.5),
+        "corunner_time_ratio/cachegen-decoder-random-phase": (11.0, 26.0),
+        "corunner_time_ratio/cachegen-decoder-step-start": (12.5, 27.5),
+        "corunner_time_ratio/lmcache-chunk-sequence-random-phase": (3.5, 5.0),
+        "corunner_time_ratio/lmcache-chunk-sequence-step-start": (6.5, 11.0),
+        "corunner_time_ratio/lmcache-dequantization-random-phase": (6.0, 17.0),
+        "corunner_time_ratio/lmcache-dequantization-step-start": (6.5, 19.0),
+        "corunner_time_ratio/paged-kv-scatter-random-phase": (2.5, 7.0),
+        "corunner_time_ratio/paged-kv-scatter-step-start": (3.0, 6.5),
         "corunner_time_ratio/regime-compute-random-phase": (8.0, 17.0),
-        "corunner_time_ratio/regime-compute-step-start": (7.5, 24.5),
-        "corunner_time_ratio/torch-cat-random-phase": (9.0, 13.0),
-        "corunner_time_ratio/torch-cat-step-start": (8.5, 10.5),
+        "corunner_time_ratio/regime-compute-step-start": (7.5, 23.0),
+        "corunner_time_ratio/torch-cat-random-phase": (8.5, 11.0),
+        "corunner_time_ratio/torch-cat-step-start": (8.0, 11.0),
     },
     # the three grids again with the fixed collector (profiler never run before measuring), every
     # co-runner at a random point of the decode step (h200/random/, regime_random/, widths_random/):
     # 4,561 points no spec number is fitted to (docs/serving.md, Interference)
     "validation/traces/h200_random_interference.csv": {
-        "corunner_time_ratio/cachegen-decoder": (6.0, 22.5),
-        "corunner_time_ratio/earlier-collector": (10.0, 22.0),
-        "corunner_time_ratio/lmcache-chunk-sequence": (4.0, 7.5),
-        "corunner_time_ratio/lmcache-dequantization": (5.5, 12.5),
-        "corunner_time_ratio/paged-kv-scatter": (8.5, 17.5),
-        "corunner_time_ratio/regime-compute": (14.0, 126.5),
-        "corunner_time_ratio/regime-memory": (10.5, 44.5),
-        "corunner_time_ratio/synthetic-compute": (14.0, 110.5),
-        "corunner_time_ratio/synthetic-memory": (11.0, 84.0),
-        "corunner_time_ratio/torch-cat": (8.5, 17.5),
+        "corunner_time_ratio/cachegen-decoder": (6.0, 23.0),
+        "corunner_time_ratio/earlier-collector": (9.5, 21.0),
+        "corunner_time_ratio/lmcache-chunk-sequence": (3.0, 5.5),
+        "corunner_time_ratio/lmcache-dequantization": (5.0, 11.5),
+        "corunner_time_ratio/paged-kv-scatter": (4.0, 9.5),
+        "corunner_time_ratio/regime-compute": (14.0, 122.5),
+        "corunner_time_ratio/regime-memory": (11.0, 49.0),
+        "corunner_time_ratio/synthetic-compute": (13.5, 111.0),
+        "corunner_time_ratio/synthetic-memory": (11.5, 52.5),
+        "corunner_time_ratio/torch-cat": (8.0, 16.0),
         "corunner_time_ratio/widths-16-byte": (9.5, 33.0),
-        "corunner_time_ratio/widths-2-byte": (10.0, 36.5),
-        "corunner_time_ratio/widths-4-byte": (7.5, 28.0),
-        "corunner_time_ratio/widths-8-byte": (10.0, 25.5),
+        "corunner_time_ratio/widths-2-byte": (10.0, 37.5),
+        "corunner_time_ratio/widths-4-byte": (7.5, 28.5),
+        "corunner_time_ratio/widths-8-byte": (9.5, 24.0),
         "decode_time_ratio/cachegen-decoder": (3.0, 8.0),
-        "decode_time_ratio/earlier-collector": (7.0, 26.5),
+        "decode_time_ratio/earlier-collector": (7.5, 28.0),
         "decode_time_ratio/lmcache-chunk-sequence": (10.0, 21.0),
         "decode_time_ratio/lmcache-dequantization": (3.0, 10.0),
         "decode_time_ratio/paged-kv-scatter": (2.0, 4.0),
         "decode_time_ratio/pinned-copies": (0.5, 2.0),
         "decode_time_ratio/regime-compute": (10.0, 202.0),
-        "decode_time_ratio/regime-memory": (7.5, 134.0),
-        "decode_time_ratio/synthetic-compute": (9.5, 71.0),
-        "decode_time_ratio/synthetic-memory": (6.0, 131.0),
+        "decode_time_ratio/regime-memory": (7.5, 133.0),
+        "decode_time_ratio/synthetic-compute": (9.5, 71.5),
+        "decode_time_ratio/synthetic-memory": (6.0, 131.5),
         "decode_time_ratio/torch-cat": (2.5, 9.0),
         "decode_time_ratio/widths-16-byte": (8.0, 51.0),
         "decode_time_ratio/widths-2-byte": (4.0, 36.0),
@@ -223,13 +223,13 @@ HELD_OUT = {
     },
     # the first grid again at the step's start, profiler never run first (h200/start_noprof/)
     "validation/traces/h200_start_interference.csv": {
-        "corunner_time_ratio/earlier-collector": (9.0, 22.0),
-        "corunner_time_ratio/lmcache-dequantization": (6.0, 18.5),
-        "corunner_time_ratio/paged-kv-scatter": (5.5, 18.0),
+        "corunner_time_ratio/earlier-collector": (9.0, 21.0),
+        "corunner_time_ratio/lmcache-dequantization": (5.0, 17.5),
+        "corunner_time_ratio/paged-kv-scatter": (4.0, 10.0),
         "corunner_time_ratio/synthetic-compute": (16.0, 88.5),
         "corunner_time_ratio/synthetic-memory": (11.0, 42.0),
-        "corunner_time_ratio/torch-cat": (8.5, 15.0),
-        "decode_time_ratio/earlier-collector": (5.5, 16.5),
+        "corunner_time_ratio/torch-cat": (8.0, 13.5),
+        "decode_time_ratio/earlier-collector": (5.5, 17.5),
         "decode_time_ratio/lmcache-dequantization": (3.0, 11.5),
         "decode_time_ratio/paged-kv-scatter": (2.0, 4.0),
         "decode_time_ratio/pinned-copies": (0.5, 2.0),
@@ -241,13 +241,13 @@ HELD_OUT = {
     # (h200/short_random/, paced_random/): what launch_wait and graph_wait were fitted on (their
     # fitted points); held out: the hash's 35% and the paged-KV scatter measured beside them
     "validation/traces/h200_launch_interference.csv": {
-        "corunner_time_ratio/paced-2-byte": (8.0, 19.5),
+        "corunner_time_ratio/paced-2-byte": (10.0, 25.5),
         "corunner_time_ratio/paced-compute": (4.5, 12.5),
-        "corunner_time_ratio/paged-kv-scatter": (8.0, 18.5),
-        "corunner_time_ratio/short-2-byte": (15.5, 33.5),
-        "corunner_time_ratio/short-compute": (13.5, 53.5),
-        "corunner_time_ratio/short-memory": (14.5, 43.5),
-        "decode_time_ratio/paced-2-byte": (4.5, 15.5),
+        "corunner_time_ratio/paged-kv-scatter": (4.5, 12.0),
+        "corunner_time_ratio/short-2-byte": (14.0, 25.0),
+        "corunner_time_ratio/short-compute": (12.5, 52.0),
+        "corunner_time_ratio/short-memory": (14.0, 40.5),
+        "decode_time_ratio/paced-2-byte": (4.5, 16.0),
         "decode_time_ratio/paced-compute": (4.0, 23.5),
         "decode_time_ratio/paged-kv-scatter": (1.5, 3.5),
         "decode_time_ratio/short-2-byte": (2.5, 8.5),
@@ -257,9 +257,9 @@ HELD_OUT = {
     # the same short units at four other decode points (32x1k, 32x4k, 8x8k, 1x8k tokens), measured after
     # the launch waits were fitted (h200/short_points_random/): every point held out
     "validation/traces/h200_launch_points_interference.csv": {
-        "corunner_time_ratio/paged-kv-scatter": (6.5, 12.0),
-        "corunner_time_ratio/short-2-byte": (23.5, 50.0),
-        "corunner_time_ratio/short-compute": (15.0, 38.0),
+        "corunner_time_ratio/paged-kv-scatter": (5.5, 13.0),
+        "corunner_time_ratio/short-2-byte": (20.5, 38.5),
+        "corunner_time_ratio/short-compute": (16.5, 35.0),
         "corunner_time_ratio/short-memory": (6.0, 19.5),
         "decode_time_ratio/paged-kv-scatter": (2.0, 3.5),
         "decode_time_ratio/short-2-byte": (2.5, 7.0),
@@ -270,7 +270,7 @@ HELD_OUT = {
     # is fitted to them (they were measured to test the one-wave terms)
     "validation/traces/h200_onewave_interference.csv": {
         "corunner_time_ratio/onewave-compute": (8.5, 43.0),
-        "corunner_time_ratio/onewave-memory": (13.0, 49.5),
+        "corunner_time_ratio/onewave-memory": (12.0, 51.0),
         "decode_time_ratio/onewave-compute": (12.5, 69.0),
         "decode_time_ratio/onewave-memory": (10.0, 62.5),
     },
@@ -278,12 +278,12 @@ HELD_OUT = {
     # coefficient was fitted: the data-plane units at the four other decode points, and many-wave
     # kernels of block lifetimes from ~3 us to ~1 ms. Every point held out
     "validation/traces/h200_dataplane_points_interference.csv": {
-        "corunner_time_ratio/cachegen-decoder": (8.0, 27.5),
-        "corunner_time_ratio/lmcache-chunk-sequence": (4.0, 8.0),
-        "corunner_time_ratio/lmcache-dequantization": (9.0, 18.0),
-        "corunner_time_ratio/paged-kv-scatter": (6.5, 13.5),
-        "corunner_time_ratio/torch-cat": (8.5, 16.0),
-        "decode_time_ratio/cachegen-decoder": (4.5, 21.0),
+        "corunner_time_ratio/cachegen-decoder": (8.0, 28.0),
+        "corunner_time_ratio/lmcache-chunk-sequence": (3.5, 9.5),
+        "corunner_time_ratio/lmcache-dequantization": (8.0, 17.0),
+        "corunner_time_ratio/paged-kv-scatter": (5.0, 13.5),
+        "corunner_time_ratio/torch-cat": (8.0, 14.5),
+        "decode_time_ratio/cachegen-decoder": (4.5, 21.5),
         "decode_time_ratio/lmcache-chunk-sequence": (10.0, 23.0),
         "decode_time_ratio/lmcache-dequantization": (3.0, 11.0),
         "decode_time_ratio/paged-kv-scatter": (2.0, 3.5),
@@ -291,11 +291,11 @@ HELD_OUT = {
         "decode_time_ratio/torch-cat": (3.0, 9.5),
     },
     "validation/traces/h200_drain_interference.csv": {
-        "corunner_time_ratio/drain-2-byte": (6.5, 18.0),
-        "corunner_time_ratio/drain-compute": (11.0, 66.0),
+        "corunner_time_ratio/drain-2-byte": (6.5, 18.5),
+        "corunner_time_ratio/drain-compute": (10.5, 62.5),
         "corunner_time_ratio/drain-memory": (7.0, 20.0),
-        "decode_time_ratio/drain-2-byte": (5.0, 58.5),
-        "decode_time_ratio/drain-compute": (9.0, 43.5),
+        "decode_time_ratio/drain-2-byte": (5.0, 59.5),
+        "decode_time_ratio/drain-compute": (8.5, 42.5),
         "decode_time_ratio/drain-memory": (5.5, 38.5),
     },
     # the width and regime grids at four decode points (h200/widths_points_random/, regime_points_random/):
@@ -305,8 +305,8 @@ HELD_OUT = {
         "corunner_time_ratio/widths-2-byte": (7.5, 18.5),
         "corunner_time_ratio/widths-4-byte": (8.0, 23.0),
         "corunner_time_ratio/widths-8-byte": (7.5, 18.0),
-        "decode_time_ratio/regime-compute": (9.5, 120.5),
-        "decode_time_ratio/regime-memory": (8.0, 138.0),
+        "decode_time_ratio/regime-compute": (9.5, 121.5),
+        "decode_time_ratio/regime-memory": (8.0, 136.0),
         "decode_time_ratio/widths-16-byte": (8.0, 45.0),
         "decode_time_ratio/widths-2-byte": (4.0, 36.5),
         "decode_time_ratio/widths-4-byte": (5.0, 32.0),
@@ -316,11 +316,11 @@ HELD_OUT = {
     # regime_points2_random/: 48x8k, 80x4k, 56x4k, 64x2k), declared before the run, after the grid
     # waits' fit and check: no synthetic co-runner had been measured past one wave
     "validation/traces/h200_grid_points2_interference.csv": {
-        "corunner_time_ratio/widths-16-byte": (10.5, 33.0),
-        "corunner_time_ratio/widths-2-byte": (8.0, 24.0),
-        "corunner_time_ratio/widths-4-byte": (5.5, 17.5),
-        "corunner_time_ratio/widths-8-byte": (8.5, 28.5),
-        "decode_time_ratio/regime-compute": (10.5, 165.5),
+        "corunner_time_ratio/widths-16-byte": (10.0, 31.0),
+        "corunner_time_ratio/widths-2-byte": (8.5, 29.0),
+        "corunner_time_ratio/widths-4-byte": (5.5, 20.5),
+        "corunner_time_ratio/widths-8-byte": (8.5, 33.0),
+        "decode_time_ratio/regime-compute": (10.5, 166.0),
         "decode_time_ratio/regime-memory": (9.5, 196.5),
         "decode_time_ratio/widths-16-byte": (9.5, 42.5),
         "decode_time_ratio/widths-2-byte": (5.5, 26.0),
@@ -328,11 +328,11 @@ HELD_OUT = {
         "decode_time_ratio/widths-8-byte": (8.0, 34.0),
     },
     "validation/traces/h200_dataplane_points2_interference.csv": {
-        "corunner_time_ratio/cachegen-decoder": (6.0, 28.0),
-        "corunner_time_ratio/lmcache-chunk-sequence": (3.5, 6.5),
-        "corunner_time_ratio/lmcache-dequantization": (8.5, 17.5),
-        "corunner_time_ratio/paged-kv-scatter": (4.5, 8.0),
-        "corunner_time_ratio/torch-cat": (7.5, 12.0),
+        "corunner_time_ratio/cachegen-decoder": (6.0, 28.5),
+        "corunner_time_ratio/lmcache-chunk-sequence": (3.0, 7.0),
+        "corunner_time_ratio/lmcache-dequantization": (7.5, 16.5),
+        "corunner_time_ratio/paged-kv-scatter": (5.5, 11.5),
+        "corunner_time_ratio/torch-cat": (7.0, 11.0),
         "decode_time_ratio/cachegen-decoder": (3.5, 22.0),
         "decode_time_ratio/lmcache-chunk-sequence": (6.5, 19.5),
         "decode_time_ratio/lmcache-dequantization": (3.5, 11.0),
@@ -342,11 +342,11 @@ HELD_OUT = {
     },
     "validation/traces/h200_dataplane_points3_interference.csv": {
         "corunner_time_ratio/cachegen-decoder": (5.0, 17.5),
-        "corunner_time_ratio/lmcache-chunk-sequence": (5.0, 11.0),
+        "corunner_time_ratio/lmcache-chunk-sequence": (4.0, 12.0),
         "corunner_time_ratio/lmcache-dequantization": (7.0, 18.0),
-        "corunner_time_ratio/paged-kv-scatter": (5.5, 12.5),
-        "corunner_time_ratio/torch-cat": (6.0, 13.0),
-        "decode_time_ratio/cachegen-decoder": (1.0, 6.0),
+        "corunner_time_ratio/paged-kv-scatter": (5.5, 16.0),
+        "corunner_time_ratio/torch-cat": (5.5, 11.0),
+        "decode_time_ratio/cachegen-decoder": (1.0, 6.5),
         "decode_time_ratio/lmcache-chunk-sequence": (4.5, 14.5),
         "decode_time_ratio/lmcache-dequantization": (3.5, 10.0),
         "decode_time_ratio/paged-kv-scatter": (2.0, 4.0),
@@ -354,25 +354,25 @@ HELD_OUT = {
         "decode_time_ratio/torch-cat": (3.0, 9.5),
     },
     "validation/traces/h200_dataplane_points4_interference.csv": {
-        "corunner_time_ratio/cachegen-decoder": (7.0, 29.0),
+        "corunner_time_ratio/cachegen-decoder": (7.0, 29.5),
         "corunner_time_ratio/lmcache-chunk-sequence": (4.0, 11.5),
         "corunner_time_ratio/lmcache-dequantization": (7.0, 17.0),
-        "corunner_time_ratio/paged-kv-scatter": (6.0, 22.0),
-        "corunner_time_ratio/torch-cat": (5.0, 14.5),
-        "decode_time_ratio/cachegen-decoder": (3.0, 27.5),
-        "decode_time_ratio/lmcache-chunk-sequence": (5.5, 15.0),
+        "corunner_time_ratio/paged-kv-scatter": (7.5, 24.5),
+        "corunner_time_ratio/torch-cat": (4.5, 13.0),
+        "decode_time_ratio/cachegen-decoder": (3.0, 28.0),
+        "decode_time_ratio/lmcache-chunk-sequence": (5.5, 15.5),
         "decode_time_ratio/lmcache-dequantization": (3.0, 10.0),
         "decode_time_ratio/paged-kv-scatter": (2.0, 5.0),
         "decode_time_ratio/pinned-copies": (1.0, 2.5),
         "decode_time_ratio/torch-cat": (2.5, 9.5),
     },
     "validation/traces/h200_dataplane_points6_interference.csv": {
-        "corunner_time_ratio/cachegen-decoder": (8.0, 33.0),
-        "corunner_time_ratio/lmcache-chunk-sequence": (5.0, 13.0),
-        "corunner_time_ratio/lmcache-dequantization": (7.5, 23.0),
-        "corunner_time_ratio/paged-kv-scatter": (6.5, 19.5),
-        "corunner_time_ratio/torch-cat": (6.5, 17.0),
-        "decode_time_ratio/cachegen-decoder": (3.5, 26.0),
+        "corunner_time_ratio/cachegen-decoder": (8.0, 33.5),
+        "corunner_time_ratio/lmcache-chunk-sequence": (5.0, 14.0),
+        "corunner_time_ratio/lmcache-dequantization": (6.5, 20.0),
+        "corunner_time_ratio/paged-kv-scatter": (7.5, 23.0),
+        "corunner_time_ratio/torch-cat": (6.0, 15.0),
+        "decode_time_ratio/cachegen-decoder": (3.5, 26.5),
         "decode_time_ratio/lmcache-chunk-sequence": (7.5, 20.5),
         "decode_time_ratio/lmcache-dequantization": (3.0, 12.0),
         "decode_time_ratio/paged-kv-scatter": (2.0, 6.0),
@@ -396,10 +396,10 @@ HELD_OUT = {
     # every fit, but seen when the grid waits' form was chosen (docs/serving.md, Attention's load)
     "validation/traces/h200_dataplane_points10_interference.csv": {
         "corunner_time_ratio/cachegen-decoder": (9.5, 27.0),
-        "corunner_time_ratio/lmcache-chunk-sequence": (4.5, 12.5),
-        "corunner_time_ratio/lmcache-dequantization": (10.0, 24.0),
-        "corunner_time_ratio/paged-kv-scatter": (11.5, 26.5),
-        "corunner_time_ratio/torch-cat": (8.5, 25.0),
+        "corunner_time_ratio/lmcache-chunk-sequence": (4.0, 11.5),
+        "corunner_time_ratio/lmcache-dequantization": (8.5, 19.0),
+        "corunner_time_ratio/paged-kv-scatter": (8.5, 22.0),
+        "corunner_time_ratio/torch-cat": (8.5, 20.5),
         "decode_time_ratio/cachegen-decoder": (2.0, 9.0),
         "decode_time_ratio/lmcache-chunk-sequence": (5.5, 18.0),
         "decode_time_ratio/lmcache-dequantization": (2.0, 8.5),
@@ -411,13 +411,13 @@ HELD_OUT = {
     # calibration's fixed point (h200/dataplane_points12_random/, _points13_random/): attention loads no
     # run had, 0.61-2.67
     "validation/traces/h200_dataplane_points12_interference.csv": {
-        "corunner_time_ratio/cachegen-decoder": (9.5, 24.0),
-        "corunner_time_ratio/lmcache-chunk-sequence": (6.0, 16.5),
-        "corunner_time_ratio/lmcache-dequantization": (9.5, 22.0),
-        "corunner_time_ratio/paged-kv-scatter": (10.0, 24.5),
-        "corunner_time_ratio/torch-cat": (6.5, 19.5),
-        "decode_time_ratio/cachegen-decoder": (2.0, 9.5),
-        "decode_time_ratio/lmcache-chunk-sequence": (6.5, 23.0),
+        "corunner_time_ratio/cachegen-decoder": (9.5, 24.5),
+        "corunner_time_ratio/lmcache-chunk-sequence": (5.5, 18.0),
+        "corunner_time_ratio/lmcache-dequantization": (8.0, 20.0),
+        "corunner_time_ratio/paged-kv-scatter": (8.5, 19.5),
+        "corunner_time_ratio/torch-cat": (7.0, 16.0),
+        "decode_time_ratio/cachegen-decoder": (2.0, 10.0),
+        "decode_time_ratio/lmcache-chunk-sequence": (6.5, 23.5),
         "decode_time_ratio/lmcache-dequantization": (2.0, 8.0),
         "decode_time_ratio/paged-kv-scatter": (2.0, 4.5),
         "decode_time_ratio/pinned-copies": (1.5, 2.5),
@@ -427,11 +427,11 @@ HELD_OUT = {
     # spill per launch (every family within 15% but the decoder at 12k-16k tokens, 17.1%); the spill
     # beside half-full SMs was chosen after seeing it, so it is seen data now, gated like the rest
     "validation/traces/h200_dataplane_points14_interference.csv": {
-        "corunner_time_ratio/cachegen-decoder": (9.5, 25.5),
-        "corunner_time_ratio/lmcache-chunk-sequence": (7.0, 17.0),
-        "corunner_time_ratio/lmcache-dequantization": (10.0, 27.5),
-        "corunner_time_ratio/paged-kv-scatter": (9.5, 25.5),
-        "corunner_time_ratio/torch-cat": (8.0, 19.0),
+        "corunner_time_ratio/cachegen-decoder": (9.5, 26.0),
+        "corunner_time_ratio/lmcache-chunk-sequence": (6.0, 16.0),
+        "corunner_time_ratio/lmcache-dequantization": (9.0, 22.0),
+        "corunner_time_ratio/paged-kv-scatter": (8.0, 21.5),
+        "corunner_time_ratio/torch-cat": (8.0, 19.5),
         "decode_time_ratio/cachegen-decoder": (2.5, 9.5),
         "decode_time_ratio/lmcache-chunk-sequence": (6.5, 28.0),
         "decode_time_ratio/lmcache-dequantization": (2.5, 9.5),
@@ -444,7 +444,7 @@ HELD_OUT = {
     # 8 x 8k and 32 x 8k held out
     "validation/traces/h200_placement_interference.csv": {
         "corunner_time_ratio/placement-t1024-s0-g132": (5.0, 7.0),
-        "corunner_time_ratio/placement-t128-s0-g132": (9.0, 20.0),
+        "corunner_time_ratio/placement-t128-s0-g132": (9.5, 20.0),
         "corunner_time_ratio/placement-t128-s0-g264": (8.5, 14.0),
         "corunner_time_ratio/placement-t128-s0-g33": (10.0, 20.5),
         "corunner_time_ratio/placement-t128-s100k-g132": (14.5, 21.5),
@@ -460,16 +460,16 @@ HELD_OUT = {
     # measured after every fit: every point held out. The co-runner side misses (the packing term
     # charges latency-bound copies as issue-bound; docs/serving.md, Packing): recorded, not gated
     "validation/traces/h200_placement_copy_interference.csv": {
-        "corunner_time_ratio/placement-copy-t1024-s0-g132": (33.0, 68.5),
-        "corunner_time_ratio/placement-copy-t128-s0-g132": (56.5, 70.5),
-        "corunner_time_ratio/placement-copy-t128-s0-g264": (79.5, 117.5),
-        "corunner_time_ratio/placement-copy-t128-s0-g33": (19.0, 30.0),
-        "corunner_time_ratio/placement-copy-t128-s100k-g132": (22.5, 30.0),
-        "corunner_time_ratio/placement-copy-t128-s200k-g66": (38.5, 46.0),
-        "corunner_time_ratio/placement-copy-t128-s48k-g132": (14.0, 41.0),
+        "corunner_time_ratio/placement-copy-t1024-s0-g132": (20.0, 51.5),
+        "corunner_time_ratio/placement-copy-t128-s0-g132": (15.0, 33.0),
+        "corunner_time_ratio/placement-copy-t128-s0-g264": (20.5, 46.5),
+        "corunner_time_ratio/placement-copy-t128-s0-g33": (23.0, 41.0),
+        "corunner_time_ratio/placement-copy-t128-s100k-g132": (16.0, 29.5),
+        "corunner_time_ratio/placement-copy-t128-s200k-g66": (37.0, 45.5),
+        "corunner_time_ratio/placement-copy-t128-s48k-g132": (19.0, 42.5),
         "decode_time_ratio/placement-copy-t1024-s0-g132": (2.0, 3.0),
-        "decode_time_ratio/placement-copy-t128-s0-g132": (4.0, 5.5),
-        "decode_time_ratio/placement-copy-t128-s0-g264": (2.5, 3.5),
+        "decode_time_ratio/placement-copy-t128-s0-g132": (4.5, 6.0),
+        "decode_time_ratio/placement-copy-t128-s0-g264": (3.0, 4.0),
         "decode_time_ratio/placement-copy-t128-s0-g33": (2.0, 2.5),
         "decode_time_ratio/placement-copy-t128-s100k-g132": (2.0, 4.0),
         "decode_time_ratio/placement-copy-t128-s200k-g66": (5.0, 8.0),
@@ -1379,3 +1379,27 @@ def test_decode_waves_sealed_set_holds_as_declared():
     for group, bound in (("below", 3.0), ("one", 3.0), ("two", 4.0), ("three", 4.0)):
         assert abs(sum(groups[group]) / len(groups[group])) <= bound, group
     assert new and sum(new) / len(new) < sum(old) / len(old)
+
+
+def test_placement_copy_sealed_set_holds_as_declared():
+    """The sealed set of packed streaming launches (h200/placement_copy_sealed/: the copy body in five
+    shapes the committed runs never used, 66 and 198 blocks of 4 warps, 132 of 8 and of 16 warps, 132
+    of 24 KiB, beside 12 x 12k, 16 x 4k, 24 x 2k, 4 x 8k and 48 x 4k decode at both priorities;
+    declared in placement_probe.py before the run and committed raw). It checks the form chosen on the
+    spent placement sets: no packing charge for a kernel that streams memory with no measured issue
+    share. The claims, declared here before the set was turned into a trace: the co-runner side within
+    20% MAPE over the set and within 25% for each shape; decode's side within 5%."""
+    from collections import defaultdict
+    path = "validation/traces/h200_placement_copy_sealed_interference.csv"
+    corunner, decode, shapes = [], [], defaultdict(list)
+    for pr in predict_all(read_trace(ROOT / path)):
+        a = dict(kv.split("=", 1) for kv in pr.point.argument.split(","))
+        error = abs(pr.predicted - pr.point.value) / pr.point.value * 100
+        (corunner if pr.point.metric == "corunner_time_ratio" else decode).append(error)
+        if pr.point.metric == "corunner_time_ratio":
+            shapes[a["family"]].append(error)
+    assert len(corunner) == len(decode) == 50 and len(shapes) == 5
+    assert sum(corunner) / len(corunner) <= 20.0
+    for family, errors in shapes.items():
+        assert sum(errors) / len(errors) <= 25.0, family
+    assert sum(decode) / len(decode) <= 5.0

@@ -38,7 +38,8 @@ dispatched; the hardware places blocks breadth-first over the SMs):
     ``issue_warps`` warps:
     ``crowding`` x (share of decode time in kernels beside which fewer than L of its blocks fit) x
     (issue slowdown - 1) x compute-boundness x r (validation/traces/h200/placement/: the launch's
-    time follows its most-packed SM's, 68-98% of 132-block launches pack);
+    time follows its most-packed SM's, 68-98% of 132-block launches pack); none for a kernel that
+    streams memory with no measured issue share (its packed blocks overlap their loads);
   - narrow accesses, for co-runners that stream memory, with narrowness n = log2(16 / access
     bytes) / log2(16 / 2): ``narrow_equal`` x n x r at equal priority, ``narrow_high`` x n x
     (1 - 1/waves) x r at high (the loss comes with decode's cut-ins at its wave boundaries: a
@@ -327,11 +328,13 @@ class Coupling:
 def _packing(p: Params, c: CoRunner, shapes: dict[str, Shape]) -> tuple[tuple[str, ...], float]:
     """The decode kernels a launch packs beside (fewer of its blocks fit beside them than on a free
     SM), and the issue slowdown - 1 of its most-packed SM then (0 for launches that fill every SM
-    to their limit alone: they cannot pack tighter)."""
+    to their limit alone: they cannot pack tighter; 0 for a kernel that streams memory with no
+    measured issue share, as issue.attention_issue_demand: its packed blocks overlap their loads,
+    h200/placement_copy_curve/)."""
     sms = float(p["gpu.sms"])
     limit = blocks_per_sm(p, c.shape)
-    if c.blocks >= sms * limit:
-        return (), 0.0
+    if c.blocks >= sms * limit or (c.access_bytes is not None and c.issue_share is None):
+        return (), 0.0  # every SM full alone; or a streaming kernel, latency-bound, not issue-bound
     free = max(1.0, sms * (1 - float(p["gpu.decode_kernels.weights_sm_share"])))
     alone = max(1.0, c.blocks / sms)
     packed = min(limit, max(alone, min(alone + float(p["gpu.interference.pack_blocks"]), math.ceil(c.blocks / free))))
