@@ -79,6 +79,8 @@
                                         holding launches.csv is read as such a run, every point held out)
   validation/traces/h200/placement_copy/ -> validation/traces/h200_placement_copy_interference.csv (the
                                         same launches copying 2-byte elements; all held out)
+  validation/traces/h200/placement_copy_sealed/ -> validation/traces/h200_placement_copy_sealed_interference.csv
+                                        (its sealed set: five new shapes, five new decode points)
 
 Each row's argument describes what the co-runner demands (see nicmodel/validation/interference.py):
 the synthetic co-runners by their launch shape, the data-plane kernels by the GPU spec's kernel
@@ -662,5 +664,9 @@ if __name__ == "__main__":
     write("h200_placement_interference.csv", placement_rows("h200/placement", "h200"))
     # the same probe with a memory-bound body (2-byte copies), measured after every fit: all held out
     write("h200_placement_copy_interference.csv", placement_rows("h200/placement_copy", "h200", "held-out"))
+    # its sealed set (placement_probe.py --sealed, declared before the run, 2026-12-04, an eighth session;
+    # the claims' test committed before this trace): all held out
+    write("h200_placement_copy_sealed_interference.csv",
+          placement_rows("h200/placement_copy_sealed", "h200", "held-out"))
     h200_dma()
     h100_legacy()
