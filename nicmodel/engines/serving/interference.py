@@ -92,7 +92,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .attention import attention_blocks, attention_load, attention_residency, attention_waves
-from .issue import attention_issue_demand, unrecovered
+from .issue import attention_issue_demand, unrecovered, waits_on_memory
 from .occupancy import Shape, blocks_beside, blocks_per_sm, fits_beside, shape_at, warps
 from .phases import across_phases, attention_phase, issue_loss
 
@@ -328,13 +328,12 @@ class Coupling:
 def _packing(p: Params, c: CoRunner, shapes: dict[str, Shape]) -> tuple[tuple[str, ...], float]:
     """The decode kernels a launch packs beside (fewer of its blocks fit beside them than on a free
     SM), and the issue slowdown - 1 of its most-packed SM then (0 for launches that fill every SM
-    to their limit alone: they cannot pack tighter; 0 for a kernel that streams memory with no
-    measured issue share, as issue.attention_issue_demand: its packed blocks overlap their loads,
-    h200/placement_copy_curve/)."""
+    to their limit alone: they cannot pack tighter; 0 for one whose blocks wait on memory,
+    issue.waits_on_memory: packed, they overlap their loads)."""
     sms = float(p["gpu.sms"])
     limit = blocks_per_sm(p, c.shape)
-    if c.blocks >= sms * limit or (c.access_bytes is not None and c.issue_share is None):
-        return (), 0.0  # every SM full alone; or a streaming kernel, latency-bound, not issue-bound
+    if c.blocks >= sms * limit or waits_on_memory(c):
+        return (), 0.0  # every SM full alone; or its blocks wait on memory, not on issue
     free = max(1.0, sms * (1 - float(p["gpu.decode_kernels.weights_sm_share"])))
     alone = max(1.0, c.blocks / sms)
     packed = min(limit, max(alone, min(alone + float(p["gpu.interference.pack_blocks"]), math.ceil(c.blocks / free))))

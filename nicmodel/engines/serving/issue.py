@@ -18,12 +18,18 @@ def issue_demand(p: Params, c: CoRunner, per_sm: float) -> float:
     return max(per_sm, 1.0) * math.ceil(c.shape[0] / 32) * share / float(p["gpu.interference.issue_warps"])
 
 
+def waits_on_memory(c: CoRunner) -> bool:
+    """Whether it streams memory with no measured issue share: its blocks wait on memory, not on
+    issue, so neither attention's issue slots nor packing beside its own blocks slow it (Nsight
+    Compute: the synthetic streaming bodies issue 0.09-0.42 of the ALU body's per warp,
+    validation/traces/h200/issue/issue.csv; the copy body's alone curve, h200/placement_copy_curve/)."""
+    return c.access_bytes is not None and c.issue_share is None
+
+
 def attention_issue_demand(p: Params, c: CoRunner, per_sm: float) -> float:
     """Its demand for the issue slots attention's block shares (phases.issue_loss), at most 1; none
-    for a kernel that streams memory with no measured issue share: its blocks wait on memory, not
-    on issue (Nsight Compute: the synthetic streaming bodies issue 0.09-0.42 of the ALU body's per
-    warp; validation/traces/h200/issue/issue.csv)."""
-    if c.access_bytes is not None and c.issue_share is None:
+    for a kernel whose blocks wait on memory (``waits_on_memory``)."""
+    if waits_on_memory(c):
         return 0.0
     return min(1.0, issue_demand(p, c, per_sm))
 
