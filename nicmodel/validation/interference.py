@@ -34,7 +34,6 @@ import numpy as np
 from ..engines.analytical import bytes_per_token
 from ..engines.serving import interference as model
 from ..engines.serving.launches import launch_at
-from ..engines.serving.gpu import decode_memory_times, decode_step_from
 from ..errors import SpecError
 from ..units import UnitError, parse_quantity
 
@@ -73,9 +72,7 @@ def _quantities(text: str | None, n: int, dimension: str, default: float) -> lis
 
 def profile(p: dict[str, Any], kv_per_token: float, batch: float, context: float) -> model.DecodeProfile:
     """The decode step of the scenario's model at this batch and context, as its kernels."""
-    weights, attention = decode_memory_times(p, kv_per_token, batch, context)
-    step = float(np.asarray(decode_step_from(p, batch, weights, attention))) - float(p["gpu.step_overhead"])
-    return model.decode_profile(p, step, float(weights), float(np.asarray(attention)), batch, context)
+    return model.step_profile(p, kv_per_token, batch, context)
 
 
 def _corunners(p: dict[str, Any], a: dict[str, str]) -> list[tuple[str, model.CoRunner | float, float]]:

@@ -108,10 +108,7 @@ class ServingEngine:
     def profile(self, batch: int, context: float, times: tuple | None = None) -> interference.DecodeProfile:
         """The decode step at this batch and mean context, as its kernels (``times``: its memory
         times, gpu.decode_memory_times, where the caller has them)."""
-        p = self.p
-        weights, attention = times or gpu.decode_memory_times(p, self.kv, batch, context)
-        step = float(gpu.decode_step_from(p, batch, weights, attention)) - float(p["gpu.step_overhead"])
-        return interference.decode_profile(p, step, float(weights), float(attention), batch, context)
+        return interference.step_profile(self.p, self.kv, batch, context, times)
 
     def run(self, requests: Requests) -> ServeRun:
         from ..sim.dataplane import check_span

@@ -91,6 +91,9 @@ from functools import cached_property
 from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
+
+from . import gpu
 from .attention import attention_blocks, attention_load, attention_residency, attention_waves
 from .issue import attention_issue_demand, unrecovered, waits_on_memory
 from .occupancy import Shape, blocks_beside, blocks_per_sm, fits_beside, shape_at, warps
@@ -149,6 +152,15 @@ def decode_profile(p: Params, step_s: float, weights: float, attention: float,
     return DecodeProfile(step_s / kernels, shares, shapes, residency, waves, load, held,
                          shares["attention"] * step_s / float(p["model.layers"]),
                          float(p.get("gpu.decode_kernels.attention.issue_slots", 0.0)))
+
+
+def step_profile(p: Params, kv_per_token: float, batch: float, context: float,
+                 times: tuple | None = None) -> DecodeProfile:
+    """The decode step of this batch and mean context as its kernels, from the step's memory times
+    (gpu.decode_memory_times; ``times`` where the caller has them)."""
+    weights, attention = times or gpu.decode_memory_times(p, kv_per_token, batch, context)
+    step = float(np.asarray(gpu.decode_step_from(p, batch, weights, attention))) - float(p["gpu.step_overhead"])
+    return decode_profile(p, step, float(np.asarray(weights)), float(np.asarray(attention)), batch, context)
 
 
 DECODE_KINDS = ("weights", "attention", "elementwise")
