@@ -44,7 +44,12 @@ the committed runs never used (SEALED_SHAPES, SEALED_POINTS). It is the check fo
 packed streaming launch: the packing term charges the copy probe as issue-bound (its HBM share is
 small, so its "compute-boundness" is near 1), while its alone curve and Nsight Compute say it is
 latency-bound (docs/serving.md, What a packed launch demands). Nothing is fitted to it.
-Run: python validation/collect/placement_probe.py $OUT [--quick] [--body alu|copy] [--curve-only] [--sealed]
+With --sealed2 (and --body copy) a second sealed set, declared 2026-12-04 (a ninth session) before it
+was measured and before the form it checks was written: the copy body in shapes and beside decode
+points no committed run used (SEALED2_SHAPES, SEALED2_POINTS). It checks the loaded-latency form (a
+latency-bound launch's loads wait behind decode's HBM traffic; loaded_latency.py measures that
+wait directly). Nothing is fitted to it.
+Run: python validation/collect/placement_probe.py $OUT [--quick] [--body alu|copy] [--curve-only] [--sealed|--sealed2]
 """
 
 from __future__ import annotations
@@ -71,9 +76,13 @@ POINTS = [(8, 4096), (1, 1024), (32, 8192), (8, 8192)]
 # 96-384-block attention grids (one block per SM or fewer, 192 and 256 blocks, two waves)
 SEALED_SHAPES = [(128, 0, 66), (128, 0, 198), (256, 0, 132), (512, 0, 132), (128, 24 << 10, 132)]
 SEALED_POINTS = [(12, 12288), (16, 4096), (24, 2048), (4, 8192), (48, 4096)]  # KV for 48 x 12k: 77 GB
+# --sealed2: 132 blocks of 2 warps, 100 of 4 (part of the SMs), 66 of 8, 132 of 6 warps with 64 KiB
+# (3 per SM), 400 of 4 (3-4 per SM, one wave), beside decode points of 2-40 sequences, 2k-14k tokens
+SEALED2_SHAPES = [(64, 0, 132), (128, 0, 100), (256, 0, 66), (192, 64 << 10, 132), (128, 0, 400)]
+SEALED2_POINTS = [(2, 2048), (40, 3072), (10, 14336), (6, 6144)]  # KV for 40 x 14k: 75 GB
 SMS_PER_LIMIT = {(128, 0): 16, (1024, 0): 2, (128, 48 << 10): 4, (128, 100 << 10): 2,
                  (128, 200 << 10): 1, (256, 0): 8, (512, 0): 4,
-                 (128, 24 << 10): 9}  # blocks per SM on Hopper (occupancy rules)
+                 (128, 24 << 10): 9, (64, 0): 32, (192, 64 << 10): 3}  # blocks per SM on Hopper (occupancy rules)
 TARGET_S = 500e-6
 
 
@@ -156,15 +165,17 @@ def main() -> None:
                     help="the launches' body: integer ALU work, or 2-byte copies (memory-bound)")
     ap.add_argument("--curve-only", action="store_true", help="the alone curve only, for either body")
     ap.add_argument("--sealed", action="store_true", help="the sealed set (SEALED_SHAPES beside SEALED_POINTS)")
+    ap.add_argument("--sealed2", action="store_true", help="the second sealed set (SEALED2_SHAPES beside SEALED2_POINTS)")
     args = ap.parse_args()
-    if args.sealed and (args.body != "copy" or args.curve_only):
-        raise SystemExit("--sealed: the sealed set is the copy body's, beside decode (--body copy, no --curve-only)")
+    if (args.sealed or args.sealed2) and (args.body != "copy" or args.curve_only or (args.sealed and args.sealed2)):
+        raise SystemExit("--sealed, --sealed2: one sealed set, the copy body's, beside decode (--body copy, no --curve-only)")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
     pr = Probe(args.body)
-    shapes = SHAPES if args.body == "alu" else SEALED_SHAPES if args.sealed else COPY_SHAPES
-    points = SEALED_POINTS if args.sealed else POINTS
+    shapes = (SHAPES if args.body == "alu" else SEALED_SHAPES if args.sealed else SEALED2_SHAPES if args.sealed2
+              else COPY_SHAPES)
+    points = SEALED_POINTS if args.sealed else SEALED2_POINTS if args.sealed2 else POINTS
     cp = pr.cp
     rng = np.random.default_rng(20261203)
     props = gpu_properties()

@@ -1,0 +1,228 @@
+"""HBM latency under load: how long one dependent load takes while other kernels stream HBM, and
+while a decode step runs. What a latency-bound co-runner's loads wait for beside decode.
+
+Why (added 2026-12-04, a ninth session): the interference model's co-runner side under-predicts
+packed latency-bound launches, the copy probe's 66-block and 24-KiB launches by 18-23% on average
+(h200/placement_copy_sealed/), and the 2-byte copy probe beside batch-1 decode by 16-41%
+(h200/placement_copy/: 1.4-1.8x measured at every shape, against 1.04-1.27x predicted). Those
+launches hold a few warps per SM and wait on every load; decode streams HBM at most of its peak
+through almost all of its step, so each of their loads queues behind decode's. Their slowdown should
+follow the loaded latency over the idle one, a property of the GPU's memory system that can be
+measured directly, not fitted. Nothing here is fitted to a co-runner's time.
+
+Probe: a pointer chase (one thread per block, CHASERS blocks, each walking its own place in one
+random cycle over CHASE_BYTES of 4-byte indices, far beyond L2): each load depends on the last, so
+the time per step is the load's latency.
+  curve        the chase alone, then beside a read-only streaming kernel of G blocks x 256 threads
+               (16-byte loads, a grid-stride loop until a deadline) for G in STREAM_GRIDS: latency
+               against the streaming kernel's HBM bandwidth (measured while the chase runs)
+  decode       the chase beside the Llama-3-8B-shaped decode graph (gpu_common.Model) replayed
+               back to back, at DECODE_POINTS (every point the placement probes used, and the
+               sealed set's below): latency against the step's
+Each measurement REPEATS times; the chase's window is checked to lie inside the streaming kernel's
+or the decode replays' (``inside``).
+
+Writes (atomically, after each configuration):
+  gpu.json     the device, driver, torch and CUDA versions
+  curve.csv    stream_blocks, stream_gbps (read bandwidth while the chase ran), repeat,
+               latency_ns (median over chasers), latency_max_ns, inside (1/0)
+  decode.csv   batch, context, repeat, latency_ns, latency_max_ns, alone_latency_ns (the same
+               repeat's chase with the GPU idle), decode_step_us (alone), steps_covered, inside
+Run: python validation/collect/loaded_latency.py $OUT [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gpu_common import GTIME_DELAY, Model, capture, gpu_properties, write_csv  # noqa: E402
+from placement_probe import POINTS, SEALED2_POINTS, SEALED_POINTS  # noqa: E402
+
+SOURCE = GTIME_DELAY + r"""
+extern "C" __global__ void chase(const unsigned int* __restrict__ next, const unsigned int* __restrict__ starts,
+                                 long long steps, unsigned long long* rec) {
+    if (threadIdx.x != 0) return;
+    unsigned int p = starts[blockIdx.x];
+    unsigned long long t0 = gtime();
+    for (long long k = 0; k < steps; ++k) p = next[p];
+    unsigned long long t1 = gtime();
+    rec[3 * blockIdx.x] = t0; rec[3 * blockIdx.x + 1] = t1; rec[3 * blockIdx.x + 2] = p;
+}
+extern "C" __global__ void stream_read(const float4* __restrict__ src, long long n, long long ns,
+                                       unsigned long long* rec, float* sink) {
+    __shared__ unsigned long long t0;
+    if (threadIdx.x == 0) t0 = gtime();
+    __syncthreads();
+    float acc = 0.f;
+    long long loads = 0;
+    long long stride = (long long)gridDim.x * blockDim.x;
+    long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+    while (true) {
+        for (int u = 0; u < 64; ++u) {
+            float4 v = src[i];
+            acc += v.x + v.y + v.z + v.w;
+            i += stride; if (i >= n) i -= n;
+        }
+        loads += 64;
+        if ((long long)(gtime() - t0) >= ns) break;
+    }
+    if (acc == 12345.678f) sink[0] = acc;
+    __syncthreads();
+    if (threadIdx.x == 0) {
+        rec[3 * blockIdx.x] = t0; rec[3 * blockIdx.x + 1] = gtime();
+        rec[3 * blockIdx.x + 2] = (unsigned long long)loads * blockDim.x * 16ull;
+    }
+}
+"""
+CHASE_BYTES = 1 << 30  # 2^28 four-byte indices: 20x the H200's L2
+CHASERS = 8
+CHASE_STEPS = 12000  # ~8 ms at 700 ns
+STREAM_GRIDS = [0, 1, 2, 4, 8, 16, 33, 66, 132, 264, 528]
+STREAM_THREADS = 256
+STREAM_BYTES = 4 << 30
+REPEATS = 3
+
+
+def decode_points() -> list[tuple[int, int]]:
+    seen, out = set(), []
+    for p in POINTS + SEALED_POINTS + SEALED2_POINTS:
+        if p not in seen:
+            seen.add(p)
+            out.append(p)
+    return out
+
+
+class Chase:
+    def __init__(self):
+        import cupy as cp
+
+        self.cp = cp
+        mod = cp.RawModule(code=SOURCE, options=("-std=c++17",))
+        self.chase_k, self.stream_k = mod.get_function("chase"), mod.get_function("stream_read")
+        n = CHASE_BYTES // 4
+        g = torch.Generator(device="cuda").manual_seed(20261204)
+        perm = torch.randperm(n, generator=g, device="cuda", dtype=torch.int64)
+        nxt = torch.empty(n, device="cuda", dtype=torch.int64)
+        nxt[perm] = torch.roll(perm, -1)  # one cycle through every index, in random order
+        # torch owns the memory; cupy views it (kept alive beside the views)
+        self._next, self._starts = nxt.to(torch.int32), perm[:: n // CHASERS][:CHASERS].to(torch.int32).contiguous()
+        self.next, self.starts = cp.asarray(self._next).view(cp.uint32), cp.asarray(self._starts).view(cp.uint32)
+        del perm, nxt
+        self.src = cp.ones(STREAM_BYTES // 4, dtype=cp.float32)
+        self.sink = cp.zeros(1, dtype=cp.float32)
+
+    def launch_chase(self, cs, rec) -> None:
+        with cs:
+            self.chase_k((CHASERS,), (32,), (self.next, self.starts, self.cp.int64(CHASE_STEPS), rec))
+
+    def launch_stream(self, cs, grid: int, ns: int, rec) -> None:
+        with cs:
+            self.stream_k((grid,), (STREAM_THREADS,), (self.src, self.cp.int64(self.src.size // 4),
+                                                       self.cp.int64(ns), rec, self.sink))
+
+    @staticmethod
+    def latency(rec_host) -> tuple[float, float, int, int]:
+        """(median, max) ns per load over chasers, and the chase window's (start, end)."""
+        lat = [(int(rec_host[3 * i + 1]) - int(rec_host[3 * i])) / CHASE_STEPS for i in range(CHASERS)]
+        start = min(int(rec_host[3 * i]) for i in range(CHASERS))
+        end = max(int(rec_host[3 * i + 1]) for i in range(CHASERS))
+        return statistics.median(lat), max(lat), start, end
+
+    def alone(self, cs) -> float:
+        rec = self.cp.zeros(3 * CHASERS, dtype=self.cp.uint64)
+        torch.cuda.synchronize()
+        self.launch_chase(cs, rec)
+        torch.cuda.synchronize()
+        return self.latency(rec.get())[0]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out")
+    ap.add_argument("--quick", action="store_true")
+    args = ap.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    t0 = time.time()
+    (out / "gpu.json.tmp").write_text(json.dumps(gpu_properties(), indent=1))
+    (out / "gpu.json.tmp").replace(out / "gpu.json")
+    ch = Chase()
+    cp = ch.cp
+    s_chase, s_load = torch.cuda.Stream(priority=0), torch.cuda.Stream(priority=0)
+    cs_chase, cs_load = cp.cuda.ExternalStream(s_chase.cuda_stream), cp.cuda.ExternalStream(s_load.cuda_stream)
+    ch.alone(cs_chase)  # warm-up
+    rows = []
+    for grid in (STREAM_GRIDS[:4] if args.quick else STREAM_GRIDS):
+        for r in range(REPEATS):
+            rec = cp.zeros(3 * CHASERS, dtype=cp.uint64)
+            srec = cp.zeros(3 * max(grid, 1), dtype=cp.uint64)
+            torch.cuda.synchronize()
+            if grid:
+                ch.launch_stream(cs_load, grid, 40_000_000, srec)  # 40 ms; the chase starts inside it
+                ev = torch.cuda.Event()
+                ev.record(s_load)
+            ch.launch_chase(cs_chase, rec)
+            torch.cuda.synchronize()
+            med, mx, a, b = ch.latency(rec.get())
+            gbps, inside = 0.0, 1
+            if grid:
+                sh = srec.get()
+                s0 = min(int(sh[3 * i]) for i in range(grid))
+                s1 = max(int(sh[3 * i + 1]) for i in range(grid))
+                gbps = sum(int(sh[3 * i + 2]) for i in range(grid)) / (s1 - s0)  # bytes/ns = GB/s
+                inside = int(s0 <= a and b <= s1)
+            rows.append([grid, f"{gbps:.1f}", r, f"{med:.1f}", f"{mx:.1f}", inside])
+        write_csv(out / "curve.csv", ["stream_blocks", "stream_gbps", "repeat", "latency_ns", "latency_max_ns",
+                                      "inside"], rows)
+        print(f"[{time.time() - t0:.0f}s] stream {grid} blocks: {rows[-1]}", flush=True)
+    points = decode_points()[:2] if args.quick else decode_points()
+    model = Model(max(b for b, _ in points), max(c for _, c in points))
+    drows = []
+    for batch, context in points:
+        replay, graph = capture(model, batch, context, s_load)
+        e0, e1 = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+        torch.cuda.synchronize()
+        e0.record(s_load)
+        for _ in range(5):
+            replay()
+        e1.record(s_load)
+        torch.cuda.synchronize()
+        step_us = e0.elapsed_time(e1) * 1e3 / 5
+        chase_ns = CHASE_STEPS * 800  # a loaded chase is slower than 800 ns a load rarely; cover it twice
+        n_steps = max(3, int(2 * chase_ns / (step_us * 1e3)) + 2)
+        for r in range(REPEATS):
+            alone = ch.alone(cs_chase)
+            rec = cp.zeros(3 * CHASERS, dtype=cp.uint64)
+            m0, m1 = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+            torch.cuda.synchronize()
+            m0.record(s_load)
+            replay()  # the chase starts during the first replay and ends before the last
+            ev = torch.cuda.Event()
+            ev.record(s_load)
+            for _ in range(n_steps - 1):
+                replay()
+            m1.record(s_load)
+            ch.launch_chase(cs_chase, rec)
+            torch.cuda.synchronize()
+            med, mx, a, b = ch.latency(rec.get())
+            covered = (b - a) / (step_us * 1e3)
+            # inside: the replays (n_steps x step) outlast the chase's window from its start
+            inside = int(m0.elapsed_time(m1) * 1e6 >= (b - a) + step_us * 1e3)
+            drows.append([batch, context, r, f"{med:.1f}", f"{mx:.1f}", f"{alone:.1f}", f"{step_us:.1f}",
+                          f"{covered:.2f}", inside])
+        write_csv(out / "decode.csv", ["batch", "context", "repeat", "latency_ns", "latency_max_ns",
+                                       "alone_latency_ns", "decode_step_us", "steps_covered", "inside"], drows)
+        print(f"[{time.time() - t0:.0f}s] decode {batch}x{context}: {drows[-1]}", flush=True)
+        del graph
+
+
+if __name__ == "__main__":
+    main()
