@@ -11,14 +11,15 @@ follow the loaded latency over the idle one, a property of the GPU's memory syst
 measured directly, not fitted. Nothing here is fitted to a co-runner's time.
 
 Probe: a pointer chase (one thread per block, CHASERS blocks, each walking its own place in one
-random cycle over CHASE_BYTES of 4-byte indices, far beyond L2): each load depends on the last, so
-the time per step is the load's latency.
+random cycle over CHASE_BYTES of 4-byte indices, far beyond L2, from random starts drawn afresh for
+every launch): each load depends on the last, so the time per step is the load's latency.
   curve        the chase alone, then beside a read-only streaming kernel of G blocks x 256 threads
                (16-byte loads, a grid-stride loop until a deadline) for G in STREAM_GRIDS: latency
                against the streaming kernel's HBM bandwidth (measured while the chase runs)
   decode       the chase beside the Llama-3-8B-shaped decode graph (gpu_common.Model) replayed
-               back to back, at DECODE_POINTS (every point the placement probes used, and the
-               sealed set's below): latency against the step's
+               back to back, at every point the placement probes used (their sealed sets'
+               too): the whole step, its 32 attention kernels back to back, and the step without
+               them (``part``), the loaded latency of each phase of the step
 Each measurement REPEATS times; the chase's window is checked to lie inside the streaming kernel's
 or the decode replays' (``inside``).
 
@@ -26,7 +27,7 @@ Writes (atomically, after each configuration):
   gpu.json     the device, driver, torch and CUDA versions
   curve.csv    stream_blocks, stream_gbps (read bandwidth while the chase ran), repeat,
                latency_ns (median over chasers), latency_max_ns, inside (1/0)
-  decode.csv   batch, context, repeat, latency_ns, latency_max_ns, alone_latency_ns (the same
+  decode.csv   batch, context, part, repeat, latency_ns, latency_max_ns, alone_latency_ns (the same
                repeat's chase with the GPU idle), decode_step_us (alone), steps_covered, inside
 Run: python validation/collect/loaded_latency.py $OUT [--quick]
 """
@@ -34,12 +35,14 @@ Run: python validation/collect/loaded_latency.py $OUT [--quick]
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import statistics
 import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -89,6 +92,7 @@ STREAM_GRIDS = [0, 1, 2, 4, 8, 16, 33, 66, 132, 264, 528]
 STREAM_THREADS = 256
 STREAM_BYTES = 4 << 30
 REPEATS = 3
+PARTS = ("all", "attention", "rest")  # gpu_common.Model.part: the step, its attention kernels alone, the rest
 
 
 def decode_points() -> list[tuple[int, int]]:
@@ -112,16 +116,24 @@ class Chase:
         perm = torch.randperm(n, generator=g, device="cuda", dtype=torch.int64)
         nxt = torch.empty(n, device="cuda", dtype=torch.int64)
         nxt[perm] = torch.roll(perm, -1)  # one cycle through every index, in random order
-        # torch owns the memory; cupy views it (kept alive beside the views)
-        self._next, self._starts = nxt.to(torch.int32), perm[:: n // CHASERS][:CHASERS].to(torch.int32).contiguous()
-        self.next, self.starts = cp.asarray(self._next).view(cp.uint32), cp.asarray(self._starts).view(cp.uint32)
+        # torch owns the memory; cupy views it (kept alive beside the view)
+        self._next = nxt.to(torch.int32)
+        self.next = cp.asarray(self._next).view(cp.uint32)
         del perm, nxt
+        # every launch's starts made here, once: an upload between launches would go through the
+        # default stream, which waits for every other stream's work
+        self.starts = cp.asarray(np.random.default_rng(20261204).integers(0, n, (4096, CHASERS), dtype=np.uint32))
+        self.launches = 0
         self.src = cp.ones(STREAM_BYTES // 4, dtype=cp.float32)
         self.sink = cp.zeros(1, dtype=cp.float32)
 
     def launch_chase(self, cs, rec) -> None:
+        # fresh random starts every launch (every index lies on the one cycle): no chase finds the
+        # last one's lines in L2 (a first run that reused them read 148 ns a load, L2's latency)
+        starts = self.starts[self.launches % len(self.starts)]
+        self.launches += 1
         with cs:
-            self.chase_k((CHASERS,), (32,), (self.next, self.starts, self.cp.int64(CHASE_STEPS), rec))
+            self.chase_k((CHASERS,), (32,), (self.next, starts, self.cp.int64(CHASE_STEPS), rec))
 
     def launch_stream(self, cs, grid: int, ns: int, rec) -> None:
         with cs:
@@ -186,7 +198,8 @@ def main() -> None:
     points = decode_points()[:2] if args.quick else decode_points()
     model = Model(max(b for b, _ in points), max(c for _, c in points))
     drows = []
-    for batch, context in points:
+    for (batch, context), part in itertools.product(points, PARTS):
+        model.part = part
         replay, graph = capture(model, batch, context, s_load)
         e0, e1 = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
         torch.cuda.synchronize()
@@ -216,11 +229,11 @@ def main() -> None:
             covered = (b - a) / (step_us * 1e3)
             # inside: the replays (n_steps x step) outlast the chase's window from its start
             inside = int(m0.elapsed_time(m1) * 1e6 >= (b - a) + step_us * 1e3)
-            drows.append([batch, context, r, f"{med:.1f}", f"{mx:.1f}", f"{alone:.1f}", f"{step_us:.1f}",
+            drows.append([batch, context, part, r, f"{med:.1f}", f"{mx:.1f}", f"{alone:.1f}", f"{step_us:.1f}",
                           f"{covered:.2f}", inside])
-        write_csv(out / "decode.csv", ["batch", "context", "repeat", "latency_ns", "latency_max_ns",
+        write_csv(out / "decode.csv", ["batch", "context", "part", "repeat", "latency_ns", "latency_max_ns",
                                        "alone_latency_ns", "decode_step_us", "steps_covered", "inside"], drows)
-        print(f"[{time.time() - t0:.0f}s] decode {batch}x{context}: {drows[-1]}", flush=True)
+        print(f"[{time.time() - t0:.0f}s] decode {batch}x{context} {part}: {drows[-1]}", flush=True)
         del graph
 
 
