@@ -2,6 +2,7 @@
 and the CI guard on held-out accuracy."""
 
 import json
+from dataclasses import replace
 
 import pytest
 import yaml
@@ -1422,4 +1423,39 @@ def test_placement_copy_sealed_set_holds_as_declared():
     assert sum(corunner) / len(corunner) <= 20.0
     for family, errors in shapes.items():
         assert sum(errors) / len(errors) <= 25.0, family
+    assert sum(decode) / len(decode) <= 5.0
+
+
+def test_placement_copy_sealed2_set_holds_as_declared():
+    """The second sealed set of latency-bound streaming launches (h200/placement_copy_sealed2/: the
+    2-byte copy body in five shapes no committed run used, 132 blocks of 2 warps, 100 of 4, 66 of 8,
+    132 of 6 warps with 64 KiB, 400 of 4, beside 2 x 2k, 40 x 3k, 10 x 14k and 6 x 6k decode at both
+    priorities; declared in placement_probe.py --sealed2 before the run and committed raw). It checks
+    the loaded-latency form (docs/serving.md, Loaded latency): a launch whose blocks wait on memory
+    loses its latency-boundness x (latency_beside_decode - 1) x latency_loss while decode runs. The
+    claims, declared here before the set was turned into a trace: the co-runner side within 15% MAPE
+    over the set and within 20% for each shape; its mean signed error within +-7% (the model without
+    the form sat 18-23% low on such launches); better with the form than with latency_loss off at
+    the same other coefficients; decode's side within 5%."""
+    from collections import defaultdict
+    path = "validation/traces/h200_placement_copy_sealed2_interference.csv"
+    points = read_trace(ROOT / path)
+    off = [replace(p, overrides=tuple(p.overrides) + ("gpu.interference.latency_loss=1e-9",)) for p in points]
+    corunner, signed, decode, shapes, without = [], [], [], defaultdict(list), []
+    for pr, pr_off in zip(predict_all(points), predict_all(off)):
+        a = dict(kv.split("=", 1) for kv in pr.point.argument.split(","))
+        error = (pr.predicted - pr.point.value) / pr.point.value * 100
+        if pr.point.metric == "corunner_time_ratio":
+            corunner.append(abs(error))
+            signed.append(error)
+            shapes[a["family"]].append(abs(error))
+            without.append(abs(pr_off.predicted - pr.point.value) / pr.point.value * 100)
+        else:
+            decode.append(abs(error))
+    assert len(corunner) == len(decode) == 40 and len(shapes) == 5
+    assert sum(corunner) / len(corunner) <= 15.0
+    for family, errors in shapes.items():
+        assert sum(errors) / len(errors) <= 20.0, family
+    assert abs(sum(signed) / len(signed)) <= 7.0
+    assert sum(corunner) < sum(without)
     assert sum(decode) / len(decode) <= 5.0
