@@ -78,9 +78,12 @@
                                         fitted at two decode points, held out at two; a --run folder
                                         holding launches.csv is read as such a run, every point held out)
   validation/traces/h200/placement_copy/ -> validation/traces/h200_placement_copy_interference.csv (the
-                                        same launches copying 2-byte elements; all held out)
+                                        same launches copying 2-byte elements; held out until
+                                        latency_loss was fitted on two of its decode points, 2026-12-04)
   validation/traces/h200/placement_copy_sealed/ -> validation/traces/h200_placement_copy_sealed_interference.csv
                                         (its sealed set: five new shapes, five new decode points)
+  validation/traces/h200/placement_copy_sealed2/ -> validation/traces/h200_placement_copy_sealed2_interference.csv
+                                        (the loaded-latency form's sealed set, --sealed2: all held out)
 
 Each row's argument describes what the co-runner demands (see nicmodel/validation/interference.py):
 the synthetic co-runners by their launch shape, the data-plane kernels by the GPU spec's kernel
@@ -662,11 +665,17 @@ if __name__ == "__main__":
     # blocks land (placement_probe.py): the packing term's two coefficients are fitted on two of its
     # decode points, the other two held out
     write("h200_placement_interference.csv", placement_rows("h200/placement", "h200"))
-    # the same probe with a memory-bound body (2-byte copies), measured after every fit: all held out
-    write("h200_placement_copy_interference.csv", placement_rows("h200/placement_copy", "h200", "held-out"))
+    # the same probe with a memory-bound body (2-byte copies), measured after every fit and held out
+    # until 2026-12-04 (a ninth session): latency_loss is fitted on its decode points of
+    # PLACEMENT_FITTED (declared before that fit, as the ALU set's were), the other two held out
+    write("h200_placement_copy_interference.csv", placement_rows("h200/placement_copy", "h200"))
     # its sealed set (placement_probe.py --sealed, declared before the run, 2026-12-04, an eighth session;
     # the claims' test committed before this trace): all held out
     write("h200_placement_copy_sealed_interference.csv",
           placement_rows("h200/placement_copy_sealed", "h200", "held-out"))
+    # the second sealed set (placement_probe.py --sealed2, declared before the run, 2026-12-04, a ninth
+    # session; its claims' test committed before this trace): all held out
+    write("h200_placement_copy_sealed2_interference.csv",
+          placement_rows("h200/placement_copy_sealed2", "h200", "held-out"))
     h200_dma()
     h100_legacy()
