@@ -1,6 +1,8 @@
 """The interference model's terms by hand (engines/serving/interference.py): block residency,
 blocking of decode, and each term of the co-runner's growth."""
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,7 +17,9 @@ HOPPER = {"gpu.sms": 132, "gpu.sm_limits.max_threads": 2048, "gpu.sm_limits.regi
           "gpu.interference.wave_yield_high": 0.4, "gpu.interference.hbm_loss": 2.0,
           "gpu.interference.crowding": 0.5, "gpu.interference.issue_warps": 8.0,
           "gpu.interference.pack_blocks": 8.0, "gpu.interference.narrow_high": 1.2,
-          "gpu.interference.narrow_equal": 0.3, "gpu.interference.narrow_attention": 0.5,
+          "gpu.interference.narrow_attention": 0.5, "gpu.memory.peak_bandwidth": 4.8e12,
+          "gpu.interference.idle_latency": 400e-9, "gpu.interference.latency_beside_decode": 2.0,
+          "gpu.interference.latency_loss": 0.0,
           "gpu.interference.wave_spill": 1.0, "gpu.interference.multiwave_stretch": 1.0,
           "gpu.interference.fill_stretch": 1.0,
           "gpu.interference.memory_exponent": 1.0, "gpu.interference.headroom_exponent": 0.0,
@@ -140,11 +144,9 @@ def test_narrow_accesses_add_their_term_by_hand():
     assert extra == pytest.approx(1.2 * (2 / 3) * (1 - 1 / 4) * run)
     assert m.corunner_slowdown(HOPPER, PROFILE, vector, "high") == pytest.approx(
         m.corunner_slowdown(HOPPER, PROFILE, m.CoRunner(shape, blocks, duration, share), "high"))
-    # 2-byte scalars at equal priority: the whole narrow_equal (0.3)
+    # 2-byte scalars at equal priority: no narrow term (what narrow_equal carried is the loaded latency's)
     scalar = m.CoRunner(shape, blocks, duration, share, 2.0)
-    run_equal = 1 - m.blocking(HOPPER, PROFILE, scalar, "equal")
-    extra_equal = m.corunner_slowdown(HOPPER, PROFILE, scalar) - m.corunner_slowdown(HOPPER, PROFILE, vector)
-    assert extra_equal == pytest.approx(0.3 * run_equal)
+    assert m.corunner_slowdown(HOPPER, PROFILE, scalar) == pytest.approx(m.corunner_slowdown(HOPPER, PROFILE, vector))
     # narrower never slows less; decode's side does not depend on the width
     widths = [m.corunner_slowdown(HOPPER, PROFILE, m.CoRunner(shape, blocks, duration, share, w), "high")
               for w in (16.0, 8.0, 4.0, 2.0, 1.0)]
@@ -156,19 +158,53 @@ def test_a_one_wave_narrow_kernel_beside_attention_by_hand():
     # the paged-KV scatter's shape: 1,024 blocks of 4 warps, 32 registers (4,096 per block), one
     # wave of 8 per SM at most (32,768 registers), which leaves room for an attention block
     # (24,576): narrow_attention (0.5) x the attention share (0.24) at either priority; narrow_high
-    # on no later wave (one wave), narrow_equal (0.3) whole
+    # on no later wave (one wave). The profile gives no attention kernel's duration: its blocks are
+    # taken to live within one
     shape, blocks, duration, share = THIN, 1024, 5e-6, 0.1
     scalar, vector = m.CoRunner(shape, blocks, duration, share, 2.0), m.CoRunner(shape, blocks, duration, share, 16.0)
     assert "attention" not in m.couple(HOPPER, scalar, "high", SHAPES).low
-    for priority, own in (("high", 0.0), ("equal", 0.3)):
+    for priority in ("high", "equal"):
         run = 1 - m.blocking(HOPPER, PROFILE, scalar, priority)
         extra = (m.corunner_slowdown(HOPPER, PROFILE, scalar, priority)
                  - m.corunner_slowdown(HOPPER, PROFILE, vector, priority))
-        assert extra == pytest.approx((own + 0.5 * 0.24) * run)
+        assert extra == pytest.approx(0.5 * 0.24 * run)
+    # attention kernels of 15 us: a 5-us block lives within one for 15 / (15 + 5) of the term
+    timed = replace(PROFILE, attention_s=15e-6)
+    run = 1 - m.blocking(HOPPER, timed, scalar, "equal")
+    extra = m.corunner_slowdown(HOPPER, timed, scalar) - m.corunner_slowdown(HOPPER, timed, vector)
+    assert extra == pytest.approx(0.5 * 0.24 * 0.75 * run)
     # no attention in the step, no attention term
     no_attention = m.DecodeProfile(14e-6, {"weights": 0.94, "attention": 0.0, "elementwise": 0.06}, SHAPES)
     assert m.corunner_slowdown(HOPPER, no_attention, scalar, "high") == pytest.approx(
         m.corunner_slowdown(HOPPER, no_attention, vector, "high"))
+
+
+def test_loaded_latency_by_hand():
+    # 132 blocks of 4 warps (one per SM), 500 us alone, copying 2-byte elements at 1% of peak HBM:
+    # 24 MB a launch, 24e6 / (132 x 128 threads x 2 B) / 2 = 355.1 loads a thread, at 400 ns each
+    # 0.2841 of its 500-us life (latency-boundness); compute-boundness 1 - 0.01 (its HBM share per SM
+    # held); beside decode a load takes 2x as long: latency_loss (0.6) x 0.2841 x 0.99 x (2 - 1)
+    shape, blocks, duration, share = THIN, 132, 500e-6, 0.01
+    copy = m.CoRunner(shape, blocks, duration, share, 2.0)
+    p = {**HOPPER, "gpu.interference.latency_loss": 0.6}
+    boundness = 24e6 / (132 * 128 * 2) / 2 * 400e-9 / 500e-6
+    assert m.latency_boundness(p, copy, duration) == pytest.approx(boundness)
+    cp = m.couple(p, copy, "equal", SHAPES)
+    assert cp.latency == pytest.approx(0.6 * boundness * 0.99 * 1.0)
+    # outside attention in full; within attention its blocks (500 us) outlive an attention kernel
+    # (100 us): narrow_attention takes 100 / 600 of attention's share, the loaded latency the rest
+    timed = replace(PROFILE, attention_s=100e-6)
+    run = 1 - m.blocking(p, timed, copy, "equal")
+    within = 100e-6 / 600e-6
+    extra = m.corunner_slowdown(p, timed, copy) - m.corunner_slowdown(HOPPER, timed, copy)
+    assert extra == pytest.approx(cp.latency * (1 - 0.24 * within) * run)
+    # an ALU kernel, or one with a measured issue share, waits on no load: none
+    assert m.latency_boundness(p, m.CoRunner(shape, blocks, duration, share), duration) == 0.0
+    assert m.latency_boundness(p, replace(copy, issue_share=0.3), duration) == 0.0
+    # at most 1: one moving 5x the bytes in the same time (1.42 of its life in loads, one at a time)
+    assert m.latency_boundness(p, replace(copy, hbm_share=0.05), duration) == 1.0
+    # decode's side does not see it
+    assert m.sigma(p, timed, copy) == pytest.approx(m.sigma(HOPPER, timed, copy))
 
 
 def test_spill_of_a_decoder_shaped_launch_by_hand():

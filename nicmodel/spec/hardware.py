@@ -301,12 +301,24 @@ class Interference(Component):
     """Co-runner growth, decode at high priority, of a kernel streaming memory in 2-byte accesses
     (log2(16 / access bytes) / 3 of it for wider ones, none at 16), while decode runs, times
     1 - 1/waves (decode's kernels cut in at its wave boundaries; a one-wave launch has none)."""
-    narrow_equal: Ratio
-    """As narrow_high, decode at equal priority (every wave)."""
     narrow_attention: Ratio
     """Co-runner growth, either priority, of a kernel streaming memory in 2-byte accesses (scaled
     as narrow_high) whose resident blocks leave room for attention's, per share of decode's
-    kernel time in attention, while decode runs: attention's KV traffic lengthens its loads."""
+    kernel time in attention, while decode runs, for blocks that live within one attention kernel
+    (x its duration / (its duration + the block's lifetime)): attention's KV traffic lengthens
+    their loads. Where it applies, the loaded latency (latency_loss) counts outside it."""
+    idle_latency: Duration
+    """One dependent HBM load's latency with the GPU otherwise idle (a pointer chase far beyond
+    L2; validation/collect/loaded_latency.py)."""
+    latency_beside_decode: Ratio
+    """The same load's latency while a decode step runs, over idle: decode streams HBM through
+    most of its step, and every load queues behind its traffic (loaded_latency.py)."""
+    latency_loss: Ratio
+    """Co-runner growth per unit of its latency-boundness x (latency_beside_decode - 1), while
+    decode runs. Latency-boundness: for a kernel that streams memory with no measured issue share,
+    the share of its time alone its loads take one after another at idle_latency (at most 1), x
+    its compute-boundness (1 - its HBM share per SM held: a bandwidth-bound kernel is hbm_loss's);
+    0 for any other (docs/serving.md, Loaded latency)."""
     launch_wait: Duration
     """Co-runner: time each of its launches issued one by one through a stream waits beside
     decode for its turn at dispatch, whatever the launch's length, over its waves (a launch of

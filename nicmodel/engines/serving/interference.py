@@ -40,15 +40,24 @@ dispatched; the hardware places blocks breadth-first over the SMs):
     (issue slowdown - 1) x compute-boundness x r (validation/traces/h200/placement/: the launch's
     time follows its most-packed SM's, 68-98% of 132-block launches pack); none for a kernel that
     streams memory with no measured issue share (its packed blocks overlap their loads);
-  - narrow accesses, for co-runners that stream memory, with narrowness n = log2(16 / access
-    bytes) / log2(16 / 2): ``narrow_equal`` x n x r at equal priority, ``narrow_high`` x n x
-    (1 - 1/waves) x r at high (the loss comes with decode's cut-ins at its wave boundaries: a
-    one-wave launch has none). A 2-byte load keeps an eighth of the bytes in flight a 16-byte one
-    does, so decode's HBM traffic lengthens each of its loads more (h200/probe/, widths/);
+  - loaded latency, for a kernel whose blocks wait on memory (an access width, no measured issue
+    share): ``latency_loss`` x latency-boundness x compute-boundness x (``latency_beside_decode`` -
+    1) x r. Decode streams HBM through most of its step, and each load queues behind its traffic:
+    a dependent load takes 2.23x its idle latency beside decode (h200/loaded_latency/, measured).
+    Latency-boundness: the share of a block's life alone its loads take one after another at
+    ``idle_latency``, at most 1 (``latency_boundness``);
+  - narrow accesses at high priority, with narrowness n = log2(16 / access bytes) / log2(16 / 2):
+    ``narrow_high`` x n x (1 - 1/waves) x r (the loss comes with decode's cut-ins at its wave
+    boundaries: a one-wave launch has none);
   - narrow accesses beside attention: ``narrow_attention`` x n x (share of decode time in
-    attention, for a co-runner whose resident blocks leave room for attention's) x r. Attention
-    streams the KV cache beside the co-runner's blocks, and a narrow load waits on that traffic
-    (h200/timeline/: a 2-byte copy's blocks 3.9x slower beside 32 x 8k decode, not beside 8 x 4k);
+    attention, for a co-runner whose resident blocks leave room for attention's) x (the share of
+    an attention kernel's time its blocks live within it: a_s / (a_s + tau)) x r, in place of the
+    loaded latency there. Attention streams the KV cache beside the co-runner's blocks, and a
+    block that lives inside one attention kernel waits on that traffic (h200/timeline/: a 2-byte
+    copy's blocks 3.9x slower beside 32 x 8k decode, not beside 8 x 4k; the chase beside
+    attention's kernels alone, 1.1-4.5x by its grid); one that outlives it sees the step's loaded
+    latency (h200/placement_copy/: long-lived 2-byte copies lose no more beside 32 x 8k than
+    beside 1 x 1k);
   - a wait per launch for its turn at dispatch, whatever the launch's length: ``launch_wait`` for
     launches issued one by one through a stream, ``graph_wait`` for launches replayed from a CUDA
     graph, over its waves (a many-wave launch keeps its blocks running while decode's kernel cuts
@@ -115,7 +124,7 @@ class DecodeProfile:
     attention_waves: int = 1  # waves of attention's grid (more than one: multiwave_stretch applies)
     attention_load: float = 0.0  # attention's blocks over the SMs' attention slots (0: no grid in the spec)
     attention_sms: float = 0.0  # share of the SMs holding an attention block (one wave: blocks over SMs)
-    attention_s: float = 0.0  # mean duration of one attention kernel (one per layer)
+    attention_s: float = 0.0  # mean duration of one attention kernel (one per layer; 0: unknown)
     attention_issue: float = 0.0  # share of its SM's issue slots one attention block uses (measured alone)
 
     @cached_property
@@ -272,7 +281,7 @@ class Coupling:
     wave_yield: float  # wave_yield_high at high priority, else 0
     memory: float  # hbm_loss x memory-boundness^m x latency exposure x HBM headroom^h
     packed: float  # crowding x (issue slowdown of its most-packed SM - 1) x compute-boundness (0: it cannot pack)
-    narrow: float  # narrow_equal x narrowness, or narrow_high x narrowness x (1 - 1/waves)
+    narrow: float  # narrow_high x narrowness x (1 - 1/waves) at high priority (0 at equal)
     spilling: tuple[str, ...] = ()  # decode kernels that leave room for only part of a launch
     spill: float = 0.0  # wave_spill x latency exposure x compute-boundness, per launch
     launch: float = 0.0  # seconds a launch waits for its turn (launch_wait; graph_wait from a graph), over its waves
@@ -285,6 +294,7 @@ class Coupling:
     issue: float = 0.0  # its blocks' issue demand on an SM they hold (at most 1: all its slots)
     compute: float = 0.0  # compute-boundness, 1 - memory-boundness
     sms: float = 0.0  # SMs its blocks touch
+    latency: float = 0.0  # latency_loss x latency-boundness x compute-boundness x (latency_beside_decode - 1)
 
     def exclusive(self, profile: DecodeProfile) -> float:
         """Share of decode's kernel time in kernels that cannot sit beside the co-runner."""
@@ -315,8 +325,9 @@ class Coupling:
                        + self.grid * _share(b, ("attention", "none")) * profile.attention_load)
             launch, run, held = self.launch / self.waves / self.duration_s, 1.0 - self.blocking(b), profile.attention_sms
             slow = issue_loss(self.issue, self.compute, profile.attention_issue, held, self.waves == 1, self.sms)
-            growth = across_phases(growth, _share(b, ("none",)), launch + run * (self.memory + self.narrow),
-                                   attention_phase(launch, run * self.memory, run * self.narrow, held, slow),
+            loads = self.memory + self.latency
+            growth = across_phases(growth, _share(b, ("none",)), launch + run * (loads + self.narrow),
+                                   attention_phase(launch, run * loads, run * self.narrow, held, slow),
                                    profile.attention_s, self.duration_s)
         if profile.attention_waves > 1:
             return (1.0 + growth) * self.multiwave - 1.0
@@ -329,8 +340,13 @@ class Coupling:
         run = 1.0 - self.blocking(profile, x)
         wait = self.dispatch_wait * x * profile.kernel_s / (self.duration_s + profile.kernel_s)
         waves = self.wave_yield * x * (1 - 1 / self.waves) * self.cut_in
-        beside = (self.memory + self.packed * _share(profile, self.packing) + self.narrow
-                  + self.narrow_attention * _share(profile, ("attention",)))
+        # a block that lives within one attention kernel waits on attention's own traffic, which is
+        # narrow_attention's (fitted there); one that outlives it sees the step's loaded latency
+        within = profile.attention_s / (profile.attention_s + self.tau) if profile.attention_s > 0 else 1.0
+        attention = _share(profile, ("attention",)) * within
+        latency = self.latency * (1.0 - attention if self.narrow_attention > 0 else 1.0)
+        beside = (self.memory + latency + self.packed * _share(profile, self.packing) + self.narrow
+                  + self.narrow_attention * attention)
         # attention's whole share (room or not): its blocks wait for slots whichever SMs they find
         grid = self.grid * _share(profile, ("attention", "none")) * profile.attention_load
         return (grid + wait + run * (waves + beside) + self.spill * _share(profile, self.spilling)
@@ -371,8 +387,8 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
                     float(p[q + "hbm_loss"]) * memory_bound ** float(p[q + "memory_exponent"]) * latency_bound
                     * (1.0 - min(1.0, c.hbm_share)) ** float(p[q + "headroom_exponent"]),
                     float(p[q + "crowding"]) * slow * (1 - memory_bound),
-                    (float(p[q + "narrow_high"]) * (1 - 1 / waves) if priority == "high"
-                     else float(p[q + "narrow_equal"])) * narrowness(c),
+                    (float(p[q + "narrow_high"]) * (1 - 1 / waves) if priority == "high" else 0.0)
+                    * narrowness(c),
                     spilling_kinds(p, c, shapes), float(p[q + "wave_spill"]) * latency_bound * (1 - memory_bound)
                     * unrecovered(p, c, resident),
                     (1 - c.graph_share) * float(p[q + "launch_wait"]) + c.graph_share * float(p[q + "graph_wait"]),
@@ -380,7 +396,23 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
                     0.0 if "attention" in low else float(p[q + "narrow_attention"]) * narrowness(c),
                     float(p[q + "multiwave_stretch"]), float(p[q + "fill_stretch"]),
                     _grid(p, c, priority, tau), attention_issue_demand(p, c, resident), 1.0 - memory_bound,
-                    s * float(p["gpu.sms"]))
+                    s * float(p["gpu.sms"]),
+                    float(p[q + "latency_loss"]) * latency_boundness(p, c, tau) * (1.0 - memory_bound)
+                    * (float(p[q + "latency_beside_decode"]) - 1.0))
+
+
+def latency_boundness(p: Params, c: CoRunner, tau: float) -> float:
+    """The share of a block's life alone (``tau``) its loads take one after another at the idle
+    latency, at most 1, for a kernel whose blocks wait on memory (issue.waits_on_memory; 0 for any
+    other). A thread's accesses are its launch's bytes over its threads and access width; half are
+    loads, as in a copy (the stores do not wait): the 2-byte copy probe's blocks take 384-409 ns an
+    element a thread, against 339 ns a load idle (validation/traces/h200/placement_copy_sealed2/,
+    h200/loaded_latency/)."""
+    if not waits_on_memory(c) or tau <= 0:
+        return 0.0
+    moved = c.hbm_share * float(p["gpu.memory.peak_bandwidth"]) * c.duration_s
+    loads = moved / (max(c.blocks, 1.0) * c.shape[0] * c.access_bytes) / 2.0
+    return min(1.0, loads * float(p["gpu.interference.idle_latency"]) / tau)
 
 
 def _short_lived(p: Params, tau: float) -> float:
