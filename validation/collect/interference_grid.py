@@ -71,7 +71,7 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     access-width input would be fitted on. Split by the synthetic hash rule (section "widths");
     first written to a trace of its own; after the trial of a width term on it, merged into
     validation/traces/h200_interference.csv with the same roles for the fit of narrow_high and
-    narrow_equal;
+    narrow_equal (retired 2026-12-04: it refit to 0 beside the loaded latency);
   - the copy-engine points of `--section copyfit` (pinned host-to-device copies of 1, 4, 64 and
     128 MiB, none of the data-plane chunk sizes) are fitted: they set dma_factor, which no
     synthetic kernel point can (added 2026-12-02, after the first run, before any fit of it).
