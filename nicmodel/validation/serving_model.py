@@ -198,7 +198,8 @@ def long_run_points(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     (the points it moves by more than 0.5% were simulated again, pinning the values they ran with),
     nor the spill's make-up factor (2026-12-04, a fourth session; the four points it moves by more than
     0.5%, 14, 120, 177 and 196, were simulated again and pin the values they ran with), as were the
-    five the refit without host-bound points moved (9, 12, 170, 177, 196)."""
+    five the refit without host-bound points moved (9, 12, 170, 177, 196). Every run predates the
+    loaded latency, which is off for them all (BEFORE_LOADED_LATENCY)."""
     def current(sets: str) -> str:
         kept = [s for s in sets.split(";") if s.split("=", 1)[0] not in RETIRED_PINS]
         pinned = {s.split("=", 1)[0] for s in kept}

@@ -29,7 +29,14 @@ Writes (atomically, after each configuration):
                latency_ns (median over chasers), latency_max_ns, inside (1/0)
   decode.csv   batch, context, part, repeat, latency_ns, latency_max_ns, alone_latency_ns (the same
                repeat's chase with the GPU idle), decode_step_us (alone), steps_covered, inside
-Run: python validation/collect/loaded_latency.py $OUT [--quick]
+With --points BxC,... (and --parts, --decode-only) the chase beside decode at other points, each
+group of points served by one Model whose KV cache stays within KV_TOKENS_MAX. A second run, the
+same session (h200/loaded_latency_grid/): 34 points, batch 1-64 x context 1k-16k, every part, no
+streaming curve: how the loaded latency follows the step, the input a step-dependent form would
+need (the first run's 13 points read 1.70-2.60x, lowest beside split attention grids). Nothing is
+fitted to it.
+Run: python validation/collect/loaded_latency.py $OUT [--quick] [--points BxC,...] [--parts all,attention,rest]
+     [--decode-only]
 """
 
 from __future__ import annotations
@@ -156,11 +163,38 @@ class Chase:
         return self.latency(rec.get())[0]
 
 
+KV_TOKENS_MAX = 600_000  # one Model's KV cache (batch x context): 75 GiB of bf16 Llama-3-8B K and V
+
+
+def parse_points(text: str) -> list[tuple[int, int]]:
+    """'BxC,BxC,...' -> [(B, C), ...]"""
+    return [(int(b), int(c)) for b, c in (item.split("x") for item in text.split(","))]
+
+
+def model_groups(points: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """The points in groups, each served by one Model whose KV cache (its largest batch x its largest
+    context) stays within KV_TOKENS_MAX, in order of batch."""
+    groups: list[list[tuple[int, int]]] = []
+    for pt in sorted(points):
+        g = groups[-1] if groups else None
+        if g and max(b for b, _ in g + [pt]) * max(c for _, c in g + [pt]) <= KV_TOKENS_MAX:
+            g.append(pt)
+        else:
+            groups.append([pt])
+    return groups
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--points", help="decode points BxC,... (default: every placement probe's)")
+    ap.add_argument("--parts", default=",".join(PARTS), help="parts of the step beside which to chase")
+    ap.add_argument("--decode-only", action="store_true", help="skip the streaming-kernel curve")
     args = ap.parse_args()
+    parts = args.parts.split(",")
+    if not set(parts) <= set(PARTS):
+        raise SystemExit(f"--parts: each of {', '.join(PARTS)}")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
@@ -172,7 +206,7 @@ def main() -> None:
     cs_chase, cs_load = cp.cuda.ExternalStream(s_chase.cuda_stream), cp.cuda.ExternalStream(s_load.cuda_stream)
     ch.alone(cs_chase)  # warm-up
     rows = []
-    for grid in (STREAM_GRIDS[:4] if args.quick else STREAM_GRIDS):
+    for grid in ([] if args.decode_only else STREAM_GRIDS[:4] if args.quick else STREAM_GRIDS):
         for r in range(REPEATS):
             rec = cp.zeros(3 * CHASERS, dtype=cp.uint64)
             srec = cp.zeros(3 * max(grid, 1), dtype=cp.uint64)
@@ -195,46 +229,58 @@ def main() -> None:
         write_csv(out / "curve.csv", ["stream_blocks", "stream_gbps", "repeat", "latency_ns", "latency_max_ns",
                                       "inside"], rows)
         print(f"[{time.time() - t0:.0f}s] stream {grid} blocks: {rows[-1]}", flush=True)
-    points = decode_points()[:2] if args.quick else decode_points()
-    model = Model(max(b for b, _ in points), max(c for _, c in points))
+    points = parse_points(args.points) if args.points else decode_points()
+    points = points[:2] if args.quick else points
     drows = []
-    for (batch, context), part in itertools.product(points, PARTS):
-        model.part = part
-        replay, graph = capture(model, batch, context, s_load)
-        e0, e1 = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+    for group in model_groups(points):
+        model = Model(max(b for b, _ in group), max(c for _, c in group))
+        for (batch, context), part in itertools.product(group, parts):
+            decode_point(ch, model, batch, context, part, s_load, cs_chase, drows, out, t0)
+        del model
+        torch.cuda.empty_cache()
+
+
+def decode_point(ch: Chase, model: Model, batch: int, context: int, part: str, s_load, cs_chase, drows: list,
+                 out: Path, t0: float) -> None:
+    """The chase beside one part of the decode step at one point, REPEATS times (rows into ``drows``,
+    decode.csv rewritten)."""
+    cp = ch.cp
+    model.part = part
+    replay, graph = capture(model, batch, context, s_load)
+    e0, e1 = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+    torch.cuda.synchronize()
+    e0.record(s_load)
+    for _ in range(5):
+        replay()
+    e1.record(s_load)
+    torch.cuda.synchronize()
+    step_us = e0.elapsed_time(e1) * 1e3 / 5
+    chase_ns = CHASE_STEPS * 800  # a loaded chase is slower than 800 ns a load rarely; cover it twice
+    n_steps = max(3, int(2 * chase_ns / (step_us * 1e3)) + 2)
+    for r in range(REPEATS):
+        alone = ch.alone(cs_chase)
+        rec = cp.zeros(3 * CHASERS, dtype=cp.uint64)
+        m0, m1 = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
         torch.cuda.synchronize()
-        e0.record(s_load)
-        for _ in range(5):
+        m0.record(s_load)
+        replay()  # the chase starts during the first replay and ends before the last
+        ev = torch.cuda.Event()
+        ev.record(s_load)
+        for _ in range(n_steps - 1):
             replay()
-        e1.record(s_load)
+        m1.record(s_load)
+        ch.launch_chase(cs_chase, rec)
         torch.cuda.synchronize()
-        step_us = e0.elapsed_time(e1) * 1e3 / 5
-        chase_ns = CHASE_STEPS * 800  # a loaded chase is slower than 800 ns a load rarely; cover it twice
-        n_steps = max(3, int(2 * chase_ns / (step_us * 1e3)) + 2)
-        for r in range(REPEATS):
-            alone = ch.alone(cs_chase)
-            rec = cp.zeros(3 * CHASERS, dtype=cp.uint64)
-            m0, m1 = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-            torch.cuda.synchronize()
-            m0.record(s_load)
-            replay()  # the chase starts during the first replay and ends before the last
-            ev = torch.cuda.Event()
-            ev.record(s_load)
-            for _ in range(n_steps - 1):
-                replay()
-            m1.record(s_load)
-            ch.launch_chase(cs_chase, rec)
-            torch.cuda.synchronize()
-            med, mx, a, b = ch.latency(rec.get())
-            covered = (b - a) / (step_us * 1e3)
-            # inside: the replays (n_steps x step) outlast the chase's window from its start
-            inside = int(m0.elapsed_time(m1) * 1e6 >= (b - a) + step_us * 1e3)
-            drows.append([batch, context, part, r, f"{med:.1f}", f"{mx:.1f}", f"{alone:.1f}", f"{step_us:.1f}",
-                          f"{covered:.2f}", inside])
-        write_csv(out / "decode.csv", ["batch", "context", "part", "repeat", "latency_ns", "latency_max_ns",
-                                       "alone_latency_ns", "decode_step_us", "steps_covered", "inside"], drows)
-        print(f"[{time.time() - t0:.0f}s] decode {batch}x{context} {part}: {drows[-1]}", flush=True)
-        del graph
+        med, mx, a, b = ch.latency(rec.get())
+        covered = (b - a) / (step_us * 1e3)
+        # inside: the replays (n_steps x step) outlast the chase's window from its start
+        inside = int(m0.elapsed_time(m1) * 1e6 >= (b - a) + step_us * 1e3)
+        drows.append([batch, context, part, r, f"{med:.1f}", f"{mx:.1f}", f"{alone:.1f}", f"{step_us:.1f}",
+                      f"{covered:.2f}", inside])
+    write_csv(out / "decode.csv", ["batch", "context", "part", "repeat", "latency_ns", "latency_max_ns",
+                                   "alone_latency_ns", "decode_step_us", "steps_covered", "inside"], drows)
+    print(f"[{time.time() - t0:.0f}s] decode {batch}x{context} {part}: {drows[-1]}", flush=True)
+    del graph
 
 
 if __name__ == "__main__":
