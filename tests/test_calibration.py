@@ -162,3 +162,31 @@ def test_one_point_two_parameters_reports_the_equal_explanations(tmp_path):
     assert len(chunks) == 2  # the planner's chunk-size answer depends on which explanation holds
     first = c["alternatives"]["separate_with"][0]
     assert (first["metric"], first["argument"]) == ("stage_alone", "dequantize") and first["spread_pct"] > 50
+
+
+def test_loaded_latency_is_what_the_chase_measured():
+    """idle_latency and latency_beside_decode (measured): the pointer chase's median idle load, and its
+    median over decode points of each point's median latency beside the whole step over idle
+    (validation/traces/h200/loaded_latency/decode.csv, loaded_latency.py); the range spans every
+    point's median over both runs (and loaded_latency_grid/)."""
+    import csv
+    import statistics
+    from nicmodel.validation.calibrate import spec_param
+
+    def ratios(run):
+        by_point = {}
+        for r in csv.DictReader(open(ROOT / f"validation/traces/h200/{run}/decode.csv")):
+            if r["part"] == "all":
+                by_point.setdefault((r["batch"], r["context"]), []).append(
+                    float(r["latency_ns"]) / float(r["alone_latency_ns"]))
+        return [statistics.median(v) for v in by_point.values()]
+
+    rows = list(csv.DictReader(open(ROOT / "validation/traces/h200/loaded_latency/decode.csv")))
+    idle = statistics.median(float(r["alone_latency_ns"]) for r in rows) * 1e-9
+    first, both = ratios("loaded_latency"), ratios("loaded_latency") + ratios("loaded_latency_grid")
+    assert len(first) == 13 and len(both) == 47
+    spec = lambda key: spec_param(DEFAULT, ["gpu=h200"], f"gpu.interference.{key}")
+    assert spec("idle_latency").si == pytest.approx(idle, rel=2e-4)
+    ratio = spec("latency_beside_decode")
+    assert ratio.si == pytest.approx(statistics.median(first), abs=5e-4)
+    assert tuple(ratio.range) == (round(min(both), 2), round(max(both), 2))
