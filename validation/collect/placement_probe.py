@@ -49,7 +49,14 @@ was measured and before the form it checks was written: the copy body in shapes 
 points no committed run used (SEALED2_SHAPES, SEALED2_POINTS). It checks the loaded-latency form (a
 latency-bound launch's loads wait behind decode's HBM traffic; loaded_latency.py measures that
 wait directly). Nothing is fitted to it.
-Run: python validation/collect/placement_probe.py $OUT [--quick] [--body alu|copy] [--curve-only] [--sealed|--sealed2]
+With --sealed3 (and --body copy) a third sealed set, declared 2026-12-04 (a ninth session, after the
+loaded latency was adopted) before it was measured and before any form for it was written: the copy
+body in shapes and beside decode points no committed run used (SEALED3_SHAPES, SEALED3_POINTS). It
+is the check for a loaded latency that follows the decode step (the second sealed set's misses sat
+beside a split attention grid, where the chase reads lowest; loaded_latency.py --points measures
+the chase beside these points, sealed with them). Nothing is fitted to it.
+Run: python validation/collect/placement_probe.py $OUT [--quick] [--body alu|copy] [--curve-only]
+     [--sealed|--sealed2|--sealed3]
 """
 
 from __future__ import annotations
@@ -80,9 +87,15 @@ SEALED_POINTS = [(12, 12288), (16, 4096), (24, 2048), (4, 8192), (48, 4096)]  # 
 # (3 per SM), 400 of 4 (3-4 per SM, one wave), beside decode points of 2-40 sequences, 2k-14k tokens
 SEALED2_SHAPES = [(64, 0, 132), (128, 0, 100), (256, 0, 66), (192, 64 << 10, 132), (128, 0, 400)]
 SEALED2_POINTS = [(2, 2048), (40, 3072), (10, 14336), (6, 6144)]  # KV for 40 x 14k: 75 GB
+# --sealed3: 120 blocks of 4 warps, 66 of 2, 132 of 3, 132 of 4 with 32 KiB (6 per SM), 100 of 8,
+# beside split attention grids (10 x 12k, 14 x 10k), long attention kernels of many blocks (48 x 8k,
+# 24 x 14k) and weight-bound steps (3 x 3k, 20 x 6k)
+SEALED3_SHAPES = [(128, 0, 120), (64, 0, 66), (96, 0, 132), (128, 32 << 10, 132), (256, 0, 100)]
+SEALED3_POINTS = [(10, 12288), (14, 10240), (48, 8192), (24, 14336), (3, 3072), (20, 6144)]  # KV for 48 x 14k: 90 GB
 SMS_PER_LIMIT = {(128, 0): 16, (1024, 0): 2, (128, 48 << 10): 4, (128, 100 << 10): 2,
                  (128, 200 << 10): 1, (256, 0): 8, (512, 0): 4,
-                 (128, 24 << 10): 9, (64, 0): 32, (192, 64 << 10): 3}  # blocks per SM on Hopper (occupancy rules)
+                 (128, 24 << 10): 9, (64, 0): 32, (192, 64 << 10): 3,
+                 (96, 0): 21, (128, 32 << 10): 6}  # blocks per SM on Hopper (occupancy rules)
 TARGET_S = 500e-6
 
 
@@ -166,16 +179,19 @@ def main() -> None:
     ap.add_argument("--curve-only", action="store_true", help="the alone curve only, for either body")
     ap.add_argument("--sealed", action="store_true", help="the sealed set (SEALED_SHAPES beside SEALED_POINTS)")
     ap.add_argument("--sealed2", action="store_true", help="the second sealed set (SEALED2_SHAPES beside SEALED2_POINTS)")
+    ap.add_argument("--sealed3", action="store_true", help="the third sealed set (SEALED3_SHAPES beside SEALED3_POINTS)")
     args = ap.parse_args()
-    if (args.sealed or args.sealed2) and (args.body != "copy" or args.curve_only or (args.sealed and args.sealed2)):
-        raise SystemExit("--sealed, --sealed2: one sealed set, the copy body's, beside decode (--body copy, no --curve-only)")
+    chosen = [n for n, on in ((1, args.sealed), (2, args.sealed2), (3, args.sealed3)) if on]
+    if chosen and (args.body != "copy" or args.curve_only or len(chosen) > 1):
+        raise SystemExit("--sealed, --sealed2, --sealed3: one sealed set, the copy body's, beside decode "
+                         "(--body copy, no --curve-only)")
+    sealed = {1: (SEALED_SHAPES, SEALED_POINTS), 2: (SEALED2_SHAPES, SEALED2_POINTS),
+              3: (SEALED3_SHAPES, SEALED3_POINTS)}
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
     pr = Probe(args.body)
-    shapes = (SHAPES if args.body == "alu" else SEALED_SHAPES if args.sealed else SEALED2_SHAPES if args.sealed2
-              else COPY_SHAPES)
-    points = SEALED_POINTS if args.sealed else SEALED2_POINTS if args.sealed2 else POINTS
+    shapes, points = sealed[chosen[0]] if chosen else (SHAPES if args.body == "alu" else COPY_SHAPES, POINTS)
     cp = pr.cp
     rng = np.random.default_rng(20261203)
     props = gpu_properties()
