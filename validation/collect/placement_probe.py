@@ -55,8 +55,14 @@ body in shapes and beside decode points no committed run used (SEALED3_SHAPES, S
 is the check for a loaded latency that follows the decode step (the second sealed set's misses sat
 beside a split attention grid, where the chase reads lowest; loaded_latency.py --points measures
 the chase beside these points, sealed with them). Nothing is fitted to it.
+With --warps (and --body copy) a designed grid, declared 2026-12-04 (a ninth session, last) as the
+fitted set of the next form, before any such form exists: 132 blocks of 1, 2, 4, 8, 16 and 32 warps
+and 66 of 2 and of 8, beside four spent decode points (WARPS_SHAPES, WARPS_POINTS). The loaded latency
+charges a latency-bound launch by its threads' serial loads, whatever its warps per SM; the spent
+sets say launches of more warps per SM lose less (8 warps: 1.2-1.6x against 1.6-1.75x predicted).
+This grid measures that at fixed blocks; the third sealed set checks what is fitted to it.
 Run: python validation/collect/placement_probe.py $OUT [--quick] [--body alu|copy] [--curve-only]
-     [--sealed|--sealed2|--sealed3]
+     [--sealed|--sealed2|--sealed3|--warps]
 """
 
 from __future__ import annotations
@@ -92,10 +98,14 @@ SEALED2_POINTS = [(2, 2048), (40, 3072), (10, 14336), (6, 6144)]  # KV for 40 x 
 # 24 x 14k) and weight-bound steps (3 x 3k, 20 x 6k)
 SEALED3_SHAPES = [(128, 0, 120), (64, 0, 66), (96, 0, 132), (128, 32 << 10, 132), (256, 0, 100)]
 SEALED3_POINTS = [(10, 12288), (14, 10240), (48, 8192), (24, 14336), (3, 3072), (20, 6144)]  # KV for 48 x 14k: 90 GB
+# --warps: 132 blocks of 1-32 warps, 66 of 2 and 8, beside spent decode points (fitted, declared)
+WARPS_SHAPES = [(32, 0, 132), (64, 0, 132), (128, 0, 132), (256, 0, 132), (512, 0, 132), (1024, 0, 132),
+                (64, 0, 66), (256, 0, 66)]
+WARPS_POINTS = [(1, 1024), (8, 4096), (32, 8192), (12, 12288)]
 SMS_PER_LIMIT = {(128, 0): 16, (1024, 0): 2, (128, 48 << 10): 4, (128, 100 << 10): 2,
                  (128, 200 << 10): 1, (256, 0): 8, (512, 0): 4,
                  (128, 24 << 10): 9, (64, 0): 32, (192, 64 << 10): 3,
-                 (96, 0): 21, (128, 32 << 10): 6}  # blocks per SM on Hopper (occupancy rules)
+                 (96, 0): 21, (128, 32 << 10): 6, (32, 0): 32}  # blocks per SM on Hopper (occupancy rules)
 TARGET_S = 500e-6
 
 
@@ -180,13 +190,14 @@ def main() -> None:
     ap.add_argument("--sealed", action="store_true", help="the sealed set (SEALED_SHAPES beside SEALED_POINTS)")
     ap.add_argument("--sealed2", action="store_true", help="the second sealed set (SEALED2_SHAPES beside SEALED2_POINTS)")
     ap.add_argument("--sealed3", action="store_true", help="the third sealed set (SEALED3_SHAPES beside SEALED3_POINTS)")
+    ap.add_argument("--warps", action="store_true", help="the warps grid (WARPS_SHAPES beside WARPS_POINTS)")
     args = ap.parse_args()
-    chosen = [n for n, on in ((1, args.sealed), (2, args.sealed2), (3, args.sealed3)) if on]
+    chosen = [n for n, on in ((1, args.sealed), (2, args.sealed2), (3, args.sealed3), ("warps", args.warps)) if on]
     if chosen and (args.body != "copy" or args.curve_only or len(chosen) > 1):
-        raise SystemExit("--sealed, --sealed2, --sealed3: one sealed set, the copy body's, beside decode "
+        raise SystemExit("--sealed, --sealed2, --sealed3, --warps: one set, the copy body's, beside decode "
                          "(--body copy, no --curve-only)")
     sealed = {1: (SEALED_SHAPES, SEALED_POINTS), 2: (SEALED2_SHAPES, SEALED2_POINTS),
-              3: (SEALED3_SHAPES, SEALED3_POINTS)}
+              3: (SEALED3_SHAPES, SEALED3_POINTS), "warps": (WARPS_SHAPES, WARPS_POINTS)}
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
