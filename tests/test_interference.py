@@ -184,11 +184,11 @@ def test_loaded_latency_by_hand():
     # 24 MB a launch, 24e6 / (132 x 128 threads x 2 B) / 2 = 355.1 loads a thread, at 400 ns each
     # 0.2841 of its 500-us life (latency-boundness); compute-boundness 1 - 0.01 (its HBM share per SM
     # held); beside decode a load takes 2x as long: latency_loss (0.6) x 0.2841 x 0.99 x (2 - 1)
-    shape, blocks, duration, share = THIN, 132, 500e-6, 0.01
-    copy = m.CoRunner(shape, blocks, duration, share, 2.0)
+    shape, blocks, alone_s, share = THIN, 132, 500e-6, 0.01
+    copy = m.CoRunner(shape, blocks, alone_s, share, 2.0)
     p = {**HOPPER, "gpu.interference.latency_loss": 0.6}
     boundness = 24e6 / (132 * 128 * 2) / 2 * 400e-9 / 500e-6
-    assert m.latency_boundness(p, copy, duration) == pytest.approx(boundness)
+    assert m.latency_boundness(p, copy, alone_s) == pytest.approx(boundness)
     cp = m.couple(p, copy, "equal", SHAPES)
     assert cp.latency == pytest.approx(0.6 * boundness * 0.99 * 1.0)
     # outside attention in full; within attention its blocks (500 us) outlive an attention kernel
@@ -199,10 +199,10 @@ def test_loaded_latency_by_hand():
     extra = m.corunner_slowdown(p, timed, copy) - m.corunner_slowdown(HOPPER, timed, copy)
     assert extra == pytest.approx(cp.latency * (1 - 0.24 * within) * run)
     # an ALU kernel, or one with a measured issue share, waits on no load: none
-    assert m.latency_boundness(p, m.CoRunner(shape, blocks, duration, share), duration) == 0.0
-    assert m.latency_boundness(p, replace(copy, issue_share=0.3), duration) == 0.0
+    assert m.latency_boundness(p, m.CoRunner(shape, blocks, alone_s, share), alone_s) == 0.0
+    assert m.latency_boundness(p, replace(copy, issue_share=0.3), alone_s) == 0.0
     # at most 1: one moving 5x the bytes in the same time (1.42 of its life in loads, one at a time)
-    assert m.latency_boundness(p, replace(copy, hbm_share=0.05), duration) == 1.0
+    assert m.latency_boundness(p, replace(copy, hbm_share=0.05), alone_s) == 1.0
     # decode's side does not see it
     assert m.sigma(p, timed, copy) == pytest.approx(m.sigma(HOPPER, timed, copy))
 

@@ -213,8 +213,6 @@ def main() -> None:
             torch.cuda.synchronize()
             if grid:
                 ch.launch_stream(cs_load, grid, 40_000_000, srec)  # 40 ms; the chase starts inside it
-                ev = torch.cuda.Event()
-                ev.record(s_load)
             ch.launch_chase(cs_chase, rec)
             torch.cuda.synchronize()
             med, mx, a, b = ch.latency(rec.get())
@@ -264,8 +262,6 @@ def decode_point(ch: Chase, model: Model, batch: int, context: int, part: str, s
         torch.cuda.synchronize()
         m0.record(s_load)
         replay()  # the chase starts during the first replay and ends before the last
-        ev = torch.cuda.Event()
-        ev.record(s_load)
         for _ in range(n_steps - 1):
             replay()
         m1.record(s_load)
