@@ -72,6 +72,15 @@ extern "C" __global__ void hold(long long ns, unsigned long long* rec, unsigned 
 """.replace("DECL", decl).replace("STEP", step).replace("FOLD", fold)
 
 
+def big_source(k: int) -> str:
+    """A stand-in for the GEMV's block whose registers and shared memory are chosen: 384 threads
+    spinning ``ns`` with ``k`` live accumulators (touching its dynamic shared memory once)."""
+    return source(k).replace("hold(", "big(").replace(
+        "unsigned int f = FOLD;".replace("FOLD", " ^ ".join(f"a{i}" for i in range(k)) if k else "0u"),
+        "unsigned int f = " + (" ^ ".join(f"a{i}" for i in range(k)) if k else "0u")
+        + "; extern __shared__ unsigned int sm[]; sm[threadIdx.x] = f; __syncthreads(); f = sm[(threadIdx.x + 1) % blockDim.x];")
+
+
 def per_warp(regs: int) -> int:
     return math.ceil(max(regs, 1) * 32 / GRANULE) * GRANULE
 
@@ -95,6 +104,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--synthetic", action="store_true",
+                    help="targets: stand-ins for the GEMV's block (168 registers with and without 225,652 B of "
+                         "shared memory, about 39 with it; their registers as compiled) and a control (an elementwise add), not the GEMV and the step")
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -115,8 +127,24 @@ def main() -> None:
         with torch.cuda.stream(a):
             x @ w
 
-    targets = {"gemv": gemv, "step": replay}
     sink = cp.zeros(1, dtype=cp.uint32)
+    targets = {"gemv": gemv, "step": replay}
+    if args.synthetic:  # stand-ins for the GEMV's block (registers and shared memory chosen), and a control
+        y = torch.zeros(1 << 20, device="cuda")
+
+        def control():
+            with torch.cuda.stream(a):
+                y.add_(1.0)
+        targets = {"control": control}
+        for k, cap, smem in ((160, 168, 225652), (160, 168, 0), (30, 64, 225652)):
+            fn = cp.RawModule(code=big_source(k), options=("-std=c++17", f"--maxrregcount={cap}")).get_function("big")
+            fn.max_dynamic_shared_size_bytes = 225652
+            dummy = cp.zeros(3 * 132, dtype=cp.uint64)
+
+            def big(fn=fn, smem=smem):
+                with ca:
+                    fn((132,), (GEMV_THREADS,), (cp.int64(50_000), dummy, sink), shared_mem=max(smem, 4 * GEMV_THREADS))
+            targets[f"big_r{fn.num_regs}_s{max(smem, 4 * GEMV_THREADS)}"] = big
     repeats = 2 if args.quick else 5
 
     def timed(fn, hold=None):
