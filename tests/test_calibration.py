@@ -15,7 +15,7 @@ LOOSE = {"gpu.interference.wave_yield_high": 2e-3, "gpu.interference.cut_in_gain
          "gpu.interference.cut_in_time": 2e-3}
 
 
-WAVE_YIELD_BEFORE_CUT_IN = 0.67461  # wave_yield_high as fitted with the ten, before the cut-in factor
+WAVE_YIELD_BEFORE_CUT_IN = 0.67168  # wave_yield_high as fitted with the ten, before the cut-in factor
 
 
 def _refit(traces, keys, overrides=()):
@@ -49,8 +49,10 @@ def _refit(traces, keys, overrides=()):
         # wave_spill at its own calibration's value (the regime kernels of two traces, fitted together)
         ("validation/traces/h200_placement_interference.csv",
          ["gpu.interference.crowding", "gpu.interference.pack_blocks"], ["gpu=h200"]),
-        # the loaded latency on the copy probe's declared decode points (h200_placement_copy)
-        ("validation/traces/h200_placement_copy_interference.csv", ["gpu.interference.latency_loss"], ["gpu=h200"]),
+        # the loaded latency and its relief on the copy probe's declared decode points (h200_placement_copy) and the
+        # warps grid (h200_placement_copy_warps)
+        (("validation/traces/h200_placement_copy_interference.csv", "validation/traces/h200_placement_copy_warps_interference.csv"),
+         ["gpu.interference.latency_loss", "gpu.interference.latency_relief"], ["gpu=h200"]),
         ("validation/traces/h200_interference.csv",
          [f"gpu.interference.{k}" for k in ("occupancy_exponent", "dispatch_grain", "hbm_sharing", "dispatch_wait",
                                             "wave_yield_high", "hbm_loss", "narrow_high",

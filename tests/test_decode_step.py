@@ -10,7 +10,7 @@ from nicmodel.engines.serving import attention, gpu
 
 # A Hopper-like GPU and a Llama-3-8B-like model (only what the step reads)
 P = {"gpu.sms": 132, "gpu.sm_limits.max_threads": 2048, "gpu.sm_limits.registers": 65536,
-     "gpu.sm_limits.shared_memory": 233472, "gpu.sm_limits.max_blocks": 32,
+     "gpu.sm_limits.shared_memory": 233472, "gpu.sm_limits.max_blocks": 32, "gpu.sm_limits.sub_partitions": 4,
      "gpu.decode_kernels.attention.threads_per_block": 128, "gpu.decode_kernels.attention.registers_per_thread": 183,
      "gpu.decode_kernels.attention.shared_memory_per_block": 86336,
      "gpu.decode_kernels.attention_grid.split_max_heads": 64, "gpu.decode_kernels.attention_grid.split_target_blocks": 256,

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from nicmodel.engines.serving import interference as m, launches
 
 HOPPER = {"gpu.sms": 132, "gpu.sm_limits.max_threads": 2048, "gpu.sm_limits.registers": 65536,
-          "gpu.sm_limits.shared_memory": 233472, "gpu.sm_limits.max_blocks": 32,
+          "gpu.sm_limits.shared_memory": 233472, "gpu.sm_limits.max_blocks": 32, "gpu.sm_limits.sub_partitions": 4,
           "gpu.decode_kernels.weights_sm_share": 0.75,
           "gpu.interference.occupancy_exponent": 0.5, "gpu.interference.dispatch_grain": 2.0,
           "gpu.interference.hbm_sharing": 0.3, "gpu.interference.dispatch_wait": 1.5,
@@ -19,7 +19,7 @@ HOPPER = {"gpu.sms": 132, "gpu.sm_limits.max_threads": 2048, "gpu.sm_limits.regi
           "gpu.interference.pack_blocks": 8.0, "gpu.interference.narrow_high": 1.2,
           "gpu.interference.narrow_attention": 0.5, "gpu.memory.peak_bandwidth": 4.8e12,
           "gpu.interference.idle_latency": 400e-9, "gpu.interference.latency_beside_decode": 2.0,
-          "gpu.interference.latency_loss": 0.0,
+          "gpu.interference.latency_loss": 0.0, "gpu.interference.latency_relief": 0.0,
           "gpu.interference.wave_spill": 1.0, "gpu.interference.multiwave_stretch": 1.0,
           "gpu.interference.fill_stretch": 1.0,
           "gpu.interference.memory_exponent": 1.0, "gpu.interference.headroom_exponent": 0.0,

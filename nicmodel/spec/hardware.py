@@ -198,6 +198,11 @@ class SmLimits(Component):
     """Shared memory per SM (the largest carveout)."""
     max_blocks: Count
     """Resident blocks per SM."""
+    sub_partitions: Count
+    """Processing blocks (sub-partitions) per SM. Each holds its own warps and an equal share of
+    the register file, so blocks fit together only if the fullest one's registers do: a decode
+    GEMV that leaves 256 registers on each cannot take a co-runner's warp of 512, though the
+    SM-wide count leaves it 1,024 (validation/traces/h200/residency_synthetic/)."""
 
 
 class AttentionGrid(Component):
@@ -319,6 +324,14 @@ class Interference(Component):
     the share of its time alone its loads take one after another at idle_latency (at most 1), x
     its compute-boundness (1 - its HBM share per SM held: a bandwidth-bound kernel is hbm_loss's);
     0 for any other (docs/serving.md, Loaded latency)."""
+    latency_relief: Fraction
+    """Share of the loaded latency's excess a launch is spared per share of the SMs it holds
+    beyond what the blocking counts: decode's weight GEMVs cannot start on an SM that holds any
+    block of it (their registers fill each sub-partition; validation/traces/h200/residency/), while
+    the blocking counts a block by the share of its SM's block slots it holds (occupancy_exponent).
+    On the rest, s x (1 - o^a), the GEMVs stream HBM from fewer SMs and its loads queue behind less
+    traffic: latency_loss's term is x (1 - latency_relief x s x (1 - o^a)) (docs/serving.md,
+    Latency relief)."""
     launch_wait: Duration
     """Co-runner: time each of its launches issued one by one through a stream waits beside
     decode for its turn at dispatch, whatever the launch's length, over its waves (a launch of

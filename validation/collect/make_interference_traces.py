@@ -84,6 +84,10 @@
                                         (its sealed set: five new shapes, five new decode points)
   validation/traces/h200/placement_copy_sealed2/ -> validation/traces/h200_placement_copy_sealed2_interference.csv
                                         (the loaded-latency form's sealed set, --sealed2: all held out)
+  validation/traces/h200/placement_copy_warps/ -> validation/traces/h200_placement_copy_warps_interference.csv
+                                        (the warps grid, --warps: declared fitted before any form
+                                        for it; latency_relief and latency_loss are fitted on it
+                                        with placement_copy's fitted points, 2026-12-04, a tenth session)
 
 Each row's argument describes what the co-runner demands (see nicmodel/validation/interference.py):
 the synthetic co-runners by their launch shape, the data-plane kernels by the GPU spec's kernel
@@ -677,5 +681,9 @@ if __name__ == "__main__":
     # session; its claims' test committed before this trace): all held out
     write("h200_placement_copy_sealed2_interference.csv",
           placement_rows("h200/placement_copy_sealed2", "h200", "held-out"))
+    # the warps grid (placement_probe.py --warps, declared the next form's fitted set before any such
+    # form existed, 2026-12-04, a ninth session): every point fitted (latency_relief with latency_loss)
+    write("h200_placement_copy_warps_interference.csv",
+          placement_rows("h200/placement_copy_warps", "h200", "fitted"))
     h200_dma()
     h100_legacy()

@@ -42,10 +42,13 @@ dispatched; the hardware places blocks breadth-first over the SMs):
     streams memory with no measured issue share (its packed blocks overlap their loads);
   - loaded latency, for a kernel whose blocks wait on memory (an access width, no measured issue
     share): ``latency_loss`` x latency-boundness x compute-boundness x (``latency_beside_decode`` -
-    1) x r. Decode streams HBM through most of its step, and each load queues behind its traffic:
-    a dependent load takes 2.23x its idle latency beside decode (h200/loaded_latency/, measured).
-    Latency-boundness: the share of a block's life alone its loads take one after another at
-    ``idle_latency``, at most 1 (``latency_boundness``);
+    1) x (1 - ``latency_relief`` x s x (1 - o^a)) x r. Decode streams HBM through most of its step,
+    and each load queues behind its traffic: a dependent load takes 2.23x its idle latency beside
+    decode (h200/loaded_latency/, measured). Latency-boundness: the share of a block's life alone its
+    loads take one after another at ``idle_latency``, at most 1 (``latency_boundness``). The relief:
+    decode's weight GEMVs cannot start on an SM holding any of its blocks (h200/residency/), which
+    the blocking counts only by the share of slots the blocks hold (o^a); on the SMs it leaves out,
+    s x (1 - o^a), the GEMVs stream less and the loads queue behind less;
   - narrow accesses at high priority, with narrowness n = log2(16 / access bytes) / log2(16 / 2):
     ``narrow_high`` x n x (1 - 1/waves) x r (the loss comes with decode's cut-ins at its wave
     boundaries: a one-wave launch has none);
@@ -294,7 +297,7 @@ class Coupling:
     issue: float = 0.0  # its blocks' issue demand on an SM they hold (at most 1: all its slots)
     compute: float = 0.0  # compute-boundness, 1 - memory-boundness
     sms: float = 0.0  # SMs its blocks touch
-    latency: float = 0.0  # latency_loss x latency-boundness x compute-boundness x (latency_beside_decode - 1)
+    latency: float = 0.0  # latency_loss x latency-boundness x compute-boundness x (latency_beside_decode - 1) x relief
 
     def exclusive(self, profile: DecodeProfile) -> float:
         """Share of decode's kernel time in kernels that cannot sit beside the co-runner."""
@@ -398,7 +401,8 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
                     _grid(p, c, priority, tau), attention_issue_demand(p, c, resident), 1.0 - memory_bound,
                     s * float(p["gpu.sms"]),
                     float(p[q + "latency_loss"]) * latency_boundness(p, c, tau) * (1.0 - memory_bound)
-                    * (float(p[q + "latency_beside_decode"]) - 1.0))
+                    * (float(p[q + "latency_beside_decode"]) - 1.0)
+                    * (1.0 - float(p[q + "latency_relief"]) * (s - s * o ** float(p[q + "occupancy_exponent"]))))
 
 
 def latency_boundness(p: Params, c: CoRunner, tau: float) -> float:

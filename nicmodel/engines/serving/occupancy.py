@@ -1,6 +1,14 @@
 """How many thread blocks of a shape one SM holds, alone or beside blocks of another shape (CUDA's
 occupancy rules: threads, registers allocated per warp, shared memory with the runtime's reserve,
-and a block count, per SM). Decode's kernels, attention's grid and the co-runners all use them."""
+and a block count, per SM; and, for blocks together, the registers of the fullest of the SM's
+sub-partitions, each of which holds its own warps and its share of the register file). Decode's
+kernels, attention's grid and the co-runners all use them.
+
+Left out: the shared-memory carveout. A block launched with a smaller carveout than a later
+kernel needs keeps that kernel off its SM whatever the free bytes (measured:
+validation/traces/h200/residency_synthetic/, a 225 KB block beside a default-carveout spin
+block); which carveout the driver picks for each kernel is not in the specs (docs/serving.md,
+Sub-partitions)."""
 
 from __future__ import annotations
 
@@ -34,12 +42,13 @@ def _block_smem(shape: Shape) -> int:
     return shape[2] + RESERVED_SMEM if shape[2] else 0
 
 
-Limits = tuple[float, float, float, float]  # max threads, registers, shared memory, blocks per SM
+Limits = tuple[float, float, float, float, int]  # max threads, registers, shared memory, blocks, sub-partitions per SM
 
 
 def _limits(p: Params) -> Limits:
     return (float(p["gpu.sm_limits.max_threads"]), float(p["gpu.sm_limits.registers"]),
-            float(p["gpu.sm_limits.shared_memory"]), float(p["gpu.sm_limits.max_blocks"]))
+            float(p["gpu.sm_limits.shared_memory"]), float(p["gpu.sm_limits.max_blocks"]),
+            int(p["gpu.sm_limits.sub_partitions"]))
 
 
 def blocks_per_sm(p: Params, shape: Shape) -> int:
@@ -49,7 +58,7 @@ def blocks_per_sm(p: Params, shape: Shape) -> int:
 
 @lru_cache(maxsize=4096)  # pure in its arguments; the serving engine asks at every decode step
 def _blocks_per_sm(lim: Limits, shape: Shape) -> int:
-    threads, registers, smem, blocks = lim
+    threads, registers, smem, blocks, _ = lim
     limits = [int(blocks), int(threads) // shape[0], int(registers) // _block_registers(shape)]
     if shape[2]:
         limits.append(int(smem) // _block_smem(shape))
@@ -67,10 +76,15 @@ def _fits_beside(lim: Limits, a: Shape, b: Shape, n: float) -> bool:
 
 
 def _fit(lim: Limits, a: Shape, m: float, b: Shape, n: float) -> bool:
-    """Whether ``m`` blocks of shape ``a`` and ``n`` of shape ``b`` fit on one SM together."""
-    threads, registers, smem, blocks = lim
+    """Whether ``m`` blocks of shape ``a`` and ``n`` of shape ``b`` fit on one SM together: within
+    its threads, registers, shared memory and blocks, and within the registers of its fullest
+    sub-partition, each kernel's warps spread evenly over them."""
+    threads, registers, smem, blocks, parts = lim
+    fullest = sum(math.ceil(k * warps(s[0]) / parts - 1e-9) * _block_registers(s) / warps(s[0])
+                  for k, s in ((m, a), (n, b)) if k > 0)
     return (m * a[0] + n * b[0] <= threads
             and m * _block_registers(a) + n * _block_registers(b) <= registers
+            and fullest <= registers / parts
             and m * _block_smem(a) + n * _block_smem(b) <= smem
             and m + n <= blocks)
 
