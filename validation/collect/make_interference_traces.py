@@ -84,6 +84,8 @@
                                         (its sealed set: five new shapes, five new decode points)
   validation/traces/h200/placement_copy_sealed2/ -> validation/traces/h200_placement_copy_sealed2_interference.csv
                                         (the loaded-latency form's sealed set, --sealed2: all held out)
+  validation/traces/h200/placement_copy_sealed3/ -> validation/traces/h200_placement_copy_sealed3_interference.csv
+                                        (the latency relief's sealed set, --sealed3: all held out)
   validation/traces/h200/placement_copy_warps/ -> validation/traces/h200_placement_copy_warps_interference.csv
                                         (the warps grid, --warps: declared fitted before any form
                                         for it; latency_relief and latency_loss are fitted on it
@@ -681,6 +683,10 @@ if __name__ == "__main__":
     # session; its claims' test committed before this trace): all held out
     write("h200_placement_copy_sealed2_interference.csv",
           placement_rows("h200/placement_copy_sealed2", "h200", "held-out"))
+    # the third sealed set (placement_probe.py --sealed3, declared before the run, 2026-12-04, a ninth
+    # session; its claims' test committed with the latency relief, before this trace): all held out
+    write("h200_placement_copy_sealed3_interference.csv",
+          placement_rows("h200/placement_copy_sealed3", "h200", "held-out"))
     # the warps grid (placement_probe.py --warps, declared the next form's fitted set before any such
     # form existed, 2026-12-04, a ninth session): every point fitted (latency_relief with latency_loss)
     write("h200_placement_copy_warps_interference.csv",
