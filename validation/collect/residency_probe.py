@@ -30,7 +30,12 @@ Writes (atomically, after each variant):
                  target (gemv / step), repeat, alone_us, beside_us, hold_us, hold_sms (distinct
                  SMs of its 132 blocks), fits_sm, fits_subpartition (1/0: the rules' predictions
                  for the GEMV's block beside one hold block)
-Run: python validation/collect/residency_probe.py $OUT [--quick]
+Found (h200/residency/, residency_synthetic/): every variant kept the GEMV and the step waiting, as
+the sub-partition rule said; stand-ins told it from the carveout, which binds too (docs/serving.md,
+Sub-partitions and the latency relief). In the committed runs the k0 variant shared its compiled
+function with k0_carveout100 through cupy's module cache, so its rows carry the maximum carveout
+(fixed since: the carveout variant compiles its own module).
+Run: python validation/collect/residency_probe.py $OUT [--quick] [--synthetic]
 """
 
 from __future__ import annotations
@@ -175,7 +180,9 @@ def main() -> None:
     for cap in (8, 16):  # the fewest registers the compiler will give it (the hold may spill)
         capped = cp.RawModule(code=source(0), options=("-std=c++17", f"--maxrregcount={cap}")).get_function("hold")
         variants.append((f"k0_max{cap}", 0, capped, -1))
-    carve = cp.RawModule(code=source(0), options=("-std=c++17",)).get_function("hold")
+    # its own module: cupy caches modules by source and options, and the attribute set below would
+    # otherwise reach k0's function too (the committed runs' k0 rows carry the maximum carveout)
+    carve = cp.RawModule(code=source(0) + "\n// carveout variant\n", options=("-std=c++17",)).get_function("hold")
     try:
         carve.preferred_shared_memory_carveout = 100
         variants.append(("k0_carveout100", 0, carve, 100))
