@@ -45,6 +45,42 @@ def test_blocks_per_sm_by_hand():
     assert m.fits_beside(HOPPER, SHAPES["attention"], THIN, 1)
 
 
+def test_blocks_fit_together_within_the_fullest_sub_partition_by_hand():
+    # the GEMV's 12 warps of 168 registers (5,376 a warp) are 3 on each of 4 sub-partitions: 16,128
+    # of 16,384, 256 left on each. The SM-wide count leaves 1,024: room for one warp of 14 registers
+    # (512 a warp), which no sub-partition has (h200/residency_synthetic/: it waited); a warp of 8
+    # (256) fits on one, four of them one on each, a fifth needs a second on one of them
+    one_warp_14, one_warp_8, four_warps_8, five_warps_8 = (32, 14, 0), (32, 8, 0), (128, 8, 0), (160, 8, 0)
+    whole_sm = {**HOPPER, "gpu.sm_limits.sub_partitions": 1}
+    assert m.fits_beside(whole_sm, one_warp_14, SHAPES["weights"], 1)
+    assert not m.fits_beside(HOPPER, one_warp_14, SHAPES["weights"], 1)
+    assert m.fits_beside(HOPPER, one_warp_8, SHAPES["weights"], 1)
+    assert m.fits_beside(HOPPER, four_warps_8, SHAPES["weights"], 1)
+    assert not m.fits_beside(HOPPER, five_warps_8, SHAPES["weights"], 1)
+    # two attention blocks (4 warps of 183 registers, 5,888 a warp) are 2 warps on each: 11,776,
+    # 4,608 left on each, room for one 4-warp block of up to 144 registers a thread (4,608 a warp)
+    assert m.fits_beside(HOPPER, (128, 144, 0), SHAPES["attention"], 2)
+    assert not m.fits_beside(HOPPER, (128, 152, 0), SHAPES["attention"], 2)
+
+
+def test_latency_relief_by_hand():
+    # 132 blocks of 4 warps, one per SM (s = 1) of 16 it could hold (o = 1/16, o^0.5 = 0.25): the
+    # blocking counts 0.25 of its SMs, the relief takes latency_relief (0.6) x 1 x (1 - 0.25) = 0.45
+    # of the loaded latency's term; one block of 200 KiB per SM (o = 1) is spared none
+    p = {**HOPPER, "gpu.interference.latency_loss": 0.6}
+    relieved = {**p, "gpu.interference.latency_relief": 0.6}
+    thin = m.CoRunner(THIN, 132, 500e-6, 0.01, 2.0)
+    assert m.couple(relieved, thin, "equal", SHAPES).latency == pytest.approx(
+        m.couple(p, thin, "equal", SHAPES).latency * (1 - 0.6 * 1.0 * (1 - 0.25)))
+    full = m.CoRunner((128, 32, 200 << 10), 132, 500e-6, 0.01, 2.0)
+    assert m.couple(relieved, full, "equal", SHAPES).latency == pytest.approx(
+        m.couple(p, full, "equal", SHAPES).latency)
+    # half the SMs (66 blocks, s = 0.5): half the relief
+    half = m.CoRunner(THIN, 66, 500e-6, 0.01, 2.0)
+    assert m.couple(relieved, half, "equal", SHAPES).latency == pytest.approx(
+        m.couple(p, half, "equal", SHAPES).latency * (1 - 0.6 * 0.5 * (1 - 0.25)))
+
+
 def test_one_wave_compute_bound_corunner_by_hand():
     c = m.CoRunner(THIN, 132, 100e-6, 0.0)  # one thin block per SM, 100 us, no HBM traffic
     cp = m.couple(HOPPER, c, "equal", SHAPES)
