@@ -35,7 +35,7 @@ the sub-partition rule said; stand-ins told it from the carveout, which binds to
 Sub-partitions and the latency relief). In the committed runs the k0 variant shared its compiled
 function with k0_carveout100 through cupy's module cache, so its rows carry the maximum carveout
 (fixed since: the carveout variant compiles its own module).
-Run: python validation/collect/residency_probe.py $OUT [--quick] [--synthetic]
+Run: python validation/collect/residency_probe.py $OUT [--quick] [--synthetic | --attention]
 """
 
 from __future__ import annotations
@@ -112,6 +112,12 @@ def main() -> None:
     ap.add_argument("--synthetic", action="store_true",
                     help="targets: stand-ins for the GEMV's block (168 registers with and without 225,652 B of "
                          "shared memory, about 39 with it; their registers as compiled) and a control (an elementwise add), not the GEMV and the step")
+    ap.add_argument("--attention", action="store_true",
+                    help="target: decode's 32 attention kernels at 8 x 4k (256 blocks of 128 threads, 183 "
+                         "registers, 86,336 B each), declared 2026-12-04 (a tenth session) before the run: the "
+                         "SM-wide count and the sub-partition rule both say its blocks fit beside one spin block "
+                         "of 1-8 warps of 14-39 registers; the carveout says they wait beside the default-carveout "
+                         "spin blocks and not beside the maximum-carveout ones")
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -134,6 +140,11 @@ def main() -> None:
 
     sink = cp.zeros(1, dtype=cp.uint32)
     targets = {"gemv": gemv, "step": replay}
+    if args.attention:  # decode's attention kernels (cuDNN SDPA, 86,336 B of shared memory a block) at 8 x 4k
+        att_model = Model(8, 4096)
+        att_model.part = "attention"
+        att_replay, _att_graph = capture(att_model, 8, 4096, a)
+        targets = {"attention": att_replay}
     if args.synthetic:  # stand-ins for the GEMV's block (registers and shared memory chosen), and a control
         y = torch.zeros(1 << 20, device="cuda")
 
