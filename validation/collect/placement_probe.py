@@ -61,8 +61,19 @@ and 66 of 2 and of 8, beside four spent decode points (WARPS_SHAPES, WARPS_POINT
 charges a latency-bound launch by its threads' serial loads, whatever its warps per SM; the spent
 sets say launches of more warps per SM lose less (8 warps: 1.2-1.6x against 1.6-1.75x predicted).
 This grid measures that at fixed blocks; the third sealed set checks what is fitted to it.
+With --carveout (and --body copy) a designed grid, declared 2026-12-04 (a tenth session) as the
+fitted set of a form that knows the shared-memory carveout, before any such form exists: the copy
+body at 132 blocks of 4 and of 8 warps, 66 and 264 of 4, each launched with the default carveout
+preference (as every run before) and with it at its maximum (100), beside three spent decode points
+(CARVEOUT_SHAPES, CARVEOUT_POINTS). A fourth element of a shape is its carveout preference; the
+shape's name ends _c100 then. The residency probe (h200/residency*/) found decode's GEMVs and
+attention kept off any SM holding a default-carveout block, and not off one holding a
+maximum-carveout block but for registers; this grid measures what that does to both sides. With
+--sealed4 its sealed set, declared with it: 100 blocks of 4 warps, 132 of 6 and of 2, each at both
+preferences, beside three decode points no run used (SEALED4_SHAPES, SEALED4_POINTS). Nothing is
+fitted to either when measured.
 Run: python validation/collect/placement_probe.py $OUT [--quick] [--body alu|copy] [--curve-only]
-     [--sealed|--sealed2|--sealed3|--warps]
+     [--sealed|--sealed2|--sealed3|--warps|--carveout|--sealed4]
 """
 
 from __future__ import annotations
@@ -102,16 +113,29 @@ SEALED3_POINTS = [(10, 12288), (14, 10240), (48, 8192), (24, 14336), (3, 3072), 
 WARPS_SHAPES = [(32, 0, 132), (64, 0, 132), (128, 0, 132), (256, 0, 132), (512, 0, 132), (1024, 0, 132),
                 (64, 0, 66), (256, 0, 66)]
 WARPS_POINTS = [(1, 1024), (8, 4096), (32, 8192), (12, 12288)]
+# --carveout: 132 blocks of 4 and 8 warps, 66 and 264 of 4, at the default carveout preference and at
+# its maximum (a fourth element: the preference), beside spent decode points (fitted, declared)
+CARVEOUT_SHAPES = [s + (c,) for s in ((128, 0, 132), (256, 0, 132), (128, 0, 66), (128, 0, 264)) for c in (-1, 100)]
+CARVEOUT_POINTS = [(1, 1024), (8, 4096), (32, 8192)]
+# --sealed4: 100 blocks of 4 warps, 132 of 6 and of 2, both preferences, beside new decode points
+SEALED4_SHAPES = [s + (c,) for s in ((128, 0, 100), (192, 0, 132), (64, 0, 132)) for c in (-1, 100)]
+SEALED4_POINTS = [(6, 10240), (16, 6144), (2, 12288)]
 SMS_PER_LIMIT = {(128, 0): 16, (1024, 0): 2, (128, 48 << 10): 4, (128, 100 << 10): 2,
                  (128, 200 << 10): 1, (256, 0): 8, (512, 0): 4,
                  (128, 24 << 10): 9, (64, 0): 32, (192, 64 << 10): 3,
-                 (96, 0): 21, (128, 32 << 10): 6, (32, 0): 32}  # blocks per SM on Hopper (occupancy rules)
+                 (96, 0): 21, (128, 32 << 10): 6, (32, 0): 32, (192, 0): 10}  # blocks per SM on Hopper (occupancy rules)
 TARGET_S = 500e-6
 
 
 def name(shape) -> str:
-    threads, smem, grid = shape
-    return f"t{threads}_s{smem >> 10}k_g{grid}" if smem else f"t{threads}_s0_g{grid}"
+    threads, smem, grid = shape[:3]
+    base = f"t{threads}_s{smem >> 10}k_g{grid}" if smem else f"t{threads}_s0_g{grid}"
+    return base + (f"_c{shape[3]}" if len(shape) > 3 and shape[3] != -1 else "")
+
+
+def carveout(shape) -> int:
+    """A shape's carveout preference (-1: none, the driver's default)."""
+    return shape[3] if len(shape) > 3 else -1
 
 
 class Probe:
@@ -129,6 +153,22 @@ class Probe:
         self.copy_k.max_dynamic_shared_size_bytes = 200 << 10
         self.out = cp.zeros(1, dtype=cp.uint32)
         self.src = self.dst = cp.zeros(0, dtype=cp.uint16)
+        self.default_k, self.by_carveout = self.copy_k, {}
+
+    def set_carveout(self, preference: int) -> None:
+        """Launch the copy body with this carveout preference from now on (-1: the default). Each
+        preference compiles its own module: cupy caches modules by source, and an attribute set on a
+        cached function would reach every launch of it."""
+        if preference == -1:
+            self.copy_k = self.default_k
+            return
+        if preference not in self.by_carveout:
+            mod = self.cp.RawModule(code=SOURCE + f"\n// carveout {preference}\n", options=("-std=c++17",))
+            k = mod.get_function("copy_probe")
+            k.max_dynamic_shared_size_bytes = 200 << 10
+            k.preferred_shared_memory_carveout = preference
+            self.by_carveout[preference] = k
+        self.copy_k = self.by_carveout[preference]
 
     @property
     def kernel(self):
@@ -191,13 +231,17 @@ def main() -> None:
     ap.add_argument("--sealed2", action="store_true", help="the second sealed set (SEALED2_SHAPES beside SEALED2_POINTS)")
     ap.add_argument("--sealed3", action="store_true", help="the third sealed set (SEALED3_SHAPES beside SEALED3_POINTS)")
     ap.add_argument("--warps", action="store_true", help="the warps grid (WARPS_SHAPES beside WARPS_POINTS)")
+    ap.add_argument("--carveout", action="store_true", help="the carveout grid (CARVEOUT_SHAPES beside CARVEOUT_POINTS)")
+    ap.add_argument("--sealed4", action="store_true", help="the fourth sealed set (SEALED4_SHAPES beside SEALED4_POINTS)")
     args = ap.parse_args()
-    chosen = [n for n, on in ((1, args.sealed), (2, args.sealed2), (3, args.sealed3), ("warps", args.warps)) if on]
+    chosen = [n for n, on in ((1, args.sealed), (2, args.sealed2), (3, args.sealed3), ("warps", args.warps),
+                              ("carveout", args.carveout), (4, args.sealed4)) if on]
     if chosen and (args.body != "copy" or args.curve_only or len(chosen) > 1):
-        raise SystemExit("--sealed, --sealed2, --sealed3, --warps: one set, the copy body's, beside decode "
+        raise SystemExit("--sealed, --sealed2, --sealed3, --warps, --carveout, --sealed4: one set, the copy body's, beside decode "
                          "(--body copy, no --curve-only)")
     sealed = {1: (SEALED_SHAPES, SEALED_POINTS), 2: (SEALED2_SHAPES, SEALED2_POINTS),
-              3: (SEALED3_SHAPES, SEALED3_POINTS), "warps": (WARPS_SHAPES, WARPS_POINTS)}
+              3: (SEALED3_SHAPES, SEALED3_POINTS), "warps": (WARPS_SHAPES, WARPS_POINTS),
+              "carveout": (CARVEOUT_SHAPES, CARVEOUT_POINTS), 4: (SEALED4_SHAPES, SEALED4_POINTS)}
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
@@ -215,7 +259,8 @@ def main() -> None:
     cs_side = cp.cuda.ExternalStream(side.cuda_stream)
     iters, alone, curve = {}, {}, []
     for shape in shapes:
-        threads, smem, grid = shape
+        threads, smem, grid = shape[:3]
+        pr.set_carveout(carveout(shape))
         iters[shape] = pr.calibrate(cs_side, threads, smem, grid)
         alone[shape] = pr.alone(cs_side, threads, smem, grid, iters[shape])
         limit = SMS_PER_LIMIT[threads, smem]
@@ -234,7 +279,7 @@ def main() -> None:
             "enqueue_after_step_start_us", "first_start_after_enqueue_us", "sms_used", "most_on_one_sm",
             "per_sm_histogram", "block_p50_us", "block_max_us", "span_us", "span_from_enqueue_us",
             "alone_block_p50_us", "alone_span_us", "decode_step_us", "decode_alone_us", "body", "bytes_per_launch",
-            "last_start_after_enqueue_us"]
+            "last_start_after_enqueue_us", "carveout"]
     rows = []
     model = Model(max(b for b, _ in points), max(c for _, c in points))
     steps = 6 if args.quick else 60
@@ -244,7 +289,8 @@ def main() -> None:
             cs_dec = cp.cuda.ExternalStream(dstream.cuda_stream)
             step_ns = decode_alone_ns(cp, lambda rec: pr.mark(cs_dec, rec), replay)
             for shape in shapes:
-                threads, smem, grid = shape
+                threads, smem, grid = shape[:3]
+                pr.set_carveout(carveout(shape))
                 n = steps + 2
                 recs = [cp.zeros(3 * grid, dtype=cp.uint64) for _ in range(n)]
                 marks = [[cp.zeros(1, dtype=cp.uint64) for _ in range(3)] for _ in range(n)]
@@ -272,7 +318,7 @@ def main() -> None:
                                  f"{alone[shape][0] / 1e3:.2f}", f"{alone[shape][2] / 1e3:.2f}", f"{(e - s) / 1e3:.1f}",
                                  f"{step_ns / 1e3:.1f}", args.body,
                                  4 * grid * iters[shape] if args.body == "copy" else 0,  # copy: read + write 2 B
-                                 f"{(max(b[0] for b in blk) - q) / 1e3:.2f}"])
+                                 f"{(max(b[0] for b in blk) - q) / 1e3:.2f}", carveout(shape)])
                 write_csv(out / "launches.csv", head, rows)
                 mine = [r for r in rows if r[:4] == [batch, context, prio, name(shape)]]
                 packed = sum(1 for r in mine if r[12] > -(-grid // 132))

@@ -191,6 +191,12 @@ def main() -> None:
     for cap in (8, 16):  # the fewest registers the compiler will give it (the hold may spill)
         capped = cp.RawModule(code=source(0), options=("-std=c++17", f"--maxrregcount={cap}")).get_function("hold")
         variants.append((f"k0_max{cap}", 0, capped, -1))
+    # the placement probe's copy kernel sets its dynamic shared-memory limit to 200 KiB and launches
+    # with none: does the driver then pick the carveout from the limit or from the launch? (declared
+    # 2026-12-04, a tenth session, before the run: from the launch, so attention waits beside it)
+    dyn = cp.RawModule(code=source(0) + "\n// dynamic limit variant\n", options=("-std=c++17",)).get_function("hold")
+    dyn.max_dynamic_shared_size_bytes = 200 << 10
+    variants.append(("k0_dyn200k", 0, dyn, -1))
     # its own module: cupy caches modules by source and options, and the attribute set below would
     # otherwise reach k0's function too (the committed runs' k0 rows carry the maximum carveout)
     carve = cp.RawModule(code=source(0) + "\n// carveout variant\n", options=("-std=c++17",)).get_function("hold")
