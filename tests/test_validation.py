@@ -1505,9 +1505,10 @@ def test_placement_copy_sealed3_set_holds_as_declared():
     3, 132 of 4 warps with 32 KiB, 100 of 8, beside 10 x 12k, 14 x 10k, 48 x 8k, 24 x 14k, 3 x 3k and
     20 x 6k decode at both priorities; declared in placement_probe.py --sealed3 before the run and
     committed raw, unpredicted, 2026-12-04, a ninth session). It checks the latency relief
-    (docs/serving.md, Latency relief: decode's weight GEMVs cannot start on an SM holding any of a
-    launch's blocks, so on the SMs the blocking leaves out, s x (1 - o^a), the loaded latency's
-    excess falls by latency_relief), with the sub-partition rule (hwspecs sm_limits.sub_partitions)
+    (docs/serving.md, Sub-partitions and the latency relief: decode's weight GEMVs cannot start on
+    an SM holding any of a launch's blocks, so on the SMs the blocking leaves out, s x (1 - o^a), the
+    loaded latency's excess falls by latency_relief), with the sub-partition rule (hwspecs
+    sm_limits.sub_partitions)
     and every coefficient as fitted, latency_relief and latency_loss on the warps grid and
     placement_copy's fitted points. The claims, declared here before the set was turned into a
     trace (the spent copy sets read 6.3-8.9% MAPE, signed -2.8% to +2.1%, worst shape 13.5%, decode

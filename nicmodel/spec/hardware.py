@@ -331,7 +331,7 @@ class Interference(Component):
     the blocking counts a block by the share of its SM's block slots it holds (occupancy_exponent).
     On the rest, s x (1 - o^a), the GEMVs stream HBM from fewer SMs and its loads queue behind less
     traffic: latency_loss's term is x (1 - latency_relief x s x (1 - o^a)) (docs/serving.md,
-    Latency relief)."""
+    Sub-partitions and the latency relief)."""
     launch_wait: Duration
     """Co-runner: time each of its launches issued one by one through a stream waits beside
     decode for its turn at dispatch, whatever the launch's length, over its waves (a launch of

@@ -8,7 +8,7 @@ Left out: the shared-memory carveout. A block launched with a smaller carveout t
 kernel needs keeps that kernel off its SM whatever the free bytes (measured:
 validation/traces/h200/residency_synthetic/, a 225 KB block beside a default-carveout spin
 block); which carveout the driver picks for each kernel is not in the specs (docs/serving.md,
-Sub-partitions)."""
+Sub-partitions and the latency relief)."""
 
 from __future__ import annotations
 
@@ -80,6 +80,7 @@ def _fit(lim: Limits, a: Shape, m: float, b: Shape, n: float) -> bool:
     its threads, registers, shared memory and blocks, and within the registers of its fullest
     sub-partition, each kernel's warps spread evenly over them."""
     threads, registers, smem, blocks, parts = lim
+    # each kernel's warps on its fullest sub-partition (less a hair, so 12 / 4 stays 3 in floats)
     fullest = sum(math.ceil(k * warps(s[0]) / parts - 1e-9) * _block_registers(s) / warps(s[0])
                   for k, s in ((m, a), (n, b)) if k > 0)
     return (m * a[0] + n * b[0] <= threads
