@@ -1455,6 +1455,22 @@ def test_placement_copy_sealed_set_holds_as_declared():
     assert sum(decode) / len(decode) <= 5.0
 
 
+def test_summary_reports_the_excess_a_slowdown_metric_charges():
+    """A slowdown metric's summary says what share of the measured excess the model charges,
+    sum(predicted - 1) / sum(measured - 1): decode at 1.10 and 1.30 measured, 1.05 predicted both
+    times, is charged (0.05 + 0.05) / (0.10 + 0.30) = 0.25 of its loss at 11.7% MAPE. Metrics that are
+    not slowdowns (a copy's bandwidth) get no such number."""
+    from nicmodel.validation.predict import Prediction
+    point = read_trace(ROOT / "validation/traces/h200_dataplane_points8_interference.csv")[0]
+    assert point.metric == "decode_time_ratio"
+    preds = [Prediction(replace(point, value=v), 1.05) for v in (1.10, 1.30)]
+    (row,) = summary(preds)
+    assert row["charged_excess"] == pytest.approx(0.25)
+    assert row["mape_pct"] == pytest.approx((0.05 / 1.10 + 0.25 / 1.30) / 2 * 100)
+    copy = read_trace(ROOT / "validation/traces/h200_copy.csv")[0]
+    assert "charged_excess" not in summary([Prediction(copy, copy.value)])[0]
+
+
 def test_placement_copy_sealed2_set_holds_as_declared():
     """The second sealed set of latency-bound streaming launches (h200/placement_copy_sealed2/: the
     2-byte copy body in five shapes no committed run used, 132 blocks of 2 warps, 100 of 4, 66 of 8,

@@ -221,8 +221,12 @@ def report_text(preds: list[Prediction], bad: list[Prediction]) -> str:
     groups = summary(preds)
     if any("family" in g for g in groups):  # interference traces: errors by family, with their 90th percentile
         lines.append(github_table([[g["metric"], g.get("family", ""), g["role"], g["points"], f"{g['mape_pct']:.2f}%",
-                                f"{g['p90_pct']:.2f}%", f"{g['worst_pct']:+.2f}%"] for g in groups],
-                              headers=["metric", "family", "role", "points", "MAPE", "p90 |error|", "worst"]))
+                                f"{g['p90_pct']:.2f}%", f"{g['worst_pct']:+.2f}%",
+                                f"{g['charged_excess']:.2f}" if "charged_excess" in g else ""] for g in groups],
+                              headers=["metric", "family", "role", "points", "MAPE", "p90 |error|", "worst",
+                                       "excess charged"]))
+        lines.append("excess charged: the model's slowdown over the measured one, sum(predicted - 1) / "
+                     "sum(measured - 1); far from 1 where a small ratio error hides a large miss.")
     else:
         lines.append(github_table([[g["metric"], g["role"], g["points"], f"{g['mape_pct']:.2f}%", f"{g['worst_pct']:+.2f}%"]
                                for g in groups], headers=["metric", "role", "points", "MAPE", "worst"]))

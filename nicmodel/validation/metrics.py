@@ -37,6 +37,9 @@ class Metric:
     description: str
     fn: Callable[[Context, str | None], float]
     argument: str | None = None  # what the argument column must hold, if anything
+    # a time beside something over the same time alone: validate also reports how much of the
+    # measured excess (value - 1) the model charges, which a ratio near 1 hides
+    slowdown: bool = False
 
 
 def _f(x: Any) -> float:
@@ -142,9 +145,10 @@ METRICS: dict[str, Metric] = {m.name: m for m in [
            "batch=B,context=L"),
     Metric("decode_time_ratio", "dimensionless", "decode step time beside co-running GPU work, over decode "
            "alone (nicmodel/validation/interference.py)", interference.decode_ratio,
-           "family=,batch=,context=,priority=,busy=,kernel=,duration=[,launches=,bytes=,unit_time=,...]"),
+           "family=,batch=,context=,priority=,busy=,kernel=,duration=[,launches=,bytes=,unit_time=,...]",
+           slowdown=True),
     Metric("corunner_time_ratio", "dimensionless", "co-runner time per unit beside decode, over alone",
-           interference.corunner_ratio, "as decode_time_ratio"),
+           interference.corunner_ratio, "as decode_time_ratio", slowdown=True),
     Metric("engine_step_ratio", "dimensionless", "the engine's eager (launch-bound) decode step time with host "
            "cores busy, over idle", lambda c, a: 1.0 + _host(c, a), "busy=N,cpus=M"),
 ]}
