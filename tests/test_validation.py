@@ -1473,8 +1473,9 @@ def test_summary_reports_the_excess_a_slowdown_metric_charges():
 
 def test_decode_excess_charged_beside_the_data_plane_kernels_is_as_recorded():
     """The share of decode's measured slowdown the model charges beside each data-plane kernel
-    (`charged_excess`), over the sixteen data-plane sets (h200_dataplane_points*, random), recorded 2026-12-04 (a tenth
-    session) so that a change to the decode side shows here: CacheGen's decoder is charged about
+    (`charged_excess`), over the sixteen data-plane sets (h200_dataplane_points*, random), recorded
+    2026-12-04 (a tenth session) so that a change to the decode side shows here: CacheGen's decoder
+    is charged about
     what it costs (1.03-1.20); the scatter a tenth to a quarter (0.08-0.24), the pinned copies,
     torch.cat and the dequantization 0.28-0.91 (docs/serving.md, A decode-side gap the gate hides).
     The bands are the recorded ranges, widened by 0.05; a form that closes the gap moves them."""
