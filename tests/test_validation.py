@@ -1495,6 +1495,27 @@ def test_decode_excess_charged_beside_the_data_plane_kernels_is_as_recorded():
         assert low - 0.05 <= min(seen[family]) and max(seen[family]) <= high + 0.05, (family, seen[family])
 
 
+def _copy_set_errors(name: str, off: str):
+    """A copy-probe sealed set's errors in percent (h200_placement_copy_<name>_interference.csv):
+    the co-runner's |errors|, its signed errors, decode's |errors|, the co-runner's |errors| by
+    shape, and the co-runner's |errors| with ``gpu.interference.<off>`` at 1e-9 (the form off)."""
+    from collections import defaultdict
+    points = read_trace(ROOT / f"validation/traces/h200_placement_copy_{name}_interference.csv")
+    without_form = [replace(p, overrides=tuple(p.overrides) + (f"gpu.interference.{off}=1e-9",)) for p in points]
+    corunner, signed, decode, shapes, without = [], [], [], defaultdict(list), []
+    for pr, pr_off in zip(predict_all(points), predict_all(without_form)):
+        a = dict(kv.split("=", 1) for kv in pr.point.argument.split(","))
+        error = (pr.predicted - pr.point.value) / pr.point.value * 100
+        if pr.point.metric == "corunner_time_ratio":
+            corunner.append(abs(error))
+            signed.append(error)
+            shapes[a["family"]].append(abs(error))
+            without.append(abs(pr_off.predicted - pr.point.value) / pr.point.value * 100)
+        else:
+            decode.append(abs(error))
+    return corunner, signed, decode, shapes, without
+
+
 def test_placement_copy_sealed2_set_holds_as_declared():
     """The second sealed set of latency-bound streaming launches (h200/placement_copy_sealed2/: the
     2-byte copy body in five shapes no committed run used, 132 blocks of 2 warps, 100 of 4, 66 of 8,
@@ -1513,22 +1534,8 @@ def test_placement_copy_sealed2_set_holds_as_declared():
     10 x 14k (+13% to +34%), where the chase beside the step reads 1.70, the bottom of
     latency_beside_decode's range: a split attention grid of 80 blocks streams less (docs/serving.md,
     Loaded latency)."""
-    from collections import defaultdict
     recorded = {"placement-copy-t64-s0-g132": 21.0}  # failed claims, gated at their measured values
-    path = "validation/traces/h200_placement_copy_sealed2_interference.csv"
-    points = read_trace(ROOT / path)
-    off = [replace(p, overrides=tuple(p.overrides) + ("gpu.interference.latency_loss=1e-9",)) for p in points]
-    corunner, signed, decode, shapes, without = [], [], [], defaultdict(list), []
-    for pr, pr_off in zip(predict_all(points), predict_all(off)):
-        a = dict(kv.split("=", 1) for kv in pr.point.argument.split(","))
-        error = (pr.predicted - pr.point.value) / pr.point.value * 100
-        if pr.point.metric == "corunner_time_ratio":
-            corunner.append(abs(error))
-            signed.append(error)
-            shapes[a["family"]].append(abs(error))
-            without.append(abs(pr_off.predicted - pr.point.value) / pr.point.value * 100)
-        else:
-            decode.append(abs(error))
+    corunner, signed, decode, shapes, without = _copy_set_errors("sealed2", "latency_loss")
     assert len(corunner) == len(decode) == 40 and len(shapes) == 5
     assert sum(corunner) / len(corunner) <= 15.0
     for family, errors in shapes.items():
@@ -1536,7 +1543,6 @@ def test_placement_copy_sealed2_set_holds_as_declared():
     assert abs(sum(signed) / len(signed)) <= 13.0  # claim 7.0: failed at +12.5
     assert sum(corunner) < sum(without)
     assert sum(decode) / len(decode) <= 5.0
-
 
 
 def test_placement_copy_sealed3_set_holds_as_declared():
@@ -1548,28 +1554,13 @@ def test_placement_copy_sealed3_set_holds_as_declared():
     (docs/serving.md, Sub-partitions and the latency relief: decode's weight GEMVs cannot start on
     an SM holding any of a launch's blocks, so on the SMs the blocking leaves out, s x (1 - o^a), the
     loaded latency's excess falls by latency_relief), with the sub-partition rule (hwspecs
-    sm_limits.sub_partitions)
-    and every coefficient as fitted, latency_relief and latency_loss on the warps grid and
+    sm_limits.sub_partitions) and every coefficient as fitted, latency_relief and latency_loss on the warps grid and
     placement_copy's fitted points. The claims, declared here before the set was turned into a
     trace (the spent copy sets read 6.3-8.9% MAPE, signed -2.8% to +2.1%, worst shape 13.5%, decode
     2.0-2.8%): the co-runner side within 10% MAPE over the set and within 15% for each shape; its
     mean signed error within +-6%; better with the relief than with latency_relief off at the same
     other coefficients; decode's side within 5%."""
-    from collections import defaultdict
-    path = "validation/traces/h200_placement_copy_sealed3_interference.csv"
-    points = read_trace(ROOT / path)
-    off = [replace(p, overrides=tuple(p.overrides) + ("gpu.interference.latency_relief=1e-9",)) for p in points]
-    corunner, signed, decode, shapes, without = [], [], [], defaultdict(list), []
-    for pr, pr_off in zip(predict_all(points), predict_all(off)):
-        a = dict(kv.split("=", 1) for kv in pr.point.argument.split(","))
-        error = (pr.predicted - pr.point.value) / pr.point.value * 100
-        if pr.point.metric == "corunner_time_ratio":
-            corunner.append(abs(error))
-            signed.append(error)
-            shapes[a["family"]].append(abs(error))
-            without.append(abs(pr_off.predicted - pr.point.value) / pr.point.value * 100)
-        else:
-            decode.append(abs(error))
+    corunner, signed, decode, shapes, without = _copy_set_errors("sealed3", "latency_relief")
     assert len(corunner) == len(decode) == 60 and len(shapes) == 5
     assert sum(corunner) / len(corunner) <= 10.0
     for family, errors in shapes.items():

@@ -1,0 +1,260 @@
+"""GPU demand spec types: what a GPU kernel holds on an SM (block shapes, launches), the SM's limits,
+decode's own kernels and attention grid, and the interference coefficients. Pure data."""
+
+from .base import (
+    Bandwidth,
+    Bytes,
+    Component,
+    Count,
+    Duration,
+    Fraction,
+    OverheadBytes,
+    Ratio,
+)
+
+
+class BlockShape(Component):
+    """What one thread block of a kernel holds on an SM while it runs (CUPTI reports these for
+    every kernel: validation/collect/interference_grid.py, kernels.csv)."""
+
+    threads_per_block: Count
+    """Threads per block."""
+    registers_per_thread: Count
+    """Registers per thread (allocated per warp in units of 256)."""
+    shared_memory_per_block: OverheadBytes
+    """Static plus dynamic shared memory per block (0 B for none)."""
+
+
+class DecodeBlocks(BlockShape):
+    """The blocks of one kind of decode kernel: their shape and how many sit on an SM at once."""
+
+    blocks_per_sm: Ratio
+    """Blocks of this kind resident on an SM that holds any (its grid over the SMs, at most the
+    occupancy limit): a co-runner block that fits beside them, but fewer than the co-runner needs
+    per SM, leaves the rest of its launch to a second wave (Interference.wave_spill)."""
+    issue_slots: Fraction | None = None
+    """Share of its SM's instruction issue slots one block of this kind uses while it runs, alone
+    (Nsight Compute's sm__issue_active); unset: none charged. Read for attention where it leaves
+    every SM at most one block: a co-runner's compute-bound blocks on an SM holding one keep only
+    the rest (docs/serving.md, Attention's issue slots)."""
+
+
+class KernelLaunch(BlockShape):
+    """One launch of a data-plane kernel: its blocks and the HBM traffic it makes."""
+
+    blocks: Count
+    """Blocks per launch (for the reference model; see blocks_per_kv_channel)."""
+    blocks_per_kv_channel: Ratio | None = None
+    """When set, blocks = this x the model's K/V channels (2 x layers x kv_heads x head_dim):
+    a kernel with one thread per K/V layer and channel."""
+    launches_per_chunk: Count
+    """Kernel launches per chunk (an unfused chain launches several)."""
+    hbm_bytes_per_output_byte: Ratio
+    """HBM bytes read and written per byte of output."""
+    access_bytes: Bytes | None = None
+    """Bytes each thread loads or stores per memory instruction, for a kernel that streams memory
+    (2 for bf16 scalars, 16 for 128-bit vectors); unset for one that does not (an arithmetic
+    decoder). Narrow accesses slow more beside decode (Interference.narrow_high)."""
+    issue_share: Ratio | None = None
+    """Instruction issue per resident warp, relative to the integer-ALU probe body's (measured
+    alone: issue-slot utilization over resident warps, Nsight Compute); unset: as the ALU body
+    (1). Says whether its blocks saturate an SM's issue slots, and so whether the blocks left on
+    an SM make up the wait of those that find no slot (Interference.wave_spill)."""
+    graph_share: Fraction | None = None
+    """Share of its launches replayed from a CUDA graph; unset: none, every launch issued one by
+    one through a stream (as LMCache's and CacheGen's Python code issues them). Sets which
+    per-launch wait applies beside decode (Interference.launch_wait, graph_wait)."""
+
+
+class SmLimits(Component):
+    """Per-SM capacities that decide how many blocks of a kernel fit on one SM at once."""
+
+    max_threads: Count
+    """Resident threads per SM."""
+    registers: Count
+    """32-bit registers per SM."""
+    shared_memory: Bytes
+    """Shared memory per SM (the largest carveout)."""
+    max_blocks: Count
+    """Resident blocks per SM."""
+    sub_partitions: Count
+    """Processing blocks (sub-partitions) per SM. Each holds its own warps and an equal share of
+    the register file, so blocks fit together only if the fullest one's registers do: a decode
+    GEMV that leaves 256 registers on each cannot take a co-runner's warp of 512, though the
+    SM-wide count leaves it 1,024 (validation/traces/h200/residency_synthetic/)."""
+
+
+class AttentionGrid(Component):
+    """How many blocks decode's attention kernel launches at a batch and context (cuDNN's SDPA
+    decode kernel: one block per sequence and KV head, the context split into parts when that is
+    few blocks; validation/traces/h200/decode_shapes*/). The co-runners see attention's blocks hold
+    only part of the SMs' attention slots when the grid is small (docs/serving.md, Attention's grid)."""
+
+    split_max_heads: Count
+    """The context is split only when batch x KV heads is at most this many blocks."""
+    split_target_blocks: Count
+    """The split count is the largest power of two that keeps batch x KV heads x splits at or
+    below this many blocks ..."""
+    split_min_tokens: Count
+    """... and keeps at least this many context tokens per split."""
+    block_bandwidth: Bandwidth | None = None
+    """The rate one block streams the KV cache at when HBM has room (it keeps few loads in
+    flight): a wave of fewer blocks than the step's HBM bandwidth over this leaves HBM idle, so a
+    small grid, or a small last wave, takes longer than its bytes say (docs/modeling.md, The decode
+    step); unset: attention reads at the step's share of peak whatever its grid."""
+
+
+class DecodeKernels(Component):
+    """The kernels of one decode step as this GPU's libraries launch them: weight GEMVs and
+    attention (sharing the step's kernel time as the time each reads memory: the weights, and the
+    KV cache with its grid's waves, AttentionGrid.block_bandwidth), and elementwise kernels
+    (norms, activations, residuals)."""
+
+    weights: DecodeBlocks
+    """The GEMV (cuBLAS) kernels reading the weights."""
+    attention: DecodeBlocks
+    """The attention (cuDNN/flash) kernels reading the KV cache."""
+    elementwise: DecodeBlocks
+    """Elementwise kernels."""
+    elementwise_share: Fraction
+    """Share of a decode step's kernel time in elementwise kernels."""
+    kernels_per_layer: Count
+    """Kernels launched per layer per step (decode time / kernels is the grain of dispatch)."""
+    weights_sm_share: Fraction
+    """Share of the SMs the weight GEMVs hold while they run (their grid over the SM count,
+    weighted by time): a co-runner dispatched meanwhile finds only the rest free."""
+    attention_grid: AttentionGrid | None = None
+    """How attention's grid follows the batch and context; without it, attention's blocks fill
+    every SM's attention slots (blocks_per_sm on each) whatever the batch."""
+
+
+class Interference(Component):
+    """How data-plane work on the GPU and decode slow each other, from what each demands
+    (docs/serving.md, Interference). The coefficients are properties of block dispatch, not of a
+    kernel: fitted once on a designed grid of co-runners (validation/traces/h200) and applied to
+    every kernel through its launch shape, duration and HBM traffic."""
+
+    occupancy_exponent: Ratio
+    """How a co-runner holding part of each SM's capacity blocks decode: blocking scales with
+    (SMs touched) x (share of each SM's block slots held) ^ this."""
+    dispatch_grain: Ratio
+    """A decode kernel waits this many mean decode-kernel durations at a co-runner's kernel (or,
+    at high priority, block) boundary before it is dispatched."""
+    hbm_sharing: Fraction
+    """Decode loss, where not blocked, per unit of HBM bandwidth share the co-runner uses."""
+    dma_factor: Ratio
+    """Decode slowdown per unit of HBM bandwidth taken by copy-engine or DMA writes, relative to
+    the bytes alone (1.0 = only the bandwidth the writes use)."""
+    dispatch_wait: Ratio
+    """Co-runner: a launch waits this many mean decode-kernel durations for the decode kernels it
+    cannot sit beside (per share of decode's time in them; short launches relative to them)."""
+    wave_yield_high: Ratio
+    """Co-runner, decode at high priority: share of its later waves' time lost to decode's
+    kernels taking the wave boundaries (per share of decode time it cannot sit beside, while
+    decode runs), for blocks that live much longer than cut_in_time."""
+    cut_in_gain: Ratio
+    """Decode at high priority: how much more of its later waves' time a co-runner loses when its
+    blocks live much less than cut_in_time: wave_yield_high x (1 + cut_in_gain x cut_in_time /
+    (block lifetime + cut_in_time)). Blocks of a few microseconds hand their SM slots to decode's
+    pending kernels as fast as they retire (torch.cat's ~2.6-us blocks; docs/serving.md)."""
+    cut_in_time: Duration
+    """The block lifetime below which decode's cut-ins take most of a co-runner's slots (see
+    cut_in_gain; 0 turns the factor off)."""
+    hbm_loss: Ratio
+    """Co-runner growth per unit of memory-boundness (its HBM share per SM it holds, to the power
+    memory_exponent) x latency exposure (1 - its resident threads per SM over the SM's maximum)
+    x HBM headroom (1 - its HBM share, to the power headroom_exponent), while decode runs."""
+    memory_exponent: Ratio
+    """Shape of memory-boundness in hbm_loss: (the co-runner's HBM share per SM it holds) ^ this."""
+    headroom_exponent: Ratio
+    """Shape of the HBM headroom in hbm_loss: (1 - the co-runner's own HBM share) ^ this. A
+    co-runner that already pulls much of HBM alone loses less to decode's traffic than one that
+    pulls little (8-33-block streaming kernels slow 2-3x beside decode)."""
+    crowding: Ratio
+    """Co-runner growth per unit of the issue slowdown of a one-wave launch's most-packed SM, per
+    share of decode time in kernels beside which it packs (compute-bound share, while decode
+    runs); 1 where every such landing packs as pack_blocks says."""
+    issue_warps: Ratio
+    """Warps per SM at which a compute-bound kernel's issue rate saturates (blocks packed above it
+    slow each in proportion)."""
+    pack_blocks: Ratio
+    """Blocks beyond its share alone that a one-wave launch puts on its most-packed SM when it
+    arrives while decode's kernels hold the SMs (its blocks take the few free ones, or the first
+    ones decode frees); at most its per-SM limit in all."""
+    narrow_high: Ratio
+    """Co-runner growth, decode at high priority, of a kernel streaming memory in 2-byte accesses
+    (log2(16 / access bytes) / 3 of it for wider ones, none at 16), while decode runs, times
+    1 - 1/waves (decode's kernels cut in at its wave boundaries; a one-wave launch has none)."""
+    narrow_attention: Ratio
+    """Co-runner growth, either priority, of a kernel streaming memory in 2-byte accesses (scaled
+    as narrow_high) whose resident blocks leave room for attention's, per share of decode's
+    kernel time in attention, while decode runs, for blocks that live within one attention kernel
+    (x its duration / (its duration + the block's lifetime)): attention's KV traffic lengthens
+    their loads. Where it applies, the loaded latency (latency_loss) counts outside it."""
+    idle_latency: Duration
+    """One dependent HBM load's latency with the GPU otherwise idle (a pointer chase far beyond
+    L2; validation/collect/loaded_latency.py)."""
+    latency_beside_decode: Ratio
+    """The same load's latency while a decode step runs, over idle: decode streams HBM through
+    most of its step, and every load queues behind its traffic (loaded_latency.py)."""
+    latency_loss: Ratio
+    """Co-runner growth per unit of its latency-boundness x (latency_beside_decode - 1), while
+    decode runs. Latency-boundness: for a kernel that streams memory with no measured issue share,
+    the share of its time alone its loads take one after another at idle_latency (at most 1), x
+    its compute-boundness (1 - its HBM share per SM held: a bandwidth-bound kernel is hbm_loss's);
+    0 for any other (docs/serving.md, Loaded latency)."""
+    latency_relief: Fraction
+    """Share of the loaded latency's excess a launch is spared per share of the SMs it holds
+    beyond what the blocking counts: decode's weight GEMVs cannot start on an SM that holds any
+    block of it (their registers fill each sub-partition; validation/traces/h200/residency/), while
+    the blocking counts a block by the share of its SM's block slots it holds (occupancy_exponent).
+    On the rest, s x (1 - o^a), the GEMVs stream HBM from fewer SMs and its loads queue behind less
+    traffic: latency_loss's term is x (1 - latency_relief x s x (1 - o^a)) (docs/serving.md,
+    Sub-partitions and the latency relief)."""
+    launch_wait: Duration
+    """Co-runner: time each of its launches issued one by one through a stream waits beside
+    decode for its turn at dispatch, whatever the launch's length, over its waves (a launch of
+    many waves keeps its resident blocks running meanwhile): decode's queued kernels and its own
+    interleave kernel by kernel (validation/traces/h200/short_random/: 2-20 us kernels take 5-8 us
+    longer per launch beside decode issued from Python than replayed from a graph)."""
+    graph_wait: Duration
+    """As launch_wait, for launches replayed from a CUDA graph."""
+    wave_spill: Ratio
+    """Co-runner growth per launch of a one-wave kernel that needs more than one block per SM,
+    per share of decode time in kernels that leave room for some of its blocks but not all
+    (attention beside a decoder of 4 blocks per SM, whether two attention blocks hold an SM or its
+    grid leaves one), at full latency exposure and compute-bound:
+    the blocks that find no room wait for slots. Scaled by the latency exposure (1 - its resident
+    threads per SM over the maximum) and compute-boundness (1 - its HBM share per SM held): a
+    block that waits on HBM runs faster beside fewer of its own and makes up the wait; so does one
+    that saturates its SM's issue slots, by the part the blocks left run faster (1 / max(1, warps
+    per SM x its issue_share / issue_warps) is what stays). Every launch pays it: launches of one
+    stream never overlap. None beside an attention grid that holds at most one block per SM
+    (docs/serving.md, The spill per launch; The spill's make-up)."""
+    grid_wait_equal: Duration
+    """Co-runner, decode at equal priority: time each of its launches waits, once, per
+    unit of decode's attention share of the step x attention's load (its blocks over the SMs'
+    attention slots). Blocks are dispatched in launch order: a launch that finds attention's
+    blocks waiting for slots waits behind them before any of its blocks starts, whatever its
+    length or waves (docs/serving.md, Attention's load; The spill per launch)."""
+    grid_wait_high: Ratio
+    """Co-runner, decode at high priority: growth per unit of decode's attention share x
+    attention's load, for blocks that live much less than cut_in_time (x cut_in_time / (block
+    lifetime + cut_in_time)): attention's waiting blocks take every slot such blocks free as they
+    retire; long-lived blocks keep theirs (docs/serving.md, Attention's load)."""
+    multiwave_stretch: Ratio
+    """Co-runner: its time beside decode whose attention grid runs more than one wave, over what
+    the terms above give (1: none). While attention has blocks pending no block of a later launch
+    is dispatched (validation/traces/h200/timeline_waves/); the grid waits take this in through
+    attention's load, and this spans what they leave (docs/serving.md, Two-wave attention grids)."""
+    fill_stretch: Ratio
+    """Co-runner: its time beside decode whose attention grid runs one wave that fills some SMs
+    whole (more blocks than SMs hold one each), over what the terms above give (1: none).
+    CacheGen's decoder is under-predicted there: about half its launches leave a few blocks
+    without a slot, which run a whole block lifetime later, and its blocks, which do not saturate
+    the SM's issue slots, make up none of that wait (its synthetic twin's do); no term carries it
+    yet, and this spans it (docs/serving.md, The third sealed set)."""
+    grid_load_measured: Ratio
+    """The largest attention load (decode's attention blocks over the SMs' attention slots) the
+    co-runners were measured beside. A serving answer whose batch that fits puts attention past it
+    carries an UNVALIDATED note: the grid waits grow with the load, checked only up to here."""
