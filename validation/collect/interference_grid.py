@@ -298,6 +298,36 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     1.41-1.87x where the model charged 1.02-1.47x, the rest phase as modelled (3.77-3.88 against
     3.73-3.75 for the 2.5-us ALU launches): attention's block takes a quarter of its SM's issue slots
     (issue_profile.py --units attention_b<B>_c<L>), what phases.issue_loss now charges;
+  - `--probe --phase random --part attention --points 8x4096,32x8192` and `--part rest --points
+    1x1024,8x4096,32x8192` (2026-12-04, an eleventh session; declared and committed before the run;
+    probe_phase_attention/, probe_phase_rest/): the probe units (many-wave launches of 2-3 us blocks,
+    128 threads) beside each part of the decode step alone, at the probe's own decode points. Not
+    decode steps: never turned into a trace; the measurement a form for the ALU probe's miss is fitted
+    on. What is read from it, declared now: each unit's time beside each part at each priority; whether
+    its time beside the whole step (probe_random/) is the harmonic mean of the two at attention's share;
+    and which view of fit holds at high priority. The model's (decode's view) charges the ALU probe's
+    cut-ins alike beside attention and the GEMVs, as its 16 blocks per SM keep either off an SM. If
+    decode's blocks are dispatched first, the probe keeps what fits beside them instead: nothing beside
+    a GEMV block, 9 of its 16 blocks beside two attention blocks (the co-runner's view, which predicts
+    its loss beside attention well below its loss beside the rest);
+  - `--probe --phase random --points 2x2048,16x3072,24x10240,64x5120` (the same session, declared and
+    committed before the run; probe_points_random/): the tenth sealed set, the check of whatever form
+    the phase runs above choose for the probe, at decode points the probe never had: GEMVs 91% of the
+    step (2 x 2k), a one-block grid (16 x 3k, load 0.48), a fill grid (24 x 10k, 0.73) and a two-wave
+    one (64 x 5k, 1.94). Committed raw, not turned into a trace, not predicted, until the form and its
+    claims' test are committed. Every point held out. Its claims, declared now: each of the four probe
+    families within 15% co-runner MAPE, the ALU probe's high-priority points within 15%, decode's side
+    within 15%;
+  - `--dataplane --points 8x10752,18x5632,26x3584,34x7168` and `--points 3x9216,22x6656,46x5632,58x2560`
+    (the same session, declared and committed before the run; dataplane_points33_random/,
+    dataplane_points34_random/): the eleventh sealed set, data-plane units with CacheGen's decoder
+    (TORCHAC_SRC), for the next form on either side, decode's loss beside the short-launch units
+    included (validate's excess charged). Contexts no run had (10.5k, 5.5k, 3.5k, 7k, 9k, 6.5k, 5.5k,
+    2.5k); loads 0.55-0.97 one-wave (one of them one-block, 18 x 5.5k), 1.03, 1.39 and 1.76 multi-wave.
+    Committed raw, not predicted, until a form and its claims' test are committed. Every point held
+    out. Its claims, declared now: as the fifth to seventh sets' (each run, every data-plane family
+    within 15% on both sides; the multi-wave and fill means inside the stretches' ranges), and for a
+    decode-side form, each short-launch unit's excess charged between 0.5 and 2;
   - `--probe --phase random` and `--regime --eager --phase random` (the same session, after the
     fifth sealed set; declared and committed before the run): the two sections still measured only
     at the step's start in a process that had run torch's profiler (probe/, regime_eager/), whose
