@@ -160,6 +160,11 @@ class Interference(Component):
     cut_in_time: Duration
     """The block lifetime below which decode's cut-ins take most of a co-runner's slots (see
     cut_in_gain; 0 turns the factor off)."""
+    wave_memory: Fraction
+    """Decode at high priority: the share of the SM time decode's cut-ins take from a co-runner
+    bound by HBM bandwidth that costs it (it streams from the SMs it keeps); a compute-bound one
+    pays all of it: wave_yield_high's term is x (compute-boundness + memory-boundness x this)
+    (docs/serving.md, What a co-runner keeps)."""
     hbm_loss: Ratio
     """Co-runner growth per unit of memory-boundness (its HBM share per SM it holds, to the power
     memory_exponent) x latency exposure (1 - its resident threads per SM over the SM's maximum)

@@ -23,11 +23,16 @@ dispatched; the hardware places blocks breadth-first over the SMs):
 - The co-runner grows too (``slowdown``: its time beside decode over alone, minus one), the sum of:
   - a dispatch wait per launch for the decode kernels it cannot sit beside (a share x of decode's
     time): ``dispatch_wait`` x x x t_d / (T + t_d) (short launches wait about a decode kernel);
-  - at high decode priority, decode's kernels take its wave boundaries: ``wave_yield_high`` x x
-    x (1 - 1/waves) x (1 + ``cut_in_gain`` x ``cut_in_time`` / (tau + ``cut_in_time``)) x r,
+  - at high decode priority, decode's kernels take its wave boundaries: ``wave_yield_high`` x k
+    x (1 - 1/waves) x (1 + ``cut_in_gain`` x ``cut_in_time`` / (tau + ``cut_in_time``)) x m x r,
     tau its block lifetime, r = 1 - blocking, the share of its time decode runs beside it: blocks
     of a few microseconds hand their slots to decode's pending kernels as fast as they retire, so
-    such a kernel loses more (torch.cat's, the dequantization's; h200/drain_random/);
+    such a kernel loses more (torch.cat's, the dequantization's; h200/drain_random/). Decode's
+    blocks are dispatched first, so k is the co-runner's view (kept.py): the share of decode's time
+    weighted by the throughput it loses beside each kind's resident blocks (all of it beside a GEMV,
+    none beside attention for a kernel whose fewer blocks still saturate the issue slots); and m =
+    compute-boundness + memory-boundness x ``wave_memory``: a kernel bound by HBM bandwidth streams
+    from the SMs it keeps (h200/probe_phase_*/); at high priority the dispatch wait uses k too;
   - HBM: ``hbm_loss`` x memory-boundness (its HBM share per SM held) x latency exposure (1 - its
     resident threads per SM over the maximum) x r;
   - packing: a one-wave launch that holds fewer blocks per SM than it could (its limit L) lands,
@@ -108,6 +113,7 @@ import numpy as np
 from . import gpu
 from .attention import attention_blocks, attention_load, attention_residency, attention_waves
 from .issue import attention_issue_demand, unrecovered, waits_on_memory
+from .kept import lost_beside, sm_sensitivity
 from .occupancy import Shape, blocks_beside, blocks_per_sm, fits_beside, shape_at, warps
 from .phases import across_phases, attention_phase, issue_loss
 
@@ -298,10 +304,19 @@ class Coupling:
     compute: float = 0.0  # compute-boundness, 1 - memory-boundness
     sms: float = 0.0  # SMs its blocks touch
     latency: float = 0.0  # latency_loss x latency-boundness x compute-boundness x (latency_beside_decode - 1) x relief
+    lost: tuple[tuple[str, float], ...] = ()  # at high priority: its throughput lost beside each decode kind (kept.py)
+    sensitivity: float = 1.0  # share of SM time lost that costs it (kept.sm_sensitivity)
 
     def exclusive(self, profile: DecodeProfile) -> float:
         """Share of decode's kernel time in kernels that cannot sit beside the co-runner."""
         return _share(profile, self.low) * (1 - self.frac) + _share(profile, self.high) * self.frac
+
+    def kept_exclusive(self, profile: DecodeProfile, x: float) -> float:
+        """The co-runner's view of ``x`` where decode's blocks are dispatched first (``lost``):
+        decode's time weighted by the throughput it loses beside each kind; ``x`` otherwise."""
+        if not self.lost:
+            return x
+        return sum(profile.shares.get(kind, 0.0) * lost for kind, lost in self.lost)
 
     def blocking(self, profile: DecodeProfile, x: float | None = None) -> float:
         """Share of the co-runner's time decode cannot run (``x``: the exclusive share, if known)."""
@@ -341,8 +356,9 @@ class Coupling:
     def _growth(self, profile: DecodeProfile) -> float:
         x = self.exclusive(profile)
         run = 1.0 - self.blocking(profile, x)
-        wait = self.dispatch_wait * x * profile.kernel_s / (self.duration_s + profile.kernel_s)
-        waves = self.wave_yield * x * (1 - 1 / self.waves) * self.cut_in
+        k = self.kept_exclusive(profile, x)  # what it waits for: decode's view, or its own at high priority
+        wait = self.dispatch_wait * k * profile.kernel_s / (self.duration_s + profile.kernel_s)
+        waves = self.wave_yield * k * (1 - 1 / self.waves) * self.cut_in * self.sensitivity
         # a block that lives within one attention kernel waits on attention's own traffic, which is
         # narrow_attention's (fitted there); one that outlives it sees the step's loaded latency
         within = profile.attention_s / (profile.attention_s + self.tau) if profile.attention_s > 0 else 1.0
@@ -402,7 +418,9 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
                     s * float(p["gpu.sms"]),
                     float(p[q + "latency_loss"]) * latency_boundness(p, c, tau) * (1.0 - memory_bound)
                     * (float(p[q + "latency_beside_decode"]) - 1.0)
-                    * (1.0 - float(p[q + "latency_relief"]) * (s - s * o ** float(p[q + "occupancy_exponent"]))))
+                    * (1.0 - float(p[q + "latency_relief"]) * (s - s * o ** float(p[q + "occupancy_exponent"]))),
+                    lost_beside(p, c, shapes, decode_residency(p), resident, waves) if priority == "high" else (),
+                    sm_sensitivity(1.0 - memory_bound, float(p[q + "wave_memory"])) if priority == "high" else 1.0)
 
 
 def latency_boundness(p: Params, c: CoRunner, tau: float) -> float:
