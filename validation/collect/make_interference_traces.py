@@ -24,6 +24,9 @@
                                      -> validation/traces/h200_probe_random_interference.csv (the
                                         probe and the eager regime kernels again, profiler never
                                         run first, at a random point of the step; all held out)
+  validation/traces/h200/probe_points_random/
+                                     -> validation/traces/h200_probe_points_interference.csv (the
+                                        tenth sealed set: the probe at four new decode points)
   validation/traces/h200/start_noprof/ -> validation/traces/h200_start_interference.csv (the first
                                         grid again at the step's start, profiler never run first;
                                         all held out)
@@ -667,6 +670,11 @@ if __name__ == "__main__":
     # before the run, 2026-12-04, a fifth session): all held out, whatever the collector's hash says
     grid_trace([("h200/probe_random", "probe"), ("h200/regime_eager_random", "regime-eager")], "h200",
                "h200_probe_random_interference.csv", role="held-out")
+    # the tenth sealed set (declared and committed raw before its run, 2026-12-04, an eleventh session; its
+    # claims' test committed with the co-runner's view at high priority, before this trace): the probe at
+    # four decode points it never had, all held out
+    grid_trace([("h200/probe_points_random", "probe")], "h200", "h200_probe_points_interference.csv",
+               role="held-out")
     # 2026-12-03 (a later session): one-wave launches at a random point of the step, where their
     # blocks land (placement_probe.py): the packing term's two coefficients are fitted on two of its
     # decode points, the other two held out
