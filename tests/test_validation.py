@@ -865,6 +865,21 @@ def test_seventh_sealed_set_holds_as_declared():
                             recorded_fills={"paged-kv-scatter": 0.88})
 
 
+def test_eleventh_sealed_set_holds_as_declared():
+    """The eleventh sealed set (h200/dataplane_points33_random/, _points34_random/: the data-plane units
+    with CacheGen's decoder at 8 x 10.5k, 18 x 5.5k, 26 x 3.5k, 34 x 7k, 3 x 9k, 22 x 6.5k, 46 x 5.5k and
+    58 x 2.5k tokens, one-wave loads 0.55-0.97 and multi-wave 1.03-1.76; declared and measured raw
+    before any of it was predicted, 2026-12-04, an eleventh session). It checks the co-runner's view
+    at high priority (kept.py) on the kernels the designs run; its claims' test was committed before
+    the set was made a trace. The claims, declared in interference_grid.py before the run: on each of
+    the two runs every data-plane family within 15% on both sides; each family's measured over
+    predicted time (geometric mean) beside multi-wave grids inside multiwave_stretch's range and
+    beside one-wave grids that fill some SMs inside fill_stretch's (the excess-charged claim is a
+    decode-side form's, not this one's)."""
+    runs = ("dataplane_points33", "dataplane_points34")
+    _assert_declared_claims("validation/traces/h200_dataplane_points33_interference.csv", runs)
+
+
 def test_eighth_sealed_set_holds_as_declared():
     """The eighth sealed set (h200/short_points2_random/: the short synthetic units, 2-byte, 16-byte and
     integer-ALU kernels of 1.8-21 us issued from Python and replayed from graphs, and the paged-KV

@@ -309,7 +309,11 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     cut-ins alike beside attention and the GEMVs, as its 16 blocks per SM keep either off an SM. If
     decode's blocks are dispatched first, the probe keeps what fits beside them instead: nothing beside
     a GEMV block, 9 of its 16 blocks beside two attention blocks (the co-runner's view, which predicts
-    its loss beside attention well below its loss beside the rest);
+    its loss beside attention well below its loss beside the rest). Read: the co-runner's view (the
+    ALU probe at high priority 1.60-1.75 beside attention, 3.13-3.21 beside the rest, where the model
+    charged 2.5-3.2 beside attention alone); the whole step the harmonic mean of the parts (2.61 and
+    2.10 against 2.65 and 2.15); the ALU loses more than the 16-byte copy beside the GEMVs (3.1-3.2
+    against 2.4-2.7): engines/serving/kept.py;
   - `--probe --phase random --points 2x2048,16x3072,24x10240,64x5120` (the same session, declared and
     committed before the run; probe_points_random/): the tenth sealed set, the check of whatever form
     the phase runs above choose for the probe, at decode points the probe never had: GEMVs 91% of the
@@ -317,7 +321,9 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     one (64 x 5k, 1.94). Committed raw, not turned into a trace, not predicted, until the form and its
     claims' test are committed. Every point held out. Its claims, declared now: each of the four probe
     families within 15% co-runner MAPE, the ALU probe's high-priority points within 15%, decode's side
-    within 15%;
+    within 15%. Predicted with the co-runner's view (its claims' test committed first): one claim
+    failed, the 2-byte copy 15.2% (14.1% without the form); the ALU probe 9.5% (13.9%), its
+    high-priority points 6.9%, the 16-byte and strided copies 12.9% and 12.2%, decode 0.6-0.7%;
   - `--dataplane --points 8x10752,18x5632,26x3584,34x7168` and `--points 3x9216,22x6656,46x5632,58x2560`
     (the same session, declared and committed before the run; dataplane_points33_random/,
     dataplane_points34_random/): the eleventh sealed set, data-plane units with CacheGen's decoder
