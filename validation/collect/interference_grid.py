@@ -333,7 +333,10 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     Committed raw, not predicted, until a form and its claims' test are committed. Every point held
     out. Its claims, declared now: as the fifth to seventh sets' (each run, every data-plane family
     within 15% on both sides; the multi-wave and fill means inside the stretches' ranges), and for a
-    decode-side form, each short-launch unit's excess charged between 0.5 and 2;
+    decode-side form, each short-launch unit's excess charged between 0.5 and 2. Predicted with the
+    co-runner's view at high priority, the first form after it (its claims' test committed first):
+    every claim held (the data-plane units 5.9-10.0% on the co-runner side, 4.7-8.3% without the
+    form; decode 0.7-6.9%); the excess-charged claim waits for a decode-side form;
   - `--probe --phase random` and `--regime --eager --phase random` (the same session, after the
     fifth sealed set; declared and committed before the run): the two sections still measured only
     at the step's start in a process that had run torch's profiler (probe/, regime_eager/), whose
