@@ -337,6 +337,16 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     co-runner's view at high priority, the first form after it (its claims' test committed first):
     every claim held (the data-plane units 5.9-10.0% on the co-runner side, 4.7-8.3% without the
     form; decode 0.7-6.9%); the excess-charged claim waits for a decode-side form;
+  - `--dataplane --points 7x7424,17x6400,31x3328,44x5376` and `--points 3x12544,12x7936,26x9216,52x4864`
+    (the same session, last; declared and committed before the run, after the eleventh set was spent;
+    dataplane_points35_random/, dataplane_points36_random/): the twelfth sealed set, data-plane units
+    with CacheGen's decoder, for a decode-side form (decode's loss beside the units of many short
+    launches, which the gate's time ratio hides: validate's excess charged) or any other next form.
+    Decode points no run had. Committed raw, not turned into a trace, not predicted, until a form and
+    its claims' test are committed. Every point held out. Its claims, declared now: as the eleventh
+    set's (each run, every data-plane family within 15% on both sides; the multi-wave and fill means
+    inside the stretches' ranges), and, for a decode-side form, the scatter's, torch.cat's, the
+    dequantization's and the pinned copies' excess charged on decode's side between 0.5 and 2;
   - `--probe --phase random` and `--regime --eager --phase random` (the same session, after the
     fifth sealed set; declared and committed before the run): the two sections still measured only
     at the step's start in a process that had run torch's profiler (probe/, regime_eager/), whose
