@@ -347,6 +347,15 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     set's (each run, every data-plane family within 15% on both sides; the multi-wave and fill means
     inside the stretches' ranges), and, for a decode-side form, the scatter's, torch.cat's, the
     dequantization's and the pinned copies' excess charged on decode's side between 0.5 and 2;
+  - `--probe --phase random --points 4x1536,12x9216,28x7680,96x3072` (the same session, last; declared
+    and committed before the run, after the tenth set was spent; probe_points2_random/): the
+    thirteenth sealed set, for the next form of the probe's losses (the 2-byte copy at equal priority,
+    over-predicted by 19% on the tenth set; the ALU beside attention alone), at decode points the probe
+    never had: GEMVs 89% of the step (4 x 1.5k), a one-block grid (12 x 9k, load 0.36), a fill grid
+    (28 x 7.5k, 0.85) and a three-wave one (96 x 3k, 2.91). Committed raw, not turned into a trace, not
+    predicted, until a form and its claims' test are committed. Every point held out. Its claims,
+    declared now: each of the four probe families within 15% co-runner MAPE, each priority's points
+    of each family within 20%, decode's side within 15%;
   - `--probe --phase random` and `--regime --eager --phase random` (the same session, after the
     fifth sealed set; declared and committed before the run): the two sections still measured only
     at the step's start in a process that had run torch's profiler (probe/, regime_eager/), whose
