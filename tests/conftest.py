@@ -24,3 +24,14 @@ TWO_STAGE = Path(__file__).resolve().parent / "fixtures" / "two_stage.yaml"
 @pytest.fixture
 def root() -> Path:
     return ROOT
+
+
+def held_out_stats(trace: str) -> dict:
+    """A trace's held-out summary by "metric/family" (validate's fixed metric definitions)."""
+    from nicmodel.validation.trace import read_trace
+    from nicmodel.validation.validate import predict_all, summary
+    out = {}
+    for s in summary(predict_all(read_trace(ROOT / trace))):
+        if s["role"] == "held-out":
+            out[s["metric"] + (f"/{s['family']}" if "family" in s else "")] = s
+    return out
