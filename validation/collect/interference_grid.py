@@ -356,6 +356,15 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     predicted, until a form and its claims' test are committed. Every point held out. Its claims,
     declared now: each of the four probe families within 15% co-runner MAPE, each priority's points
     of each family within 20%, decode's side within 15%;
+  - `--short --phase random --points 8x4096,32x8192,1x8192 --kernels alu:1:1,mem2:1:1,alu:132:1 --budget
+    150` (the same session, last; declared and committed before the run; launch_cost_random/): what a
+    launch costs decode by itself. Launches of one block (and of one block per SM), one iteration,
+    from Python and as a graph: the blocking is nil for the one-block launches (they touch 1 of 132
+    SMs), so decode's loss per launch beside them is a per-launch cost. Not a sealed set; raw, never
+    turned into a trace until a form needs it. What is read from it, declared now: decode's loss per
+    launch, (decode beside - alone) / launches per step, stream-issued against graph-replayed. The
+    offline screen (docs/serving.md, What a co-runner keeps) charged 0.25 us per stream-issued launch
+    and none per graph launch;
   - `--probe --phase random` and `--regime --eager --phase random` (the same session, after the
     fifth sealed set; declared and committed before the run): the two sections still measured only
     at the step's start in a process that had run torch's profiler (probe/, regime_eager/), whose
