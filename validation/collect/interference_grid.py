@@ -364,7 +364,9 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     turned into a trace until a form needs it. What is read from it, declared now: decode's loss per
     launch, (decode beside - alone) / launches per step, stream-issued against graph-replayed. The
     offline screen (docs/serving.md, What a co-runner keeps) charged 0.25 us per stream-issued launch
-    and none per graph launch;
+    and none per graph launch. Read: a null launch costs decode 0.1-0.35 us from a graph and 0.0-0.57 us
+    from Python, alike (not the screen's premise); the paged-KV scatter beside it costs 0.9-2.9 us per
+    launch, 5-10x a null launch: its cost is its blocks, not its launch;
   - `--probe --phase random` and `--regime --eager --phase random` (the same session, after the
     fifth sealed set; declared and committed before the run): the two sections still measured only
     at the step's start in a process that had run torch's profiler (probe/, regime_eager/), whose
