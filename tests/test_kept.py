@@ -1,31 +1,32 @@
 """What a co-runner keeps beside decode's resident blocks at high priority (engines/serving/kept.py):
 the rule by hand, and the tenth sealed set, which checks it, as declared."""
 
+from functools import cache
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import nicmodel
+from nicmodel.engines.plan import compile_scenario
 from nicmodel.engines.serving.interference import CoRunner, decode_residency, decode_shapes
 from nicmodel.engines.serving.kept import lost_beside, sm_sensitivity
 from nicmodel.validation.trace import read_trace
 from nicmodel.validation.validate import predict_all, summary
-
-import nicmodel
-from nicmodel.engines.plan import compile_scenario
 
 from conftest import DEFAULT, ROOT
 
 PROBE = (128, 16, 0)  # the probe's blocks: 128 threads, 16 registers, no shared memory (16 per SM)
 
 
-_PARAMS: dict = {}
+@cache
+def _h200() -> dict:
+    return compile_scenario(nicmodel.load(DEFAULT, ["gpu=h200"]))[1]
 
 
 def _lost(c: CoRunner) -> dict[str, float]:
     """Its losses on the H200 as a many-wave launch (16 resident blocks per SM, 15 waves)."""
-    if not _PARAMS:
-        _PARAMS.update(compile_scenario(nicmodel.load(DEFAULT, ["gpu=h200"]))[1])
-    p = _PARAMS
+    p = _h200()
     return dict(lost_beside(p, c, decode_shapes(p), decode_residency(p), 16.0, 15))
 
 
@@ -73,14 +74,14 @@ def test_tenth_sealed_set_holds_as_declared():
     6.9%, the 16-byte copy 12.9% (13.9%), PyTorch's strided copy 12.2% (12.1%), decode's side 0.6-0.7%."""
     recorded = {"probe-copy-2-byte": 15.3}
     path = "validation/traces/h200_probe_points_interference.csv"
-    stats = {s["metric"] + "/" + s["family"]: s["mape_pct"]
-             for s in summary(predict_all(read_trace(ROOT / path))) if s["role"] == "held-out"}
+    predicted = predict_all(read_trace(ROOT / path))
+    stats = {s["metric"] + "/" + s["family"]: s["mape_pct"] for s in summary(predicted) if s["role"] == "held-out"}
     families = {"probe-alu", "probe-copy-16-byte", "probe-copy-2-byte", "probe-torch-strided-copy"}
     assert {k.split("/", 1)[1] for k in stats} == families
     for family in families:
         assert stats[f"corunner_time_ratio/{family}"] <= recorded.get(family, 15.0), family
         assert stats[f"decode_time_ratio/{family}"] <= 15.0, family
-    high = [abs(r.predicted - r.point.value) / r.point.value * 100 for r in predict_all(read_trace(ROOT / path))
+    high = [abs(r.predicted - r.point.value) / r.point.value * 100 for r in predicted
             if r.point.metric == "corunner_time_ratio" and "family=probe-alu," in r.point.argument
             and "priority=high" in r.point.argument]
     assert len(high) >= 16

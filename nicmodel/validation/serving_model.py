@@ -185,10 +185,11 @@ BEFORE_GRID_WAITS = ("gpu.interference.grid_wait_equal=0us", "gpu.interference.g
                      "gpu.interference.cut_in_gain=4.41727")
 
 
-# every long run predates the loaded latency (2026-12-04, a ninth session): it is off; and the co-runner's
-# view at high priority (an eleventh session): its SM sensitivity is 1, as the runs charged the cut-ins
-# (the view itself is a form and cannot be pinned)
-BEFORE_LOADED_LATENCY = ("gpu.interference.latency_loss=1e-9", "gpu.interference.wave_memory=1")
+# every long run predates the loaded latency (2026-12-04, a ninth session): it is off
+BEFORE_LOADED_LATENCY = ("gpu.interference.latency_loss=1e-9",)
+# and the co-runner's view at high priority (an eleventh session): the cut-ins' SM sensitivity is 1, as
+# the runs charged them (the view itself is a form and cannot be pinned)
+BEFORE_KEPT_VIEW = ("gpu.interference.wave_memory=1",)
 
 
 def long_run_points(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -201,12 +202,13 @@ def long_run_points(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     nor the spill's make-up factor (2026-12-04, a fourth session; the four points it moves by more than
     0.5%, 14, 120, 177 and 196, were simulated again and pin the values they ran with), as were the
     five the refit without host-bound points moved (9, 12, 170, 177, 196). Every run predates the
-    loaded latency, which is off for them all (BEFORE_LOADED_LATENCY)."""
+    loaded latency, which is off for them all (BEFORE_LOADED_LATENCY), and the co-runner's view, whose
+    SM sensitivity is 1 for them all (BEFORE_KEPT_VIEW)."""
     def current(sets: str) -> str:
         kept = [s for s in sets.split(";") if s.split("=", 1)[0] not in RETIRED_PINS]
         pinned = {s.split("=", 1)[0] for s in kept}
         pins = ((ADDED_PINS if any(k.startswith("gpu.interference.") for k in pinned) else ()) + BEFORE_GRID_WAITS
-                + BEFORE_LOADED_LATENCY)
+                + BEFORE_LOADED_LATENCY + BEFORE_KEPT_VIEW)
         added = []
         for pin in pins:
             if pin.split("=", 1)[0] not in pinned:
