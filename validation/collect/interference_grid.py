@@ -356,6 +356,19 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     predicted, until a form and its claims' test are committed. Every point held out. Its claims,
     declared now: each of the four probe families within 15% co-runner MAPE, each priority's points
     of each family within 20%, decode's side within 15%;
+  - `--dataplane --points 5x11264,14x4608,21x8704,38x6144` and `--points 2x6912,10x10752,29x5888,48x3840`
+    (2026-12-04, a later session; declared and committed before the run, with the offline screen of
+    the next form written but not fitted; dataplane_points37_random/, dataplane_points38_random/): the
+    fourteenth sealed set, data-plane units with CacheGen's decoder, the check on the designs' kernels
+    of a form for the co-runner's loaded latency at equal priority (a many-wave launch's blocks run
+    without decode's GEMVs beside them: those wait behind its waves in launch order), or of any next
+    form. Decode points no run had; attention loads 0.61, 0.42 (one block per SM), 0.64, 1.15 (two
+    waves), 0.97, 0.30 (one block per SM), 0.88, 1.45 (two waves). Committed raw, not turned into a
+    trace, not predicted, until a form and its claims' test are committed. Every point held out. Its
+    claims, declared now: as the eleventh set's (each run, every data-plane family within 15% on both
+    sides; the multi-wave and fill means inside the stretches' ranges), and, for a co-runner-side form,
+    torch.cat's and the dequantization's co-runner MAPE no worse than the model before it by more than
+    one point;
   - `--short --phase random --points 8x4096,32x8192,1x8192 --kernels alu:1:1,mem2:1:1,alu:132:1 --budget
     150` (the same session, last; declared and committed before the run; launch_cost_random/): what a
     launch costs decode by itself. Launches of one block (and of one block per SM), one iteration,
