@@ -343,9 +343,9 @@ class Coupling:
                        + self.grid * _share(b, ("attention", "none")) * profile.attention_load)
             launch, run, held = self.launch / self.waves / self.duration_s, 1.0 - self.blocking(b), profile.attention_sms
             slow = issue_loss(self.issue, self.compute, profile.attention_issue, held, self.waves == 1, self.sms)
-            loads = self.memory + self.latency
-            growth = across_phases(growth, _share(b, ("none",)), launch + run * (loads + self.narrow),
-                                   attention_phase(launch, run * loads, run * self.narrow, held, slow),
+            loads = self.streamed(run, self.exclusive(b)) * (self.memory + self.latency)
+            growth = across_phases(growth, _share(b, ("none",)), launch + loads + run * self.narrow,
+                                   attention_phase(launch, loads, run * self.narrow, held, slow),
                                    profile.attention_s, self.duration_s)
         if profile.attention_waves > 1:
             return (1.0 + growth) * self.multiwave - 1.0
@@ -356,6 +356,7 @@ class Coupling:
     def _growth(self, profile: DecodeProfile) -> float:
         x = self.exclusive(profile)
         run = 1.0 - self.blocking(profile, x)
+        streamed = self.streamed(run, x)
         k = self.kept_exclusive(profile, x)  # what it waits for: decode's view, or its own at high priority
         wait = self.dispatch_wait * k * profile.kernel_s / (self.duration_s + profile.kernel_s)
         waves = self.wave_yield * k * (1 - 1 / self.waves) * self.cut_in * self.sensitivity
@@ -364,12 +365,20 @@ class Coupling:
         within = profile.attention_s / (profile.attention_s + self.tau) if profile.attention_s > 0 else 1.0
         attention = _share(profile, ("attention",)) * within
         latency = self.latency * (1.0 - attention if self.narrow_attention > 0 else 1.0)
-        beside = (self.memory + latency + self.packed * _share(profile, self.packing) + self.narrow
-                  + self.narrow_attention * attention)
+        beside = self.packed * _share(profile, self.packing) + self.narrow + self.narrow_attention * attention
         # attention's whole share (room or not): its blocks wait for slots whichever SMs they find
         grid = self.grid * _share(profile, ("attention", "none")) * profile.attention_load
-        return (grid + wait + run * (waves + beside) + self.spill * _share(profile, self.spilling)
-                + self.launch / self.waves / self.duration_s)
+        return (grid + wait + run * (waves + beside) + streamed * (self.memory + latency)
+                + self.spill * _share(profile, self.spilling) + self.launch / self.waves / self.duration_s)
+
+    def streamed(self, run: float, x: float) -> float:
+        """Share of its time decode streams HBM beside its blocks: ``run`` (1 - blocking), but at
+        equal priority a decode kernel that cannot sit beside its blocks is dispatched after all of
+        them in launch order, so beside a launch of many waves only the kernels that can sit beside
+        them run, and the rest only in its last wave: at most 1 - x (1 - 1/waves)."""
+        if self.priority == "high":
+            return run
+        return min(run, 1.0 - x * (1.0 - 1.0 / self.waves))
 
 
 def _packing(p: Params, c: CoRunner, shapes: dict[str, Shape]) -> tuple[tuple[str, ...], float]:
