@@ -27,6 +27,9 @@
   validation/traces/h200/probe_points_random/
                                      -> validation/traces/h200_probe_points_interference.csv (the
                                         tenth sealed set: the probe at four new decode points)
+  validation/traces/h200/probe_points2_random/
+                                     -> validation/traces/h200_probe_points2_interference.csv (the
+                                        thirteenth sealed set: the probe at four more new points)
   validation/traces/h200/start_noprof/ -> validation/traces/h200_start_interference.csv (the first
                                         grid again at the step's start, profiler never run first;
                                         all held out)
@@ -678,6 +681,11 @@ if __name__ == "__main__":
     # claims' test committed with the co-runner's view at high priority, before this trace): the probe at
     # four decode points it never had, all held out
     grid_trace([("h200/probe_points_random", "probe")], "h200", "h200_probe_points_interference.csv",
+               role="held-out")
+    # the thirteenth sealed set (declared and committed raw before its run, 2026-12-04, an eleventh
+    # session; its claims' test committed with where decode streams at equal priority, a twelfth, before
+    # this trace): the probe at four more decode points it never had, all held out
+    grid_trace([("h200/probe_points2_random", "probe")], "h200", "h200_probe_points2_interference.csv",
                role="held-out")
     # 2026-12-03 (a later session): one-wave launches at a random point of the step, where their
     # blocks land (placement_probe.py): the packing term's two coefficients are fitted on two of its
