@@ -203,7 +203,8 @@ def long_run_points(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     0.5%, 14, 120, 177 and 196, were simulated again and pin the values they ran with), as were the
     five the refit without host-bound points moved (9, 12, 170, 177, 196). Every run predates the
     loaded latency, which is off for them all (BEFORE_LOADED_LATENCY), and the co-runner's view, whose
-    SM sensitivity is 1 for them all (BEFORE_KEPT_VIEW)."""
+    SM sensitivity is 1 for them all (BEFORE_KEPT_VIEW); where decode streams at equal priority (a
+    twelfth session) is a form no pin undoes (the runs charged HBM over 1 - blocking)."""
     def current(sets: str) -> str:
         kept = [s for s in sets.split(";") if s.split("=", 1)[0] not in RETIRED_PINS]
         pinned = {s.split("=", 1)[0] for s in kept}

@@ -34,7 +34,9 @@ dispatched; the hardware places blocks breadth-first over the SMs):
     compute-boundness + memory-boundness x ``wave_memory``: a kernel bound by HBM bandwidth streams
     from the SMs it keeps (h200/probe_phase_*/); at high priority the dispatch wait uses k too;
   - HBM: ``hbm_loss`` x memory-boundness (its HBM share per SM held) x latency exposure (1 - its
-    resident threads per SM over the maximum) x r;
+    resident threads per SM over the maximum) x e, e the share of its time decode streams beside it:
+    r, but at equal priority at most 1 - x (1 - 1/waves) (decode's kernels that cannot sit beside its
+    blocks are dispatched after all of them: beside later waves only the others run; probe_points2);
   - packing: a one-wave launch that holds fewer blocks per SM than it could (its limit L) lands,
     most of the time, while decode's kernels hold SMs: its blocks go to the few SMs free, or to the
     first ones decode's kernels free, up to min(L, its share alone + ``pack_blocks``, blocks / free
@@ -47,7 +49,7 @@ dispatched; the hardware places blocks breadth-first over the SMs):
     streams memory with no measured issue share (its packed blocks overlap their loads);
   - loaded latency, for a kernel whose blocks wait on memory (an access width, no measured issue
     share): ``latency_loss`` x latency-boundness x compute-boundness x (``latency_beside_decode`` -
-    1) x (1 - ``latency_relief`` x s x (1 - o^a)) x r. Decode streams HBM through most of its step,
+    1) x (1 - ``latency_relief`` x s x (1 - o^a)) x e. Decode streams HBM through most of its step,
     and each load queues behind its traffic: a dependent load takes 2.23x its idle latency beside
     decode (h200/loaded_latency/, measured). Latency-boundness: the share of a block's life alone its
     loads take one after another at ``idle_latency``, at most 1 (``latency_boundness``). The relief:
