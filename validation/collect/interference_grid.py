@@ -368,7 +368,7 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     claims, declared now: as the eleventh set's (each run, every data-plane family within 15% on both
     sides; the multi-wave and fill means inside the stretches' ranges), and, for a co-runner-side form,
     torch.cat's and the dequantization's co-runner MAPE no worse than the model before it by more than
-    one point;
+    one point. Measured (2026-12-04, 167 s of device time with the build), committed raw;
   - `--short --phase random --points 8x4096,32x8192,1x8192 --kernels alu:1:1,mem2:1:1,alu:132:1 --budget
     150` (the same session, last; declared and committed before the run; launch_cost_random/): what a
     launch costs decode by itself. Launches of one block (and of one block per SM), one iteration,
