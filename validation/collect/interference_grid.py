@@ -369,6 +369,18 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     sides; the multi-wave and fill means inside the stretches' ranges), and, for a co-runner-side form,
     torch.cat's and the dequantization's co-runner MAPE no worse than the model before it by more than
     one point. Measured (2026-12-04, 167 s of device time with the build), committed raw;
+  - `--probe --phase random --points 6x2560,9x7168,20x5120,56x6656` (2026-12-04, a twelfth session,
+    after the fourteenth set; declared and committed before the run, with an offline screen of the next
+    form written, not fitted; probe_points3_random/): the fifteenth sealed set, the check of a form for
+    the co-runner's dispatch wait at high priority (a bandwidth-bound kernel's resident blocks keep
+    streaming while its pending ones wait for decode's, as in the cut-ins: the 16-byte copy is
+    over-predicted by 30-70% beside GEMV-heavy steps at high priority), or of any next form of the
+    probe's losses. Decode points the probe never had: GEMVs 83% of the step (6 x 2.5k), a one-block
+    grid (9 x 7k, load 0.27), a fill grid (20 x 5k, 0.61) and a two-wave one (56 x 6.5k, 1.70).
+    Committed raw, not turned into a trace, not predicted, until a form and its claims' test are
+    committed. Every point held out. Its claims, declared now: each of the four probe families within
+    15% co-runner MAPE, each priority's points of each family within 20%, the 16-byte copy's
+    high-priority points within 15%, decode's side within 15%;
   - `--short --phase random --points 8x4096,32x8192,1x8192 --kernels alu:1:1,mem2:1:1,alu:132:1 --budget
     150` (the same session, last; declared and committed before the run; launch_cost_random/): what a
     launch costs decode by itself. Launches of one block (and of one block per SM), one iteration,
