@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .interference import CoRunner, Params, shape_at
+from .interference import CoRunner, Params
+from .occupancy import shape_at
 
 
 def kernel_launch(p: Params, kind: str, kv_channels: float, output_bytes: float, duration_s: float) -> CoRunner:

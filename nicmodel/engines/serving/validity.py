@@ -12,7 +12,8 @@ from ...spec.scenario import Scenario
 from ..plan import Params, Plan
 from .attention import attention_blocks, attention_load, attention_waves
 from .capacity import mean_context
-from .interference import blocks_per_sm, decode_shapes
+from .occupancy import blocks_per_sm
+from .profile import decode_shapes
 
 
 def regime_notes(scenario: Scenario, plan: Plan | None, params: Params, batch: int) -> list[str]:
