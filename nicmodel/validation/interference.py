@@ -141,16 +141,26 @@ def _shape(a: dict[str, str], per_launch: float, hbm_share: float) -> model.CoRu
 
 
 def decode_ratio(ctx, argument: str | None) -> float:
-    """Decode step beside the co-runner, over alone."""
+    """Decode step beside the co-runner, over alone. The measured busy share is the co-runner
+    stream's, beside decode; its kernels fill it (a unit's launch gaps alone do not appear beside
+    decode: corunner_ratio), each kind for its time beside decode, d_k (1 + g_k) of the unit's
+    sum over kinds, as the serving engines charge decode for each kind's stretched kernel time.
+    DMA writes keep their share of the unit's time alone (their loss follows their rate)."""
     a = _args(argument)
     p = ctx.params
     kv = float(np.asarray(bytes_per_token(ctx.plan, p)["kv"]))
     prof = profile(p, kv, float(a["batch"]), float(a["context"]))
     busy = float(a["busy"])
+    runners = _corunners(p, a)
+    beside = {i: share * (1.0 + model.corunner_slowdown(p, prof, c, a["priority"]))
+              for i, (kind, c, share) in enumerate(runners) if kind != "dma"}
+    total = sum(beside.values()) or 1.0
     losses = []
-    for kind, c, share in _corunners(p, a):
-        sg = model.dma_sigma(p, c) if kind == "dma" else model.sigma(p, prof, c, a["priority"])
-        losses.append(busy * share * sg)
+    for i, (kind, c, share) in enumerate(runners):
+        if kind == "dma":
+            losses.append(busy * share * model.dma_sigma(p, c))
+        else:
+            losses.append(busy * beside[i] / total * model.sigma(p, prof, c, a["priority"]))
     return model.decode_ratio(losses)
 
 
