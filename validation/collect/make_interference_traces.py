@@ -677,6 +677,10 @@ if __name__ == "__main__":
     # its claims' test committed before this trace): the check of where decode streams at equal priority
     # on the data-plane units, CacheGen's decoder included; eight decode points no run had, all held out
     sealed_set(37, 2)
+    # the twelfth sealed set (declared and committed raw before its run, 2026-12-04, an eleventh session;
+    # its claims' test committed with the decode metric's busy-share accounting, a twelfth, before this
+    # trace): the check of decode's side on the data-plane units; eight decode points no run had
+    sealed_set(35, 2)
     # the probe and the eager regime kernels again, unprofiled, at a random point of the step (declared
     # before the run, 2026-12-04, a fifth session): all held out, whatever the collector's hash says
     grid_trace([("h200/probe_random", "probe"), ("h200/regime_eager_random", "regime-eager")], "h200",
