@@ -5,7 +5,9 @@ A row's argument names the measured situation, comma-separated:
   family=NAME              the group the error is reported in (e.g. synthetic-memory, cachegen-decoder)
   batch=B, context=L       the decode step (the model is the scenario's)
   priority=equal|high      decode's stream priority
-  busy=S                   share of the decode window the co-runner's stream was busy
+  busy=S                   share of the decode window the co-runner's stream was busy, beside
+                           decode (its kernels fill it, each kind for its time beside decode:
+                           decode_ratio)
   kernel=K1+K2+...         what one unit of the co-runner launches, each one of:
                              decompress, dequantize   the GPU spec's kernel (its launch shape)
                              copy                     the GPU spec's copy kernel (elementwise shape)
@@ -16,7 +18,8 @@ A row's argument names the measured situation, comma-separated:
   duration=D1+D2+...       each kernel kind's GPU time per unit, alone
   launches=N1+N2+...       each kind's launches per unit (default 1)
   bytes=B1+B2+...          each kind's HBM bytes per unit (default 0)
-  unit_time=T              the unit's time alone, launch gaps included (default: the durations' sum)
+  unit_time=T              the unit's time alone, launch gaps included (default: the durations' sum;
+                           the gaps do not appear beside decode: corunner_ratio)
   burst=N                  units enqueued back to back (default 1; inf: a queue that never drains):
                            recorded and checked; the model does not use it (launches of one
                            stream never overlap: docs/serving.md, The spill per launch)
