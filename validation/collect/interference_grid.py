@@ -381,6 +381,18 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     committed. Every point held out. Its claims, declared now: each of the four probe families within
     15% co-runner MAPE, each priority's points of each family within 20%, the 16-byte copy's
     high-priority points within 15%, decode's side within 15%;
+  - `--dataplane --points 4x9728,15x5632,27x7424,46x4608` and `--points 9x13312,19x3584,33x6912,60x4096`
+    (2026-12-04, a twelfth session, last; declared and committed before the run, after the twelfth and
+    fourteenth sets were spent, with no form written for it; dataplane_points39_random/,
+    dataplane_points40_random/): the sixteenth sealed set, data-plane units with CacheGen's decoder, for
+    whatever form comes next on either side. Decode points no run had; attention loads 0.97, 0.45
+    (one block per SM), 0.82, 1.39 (two waves), 0.27 (one block per SM), 0.58, 1.00, 1.82 (two
+    waves). Not measured the day it was declared (no device was lent). Committed raw when measured, not
+    turned into a trace, not predicted, until a form and its claims' test are committed. Every point
+    held out. Its claims, declared now: as the twelfth set's (on each run every data-plane family
+    within 15% on both sides; the multi-wave and fill means inside the stretches' ranges; the
+    scatter's, torch.cat's, the dequantization's and the pinned copies' excess charged on decode's side
+    between 0.5 and 2 over the set);
   - `--short --phase random --points 8x4096,32x8192,1x8192 --kernels alu:1:1,mem2:1:1,alu:132:1 --budget
     150` (the same session, last; declared and committed before the run; launch_cost_random/): what a
     launch costs decode by itself. Launches of one block (and of one block per SM), one iteration,
