@@ -5,6 +5,8 @@ from functools import cache
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import nicmodel
 from nicmodel.engines.analytical import bytes_per_token
@@ -77,3 +79,19 @@ def test_twelfth_sealed_set_holds_as_declared():
                if s["metric"] == "decode_time_ratio"}
     for family in ("paged-kv-scatter", "torch-cat", "lmcache-dequantization", "pinned-copies"):
         assert 0.5 <= charged[family] <= 2.0, (family, charged[family])
+
+
+@settings(max_examples=40, deadline=None)
+@given(busy=st.floats(0.01, 0.9), more=st.floats(0.0, 0.09), d1=st.floats(5.0, 500.0), d2=st.floats(5.0, 500.0),
+       gap=st.floats(1.0, 4.0), priority=st.sampled_from(["equal", "high"]))
+def test_more_busy_never_costs_decode_less_and_gaps_never_matter(busy, more, d1, d2, gap, priority):
+    """Whatever the unit: decode's ratio is at least 1, never falls as the busy share rises, and does
+    not depend on the host's gaps alone (unit_time past the kernels' sum)."""
+    unit = (f"family=x,batch=16,context=4096,priority={priority},kernel=dequantize+copy,"
+            f"duration={d1:.3f}us+{d2:.3f}us,launches=13+32,bytes=300MB+60MB")
+    ctx = _ctx()
+    low = metric.decode_ratio(ctx, f"{unit},busy={busy:.4f}")
+    high = metric.decode_ratio(ctx, f"{unit},busy={busy + more:.4f}")
+    assert 1.0 <= low <= high + 1e-12
+    gapped = metric.decode_ratio(ctx, f"{unit},busy={busy:.4f},unit_time={(d1 + d2) * gap:.3f}us")
+    assert gapped == pytest.approx(low, rel=1e-9)
