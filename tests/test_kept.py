@@ -11,10 +11,8 @@ import nicmodel
 from nicmodel.engines.plan import compile_scenario
 from nicmodel.engines.serving.interference import CoRunner, decode_residency, decode_shapes
 from nicmodel.engines.serving.kept import lost_beside, sm_sensitivity
-from nicmodel.validation.trace import read_trace
-from nicmodel.validation.validate import predict_all, summary
 
-from conftest import DEFAULT, ROOT
+from conftest import DEFAULT
 
 PROBE = (128, 16, 0)  # the probe's blocks: 128 threads, 16 registers, no shared memory (16 per SM)
 
@@ -72,15 +70,8 @@ def test_tenth_sealed_set_holds_as_declared():
     which the form does not touch, 19.0%; the model before the form 14.1%), recorded and held to it
     here. Every other claim held: the ALU probe 9.5% (13.9% before the form), its high-priority points
     6.9%, the 16-byte copy 12.9% (13.9%), PyTorch's strided copy 12.2% (12.1%), decode's side 0.6-0.7%."""
-    recorded = {"probe-copy-2-byte": 15.3}
-    path = "validation/traces/h200_probe_points_interference.csv"
-    predicted = predict_all(read_trace(ROOT / path))
-    stats = {s["metric"] + "/" + s["family"]: s["mape_pct"] for s in summary(predicted) if s["role"] == "held-out"}
-    families = {"probe-alu", "probe-copy-16-byte", "probe-copy-2-byte", "probe-torch-strided-copy"}
-    assert {k.split("/", 1)[1] for k in stats} == families
-    for family in families:
-        assert stats[f"corunner_time_ratio/{family}"] <= recorded.get(family, 15.0), family
-        assert stats[f"decode_time_ratio/{family}"] <= 15.0, family
+    from test_sealed_sets import _assert_probe_claims
+    predicted = _assert_probe_claims("validation/traces/h200_probe_points_interference.csv", {"probe-copy-2-byte": 15.3})
     high = [abs(r.predicted - r.point.value) / r.point.value * 100 for r in predicted
             if r.point.metric == "corunner_time_ratio" and "family=probe-alu," in r.point.argument
             and "priority=high" in r.point.argument]

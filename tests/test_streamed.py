@@ -11,7 +11,7 @@ import nicmodel
 from nicmodel.engines.plan import compile_scenario
 from nicmodel.engines.serving.interference import CoRunner, couple, decode_shapes
 from nicmodel.validation.trace import read_trace
-from nicmodel.validation.validate import predict_all, summary
+from nicmodel.validation.validate import predict_all
 
 from conftest import DEFAULT, ROOT
 
@@ -81,15 +81,10 @@ def test_thirteenth_sealed_set_holds_as_declared():
     copy 10.4% (13.0% without the form; its equal-priority points 11.8%, 17.0%), PyTorch's strided
     copy 9.0% (12.3%; equal 11.1%, 17.5%), the ALU probe 12.5% (11.3%; the refit's high-priority
     coefficients), each priority's points within 18.6%, decode's side 0.3-0.4%."""
-    recorded = {"probe-copy-16-byte": 16.7}
-    path = "validation/traces/h200_probe_points2_interference.csv"
-    predicted = predict_all(read_trace(ROOT / path))
-    stats = {s["metric"] + "/" + s["family"]: s["mape_pct"] for s in summary(predicted) if s["role"] == "held-out"}
-    families = {"probe-alu", "probe-copy-16-byte", "probe-copy-2-byte", "probe-torch-strided-copy"}
-    assert {k.split("/", 1)[1] for k in stats} == families
-    for family in families:
-        assert stats[f"corunner_time_ratio/{family}"] <= recorded.get(family, 15.0), family
-        assert stats[f"decode_time_ratio/{family}"] <= 15.0, family
+    from test_sealed_sets import _assert_probe_claims
+    predicted = _assert_probe_claims("validation/traces/h200_probe_points2_interference.csv",
+                                     {"probe-copy-16-byte": 16.7})
+    for family in ("probe-alu", "probe-copy-16-byte", "probe-copy-2-byte", "probe-torch-strided-copy"):
         for priority in ("equal", "high"):
             errors = [abs(r.error_pct) for r in predicted if r.point.metric == "corunner_time_ratio"
                       and f"family={family}," in r.point.argument and f"priority={priority}," in r.point.argument]

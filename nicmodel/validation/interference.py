@@ -155,15 +155,13 @@ def decode_ratio(ctx, argument: str | None) -> float:
     prof = profile(p, kv, float(a["batch"]), float(a["context"]))
     busy = float(a["busy"])
     runners = _corunners(p, a)
-    beside = {i: share * (1.0 + model.corunner_slowdown(p, prof, c, a["priority"]))
-              for i, (kind, c, share) in enumerate(runners) if kind != "dma"}
+    couplings = {i: model.couple(p, c, a["priority"], prof.shapes)
+                 for i, (kind, c, _) in enumerate(runners) if kind != "dma"}
+    beside = {i: runners[i][2] * (1.0 + cp.slowdown(prof)) for i, cp in couplings.items()}
     total = sum(beside.values()) or 1.0
-    losses = []
-    for i, (kind, c, share) in enumerate(runners):
-        if kind == "dma":
-            losses.append(busy * share * model.dma_sigma(p, c))
-        else:
-            losses.append(busy * beside[i] / total * model.sigma(p, prof, c, a["priority"]))
+    losses = [busy * share * model.dma_sigma(p, c) if kind == "dma"
+              else busy * beside[i] / total * couplings[i].sigma(prof)
+              for i, (kind, c, share) in enumerate(runners)]
     return model.decode_ratio(losses)
 
 
