@@ -219,17 +219,30 @@ def report_text(preds: list[Prediction], bad: list[Prediction]) -> str:
         lines.insert(1, f"(the {len(shown)} points with the largest errors of {len(preds):,}; every point: "
                         "--format json)")
     groups = summary(preds)
+    noise = any("noise_pct" in g for g in groups)  # a column only where some point carries a standard error
+
+    def floor(g: dict) -> list[str]:
+        if not noise:
+            return []
+        return [f"{g['noise_pct']:.2f}% ({g['noise_points']})" if "noise_pct" in g else ""]
+
     if any("family" in g for g in groups):  # interference traces: errors by family, with their 90th percentile
         lines.append(github_table([[g["metric"], g.get("family", ""), g["role"], g["points"], f"{g['mape_pct']:.2f}%",
                                 f"{g['p90_pct']:.2f}%", f"{g['worst_pct']:+.2f}%",
-                                f"{g['charged_excess']:.2f}" if "charged_excess" in g else ""] for g in groups],
+                                f"{g['charged_excess']:.2f}" if "charged_excess" in g else "", *floor(g)]
+                               for g in groups],
                               headers=["metric", "family", "role", "points", "MAPE", "p90 |error|", "worst",
-                                       "excess charged"]))
+                                       "excess charged", *(["noise floor"] if noise else [])]))
         lines.append("excess charged: the model's slowdown over the measured one, sum(predicted - 1) / "
                      "sum(measured - 1); far from 1 where a small ratio error hides a large miss.")
     else:
-        lines.append(github_table([[g["metric"], g["role"], g["points"], f"{g['mape_pct']:.2f}%", f"{g['worst_pct']:+.2f}%"]
-                               for g in groups], headers=["metric", "role", "points", "MAPE", "worst"]))
+        lines.append(github_table([[g["metric"], g["role"], g["points"], f"{g['mape_pct']:.2f}%", f"{g['worst_pct']:+.2f}%",
+                                    *floor(g)] for g in groups],
+                                  headers=["metric", "role", "points", "MAPE", "worst",
+                                           *(["noise floor"] if noise else [])]))
+    if noise:
+        lines.append("noise floor: the MAPE a model exact at each point's expected value would still show from the "
+                     "measurement's sampling alone, sqrt(2/pi) x stderr / value (points with a standard error).")
     lines.append("")
     lines.append("Fitted points were used to fit parameters: their errors show the fit, not accuracy. "
                  "Held-out points were only predicted.")

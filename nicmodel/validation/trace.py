@@ -12,6 +12,7 @@ One row per measured point:
 | unit | yes | its unit, of the metric's dimension (`Gbps`, `ms`, `GiB`...) |
 | repeat | no | repeat index, when a point was measured several times |
 | spread | no | standard deviation over repeats, same unit |
+| stderr | no | standard error of the value where it is a mean of samples (their standard deviation over the square root of their count), same unit: what the measurement alone leaves uncertain |
 | role | yes | `fitted` (used to fit a parameter) or `held-out` (only ever predicted) |
 | tolerance_pct | no | largest acceptable absolute error in percent (for CI) |
 | machine | no | where it was measured |
@@ -38,7 +39,7 @@ from ..units import UnitError, parse_quantity
 from .metrics import METRICS
 
 COLUMNS = ["scenario", "overrides", "metric", "argument", "value", "unit", "repeat", "spread", "role",
-           "tolerance_pct", "machine", "source"]
+           "tolerance_pct", "machine", "source", "stderr"]
 REQUIRED = ["scenario", "metric", "value", "unit", "role", "source"]
 
 
@@ -59,6 +60,7 @@ class Point:
     tolerance_pct: float | None
     machine: str
     source: str
+    stderr: float | None = None  # SI, where the trace gives one
 
     @property
     def label(self) -> str:
@@ -142,6 +144,7 @@ def read_trace(path: str | Path) -> list[Point]:
                       if (row.get("spread") or "").strip() else None)
         except UnitError as exc:
             raise fail("unit", f"{exc} (metric {metric} is a {spec.dimension.replace('_', ' ')})") from None
+        stderr = _stderr((row.get("stderr") or "").strip(), unit, spec.dimension, fail)
         role = row["role"].strip()
         if role not in ("fitted", "held-out"):
             raise fail("role", f"expected fitted or held-out, got {role!r}")
@@ -154,10 +157,23 @@ def read_trace(path: str | Path) -> list[Point]:
             raise fail("tolerance_pct", f"expected a non-negative finite percentage, got {tolerance!r}")
         overrides = tuple(o.strip() for o in (row.get("overrides") or "").split(";") if o.strip())
         points.append(Point(file, line, scenario, overrides, metric, argument, value, unit, spread, role, tol,
-                            (row.get("machine") or "").strip(), row["source"].strip()))
+                            (row.get("machine") or "").strip(), row["source"].strip(), stderr))
     if not points:
         raise SpecError("trace has no points", file)
     return points
+
+
+def _stderr(text: str, unit: str, dimension: str, fail) -> float | None:
+    """The stderr column in SI (None where empty): a non-negative finite number in the row's unit."""
+    if not text:
+        return None
+    try:
+        stderr = parse_quantity(f"{text} {unit}".strip(), dimension)
+    except UnitError:
+        stderr = math.nan
+    if not (math.isfinite(stderr) and stderr >= 0):
+        raise fail("stderr", f"expected a non-negative finite standard error in {unit or 'the unit'}, got {text!r}")
+    return stderr
 
 
 @lru_cache(maxsize=256)  # a trace names a few scenarios over thousands of rows: resolve each once

@@ -13,6 +13,8 @@ from .metrics import METRICS
 from .predict import Prediction, Predictor
 from .trace import Point
 
+NORMAL_MAD = (2.0 / np.pi) ** 0.5  # E|X| / sigma for a normal X of mean 0
+
 
 def predict_all(points: list[Point], predictor: Predictor | None = None) -> list[Prediction]:
     predictor = predictor or Predictor()
@@ -25,7 +27,13 @@ def summary(preds: list[Prediction]) -> list[dict[str, Any]]:
     none. For a slowdown metric (a time beside something over alone) also the share of the measured
     excess the model charges, sum(predicted - 1) / sum(measured - 1) (``charged_excess``; absent
     where nothing was measured): a co-runner busy 1% of the time moves decode's ratio by little,
-    so its MAPE stays small whether the model charges a tenth of its cost or all of it."""
+    so its MAPE stays small whether the model charges a tenth of its cost or all of it.
+
+    Where points carry a standard error (the trace's ``stderr``: the value is a mean of samples),
+    also the noise floor, ``noise_pct``: the MAPE a model exact at every point's expected value would
+    still show from sampling alone, sqrt(2/pi) x stderr / value averaged over those points (the mean
+    absolute deviation of a normal error), and ``noise_points``, how many carried one. A family's
+    MAPE near its floor says the measurement, not the model, sets the error."""
     groups: dict[tuple[str, str, str], list[Prediction]] = defaultdict(list)
     for pr in preds:
         groups[(pr.point.metric, family(pr.point.argument) or "", pr.point.role)].append(pr)
@@ -41,6 +49,10 @@ def summary(preds: list[Prediction]) -> list[dict[str, Any]]:
         measured = sum(pr.point.value - 1.0 for pr in items)
         if metric in METRICS and METRICS[metric].slowdown and measured > 0:
             row["charged_excess"] = sum(pr.predicted - 1.0 for pr in items) / measured
+        noisy = [pr.point for pr in items if pr.point.stderr is not None]
+        if noisy:
+            row["noise_pct"] = NORMAL_MAD * 100.0 * sum(p.stderr / abs(p.value) for p in noisy) / len(noisy)
+            row["noise_points"] = len(noisy)
         out.append(row)
     return out
 

@@ -323,6 +323,8 @@ INTERFERENCE_POINT = ('../../../../pipelines/shadowserve.yaml,gpu=h200,corunner_
                       'priority=high,busy=0.5,bussy=0.5,kernel=copy,duration=140us,launches=32",1.2,x,,,held-out,,m,s')
 measured("interference-unknown-key", TRACE_HEADER + INTERFERENCE_POINT + "\n",
          [":2", "corunner_time_ratio", "unknown key bussy="])
+measured("negative-stderr", TRACE_HEADER.rstrip("\n") + ",stderr\n" + GOOD_POINT + ",-0.2\n",
+         [":2", "stderr", "non-negative finite standard error in Gbps"])
 measured("empty", "", ["trace has no points"])
 measured("header-only", TRACE_HEADER, ["trace has no points"])
 measured("latin1", (TRACE_HEADER + GOOD_POINT.replace(",m,", ",caf\u00e9,") + "\n").encode("latin-1"), [":2", "not UTF-8"])

@@ -117,17 +117,31 @@ def window(ref, w0, w1, groups: list, per_group: int, steps: int, cpu: float) ->
     events on theirs) that began and ended inside it."""
     torch.cuda.synchronize()
     a, b = ref.elapsed_time(w0), ref.elapsed_time(w1)
-    inside_t, inside_n, busy = 0.0, 0, 0.0
+    inside, busy = [], 0.0
     for g0, g1 in groups:
         s, e = ref.elapsed_time(g0), ref.elapsed_time(g1)
         busy += max(0.0, min(e, b) - max(s, a))
         if s >= a and e <= b:
-            inside_t += e - s
-            inside_n += per_group
+            inside.append(e - s)
+    inside_n = per_group * len(inside)
     return {"decode_beside_s": (b - a) / 1e3 / steps,
-            "corunner_beside_s": inside_t / 1e3 / inside_n if inside_n else float("nan"),
+            "corunner_beside_s": sum(inside) / 1e3 / inside_n if inside_n else float("nan"),
+            "corunner_sem_s": launch_sem(inside, per_group),
             "busy_share": busy / (b - a) if b > a else float("nan"), "inside_launches": inside_n,
             "cpu_per_step_s": cpu}
+
+
+def launch_sem(group_ms: list[float], per_group: int) -> float:
+    """The standard error of the co-runner's mean time per launch, in seconds, from its groups'
+    times (ms; each group `per_group` launches, one sample each: at a random phase every group
+    lands somewhere else in the step): their standard deviation over the square root of their
+    count, per launch. NaN with fewer than two groups."""
+    n = len(group_ms)
+    if n < 2:
+        return float("nan")
+    mean = sum(group_ms) / n
+    sd = (sum((t - mean) ** 2 for t in group_ms) / (n - 1)) ** 0.5
+    return sd / n ** 0.5 / per_group / 1e3
 
 
 def plan_duty(target: float, t_unit: float, t_step: float) -> tuple[int, int]:
@@ -146,7 +160,7 @@ class Grid:
     HEADER = ["section", "corunner", "batch", "context_tokens", "decode_priority", "k", "m", "steps",
               "decode_alone_s", "decode_beside_s", "decode_slowdown", "corunner_alone_s", "corunner_beside_s",
               "corunner_slowdown", "offered_duty", "busy_share", "inside_launches", "cpu_per_step_s", "graph",
-              "repeat", "role", "phase"]
+              "repeat", "role", "phase", "corunner_sem_s"]
 
     def __init__(self, out: Path):
         self.path, self.rows = out / "interference_grid.csv", []
@@ -159,7 +173,8 @@ class Grid:
                           f"{r['decode_beside_s']:.7g}", f"{r['decode_beside_s'] / alone - 1:.5f}", f"{t_unit:.7g}",
                           f"{r['corunner_beside_s']:.7g}", f"{r['corunner_beside_s'] / t_unit - 1:.5f}",
                           f"{k * t_unit / (m * alone):.5f}" if m else "saturated", f"{r['busy_share']:.5f}", r["inside_launches"],
-                          f"{r['cpu_per_step_s']:.4g}", int(graph), repeat, role_of(key, section), phase])
+                          f"{r['cpu_per_step_s']:.4g}", int(graph), repeat, role_of(key, section), phase,
+                          f"{r['corunner_sem_s']:.4g}"])
         write_csv(self.path, self.HEADER, self.rows)
 
 

@@ -126,10 +126,11 @@ def copy_fit(out: Path, decodes: dict, streams, side, dl: Deadline) -> None:
     print(f"[{dl.elapsed():.0f}s] copy fit: {len(grid.rows)} rows", flush=True)
 
 
-def probe(out: Path, syn: "Synthetic", decodes: dict, streams, dl, quick: bool, phase=None) -> None:
+def probe(out: Path, syn: "Synthetic", decodes: dict, streams, dl, quick: bool, phase=None,
+          window_s: float = 0.1) -> None:
     """The probe units (module docstring, --probe) on the legacy default stream and on a created
     one, beside every decode point, both priorities, k launches at the start of every step (or at
-    ``phase``'s point of it)."""
+    ``phase``'s point of it), each point over ``window_s`` of decode (at least 8 steps)."""
     created = torch.cuda.Stream(priority=0)
     on_stream = {"legacy": torch.cuda.default_stream(), "created": created}
     units = {}
@@ -146,10 +147,10 @@ def probe(out: Path, syn: "Synthetic", decodes: dict, streams, dl, quick: bool, 
                     if dl.left() <= 0:
                         break
                     guarded(section_point, grid, "probe", name, dec, prio, streams, stream, eager_batch(unit, k),
-                            t_unit, k, 0.1, phase=phase)
+                            t_unit, k, window_s, phase=phase)
                 if name.startswith(("torch_copy_strided_created", "cupy_copy2_created")) and dl.left() > 0:
                     guarded(section_point, grid, "probe", name.replace("_created", "_graph"), dec, prio, streams, stream,
-                            graph_batch(unit, 8, stream), t_unit, 8, 0.1, True, phase=phase)
+                            graph_batch(unit, 8, stream), t_unit, 8, window_s, True, phase=phase)
     print(f"[{dl.elapsed():.0f}s] probe done: {len(grid.rows)} rows", flush=True)
     kernels = [row for name, (unit, stream) in units.items() if name.endswith("_created")  # last: PROFILED
                for row in kernel_descriptors(unit, name.removesuffix("_created"))]

@@ -380,7 +380,13 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     Committed raw, not turned into a trace, not predicted, until a form and its claims' test are
     committed. Every point held out. Its claims, declared now: each of the four probe families within
     15% co-runner MAPE, each priority's points of each family within 20%, the 16-byte copy's
-    high-priority points within 15%, decode's side within 15%;
+    high-priority points within 15%, decode's side within 15%. Amended before it was measured
+    (2026-12-04, a thirteenth session, no device lent): measured with `--window 0.4` (29-80 launches a
+    point at random phase, against 8-20 at the default 0.1 s), and each point's co-runner spread
+    recorded (corunner_sem_s). In the thirteenth set the same 16-byte copy launched from the legacy
+    and from a created stream differs by |a - b| / sqrt(2) = 8.7% of their mean on average, the error
+    a model exact at each point's expected value would show, half the copy's 16.6% miss: at 0.1 s its
+    claims would rest on the sampling as much as on the model. Claims unchanged;
   - `--dataplane --points 4x9728,15x5632,27x7424,46x4608` and `--points 9x13312,19x3584,33x6912,60x4096`
     (2026-12-04, a twelfth session, last; declared and committed before the run, after the twelfth and
     fourteenth sets were spent, with no form written for it; dataplane_points39_random/,
@@ -513,6 +519,9 @@ def main() -> None:
                          "kernels back to back, or the step without them; every row is then of that part")
     ap.add_argument("--eager", action="store_true",
                     help="with --regime: launch each co-runner from Python, as the data-plane units are, not as a graph")
+    ap.add_argument("--window", type=float, default=0.1,
+                    help="with --probe: seconds of decode each point measures (at least 8 steps); a longer "
+                         "window averages more launches at random phase (corunner_sem_s)")
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -548,7 +557,7 @@ def main() -> None:
         return
     syn = Synthetic()
     if args.probe:
-        probe(out, syn, decodes, streams, dl, quick, phase)
+        probe(out, syn, decodes, streams, dl, quick, phase, args.window)
         return
     if args.widths:
         regime(out, syn, decodes, points, streams, syn_side, dl, rng, quick, table=WIDTHS, section="widths",

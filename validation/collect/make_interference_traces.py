@@ -141,6 +141,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import math
 import os
 import sys
 from collections import defaultdict
@@ -261,8 +262,10 @@ def grid_rows(folder: str, gpu: str, prefix: str, role: str | None) -> list[dict
         rows.append({**common, "metric": "decode_time_ratio", "argument": base,
                      "value": f"{float(r['decode_beside_s']) / float(r['decode_alone_s']):.5f}"})
         if r["corunner_beside_s"] != "nan" and int(r["inside_launches"]) >= 3 and not what.startswith("kernel=dma"):
+            sem = float(r.get("corunner_sem_s") or "nan")  # recorded since 2026-12-04's last session
             rows.append({**common, "metric": "corunner_time_ratio", "argument": base,
-                         "value": f"{float(r['corunner_beside_s']) / unit_time:.5f}"})
+                         "value": f"{float(r['corunner_beside_s']) / unit_time:.5f}",
+                         **({"stderr": f"{sem / unit_time:.5f}"} if math.isfinite(sem) else {})})
         elif not what.startswith("kernel=dma"):
             dropped["co-runner time: fewer than 3 launches inside the decode window"] += 1
     for why, n in dropped.items():
@@ -394,7 +397,9 @@ def write(name: str, rows: list[dict]) -> None:
     path = TRACES / name
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
+        # stderr only where a run recorded one (corunner_sem_s): earlier traces keep their bytes
+        stderr = ["stderr"] if any(r.get("stderr") for r in rows) else []
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS + stderr, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
     os.replace(tmp, path)
