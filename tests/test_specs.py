@@ -126,3 +126,17 @@ def test_inline_override_of_a_named_spec(tmp_path: Path):
     scenario = load(tmp_path / "s.yaml")
     assert scenario.nic.arm.cores.si == 8
     assert scenario.nic.arm.clock.si == 2.0e9  # the rest still comes from hwspecs/nics/bluefield3.yaml
+
+
+@pytest.mark.parametrize("gpu", sorted(p.stem for p in (ROOT / "hwspecs/gpus").glob("*.yaml") if p.stem != "h200"))
+def test_interference_coefficients_derived_from_the_h200_fit_carry_its_numbers(gpu):
+    """Every other GPU takes the interference coefficients fitted on the H200 (their source says "the
+    H200 fit"), value and range (its 95% confidence interval). A refit that updates h200.yaml alone
+    would leave them stale without a word: this names the coefficient that drifted."""
+    h200 = yaml.safe_load((ROOT / "hwspecs/gpus/h200.yaml").read_text())["interference"]
+    spec = yaml.safe_load((ROOT / f"hwspecs/gpus/{gpu}.yaml").read_text())["interference"]
+    derived = {k: v for k, v in spec.items() if isinstance(v, dict) and str(v.get("source", "")).startswith("the H200 fit")}
+    assert len(derived) >= 20, sorted(derived)
+    for key, param in derived.items():
+        assert h200[key]["kind"] == "fitted" and param["kind"] == "derived", key
+        assert (param["value"], param.get("range")) == (h200[key]["value"], h200[key]["range"]), key
