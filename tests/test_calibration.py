@@ -15,7 +15,23 @@ LOOSE = {"gpu.interference.wave_yield_high": 2e-3, "gpu.interference.cut_in_gain
          "gpu.interference.cut_in_time": 2e-3}
 
 
-WAVE_YIELD_BEFORE_CUT_IN = 1.14793  # wave_yield_high as fitted with the ten, before the cut-in factor
+def _interference_plan():
+    """The H200's interference calibrations as the fixed-point tool runs them (one source of truth)."""
+    import importlib.util
+    import sys
+    spec = importlib.util.spec_from_file_location("fixed_point", ROOT / "validation/calibration/fixed_point.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses resolve their annotations through it
+    spec.loader.exec_module(module)
+    return module.load_plan(module.PLAN)
+
+
+PLAN = _interference_plan()
+# each calibration as tests/test_calibration runs it: the plan's held settings (variables substituted)
+# as overrides; a coefficient both held and fitted (wave_yield_high before the cut-in factor) must
+# reproduce the value held
+INTERFERENCE = [pytest.param(tuple(c.traces), [PLAN.prefix + k for k in c.fit], PLAN.overrides_for(c), id=c.name)
+                for c in PLAN.calibrations]
 
 
 def _refit(traces, keys, overrides=()):
@@ -42,36 +58,9 @@ def _refit(traces, keys, overrides=()):
         ("validation/traces/h100_copy.csv", ["gpu.copy_engine.bandwidth", "gpu.copy_engine.per_job"],
          ["gpu=h100-sxm"]),
         ("validation/traces/h100_decode.csv", ["gpu.decode_efficiency", "gpu.step_overhead"], ["gpu=h100-sxm"]),
-        # the interference coefficients: six calibrations, each with the others at their values, iterated
-        # to a fixed point (hwspecs/gpus/h200.yaml; seven since the loaded latency). The packing term on the placement probe; the ten with
-        # the launch waits, the cut-in factor and the grid waits off, as they were fitted before those existed
-        # (wave_yield_high was refitted with the factor, below, so its value here is the one it had), and
-        # wave_spill at its own calibration's value (the regime kernels of two traces, fitted together)
-        ("validation/traces/h200_placement_interference.csv",
-         ["gpu.interference.crowding", "gpu.interference.pack_blocks"], ["gpu=h200"]),
-        # the loaded latency and its relief on the copy probe's declared decode points (h200_placement_copy) and the
-        # warps grid (h200_placement_copy_warps)
-        (("validation/traces/h200_placement_copy_interference.csv", "validation/traces/h200_placement_copy_warps_interference.csv"),
-         ["gpu.interference.latency_loss", "gpu.interference.latency_relief"], ["gpu=h200"]),
-        ("validation/traces/h200_interference.csv",
-         [f"gpu.interference.{k}" for k in ("occupancy_exponent", "dispatch_grain", "hbm_sharing", "dispatch_wait",
-                                            "wave_yield_high", "hbm_loss", "narrow_high",
-                                            "memory_exponent", "headroom_exponent")],
-         ["gpu=h200", "gpu.interference.launch_wait=0us", "gpu.interference.graph_wait=0us",
-          "gpu.interference.cut_in_time=0us", f"gpu.interference.wave_yield_high={WAVE_YIELD_BEFORE_CUT_IN}",
-          "gpu.interference.grid_wait_equal=0us"]),
-        ("validation/traces/h200_launch_interference.csv",
-         ["gpu.interference.launch_wait", "gpu.interference.graph_wait", "gpu.interference.narrow_attention"],
-         ["gpu=h200", "gpu.interference.cut_in_time=0us", f"gpu.interference.wave_yield_high={WAVE_YIELD_BEFORE_CUT_IN}"]),
-        # the cut-in factor with the grid waits in place: cut_in_time held (its fit with them degenerates,
-        # hwspecs/gpus/h200.yaml); the grid waits on their declared set, h200_dataplane_points8's co-runners
-        ("validation/traces/h200_interference.csv",
-         ["gpu.interference.wave_yield_high", "gpu.interference.cut_in_gain", "gpu.interference.wave_memory"],
-         ["gpu=h200", "gpu.interference.launch_wait=0us", "gpu.interference.graph_wait=0us"]),
-        ("validation/traces/h200_dataplane_points8_interference.csv",
-         ["gpu.interference.grid_wait_equal", "gpu.interference.grid_wait_high"], ["gpu=h200"]),
-        (("validation/traces/h200_grid_points_interference.csv", "validation/traces/h200_grid_points2_interference.csv"),
-         ["gpu.interference.wave_spill"], ["gpu=h200"]),
+        # the interference coefficients: seven calibrations iterated to a fixed point, each with the others at
+        # their values (validation/calibration/h200_interference.yaml, run by fixed_point.py)
+        *INTERFERENCE,
         ("validation/traces/h200_dma_interference.csv", ["gpu.interference.dma_factor"], ["gpu=h200"]),
         ("validation/traces/h200_copy.csv", ["gpu.copy_engine.bandwidth", "gpu.copy_engine.per_job"], ["gpu=h200"]),
         ("validation/traces/h100_host_contention.csv", ["host.engine_contention"], ["gpu=h100-sxm"]),

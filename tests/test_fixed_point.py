@@ -1,0 +1,84 @@
+"""The calibration plan's fixed-point tool (validation/calibration/fixed_point.py): the committed specs
+are its fixed point, it writes what it found where the specs hold it, and a bad plan is refused."""
+
+import importlib.util
+import shutil
+import sys
+
+import pytest
+import yaml
+
+from nicmodel.errors import SpecError
+
+from conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def fp():
+    spec = importlib.util.spec_from_file_location("fixed_point", ROOT / "validation/calibration/fixed_point.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_committed_specs_are_the_plans_fixed_point(fp):
+    """One pass of all seven calibrations from the specs' values moves no coefficient by more than the
+    plan's tolerance (each calibration's own reproduction: test_calibration)."""
+    plan = fp.load_plan(fp.PLAN)
+    assert [c.name for c in plan.calibrations] == ["synthetic grid", "cut-ins", "packing", "loaded latency",
+                                                   "launch waits", "spill", "grid waits"]
+    lines = []
+    state, before, settled = fp.iterate(plan, 1, log=lines.append)
+    assert settled and lines[-1].startswith("pass 1: largest move")
+    assert len(before) == 21 and set(state.variables) == {"wave_yield_before_cut_in"}
+    for key, value in state.values.items():
+        assert value == pytest.approx(before[key], rel=plan.tolerance), key
+        lo, hi = state.ci[key]
+        assert lo <= value <= hi, key
+
+
+def test_write_puts_values_and_intervals_where_the_specs_hold_them(fp, tmp_path):
+    """Every coefficient 1% up, its interval +-10%: the H200's spec and every spec taking the H200 fit
+    carry the new value in the line's own unit (launch_wait in us), the interval as its range and in
+    the H200's text; the variable quoted in the first calibration's command follows it."""
+    plan = fp.load_plan(fp.PLAN)
+    folder = tmp_path / "gpus"
+    shutil.copytree(ROOT / "hwspecs/gpus", folder)
+    values = {k: fp.spec_param(plan.scenario, plan.overrides, plan.prefix + k).si for k in plan.coefficients()}
+    state = fp.State({k: v * 1.01 for k, v in values.items()}, {"wave_yield_before_cut_in": 1.2},
+                     {k: (v * 0.9, v * 1.1) for k, v in values.items()})
+    written = fp.write_specs(plan, state, folder)
+    assert {p.stem for p in written} == {"h200", "h100-sxm", "h100-pcie", "a100-80g", "l4", "l40s"}
+    h200 = yaml.safe_load((folder / "h200.yaml").read_text())["interference"]
+    g6 = lambda x: f"{float(f'{x:.6g}'):g}"  # six significant digits, as the specs write values
+    g4 = lambda x: f"{float(f'{x:.4g}'):g}"  # four, as they write intervals
+    wait, loss = values["launch_wait"] * 1e6, values["hbm_loss"]
+    assert h200["launch_wait"]["value"] == f"{g6(wait * 1.01)} us"
+    assert h200["launch_wait"]["range"] == [f"{g4(wait * 0.9)} us", f"{g4(wait * 1.1)} us"]
+    assert h200["hbm_loss"]["value"] == pytest.approx(loss * 1.01, rel=1e-5)
+    assert h200["hbm_loss"]["fitted_to"].endswith(f"95% CI {g4(loss * 0.9)}-{g4(loss * 1.1)}")
+    assert "gpu.interference.wave_yield_high=1.2 " in h200["occupancy_exponent"]["source"] + " "
+    for gpu in ("l40s", "h100-sxm"):
+        other = yaml.safe_load((folder / f"{gpu}.yaml").read_text())["interference"]
+        for key in plan.coefficients():
+            assert (other[key]["value"], other[key]["range"]) == (h200[key]["value"], h200[key]["range"]), (gpu, key)
+        assert other["issue_warps"] == yaml.safe_load((ROOT / f"hwspecs/gpus/{gpu}.yaml").read_text())[
+            "interference"]["issue_warps"]  # not the plan's: untouched
+
+
+@pytest.mark.parametrize("mutate, says", [
+    (lambda d: d.pop("calibrations"), "not a calibration plan: KeyError"),
+    (lambda d: d["calibrations"][1].update(fitt=["x"]), "unknown key 'fitt'"),
+    (lambda d: d["calibrations"][0]["hold"].update(wave_yield_high="$nope"), "no variable 'nope'"),
+    (lambda d: d["calibrations"][2].update(traces=["validation/traces/missing.csv"]), "no trace validation/traces/missing.csv"),
+])
+def test_a_bad_plan_is_refused_with_its_file(fp, tmp_path, mutate, says):
+    data = yaml.safe_load(fp.PLAN.read_text())
+    mutate(data)
+    path = tmp_path / "plan.yaml"
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(SpecError) as err:
+        fp.load_plan(path)
+    assert says in str(err.value) and str(path) in str(err.value)
+    assert fp.main([str(path)]) == 2
