@@ -154,6 +154,8 @@ def _serving_section(scenario, model: str = "analytical") -> list[str]:
     out.append(table(["load", "of capacity", "TTFT p50 (ms)", "TTFT p99 (ms)", "TPOT p50 (ms)", "TPOT p99 (ms)",
                       "caveats"], body))
     out += [f'<p class="bad">UNVALIDATED: {html.escape(note)}</p>' for note in top.get("validity", [])]
+    if top.get("interference_basis"):
+        out.append(f'<p class="note">Interference rests on: {html.escape(top["interference_basis"])}</p>')
     if cost:
         out.append(f'<p class="note">server {cost["server_usd_per_hour"]:.3g} USD/h; '
                    + (f'{cost["usd_per_million_requests"]:,.2f} USD per million requests at the SLO-bound rate'

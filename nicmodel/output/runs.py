@@ -59,6 +59,7 @@ def serve_text(r: dict[str, Any]) -> str:
             f"  TPOT            mean {microseconds(o['mean'])}  p50 {microseconds(o['p50'])}  p99 {microseconds(o['p99'])}",
             f"  KV ready after  mean {microseconds(L['kv_ready_s']['mean'])}  p99 {microseconds(L['kv_ready_s']['p99'])}",
             f"  decode time lost to interference {L['decode_interference_share'] * 100:.1f}%",
+            *([f"    rests on      {r['interference_basis']}"] if r.get("interference_basis") else []),
             *load_lines(r["load"]),
             f"  SLO             {'met' if r['meets_slo'] else 'NOT met'} at this load",
         ]
@@ -168,7 +169,9 @@ def serve_table_text(rows: list[dict[str, Any]], fmt: str) -> str:
             row.append("UNVALIDATED" if r.get("validity") else "")
     if fmt == "csv":
         return _csv(headers, table)
-    return github_table(table, headers=headers) + "\n" + "".join(f"UNVALIDATED: {n}\n" for n in notes)
+    bases = sorted({r["interference_basis"] for r in rows if r.get("interference_basis")})
+    return (github_table(table, headers=headers) + "\n" + "".join(f"UNVALIDATED: {n}\n" for n in notes)
+            + "".join(f"interference rests on: {b}\n" for b in bases))
 
 
 def simulate_table_text(rows: list[dict[str, Any]]) -> str:

@@ -263,3 +263,8 @@ class Interference(Component):
     """The largest attention load (decode's attention blocks over the SMs' attention slots) the
     co-runners were measured beside. A serving answer whose batch that fits puts attention past it
     carries an UNVALIDATED note: the grid waits grow with the load, checked only up to here."""
+    checked_on: str | None = None
+    """Where coefficients carried from another GPU's fit were checked on this GPU's own co-runners
+    (held-out traces, and how they were measured); absent where no co-runner was measured on this
+    GPU. Serving answers say what their interference rests on from this and the coefficients'
+    provenance."""

@@ -15,7 +15,7 @@ from . import gpu, interference, queueing
 from .capacity import mean_context
 from .engine import ServingEngine, _kv, memory_plan
 from .run import compiled
-from .validity import regime_notes
+from .validity import interference_basis, regime_notes
 
 
 def points_of(scenario: Scenario, control: str | None = None) -> queueing.Points:
@@ -118,7 +118,8 @@ def serve(scenario: Scenario, rate: float | None, control: str | None = None, se
                            "control_plane": control or s.control_plane, "rate_per_s": rate,
                            "unloaded_ttft_s": float(ttft0[0]), "unloaded_tpot_s": float(tpot0[0]),
                            "gpu_memory": memory.as_dict(),
-                           "validity": regime_notes(scenario, plan, params, memory.batch)}
+                           "validity": regime_notes(scenario, plan, params, memory.batch),
+                           "interference_basis": interference_basis(scenario)}
     if rate is not None:
         m = queueing.metrics(pt, np.array([rate]))
         st = m["state"]

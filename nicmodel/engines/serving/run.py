@@ -13,7 +13,7 @@ from ..analytical import evaluate
 from ..overload import load_verdict
 from . import gpu
 from .engine import Requests, ServeRun, memory_plan, serve_requests
-from .validity import regime_notes
+from .validity import interference_basis, regime_notes
 
 
 def compiled(scenario: Scenario) -> tuple[Plan | None, Params]:
@@ -124,6 +124,7 @@ def serve(scenario: Scenario, rate: float | None, count: int, seed: int = 0, con
         "loaded": loaded,
         "gpu_memory": memory.as_dict(),
         "validity": regime_notes(scenario, plan, params, memory.batch),
+        "interference_basis": interference_basis(scenario),
         "load": verdict,
         "meets_slo": ok,
     }

@@ -8,6 +8,9 @@ measured in, and what there rests on extrapolation.
 
 from __future__ import annotations
 
+from collections import Counter
+
+from ...spec.base import Param
 from ...spec.scenario import Scenario
 from ..plan import Params, Plan
 from .attention import attention_blocks, attention_load, attention_waves
@@ -33,3 +36,26 @@ def regime_notes(scenario: Scenario, plan: Plan | None, params: Params, batch: i
             f"loads the GPU's attention slots {load:.2f}x, past the {measured:g}x its co-runners were measured "
             "beside: the grid waits that grow with that load (gpu.interference.grid_wait_*) are extrapolated, "
             "so the data plane's GPU kernels' time here is not checked (docs/serving.md, Attention's load)"]
+
+
+def interference_basis(scenario: Scenario) -> str:
+    """What the GPU's interference coefficients rest on, from their provenance: fitted on this GPU's
+    co-runners, or derived from another GPU's fit (their source names it) and not measured here, so
+    a planner reads "decode time lost to interference" as measured, transferred or assumed; and how
+    many this run sets (--set, or an --uncertainty draw, which sets every one with a range)."""
+    spec = scenario.gpu.interference
+    params = [v for v in vars(spec).values() if isinstance(v, Param)]
+    given = [p for p in params if p.source.startswith("--set ")]
+    kinds = Counter(p.kind for p in params if p not in given)
+    where = f"{scenario.gpu.name}; docs/serving.md, Interference"
+    tail = f"; {len(given)} set for this run (--set or an --uncertainty draw)" if given else ""
+    if not kinds["fitted"] and not kinds["derived"]:
+        return f"{len(given)} of {len(params)} interference coefficients set for this run (--set or an --uncertainty draw) ({where})"
+    if kinds["fitted"] > kinds["derived"]:
+        return (f"{kinds['fitted']} of {len(params)} interference coefficients fitted on this GPU's co-runners"
+                f"{tail} ({where})")
+    origin = Counter(p.source.split(" (")[0] for p in params if p.kind == "derived" and p not in given).most_common(1)[0][0]
+    checked = (f"checked, not fitted, on this GPU: {spec.checked_on}" if spec.checked_on
+               else "no co-runner measured on this GPU")
+    return (f"{kinds['derived']} of {len(params)} interference coefficients derived: {origin}, carried to this GPU "
+            f"through its SM count and limits, HBM bandwidth and kernels; {checked}{tail} ({where})")

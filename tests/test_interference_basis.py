@@ -1,0 +1,65 @@
+"""What a serving answer's interference rests on (engines/serving/validity.interference_basis): read
+from the GPU spec's provenance, in the answer, its text and its report."""
+
+import pytest
+
+import nicmodel
+from nicmodel.engines.serving.validity import interference_basis
+
+from conftest import ROOT
+
+SCENARIO = ROOT / "pipelines/cachegen-async.yaml"
+
+
+@pytest.mark.parametrize("gpu, says", [
+    ("h200", "fitted on this GPU's co-runners (NVIDIA H200"),
+    ("l40s", "derived: the H200 fit, carried to this GPU through its SM count and limits, HBM bandwidth and "
+             "kernels; no co-runner measured on this GPU (NVIDIA L40S"),
+    ("h100-sxm", "derived: the H200 fit, carried to this GPU through its SM count and limits, HBM bandwidth and "
+                 "kernels; checked, not fitted, on this GPU: the whole GPU held out (validation/traces/h100_grid"),
+    ("a100-80g", "no co-runner measured on this GPU"),
+])
+def test_the_basis_follows_the_coefficients_provenance(gpu, says):
+    """The H200's coefficients are fitted there (23 of its 29: the rest measured or assumed); every
+    other GPU takes 24 of 29 from the H200 fit, and only the H100 had co-runners measured (held out)."""
+    scenario = nicmodel.load(SCENARIO, [f"gpu={gpu}"])
+    basis = interference_basis(scenario)
+    assert says in basis, basis
+    count = "23 of 29" if gpu == "h200" else "24 of 29"
+    assert basis.startswith(count), basis
+
+
+def test_an_inline_gpu_fitted_on_its_own_co_runners_says_so():
+    """Provenance decides, not the GPU's name: the L40S with its coefficients given as fitted here."""
+    from nicmodel.spec.base import Param
+    scenario = nicmodel.load(SCENARIO, ["gpu=l40s"])
+    spec = scenario.gpu.interference
+    refitted = spec.model_copy(update={k: v.model_copy(update={"kind": "fitted"}) for k, v in vars(spec).items()
+                                       if isinstance(v, Param) and v.kind == "derived"})
+    scenario = scenario.model_copy(update={"gpu": scenario.gpu.model_copy(update={"interference": refitted})})
+    assert interference_basis(scenario).startswith("24 of 29 interference coefficients fitted on this GPU's")
+
+
+def test_serve_prints_it_under_the_interference_share(capsys):
+    """The text answer names it under "decode time lost to interference"; a table of designs once below."""
+    from nicmodel.cli import main
+    code = main(["serve", str(SCENARIO), "--bandwidths", "20Gbps", "--model", "analytical", "--rate", "2"])
+    out = capsys.readouterr().out
+    assert code == 0
+    lines = out.splitlines()
+    i = next(n for n, line in enumerate(lines) if "decode time lost to interference" in line)
+    assert lines[i + 1].startswith("    rests on      24 of 29 interference coefficients derived: the H200 fit")
+
+
+def test_coefficients_set_for_the_run_are_counted_apart():
+    """A what-if --set of one coefficient leaves the rest's basis and says one is set; a draw of
+    --uncertainty sets every one with a range, and the basis says so rather than failing."""
+    one = interference_basis(nicmodel.load(SCENARIO, ["gpu=h200", "gpu.interference.wave_spill=0.3"]))
+    assert one.startswith("22 of 29 interference coefficients fitted on this GPU's co-runners; 1 set for this run")
+    from nicmodel.planning.replications import draw_overrides
+    scenario = nicmodel.load(SCENARIO, ["gpu=h200"])
+    (draw,) = draw_overrides(scenario, 1, seed=3)
+    drawn_coefficients = [o for o in draw if o.startswith("gpu.interference.")]
+    drawn = interference_basis(nicmodel.load(SCENARIO, ["gpu=h200", *draw]))
+    assert len(drawn_coefficients) >= 20
+    assert drawn.startswith(f"{len(drawn_coefficients)} of 29 interference coefficients set for this run"), drawn
