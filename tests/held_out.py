@@ -1,4 +1,4 @@
-"""Recorded held-out accuracy, the CI guard's data (tests/test_validation.py reads it): per reference set
+"""Recorded held-out accuracy, the CI guard's data (tests/test_held_out_gates.py reads it): per reference set
 and metric (per family for the interference traces: "metric/family"), (MAPE %, worst |error| %). CI
 fails when the model regresses past these; improve the model, then lower them. Pure data: the
 checks live in the tests."""

@@ -1,0 +1,148 @@
+"""The CI guard on held-out accuracy: every recorded bound (tests/held_out.py), the 15% targets on
+decode's side and on the co-runner side where the issue sets them, and the declared fitted sets of
+the calibrations that rest on one trace's rows (the rest: validation/calibration/h200_interference.yaml)."""
+
+import pytest
+
+from nicmodel.validation.trace import read_trace
+
+from conftest import ROOT, held_out_stats
+from held_out import DATA_PLANE, HELD_OUT
+
+
+@pytest.mark.parametrize("trace", sorted(HELD_OUT))
+def test_held_out_accuracy_does_not_regress(trace):
+    stats = held_out_stats(trace)
+    assert set(stats) == set(HELD_OUT[trace])
+    for metric, (mape, worst) in HELD_OUT[trace].items():
+        assert stats[metric]["mape_pct"] <= mape, (trace, metric, stats[metric])
+        assert abs(stats[metric]["worst_pct"]) <= worst, (trace, metric, stats[metric])
+
+
+@pytest.mark.parametrize("trace", ["validation/traces/h200_interference.csv",
+                                   "validation/traces/h100_grid_interference.csv",
+                                   "validation/traces/h200_random_interference.csv",
+                                   "validation/traces/h200_start_interference.csv",
+                                   "validation/traces/h200_launch_interference.csv",
+                                   "validation/traces/h200_launch_points_interference.csv",
+                                   "validation/traces/h200_onewave_interference.csv",
+                                   "validation/traces/h200_dataplane_points_interference.csv",
+                                   "validation/traces/h200_drain_interference.csv",
+                                   "validation/traces/h200_placement_interference.csv",
+                                   "validation/traces/h200_placement_copy_interference.csv",
+                                   "validation/traces/h200_grid_points_interference.csv",
+                                   "validation/traces/h200_dataplane_points2_interference.csv",
+                                   "validation/traces/h200_dataplane_points3_interference.csv",
+                                   "validation/traces/h200_dataplane_points4_interference.csv",
+                                   "validation/traces/h200_dataplane_points6_interference.csv",
+                                   "validation/traces/h200_dataplane_points8_interference.csv",
+                                   "validation/traces/h200_dataplane_points10_interference.csv",
+                                   "validation/traces/h200_dataplane_points12_interference.csv",
+                                   "validation/traces/h200_dataplane_points14_interference.csv",
+                                   "validation/traces/h200_dataplane_points16_interference.csv",
+                                   "validation/traces/h200_dataplane_points18_interference.csv",
+                                   "validation/traces/h200_dataplane_points21_interference.csv",
+                                   "validation/traces/h200_dataplane_points24_interference.csv",
+                                   "validation/traces/h200_dataplane_points27_interference.csv",
+                                   "validation/traces/h200_dataplane_points30_interference.csv",
+                                   "validation/traces/h200_probe_random_interference.csv",
+                                   "validation/traces/h200_grid_points2_interference.csv",
+                                   "validation/traces/h200_grid_points3_interference.csv",
+                                   "validation/traces/h200_short_points2_interference.csv",
+                                   "validation/traces/h200_short_points3_interference.csv",
+                                   "validation/traces/h200_short_points4_interference.csv"])
+def test_interference_decode_side_meets_its_target(trace):
+    """Decode beside the co-runners it was not fitted to, on the fitting GPU and on a GPU wholly
+    held out: MAPE at most 15% in every family."""
+    for key, s in held_out_stats(trace).items():
+        if key.startswith("decode_time_ratio/"):
+            assert s["mape_pct"] <= 15.0, (key, s)
+
+
+@pytest.mark.parametrize("trace", ["validation/traces/h200_interference.csv",
+                                   "validation/traces/h100_grid_interference.csv",
+                                   "validation/traces/h200_random_interference.csv",
+                                   "validation/traces/h200_start_interference.csv",
+                                   "validation/traces/h200_launch_interference.csv",
+                                   "validation/traces/h200_onewave_interference.csv",
+                                   "validation/traces/h200_drain_interference.csv",
+                                   "validation/traces/h200_placement_interference.csv",
+                                   "validation/traces/h200_grid_points_interference.csv",
+                                   "validation/traces/h200_grid_points2_interference.csv",
+                                   "validation/traces/h200_grid_points3_interference.csv",
+                                   "validation/traces/h200_probe_random_interference.csv",
+                                   "validation/traces/h200_short_points2_interference.csv",
+                                   "validation/traces/h200_short_points3_interference.csv",
+                                   "validation/traces/h200_short_points4_interference.csv"])
+def test_interference_corunner_side_on_the_synthetic_families(trace):
+    """The co-runner beside decode, held out: within 20% on every synthetic family (both grids,
+    both GPUs, and beside multi-wave attention grids). The launch grid's short 2-byte units, 20.1%
+    before the grid waits, are 16.5% since; the same units at other decode points
+    (h200_launch_points: 24.3%) are held to their recorded bound in HELD_OUT, as the data-plane
+    kernels' misses are."""
+    for key, s in held_out_stats(trace).items():
+        if key.startswith("corunner_time_ratio/") and key.split("/", 1)[1].startswith(
+                ("synthetic", "regime", "short", "paced", "onewave", "drain", "placement", "widths")):
+            assert s["mape_pct"] <= 20.0, (key, s)
+
+
+@pytest.mark.parametrize("trace", ["validation/traces/h200_random_interference.csv",
+                                   "validation/traces/h200_dataplane_points_interference.csv",
+                                   "validation/traces/h200_dataplane_points2_interference.csv",
+                                   "validation/traces/h200_dataplane_points3_interference.csv",
+                                   "validation/traces/h200_dataplane_points4_interference.csv",
+                                   "validation/traces/h200_dataplane_points6_interference.csv",
+                                   "validation/traces/h200_dataplane_points10_interference.csv",
+                                   "validation/traces/h200_dataplane_points12_interference.csv",
+                                   "validation/traces/h200_dataplane_points14_interference.csv",
+                                   "validation/traces/h200_dataplane_points16_interference.csv",
+                                   "validation/traces/h200_dataplane_points18_interference.csv",
+                                   "validation/traces/h200_dataplane_points21_interference.csv",
+                                   "validation/traces/h200_dataplane_points24_interference.csv",
+                                   "validation/traces/h200_dataplane_points27_interference.csv",
+                                   "validation/traces/h200_dataplane_points30_interference.csv"])
+def test_clean_random_phase_grid_meets_the_target_on_every_data_plane_kernel(trace):
+    """The data-plane kernels the designs run, measured with the fixed collector at a random point of
+    the decode step (as a serving system's co-runner lands) and never used in a fit, at the grid's
+    three decode points and at 116 others (batch 1-96, 1k-16k context, attention grids of 64-768
+    blocks, one to three waves; the last 64 the second to seventh sealed sets), measured after the fits:
+    held-out co-runner MAPE at most 15% in every family, decode at most 10%. CacheGen's decoder met
+    it beside multi-wave and long-context grids only with the spill per launch (16.9% on points10,
+    15.6% on points12 before; docs/serving.md, The spill per launch)."""
+    stats = held_out_stats(trace)
+    families = DATA_PLANE
+    for f in families:
+        assert stats[f"corunner_time_ratio/{f}"]["mape_pct"] <= 15.0, (f, stats[f"corunner_time_ratio/{f}"])
+        assert stats[f"decode_time_ratio/{f}"]["mape_pct"] <= 10.0, (f, stats[f"decode_time_ratio/{f}"])
+
+def test_grid_waits_fit_only_the_declared_set():
+    """The grid waits (grid_wait_equal, grid_wait_high) are fitted on h200_dataplane_points8's
+    co-runner rows, declared in make_interference_traces.py before their calibrate command ran:
+    those rows, and no other interference row of any trace, are fitted for them; the set's decode
+    rows stay held out."""
+    roles = {}
+    for pt in read_trace(ROOT / "validation/traces/h200_dataplane_points8_interference.csv"):
+        roles.setdefault(pt.metric, set()).add(pt.role)
+    assert roles == {"corunner_time_ratio": {"fitted"}, "decode_time_ratio": {"held-out"}}
+    for other in ("h200_dataplane_points4", "h200_dataplane_points6", "h200_dataplane_points10"):
+        assert {pt.role for pt in read_trace(ROOT / f"validation/traces/{other}_interference.csv")} == {"held-out"}
+
+
+def test_wave_spill_fits_only_its_declared_set():
+    """wave_spill is fitted on the regime kernels' co-runner rows of h200_grid_points and
+    h200_grid_points2, declared in make_interference_traces.py before its calibrate command ran: in
+    those traces exactly those rows are fitted (the width families and every decode row held out),
+    and every data-plane kernel row of every trace that holds one is held out but the grid waits'
+    declared set (h200_dataplane_points8's co-runner rows)."""
+    for name in ("h200_grid_points", "h200_grid_points2"):
+        for pt in read_trace(ROOT / f"validation/traces/{name}_interference.csv"):
+            family = dict(kv.split("=", 1) for kv in pt.argument.split(","))["family"]
+            spill_set = pt.metric == "corunner_time_ratio" and family.startswith("regime-")
+            assert pt.role == ("fitted" if spill_set else "held-out"), (name, pt.row)
+    dataplane = DATA_PLANE
+    for path in sorted((ROOT / "validation/traces").glob("h*_interference.csv")):
+        if path.name == "h200_dataplane_points8_interference.csv":
+            continue
+        for pt in read_trace(path):
+            if pt.argument and any(f"family={f}," in pt.argument for f in dataplane):
+                assert pt.role == "held-out", (path.name, pt.row)
