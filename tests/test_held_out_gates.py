@@ -10,6 +10,19 @@ from conftest import ROOT, held_out_stats
 from held_out import DATA_PLANE, HELD_OUT
 
 
+def _trace(name: str) -> str:
+    return f"validation/traces/{name}_interference.csv"
+
+
+# the synthetic grids, both GPUs (the H200's first grid, profiled, and its unprofiled reruns)
+GRIDS = [_trace(n) for n in ("h200", "h100_grid", "h200_random", "h200_start", "h200_launch", "h200_onewave",
+                             "h200_drain", "h200_placement", "h200_grid_points", "h200_grid_points2",
+                             "h200_grid_points3", "h200_probe_random", "h200_short_points2", "h200_short_points3",
+                             "h200_short_points4")]
+# the data-plane units at random phase (points8's co-runner rows: the grid waits' fitted set)
+DATA_PLANE_SETS = [_trace(f"h200_dataplane_points{n}") for n in ("", 2, 3, 4, 6, 8, 10, 12, 14, 16, 18, 21, 24, 27, 30)]
+
+
 @pytest.mark.parametrize("trace", sorted(HELD_OUT))
 def test_held_out_accuracy_does_not_regress(trace):
     stats = held_out_stats(trace)
@@ -19,38 +32,7 @@ def test_held_out_accuracy_does_not_regress(trace):
         assert abs(stats[metric]["worst_pct"]) <= worst, (trace, metric, stats[metric])
 
 
-@pytest.mark.parametrize("trace", ["validation/traces/h200_interference.csv",
-                                   "validation/traces/h100_grid_interference.csv",
-                                   "validation/traces/h200_random_interference.csv",
-                                   "validation/traces/h200_start_interference.csv",
-                                   "validation/traces/h200_launch_interference.csv",
-                                   "validation/traces/h200_launch_points_interference.csv",
-                                   "validation/traces/h200_onewave_interference.csv",
-                                   "validation/traces/h200_dataplane_points_interference.csv",
-                                   "validation/traces/h200_drain_interference.csv",
-                                   "validation/traces/h200_placement_interference.csv",
-                                   "validation/traces/h200_placement_copy_interference.csv",
-                                   "validation/traces/h200_grid_points_interference.csv",
-                                   "validation/traces/h200_dataplane_points2_interference.csv",
-                                   "validation/traces/h200_dataplane_points3_interference.csv",
-                                   "validation/traces/h200_dataplane_points4_interference.csv",
-                                   "validation/traces/h200_dataplane_points6_interference.csv",
-                                   "validation/traces/h200_dataplane_points8_interference.csv",
-                                   "validation/traces/h200_dataplane_points10_interference.csv",
-                                   "validation/traces/h200_dataplane_points12_interference.csv",
-                                   "validation/traces/h200_dataplane_points14_interference.csv",
-                                   "validation/traces/h200_dataplane_points16_interference.csv",
-                                   "validation/traces/h200_dataplane_points18_interference.csv",
-                                   "validation/traces/h200_dataplane_points21_interference.csv",
-                                   "validation/traces/h200_dataplane_points24_interference.csv",
-                                   "validation/traces/h200_dataplane_points27_interference.csv",
-                                   "validation/traces/h200_dataplane_points30_interference.csv",
-                                   "validation/traces/h200_probe_random_interference.csv",
-                                   "validation/traces/h200_grid_points2_interference.csv",
-                                   "validation/traces/h200_grid_points3_interference.csv",
-                                   "validation/traces/h200_short_points2_interference.csv",
-                                   "validation/traces/h200_short_points3_interference.csv",
-                                   "validation/traces/h200_short_points4_interference.csv"])
+@pytest.mark.parametrize("trace", GRIDS + [_trace("h200_launch_points"), _trace("h200_placement_copy")] + DATA_PLANE_SETS)
 def test_interference_decode_side_meets_its_target(trace):
     """Decode beside the co-runners it was not fitted to, on the fitting GPU and on a GPU wholly
     held out: MAPE at most 15% in every family."""
@@ -59,21 +41,7 @@ def test_interference_decode_side_meets_its_target(trace):
             assert s["mape_pct"] <= 15.0, (key, s)
 
 
-@pytest.mark.parametrize("trace", ["validation/traces/h200_interference.csv",
-                                   "validation/traces/h100_grid_interference.csv",
-                                   "validation/traces/h200_random_interference.csv",
-                                   "validation/traces/h200_start_interference.csv",
-                                   "validation/traces/h200_launch_interference.csv",
-                                   "validation/traces/h200_onewave_interference.csv",
-                                   "validation/traces/h200_drain_interference.csv",
-                                   "validation/traces/h200_placement_interference.csv",
-                                   "validation/traces/h200_grid_points_interference.csv",
-                                   "validation/traces/h200_grid_points2_interference.csv",
-                                   "validation/traces/h200_grid_points3_interference.csv",
-                                   "validation/traces/h200_probe_random_interference.csv",
-                                   "validation/traces/h200_short_points2_interference.csv",
-                                   "validation/traces/h200_short_points3_interference.csv",
-                                   "validation/traces/h200_short_points4_interference.csv"])
+@pytest.mark.parametrize("trace", GRIDS)
 def test_interference_corunner_side_on_the_synthetic_families(trace):
     """The co-runner beside decode, held out: within 20% on every synthetic family (both grids,
     both GPUs, and beside multi-wave attention grids). The launch grid's short 2-byte units, 20.1%
@@ -86,21 +54,7 @@ def test_interference_corunner_side_on_the_synthetic_families(trace):
             assert s["mape_pct"] <= 20.0, (key, s)
 
 
-@pytest.mark.parametrize("trace", ["validation/traces/h200_random_interference.csv",
-                                   "validation/traces/h200_dataplane_points_interference.csv",
-                                   "validation/traces/h200_dataplane_points2_interference.csv",
-                                   "validation/traces/h200_dataplane_points3_interference.csv",
-                                   "validation/traces/h200_dataplane_points4_interference.csv",
-                                   "validation/traces/h200_dataplane_points6_interference.csv",
-                                   "validation/traces/h200_dataplane_points10_interference.csv",
-                                   "validation/traces/h200_dataplane_points12_interference.csv",
-                                   "validation/traces/h200_dataplane_points14_interference.csv",
-                                   "validation/traces/h200_dataplane_points16_interference.csv",
-                                   "validation/traces/h200_dataplane_points18_interference.csv",
-                                   "validation/traces/h200_dataplane_points21_interference.csv",
-                                   "validation/traces/h200_dataplane_points24_interference.csv",
-                                   "validation/traces/h200_dataplane_points27_interference.csv",
-                                   "validation/traces/h200_dataplane_points30_interference.csv"])
+@pytest.mark.parametrize("trace", [_trace("h200_random")] + [t for t in DATA_PLANE_SETS if t != _trace("h200_dataplane_points8")])
 def test_clean_random_phase_grid_meets_the_target_on_every_data_plane_kernel(trace):
     """The data-plane kernels the designs run, measured with the fixed collector at a random point of
     the decode step (as a serving system's co-runner lands) and never used in a fit, at the grid's
