@@ -63,3 +63,19 @@ def test_coefficients_set_for_the_run_are_counted_apart():
     drawn = interference_basis(nicmodel.load(SCENARIO, ["gpu=h200", *draw]))
     assert len(drawn_coefficients) >= 20
     assert drawn.startswith(f"{len(drawn_coefficients)} of 29 interference coefficients set for this run"), drawn
+
+
+def test_nic_price_says_what_gpu_decodings_interference_rests_on(capsys):
+    """The break-even turns on GPU decoding's loss to interference: its basis is under the table and
+    in each JSON row (here the L40S's: derived, no co-runner measured on it)."""
+    from nicmodel.cli import main
+    argv = ["nic-price", str(ROOT / "pipelines/shadowserve.yaml"), str(SCENARIO), "--uncertainty", "0",
+            "--bandwidths", "20Gbps"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "\nGPU decoding's interference rests on: 24 of 29 interference coefficients derived: the H200 fit" in out
+    assert "no co-runner measured on this GPU (NVIDIA L40S" in out
+    import json
+    assert main(argv + ["--format", "json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert row["interference_basis"].startswith("24 of 29 interference coefficients derived")

@@ -57,6 +57,8 @@ def run(args: argparse.Namespace) -> int:
                     "outside its 90% interval over the draws: the nominal numbers are not typical of their ranges, "
                     "so read the share of draws in which offload pays\n"
                     for r in rows if r.get("nominal_outside_interval"))
+    bases = sorted({r["interference_basis"] for r in rows if r.get("interference_basis")})
+    notes += "".join(f"GPU decoding's interference rests on: {b}\n" for b in bases)
     emit(head + github_table(table, headers=headers) + "\n" + notes, args.output)
     return 0
 

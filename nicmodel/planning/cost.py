@@ -70,6 +70,7 @@ def nic_break_even(nic_path: str, gpu_path: str, bandwidths: list[str], override
     drawn alike) and how often the NIC's listed price is below it. ``confirm``: the nominal
     answer again from the simulator (its SLO-rate search, mean of 3 seeds of 200 requests)."""
     from ..engines.serving import analytic, queueing
+    from ..engines.serving.validity import interference_basis
     from ..spec.loader import load_scenario
     from .replications import draw_overrides
 
@@ -93,12 +94,15 @@ def nic_break_even(nic_path: str, gpu_path: str, bandwidths: list[str], override
         r_gpu = queueing.max_rate(queueing.Points.stack(gpu_points))["max_rate_per_s"]
         g, a, listed = (np.array(x) for x in zip(*costs))
         price = break_even_price(r_nic, r_gpu, g, a)
-        row = {"bandwidth": bw, "smartnic_design": nominal.name, "gpu_design": load_scenario(gpu_path, sets).name,
+        gpu_nominal = load_scenario(gpu_path, sets)
+        row = {"bandwidth": bw, "smartnic_design": nominal.name, "gpu_design": gpu_nominal.name,
                "smartnic_max_rate_per_s": float(r_nic[0]), "gpu_max_rate_per_s": float(r_gpu[0]),
                "smartnic_usd_per_million_requests": _per_million(g[0] + listed[0] / a[0], r_nic[0]),
                "gpu_usd_per_million_requests": _per_million(g[0], r_gpu[0]),
                "listed_nic_price_usd": float(listed[0]), "break_even_nic_price_usd": float(price[0]),
-               "model": "analytical serving model"}
+               "model": "analytical serving model",
+               # what GPU decoding's loss to interference, which the verdict turns on, rests on
+               "interference_basis": interference_basis(gpu_nominal)}
         if confirm:
             from ..engines.serving.run import max_rate
 
