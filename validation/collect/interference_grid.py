@@ -399,6 +399,16 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     within 15% on both sides; the multi-wave and fill means inside the stretches' ranges; the
     scatter's, torch.cat's, the dequantization's and the pinned copies' excess charged on decode's side
     between 0.5 and 2 over the set);
+  - `--short --phase random --points 32x1024,32x4096,8x8192,1x8192 --kernels
+    mem2:1024:1,alu:1024:64,mem2:1024:16,mem:4096:4,alu:4096:256 --budget 150` (2026-12-04, a thirteenth
+    session, no device lent; declared and committed before the run; short_points_repeat_random/): not
+    a sealed set, the launch points' run (short_points_random/) repeated with each point's spread
+    recorded (corunner_sem_s). What is read from it, declared now: each short family's repeatability
+    against short_points_random/ (mean |a - b| / sqrt(2) of their mean, point by point) and its noise
+    floor from the spread, beside the model's misses there (short-2-byte 19.0%, short-compute 16.2%,
+    constant across decode points unit by unit: the 1.8-us 2-byte and 2.5-us ALU launches over-predicted
+    by about a fifth, the 3.5-us 2-byte ones under by a sixth). Every point held out; a trace of its
+    own, predicted with whatever model is committed when it is measured;
   - `--short --phase random --points 8x4096,32x8192,1x8192 --kernels alu:1:1,mem2:1:1,alu:132:1 --budget
     150` (the same session, last; declared and committed before the run; launch_cost_random/): what a
     launch costs decode by itself. Launches of one block (and of one block per SM), one iteration,
