@@ -81,22 +81,32 @@ def _layers_bits(p: Params, tensor: str, groups: int) -> Any:
 
 
 def bytes_per_token(plan: Plan, p: Params) -> dict[str, Any]:
-    """Bytes per token of each data form: kv (in GPU memory), quantized, compressed."""
+    """Bytes per token of each data form: the built-in kv (in GPU memory), quantized and
+    compressed, and every form the data plane declares as another's bytes times a ratio."""
     per_layer_elems = p["model.kv_heads"] * p["model.head_dim"]
     kv = 2 * p["model.layers"] * per_layer_elems * plan.dtype_bytes
     bits = _layers_bits(p, "key", plan.key_groups) + _layers_bits(p, "value", plan.value_groups)
     quantized = per_layer_elems * bits / 8 + 2 * p["model.layers"] * p["codec.scale_bytes"]
-    return {"kv": kv, "quantized": quantized, "compressed": quantized / p["codec.lossless_ratio"]}
+    builtin = {"kv": kv, "quantized": quantized, "compressed": quantized / p["codec.lossless_ratio"]}
+    return _declared(plan, p, builtin)
+
+
+def _declared(plan: Plan, p: Params, builtin: dict[str, Any]) -> dict[str, Any]:
+    """Each of the data plane's forms sized: a built-in size, or another form's times its ratio."""
+    size = dict(builtin)
+    for name, rule, of in plan.forms:
+        size[name] = builtin[rule] if rule else size[of] * p[f"dataplane.forms.{name}.times"]
+    return size
 
 
 def chunk_sizes(plan: Plan, p: Params, per_token: dict[str, Any], tokens: Any) -> dict[str, Any]:
     """Bytes of one chunk of ``tokens`` tokens in each form; a codec's side tables (stored with
-    every chunk, one per coded stream) add to the compressed form."""
-    size = {form: tokens * b for form, b in per_token.items()}
+    every chunk, one per coded stream) add to the compressed form, and to the forms sized from it."""
+    size = {form: tokens * per_token[form] for form in ("kv", "quantized", "compressed")}
     if plan.side_table:
         streams = 2 * p["model.layers"] * p["model.kv_heads"] * p["model.head_dim"]
         size["compressed"] = size["compressed"] + streams * p["codec.side_table_per_stream"]
-    return size
+    return _declared(plan, p, size)
 
 
 def capacities(plan: Plan, p: Params) -> dict[str, Any]:
@@ -205,7 +215,7 @@ class StageCosts:
                 flows[name] = moved / len(memory)
             launches = p[f"design.stages.{st.name}.launches"] * p["gpu.kernel_launch"]
             return Demand(launches, moved / p["gpu.memory.sustained_bandwidth"], 1.0, 0.0, flows)
-        if st.kind in ("decompress", "dequantize"):  # a data-plane kernel with its own rate
+        if st.own_kernel:  # a data-plane kernel with its own rate (gpu.kernels.<kind>)
             kernel = f"gpu.kernels.{st.kind}"
             return Demand(p[f"{kernel}.per_chunk"], self.out_bytes(st) / p[f"{kernel}.output_rate"], 1.0, 0.0, flows)
         moved = self.in_bytes(st) + self.out_bytes(st)

@@ -51,6 +51,7 @@ class StagePlan:
     implied: bool = False  # inserted by the copying strategy
     registers: tuple[tuple[str, str], ...] = ()  # register stage: (memory, form) per buffer
     unfused: bool = False  # a GPU stage costed by its memory traffic (traffic_per_output_byte)
+    own_kernel: bool = False  # on the GPU, costed by gpu.kernels.<kind> (its data plane's gpu_kernel)
 
     @property
     def resource_name(self) -> str:
@@ -80,6 +81,10 @@ class Plan:
     client_transport: bool = False  # the design's client sets its own window and round trips
     threads: tuple[tuple[str, tuple[str, ...]], ...] = ()  # thread -> its stages, in order
     side_table: bool = False  # the codec stores fixed tables with every chunk
+    # the data plane's forms: (name, built-in size, or the form whose bytes it is times
+    # dataplane.forms.<name>.times), each after the form it refers to
+    forms: tuple[tuple[str, str | None, str | None], ...] = (("compressed", "compressed", None),
+                                                             ("quantized", "quantized", None), ("kv", "kv", None))
 
     def stage(self, name: str) -> StagePlan:
         return next(s for s in self.stages if s.name == name)
@@ -131,6 +136,20 @@ def flatten(obj: Any, prefix: str = "") -> Params:
     return out
 
 
+def _forms(scn: Scenario) -> tuple[tuple[str, str | None, str | None], ...]:
+    """The data plane's forms, each after the one its size refers to (built-in sizes first)."""
+    forms = scn.dataplane.forms
+    done: list[tuple[str, str | None, str | None]] = []
+    todo = list(forms)
+    while todo:  # the data plane's validator rules out cycles
+        for name in list(todo):
+            f = forms[name]
+            if f.of is None or f.of in {d[0] for d in done}:
+                done.append((name, f.size, f.of))
+                todo.remove(name)
+    return tuple(done)
+
+
 def _stage_plans(scn: Scenario) -> tuple[list[StagePlan], DiGraph]:
     res = resource_table(scn)
     graph = build_graph(scn.design)
@@ -144,6 +163,7 @@ def _stage_plans(scn: Scenario) -> tuple[list[StagePlan], DiGraph]:
             input=st.input, output=st.output, reads=st.reads, writes=st.writes,
             crosses=tuple(st.crosses), auto_cores=st.cores == "auto", cost=cost,
             unfused=st.traffic_per_output_byte is not None,
+            own_kernel=info.kind == "gpu_compute" and scn.dataplane.kinds[st.kind].gpu_kernel,
         )
     if scn.design.copy_strategy == "copying":
         _add_copies(scn, plans, graph, res)
@@ -232,6 +252,7 @@ def compile_scenario(scn: Scenario) -> tuple[Plan, Params]:
         client_transport=transport and scn.design.transport is not None,
         threads=tuple((t, tuple(names)) for t, names in threads.items()),
         side_table=scn.codec.side_table_per_stream is not None,
+        forms=_forms(scn),
     )
     params = flatten(scn)
     if scn.design.chunk_tokens == "naive":

@@ -8,22 +8,9 @@ from __future__ import annotations
 
 from .graph import DiGraph, find_cycle, topological_order, weakly_connected
 
-from .design import FORM_CHANGE, Design
+from .design import Design
 from .scenario import ResourceInfo, Scenario, resource_table
 from .workload import check_codec_fits_model
-
-# Which kinds of resource may execute which stage kinds.
-EXECUTORS: dict[str, set[str]] = {
-    "network_fetch": {"core_pool"},
-    "decompress": {"engine", "core_pool", "gpu_compute"},
-    "dequantize": {"core_pool", "gpu_compute"},
-    "dma": {"engine"},
-    "host_copy": {"core_pool"},
-    "copy": {"core_pool"},
-    "gpu_kernel": {"gpu_compute"},
-    "scatter": {"gpu_compute"},
-    "deserialize": {"core_pool"},
-}
 
 
 class Problem(Exception):
@@ -55,33 +42,48 @@ def build_graph(design: Design) -> DiGraph:
     return graph
 
 
+def _check_kind(name: str, kind: str, scn: Scenario) -> None:
+    """The stage's kind and forms are its data plane's (workloads/dataplanes/)."""
+    plane = scn.dataplane
+    if kind not in plane.kinds:
+        raise Problem(("design", "stages", name, "kind"),
+                      f"unknown stage kind {kind!r}: expected {', '.join(repr(k) for k in plane.kinds)} "
+                      f"(the {plane.name} data plane's kinds)")
+    for field in ("input", "output"):
+        form = getattr(scn.design.stages[name], field)
+        if form not in plane.forms:
+            raise Problem(("design", "stages", name, field),
+                          f"unknown form {form!r}: expected {', '.join(repr(f) for f in plane.forms)} "
+                          f"(the {plane.name} data plane's forms)")
+
+
 def _check_executor(name: str, kind: str, on: str, res: dict[str, ResourceInfo], scn: Scenario) -> None:
     path = ("design", "stages", name, "resource")
     if on not in res:
         raise Problem(path, f"resource {on!r} does not exist; available: {', '.join(sorted(res))}")
     info = res[on]
-    if info.kind not in EXECUTORS[kind]:
-        allowed = ", ".join(sorted(r for r, i in res.items() if i.kind in EXECUTORS[kind]))
+    spec = scn.dataplane.kinds[kind]
+    if info.kind not in spec.executors:
+        allowed = ", ".join(sorted(r for r, i in res.items() if i.kind in spec.executors))
         raise Problem(path, f"{on} ({info.kind}) cannot run a {kind} stage; expected one of: {allowed or 'none here'}")
+    algorithm = scn.codec.algorithm
     if info.kind == "engine":
         if kind not in info.spec.runs:
             raise Problem(path, f"engine {on} runs {info.spec.runs}, not {kind}")
-        if kind == "decompress" and scn.codec.algorithm not in info.spec.algorithms:
-            raise Problem(
-                path, f"engine {on} decompresses {info.spec.algorithms}, not the codec's {scn.codec.algorithm!r}"
-            )
-    if info.kind == "gpu_compute" and kind in ("decompress", "dequantize"):
+        if spec.codec_algorithm and algorithm not in info.spec.algorithms:
+            raise Problem(path, f"engine {on} decompresses {info.spec.algorithms}, not the codec's {algorithm!r}")
+    if info.kind == "gpu_compute" and spec.gpu_kernel:
         kernel = info.spec.kernels.get(kind)
         if kernel is None:
             raise Problem(path, f"{on} has no kernel for {kind!r} (add gpu.kernels.{kind})")
-        if kind == "decompress" and scn.codec.algorithm not in kernel.algorithms:
-            raise Problem(path, f"the GPU's decompress kernel decodes {kernel.algorithms}, not {scn.codec.algorithm!r}")
+        if spec.codec_algorithm and algorithm not in kernel.algorithms:
+            raise Problem(path, f"the GPU's {kind} kernel decodes {kernel.algorithms}, not {algorithm!r}")
     if info.kind == "core_pool":
         cost = info.spec.costs.get(kind)
         if cost is None:
             raise Problem(path, f"{on} has no cost for {kind!r} (add {'.'.join(info.path)}.costs.{kind})")
-        if kind == "decompress" and scn.codec.algorithm not in cost.algorithms:
-            raise Problem(path, f"{on} decompress cost covers {cost.algorithms}, not {scn.codec.algorithm!r}")
+        if spec.codec_algorithm and algorithm not in cost.algorithms:
+            raise Problem(path, f"{on} {kind} cost covers {cost.algorithms}, not {algorithm!r}")
 
 
 def _check_place(name: str, field: str, target: str, res: dict[str, ResourceInfo], kinds: set[str]) -> None:
@@ -122,12 +124,13 @@ def check_scenario(scn: Scenario) -> DiGraph:
     graph = build_graph(design)
     pinned: dict[str, int] = {}
     for name, st in design.stages.items():
+        _check_kind(name, st.kind, scn)
         _check_executor(name, st.kind, st.resource, res, scn)
         _check_place(name, "reads", st.reads, res, {"memory", "network"})
         _check_place(name, "writes", st.writes, res, {"memory"})
         for link in st.crosses:
             _check_place(name, "crosses", link, res, {"link"})
-        expected = FORM_CHANGE.get(st.kind)
+        expected = scn.dataplane.kinds[st.kind].turns
         if expected and (st.input, st.output) != expected:
             raise Problem(
                 ("design", "stages", name, "output"),
@@ -169,9 +172,9 @@ def check_scenario(scn: Scenario) -> DiGraph:
     sinks = [n for n in graph if graph.out_degree(n) == 0]
     for name in sinks:
         st = design.stages[name]
-        if st.writes != "gpu.memory" or st.output != "kv":
+        if st.writes != "gpu.memory" or st.output != scn.dataplane.delivers:
             raise Problem(
-                ("design", "stages", name, "writes"), "a last stage must deliver kv into gpu.memory"
+                ("design", "stages", name, "writes"), f"a last stage must deliver {scn.dataplane.delivers} into gpu.memory"
             )
     _check_threads(design, graph)
     for name, st in design.stages.items():

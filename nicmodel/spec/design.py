@@ -6,32 +6,24 @@ from pydantic import Field, StrictInt
 
 from .base import Ratio, StrictModel
 
-StageKind = Literal[
-    "network_fetch", "decompress", "dequantize", "dma", "host_copy", "copy", "gpu_kernel", "scatter",
-    "deserialize",
-]
-DataForm = Literal["compressed", "quantized", "kv"]
-
-# Stage kinds that change the data's form, and how; every other kind passes it through.
-FORM_CHANGE: dict[str, tuple[str, str]] = {
-    "decompress": ("compressed", "quantized"),
-    "dequantize": ("quantized", "kv"),
-}
 
 
 class Stage(StrictModel):
     """One step of the data plane, applied to every chunk."""
 
-    kind: StageKind
-    """What the stage does."""
+    kind: str
+    """What the stage does: one of the scenario's data plane's kinds (workloads/dataplanes/; for
+    kv-cache: network_fetch, decompress, dequantize, dma, host_copy, copy, gpu_kernel, scatter,
+    deserialize)."""
     resource: str
     """Resource that executes it: a core pool (nic.arm, host.cpu), an engine (nic.decompress,
     nic.dma) or the GPU's SMs (gpu.sm)."""
     cores: StrictInt | Literal["auto"] | None = None
     """On a core pool: cores given to this stage, or 'auto' to let the model partition the pool."""
-    input: DataForm
-    """Form of the data the stage reads."""
-    output: DataForm
+    input: str
+    """Form of the data the stage reads: one of the data plane's forms (kv-cache: compressed,
+    quantized, kv)."""
+    output: str
     """Form of the data the stage writes."""
     reads: str
     """Where the input bytes come from: a memory (nic.memory, host.memory, gpu.memory) or network."""

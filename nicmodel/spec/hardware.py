@@ -54,8 +54,8 @@ class CorePool(Component):
 class Engine(Component):
     """A fixed-function engine (decompression, DMA, GPU copy engine)."""
 
-    runs: list[Literal["decompress", "dma"]]
-    """Stage kinds this engine can execute."""
+    runs: list[str]
+    """Stage kinds this engine can execute (of the scenario's data plane, e.g. decompress, dma)."""
     algorithms: list[Algorithm] = []
     """Lossless formats a decompression engine accepts."""
     bandwidth: Bandwidth

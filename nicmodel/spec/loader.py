@@ -32,7 +32,9 @@ REFERENCE_DIRS = {
     "model": "workloads/models",
     "codec": "workloads/codecs",
     "fabric": "hwspecs/fabrics",
+    "dataplane": "workloads/dataplanes",
 }
+DEFAULT_DATAPLANE = "kv-cache"  # the data plane a scenario is written in unless it names one
 
 
 
@@ -383,6 +385,8 @@ def load_document(path: str | Path, overrides: list[str] | tuple[str, ...] = (),
     file = Path(path)
     _BUDGET[0] = MAX_NODES
     doc = read_yaml(file)
+    if root is Scenario and isinstance(doc.data, dict) and "dataplane" not in doc.data:
+        doc.data["dataplane"] = DEFAULT_DATAPLANE
     _inline_tables(doc.data, doc.where, file)
     data, where = resolve_references(doc.data, doc.where, file)
     doc = Document(data, where)

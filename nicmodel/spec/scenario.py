@@ -6,6 +6,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from .base import Param, StrictModel
+from .dataplane import DataPlane
 from .design import Design
 from .hardware import Gpu, HostCpu, NetworkLink, SmartNic
 from .workload import Codec, LlmModel, Request, Serving
@@ -39,6 +40,9 @@ class Scenario(StrictModel):
     """Serving workload (for `nicmodel serve`)."""
     design: Design
     """The data-plane design."""
+    dataplane: DataPlane
+    """The forms and stage kinds the design is written in (workloads/dataplanes/; kv-cache when
+    the scenario names none)."""
 
 
 @dataclass(frozen=True)

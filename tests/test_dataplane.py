@@ -1,0 +1,110 @@
+"""Data planes as data (nicmodel/spec/dataplane.py, workloads/dataplanes/): a design written in a data
+plane the code has never seen, a form sized from another and a stage kind of its own, evaluated by
+hand; and the errors a wrong one gets."""
+
+import copy
+
+import pytest
+import yaml
+
+import nicmodel
+from nicmodel import evaluate_file
+from nicmodel.engines.analytical import bytes_per_token
+from nicmodel.engines.plan import compile_scenario
+from nicmodel.errors import SpecError
+
+from conftest import DEFAULT, ROOT, TWO_STAGE
+
+C = 100 * 2048  # kv bytes per chunk of the two-stage fixture: 100 tokens x 2 x 1 layer x 512 x 2 B
+
+# the KV cache fetched sealed (1.25x its bytes: a tag and padding, say), unsealed on the NIC's cores
+SEALED = {
+    "name": "sealed-kv",
+    "description": "test: KV fetched sealed, unsealed on the NIC",
+    "forms": {"kv": {"size": "kv"},
+              "sealed": {"of": "kv", "times": {"value": 1.25, "kind": "assumed", "source": "test"}}},
+    "kinds": {"network_fetch": {"executors": ["core_pool"]},
+              "unseal": {"executors": ["core_pool"], "turns": ["sealed", "kv"]},
+              "dma": {"executors": ["engine"]}},
+    "delivers": "kv",
+}
+
+
+def _sealed(tmp_path, mutate=None):
+    """The two-stage fixture with an unseal stage between fetch and DMA, in the sealed-kv plane."""
+    doc = yaml.safe_load(TWO_STAGE.read_text())
+    doc["dataplane"] = copy.deepcopy(SEALED)
+    doc["nic"]["arm"]["costs"]["unseal"] = {"cycles_per_byte": 1.0, "per_chunk": "0 us"}
+    fetch, dma = doc["design"]["stages"]["fetch"], doc["design"]["stages"]["dma"]
+    fetch.update(input="sealed", output="sealed")
+    unseal = {"kind": "unseal", "resource": "nic.arm", "cores": 1, "input": "sealed", "output": "kv",
+              "reads": "nic.memory", "writes": "nic.memory", "after": ["fetch"]}
+    dma["after"] = ["unseal"]
+    doc["design"]["stages"] = {"fetch": fetch, "unseal": unseal, "dma": dma}
+    if mutate:
+        mutate(doc)
+    path = tmp_path / "sealed.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    return path
+
+
+def test_the_bundled_designs_are_written_in_the_kv_cache_data_plane():
+    scenario = nicmodel.load(DEFAULT)
+    plane = scenario.dataplane
+    assert plane.name == "kv-cache" and list(plane.forms) == ["compressed", "quantized", "kv"]
+    assert plane.kinds["decompress"].turns == ("compressed", "quantized") and plane.kinds["decompress"].codec_algorithm
+    assert {s.kind for s in scenario.design.stages.values()} <= set(plane.kinds)
+
+
+def test_a_new_form_and_kind_evaluate_by_hand(tmp_path):
+    """Per 100-token chunk: sealed 1.25 C = 256,000 B over the 8 Gbps link, 256 us; the unseal stage
+    on one 1-GHz core at 1 cycle per output byte, 204.8 us (0.8 of the link's time); NIC memory moves
+    256,000 (fetch writes) + 256,000 + 204,800 (unseal reads and writes) + 204,800 (DMA reads) =
+    921,600 B at 4 GB/s, 230.4 us (0.9). The link binds: 8 Gbps sealed, 6.4 Gbps of KV delivered."""
+    path = _sealed(tmp_path)
+    plan, params = compile_scenario(nicmodel.load(path))
+    assert bytes_per_token(plan, params)["sealed"] == pytest.approx(2048 * 1.25)
+    r = evaluate_file(path)
+    assert r["bottleneck"] == "network"
+    assert r["throughput_gbps"] == pytest.approx(8.0)
+    assert r["kv_throughput_gbps"] == pytest.approx(6.4)
+    assert r["resources"]["nic.arm[unseal]"] == pytest.approx(204.8 / 256)
+    assert r["resources"]["nic.memory"] == pytest.approx(230.4 / 256)
+
+
+@pytest.mark.parametrize("mutate, path, says", [
+    (lambda d: d["design"]["stages"]["unseal"].update(kind="unsael"), "design.stages.unseal.kind",
+     "unknown stage kind 'unsael': expected 'network_fetch', 'unseal', 'dma' (the sealed-kv data plane's kinds)"),
+    (lambda d: d["design"]["stages"]["unseal"].update(input="compressed"), "design.stages.unseal.input",
+     "unknown form 'compressed': expected 'kv', 'sealed' (the sealed-kv data plane's forms)"),
+    (lambda d: d["design"]["stages"]["unseal"].update(resource="nic.dma", cores=None), "design.stages.unseal.resource",
+     "nic.dma (engine) cannot run a unseal stage"),
+    (lambda d: d["design"]["stages"]["unseal"].update(output="sealed"), "design.stages.unseal.output",
+     "a unseal stage turns sealed into kv, not sealed into sealed"),
+    (lambda d: d["dataplane"].update(delivers="sealed"), "design.stages.dma.writes",
+     "a last stage must deliver sealed into gpu.memory"),
+    (lambda d: d["nic"]["arm"]["costs"].pop("unseal"), "design.stages.unseal.resource",
+     "nic.arm has no cost for 'unseal' (add nic.arm.costs.unseal)"),
+    (lambda d: d["dataplane"]["forms"]["sealed"].update(of="tagged"), "dataplane",
+     "forms.sealed.of: no form 'tagged' (forms: kv, sealed)"),
+    (lambda d: d["dataplane"]["forms"]["kv"].update(size=None, of="sealed", times={"value": 1.0, "kind": "assumed", "source": "t"}), "dataplane",
+     "its sizes refer back to"),
+    (lambda d: d["dataplane"]["forms"]["sealed"].pop("times"), "dataplane", "of: and times: go together"),
+])
+def test_a_wrong_design_or_data_plane_is_refused_with_its_field(tmp_path, mutate, path, says):
+    with pytest.raises(SpecError) as err:
+        nicmodel.load(_sealed(tmp_path, mutate))
+    assert ".".join(map(str, err.value.path)).startswith(path) and says in err.value.message, str(err.value)
+
+
+def test_a_named_data_plane_resolves_like_any_spec(tmp_path):
+    """`dataplane: NAME` finds workloads/dataplanes/NAME.yaml (bundled, $NICMODEL_PATH or beside the
+    scenario), as `gpu: l40s` does; an unknown name is an error naming the field."""
+    (tmp_path / "workloads" / "dataplanes").mkdir(parents=True)
+    (tmp_path / "workloads" / "dataplanes" / "sealed-kv.yaml").write_text(yaml.safe_dump(SEALED))
+    path = _sealed(tmp_path / "workloads", lambda d: d.update(dataplane="sealed-kv"))
+    assert nicmodel.load(path).dataplane.name == "sealed-kv"
+    with pytest.raises(SpecError) as err:
+        nicmodel.load(_sealed(tmp_path / "workloads", lambda d: d.update(dataplane="no-such-plane")))
+    assert "no-such-plane" in str(err.value) and err.value.path[0] == "dataplane"
+    assert nicmodel.load(ROOT / "pipelines/shadowserve.yaml", ["dataplane=kv-cache"]).dataplane.name == "kv-cache"
