@@ -108,3 +108,15 @@ def test_a_named_data_plane_resolves_like_any_spec(tmp_path):
         nicmodel.load(_sealed(tmp_path / "workloads", lambda d: d.update(dataplane="no-such-plane")))
     assert "no-such-plane" in str(err.value) and err.value.path[0] == "dataplane"
     assert nicmodel.load(ROOT / "pipelines/shadowserve.yaml", ["dataplane=kv-cache"]).dataplane.name == "kv-cache"
+
+
+def test_the_simulator_agrees_with_the_analytical_model_on_a_new_plane(tmp_path):
+    """The sealed plane chunk by chunk: one request's latency and many requests' throughput match the
+    analytical model's (the same sizes and costs, drawn from the data plane)."""
+    from nicmodel.api import simulate_file
+    path = _sealed(tmp_path)
+    one, _ = simulate_file(path, [], requests=1)
+    assert one["latency_s"]["max"] == pytest.approx(one["analytical"]["fetch_latency_s"], rel=0.05)
+    many, _ = simulate_file(path, [], requests=40)
+    assert many["throughput_gbps"] == pytest.approx(8.0, rel=0.02)
+    assert many["bottleneck"] == many["analytical"]["bottleneck"] == "network"
