@@ -70,6 +70,9 @@ def test_a_new_form_and_kind_evaluate_by_hand(tmp_path):
     assert r["kv_throughput_gbps"] == pytest.approx(6.4)
     assert r["resources"]["nic.arm[unseal]"] == pytest.approx(204.8 / 256)
     assert r["resources"]["nic.memory"] == pytest.approx(230.4 / 256)
+    assert r["network_form"] == "sealed"
+    from nicmodel.output.explain import eval_text
+    assert "8.000 Gbps sealed from the network (6.40 Gbps of KV into GPU memory)" in eval_text(r)
 
 
 @pytest.mark.parametrize("mutate, path, says", [

@@ -47,6 +47,8 @@ def point_result(plan: Plan, params: Params, ev: Evaluation, name: str = "") -> 
         "feasible": feasible,
         "bottleneck": ev.resources[b] if feasible else "infeasible",
         "throughput_gbps": _f(ev.network_bytes_per_s * GBPS),
+        # the form the first stage reads from the network (kv-cache: compressed)
+        "network_form": next((s.input for s in plan.stages if s.reads == "network"), None),
         "kv_throughput_gbps": _f(ev.kv_bytes_per_s * GBPS),
         "fetch_latency_s": _f(ev.latency_s),
         "nic_memory_peak_bytes": nic_peak,

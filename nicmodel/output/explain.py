@@ -28,7 +28,7 @@ def eval_text(result: dict[str, Any], description: str = "") -> str:
         return "\n".join(lines) + "\n"
     naive = chunk["slots_in_flight"] == 1 and chunk["count"] == 1
     lines += [
-        f"  throughput      {r['throughput_gbps']:.3f} Gbps compressed from the network "
+        f"  throughput      {r['throughput_gbps']:.3f} Gbps {r.get('network_form') or 'compressed'} from the network "
         f"({r['kv_throughput_gbps']:.2f} Gbps of KV into GPU memory)",
         f"  bottleneck      {r['bottleneck']}",
         f"  fetch latency   {r['fetch_latency_s'] * 1e3:.2f} ms for a {r['request']['prefix_tokens']:.0f}-token prefix "
