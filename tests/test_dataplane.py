@@ -30,6 +30,9 @@ SEALED = {
 }
 
 
+ONE = {"value": 1.0, "kind": "assumed", "source": "test"}
+
+
 def _sealed(tmp_path, mutate=None):
     """The two-stage fixture with an unseal stage between fetch and DMA, in the sealed-kv plane."""
     doc = yaml.safe_load(TWO_STAGE.read_text())
@@ -90,7 +93,7 @@ def test_a_new_form_and_kind_evaluate_by_hand(tmp_path):
      "nic.arm has no cost for 'unseal' (add nic.arm.costs.unseal)"),
     (lambda d: d["dataplane"]["forms"]["sealed"].update(of="tagged"), "dataplane",
      "forms.sealed.of: no form 'tagged' (forms: kv, sealed)"),
-    (lambda d: d["dataplane"]["forms"]["kv"].update(size=None, of="sealed", times={"value": 1.0, "kind": "assumed", "source": "t"}), "dataplane",
+    (lambda d: d["dataplane"]["forms"]["kv"].update(size=None, of="sealed", times=ONE), "dataplane",
      "its sizes refer back to"),
     (lambda d: d["dataplane"]["forms"]["sealed"].pop("times"), "dataplane", "of: and times: go together"),
 ])

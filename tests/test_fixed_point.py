@@ -71,7 +71,8 @@ def test_write_puts_values_and_intervals_where_the_specs_hold_them(fp, tmp_path)
     (lambda d: d.pop("calibrations"), "not a calibration plan: KeyError"),
     (lambda d: d["calibrations"][1].update(fitt=["x"]), "unknown key 'fitt'"),
     (lambda d: d["calibrations"][0]["hold"].update(wave_yield_high="$nope"), "no variable 'nope'"),
-    (lambda d: d["calibrations"][2].update(traces=["validation/traces/missing.csv"]), "no trace validation/traces/missing.csv"),
+    (lambda d: d["calibrations"][2].update(traces=["validation/traces/missing.csv"]),
+     "no trace validation/traces/missing.csv"),
 ])
 def test_a_bad_plan_is_refused_with_its_file(fp, tmp_path, mutate, says):
     data = yaml.safe_load(fp.PLAN.read_text())

@@ -174,7 +174,8 @@ def check_scenario(scn: Scenario) -> DiGraph:
         st = design.stages[name]
         if st.writes != "gpu.memory" or st.output != scn.dataplane.delivers:
             raise Problem(
-                ("design", "stages", name, "writes"), f"a last stage must deliver {scn.dataplane.delivers} into gpu.memory"
+                ("design", "stages", name, "writes"),
+                f"a last stage must deliver {scn.dataplane.delivers} into gpu.memory"
             )
     _check_threads(design, graph)
     for name, st in design.stages.items():

@@ -87,7 +87,8 @@ def load_plan(path: Path) -> Plan:
     """The plan, checked: every error names the file and what was expected."""
     try:
         raw = yaml.safe_load(path.read_text())
-        unknown = sorted(set(raw) - PLAN_KEYS) + sorted(k for c in raw["calibrations"] for k in set(c) - CALIBRATION_KEYS)
+        unknown = sorted(set(raw) - PLAN_KEYS)
+        unknown += sorted(k for c in raw["calibrations"] for k in set(c) - CALIBRATION_KEYS)
         if unknown:
             raise SpecError(f"unknown key {unknown[0]!r} (a plan has {', '.join(sorted(PLAN_KEYS))}; a calibration "
                             f"{', '.join(sorted(CALIBRATION_KEYS))})", str(path))

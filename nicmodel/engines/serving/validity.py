@@ -48,13 +48,15 @@ def interference_basis(scenario: Scenario) -> str:
     given = [p for p in params if p.source.startswith("--set ")]
     kinds = Counter(p.kind for p in params if p not in given)
     where = f"{scenario.gpu.name}; docs/serving.md, Interference"
-    tail = f"; {len(given)} set for this run (--set or an --uncertainty draw)" if given else ""
+    run = "set for this run (--set or an --uncertainty draw)"
+    tail = f"; {len(given)} {run}" if given else ""
     if not kinds["fitted"] and not kinds["derived"]:
-        return f"{len(given)} of {len(params)} interference coefficients set for this run (--set or an --uncertainty draw) ({where})"
+        return f"{len(given)} of {len(params)} interference coefficients {run} ({where})"
     if kinds["fitted"] > kinds["derived"]:
         return (f"{kinds['fitted']} of {len(params)} interference coefficients fitted on this GPU's co-runners"
                 f"{tail} ({where})")
-    origin = Counter(p.source.split(" (")[0] for p in params if p.kind == "derived" and p not in given).most_common(1)[0][0]
+    derived = [p.source.split(" (")[0] for p in params if p.kind == "derived" and p not in given]
+    origin = Counter(derived).most_common(1)[0][0]
     checked = (f"checked, not fitted, on this GPU: {spec.checked_on}" if spec.checked_on
                else "no co-runner measured on this GPU")
     return (f"{kinds['derived']} of {len(params)} interference coefficients derived: {origin}, carried to this GPU "
