@@ -448,3 +448,30 @@ HELD_OUT = {
         "decode_time_ratio/placement-copy-t96-s0-g132": (3.0, 5.0),
     },
 }
+
+# Every held-out interference family above the 15% target, and why (tests/test_held_out_gates.py
+# checks this ledger is exact: a family crossing 15% either way must be entered or removed here, with
+# its evidence). "profiled": measured in a process where torch's profiler had run, which changes how
+# concurrent blocks are dispatched (docs/serving.md, Repeatability, the profiler, and launch phase);
+# the same units measured again without it are named with their MAPE there.
+ABOVE_TARGET = {
+    ("validation/traces/h200_interference.csv", "corunner_time_ratio/probe-copy-16-byte"):
+        "profiled, at the step's start: carried by a burst's first launches (42.0% at one launch a step, 10.2% "
+        "at eight); unprofiled at random phase 14.3% (h200_probe_random)",
+    ("validation/traces/h200_interference.csv", "corunner_time_ratio/probe-copy-2-byte"):
+        "profiled, at the step's start; unprofiled at random phase 10.4% (h200_probe_random)",
+    ("validation/traces/h200_rerun_interference.csv", "corunner_time_ratio/regime-compute"):
+        "profiled rerun at the step's start (one-wave ALU launches that did not pack); unprofiled 14.1% "
+        "(h200_noprofiler), 7.0-7.8% by phase (h200_phase)",
+    ("validation/traces/h100_grid_interference.csv", "corunner_time_ratio/cachegen-decoder"):
+        "blocked: the H100 was measured only profiled, and no H100 is lent to measure it again",
+    ("validation/traces/h200_probe_points2_interference.csv", "corunner_time_ratio/probe-copy-16-byte"):
+        "the model's, in part: 16.6% against a noise floor of 8.7% (its two launch paths); 13.0-15.1% at four "
+        "and eight launches a step, where the floor is 3.0-6.0%; the fifteenth sealed set measures it again "
+        "with four times the launches a point",
+    ("validation/traces/h200_launch_points_interference.csv", "corunner_time_ratio/short-2-byte"):
+        "the model's: one-wave 2-byte units of 1.8 us over-predicted by about a fifth and of 3.5 us under by a "
+        "sixth at every decode point; three forms screened, none adopted (docs/serving.md)",
+    ("validation/traces/h200_launch_points_interference.csv", "corunner_time_ratio/short-compute"):
+        "the model's: the one-wave 2.5-us ALU units over-predicted by about a fifth at every decode point",
+}
