@@ -1,4 +1,5 @@
 import atexit
+import functools
 import os
 import shutil
 import tempfile
@@ -26,6 +27,7 @@ def root() -> Path:
     return ROOT
 
 
+@functools.cache  # the gates read each trace's summary several times; nobody mutates it
 def held_out_stats(trace: str) -> dict:
     """A trace's held-out summary by "metric/family" (validate's fixed metric definitions)."""
     from nicmodel.validation.trace import read_trace

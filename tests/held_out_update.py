@@ -22,9 +22,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path[:0] = [str(ROOT), str(HERE)]
 
+from conftest import held_out_stats  # noqa: E402
 from nicmodel.files import write_atomic  # noqa: E402
-from nicmodel.validation.trace import read_trace  # noqa: E402
-from nicmodel.validation.validate import predict_all, summary  # noqa: E402
 
 DATA, GRIDS = HERE / "held_out.py", HERE / "held_out_grids.py"
 
@@ -35,12 +34,8 @@ def bound(value: float) -> float:
 
 
 def held_out(trace: str) -> dict[str, tuple[float, float]]:
-    """(MAPE, worst) of each held-out metric/family of a trace, as test_validation reads them."""
-    stats = {}
-    for s in summary(predict_all(read_trace(ROOT / trace))):
-        if s["role"] == "held-out":
-            stats[s["metric"] + (f"/{s['family']}" if "family" in s else "")] = (s["mape_pct"], abs(s["worst_pct"]))
-    return stats
+    """(MAPE, worst |error|) of each held-out metric/family of a trace, as the gates read them."""
+    return {k: (s["mape_pct"], abs(s["worst_pct"])) for k, s in held_out_stats(trace).items()}
 
 
 def updated(recorded: tuple[float, float], now: tuple[float, float]) -> tuple[float, float]:

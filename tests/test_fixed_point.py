@@ -45,7 +45,7 @@ def test_write_puts_values_and_intervals_where_the_specs_hold_them(fp, tmp_path)
     plan = fp.load_plan(fp.PLAN)
     folder = tmp_path / "gpus"
     shutil.copytree(ROOT / "hwspecs/gpus", folder)
-    values = {k: fp.spec_param(plan.scenario, plan.overrides, plan.prefix + k).si for k in plan.coefficients()}
+    values = fp.spec_values(plan)
     state = fp.State({k: v * 1.01 for k, v in values.items()}, {"wave_yield_before_cut_in": 1.2},
                      {k: (v * 0.9, v * 1.1) for k, v in values.items()})
     written = fp.write_specs(plan, state, folder)

@@ -77,14 +77,13 @@ class Plan:
     protocol: str
     network_path: NetworkPath | None  # an optical fabric between the store and the server
     memory_capacity: tuple[tuple[str, str], ...]  # memory resource -> spec path (capacity check)
+    # the data plane's forms: (name, built-in size, or the form whose bytes it is times
+    # dataplane.forms.<name>.times), each after the form it refers to
+    forms: tuple[tuple[str, str | None, str | None], ...]
     transport: bool = False  # one GET per chunk with a window of outstanding requests
     client_transport: bool = False  # the design's client sets its own window and round trips
     threads: tuple[tuple[str, tuple[str, ...]], ...] = ()  # thread -> its stages, in order
     side_table: bool = False  # the codec stores fixed tables with every chunk
-    # the data plane's forms: (name, built-in size, or the form whose bytes it is times
-    # dataplane.forms.<name>.times), each after the form it refers to
-    forms: tuple[tuple[str, str | None, str | None], ...] = (("compressed", "compressed", None),
-                                                             ("quantized", "quantized", None), ("kv", "kv", None))
 
     def stage(self, name: str) -> StagePlan:
         return next(s for s in self.stages if s.name == name)

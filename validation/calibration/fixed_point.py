@@ -32,7 +32,9 @@ sys.path.insert(0, str(ROOT))
 from nicmodel.errors import SpecError  # noqa: E402
 from nicmodel.files import write_atomic  # noqa: E402
 from nicmodel.units import parse_quantity  # noqa: E402
-from nicmodel.validation.calibrate import fit, spec_param  # noqa: E402
+from nicmodel.engines.plan import compile_scenario  # noqa: E402
+from nicmodel.spec.loader import load_scenario  # noqa: E402
+from nicmodel.validation.calibrate import fit  # noqa: E402
 from nicmodel.validation.predict import Predictor  # noqa: E402
 from nicmodel.validation.trace import read_trace  # noqa: E402
 
@@ -160,9 +162,15 @@ def calibrate_once(plan: Plan, c: Calibration, state: State, points: dict) -> fl
     return moved
 
 
+def spec_values(plan: Plan) -> dict[str, float]:
+    """The plan's coefficients as the specs hold them now (SI), from one load of the scenario."""
+    _, params = compile_scenario(load_scenario(plan.scenario, plan.overrides))
+    return {k: float(params[plan.prefix + k]) for k in plan.coefficients()}
+
+
 def iterate(plan: Plan, passes: int, log=print) -> tuple[State, dict[str, float], bool]:
     """Run the plan from the specs' values to its fixed point; (state, values before, settled)."""
-    values = {k: spec_param(plan.scenario, plan.overrides, plan.prefix + k).si for k in plan.coefficients()}
+    values = spec_values(plan)
     state = State(dict(values), dict(plan.variables))
     points: dict = {}
     for n in range(passes):
@@ -179,8 +187,9 @@ def iterate(plan: Plan, passes: int, log=print) -> tuple[State, dict[str, float]
 
 
 def _number(text: str, si: float, digits: int = 6) -> str:
-    """``si`` written in the unit of the spec's text (e.g. "7.24662 us"), to ``digits`` significant
-    digits (six for a value, four for an interval, as the specs write them)."""
+    """``si`` written in the unit of the spec's text (e.g. "7.24662 us": the coefficients with units are
+    durations), to ``digits`` significant digits (six for a value, four for an interval, as the
+    specs write them)."""
     unit = text.split(" ", 1)[1] if " " in text.strip() else ""
     factor = parse_quantity(f"1 {unit}", "time") if unit else 1.0
     return f"{float(f'{si / factor:.{digits}g}'):g}" + (f" {unit}" if unit else "")
