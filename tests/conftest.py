@@ -1,7 +1,9 @@
 import atexit
 import functools
+import importlib.util
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -20,6 +22,15 @@ DEFAULT = ROOT / "pipelines" / "shadowserve.yaml"
 NAIVE = ROOT / "pipelines" / "shadowserve-naive.yaml"
 COPYING = ROOT / "pipelines" / "shadowserve-copying.yaml"
 TWO_STAGE = Path(__file__).resolve().parent / "fixtures" / "two_stage.yaml"
+
+
+def script_module(path: str, name: str):
+    """A script of the repository (not a package module), imported under ``name``."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while it executes
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture

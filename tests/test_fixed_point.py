@@ -1,25 +1,19 @@
 """The calibration plan's fixed-point tool (validation/calibration/fixed_point.py): the committed specs
 are its fixed point, it writes what it found where the specs hold it, and a bad plan is refused."""
 
-import importlib.util
 import shutil
-import sys
 
 import pytest
 import yaml
 
 from nicmodel.errors import SpecError
 
-from conftest import ROOT
+from conftest import ROOT, script_module
 
 
 @pytest.fixture(scope="module")
 def fp():
-    spec = importlib.util.spec_from_file_location("fixed_point", ROOT / "validation/calibration/fixed_point.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return script_module("validation/calibration/fixed_point.py", "fixed_point")
 
 
 def test_the_committed_specs_are_the_plans_fixed_point(fp):

@@ -10,6 +10,7 @@ from ..engines.plan import compile_scenario
 from ..output.explain import report_text
 from ..output.html import image, page, table
 from ..output.plots import compare_plot, table_plot, tornado, validation_plot
+from ..output.runs import interference_error_text
 from ..output.verdicts import optimum_text, point_text
 from ..planning import sensitivity as sens
 from ..validation import validate as v
@@ -156,6 +157,9 @@ def _serving_section(scenario, model: str = "analytical") -> list[str]:
     out += [f'<p class="bad">UNVALIDATED: {html.escape(note)}</p>' for note in top.get("validity", [])]
     if top.get("interference_basis"):
         out.append(f'<p class="note">Interference rests on: {html.escape(top["interference_basis"])}</p>')
+    if top.get("interference_error"):
+        text = interference_error_text(top["interference_error"])
+        out.append(f'<p class="note">The interference model\'s held-out error: {html.escape(text)}</p>')
     if cost:
         out.append(f'<p class="note">server {cost["server_usd_per_hour"]:.3g} USD/h; '
                    + (f'{cost["usd_per_million_requests"]:,.2f} USD per million requests at the SLO-bound rate'

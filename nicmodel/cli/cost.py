@@ -53,12 +53,15 @@ def run(args: argparse.Namespace) -> int:
             "same per request at their SLO-bound rates (analytical serving model; GPU hourly price and NIC "
             "amortization from the specs)\n") if rows else ""
     from ..output.markdown import github_table
+    from ..output.runs import interference_error_text
     notes = "".join(f"note: at {r['bandwidth']} the nominal break-even ({r['break_even_nic_price_usd']:,.0f} USD) lies "
                     "outside its 90% interval over the draws: the nominal numbers are not typical of their ranges, "
                     "so read the share of draws in which offload pays\n"
                     for r in rows if r.get("nominal_outside_interval"))
     bases = sorted({r["interference_basis"] for r in rows if r.get("interference_basis")})
     notes += "".join(f"GPU decoding's interference rests on: {b}\n" for b in bases)
+    errors = dict.fromkeys(interference_error_text(r["interference_error"]) for r in rows if r.get("interference_error"))
+    notes += "".join(f"its model's held-out error beside the GPU kernels: {e}\n" for e in errors)
     emit(head + github_table(table, headers=headers) + "\n" + notes, args.output)
     return 0
 

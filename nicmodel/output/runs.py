@@ -60,6 +60,8 @@ def serve_text(r: dict[str, Any]) -> str:
             f"  KV ready after  mean {microseconds(L['kv_ready_s']['mean'])}  p99 {microseconds(L['kv_ready_s']['p99'])}",
             f"  decode time lost to interference {L['decode_interference_share'] * 100:.1f}%",
             *([f"    rests on      {r['interference_basis']}"] if r.get("interference_basis") else []),
+            *([f"    model error   {interference_error_text(r['interference_error'])}"]
+              if r.get("interference_error") else []),
             *load_lines(r["load"]),
             f"  SLO             {'met' if r['meets_slo'] else 'NOT met'} at this load",
         ]
@@ -70,6 +72,10 @@ def serve_text(r: dict[str, Any]) -> str:
     if "slo" in r:
         lines.append(f"  max rate        {r['slo']['max_rate_per_s']:.3g} requests/s within the SLOs"
                      + (" (analytical)" if analytical else ""))
+        span = error_span(r)
+        if span is not None:
+            lines.append(f"    across error  {span[0]:.3g}-{span[1]:.3g} requests/s with the interference model's held-out "
+                         "error at its ends (the analytical model's ratios)")
     if "cost" in r:
         c = r["cost"]
         lines.append(f"  cost            server {c['server_usd_per_hour']:.3g} USD/h (GPU {c['gpu_usd_per_hour']:.3g}"
@@ -150,6 +156,11 @@ def serve_table_text(rows: list[dict[str, Any]], fmt: str) -> str:
                       "OVERLOADED" if r["load"]["overloaded"] else ("yes" if r["meets_slo"] else "no")
                       + (" (near saturation)" if r.get("near_saturation") else ""),
                       _pm(r, "max_rate_per_s", 1.0, 3, r["slo"]["max_rate_per_s"]) if "slo" in r else ""])
+    if any(error_span(r) for r in rows):
+        headers.append("max rate across model error (req/s)")
+        for row, r in zip(table, rows):
+            span = error_span(r)
+            row.append(f"{span[0]:.3g}-{span[1]:.3g}" if span else "")
     models = {r.get("model", "simulated") for r in rows if "error" not in r}
     if models - {"simulated"} or any("analytical" in r for r in rows):
         headers.append("model")
@@ -170,8 +181,12 @@ def serve_table_text(rows: list[dict[str, Any]], fmt: str) -> str:
     if fmt == "csv":
         return _csv(headers, table)
     bases = sorted({r["interference_basis"] for r in rows if r.get("interference_basis")})
+    errors = dict.fromkeys(f"{r['scenario']}: {interference_error_text(r['interference_error'])}"
+                           for r in rows if r.get("interference_error"))
     return (github_table(table, headers=headers) + "\n" + "".join(f"UNVALIDATED: {n}\n" for n in notes)
-            + "".join(f"interference rests on: {b}\n" for b in bases))
+            + "".join(f"interference rests on: {b}\n" for b in bases)
+            + "".join(f"interference model's held-out error, {e}\n" for e in errors)
+            + "".join(f"{line}\n" for line in lead_lines(rows)))
 
 
 def simulate_table_text(rows: list[dict[str, Any]]) -> str:
@@ -229,3 +244,64 @@ def replication_lines(summary: dict[str, Any], kind: str) -> list[str]:
     if "meets_slo_share" in summary:
         body.append(f"    meets the SLOs in {100 * summary['meets_slo_share']:.0f}% of them")
     return [head, *body]
+
+
+def interference_error_text(bands: dict[str, dict] | None) -> str | None:
+    """One line: each kernel class's factors on decode's loss and on its own stretch."""
+    if not bands:
+        return None
+    parts = []
+    for cls, b in bands.items():
+        if b.get("absent"):
+            parts.append(f"{cls}: never checked against measurement (no band)")
+            continue
+        d, s = b["decode_loss"], b["stretch"]
+        kinds = {d["kind"], s["kind"]}
+        basis = ("from this GPU's held-out points" if kinds == {"derived"} else
+                 "assumed, the measured GPUs' widest" if kinds == {"assumed"} else "/".join(sorted(kinds)))
+        parts.append(f"{cls}: decode's loss x{d['range'][0]:.3g}-{d['range'][1]:.3g}, its stretch "
+                     f"x{s['range'][0]:.3g}-{s['range'][1]:.3g} ({basis})")
+    return ("; ".join(parts) + " (the model as fitted is x1; --uncertainty draws these; docs/serving.md, "
+            "The model's own error)")
+
+
+def error_span(r: dict[str, Any]) -> tuple[float, float] | None:
+    """A row's SLO-bound rate with the interference model's held-out error at its ends (every factor
+    high, every factor low): the row's rate scaled by the analytical model's ratios there."""
+    slo = r.get("slo") or {}
+    span = slo.get("max_rate_across_model_error")
+    if not span or not span["model"] or slo.get("max_rate_per_s") is None:
+        return None
+    rate = slo["max_rate_per_s"]
+    return rate * span["high"] / span["model"], rate * span["low"] / span["model"]
+
+
+def lead_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """For designs searched at the same link and point: whether each lead in SLO-bound rate holds
+    across the interference model's held-out error (the leader at its worst end still ahead of the
+    other at its best) or flips within it. Nothing where no row carries a span."""
+    if not any(error_span(r) for r in rows):
+        return []
+    groups: dict[tuple, list[dict[str, Any]]] = {}
+    for r in rows:
+        if "error" not in r and "slo" in r and r["slo"].get("max_rate_per_s") is not None:
+            groups.setdefault((r.get("bandwidth"), str(r.get("point"))), []).append(r)
+    out = []
+    for (link, _), members in groups.items():
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                ra, rb = a["slo"]["max_rate_per_s"], b["slo"]["max_rate_per_s"]
+                lead, other = (a, b) if ra >= rb else (b, a)
+                worst = (error_span(lead) or (lead["slo"]["max_rate_per_s"],) * 2)[0]
+                best = (error_span(other) or (other["slo"]["max_rate_per_s"],) * 2)[1]
+                at = f" at {link}" if link else ""
+                tolerance = max((r["slo"].get("max_rate_across_model_error") or {}).get("tolerance", 0.0)
+                                for r in (lead, other))
+                if worst > best * (1 + tolerance):
+                    continue
+                how = "ties" if worst > best else "falls behind"
+                out.append(f"FLIPS WITHIN THE MODEL'S ERROR{at}: {lead['scenario']} leads {other['scenario']} as fitted "
+                           f"({lead['slo']['max_rate_per_s']:.3g} against {other['slo']['max_rate_per_s']:.3g} req/s), "
+                           f"but at its error's worst end ({worst:.4g}) it {how} the other's best ({best:.4g})"
+                           + (f" within the rate search's {tolerance:.1%}" if how == "ties" else ""))
+    return out or ["every lead in SLO-bound rate holds across the interference model's held-out error"]

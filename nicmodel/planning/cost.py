@@ -70,7 +70,7 @@ def nic_break_even(nic_path: str, gpu_path: str, bandwidths: list[str], override
     drawn alike) and how often the NIC's listed price is below it. ``confirm``: the nominal
     answer again from the simulator (its SLO-rate search, mean of 3 seeds of 200 requests)."""
     from ..engines.serving import analytic, queueing
-    from ..engines.serving.validity import interference_basis
+    from ..engines.serving.validity import interference_basis, interference_error
     from ..spec.loader import load_scenario
     from .replications import draw_overrides
 
@@ -102,7 +102,8 @@ def nic_break_even(nic_path: str, gpu_path: str, bandwidths: list[str], override
                "listed_nic_price_usd": float(listed[0]), "break_even_nic_price_usd": float(price[0]),
                "model": "analytical serving model",
                # what GPU decoding's loss to interference, which the verdict turns on, rests on
-               "interference_basis": interference_basis(gpu_nominal)}
+               "interference_basis": interference_basis(gpu_nominal),
+               "interference_error": interference_error(gpu_nominal)}
         if confirm:
             from ..engines.serving.run import max_rate
 

@@ -128,6 +128,20 @@ class DecodeKernels(Component):
     every SM's attention slots (blocks_per_sm on each) whatever the batch."""
 
 
+class ModelError(Component):
+    """How far the interference model was off beside one class of data-plane kernel, at points it
+    was not fitted to: factors on what it predicts, 1 as fitted, whose ranges are what
+    --uncertainty draws and what a verdict's flips are checked over (docs/serving.md, The model's
+    own error). validation/calibration/model_error.py computes them from the held-out traces."""
+
+    decode_loss: Ratio
+    """Decode's measured loss over the model's (the share of its time lost, 1 - 1/ratio, with the
+    kernel stretched as it was): multiplies the decode time the kernel costs, stretch included."""
+    stretch: Ratio
+    """The kernel's measured growth beside decode over the model's (its time beside decode over
+    alone, minus 1): multiplies how much longer it runs beside decode."""
+
+
 class Interference(Component):
     """How data-plane work on the GPU and decode slow each other, from what each demands
     (docs/serving.md, Interference). The coefficients are properties of block dispatch, not of a
@@ -268,3 +282,7 @@ class Interference(Component):
     (held-out traces, and how they were measured); absent where no co-runner was measured on this
     GPU. Serving answers say what their interference rests on from this and the coefficients'
     provenance."""
+    model_error: dict[str, ModelError] = {}
+    """The model's held-out error by GPU kernel class of the data plane (a gpu.kernels kind, or
+    copy for the stages with none, such as the scatter into paged KV); a class absent here is
+    taken as the model predicts, with no band (docs/serving.md, The model's own error)."""

@@ -185,6 +185,16 @@ class Gpu(Component):
     """What one of these GPUs costs per hour (a cloud rate per GPU, host included), e.g.
     '1.861 USD/h'; with it, serving answers carry cost metrics."""
 
+    @model_validator(mode="after")
+    def _model_error_classes(self) -> "Gpu":
+        errors = self.interference.model_error if self.interference else {}
+        known = [*self.kernels, "copy"]
+        for name in errors:
+            if name not in known:
+                raise ValueError(f"interference.model_error.{name}: not a kernel class of this GPU "
+                                 f"(expected one of: {', '.join(known)})")
+        return self
+
 
 class HostCpu(Component):
     """The server's host CPU and memory."""

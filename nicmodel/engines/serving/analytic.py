@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -11,11 +12,11 @@ from ...spec.scenario import Scenario
 from ..analytical import bytes_per_token, evaluate
 from ..plan import Params, Plan
 from ..sim.dataplane import DataPlane
-from . import gpu, interference, queueing
+from . import gpu, interference, model_error, queueing
 from .capacity import mean_context
 from .engine import ServingEngine, _kv, memory_plan
 from .run import compiled
-from .validity import interference_basis, regime_notes
+from .validity import interference_basis, interference_error, kernel_classes, regime_notes
 
 
 def points_of(scenario: Scenario, control: str | None = None) -> queueing.Points:
@@ -25,24 +26,32 @@ def points_of(scenario: Scenario, control: str | None = None) -> queueing.Points
 
 
 def inputs(scenario: Scenario, plan: Plan | None, params: Params, control: str | None = None) -> queueing.Points:
+    return inputs_at(scenario, plan, params, control)[0]
+
+
+def inputs_at(scenario: Scenario, plan: Plan | None, params: Params, control: str | None = None,
+              errors: tuple[dict[str, float], ...] = ({},)) -> list[queueing.Points]:
+    """The analytical model's inputs, once for each set of model-error factors in ``errors`` (parameter
+    key -> value, over ``params``; {} for the spec's own): everything else is computed once."""
     s = scenario.serving
     prefix, new, out = scenario.request.prefix_tokens.si, s.new_tokens.si, s.output_tokens.si
     kv = float(np.asarray(bytes_per_token(plan, params)["kv"])) if plan is not None else _kv(scenario)
     batch = memory_plan(scenario, plan, params).batch
     context = mean_context(scenario)
     bw = float(params["gpu.memory.peak_bandwidth"]) * float(params["gpu.decode_efficiency"])
-    fetch = _fetch_terms(scenario, plan, params, kv, batch, context)
     sync = (control or s.control_plane) == "sync" and plan is not None
     prefill = (gpu.prefill_time(params, kv, prefix + new, 0.0) if plan is None
                else gpu.prefill_time(params, kv, new, prefix))
-    return queueing.Points(
+    common = dict(
         batch=batch, output=out, prefill_s=float(np.asarray(prefill)), sync=sync,
         step_overhead_s=float(params["gpu.step_overhead"]),
         step_memory_s=float(gpu.weight_bytes(params)) / bw,
         step_memory_per_seq_s=context * kv / bw,
         step_compute_per_seq_s=2.0 * float(params["model.parameters"]) / float(params["gpu.bf16_dense"]),
         host_contention=float(params.get("host.engine_contention", 0.0)),
-        ttft_slo_s=s.ttft_slo.si, tpot_slo_s=s.tpot_slo.si, **fetch)
+        ttft_slo_s=s.ttft_slo.si, tpot_slo_s=s.tpot_slo.si)
+    terms = _fetch_terms(scenario, plan, params, kv, batch, context)
+    return [queueing.Points(**common, **terms.with_errors({**params, **e})) for e in errors]
 
 
 # the co-runners' stretch is computed at running batches 1..this (the batch that fits caps it), and
@@ -50,20 +59,47 @@ def inputs(scenario: Scenario, plan: Plan | None, params: Params, control: str |
 STRETCH_BATCHES = 256
 
 
+@dataclass(frozen=True)
+class FetchTerms:
+    """The data plane as the serving model sees it, with decode's losses and the kernels' stretch per
+    GPU kernel class, so the interference model's error factors combine without recomputing."""
+
+    fixed: dict[str, Any]  # latency and service per fetch, DMA and host terms
+    busy: dict[str, float]  # GPU kernel class -> its busy seconds per fetch
+    loss: dict[int, dict[str, float]]  # running batch (1, the batch that fits) -> class -> sigma x busy
+    stretch: dict[str, np.ndarray]  # class -> its growth x busy at running batches 1..STRETCH_BATCHES
+
+    def with_errors(self, params: Params) -> dict[str, Any]:
+        """Points' fetch fields with the model-error factors in ``params`` (model_error.py): each
+        class's stretch x its factor, and decode's loss x its factor with the stretch the model gives
+        (queueing multiplies the loss by the drawn stretch, so that much is taken back)."""
+        if not self.busy:
+            return self.fixed
+        errors = {k: model_error.factors(params, k) for k in self.busy}
+        model = sum(self.stretch.values())
+        drawn = sum(t * errors[k][1] for k, t in self.stretch.items())
+        total = max(sum(self.busy.values()), 1e-300)
+        out = dict(self.fixed, gpu_stretch_s=drawn / self.fixed["fetch_chunks"])
+        for key, n in (("loss_one_s", 1), ("loss_full_s", max(self.loss))):
+            at = min(n, STRETCH_BATCHES) - 1
+            taken = (1.0 + model[at] / total) / (1.0 + drawn[at] / total)
+            out[key] = sum(errors[k][0] * v for k, v in self.loss[n].items()) * taken
+        return out
+
+
 def _fetch_terms(scenario: Scenario, plan: Plan | None, params: Params, kv: float, batch: int,
-                 context: float) -> dict[str, float]:
+                 context: float) -> FetchTerms:
     """The data plane as the serving model sees it: latency and service per fetch, and what each
     fetch costs decode (the co-runner and DMA losses) and the host."""
-    zero = dict(fetch_s=0.0, fetch_service_s=0.0, fetch_chunks=1.0, loss_one_s=0.0, loss_full_s=0.0,
-                dma_loss_s=0.0, gpu_chunk_s=0.0, gpu_stretch_s=np.zeros(STRETCH_BATCHES), host_core_s=0.0)
     if plan is None:
-        return zero
+        return FetchTerms(dict(fetch_s=0.0, fetch_service_s=0.0, fetch_chunks=1.0, loss_one_s=0.0, loss_full_s=0.0,
+                               dma_loss_s=0.0, gpu_chunk_s=0.0, gpu_stretch_s=np.zeros(STRETCH_BATCHES),
+                               host_core_s=0.0), {}, {}, {})
     ev = evaluate(plan, params)
     chunks = float(np.asarray(ev.chunks))
     tokens = int(np.asarray(ev.chunk_tokens))
     dp = DataPlane(plan, params, record=False)
     engine = ServingEngine(plan, params, kv, "fetch", "async", batch, scenario.serving.decode_priority, tokens)
-    profiles = {n: engine.profile(n, context) for n in (1, batch)}
     busy: dict[str, float] = {}
     dma = host = 0.0
     for st in plan.stages:
@@ -76,22 +112,26 @@ def _fetch_terms(scenario: Scenario, plan: Plan | None, params: Params, kv: floa
         if st.executor == "host.cpu":
             host += round(dp.cores.get(st.name, 0)) * per_fetch
     priority = scenario.serving.decode_priority
-
-    def loss(n: int) -> float:
-        return sum(interference.sigma(params, profiles[n], engine.corunners[k], priority) * b for k, b in busy.items())
-
-    def stretch(n: int) -> float:  # the co-runners' stretch beside decode at batch n
+    loss = {n: {k: interference.sigma(params, engine.profile(n, context), engine.corunners[k], priority) * b
+                for k, b in busy.items()} for n in (1, batch)}
+    runs = min(batch, STRETCH_BATCHES)  # the co-runners' stretch beside decode at batch 1..runs, then flat
+    table = {k: np.zeros(STRETCH_BATCHES) for k in busy}
+    for n in range(1, runs + 1):
         profile = engine.profile(n, context)
-        return sum(engine.couplings[k].slowdown(profile) * b for k, b in busy.items())
-    table = [stretch(n) for n in range(1, min(batch, STRETCH_BATCHES) + 1)]
-    stretches = np.array(table + table[-1:] * (STRETCH_BATCHES - len(table)))
+        for k, b in busy.items():
+            table[k][n - 1] = engine.couplings[k].slowdown(profile) * b
+    for t in table.values():
+        t[runs:] = t[runs - 1]
     cores = params.get("host.cpu.cores")
-    return dict(
+    fixed = dict(
         fetch_s=float(np.asarray(ev.latency_s)), fetch_service_s=chunks / float(np.asarray(ev.chunk_rate)),
-        fetch_chunks=chunks, loss_one_s=loss(1), loss_full_s=loss(batch),
+        fetch_chunks=chunks,
         dma_loss_s=float(params["gpu.interference.dma_factor"]) * dma / float(params["gpu.memory.peak_bandwidth"]),
-        gpu_chunk_s=sum(busy.values()) / chunks, gpu_stretch_s=stretches / chunks,
+        gpu_chunk_s=sum(busy.values()) / chunks,
         host_core_s=host / float(cores) if cores else 0.0, fetch_serial=1.0 if dp.slots == 1 else 0.0)
+    if not busy:
+        fixed.update(loss_one_s=0.0, loss_full_s=0.0, gpu_stretch_s=np.zeros(STRETCH_BATCHES))
+    return FetchTerms(fixed, busy, loss, table)
 
 
 def _time(dp: DataPlane, st, tokens: int) -> float:
@@ -119,7 +159,8 @@ def serve(scenario: Scenario, rate: float | None, control: str | None = None, se
                            "unloaded_ttft_s": float(ttft0[0]), "unloaded_tpot_s": float(tpot0[0]),
                            "gpu_memory": memory.as_dict(),
                            "validity": regime_notes(scenario, plan, params, memory.batch),
-                           "interference_basis": interference_basis(scenario)}
+                           "interference_basis": interference_basis(scenario),
+                           "interference_error": interference_error(scenario)}
     if rate is not None:
         m = queueing.metrics(pt, np.array([rate]))
         st = m["state"]
@@ -146,6 +187,7 @@ def serve(scenario: Scenario, rate: float | None, control: str | None = None, se
                                 and out["loaded"]["tpot_s"]["p99"] <= s.tpot_slo.si)
     if search:
         out["slo"] = _slo(pt, s)
+        out["slo"]["max_rate_across_model_error"] = max_rate_across_error(scenario, control)
     return out
 
 
@@ -182,6 +224,42 @@ def _slo(pt: queueing.Points, s) -> dict[str, Any]:
     if not top["lone_meets"][0]:
         out["note"] = "the SLO is not met even for a lone request"
     return out
+
+
+SEARCH_TOLERANCE = 0.005  # the rate search's relative resolution (queueing.max_rate's default)
+
+
+def error_ends(scenario: Scenario) -> dict[str, dict[str, float]] | None:
+    """Every model-error factor of the kernel classes the design runs (gpu.interference.model_error)
+    at the high end of its range and at the low (SI values by parameter key); None without any."""
+    if scenario.gpu.interference is None:
+        return None
+    bands = scenario.gpu.interference.model_error
+    ends: dict[str, dict[str, float]] = {"high": {}, "low": {}}
+    for cls in kernel_classes(scenario):
+        for side in ("decode_loss", "stretch"):
+            f = getattr(bands[cls], side) if cls in bands else None
+            if f is not None and f.range is not None:
+                low, high = (type(f)._check(v) for v in f.range)
+                ends["low"][f"{model_error.PREFIX}{cls}.{side}"] = low
+                ends["high"][f"{model_error.PREFIX}{cls}.{side}"] = high
+    return ends if ends["high"] else None
+
+
+def max_rate_across_error(scenario: Scenario, control: str | None = None) -> dict[str, float] | None:
+    """The largest SLO-meeting rate (analytical) as fitted (``model``) and with the interference
+    model's own error at its ends (``high``: every factor high; ``low``). Each factor only costs the
+    design more as it grows, so the ends bound what the held-out error allows (docs/serving.md, The
+    model's own error); an answer scales its own rate by their ratios to ``model``."""
+    ends = error_ends(scenario)
+    if ends is None:
+        return None
+    plan, params = compiled(scenario)
+    names = ("model", "high", "low")
+    pts = inputs_at(scenario, plan, params, control, tuple(ends.get(e, {}) for e in names))
+    rates = queueing.max_rate(queueing.Points.stack(pts), tolerance=SEARCH_TOLERANCE)["max_rate_per_s"]
+    # one search for the three: each within the search's resolution, so read them as ratios
+    return {"tolerance": SEARCH_TOLERANCE, **{end: float(r) for end, r in zip(names, rates)}}
 
 
 def max_rate(scenario: Scenario, control: str | None = None) -> dict[str, Any]:

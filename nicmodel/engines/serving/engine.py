@@ -26,7 +26,7 @@ from ..plan import Params, Plan
 from ..sim.dataplane import DataPlane
 from ..sim.events import EventQueue
 from ..sim.layout import PRIORITY_TASK
-from . import gpu, interference, launches
+from . import gpu, interference, launches, model_error
 from .capacity import _kv, memory_plan
 
 
@@ -84,6 +84,7 @@ class ServingEngine:
         self.couplings = {kind: interference.couple(params, c, priority, shapes) for kind, c in self.corunners.items()}
         self.class_couplings = ([(kind, self.couplings[kind]) for kind in self.data_plane.gpu_classes()]
                                 if self.data_plane else [])
+        self.errors = {kind: model_error.factors(params, kind) for kind in self.corunners}
         self.clock_hz = self.data_plane.clock_hz if self.data_plane else 1e9
 
     def cycles(self, seconds: float) -> int:
@@ -215,7 +216,8 @@ class _State:
         profile = e.profile(n, context, times) if self.fetch is not None else None
         slowdown = self._decode_slowdown(window, profile)
         if self.fetch is not None:
-            self.fetch.corunner_slowdown = {kind: c.slowdown(profile) for kind, c in e.class_couplings}
+            self.fetch.corunner_slowdown = {kind: model_error.corrected(e.errors[kind], 0.0, c.slowdown(profile))[1]
+                                            for kind, c in e.class_couplings}
         host = gpu.host_step_slowdown(p, self._host_share(window)) * float(p["gpu.step_overhead"])
         seconds = base * (1.0 + slowdown) + host
         self.out.decode_steps += 1
@@ -244,14 +246,22 @@ class _State:
         writes during the last window (interference.py)."""
         if self.fetch is None:
             return 0.0
-        p, e = self.e.p, self.e
-        losses = [e.couplings[kind].sigma(profile) * min(1.0, (busy - self.last_gpu.get(kind, 0)) / window)
+        p = self.e.p
+        losses = [self._sigma(kind, profile) * min(1.0, (busy - self.last_gpu.get(kind, 0)) / window)
                   for kind, busy in self.fetch.gpu_busy.items()]
         dma_rate = (self.fetch.dma_bytes - self.last_dma) / (window / self.e.clock_hz)
         losses.append(interference.dma_sigma(p, dma_rate))
         self.last_gpu = dict(self.fetch.gpu_busy)
         self.last_dma = self.fetch.dma_bytes
         return interference.decode_ratio(losses) - 1.0
+
+    def _sigma(self, kind: str, profile: interference.DecodeProfile | None) -> float:
+        """Decode's loss per busy second of this kernel class, with the model's error drawn
+        (model_error.py; as the model predicts at the nominal 1)."""
+        c, factor = self.e.couplings[kind], self.e.errors[kind]
+        if factor == (1.0, 1.0):
+            return c.sigma(profile)
+        return model_error.corrected(factor, c.sigma(profile), c.slowdown(profile))[0]
 
     def _host_share(self, window: int) -> float:
         """Share of host cores the data plane kept busy during the last window."""

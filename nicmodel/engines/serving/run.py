@@ -13,7 +13,7 @@ from ..analytical import evaluate
 from ..overload import load_verdict
 from . import gpu
 from .engine import Requests, ServeRun, memory_plan, serve_requests
-from .validity import interference_basis, regime_notes
+from .validity import interference_basis, interference_error, regime_notes
 
 
 def compiled(scenario: Scenario) -> tuple[Plan | None, Params]:
@@ -125,6 +125,7 @@ def serve(scenario: Scenario, rate: float | None, count: int, seed: int = 0, con
         "gpu_memory": memory.as_dict(),
         "validity": regime_notes(scenario, plan, params, memory.batch),
         "interference_basis": interference_basis(scenario),
+        "interference_error": interference_error(scenario),
         "load": verdict,
         "meets_slo": ok,
     }

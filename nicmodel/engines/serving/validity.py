@@ -61,3 +61,30 @@ def interference_basis(scenario: Scenario) -> str:
                else "no co-runner measured on this GPU")
     return (f"{kinds['derived']} of {len(params)} interference coefficients derived: {origin}, carried to this GPU "
             f"through its SM count and limits, HBM bandwidth and kernels; {checked}{tail} ({where})")
+
+
+def kernel_classes(scenario: Scenario) -> list[str]:
+    """The GPU kernel classes the design runs beside decode (its gpu.sm stages: their kind where the
+    GPU has a kernel of it, else copy), as the serving engines key interference."""
+    stages = scenario.design.stages.values() if scenario.design else []
+    found = [st.kind if st.kind in scenario.gpu.kernels else "copy" for st in stages if st.resource == "gpu.sm"]
+    return list(dict.fromkeys(found))
+
+
+def interference_error(scenario: Scenario) -> dict[str, dict] | None:
+    """The interference model's held-out error beside each kernel class this design runs on the
+    GPU (gpu.interference.model_error): each factor's range and what it rests on (derived from this
+    GPU's held-out co-runners, or assumed where none was measured here), or ``absent`` for a class
+    never checked. None where the design runs no kernel beside decode."""
+    classes = kernel_classes(scenario)
+    if not classes or scenario.gpu.interference is None:
+        return None
+    bands = scenario.gpu.interference.model_error
+    out: dict[str, dict] = {}
+    for cls in classes:
+        e = bands.get(cls)
+        out[cls] = ({side: {"range": [type(f)._check(v) for v in f.range] if f.range else [f.si, f.si],
+                            "kind": f.kind} for side, f in (("decode_loss", e.decode_loss), ("stretch", e.stretch))}
+                    if e is not None else {"absent": True})
+    return out
+

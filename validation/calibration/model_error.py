@@ -1,0 +1,191 @@
+"""The interference model's held-out error beside each data-plane kernel class, per GPU
+(validation/calibration/model_error.yaml; docs/serving.md, The model's own error).
+
+For every held-out point of a class's families in a GPU's traces, two factors: decode's measured
+loss share over the model's, (1 - 1/measured) / (1 - 1/predicted), and the kernel's measured growth
+beside decode over the model's, (measured - 1) / (predicted - 1), each where the model's is at least
+the plan's threshold. The range a spec gets spans the plan's quantiles of those factors, and 1 (the
+model as fitted, the value); a GPU with no co-runner measured gets the widest of the measured GPUs'
+ranges, as an assumption. Fitted points never enter.
+
+    python validation/calibration/model_error.py [PLAN] [--write]
+
+Prints each GPU's and class's factors; --write puts them into hwspecs/gpus/*.yaml as the block
+`model_error:` at the end of `interference:`. Exits 2 on a bad plan.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from nicmodel.errors import SpecError  # noqa: E402
+from nicmodel.files import write_atomic  # noqa: E402
+from nicmodel.validation.trace import read_trace  # noqa: E402
+from nicmodel.validation.validate import predict_all  # noqa: E402
+
+PLAN = ROOT / "validation/calibration/model_error.yaml"
+PLAN_KEYS = {"threshold", "quantiles", "classes", "measured", "unmeasured"}
+SIDES = {"decode_loss": "decode_time_ratio", "stretch": "corunner_time_ratio"}
+TOOL = "validation/calibration/model_error.py"
+
+
+@dataclass(frozen=True)
+class Band:
+    """One factor's spread at one GPU and class."""
+
+    low: float  # the plan's low quantile
+    high: float  # ... and high one
+    median: float
+    points: int  # held-out points counted
+    skipped: int  # ... and left out, below the threshold
+
+
+def load_plan(path: Path) -> dict:
+    where = str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+    try:
+        plan = yaml.safe_load(path.read_text())
+    except (OSError, yaml.YAMLError) as exc:
+        raise SpecError(f"cannot read the plan: {exc}", where) from None
+    if not isinstance(plan, dict) or set(plan) != PLAN_KEYS:
+        raise SpecError(f"a plan has exactly the keys {', '.join(sorted(PLAN_KEYS))}", where)
+    low, high = plan["quantiles"]
+    if not 0 <= low < high <= 1:
+        raise SpecError(f"quantiles: expected two numbers 0 <= low < high <= 1, got {plan['quantiles']}", where)
+    for gpu, pattern in plan["measured"].items():
+        if not glob.glob(str(ROOT / pattern)):
+            raise SpecError(f"measured.{gpu}: no trace matches {pattern}", where)
+    plan["path"] = where
+    return plan
+
+
+def factors(plan: dict, pattern: str) -> dict[tuple[str, str], tuple[list[float], int]]:
+    """(class, side) -> (the held-out points' factors, the points below the threshold)."""
+    family_class = {f: c for c, families in plan["classes"].items() for f in families}
+    out: dict[tuple[str, str], tuple[list[float], int]] = {}
+    for path in sorted(glob.glob(str(ROOT / pattern))):
+        for pr in predict_all(read_trace(Path(path))):
+            p = pr.point
+            arguments = dict(kv.split("=", 1) for kv in p.argument.split(",") if "=" in kv)
+            cls = family_class.get(arguments.get("family", ""))
+            side = next((s for s, metric in SIDES.items() if metric == p.metric), None)
+            if p.role != "held-out" or cls is None or side is None:
+                continue
+            values, skipped = out.setdefault((cls, side), ([], 0))
+            if side == "decode_loss":
+                model, measured = 1.0 - 1.0 / pr.predicted, 1.0 - 1.0 / p.value
+            else:
+                model, measured = pr.predicted - 1.0, p.value - 1.0
+            if model < plan["threshold"]:
+                out[(cls, side)] = (values, skipped + 1)
+            else:
+                values.append(measured / model)
+    return out
+
+
+def bands(plan: dict) -> dict[str, dict[tuple[str, str], Band]]:
+    """GPU -> (class, side) -> its band, for every measured GPU."""
+    low, high = plan["quantiles"]
+    out = {}
+    for gpu, pattern in plan["measured"].items():
+        out[gpu] = {}
+        for key, (values, skipped) in sorted(factors(plan, pattern).items()):
+            if values:
+                x = np.asarray(values)
+                out[gpu][key] = Band(float(np.quantile(x, low)), float(np.quantile(x, high)),
+                                     float(np.median(x)), len(x), skipped)
+    return out
+
+
+def _range(low: float, high: float) -> tuple[str, str]:
+    return f"{min(low, 1.0):.3g}", f"{max(high, 1.0):.3g}"
+
+
+def block(plan: dict, found: dict, gpu: str) -> list[str]:
+    """The spec lines of `model_error:` for one GPU."""
+    low_q, high_q = (round(q * 100) for q in plan["quantiles"])
+    what = {"decode_loss": ("decode's measured loss share over the model's (1 - 1/ratio)", "loss share"),
+            "stretch": ("the kernel's measured growth beside decode over the model's (ratio - 1)", "growth")}
+    lines = ["  # the model's own error beside each data-plane kernel class, from the held-out points",
+             f"  # (written by {TOOL}; docs/serving.md, The model's own error)", "  model_error:"]
+    for cls, families in plan["classes"].items():
+        entries = []
+        for side in SIDES:
+            text, excess = what[side]
+            if gpu in found:
+                b = found[gpu].get((cls, side))
+                if b is None:
+                    continue
+                lo, hi = _range(b.low, b.high)
+                source = (f"{TOOL}: {text} at the {b.points} held-out points of {', '.join(families)} on this GPU "
+                          f"whose predicted {excess} is {plan['threshold']:g} or more (of {b.points + b.skipped}; "
+                          f"{plan['measured'][gpu]}): {low_q}th-{high_q}th percentile {b.low:.3g}-{b.high:.3g}, "
+                          f"median {b.median:.3g}; the value is the model as fitted, the range spans the points and 1")
+                kind = "derived"
+            else:
+                spans = {g: found[g][(cls, side)] for g in found if (cls, side) in found[g]}
+                if not spans:
+                    continue
+                lo = _range(min(b.low for b in spans.values()), max(b.high for b in spans.values()))[0]
+                hi = _range(min(b.low for b in spans.values()), max(b.high for b in spans.values()))[1]
+                each = "; ".join(f"{g} {b.low:.3g}-{b.high:.3g}" for g, b in spans.items())
+                source = (f"no co-runner measured on this GPU: the widest of the measured GPUs' {low_q}th-{high_q}th "
+                          f"percentile ranges of {text} beside {', '.join(families)} ({each}; {TOOL})")
+                kind = "assumed"
+            entries.append(f"      {side}: {{value: 1.0, kind: {kind}, source: \"{source}\", range: [{lo}, {hi}]}}")
+        if entries:
+            lines += [f"    {cls}:"] + entries
+    return lines
+
+
+def write_specs(plan: dict, found: dict, folder: Path = ROOT / "hwspecs/gpus") -> list[Path]:
+    """Replace (or add) the `model_error:` block at the end of each planned GPU's `interference:`."""
+    written = []
+    for gpu in [*plan["measured"], *plan["unmeasured"]]:
+        path = folder / f"{gpu}.yaml"
+        lines = path.read_text().split("\n")
+        start = next(i for i, line in enumerate(lines) if line == "interference:")
+        end = next((i for i in range(start + 1, len(lines)) if lines[i] and not lines[i].startswith((" ", "#"))),
+                   len(lines))
+        while end > start and not lines[end - 1].strip():
+            end -= 1
+        old = next((i for i in range(start, end) if lines[i].startswith("  # the model's own error beside")), end)
+        text = "\n".join(lines[:old] + block(plan, found, gpu) + lines[end:])
+        if text != path.read_text():
+            write_atomic(path, text)
+            written.append(path)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("plan", nargs="?", default=str(PLAN))
+    ap.add_argument("--write", action="store_true", help="write the bands into the GPU specs")
+    args = ap.parse_args(argv)
+    try:
+        plan = load_plan(Path(args.plan).resolve())
+        found = bands(plan)
+    except SpecError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for gpu, by in found.items():
+        for (cls, side), b in by.items():
+            print(f"  {gpu:9s} {cls:11s} {side:12s} {b.low:.3g}-{b.high:.3g} (median {b.median:.3g}; "
+                  f"{b.points} points, {b.skipped} below the threshold)")
+    if args.write:
+        for path in write_specs(plan, found):
+            print(f"wrote {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
