@@ -126,3 +126,65 @@ def test_the_simulator_agrees_with_the_analytical_model_on_a_new_plane(tmp_path)
     many, _ = simulate_file(path, [], requests=40)
     assert many["throughput_gbps"] == pytest.approx(8.0, rel=0.02)
     assert many["bottleneck"] == many["analytical"]["bottleneck"] == "network"
+
+
+SEALED_ENGINE = ROOT / "pipelines/shadowserve-sealed.yaml"
+SEALED_ARM = ROOT / "pipelines/shadowserve-sealed-arm.yaml"
+
+
+def _evaluated(path, sets=()):
+    import numpy as np
+    from nicmodel.engines.analytical import evaluate
+    plan, params = compile_scenario(nicmodel.load(path, list(sets)))
+    ev = evaluate(plan, params)
+    return ({k: float(np.asarray(v)) for k, v in ev.traffic.items()},
+            {k: float(np.asarray(v)) for k, v in ev.chunk_bytes.items()}, float(np.asarray(ev.kv_bytes_per_s)))
+
+
+def test_the_bundled_sealed_designs_cost_one_pass_over_nic_memory():
+    """KV sealed at rest (workloads/dataplanes/kv-cache-sealed.yaml), decrypted on the NIC: the sealed
+    chunk is the compressed one x (1 + 16/4096); fetch writes it, decrypt reads it and writes the
+    compressed chunk, so NIC memory carries 2 x sealed bytes more per chunk (2S + 2C + 2Q + 2R against
+    2C + 2Q + 2R). Where NIC memory binds (the default 25 Gbps link) the KV delivered falls by exactly
+    that ratio, 0.868, on the crypto engine and on the Arm cores alike."""
+    base_traffic, base_chunk, base_kv = _evaluated(DEFAULT)
+    for path in (SEALED_ENGINE, SEALED_ARM):
+        assert nicmodel.load(path).dataplane.name == "kv-cache-sealed"
+        traffic, chunk, kv = _evaluated(path)
+        assert chunk["sealed"] == pytest.approx(chunk["compressed"] * 1.0039, rel=1e-12)
+        assert chunk["compressed"] == base_chunk["compressed"]
+        assert traffic["nic.memory"] - base_traffic["nic.memory"] == pytest.approx(2 * chunk["sealed"], rel=1e-12)
+        ratio = base_traffic["nic.memory"] / traffic["nic.memory"]
+        assert kv / base_kv == pytest.approx(ratio, rel=1e-12) and ratio == pytest.approx(0.8676, abs=1e-4)
+        r = evaluate_file(path)
+        assert r["bottleneck"] == "nic.memory" and r["network_form"] == "sealed"
+
+
+def test_where_nic_memory_stops_binding_the_engine_is_free_and_the_cores_are_not():
+    """At 80 GB/s of NIC memory and a 100 Gbps link the dequantization's cores bind: decrypting on the
+    crypto engine leaves the KV delivered as it was; on the Arm cores it takes cores from dequantization
+    and delivers less."""
+    sets = ["nic.memory.sustained_bandwidth=80GB/s", "network.bandwidth=100Gbps"]
+    _, _, base = _evaluated(DEFAULT, sets)
+    _, _, engine = _evaluated(SEALED_ENGINE, sets)
+    _, _, arm = _evaluated(SEALED_ARM, sets)
+    assert evaluate_file(DEFAULT, sets)["bottleneck"] == "nic.arm[dequantize]"
+    assert engine == pytest.approx(base, rel=1e-9)
+    assert arm < 0.85 * base
+    assert "decrypt" in evaluate_file(SEALED_ARM, sets)["cores"]
+
+
+def test_the_simulator_agrees_on_the_bundled_sealed_design():
+    from nicmodel.api import simulate_file
+    many, _ = simulate_file(SEALED_ENGINE, [], requests=20)
+    assert many["throughput_gbps"] == pytest.approx(many["analytical"]["throughput_gbps"], rel=0.03)
+    assert many["bottleneck"] == many["analytical"]["bottleneck"] == "nic.memory"
+
+
+def test_decrypt_is_not_a_kind_of_the_plain_kv_cache_plane(tmp_path):
+    """Written in the default plane, a decrypt stage is refused with the kinds that plane allows."""
+    text = SEALED_ENGINE.read_text().replace("dataplane: kv-cache-sealed", "dataplane: kv-cache")
+    (tmp_path / "s.yaml").write_text(text)
+    with pytest.raises(SpecError) as info:
+        nicmodel.load(tmp_path / "s.yaml")
+    assert "decrypt" in str(info.value) and "kv-cache" in str(info.value)
