@@ -216,3 +216,18 @@ def test_serve_search_says_where_a_lead_flips():
                           capture_output=True, text=True, cwd=ROOT).stdout
     assert "max rate across model error (req/s)" in text
     assert "FLIPS WITHIN THE MODEL'S ERROR at 20Gbps: cachegen-async leads shadowserve as fitted" in text
+
+
+def test_nic_price_says_where_whether_offload_pays_flips_within_the_error():
+    """The L40S: at 40 Gbps offload pays as fitted (break-even above the listed 2,500 USD) and the
+    break-even across the model's error reaches below it: a flip; at 20 Gbps it pays at neither end."""
+    from nicmodel import api
+    rows = {r["bandwidth"]: r for r in api.nic_price(str(ROOT / "pipelines/shadowserve.yaml"), str(ASYNC),
+                                                     ["20Gbps", "40Gbps"], [], 0)}
+    for r in rows.values():
+        least, most = r["break_even_across_model_error_usd"]
+        assert least < r["break_even_nic_price_usd"] < most
+    assert rows["40Gbps"]["verdict_flips_within_model_error"]
+    assert rows["40Gbps"]["break_even_across_model_error_usd"][0] < 2500 < rows["40Gbps"]["break_even_nic_price_usd"]
+    assert not rows["20Gbps"]["verdict_flips_within_model_error"]
+    assert rows["20Gbps"]["break_even_across_model_error_usd"][1] < 2500

@@ -39,12 +39,13 @@ def run(args: argparse.Namespace) -> int:
                       _usd(r["smartnic_usd_per_million_requests"]), _usd(r["gpu_usd_per_million_requests"]),
                       f"{r['break_even_nic_price_usd']:,.0f}" + (f" [{interval[0]:,.0f}, {interval[1]:,.0f}]" if interval else ""),
                       f"{r['listed_nic_price_usd']:,.0f}",
-                      f"{r['offload_pays_share'] * 100:.0f}%" if "offload_pays_share" in r else ""]
+                      f"{r['offload_pays_share'] * 100:.0f}%" if "offload_pays_share" in r else "",
+                      _span(r.get("break_even_across_model_error_usd"))]
                      + ([f"{r['simulated']['smartnic_max_rate_per_s']:.3g} vs {r['simulated']['gpu_max_rate_per_s']:.3g}/s: "
                          f"{r['simulated']['break_even_nic_price_usd']:,.0f}"] if "simulated" in r else []))
     headers = ["link", "SmartNIC max rate (/s)", "GPU decode max rate (/s)", "SmartNIC USD per M requests",
                "GPU decode USD per M requests", "break-even NIC price (USD) [90%]", "listed NIC price (USD)",
-               "offload pays (share of draws)"] + (["simulated: max rates, break-even"] if rows and "simulated" in rows[0] else [])
+               "offload pays (share of draws)", "break-even across model error (USD)"] + (["simulated: max rates, break-even"] if rows and "simulated" in rows[0] else [])
     if args.format == "csv":
         from ..output.tables import _csv
         emit(_csv(headers, table), args.output)
@@ -62,8 +63,19 @@ def run(args: argparse.Namespace) -> int:
     notes += "".join(f"GPU decoding's interference rests on: {b}\n" for b in bases)
     errors = dict.fromkeys(interference_error_text(r["interference_error"]) for r in rows if r.get("interference_error"))
     notes += "".join(f"its model's held-out error beside the GPU kernels: {e}\n" for e in errors)
+    notes += "".join(f"FLIPS WITHIN THE MODEL'S ERROR at {r['bandwidth']}: offload "
+                     f"{'pays' if r['break_even_nic_price_usd'] > r['listed_nic_price_usd'] else 'does not pay'} as fitted "
+                     f"(break-even {r['break_even_nic_price_usd']:,.0f} USD against the listed "
+                     f"{r['listed_nic_price_usd']:,.0f}), but the break-even spans "
+                     f"{r['break_even_across_model_error_usd'][0]:,.0f} to {r['break_even_across_model_error_usd'][1]:,.0f} "
+                     "USD across the interference model's held-out error\n"
+                     for r in rows if r.get("verdict_flips_within_model_error"))
     emit(head + github_table(table, headers=headers) + "\n" + notes, args.output)
     return 0
+
+
+def _span(span: list[float] | None) -> str:
+    return "" if not span else f"{span[0]:,.0f} to {span[1]:,.0f}"
 
 
 def _usd(x: float | None) -> str:

@@ -104,6 +104,13 @@ def nic_break_even(nic_path: str, gpu_path: str, bandwidths: list[str], override
                # what GPU decoding's loss to interference, which the verdict turns on, rests on
                "interference_basis": interference_basis(gpu_nominal),
                "interference_error": interference_error(gpu_nominal)}
+        across = _across_model_error(nominal, gpu_nominal, g[0], a[0])
+        if across is not None:
+            # each design's own kernels at the ends of the interference model's held-out error: the
+            # least offload is worth (the SmartNIC design's error high, GPU decoding's low) and the most
+            row["break_even_across_model_error_usd"] = across
+            pays = float(price[0]) > float(listed[0])
+            row["verdict_flips_within_model_error"] = bool(any((p > float(listed[0])) != pays for p in across))
         if confirm:
             from ..engines.serving.run import max_rate
 
@@ -122,6 +129,26 @@ def nic_break_even(nic_path: str, gpu_path: str, bandwidths: list[str], override
             row["draws"] = draws
         rows.append(row)
     return rows
+
+
+def _across_model_error(nic, gpu, gpu_usd_per_hour: float, amortization_h: float) -> list[float] | None:
+    """The break-even NIC price with the interference model's error (gpu.interference.model_error) at
+    its ends for each design's own GPU kernels: [least, most] offload is worth. None where neither
+    design carries a band."""
+    from ..engines.serving import analytic, queueing
+    from ..engines.serving.run import compiled
+
+    rates = {}
+    for name, scenario in (("nic", nic), ("gpu", gpu)):
+        ends = analytic.error_ends(scenario) or {}
+        plan, params = compiled(scenario)
+        pts = analytic.inputs_at(scenario, plan, params, None, (ends.get("low", {}), ends.get("high", {})))
+        rates[name] = queueing.max_rate(queueing.Points.stack(pts))["max_rate_per_s"]
+    if not (analytic.error_ends(nic) or analytic.error_ends(gpu)):
+        return None
+    least = break_even_price(rates["nic"][1], rates["gpu"][0], gpu_usd_per_hour, amortization_h)
+    most = break_even_price(rates["nic"][0], rates["gpu"][1], gpu_usd_per_hour, amortization_h)
+    return [float(least), float(most)]
 
 
 def _per_million(usd_per_hour: float, rate: float) -> float | None:
