@@ -13,6 +13,8 @@ Prints each pass and, at the end, every coefficient before and after with its 95
 interval. --write puts the values (in each line's own unit) and the intervals (as ranges) into
 hwspecs/gpus/h200.yaml and every GPU spec whose coefficient says "the H200 fit", and the variables
 into the plan. Exits 1 if the iteration did not settle within --passes, 2 on a bad plan.
+After a --write that moved anything, run validation/calibration/model_error.py --write too: the
+model's held-out error bands in the GPU specs follow the model (tests/test_model_error.py).
 """
 
 from __future__ import annotations
