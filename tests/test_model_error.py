@@ -246,3 +246,16 @@ def test_the_simulator_stretches_the_kernels_and_keeps_decodes_loss():
     grown = run([f"{KEY}decompress.stretch=3", f"{KEY}dequantize.stretch=3"])
     assert grown["ttft_s"]["mean"] > 1.02 * nominal["ttft_s"]["mean"]
     assert grown["decode_interference_share"] == pytest.approx(nominal["decode_interference_share"], rel=0.1)
+
+
+def test_size_checks_a_serving_target_across_the_error():
+    """The L40S's GPU decoding sized for an SLO-bound rate: the best link's confirmed rate scaled by the
+    analytical model's ratios at the error's ends; a target it meets as fitted but not at the worst end
+    is said to fail there."""
+    from nicmodel import api
+    r = api.size(ASYNC, ["network.bandwidth=20Gbps,40Gbps"], ["max_rate>=7.5/s"])
+    rob, best = r["robustness"], r["best"]
+    worst, top = rob["model_error_max_rate_per_s"]
+    assert worst < best["metrics"]["max_rate"] < top
+    assert best["metrics"]["max_rate"] >= 7.5 and worst < 7.5 and rob["model_error_holds"] is False
+    assert "at its worst end it FAILS max_rate>=7.5/s" in rob["note"]

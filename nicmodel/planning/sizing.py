@@ -296,8 +296,7 @@ def size(path: str | Path, chooses: list[str], targets: list[str], objective: st
     out["slack"] = slacks
     out["runner_up"] = point(int(ranked[1])) if ranked.size > 1 else None
     out["robustness"] = (_robustness(prepared, base, axes, parsed, objective, maximize, keys, ranked, point)
-                         if not serving else {"checked": 0, "note": "not checked for serving targets (each check "
-                                                                     "is an SLO-rate search per candidate)"})
+                         if not serving else _serving_robustness(check, serving))
     if pareto:
         out["pareto"] = _pareto(values, feasible, pareto, point)
     out["_candidates"] = {m: values[m][feasible] for m in metrics}  # for plots
@@ -339,7 +338,7 @@ def _serving_filter(path, overrides, axes: list[Axis], keys: np.ndarray, ranked:
             ok = all(t.met(np.array([rate]))[0] for t in serving)
             checks[i].update({"max_rate_per_s": rate, "max_rate_ci90_per_s": result["ci90_per_s"],
                               "simulated_max_rates_per_s": result["rates_per_s"], "meets": bool(ok),
-                              "validity": result["validity"]})
+                              "validity": result["validity"], "across_model_error": result["across_model_error"]})
             if ok:
                 passed.append(i)
         if len(passed) >= 2:
@@ -352,6 +351,24 @@ def _serving_filter(path, overrides, axes: list[Axis], keys: np.ndarray, ranked:
     return np.array(passed[:2] if passed else [], dtype=np.int64), shown, summary
 
 
+def _serving_robustness(check: dict[str, Any], serving: list[Target]) -> dict[str, Any]:
+    """Whether the best choice's confirmed SLO-bound rate meets the serving targets with the
+    interference model's held-out error at its worst end (its simulated rate x the analytical
+    model's ratio there: docs/serving.md, The model's own error). The assumed numbers' ranges are
+    not checked: each would be an SLO-rate search per candidate."""
+    span = check.get("across_model_error")
+    if not span or not span["model"]:
+        return {"checked": 0, "note": "not checked for serving targets (each check is an SLO-rate search per "
+                                      "candidate), and the design runs no GPU kernel whose model error is known"}
+    rate = check["max_rate_per_s"]
+    worst, best = rate * span["high"] / span["model"], rate * span["low"] / span["model"]
+    fails = [t.text for t in serving if not t.met(np.array([worst]))[0]]
+    verdict = "the targets hold at its worst end" if not fails else f"at its worst end it FAILS {', '.join(fails)}"
+    return {"checked": 0, "model_error_max_rate_per_s": [worst, best], "model_error_holds": not fails,
+            "note": f"max_rate {worst:.3g}-{best:.3g}/s across the interference model's held-out error: {verdict}; "
+                    "the assumed numbers' ranges are not checked for serving targets (an SLO-rate search per candidate)"}
+
+
 SCREEN_MARGIN = 0.15  # the analytical max rate's error at the 90th percentile of validation points (README)
 CONFIRM_SEEDS = 3  # simulator seeds per confirmed candidate
 
@@ -361,6 +378,7 @@ def _search_work(pt) -> dict[str, Any]:
     from ..spec.loader import load_scenario
     from ..errors import InfeasibleError
     from ..engines.serving.engine import memory_plan
+    from ..engines.serving import analytic
     from ..engines.serving.run import compiled, max_rate
     from ..engines.serving.validity import regime_notes
     from .replications import t90
@@ -372,11 +390,13 @@ def _search_work(pt) -> dict[str, Any]:
         rates = [max_rate(scenario, 200, seed)["max_rate_per_s"] for seed in range(CONFIRM_SEEDS)]
         plan, params = compiled(scenario)
         notes = regime_notes(scenario, plan, params, memory_plan(scenario, plan, params).batch)
+        across = analytic.max_rate_across_error(scenario)
     except InfeasibleError:
-        rates, notes = [0.0] * CONFIRM_SEEDS, []  # the candidate cannot run: it serves nothing
+        rates, notes, across = [0.0] * CONFIRM_SEEDS, [], None  # the candidate cannot run: it serves nothing
     a = np.array(rates)
     ci = float(t90(len(a) - 1) * a.std(ddof=1) / np.sqrt(len(a))) if len(a) > 1 else 0.0
-    return {"max_rate_per_s": float(a.mean()), "ci90_per_s": ci, "rates_per_s": rates, "validity": notes}
+    return {"max_rate_per_s": float(a.mean()), "ci90_per_s": ci, "rates_per_s": rates, "validity": notes,
+            "across_model_error": across}
 
 
 def _closest(targets: list[Target], values: dict[str, np.ndarray], valid: np.ndarray, point) -> dict[str, Any] | None:
