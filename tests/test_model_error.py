@@ -84,8 +84,8 @@ def _points(sets):
 
 def test_the_analytical_model_applies_them_as_defined():
     """decode_loss on every class doubles decode's loss at batch 1 and at the batch that fits and leaves
-    the stretch; stretch on every class grows the stretch and leaves decode's loss with its stretch
-    (loss x (1 + stretch per busy second)) where it was."""
+    the stretch; stretch on every class grows the kernels' stretch and leaves decode's loss, and the
+    stretch it is charged with (loss_stretch_s), where they were."""
     params, base = _points([])
     assert factors(params, "decompress") == (1.0, 1.0)
     classes = ("decompress", "dequantize", "copy")
@@ -95,9 +95,9 @@ def test_the_analytical_model_applies_them_as_defined():
     np.testing.assert_array_equal(loss2.gpu_stretch_s, base.gpu_stretch_s)
     _, grown = _points([f"{KEY}{c}.stretch=1.5" for c in classes])
     assert np.all(np.asarray(grown.gpu_stretch_s) == pytest.approx(1.5 * np.asarray(base.gpu_stretch_s), rel=1e-12))
-    with_stretch = [p.loss_one_s * (1 + np.asarray(p.gpu_stretch_s)[0] / p.gpu_chunk_s) for p in (base, grown)]
-    assert with_stretch[1] == pytest.approx(with_stretch[0], rel=1e-12)
-    assert grown.loss_one_s < base.loss_one_s
+    # decode's loss is charged with the model's stretch, not the drawn one
+    np.testing.assert_array_equal(grown.loss_stretch_s, base.gpu_stretch_s)
+    assert (grown.loss_one_s, grown.loss_full_s) == (base.loss_one_s, base.loss_full_s)
 
 
 def test_the_simulator_applies_them_too():
@@ -177,7 +177,7 @@ def test_a_bad_plan_is_one_line_and_exit_2(tool, tmp_path, capsys):
 def _row(name, rate, span=None, link="20Gbps"):
     slo = {"max_rate_per_s": rate}
     if span is not None:
-        slo["max_rate_across_model_error"] = {"tolerance": 0.005, "model": span[1], "high": span[0], "low": span[2]}
+        slo["max_rate_across_model_error"] = {"tolerance": 0.005, "model": span[1], "worst": span[0], "best": span[2]}
     return {"scenario": name, "bandwidth": link, "point": {"network.bandwidth": link}, "slo": slo}
 
 
@@ -208,9 +208,10 @@ def test_serve_search_says_where_a_lead_flips():
     import json
     rows = {r["scenario"]: r for r in json.loads(out.stdout)}
     span = rows["cachegen-async"]["slo"]["max_rate_across_model_error"]
-    assert span["high"] < span["model"] < span["low"]
-    assert rows["shadowserve"]["slo"]["max_rate_across_model_error"]["high"] == pytest.approx(
-        rows["shadowserve"]["slo"]["max_rate_across_model_error"]["low"], rel=0.01)  # its scatter never binds
+    assert span["worst"] < span["model"] < span["best"]
+    assert span["worst_at"].startswith("decode_loss high") and span["best_at"].startswith("decode_loss low")
+    nic = rows["shadowserve"]["slo"]["max_rate_across_model_error"]
+    assert nic["worst"] == pytest.approx(nic["best"], rel=0.01)  # at 20 Gbps its scatter never binds
     text = subprocess.run([sys.executable, "-m", "nicmodel", "serve", str(ROOT / "pipelines/shadowserve.yaml"),
                            str(ASYNC), "--bandwidths", "20Gbps", "--search", "--model", "analytical"],
                           capture_output=True, text=True, cwd=ROOT).stdout
@@ -249,13 +250,56 @@ def test_the_simulator_stretches_the_kernels_and_keeps_decodes_loss():
 
 
 def test_size_checks_a_serving_target_across_the_error():
-    """The L40S's GPU decoding sized for an SLO-bound rate: the best link's confirmed rate scaled by the
-    analytical model's ratios at the error's ends; a target it meets as fitted but not at the worst end
-    is said to fail there."""
+    """The L40S's GPU decoding sized for an SLO-bound rate: the best link's confirmed (simulated) rate
+    scaled by the analytical model's ratios at the error's ends; the targets hold at the worst end."""
     from nicmodel import api
-    r = api.size(ASYNC, ["network.bandwidth=20Gbps,40Gbps"], ["max_rate>=7.5/s"])
+    r = api.size(ASYNC, ["network.bandwidth=20Gbps,40Gbps"], ["max_rate>=5/s"])
     rob, best = r["robustness"], r["best"]
     worst, top = rob["model_error_max_rate_per_s"]
-    assert worst < best["metrics"]["max_rate"] < top
-    assert best["metrics"]["max_rate"] >= 7.5 and worst < 7.5 and rob["model_error_holds"] is False
-    assert "at its worst end it FAILS max_rate>=7.5/s" in rob["note"]
+    assert worst < best["metrics"]["max_rate"] < top and worst >= 5
+    assert rob["model_error_holds"] and "the targets hold at its worst end" in rob["note"]
+
+
+def test_a_serving_target_that_fails_at_the_worst_end_is_said_to_by_hand():
+    """A confirmed 8/s whose analytical rate is 6 as fitted and 5.4 at the error's worst end: 7.2/s
+    there, which misses a 7.5/s target; a design with no band is not checked."""
+    from nicmodel.planning.sizing import _serving_robustness, parse_target
+    check = {"max_rate_per_s": 8.0, "across_model_error": {"model": 6.0, "worst": 5.4, "best": 6.6, "tolerance": 0.005}}
+    rob = _serving_robustness(check, [parse_target("max_rate>=7.5/s")])
+    assert rob["model_error_max_rate_per_s"] == pytest.approx([7.2, 8.8])
+    assert not rob["model_error_holds"] and "at its worst end it FAILS max_rate>=7.5/s" in rob["note"]
+    assert "not checked" in _serving_robustness({"max_rate_per_s": 8.0, "across_model_error": None},
+                                                [parse_target("max_rate>=7.5/s")])["note"]
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=16, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(kind=st.sampled_from(["decompress.decode_loss", "dequantize.decode_loss"]),
+       low=st.floats(0.5, 2.5), step=st.floats(0.05, 2.0), link=st.sampled_from(["20Gbps", "40Gbps"]),
+       design=st.sampled_from([LMCACHE, ASYNC]))
+def test_a_larger_decode_loss_factor_never_raises_the_rate(kind, low, step, link, design):
+    """Decode's side only ever costs a design more (within the search's 0.5%)."""
+    from nicmodel.engines.serving.analytic import SEARCH_TOLERANCE, max_rate
+    rates = [max_rate(nicmodel.load(design, [f"network.bandwidth={link}", f"{KEY}{kind}={v}"]))["max_rate_per_s"]
+             for v in (low, low + step)]
+    assert rates[1] <= rates[0] * (1 + 2 * SEARCH_TOLERANCE)
+
+
+def test_a_longer_stretch_can_let_a_higher_rate_through_so_the_span_takes_every_corner():
+    """GPU decoding on the L40S at 40 Gbps, where TPOT's p99 binds: the decoder's stretch at 5 lets
+    6.74/s through against 6.56/s as fitted (the same loss over a longer active time slows the worst
+    steps less). The span is the lowest and highest over the four corners, each of which it covers."""
+    from nicmodel.engines.serving.analytic import error_corners, max_rate, max_rate_across_error
+    scenario = nicmodel.load(ASYNC, ["network.bandwidth=40Gbps"])
+    fitted = max_rate(scenario)["max_rate_per_s"]
+    stretched = max_rate(nicmodel.load(ASYNC, ["network.bandwidth=40Gbps", f"{KEY}decompress.stretch=5"]))
+    assert stretched["max_rate_per_s"] > 1.02 * fitted
+    span = max_rate_across_error(scenario)
+    corners = error_corners(scenario)
+    assert len(corners) == 4
+    for sets in corners.values():
+        rate = max_rate(nicmodel.load(ASYNC, ["network.bandwidth=40Gbps", *(f"{k}={v}" for k, v in sets.items())]))
+        assert span["worst"] * 0.99 <= rate["max_rate_per_s"] <= span["best"] * 1.01

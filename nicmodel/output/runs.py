@@ -273,7 +273,7 @@ def error_span(r: dict[str, Any]) -> tuple[float, float] | None:
     if not span or not span["model"] or slo.get("max_rate_per_s") is None:
         return None
     rate = slo["max_rate_per_s"]
-    return rate * span["high"] / span["model"], rate * span["low"] / span["model"]
+    return rate * span["worst"] / span["model"], rate * span["best"] / span["model"]
 
 
 def lead_lines(rows: list[dict[str, Any]]) -> list[str]:

@@ -106,8 +106,8 @@ def nic_break_even(nic_path: str, gpu_path: str, bandwidths: list[str], override
                "interference_error": interference_error(gpu_nominal)}
         across = _across_model_error(nominal, gpu_nominal, g[0], a[0])
         if across is not None:
-            # each design's own kernels at the ends of the interference model's held-out error: the
-            # least offload is worth (the SmartNIC design's error high, GPU decoding's low) and the most
+            # each design's own kernels across the interference model's held-out error (its corners): the
+            # least offload is worth (the SmartNIC design at its worst corner, GPU decoding at its best) and the most
             row["break_even_across_model_error_usd"] = across
             pays = float(price[0]) > float(listed[0])
             row["verdict_flips_within_model_error"] = bool(any((p > float(listed[0])) != pays for p in across))
@@ -132,22 +132,23 @@ def nic_break_even(nic_path: str, gpu_path: str, bandwidths: list[str], override
 
 
 def _across_model_error(nic, gpu, gpu_usd_per_hour: float, amortization_h: float) -> list[float] | None:
-    """The break-even NIC price with the interference model's error (gpu.interference.model_error) at
-    its ends for each design's own GPU kernels: [least, most] offload is worth. None where neither
-    design carries a band."""
+    """The break-even NIC price across the interference model's error (gpu.interference.model_error)
+    for each design's own GPU kernels (the corners of analytic.error_corners, and the model as fitted):
+    [least, most] offload is worth. None where neither design carries a band."""
     from ..engines.serving import analytic, queueing
     from ..engines.serving.run import compiled
 
-    rates = {}
+    rates = {}  # design -> (its worst rate across the error's corners, its best)
     for name, scenario in (("nic", nic), ("gpu", gpu)):
-        ends = analytic.error_ends(scenario) or {}
+        corners = analytic.error_corners(scenario) or {}
         plan, params = compiled(scenario)
-        pts = analytic.inputs_at(scenario, plan, params, None, (ends.get("low", {}), ends.get("high", {})))
-        rates[name] = queueing.max_rate(queueing.Points.stack(pts))["max_rate_per_s"]
-    if not (analytic.error_ends(nic) or analytic.error_ends(gpu)):
+        pts = analytic.inputs_at(scenario, plan, params, None, ({}, *corners.values()))
+        found = queueing.max_rate(queueing.Points.stack(pts))["max_rate_per_s"]
+        rates[name] = (float(np.min(found)), float(np.max(found)))
+    if not (analytic.error_corners(nic) or analytic.error_corners(gpu)):
         return None
-    least = break_even_price(rates["nic"][1], rates["gpu"][0], gpu_usd_per_hour, amortization_h)
-    most = break_even_price(rates["nic"][0], rates["gpu"][1], gpu_usd_per_hour, amortization_h)
+    least = break_even_price(rates["nic"][0], rates["gpu"][1], gpu_usd_per_hour, amortization_h)
+    most = break_even_price(rates["nic"][1], rates["gpu"][0], gpu_usd_per_hour, amortization_h)
     return [float(least), float(most)]
 
 

@@ -361,7 +361,7 @@ def _serving_robustness(check: dict[str, Any], serving: list[Target]) -> dict[st
         return {"checked": 0, "note": "not checked for serving targets (each check is an SLO-rate search per "
                                       "candidate), and the design runs no GPU kernel whose model error is known"}
     rate = check["max_rate_per_s"]
-    worst, best = rate * span["high"] / span["model"], rate * span["low"] / span["model"]
+    worst, best = rate * span["worst"] / span["model"], rate * span["best"] / span["model"]
     fails = [t.text for t in serving if not t.met(np.array([worst]))[0]]
     verdict = "the targets hold at its worst end" if not fails else f"at its worst end it FAILS {', '.join(fails)}"
     return {"checked": 0, "model_error_max_rate_per_s": [worst, best], "model_error_holds": not fails,

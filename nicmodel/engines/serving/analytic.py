@@ -71,20 +71,17 @@ class FetchTerms:
 
     def with_errors(self, params: Params) -> dict[str, Any]:
         """Points' fetch fields with the model-error factors in ``params`` (model_error.py): each
-        class's stretch x its factor, and decode's loss x its factor with the stretch the model gives
-        (queueing multiplies the loss by the drawn stretch, so that much is taken back)."""
+        class's stretch x its factor; decode's loss x its factor, charged with the stretch the model
+        gives (loss_stretch_s), whatever the stretch drawn."""
         if not self.busy:
             return self.fixed
         errors = {k: model_error.factors(params, k) for k in self.busy}
-        model = sum(self.stretch.values())
-        drawn = sum(t * errors[k][1] for k, t in self.stretch.items())
-        total = max(sum(self.busy.values()), 1e-300)
-        out = dict(self.fixed, gpu_stretch_s=drawn / self.fixed["fetch_chunks"])
-        for key, n in (("loss_one_s", 1), ("loss_full_s", max(self.loss))):
-            at = min(n, STRETCH_BATCHES) - 1
-            taken = (1.0 + model[at] / total) / (1.0 + drawn[at] / total)
-            out[key] = sum(errors[k][0] * v for k, v in self.loss[n].items()) * taken
-        return out
+        chunks = self.fixed["fetch_chunks"]
+        model = sum(self.stretch.values()) / chunks
+        drawn = sum(t * errors[k][1] for k, t in self.stretch.items()) / chunks
+        return dict(self.fixed, gpu_stretch_s=drawn, loss_stretch_s=model,
+                    **{key: sum(errors[k][0] * v for k, v in self.loss[n].items())
+                       for key, n in (("loss_one_s", 1), ("loss_full_s", max(self.loss)))})
 
 
 def _fetch_terms(scenario: Scenario, plan: Plan | None, params: Params, kv: float, batch: int,
@@ -229,37 +226,46 @@ def _slo(pt: queueing.Points, s) -> dict[str, Any]:
 SEARCH_TOLERANCE = 0.005  # the rate search's relative resolution (queueing.max_rate's default)
 
 
-def error_ends(scenario: Scenario) -> dict[str, dict[str, float]] | None:
-    """Every model-error factor of the kernel classes the design runs (gpu.interference.model_error)
-    at the high end of its range and at the low (SI values by parameter key); None without any."""
+def error_corners(scenario: Scenario) -> dict[str, dict[str, float]] | None:
+    """The interference model's own error at its corners, for the kernel classes the design runs
+    (gpu.interference.model_error): every decode-loss factor at the low or the high end of its
+    range, crossed with every stretch factor at the low or the high end (SI values by parameter key,
+    by corner name); None without any band. A larger decode-loss factor only costs the design more;
+    a larger stretch need not (spread over a longer active time the same loss slows the worst steps
+    less, so a TPOT p99 target can pass at a higher rate), so both ends of each side are taken."""
     if scenario.gpu.interference is None:
         return None
     bands = scenario.gpu.interference.model_error
-    ends: dict[str, dict[str, float]] = {"high": {}, "low": {}}
+    ends: dict[tuple[str, str], dict[str, float]] = {}
     for cls in kernel_classes(scenario):
         for side in ("decode_loss", "stretch"):
             f = getattr(bands[cls], side) if cls in bands else None
             if f is not None and f.range is not None:
-                low, high = (type(f)._check(v) for v in f.range)
-                ends["low"][f"{model_error.PREFIX}{cls}.{side}"] = low
-                ends["high"][f"{model_error.PREFIX}{cls}.{side}"] = high
-    return ends if ends["high"] else None
+                for end, value in zip(("low", "high"), (type(f)._check(v) for v in f.range)):
+                    ends.setdefault((side, end), {})[f"{model_error.PREFIX}{cls}.{side}"] = value
+    if not ends:
+        return None
+    return {f"decode_loss {d}, stretch {s}": {**ends.get(("decode_loss", d), {}), **ends.get(("stretch", s), {})}
+            for d in ("low", "high") for s in ("low", "high")}
 
 
-def max_rate_across_error(scenario: Scenario, control: str | None = None) -> dict[str, float] | None:
-    """The largest SLO-meeting rate (analytical) as fitted (``model``) and with the interference
-    model's own error at its ends (``high``: every factor high; ``low``). Each factor only costs the
-    design more as it grows, so the ends bound what the held-out error allows (docs/serving.md, The
-    model's own error); an answer scales its own rate by their ratios to ``model``."""
-    ends = error_ends(scenario)
-    if ends is None:
+def max_rate_across_error(scenario: Scenario, control: str | None = None) -> dict[str, Any] | None:
+    """The largest SLO-meeting rate (analytical) as fitted (``model``) and, across the corners of the
+    interference model's own error (error_corners), its lowest (``worst``, at ``worst_at``) and
+    highest (``best``, at ``best_at``) (docs/serving.md, The model's own error). One search for all:
+    each within its resolution (``tolerance``), so an answer scales its own rate by their ratios to
+    ``model``."""
+    corners = error_corners(scenario)
+    if corners is None:
         return None
     plan, params = compiled(scenario)
-    names = ("model", "high", "low")
-    pts = inputs_at(scenario, plan, params, control, tuple(ends.get(e, {}) for e in names))
+    names = ["model", *corners]
+    pts = inputs_at(scenario, plan, params, control, ({}, *corners.values()))
     rates = queueing.max_rate(queueing.Points.stack(pts), tolerance=SEARCH_TOLERANCE)["max_rate_per_s"]
-    # one search for the three: each within the search's resolution, so read them as ratios
-    return {"tolerance": SEARCH_TOLERANCE, **{end: float(r) for end, r in zip(names, rates)}}
+    at = dict(zip(names[1:], (float(r) for r in rates[1:])))
+    worst, best = min(at, key=at.get), max(at, key=at.get)
+    return {"tolerance": SEARCH_TOLERANCE, "model": float(rates[0]), "worst": at[worst], "worst_at": worst,
+            "best": at[best], "best_at": best}
 
 
 def max_rate(scenario: Scenario, control: str | None = None) -> dict[str, Any]:

@@ -72,11 +72,15 @@ class Points:
     ttft_slo_s: Any
     tpot_slo_s: Any
     fetch_serial: Any = 0.0  # 1: one chunk in flight, so every chunk's GPU stretch delays the next
+    # the stretch decode's loss is charged with (as gpu_stretch_s; None: gpu_stretch_s itself): the
+    # model's, where a draw of the interference model's error stretches the kernels apart from it
+    # (model_error.py: decode loses its factor x the model's loss, whatever the stretch drawn)
+    loss_stretch_s: Any = None
 
     @classmethod
     def stack(cls, rows: list["Points"]) -> "Points":
         def column(name: str) -> np.ndarray:
-            values = [np.asarray(getattr(r, name), dtype=float) for r in rows]
+            values = [np.asarray(_value(r, name), dtype=float) for r in rows]
             width = max(v.size for v in values)
             if width == 1:
                 return np.array([v.reshape(()) for v in values])
@@ -84,7 +88,12 @@ class Points:
         return cls(**{f.name: column(f.name) for f in fields(cls)})
 
     def take(self, index: Any) -> "Points":
-        return Points(**{f.name: np.asarray(getattr(self, f.name))[index] for f in fields(self)})
+        return Points(**{f.name: np.asarray(_value(self, f.name))[index] for f in fields(self)})
+
+
+def _value(pt: Points, name: str) -> Any:
+    value = getattr(pt, name)
+    return pt.gpu_stretch_s if value is None and name == "loss_stretch_s" else value
 
 
 @lru_cache(maxsize=4)
@@ -193,13 +202,14 @@ def steady(pt: Points, rate: Any, rounds: int = 4) -> State:
         p_run = 1.0 - np.exp(-running)
         period0 = pt.fetch_service_s / np.maximum(pt.fetch_chunks, 1.0)
         per_chunk = stretch_at(pt, running)
+        loss_chunk = stretch_at(pt, running, pt.loss_stretch_s)
         stretch = per_chunk * p_run
         period = _chunk_period(pt, period0, stretch)
         fetch_s = pt.fetch_s + stretch + np.maximum(pt.fetch_chunks - 1.0, 0.0) * (period - period0)
         service = _service(pt, period)
         held = pt.prefill_s + np.where(pt.sync, fetch_s, 0.0)
         share = lam * held
-        loss = lam * _loss_per_fetch(pt, np.maximum(running, 1.0), p_run, per_chunk)
+        loss = lam * _loss_per_fetch(pt, np.maximum(running, 1.0), p_run, loss_chunk)
         factor = step_factor(loss, np.minimum(1.0, lam * service))
         free = np.maximum(1.0 - share, 1e-9)
         # a request's own steps hold the batch it sees, larger than the time-average (clump_excess)
@@ -217,7 +227,7 @@ def steady(pt: Points, rate: Any, rounds: int = 4) -> State:
     # at capacity the batch is full: its steps carry the interference of a full batch (the data
     # plane's stretch there, which attention's grid can make several times that at the running batch)
     at_full = stretch_full(pt)
-    full_loss = lam * _loss_per_fetch(pt, pt.batch, 1.0, at_full)
+    full_loss = lam * _loss_per_fetch(pt, pt.batch, 1.0, stretch_full(pt, pt.loss_stretch_s))
     full_service = _service(pt, _chunk_period(pt, period0, at_full))
     full = step_time(pt, pt.batch) * step_factor(full_loss, np.minimum(1.0, lam * full_service)) + host
     gpu_cap = pt.batch / (O1 * full + pt.batch * held)
@@ -407,7 +417,7 @@ def borel_tanner_quantile(u: np.ndarray, start: np.ndarray, mean: Any, most: int
 
 def _expand(pt: Points) -> Points:
     rank = np.ndim(pt.batch)  # a per-point table (gpu_stretch_s) is not a column
-    return Points(**{f.name: _col(v) if np.ndim(v := getattr(pt, f.name)) <= rank else v for f in fields(pt)})
+    return Points(**{f.name: _col(v) if np.ndim(v := _value(pt, f.name)) <= rank else v for f in fields(pt)})
 
 
 def metrics(pt: Points, rate: Any, n: int = SAMPLES) -> dict[str, Any]:

@@ -14,13 +14,14 @@ import numpy as np
 from scipy.special import gammaln
 
 
-def stretch_at(pt: Any, mean: Any) -> Any:
+def stretch_at(pt: Any, mean: Any, table: Any = None) -> Any:
     """The data-plane kernels' stretch per chunk beside decode, given decode runs, at a running
     batch of this time-average ``mean``: the batch is Poisson about it (capped at the batch that
     fits), and the stretch at each batch from the per-point table (it is not monotone: attention's
     grid, and the room it leaves the co-runners, change with every sequence the batch adds;
-    docs/serving.md, Attention's grid)."""
-    table = np.asarray(pt.gpu_stretch_s, dtype=float)
+    docs/serving.md, Attention's grid). ``table``: another such table of the point's (the stretch
+    decode's loss is charged with, Points.loss_stretch_s), else gpu_stretch_s."""
+    table = np.asarray(pt.gpu_stretch_s if table is None else table, dtype=float)
     if table.ndim == np.ndim(pt.batch):
         return table
     m = np.maximum(np.asarray(mean, dtype=float), 1e-9)[..., None]
@@ -32,9 +33,10 @@ def stretch_at(pt: Any, mean: Any) -> Any:
     return total / running[..., 0]
 
 
-def stretch_full(pt: Any) -> Any:
-    """The data-plane kernels' stretch per chunk beside a full batch (the table's entry there)."""
-    table = np.asarray(pt.gpu_stretch_s, dtype=float)
+def stretch_full(pt: Any, table: Any = None) -> Any:
+    """The data-plane kernels' stretch per chunk beside a full batch (the table's entry there;
+    ``table`` as stretch_at's)."""
+    table = np.asarray(pt.gpu_stretch_s if table is None else table, dtype=float)
     if table.ndim == np.ndim(pt.batch):
         return table
     at = np.clip(np.asarray(pt.batch, dtype=int), 1, table.shape[-1]) - 1
