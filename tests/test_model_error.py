@@ -303,3 +303,9 @@ def test_a_longer_stretch_can_let_a_higher_rate_through_so_the_span_takes_every_
     for sets in corners.values():
         rate = max_rate(nicmodel.load(ASYNC, ["network.bandwidth=40Gbps", *(f"{k}={v}" for k, v in sets.items())]))
         assert span["worst"] * 0.99 <= rate["max_rate_per_s"] <= span["best"] * 1.01
+
+
+def test_the_report_carries_the_band():
+    from nicmodel.api.report import _serving_section
+    page = "".join(_serving_section(nicmodel.load(ASYNC, ["gpu=h200"])))
+    assert "The interference model's held-out error: decompress: decode&#x27;s loss x0.724-1.13" in page
