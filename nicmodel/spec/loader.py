@@ -172,6 +172,17 @@ def _merge(base: Any, extra: Any) -> Any:
     return extra
 
 
+def _extended(doc: Document, category: str, file: Path, chain: tuple[Path, ...] = ()) -> Document:
+    """A spec file whose top level says ``use: NAME`` extends another spec of its category: that
+    one's contents with this file's keys merged over them (as a reference written ``{use: NAME, ...}``
+    in a scenario), so a variant (a data plane with one stage kind more, a card with less memory)
+    names its base instead of copying it."""
+    if not (isinstance(doc.data, dict) and "use" in doc.data):
+        return doc
+    data, where = _resolve_reference(doc.data, category, (), file, doc.where, chain)
+    return Document(data, where)
+
+
 def _resolve_reference(value: Any, category: str, path: tuple, doc_file: Path, where: Where,
                        chain: tuple[Path, ...] = ()) -> tuple[Any, Where]:
     """Load the file a reference names and merge local overrides onto it."""
@@ -198,7 +209,7 @@ def _resolve_reference(value: Any, category: str, path: tuple, doc_file: Path, w
         raise SpecError(f"cyclic reference: {cycle}", file, line, path)
     if len(chain) > MAX_REFERENCE_CHAIN:
         raise SpecError(f"references nest more than {MAX_REFERENCE_CHAIN} files deep", file, line, path)
-    ref = read_yaml(ref_file)
+    ref = _extended(read_yaml(ref_file), category, ref_file, chain)
     _inline_tables(ref.data, ref.where, ref_file)
     ref_data, ref_where = resolve_references(ref.data, ref.where, ref_file, (), chain)
     _spend(ref_data, file, line, path)
@@ -376,15 +387,19 @@ def load_component(path_or_name: str | Path, category: str, root: type[BaseModel
             names = ", ".join(available(category)) or "none"
             raise SpecError(f"no {category} spec named {str(path_or_name)!r}; available: {names}",
                             str(path_or_name)) from None
-    return validate_as(load_document(candidate, overrides, root), str(candidate), root)
+    return validate_as(load_document(candidate, overrides, root, category), str(candidate), root)
 
 
-def load_document(path: str | Path, overrides: list[str] | tuple[str, ...] = (), root: type = Scenario) -> Document:
-    """Read a spec file (a scenario unless ``root`` says otherwise), inline its time-flow tables,
-    resolve references and apply ``PATH=VALUE`` overrides."""
+def load_document(path: str | Path, overrides: list[str] | tuple[str, ...] = (), root: type = Scenario,
+                  category: str | None = None) -> Document:
+    """Read a spec file (a scenario unless ``root`` says otherwise; of ``category``, a file that
+    extends another of it with a top-level ``use:``), inline its time-flow tables, resolve references
+    and apply ``PATH=VALUE`` overrides."""
     file = Path(path)
     _BUDGET[0] = MAX_NODES
     doc = read_yaml(file)
+    if category is not None:
+        doc = _extended(doc, category, file)
     if root is Scenario and isinstance(doc.data, dict) and "dataplane" not in doc.data:
         doc.data["dataplane"] = DEFAULT_DATAPLANE
     _inline_tables(doc.data, doc.where, file)
