@@ -72,7 +72,7 @@ def serve_text(r: dict[str, Any]) -> str:
     if "slo" in r:
         lines.append(f"  max rate        {r['slo']['max_rate_per_s']:.3g} requests/s within the SLOs"
                      + (" (analytical)" if analytical else ""))
-        span = error_span(r)
+        span = error_span(r, r["slo"]["max_rate_per_s"])
         if span is not None:
             lines.append(f"    across error  {span[0]:.3g}-{span[1]:.3g} requests/s with the interference model's held-out "
                          "error at its ends (the analytical model's ratios)")
@@ -271,11 +271,11 @@ def _slo_rate(r: dict[str, Any]) -> float | None:
     return m["mean"] if m is not None else (r.get("slo") or {}).get("max_rate_per_s")
 
 
-def error_span(r: dict[str, Any]) -> tuple[float, float] | None:
+def error_span(r: dict[str, Any], rate: float | None = None) -> tuple[float, float] | None:
     """A row's SLO-bound rate at the lowest and highest corner of the interference model's held-out
-    error: the row's rate (_slo_rate) scaled by the analytical model's ratios there."""
+    error: ``rate`` (else the row's, _slo_rate) scaled by the analytical model's ratios there."""
     span = (r.get("slo") or {}).get("max_rate_across_model_error")
-    rate = _slo_rate(r)
+    rate = _slo_rate(r) if rate is None else rate
     if not span or not span["model"] or rate is None:
         return None
     return rate * span["worst"] / span["model"], rate * span["best"] / span["model"]
