@@ -309,3 +309,11 @@ def test_the_report_carries_the_band():
     from nicmodel.api.report import _serving_section
     page = "".join(_serving_section(nicmodel.load(ASYNC, ["gpu=h200"])))
     assert "The interference model's held-out error: decompress: decode&#x27;s loss x0.724-1.13" in page
+
+
+def test_a_replicated_rows_span_scales_the_mean_the_table_shows():
+    from nicmodel.output.runs import error_span
+    row = _row("a", 9.0, (5.4, 6.0, 6.6))
+    row["replications"] = {"metrics": {"max_rate_per_s": {"mean": 8.0, "ci90": 0.3}}}
+    assert error_span(row) == pytest.approx((7.2, 8.8))
+    assert error_span(row, 9.0) == pytest.approx((8.1, 9.9))
