@@ -34,7 +34,7 @@ from nicmodel.validation.trace import read_trace  # noqa: E402
 from nicmodel.validation.validate import predict_all  # noqa: E402
 
 PLAN = ROOT / "validation/calibration/model_error.yaml"
-PLAN_KEYS = {"threshold", "quantiles", "classes", "measured", "unmeasured"}
+PLAN_KEYS = {"threshold", "quantiles", "classes", "measured", "unmeasured", "caveats"}
 SIDES = {"decode_loss": "decode_time_ratio", "stretch": "corunner_time_ratio"}
 TOOL = "validation/calibration/model_error.py"
 
@@ -56,8 +56,10 @@ def load_plan(path: Path) -> dict:
         plan = yaml.safe_load(path.read_text())
     except (OSError, yaml.YAMLError) as exc:
         raise SpecError(f"cannot read the plan: {exc}", where) from None
-    if not isinstance(plan, dict) or set(plan) != PLAN_KEYS:
-        raise SpecError(f"a plan has exactly the keys {', '.join(sorted(PLAN_KEYS))}", where)
+    required = PLAN_KEYS - {"caveats"}
+    if not isinstance(plan, dict) or not required <= set(plan) <= PLAN_KEYS:
+        raise SpecError(f"a plan has the keys {', '.join(sorted(PLAN_KEYS))} (caveats optional)", where)
+    plan.setdefault("caveats", {})
     low, high = plan["quantiles"]
     if not 0 <= low < high <= 1:
         raise SpecError(f"quantiles: expected two numbers 0 <= low < high <= 1, got {plan['quantiles']}", where)
@@ -129,7 +131,8 @@ def block(plan: dict, found: dict, gpu: str) -> list[str]:
                 source = (f"{TOOL}: {text} at the {b.points} held-out points of {', '.join(families)} on this GPU "
                           f"whose predicted {excess} is {plan['threshold']:g} or more (of {b.points + b.skipped}; "
                           f"{plan['measured'][gpu]}): {low_q}th-{high_q}th percentile {b.low:.3g}-{b.high:.3g}, "
-                          f"median {b.median:.3g}; the value is the model as fitted, the range spans the points and 1")
+                          f"median {b.median:.3g}; the value is the model as fitted, the range spans the points and 1"
+                          + (f"; {plan['caveats'][gpu]}" if gpu in plan["caveats"] else ""))
                 kind = "derived"
             else:
                 spans = {g: found[g][(cls, side)] for g in found if (cls, side) in found[g]}
