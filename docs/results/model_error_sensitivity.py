@@ -34,18 +34,11 @@ TOLERANCE = 0.005  # the analytical rate search's resolution
 
 
 def corners(scenario) -> dict[str, list[str]]:
-    """--set lines for the model as fitted and each corner of the scenario's GPU's model-error
-    ranges (every decode-loss factor low or high, crossed with every stretch factor low or high)."""
-    out = {"model": []}
-    for d in ("low", "high"):
-        for s in ("low", "high"):
-            sets = []
-            for cls, e in scenario.gpu.interference.model_error.items():
-                for side, end in (("decode_loss", d), ("stretch", s)):
-                    low, high = getattr(e, side).range
-                    sets.append(f"gpu.interference.model_error.{cls}.{side}={low if end == 'low' else high}")
-            out[f"decode_loss {d}, stretch {s}"] = sets
-    return out
+    """--set lines for the model as fitted and each corner of the design's model-error bands
+    (analytic.error_corners), so each point is loaded as a planner's --set would load it."""
+    from nicmodel.engines.serving.analytic import error_corners
+    found = error_corners(scenario) or {}
+    return {"model": [], **{name: [f"{k}={v:g}" for k, v in sets.items()] for name, sets in found.items()}}
 
 
 def rows() -> list[dict]:

@@ -133,22 +133,18 @@ def nic_break_even(nic_path: str, gpu_path: str, bandwidths: list[str], override
 
 def _across_model_error(nic, gpu, gpu_usd_per_hour: float, amortization_h: float) -> list[float] | None:
     """The break-even NIC price across the interference model's error (gpu.interference.model_error)
-    for each design's own GPU kernels (the corners of analytic.error_corners, and the model as fitted):
-    [least, most] offload is worth. None where neither design carries a band."""
-    from ..engines.serving import analytic, queueing
-    from ..engines.serving.run import compiled
+    for each design's own GPU kernels (analytic.max_rate_across_error: its lowest and highest over the
+    band's corners): [least, most] offload is worth. None where neither design carries a band."""
+    from ..engines.serving import analytic
 
-    rates = {}  # design -> (its worst rate across the error's corners, its best)
-    for name, scenario in (("nic", nic), ("gpu", gpu)):
-        corners = analytic.error_corners(scenario) or {}
-        plan, params = compiled(scenario)
-        pts = analytic.inputs_at(scenario, plan, params, None, ({}, *corners.values()))
-        found = queueing.max_rate(queueing.Points.stack(pts))["max_rate_per_s"]
-        rates[name] = (float(np.min(found)), float(np.max(found)))
-    if not (analytic.error_corners(nic) or analytic.error_corners(gpu)):
+    spans = [analytic.max_rate_across_error(s) for s in (nic, gpu)]
+    if spans == [None, None]:
         return None
-    least = break_even_price(rates["nic"][0], rates["gpu"][1], gpu_usd_per_hour, amortization_h)
-    most = break_even_price(rates["nic"][1], rates["gpu"][0], gpu_usd_per_hour, amortization_h)
+    (nic_low, nic_high), (gpu_low, gpu_high) = (
+        (span["worst"], span["best"]) if span else (analytic.max_rate(s)["max_rate_per_s"],) * 2
+        for span, s in zip(spans, (nic, gpu)))
+    least = break_even_price(nic_low, gpu_high, gpu_usd_per_hour, amortization_h)
+    most = break_even_price(nic_high, gpu_low, gpu_usd_per_hour, amortization_h)
     return [float(least), float(most)]
 
 

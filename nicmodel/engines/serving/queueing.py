@@ -77,10 +77,14 @@ class Points:
     # (model_error.py: decode loses its factor x the model's loss, whatever the stretch drawn)
     loss_stretch_s: Any = None
 
+    def __post_init__(self) -> None:
+        if self.loss_stretch_s is None:
+            object.__setattr__(self, "loss_stretch_s", self.gpu_stretch_s)
+
     @classmethod
     def stack(cls, rows: list["Points"]) -> "Points":
         def column(name: str) -> np.ndarray:
-            values = [np.asarray(_value(r, name), dtype=float) for r in rows]
+            values = [np.asarray(getattr(r, name), dtype=float) for r in rows]
             width = max(v.size for v in values)
             if width == 1:
                 return np.array([v.reshape(()) for v in values])
@@ -88,12 +92,7 @@ class Points:
         return cls(**{f.name: column(f.name) for f in fields(cls)})
 
     def take(self, index: Any) -> "Points":
-        return Points(**{f.name: np.asarray(_value(self, f.name))[index] for f in fields(self)})
-
-
-def _value(pt: Points, name: str) -> Any:
-    value = getattr(pt, name)
-    return pt.gpu_stretch_s if value is None and name == "loss_stretch_s" else value
+        return Points(**{f.name: np.asarray(getattr(self, f.name))[index] for f in fields(self)})
 
 
 @lru_cache(maxsize=4)
@@ -417,7 +416,7 @@ def borel_tanner_quantile(u: np.ndarray, start: np.ndarray, mean: Any, most: int
 
 def _expand(pt: Points) -> Points:
     rank = np.ndim(pt.batch)  # a per-point table (gpu_stretch_s) is not a column
-    return Points(**{f.name: _col(v) if np.ndim(v := _value(pt, f.name)) <= rank else v for f in fields(pt)})
+    return Points(**{f.name: _col(v) if np.ndim(v := getattr(pt, f.name)) <= rank else v for f in fields(pt)})
 
 
 def metrics(pt: Points, rate: Any, n: int = SAMPLES) -> dict[str, Any]:
