@@ -99,7 +99,11 @@ def markdown(table: list[dict]) -> str:
 
 
 def main(argv: list[str]) -> int:
-    path = Path(argv[0])
+    paths = [a for a in argv if not a.startswith("--")]
+    if len(paths) != 1 or any(a not in ("--markdown",) for a in argv if a.startswith("--")):
+        print("usage: python docs/results/model_error_sensitivity.py OUT.csv [--markdown]", file=sys.stderr)
+        return 2
+    path = Path(paths[0])
     if "--markdown" in argv:
         with path.open() as f:
             print(markdown(list(csv.DictReader(f))))

@@ -104,12 +104,26 @@ def run_points(out: Path, fields: list[str], key_of, keys: list, point, jobs: in
             print(*show(row), flush=True)
 
 
+def out_and_jobs(script: str) -> tuple[Path, int]:
+    """The CSV path and --jobs N of a results script's command line; a usage line and exit 2 otherwise."""
+    args, jobs = sys.argv[1:], "1"
+    if "--jobs" in args:
+        i = args.index("--jobs")
+        jobs = args[i + 1] if i + 1 < len(args) else ""
+        args = args[:i] + args[i + 2:]
+    paths = [a for a in args if a != "--markdown"]
+    if len(paths) != 1 or paths[0].startswith("--") or not jobs.isdigit() or int(jobs) < 1:
+        print(f"usage: python docs/results/{script} OUT.csv [--jobs N (1 or more)] [--markdown]", file=sys.stderr)
+        sys.exit(2)
+    return Path(paths[0]), int(jobs)
+
+
 def main() -> None:
+    out, jobs = out_and_jobs("serving_comparison.py")
     if "--markdown" in sys.argv:
-        sys.stdout.write(markdown(Path(sys.argv[1])))
+        sys.stdout.write(markdown(out))
         return
-    jobs = int(sys.argv[sys.argv.index("--jobs") + 1]) if "--jobs" in sys.argv else 1
-    run_points(Path(sys.argv[1]), FIELDS, lambda r: (r["design"], r["model"], r["gpu"], int(r["bandwidth_gbps"])),
+    run_points(out, FIELDS, lambda r: (r["design"], r["model"], r["gpu"], int(r["bandwidth_gbps"])),
                [(d, m, g, b) for m in MODELS for g in GPUS for b in BANDWIDTHS for d in DESIGNS], point, jobs,
                lambda r: (r["design"], r["model"], r["gpu"], r["bandwidth_gbps"], r.get("max_rate_per_s")))
 

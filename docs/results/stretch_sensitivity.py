@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from serving_comparison import BANDWIDTHS, REQUESTS, SEEDS, interval, run_points  # noqa: E402
+from serving_comparison import BANDWIDTHS, REQUESTS, SEEDS, interval, out_and_jobs, run_points  # noqa: E402
 
 DESIGNS = ["shadowserve", "cachegen-async", "cachegen-lmcache", "cachegen-lmcache-pipelined"]
 GPUS = {"multiwave_stretch": ["l40s"], "fill_stretch": ["l40s", "h100-sxm", "h200"]}
@@ -83,13 +83,13 @@ def markdown(path: Path) -> str:
 
 
 def main() -> None:
+    out, jobs = out_and_jobs("stretch_sensitivity.py")
     if "--markdown" in sys.argv:
-        sys.stdout.write(markdown(Path(sys.argv[1])))
+        sys.stdout.write(markdown(out))
         return
-    jobs = int(sys.argv[sys.argv.index("--jobs") + 1]) if "--jobs" in sys.argv else 1
     keys = [(d, g, b, name, s) for name, gpus in GPUS.items() for g in gpus for s in values(name, g)
             for b in BANDWIDTHS for d in DESIGNS]
-    run_points(Path(sys.argv[1]), FIELDS, key_of, keys, point, jobs,
+    run_points(out, FIELDS, key_of, keys, point, jobs,
                lambda r: (r["design"], r["gpu"], r["bandwidth_gbps"], r["stretch"], r["value"], r["max_rate_per_s"]))
 
 

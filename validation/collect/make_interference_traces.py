@@ -30,6 +30,9 @@
   validation/traces/h200/probe_points2_random/
                                      -> validation/traces/h200_probe_points2_interference.csv (the
                                         thirteenth sealed set: the probe at four more new points)
+  validation/traces/h200/probe_points3_random/
+                                     -> validation/traces/h200_probe_points3_interference.csv (the
+                                        fifteenth sealed set: four more, --window 0.4)
   validation/traces/h200/start_noprof/ -> validation/traces/h200_start_interference.csv (the first
                                         grid again at the step's start, profiler never run first;
                                         all held out)
@@ -43,6 +46,9 @@
   validation/traces/h200/short_points_random/ -> validation/traces/h200_launch_points_interference.csv
                                         (the short units at four other decode points, measured
                                         after the launch waits were fitted; all held out)
+  validation/traces/h200/short_points_repeat_random/
+                                     -> validation/traces/h200_launch_points_repeat_interference.csv
+                                        (the same again, each point's spread recorded; all held out)
   validation/traces/h200/short_points2_random/ -> validation/traces/h200_short_points2_interference.csv
                                         (the same units and the scatter beside one-block attention
                                         grids: the eighth sealed set, all held out)
@@ -484,6 +490,11 @@ if __name__ == "__main__":
     # measured after the launch waits were fitted: every point held out
     grid_trace([("h200/short_points_random", "short")], "h200", "h200_launch_points_interference.csv",
                role="held-out")
+    # the same units at the same points again, each point's spread recorded (declared 2026-12-04, a
+    # thirteenth session; measured 2026-12-05, a fifteenth): their repeatability and noise floor beside
+    # the model's misses there; all held out
+    grid_trace([("h200/short_points_repeat_random", "short")], "h200", "h200_launch_points_repeat_interference.csv",
+               role="held-out")
     # the eighth sealed set (declared and committed raw before its run, 2026-12-04, a sixth session; its
     # claims' test committed before it was turned into a trace): the same short units and the scatter
     # beside one-block attention grids (9 x 9.75k, 11 x 13.25k, 13 x 11.25k, 15 x 15.5k), all held out
@@ -586,6 +597,10 @@ if __name__ == "__main__":
     # its claims' test committed with the decode metric's busy-share accounting, a twelfth, before this
     # trace): the check of decode's side on the data-plane units; eight decode points no run had
     sealed_set(35, 2)
+    # the sixteenth sealed set (declared 2026-12-04, a twelfth session; measured 2026-12-05, a fifteenth,
+    # its claims' test committed before this trace): the data-plane units at eight decode points no run
+    # had, for whatever form comes next on either side; all held out
+    sealed_set(39, 2)
     # the probe and the eager regime kernels again, unprofiled, at a random point of the step (declared
     # before the run, 2026-12-04, a fifth session): all held out, whatever the collector's hash says
     grid_trace([("h200/probe_random", "probe"), ("h200/regime_eager_random", "regime-eager")], "h200",
@@ -599,6 +614,11 @@ if __name__ == "__main__":
     # session; its claims' test committed with where decode streams at equal priority, a twelfth, before
     # this trace): the probe at four more decode points it never had, all held out
     grid_trace([("h200/probe_points2_random", "probe")], "h200", "h200_probe_points2_interference.csv",
+               role="held-out")
+    # the fifteenth sealed set (declared 2026-12-04, a twelfth session, amended to --window 0.4 before its
+    # run; measured 2026-12-05, a fifteenth, its claims' test committed before this trace): the probe at
+    # four more decode points it never had, each point's spread recorded, all held out
+    grid_trace([("h200/probe_points3_random", "probe")], "h200", "h200_probe_points3_interference.csv",
                role="held-out")
     # 2026-12-03 (a later session): one-wave launches at a random point of the step, where their
     # blocks land (placement_probe.py): the packing term's two coefficients are fitted on two of its
