@@ -230,6 +230,13 @@ class Interference(Component):
     On the rest, s x (1 - o^a), the GEMVs stream HBM from fewer SMs and its loads queue behind less
     traffic: latency_loss's term is x (1 - latency_relief x s x (1 - o^a)) (docs/serving.md,
     Sub-partitions and the latency relief)."""
+    l2_loss: Ratio
+    """Co-runner growth per unit of its HBM share alone (its bytes over its time, over the peak, at
+    most 1), while decode streams beside it, for a launch whose footprint (the bytes it touches, the
+    same every launch) fits in the GPU's L2 (gpu.l2_cache): alone its launches find their data in L2,
+    beside decode the weights decode streams through L2 have evicted it, and its loads go to HBM
+    (docs/serving.md, L2 residency). 0 for a kernel with no footprint given (the designs' kernels:
+    their data is new every chunk)."""
     launch_wait: Duration
     """Co-runner: time each of its launches issued one by one through a stream waits beside
     decode for its turn at dispatch, whatever the launch's length, over its waves (a launch of

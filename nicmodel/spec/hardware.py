@@ -171,6 +171,9 @@ class Gpu(Component):
     """The launch shape of GPU stages with no kernel of their own (the scatter into paged KV)."""
     sm_limits: SmLimits | None = None
     """Per-SM capacities (threads, registers, shared memory, blocks)."""
+    l2_cache: Bytes | None = None
+    """L2 cache capacity. A co-runner whose footprint fits is served from it alone and loses it
+    beside decode's streaming (interference.l2_loss); without it, that term is off."""
     decode_kernels: DecodeKernels | None = None
     """The kernels of a decode step (for interference)."""
     decode_efficiency: Fraction | None = None

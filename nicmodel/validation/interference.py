@@ -13,7 +13,9 @@ A row's argument names the measured situation, comma-separated:
                              copy                     the GPU spec's copy kernel (elementwise shape)
                              shape                    given here: threads=, regs=, smem=, blocks=,
                                                       and width= (bytes per thread per load or
-                                                      store, if it streams memory)
+                                                      store, if it streams memory) and footprint=
+                                                      (the bytes one launch touches, the same every
+                                                      launch: whether it can keep them in L2)
                              dma                      copy-engine writes into HBM at rate=
   duration=D1+D2+...       each kernel kind's GPU time per unit, alone
   launches=N1+N2+...       each kind's launches per unit (default 1)
@@ -42,7 +44,7 @@ from ..units import UnitError, parse_quantity
 
 KINDS = ("decompress", "dequantize", "copy", "shape", "dma")
 KEYS = {"family", "batch", "context", "priority", "busy", "kernel", "duration", "launches", "bytes", "unit_time",
-        "threads", "regs", "smem", "blocks", "width", "rate", "burst", "launch"}
+        "threads", "regs", "smem", "blocks", "width", "footprint", "rate", "burst", "launch"}
 
 
 def _args(argument: str | None) -> dict[str, str]:
@@ -138,7 +140,8 @@ def _shape(a: dict[str, str], per_launch: float, hbm_share: float) -> model.CoRu
     try:
         shape = (int(a["threads"]), int(a["regs"]), int(parse_quantity(a["smem"], "bytes")) if a["smem"] != "0" else 0)
         width = parse_quantity(a["width"], "bytes") if "width" in a else None
-        return model.CoRunner(shape, float(a["blocks"]), per_launch, hbm_share, width)
+        footprint = parse_quantity(a["footprint"], "bytes") if "footprint" in a else None
+        return model.CoRunner(shape, float(a["blocks"]), per_launch, hbm_share, width, footprint_bytes=footprint)
     except (UnitError, ValueError) as exc:
         raise SpecError(f"argument: {exc}", "metric") from None
 

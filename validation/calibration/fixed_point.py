@@ -205,7 +205,7 @@ def write_specs(plan: Plan, state: State, folder: Path = ROOT / "hwspecs/gpus") 
         own = path.stem == "h200"
         lines = path.read_text().split("\n")
         for i, line in enumerate(lines):
-            m = re.match(r"  ([a-z_]+): \{value: ([^,]+), kind: (fitted|derived), source: \"(.{0,12})", line)
+            m = re.match(r"  ([a-z0-9_]+): \{value: ([^,]+), kind: (fitted|derived), source: \"(.{0,12})", line)
             if not m or m.group(1) not in state.values or (not own and not m.group(4).startswith("the H200 fit")):
                 continue
             k, old = m.group(1), m.group(2)

@@ -46,6 +46,9 @@
   validation/traces/h200/short_points_random/ -> validation/traces/h200_launch_points_interference.csv
                                         (the short units at four other decode points, measured
                                         after the launch waits were fitted; all held out)
+  validation/traces/h200/short_sweep_random/ -> validation/traces/h200_short_sweep_interference.csv
+                                        (one-wave short launches of 1.7-5.7 us at four more decode
+                                        points: the short units' co-runner rows fitted, the rest held out)
   validation/traces/h200/short_points_repeat_random/
                                      -> validation/traces/h200_launch_points_repeat_interference.csv
                                         (the same again, each point's spread recorded; all held out)
@@ -154,7 +157,7 @@ from collections import defaultdict
 
 # the rows' arguments; HOST_ISSUE_S is read from here too (tests/test_validation.py)
 from trace_arguments import (BODY_FAMILIES, BODY_WIDTHS, COLUMNS, FAMILIES, H200_MACHINE, HERE, HOST_ISSUE_S,
-                             PROBES, SCENARIO, TRACES, dataplane_argument, kernel_times, mb, probe_argument,
+                             PROBES, SCENARIO, TRACES, dataplane_argument, footprint, kernel_times, mb, probe_argument,
                              synthetic_argument, us, width)
 
 
@@ -247,7 +250,7 @@ def grid_rows(folder: str, gpu: str, prefix: str, role: str | None) -> list[dict
             n = int(c["launches"])
             what = (f"kernel=shape,threads={c['threads']},regs={c['registers_per_thread']},smem=0,blocks={c['blocks']}"
                     f"{width(BODY_WIDTHS.get(c['body']))},duration={us(n * per_launch)},launches={n},"
-                    f"bytes={mb(n * float(c['hbm_bytes']))}")
+                    f"bytes={mb(n * float(c['hbm_bytes']))}{footprint(float(c['hbm_bytes']))}")
         elif name in syn:
             family = f"{prefix}-{BODY_FAMILIES.get((prefix, syn[name]['body']), BODY_FAMILIES[syn[name]['body']])}"
             what = synthetic_argument(syn[name])
@@ -495,6 +498,11 @@ if __name__ == "__main__":
     # the model's misses there; all held out
     grid_trace([("h200/short_points_repeat_random", "short")], "h200", "h200_launch_points_repeat_interference.csv",
                role="held-out")
+    # the short launches' sweep (declared 2026-12-05, a fifteenth session, before its run and before any
+    # form was written for it): the next short-launch form's fitted set, its short units' co-runner rows;
+    # the scatter beside them (a data-plane kernel) and every decode row held out
+    grid_trace([("h200/short_sweep_random", "short")], "h200", "h200_short_sweep_interference.csv",
+               role="held-out", fitted_metric="corunner_time_ratio", fitted_family="short-")
     # the eighth sealed set (declared and committed raw before its run, 2026-12-04, a sixth session; its
     # claims' test committed before it was turned into a trace): the same short units and the scatter
     # beside one-block attention grids (9 x 9.75k, 11 x 13.25k, 13 x 11.25k, 15 x 15.5k), all held out

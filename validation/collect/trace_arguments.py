@@ -85,10 +85,24 @@ def width(nbytes: int | None) -> str:
     return f",width={nbytes}B" if nbytes else ""
 
 
+# each buffer of the synthetic bodies (interference_grid.py): their loops start at the thread's index every
+# launch, so a launch touches again the bytes the last one touched, up to these
+SYNTHETIC_BUFFER_BYTES = 2 << 30
+
+
+def footprint(hbm_bytes: float) -> str:
+    """A synthetic launch's footprint, the bytes it touches, every launch the same (its loads and
+    stores each stay within one 2 GiB buffer): what it can keep in L2 alone (gpu.interference.l2_loss)."""
+    if hbm_bytes <= 0:
+        return ""
+    return f",footprint={mb(min(hbm_bytes, 2 * SYNTHETIC_BUFFER_BYTES))}"
+
+
 def synthetic_argument(c: dict) -> str:
     return (f"kernel=shape,threads={c['threads']},regs={c['registers_per_thread']},"
             f"smem={int(c['shared_memory_bytes'])}B,blocks={c['blocks']}{width(BODY_WIDTHS.get(c['body']))},"
-            f"duration={us(float(c['alone_s']))},bytes={mb(float(c['hbm_bytes']))}").replace("smem=0B", "smem=0")
+            f"duration={us(float(c['alone_s']))},bytes={mb(float(c['hbm_bytes']))}"
+            f"{footprint(float(c['hbm_bytes']))}").replace("smem=0B", "smem=0")
 
 
 # --probe units (interference_grid.py): family, HBM bytes per launch, access width. All held out

@@ -68,6 +68,10 @@ dispatched; the hardware places blocks breadth-first over the SMs):
     attention's kernels alone, 1.1-4.5x by its grid); one that outlives it sees the step's loaded
     latency (h200/placement_copy/: long-lived 2-byte copies lose no more beside 32 x 8k than
     beside 1 x 1k);
+  - L2 residency, for a launch whose footprint (the bytes it touches, the same every launch) fits in
+    the GPU's L2: alone its launches find their data there, beside decode the weights decode streams
+    through L2 have evicted it: ``l2_loss`` x its HBM share alone x e (h200/short_sweep_random/: one-wave
+    copies of 4-34 MB under-predicted by 12-38%, those of 67 MB and more not);
   - a wait per launch for its turn at dispatch, whatever the launch's length: ``launch_wait`` for
     launches issued one by one through a stream, ``graph_wait`` for launches replayed from a CUDA
     graph, over its waves (a many-wave launch keeps its blocks running while decode's kernel cuts
@@ -118,7 +122,7 @@ from .profile import DECODE_KINDS, DecodeProfile, decode_profile, decode_shapes,
 # the model's names; the decode step's side (profile.py) is re-exported: callers reach it here
 __all__ = ["CoRunner", "Coupling", "DECODE_KINDS", "DecodeProfile", "blocking", "corunner_slowdown", "couple",
            "decode_profile", "decode_ratio", "decode_residency", "decode_shapes", "dma_sigma", "exclusive_share",
-           "latency_boundness", "narrowness", "resident_threads", "sigma", "spilling_kinds", "step_profile"]
+           "fits_in_l2", "latency_boundness", "narrowness", "resident_threads", "sigma", "spilling_kinds", "step_profile"]
 
 Params = dict[str, Any]
 WIDEST_ACCESS = 16  # bytes: the widest load or store one thread issues (a 128-bit vector)
@@ -136,6 +140,7 @@ class CoRunner:
     access_bytes: float | None = None  # bytes per thread per load/store, for kernels that stream memory
     graph_share: float = 0.0  # share of its launches replayed from a CUDA graph (the rest: one by one)
     issue_share: float | None = None  # issue per resident warp over the integer-ALU body's (None: unmeasured)
+    footprint_bytes: float | None = None  # bytes one launch touches, the same every launch (None: not given)
 
 
 def narrowness(c: CoRunner) -> float:
@@ -242,6 +247,7 @@ class Coupling:
     latency: float = 0.0  # latency_loss x latency-boundness x compute-boundness x (latency_beside_decode - 1) x relief
     lost: tuple[tuple[str, float], ...] = ()  # at high priority: its throughput lost beside each decode kind (kept.py)
     sensitivity: float = 1.0  # share of SM time lost that costs it (kept.sm_sensitivity)
+    l2: float = 0.0  # l2_loss x its HBM share alone, for a footprint that fits in L2 (0 otherwise)
 
     def exclusive(self, profile: DecodeProfile) -> float:
         """Share of decode's kernel time in kernels that cannot sit beside the co-runner."""
@@ -279,7 +285,7 @@ class Coupling:
                        + self.grid * _share(b, ("attention", "none")) * profile.attention_load)
             launch, run, held = self.launch / self.waves / self.duration_s, 1.0 - self.blocking(b), profile.attention_sms
             slow = issue_loss(self.issue, self.compute, profile.attention_issue, held, self.waves == 1, self.sms)
-            loads = self.streamed(run, self.exclusive(b)) * (self.memory + self.latency)
+            loads = self.streamed(run, self.exclusive(b)) * (self.memory + self.latency + self.l2)
             growth = across_phases(growth, _share(b, ("none",)), launch + loads + run * self.narrow,
                                    attention_phase(launch, loads, run * self.narrow, held, slow),
                                    profile.attention_s, self.duration_s)
@@ -304,7 +310,7 @@ class Coupling:
         beside = self.packed * _share(profile, self.packing) + self.narrow + self.narrow_attention * attention
         # attention's whole share (room or not): its blocks wait for slots whichever SMs they find
         grid = self.grid * _share(profile, ("attention", "none")) * profile.attention_load
-        return (grid + wait + run * (waves + beside) + streamed * (self.memory + latency)
+        return (grid + wait + run * (waves + beside) + streamed * (self.memory + latency + self.l2)
                 + self.spill * _share(profile, self.spilling) + self.launch / self.waves / self.duration_s)
 
     def streamed(self, run: float, x: float) -> float:
@@ -365,7 +371,15 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
                     * (float(p[q + "latency_beside_decode"]) - 1.0)
                     * (1.0 - float(p[q + "latency_relief"]) * (s - s * o ** float(p[q + "occupancy_exponent"]))),
                     lost_beside(p, c, shapes, decode_residency(p), resident, waves) if priority == "high" else (),
-                    sm_sensitivity(1.0 - memory_bound, float(p[q + "wave_memory"])) if priority == "high" else 1.0)
+                    sm_sensitivity(1.0 - memory_bound, float(p[q + "wave_memory"])) if priority == "high" else 1.0,
+                    float(p[q + "l2_loss"]) * min(1.0, c.hbm_share) if fits_in_l2(p, c) else 0.0)
+
+
+def fits_in_l2(p: Params, c: CoRunner) -> bool:
+    """Whether a launch's footprint, touched again every launch, fits in the GPU's L2 (False where
+    either is not given)."""
+    l2 = p.get("gpu.l2_cache")
+    return c.footprint_bytes is not None and l2 is not None and 0 < c.footprint_bytes <= float(l2)
 
 
 def latency_boundness(p: Params, c: CoRunner, tau: float) -> float:
