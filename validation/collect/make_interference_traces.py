@@ -49,6 +49,8 @@
   validation/traces/h200/short_sweep_random/ -> validation/traces/h200_short_sweep_interference.csv
                                         (one-wave short launches of 1.7-5.7 us at four more decode
                                         points: the short units' co-runner rows fitted, the rest held out)
+  validation/traces/h200/short_sealed_random/ -> validation/traces/h200_short_sealed_interference.csv
+                                        (the seventeenth sealed set: the check of L2 residency; all held out)
   validation/traces/h200/short_points_repeat_random/
                                      -> validation/traces/h200_launch_points_repeat_interference.csv
                                         (the same again, each point's spread recorded; all held out)
@@ -503,6 +505,10 @@ if __name__ == "__main__":
     # the scatter beside them (a data-plane kernel) and every decode row held out
     grid_trace([("h200/short_sweep_random", "short")], "h200", "h200_short_sweep_interference.csv",
                role="held-out", fitted_metric="corunner_time_ratio", fitted_family="short-")
+    # the seventeenth sealed set (declared with the sweep, before either ran; its claims' test committed
+    # with L2 residency, before this trace): the short launches at four decode points no run had, all held out
+    grid_trace([("h200/short_sealed_random", "short")], "h200", "h200_short_sealed_interference.csv",
+               role="held-out")
     # the eighth sealed set (declared and committed raw before its run, 2026-12-04, a sixth session; its
     # claims' test committed before it was turned into a trace): the same short units and the scatter
     # beside one-block attention grids (9 x 9.75k, 11 x 13.25k, 13 x 11.25k, 15 x 15.5k), all held out
