@@ -125,7 +125,7 @@ def test_seventeenth_sealed_sets_claims_on_the_spent_sets():
     (tests/l2_before.py) by more than one point. That claim failed: the refit moves the coefficients
     the short units were fitted with (launch_wait 7.25 -> 6.73 us, graph_wait 1.40 -> 0.63 us,
     dispatch_wait 2.05 -> 1.82, wave_yield_high 0.32 -> 0.56, cut_in_gain 6.9 -> 2.6), and 35 of the
-    265 data-plane cells (trace x metric x family) are worse by more than one point, the paged-KV
+    267 data-plane cells (trace x metric x family) are worse by more than one point, the paged-KV
     scatter's co-runner side at worst (5.1 -> 9.4% on h200_short_points3; its mean over the sets
     4.8 -> 6.4%), while the dequantization's improves (7.2 -> 6.2%) and decode's side does not move
     (at most 0.02 points on the mean). Recorded, and held to it here: at most 35 cells worse by more
@@ -148,5 +148,5 @@ def test_seventeenth_sealed_sets_claims_on_the_spent_sets():
             if mape > before[key] + 1.0:
                 worse.append((path.name, key, mape - before[key]))
             assert mape <= 15.0 or before[key] > 15.0, (path.name, key, before[key], mape)
-    assert cells == 265
+    assert cells == 267
     assert len(worse) <= 35 and max(d for _, _, d in worse) <= 4.3, sorted(worse, key=lambda w: -w[2])[:5]

@@ -2,6 +2,7 @@
 the specs hold what validation/calibration/model_error.py reads off the held-out points, both serving
 models apply the factors as defined, and every answer that rests on them says so."""
 
+import re
 import subprocess
 import sys
 
@@ -164,7 +165,8 @@ def test_the_writer_replaces_its_block_and_nothing_else(tool, plan, found, tmp_p
     stale = tmp_path / "h200.yaml"
     text = stale.read_text()
     head = text.split("  # the model's own error beside")[0]
-    stale.write_text(text.replace("range: [0.595, 2.27]", "range: [0.5, 3]", 1))
+    band = re.search(r"(\n      stretch: \{value: 1\.0, [^\n]*)range: \[[^\]]*\]\}", text)  # the first class's
+    stale.write_text(text.replace(band.group(0), band.group(1) + "range: [0.5, 3]}", 1))
     assert tool.write_specs(plan, found, tmp_path) == [stale]
     assert stale.read_text() == text and stale.read_text().startswith(head)
     assert tool.write_specs(plan, found, tmp_path) == []

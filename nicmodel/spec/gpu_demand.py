@@ -235,7 +235,7 @@ class Interference(Component):
     most 1), while decode streams beside it, for a launch whose footprint (the bytes it touches, the
     same every launch) fits in the GPU's L2 (gpu.l2_cache): alone its launches find their data in L2,
     beside decode the weights decode streams through L2 have evicted it, and its loads go to HBM
-    (docs/serving.md, L2 residency). 0 for a kernel with no footprint given (the designs' kernels:
+    (docs/serving.md, L2 residency). No term for a kernel with no footprint given (the designs' kernels:
     their data is new every chunk)."""
     launch_wait: Duration
     """Co-runner: time each of its launches issued one by one through a stream waits beside

@@ -79,7 +79,9 @@ serving_model.csv and serving_model_loaded_long.csv were simulated again in full
 machine's 2 cores (11m32s, 12m36s); no point of serving_model_long.csv moves by more than 0.5%.
 After where decode streams beside a co-runner at equal priority entered and the refit (2026-12-04, a
 twelfth session), both were simulated again in full on the device machine's 16 cores (575 s for the
-two; 179 of 230 and 358 of 460 rows moved).
+two; 179 of 230 and 358 of 460 rows moved). After L2 residency and the refit it brought (2026-12-05, a
+fifteenth session), both were simulated again in full on the development machine's 2 cores (about 30
+and 31 minutes, one process each; no device could be started): 179 of 230 and 358 of 460 rows moved.
 """
 
 from __future__ import annotations

@@ -71,7 +71,7 @@ dispatched; the hardware places blocks breadth-first over the SMs):
   - L2 residency, for a launch whose footprint (the bytes it touches, the same every launch) fits in
     the GPU's L2: alone its launches find their data there, beside decode the weights decode streams
     through L2 have evicted it: ``l2_loss`` x its HBM share alone x e (h200/short_sweep_random/: one-wave
-    copies of 4-34 MB under-predicted by 12-38%, those of 67 MB and more not);
+    copies of 8-34 MB under-predicted by 12-38%, those of 67 MB and more not);
   - a wait per launch for its turn at dispatch, whatever the launch's length: ``launch_wait`` for
     launches issued one by one through a stream, ``graph_wait`` for launches replayed from a CUDA
     graph, over its waves (a many-wave launch keeps its blocks running while decode's kernel cuts
