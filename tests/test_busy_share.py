@@ -14,10 +14,8 @@ from nicmodel.engines.plan import compile_scenario
 from nicmodel.engines.serving import interference as model
 from nicmodel.validation import interference as metric
 from nicmodel.validation.metrics import Context
-from nicmodel.validation.trace import read_trace
-from nicmodel.validation.validate import predict_all, summary
 
-from conftest import DEFAULT, ROOT
+from conftest import DEFAULT
 
 UNIT = ("family=x,batch=8,context=4096,priority=equal,busy=0.3,kernel=dequantize+copy,"
         "duration=200us+100us,launches=13+32,bytes=300MB+60MB")
@@ -72,13 +70,10 @@ def test_twelfth_sealed_set_holds_as_declared():
     data-plane family within 15% on both sides; the multi-wave and fill means inside the stretches'
     ranges), and the scatter's, torch.cat's, the dequantization's and the pinned copies' excess
     charged on decode's side between 0.5 and 2 (over the set)."""
-    from test_sealed_sets import _assert_declared_claims
+    from test_sealed_sets import _assert_charged_between, _assert_declared_claims
     path = "validation/traces/h200_dataplane_points35_interference.csv"
     _assert_declared_claims(path, ("dataplane_points35", "dataplane_points36"))
-    charged = {s["family"]: s["charged_excess"] for s in summary(predict_all(read_trace(ROOT / path)))
-               if s["metric"] == "decode_time_ratio"}
-    for family in ("paged-kv-scatter", "torch-cat", "lmcache-dequantization", "pinned-copies"):
-        assert 0.5 <= charged[family] <= 2.0, (family, charged[family])
+    _assert_charged_between(path, 0.5, 2.0)
 
 
 @settings(max_examples=40, deadline=None)

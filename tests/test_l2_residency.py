@@ -17,8 +17,16 @@ from nicmodel.validation.validate import predict_all, summary
 
 from conftest import DEFAULT, ROOT, held_out_stats
 from held_out import DATA_PLANE
-from l2_before import BEFORE_L2
 
+# the model before L2 residency (hwspecs/gpus/h200.yaml at 5c3fa0b): every interference coefficient as it
+# was, l2_loss 1e-9 (the term off: a Ratio is positive); for the seventeenth sealed set's claim on the spent sets
+BEFORE_L2 = tuple(f"gpu.interference.{kv}" for kv in (
+    "occupancy_exponent=0.798997", "dispatch_grain=4.60456", "hbm_sharing=0.326993", "dispatch_wait=2.04596",
+    "wave_yield_high=0.324626", "cut_in_gain=6.87311", "wave_memory=0.590004", "hbm_loss=3.14951",
+    "crowding=0.965063", "pack_blocks=5.67388", "narrow_high=0.777546", "narrow_attention=1.47869",
+    "latency_loss=0.968617", "latency_relief=0.62734", "launch_wait=7.24662us", "graph_wait=1.40291us",
+    "wave_spill=0.52776", "grid_wait_equal=6.75092us", "grid_wait_high=2.24613", "memory_exponent=2.4343",
+    "headroom_exponent=0.650506", "l2_loss=1e-9"))
 COPY = (128, 32, 0)  # the short 2-byte units' blocks: 128 threads, 32 registers, no shared memory
 SHORT = ("short-2-byte", "short-memory", "short-compute")
 
@@ -69,7 +77,7 @@ def test_a_gpu_whose_l2_is_not_given_has_no_term():
     assert couple(p, _unit(1e6), "equal", decode_shapes(p)).l2 == 0.0
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40, deadline=None, derandomize=True)
 @given(footprint=st.floats(1e3, 2e8), share=st.floats(0.0, 2.0), more=st.floats(0.0, 1.0),
        priority=st.sampled_from(["equal", "high"]))
 def test_a_footprint_in_l2_never_shortens_a_launch_and_grows_with_its_share(footprint, share, more, priority):
@@ -122,7 +130,7 @@ def test_seventeenth_sealed_sets_claims_on_the_spent_sets():
     """The same declaration's claims on the spent sets, with the form: the short 2-byte and ALU
     families within 15% on the four spent short sets (19.0, 17.8, 12.9, 7.1% and 16.2, 15.9, 12.3,
     8.0% before it); and no data-plane family on any spent set worse than the model before it
-    (tests/l2_before.py) by more than one point. That claim failed: the refit moves the coefficients
+    (BEFORE_L2) by more than one point. That claim failed: the refit moves the coefficients
     the short units were fitted with (launch_wait 7.25 -> 6.73 us, graph_wait 1.40 -> 0.63 us,
     dispatch_wait 2.05 -> 1.82, wave_yield_high 0.32 -> 0.56, cut_in_gain 6.9 -> 2.6), and 35 of the
     267 data-plane cells (trace x metric x family) are worse by more than one point, the paged-KV

@@ -523,7 +523,7 @@ def test_fifteenth_sealed_set_holds_as_declared():
     assert _probe_priority_mape(predicted, "probe-copy-16-byte", "high") <= 15.0
 
 
-def assert_charged_between(path: str, low: float = 0.5, high: float = 2.0, recorded: dict | None = None) -> None:
+def _assert_charged_between(path: str, low: float = 0.5, high: float = 2.0, recorded: dict | None = None) -> None:
     """A decode-side claim: the scatter's, torch.cat's, the dequantization's and the pinned copies'
     excess charged on decode's side (measured over predicted excess, over the set) within [low, high],
     but for a failed family held at its ``recorded`` low."""
@@ -551,4 +551,4 @@ def test_sixteenth_sealed_set_holds_as_declared():
     1.5-2.9%, the pinned copies' charged excess 0.55, torch.cat's 0.72, the dequantization's 0.71."""
     path = "validation/traces/h200_dataplane_points39_interference.csv"
     _assert_declared_claims(path, ("dataplane_points39", "dataplane_points40"))
-    assert_charged_between(path, recorded={"paged-kv-scatter": 0.35})
+    _assert_charged_between(path, recorded={"paged-kv-scatter": 0.35})
