@@ -1,0 +1,104 @@
+"""A screen of the next form on decode's side (validation/collect/declared_runs.md, the sixteenth
+session's decode-side sets; docs/serving.md, The model's own error, pooled by decode point).
+
+The model charges decode, per unit of a co-runner's busy share, sigma = blocking + (1 - blocking) x
+hbm_sharing x its HBM share. Beside compute-bound co-runners where attention takes much of the step
+that is too little. The candidate term is the mirror of the co-runner side's attention issue loss:
+decode's attention losing the issue slots a compute-bound co-runner's resident blocks take,
+
+    extra loss = k x busy x (1 - blocking) x attention's share of decode's kernel time
+                 x the co-runner's SM coverage x its issue demand (at most 1) x its compute-boundness,
+
+added to decode's loss share. This script fits the one number k by least squares on the loss shares
+of the chosen GPU's unprofiled held-out decode points and prints, per family the term touches,
+decode's charged share of its measured loss (summed predicted over summed measured) and its MAPE on
+the decode ratio, before and after. It is a screen, not a calibration: it reads every held-out point,
+so nothing it prints is evidence of accuracy; the form's coefficient is to be fitted on its declared
+fitted set and checked on its sealed set. No spec is written.
+
+    python validation/calibration/decode_issue_screen.py [h200|h100] [--k K]
+
+--k applies a given k instead of fitting one (to carry the H200's to the H100). Exits 2 on a bad
+command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from nicmodel.engines.serving import interference as model  # noqa: E402
+from nicmodel.validation import interference as metric  # noqa: E402
+from nicmodel.validation.predict import Predictor  # noqa: E402
+from nicmodel.validation.trace import read_trace  # noqa: E402
+from nicmodel.validation.validate import family  # noqa: E402
+
+PROFILED = {"h200_interference.csv", "h200_rerun_interference.csv"}  # measured after torch's profiler ran
+
+
+def points(gpu: str) -> list[dict]:
+    """Every held-out decode point of one-kernel units on the GPU's traces (the profiled H200 traces
+    left out): its family, measured and predicted loss shares, and the candidate term per unit k."""
+    predictor, out, couplings = Predictor(), [], {}
+    for path in sorted(glob.glob(str(ROOT / f"validation/traces/{gpu}*_interference.csv"))):
+        if Path(path).name in PROFILED:
+            continue
+        for pt in read_trace(Path(path)):
+            a = metric._args(pt.argument) if pt.metric == "decode_time_ratio" else {}
+            if pt.role != "held-out" or not a or "+" in a["kernel"] or a["kernel"] == "dma":
+                continue
+            ctx = predictor.context(pt)
+            key = (pt.scenario, pt.overrides, pt.argument.split(",busy=")[0], a["kernel"], a.get("duration"),
+                   a.get("bytes"), a.get("launches"), a.get("launch"))
+            if key not in couplings:
+                p = ctx.params
+                kv = float(np.asarray(metric.bytes_per_token(ctx.plan, p)["kv"]))
+                prof = metric.profile(p, kv, float(a["batch"]), float(a["context"]))
+                (_, c, _), = metric._corunners(p, a)
+                cp = model.couple(p, c, a["priority"], prof.shapes)
+                couplings[key] = (prof.shares.get("attention", 0.0) * cp.cover * cp.issue * cp.compute, cp.blocking(prof))
+            per_busy, blocked = couplings[key]
+            out.append({"family": family(pt.argument), "measured": 1.0 - 1.0 / pt.value,
+                        "predicted": 1.0 - 1.0 / predictor.predict(pt),
+                        "term": float(a["busy"]) * (1.0 - blocked) * per_busy})
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("gpu", nargs="?", default="h200", choices=("h200", "h100"))
+    ap.add_argument("--k", type=float, default=None, help="apply this k instead of fitting one")
+    args = ap.parse_args(argv)
+    rows = points(args.gpu)
+    measured = np.array([r["measured"] for r in rows])
+    predicted = np.array([r["predicted"] for r in rows])
+    term = np.array([r["term"] for r in rows])
+    k = args.k if args.k is not None else float(term @ (measured - predicted) / (term @ term))
+    after = predicted + k * term
+    names = np.array([r["family"] for r in rows])
+
+    def mape(loss: np.ndarray, m: np.ndarray) -> float:
+        return float(np.mean(np.abs((1.0 - measured[m]) / (1.0 - loss[m]) - 1.0)) * 100.0)
+
+    print(f"{args.gpu}: {len(rows)} held-out decode points, k = {k:.3f} ({'given' if args.k is not None else 'fitted on them all'})")
+    print(f"{'family':30s} {'points':>6s}  charged before -> after   decode MAPE before -> after")
+    for name in sorted(set(names)):
+        m = names == name
+        if not term[m].any():
+            continue
+        print(f"{name:30s} {int(m.sum()):6d}  {predicted[m].sum() / measured[m].sum():14.2f} -> {after[m].sum() / measured[m].sum():.2f}"
+              f"   {mape(predicted, m):17.2f} -> {mape(after, m):.2f}")
+    every = np.ones(len(rows), dtype=bool)
+    print(f"{'every family':30s} {len(rows):6d}  {'':14s}      {mape(predicted, every):17.2f} -> {mape(after, every):.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
