@@ -136,3 +136,20 @@ def test_every_command_has_its_api_function(command):
 
     function = _commands()[command].api
     assert callable(getattr(api, function, None)), f"nicmodel.api.{function} (for `nicmodel {command}`) is missing"
+
+
+def test_no_public_api_name_is_also_a_submodule():
+    """A public name of nicmodel.api that is also a submodule's name is replaced by the module as soon
+    as anything imports that submodule directly (the import system sets the package's attribute), so
+    `api.report(...)` failed with "'module' object is not callable" after `import
+    nicmodel.api.report`. Checked on the files and in a fresh interpreter, every submodule imported
+    first."""
+    import subprocess
+    import sys
+    from nicmodel import api
+    modules = sorted(p.stem for p in (PACKAGE / "api").glob("*.py") if p.stem != "__init__")
+    assert not set(api.__all__) & set(modules), set(api.__all__) & set(modules)
+    code = ("import importlib\n" + "".join(f"importlib.import_module('nicmodel.api.{m}')\n" for m in modules)
+            + "from nicmodel import api\nassert all(callable(getattr(api, n)) for n in api.__all__)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PACKAGE.parent)
+    assert out.returncode == 0, out.stderr

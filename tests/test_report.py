@@ -87,7 +87,7 @@ def test_serving_section_says_when_the_answer_is_unvalidated():
     measured 1.5) gets the serving models' UNVALIDATED note in its report section; within it (the
     default, 32 sequences) it does not."""
     import nicmodel
-    from nicmodel.api.report import _serving_section
+    from nicmodel.api.reporting import _serving_section
     two = "".join(_serving_section(nicmodel.load(ROOT / "pipelines" / "cachegen-async.yaml",
                                                  ["gpu=h200", "serving.max_batch=64",
                                                   "gpu.interference.grid_load_measured=1.5"])))

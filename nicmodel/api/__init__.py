@@ -28,7 +28,7 @@ _WHERE = {
     "analyze": "evaluate", "compare": "evaluate", "compare_winner": "evaluate", "evaluate_file": "evaluate",
     "evaluate_scenario": "evaluate", "hardware": "evaluate", "load": "evaluate", "uncertainty_of": "evaluate",
     "break_even": "planning", "compare_uncertainty": "planning", "nic_price": "planning", "sensitivity": "planning",
-    "size": "planning", "report": "report", "serve": "runs", "simulate": "runs", "simulate_file": "runs",
+    "size": "planning", "report": "reporting", "serve": "runs", "simulate": "runs", "simulate_file": "runs",
     "simulate_sweep": "runs", "design_table": "tables", "design_table_csv": "tables",
     "design_table_uncertainty": "tables", "optimum_of": "tables", "table_optimum": "tables",
     "table_robust_optimum": "tables",
