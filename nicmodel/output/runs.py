@@ -255,12 +255,12 @@ def interference_error_text(bands: dict[str, dict] | None) -> str | None:
         if b.get("absent"):
             parts.append(f"{cls}: never checked against measurement (no band)")
             continue
-        d, s = b["decode_loss"], b["stretch"]
-        kinds = {d["kind"], s["kind"]}
+        d, s = b["decode_loss"], b.get("stretch")
+        kinds = {d["kind"]} | ({s["kind"]} if s else set())
         basis = ("from this GPU's held-out points" if kinds == {"derived"} else
                  "assumed, the measured GPUs' widest" if kinds == {"assumed"} else "/".join(sorted(kinds)))
-        parts.append(f"{cls}: decode's loss x{d['range'][0]:.3g}-{d['range'][1]:.3g}, its stretch "
-                     f"x{s['range'][0]:.3g}-{s['range'][1]:.3g} ({basis})")
+        stretch = f", its stretch x{s['range'][0]:.3g}-{s['range'][1]:.3g}" if s else ""
+        parts.append(f"{cls}: decode's loss x{d['range'][0]:.3g}-{d['range'][1]:.3g}{stretch} ({basis})")
     return ("; ".join(parts) + " (the model as fitted is x1; --uncertainty draws these; docs/serving.md, "
             "The model's own error)")
 

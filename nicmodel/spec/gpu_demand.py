@@ -137,9 +137,10 @@ class ModelError(Component):
     decode_loss: Ratio
     """Decode's measured loss over the model's (the share of its time lost, 1 - 1/ratio, with the
     kernel stretched as it was): multiplies the decode time the kernel costs, stretch included."""
-    stretch: Ratio
+    stretch: Ratio | None = None
     """The kernel's measured growth beside decode over the model's (its time beside decode over
-    alone, minus 1): multiplies how much longer it runs beside decode."""
+    alone, minus 1): multiplies how much longer it runs beside decode. Required for a kernel class;
+    absent for ``dma`` (DMA and copy-engine writes into HBM: no kernel to stretch)."""
 
 
 class Interference(Component):
@@ -291,5 +292,6 @@ class Interference(Component):
     provenance."""
     model_error: dict[str, ModelError] = {}
     """The model's held-out error by GPU kernel class of the data plane (a gpu.kernels kind, or
-    copy for the stages with none, such as the scatter into paged KV); a class absent here is
-    taken as the model predicts, with no band (docs/serving.md, The model's own error)."""
+    copy for the stages with none, such as the scatter into paged KV), and ``dma`` for DMA and
+    copy-engine writes into GPU memory (decode's side only); a class absent here is taken as the
+    model predicts, with no band (docs/serving.md, The model's own error)."""

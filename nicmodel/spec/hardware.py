@@ -191,11 +191,15 @@ class Gpu(Component):
     @model_validator(mode="after")
     def _model_error_classes(self) -> "Gpu":
         errors = self.interference.model_error if self.interference else {}
-        known = [*self.kernels, "copy"]
-        for name in errors:
+        known = [*self.kernels, "copy", "dma"]
+        for name, e in errors.items():
             if name not in known:
                 raise ValueError(f"interference.model_error.{name}: not a kernel class of this GPU "
                                  f"(expected one of: {', '.join(known)})")
+            if (e.stretch is None) != (name == "dma"):
+                raise ValueError(f"interference.model_error.{name}.stretch: "
+                                 + ("DMA writes have no kernel to stretch; leave it out" if name == "dma"
+                                    else "required for a kernel class"))
         return self
 
 

@@ -3,13 +3,14 @@
 
 For every held-out decode point of a class's families in a GPU's traces (one trace, family, batch,
 context, priority and launch path: the bursts of launches per step measured there, pooled), two
-factors: decode's measured loss share over the model's, summed over the bursts, sum(1 - 1/measured) /
-sum(1 - 1/predicted), and the kernel's measured growth beside decode over the model's, sum(measured -
-1) / sum(predicted - 1), each where the model's sum is at least the plan's threshold for that side.
-Pooling lets a kernel that costs decode little per launch enter: one point's loss share is noisy to
-about 0.0014 (h200_launch_points against its repeat), much of a paged-KV scatter point's excess,
-while four bursts' sum is not. A co-runner's time is noisier (2-4% between runs), so its side keeps
-a higher threshold. The range a spec gets spans the plan's quantiles of those factors, and 1 (the
+factors. Decode's loss: how decode's measured loss share (1 - 1/ratio) grows with the kernel's busy
+share across the bursts, over how the model's does (their covariances with the busy share), where
+the model's loss spans at least the plan's threshold across them: a decode point's own baseline,
+which can move decode's measured time by several percent whatever the busy share, cancels, and a
+kernel that costs decode little per launch (the paged-KV scatter; one point's loss share is noisy to
+about 0.0014, h200_launch_points against its repeat) enters. The kernel's stretch: its measured
+growth beside decode over the model's, summed over the bursts, where the model's sum reaches the
+plan's threshold (a co-runner's time repeats to 2-4% between runs). The range a spec gets spans the plan's quantiles of those factors, and 1 (the
 model as fitted, the value); a GPU with no co-runner measured gets the widest of the measured GPUs'
 ranges, as an assumption. Fitted points never enter.
 
@@ -83,7 +84,7 @@ def factors(plan: dict, pattern: str) -> dict[tuple[str, str], tuple[list[float]
     """(class, side) -> (the held-out decode points' factors, the decode points below the threshold,
     the trace points pooled into those counted)."""
     family_class = {f: c for c, families in plan["classes"].items() for f in families}
-    sums: dict[tuple, list[float]] = {}  # (class, side, decode point) -> [measured, model, points]
+    groups: dict[tuple, list[tuple[float, float, float]]] = {}  # (class, side, decode point) -> (busy, measured, model)
     for path in sorted(glob.glob(str(ROOT / pattern))):
         for pr in predict_all(read_trace(Path(path))):
             p = pr.point
@@ -98,18 +99,39 @@ def factors(plan: dict, pattern: str) -> dict[tuple[str, str], tuple[list[float]
                 model, measured = pr.predicted - 1.0, p.value - 1.0
             where = (path, arguments["family"], arguments.get("batch"), arguments.get("context"),
                      arguments.get("priority"), arguments.get("launch"))
-            total = sums.setdefault((cls, side, where), [0.0, 0.0, 0])
-            total[0] += measured
-            total[1] += model
-            total[2] += 1
+            groups.setdefault((cls, side, where), []).append((float(arguments.get("busy", 0.0)), measured, model))
     out: dict[tuple[str, str], tuple[list[float], int, int]] = {}
-    for (cls, side, _), (measured, model, n) in sums.items():
+    for (cls, side, _), rows in groups.items():
         values, skipped, pooled = out.get((cls, side), ([], 0, 0))
-        if model < plan["threshold"][side]:
+        factor = _decode_slope(rows, plan["threshold"][side]) if side == "decode_loss" else _pooled(rows, plan["threshold"][side])
+        if factor is None:
             out[(cls, side)] = (values, skipped + 1, pooled)
         else:
-            out[(cls, side)] = (values + [measured / model], skipped, pooled + n)
+            out[(cls, side)] = (values + [factor], skipped, pooled + len(rows))
     return out
+
+
+def _pooled(rows: list[tuple[float, float, float]], threshold: float) -> float | None:
+    """The kernel's growth: summed measured over summed predicted, where the sum reaches ``threshold``."""
+    model = sum(r[2] for r in rows)
+    return sum(r[1] for r in rows) / model if model >= threshold else None
+
+
+def _decode_slope(rows: list[tuple[float, float, float]], threshold: float) -> float | None:
+    """Decode's loss: how it grows with the kernel's busy share across the decode point's bursts,
+    measured over predicted (their covariances with the busy share). A decode point's baseline, which
+    moves decode's measured time by up to several percent whatever the busy share (beside pinned copies
+    busy 1.5% of the step, decode 6-9% slower at batch 33), cancels; the serving engines charge decode
+    in proportion to the busy share, so that is the factor they take. None with fewer than three bursts
+    or where the predicted loss spans less than ``threshold`` across them."""
+    if len(rows) < 3:
+        return None
+    busy = np.array([r[0] for r in rows])
+    measured, model = np.array([r[1] for r in rows]), np.array([r[2] for r in rows])
+    if model.max() - model.min() < threshold:
+        return None
+    centred = busy - busy.mean()
+    return float(centred @ measured / (centred @ model))
 
 
 def bands(plan: dict) -> dict[str, dict[tuple[str, str], Band]]:

@@ -16,7 +16,7 @@ from . import gpu, interference, model_error, queueing
 from .capacity import mean_context
 from .engine import ServingEngine, _kv, memory_plan
 from .run import compiled
-from .validity import interference_basis, interference_error, kernel_classes, regime_notes
+from .validity import error_classes, interference_basis, interference_error, regime_notes
 
 
 def points_of(scenario: Scenario, control: str | None = None) -> queueing.Points:
@@ -73,13 +73,14 @@ class FetchTerms:
         """Points' fetch fields with the model-error factors in ``params`` (model_error.py): each
         class's stretch x its factor; decode's loss x its factor, charged with the stretch the model
         gives (loss_stretch_s), whatever the stretch drawn."""
+        dma = dict(self.fixed, dma_loss_s=self.fixed["dma_loss_s"] * model_error.factors(params, "dma")[0])
         if not self.busy:
-            return self.fixed
+            return dma
         errors = {k: model_error.factors(params, k) for k in self.busy}
         chunks = self.fixed["fetch_chunks"]
         model = sum(self.stretch.values()) / chunks
         drawn = sum(t * errors[k][1] for k, t in self.stretch.items()) / chunks
-        return dict(self.fixed, gpu_stretch_s=drawn, loss_stretch_s=model,
+        return dict(dma, gpu_stretch_s=drawn, loss_stretch_s=model,
                     **{key: sum(errors[k][0] * v for k, v in self.loss[n].items())
                        for key, n in (("loss_one_s", 1), ("loss_full_s", max(self.loss)))})
 
@@ -237,7 +238,7 @@ def error_corners(scenario: Scenario) -> dict[str, dict[str, float]] | None:
         return None
     bands = scenario.gpu.interference.model_error
     ends: dict[tuple[str, str], dict[str, float]] = {}
-    for cls in kernel_classes(scenario):
+    for cls in error_classes(scenario):
         for side in ("decode_loss", "stretch"):
             f = getattr(bands[cls], side) if cls in bands else None
             if f is not None and f.range is not None:

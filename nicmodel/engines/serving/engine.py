@@ -85,6 +85,7 @@ class ServingEngine:
         self.class_couplings = ([(kind, self.couplings[kind]) for kind in self.data_plane.gpu_classes()]
                                 if self.data_plane else [])
         self.errors = {kind: model_error.factors(params, kind) for kind in self.corunners}
+        self.dma_error = model_error.factors(params, "dma")[0]  # on decode's loss to DMA writes into HBM
         self.clock_hz = self.data_plane.clock_hz if self.data_plane else 1e9
 
     def cycles(self, seconds: float) -> int:
@@ -250,7 +251,7 @@ class _State:
         losses = [self._sigma(kind, profile) * min(1.0, (busy - self.last_gpu.get(kind, 0)) / window)
                   for kind, busy in self.fetch.gpu_busy.items()]
         dma_rate = (self.fetch.dma_bytes - self.last_dma) / (window / self.e.clock_hz)
-        losses.append(interference.dma_sigma(p, dma_rate))
+        losses.append(interference.dma_sigma(p, dma_rate) * self.e.dma_error)
         self.last_gpu = dict(self.fetch.gpu_busy)
         self.last_dma = self.fetch.dma_bytes
         return interference.decode_ratio(losses) - 1.0

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ...spec.base import Param
-from ...spec.scenario import Scenario
+from ...spec.scenario import Scenario, resource_table
 from ..plan import Params, Plan
 from .attention import attention_blocks, attention_load, attention_waves
 from .capacity import mean_context
@@ -71,12 +71,25 @@ def kernel_classes(scenario: Scenario) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def error_classes(scenario: Scenario) -> list[str]:
+    """The classes the interference model's own error is kept by (gpu.interference.model_error): the
+    GPU kernel classes the design runs beside decode, and ``dma`` where an engine (a NIC's DMA, the
+    GPU's copy engine) writes into GPU memory, as the serving engines charge DMA writes."""
+    classes = kernel_classes(scenario)
+    if scenario.design:
+        res = resource_table(scenario)
+        if any(st.writes == "gpu.memory" and res[st.resource].kind == "engine" for st in scenario.design.stages.values()):
+            classes.append("dma")
+    return classes
+
+
 def interference_error(scenario: Scenario) -> dict[str, dict] | None:
     """The interference model's held-out error beside each kernel class this design runs on the
-    GPU (gpu.interference.model_error): each factor's range and what it rests on (derived from this
-    GPU's held-out co-runners, or assumed where none was measured here), or ``absent`` for a class
-    never checked. None where the design runs no kernel beside decode."""
-    classes = kernel_classes(scenario)
+    GPU, and its DMA writes into GPU memory (gpu.interference.model_error): each factor's range and
+    what it rests on (derived from this GPU's held-out co-runners, or assumed where none was
+    measured here), or ``absent`` for a class never checked. None where the design runs no kernel
+    and writes nothing into GPU memory beside decode."""
+    classes = error_classes(scenario)
     if not classes or scenario.gpu.interference is None:
         return None
     bands = scenario.gpu.interference.model_error
@@ -84,7 +97,8 @@ def interference_error(scenario: Scenario) -> dict[str, dict] | None:
     for cls in classes:
         e = bands.get(cls)
         out[cls] = ({side: {"range": [type(f)._check(v) for v in f.range] if f.range else [f.si, f.si],
-                            "kind": f.kind} for side, f in (("decode_loss", e.decode_loss), ("stretch", e.stretch))}
+                            "kind": f.kind} for side, f in (("decode_loss", e.decode_loss), ("stretch", e.stretch))
+                     if f is not None}
                     if e is not None else {"absent": True})
     return out
 
