@@ -51,6 +51,13 @@
                                         points: the short units' co-runner rows fitted, the rest held out)
   validation/traces/h200/short_sealed_random/ -> validation/traces/h200_short_sealed_interference.csv
                                         (the seventeenth sealed set: the check of L2 residency; all held out)
+  validation/traces/h200/l2_boundary_random/ -> validation/traces/h200_l2_boundary_interference.csv
+                                        (one-wave 16-byte copies of 40-80 MiB a launch around the
+                                        H200's 60 MiB L2, and a 2-byte one of 32 MiB; all held out)
+  validation/traces/h200/probe_start_noprof/, h200/regime_start_noprof/
+                                     -> validation/traces/h200_start_probe_interference.csv (the first
+                                        grid's probe and regime sections again at the step's start,
+                                        profiler never run; all held out)
   validation/traces/h200/short_points_repeat_random/
                                      -> validation/traces/h200_launch_points_repeat_interference.csv
                                         (the same again, each point's spread recorded; all held out)
@@ -509,6 +516,15 @@ if __name__ == "__main__":
     # with L2 residency, before this trace): the short launches at four decode points no run had, all held out
     grid_trace([("h200/short_sealed_random", "short")], "h200", "h200_short_sealed_interference.csv",
                role="held-out")
+    # the L2 boundary (declared 2026-12-05, a fifteenth session, after L2 residency was adopted; measured
+    # a sixteenth): one-wave copies whose footprint is around the L2's capacity, all held out
+    grid_trace([("h200/l2_boundary_random", "short")], "h200", "h200_l2_boundary_interference.csv",
+               role="held-out")
+    # the first grid's probe and regime sections at the step's start, unprofiled (declared and measured
+    # 2026-12-05, a sixteenth session): whether the profiled grid's misses are the profiler's or the
+    # phase's; all held out
+    grid_trace([("h200/probe_start_noprof", "probe"), ("h200/regime_start_noprof", "regime")], "h200",
+               "h200_start_probe_interference.csv", role="held-out")
     # the eighth sealed set (declared and committed raw before its run, 2026-12-04, a sixth session; its
     # claims' test committed before it was turned into a trace): the same short units and the scatter
     # beside one-block attention grids (9 x 9.75k, 11 x 13.25k, 13 x 11.25k, 15 x 15.5k), all held out
