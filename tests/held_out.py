@@ -516,6 +516,14 @@ HELD_OUT = {
         "decode_time_ratio/regime-compute": (10.0, 176.0),
         "decode_time_ratio/regime-memory": (8.0, 180.5),
     },
+    # the decode-side form's fitted set (declared 2026-12-05, a sixteenth session): its form fitted to 0 and
+    # was not adopted, so every point is held out (the regime kernels at four attention-heavy decode points)
+    "validation/traces/h200_regime_decode_fit_interference.csv": {
+        "corunner_time_ratio/regime-compute": (11.5, 40.5),
+        "corunner_time_ratio/regime-memory": (8.0, 33.0),
+        "decode_time_ratio/regime-compute": (13.0, 218.5),
+        "decode_time_ratio/regime-memory": (10.5, 162.5),
+    },
 }
 
 # Every held-out interference family above the 15% target, and why (tests/test_held_out_gates.py

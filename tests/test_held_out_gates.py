@@ -18,7 +18,8 @@ def _trace(name: str) -> str:
 GRIDS = [_trace(n) for n in ("h200", "h100_grid", "h200_random", "h200_start", "h200_launch", "h200_onewave",
                              "h200_drain", "h200_placement", "h200_grid_points", "h200_grid_points2",
                              "h200_grid_points3", "h200_probe_random", "h200_short_points2", "h200_short_points3",
-                             "h200_short_points4", "h200_l2_boundary", "h200_start_probe")]
+                             "h200_short_points4", "h200_l2_boundary", "h200_start_probe",
+                             "h200_regime_decode_fit")]
 # the data-plane units at random phase (points8's co-runner rows: the grid waits' fitted set)
 DATA_PLANE_SETS = [_trace(f"h200_dataplane_points{n}") for n in ("", 2, 3, 4, 6, 8, 10, 12, 14, 16, 18, 21, 24, 27, 30)]
 
@@ -105,7 +106,7 @@ def test_wave_spill_fits_only_its_declared_set():
 def test_every_family_above_the_target_is_in_the_ledger():
     """The held-out interference families above 15% are exactly those tests/held_out.py's ABOVE_TARGET
     names, each with its reason: a family that crosses 15% either way changes the ledger in the same
-    commit, so the count a closing note reports is the one CI checks (9 of 424 now: the interference
+    commit, so the count a closing note reports is the one CI checks (9 of 428 now: the interference
     traces' families and the decode-step traces' metric)."""
     above, families = set(), 0
     for trace in HELD_OUT:
@@ -116,4 +117,4 @@ def test_every_family_above_the_target_is_in_the_ledger():
             if s["mape_pct"] > 15.0:
                 above.add((trace, key))
     assert above == set(ABOVE_TARGET), (sorted(above - set(ABOVE_TARGET)), sorted(set(ABOVE_TARGET) - above))
-    assert (len(above), families) == (9, 424)
+    assert (len(above), families) == (9, 428)

@@ -13,8 +13,10 @@ added to decode's loss share. This script fits the one number k by least squares
 of the chosen GPU's unprofiled held-out decode points and prints, per family the term touches,
 decode's charged share of its measured loss (summed predicted over summed measured) and its MAPE on
 the decode ratio, before and after. It is a screen, not a calibration: it reads every held-out point,
-so nothing it prints is evidence of accuracy; the form's coefficient is to be fitted on its declared
-fitted set and checked on its sealed set. No spec is written.
+so nothing it prints is evidence of accuracy. Fitted on the set declared for it before any form
+(validation/traces/h200_regime_decode_fit_interference.csv, every calibration at its fixed point) the
+coefficient went to 0, and the form was not adopted (docs/serving.md, Decode's side beside
+compute-bound co-runners); the screen stays as the record of what it saw. No spec is written.
 
     python validation/calibration/decode_issue_screen.py [h200|h100] [--k K]
 

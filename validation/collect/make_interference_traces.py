@@ -54,6 +54,9 @@
   validation/traces/h200/l2_boundary_random/ -> validation/traces/h200_l2_boundary_interference.csv
                                         (one-wave 16-byte copies of 40-80 MiB a launch around the
                                         H200's 60 MiB L2, and a 2-byte one of 32 MiB; all held out)
+  validation/traces/h200/regime_decode_fit_random/ -> validation/traces/h200_regime_decode_fit_interference.csv
+                                        (the regime kernels at four attention-heavy decode points: the
+                                        fitted set of a decode-side form not adopted; all held out)
   validation/traces/h200/probe_start_noprof/, h200/regime_start_noprof/
                                      -> validation/traces/h200_start_probe_interference.csv (the first
                                         grid's probe and regime sections again at the step's start,
@@ -519,6 +522,12 @@ if __name__ == "__main__":
     # the L2 boundary (declared 2026-12-05, a fifteenth session, after L2 residency was adopted; measured
     # a sixteenth): one-wave copies whose footprint is around the L2's capacity, all held out
     grid_trace([("h200/l2_boundary_random", "short")], "h200", "h200_l2_boundary_interference.csv",
+               role="held-out")
+    # the decode-side form's fitted set (declared 2026-12-05, a sixteenth session, before its run and before
+    # any form): the regime kernels at four attention-heavy decode points. Fitted on its decode rows, the
+    # form's coefficient went to 0, so no form was adopted: every point held out until a later form
+    # declares its rows fitted again (docs/serving.md, Decode's side beside compute-bound co-runners)
+    grid_trace([("h200/regime_decode_fit_random", "regime")], "h200", "h200_regime_decode_fit_interference.csv",
                role="held-out")
     # the first grid's probe and regime sections at the step's start, unprofiled (declared and measured
     # 2026-12-05, a sixteenth session): whether the profiled grid's misses are the profiler's or the
