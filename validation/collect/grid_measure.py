@@ -33,9 +33,14 @@ class Decode:
     def __init__(self, model: Model, batch: int, context: int, streams: dict[str, torch.cuda.Stream], steps: int):
         self.batch, self.context = batch, context
         self.replay, self.graphs, self.alone = {}, {}, {}
+        self.streams, self.steps = streams, steps
         for prio, stream in streams.items():
             self.replay[prio], self.graphs[prio] = capture(model, batch, context, stream)
-            self.alone[prio] = sorted(time_on(self.replay[prio], steps, stream) for _ in range(3))[1]
+            self.alone[prio] = self.time_alone(prio)
+
+    def time_alone(self, prio: str) -> float:
+        """The step time alone at this priority: the median of three timed runs of ``steps`` steps."""
+        return sorted(time_on(self.replay[prio], self.steps, self.streams[prio]) for _ in range(3))[1]
 
 
 def beside(decode: Decode, prio: str, dstream, side, batch, k: int, m: int, steps: int, phase=None) -> dict:

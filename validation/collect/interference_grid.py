@@ -77,7 +77,7 @@ warnings.filterwarnings("ignore")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 # the collector's parts (one concept each); the names other scripts use are re-exported here
 from gpu_common import (Deadline, Model, event, gpu_properties, kernel_descriptors,  # noqa: E402,F401
-                        priority_streams, write_descriptors, RandomPhase)
+                        priority_streams, write_csv, write_descriptors, RandomPhase)
 from grid_kernels import Synthetic, time_alone  # noqa: E402,F401
 from grid_measure import (DUTY_TARGETS, Decode, Grid, beside, eager_batch, guarded, plan_duty,  # noqa: E402,F401
                           run_config)
@@ -99,6 +99,27 @@ FOOTPRINTS = {  # name -> (threads per block, dynamic shared memory per block)
 GRIDS = [8, 33, 132, 264, 1056]
 DURATIONS_S = [20e-6, 200e-6, 2e-3, 20e-3]
 BODIES = ["mem", "alu"]
+
+
+def alone_drift(out: Path, decodes: dict, dl: Deadline) -> None:
+    """Decode alone measured again at every point and priority after the run (decode_alone_drift.csv):
+    every row's slowdown is over the first measurement, so a point whose step time drifted reads a
+    slowdown whatever the co-runner did (beside pinned copies busy 1.5% of the step, decode read 6-9%
+    slower at 33 x 6.9k; docs/serving.md, The model's own error, read per decode point). Written last,
+    whatever ended the run; a failure here is printed, never raised over the run's own error."""
+    try:
+        rows = []
+        for (batch, context), dec in decodes.items():
+            for prio, before in dec.alone.items():
+                after = dec.time_alone(prio)
+                rows.append([batch, context, prio, f"{before:.7g}", f"{after:.7g}", f"{after / before - 1:.5f}"])
+        write_csv(out / "decode_alone_drift.csv",
+                  ["batch", "context_tokens", "decode_priority", "alone_before_s", "alone_after_s", "change"], rows)
+        worst = max(rows, key=lambda r: abs(float(r[5])))
+        print(f"[{dl.elapsed():.0f}s] decode alone again: largest change {float(worst[5]) * 100:+.2f}% "
+              f"(b{worst[0]} c{worst[1]} {worst[2]})", flush=True)
+    except Exception as exc:  # noqa: BLE001 - a diagnostic must not hide the run's result
+        print(f"decode alone again: not measured ({type(exc).__name__}: {exc})", flush=True)
 
 
 def main() -> None:
@@ -169,117 +190,120 @@ def main() -> None:
         f"b{p[0]} c{p[1]} {d.alone['equal'] * 1e3:.2f}/{d.alone['high'] * 1e3:.2f} ms" for p, d in decodes.items()),
         flush=True)
 
-    if args.section == "copyfit":
-        copy_fit(out, decodes, streams, side, dl)
-        return
-    syn = Synthetic()
-    if args.probe:
-        probe(out, syn, decodes, streams, dl, quick, phase, args.window)
-        return
-    if args.widths:
-        regime(out, syn, decodes, points, streams, syn_side, dl, rng, quick, table=WIDTHS, section="widths",
-               phase=phase)
-        return
-    if args.onewave:
-        regime(out, syn, decodes, points, streams, syn_side, dl, rng, quick, table=ONEWAVE, section="onewave",
-               phase=phase)
-        return
-    if args.drain:
-        regime(out, syn, decodes, points, streams, syn_side, dl, rng, quick, table=DRAIN, section="drain",
-               phase=phase)
-        return
-    if args.dataplane:
+    try:
+        if args.section == "copyfit":
+            copy_fit(out, decodes, streams, side, dl)
+            return
+        syn = Synthetic()
+        if args.probe:
+            probe(out, syn, decodes, streams, dl, quick, phase, args.window)
+            return
+        if args.widths:
+            regime(out, syn, decodes, points, streams, syn_side, dl, rng, quick, table=WIDTHS, section="widths",
+                   phase=phase)
+            return
+        if args.onewave:
+            regime(out, syn, decodes, points, streams, syn_side, dl, rng, quick, table=ONEWAVE, section="onewave",
+                   phase=phase)
+            return
+        if args.drain:
+            regime(out, syn, decodes, points, streams, syn_side, dl, rng, quick, table=DRAIN, section="drain",
+                   phase=phase)
+            return
+        if args.dataplane:
+            units = dataplane_units(ac, side)
+            dataplane(Grid(out), units, decodes, streams, side, dl, quick, phase)
+            unit_descriptors(out, units, side)
+            return
+        if args.short:
+            short(out, syn, decodes, points, streams, syn_side, side, dl, rng, quick, phase, args.kernels)
+            return
+        if args.paced:
+            paced(out, syn, decodes, points, streams, syn_side, side, dl, rng, quick, phase)
+            return
+        if args.regime:
+            regime(out, syn, decodes, points, streams, syn_side, dl, rng, quick, graph=not args.eager, phase=phase)
+            return
+        legacy = legacy_units()
         units = dataplane_units(ac, side)
-        dataplane(Grid(out), units, decodes, streams, side, dl, quick, phase)
-        unit_descriptors(out, units, side)
-        return
-    if args.short:
-        short(out, syn, decodes, points, streams, syn_side, side, dl, rng, quick, phase, args.kernels)
-        return
-    if args.paced:
-        paced(out, syn, decodes, points, streams, syn_side, side, dl, rng, quick, phase)
-        return
-    if args.regime:
-        regime(out, syn, decodes, points, streams, syn_side, dl, rng, quick, graph=not args.eager, phase=phase)
-        return
-    legacy = legacy_units()
-    units = dataplane_units(ac, side)
-    if quick:
-        units = dict(list(units.items())[:2] + ([("ac_decode", units["ac_decode"])] if "ac_decode" in units else []))
+        if quick:
+            units = dict(list(units.items())[:2] + ([("ac_decode", units["ac_decode"])] if "ac_decode" in units else []))
 
-    if "decode" not in skip:
-        section_decode_grid(out, model, quick, dl)
-    if "copies" not in skip:
-        section_copies(out, quick, dl)
+        if "decode" not in skip:
+            section_decode_grid(out, model, quick, dl)
+        if "copies" not in skip:
+            section_copies(out, quick, dl)
 
-    grid = Grid(out)
-    window = 0.06 if quick else 0.1
-    # legacy co-runners: saturating, at the main point, both priorities
-    main_dec = decodes[points[0]]
-    for name, unit in legacy.items():
-        t_unit = time_alone(unit, side, 0.03)
-        for prio in ("equal", "high"):
-            if dl.left() > 0:
-                guarded(run_config, grid, "legacy", name, main_dec, prio, streams, side, unit, t_unit, "sat", window)
-    print(f"[{dl.elapsed():.0f}s] legacy done", flush=True)
+        grid = Grid(out)
+        window = 0.06 if quick else 0.1
+        # legacy co-runners: saturating, at the main point, both priorities
+        main_dec = decodes[points[0]]
+        for name, unit in legacy.items():
+            t_unit = time_alone(unit, side, 0.03)
+            for prio in ("equal", "high"):
+                if dl.left() > 0:
+                    guarded(run_config, grid, "legacy", name, main_dec, prio, streams, side, unit, t_unit, "sat", window)
+        print(f"[{dl.elapsed():.0f}s] legacy done", flush=True)
 
-    dataplane(grid, units, decodes, streams, side, dl, quick, phase)
+        dataplane(grid, units, decodes, streams, side, dl, quick, phase)
 
-    # synthetic co-runners: calibrate every one, then run the grid in a seeded random order
-    defs = [(body, fp, g, d) for body in BODIES for fp in FOOTPRINTS for g in GRIDS for d in DURATIONS_S]
-    if quick:
-        defs = [("mem", "wide", 264, 200e-6), ("alu", "fat", 33, 2e-3), ("alu", "thin", 1056, 20e-6)]
-    corunners = calibrate_all(out, syn, [(body, fp, g, d, *FOOTPRINTS[fp]) for body, fp, g, d in defs], "syn",
-                              syn_side, dl)
-    print(f"[{dl.elapsed():.0f}s] calibrated {len(corunners)} synthetic co-runners", flush=True)
-    configs = []
-    for name in corunners:
-        for duty in DUTY_TARGETS:
-            configs.append((name, points[0], "equal", duty))
-        for duty in DUTY_TARGETS:
-            configs.append((name, points[0], "high", duty))
-        for p in points[1:]:
-            if rng.random() < 0.3:
-                configs += [(name, p, "equal", duty) for duty in DUTY_TARGETS]
-    rng.shuffle(configs)
-    seen = set()
-    for name, p, prio, duty in configs:
-        if dl.left() <= 0:
-            print(f"budget spent: {len(seen)} of {len(configs)} synthetic configs", flush=True)
-            break
-        launch, alone = corunners[name]
-        dec = decodes[p]
-        km = plan_duty(DUTY_TARGETS[duty], alone, dec.alone[prio]) if duty != "sat" else "sat"
-        if (name, p, prio, km) in seen:
-            continue
-        seen.add((name, p, prio, km))
-        guarded(run_config, grid, "synthetic", name, dec, prio, streams, syn_side, launch, alone, duty, window,
-                use_graph=True, phase=phase)
-    # a second measurement of a random tenth of the points, for the spread of the method itself
-    again = rng.sample(sorted(seen, key=str), k=min(len(seen), max(3, len(seen) // 10)))
-    for name, p, prio, km in again:
-        if dl.left() <= 0:
-            break
-        launch, alone = corunners[name]
-        duty = "sat" if km == "sat" else next(d for d in ("low", "mid") if plan_duty(DUTY_TARGETS[d], alone, decodes[p].alone[prio]) == km)
-        guarded(run_config, grid, "synthetic", name, decodes[p], prio, streams, syn_side, launch, alone, duty, window,
-                use_graph=True, repeat=1, phase=phase)
-    print(f"[{dl.elapsed():.0f}s] done: {len(grid.rows)} grid rows", flush=True)
-    # kernel descriptors, last: the profiler changes how concurrent kernels are dispatched for the rest
-    # of the process (gpu_common.PROFILED). Decode at each point (eager), the data-plane and legacy
-    # units, one of each synthetic footprint x body (their grids differ only in count)
-    kernels = []
-    x = {p: model.inputs(p[0]) for p in points}
-    for p in points:
-        kernels += kernel_descriptors(lambda p=p: model.step(x[p], p[1]), f"decode_b{p[0]}_c{p[1]}")
-    for name, unit in {**units, **legacy}.items():
-        with torch.cuda.stream(side):
-            kernels += kernel_descriptors(unit, name)
-    for fp, (threads, smem) in FOOTPRINTS.items():
-        for body in BODIES:
-            kernels += kernel_descriptors(syn.launcher(body, 132, threads, smem, 64, syn_side), f"synthetic_{body}_{fp}")
-    write_descriptors(out, kernels)
-    print(f"[{dl.elapsed():.0f}s] kernels: {len(kernels)} rows", flush=True)
+        # synthetic co-runners: calibrate every one, then run the grid in a seeded random order
+        defs = [(body, fp, g, d) for body in BODIES for fp in FOOTPRINTS for g in GRIDS for d in DURATIONS_S]
+        if quick:
+            defs = [("mem", "wide", 264, 200e-6), ("alu", "fat", 33, 2e-3), ("alu", "thin", 1056, 20e-6)]
+        corunners = calibrate_all(out, syn, [(body, fp, g, d, *FOOTPRINTS[fp]) for body, fp, g, d in defs], "syn",
+                                  syn_side, dl)
+        print(f"[{dl.elapsed():.0f}s] calibrated {len(corunners)} synthetic co-runners", flush=True)
+        configs = []
+        for name in corunners:
+            for duty in DUTY_TARGETS:
+                configs.append((name, points[0], "equal", duty))
+            for duty in DUTY_TARGETS:
+                configs.append((name, points[0], "high", duty))
+            for p in points[1:]:
+                if rng.random() < 0.3:
+                    configs += [(name, p, "equal", duty) for duty in DUTY_TARGETS]
+        rng.shuffle(configs)
+        seen = set()
+        for name, p, prio, duty in configs:
+            if dl.left() <= 0:
+                print(f"budget spent: {len(seen)} of {len(configs)} synthetic configs", flush=True)
+                break
+            launch, alone = corunners[name]
+            dec = decodes[p]
+            km = plan_duty(DUTY_TARGETS[duty], alone, dec.alone[prio]) if duty != "sat" else "sat"
+            if (name, p, prio, km) in seen:
+                continue
+            seen.add((name, p, prio, km))
+            guarded(run_config, grid, "synthetic", name, dec, prio, streams, syn_side, launch, alone, duty, window,
+                    use_graph=True, phase=phase)
+        # a second measurement of a random tenth of the points, for the spread of the method itself
+        again = rng.sample(sorted(seen, key=str), k=min(len(seen), max(3, len(seen) // 10)))
+        for name, p, prio, km in again:
+            if dl.left() <= 0:
+                break
+            launch, alone = corunners[name]
+            duty = "sat" if km == "sat" else next(d for d in ("low", "mid") if plan_duty(DUTY_TARGETS[d], alone, decodes[p].alone[prio]) == km)
+            guarded(run_config, grid, "synthetic", name, decodes[p], prio, streams, syn_side, launch, alone, duty, window,
+                    use_graph=True, repeat=1, phase=phase)
+        print(f"[{dl.elapsed():.0f}s] done: {len(grid.rows)} grid rows", flush=True)
+        # kernel descriptors, last: the profiler changes how concurrent kernels are dispatched for the rest
+        # of the process (gpu_common.PROFILED). Decode at each point (eager), the data-plane and legacy
+        # units, one of each synthetic footprint x body (their grids differ only in count)
+        kernels = []
+        x = {p: model.inputs(p[0]) for p in points}
+        for p in points:
+            kernels += kernel_descriptors(lambda p=p: model.step(x[p], p[1]), f"decode_b{p[0]}_c{p[1]}")
+        for name, unit in {**units, **legacy}.items():
+            with torch.cuda.stream(side):
+                kernels += kernel_descriptors(unit, name)
+        for fp, (threads, smem) in FOOTPRINTS.items():
+            for body in BODIES:
+                kernels += kernel_descriptors(syn.launcher(body, 132, threads, smem, 64, syn_side), f"synthetic_{body}_{fp}")
+        write_descriptors(out, kernels)
+        print(f"[{dl.elapsed():.0f}s] kernels: {len(kernels)} rows", flush=True)
+    finally:
+        alone_drift(out, decodes, dl)
 
 
 if __name__ == "__main__":
