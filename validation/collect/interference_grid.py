@@ -198,16 +198,10 @@ def main() -> None:
         if args.probe:
             probe(out, syn, decodes, streams, dl, quick, phase, args.window)
             return
-        if args.widths:
-            regime(out, syn, decodes, points, streams, syn_side, dl, rng, quick, table=WIDTHS, section="widths",
-                   phase=phase)
-            return
-        if args.onewave:
-            regime(out, syn, decodes, points, streams, syn_side, dl, rng, quick, table=ONEWAVE, section="onewave",
-                   phase=phase)
-            return
-        if args.drain:
-            regime(out, syn, decodes, points, streams, syn_side, dl, rng, quick, table=DRAIN, section="drain",
+        tables = {"widths": WIDTHS, "onewave": ONEWAVE, "drain": DRAIN}  # grids run as the regime section is
+        chosen = next((name for name in tables if getattr(args, name)), None)
+        if chosen:
+            regime(out, syn, decodes, points, streams, syn_side, dl, rng, quick, table=tables[chosen], section=chosen,
                    phase=phase)
             return
         if args.dataplane:
