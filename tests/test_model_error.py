@@ -195,6 +195,8 @@ def test_uncertainty_draws_them():
         for cls in ("decompress", "dequantize", "copy"):
             for side in ("decode_loss", "stretch"):
                 assert drawn[f"{KEY}{cls}.{side}"] == kind
+        # DMA writes: decode's side only
+        assert drawn[f"{KEY}dma.decode_loss"] == kind and f"{KEY}dma.stretch" not in drawn
 
 
 def test_answers_name_the_band_of_each_kernel_the_design_runs():
