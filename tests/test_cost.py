@@ -61,3 +61,14 @@ def test_nic_price_command(capsys):
         low, high = r["break_even_interval_usd"]
         assert low <= high and 0 <= r["offload_pays_share"] <= 1
         assert r["nominal_outside_interval"] == (not low <= r["break_even_nic_price_usd"] <= high)
+
+
+def test_nic_price_nominal_row_does_not_move_with_the_number_of_draws():
+    """The nominal answer is the specs' own: with 0, 2 or 5 paired draws beside it, the same rates and
+    break-even to the last digit (the stacked rate search once ran every point until all had converged,
+    so at 40 Gbps the nominal break-even read 6,405 USD with no draws and 6,531 with some)."""
+    from nicmodel.planning.cost import nic_break_even
+    keys = ("smartnic_max_rate_per_s", "gpu_max_rate_per_s", "break_even_nic_price_usd")
+    rows = [[tuple(r[k] for k in keys) for r in nic_break_even(str(DEFAULT), str(GPU_DECODE), ["20Gbps", "40Gbps"],
+                                                                 draws=n)] for n in (0, 2, 5)]
+    assert rows[0] == rows[1] == rows[2]

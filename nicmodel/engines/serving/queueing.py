@@ -469,11 +469,14 @@ def max_rate(pt: Points, iterations: int = 30, tolerance: float = 0.005) -> dict
     lone = meets(pt, np.full_like(high, 1e-6))
     low = np.zeros_like(high)
     for _ in range(iterations):
+        # a point stops when its own bracket is within tolerance: its answer never depends on which
+        # other points share the call (nic-price's nominal row once moved with its number of draws)
+        active = high - low > tolerance * high
+        if not np.any(active):
+            break
         mid = 0.5 * (low + high)
         ok = meets(pt, mid)
-        low, high = np.where(ok, mid, low), np.where(ok, high, mid)
-        if np.all(high - low <= tolerance * high):
-            break
+        low, high = np.where(active & ok, mid, low), np.where(active & ~ok, mid, high)
     rate = np.where(lone, low, 0.0)
     s = steady(pt, np.maximum(rate, 1e-9))
     return {"max_rate_per_s": rate, "capacity_per_s": np.minimum(s.gpu_capacity, s.fetch_capacity),
