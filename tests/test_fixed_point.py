@@ -17,15 +17,16 @@ def fp():
 
 
 def test_the_committed_specs_are_the_plans_fixed_point(fp):
-    """One pass of all eight calibrations from the specs' values moves no coefficient by more than the
+    """One pass of all nine calibrations from the specs' values moves no coefficient by more than the
     plan's tolerance (each calibration's own reproduction: test_calibration)."""
     plan = fp.load_plan(fp.PLAN)
     assert [c.name for c in plan.calibrations] == ["synthetic grid", "cut-ins", "packing", "loaded latency",
-                                                   "launch waits", "l2 residency", "spill", "grid waits"]
+                                                   "launch waits", "l2 residency", "l2 partial fit", "spill",
+                                                   "grid waits"]
     lines = []
     state, before, settled = fp.iterate(plan, 1, log=lines.append)
     assert settled and lines[-1].startswith("pass 1: largest move")
-    assert len(before) == 22 and set(state.variables) == {"wave_yield_before_cut_in"}
+    assert len(before) == 23 and set(state.variables) == {"wave_yield_before_cut_in"}
     for key, value in state.values.items():
         assert value == pytest.approx(before[key], rel=plan.tolerance), key
         lo, hi = state.ci[key]

@@ -238,6 +238,11 @@ class Interference(Component):
     beside decode the weights decode streams through L2 have evicted it, and its loads go to HBM
     (docs/serving.md, L2 residency). No term for a kernel with no footprint given (the designs' kernels:
     their data is new every chunk)."""
+    l2_resident_share: Fraction
+    """Share of the GPU's L2 (gpu.l2_cache) up to which a launch finds all of its footprint there
+    alone; from there to the whole capacity the share it finds falls linearly to none, and so does
+    l2_loss's term (validation/traces/h200/l2_boundary_random/: the loss whole at 40 MiB of 60, about
+    a third of it at 48 and a fifth at 56, none from 60; docs/serving.md, L2 residency)."""
     launch_wait: Duration
     """Co-runner: time each of its launches issued one by one through a stream waits beside
     decode for its turn at dispatch, whatever the launch's length, over its waves (a launch of

@@ -520,9 +520,11 @@ if __name__ == "__main__":
     grid_trace([("h200/short_sealed_random", "short")], "h200", "h200_short_sealed_interference.csv",
                role="held-out")
     # the L2 boundary (declared 2026-12-05, a fifteenth session, after L2 residency was adopted; measured
-    # a sixteenth): one-wave copies whose footprint is around the L2's capacity, all held out
+    # a sixteenth): one-wave copies whose footprint is around the L2's capacity. Its short-memory co-runner
+    # rows are the partial fit's fitted set (l2_resident_share; declared a sixteenth session, before the
+    # form was written); the 2-byte copy, the scatter and every decode row held out
     grid_trace([("h200/l2_boundary_random", "short")], "h200", "h200_l2_boundary_interference.csv",
-               role="held-out")
+               role="held-out", fitted_metric="corunner_time_ratio", fitted_family="short-memory")
     # the decode-side form's fitted set (declared 2026-12-05, a sixteenth session, before its run and before
     # any form): the regime kernels at four attention-heavy decode points. Fitted on its decode rows, the
     # form's coefficient went to 0, so no form was adopted: every point held out until a later form

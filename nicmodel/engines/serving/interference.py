@@ -70,8 +70,10 @@ dispatched; the hardware places blocks breadth-first over the SMs):
     beside 1 x 1k);
   - L2 residency, for a launch whose footprint (the bytes it touches, the same every launch) fits in
     the GPU's L2: alone its launches find their data there, beside decode the weights decode streams
-    through L2 have evicted it: ``l2_loss`` x its HBM share alone x e (h200/short_sweep_random/: one-wave
-    copies of 8-34 MB under-predicted by 12-38%, those of 67 MB and more not);
+    through L2 have evicted it: ``l2_loss`` x its HBM share alone x the share of the footprint L2 holds
+    alone (whole up to ``l2_resident_share`` of the capacity, none from all of it, linear between) x e
+    (h200/short_sweep_random/: one-wave copies of 8-34 MB under-predicted by 12-38%, those of 67 MB and
+    more not; h200/l2_boundary_random/: a third of the loss at 48 MiB, a fifth at 56);
   - a wait per launch for its turn at dispatch, whatever the launch's length: ``launch_wait`` for
     launches issued one by one through a stream, ``graph_wait`` for launches replayed from a CUDA
     graph, over its waves (a many-wave launch keeps its blocks running while decode's kernel cuts
@@ -122,7 +124,7 @@ from .profile import DECODE_KINDS, DecodeProfile, decode_profile, decode_shapes,
 # the model's names; the decode step's side (profile.py) is re-exported: callers reach it here
 __all__ = ["CoRunner", "Coupling", "DECODE_KINDS", "DecodeProfile", "blocking", "corunner_slowdown", "couple",
            "decode_profile", "decode_ratio", "decode_residency", "decode_shapes", "dma_sigma", "exclusive_share",
-           "fits_in_l2", "latency_boundness", "narrowness", "resident_threads", "sigma", "spilling_kinds", "step_profile"]
+           "l2_hit", "latency_boundness", "narrowness", "resident_threads", "sigma", "spilling_kinds", "step_profile"]
 
 Params = dict[str, Any]
 WIDEST_ACCESS = 16  # bytes: the widest load or store one thread issues (a 128-bit vector)
@@ -247,7 +249,7 @@ class Coupling:
     latency: float = 0.0  # latency_loss x latency-boundness x compute-boundness x (latency_beside_decode - 1) x relief
     lost: tuple[tuple[str, float], ...] = ()  # at high priority: its throughput lost beside each decode kind (kept.py)
     sensitivity: float = 1.0  # share of SM time lost that costs it (kept.sm_sensitivity)
-    l2: float = 0.0  # l2_loss x its HBM share alone, for a footprint that fits in L2 (0 otherwise)
+    l2: float = 0.0  # l2_loss x its HBM share alone x the share of its footprint L2 holds alone (l2_hit)
 
     def exclusive(self, profile: DecodeProfile) -> float:
         """Share of decode's kernel time in kernels that cannot sit beside the co-runner."""
@@ -372,14 +374,29 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
                     * (1.0 - float(p[q + "latency_relief"]) * (s - s * o ** float(p[q + "occupancy_exponent"]))),
                     lost_beside(p, c, shapes, decode_residency(p), resident, waves) if priority == "high" else (),
                     sm_sensitivity(1.0 - memory_bound, float(p[q + "wave_memory"])) if priority == "high" else 1.0,
-                    float(p[q + "l2_loss"]) * min(1.0, c.hbm_share) if fits_in_l2(p, c) else 0.0)
+                    _l2_term(p, c))
 
 
-def fits_in_l2(p: Params, c: CoRunner) -> bool:
-    """Whether a launch's footprint, touched again every launch, fits in the GPU's L2 (False where
-    either is not given)."""
+def _l2_term(p: Params, c: CoRunner) -> float:
+    """``l2_loss`` x its HBM share alone x ``l2_hit`` (0, reading no coefficient, for a launch L2 does not hold)."""
+    hit = l2_hit(p, c)
+    return float(p["gpu.interference.l2_loss"]) * min(1.0, c.hbm_share) * hit if hit > 0 else 0.0
+
+
+def l2_hit(p: Params, c: CoRunner) -> float:
+    """The share of a launch's footprint, touched again every launch, that it finds in the GPU's L2
+    alone (0 where either is not given): all of it up to ``l2_resident_share`` of the capacity, none
+    from the capacity on, falling linearly between (h200/l2_boundary_random/: the loss whole at 40 MiB
+    of 60, a third of it at 48, a fifth at 56, none from 60)."""
     l2 = p.get("gpu.l2_cache")
-    return c.footprint_bytes is not None and l2 is not None and 0 < c.footprint_bytes <= float(l2)
+    if c.footprint_bytes is None or l2 is None or c.footprint_bytes <= 0:
+        return 0.0
+    whole = float(p["gpu.interference.l2_resident_share"]) * float(l2)
+    if c.footprint_bytes <= whole:
+        return 1.0
+    if c.footprint_bytes >= float(l2):
+        return 0.0
+    return (float(l2) - c.footprint_bytes) / (float(l2) - whole)
 
 
 def latency_boundness(p: Params, c: CoRunner, tau: float) -> float:
