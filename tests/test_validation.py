@@ -378,3 +378,32 @@ def test_decode_excess_charged_beside_the_data_plane_kernels_is_as_recorded():
         assert low - 0.05 <= min(seen[family]) and max(seen[family]) <= high + 0.05, (family, seen[family])
 
 
+
+
+def test_decode_loss_per_busy_is_the_ratios_loss_share_over_busy(tmp_path, capsys):
+    """decode_loss_per_busy at a decode point is (1 - 1 / decode_time_ratio) / busy for the same argument:
+    by hand from the model's own ratio at a saturated regime point (busy 0.9998), where the ratio's error
+    is the loss share's amplified. A row with no busy share is refused with one line; a trace of such rows
+    validates end to end from the CLI."""
+    from nicmodel.validation.predict import Predictor
+    rows = [p for p in read_trace(ROOT / "validation/traces/h200_regime_decode_fit_interference.csv")
+            if p.metric == "decode_time_ratio" and "busy=0.9998," in p.argument]
+    assert rows
+    point = rows[0]
+    predictor = Predictor()
+    ratio = predictor.predict(point)
+    sigma = predictor.predict(replace(point, metric="decode_loss_per_busy"))
+    assert sigma == pytest.approx((1 - 1 / ratio) / 0.9998, rel=1e-12)
+    assert 0 < sigma < 1
+    from nicmodel.errors import SpecError
+    with pytest.raises(SpecError, match="decode_loss_per_busy needs busy= above 0"):
+        predictor.predict(replace(point, metric="decode_loss_per_busy", argument=point.argument.replace(
+            "busy=0.9998,", "busy=0,")))
+    measured = (1 - 1 / point.value) / 0.9998
+    trace = tmp_path / "sigma.csv"
+    trace.write_text("scenario,overrides,metric,argument,value,unit,role,source\n"
+                     f"{ROOT / 'pipelines/shadowserve.yaml'},gpu=h200,decode_loss_per_busy,\"{point.argument}\","
+                     f"{measured:.6f},x,held-out,h200_regime_decode_fit's first saturated decode row\n")
+    assert main(["validate", str(trace), "--tolerance", "1000", "--format", "json"]) == 0
+    text = capsys.readouterr().out
+    assert "decode_loss_per_busy" in text and f"{sigma:.4g}"[:5] in text

@@ -168,6 +168,17 @@ def decode_ratio(ctx, argument: str | None) -> float:
     return model.decode_ratio(losses)
 
 
+def decode_loss_per_busy(ctx, argument: str | None) -> float:
+    """Decode's loss share per unit of the co-runner's busy share, (1 - 1 / decode_time_ratio) / busy:
+    sigma, what the serving engines scale by a kernel's busy share. Read this way a miss at a busy share
+    near 1 is not amplified by the ratio's 1 / (1 - sigma x busy) (docs/serving.md, Decode's side near
+    saturation)."""
+    busy = float(_args(argument).get("busy", 0.0))
+    if busy <= 0:
+        raise SpecError(f"argument: decode_loss_per_busy needs busy= above 0 (got {argument!r})", "metric")
+    return (1.0 - 1.0 / decode_ratio(ctx, argument)) / busy
+
+
 def corunner_ratio(ctx, argument: str | None) -> float:
     """The co-runner's time per unit beside decode, over alone. Its kernels' time alone, each grown
     by its slowdown; the unit's launch gaps alone (unit_time beyond the kernels' time: launches

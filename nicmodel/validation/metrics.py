@@ -147,6 +147,9 @@ METRICS: dict[str, Metric] = {m.name: m for m in [
            "alone (nicmodel/validation/interference.py)", interference.decode_ratio,
            "family=,batch=,context=,priority=,busy=,kernel=,duration=[,launches=,bytes=,unit_time=,...]",
            slowdown=True),
+    Metric("decode_loss_per_busy", "dimensionless", "decode's loss share (1 - alone / beside) per unit of the "
+           "co-runner's busy share: sigma, unamplified near saturation", interference.decode_loss_per_busy,
+           "as decode_time_ratio (busy= above 0)"),
     Metric("corunner_time_ratio", "dimensionless", "co-runner time per unit beside decode, over alone",
            interference.corunner_ratio, "as decode_time_ratio", slowdown=True),
     Metric("engine_step_ratio", "dimensionless", "the engine's eager (launch-bound) decode step time with host "
