@@ -348,6 +348,14 @@ def test_summary_reports_the_excess_a_slowdown_metric_charges():
     (row,) = summary(preds)
     assert row["charged_excess"] == pytest.approx(0.25)
     assert row["mape_pct"] == pytest.approx((0.05 / 1.10 + 0.25 / 1.30) / 2 * 100)
+    # read as loss shares, 1 - 1/ratio: 0.0476 predicted against 0.0909 and 0.2308 measured, 47.6% and
+    # 79.4% off, 63.5% on the mean (the ratio's MAPE, 11.7%, hides it)
+    loss = 1 - 1 / 1.05
+    assert row["loss_mape_pct"] == pytest.approx(50 * (abs(loss / (1 - 1 / 1.10) - 1) + abs(loss / (1 - 1 / 1.30) - 1)))
+    assert row["loss_mape_pct"] == pytest.approx(63.5, abs=0.1) and row["loss_points"] == 2
+    # a decode point that lost under 1% carries none
+    (quiet,) = summary([Prediction(replace(point, value=1.005), 1.05)])
+    assert "loss_mape_pct" not in quiet
     copy = read_trace(ROOT / "validation/traces/h200_copy.csv")[0]
     assert "charged_excess" not in summary([Prediction(copy, copy.value)])[0]
 

@@ -220,6 +220,12 @@ def report_text(preds: list[Prediction], bad: list[Prediction]) -> str:
                         "--format json)")
     groups = summary(preds)
     noise = any("noise_pct" in g for g in groups)  # a column only where some point carries a standard error
+    loss = any("loss_mape_pct" in g for g in groups)  # a column only where decode's side was measured
+
+    def loss_share(g: dict) -> list[str]:
+        if not loss:
+            return []
+        return [f"{g['loss_mape_pct']:.1f}% ({g['loss_points']})" if "loss_mape_pct" in g else ""]
 
     def floor(g: dict) -> list[str]:
         if not noise:
@@ -229,12 +235,18 @@ def report_text(preds: list[Prediction], bad: list[Prediction]) -> str:
     if any("family" in g for g in groups):  # interference traces: errors by family, with their 90th percentile
         lines.append(github_table([[g["metric"], g.get("family", ""), g["role"], g["points"], f"{g['mape_pct']:.2f}%",
                                 f"{g['p90_pct']:.2f}%", f"{g['worst_pct']:+.2f}%",
-                                f"{g['charged_excess']:.2f}" if "charged_excess" in g else "", *floor(g)]
+                                f"{g['charged_excess']:.2f}" if "charged_excess" in g else "", *loss_share(g),
+                                *floor(g)]
                                for g in groups],
                               headers=["metric", "family", "role", "points", "MAPE", "p90 |error|", "worst",
-                                       "excess charged", *(["noise floor"] if noise else [])]))
+                                       "excess charged", *(["loss-share MAPE"] if loss else []),
+                                       *(["noise floor"] if noise else [])]))
         lines.append("excess charged: the model's slowdown over the measured one, sum(predicted - 1) / "
                      "sum(measured - 1); far from 1 where a small ratio error hides a large miss.")
+        if loss:
+            lines.append("loss-share MAPE: decode's side read as its loss share, 1 - 1/ratio, per point whose "
+                         "measured loss is at least 1% (how many in brackets): the error the serving engines "
+                         "carry per unit of a kernel's busy share.")
     else:
         lines.append(github_table([[g["metric"], g["role"], g["points"], f"{g['mape_pct']:.2f}%", f"{g['worst_pct']:+.2f}%",
                                     *floor(g)] for g in groups],

@@ -21,6 +21,9 @@ def predict_all(points: list[Point], predictor: Predictor | None = None) -> list
     return [Prediction(p, predictor.predict(p)) for p in points]
 
 
+LOSS_FLOOR = 0.01  # decode points whose measured loss share is below this carry no loss-share error
+
+
 def summary(preds: list[Prediction]) -> list[dict[str, Any]]:
     """Per (metric, family, role): points, MAPE, the 90th percentile of |error| and the worst
     signed error. A row's family is the ``family=`` of its argument (interference traces), else
@@ -49,6 +52,14 @@ def summary(preds: list[Prediction]) -> list[dict[str, Any]]:
         measured = sum(pr.point.value - 1.0 for pr in items)
         if metric in METRICS and METRICS[metric].slowdown and measured > 0:
             row["charged_excess"] = sum(pr.predicted - 1.0 for pr in items) / measured
+        if metric == "decode_time_ratio":
+            # decode's side read as its loss share, 1 - 1/ratio (sigma x busy): a ratio near 1 hides a
+            # large relative miss in it, and one near saturation amplifies a small one
+            losses = [(1.0 - 1.0 / pr.predicted, 1.0 - 1.0 / pr.point.value) for pr in items
+                      if pr.point.value > 1.0 / (1.0 - LOSS_FLOOR) and pr.predicted > 0]
+            if losses:
+                row["loss_mape_pct"] = 100.0 * sum(abs(p / m - 1.0) for p, m in losses) / len(losses)
+                row["loss_points"] = len(losses)
         noisy = [pr.point for pr in items if pr.point.stderr is not None]
         if noisy:
             row["noise_pct"] = NORMAL_MAD * 100.0 * sum(p.stderr / abs(p.value) for p in noisy) / len(noisy)
