@@ -51,3 +51,24 @@ def test_a_bad_gpu_is_refused(screen, capsys):
     with pytest.raises(SystemExit) as exc:
         screen.main(["h300"])
     assert exc.value.code == 2 and "invalid choice" in capsys.readouterr().err
+
+
+def test_relative_k_by_hand(screen):
+    """Measured 0.02 and 0.04, predicted 0.01 and 0.02, terms 0.1 and 0.3: t/m = 5 and 7.5, gaps 0.5
+    and 0.5; k = (5 x 0.5 + 7.5 x 0.5) / (25 + 56.25) = 6.25 / 81.25 = 0.0769."""
+    rows = [{"family": "f", "predicted": 0.01, "measured": 0.02, "term": 0.1},
+            {"family": "f", "predicted": 0.02, "measured": 0.04, "term": 0.3}]
+    assert screen.relative_k(rows) == pytest.approx(6.25 / 81.25)
+
+
+def test_the_old_term_under_the_declared_estimator(screen, capsys):
+    """On the next form's declared fitted set (its 692 decode points that lost at least 1%), the relative
+    loss-share estimator puts the old term's k at 0.098 (the ratio's estimator put it at 0), and the
+    regime compute kernels' loss-share MAPE falls 40.8 -> 31.7%; carried to every held-out point, the
+    scatter's charged share would rise only 0.48 -> 0.64, short of the 0.7 its sealed set claims."""
+    assert screen.main(["--fitted-set"]) == 0
+    out = capsys.readouterr().out
+    assert "692 decode points" in out and "k = 0.098" in out
+    assert "regime-compute        332  at 0: loss-share MAPE 40.8%" in out and "at k: loss-share MAPE 31.7%" in out
+    rows = screen.points("h200")
+    assert screen.charged(rows, "paged-kv-scatter", 0.098) == pytest.approx(0.64, abs=0.01)

@@ -19,9 +19,14 @@ coefficient went to 0, and the form was not adopted (docs/serving.md, Decode's s
 compute-bound co-runners); the screen stays as the record of what it saw. No spec is written.
 
     python validation/calibration/decode_issue_screen.py [h200|h100] [--k K]
+    python validation/calibration/decode_issue_screen.py --fitted-set
 
---k applies a given k instead of fitting one (to carry the H200's to the H100). Exits 2 on a bad
-command line.
+--k applies a given k instead of fitting one (to carry the H200's to the H100). --fitted-set reads
+only the declared fitted set of the next decode-side form (FITTED_SET: its decode points whose
+measured loss share is at least 0.01) and fits k with the estimator declared for that form, the
+relative error of decode's loss share (validation/collect/declared_runs.md; docs/serving.md,
+Decode's side near saturation): a screen of the old term under the new estimator, not a form. Exits 2
+on a bad command line.
 """
 
 from __future__ import annotations
@@ -43,13 +48,16 @@ from nicmodel.validation.trace import read_trace  # noqa: E402
 from nicmodel.validation.validate import family  # noqa: E402
 
 PROFILED = {"h200_interference.csv", "h200_rerun_interference.csv"}  # measured after torch's profiler ran
+FITTED_SET = ROOT / "validation/traces/h200_regime_decode_fit_interference.csv"  # the next form's, declared
+LOSS_FLOOR = 0.01  # the declared estimator reads decode points whose measured loss share is at least this
 
 
-def points(gpu: str) -> list[dict]:
+def points(gpu: str, paths: list[str] | None = None) -> list[dict]:
     """Every held-out decode point of one-kernel units on the GPU's traces (the profiled H200 traces
-    left out): its family, measured and predicted loss shares, and the candidate term per unit k."""
+    left out), or on ``paths``: its family, measured and predicted loss shares, and the candidate term
+    per unit k."""
     predictor, out, couplings = Predictor(), [], {}
-    for path in sorted(glob.glob(str(ROOT / f"validation/traces/{gpu}*_interference.csv"))):
+    for path in paths or sorted(glob.glob(str(ROOT / f"validation/traces/{gpu}*_interference.csv"))):
         if Path(path).name in PROFILED:
             continue
         for pt in read_trace(Path(path)):
@@ -80,6 +88,15 @@ def least_squares_k(rows: list[dict]) -> float:
     return float(term @ gap / (term @ term))
 
 
+def relative_k(rows: list[dict]) -> float:
+    """The one k that best closes decode's measured loss share in relative least squares (the estimator
+    declared for the next decode-side form): the sum over rows of ((predicted + k x term) / measured - 1)^2
+    is least at k = sum(t/m x (m - p)/m) / sum((t/m)^2)."""
+    t = np.array([r["term"] / r["measured"] for r in rows])
+    gap = np.array([(r["measured"] - r["predicted"]) / r["measured"] for r in rows])
+    return float(t @ gap / (t @ t))
+
+
 def charged(rows: list[dict], family_name: str, k: float = 0.0) -> float:
     """Decode's charged share of its measured loss beside a family: summed predicted (with k x the
     term) over summed measured."""
@@ -91,7 +108,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("gpu", nargs="?", default="h200", choices=("h200", "h100"))
     ap.add_argument("--k", type=float, default=None, help="apply this k instead of fitting one")
+    ap.add_argument("--fitted-set", action="store_true",
+                    help="only the next form's declared fitted set, k by the declared estimator (H200)")
     args = ap.parse_args(argv)
+    if args.fitted_set:
+        return fitted_set_screen()
     rows = points(args.gpu)
     measured = np.array([r["measured"] for r in rows])
     predicted = np.array([r["predicted"] for r in rows])
@@ -113,6 +134,24 @@ def main(argv: list[str] | None = None) -> int:
               f"   {mape(predicted, m):17.2f} -> {mape(after, m):.2f}")
     every = np.ones(len(rows), dtype=bool)
     print(f"{'every family':30s} {len(rows):6d}  {'':14s}      {mape(predicted, every):17.2f} -> {mape(after, every):.2f}")
+    return 0
+
+
+def fitted_set_screen() -> int:
+    """The old term on the declared fitted set under the declared estimator: k, and per family the
+    loss-share MAPE and charged share at 0 and at k."""
+    rows = [r for r in points("h200", [str(FITTED_SET)]) if r["measured"] >= LOSS_FLOOR]
+    k = relative_k(rows)
+    print(f"{FITTED_SET.name}: {len(rows)} decode points that lost at least {LOSS_FLOOR:.0%}; k = {k:.3f} "
+          "(relative least squares on the loss share)")
+    for name in sorted({r["family"] for r in rows}) + ["every family"]:
+        picked = [r for r in rows if name in (r["family"], "every family")]
+        cells = []
+        for kk in (0.0, k):
+            e = [abs((r["predicted"] + kk * r["term"]) / r["measured"] - 1.0) for r in picked]
+            share = sum(r["predicted"] + kk * r["term"] for r in picked) / sum(r["measured"] for r in picked)
+            cells.append(f"loss-share MAPE {100 * sum(e) / len(e):.1f}%, charged {share:.2f}")
+        print(f"{name:20s} {len(picked):4d}  at 0: {cells[0]}; at k: {cells[1]}")
     return 0
 
 
