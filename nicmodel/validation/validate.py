@@ -55,8 +55,8 @@ def summary(preds: list[Prediction]) -> list[dict[str, Any]]:
         if metric == "decode_time_ratio":
             # decode's side read as its loss share, 1 - 1/ratio (sigma x busy): a ratio near 1 hides a
             # large relative miss in it, and one near saturation amplifies a small one
-            losses = [(1.0 - 1.0 / pr.predicted, 1.0 - 1.0 / pr.point.value) for pr in items
-                      if pr.point.value > 1.0 / (1.0 - LOSS_FLOOR) and pr.predicted > 0]
+            losses = [(1.0 - 1.0 / pr.predicted, 1.0 - 1.0 / pr.point.value) for pr in items if pr.predicted > 0]
+            losses = [(p, m) for p, m in losses if m >= LOSS_FLOOR]
             if losses:
                 row["loss_mape_pct"] = 100.0 * sum(abs(p / m - 1.0) for p, m in losses) / len(losses)
                 row["loss_points"] = len(losses)

@@ -45,11 +45,10 @@ from nicmodel.engines.serving import interference as model  # noqa: E402
 from nicmodel.validation import interference as metric  # noqa: E402
 from nicmodel.validation.predict import Predictor  # noqa: E402
 from nicmodel.validation.trace import read_trace  # noqa: E402
-from nicmodel.validation.validate import family  # noqa: E402
+from nicmodel.validation.validate import LOSS_FLOOR, family  # noqa: E402
 
 PROFILED = {"h200_interference.csv", "h200_rerun_interference.csv"}  # measured after torch's profiler ran
 FITTED_SET = ROOT / "validation/traces/h200_regime_decode_fit_interference.csv"  # the next form's, declared
-LOSS_FLOOR = 0.01  # the declared estimator reads decode points whose measured loss share is at least this
 
 
 def points(gpu: str, paths: list[str] | None = None) -> list[dict]:
@@ -97,10 +96,10 @@ def relative_k(rows: list[dict]) -> float:
     return float(t @ gap / (t @ t))
 
 
-def charged(rows: list[dict], family_name: str, k: float = 0.0) -> float:
-    """Decode's charged share of its measured loss beside a family: summed predicted (with k x the
-    term) over summed measured."""
-    picked = [r for r in rows if r["family"] == family_name]
+def charged(rows: list[dict], family_name: str | None, k: float = 0.0) -> float:
+    """Decode's charged share of its measured loss beside a family (every row's with None): summed
+    predicted (with k x the term) over summed measured."""
+    picked = [r for r in rows if family_name in (None, r["family"])]
     return sum(r["predicted"] + k * r["term"] for r in picked) / sum(r["measured"] for r in picked)
 
 
@@ -144,14 +143,13 @@ def fitted_set_screen() -> int:
     k = relative_k(rows)
     print(f"{FITTED_SET.name}: {len(rows)} decode points that lost at least {LOSS_FLOOR:.0%}; k = {k:.3f} "
           "(relative least squares on the loss share)")
-    for name in sorted({r["family"] for r in rows}) + ["every family"]:
-        picked = [r for r in rows if name in (r["family"], "every family")]
+    for name in [*sorted({r["family"] for r in rows}), None]:
+        picked = [r for r in rows if name in (None, r["family"])]
         cells = []
         for kk in (0.0, k):
             e = [abs((r["predicted"] + kk * r["term"]) / r["measured"] - 1.0) for r in picked]
-            share = sum(r["predicted"] + kk * r["term"] for r in picked) / sum(r["measured"] for r in picked)
-            cells.append(f"loss-share MAPE {100 * sum(e) / len(e):.1f}%, charged {share:.2f}")
-        print(f"{name:20s} {len(picked):4d}  at 0: {cells[0]}; at k: {cells[1]}")
+            cells.append(f"loss-share MAPE {100 * sum(e) / len(e):.1f}%, charged {charged(picked, name, kk):.2f}")
+        print(f"{name or 'every family':20s} {len(picked):4d}  at 0: {cells[0]}; at k: {cells[1]}")
     return 0
 
 
