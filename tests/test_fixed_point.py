@@ -78,3 +78,12 @@ def test_a_bad_plan_is_refused_with_its_file(fp, tmp_path, mutate, says):
         fp.load_plan(path)
     assert says in str(err.value) and str(path) in str(err.value)
     assert fp.main([str(path)]) == 2
+
+
+def test_an_interval_reaching_zero_keeps_the_search_floor(fp):
+    """A coefficient of 1.09 whose interval is -0.03 to 2.21 gets 1.09 / 30 to 2.21 (a spec refuses a
+    positive coefficient's range from 0; cut_in_gain's reached 0 in a fixed point screened 2026-12-05); one
+    within its plan bounds keeps them; a positive interval is left as it is."""
+    assert fp.interval(1.09, -0.03, 2.21) == (pytest.approx(1.09 / 30), 2.21)
+    assert fp.interval(0.3, -0.1, 1.4, (1e-4, 1.0)) == (1e-4, 1.0)
+    assert fp.interval(1.09, 0.01, 2.21) == (0.01, 2.21)

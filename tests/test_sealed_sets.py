@@ -552,3 +552,20 @@ def test_sixteenth_sealed_set_holds_as_declared():
     path = "validation/traces/h200_dataplane_points39_interference.csv"
     _assert_declared_claims(path, ("dataplane_points39", "dataplane_points40"))
     _assert_charged_between(path, recorded={"paged-kv-scatter": 0.35})
+
+
+# raw sets measured and committed sealed whose form is not committed yet (validation/collect/declared_runs.md):
+# each becomes a trace only after its form and its claims' test are, so nothing may read it before
+STILL_SEALED = ("h200/dataplane_points41_random",)
+
+
+def test_sets_still_sealed_are_not_read():
+    """The decode side's sealed set (declared a sixteenth session, measured raw; two forms screened since,
+    neither adopted, docs/serving.md, Decode's own blocking) is in the repository and in no trace: the trace
+    maker does not name it and no trace's source row points into it."""
+    maker = (ROOT / "validation/collect/make_interference_traces.py").read_text()
+    for folder in STILL_SEALED:
+        assert (ROOT / "validation/traces" / folder / "interference_grid.csv").is_file(), folder
+        assert folder.split("/", 1)[1] not in maker, folder
+        for trace in (ROOT / "validation/traces").glob("*.csv"):
+            assert f"validation/traces/{folder}/" not in trace.read_text(), (folder, trace.name)

@@ -131,6 +131,15 @@ class State:
     ci: dict[str, tuple[float, float]] = field(default_factory=dict)
 
 
+def interval(value: float, lo: float, hi: float, bounds: tuple[float, float] | None = None) -> tuple[float, float]:
+    """A fitted coefficient's 95% interval within the plan's bounds for it (none: 0 to infinity); one whose
+    interval reaches 0 keeps the floor it was searched within, 1/SPAN of its value, since a spec refuses a
+    positive coefficient's range that starts at 0."""
+    low, high = bounds or (0.0, float("inf"))
+    lo, hi = max(lo, low), min(hi, high)
+    return (lo if lo > 0 else value / SPAN), hi
+
+
 def calibrate_once(plan: Plan, c: Calibration, state: State, points: dict) -> float:
     """Fit one calibration at the others' current values; the largest relative move."""
     fixed = {k for k in c.hold if k not in c.fit}
@@ -159,8 +168,7 @@ def calibrate_once(plan: Plan, c: Calibration, state: State, points: dict) -> fl
             continue
         moved = max(moved, abs(v / state.values[k] - 1))
         state.values[k] = v
-        b = plan.bounds.get(k, (0.0, float("inf")))
-        state.ci[k] = (max(lo, b[0]), min(hi, b[1]))
+        state.ci[k] = interval(v, lo, hi, plan.bounds.get(k))
     return moved
 
 
