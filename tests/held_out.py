@@ -517,6 +517,22 @@ HELD_OUT = {
         "decode_time_ratio/regime-compute": (10.0, 175.5),
         "decode_time_ratio/regime-memory": (8.0, 180.0),
     },
+    # the H100's data-plane units again, unprofiled, at a random point of the step (declared 2026-12-05, an
+    # eighteenth session, before the run; h100/dataplane_random/): the profiled grid's decoder miss was the
+    # profiler's or the phase's (10.8% here)
+    "validation/traces/h100_dataplane_random_interference.csv": {
+        "corunner_time_ratio/cachegen-decoder": (11.0, 26.5),
+        "corunner_time_ratio/lmcache-chunk-sequence": (10.0, 20.0),
+        "corunner_time_ratio/lmcache-dequantization": (8.5, 17.5),
+        "corunner_time_ratio/paged-kv-scatter": (15.0, 29.5),
+        "corunner_time_ratio/torch-cat": (14.5, 31.5),
+        "decode_time_ratio/cachegen-decoder": (3.5, 10.5),
+        "decode_time_ratio/lmcache-chunk-sequence": (2.0, 5.0),
+        "decode_time_ratio/lmcache-dequantization": (2.5, 8.0),
+        "decode_time_ratio/paged-kv-scatter": (1.0, 3.0),
+        "decode_time_ratio/pinned-copies": (1.0, 3.0),
+        "decode_time_ratio/torch-cat": (2.5, 6.0),
+    },
     # the decode-side form's fitted set (declared 2026-12-05, a sixteenth session): its form fitted to 0 and
     # was not adopted, so every point is held out (the regime kernels at four attention-heavy decode points)
     "validation/traces/h200_regime_decode_fit_interference.csv": {
@@ -544,7 +560,8 @@ ABOVE_TARGET = {
         "profiled rerun at the step's start (one-wave ALU launches that did not pack); unprofiled 14.3% "
         "(h200_noprofiler), 7.2-7.8% by phase (h200_phase)",
     ("validation/traces/h100_grid_interference.csv", "corunner_time_ratio/cachegen-decoder"):
-        "blocked: the H100 was measured only profiled, and no H100 is lent to measure it again",
+        "profiled, at the step's start; the same units on an H100 unprofiled at random phase 10.8% "
+        "(h100_dataplane_random, 2026-12-05): the profiler's or the phase's",
     ("validation/traces/h200_probe_points2_interference.csv", "corunner_time_ratio/probe-copy-16-byte"):
         "the sampling's in part: 15.7% (16.6% before L2 residency) against a noise floor of 8.7% (its two launch "
         "paths); measured again with four times the launches a point (the fifteenth sealed set, "

@@ -7,6 +7,9 @@
                                      -> validation/traces/h100_grid_interference.csv (the same
                                         collector as the H200's, run on an H100: all held out)
   validation/traces/h200/rerun/, h200/rerun2/
+                                     -> validation/traces/h100_dataplane_random_interference.csv (the
+                                        H100's data-plane units again, profiler never run, at a random
+                                        point of the step; all held out)
                                      -> validation/traces/h200_rerun_interference.csv (the
                                         data-plane and one-wave regime points again, a day later,
                                         twice: the measurement's repeatability; all held out)
@@ -474,6 +477,10 @@ if __name__ == "__main__":
     grid_trace([("h200", "synthetic"), ("h200/regime", "regime"), ("h200/regime_eager", "regime-eager"),
                 ("h200/probe", "probe"), ("h200/widths", "widths")], "h200", "h200_interference.csv")
     grid_trace([("h100/grid", "synthetic"), ("h100/regime", "regime")], "h100-sxm", "h100_grid_interference.csv",
+               role="held-out")
+    # the H100's data-plane units again, unprofiled, at a random point of the step (declared 2026-12-05, an
+    # eighteenth session, before the run): whether the profiled grid's decoder miss is the profiler's; all held out
+    grid_trace([("h100/dataplane_random", "regime")], "h100-sxm", "h100_dataplane_random_interference.csv",
                role="held-out")
     # the data-plane and one-wave regime points again, on 2026-12-03's H200 with the same code, twice
     # (reference_checks.py --collector-check): how far the measurement itself moves; all held out
