@@ -103,22 +103,20 @@ def main() -> int:
         e = [abs(loss(p) / loss(pt.value) - 1) for pt, p in rows]
         print(f"{'form' if f else 'committed'}: the fitted set's {len(rows)} decode points, loss-share MAPE "
               f"{100 * sum(e) / len(e):.1f}% (fitted on, not evidence)")
-    dataplane = [Path(p) for p in sorted(glob.glob(str(ROOT / "validation/traces/h200_dataplane_points*_interference.csv")))]
-    for f in (False, True):
+    traces = [Path(p) for p in sorted(glob.glob(str(ROOT / "validation/traces/h*_interference.csv")))
+              if Path(p) != FITTED_SET]
+    mape = {}
+    for f in (False, True):  # one prediction of every held-out row per model, read two ways
         sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
-        for _, pt, p in predictions(dataplane, f):
-            if pt.metric == "decode_time_ratio" and loss(pt.value) >= LOSS_FLOOR and "kernel=dma" not in pt.argument:
+        errors: dict[tuple[str, str, str], list[float]] = defaultdict(list)
+        for name, pt, p in predictions(traces, f):
+            errors[(name, pt.metric, family(pt.argument) or "")].append(abs(p / pt.value - 1) * 100)
+            if (name.startswith("h200_dataplane_points") and pt.metric == "decode_time_ratio"
+                    and loss(pt.value) >= LOSS_FLOOR and "kernel=dma" not in pt.argument):
                 sums[family(pt.argument)][0] += loss(p)
                 sums[family(pt.argument)][1] += loss(pt.value)
         print(f"{'form' if f else 'committed'}: decode's charged share of its loss, data-plane sets: "
               + ", ".join(f"{k} {v[0] / v[1]:.2f}" for k, v in sorted(sums.items())))
-    traces = [Path(p) for p in sorted(glob.glob(str(ROOT / "validation/traces/h*_interference.csv")))
-              if Path(p) != FITTED_SET]
-    mape = {}
-    for f in (False, True):
-        errors: dict[tuple[str, str, str], list[float]] = defaultdict(list)
-        for name, pt, p in predictions(traces, f):
-            errors[(name, pt.metric, family(pt.argument) or "")].append(abs(p / pt.value - 1) * 100)
         mape[f] = {k: sum(v) / len(v) for k, v in errors.items()}
     above = {f: sum(v > TARGET for v in mape[f].values()) for f in mape}
     print(f"held-out families above {TARGET:g}%: committed {above[False]}, form {above[True]} of {len(mape[False])}")
