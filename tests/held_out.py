@@ -517,6 +517,22 @@ HELD_OUT = {
         "decode_time_ratio/regime-compute": (10.0, 175.5),
         "decode_time_ratio/regime-memory": (8.0, 180.0),
     },
+    # decode's loss against the SMs a co-runner holds, on an H100 (declared 2026-12-05, an eighteenth session;
+    # measured as amended in a nineteenth; h100/coverage_sms_random1/, _random2/): one-wave ALU launches of one
+    # block on 16-132 SMs and the scatter beside decode at four points, twice; read in docs/serving.md, The
+    # SMs a co-runner holds
+    "validation/traces/h100_coverage1_interference.csv": {
+        "corunner_time_ratio/coverage-compute": (27.0, 61.5),
+        "corunner_time_ratio/paged-kv-scatter": (17.0, 31.5),
+        "decode_time_ratio/coverage-compute": (2.5, 10.5),
+        "decode_time_ratio/paged-kv-scatter": (1.0, 2.5),
+    },
+    "validation/traces/h100_coverage2_interference.csv": {
+        "corunner_time_ratio/coverage-compute": (27.0, 61.0),
+        "corunner_time_ratio/paged-kv-scatter": (15.0, 30.0),
+        "decode_time_ratio/coverage-compute": (2.5, 10.5),
+        "decode_time_ratio/paged-kv-scatter": (1.0, 2.5),
+    },
     # the H100's data-plane units again, unprofiled, at a random point of the step (declared 2026-12-05, an
     # eighteenth session, before the run; h100/dataplane_random/): the profiled grid's decoder miss was the
     # profiler's or the phase's (10.8% here)
@@ -569,6 +585,15 @@ ABOVE_TARGET = {
     ("validation/traces/h200_interference.csv", "corunner_time_ratio/regime-memory"):
         "profiled, at the step's start: 13.8% before L2 residency, whose refit moved it; unprofiled at random "
         "phase 11.0% (h200_random), and at the step's start 11.0% (h200_start_probe): the profiler's",
+    ("validation/traces/h100_coverage1_interference.csv", "corunner_time_ratio/coverage-compute"):
+        "the model's, on the H100, unprofiled at random phase: one-block-per-SM launches of 16 us on 16-132 SMs "
+        "grow 1.5-4.9x beside decode, rising with the SMs held, the model 1.6-2.4x and flat in them (no term "
+        "reads the SMs a launch must wait for; docs/serving.md, The SMs a co-runner holds); 26.7% on the repeat",
+    ("validation/traces/h100_coverage2_interference.csv", "corunner_time_ratio/coverage-compute"):
+        "the same run repeated: 26.7% (26.6% on the first)",
+    ("validation/traces/h100_coverage1_interference.csv", "corunner_time_ratio/paged-kv-scatter"):
+        "the model's, on the H100 (10 points): beside batch 32 and 52 under-charged by 25-30%, as on the H100's "
+        "data-plane trace (14.6%, h100_dataplane_random); 14.9% on the repeat",
     ("validation/traces/h200_start_probe_interference.csv", "corunner_time_ratio/probe-alu"):
         "the step's start, unprofiled: 17.2% (at random phase 14.8%, h200_probe_random); the model averages a "
         "launch over the step, where a serving system's land",

@@ -6,10 +6,16 @@
   validation/traces/h100/grid/, h100/regime/
                                      -> validation/traces/h100_grid_interference.csv (the same
                                         collector as the H200's, run on an H100: all held out)
-  validation/traces/h200/rerun/, h200/rerun2/
+  validation/traces/h100/dataplane_random/
                                      -> validation/traces/h100_dataplane_random_interference.csv (the
                                         H100's data-plane units again, profiler never run, at a random
                                         point of the step; all held out)
+  validation/traces/h100/coverage_sms_random1/, _random2/
+                                     -> validation/traces/h100_coverage1_interference.csv, _coverage2_
+                                        (one-wave ALU launches of one block on 16-132 SMs beside decode
+                                        at four points, twice: decode's loss against the SMs held; all
+                                        held out; read by validation/calibration/coverage_read.py)
+  validation/traces/h200/rerun/, h200/rerun2/
                                      -> validation/traces/h200_rerun_interference.csv (the
                                         data-plane and one-wave regime points again, a day later,
                                         twice: the measurement's repeatability; all held out)
@@ -482,6 +488,12 @@ if __name__ == "__main__":
     # eighteenth session, before the run): whether the profiled grid's decoder miss is the profiler's; all held out
     grid_trace([("h100/dataplane_random", "regime")], "h100-sxm", "h100_dataplane_random_interference.csv",
                role="held-out")
+    # decode's loss against the SMs a co-runner holds (declared 2026-12-05, an eighteenth session; measured on
+    # an H100 as amended in a nineteenth): one trace per repetition, so their spread reads as two runs; the
+    # 52 x 3840 point ran in a process of its own (the KV cache of 52 x 8k did not fit); all held out
+    for n in (1, 2):
+        grid_trace([(f"h100/coverage_sms_random{n}/three", "coverage"), (f"h100/coverage_sms_random{n}/b52", "coverage")],
+                   "h100-sxm", f"h100_coverage{n}_interference.csv", role="held-out")
     # the data-plane and one-wave regime points again, on 2026-12-03's H200 with the same code, twice
     # (reference_checks.py --collector-check): how far the measurement itself moves; all held out
     grid_trace([("h200/rerun", "regime"), ("h200/rerun2", "regime")], "h200", "h200_rerun_interference.csv",
