@@ -87,7 +87,7 @@ def grids_at(gpu: str, batch: int) -> dict[int, float] | None:
 def packing_over_grids(p, c, shapes):
     """The committed ``_packing`` with the packed SM's slowdown averaged over the measured grids."""
     kinds, slow = COMMITTED(p, c, shapes)
-    if _at is None or slow == 0.0 and not kinds:
+    if _at is None or (slow == 0.0 and not kinds):
         return kinds, slow
     sms = float(p["gpu.sms"])
     limit = blocks_per_sm(p, c.shape)
