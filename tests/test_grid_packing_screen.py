@@ -41,8 +41,9 @@ def test_the_measured_grids_are_whole_and_change_where_measured(screen):
 
 def test_one_grid_with_the_means_free_sms_is_the_committed_rule(screen):
     p = _params("h200")
-    launch = CoRunner((128, 14, 0), 132.0, 16e-6, 0.0)
+    launch = CoRunner((128, 14, 0), 20.0, 16e-6, 0.0)  # 20 blocks over 6 free SMs: 4 on one, below the cap
     kinds, committed = screen.COMMITTED(p, launch, {})
+    assert committed > 0.0
     free = float(p["gpu.sms"]) * (1 - float(p["gpu.decode_kernels.weights_sm_share"]))
     screen._at = {round(float(p["gpu.sms"]) - free): 1.0}  # one grid leaving the mean's free SMs (6 of 132)
     try:
