@@ -26,12 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from nicmodel.validation.interference import _args  # noqa: E402
 from nicmodel.validation.predict import Predictor  # noqa: E402
 from nicmodel.validation.trace import read_trace  # noqa: E402
-
-
-def fields(argument: str) -> dict[str, str]:
-    return dict(item.split("=", 1) for item in argument.split(",") if "=" in item)
 
 
 def gemv_blocked(shapes: Path, sms: int) -> dict[tuple[int, int], dict[int, float]]:
@@ -56,7 +53,7 @@ def read(paths: list[Path]) -> dict[tuple, list[tuple[int, float, float, float]]
         for pt in read_trace(path):
             if pt.metric != "decode_time_ratio":
                 continue
-            f = fields(pt.argument)
+            f = _args(pt.argument)
             if not f.get("family", "").endswith("compute"):
                 continue
             key = (int(f["batch"]), int(f["context"]), int(f["blocks"]), f["priority"],

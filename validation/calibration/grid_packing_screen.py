@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import csv
 import glob
-import math
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -42,7 +41,8 @@ sys.path.insert(0, str(ROOT))
 
 from nicmodel.engines.serving import interference as model  # noqa: E402
 from nicmodel.engines.serving.issue import waits_on_memory  # noqa: E402
-from nicmodel.engines.serving.occupancy import blocks_per_sm, warps  # noqa: E402
+from nicmodel.engines.serving.occupancy import blocks_per_sm  # noqa: E402
+from nicmodel.validation.interference import _args  # noqa: E402
 from nicmodel.validation.predict import Predictor  # noqa: E402
 from nicmodel.validation.trace import read_trace  # noqa: E402
 from nicmodel.validation.validate import family  # noqa: E402
@@ -96,20 +96,11 @@ def packing_over_grids(p, c, shapes):
     if _at is None or (slow == 0.0 and not kinds):
         return kinds, slow
     sms = float(p["gpu.sms"])
-    limit = blocks_per_sm(p, c.shape)
-    if c.blocks >= sms * limit or waits_on_memory(c):
+    if c.blocks >= sms * blocks_per_sm(p, c.shape) or waits_on_memory(c):
         return kinds, slow
-    alone = max(1.0, c.blocks / sms)
-    per_block, saturate = float(warps(c.shape[0])), float(p["gpu.interference.issue_warps"])
-
-    def slowdown(free: float) -> float:
-        packed = min(limit, max(alone, min(alone + float(p["gpu.interference.pack_blocks"]),
-                                           math.ceil(c.blocks / max(1.0, free)))))
-        return max(1.0, packed * per_block / saturate) / max(1.0, alone * per_block / saturate) - 1
-
     if MEAN_GRID:
-        return kinds, slowdown(sms - sum(grid * share for grid, share in _at.items()))
-    return kinds, sum(share * slowdown(sms - grid) for grid, share in _at.items())
+        return kinds, model.pack_slowdown(p, c, sms - sum(grid * share for grid, share in _at.items()))
+    return kinds, sum(share * model.pack_slowdown(p, c, sms - grid) for grid, share in _at.items())
 
 
 COMMITTED = model._packing
@@ -126,7 +117,7 @@ def predictions(paths: list[Path], form: bool, replace: dict | None = None) -> l
                 if pt.metric not in ("decode_time_ratio", "corunner_time_ratio") or pt.role != "held-out":
                     continue
                 gpu = next((o.split("=", 1)[1] for o in pt.overrides if o.startswith("gpu=")), "")
-                batch = int(dict(i.split("=", 1) for i in pt.argument.split(",") if "=" in i).get("batch", 0))
+                batch = int(float(_args(pt.argument)["batch"]))
                 _at = grids_at(gpu, batch) if form else None
                 out.append((path.name, pt, predictor.predict(pt, replace)))
     finally:

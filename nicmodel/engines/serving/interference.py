@@ -124,7 +124,8 @@ from .profile import DECODE_KINDS, DecodeProfile, decode_profile, decode_shapes,
 # the model's names; the decode step's side (profile.py) is re-exported: callers reach it here
 __all__ = ["CoRunner", "Coupling", "DECODE_KINDS", "DecodeProfile", "blocking", "corunner_slowdown", "couple",
            "decode_profile", "decode_ratio", "decode_residency", "decode_shapes", "dma_sigma", "exclusive_share",
-           "l2_hit", "latency_boundness", "narrowness", "resident_threads", "sigma", "spilling_kinds", "step_profile"]
+           "l2_hit", "latency_boundness", "narrowness", "pack_slowdown", "resident_threads", "sigma", "spilling_kinds",
+           "step_profile"]
 
 Params = dict[str, Any]
 WIDEST_ACCESS = 16  # bytes: the widest load or store one thread issues (a 128-bit vector)
@@ -334,14 +335,21 @@ def _packing(p: Params, c: CoRunner, shapes: dict[str, Shape]) -> tuple[tuple[st
     limit = blocks_per_sm(p, c.shape)
     if c.blocks >= sms * limit or waits_on_memory(c):
         return (), 0.0  # every SM full alone; or its blocks wait on memory, not on issue
-    free = max(1.0, sms * (1 - float(p["gpu.decode_kernels.weights_sm_share"])))
-    alone = max(1.0, c.blocks / sms)
-    packed = min(limit, max(alone, min(alone + float(p["gpu.interference.pack_blocks"]), math.ceil(c.blocks / free))))
-    per_block, saturate = float(warps(c.shape[0])), float(p["gpu.interference.issue_warps"])
-    slow = max(1.0, packed * per_block / saturate) / max(1.0, alone * per_block / saturate) - 1
     resident = decode_residency(p)
     kinds = tuple(k for k, shape in shapes.items() if blocks_beside(p, c.shape, shape, resident[k], limit) < limit)
-    return kinds, slow
+    return kinds, pack_slowdown(p, c, sms * (1 - float(p["gpu.decode_kernels.weights_sm_share"])))
+
+
+def pack_slowdown(p: Params, c: CoRunner, free: float) -> float:
+    """The issue slowdown - 1 of the most-packed SM of a one-wave launch that lands with ``free`` SMs
+    free (at least one): its blocks go to those, up to min(its limit, its share alone + ``pack_blocks``,
+    blocks / free SMs) on one SM."""
+    sms, limit = float(p["gpu.sms"]), blocks_per_sm(p, c.shape)
+    alone = max(1.0, c.blocks / sms)
+    packed = min(limit, max(alone, min(alone + float(p["gpu.interference.pack_blocks"]),
+                                       math.ceil(c.blocks / max(1.0, free)))))
+    per_block, saturate = float(warps(c.shape[0])), float(p["gpu.interference.issue_warps"])
+    return max(1.0, packed * per_block / saturate) / max(1.0, alone * per_block / saturate) - 1
 
 
 def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> Coupling:
