@@ -47,8 +47,15 @@ Then (the same session, for the next form: a co-runner model resolved by decode 
 decode points whose attention grids leave SMs room (80, 128 and 192 blocks), fill them (one wave)
 or run two and three waves, each launch's wait and span against its phase in the step.
 
+Then (2026-12-05, a twentieth session, on an H100; declared in validation/collect/declared_runs.md before
+the run; held out): `--points 1x1024,8x4096,32x8192,52x3840 --corunners one16:32,one36:32,one66:32,one100:32,
+one132:32 --phase random`, the coverage run's launches (N blocks of 128 threads, one per SM alone, ALU body,
+~16 us, units of 32 launched back to back, one unit a step at a random point of it): where the growth with
+the SMs held comes from (the wait before a launch's first block, blocks started late, or blocks slower).
+
 Run: python validation/collect/block_timeline.py $OUT [--quick] [--target-us US] [--points BxL,...]
-                                                      [--corunners kind:launches,...]
+                                                      [--corunners kind:launches,...] [--one-us US]
+                                                      [--phase start|random] [--seed N]
 """
 
 from __future__ import annotations
@@ -62,7 +69,7 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gpu_common import ALU_LOOP, GTIME_DELAY, Model, capture, priority_streams, write_csv  # noqa: E402
+from gpu_common import ALU_LOOP, GTIME_DELAY, Model, RandomPhase, capture, priority_streams, write_csv  # noqa: E402
 
 SOURCE = GTIME_DELAY + r"""
 __device__ __forceinline__ unsigned int smid() {
@@ -133,13 +140,17 @@ class Probes:
                         off = (j % SCATTER_LAYERS) * SCATTER_BLOCKS * SCATTER_ELEMS
                         self.copy_k((SCATTER_BLOCKS,), (128,), (self.src[off:], self.dst[off:],
                                                               cp.int64(SCATTER_ELEMS), rec[j]))
-                    else:
-                        grid = 512 if kind == "quad512" else 132
-                        self.alu_k((grid,), (128,), (rec[j], cp.int64(iters), self.out), shared_mem=48 << 10)
+                    else:  # one-wave ALU kernels: quad* hold 48 KiB of shared memory a block, one* none
+                        smem = 0 if kind.startswith("one") else 48 << 10
+                        self.alu_k((grid_of(kind),), (128,), (rec[j], cp.int64(iters), self.out), shared_mem=smem)
         return run
 
 
 def grid_of(kind: str) -> int:
+    """Blocks a launch of ``kind``: quad512, quad132, scatter, or oneN (N blocks of 128 threads, no
+    shared memory: the coverage run's one-block-per-SM launches)."""
+    if kind.startswith("one"):
+        return int(kind[3:])
     return {"quad512": 512, "quad132": 132, "scatter": SCATTER_BLOCKS}[kind]
 
 
@@ -221,6 +232,11 @@ def main() -> None:
                     help="decode points as batch x context tokens, comma-separated (default: POINTS)")
     ap.add_argument("--corunners", default="",
                     help="co-runner configurations to run, comma-separated kind:launches (default: all four)")
+    ap.add_argument("--one-us", type=float, default=16.0,
+                    help="the oneN co-runners' launch time alone to calibrate to (one132 sets it)")
+    ap.add_argument("--phase", choices=("start", "random"), default="start",
+                    help="where in the step a unit lands: at its start, or a seeded uniformly random point")
+    ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -230,12 +246,16 @@ def main() -> None:
     streams = priority_streams()
     side = torch.cuda.Stream(priority=0)
     cs_side = pr.stream(side)
-    iters = calibrate_iters(pr, "quad512", args.target_us * 1e-6, cs_side, side)
-    print(f"[{time.time() - t_start:.0f}s] alu iterations for ~{args.target_us:.0f} us: {iters}", flush=True)
     steps, warm = (4, 1) if args.quick else (12, 2)
     configs = [("quad512", 1), ("quad512", 8), ("quad132", 1), ("scatter", SCATTER_LAYERS)]
     if args.corunners:
         configs = [(k, int(n)) for k, n in (c.split(":") for c in args.corunners.split(","))]
+    iters = calibrate_iters(pr, "quad512", args.target_us * 1e-6, cs_side, side)
+    print(f"[{time.time() - t_start:.0f}s] alu iterations for ~{args.target_us:.0f} us: {iters}", flush=True)
+    iters_one = calibrate_iters(pr, "one132", args.one_us * 1e-6, cs_side, side) \
+        if any(k.startswith("one") for k, _ in configs) else iters
+    print(f"[{time.time() - t_start:.0f}s] oneN iterations for ~{args.one_us:.0f} us: {iters_one}", flush=True)
+    phase = RandomPhase(args.seed) if args.phase == "random" else None
     points = POINTS[:1] if args.quick else POINTS
     if args.points:
         points = [tuple(int(v) for v in pt.split("x")) for pt in args.points.split(",")]
@@ -249,7 +269,7 @@ def main() -> None:
     for kind, launches in configs:
         recs = [cp.zeros(3 * grid_of(kind), dtype=cp.uint64) for _ in range(launches)]
         marker = cp.zeros(1, dtype=cp.uint64)
-        run = pr.unit(kind, iters, launches, cs_side)
+        run = pr.unit(kind, iters_one if kind.startswith("one") else iters, launches, cs_side)
         spans, blocks_p50 = [], []
         for _ in range(6):
             torch.cuda.synchronize()
@@ -284,10 +304,12 @@ def main() -> None:
                 enq = [cp.zeros(1, dtype=cp.uint64) for _ in range(n)]
                 s0 = [cp.zeros(1, dtype=cp.uint64) for _ in range(n)]
                 s1 = [cp.zeros(1, dtype=cp.uint64) for _ in range(n)]
-                run = pr.unit(kind, iters, launches, cs_side)
+                run = pr.unit(kind, iters_one if kind.startswith("one") else iters, launches, cs_side)
                 torch.cuda.synchronize()
                 for i in range(n):
                     step_then_side(lambda r: pr.mark(r, cs_dec), replay, dstream, side, s0[i], s1[i])
+                    if phase is not None:
+                        phase(side, decode_alone * 1e-6)
                     pr.mark(enq[i], cs_side)
                     run(recs[i])
                 torch.cuda.synchronize()
