@@ -87,6 +87,10 @@ def grids_at(gpu: str, batch: int) -> dict[int, float] | None:
 
 
 MEAN_GRID = False  # the variant: one free count per batch, the SMs less the mean grid (not the mean slowdown)
+# the second form's screen: the grids place a launch only while the GEMVs run; beside attention and the
+# elementwise kernels it packs as committed. Needs the point's shares of decode time by kind (set by predict()).
+PER_KIND = False
+_shares: dict[str, float] | None = None
 
 
 def packing_over_grids(p, c, shapes):
@@ -100,14 +104,34 @@ def packing_over_grids(p, c, shapes):
         return kinds, slow
     if MEAN_GRID:
         return kinds, model.pack_slowdown(p, c, sms - sum(grid * share for grid, share in _at.items()))
-    return kinds, sum(share * model.pack_slowdown(p, c, sms - grid) for grid, share in _at.items())
+    over = sum(share * model.pack_slowdown(p, c, sms - grid) for grid, share in _at.items())
+    if PER_KIND and _shares is not None:
+        packing = sum(_shares.get(k, 0.0) for k in kinds)
+        weights = _shares.get("weights", 0.0) if "weights" in kinds else 0.0
+        if packing <= 0:
+            return kinds, slow
+        # the term is crowding x share(kinds) x slow: one slow that gives each kind its own
+        return kinds, (weights * over + (packing - weights) * slow) / packing
+    return kinds, over
 
 
 COMMITTED = model._packing
 
 
+def beside_shares(predictor: Predictor, pt) -> dict[str, float]:
+    """The point's shares of decode's kernel time by kind, as the co-runner terms see them (profile.beside)."""
+    import numpy as np
+
+    from nicmodel.validation import interference as vi
+
+    ctx = predictor.context(pt)
+    a = _args(pt.argument)
+    kv = float(np.asarray(vi.bytes_per_token(ctx.plan, ctx.params)["kv"]))
+    return dict(vi.profile(ctx.params, kv, float(a["batch"]), float(a["context"])).beside.shares)
+
+
 def predictions(paths: list[Path], form: bool, replace: dict | None = None) -> list[tuple[str, object, float]]:
-    global _at
+    global _at, _shares
     predictor, out = Predictor(), []
     if form:
         model._packing = packing_over_grids
@@ -119,10 +143,11 @@ def predictions(paths: list[Path], form: bool, replace: dict | None = None) -> l
                 gpu = next((o.split("=", 1)[1] for o in pt.overrides if o.startswith("gpu=")), "")
                 batch = int(float(_args(pt.argument)["batch"]))
                 _at = grids_at(gpu, batch) if form else None
+                _shares = beside_shares(predictor, pt) if form and PER_KIND else None
                 out.append((path.name, pt, predictor.predict(pt, replace)))
     finally:
         model._packing = COMMITTED
-        _at = None
+        _at = _shares = None
     return out
 
 
