@@ -168,7 +168,45 @@ def compare(label: str, before: dict, after: dict) -> None:
             print(f"  {key[0]} {key[1]}/{key[2]}: {b:.1f} -> {a:.1f}%")
 
 
+def fit_per_kind() -> int:
+    """The second form's declared fit: every calibration of the plan iterated to its fixed point with the
+    form in the model (the packing looked up per predicted point, as predictions() does); prints the
+    coefficients to put in FITTED_PER_KIND."""
+    import fixed_point
+
+    global PER_KIND
+    original = Predictor.predict
+    cache: dict[tuple, tuple] = {}
+
+    def predict(self, pt, replace=None):
+        global _at, _shares
+        key = (pt.scenario, pt.overrides, pt.argument)
+        if key not in cache:
+            gpu = next((o.split("=", 1)[1] for o in pt.overrides if o.startswith("gpu=")), "")
+            batch = int(float(_args(pt.argument)["batch"])) if "batch=" in (pt.argument or "") else None
+            cache[key] = (grids_at(gpu, batch) if batch is not None else None,
+                          beside_shares(self, pt) if batch is not None else None)
+        _at, _shares = cache[key]
+        try:
+            return original(self, pt, replace)
+        finally:
+            _at = _shares = None
+
+    PER_KIND, Predictor.predict, model._packing = True, predict, packing_over_grids
+    try:
+        state, before, settled = fixed_point.iterate(fixed_point.load_plan(fixed_point.PLAN), 12)
+    finally:
+        PER_KIND, Predictor.predict, model._packing = False, original, COMMITTED
+    for k, v in state.values.items():
+        lo, hi = state.ci.get(k, (float("nan"), float("nan")))
+        print(f"  {k:20s} {before[k]:.6g} -> {v:.6g}  ({(v / before[k] - 1) * 100:+.2f}%; 95% CI {lo:.4g}-{hi:.4g})")
+    print("settled" if settled else "not settled")
+    return 0 if settled else 1
+
+
 def main() -> int:
+    if sys.argv[1:] == ["--fit-per-kind"]:
+        return fit_per_kind()
     traces = [Path(p) for p in sorted(glob.glob(str(ROOT / "validation/traces/h*_interference.csv")))]
     committed = cells(traces, False)
     compare("screen, no coefficient moved", committed, cells(traces, True))
