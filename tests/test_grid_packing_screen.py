@@ -80,3 +80,32 @@ def test_the_coverage_family_it_was_chosen_on(screen):
     assert screen.cells(trace, False)[key] == pytest.approx(26.6, abs=0.05)
     assert screen.cells(trace, True)[key] == pytest.approx(14.7, abs=0.05)
     assert screen.cells(trace, True, screen.FITTED)[key] == pytest.approx(14.4, abs=0.05)
+
+
+def test_the_second_form_gives_each_kind_its_own_packing(screen):
+    """The second form: the grids' slowdown for the GEMVs' share, the committed one for the other kinds
+    the launch packs beside, weighted by their shares (by hand), and its coverage figures (18.2% on the
+    screen, 18.3% at its declared fit's fixed point)."""
+    p = _params("h100-sxm")
+    shapes = screen.model.decode_shapes(p)
+    launch = CoRunner((128, 14, 0), 132.0, 16e-6, 0.0)  # one 4-warp block per SM
+    kinds, committed = screen.COMMITTED(p, launch, shapes)
+    assert "weights" in kinds and "attention" in kinds  # it packs beside both
+    shares = {"weights": 0.3, "attention": 0.6, "elementwise": 0.1, "none": 0.0}
+    screen._at, screen._shares, screen.PER_KIND = {76: 0.5, 132: 0.5}, shares, True
+    try:
+        _, form = screen.packing_over_grids(p, launch, shapes)
+    finally:
+        screen._at, screen._shares, screen.PER_KIND = None, None, False
+    over = 0.5 * screen.model.pack_slowdown(p, launch, 56) + 0.5 * screen.model.pack_slowdown(p, launch, 0)
+    packing = sum(shares[k] for k in kinds)
+    assert form == pytest.approx((0.3 * over + (packing - 0.3) * committed) / packing, rel=1e-12)
+    assert over != pytest.approx(committed)  # the grids do move the GEMVs' share
+    trace = [ROOT / "validation/traces/h100_coverage1_interference.csv"]
+    key = ("h100_coverage1_interference.csv", "corunner_time_ratio", "coverage-compute")
+    screen.PER_KIND = True
+    try:
+        assert screen.cells(trace, True)[key] == pytest.approx(18.2, abs=0.05)
+        assert screen.cells(trace, True, screen.FITTED_PER_KIND)[key] == pytest.approx(18.3, abs=0.05)
+    finally:
+        screen.PER_KIND = False

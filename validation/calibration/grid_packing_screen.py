@@ -16,16 +16,19 @@ it (the H200's grids change only at batch 32; the H100's are measured at the fou
 coverage run, the batches of every H100 trace). A GPU with no
 grids measured keeps the committed mean.
 
-Three readings, each against the committed model: the screen (no coefficient moved), on which the form
+Five readings, each against the committed model. The first form: the screen (no coefficient moved), on which the form
 was chosen; a variant screened after the form failed (one free count per batch, the SMs less the batch's
 mean grid, which leaves the H200 below batch 32 as committed; not declared); and the form at the fixed
 point its declared fit reached (FITTED: ``crowding`` and
 ``pack_blocks`` refitted on h200_placement_interference.csv's fitted rows, every calibration of
 validation/calibration/h200_interference.yaml iterated with it, six passes), on which it was judged.
+The second form (PER_KIND, declared after the coverage launches' phase parts: the grids for the GEMVs'
+share of decode's time only, the committed rule beside attention and the elementwise kernels): its screen
+and its declared fit's fixed point (FITTED_PER_KIND; ``--fit-per-kind`` reruns that fit, about 4 minutes).
 Each prints every held-out (trace, metric, family) cell whose MAPE crosses the issue's 15% either
 way, the count above 15%, and the H100 coverage run's families. The sealed sets are not read.
 
-    python validation/calibration/grid_packing_screen.py        (about 35 s)
+    python validation/calibration/grid_packing_screen.py        (about 70 s)
 """
 
 from __future__ import annotations
@@ -57,6 +60,16 @@ FITTED = {f"gpu.interference.{k}": v for k, v in {
     "pack_blocks": 4.22089, "latency_loss": 0.974192, "latency_relief": 0.638972, "launch_wait": 6.58213e-06,
     "graph_wait": 5.81218e-07, "narrow_attention": 1.49253, "l2_loss": 1.57797, "l2_resident_share": 0.61759,
     "wave_spill": 0.562023, "grid_wait_equal": 8.27838e-06, "grid_wait_high": 2.68476}.items()}
+# the second form's (PER_KIND) fixed point from its declared fit (2026-12-05, a twentieth session;
+# python validation/calibration/grid_packing_screen.py --fit-per-kind: six passes)
+FITTED_PER_KIND = {f"gpu.interference.{k}": v for k, v in {
+    "occupancy_exponent": 0.694111, "dispatch_grain": 4.67625, "hbm_sharing": 0.32505, "dispatch_wait":
+    1.7627, "hbm_loss": 2.987, "narrow_high": 0.792341, "memory_exponent": 2.33714, "headroom_exponent":
+    0.634711, "wave_yield_high": 0.561893, "cut_in_gain": 2.71165, "wave_memory": 0.409424, "crowding":
+    1.45328, "pack_blocks": 4.16776, "latency_loss": 0.974271, "latency_relief": 0.639428, "launch_wait":
+    6.59593e-06, "graph_wait": 5.85218e-07, "narrow_attention": 1.48826, "l2_loss": 1.57397,
+    "l2_resident_share": 0.61806, "wave_spill": 0.561456, "grid_wait_equal": 8.28053e-06, "grid_wait_high":
+    2.68475}.items()}
 SHAPES = {"h200": "validation/traces/h200/decode_shapes*/decode_kernels.csv",
           "h100-sxm": "validation/traces/h100/decode_shapes/decode_kernels.csv"}
 
@@ -218,6 +231,13 @@ def main() -> int:
                 committed, cells(traces, True))
     finally:
         MEAN_GRID = False
+    global PER_KIND
+    PER_KIND = True
+    try:
+        compare("second form, the grids for the GEMVs' share only, no coefficient moved", committed, cells(traces, True))
+        compare("second form, fitted as declared (not adopted)", committed, cells(traces, True, FITTED_PER_KIND))
+    finally:
+        PER_KIND = False
     return 0
 
 
