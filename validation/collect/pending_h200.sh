@@ -4,6 +4,7 @@
 #      test_l2_partial_sealed_set_holds_as_declared skips until it is committed raw);
 #   2. coverage_sms_random1/, _random2/: decode's coverage against the SMs a co-runner holds, twice (on an
 #      H100 since: h100/coverage_sms_random*/), and decode_shapes/: the H200's GEMV grids at its points.
+#   3. coverage_timeline/: the coverage launches' block timeline (block_timeline.py), as on the H100.
 # Everything goes into OUT/h200.tgz, re-tarred after each run so a cut-off call still returns what finished
 # (a device call returns only a few files). Then, on this repository: untar, copy each folder to
 # validation/traces/h200/, and follow declared_runs.md (the raw set first, then its grid_trace line in
@@ -30,4 +31,8 @@ for r in 1 2; do
 done
 timeout 60 python3 "$here/decode_shapes.py" "$OUT/h2/decode_shapes" --points 1x1024,8x4096,32x8192,52x3840 \
     > "$OUT/h2/decode_shapes.log" 2>&1
-echo "decode_shapes rc $?"; pack; rm -rf "$OUT/h2"
+echo "decode_shapes rc $?"; pack
+# 3. coverage_timeline/: the coverage launches' block timeline (declared 2026-12-05, a twentieth session)
+timeout 120 python3 "$here/block_timeline.py" "$OUT/h2/coverage_timeline" --points 1x1024,8x4096,32x8192,52x3840 \
+    --corunners one16:32,one36:32,one66:32,one100:32,one132:32 --phase random > "$OUT/h2/coverage_timeline.log" 2>&1
+echo "coverage_timeline rc $?"; pack; rm -rf "$OUT/h2"
