@@ -256,6 +256,9 @@ def main() -> None:
         if any(k.startswith("one") for k, _ in configs) else iters
     print(f"[{time.time() - t_start:.0f}s] oneN iterations for ~{args.one_us:.0f} us: {iters_one}", flush=True)
     phase = RandomPhase(args.seed) if args.phase == "random" else None
+
+    def iters_of(kind: str) -> int:
+        return iters_one if kind.startswith("one") else iters
     points = POINTS[:1] if args.quick else POINTS
     if args.points:
         points = [tuple(int(v) for v in pt.split("x")) for pt in args.points.split(",")]
@@ -269,7 +272,7 @@ def main() -> None:
     for kind, launches in configs:
         recs = [cp.zeros(3 * grid_of(kind), dtype=cp.uint64) for _ in range(launches)]
         marker = cp.zeros(1, dtype=cp.uint64)
-        run = pr.unit(kind, iters_one if kind.startswith("one") else iters, launches, cs_side)
+        run = pr.unit(kind, iters_of(kind), launches, cs_side)
         spans, blocks_p50 = [], []
         for _ in range(6):
             torch.cuda.synchronize()
@@ -304,7 +307,7 @@ def main() -> None:
                 enq = [cp.zeros(1, dtype=cp.uint64) for _ in range(n)]
                 s0 = [cp.zeros(1, dtype=cp.uint64) for _ in range(n)]
                 s1 = [cp.zeros(1, dtype=cp.uint64) for _ in range(n)]
-                run = pr.unit(kind, iters_one if kind.startswith("one") else iters, launches, cs_side)
+                run = pr.unit(kind, iters_of(kind), launches, cs_side)
                 torch.cuda.synchronize()
                 for i in range(n):
                     step_then_side(lambda r: pr.mark(r, cs_dec), replay, dstream, side, s0[i], s1[i])
