@@ -1,0 +1,45 @@
+"""Decode waiting out a co-runner's blocks for their lifetime beside decode (validation/calibration/
+grown_lifetime_screen.py; docs/serving.md, Where the coverage launches' time goes): the variant reduces to
+the committed sigma where the co-runner does not grow, charges more where it does, and its figures."""
+
+import dataclasses
+from functools import cache
+
+import pytest
+
+import nicmodel
+from nicmodel.engines.plan import compile_scenario
+from nicmodel.engines.serving import interference as model
+from nicmodel.validation.interference import profile as decode_point
+
+from conftest import DEFAULT, script_module
+
+
+@pytest.fixture(scope="module")
+def screen():
+    return script_module("validation/calibration/grown_lifetime_screen.py", "grown_lifetime_screen")
+
+
+@cache
+def _params() -> dict:
+    return compile_scenario(nicmodel.load(DEFAULT, ["gpu=h100-sxm"]))[1]
+
+
+def test_the_variant_charges_the_grown_lifetime(screen):
+    p = _params()
+    profile = decode_point(p, 131072.0, 52.0, 3840.0)  # Llama-3-8B's KV bytes per token, 52 x 3840
+    c = model.CoRunner((128, 12, 0), 132.0, 16e-6, 0.0)
+    coupling = model.couple(p, c, "equal", profile.shapes)
+    g = coupling.slowdown(profile)
+    assert g > 0.5  # a one-block-per-SM launch grows beside decode
+    grown = dataclasses.replace(coupling, duration_s=16e-6 * (1 + g), tau=coupling.tau * (1 + g))
+    blk = model.Coupling.blocking(grown, profile)
+    assert screen.grown_sigma(coupling, profile) == pytest.approx(blk + (1 - blk) * coupling.hbm_sharing * 0.0)
+    assert screen.grown_sigma(coupling, profile) > screen.COMMITTED(coupling, profile)
+
+
+def test_the_screen_figures(screen, capsys):
+    screen.main()
+    out = capsys.readouterr().out
+    assert "the H100 coverage run's 90.9%" in out and "the H100 coverage run's 84.1%" in out
+    assert "committed 11, grown lifetime 11 of 570" in out
