@@ -587,8 +587,10 @@ ABOVE_TARGET = {
         "phase 11.0% (h200_random), and at the step's start 11.0% (h200_start_probe): the profiler's",
     ("validation/traces/h100_coverage1_interference.csv", "corunner_time_ratio/coverage-compute"):
         "the model's, on the H100, unprofiled at random phase: one-block-per-SM launches of 16 us on 16-132 SMs "
-        "grow 1.5-4.9x beside decode, rising with the SMs held, the model 1.6-2.4x and flat in them (no term "
-        "reads the SMs a launch must wait for; docs/serving.md, The SMs a co-runner holds); 26.7% on the repeat",
+        "grow 1.5-4.9x beside decode, rising with the SMs held, the model 1.6-2.4x and flat in them; their later "
+        "blocks start late and stack on the few SMs the GEMVs leave free (h100/coverage_timeline/), which the "
+        "GEMVs' grids give (14.4-18.3%), but refitted against the H200's placement set two forms crossed three "
+        "H200 cells (docs/serving.md, Where the coverage launches' time goes); 26.7% on the repeat",
     ("validation/traces/h100_coverage2_interference.csv", "corunner_time_ratio/coverage-compute"):
         "the same run repeated: 26.7% (26.6% on the first)",
     ("validation/traces/h100_coverage1_interference.csv", "corunner_time_ratio/paged-kv-scatter"):
