@@ -96,6 +96,12 @@ def loss(ratio: float) -> float:
     return 1.0 - 1.0 / ratio
 
 
+def loss_mape(rows) -> float:
+    """Decode's loss-share MAPE (%) over (point, predicted ratio) rows that lost at least LOSS_FLOOR."""
+    e = [abs(loss(p) / loss(pt.value) - 1) for pt, p in rows if loss(pt.value) >= LOSS_FLOOR]
+    return 100 * sum(e) / len(e)
+
+
 def main() -> int:
     fitted = {f: [(pt, p) for _, pt, p in predictions([FITTED_SET], f, held_out=False)
                   if pt.metric == "decode_time_ratio" and loss(pt.value) >= LOSS_FLOOR] for f in (False, True)}

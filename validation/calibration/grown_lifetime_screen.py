@@ -50,11 +50,6 @@ def predictions(form: bool, paths: list[Path]) -> tuple[list, list]:
         model.Coupling.sigma = COMMITTED
 
 
-def loss_mape(rows) -> float:
-    e = [abs(screen.loss(p) / screen.loss(pt.value) - 1) for pt, p in rows if screen.loss(pt.value) >= screen.LOSS_FLOOR]
-    return 100 * sum(e) / len(e)
-
-
 def main() -> int:
     traces = [Path(p) for p in sorted(glob.glob(str(ROOT / "validation/traces/h*_interference.csv")))
               if Path(p) != screen.FITTED_SET]
@@ -63,8 +58,8 @@ def main() -> int:
         held, fitted = predictions(form, traces)
         label = "grown lifetime" if form else "committed"
         print(f"{label}: the fitted set's decode loss-share MAPE "
-              f"{loss_mape([(pt, p) for _, pt, p in fitted if pt.metric == 'decode_time_ratio']):.1f}% (fitted on), "
-              f"the H100 coverage run's {loss_mape([(pt, p) for n, pt, p in held if n.startswith('h100_coverage') and pt.metric == 'decode_time_ratio' and 'family=coverage' in pt.argument]):.1f}%")
+              f"{screen.loss_mape([(pt, p) for _, pt, p in fitted if pt.metric == 'decode_time_ratio']):.1f}% (fitted on), "
+              f"the H100 coverage run's {screen.loss_mape([(pt, p) for n, pt, p in held if n.startswith('h100_coverage') and pt.metric == 'decode_time_ratio' and 'family=coverage' in pt.argument]):.1f}%")
         errors: dict[tuple[str, str, str], list[float]] = defaultdict(list)
         for name, pt, p in held:
             errors[(name, pt.metric, screen.family(pt.argument) or "")].append(abs(p / pt.value - 1) * 100)

@@ -1,0 +1,53 @@
+"""Decode's side by the GEMVs' grids (validation/calibration/decode_grid_screen.py; docs/serving.md, Where
+the coverage launches' time goes): the weights' share charged per grid by hand, no charge for a grid that
+leaves the launch room, and the screen's figures."""
+
+from functools import cache
+
+import pytest
+
+import nicmodel
+from nicmodel.engines.plan import compile_scenario
+from nicmodel.engines.serving import interference as model
+from nicmodel.validation.interference import profile as decode_point
+
+from conftest import DEFAULT, script_module
+
+
+@pytest.fixture(scope="module")
+def screen():
+    return script_module("validation/calibration/decode_grid_screen.py", "decode_grid_screen")
+
+
+@cache
+def _params() -> dict:
+    return compile_scenario(nicmodel.load(DEFAULT, ["gpu=h100-sxm"]))[1]
+
+
+def _sigma(screen, blocks: float, point) -> tuple[float, float, model.Coupling, model.DecodeProfile]:
+    p = _params()
+    profile = decode_point(p, 131072.0, 52.0, 3840.0)  # Llama-3-8B's KV bytes per token
+    coupling = model.couple(p, model.CoRunner((128, 12, 0), blocks, 16e-6, 0.0), "equal", profile.shapes)
+    screen._point = point
+    try:
+        return screen.grid_sigma(coupling, profile), screen.COMMITTED(coupling, profile), coupling, profile
+    finally:
+        screen._point = None
+
+
+def test_the_weights_share_by_grid_by_hand(screen):
+    # a 128-block grid (4 SMs free) for 60 us: a launch on 132 SMs blocks it for T / (T + c x 60 us)
+    form, committed, c, profile = _sigma(screen, 132.0, ({128: 1.0}, {128: 60e-6}))
+    w, x = profile.shares["weights"], c.exclusive(profile)
+    assert form == pytest.approx(committed * (1 - w / x) + w * 16e-6 / (16e-6 + c.grain * 60e-6), rel=1e-12)
+    assert form > committed  # one block keeps a GEMV out of its SM: more than s x o^a
+    # a 64-block grid leaves 68 SMs: a launch on 16 is not charged for it, only the committed rest
+    form, committed, c, profile = _sigma(screen, 16.0, ({64: 1.0}, {64: 14e-6}))
+    assert form == pytest.approx(committed * (1 - profile.shares["weights"] / c.exclusive(profile)), rel=1e-12)
+
+
+def test_the_screen_figures(screen, capsys):
+    screen.main()
+    out = capsys.readouterr().out
+    assert "the H100 coverage run's 90.9%" in out and "the H100 coverage run's 57.0%" in out
+    assert "committed 0, grids, launch alone 17 of 298" in out
