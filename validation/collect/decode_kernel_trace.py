@@ -17,7 +17,7 @@ Co-runner: N blocks of 128 threads, no shared memory, the integer-ALU body (inte
 alone, in units of 32 launches back to back; ``--units`` units a step, each step's first unit at a seeded
 uniformly random point of the step (gpu_common.RandomPhase). N = 0 is decode alone.
 
-Writes kernels.csv (one row per kernel: decode point, N, stream role, name, start and duration in us from
+Writes run.json (steps a configuration, units, iterations), kernels.csv (one row per kernel: decode point, N, stream role, name, start and duration in us from
 the configuration's first kernel, grid blocks; atomically after each configuration) and gpu.json.
 Run: python validation/collect/decode_kernel_trace.py $OUT [--points 1x1024,52x3840] [--blocks 16,132]
                                                           [--units 4] [--steps 3] [--seed 0]
@@ -113,6 +113,8 @@ def main() -> None:
             break
         iters *= 2
     print(f"iterations for ~16 us: {iters}", flush=True)
+    (out / "run.json").write_text(json.dumps({"steps": args.steps, "units": args.units, "launches": LAUNCHES,
+                                              "iterations": iters, "seed": args.seed}, indent=1))
     rows: list[list] = []
     head = ["batch", "context", "corunner_blocks", "stream_role", "name", "start_us", "duration_us", "blocks"]
     for batch, context in (tuple(int(v) for v in p.split("x")) for p in args.points.split(",")):
