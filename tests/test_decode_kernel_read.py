@@ -51,6 +51,7 @@ def test_the_excess_split_by_hand(read, tmp_path):
     assert dur == pytest.approx([30.0, 20.0, 2.0, 40.0]) and gap == pytest.approx([0.0, 1.0, 1.0, 1.0])
     e = read.excess(data[(52, 3840, 132)], 4, dur, gap)
     assert e["span"] == pytest.approx(3 + 30 + 20 + 2 + 40 + 14)  # alone 95 us a step, 14 more beside
+    assert e["busy"] == pytest.approx(16.0 / (2 * 109.0))  # one 16-us launch over two steps' span
     assert e["kinds"]["gemv"] == pytest.approx([4.0, 10.0]) and e["kinds"]["attention"] == pytest.approx([0.0, 0.0])
     # per step: the 132-block GEMV follows a smaller grid; it started while the launch ran in one of two steps
     assert e["gemv"][(True, "after a smaller grid")] == pytest.approx([7.0, 0.5])

@@ -91,7 +91,8 @@ def excess(config: dict[str, list[dict]], per_step: int, dur: list[float], gap: 
                 cell = gemv[(running(config["corunner"], k["start"]), before(step, i))]
                 cell[0] += (longer + later) / len(beside)
                 cell[1] += 1 / len(beside)
-    return {"span": span / len(beside), "kinds": dict(by_kind), "gemv": dict(gemv)}
+    busy = sum(c["dur"] for c in config["corunner"]) / span if span > 0 else 0.0
+    return {"span": span / len(beside), "kinds": dict(by_kind), "gemv": dict(gemv), "busy": busy}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -109,7 +110,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{batch} x {context}: {per_step} decode kernels a step, {span_alone:.0f} us alone")
         for b in sorted(k[2] for k in data if k[:2] == (batch, context) and k[2]):
             e = excess(data[(batch, context, b)], per_step, dur, gap)
-            print(f"  {b:>3} blocks: decode {e['span'] / span_alone:.3f}x alone ({e['span'] - span_alone:+.0f} us a step)")
+            sigma = (1 - span_alone / e["span"]) / e["busy"] if e["busy"] > 0 else float("nan")
+            print(f"  {b:>3} blocks: decode {e['span'] / span_alone:.3f}x alone ({e['span'] - span_alone:+.0f} us a step), "
+                  f"co-runner busy {e['busy']:.2f} of it, decode's loss per unit busy share {sigma:.3f}")
             for name, (longer, later) in sorted(e["kinds"].items()):
                 print(f"      {name:9s} longer {longer:+7.0f} us, later {later:+7.0f} us")
             for (run, prev), (us, n) in sorted(e["gemv"].items()):
