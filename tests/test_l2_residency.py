@@ -29,7 +29,9 @@ BEFORE_L2 = tuple(f"gpu.interference.{kv}" for kv in (
     "headroom_exponent=0.650506", "l2_loss=1e-9"))
 # traces measured after the seventeenth set's claims were judged: not the spent sets that claim is about
 MEASURED_SINCE = {"h200_l2_boundary_interference.csv", "h100_dataplane_random_interference.csv",
-                  "h100_coverage1_interference.csv", "h100_coverage2_interference.csv"}
+                  "h100_coverage1_interference.csv", "h100_coverage2_interference.csv",
+                  "h200_l2_partial_interference.csv", "h200_coverage1_interference.csv",
+                  "h200_coverage2_interference.csv"}
 COPY = (128, 32, 0)  # the short 2-byte units' blocks: 128 threads, 32 registers, no shared memory
 SHORT = ("short-2-byte", "short-memory", "short-compute")
 

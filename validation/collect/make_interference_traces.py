@@ -63,6 +63,11 @@
   validation/traces/h200/l2_boundary_random/ -> validation/traces/h200_l2_boundary_interference.csv
                                         (one-wave 16-byte copies of 40-80 MiB a launch around the
                                         H200's 60 MiB L2, and a 2-byte one of 32 MiB; all held out)
+  validation/traces/h200/l2_partial_random/  -> validation/traces/h200_l2_partial_interference.csv
+                                        (the L2 partial fit's sealed set; all held out)
+  validation/traces/h200/coverage_sms_random1/, _random2/
+                                     -> validation/traces/h200_coverage1_interference.csv, _coverage2_
+                                        (the coverage run on the H200; all held out)
   validation/traces/h200/regime_decode_fit_random/ -> validation/traces/h200_regime_decode_fit_interference.csv
                                         (the regime kernels at four attention-heavy decode points: the
                                         fitted set of a decode-side form not adopted; all held out)
@@ -544,6 +549,14 @@ if __name__ == "__main__":
     # form was written); the 2-byte copy, the scatter and every decode row held out
     grid_trace([("h200/l2_boundary_random", "short")], "h200", "h200_l2_boundary_interference.csv",
                role="held-out", fitted_metric="corunner_time_ratio", fitted_family="short-memory")
+    # the L2 partial fit's sealed set (declared 2026-12-05, a sixteenth session, before the run and before any
+    # form; measured a twentieth, when an H200 was lent): every point held out
+    grid_trace([("h200/l2_partial_random", "short")], "h200", "h200_l2_partial_interference.csv", role="held-out")
+    # the coverage run on the H200 (declared 2026-12-05, an eighteenth session; measured a twentieth), one trace
+    # per repetition as on the H100; all held out
+    for n in (1, 2):
+        grid_trace([(f"h200/coverage_sms_random{n}", "coverage")], "h200", f"h200_coverage{n}_interference.csv",
+                   role="held-out")
     # the decode-side form's fitted set (declared 2026-12-05, a sixteenth session, before its run and before
     # any form): the regime kernels at four attention-heavy decode points. Fitted on its decode rows, the
     # form's coefficient went to 0, so no form was adopted: every point held out until a later form

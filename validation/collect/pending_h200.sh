@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The declared runs still waiting for an H200 (validation/collect/declared_runs.md), in one device call:
+# The declared runs that waited for an H200 (validation/collect/declared_runs.md), in one device call. Ran
+# 2026-12-05 (a twentieth session; validation/traces/h200/README.md): kept as the record of how; nothing waits now.
 #   1. l2_partial_random/: the L2 partial fit's sealed set (tests/test_l2_residency.py,
 #      test_l2_partial_sealed_set_holds_as_declared skips until it is committed raw);
 #   2. coverage_sms_random1/, _random2/: decode's coverage against the SMs a co-runner holds, twice (on an
