@@ -78,7 +78,8 @@ def grid_sigma(self: model.Coupling, profile: model.DecodeProfile) -> float:
     gemv = sum(share * (life / (life + self.grain * durations[g])) for g, share in shares.items()
                if self.sms > SMS - g)  # it touches more SMs than the grid leaves free
     committed = COMMITTED(self, profile)
-    # the committed blocking less its weights part, plus the grids' charge of the weights' share
+    # the committed sigma less its weights part (its HBM-sharing part scaled down with it: a screen's
+    # approximation), plus the grids' charge of the weights' share
     x = self.exclusive(profile)
     other = committed * (1 - weights / x) if x > 0 else committed
     return other + weights * gemv
