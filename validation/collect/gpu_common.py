@@ -35,7 +35,9 @@ class Model:
     """A decoder with random bf16 weights and a preallocated KV cache (timing, not accuracy).
 
     ``part``: "all" (the step), or one phase of it for measuring a co-runner beside each alone:
-    "attention" (the 32 attention kernels, back to back) or "rest" (the step without them)."""
+    "attention" (the 32 attention kernels, back to back) or "rest" (the step without them); "gemv" and
+    "elementwise" split the rest: its weight GEMMs alone (each layer's four and the LM head, on inputs of
+    the step's shapes), or its elementwise kernels alone (each layer's SiLU, product and two residual adds)."""
 
     part = "all"
 
@@ -55,9 +57,12 @@ class Model:
         self.k = torch.zeros(s["layers"], max_batch, s["kv_heads"], max_context, s["head_dim"], device=device, dtype=dt)
         self.v = torch.zeros_like(self.k)
         self.device = device
+        self._buffers: dict[int, tuple[torch.Tensor, ...]] = {}  # the split parts' inputs, per batch
 
     def step(self, x: torch.Tensor, context: int) -> torch.Tensor:
         s, b = self.s, x.shape[0]
+        if self.part in ("gemv", "elementwise"):
+            return self._split(x, context)
         if self.part == "attention":
             q = self.qkv[:b, : s["heads"] * s["head_dim"]].view(b, s["heads"], 1, s["head_dim"])  # the step's strides
             for i in range(len(self.layers)):
@@ -74,6 +79,28 @@ class Model:
             gate, up = (x @ wgu).chunk(2, dim=-1)
             x = x + (F.silu(gate) * up) @ wd
         return x @ self.lm_head
+
+    def _split(self, x: torch.Tensor, context: int) -> torch.Tensor:
+        """The rest of the step split: its weight GEMMs alone, or its elementwise kernels alone, each on
+        contiguous tensors of the step's shapes, allocated once per batch (timing, not values)."""
+        s, b = self.s, x.shape[0]
+        if b not in self._buffers:
+            z = lambda *shape: torch.zeros(*shape, device=self.device, dtype=torch.bfloat16)  # noqa: E731
+            self._buffers[b] = (z(b, s["heads"] * s["head_dim"]), z(b, s["hidden"]), z(b, 2 * s["inter"]),
+                                z(b, s["inter"]))
+        attended, down, gate_up, act = self._buffers[b]
+        for wqkv, wo, wgu, wd in self.layers:
+            if self.part == "gemv":
+                x @ wqkv
+                attended @ wo
+                x @ wgu
+                act @ wd
+            else:  # the step's order: residual add, SiLU of the gate times up, residual add
+                x = x + attended
+                gate, up = gate_up.chunk(2, dim=-1)
+                F.silu(gate) * up
+                x = x + down
+        return x @ self.lm_head if self.part == "gemv" else x
 
     def inputs(self, batch: int) -> torch.Tensor:
         return torch.randn(batch, self.s["hidden"], device=self.device, dtype=torch.bfloat16)

@@ -152,9 +152,10 @@ def main() -> None:
                     help="only the many-wave kernels of short to long block lifetimes (DRAIN), as CUDA graphs")
     ap.add_argument("--dataplane", action="store_true",
                     help="only the data-plane units, k = 1, 2, 4, 8 per step, at every decode point and priority")
-    ap.add_argument("--part", choices=("all", "attention", "rest"), default="all",
+    ap.add_argument("--part", choices=("all", "attention", "rest", "gemv", "elementwise"), default="all",
                     help="run beside this part of the decode step only (gpu_common.Model.part): its attention "
-                         "kernels back to back, or the step without them; every row is then of that part")
+                         "kernels back to back, the step without them, or that rest's weight GEMMs or its "
+                         "elementwise kernels alone; every row is then of that part")
     ap.add_argument("--eager", action="store_true",
                     help="with --regime: launch each co-runner from Python, as the data-plane units are, not as a graph")
     ap.add_argument("--window", type=float, default=0.1,
