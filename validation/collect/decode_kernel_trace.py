@@ -27,16 +27,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
-import tempfile
 from pathlib import Path
 
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gpu_common import ALU_LOOP, Model, RandomPhase, capture, gpu_properties, write_csv  # noqa: E402
+from gpu_common import ALU_LOOP, Model, RandomPhase, capture, gpu_properties, profiled_events, write_csv  # noqa: E402
 
 SOURCE = r"""
 extern "C" __global__ void one_alu(long long iters, unsigned int* out) {
@@ -50,17 +48,7 @@ LAUNCHES = 32  # a unit, as the coverage run's
 
 def trace_kernels(fn) -> list[dict]:
     """Every kernel ``fn`` runs on the GPU, from CUPTI through torch's profiler: name, stream, start, duration, grid."""
-    from torch.profiler import ProfilerActivity, profile
-
-    with profile(activities=[ProfilerActivity.CUDA]) as prof:
-        fn()
-        torch.cuda.synchronize()
-    fd, tmp = tempfile.mkstemp(suffix=".json")
-    os.close(fd)
-    prof.export_chrome_trace(tmp)
-    with open(tmp) as handle:
-        events = json.load(handle).get("traceEvents", [])
-    os.unlink(tmp)
+    events = profiled_events(fn)
     rows = []
     for ev in events:
         if str(ev.get("cat", "")).lower() != "kernel":
@@ -146,16 +134,15 @@ def main() -> None:
             torch.cuda.synchronize()
             found = trace_kernels(lambda: steps(args.steps))
             t0 = min(r["ts_us"] for r in found)
-            decode = str(dstream.cuda_stream)
-            ids = {str(r["stream"]) for r in found}
+            ids = sorted({str(r["stream"]) for r in found})
             for r in found:
                 role = ("corunner" if r["name"] == "one_alu" else "phase" if r["name"] == "delay" else "decode")
                 rows.append([batch, context, blocks, role, r["name"], f"{r['ts_us'] - t0:.3f}", f"{r['duration_us']:.3f}",
                              r["blocks"]])
             write_csv(out / "kernels.csv", head, rows)
             n_dec = sum(1 for r in found if r["name"] not in ("one_alu", "delay"))
-            print(f"b{batch} c{context} N={blocks}: {len(found)} kernels ({n_dec} decode, streams {sorted(ids)}; "
-                  f"decode stream {decode}), step alone {step_s * 1e3:.2f} ms", flush=True)
+            print(f"b{batch} c{context} N={blocks}: {len(found)} kernels ({n_dec} decode, streams {ids}), "
+                  f"step alone {step_s * 1e3:.2f} ms", flush=True)
         del graph, model
         torch.cuda.empty_cache()
 

@@ -206,27 +206,34 @@ def not_profiled(what: str) -> None:
                            "kernels are dispatched; record kernel descriptors after the measurements")
 
 
-def kernel_descriptors(fn, label: str, warmup: int = 1) -> list[dict]:
-    """The GPU kernels one call of ``fn`` launches, as CUPTI reports them through torch's profiler:
-    name, duration, grid, block, registers per thread, shared memory, blocks per SM. Call it only
-    after this process's interference measurements (PROFILED)."""
+def profiled_events(fn, cpu: bool = False) -> list[dict]:
+    """The chrome-trace events of one call of ``fn`` under torch's profiler (CUDA activity, and the
+    CPU's with ``cpu``), the GPU synchronized before the profile closes; marks the process PROFILED."""
     from torch.profiler import ProfilerActivity, profile
 
     PROFILED[0] = True
-    for _ in range(warmup):
-        fn()
-    torch.cuda.synchronize()
-    with profile(activities=[ProfilerActivity.CUDA, ProfilerActivity.CPU]) as prof:
+    activities = [ProfilerActivity.CUDA] + ([ProfilerActivity.CPU] if cpu else [])
+    with profile(activities=activities) as prof:
         fn()
         torch.cuda.synchronize()
     fd, tmp = tempfile.mkstemp(suffix=".json")
     os.close(fd)
     prof.export_chrome_trace(tmp)
     with open(tmp) as handle:
-        trace = json.load(handle)
+        events = json.load(handle).get("traceEvents", [])
     os.unlink(tmp)
+    return events
+
+
+def kernel_descriptors(fn, label: str, warmup: int = 1) -> list[dict]:
+    """The GPU kernels one call of ``fn`` launches, as CUPTI reports them through torch's profiler:
+    name, duration, grid, block, registers per thread, shared memory, blocks per SM. Call it only
+    after this process's interference measurements (PROFILED)."""
+    for _ in range(warmup):
+        fn()
+    torch.cuda.synchronize()
     rows = []
-    for ev in trace.get("traceEvents", []):
+    for ev in profiled_events(fn, cpu=True):
         cat = str(ev.get("cat", "")).lower()
         if cat not in ("kernel", "gpu_memcpy", "gpu_memset"):
             continue
