@@ -171,13 +171,13 @@ def parse_points(text: str) -> list[tuple[int, int]]:
     return [(int(b), int(c)) for b, c in (item.split("x") for item in text.split(","))]
 
 
-def model_groups(points: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+def model_groups(points: list[tuple[int, int]], kv_tokens: int = KV_TOKENS_MAX) -> list[list[tuple[int, int]]]:
     """The points in groups, each served by one Model whose KV cache (its largest batch x its largest
-    context) stays within KV_TOKENS_MAX, in order of batch."""
+    context) stays within ``kv_tokens``, in order of batch."""
     groups: list[list[tuple[int, int]]] = []
     for pt in sorted(points):
         g = groups[-1] if groups else None
-        if g and max(b for b, _ in g + [pt]) * max(c for _, c in g + [pt]) <= KV_TOKENS_MAX:
+        if g and max(b for b, _ in g + [pt]) * max(c for _, c in g + [pt]) <= kv_tokens:
             g.append(pt)
         else:
             groups.append([pt])
@@ -191,6 +191,9 @@ def main() -> None:
     ap.add_argument("--points", help="decode points BxC,... (default: every placement probe's)")
     ap.add_argument("--parts", default=",".join(PARTS), help="parts of the step beside which to chase")
     ap.add_argument("--decode-only", action="store_true", help="skip the streaming-kernel curve")
+    ap.add_argument("--kv-tokens", type=int, default=KV_TOKENS_MAX,
+                    help="most KV tokens (batch x context) one Model holds: 600,000 (75 GiB) fits an H200; "
+                         "300,000 (37.5 GiB) beside the weights an 80 GB GPU")
     args = ap.parse_args()
     parts = args.parts.split(",")
     if not set(parts) <= set(PARTS):
@@ -230,7 +233,7 @@ def main() -> None:
     points = parse_points(args.points) if args.points else decode_points()
     points = points[:2] if args.quick else points
     drows = []
-    for group in model_groups(points):
+    for group in model_groups(points, args.kv_tokens):
         model = Model(max(b for b, _ in group), max(c for _, c in group))
         for (batch, context), part in itertools.product(group, parts):
             decode_point(ch, model, batch, context, part, s_load, cs_chase, drows, out, t0)
