@@ -12,6 +12,8 @@ HOPPER = {"gpu.sms": 132, "gpu.sm_limits.max_threads": 2048, "gpu.sm_limits.regi
           "gpu.interference.crowding": 0.5, "gpu.interference.issue_warps": 8.0,
           "gpu.interference.pack_blocks": 8.0, "gpu.interference.narrow_high": 1.2,
           "gpu.interference.narrow_attention": 0.5, "gpu.memory.peak_bandwidth": 4.8e12,
+          # the GPU narrow_attention was fitted on: the scale is 1
+          "gpu.interference.latency_beside_attention": 2.5, "gpu.interference.narrow_attention_latency": 2.5,
           "gpu.interference.idle_latency": 400e-9, "gpu.interference.latency_beside_decode": 2.0,
           "gpu.interference.latency_loss": 0.0, "gpu.interference.latency_relief": 0.0,
           "gpu.interference.wave_spill": 1.0, "gpu.interference.multiwave_stretch": 1.0,

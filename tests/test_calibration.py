@@ -95,6 +95,75 @@ def test_issue_warps_is_what_the_alone_curve_measures():
     assert spec_param(DEFAULT, ["gpu=h200"], "gpu.interference.issue_warps").si == pytest.approx(measured, rel=1e-5)
 
 
+# the 13 decode points the loaded latency is read over on every GPU (loaded_latency.decode_points())
+CHASE_POINTS = {(8, 4096), (1, 1024), (32, 8192), (8, 8192), (12, 12288), (16, 4096), (24, 2048), (4, 8192),
+                (48, 4096), (2, 2048), (40, 3072), (10, 14336), (6, 6144)}
+
+
+def _chase_median(gpu_folder: str, part: str) -> float:
+    """The median over CHASE_POINTS of each point's median chase latency beside ``part`` over idle."""
+    import csv
+    import statistics
+    from collections import defaultdict
+
+    by_point = defaultdict(list)
+    for r in csv.DictReader(open(ROOT / f"validation/traces/{gpu_folder}/loaded_latency/decode.csv")):
+        if r["part"] == part:
+            by_point[(int(r["batch"]), int(r["context"]))].append(float(r["latency_ns"]) / float(r["alone_latency_ns"]))
+    assert CHASE_POINTS <= set(by_point)
+    return statistics.median(statistics.median(by_point[p]) for p in CHASE_POINTS)
+
+
+@pytest.mark.parametrize("gpu,folder", [("h200", "h200"), ("h100-sxm", "h100")])
+def test_loaded_latencies_are_what_the_chase_measured(gpu, folder):
+    """latency_beside_decode and latency_beside_attention (measured on both GPUs): the chase's median
+    over the same 13 points, beside the whole step and beside its attention kernels alone."""
+    from nicmodel.validation.calibrate import spec_param
+
+    for key, part in (("latency_beside_decode", "all"), ("latency_beside_attention", "attention")):
+        value = spec_param(DEFAULT, [f"gpu={gpu}"], f"gpu.interference.{key}").si
+        assert value == pytest.approx(_chase_median(folder, part), abs=6e-4), key
+
+
+def test_narrow_attention_is_scaled_from_the_gpu_it_was_fitted_on():
+    """Every GPU's narrow_attention_latency is the H200's latency_beside_attention (the coefficient is the
+    H200 fit's everywhere), so the term is exactly as fitted on the H200 and scaled on the H100 by its
+    own chase: (3.506 - 1) / (2.457 - 1) = 1.72."""
+    from nicmodel.engines.serving.interference import attention_latency_scale
+    from nicmodel.validation.calibrate import spec_param
+
+    def table(gpu):
+        return {k: spec_param(DEFAULT, [f"gpu={gpu}"], f"gpu.interference.{k}").si
+                for k in ("latency_beside_attention", "narrow_attention_latency", "narrow_attention")}
+
+    h200 = table("h200")
+    for gpu in ("h200", "h100-sxm", "h100-pcie", "a100-80g", "l4", "l40s"):
+        t = table(gpu)
+        assert t["narrow_attention_latency"] == h200["latency_beside_attention"], gpu
+        assert t["narrow_attention"] == h200["narrow_attention"], gpu
+    scale = attention_latency_scale({f"gpu.interference.{k}": v for k, v in table("h100-sxm").items()})
+    assert scale == pytest.approx((3.506 - 1) / (2.457 - 1))
+
+
+def test_h100_issue_inputs_are_what_its_runs_measured():
+    """issue_warps and the scatter's issue_share on the H100, read from its own runs by the H200's rules."""
+    import csv
+    from nicmodel.validation.calibrate import spec_param
+
+    rows = [r for r in csv.DictReader(open(ROOT / "validation/traces/h100/placement_curve/curve.csv"))
+            if r["threads"] == "128" and r["smem"] == "0"]
+    one = float(next(r for r in rows if r["blocks_per_sm"] == "1")["span_us"])
+    w_over_r = [4 * int(r["blocks_per_sm"]) / (float(r["span_us"]) / one) for r in rows
+                if int(r["blocks_per_sm"]) in (4, 8, 16)]
+    measured = sum(x * x for x in w_over_r) / sum(w_over_r)
+    assert spec_param(DEFAULT, ["gpu=h100-sxm"], "gpu.interference.issue_warps").si == pytest.approx(measured, rel=1e-5)
+    per_warp = {r["unit"]: float(r["issue_per_warp"])
+                for r in csv.DictReader(open(ROOT / "validation/traces/h100/issue/issue.csv"))
+                if r["unit"] in ("probe_alu", "paged_scatter_layer")}
+    assert spec_param(DEFAULT, ["gpu=h100-sxm"], "gpu.copy_kernel.issue_share").si == pytest.approx(
+        per_warp["paged_scatter_layer"] / per_warp["probe_alu"], abs=5e-5)
+
+
 def test_issue_shares_are_what_nsight_compute_measured():
     """issue_share (measured) of CacheGen's decoder and of the scatter (the GPU's copy kernel): each
     kernel's issue-slot utilization over its resident warps, over the placement probe's ALU body's,

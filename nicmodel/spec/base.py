@@ -209,6 +209,12 @@ class Ratio(Param):
     """A positive dimensionless ratio, e.g. a compression ratio of 1.16."""
 
 
+class Stretch(Param):
+    """A ratio above 1, e.g. a load's latency under load over idle (2.23)."""
+
+    minimum: ClassVar[float] = 1.0
+
+
 class OverheadRatio(Param):
     """A dimensionless ratio that may be zero or slightly negative within measurement noise
     (e.g. a slowdown of -0.01); at least -1."""

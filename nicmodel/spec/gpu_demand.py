@@ -10,6 +10,7 @@ from .base import (
     Fraction,
     OverheadBytes,
     Ratio,
+    Stretch,
 )
 
 
@@ -210,7 +211,17 @@ class Interference(Component):
     as narrow_high) whose resident blocks leave room for attention's, per share of decode's
     kernel time in attention, while decode runs, for blocks that live within one attention kernel
     (x its duration / (its duration + the block's lifetime)): attention's KV traffic lengthens
-    their loads. Where it applies, the loaded latency (latency_loss) counts outside it."""
+    their loads. Where it applies, the loaded latency (latency_loss) counts outside it. The value
+    is the fitting GPU's: on each GPU it is scaled by (latency_beside_attention - 1) /
+    (narrow_attention_latency - 1), the excess load latency beside attention it stands for."""
+    latency_beside_attention: Stretch
+    """A dependent HBM load's latency beside decode's attention kernels alone, replayed back to
+    back, over idle: the median over the decode points of loaded_latency.py's default set (the
+    wait narrow_attention charges; the H100 reads 3.51, the H200 2.46)."""
+    narrow_attention_latency: Stretch
+    """latency_beside_attention on the GPU narrow_attention was fitted on (more than 1): the
+    latency its value stands for. Equal to latency_beside_attention on that GPU, so the term is
+    as fitted there."""
     idle_latency: Duration
     """One dependent HBM load's latency with the GPU otherwise idle (a pointer chase far beyond
     L2; validation/collect/loaded_latency.py)."""

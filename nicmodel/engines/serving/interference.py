@@ -59,7 +59,8 @@ dispatched; the hardware places blocks breadth-first over the SMs):
   - narrow accesses at high priority, with narrowness n = log2(16 / access bytes) / log2(16 / 2):
     ``narrow_high`` x n x (1 - 1/waves) x r (the loss comes with decode's cut-ins at its wave
     boundaries: a one-wave launch has none);
-  - narrow accesses beside attention: ``narrow_attention`` x n x (share of decode time in
+  - narrow accesses beside attention: ``narrow_attention`` x n x (the GPU's excess load latency
+    beside attention over the fitting GPU's, ``attention_latency_scale``) x (share of decode time in
     attention, for a co-runner whose resident blocks leave room for attention's) x (the share of
     an attention kernel's time its blocks live within it: a_s / (a_s + tau)) x r, in place of the
     loaded latency there. Attention streams the KV cache beside the co-runner's blocks, and a
@@ -124,7 +125,7 @@ from .profile import DECODE_KINDS, DecodeProfile, decode_profile, decode_shapes,
 # the model's names; the decode step's side (profile.py) is re-exported: callers reach it here
 __all__ = ["CoRunner", "Coupling", "DECODE_KINDS", "DecodeProfile", "blocking", "corunner_slowdown", "couple",
            "decode_profile", "decode_ratio", "decode_residency", "decode_shapes", "dma_sigma", "exclusive_share",
-           "l2_hit", "latency_boundness", "narrowness", "pack_slowdown", "resident_threads", "sigma", "spilling_kinds",
+           "attention_latency_scale", "l2_hit", "latency_boundness", "narrowness", "pack_slowdown", "resident_threads", "sigma", "spilling_kinds",
            "step_profile"]
 
 Params = dict[str, Any]
@@ -373,7 +374,8 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
                     * unrecovered(p, c, resident),
                     (1 - c.graph_share) * float(p[q + "launch_wait"]) + c.graph_share * float(p[q + "graph_wait"]),
                     _cut_in(p, tau), packing,
-                    0.0 if "attention" in low else float(p[q + "narrow_attention"]) * narrowness(c),
+                    0.0 if "attention" in low else float(p[q + "narrow_attention"]) * narrowness(c)
+                    * attention_latency_scale(p),
                     float(p[q + "multiwave_stretch"]), float(p[q + "fill_stretch"]),
                     _grid(p, c, priority, tau), attention_issue_demand(p, c, resident), 1.0 - memory_bound,
                     s * float(p["gpu.sms"]),
@@ -383,6 +385,14 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
                     lost_beside(p, c, shapes, decode_residency(p), resident, waves) if priority == "high" else (),
                     sm_sensitivity(1.0 - memory_bound, float(p[q + "wave_memory"])) if priority == "high" else 1.0,
                     _l2_term(p, c))
+
+
+def attention_latency_scale(p: Params) -> float:
+    """How much longer a load waits beside attention on this GPU than on the GPU ``narrow_attention``
+    was fitted on, in excess over idle: (latency_beside_attention - 1) / (narrow_attention_latency - 1)
+    (1 there; the H100's chase reads 1.72x the H200's excess, h100/loaded_latency/)."""
+    q = "gpu.interference."  # both above 1 (spec.base.Stretch)
+    return (float(p[q + "latency_beside_attention"]) - 1.0) / (float(p[q + "narrow_attention_latency"]) - 1.0)
 
 
 def _l2_term(p: Params, c: CoRunner) -> float:
