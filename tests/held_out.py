@@ -577,8 +577,8 @@ HELD_OUT = {
     # the sealed check of narrow_attention through the GPU's loaded latency beside attention (declared 2026-12-05,
     # a twenty-first session; h100/dataplane_sealed_random/): the H100's data-plane units at four new decode points
     "validation/traces/h100_dataplane_sealed_interference.csv": {
-        "corunner_time_ratio/cachegen-decoder": (10.5, 21.5),
-        "corunner_time_ratio/lmcache-chunk-sequence": (10.0, 20.5),
+        "corunner_time_ratio/cachegen-decoder": (11.5, 21.5),
+        "corunner_time_ratio/lmcache-chunk-sequence": (10.5, 21.5),
         "corunner_time_ratio/lmcache-dequantization": (9.5, 23.0),
         "corunner_time_ratio/paged-kv-scatter": (18.0, 36.0),
         "corunner_time_ratio/torch-cat": (11.5, 17.0),

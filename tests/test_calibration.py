@@ -164,6 +164,22 @@ def test_h100_issue_inputs_are_what_its_runs_measured():
         per_warp["paged_scatter_layer"] / per_warp["probe_alu"], abs=5e-5)
 
 
+@pytest.mark.parametrize("gpu,folder", [("h200", "h200"), ("h100-sxm", "h100")])
+def test_attention_issue_slots_are_what_nsight_compute_measured(gpu, folder):
+    """decode_kernels.attention.issue_slots (measured on both GPUs): cuDNN's SDPA kernel's issue-slot
+    utilization over its active SMs, the mean over the eight decode points whose grids hold at most one
+    block per SM (72-128 blocks: the same grids on both GPUs)."""
+    import csv
+    from nicmodel.validation.calibrate import spec_param
+
+    rows = [r for r in csv.DictReader(open(ROOT / f"validation/traces/{folder}/issue_attention/issue.csv"))
+            if "sdpa" in r["kernel"] and 72 <= int(r["grid"]) <= 128]
+    assert len(rows) == 8 and {r["warps_active"] for r in rows} <= {"3.99", "4.00"}
+    mean = sum(float(r["issue_active_pct"]) for r in rows) / len(rows) / 100
+    value = spec_param(DEFAULT, [f"gpu={gpu}"], "gpu.decode_kernels.attention.issue_slots").si
+    assert value == pytest.approx(mean, abs=6e-5)
+
+
 def test_issue_shares_are_what_nsight_compute_measured():
     """issue_share (measured) of CacheGen's decoder and of the scatter (the GPU's copy kernel): each
     kernel's issue-slot utilization over its resident warps, over the placement probe's ALU body's,
