@@ -95,7 +95,9 @@ def test_sensitivity_finds_the_parameter_that_matters(capsys, tmp_path):
     assert [r["parameter"] for r in oat[:2]] == ["nic.memory.sustained_bandwidth",
                                                  "nic.arm.costs.dequantize.cycles_per_byte"]
     assert oat[0]["kind"] == "fitted" and oat[0]["swing"] > 10 and oat[1]["swing"] > 5
-    assert {r["parameter"] for r in sobol[:2]} == {r["parameter"] for r in oat[:2]} and sobol[0]["total"] > 0.5
+    # the total index is an estimate from 256 samples, which shifts by a few hundredths whenever a ranged
+    # parameter is added to the specs (the Saltelli sequence's dimension): 0.50 before latency_beside_attention
+    assert {r["parameter"] for r in sobol[:2]} == {r["parameter"] for r in oat[:2]} and sobol[0]["total"] > 0.45
     assert not any(r["parameter"].startswith(("request.", "serving.")) for r in oat)
     assert "never varied" in report["note"]
     assert all(r["swing"] == 0 for r in oat if r["parameter"].startswith("host."))  # unused by this design
