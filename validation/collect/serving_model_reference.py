@@ -85,6 +85,11 @@ and 31 minutes, one process each; no device could be started): 179 of 230 and 35
 After the L2 partial fit and its refit (2026-12-05, a seventeenth session), both again in full the same
 way (about 30 and 34 minutes): 179 of 230 and 358 of 460 rows moved, by nothing at the median (TPOT p50
 at p90 0.09% and 0.07%; the largest, 11% in one rate and 19% in one TPOT).
+After the H100's own measured inputs and narrow_attention through the GPU's loaded latency beside attention
+(2026-12-05, a twenty-first session; only gpu=h100-sxm moves), the H100's rows of both files were simulated again
+(`--only` its 41 points, the same requests and seeds; merged in place: 3m44s and 3m10s on the development
+machine's 2 cores): 33 of 41 and 66 of 82 rows moved, TPOT p50 and TTFT p50 by at most 1.1%. No point of
+serving_model_long.csv moves by more than 0.5% analytically (at most 0.36%), so none was simulated again.
 """
 
 from __future__ import annotations
