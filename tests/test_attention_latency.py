@@ -4,7 +4,6 @@ inputs; validation/collect/declared_runs.md, the twenty-first session's entries)
 Its sealed check, the H100's data-plane units at four decode points no H100 run had
 (h100/dataplane_sealed_random/), with the claims declared before the run, as written here before it."""
 
-from pathlib import Path
 
 import pytest
 

@@ -496,9 +496,8 @@ if __name__ == "__main__":
     # the sealed check of narrow_attention through the GPU's loaded latency beside attention (declared
     # 2026-12-05, a twenty-first session, before the form was screened): the H100's data-plane units at four
     # decode points no H100 run had; all held out (tests/test_attention_latency.py holds its claims)
-    if (TRACES / "h100/dataplane_sealed_random").exists():
-        grid_trace([("h100/dataplane_sealed_random", "regime")], "h100-sxm", "h100_dataplane_sealed_interference.csv",
-                   role="held-out")
+    grid_trace([("h100/dataplane_sealed_random", "regime")], "h100-sxm", "h100_dataplane_sealed_interference.csv",
+               role="held-out")
     # decode's loss against the SMs a co-runner holds (declared 2026-12-05, an eighteenth session; measured on
     # an H100 as amended in a nineteenth): one trace per repetition, so their spread reads as two runs; the
     # 52 x 3840 point ran in a process of its own (the KV cache of 52 x 8k did not fit); all held out

@@ -123,10 +123,10 @@ from .phases import across_phases, attention_phase, issue_loss
 from .profile import DECODE_KINDS, DecodeProfile, decode_profile, decode_shapes, step_profile
 
 # the model's names; the decode step's side (profile.py) is re-exported: callers reach it here
-__all__ = ["CoRunner", "Coupling", "DECODE_KINDS", "DecodeProfile", "blocking", "corunner_slowdown", "couple",
-           "decode_profile", "decode_ratio", "decode_residency", "decode_shapes", "dma_sigma", "exclusive_share",
-           "attention_latency_scale", "l2_hit", "latency_boundness", "narrowness", "pack_slowdown", "resident_threads", "sigma", "spilling_kinds",
-           "step_profile"]
+__all__ = ["CoRunner", "Coupling", "DECODE_KINDS", "DecodeProfile", "attention_latency_scale", "blocking",
+           "corunner_slowdown", "couple", "decode_profile", "decode_ratio", "decode_residency", "decode_shapes",
+           "dma_sigma", "exclusive_share", "l2_hit", "latency_boundness", "narrowness", "pack_slowdown",
+           "resident_threads", "sigma", "spilling_kinds", "step_profile"]
 
 Params = dict[str, Any]
 WIDEST_ACCESS = 16  # bytes: the widest load or store one thread issues (a 128-bit vector)
