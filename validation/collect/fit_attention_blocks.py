@@ -9,7 +9,9 @@ takes as long as HBM's bandwidth over one block's rate of blocks would, at least
 rate are fitted by least squares on relative error. The step model keeps t0 out (the step's fixed
 overhead holds its kernels' fixed costs); the decode step times (h200_decode*.csv) stay held out.
 
-Run: python validation/collect/fit_attention_blocks.py   (prints the fit and each point)
+Run: python validation/collect/fit_attention_blocks.py [--gpu h200|h100-sxm]   (prints the fit and each point)
+--gpu h100-sxm reads validation/traces/h100/decode_shapes*/ with the H100 spec's bandwidth and efficiency (its
+kernels profiled at 38 points, 2026-12-05, a twenty-first session).
 """
 
 from __future__ import annotations
@@ -31,10 +33,13 @@ from nicmodel.engines.serving.occupancy import blocks_per_sm, shape_at  # noqa: 
 from nicmodel.spec.loader import load_scenario  # noqa: E402
 
 
-def kernels() -> list[tuple[int, int, int, float]]:
+FOLDERS = {"h200": "h200", "h100-sxm": "h100"}  # the GPU spec -> its traces' folder
+
+
+def kernels(folder: str = "h200") -> list[tuple[int, int, int, float]]:
     """(batch, context, blocks, median seconds) of the SDPA kernels at each profiled decode point."""
     found = defaultdict(list)
-    for path in sorted((ROOT / "validation/traces/h200").glob("decode_shapes*/decode_kernels.csv")):
+    for path in sorted((ROOT / "validation/traces" / folder).glob("decode_shapes*/decode_kernels.csv")):
         with open(path) as handle:
             for r in csv.DictReader(handle):
                 if "sdpa" in r["name"]:
@@ -43,11 +48,15 @@ def kernels() -> list[tuple[int, int, int, float]]:
 
 
 def main() -> None:
-    _, p = compile_scenario(load_scenario(str(ROOT / "pipelines/shadowserve.yaml"), ["gpu=h200"]))
+    args = sys.argv[1:]
+    gpu = args[args.index("--gpu") + 1] if "--gpu" in args and args.index("--gpu") + 1 < len(args) else "h200"
+    if gpu not in FOLDERS or (args and args[:2] != ["--gpu", gpu]):
+        raise SystemExit(f"usage: fit_attention_blocks.py [--gpu {'|'.join(FOLDERS)}]")
+    _, p = compile_scenario(load_scenario(str(ROOT / "pipelines/shadowserve.yaml"), [f"gpu={gpu}"]))
     bandwidth = float(p["gpu.memory.peak_bandwidth"]) * float(p["gpu.decode_efficiency"])
     slots = float(p["gpu.sms"]) * blocks_per_sm(p, shape_at(p, "gpu.decode_kernels.attention"))
     per_token = 2 * float(p["model.kv_heads"]) * float(p["model.head_dim"]) * 2  # K and V of one layer, bf16
-    points = kernels()
+    points = kernels(FOLDERS[gpu])
 
     def model(x, point):
         t0_us, rate_gbs = x
