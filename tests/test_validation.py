@@ -314,6 +314,27 @@ def test_decode_kernel_shapes_are_what_the_profiler_measured():
     assert attention_residency(100, 132, 1) == pytest.approx(100 / 132)
 
 
+def test_the_h100s_decode_kernel_grids_are_the_rules():
+    """The H100 spec's attention grid rule (measured there too): cuDNN's SDPA kernel on the H100 at 39 decode
+    points (validation/traces/h100/decode_shapes*/: 38 of the H200's 44, those whose KV cache fits beside the
+    weights, and 52 x 3840) has the grid the rule gives at every one, the H200's shape and grid."""
+    import csv
+    from nicmodel.engines.plan import compile_scenario
+    from nicmodel.engines.serving.attention import attention_blocks
+    from nicmodel.spec.loader import load_scenario
+
+    rows = [r for path in sorted((ROOT / "validation/traces/h100").glob("decode_shapes*/decode_kernels.csv"))
+            for r in csv.DictReader(open(path)) if "sdpa" in r["name"]]
+    _, p = compile_scenario(load_scenario(DEFAULT, ["gpu=h100-sxm"]))
+    grids = {(int(r["batch"]), int(r["context"])): int(r["blocks"]) for r in rows}
+    assert len(grids) == 39
+    for (batch, context), blocks in grids.items():
+        assert attention_blocks(p, batch, context) == blocks, (batch, context)
+    path = "gpu.decode_kernels.attention."
+    assert {(int(r["threads"]), int(r["registers_per_thread"]), int(r["shared_memory_bytes"])) for r in rows} == {
+        tuple(int(p[path + k]) for k in ("threads_per_block", "registers_per_thread", "shared_memory_per_block"))}
+
+
 def test_no_trace_holds_a_host_bound_row():
     """make_interference_traces.py leaves out saturating co-runners issued launch by launch from Python
     whose kernel alone is shorter than twice the host's issue time per launch (the thread that issues
