@@ -79,20 +79,27 @@ def test_specs_hold_the_values_their_calibration_produces(trace, keys, overrides
         assert params[key].si == pytest.approx(result.values[key], rel=LOOSE.get(key, 5e-4)), key
 
 
-def test_issue_warps_is_what_the_alone_curve_measures():
-    """issue_warps (measured): the ALU body's launch time at m blocks of 4 warps per SM over 1 block, the
-    GPU otherwise idle (validation/traces/h200/placement/curve.csv), against max(1, 4m / issue_warps),
+# each GPU's own runs of the issue curve and of Nsight Compute (the H100's since 2026-12-05, a twenty-first session)
+CURVES = {"h200": "h200/placement", "h100-sxm": "h100/placement_curve"}
+ISSUE = {"h200": ("h200/issue", ("ac_decode", "paged_scatter_layer")), "h100-sxm": ("h100/issue", ("paged_scatter_layer",))}
+
+
+@pytest.mark.parametrize("gpu", sorted(CURVES))
+def test_issue_warps_is_what_the_alone_curve_measures(gpu):
+    """issue_warps (measured on each GPU): the ALU body's launch time at m blocks of 4 warps per SM over 1
+    block, the GPU otherwise idle (validation/traces/<gpu>/.../curve.csv), against max(1, 4m / issue_warps),
     by relative least squares over the points above saturation (m = 4, 8, 16)."""
     import csv
     from nicmodel.validation.calibrate import spec_param
 
-    rows = [r for r in csv.DictReader(open(ROOT / "validation/traces/h200/placement/curve.csv"))
+    rows = [r for r in csv.DictReader(open(ROOT / f"validation/traces/{CURVES[gpu]}/curve.csv"))
             if r["threads"] == "128" and r["smem"] == "0"]
     one = float(next(r for r in rows if r["blocks_per_sm"] == "1")["span_us"])
-    w_over_r = [4 * int(r["blocks_per_sm"]) / (float(r["span_us"]) / one) for r in rows if int(r["blocks_per_sm"]) >= 4]
+    w_over_r = [4 * int(r["blocks_per_sm"]) / (float(r["span_us"]) / one) for r in rows
+                if int(r["blocks_per_sm"]) in (4, 8, 16)]
     assert len(w_over_r) == 3
     measured = sum(x * x for x in w_over_r) / sum(w_over_r)  # argmin_S sum((W / S) / r - 1)^2
-    assert spec_param(DEFAULT, ["gpu=h200"], "gpu.interference.issue_warps").si == pytest.approx(measured, rel=1e-5)
+    assert spec_param(DEFAULT, [f"gpu={gpu}"], "gpu.interference.issue_warps").si == pytest.approx(measured, rel=1e-5)
 
 
 # the 13 decode points the loaded latency is read over on every GPU (loaded_latency.decode_points())
@@ -145,25 +152,6 @@ def test_narrow_attention_is_scaled_from_the_gpu_it_was_fitted_on():
     assert scale == pytest.approx((3.506 - 1) / (2.457 - 1))
 
 
-def test_h100_issue_inputs_are_what_its_runs_measured():
-    """issue_warps and the scatter's issue_share on the H100, read from its own runs by the H200's rules."""
-    import csv
-    from nicmodel.validation.calibrate import spec_param
-
-    rows = [r for r in csv.DictReader(open(ROOT / "validation/traces/h100/placement_curve/curve.csv"))
-            if r["threads"] == "128" and r["smem"] == "0"]
-    one = float(next(r for r in rows if r["blocks_per_sm"] == "1")["span_us"])
-    w_over_r = [4 * int(r["blocks_per_sm"]) / (float(r["span_us"]) / one) for r in rows
-                if int(r["blocks_per_sm"]) in (4, 8, 16)]
-    measured = sum(x * x for x in w_over_r) / sum(w_over_r)
-    assert spec_param(DEFAULT, ["gpu=h100-sxm"], "gpu.interference.issue_warps").si == pytest.approx(measured, rel=1e-5)
-    per_warp = {r["unit"]: float(r["issue_per_warp"])
-                for r in csv.DictReader(open(ROOT / "validation/traces/h100/issue/issue.csv"))
-                if r["unit"] in ("probe_alu", "paged_scatter_layer")}
-    assert spec_param(DEFAULT, ["gpu=h100-sxm"], "gpu.copy_kernel.issue_share").si == pytest.approx(
-        per_warp["paged_scatter_layer"] / per_warp["probe_alu"], abs=5e-5)
-
-
 @pytest.mark.parametrize("gpu,folder", [("h200", "h200"), ("h100-sxm", "h100")])
 def test_attention_issue_slots_are_what_nsight_compute_measured(gpu, folder):
     """decode_kernels.attention.issue_slots (measured on both GPUs): cuDNN's SDPA kernel's issue-slot
@@ -180,19 +168,21 @@ def test_attention_issue_slots_are_what_nsight_compute_measured(gpu, folder):
     assert value == pytest.approx(mean, abs=6e-5)
 
 
-def test_issue_shares_are_what_nsight_compute_measured():
-    """issue_share (measured) of CacheGen's decoder and of the scatter (the GPU's copy kernel): each
-    kernel's issue-slot utilization over its resident warps, over the placement probe's ALU body's,
-    each alone (validation/traces/h200/issue/issue.csv, issue_profile.py)."""
+@pytest.mark.parametrize("gpu", sorted(ISSUE))
+def test_issue_shares_are_what_nsight_compute_measured(gpu):
+    """issue_share (measured) of CacheGen's decoder (on the H200) and of the scatter (the GPU's copy kernel,
+    on both): each kernel's issue-slot utilization over its resident warps, over the placement probe's ALU
+    body's, each alone (validation/traces/<gpu>/issue/issue.csv, issue_profile.py)."""
     import csv
     from nicmodel.validation.calibrate import spec_param
 
+    folder, units = ISSUE[gpu]
     per_warp = {r["unit"]: float(r["issue_per_warp"])
-                for r in csv.DictReader(open(ROOT / "validation/traces/h200/issue/issue.csv"))
-                if r["unit"] in ("probe_alu", "ac_decode", "paged_scatter_layer")}
-    for unit, path in (("ac_decode", "gpu.kernels.decompress.launch.issue_share"),
-                       ("paged_scatter_layer", "gpu.copy_kernel.issue_share")):
-        value = spec_param(DEFAULT, ["gpu=h200"], path).si
+                for r in csv.DictReader(open(ROOT / f"validation/traces/{folder}/issue.csv"))
+                if r["unit"] in ("probe_alu", *units)}
+    paths = {"ac_decode": "gpu.kernels.decompress.launch.issue_share", "paged_scatter_layer": "gpu.copy_kernel.issue_share"}
+    for unit in units:
+        value = spec_param(DEFAULT, [f"gpu={gpu}"], paths[unit]).si
         assert value == pytest.approx(per_warp[unit] / per_warp["probe_alu"], abs=5e-5), unit
 
 
