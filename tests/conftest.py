@@ -8,6 +8,13 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# the same examples every run (the project's rule: deterministic): a property test that fails, fails in every
+# run, and one that passes cannot turn red in CI on an example no one ran before; widen max_examples to search
+# further (tests/test_markdown.py's line-break case was found by an unseeded run and is now a test by hand)
+settings.register_profile("nicmodel", derandomize=True)
+settings.load_profile("nicmodel")
 
 # the suite never builds the ahead-of-time event loop into the user's cache (engines/sim/aot.py);
 # tests/test_sim_aot.py builds one in a temporary folder and checks it against the JIT loop
