@@ -1,0 +1,239 @@
+"""How long a short launch waits for SMs held by a stream of kernels it cannot sit beside, against
+the length L of those kernels: the mechanism behind a data-plane launch's wait beside decode's GEMVs.
+
+Why (declared 2026-12-05, a twenty-second session; validation/collect/declared_runs.md): on the H100
+the paged-KV scatter (1,024 blocks of 128 threads, 4.5 us alone on both GPUs) takes 6.8-7.2x per
+kernel beside decode's weight GEMMs alone (h100/dataplane_phase_gemv/), where the model gives
+4.5-4.7x; the H100's GEMMs are the H200's shapes and grids, about 1.4x longer. The model charges a
+launch a wait that does not grow with decode's kernel length (``launch_wait``, seconds, and
+``dispatch_wait`` x t_d / (T + t_d), which saturates for T << t_d). If blocks are dispatched in order
+of launch and a GEMV's blocks hold their SMs whole until it ends, a launch landing at a random point
+waits out the residual life of the kernel running then, which grows with its length.
+
+The blockers (one stream, "decode" in the model's terms), each a CUDA graph of back-to-back launches
+of a kernel that spins on the global timer for L (2-160 us), in two shapes:
+  full  2 x SMs blocks of 1,024 threads: every SM's 2,048 thread slots, so no other block fits beside
+  room  1 x SMs blocks of 256 threads: room beside on every SM (the control: no wait expected)
+  most  SMs - 12 blocks of 384 threads, each with the whole of its SM's shared memory: the weight
+        GEMMs' grid (cuBLAS's nvjet kernels, 120 blocks on both GPUs' 132 SMs, each holding its SM
+        whole), so a launch's blocks can run on the 12 SMs left while it waits for the others
+The co-runners (another stream, normal priority), a 2-byte copy in PyTorch's elementwise_kernel<128, 4>
+shape (the scatter's: 128 threads, four elements a thread, one tile a block):
+  short  1,024 blocks (about 4 us alone, the scatter's grid)
+  long   8,192 blocks (several waves)
+each as a unit of one launch or of 32 back to back (the scatter unit's count), issued after a random
+host delay (0 to the larger of 100 us and 2 L, seeded) while the blocker stream is kept queued;
+timed with events on the co-runner's own stream (the wait before its first block included), never
+with a device-wide synchronize while the blockers run. Blocker priority: equal (normal, as the co-runner's) and high.
+
+Writes (atomically, after each point) into OUT:
+  gpu.json    the device and software
+  blockers.csv  each blocker shape and L: its launch's time alone (events over a graph replay)
+  waits.csv   one row per (blocker shape, L, priority, co-runner, launches a unit): the unit's time
+              alone and beside (median and mean over the units measured), the extra per launch
+              (beside - alone, over launches), and how many units were measured
+
+A diagnostic: nothing in it is a trace, and nothing is fitted to it.
+
+    python validation/collect/residual_wait.py OUT [--budget SECONDS] [--units N] [--seed S]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gpu_common import Deadline, event, gpu_properties, priority_streams, write_csv  # noqa: E402
+
+SOURCE = r"""
+__device__ __forceinline__ unsigned long long gtime() {
+    unsigned long long t; asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t)); return t;
+}
+extern "C" __global__ void hold(long long ns, unsigned int* out) {
+    unsigned long long t0 = gtime();
+    unsigned int x = threadIdx.x;
+    while ((long long)(gtime() - t0) < ns) { x = x * 1664525u + 1013904223u; }
+    if (x == 0x9e3779b9u) out[0] = x;
+}
+extern "C" __global__ void copy2(const unsigned short* __restrict__ src, unsigned short* __restrict__ dst,
+                                 long long n) {
+    long long base = (long long)blockIdx.x * blockDim.x * 4 + threadIdx.x;
+    #pragma unroll
+    for (int u = 0; u < 4; ++u) {
+        long long j = base + (long long)u * blockDim.x;
+        if (j < n) dst[j] = src[j];
+    }
+}
+"""
+
+LENGTHS_US = (2, 5, 10, 20, 40, 80, 160)
+BLOCKERS = {"full": (2, 1024), "room": (1, 256), "most": (1, 384)}  # blocks per SM, threads per block
+LEFT_FREE = 12  # SMs the "most" blocker leaves (the GEMMs' 120-block grids on 132 SMs)
+CORUNNERS = {"short": 1024, "long": 8192}  # blocks of 128 threads
+UNIT_LAUNCHES = (1, 32)
+GRAPH_SPAN_S = 0.02  # one blocker graph replay
+MAX_GRAPH_LAUNCHES = 4000
+
+
+class Kernels:
+    def __init__(self, sms: int):
+        import cupy as cp
+
+        self.cp, self.sms = cp, sms
+        mod = cp.RawModule(code=SOURCE, options=("-std=c++17",))
+        self.hold_k, self.copy_k = mod.get_function("hold"), mod.get_function("copy2")
+        # the same kernel holding its SM's shared memory whole (its own module: cupy caches by source)
+        self.hold_smem = cp.RawModule(code=SOURCE + "\n// whole shared memory\n",
+                                      options=("-std=c++17",)).get_function("hold")
+        props, attrs = torch.cuda.get_device_properties(0), cp.cuda.Device().attributes
+        per_block = int(props.shared_memory_per_block_optin)
+        per_sm = int(props.shared_memory_per_multiprocessor)
+        reserved = int(attrs.get("ReservedSharedMemoryPerBlock", 1024))  # 1 KiB on sm_80 and sm_90
+        self.smem = min(per_block, per_sm - reserved)  # with its reserve, the SM's whole shared memory
+        self.hold_smem.max_dynamic_shared_size_bytes = self.smem
+        self.hold_smem.preferred_shared_memory_carveout = 100
+        self.out = cp.zeros(1, dtype=cp.uint32)
+        n = max(CORUNNERS.values()) * 128 * 4
+        self.src, self.dst = cp.ones(n, dtype=cp.uint16), cp.zeros(n, dtype=cp.uint16)
+
+    def hold(self, stream: torch.cuda.Stream, shape: str, ns: int) -> None:
+        per_sm, threads = BLOCKERS[shape]
+        with self.cp.cuda.ExternalStream(stream.cuda_stream):
+            if shape == "most":
+                self.hold_smem((self.sms - LEFT_FREE,), (threads,), (self.cp.int64(ns), self.out),
+                               shared_mem=self.smem)
+                return
+            self.hold_k((per_sm * self.sms,), (threads,), (self.cp.int64(ns), self.out))
+
+    def copy(self, stream: torch.cuda.Stream, blocks: int) -> None:
+        with self.cp.cuda.ExternalStream(stream.cuda_stream):
+            self.copy_k((blocks,), (128,), (self.src, self.dst, self.cp.int64(blocks * 128 * 4)))
+
+
+def blocker_graph(k: Kernels, stream: torch.cuda.Stream, shape: str, length_us: int):
+    """(graph, launches) of back-to-back blocker launches spanning about GRAPH_SPAN_S."""
+    n = max(8, min(MAX_GRAPH_LAUNCHES, int(GRAPH_SPAN_S / (length_us * 1e-6))))
+    g = torch.cuda.CUDAGraph()
+    torch.cuda.synchronize()
+    with torch.cuda.graph(g, stream=stream, capture_error_mode="relaxed"):
+        for _ in range(n):
+            k.hold(stream, shape, length_us * 1000)
+    torch.cuda.synchronize()
+    return g, n
+
+
+def replay_time(g, n: int, stream: torch.cuda.Stream) -> float:
+    """Seconds per blocker launch alone (events around two replays, after one)."""
+    with torch.cuda.stream(stream):
+        g.replay()
+        a, b = event(), event()
+        a.record(stream)
+        g.replay()
+        g.replay()
+        b.record(stream)
+    b.synchronize()
+    return a.elapsed_time(b) / 1e3 / (2 * n)
+
+
+def unit_times(k: Kernels, cs: torch.cuda.Stream, blocks: int, launches: int, units: int, rng: random.Random,
+               keep_busy=None, span_s: float = 100e-6) -> list[float]:
+    """Seconds per unit (``launches`` copies back to back), each after a random host delay of up to
+    ``span_s``, one at a time; ``keep_busy`` (if given) is called before each unit to keep the blocker
+    stream queued."""
+    out = []
+    for _ in range(units):
+        if keep_busy is not None:
+            keep_busy()
+        until = time.perf_counter() + rng.uniform(0.0, span_s)
+        while time.perf_counter() < until:
+            pass
+        a, b = event(), event()
+        a.record(cs)
+        for _ in range(launches):
+            k.copy(cs, blocks)
+        b.record(cs)
+        b.synchronize()
+        out.append(a.elapsed_time(b) / 1e3)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("out", type=Path)
+    ap.add_argument("--budget", type=float, default=240.0, help="seconds of measurement at most")
+    ap.add_argument("--units", type=int, default=150, help="units measured a point")
+    ap.add_argument("--seed", type=int, default=22)
+    args = ap.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    dl = Deadline(args.budget)
+    props = gpu_properties()
+    (args.out / "gpu.json").write_text(json.dumps(props, indent=1) + "\n")
+    sms = int(props["multi_processor_count"])
+    k = Kernels(sms)
+    streams = priority_streams()
+    cs = torch.cuda.Stream(priority=0)
+    rng = random.Random(args.seed)
+
+    alone = {}
+    for blocks in CORUNNERS.values():
+        for launches in UNIT_LAUNCHES:
+            unit_times(k, cs, blocks, launches, 10, rng)  # warm
+            alone[(blocks, launches)] = unit_times(k, cs, blocks, launches, args.units, rng)
+    blockers, waits = [], []
+    hdr_b = ["blocker", "length_us", "priority", "launches_a_graph", "launch_alone_us"]
+    hdr_w = ["blocker", "length_us", "priority", "corunner", "corunner_blocks", "launches_a_unit", "units",
+             "alone_median_us", "alone_mean_us", "beside_median_us", "beside_mean_us", "extra_per_launch_us",
+             "blocker_queue_ok"]
+    for shape in BLOCKERS:
+        for length in LENGTHS_US:
+            for prio, bs in streams.items():
+                if dl.left() < 5:
+                    print("budget spent", flush=True)
+                    return
+                g, n = blocker_graph(k, bs, shape, length)
+                t_launch = replay_time(g, n, bs)
+                blockers.append([shape, length, prio, n, round(t_launch * 1e6, 3)])
+                write_csv(args.out / "blockers.csv", hdr_b, blockers)
+                pending: list = []
+
+                def keep_busy():
+                    while pending and pending[0].query():
+                        pending.pop(0)
+                    while len(pending) < 3:
+                        with torch.cuda.stream(bs):
+                            g.replay()
+                            e = event()
+                            e.record(bs)
+                        pending.append(e)
+
+                for cname, blocks in CORUNNERS.items():
+                    for launches in UNIT_LAUNCHES:
+                        keep_busy()
+                        time.sleep(0.002)  # let the blockers start
+                        # a delay over two blocker launches at least: a random phase of the blocker's kernel
+                        beside = unit_times(k, cs, blocks, launches, args.units, rng, keep_busy,
+                                            max(100e-6, 2 * length * 1e-6))
+                        ok = all(not e.query() for e in pending[:1])  # still queued when the last unit ended
+                        al = alone[(blocks, launches)]
+                        extra = (statistics.mean(beside) - statistics.mean(al)) / launches
+                        waits.append([shape, length, prio, cname, blocks, launches, len(beside),
+                                      round(statistics.median(al) * 1e6, 3), round(statistics.mean(al) * 1e6, 3),
+                                      round(statistics.median(beside) * 1e6, 3), round(statistics.mean(beside) * 1e6, 3),
+                                      round(extra * 1e6, 3), int(ok)])
+                        write_csv(args.out / "waits.csv", hdr_w, waits)
+                        print(f"{shape} L={length}us {prio} {cname} x{launches}: extra {extra * 1e6:.2f} us/launch "
+                              f"(alone {statistics.mean(al) * 1e6 / launches:.2f}) [{dl.elapsed():.0f}s]", flush=True)
+                torch.cuda.synchronize()
+    print("done", flush=True)
+
+
+if __name__ == "__main__":
+    main()
