@@ -14,13 +14,16 @@ The blockers (one stream, "decode" in the model's terms), each a CUDA graph of b
 of a kernel that spins on the global timer for L (2-160 us), in two shapes:
   full  2 x SMs blocks of 1,024 threads: every SM's 2,048 thread slots, so no other block fits beside
   room  1 x SMs blocks of 256 threads: room beside on every SM (the control: no wait expected)
-  most  SMs - 12 blocks of 384 threads, each with the whole of its SM's shared memory: the weight
-        GEMMs' grid (cuBLAS's nvjet kernels, 120 blocks on both GPUs' 132 SMs, each holding its SM
+  most  SMs - 12 blocks of 384 threads, each with the whole of its SM's shared memory: one of the weight
+        GEMMs' grids (cuBLAS's nvjet kernels of 120 blocks on both GPUs' 132 SMs, each holding its SM
         whole), so a launch's blocks can run on the 12 SMs left while it waits for the others
+  most4 the same on SMs - 4 (the GEMMs' 128-block grids; the repeat only)
 The co-runners (another stream, normal priority), a 2-byte copy in PyTorch's elementwise_kernel<128, 4>
 shape (the scatter's: 128 threads, four elements a thread, one tile a block):
   short  1,024 blocks (about 4 us alone, the scatter's grid)
   long   8,192 blocks (several waves)
+  scatter  the paged-KV scatter itself (grid_units.py's, one layer: index_copy_ of a 256-token chunk
+         into vLLM's paged layout, 1,024 blocks of 128 threads; the repeat only)
 each as a unit of one launch or of 32 back to back (the scatter unit's count), issued after a random
 host delay (0 to the larger of 100 us and 2 L, seeded) while the blocker stream is kept queued;
 timed with events on the co-runner's own stream (the wait before its first block included), never
@@ -75,9 +78,9 @@ extern "C" __global__ void copy2(const unsigned short* __restrict__ src, unsigne
 """
 
 LENGTHS_US = (2, 5, 10, 20, 40, 80, 160)
-BLOCKERS = {"full": (2, 1024), "room": (1, 256), "most": (1, 384)}  # blocks per SM, threads per block
-LEFT_FREE = 12  # SMs the "most" blocker leaves (the GEMMs' 120-block grids on 132 SMs)
-CORUNNERS = {"short": 1024, "long": 8192}  # blocks of 128 threads
+BLOCKERS = {"full": (2, 1024), "room": (1, 256), "most": (1, 384), "most4": (1, 384)}  # per SM, threads
+LEFT_FREE = {"most": 12, "most4": 4}  # SMs these leave free (the GEMMs' 120- and 128-block grids on 132)
+CORUNNERS = {"short": 1024, "long": 8192, "scatter": 1024}  # blocks of 128 threads
 UNIT_LAUNCHES = (1, 32)
 GRAPH_SPAN_S = 0.02  # one blocker graph replay
 MAX_GRAPH_LAUNCHES = 4000
@@ -103,17 +106,27 @@ class Kernels:
         self.out = cp.zeros(1, dtype=cp.uint32)
         n = max(CORUNNERS.values()) * 128 * 4
         self.src, self.dst = cp.ones(n, dtype=cp.uint16), cp.zeros(n, dtype=cp.uint16)
+        # the paged-KV scatter of one layer (grid_units.dataplane_units: kv heads 8, head dim 128, 256 tokens)
+        g = torch.Generator(device="cuda").manual_seed(0)
+        self.paged = torch.zeros(2, 4096 * 16, 8, 128, dtype=torch.bfloat16, device="cuda")
+        self.slots = (torch.randperm(4096, device="cuda", generator=g)[:16, None] * 16
+                      + torch.arange(16, device="cuda")).flatten()
+        self.chunk = torch.randn(2, 256, 8, 128, device="cuda", generator=g).to(torch.bfloat16)
 
     def hold(self, stream: torch.cuda.Stream, shape: str, ns: int) -> None:
         per_sm, threads = BLOCKERS[shape]
         with self.cp.cuda.ExternalStream(stream.cuda_stream):
-            if shape == "most":
-                self.hold_smem((self.sms - LEFT_FREE,), (threads,), (self.cp.int64(ns), self.out),
+            if shape in LEFT_FREE:
+                self.hold_smem((self.sms - LEFT_FREE[shape],), (threads,), (self.cp.int64(ns), self.out),
                                shared_mem=self.smem)
                 return
             self.hold_k((per_sm * self.sms,), (threads,), (self.cp.int64(ns), self.out))
 
-    def copy(self, stream: torch.cuda.Stream, blocks: int) -> None:
+    def copy(self, stream: torch.cuda.Stream, blocks: int, scatter: bool = False) -> None:
+        if scatter:
+            with torch.cuda.stream(stream):
+                self.paged.index_copy_(1, self.slots, self.chunk)
+            return
         with self.cp.cuda.ExternalStream(stream.cuda_stream):
             self.copy_k((blocks,), (128,), (self.src, self.dst, self.cp.int64(blocks * 128 * 4)))
 
@@ -143,7 +156,7 @@ def replay_time(g, n: int, stream: torch.cuda.Stream) -> float:
     return a.elapsed_time(b) / 1e3 / (2 * n)
 
 
-def unit_times(k: Kernels, cs: torch.cuda.Stream, blocks: int, launches: int, units: int, rng: random.Random,
+def unit_times(k: Kernels, cs: torch.cuda.Stream, name: str, launches: int, units: int, rng: random.Random,
                keep_busy=None, span_s: float = 100e-6) -> list[float]:
     """Seconds per unit (``launches`` copies back to back), each after a random host delay of up to
     ``span_s``, one at a time; ``keep_busy`` (if given) is called before each unit to keep the blocker
@@ -158,7 +171,7 @@ def unit_times(k: Kernels, cs: torch.cuda.Stream, blocks: int, launches: int, un
         a, b = event(), event()
         a.record(cs)
         for _ in range(launches):
-            k.copy(cs, blocks)
+            k.copy(cs, CORUNNERS[name], name == "scatter")
         b.record(cs)
         b.synchronize()
         out.append(a.elapsed_time(b) / 1e3)
@@ -170,6 +183,8 @@ def main() -> None:
     ap.add_argument("out", type=Path)
     ap.add_argument("--budget", type=float, default=240.0, help="seconds of measurement at most")
     ap.add_argument("--units", type=int, default=150, help="units measured a point")
+    ap.add_argument("--first", action="store_true",
+                    help="the first run's grid (no most4 blocker, no scatter co-runner)")
     ap.add_argument("--seed", type=int, default=22)
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -181,12 +196,15 @@ def main() -> None:
     streams = priority_streams()
     cs = torch.cuda.Stream(priority=0)
     rng = random.Random(args.seed)
+    if args.first:
+        for name, table in (("most4", BLOCKERS), ("scatter", CORUNNERS)):
+            table.pop(name)
 
     alone = {}
-    for blocks in CORUNNERS.values():
+    for cname in CORUNNERS:
         for launches in UNIT_LAUNCHES:
-            unit_times(k, cs, blocks, launches, 10, rng)  # warm
-            alone[(blocks, launches)] = unit_times(k, cs, blocks, launches, args.units, rng)
+            unit_times(k, cs, cname, launches, 10, rng)  # warm
+            alone[(cname, launches)] = unit_times(k, cs, cname, launches, args.units, rng)
     blockers, waits = [], []
     hdr_b = ["blocker", "length_us", "priority", "launches_a_graph", "launch_alone_us"]
     hdr_w = ["blocker", "length_us", "priority", "corunner", "corunner_blocks", "launches_a_unit", "units",
@@ -219,10 +237,10 @@ def main() -> None:
                         keep_busy()
                         time.sleep(0.002)  # let the blockers start
                         # a delay over two blocker launches at least: a random phase of the blocker's kernel
-                        beside = unit_times(k, cs, blocks, launches, args.units, rng, keep_busy,
+                        beside = unit_times(k, cs, cname, launches, args.units, rng, keep_busy,
                                             max(100e-6, 2 * length * 1e-6))
                         ok = all(not e.query() for e in pending[:1])  # still queued when the last unit ended
-                        al = alone[(blocks, launches)]
+                        al = alone[(cname, launches)]
                         extra = (statistics.mean(beside) - statistics.mean(al)) / launches
                         waits.append([shape, length, prio, cname, blocks, launches, len(beside),
                                       round(statistics.median(al) * 1e6, 3), round(statistics.mean(al) * 1e6, 3),
