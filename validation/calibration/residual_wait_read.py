@@ -10,6 +10,9 @@ against that time over L >= 10 us; then the declared verdict of the run:
     2 us + 0.05 L at every L; dropped if that slope is below 0.1; otherwise "between" (nothing follows)
   repeat (h100/residual_wait2/): the same slope rule, with the control read by its slope (below 0.05
     in magnitude) and its mean extra (below 6 us), as declared before the repeat ran
+  third (h100/residual_wait3/): the 32-launch units, chosen after the first two runs: confirmed if the
+    `full` blocker's slope is at least 0.5 and the control's below 0.05 in magnitude with its mean extra
+    below 3 us; dropped if that slope is below 0.1; otherwise between
 
     python validation/calibration/residual_wait_read.py [RUN_DIR ...]
 """
@@ -24,7 +27,9 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
-RUNS = {"first": ROOT / "validation/traces/h100/residual_wait", "repeat": ROOT / "validation/traces/h100/residual_wait2"}
+RUNS = {"first": ROOT / "validation/traces/h100/residual_wait", "repeat": ROOT / "validation/traces/h100/residual_wait2",
+        "third": ROOT / "validation/traces/h100/residual_wait3"}
+RULES = {"residual_wait": "first", "residual_wait2": "repeat", "residual_wait3": "third"}  # by run folder
 FROM_US = 10.0  # the slope is read over blocker lengths from here
 
 
@@ -52,30 +57,32 @@ def slope(points: list[tuple[float, float, float]]) -> tuple[float, float]:
 def verdict(run: Path, rule: str) -> tuple[str, float, dict]:
     """(confirmed | dropped | between, the full blocker's slope, what the control read)."""
     s = series(run)
-    full = slope(s[("full", "equal", "short", "1")])[0]
-    room = s[("room", "equal", "short", "1")]
+    launches = "32" if rule == "third" else "1"
+    full = slope(s[("full", "equal", "short", launches)])[0]
+    room = s[("room", "equal", "short", launches)]
     if rule == "first":
         control_ok = all(e < 2.0 + 0.05 * l for l, _, e in room)
         control = {"worst excess over 2 us + 0.05 L": max(e - (2.0 + 0.05 * l) for l, _, e in room)}
     else:
         rs = slope(room)[0]
         mean = float(np.mean([e for _, _, e in room]))
-        control_ok = abs(rs) < 0.05 and mean < 6.0
+        control_ok = abs(rs) < 0.05 and mean < (3.0 if rule == "third" else 6.0)
         control = {"slope": rs, "mean extra us": mean}
     if full < 0.1:
         return "dropped", full, control
-    return ("confirmed" if full >= 0.25 and control_ok else "between"), full, control
+    least = 0.5 if rule == "third" else 0.25
+    return ("confirmed" if full >= least and control_ok else "between"), full, control
 
 
 def main(argv: list[str]) -> int:
-    runs = [(p.name, Path(p)) for p in map(Path, argv)] or [(k, v) for k, v in RUNS.items() if v.exists()]
-    for name, run in runs:
-        print(f"== {run.relative_to(ROOT) if run.is_absolute() and ROOT in run.parents else run}")
+    runs = [Path(p).resolve() for p in argv] or [v for v in RUNS.values() if v.exists()]
+    for run in runs:
+        print(f"== {run.relative_to(ROOT) if ROOT in run.parents else run}")
         for key, pts in sorted(series(run).items()):
             s, c = slope(pts)
             cells = "  ".join(f"{l:g}({a:.1f}):{e:.2f}" for l, a, e in pts)
             print(f"  {'/'.join(key)}: slope {s:.3f}, intercept {c:.2f} us | {cells}")
-        rule = "first" if name in ("first", "residual_wait") else "repeat"
+        rule = RULES.get(run.name, "third")
         v, full, control = verdict(run, rule)
         print(f"  declared rule ({rule}): {v} (full blocker's slope {full:.3f}; control "
               + ", ".join(f"{k} {x:.3f}" for k, x in control.items()) + ")")
