@@ -17,11 +17,14 @@ from held_out import DATA_PLANE
 
 SEALED = ROOT / "validation/traces/h100_dataplane_sealed_interference.csv"
 SCATTER = "paged-kv-scatter"
+# the model when this set was read: the turn wait still launch_wait's seconds (docs/serving.md, The turn
+# wait in GEMM lengths, came the session after and reads this set's scatter at 8.2%)
+THEN = {"gpu.interference.launch_wait": 6.63354e-6}
 # the committed term (before the form): the scale forced to 1 on the H100
-UNSCALED = {"gpu.interference.latency_beside_attention": 2.457}
+UNSCALED = {**THEN, "gpu.interference.latency_beside_attention": 2.457}
 
 
-def _errors(metric: str, fam: str, replace: dict | None = None) -> list[tuple[str, float]]:
+def _errors(metric: str, fam: str, replace: dict | None = THEN) -> list[tuple[str, float]]:
     """(decode point 'BxC', signed error %) for the sealed set's held-out rows of ``metric`` and ``fam``."""
     predictor, out = Predictor(), []
     for pt in read_trace(SEALED):
@@ -58,6 +61,8 @@ def test_h100_sealed_dataplane_set_as_declared():
             assert _mape(errors) <= 15.0, fam
     # 4. the scatter nearer with the form than with the committed term on the same run (held: 17.9 against 20.4%)
     assert _mape(scatter) < _mape(_errors("corunner_time_ratio", SCATTER, UNSCALED))
+    # the model since (the turn wait in GEMM lengths, adopted the session after): 8.2%, within 15%
+    assert _mape(_errors("corunner_time_ratio", SCATTER, None)) <= 8.5
 
 
 def test_the_form_charges_the_h100_scatter_more_beside_attention():
@@ -69,6 +74,6 @@ def test_the_form_charges_the_h100_scatter_more_beside_attention():
     by_batch = {b: [pt for pt in rows if _args(pt.argument)["batch"] == b] for b in ("1", "32")}
     assert by_batch["1"] and by_batch["32"]
     for pt in by_batch["32"]:
-        assert predictor.predict(pt) > predictor.predict(pt, UNSCALED) * 1.05
+        assert predictor.predict(pt, THEN) > predictor.predict(pt, UNSCALED) * 1.05
     for pt in by_batch["1"]:
-        assert predictor.predict(pt) == pytest.approx(predictor.predict(pt, UNSCALED), rel=1e-3)
+        assert predictor.predict(pt, THEN) == pytest.approx(predictor.predict(pt, UNSCALED), rel=1e-3)

@@ -209,6 +209,12 @@ class Ratio(Param):
     """A positive dimensionless ratio, e.g. a compression ratio of 1.16."""
 
 
+class Multiple(Param):
+    """A dimensionless multiple that may be zero, e.g. decode kernels a launch waits out (0.3)."""
+
+    exclusive_minimum: ClassVar[bool] = False
+
+
 class Stretch(Param):
     """A ratio above 1, e.g. a load's latency under load over idle (2.23)."""
 

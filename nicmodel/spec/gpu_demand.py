@@ -8,6 +8,7 @@ from .base import (
     Count,
     Duration,
     Fraction,
+    Multiple,
     OverheadBytes,
     Ratio,
     Stretch,
@@ -38,6 +39,10 @@ class DecodeBlocks(BlockShape):
     (Nsight Compute's sm__issue_active); unset: none charged. Read for attention where it leaves
     every SM at most one block: a co-runner's compute-bound blocks on an SM holding one keep only
     the rest (docs/serving.md, Attention's issue slots)."""
+    per_layer: Count | None = None
+    """Kernels of this kind launched per layer per step (the weights: the layer's GEMMs; the LM
+    head adds one a step); unset: the step's kernels share its time evenly. Gives one kernel's mean
+    duration, what a co-runner's launch waits out at its turn (Interference.launch_turns)."""
 
 
 class KernelLaunch(BlockShape):
@@ -64,7 +69,7 @@ class KernelLaunch(BlockShape):
     graph_share: Fraction | None = None
     """Share of its launches replayed from a CUDA graph; unset: none, every launch issued one by
     one through a stream (as LMCache's and CacheGen's Python code issues them). Sets which
-    per-launch wait applies beside decode (Interference.launch_wait, graph_wait)."""
+    per-launch wait applies beside decode (Interference.launch_turns, graph_wait)."""
 
 
 class SmLimits(Component):
@@ -254,14 +259,21 @@ class Interference(Component):
     alone; from there to the whole capacity the share it finds falls linearly to none, and so does
     l2_loss's term (validation/traces/h200/l2_boundary_random/: the loss whole at 40 MiB of 60, about
     a third of it at 48 and a fifth at 56, none from 60; docs/serving.md, L2 residency)."""
-    launch_wait: Duration
-    """Co-runner: time each of its launches issued one by one through a stream waits beside
-    decode for its turn at dispatch, whatever the launch's length, over its waves (a launch of
-    many waves keeps its resident blocks running meanwhile): decode's queued kernels and its own
-    interleave kernel by kernel (validation/traces/h200/short_random/: 2-20 us kernels take 5-8 us
-    longer per launch beside decode issued from Python than replayed from a graph)."""
     graph_wait: Duration
-    """As launch_wait, for launches replayed from a CUDA graph."""
+    """Co-runner: time each of its launches replayed from a CUDA graph waits beside decode for its
+    turn, over its waves (a graph's launches reach the GPU together and wait far less)."""
+    launch_turns: Multiple
+    """Co-runner: decode kernels each of its launches issued one by one through a stream waits out
+    at its turn, in units of decode's weight GEMMs' mean duration on this GPU, over its waves (a
+    launch of many waves keeps its resident blocks running meanwhile). Blocks are dispatched in
+    launch order, so a burst's launches and decode's kernels alternate, each launch waiting out
+    about one whole kernel it cannot sit beside (validation/traces/h100/residual_wait3/); a GPU
+    whose GEMMs run longer makes every launch wait longer (docs/serving.md, The turn wait in GEMM
+    lengths)."""
+    launch_wait: Duration | None = None
+    """Where given, a fixed time each stream launch waits at its turn, in launch_turns' place: the
+    form before 2026-12-05 (seconds fitted on the H200, the same on every GPU), kept so that runs
+    made before can be reproduced at their own values; unset in every GPU spec."""
     wave_spill: Ratio
     """Co-runner growth per launch of a one-wave kernel that needs more than one block per SM,
     per share of decode time in kernels that leave room for some of its blocks but not all

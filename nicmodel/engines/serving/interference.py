@@ -75,10 +75,13 @@ dispatched; the hardware places blocks breadth-first over the SMs):
     alone (whole up to ``l2_resident_share`` of the capacity, none from all of it, linear between) x e
     (h200/short_sweep_random/: one-wave copies of 8-34 MB under-predicted by 12-38%, those of 67 MB and
     more not; h200/l2_boundary_random/: a third of the loss at 48 MiB, a fifth at 56);
-  - a wait per launch for its turn at dispatch, whatever the launch's length: ``launch_wait`` for
-    launches issued one by one through a stream, ``graph_wait`` for launches replayed from a CUDA
-    graph, over its waves (a many-wave launch keeps its blocks running while decode's kernel cuts
-    in) and its duration: short one-wave launches lose most (h200/short_random/).
+  - a wait per launch for its turn at dispatch, whatever the launch's length: for launches issued
+    one by one through a stream ``launch_turns`` of decode's weight GEMMs, each their mean duration
+    on this GPU (blocks are dispatched in launch order, so a burst's launches and decode's kernels
+    alternate, each launch waiting out a kernel: h100/residual_wait3/; a GPU whose GEMMs run longer
+    makes it wait longer), ``graph_wait`` for launches replayed from a CUDA graph, over its waves
+    (a many-wave launch keeps its blocks running while decode's kernel cuts in) and its duration:
+    short one-wave launches lose most (h200/short_random/).
   - a spill, for a one-wave launch needing more than one block per SM where decode's resident
     blocks of a kind (attention's too where it leaves an SM one block, if some SM holds two) leave
     room for some but not all: the rest wait for slots, every launch, ``wave_spill`` x (share of
@@ -238,7 +241,7 @@ class Coupling:
     narrow: float  # narrow_high x narrowness x (1 - 1/waves) at high priority (0 at equal)
     spilling: tuple[str, ...] = ()  # decode kernels that leave room for only part of a launch
     spill: float = 0.0  # wave_spill x latency exposure x compute-boundness, per launch
-    launch: float = 0.0  # seconds a launch waits for its turn (launch_wait; graph_wait from a graph), over its waves
+    launch: float = 0.0  # seconds a launch waits for its turn from a graph (graph_wait; launch_wait where pinned)
     cut_in: float = 1.0  # 1 + cut_in_gain x cut_in_time / (tau + cut_in_time): short-lived blocks lose more
     packing: tuple[str, ...] = ()  # decode kernels beside which fewer of its blocks fit than on a free SM
     narrow_attention: float = 0.0  # narrow_attention x narrowness (0 if attention cannot sit beside it)
@@ -252,6 +255,7 @@ class Coupling:
     lost: tuple[tuple[str, float], ...] = ()  # at high priority: its throughput lost beside each decode kind (kept.py)
     sensitivity: float = 1.0  # share of SM time lost that costs it (kept.sm_sensitivity)
     l2: float = 0.0  # l2_loss x its HBM share alone x the share of its footprint L2 holds alone (l2_hit)
+    turns: float = 0.0  # launch_turns x its share of launches issued through a stream (0 where launch_wait is pinned)
 
     def exclusive(self, profile: DecodeProfile) -> float:
         """Share of decode's kernel time in kernels that cannot sit beside the co-runner."""
@@ -263,6 +267,11 @@ class Coupling:
         if not self.lost:
             return x
         return sum(profile.shares.get(kind, 0.0) * lost for kind, lost in self.lost)
+
+    def turn_wait(self, profile: DecodeProfile) -> float:
+        """Seconds a launch waits at its turn: ``launch`` (launch_wait, graph_wait), and ``turns`` of
+        decode's weight GEMMs, each their mean duration (the kernels decode's stream alternates with)."""
+        return self.launch + self.turns * profile.kernel_of("weights")
 
     def blocking(self, profile: DecodeProfile, x: float | None = None) -> float:
         """Share of the co-runner's time decode cannot run (``x``: the exclusive share, if known)."""
@@ -287,7 +296,7 @@ class Coupling:
             b = profile.beside
             growth -= (self.spill * _share(b, ("none",) if "none" in self.spilling else ())
                        + self.grid * _share(b, ("attention", "none")) * profile.attention_load)
-            launch, run, held = self.launch / self.waves / self.duration_s, 1.0 - self.blocking(b), profile.attention_sms
+            launch, run, held = self.turn_wait(b) / self.waves / self.duration_s, 1.0 - self.blocking(b), profile.attention_sms
             slow = issue_loss(self.issue, self.compute, profile.attention_issue, held, self.waves == 1, self.sms)
             loads = self.streamed(run, self.exclusive(b)) * (self.memory + self.latency + self.l2)
             growth = across_phases(growth, _share(b, ("none",)), launch + loads + run * self.narrow,
@@ -315,7 +324,7 @@ class Coupling:
         # attention's whole share (room or not): its blocks wait for slots whichever SMs they find
         grid = self.grid * _share(profile, ("attention", "none")) * profile.attention_load
         return (grid + wait + run * (waves + beside) + streamed * (self.memory + latency + self.l2)
-                + self.spill * _share(profile, self.spilling) + self.launch / self.waves / self.duration_s)
+                + self.spill * _share(profile, self.spilling) + self.turn_wait(profile) / self.waves / self.duration_s)
 
     def streamed(self, run: float, x: float) -> float:
         """Share of its time decode streams HBM beside its blocks: ``run`` (1 - blocking), but at
@@ -362,6 +371,8 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
     latency_bound = 1.0 - min(1.0, resident_threads(p, c) / float(p["gpu.sm_limits.max_threads"]))
     q = "gpu.interference."
     packing, slow = _packing(p, c, shapes)
+    pinned = p.get(q + "launch_wait")  # a fixed wait, where a run before launch_turns is reproduced
+    stream_wait, turns = (float(pinned), 0.0) if pinned is not None else (0.0, float(p[q + "launch_turns"]))
     return Coupling(priority, s * o ** float(p[q + "occupancy_exponent"]), waves, c.duration_s, tau,
                     low, high, frac, float(p[q + "dispatch_grain"]), float(p[q + "hbm_sharing"]), c.hbm_share,
                     float(p[q + "dispatch_wait"]), float(p[q + "wave_yield_high"]) if priority == "high" else 0.0,
@@ -372,7 +383,7 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
                     * narrowness(c),
                     spilling_kinds(p, c, shapes), float(p[q + "wave_spill"]) * latency_bound * (1 - memory_bound)
                     * unrecovered(p, c, resident),
-                    (1 - c.graph_share) * float(p[q + "launch_wait"]) + c.graph_share * float(p[q + "graph_wait"]),
+                    (1 - c.graph_share) * stream_wait + c.graph_share * float(p[q + "graph_wait"]),
                     _cut_in(p, tau), packing,
                     0.0 if "attention" in low else float(p[q + "narrow_attention"]) * narrowness(c)
                     * attention_latency_scale(p),
@@ -384,7 +395,7 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
                     * (1.0 - float(p[q + "latency_relief"]) * (s - s * o ** float(p[q + "occupancy_exponent"]))),
                     lost_beside(p, c, shapes, decode_residency(p), resident, waves) if priority == "high" else (),
                     sm_sensitivity(1.0 - memory_bound, float(p[q + "wave_memory"])) if priority == "high" else 1.0,
-                    _l2_term(p, c))
+                    _l2_term(p, c), (1 - c.graph_share) * turns)
 
 
 def attention_latency_scale(p: Params) -> float:
