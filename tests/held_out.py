@@ -589,6 +589,21 @@ HELD_OUT = {
         "decode_time_ratio/pinned-copies": (1.0, 2.5),
         "decode_time_ratio/torch-cat": (2.0, 4.5),
     },
+    # the sealed check of the turn wait in GEMM lengths (declared 2026-12-05, a twenty-second session;
+    # h100/dataplane_sealed2_random/): the H100's data-plane units at four more decode points
+    "validation/traces/h100_dataplane_sealed2_interference.csv": {
+        "corunner_time_ratio/cachegen-decoder": (8.5, 17.5),
+        "corunner_time_ratio/lmcache-chunk-sequence": (5.0, 11.5),
+        "corunner_time_ratio/lmcache-dequantization": (6.0, 13.0),
+        "corunner_time_ratio/paged-kv-scatter": (5.0, 11.0),
+        "corunner_time_ratio/torch-cat": (10.5, 21.0),
+        "decode_time_ratio/cachegen-decoder": (3.0, 10.0),
+        "decode_time_ratio/lmcache-chunk-sequence": (2.0, 5.0),
+        "decode_time_ratio/lmcache-dequantization": (2.5, 8.0),
+        "decode_time_ratio/paged-kv-scatter": (1.0, 3.0),
+        "decode_time_ratio/pinned-copies": (1.5, 4.0),
+        "decode_time_ratio/torch-cat": (2.5, 7.5),
+    },
     # the decode-side form's fitted set (declared 2026-12-05, a sixteenth session): its form fitted to 0 and
     # was not adopted, so every point is held out (the regime kernels at four attention-heavy decode points)
     "validation/traces/h200_regime_decode_fit_interference.csv": {

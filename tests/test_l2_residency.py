@@ -31,7 +31,8 @@ BEFORE_L2 = tuple(f"gpu.interference.{kv}" for kv in (
 MEASURED_SINCE = {"h200_l2_boundary_interference.csv", "h100_dataplane_random_interference.csv",
                   "h100_coverage1_interference.csv", "h100_coverage2_interference.csv",
                   "h200_l2_partial_interference.csv", "h200_coverage1_interference.csv",
-                  "h200_coverage2_interference.csv", "h100_dataplane_sealed_interference.csv"}
+                  "h200_coverage2_interference.csv", "h100_dataplane_sealed_interference.csv",
+                  "h100_dataplane_sealed2_interference.csv"}
 COPY = (128, 32, 0)  # the short 2-byte units' blocks: 128 threads, 32 registers, no shared memory
 SHORT = ("short-2-byte", "short-memory", "short-compute")
 

@@ -498,6 +498,11 @@ if __name__ == "__main__":
     # decode points no H100 run had; all held out (tests/test_attention_latency.py holds its claims)
     grid_trace([("h100/dataplane_sealed_random", "regime")], "h100-sxm", "h100_dataplane_sealed_interference.csv",
                role="held-out")
+    # the sealed check of the turn wait in GEMM lengths (declared 2026-12-05, a twenty-second session, after the
+    # form's screen and before the run): the H100's data-plane units at four more decode points no H100 run had;
+    # all held out (tests/test_turn_wait.py holds its claims)
+    grid_trace([("h100/dataplane_sealed2_random", "regime")], "h100-sxm", "h100_dataplane_sealed2_interference.csv",
+               role="held-out")
     # decode's loss against the SMs a co-runner holds (declared 2026-12-05, an eighteenth session; measured on
     # an H100 as amended in a nineteenth): one trace per repetition, so their spread reads as two runs; the
     # 52 x 3840 point ran in a process of its own (the KV cache of 52 x 8k did not fit); all held out
