@@ -35,7 +35,7 @@ def test_the_committed_specs_are_the_plans_fixed_point(fp):
 
 def test_write_puts_values_and_intervals_where_the_specs_hold_them(fp, tmp_path):
     """Every coefficient 1% up, its interval +-10%: the H200's spec and every spec taking the H200 fit
-    carry the new value in the line's own unit (launch_wait in us), the interval as its range and in
+    carry the new value in the line's own unit (graph_wait in us), the interval as its range and in
     the H200's text; the variable quoted in the first calibration's command follows it."""
     plan = fp.load_plan(fp.PLAN)
     folder = tmp_path / "gpus"
@@ -48,9 +48,9 @@ def test_write_puts_values_and_intervals_where_the_specs_hold_them(fp, tmp_path)
     h200 = yaml.safe_load((folder / "h200.yaml").read_text())["interference"]
     g6 = lambda x: f"{float(f'{x:.6g}'):g}"  # six significant digits, as the specs write values
     g4 = lambda x: f"{float(f'{x:.4g}'):g}"  # four, as they write intervals
-    wait, loss = values["launch_wait"] * 1e6, values["hbm_loss"]
-    assert h200["launch_wait"]["value"] == f"{g6(wait * 1.01)} us"
-    assert h200["launch_wait"]["range"] == [f"{g4(wait * 0.9)} us", f"{g4(wait * 1.1)} us"]
+    wait, loss = values["graph_wait"] * 1e6, values["hbm_loss"]
+    assert h200["graph_wait"]["value"] == f"{g6(wait * 1.01)} us"
+    assert h200["graph_wait"]["range"] == [f"{g4(wait * 0.9)} us", f"{g4(wait * 1.1)} us"]
     assert h200["hbm_loss"]["value"] == pytest.approx(loss * 1.01, rel=1e-5)
     assert h200["hbm_loss"]["fitted_to"].endswith(f"95% CI {g4(loss * 0.9)}-{g4(loss * 1.1)}")
     assert "gpu.interference.wave_yield_high=1.2 " in h200["occupancy_exponent"]["source"] + " "

@@ -344,21 +344,47 @@ def test_launch_wait_over_waves_by_hand():
     assert extra == pytest.approx(5e-6 / 4e-6)
 
 
+def test_launch_turns_by_hand():
+    """A stream launch waits launch_turns of decode's weight GEMMs at its turn, each their mean duration
+    (the profile's ``kind_s``), over its waves and duration; launch_wait, where pinned, replaces it."""
+    p = {k: v for k, v in HOPPER.items() if k != "gpu.interference.launch_wait"}
+    p["gpu.interference.launch_turns"] = 0.5
+    base = {**p, "gpu.interference.launch_turns": 0.0}
+    # GEMMs of 30 us (the step's kernels 14 us on average)
+    prof = m.DecodeProfile(14e-6, PROFILE.shares, SHAPES, kind_s={"weights": 30e-6, "attention": 20e-6,
+                                                                "elementwise": 2e-6})
+    one = m.CoRunner(THIN, 1024, 4e-6, 0.1)
+    extra = m.corunner_slowdown(p, prof, one) - m.corunner_slowdown(base, prof, one)
+    assert extra == pytest.approx(0.5 * 30e-6 / 4e-6)
+    # 8,448 blocks: 4 waves, 40 us: a quarter of the wait per its duration
+    many = m.CoRunner(THIN, 8448, 40e-6, 0.1)
+    extra = m.corunner_slowdown(p, prof, many) - m.corunner_slowdown(base, prof, many)
+    assert extra == pytest.approx(0.5 * 30e-6 / 4 / 40e-6)
+    # GEMMs twice as long (a GPU of half the bandwidth): twice the wait
+    slow = m.DecodeProfile(28e-6, PROFILE.shares, SHAPES, kind_s={"weights": 60e-6, "attention": 40e-6,
+                                                                "elementwise": 4e-6})
+    assert (m.corunner_slowdown(p, slow, one) - m.corunner_slowdown(base, slow, one)) == pytest.approx(2 * 0.5 * 30e-6 / 4e-6)
+    # a pinned launch_wait replaces the turns
+    pinned = {**p, "gpu.interference.launch_wait": 8e-6}
+    assert m.corunner_slowdown(pinned, prof, one) - m.corunner_slowdown(base, prof, one) == pytest.approx(2.0)
+
+
 def test_a_designs_graph_share_selects_the_graph_wait():
     """A kernel's launch spec may say its launches are replayed from a CUDA graph
-    (`graph_share`); the serving engine's co-runner then waits graph_wait per launch."""
+    (`graph_share`); the serving engine's co-runner then waits graph_wait per launch, where a stream
+    launch waits launch_turns of decode's GEMMs."""
     import nicmodel
     from nicmodel.engines.plan import compile_scenario
 
     def launch_of(sets):
         _, p = compile_scenario(nicmodel.load("pipelines/cachegen-async.yaml", ["gpu=h200", *sets]))
         c = launches.kernel_launch(p, "copy", 1024, 32 << 20, 136e-6)
-        return c, m.couple(p, c, "equal", m.decode_shapes(p)).launch, p
+        return c, m.couple(p, c, "equal", m.decode_shapes(p)), p
 
-    c, wait, p = launch_of([])
-    assert c.graph_share == 0.0 and wait == pytest.approx(p["gpu.interference.launch_wait"])
-    c, wait, p = launch_of(["gpu.copy_kernel.graph_share=1"])
-    assert c.graph_share == 1.0 and wait == pytest.approx(p["gpu.interference.graph_wait"])
+    c, cp, p = launch_of([])
+    assert c.graph_share == 0.0 and cp.launch == 0.0 and cp.turns == pytest.approx(p["gpu.interference.launch_turns"])
+    c, cp, p = launch_of(["gpu.copy_kernel.graph_share=1"])
+    assert c.graph_share == 1.0 and cp.turns == 0.0 and cp.launch == pytest.approx(p["gpu.interference.graph_wait"])
 
 
 def test_attention_grid_and_the_co_runners_view_of_it_by_hand():

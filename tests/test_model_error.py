@@ -289,7 +289,8 @@ def test_a_lead_holds_flips_or_ties_by_hand():
 
 def test_serve_search_says_where_a_lead_flips():
     """The L40S, analytical: at 20 Gbps GPU decoding leads as fitted and across the model's error (its
-    decoder's decode-loss band reaches no higher than the model, 1); at 40 Gbps the SmartNIC leads as
+    decoder's decode-loss band reaches no higher than the model, 1; the SmartNIC's own scatter costs it more
+    at its high corners); at 40 Gbps the SmartNIC leads as
     fitted and the lead flips within it, at the SmartNIC's own scatter and DMA corners (docs/serving.md,
     The model's own error)."""
     out = subprocess.run([sys.executable, "-m", "nicmodel", "serve", str(ROOT / "pipelines/shadowserve.yaml"), str(ASYNC),
@@ -302,7 +303,9 @@ def test_serve_search_says_where_a_lead_flips():
     assert span["worst"] < span["model"] < span["best"]
     assert span["worst_at"].startswith("decode_loss high") and span["best_at"].startswith("decode_loss low")
     nic = rows["shadowserve"]["slo"]["max_rate_across_model_error"]
-    assert nic["worst"] == pytest.approx(nic["best"], rel=0.01)  # at 20 Gbps its scatter never binds
+    # at 20 Gbps its scatter binds only at its high corners (on the L40S its launches wait out GEMMs 5.6x the
+    # H200's at their turn: docs/serving.md, The turn wait in GEMM lengths)
+    assert nic["best"] == pytest.approx(nic["model"], rel=0.01) and nic["worst"] < 0.85 * nic["model"]
     assert span["worst"] > nic["best"] * (1 + 0.005)  # GPU decoding's lowest beats the SmartNIC's highest
     text = subprocess.run([sys.executable, "-m", "nicmodel", "serve", str(ROOT / "pipelines/shadowserve.yaml"),
                            str(ASYNC), "--bandwidths", "20Gbps,40Gbps", "--search", "--model", "analytical"],

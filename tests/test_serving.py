@@ -70,12 +70,19 @@ def test_sync_control_plane_stalls_the_batch():
     assert synchronous["ttft_s"]["mean"] > asynchronous["ttft_s"]["mean"]
 
 
-def test_gpu_decode_interferes_and_the_smartnic_barely_does():
+def test_gpu_decode_interferes_more_than_the_smartnic():
+    """On the default GPU (an L40S) at 3 requests/s the SmartNIC design's only GPU kernel, its scatter,
+    costs decode 6.5% of its time: its launches wait out the L40S's long weight GEMMs at their turn (5.6x
+    the H200's; docs/serving.md, The turn wait in GEMM lengths), 3.7% with the H200's seconds pinned;
+    GPU decoding costs it more, 8.9-10.6%."""
     for bandwidth in ("10Gbps", "40Gbps"):
         smartnic = serve(load("shadowserve", f"network.bandwidth={bandwidth}"), 3.0, 60)["loaded"]
         gpu_decode = serve(load("cachegen-async", f"network.bandwidth={bandwidth}"), 3.0, 60)["loaded"]
-        assert smartnic["decode_interference_share"] < 0.04
-        assert gpu_decode["decode_interference_share"] > 0.05
+        pinned = serve(load("shadowserve", f"network.bandwidth={bandwidth}", "gpu.interference.launch_wait=6.63354us"),
+                       3.0, 60)["loaded"]
+        assert pinned["decode_interference_share"] < 0.04
+        assert pinned["decode_interference_share"] < smartnic["decode_interference_share"] < 0.07
+        assert gpu_decode["decode_interference_share"] > 0.08
         assert gpu_decode["tpot_s"]["p99"] > smartnic["tpot_s"]["p99"]
 
 

@@ -19,7 +19,7 @@ def test_corunner_ratio_counts_kernel_time_not_launch_gaps():
     """corunner_time_ratio: the unit's time beside decode is its kernels' time, each grown; its
     launch gaps alone (unit_time beyond the kernels' time) do not appear beside decode. So the same
     kernels timed alone with three times the gaps give a third of the ratio, and the ratio can fall
-    below 1; a unit replayed from a graph waits graph_wait per launch instead of launch_wait."""
+    below 1; a unit replayed from a graph waits graph_wait per launch instead of the stream's turn wait."""
     from nicmodel.validation.metrics import Context, METRICS
     from nicmodel.engines.plan import compile_scenario
 
@@ -31,9 +31,15 @@ def test_corunner_ratio_counts_kernel_time_not_launch_gaps():
     assert tight > 1.5
     assert ratio(ctx, unit + ",unit_time=408us") == pytest.approx(tight / 3, rel=1e-12)
     assert ratio(ctx, unit + ",unit_time=1360us") < 1.0
-    # 32 launches of 4.25 us in one wave: the graph saves launch_wait - graph_wait per launch
+    # 32 launches of 4.25 us in one wave: the graph saves the stream's turn wait (launch_turns of decode's
+    # GEMMs, each their mean duration at 8 x 4k) less graph_wait per launch
+    import numpy as np
+    from nicmodel.engines.analytical import bytes_per_token
+    from nicmodel.engines.serving import interference as model
     graphed = ratio(ctx, unit + ",unit_time=136us,launch=graph")
-    saved = ctx.params["gpu.interference.launch_wait"] - ctx.params["gpu.interference.graph_wait"]
+    kv = float(np.asarray(bytes_per_token(ctx.plan, ctx.params)["kv"]))
+    gemm = model.step_profile(ctx.params, kv, 8, 4096).beside.kernel_of("weights")
+    saved = ctx.params["gpu.interference.launch_turns"] * gemm - ctx.params["gpu.interference.graph_wait"]
     assert saved > 0
     assert tight - graphed == pytest.approx(saved / 4.25e-6, rel=1e-9)
 
