@@ -90,6 +90,13 @@ After the H100's own measured inputs and narrow_attention through the GPU's load
 (`--only` its 41 points, the same requests and seeds; merged in place: 3m44s and 3m10s on the development
 machine's 2 cores): 33 of 41 and 66 of 82 rows moved, TPOT p50 and TTFT p50 by at most 1.1%. No point of
 serving_model_long.csv moves by more than 0.5% analytically (at most 0.36%), so none was simulated again.
+After the turn wait in GEMM lengths (2026-12-05, a twenty-second session; every GPU but the H200 moves, the
+L40S, L4 and A100 most, whose GEMMs run longest), serving_model.csv's points that moved by more than 0.5%
+analytically (88 of the 185 off the H200), and point 4 (the reproducibility test's), were simulated again
+(`--only`, the same requests and seed; 12 minutes on 2 cores shared with the next run), and
+serving_model_loaded_long.csv's rows of all 185 points off the H200 (`--only`, seeds 0 and 1, 3,000 requests;
+278 of 370 rows moved).
+serving_model_long.csv's runs pin launch_wait (BEFORE_GRID_WAITS), so the form does not reach them.
 """
 
 from __future__ import annotations
