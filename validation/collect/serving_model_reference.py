@@ -93,7 +93,8 @@ serving_model_long.csv moves by more than 0.5% analytically (at most 0.36%), so 
 After the turn wait in GEMM lengths (2026-12-05, a twenty-second session; every GPU but the H200 moves, the
 L40S, L4 and A100 most, whose GEMMs run longest), serving_model.csv's points that moved by more than 0.5%
 analytically (88 of the 185 off the H200), and point 4 (the reproducibility test's), were simulated again
-(`--only`, the same requests and seed; 12 minutes on 2 cores shared with the next run), and
+(`--only`, the same requests and seed; 12 minutes on 2 cores shared with the next run), then its other 97
+points off the H200 (5m36s; 52 rows moved: no reference row is left from the model before), and
 serving_model_loaded_long.csv's rows of all 185 points off the H200 (`--only`, seeds 0 and 1, 3,000 requests;
 278 of 370 rows moved).
 serving_model_long.csv's runs pin launch_wait (BEFORE_GRID_WAITS), so the form does not reach them.
