@@ -69,6 +69,27 @@ def test_the_turn_wait_by_hand():
     assert waits["h100-sxm"] / waits["h200"] == pytest.approx(4800 / 3350, rel=0.01)
 
 
+def test_the_waiting_cost_run_read_as_declared():
+    """What waiting launches cost the stream they wait on (h100/waiting_cost/, declared before it ran):
+    beside the `full` blocker its loss over the co-runner's busy share falls fivefold from L = 20 to
+    160 us (busy stays 0.96-0.99: the bursts are always waiting or running), so the wait does not cost
+    it; but its loss over the co-runner's run share is 0.20-0.29, outside the declared 0.5-2: by the
+    rule, between, and no decode-side form follows from this run."""
+    import csv
+
+    with open(ROOT / "validation/traces/h100/waiting_cost/waiting.csv", newline="") as f:
+        full = {int(r["length_us"]): r for r in csv.DictReader(f) if r["blocker"] == "full"}
+    per_run = {L: float(r["loss_share"]) / float(r["run_share"]) for L, r in full.items() if L >= 20}
+    per_busy = {L: float(r["loss_share"]) / float(r["busy_share"]) for L, r in full.items() if L >= 20}
+    assert all(0.19 < v < 0.3 for v in per_run.values()), per_run  # outside 0.5-2: the first condition fails
+    assert per_busy[20] / per_busy[160] == pytest.approx(5.0, abs=0.1)  # falls at least twofold: holds
+    assert not all(0.5 <= v <= 2 for v in per_run.values())  # so: between
+    # the blocked stream loses 0.3-0.45 us a blocking kernel, about one burst launch each
+    for L, r in full.items():
+        lost = float(r["blocker_beside_us"]) - float(r["blocker_alone_us"])
+        assert 0.25 < lost < 0.5, (L, lost)
+
+
 @pytest.mark.skipif(not SEALED.exists(), reason="the sealed set is not measured yet (declared_runs.md)")
 def test_h100_sealed2_dataplane_set_as_declared():
     """The claims as declared before the run (2026-12-05, a twenty-second session)."""
