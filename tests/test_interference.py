@@ -346,13 +346,12 @@ def test_launch_wait_over_waves_by_hand():
 
 def test_launch_turns_by_hand():
     """A stream launch waits launch_turns of decode's weight GEMMs at its turn, each their mean duration
-    (the profile's ``kind_s``), over its waves and duration; launch_wait, where pinned, replaces it."""
+    (the profile's ``gemm_s``), over its waves and duration; launch_wait, where pinned, replaces it."""
     p = {k: v for k, v in HOPPER.items() if k != "gpu.interference.launch_wait"}
     p["gpu.interference.launch_turns"] = 0.5
     base = {**p, "gpu.interference.launch_turns": 0.0}
     # GEMMs of 30 us (the step's kernels 14 us on average)
-    prof = m.DecodeProfile(14e-6, PROFILE.shares, SHAPES, kind_s={"weights": 30e-6, "attention": 20e-6,
-                                                                "elementwise": 2e-6})
+    prof = m.DecodeProfile(14e-6, PROFILE.shares, SHAPES, gemm_s=30e-6)
     one = m.CoRunner(THIN, 1024, 4e-6, 0.1)
     extra = m.corunner_slowdown(p, prof, one) - m.corunner_slowdown(base, prof, one)
     assert extra == pytest.approx(0.5 * 30e-6 / 4e-6)
@@ -361,8 +360,7 @@ def test_launch_turns_by_hand():
     extra = m.corunner_slowdown(p, prof, many) - m.corunner_slowdown(base, prof, many)
     assert extra == pytest.approx(0.5 * 30e-6 / 4 / 40e-6)
     # GEMMs twice as long (a GPU of half the bandwidth): twice the wait
-    slow = m.DecodeProfile(28e-6, PROFILE.shares, SHAPES, kind_s={"weights": 60e-6, "attention": 40e-6,
-                                                                "elementwise": 4e-6})
+    slow = m.DecodeProfile(28e-6, PROFILE.shares, SHAPES, gemm_s=60e-6)
     assert (m.corunner_slowdown(p, slow, one) - m.corunner_slowdown(base, slow, one)) == pytest.approx(2 * 0.5 * 30e-6 / 4e-6)
     # a pinned launch_wait replaces the turns
     pinned = {**p, "gpu.interference.launch_wait": 8e-6}

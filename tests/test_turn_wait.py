@@ -63,8 +63,8 @@ def test_the_turn_wait_by_hand():
         kv = float(np.asarray(bytes_per_token(plan, p)["kv"]))
         prof = model.step_profile(p, kv, 8, 4096)
         gemm = prof.shares["weights"] * prof.kernel_s * (32 * float(p["gpu.decode_kernels.kernels_per_layer"]) + 1) / 129
-        assert prof.kernel_of("weights") == pytest.approx(gemm, rel=1e-9)
-        waits[gpu] = float(p["gpu.interference.launch_turns"]) * prof.kernel_of("weights")
+        assert prof.gemm == pytest.approx(gemm, rel=1e-9)
+        waits[gpu] = float(p["gpu.interference.launch_turns"]) * prof.gemm
     assert waits["h200"] == pytest.approx(6.63e-6, rel=0.01)
     assert waits["h100-sxm"] / waits["h200"] == pytest.approx(4800 / 3350, rel=0.01)
 

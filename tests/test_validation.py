@@ -38,7 +38,7 @@ def test_corunner_ratio_counts_kernel_time_not_launch_gaps():
     from nicmodel.engines.serving import interference as model
     graphed = ratio(ctx, unit + ",unit_time=136us,launch=graph")
     kv = float(np.asarray(bytes_per_token(ctx.plan, ctx.params)["kv"]))
-    gemm = model.step_profile(ctx.params, kv, 8, 4096).beside.kernel_of("weights")
+    gemm = model.step_profile(ctx.params, kv, 8, 4096).beside.gemm
     saved = ctx.params["gpu.interference.launch_turns"] * gemm - ctx.params["gpu.interference.graph_wait"]
     assert saved > 0
     assert tight - graphed == pytest.approx(saved / 4.25e-6, rel=1e-9)

@@ -16,6 +16,7 @@ kernels profiled at 38 points, 2026-12-05, a twenty-first session).
 
 from __future__ import annotations
 
+import argparse
 import csv
 import statistics
 import sys
@@ -48,10 +49,9 @@ def kernels(folder: str = "h200") -> list[tuple[int, int, int, float]]:
 
 
 def main() -> None:
-    args = sys.argv[1:]
-    gpu = args[args.index("--gpu") + 1] if "--gpu" in args and args.index("--gpu") + 1 < len(args) else "h200"
-    if gpu not in FOLDERS or (args and args[:2] != ["--gpu", gpu]):
-        raise SystemExit(f"usage: fit_attention_blocks.py [--gpu {'|'.join(FOLDERS)}]")
+    ap = argparse.ArgumentParser(description="fit attention's per-block rate to the profiled SDPA kernels")
+    ap.add_argument("--gpu", choices=sorted(FOLDERS), default="h200")
+    gpu = ap.parse_args().gpu
     _, p = compile_scenario(load_scenario(str(ROOT / "pipelines/shadowserve.yaml"), [f"gpu={gpu}"]))
     bandwidth = float(p["gpu.memory.peak_bandwidth"]) * float(p["gpu.decode_efficiency"])
     slots = float(p["gpu.sms"]) * blocks_per_sm(p, shape_at(p, "gpu.decode_kernels.attention"))

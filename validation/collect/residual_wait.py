@@ -55,6 +55,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gpu_common import Deadline, event, gpu_properties, priority_streams, write_csv  # noqa: E402
+from grid_measure import graph_batch  # noqa: E402
 
 SOURCE = r"""
 __device__ __forceinline__ unsigned long long gtime() {
@@ -134,26 +135,20 @@ class Kernels:
 def blocker_graph(k: Kernels, stream: torch.cuda.Stream, shape: str, length_us: int):
     """(graph, launches) of back-to-back blocker launches spanning about GRAPH_SPAN_S."""
     n = max(8, min(MAX_GRAPH_LAUNCHES, int(GRAPH_SPAN_S / (length_us * 1e-6))))
-    g = torch.cuda.CUDAGraph()
-    torch.cuda.synchronize()
-    with torch.cuda.graph(g, stream=stream, capture_error_mode="relaxed"):
-        for _ in range(n):
-            k.hold(stream, shape, length_us * 1000)
-    torch.cuda.synchronize()
-    return g, n
+    return graph_batch(lambda: k.hold(stream, shape, length_us * 1000), n, stream).graph, n
 
 
-def replay_time(g, n: int, stream: torch.cuda.Stream) -> float:
-    """Seconds per blocker launch alone (events around two replays, after one)."""
+def replay_time(g, n: int, stream: torch.cuda.Stream, replays: int = 2) -> float:
+    """Seconds per launch of a graph of ``n`` alone (events around ``replays`` replays, after one)."""
     with torch.cuda.stream(stream):
         g.replay()
         a, b = event(), event()
         a.record(stream)
-        g.replay()
-        g.replay()
+        for _ in range(replays):
+            g.replay()
         b.record(stream)
     b.synchronize()
-    return a.elapsed_time(b) / 1e3 / (2 * n)
+    return a.elapsed_time(b) / 1e3 / (replays * n)
 
 
 def unit_times(k: Kernels, cs: torch.cuda.Stream, name: str, launches: int, units: int, rng: random.Random,

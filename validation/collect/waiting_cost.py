@@ -37,6 +37,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gpu_common import event, gpu_properties, priority_streams, write_csv  # noqa: E402
+from grid_measure import graph_batch  # noqa: E402
 from residual_wait import Kernels, blocker_graph, replay_time  # noqa: E402
 
 LENGTHS_US = (10, 20, 40, 80, 160)
@@ -45,22 +46,8 @@ BURST = 32
 
 
 def copy_gpu_time(k: Kernels, cs: torch.cuda.Stream) -> float:
-    """Seconds of GPU time per copy launch alone: a graph of BURST launches, replayed."""
-    g = torch.cuda.CUDAGraph()
-    torch.cuda.synchronize()
-    with torch.cuda.graph(g, stream=cs, capture_error_mode="relaxed"):
-        for _ in range(BURST):
-            k.copy(cs, 1024)
-    torch.cuda.synchronize()
-    with torch.cuda.stream(cs):
-        g.replay()
-        a, b = event(), event()
-        a.record(cs)
-        for _ in range(10):
-            g.replay()
-        b.record(cs)
-    b.synchronize()
-    return a.elapsed_time(b) / 1e3 / (10 * BURST)
+    """Seconds of GPU time per copy launch alone: a graph of BURST launches, replayed ten times."""
+    return replay_time(graph_batch(lambda: k.copy(cs, 1024), BURST, cs).graph, BURST, cs, replays=10)
 
 
 def point(k: Kernels, bs, cs, shape: str, length: int, replays: int) -> dict:

@@ -271,7 +271,7 @@ class Coupling:
     def turn_wait(self, profile: DecodeProfile) -> float:
         """Seconds a launch waits at its turn: ``launch`` (launch_wait, graph_wait), and ``turns`` of
         decode's weight GEMMs, each their mean duration (the kernels decode's stream alternates with)."""
-        return self.launch + self.turns * profile.kernel_of("weights")
+        return self.launch + self.turns * profile.gemm
 
     def blocking(self, profile: DecodeProfile, x: float | None = None) -> float:
         """Share of the co-runner's time decode cannot run (``x``: the exclusive share, if known)."""

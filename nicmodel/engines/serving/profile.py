@@ -33,13 +33,13 @@ class DecodeProfile:
     attention_sms: float = 0.0  # share of the SMs holding an attention block (one wave: blocks over SMs)
     attention_s: float = 0.0  # mean duration of one attention kernel (one per layer; 0: unknown)
     attention_issue: float = 0.0  # share of its SM's issue slots one attention block uses (measured alone)
-    kind_s: dict[str, float] | None = None  # mean duration of one kernel of each kind (None: kernel_s each)
+    gemm_s: float = 0.0  # mean duration of one weight GEMM (0: unknown, a mean decode kernel's stands in)
 
-    def kernel_of(self, kind: str) -> float:
-        """Mean duration of one decode kernel of ``kind`` (``none``: attention's with room beside it)."""
-        if self.kind_s is None:
-            return self.kernel_s
-        return self.kind_s.get("attention" if kind == "none" else kind, self.kernel_s)
+    @property
+    def gemm(self) -> float:
+        """Mean duration of one of decode's weight GEMMs (``kernel_s`` where the spec does not say how
+        many a layer launches)."""
+        return self.gemm_s if self.gemm_s > 0 else self.kernel_s
 
     @cached_property
     def beside(self) -> "DecodeProfile":
@@ -75,21 +75,14 @@ def decode_profile(p: Params, step_s: float, weights: float, attention: float,
     return DecodeProfile(step_s / kernels, shares, shapes, residency, waves, load, held,
                          shares["attention"] * step_s / float(p["model.layers"]),
                          float(p.get("gpu.decode_kernels.attention.issue_slots", 0.0)),
-                         kind_durations(p, step_s, shares))
+                         gemm_duration(p, step_s * shares["weights"]))
 
 
-def kind_durations(p: Params, step_s: float, shares: dict[str, float]) -> dict[str, float] | None:
-    """Mean duration of one kernel of each kind: the weights' time over their GEMMs (per layer, and
-    the LM head), attention's over one kernel a layer, the elementwise time over the layer's other
-    kernels; None where the spec does not say how many GEMMs a layer launches."""
+def gemm_duration(p: Params, weights_s: float) -> float:
+    """The step's weight time over its GEMMs: the layer's (``weights.per_layer``) and the LM head's;
+    0 where the spec does not say how many a layer launches."""
     gemms = p.get("gpu.decode_kernels.weights.per_layer")
-    if gemms is None:
-        return None
-    layers, per_layer = float(p["model.layers"]), float(p["gpu.decode_kernels.kernels_per_layer"])
-    others = max(1.0, per_layer - float(gemms) - 1.0)
-    return {"weights": shares["weights"] * step_s / (layers * float(gemms) + 1.0),
-            "attention": shares["attention"] * step_s / layers,
-            "elementwise": shares["elementwise"] * step_s / (layers * others)}
+    return weights_s / (float(p["model.layers"]) * float(gemms) + 1.0) if gemms is not None else 0.0
 
 
 def step_profile(p: Params, kv_per_token: float, batch: float, context: float,
