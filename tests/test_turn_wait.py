@@ -9,12 +9,12 @@ import sys
 
 import pytest
 
-from nicmodel.validation.predict import Predictor
 from nicmodel.validation.trace import read_trace
 from nicmodel.validation.validate import family
 
 from conftest import ROOT
 from held_out import DATA_PLANE
+from sealed_claims import family_mape
 
 sys.path.insert(0, str(ROOT / "validation/calibration"))
 import residual_wait_read as rw  # noqa: E402
@@ -25,11 +25,7 @@ PINNED = {"gpu.interference.launch_wait": 6.63354e-6}
 
 
 def _mape(metric: str, fam: str, replace: dict | None = None) -> float:
-    predictor = Predictor()
-    errors = [abs(predictor.predict(pt, replace) / pt.value - 1) * 100 for pt in read_trace(SEALED)
-              if pt.metric == metric and family(pt.argument) == fam and pt.role == "held-out"]
-    assert errors, (metric, fam)
-    return sum(errors) / len(errors)
+    return family_mape(SEALED, metric, fam, replace)
 
 
 def test_the_mechanism_runs_read_by_their_declared_rules():

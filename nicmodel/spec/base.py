@@ -234,6 +234,13 @@ class Fraction(Param):
     maximum: ClassVar[float | None] = 1.0
 
 
+class Share(Param):
+    """A share in [0, 1] that may be zero, e.g. the part of a wait that is charged (0 or 1)."""
+
+    exclusive_minimum: ClassVar[bool] = False
+    maximum: ClassVar[float | None] = 1.0
+
+
 class CyclesPerByte(Param):
     """Processor cycles per byte of output; zero allowed."""
 

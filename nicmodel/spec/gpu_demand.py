@@ -11,6 +11,7 @@ from .base import (
     Multiple,
     OverheadBytes,
     Ratio,
+    Share,
     Stretch,
 )
 
@@ -274,6 +275,13 @@ class Interference(Component):
     """Where given, a fixed time each stream launch waits at its turn, in launch_turns' place: the
     form before 2026-12-05 (seconds fitted on the H200, the same on every GPU), kept so that runs
     made before can be reproduced at their own values; unset in every GPU spec."""
+    wait_charge: Share
+    """Decode: the share of a co-runner's turn wait (launch_turns', graph_wait's, launch_wait's part of
+    its time beside decode) that counts in the busy time decode's loss is charged on; the rest of its
+    busy time is charged whole. 1 charges the wait as if the launch ran; 0 charges only the time its
+    blocks run (validation/traces/h100/waiting_cost/: a stream of blocking kernels loses 0.3-0.45 us a
+    kernel beside bursts that wait or run 96-99% of the time, its loss over their busy share falling
+    fivefold with the kernels' length; docs/serving.md, What a waiting launch costs decode)."""
     wave_spill: Ratio
     """Co-runner growth per launch of a one-wave kernel that needs more than one block per SM,
     per share of decode time in kernels that leave room for some of its blocks but not all

@@ -160,10 +160,11 @@ def decode_ratio(ctx, argument: str | None) -> float:
     runners = _corunners(p, a)
     couplings = {i: model.couple(p, c, a["priority"], prof.shapes)
                  for i, (kind, c, _) in enumerate(runners) if kind != "dma"}
-    beside = {i: runners[i][2] * (1.0 + cp.slowdown(prof)) for i, cp in couplings.items()}
+    grown = {i: cp.slowdown(prof) for i, cp in couplings.items()}
+    beside = {i: runners[i][2] * (1.0 + grown[i]) for i in couplings}
     total = sum(beside.values()) or 1.0
     losses = [busy * share * model.dma_sigma(p, c) if kind == "dma"
-              else busy * beside[i] / total * couplings[i].sigma(prof)
+              else busy * beside[i] / total * couplings[i].charged(prof, grown[i]) * couplings[i].sigma(prof)
               for i, (kind, c, share) in enumerate(runners)]
     return model.decode_ratio(losses)
 

@@ -18,7 +18,26 @@ import torch.nn.functional as F
 
 # Llama-3-8B shapes (docs/sources/hwspecs.md §7)
 LLAMA3_8B = dict(layers=32, hidden=4096, heads=32, kv_heads=8, head_dim=128, inter=14336, vocab=128256)
+# Llama-3-70B shapes (docs/sources/hwspecs.md §7): its GEMMs are about 4x the 8B's (hidden 8192, 28,672 wide)
+LLAMA3_70B = dict(layers=80, hidden=8192, heads=64, kv_heads=8, head_dim=128, inter=28672, vocab=128256)
+MODELS = {"llama-3-8b": LLAMA3_8B, "llama-3-70b": LLAMA3_70B}
 TINY = dict(layers=2, hidden=256, heads=4, kv_heads=2, head_dim=64, inter=512, vocab=1000)
+
+
+def decode_model(name: str, layers: int | None) -> tuple[dict, list[str]]:
+    """A decode model's shapes, its first ``layers`` layers where given, and the nicmodel overrides that
+    describe the same step (model=NAME; where cut, model.layers and model.parameters: the layers' weights,
+    norms included, and the embedding and LM head, as the model spec counts them)."""
+    shapes = dict(MODELS[name])
+    overrides = [f"model={name}"] if name != "llama-3-8b" else []
+    if layers is not None and layers != shapes["layers"]:
+        s = shapes
+        qkv = (s["heads"] + 2 * s["kv_heads"]) * s["head_dim"]
+        per_layer = (s["hidden"] * qkv + s["heads"] * s["head_dim"] * s["hidden"] + s["hidden"] * 3 * s["inter"]
+                     + 2 * s["hidden"])
+        shapes["layers"] = layers
+        overrides += [f"model.layers={layers}", f"model.parameters={layers * per_layer + 2 * s['vocab'] * s['hidden']}"]
+    return shapes, overrides
 
 
 def write_csv(path: Path, header: list[str], rows: list[list]) -> None:

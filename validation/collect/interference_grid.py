@@ -49,7 +49,7 @@ The split, declared here before any fit (nicmodel's interference fit reads the c
     and a sealed set's claims), committed before it runs.
 
 Run on the device machine:  python validation/collect/interference_grid.py $OUT [--quick] [--budget S]
-                            [--phase random] [--points BxL,...]
+                            [--phase random] [--points BxL,...] [--model llama-3-70b --layers N]
                             [--regime | --widths | --probe | --paced | --short | --onewave | --drain | --dataplane]
 CacheGen's decoder is imported from TORCHAC_PATH if set (see gpu_decode_path.py); without it the
 decoder rows are skipped. measure_gpu.sh runs every section another GPU's check needs.
@@ -76,7 +76,7 @@ import warnings
 warnings.filterwarnings("ignore")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 # the collector's parts (one concept each); the names other scripts use are re-exported here
-from gpu_common import (Deadline, Model, event, gpu_properties, kernel_descriptors,  # noqa: E402,F401
+from gpu_common import (Deadline, Model, decode_model, event, gpu_properties, kernel_descriptors,  # noqa: E402,F401
                         priority_streams, write_csv, write_descriptors, RandomPhase)
 from grid_kernels import Synthetic, time_alone  # noqa: E402,F401
 from grid_measure import (DUTY_TARGETS, Decode, Grid, beside, eager_batch, guarded, plan_duty,  # noqa: E402,F401
@@ -122,6 +122,19 @@ def alone_drift(out: Path, decodes: dict, dl: Deadline) -> None:
         print(f"decode alone again: not measured ({type(exc).__name__}: {exc})", flush=True)
 
 
+def decode_descriptors(out: Path, model: Model, decodes: dict) -> None:
+    """decode_kernels.csv: the kernels of one eager decode step at every point (grids by model and batch;
+    last, profiled: gpu_common.PROFILED)."""
+    rows = []
+    for (batch, context) in decodes:
+        x = model.inputs(batch)
+        for r in kernel_descriptors(lambda: model.step(x, context), f"decode_b{batch}_c{context}"):
+            rows.append(r)
+    if rows:
+        hdr = list(rows[0].keys())
+        write_csv(out / "decode_kernels.csv", hdr, [[r[h] for h in hdr] for r in rows])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
@@ -158,6 +171,12 @@ def main() -> None:
                          "elementwise kernels alone; every row is then of that part")
     ap.add_argument("--eager", action="store_true",
                     help="with --regime: launch each co-runner from Python, as the data-plane units are, not as a graph")
+    ap.add_argument("--model", choices=("llama-3-8b", "llama-3-70b"), default="llama-3-8b",
+                    help="the decode model's shapes (decode_model.json records them and the nicmodel overrides)")
+    ap.add_argument("--layers", type=int, default=None,
+                    help="with --model: only its first N layers (a 70B's GEMMs on one GPU's memory)")
+    ap.add_argument("--units", default="",
+                    help="with --dataplane: only these data-plane units (comma-separated names)")
     ap.add_argument("--window", type=float, default=0.1,
                     help="with --probe: seconds of decode each point measures (at least 8 steps); a longer "
                          "window averages more launches at random phase (corunner_sem_s)")
@@ -184,7 +203,10 @@ def main() -> None:
     if args.points:  # e.g. 32x1024,32x4096: other decode points (batch x context tokens)
         points = [tuple(int(v) for v in pt.split("x")) for pt in args.points.split(",")]
     # The KV cache holds the largest point (a batch above 32 needs it; 32 x 8k keeps earlier runs' layout)
-    model = Model(max(32, *(b for b, _ in points)), max(8192, *(c for _, c in points)))
+    shapes, overrides = decode_model(args.model, args.layers)
+    (out / "decode_model.json").write_text(json.dumps({"model": args.model, "shapes": shapes,
+                                                       "overrides": overrides}, indent=1))
+    model = Model(max(32, *(b for b, _ in points)), max(8192, *(c for _, c in points)), shapes=shapes)
     model.part = args.part
     decodes = {p: Decode(model, p[0], p[1], streams, steps) for p in points}
     print(f"[{dl.elapsed():.0f}s] decode alone: " + ", ".join(
@@ -207,8 +229,13 @@ def main() -> None:
             return
         if args.dataplane:
             units = dataplane_units(ac, side)
+            wanted = set(filter(None, args.units.split(",")))
+            if wanted - set(units):
+                raise SystemExit(f"--units: no such unit {sorted(wanted - set(units))[0]!r} (have {sorted(units)})")
+            units = {n: u for n, u in units.items() if not wanted or n in wanted}
             dataplane(Grid(out), units, decodes, streams, side, dl, quick, phase)
             unit_descriptors(out, units, side)
+            decode_descriptors(out, model, decodes)
             return
         if args.short:
             short(out, syn, decodes, points, streams, syn_side, side, dl, rng, quick, phase, args.kernels)

@@ -236,6 +236,9 @@ def grid_rows(folder: str, gpu: str, prefix: str, role: str | None) -> list[dict
         if (raw / table).exists():
             launched.update({r["corunner"]: r for r in csv.DictReader(open(raw / table)) if r["body"] in BODY_WIDTHS
                              or r["body"] == "alu"})
+    # a run of another decode model (interference_grid.py --model) is predicted with that model's spec
+    model_json = raw / "decode_model.json"
+    overrides = ";".join([f"gpu={gpu}", *(json.loads(model_json.read_text())["overrides"] if model_json.exists() else [])])
     kernel_rows = list(csv.DictReader(open(raw / "kernels.csv")))
     kernels = kernel_times(kernel_rows)
     shapes = {r["unit"]: r for r in kernel_rows}
@@ -291,7 +294,7 @@ def grid_rows(folder: str, gpu: str, prefix: str, role: str | None) -> list[dict
                 f"{',launch=graph' if r.get('graph') == '1' else ''}")
         source = (f"validation/traces/{folder}/interference_grid.csv ({name}, k={r['k']} every {r['m'] or 'step'}"
                   f"{' saturated' if r['offered_duty'] == 'saturated' else ''})")
-        common = {"scenario": SCENARIO, "overrides": f"gpu={gpu}", "unit": "x", "repeat": r["repeat"], "spread": "",
+        common = {"scenario": SCENARIO, "overrides": overrides, "unit": "x", "repeat": r["repeat"], "spread": "",
                   "role": role or ("held-out" if r["section"] == "probe" else r["role"]), "tolerance_pct": "",
                   "machine": machine, "source": source}
         rows.append({**common, "metric": "decode_time_ratio", "argument": base,

@@ -68,6 +68,7 @@ class FetchTerms:
     busy: dict[str, float]  # GPU kernel class -> its busy seconds per fetch
     loss: dict[int, dict[str, float]]  # running batch (1, the batch that fits) -> class -> sigma x busy
     stretch: dict[str, np.ndarray]  # class -> its growth x busy at running batches 1..STRETCH_BATCHES
+    charged: dict[str, np.ndarray] | None = None  # ... the growth decode's loss is charged on (None: stretch)
 
     def with_errors(self, params: Params) -> dict[str, Any]:
         """Points' fetch fields with the model-error factors in ``params`` (model_error.py): each
@@ -78,7 +79,7 @@ class FetchTerms:
             return dma
         errors = {k: model_error.factors(params, k) for k in self.busy}
         chunks = self.fixed["fetch_chunks"]
-        model = sum(self.stretch.values()) / chunks
+        model = sum((self.charged or self.stretch).values()) / chunks  # turn waits charged by wait_charge
         drawn = sum(t * errors[k][1] for k, t in self.stretch.items()) / chunks
         return dict(dma, gpu_stretch_s=drawn, loss_stretch_s=model,
                     **{key: sum(errors[k][0] * v for k, v in self.loss[n].items())
@@ -114,11 +115,15 @@ def _fetch_terms(scenario: Scenario, plan: Plan | None, params: Params, kv: floa
                 for k, b in busy.items()} for n in (1, batch)}
     runs = min(batch, STRETCH_BATCHES)  # the co-runners' stretch beside decode at batch 1..runs, then flat
     table = {k: np.zeros(STRETCH_BATCHES) for k in busy}
+    charged = {k: np.zeros(STRETCH_BATCHES) for k in busy}
     for n in range(1, runs + 1):
         profile = engine.profile(n, context)
         for k, b in busy.items():
-            table[k][n - 1] = engine.couplings[k].slowdown(profile) * b
-    for t in table.values():
+            c = engine.couplings[k]
+            g = c.slowdown(profile)
+            table[k][n - 1] = g * b
+            charged[k][n - 1] = ((1.0 + g) * c.charged(profile, g) - 1.0) * b
+    for t in (*table.values(), *charged.values()):
         t[runs:] = t[runs - 1]
     cores = params.get("host.cpu.cores")
     fixed = dict(
@@ -129,7 +134,7 @@ def _fetch_terms(scenario: Scenario, plan: Plan | None, params: Params, kv: floa
         host_core_s=host / float(cores) if cores else 0.0, fetch_serial=1.0 if dp.slots == 1 else 0.0)
     if not busy:
         fixed.update(loss_one_s=0.0, loss_full_s=0.0, gpu_stretch_s=np.zeros(STRETCH_BATCHES))
-    return FetchTerms(fixed, busy, loss, table)
+    return FetchTerms(fixed, busy, loss, table, charged)
 
 
 def _time(dp: DataPlane, st, tokens: int) -> float:

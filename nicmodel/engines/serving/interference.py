@@ -256,6 +256,7 @@ class Coupling:
     sensitivity: float = 1.0  # share of SM time lost that costs it (kept.sm_sensitivity)
     l2: float = 0.0  # l2_loss x its HBM share alone x the share of its footprint L2 holds alone (l2_hit)
     turns: float = 0.0  # launch_turns x its share of launches issued through a stream (0 where launch_wait is pinned)
+    wait_charge: float = 1.0  # the share of its turn wait decode's loss is charged on (wait_charge)
 
     def exclusive(self, profile: DecodeProfile) -> float:
         """Share of decode's kernel time in kernels that cannot sit beside the co-runner."""
@@ -272,6 +273,15 @@ class Coupling:
         """Seconds a launch waits at its turn: ``launch`` (launch_wait, graph_wait), and ``turns`` of
         decode's weight GEMMs, each their mean duration (the kernels decode's stream alternates with)."""
         return self.launch + self.turns * profile.gemm
+
+    def charged(self, profile: DecodeProfile, slowdown: float | None = None) -> float:
+        """The share of its time beside decode that decode's loss is charged on: all of it but the
+        uncharged part (1 - wait_charge) of its turn wait (``slowdown``: its growth, if known)."""
+        if self.wait_charge >= 1.0:
+            return 1.0
+        grown = 1.0 + (self.slowdown(profile) if slowdown is None else slowdown)
+        wait = self.turn_wait(profile) / self.waves / self.duration_s
+        return max(0.0, 1.0 - (1.0 - self.wait_charge) * min(wait, grown) / grown)
 
     def blocking(self, profile: DecodeProfile, x: float | None = None) -> float:
         """Share of the co-runner's time decode cannot run (``x``: the exclusive share, if known)."""
@@ -395,7 +405,7 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
                     * (1.0 - float(p[q + "latency_relief"]) * (s - s * o ** float(p[q + "occupancy_exponent"]))),
                     lost_beside(p, c, shapes, decode_residency(p), resident, waves) if priority == "high" else (),
                     sm_sensitivity(1.0 - memory_bound, float(p[q + "wave_memory"])) if priority == "high" else 1.0,
-                    _l2_term(p, c), (1 - c.graph_share) * turns)
+                    _l2_term(p, c), (1 - c.graph_share) * turns, float(p[q + "wait_charge"]))
 
 
 def attention_latency_scale(p: Params) -> float:

@@ -1,0 +1,17 @@
+"""What the sealed sets' declared claims read (test_turn_wait.py, test_long_gemms.py): a family's MAPE on
+one trace's held-out rows, optionally with spec values replaced (a form before, pinned)."""
+
+from pathlib import Path
+
+from nicmodel.validation.predict import Predictor
+from nicmodel.validation.trace import read_trace
+from nicmodel.validation.validate import family
+
+
+def family_mape(trace: Path, metric: str, fam: str, replace: dict | None = None) -> float:
+    """Mean |predicted / measured - 1| in percent over the held-out rows of ``fam`` and ``metric``."""
+    predictor = Predictor()
+    errors = [abs(predictor.predict(pt, replace) / pt.value - 1) * 100 for pt in read_trace(trace)
+              if pt.metric == metric and family(pt.argument) == fam and pt.role == "held-out"]
+    assert errors, (trace, metric, fam)
+    return sum(errors) / len(errors)
