@@ -26,19 +26,24 @@ def _ctx() -> Context:
     return Context(*compile_scenario(nicmodel.load(DEFAULT, ["gpu=h200"])))
 
 
+def _two_kinds(p):
+    """UNIT's decode profile, its two co-runners (the dequantization, the copy), their growths and sigmas."""
+    ctx = _ctx()
+    kv = float(np.asarray(bytes_per_token(ctx.plan, p)["kv"]))
+    prof = metric.profile(p, kv, 8.0, 4096.0)
+    (_, dq, _), (_, cp, _) = metric._corunners(p, metric._args(UNIT))
+    growth = tuple(model.corunner_slowdown(p, prof, c, "equal") for c in (dq, cp))
+    sigmas = tuple(model.sigma(p, prof, c, "equal") for c in (dq, cp))
+    return prof, (dq, cp), growth, sigmas
+
+
 def test_each_kind_fills_the_busy_share_for_its_time_beside_decode():
     """Two kinds, 200 and 100 us alone, grown by their own slowdowns g: the dequantization fills
     200 (1 + g_d) / (200 (1 + g_d) + 100 (1 + g_c)) of the busy share, the copy the rest; decode
     takes 1 / (1 - busy x (w_d sigma_d + w_c sigma_c)). The unit's time alone with the host's gaps
     (unit_time) does not enter: beside decode its launches queue."""
     ctx = _ctx()
-    p = ctx.params
-    kv = float(np.asarray(bytes_per_token(ctx.plan, p)["kv"]))
-    prof = metric.profile(p, kv, 8.0, 4096.0)
-    runners = metric._corunners(p, metric._args(UNIT))
-    (_, dq, _), (_, cp, _) = runners
-    g_d, g_c = (model.corunner_slowdown(p, prof, c, "equal") for c in (dq, cp))
-    s_d, s_c = (model.sigma(p, prof, c, "equal") for c in (dq, cp))
+    _, (dq, cp), (g_d, g_c), (s_d, s_c) = _two_kinds(ctx.params)
     w_d = 200 * (1 + g_d) / (200 * (1 + g_d) + 100 * (1 + g_c))
     expected = 1 / (1 - 0.3 * (w_d * s_d + (1 - w_d) * s_c))
     assert g_d != pytest.approx(g_c, rel=0.05)  # the split is not the alone one
@@ -57,6 +62,22 @@ def test_a_single_kind_unit_fills_the_whole_busy_share():
     prof = metric.profile(p, kv, 8.0, 4096.0)
     (_, c, _), = metric._corunners(p, metric._args(unit))
     assert metric.decode_ratio(ctx, unit) == pytest.approx(1 / (1 - 0.2 * model.sigma(p, prof, c, "high")))
+
+
+def test_uncharged_waits_leave_the_busy_share_by_kind():
+    """With wait_charge 0 each kind's share of the busy time is charged less its turn wait: the copy's
+    32 stream launches wait launch_turns GEMMs each, so its w_c sigma_c becomes w_c x (1 - wait_c /
+    (1 + g_c)) x sigma_c, wait_c its wait over its time alone; the dequantization's 13 launches too."""
+    ctx = _ctx()
+    p = {**ctx.params, "gpu.interference.wait_charge": 0.0}
+    prof, (dq, cp), (g_d, g_c), (s_d, s_c) = _two_kinds(p)
+    turn = float(p["gpu.interference.launch_turns"]) * prof.gemm
+    waits = {c: turn / model.couple(p, c, "equal", prof.shapes).waves / c.duration_s for c in (dq, cp)}
+    w_d = 200 * (1 + g_d) / (200 * (1 + g_d) + 100 * (1 + g_c))
+    charged = w_d * (1 - waits[dq] / (1 + g_d)) * s_d + (1 - w_d) * (1 - waits[cp] / (1 + g_c)) * s_c
+    uncharged = metric.decode_ratio(Context(ctx.plan, p), UNIT)
+    assert uncharged == pytest.approx(1 / (1 - 0.3 * charged), rel=1e-12)
+    assert uncharged < metric.decode_ratio(ctx, UNIT)
 
 
 def test_twelfth_sealed_set_holds_as_declared():

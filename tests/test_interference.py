@@ -367,6 +367,25 @@ def test_launch_turns_by_hand():
     assert m.corunner_slowdown(pinned, prof, one) - m.corunner_slowdown(base, prof, one) == pytest.approx(2.0)
 
 
+def test_wait_charge_by_hand():
+    """Decode's loss is charged on the co-runner's time beside it less the uncharged share (1 -
+    wait_charge) of its turn wait: a launch of 4 us (growth g) waiting 0.5 x 30-us GEMMs = 15 us is
+    charged on 1 - (1 - w) x (15 / 4) / (1 + g) of its time; at w = 1 on all of it."""
+    p = {k: v for k, v in HOPPER.items() if k != "gpu.interference.launch_wait"}
+    p["gpu.interference.launch_turns"] = 0.5
+    prof = m.DecodeProfile(14e-6, PROFILE.shares, SHAPES, gemm_s=30e-6)
+    one = m.CoRunner(THIN, 1024, 4e-6, 0.1)
+    g = m.corunner_slowdown(p, prof, one)
+    assert m.couple(p, one, "equal", SHAPES).charged(prof) == 1.0
+    for w in (0.0, 0.25):
+        cp = m.couple({**p, "gpu.interference.wait_charge": w}, one, "equal", SHAPES)
+        assert cp.charged(prof) == pytest.approx(1 - (1 - w) * (15e-6 / 4e-6) / (1 + g))
+        assert cp.charged(prof, g) == cp.charged(prof)
+    # a graph's launches wait graph_wait (0 here): nothing uncharged
+    graph = m.CoRunner(THIN, 1024, 4e-6, 0.1, graph_share=1.0)
+    assert m.couple({**p, "gpu.interference.wait_charge": 0.0}, graph, "equal", SHAPES).charged(prof) == 1.0
+
+
 def test_a_designs_graph_share_selects_the_graph_wait():
     """A kernel's launch spec may say its launches are replayed from a CUDA graph
     (`graph_share`); the serving engine's co-runner then waits graph_wait per launch, where a stream
