@@ -85,6 +85,9 @@ def test_long_gemm_set_as_declared():
 
 @pytest.mark.skipif(not (LONG.exists() and SHORT.exists()), reason="the long-GEMM sets are not measured yet")
 def test_which_charge_decode_follows_as_declared():
-    """Reported, one of three verdicts by the declared rule (nearer one model's R and within 30% of it)."""
-    verdict, *_ = charge_reading()
-    assert verdict in ("uncharged", "charged", "between")
+    """Reported, one of three verdicts by the declared rule (nearer one model's R and within 30% of it). The
+    run can tell the readings apart only if, at its measured busy shares, the charged R stays well above the
+    uncharged one (about 0.78 against 0.38 at busy 0.5, as declared); once read, pin the verdict here."""
+    verdict, measured, charged, uncharged = charge_reading()
+    assert charged > 1.5 * uncharged, (charged, uncharged)
+    assert verdict in ("uncharged", "charged", "between") and measured > 0

@@ -40,12 +40,14 @@ def run(args: argparse.Namespace) -> int:
                       f"{r['break_even_nic_price_usd']:,.0f}" + (f" [{interval[0]:,.0f}, {interval[1]:,.0f}]" if interval else ""),
                       f"{r['listed_nic_price_usd']:,.0f}",
                       f"{r['offload_pays_share'] * 100:.0f}%" if "offload_pays_share" in r else "",
-                      _span(r.get("break_even_across_model_error_usd"))]
+                      _span(r.get("break_even_across_model_error_usd")),
+                      _span(_ends(r.get("break_even_across_assumptions_usd")))]
                      + ([f"{r['simulated']['smartnic_max_rate_per_s']:.3g} vs {r['simulated']['gpu_max_rate_per_s']:.3g}/s: "
                          f"{r['simulated']['break_even_nic_price_usd']:,.0f}"] if "simulated" in r else []))
     headers = ["link", "SmartNIC max rate (/s)", "GPU decode max rate (/s)", "SmartNIC USD per M requests",
                "GPU decode USD per M requests", "break-even NIC price (USD) [90%]", "listed NIC price (USD)",
-               "offload pays (share of draws)", "break-even across model error (USD)"] + (["simulated: max rates, break-even"] if rows and "simulated" in rows[0] else [])
+               "offload pays (share of draws)", "break-even across model error (USD)",
+               "break-even across assumptions (USD)"] + (["simulated: max rates, break-even"] if rows and "simulated" in rows[0] else [])
     if args.format == "csv":
         from ..output.tables import _csv
         emit(_csv(headers, table), args.output)
@@ -70,12 +72,26 @@ def run(args: argparse.Namespace) -> int:
                      f"{r['break_even_across_model_error_usd'][0]:,.0f} to {r['break_even_across_model_error_usd'][1]:,.0f} "
                      "USD across the interference model's held-out error\n"
                      for r in rows if r.get("verdict_flips_within_model_error"))
+    for r in rows:
+        if r.get("verdict_flips_within_assumptions"):
+            pays = r["break_even_nic_price_usd"] > r["listed_nic_price_usd"]
+            ends = ", ".join(f"gpu.interference.{e} ({r['break_even_across_assumptions_usd'][e]:,.0f} USD)"
+                             for e in r["verdict_flips_within_assumptions"])
+            notes += (f"FLIPS WITHIN AN ASSUMPTION'S RANGE at {r['bandwidth']}: offload "
+                      f"{'pays' if pays else 'does not pay'} as given (break-even {r['break_even_nic_price_usd']:,.0f} "
+                      f"USD against the listed {r['listed_nic_price_usd']:,.0f}), but {'not' if pays else 'it does'} "
+                      f"with {ends} (assumed; an end of its range)\n")
     emit(head + github_table(table, headers=headers) + "\n" + notes, args.output)
     return 0
 
 
 def _span(span: list[float] | None) -> str:
     return "" if not span else f"{span[0]:,.0f} to {span[1]:,.0f}"
+
+
+def _ends(prices: dict[str, float] | None) -> list[float] | None:
+    """The lowest and highest break-even over the assumptions' ends."""
+    return [min(prices.values()), max(prices.values())] if prices else None
 
 
 def _usd(x: float | None) -> str:

@@ -186,7 +186,8 @@ def serve_table_text(rows: list[dict[str, Any]], fmt: str) -> str:
     return (github_table(table, headers=headers) + "\n" + "".join(f"UNVALIDATED: {n}\n" for n in notes)
             + "".join(f"interference rests on: {b}\n" for b in bases)
             + "".join(f"interference model's held-out error, {e}\n" for e in errors)
-            + "".join(f"{line}\n" for line in lead_lines(rows)))
+            + "".join(f"{line}\n" for line in lead_lines(rows))
+            + "".join(f"{line}\n" for line in assumption_lines(rows)))
 
 
 def simulate_table_text(rows: list[dict[str, Any]]) -> str:
@@ -287,25 +288,58 @@ def lead_lines(rows: list[dict[str, Any]]) -> list[str]:
     other at its best) or flips within it. Nothing where no row carries a span."""
     if not any(error_span(r) for r in rows):
         return []
+    out = []
+    for link, lead, other in _pairs(rows):
+        worst = (error_span(lead) or (_slo_rate(lead),) * 2)[0]
+        best = (error_span(other) or (_slo_rate(other),) * 2)[1]
+        at = f" at {link}" if link else ""
+        tolerance = max((r["slo"].get("max_rate_across_model_error") or {}).get("tolerance", 0.0)
+                        for r in (lead, other))
+        if worst > best * (1 + tolerance):
+            continue
+        how = "ties" if worst > best else "falls behind"
+        out.append(f"FLIPS WITHIN THE MODEL'S ERROR{at}: {lead['scenario']} leads {other['scenario']} as fitted "
+                   f"({_slo_rate(lead):.3g} against {_slo_rate(other):.3g} req/s), "
+                   f"but at its error's worst end ({worst:.4g}) it {how} the other's best ({best:.4g})"
+                   + (f" within the rate search's {tolerance:.1%}" if how == "ties" else ""))
+    return out or ["every lead in SLO-bound rate holds across the interference model's held-out error"]
+
+
+def _pairs(rows: list[dict[str, Any]]):
+    """(link, leader, other) for designs searched at the same link and point, the leader by SLO-bound rate."""
     groups: dict[tuple, list[dict[str, Any]]] = {}
     for r in rows:
         if "error" not in r and "slo" in r and _slo_rate(r) is not None:
             groups.setdefault((r.get("bandwidth"), str(r.get("point"))), []).append(r)
-    out = []
     for (link, _), members in groups.items():
         for i, a in enumerate(members):
             for b in members[i + 1:]:
-                lead, other = (a, b) if _slo_rate(a) >= _slo_rate(b) else (b, a)
-                worst = (error_span(lead) or (_slo_rate(lead),) * 2)[0]
-                best = (error_span(other) or (_slo_rate(other),) * 2)[1]
-                at = f" at {link}" if link else ""
-                tolerance = max((r["slo"].get("max_rate_across_model_error") or {}).get("tolerance", 0.0)
-                                for r in (lead, other))
-                if worst > best * (1 + tolerance):
-                    continue
-                how = "ties" if worst > best else "falls behind"
-                out.append(f"FLIPS WITHIN THE MODEL'S ERROR{at}: {lead['scenario']} leads {other['scenario']} as fitted "
-                           f"({_slo_rate(lead):.3g} against {_slo_rate(other):.3g} req/s), "
-                           f"but at its error's worst end ({worst:.4g}) it {how} the other's best ({best:.4g})"
-                           + (f" within the rate search's {tolerance:.1%}" if how == "ties" else ""))
-    return out or ["every lead in SLO-bound rate holds across the interference model's held-out error"]
+                yield (link, a, b) if _slo_rate(a) >= _slo_rate(b) else (link, b, a)
+
+
+def assumption_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """For designs searched at the same link and point: whether each lead in SLO-bound rate holds with
+    every interference assumption at either end of its range (the same end for both designs: it is the
+    GPU's), each row's rate scaled by the analytical model's ratio there. Nothing where no row carries them."""
+    spans = {id(r): (r.get("slo") or {}).get("max_rate_across_assumptions") for r in rows}
+    if not any(spans.values()):
+        return []
+    out, names = [], sorted({n for sp in spans.values() if sp for n in sp["at"]})
+    for link, lead, other in _pairs(rows):
+        a, b = spans[id(lead)], spans[id(other)]
+        if not (a and b and a["model"] and b["model"]):
+            continue
+        tolerance = max(a["tolerance"], b["tolerance"])
+        for end in sorted(set(a["at"]) & set(b["at"])):
+            mine = _slo_rate(lead) * a["at"][end] / a["model"]
+            theirs = _slo_rate(other) * b["at"][end] / b["model"]
+            if mine > theirs * (1 + tolerance):
+                continue
+            how = "ties" if mine > theirs * (1 - tolerance) else "falls behind"
+            at = f" at {link}" if link else ""
+            out.append(f"FLIPS WITHIN AN ASSUMPTION'S RANGE{at}: {lead['scenario']} leads {other['scenario']} as "
+                       f"given ({_slo_rate(lead):.3g} against {_slo_rate(other):.3g} req/s), but with "
+                       f"gpu.interference.{end} (assumed; the end of its range) it {how} ({mine:.4g} against "
+                       f"{theirs:.4g})" + (f" within the rate search's {tolerance:.1%}" if how == "ties" else ""))
+    return out or [f"every lead in SLO-bound rate holds across the interference assumptions' ranges "
+                   f"({', '.join(dict.fromkeys(n.split('=')[0] for n in names))})"]

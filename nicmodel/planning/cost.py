@@ -111,6 +111,12 @@ def nic_break_even(nic_path: str, gpu_path: str, bandwidths: list[str], override
             row["break_even_across_model_error_usd"] = across
             pays = float(price[0]) > float(listed[0])
             row["verdict_flips_within_model_error"] = bool(any((p > float(listed[0])) != pays for p in across))
+        ends = _across_assumptions(nominal, gpu_nominal, g[0], a[0])
+        if ends:
+            # each interference assumption at each end of its range, the same end for both designs
+            row["break_even_across_assumptions_usd"] = ends
+            pays = float(price[0]) > float(listed[0])
+            row["verdict_flips_within_assumptions"] = sorted(e for e, p in ends.items() if (p > float(listed[0])) != pays)
         if confirm:
             from ..engines.serving.run import max_rate
 
@@ -146,6 +152,20 @@ def _across_model_error(nic, gpu, gpu_usd_per_hour: float, amortization_h: float
     least = break_even_price(nic_low, gpu_high, gpu_usd_per_hour, amortization_h)
     most = break_even_price(nic_high, gpu_low, gpu_usd_per_hour, amortization_h)
     return [float(least), float(most)]
+
+
+def _across_assumptions(nic, gpu, gpu_usd_per_hour: float, amortization_h: float) -> dict[str, float]:
+    """The break-even NIC price with each interference assumption at each end of its range, the same end for
+    both designs (analytic.max_rate_across_assumptions: an assumption is the GPU's): 'name=end' -> USD;
+    {} where the GPU has none."""
+    from ..engines.serving import analytic
+
+    spans = [analytic.max_rate_across_assumptions(s) for s in (nic, gpu)]
+    if None in spans:  # a GPU with no interference spec: nothing assumed
+        return {}
+    nic_at, gpu_at = (span["at"] for span in spans)
+    return {e: float(break_even_price(nic_at[e], gpu_at[e], gpu_usd_per_hour, amortization_h))
+            for e in sorted(set(nic_at) & set(gpu_at))}
 
 
 def _per_million(usd_per_hour: float, rate: float) -> float | None:

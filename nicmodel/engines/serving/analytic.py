@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ...spec.base import Param
 from ...spec.scenario import Scenario
 from ..analytical import bytes_per_token, evaluate
 from ..plan import Params, Plan
@@ -191,6 +192,7 @@ def serve(scenario: Scenario, rate: float | None, control: str | None = None, se
     if search:
         out["slo"] = _slo(pt, s)
         out["slo"]["max_rate_across_model_error"] = max_rate_across_error(scenario, control)
+        out["slo"]["max_rate_across_assumptions"] = max_rate_across_assumptions(scenario, control)
     return out
 
 
@@ -272,6 +274,39 @@ def max_rate_across_error(scenario: Scenario, control: str | None = None) -> dic
     worst, best = min(at, key=at.get), max(at, key=at.get)
     return {"tolerance": SEARCH_TOLERANCE, "model": float(rates[0]), "worst": at[worst], "worst_at": worst,
             "best": at[best], "best_at": best}
+
+
+def assumption_ends(scenario: Scenario) -> dict[str, dict[str, float]]:
+    """The interference model's assumed numbers that carry a range (gpu.interference: the stretches
+    beside attention's grids, the charge for turn waits), each at an end of its range other than its
+    value, the others as given: 'name=end' -> {parameter key: SI value}. None set on the command line
+    (--set, an --uncertainty draw): a number the run fixes is not an assumption it rests on."""
+    spec = scenario.gpu.interference
+    if spec is None:
+        return {}
+    out: dict[str, dict[str, float]] = {}
+    for name, v in vars(spec).items():
+        if not (isinstance(v, Param) and v.kind == "assumed" and v.range is not None) or v.source.startswith("--set "):
+            continue
+        for raw in v.range:
+            end = type(v)._check(raw)
+            if end != v.si:
+                out[f"{name}={raw}"] = {f"gpu.interference.{name}": end}
+    return out
+
+
+def max_rate_across_assumptions(scenario: Scenario, control: str | None = None) -> dict[str, Any] | None:
+    """The largest SLO-meeting rate (analytical) as given (``model``) and with each interference
+    assumption at each end of its range, one at a time (``at``: 'name=end' -> rate; assumption_ends).
+    An assumption is shared by every design on the GPU, so a comparison moves both to the same end."""
+    ends = assumption_ends(scenario)
+    if not ends:
+        return None
+    plan, params = compiled(scenario)
+    pts = [inputs_at(scenario, plan, {**params, **patch}, control)[0] for patch in ({}, *ends.values())]
+    rates = queueing.max_rate(queueing.Points.stack(pts), tolerance=SEARCH_TOLERANCE)["max_rate_per_s"]
+    return {"tolerance": SEARCH_TOLERANCE, "model": float(rates[0]),
+            "at": {name: float(r) for name, r in zip(ends, rates[1:])}}
 
 
 def max_rate(scenario: Scenario, control: str | None = None) -> dict[str, Any]:

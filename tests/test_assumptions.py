@@ -1,0 +1,115 @@
+"""Serving leads across the interference model's assumptions (analytic.assumption_ends,
+max_rate_across_assumptions; output.runs.assumption_lines): each assumed interference number with a range
+(the stretches beside attention's grids, the charge for turn waits) at each end of it, the same end for
+every design on the GPU, by hand and on the L40S."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+import nicmodel
+from nicmodel.engines.serving import analytic
+from nicmodel.output.runs import assumption_lines
+
+from conftest import ROOT
+
+ASYNC = ROOT / "pipelines/cachegen-async.yaml"
+
+
+def _row(name: str, rate: float, at: dict[str, float] | None, link: str = "20Gbps") -> dict:
+    slo = {"max_rate_per_s": rate,
+           "max_rate_across_assumptions": None if at is None else {"tolerance": 0.005, "model": rate, "at": at}}
+    return {"scenario": name, "bandwidth": link, "point": {"network.bandwidth": link}, "slo": slo}
+
+
+def test_the_l40s_assumptions_and_their_ends():
+    """Six assumed numbers with a range on the L40S, each at the ends of its range that are not its value
+    (wait_charge's value is its top, 1): its loads' latencies, measured on neither Hopper GPU's kin but
+    assumed for it, and the three the Hopper GPUs share; a number set for the run is not one the answer
+    rests on."""
+    ends = analytic.assumption_ends(nicmodel.load(ROOT / "pipelines/shadowserve.yaml", ["gpu=l40s"]))
+    assert sorted(ends) == sorted(["latency_beside_attention=1.7", "latency_beside_attention=4.5",
+                                   "idle_latency=250 ns", "idle_latency=600 ns", "latency_beside_decode=1.7",
+                                   "latency_beside_decode=3.47", "wait_charge=0", "multiwave_stretch=0.93",
+                                   "multiwave_stretch=1.1", "fill_stretch=0.92", "fill_stretch=1.15"])
+    assert ends["wait_charge=0"] == {"gpu.interference.wait_charge": 0.0}
+    assert ends["idle_latency=250 ns"]["gpu.interference.idle_latency"] == pytest.approx(250e-9)
+    hopper = analytic.assumption_ends(nicmodel.load(ROOT / "pipelines/shadowserve.yaml", ["gpu=h100-sxm"]))
+    assert sorted(hopper) == sorted(["wait_charge=0", "multiwave_stretch=0.93", "multiwave_stretch=1.1",
+                                     "fill_stretch=0.92", "fill_stretch=1.15"])
+    fixed = analytic.assumption_ends(nicmodel.load(ROOT / "pipelines/shadowserve.yaml",
+                                                   ["gpu=l40s", "gpu.interference.wait_charge=0.5"]))
+    assert not any(name.startswith("wait_charge") for name in fixed)
+
+
+def test_a_lead_across_the_assumptions_by_hand():
+    """The same end for both: a at 10 and b at 8 as given; at x=1 a's rate x 0.85, b's x 1.05: 8.5 against
+    8.4 holds; at x=2 b's x 1.07: 8.5 against 8.56 falls behind; a's x 0.84 against 8.4, within 0.5%: ties."""
+    def pair(a_at, b_at):
+        return assumption_lines([_row("a", 10.0, a_at), _row("b", 8.0, b_at)])
+    assert pair({"x=1": 8.5}, {"x=1": 8.4}) == [
+        "every lead in SLO-bound rate holds across the interference assumptions' ranges (x)"]
+    flips = pair({"x=1": 8.5, "x=2": 8.5}, {"x=1": 8.4, "x=2": 8.56})
+    assert len(flips) == 1 and flips[0].startswith("FLIPS WITHIN AN ASSUMPTION'S RANGE at 20Gbps: a leads b as given")
+    assert "with gpu.interference.x=2 (assumed; the end of its range) it falls behind (8.5 against 8.56)" in flips[0]
+    ties = pair({"x=1": 8.42}, {"x=1": 8.4})
+    assert "it ties (8.42 against 8.4) within the rate search's 0.5%" in ties[0]
+    # another link is another comparison; rows without the spans say nothing
+    assert assumption_lines([_row("a", 10.0, {"x=1": 8.5}), _row("b", 8.0, {"x=1": 9.0}, "40Gbps")]) == [
+        "every lead in SLO-bound rate holds across the interference assumptions' ranges (x)"]
+    assert assumption_lines([_row("a", 10.0, None), _row("b", 8.0, None)]) == []
+
+
+def test_serve_search_says_where_an_assumption_flips_a_lead():
+    """The L40S, analytical: at 20 Gbps GPU decoding leads (6.92 against 6.81/s), but with fill_stretch at
+    the top of its range (1.15: its decoder's launches 15% longer beside one-wave attention grids) it ties
+    the SmartNIC (6.82 against 6.81); at 40 Gbps the SmartNIC's lead (7.18 against 6.48) holds at every end,
+    uncharged turn waits included (7.46 against 6.61)."""
+    out = subprocess.run([sys.executable, "-m", "nicmodel", "serve", str(ROOT / "pipelines/shadowserve.yaml"),
+                          str(ASYNC), "--bandwidths", "20Gbps,40Gbps", "--search", "--model", "analytical",
+                          "--format", "json"], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    rows = {(r["scenario"], r["bandwidth"]): r["slo"]["max_rate_across_assumptions"] for r in json.loads(out.stdout)}
+    gpu20, nic20 = rows[("cachegen-async", "20Gbps")], rows[("shadowserve", "20Gbps")]
+    assert gpu20["model"] == pytest.approx(6.92, abs=0.01) and nic20["model"] == pytest.approx(6.81, abs=0.01)
+    assert gpu20["at"]["fill_stretch=1.15"] == pytest.approx(6.82, abs=0.01)
+    nic40, gpu40 = rows[("shadowserve", "40Gbps")], rows[("cachegen-async", "40Gbps")]
+    assert nic40["at"]["wait_charge=0"] == pytest.approx(7.46, abs=0.01)
+    assert gpu40["at"]["wait_charge=0"] == pytest.approx(6.61, abs=0.01)
+    assert all(nic40["at"][end] > gpu40["at"][end] * 1.005 for end in nic40["at"])
+    text = subprocess.run([sys.executable, "-m", "nicmodel", "serve", str(ROOT / "pipelines/shadowserve.yaml"),
+                           str(ASYNC), "--bandwidths", "20Gbps,40Gbps", "--search", "--model", "analytical"],
+                          capture_output=True, text=True, cwd=ROOT).stdout
+    assert ("FLIPS WITHIN AN ASSUMPTION'S RANGE at 20Gbps: cachegen-async leads shadowserve as given "
+            "(6.92 against 6.81 req/s), but with gpu.interference.fill_stretch=1.15") in text
+    assert "FLIPS WITHIN AN ASSUMPTION'S RANGE at 40Gbps" not in text
+
+
+def test_nic_price_across_the_assumptions():
+    """The L40S: the break-even with each assumption at each end of its range, both designs at the same end.
+    At 40 Gbps 3,435 USD (fill_stretch 0.92) to 9,252 (1.15) around 5,302, uncharged turn waits 6,251: above
+    the listed 2,500 at every end, so no flip; at 20 Gbps -1,509 to -100, below it at every end. Between them
+    the verdict turns on them: at 25 Gbps offload does not pay as given (1,842 USD) but does with the turn
+    waits uncharged (3,479) or fill_stretch at its top; at 30 Gbps it pays (3,515) but not with fill_stretch
+    at its bottom (1,782): said so."""
+    from nicmodel import api
+    rows = {r["bandwidth"]: r for r in api.nic_price(str(ROOT / "pipelines/shadowserve.yaml"), str(ASYNC),
+                                                     ["20Gbps", "40Gbps"], [], 0)}
+    at40, at20 = rows["40Gbps"]["break_even_across_assumptions_usd"], rows["20Gbps"]["break_even_across_assumptions_usd"]
+    assert at40["wait_charge=0"] == pytest.approx(6251, abs=60)
+    assert at40["fill_stretch=0.92"] == pytest.approx(3435, abs=60)
+    assert min(at40.values()) == at40["fill_stretch=0.92"] and max(at40.values()) == at40["fill_stretch=1.15"]
+    assert max(at20.values()) < 2500 < min(at40.values())
+    assert rows["40Gbps"]["verdict_flips_within_assumptions"] == [] == rows["20Gbps"]["verdict_flips_within_assumptions"]
+    out = subprocess.run([sys.executable, "-m", "nicmodel", "nic-price", str(ROOT / "pipelines/shadowserve.yaml"),
+                          str(ASYNC), "--bandwidths", "25Gbps,30Gbps", "--uncertainty", "0"],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    # at 25 Gbps offload does not pay as given, but does with the waits uncharged (or fill_stretch at its top)
+    assert ("FLIPS WITHIN AN ASSUMPTION'S RANGE at 25Gbps: offload does not pay as given (break-even 1,842 USD "
+            "against the listed 2,500), but it does with gpu.interference.fill_stretch=1.15 (7,181 USD), "
+            "gpu.interference.wait_charge=0 (3,479 USD)") in out.stdout
+    assert ("FLIPS WITHIN AN ASSUMPTION'S RANGE at 30Gbps: offload pays as given (break-even 3,515 USD against the "
+            "listed 2,500), but not with gpu.interference.fill_stretch=0.92 (1,782 USD)") in out.stdout
