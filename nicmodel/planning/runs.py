@@ -98,9 +98,8 @@ def serve_work(pt: Point, raise_errors: bool = False) -> dict:
                            st.get("plot", False))
             if st["search"]:
                 result["slo"] = max_rate(scenario, st["requests"], st["seed"], st["control"])
-                result["slo"]["max_rate_across_model_error"] = analytic.max_rate_across_error(scenario, st["control"])
-                result["slo"]["max_rate_across_assumptions"] = analytic.max_rate_across_assumptions(scenario,
-                                                                                                     st["control"])
+                spans = analytic.max_rate_spans(scenario, st["control"])
+                result["slo"]["max_rate_across_model_error"], result["slo"]["max_rate_across_assumptions"] = spans
             result["model"] = "simulated"
             if model == "both":  # the screen beside the confirmation, at the same rate
                 result["analytical"] = analytic.serve(scenario, st["rate"], st["control"], st["search"])

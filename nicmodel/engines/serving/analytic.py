@@ -191,8 +191,8 @@ def serve(scenario: Scenario, rate: float | None, control: str | None = None, se
                                 and out["loaded"]["tpot_s"]["p99"] <= s.tpot_slo.si)
     if search:
         out["slo"] = _slo(pt, s)
-        out["slo"]["max_rate_across_model_error"] = max_rate_across_error(scenario, control)
-        out["slo"]["max_rate_across_assumptions"] = max_rate_across_assumptions(scenario, control)
+        spans = max_rate_spans(scenario, control)
+        out["slo"]["max_rate_across_model_error"], out["slo"]["max_rate_across_assumptions"] = spans
     return out
 
 
@@ -263,17 +263,7 @@ def max_rate_across_error(scenario: Scenario, control: str | None = None) -> dic
     highest (``best``, at ``best_at``) (docs/serving.md, The model's own error). One search for all:
     each within its resolution (``tolerance``), so an answer scales its own rate by their ratios to
     ``model``."""
-    corners = error_corners(scenario)
-    if corners is None:
-        return None
-    plan, params = compiled(scenario)
-    names = ["model", *corners]
-    pts = inputs_at(scenario, plan, params, control, ({}, *corners.values()))
-    rates = queueing.max_rate(queueing.Points.stack(pts), tolerance=SEARCH_TOLERANCE)["max_rate_per_s"]
-    at = dict(zip(names[1:], (float(r) for r in rates[1:])))
-    worst, best = min(at, key=at.get), max(at, key=at.get)
-    return {"tolerance": SEARCH_TOLERANCE, "model": float(rates[0]), "worst": at[worst], "worst_at": worst,
-            "best": at[best], "best_at": best}
+    return max_rate_spans(scenario, control, assumptions=False)[0]
 
 
 def assumption_ends(scenario: Scenario) -> dict[str, dict[str, float]]:
@@ -299,14 +289,31 @@ def max_rate_across_assumptions(scenario: Scenario, control: str | None = None) 
     """The largest SLO-meeting rate (analytical) as given (``model``) and with each interference
     assumption at each end of its range, one at a time (``at``: 'name=end' -> rate; assumption_ends).
     An assumption is shared by every design on the GPU, so a comparison moves both to the same end."""
-    ends = assumption_ends(scenario)
-    if not ends:
-        return None
+    return max_rate_spans(scenario, control, errors=False)[1]
+
+
+def max_rate_spans(scenario: Scenario, control: str | None = None, errors: bool = True,
+                   assumptions: bool = True) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """max_rate_across_error's and max_rate_across_assumptions' answers from one vectorized search: the
+    error corners only scale the fetch terms (computed once), each assumption's end recomputes them."""
+    corners = (error_corners(scenario) if errors else None) or {}
+    ends = assumption_ends(scenario) if assumptions else {}
+    if not corners and not ends:
+        return None, None
     plan, params = compiled(scenario)
-    pts = [inputs_at(scenario, plan, {**params, **patch}, control)[0] for patch in ({}, *ends.values())]
-    rates = queueing.max_rate(queueing.Points.stack(pts), tolerance=SEARCH_TOLERANCE)["max_rate_per_s"]
-    return {"tolerance": SEARCH_TOLERANCE, "model": float(rates[0]),
-            "at": {name: float(r) for name, r in zip(ends, rates[1:])}}
+    pts = inputs_at(scenario, plan, params, control, ({}, *corners.values()))
+    pts += [inputs_at(scenario, plan, {**params, **patch}, control)[0] for patch in ends.values()]
+    rates = [float(r) for r in queueing.max_rate(queueing.Points.stack(pts), tolerance=SEARCH_TOLERANCE)["max_rate_per_s"]]
+    across_error = across_assumptions = None
+    if corners:
+        at = dict(zip(corners, rates[1:1 + len(corners)]))
+        worst, best = min(at, key=at.get), max(at, key=at.get)
+        across_error = {"tolerance": SEARCH_TOLERANCE, "model": rates[0], "worst": at[worst], "worst_at": worst,
+                        "best": at[best], "best_at": best}
+    if ends:
+        across_assumptions = {"tolerance": SEARCH_TOLERANCE, "model": rates[0],
+                              "at": dict(zip(ends, rates[1 + len(corners):]))}
+    return across_error, across_assumptions
 
 
 def max_rate(scenario: Scenario, control: str | None = None) -> dict[str, Any]:
