@@ -260,10 +260,11 @@ class _State:
         """Decode's loss per busy second of this kernel class, with the model's error drawn
         (model_error.py; as the model predicts at the nominal 1)."""
         c, factor = self.e.couplings[kind], self.e.errors[kind]
-        charged = c.charged(profile)  # its busy time counts the stretch, turn waits charged by wait_charge
+        growth = c.slowdown(profile) if factor != (1.0, 1.0) or c.wait_charge < 1.0 else 0.0
+        charged = c.charged(profile, growth)  # its busy time counts the stretch, turn waits charged by wait_charge
         if factor == (1.0, 1.0):
             return c.sigma(profile) * charged
-        return model_error.corrected(factor, c.sigma(profile), c.slowdown(profile))[0] * charged
+        return model_error.corrected(factor, c.sigma(profile), growth)[0] * charged
 
     def _host_share(self, window: int) -> float:
         """Share of host cores the data plane kept busy during the last window."""

@@ -276,12 +276,13 @@ class Coupling:
 
     def charged(self, profile: DecodeProfile, slowdown: float | None = None) -> float:
         """The share of its time beside decode that decode's loss is charged on: all of it but the
-        uncharged part (1 - wait_charge) of its turn wait (``slowdown``: its growth, if known)."""
+        uncharged part (1 - wait_charge) of its turn wait, which is never more than its growth (its time
+        alone is always charged; ``slowdown``: its growth, if known)."""
         if self.wait_charge >= 1.0:
             return 1.0
-        grown = 1.0 + (self.slowdown(profile) if slowdown is None else slowdown)
-        wait = self.turn_wait(profile) / self.waves / self.duration_s
-        return max(0.0, 1.0 - (1.0 - self.wait_charge) * min(wait, grown) / grown)
+        growth = self.slowdown(profile) if slowdown is None else slowdown
+        wait = min(self.turn_wait(profile) / self.waves / self.duration_s, max(growth, 0.0))
+        return 1.0 - (1.0 - self.wait_charge) * wait / (1.0 + growth)
 
     def blocking(self, profile: DecodeProfile, x: float | None = None) -> float:
         """Share of the co-runner's time decode cannot run (``x``: the exclusive share, if known)."""
