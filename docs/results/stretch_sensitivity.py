@@ -1,8 +1,10 @@
-"""How the serving comparison's verdicts move with the interference model's two assumptions: the
+"""How the serving comparison's verdicts move with the interference model's assumptions: the
 data plane's GPU kernels' time beside decode, over the model's, where attention's grid runs more
 than one wave (``gpu.interference.multiwave_stretch``) and where it runs one wave that fills some
 SMs whole (``fill_stretch``). Both are 1 as fitted; their ranges span what the model leaves on the
 H200's held-out data-plane points (docs/serving.md: The spill per launch; The third sealed set).
+And whether a co-runner's turn waits cost decode (``wait_charge``, 1 as fitted, range [0, 1]: docs/serving.md,
+What a waiting launch costs decode), on all three GPUs.
 
 The points of docs/results/serving_comparison.py (Llama-3-8B; the designs whose data plane runs
 on the GPU, and ShadowServe, whose paged-KV scatter does) at each stretch's value and the ends of
@@ -26,12 +28,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from serving_comparison import BANDWIDTHS, REQUESTS, SEEDS, interval, out_and_jobs, run_points  # noqa: E402
 
 DESIGNS = ["shadowserve", "cachegen-async", "cachegen-lmcache", "cachegen-lmcache-pipelined"]
-GPUS = {"multiwave_stretch": ["l40s"], "fill_stretch": ["l40s", "h100-sxm", "h200"]}
+# the charge for turn waits (wait_charge, 1 as fitted, range [0, 1] assumed) on every GPU too: its
+# uncharged end is where decode's loss beside the designs' stream launches is least
+GPUS = {"multiwave_stretch": ["l40s"], "fill_stretch": ["l40s", "h100-sxm", "h200"],
+        "wait_charge": ["l40s", "h100-sxm", "h200"]}
 MODEL = "llama-3-8b"
 
 
 def values(name: str, gpu: str) -> list[float]:
-    """The stretch's value and the ends of its range, as the GPU spec gives them."""
+    """The assumption's value and the ends of its range, as the GPU spec gives them."""
     from nicmodel import api
     stretch = getattr(api.load(f"pipelines/{DESIGNS[0]}.yaml", [f"gpu={gpu}"]).gpu.interference, name)
     return sorted({stretch.value, *(stretch.range or ())})
@@ -72,7 +77,7 @@ def markdown(path: Path) -> str:
     for name, gpus in GPUS.items():
         for gpu in gpus:
             out.append(f"\n{MODEL}, {gpu}: max rate within SLOs, req/s ± 90% over seeds, by {name}\n")
-            out.append("| design | stretch | " + " | ".join(f"{b} Gbps" for b in BANDWIDTHS) + " |")
+            out.append("| design | value | " + " | ".join(f"{b} Gbps" for b in BANDWIDTHS) + " |")
             out.append("|---|---|" + "---|" * len(BANDWIDTHS))
             for d in DESIGNS:
                 for s in values(name, gpu):
