@@ -1,5 +1,5 @@
 """Serving leads across the interference model's assumptions (analytic.assumption_ends,
-max_rate_across_assumptions; output.runs.assumption_lines): each assumed interference number with a range
+max_rate_spans; output.runs.assumption_lines): each assumed interference number with a range
 (the stretches beside attention's grids, the charge for turn waits) at each end of it, the same end for
 every design on the GPU, by hand and on the L40S."""
 

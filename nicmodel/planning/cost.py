@@ -104,14 +104,15 @@ def nic_break_even(nic_path: str, gpu_path: str, bandwidths: list[str], override
                # what GPU decoding's loss to interference, which the verdict turns on, rests on
                "interference_basis": interference_basis(gpu_nominal),
                "interference_error": interference_error(gpu_nominal)}
-        across = _across_model_error(nominal, gpu_nominal, g[0], a[0])
+        spans = [analytic.max_rate_spans(x) for x in (nominal, gpu_nominal)]  # one search a design for both
+        across = _across_model_error(nominal, gpu_nominal, [sp[0] for sp in spans], g[0], a[0])
         if across is not None:
             # each design's own kernels across the interference model's held-out error (its corners): the
             # least offload is worth (the SmartNIC design at its worst corner, GPU decoding at its best) and the most
             row["break_even_across_model_error_usd"] = across
             pays = float(price[0]) > float(listed[0])
             row["verdict_flips_within_model_error"] = bool(any((p > float(listed[0])) != pays for p in across))
-        ends = _across_assumptions(nominal, gpu_nominal, g[0], a[0])
+        ends = _across_assumptions([sp[1] for sp in spans], g[0], a[0])
         if ends:
             # each interference assumption at each end of its range, the same end for both designs
             row["break_even_across_assumptions_usd"] = ends
@@ -137,13 +138,13 @@ def nic_break_even(nic_path: str, gpu_path: str, bandwidths: list[str], override
     return rows
 
 
-def _across_model_error(nic, gpu, gpu_usd_per_hour: float, amortization_h: float) -> list[float] | None:
+def _across_model_error(nic, gpu, spans: list, gpu_usd_per_hour: float, amortization_h: float) -> list[float] | None:
     """The break-even NIC price across the interference model's error (gpu.interference.model_error)
-    for each design's own GPU kernels (analytic.max_rate_across_error: its lowest and highest over the
-    band's corners): [least, most] offload is worth. None where neither design carries a band."""
+    for each design's own GPU kernels (``spans``, analytic.max_rate_spans' first answer for each: its
+    lowest and highest over the band's corners): [least, most] offload is worth. None where neither
+    design carries a band."""
     from ..engines.serving import analytic
 
-    spans = [analytic.max_rate_across_error(s) for s in (nic, gpu)]
     if spans == [None, None]:
         return None
     (nic_low, nic_high), (gpu_low, gpu_high) = (
@@ -154,13 +155,10 @@ def _across_model_error(nic, gpu, gpu_usd_per_hour: float, amortization_h: float
     return [float(least), float(most)]
 
 
-def _across_assumptions(nic, gpu, gpu_usd_per_hour: float, amortization_h: float) -> dict[str, float]:
+def _across_assumptions(spans: list, gpu_usd_per_hour: float, amortization_h: float) -> dict[str, float]:
     """The break-even NIC price with each interference assumption at each end of its range, the same end for
-    both designs (analytic.max_rate_across_assumptions: an assumption is the GPU's): 'name=end' -> USD;
-    {} where the GPU has none."""
-    from ..engines.serving import analytic
-
-    spans = [analytic.max_rate_across_assumptions(s) for s in (nic, gpu)]
+    both designs (``spans``, analytic.max_rate_spans' second answer for each: an assumption is the GPU's):
+    'name=end' -> USD; {} where the GPU has none."""
     if None in spans:  # a GPU with no interference spec: nothing assumed
         return {}
     nic_at, gpu_at = (span["at"] for span in spans)

@@ -285,18 +285,14 @@ def assumption_ends(scenario: Scenario) -> dict[str, dict[str, float]]:
     return out
 
 
-def max_rate_across_assumptions(scenario: Scenario, control: str | None = None) -> dict[str, Any] | None:
-    """The largest SLO-meeting rate (analytical) as given (``model``) and with each interference
-    assumption at each end of its range, one at a time (``at``: 'name=end' -> rate; assumption_ends).
-    An assumption is shared by every design on the GPU, so a comparison moves both to the same end."""
-    return max_rate_spans(scenario, control, errors=False)[1]
-
-
-def max_rate_spans(scenario: Scenario, control: str | None = None, errors: bool = True,
+def max_rate_spans(scenario: Scenario, control: str | None = None,
                    assumptions: bool = True) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    """max_rate_across_error's and max_rate_across_assumptions' answers from one vectorized search: the
-    error corners only scale the fetch terms (computed once), each assumption's end recomputes them."""
-    corners = (error_corners(scenario) if errors else None) or {}
+    """max_rate_across_error's answer and the same across the interference assumptions, from one vectorized
+    search: the largest SLO-meeting rate as given (``model``) and with each assumption at each end of its range,
+    one at a time (``at``: 'name=end' -> rate; assumption_ends; an assumption is the GPU's, so a comparison
+    moves every design to the same end). The error corners only scale the fetch terms (computed once); each
+    assumption's end recomputes them."""
+    corners = error_corners(scenario) or {}
     ends = assumption_ends(scenario) if assumptions else {}
     if not corners and not ends:
         return None, None

@@ -121,6 +121,7 @@ from typing import Any
 
 from .issue import attention_issue_demand, unrecovered, waits_on_memory
 from .kept import lost_beside, sm_sensitivity
+from .l2 import l2_hit, l2_term
 from .occupancy import Shape, blocks_beside, blocks_per_sm, fits_beside, warps
 from .phases import across_phases, attention_phase, issue_loss
 from .profile import DECODE_KINDS, DecodeProfile, decode_profile, decode_shapes, step_profile
@@ -406,7 +407,7 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
                     * (1.0 - float(p[q + "latency_relief"]) * (s - s * o ** float(p[q + "occupancy_exponent"]))),
                     lost_beside(p, c, shapes, decode_residency(p), resident, waves) if priority == "high" else (),
                     sm_sensitivity(1.0 - memory_bound, float(p[q + "wave_memory"])) if priority == "high" else 1.0,
-                    _l2_term(p, c), (1 - c.graph_share) * turns, float(p[q + "wait_charge"]))
+                    l2_term(p, c), (1 - c.graph_share) * turns, float(p[q + "wait_charge"]))
 
 
 def attention_latency_scale(p: Params) -> float:
@@ -415,28 +416,6 @@ def attention_latency_scale(p: Params) -> float:
     (1 there; the H100's chase reads 1.72x the H200's excess, h100/loaded_latency/)."""
     q = "gpu.interference."  # both above 1 (spec.base.Stretch)
     return (float(p[q + "latency_beside_attention"]) - 1.0) / (float(p[q + "narrow_attention_latency"]) - 1.0)
-
-
-def _l2_term(p: Params, c: CoRunner) -> float:
-    """``l2_loss`` x its HBM share alone x ``l2_hit`` (0, reading no coefficient, for a launch L2 does not hold)."""
-    hit = l2_hit(p, c)
-    return float(p["gpu.interference.l2_loss"]) * min(1.0, c.hbm_share) * hit if hit > 0 else 0.0
-
-
-def l2_hit(p: Params, c: CoRunner) -> float:
-    """The share of a launch's footprint, touched again every launch, that it finds in the GPU's L2
-    alone (0 where either is not given): all of it up to ``l2_resident_share`` of the capacity, none
-    from the capacity on, falling linearly between (h200/l2_boundary_random/: the loss whole at 40 MiB
-    of 60, a third of it at 48, a fifth at 56, none from 60)."""
-    l2 = p.get("gpu.l2_cache")
-    if c.footprint_bytes is None or l2 is None or c.footprint_bytes <= 0:
-        return 0.0
-    whole = float(p["gpu.interference.l2_resident_share"]) * float(l2)
-    if c.footprint_bytes <= whole:
-        return 1.0
-    if c.footprint_bytes >= float(l2):
-        return 0.0
-    return (float(l2) - c.footprint_bytes) / (float(l2) - whole)
 
 
 def latency_boundness(p: Params, c: CoRunner, tau: float) -> float:
