@@ -20,23 +20,39 @@ import torch.nn.functional as F
 LLAMA3_8B = dict(layers=32, hidden=4096, heads=32, kv_heads=8, head_dim=128, inter=14336, vocab=128256)
 # Llama-3-70B shapes (docs/sources/hwspecs.md §7): its GEMMs are about 4x the 8B's (hidden 8192, 28,672 wide)
 LLAMA3_70B = dict(layers=80, hidden=8192, heads=64, kv_heads=8, head_dim=128, inter=28672, vocab=128256)
-MODELS = {"llama-3-8b": LLAMA3_8B, "llama-3-70b": LLAMA3_70B}
+# Llama-3.1-405B shapes (docs/sources/hwspecs.md §7): GEMMs about 3.5x the 70B's (hidden 16384, 53,248 wide)
+LLAMA31_405B = dict(layers=126, hidden=16384, heads=128, kv_heads=8, head_dim=128, inter=53248, vocab=128256)
+# Llama-3.2-1B shapes (docs/sources/hwspecs.md §7): GEMMs about a quarter of the 8B's; its LM head shares the
+# embedding's weights, which this model holds as two tables (the step reads the same bytes)
+LLAMA32_1B = dict(layers=16, hidden=2048, heads=32, kv_heads=8, head_dim=64, inter=8192, vocab=128256, tied=True)
+MODELS = {"llama-3-8b": LLAMA3_8B, "llama-3-70b": LLAMA3_70B, "llama-3.1-405b": LLAMA31_405B,
+          "llama-3.2-1b": LLAMA32_1B}
+# the bundled scenario's codec (cachegen-deflate) quantizes its first 10 layers' keys apart: a model cut to
+# fewer takes a codec without leading groups in its overrides
+CODEC_GROUPED_LAYERS = 10
 TINY = dict(layers=2, hidden=256, heads=4, kv_heads=2, head_dim=64, inter=512, vocab=1000)
 
 
 def decode_model(name: str, layers: int | None) -> tuple[dict, list[str]]:
     """A decode model's shapes, its first ``layers`` layers where given, and the nicmodel overrides that
-    describe the same step (model=NAME; where cut, model.layers and model.parameters: the layers' weights,
-    norms included, and the embedding and LM head, as the model spec counts them)."""
+    describe the same step (model=NAME; where cut, model.layers; where cut or where the model ties its LM head
+    to its embedding, model.parameters: the layers' weights, norms included, and the embedding and LM head as
+    two tables, as this model holds them and as the model spec counts an untied model's)."""
     shapes = dict(MODELS[name])
+    tied = bool(shapes.pop("tied", False))
     overrides = [f"model={name}"] if name != "llama-3-8b" else []
-    if layers is not None and layers != shapes["layers"]:
+    cut = layers is not None and layers != shapes["layers"]
+    if cut:
+        shapes["layers"] = layers
+        overrides += [f"model.layers={layers}"]
+        if layers < CODEC_GROUPED_LAYERS:  # the bundled codec's groups need that many; no interference metric reads it
+            overrides += ["codec=int8-deflate"]
+    if cut or tied:
         s = shapes
         qkv = (s["heads"] + 2 * s["kv_heads"]) * s["head_dim"]
         per_layer = (s["hidden"] * qkv + s["heads"] * s["head_dim"] * s["hidden"] + s["hidden"] * 3 * s["inter"]
                      + 2 * s["hidden"])
-        shapes["layers"] = layers
-        overrides += [f"model.layers={layers}", f"model.parameters={layers * per_layer + 2 * s['vocab'] * s['hidden']}"]
+        overrides += [f"model.parameters={s['layers'] * per_layer + 2 * s['vocab'] * s['hidden']}"]
     return shapes, overrides
 
 

@@ -76,7 +76,7 @@ import warnings
 warnings.filterwarnings("ignore")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 # the collector's parts (one concept each); the names other scripts use are re-exported here
-from gpu_common import (Deadline, Model, decode_model, event, gpu_properties, kernel_descriptors,  # noqa: E402,F401
+from gpu_common import (MODELS, Deadline, Model, decode_model, event, gpu_properties, kernel_descriptors,  # noqa: E402,F401
                         priority_streams, write_csv, write_descriptors, RandomPhase)
 from grid_kernels import Synthetic, time_alone  # noqa: E402,F401
 from grid_measure import (DUTY_TARGETS, Decode, Grid, beside, eager_batch, guarded, plan_duty,  # noqa: E402,F401
@@ -171,7 +171,7 @@ def main() -> None:
                          "elementwise kernels alone; every row is then of that part")
     ap.add_argument("--eager", action="store_true",
                     help="with --regime: launch each co-runner from Python, as the data-plane units are, not as a graph")
-    ap.add_argument("--model", choices=("llama-3-8b", "llama-3-70b"), default="llama-3-8b",
+    ap.add_argument("--model", choices=tuple(MODELS), default="llama-3-8b",
                     help="the decode model's shapes (decode_model.json records them and the nicmodel overrides)")
     ap.add_argument("--layers", type=int, default=None,
                     help="with --model: only its first N layers (a 70B's GEMMs on one GPU's memory)")

@@ -1,0 +1,100 @@
+"""A GEMM-length ladder on one GPU (validation/collect/declared_runs.md, the twenty-fourth session's entry):
+the paged-KV scatter, torch.cat of eight chunks and LMCache's dequantization beside decode steps of four
+Llama shapes on one H100 in one session (h100/dataplane_ladder_{1b,8b,70b,405b}_random/), whose weight GEMMs run
+from about a quarter of the 8B's to about 13x them. It reads how a launch's turn wait follows decode's GEMM
+length, whether the many-wave launches' miss grows with it (the long-GEMM run's finding), and reads the charge
+of decode's loss again with twice the leverage. The claims are written here before the run."""
+
+import statistics
+from pathlib import Path
+
+import pytest
+
+from nicmodel.validation.predict import Predictor
+from nicmodel.validation.trace import read_trace
+from nicmodel.validation.validate import family
+
+from conftest import ROOT
+from sealed_claims import family_mape
+
+RUNGS = ("1b", "8b", "70b", "405b")  # shortest GEMMs first
+TRACES = {r: ROOT / f"validation/traces/h100_dataplane_ladder_{r}_interference.csv" for r in RUNGS}
+SCATTER, MANY_WAVE = "paged-kv-scatter", ("torch-cat", "lmcache-dequantization")
+NO_TURNS = {"gpu.interference.launch_turns": 0.0}
+UNCHARGED = {"gpu.interference.wait_charge": 0.0}
+MEASURED = all(path.exists() for path in TRACES.values())
+# the long-GEMM run's (2026-12-05) scatter turn-wait ratio k beside the 70B-shaped decode (0.661), and the
+# power-law candidate it and the 8B's same-session k (0.909) give over the model's mean GEMMs (144.3 and 36.3 us):
+# the wait per launch ~ G^0.769 on one GPU (predicted k: 1.18 on the 1B rung, 0.48 on the 405B's, from 0.91)
+K_70B_BEFORE, EXPONENT = 0.66, 0.769
+
+
+def _rows(path: Path, fam: str, metric: str = "corunner_time_ratio") -> list:
+    return [pt for pt in read_trace(path) if pt.metric == metric and family(pt.argument) == fam]
+
+
+def turn_k(path: Path, fam: str = SCATTER) -> float:
+    """The measured turn wait over the form's: the median, over the family's co-runner rows whose predicted
+    turn part (growth with launch_turns, less without) is at least 0.1, of (measured growth - growth
+    without the turn) / the turn part. 1: the form exact; below 1: the launch waits less than it says."""
+    predictor = Predictor()
+    ks = []
+    for pt in _rows(path, fam):
+        with_turns, without = predictor.predict(pt) - 1, predictor.predict(pt, NO_TURNS) - 1
+        if with_turns - without >= 0.1:
+            ks.append((pt.value - 1 - without) / (with_turns - without))
+    assert len(ks) >= 6, (path, fam, len(ks))
+    return statistics.median(ks)
+
+
+def signed_miss(path: Path, fam: str) -> float:
+    """Median of predicted / measured - 1 over the family's co-runner rows (negative: under-predicted)."""
+    predictor = Predictor()
+    return statistics.median(predictor.predict(pt) / pt.value - 1 for pt in _rows(path, fam))
+
+
+def gemm_s(path: Path) -> float:
+    """The model's mean weight GEMM of the rung's decode (its spec and overrides; the first row's point)."""
+    from nicmodel.engines.serving.interference import step_profile
+    pt = _rows(path, SCATTER)[0]
+    params = Predictor().context(pt).params
+    a = dict(part.split("=", 1) for part in pt.argument.split(","))
+    kv = 2 * float(params["model.layers"]) * float(params["model.kv_heads"]) * float(params["model.head_dim"]) * 2
+    return step_profile(params, kv, float(a["batch"]), float(a["context"])).gemm
+
+
+@pytest.mark.skipif(not MEASURED, reason="the GEMM ladder is not measured yet (declared_runs.md)")
+def test_turn_wait_along_the_ladder_as_declared():
+    """The claims as declared before the run (2026-12-05, a twenty-fourth session)."""
+    k = {r: turn_k(TRACES[r]) for r in RUNGS}
+    # 1. the scatter's turn wait per GEMM length falls as the GEMMs lengthen, rung by rung
+    assert k["1b"] > k["8b"] > k["70b"] > k["405b"], k
+    # 2. the 70B-shaped rung repeats the long-GEMM run's k within 0.15
+    assert abs(k["70b"] - K_70B_BEFORE) <= 0.15, k
+    # 3. the power-law candidate (fitted on the long-GEMM run and its 8B twin, nothing else) predicts the
+    #    two new rungs' k within 20%: k(rung) = k(8B rung) x (G(rung) / G(8B rung))^(EXPONENT - 1)
+    for rung in ("1b", "405b"):
+        predicted = k["8b"] * (gemm_s(TRACES[rung]) / gemm_s(TRACES["8b"])) ** (EXPONENT - 1)
+        assert abs(k[rung] / predicted - 1) <= 0.2, (rung, k[rung], predicted)
+
+
+@pytest.mark.skipif(not MEASURED, reason="the GEMM ladder is not measured yet (declared_runs.md)")
+def test_many_wave_miss_along_the_ladder_as_declared():
+    """4. torch.cat's and the dequantization's co-runner under-prediction deepens rung by rung from the 8B
+    up (their signed median miss falls); 5. every family's decode side within 15% on every rung."""
+    for fam in MANY_WAVE:
+        miss = [signed_miss(TRACES[r], fam) for r in ("8b", "70b", "405b")]
+        assert miss[0] > miss[1] > miss[2], (fam, miss)
+    for rung, path in TRACES.items():
+        for fam in (SCATTER, *MANY_WAVE):
+            assert family_mape(path, "decode_time_ratio", fam) <= 15.0, (rung, fam)
+
+
+@pytest.mark.skipif(not MEASURED, reason="the GEMM ladder is not measured yet (declared_runs.md)")
+def test_which_charge_on_the_ladder_as_declared():
+    """6. Reported, by the long-GEMM run's declared rule, on the 405B-shaped rung over the 8B rung (GEMMs about
+    13x, where that run's were 3.7x): the models' R must part (charged above 1.5x uncharged)."""
+    from test_long_gemms import charge_reading
+    verdict, measured, charged, uncharged = charge_reading(TRACES["405b"], TRACES["8b"])
+    assert charged > 1.5 * uncharged, (charged, uncharged)
+    assert verdict in ("uncharged", "charged", "between") and measured > 0
