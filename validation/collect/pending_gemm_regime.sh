@@ -8,17 +8,19 @@
 # long GEMMs (the GEMM ladder's finding: one-wave launches run on the SMs a long GEMM leaves free, many-wave ones
 # crawl there for its length) is fitted on, by the next session; the data-plane sets measured so far beside those
 # GEMMs are its first check and a data-plane set measured after the form is committed its sealed one.
-# Declared for an H100; on anything else it measures nothing. About 9 minutes.
-# Then, on this repository: untar OUT/gemm_regime.tgz into validation/traces/h100/ and build each trace:
+# Declared for an H100 or an H200 (amended before it ran, when only an H200 was lent: the H200 is the GPU every
+# coefficient was fitted on, so a fit there is checked on the H100's data-plane ladder, another GPU); on anything
+# else it measures nothing. About 9 minutes. OUT/gpu.txt names the GPU.
+# Then, on this repository: untar OUT/gemm_regime.tgz into validation/traces/<h100|h200>/ and build each trace:
 #   for m in 8b 70b 405b; do python validation/collect/make_interference_traces.py \
-#       --run h100/regime_ladder_${m}_random:regime --gpu h100-sxm --out h100_regime_ladder_${m}_interference.csv; done
+#       --run <gpu>/regime_ladder_${m}_random:regime --gpu <h100-sxm|h200> --out <gpu>_regime_ladder_${m}_interference.csv; done
 #
 # Usage (device machine, repository root): OUT=/some/dir validation/collect/pending_gemm_regime.sh
 set -u
 : "${OUT:?set OUT to the output folder}"
 here=$(cd "$(dirname "$0")" && pwd)
 name=$(nvidia-smi --query-gpu=name --format=csv,noheader); echo "$name"
-case "$name" in *H100*) ;; *) echo "not an H100: nothing measured"; exit 0;; esac
+case "$name" in *H100*|*H200*) echo "$name" > "$OUT/gpu.txt";; *) echo "not an H100 or H200: nothing measured"; exit 0;; esac
 points=12x2048,4x4096,8x8192
 mkdir -p "$OUT/g"
 for spec in 8b:llama-3-8b: 70b:llama-3-70b:12 405b:llama-3.1-405b:3; do
