@@ -20,6 +20,7 @@ HOPPER = {"gpu.sms": 132, "gpu.sm_limits.max_threads": 2048, "gpu.sm_limits.regi
           "gpu.interference.fill_stretch": 1.0,
           "gpu.interference.memory_exponent": 1.0, "gpu.interference.headroom_exponent": 0.0,
           "gpu.interference.launch_wait": 0.0, "gpu.interference.graph_wait": 0.0, "gpu.interference.wait_charge": 1.0,
+          "gpu.interference.turn_share": 1.0,
           "gpu.interference.cut_in_gain": 1.0, "gpu.interference.cut_in_time": 0.0, "gpu.interference.wave_memory": 0.5,
           "gpu.interference.grid_wait_equal": 0.0, "gpu.interference.grid_wait_high": 0.0,
           "gpu.decode_kernels.weights.blocks_per_sm": 1, "gpu.decode_kernels.attention.blocks_per_sm": 2,

@@ -25,19 +25,21 @@ def _row(name: str, rate: float, at: dict[str, float] | None, link: str = "20Gbp
 
 
 def test_the_l40s_assumptions_and_their_ends():
-    """Six assumed numbers with a range on the L40S, each at the ends of its range that are not its value
-    (wait_charge's value is its top, 1): its loads' latencies, measured on neither Hopper GPU's kin but
-    assumed for it, and the three the Hopper GPUs share; a number set for the run is not one the answer
-    rests on."""
+    """Seven assumed numbers with a range on the L40S, each at the ends of its range that are not its value
+    (wait_charge's and turn_share's value is their top, 1): its loads' latencies, measured on neither Hopper
+    GPU's kin but assumed for it, and the four the Hopper GPUs share; a number set for the run is not one
+    the answer rests on."""
     ends = analytic.assumption_ends(nicmodel.load(ROOT / "pipelines/shadowserve.yaml", ["gpu=l40s"]))
     assert sorted(ends) == sorted(["latency_beside_attention=1.7", "latency_beside_attention=4.5",
                                    "idle_latency=250 ns", "idle_latency=600 ns", "latency_beside_decode=1.7",
-                                   "latency_beside_decode=3.47", "wait_charge=0", "multiwave_stretch=0.93",
+                                   "latency_beside_decode=3.47", "wait_charge=0", "turn_share=0.26",
+                                   "multiwave_stretch=0.93",
                                    "multiwave_stretch=1.1", "fill_stretch=0.92", "fill_stretch=1.15"])
     assert ends["wait_charge=0"] == {"gpu.interference.wait_charge": 0.0}
     assert ends["idle_latency=250 ns"]["gpu.interference.idle_latency"] == pytest.approx(250e-9)
     hopper = analytic.assumption_ends(nicmodel.load(ROOT / "pipelines/shadowserve.yaml", ["gpu=h100-sxm"]))
-    assert sorted(hopper) == sorted(["wait_charge=0", "multiwave_stretch=0.93", "multiwave_stretch=1.1",
+    assert ends["turn_share=0.26"] == {"gpu.interference.turn_share": 0.26}
+    assert sorted(hopper) == sorted(["wait_charge=0", "turn_share=0.26", "multiwave_stretch=0.93", "multiwave_stretch=1.1",
                                      "fill_stretch=0.92", "fill_stretch=1.15"])
     fixed = analytic.assumption_ends(nicmodel.load(ROOT / "pipelines/shadowserve.yaml",
                                                    ["gpu=l40s", "gpu.interference.wait_charge=0.5"]))
@@ -66,7 +68,8 @@ def test_serve_search_says_where_an_assumption_flips_a_lead():
     """The L40S, analytical: at 20 Gbps GPU decoding leads (6.92 against 6.81/s), but with fill_stretch at
     the top of its range (1.15: its decoder's launches 15% longer beside one-wave attention grids) it ties
     the SmartNIC (6.82 against 6.81); at 40 Gbps the SmartNIC's lead (7.18 against 6.48) holds at every end,
-    uncharged turn waits included (7.46 against 6.61)."""
+    uncharged turn waits included (7.46 against 6.61), and with the launches waiting 0.26 of the turn wait
+    (the GEMM ladder's lowest: 7.46 against 6.59)."""
     out = subprocess.run([sys.executable, "-m", "nicmodel", "serve", str(ROOT / "pipelines/shadowserve.yaml"),
                           str(ASYNC), "--bandwidths", "20Gbps,40Gbps", "--search", "--model", "analytical",
                           "--format", "json"], capture_output=True, text=True, cwd=ROOT)
@@ -78,6 +81,8 @@ def test_serve_search_says_where_an_assumption_flips_a_lead():
     nic40, gpu40 = rows[("shadowserve", "40Gbps")], rows[("cachegen-async", "40Gbps")]
     assert nic40["at"]["wait_charge=0"] == pytest.approx(7.46, abs=0.01)
     assert gpu40["at"]["wait_charge=0"] == pytest.approx(6.61, abs=0.01)
+    assert nic40["at"]["turn_share=0.26"] == pytest.approx(7.46, abs=0.01)
+    assert gpu40["at"]["turn_share=0.26"] == pytest.approx(6.59, abs=0.01)
     assert all(nic40["at"][end] > gpu40["at"][end] * 1.005 for end in nic40["at"])
     text = subprocess.run([sys.executable, "-m", "nicmodel", "serve", str(ROOT / "pipelines/shadowserve.yaml"),
                            str(ASYNC), "--bandwidths", "20Gbps,40Gbps", "--search", "--model", "analytical"],
@@ -92,7 +97,7 @@ def test_nic_price_across_the_assumptions():
     At 40 Gbps 3,435 USD (fill_stretch 0.92) to 9,252 (1.15) around 5,302, uncharged turn waits 6,251: above
     the listed 2,500 at every end, so no flip; at 20 Gbps -1,509 to -100, below it at every end. Between them
     the verdict turns on them: at 25 Gbps offload does not pay as given (1,842 USD) but does with the turn
-    waits uncharged (3,479) or fill_stretch at its top; at 30 Gbps it pays (3,515) but not with fill_stretch
+    waits uncharged or a quarter as long (3,479 either way) or fill_stretch at its top; at 30 Gbps it pays (3,515) but not with fill_stretch
     at its bottom (1,782): said so."""
     from nicmodel import api
     rows = {r["bandwidth"]: r for r in api.nic_price(str(ROOT / "pipelines/shadowserve.yaml"), str(ASYNC),
@@ -110,6 +115,6 @@ def test_nic_price_across_the_assumptions():
     # at 25 Gbps offload does not pay as given, but does with the waits uncharged (or fill_stretch at its top)
     assert ("FLIPS WITHIN AN ASSUMPTION'S RANGE at 25Gbps: offload does not pay as given (break-even 1,842 USD "
             "against the listed 2,500), but it does with gpu.interference.fill_stretch=1.15 (7,181 USD), "
-            "gpu.interference.wait_charge=0 (3,479 USD)") in out.stdout
+            "gpu.interference.turn_share=0.26 (3,479 USD), gpu.interference.wait_charge=0 (3,479 USD)") in out.stdout
     assert ("FLIPS WITHIN AN ASSUMPTION'S RANGE at 30Gbps: offload pays as given (break-even 3,515 USD against the "
             "listed 2,500), but not with gpu.interference.fill_stretch=0.92 (1,782 USD)") in out.stdout

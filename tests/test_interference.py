@@ -365,6 +365,13 @@ def test_launch_turns_by_hand():
     # a pinned launch_wait replaces the turns
     pinned = {**p, "gpu.interference.launch_wait": 8e-6}
     assert m.corunner_slowdown(pinned, prof, one) - m.corunner_slowdown(base, prof, one) == pytest.approx(2.0)
+    # turn_share 0.26 (its range's low end, the GEMM ladder's 405B rung): a quarter of the wait and a bit
+    quarter = {**p, "gpu.interference.turn_share": 0.26}
+    assert (m.corunner_slowdown(quarter, slow, one) - m.corunner_slowdown(base, slow, one)) == pytest.approx(
+        0.26 * 0.5 * 60e-6 / 4e-6)
+    # ... and not a pinned launch_wait's (the form before turns) nor a graph's
+    assert m.corunner_slowdown({**pinned, "gpu.interference.turn_share": 0.26}, prof, one) == pytest.approx(
+        m.corunner_slowdown(pinned, prof, one))
 
 
 def test_wait_charge_by_hand():

@@ -33,7 +33,9 @@ MEASURED_SINCE = {"h200_l2_boundary_interference.csv", "h100_dataplane_random_in
                   "h200_l2_partial_interference.csv", "h200_coverage1_interference.csv",
                   "h200_coverage2_interference.csv", "h100_dataplane_sealed_interference.csv",
                   "h100_dataplane_sealed2_interference.csv", "h100_dataplane_long_gemm_interference.csv",
-                  "h100_dataplane_long_gemm_8b_interference.csv"}
+                  "h100_dataplane_long_gemm_8b_interference.csv", "h100_dataplane_ladder_1b_interference.csv",
+                  "h100_dataplane_ladder_8b_interference.csv", "h100_dataplane_ladder_70b_interference.csv",
+                  "h100_dataplane_ladder_405b_interference.csv"}
 COPY = (128, 32, 0)  # the short 2-byte units' blocks: 128 threads, 32 registers, no shared memory
 SHORT = ("short-2-byte", "short-memory", "short-compute")
 

@@ -169,6 +169,20 @@ def test_serve_from_a_mooncake_shaped_trace(capsys, tmp_path):
     assert ":1: output_length: expected a positive whole number" in capsys.readouterr().err
 
 
+def test_gemms_outside_the_checked_lengths_are_flagged_unvalidated():
+    """The turn wait's form and the data-plane co-runners were checked beside decode's weight GEMMs of
+    25-37 us (an 8B's on the H200 and H100: 25.4 and 36.3 us by the model); an 8B's on the A100 (60 us) or
+    the L40S (141 us) is outside, where the GEMM ladder measured launches waiting 0.26-0.65 of the wait: both
+    models say so. Within it nothing is said, nor for a design with no GPU kernel."""
+    from nicmodel.engines.serving import analytic
+    assert analytic.serve(load("cachegen-async", "gpu=h100-sxm"), 1.0)["validity"] == []
+    long = analytic.serve(load("cachegen-async", "gpu=a100-80g"), 1.0)["validity"]
+    assert len(long) == 1 and "GEMMs here average 60 us" in long[0] and "outside the 25-37 us" in long[0]
+    assert serve(load("cachegen-async", "gpu=a100-80g"), 1.0, 5)["validity"] == long
+    assert "average 141 us" in analytic.serve(load("shadowserve", "gpu=l40s"), 1.0)["validity"][0]
+    assert analytic.serve(load("recompute", "gpu=l40s"), 1.0)["validity"] == []  # no data-plane kernel
+
+
 def test_attention_loads_past_the_measured_are_flagged_unvalidated():
     """The grid waits grow with attention's load (its blocks over the SMs' attention slots), fitted
     and checked on the H200 up to gpu.interference.grid_load_measured (2.91, 96 x 4k); both models'

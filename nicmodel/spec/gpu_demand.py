@@ -275,6 +275,14 @@ class Interference(Component):
     """Where given, a fixed time each stream launch waits at its turn, in launch_turns' place: the
     form before 2026-12-05 (seconds fitted on the H200, the same on every GPU), kept so that runs
     made before can be reproduced at their own values; unset in every GPU spec."""
+    turn_share: Share
+    """Co-runner: the share of launch_turns' wait (launch_turns x decode's mean weight GEMM) a stream
+    launch waits. 1 as fitted: the form holds beside GEMMs of the lengths every fit and sealed set saw
+    (an 8B's on the H100 and H200, 30-42 us: measured over the form's 0.87-1.1); on one H100 beside
+    other decode shapes it was 0.29 (a 1B's GEMMs, 12 us), 0.65 (a 70B's, 144 us) and 0.26 (a 405B's,
+    560 us; validation/traces/h100/dataplane_ladder_*_random/), so where decode's GEMMs run far from
+    those lengths (the L40S's and L4's, or any GPU serving another model) the wait is an assumption
+    (docs/serving.md, The turn wait along a GEMM-length ladder)."""
     wait_charge: Share
     """Decode: the share of a co-runner's turn wait (launch_turns', graph_wait's, launch_wait's part of
     its time beside decode) that counts in the busy time decode's loss is charged on; the rest of its
@@ -321,6 +329,13 @@ class Interference(Component):
     """The largest attention load (decode's attention blocks over the SMs' attention slots) the
     co-runners were measured beside. A serving answer whose batch that fits puts attention past it
     carries an UNVALIDATED note: the grid waits grow with the load, checked only up to here."""
+    turn_gemms_from: Duration
+    """The shortest mean weight GEMM (the model's, decode_kernels.weights) beside which the turn wait's
+    form and the data-plane co-runners were checked to hold (every fit and sealed set: an 8B's GEMMs
+    on the H200 and H100). With turn_gemms_to it bounds a serving answer's GEMMs: outside, the answer
+    carries an UNVALIDATED note (validity.py; docs/serving.md, The turn wait along a GEMM-length ladder)."""
+    turn_gemms_to: Duration
+    """The longest such mean weight GEMM (see turn_gemms_from)."""
     checked_on: str | None = None
     """Where coefficients carried from another GPU's fit were checked on this GPU's own co-runners
     (held-out traces, and how they were measured); absent where no co-runner was measured on this

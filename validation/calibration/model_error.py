@@ -40,7 +40,7 @@ from nicmodel.validation.trace import read_trace  # noqa: E402
 from nicmodel.validation.validate import predict_all  # noqa: E402
 
 PLAN = ROOT / "validation/calibration/model_error.yaml"
-PLAN_KEYS = {"threshold", "quantiles", "classes", "measured", "unmeasured", "caveats"}
+PLAN_KEYS = {"threshold", "quantiles", "classes", "measured", "outside", "unmeasured", "caveats"}
 SIDES = {"decode_loss": "decode_time_ratio", "stretch": "corunner_time_ratio"}
 TOOL = "validation/calibration/model_error.py"
 
@@ -63,7 +63,7 @@ def load_plan(path: Path) -> dict:
         plan = yaml.safe_load(path.read_text())
     except (OSError, yaml.YAMLError) as exc:
         raise SpecError(f"cannot read the plan: {exc}", where) from None
-    required = PLAN_KEYS - {"caveats"}
+    required = PLAN_KEYS - {"caveats", "outside"}
     if not isinstance(plan, dict) or not required <= set(plan) <= PLAN_KEYS:
         raise SpecError(f"a plan has the keys {', '.join(sorted(PLAN_KEYS))} (caveats optional)", where)
     plan.setdefault("caveats", {})
@@ -73,11 +73,20 @@ def load_plan(path: Path) -> dict:
     low, high = plan["quantiles"]
     if not 0 <= low < high <= 1:
         raise SpecError(f"quantiles: expected two numbers 0 <= low < high <= 1, got {plan['quantiles']}", where)
+    if not isinstance(plan.get("outside", []), list) or not all(isinstance(g, str) for g in plan.get("outside", [])):
+        raise SpecError("outside: expected a list of trace globs", where)
     for gpu, pattern in plan["measured"].items():
-        if not glob.glob(str(ROOT / pattern)):
+        if not isinstance(pattern, str) or not trace_paths(plan, pattern):
             raise SpecError(f"measured.{gpu}: no trace matches {pattern}", where)
     plan["path"] = where
     return plan
+
+
+def trace_paths(plan: dict, pattern: str) -> list[str]:
+    """The traces a glob names, less those the plan's ``outside`` names (held-out sets measured outside the
+    regime the model was checked in, which an answer there flags apart)."""
+    left_out = {path for outside in plan.get("outside", []) for path in glob.glob(str(ROOT / outside))}
+    return [path for path in sorted(glob.glob(str(ROOT / pattern))) if path not in left_out]
 
 
 def factors(plan: dict, pattern: str) -> dict[tuple[str, str], tuple[list[float], int, int]]:
@@ -85,7 +94,7 @@ def factors(plan: dict, pattern: str) -> dict[tuple[str, str], tuple[list[float]
     the trace points pooled into those counted)."""
     family_class = {f: c for c, families in plan["classes"].items() for f in families}
     groups: dict[tuple, list[tuple[float, float, float]]] = {}  # (class, side, decode point) -> (busy, measured, model)
-    for path in sorted(glob.glob(str(ROOT / pattern))):
+    for path in trace_paths(plan, pattern):
         for pr in predict_all(read_trace(Path(path))):
             p = pr.point
             arguments = dict(kv.split("=", 1) for kv in p.argument.split(",") if "=" in kv)

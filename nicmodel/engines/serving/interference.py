@@ -256,7 +256,7 @@ class Coupling:
     lost: tuple[tuple[str, float], ...] = ()  # at high priority: its throughput lost beside each decode kind (kept.py)
     sensitivity: float = 1.0  # share of SM time lost that costs it (kept.sm_sensitivity)
     l2: float = 0.0  # l2_loss x its HBM share alone x the share of its footprint L2 holds alone (l2_hit)
-    turns: float = 0.0  # launch_turns x its share of launches issued through a stream (0 where launch_wait is pinned)
+    turns: float = 0.0  # launch_turns x turn_share x its share of stream launches (0 where launch_wait is pinned)
     wait_charge: float = 1.0  # the share of its turn wait decode's loss is charged on (wait_charge)
 
     def exclusive(self, profile: DecodeProfile) -> float:
@@ -407,7 +407,8 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
                     * (1.0 - float(p[q + "latency_relief"]) * (s - s * o ** float(p[q + "occupancy_exponent"]))),
                     lost_beside(p, c, shapes, decode_residency(p), resident, waves) if priority == "high" else (),
                     sm_sensitivity(1.0 - memory_bound, float(p[q + "wave_memory"])) if priority == "high" else 1.0,
-                    l2_term(p, c), (1 - c.graph_share) * turns, float(p[q + "wait_charge"]))
+                    l2_term(p, c), (1 - c.graph_share) * turns * float(p[q + "turn_share"]),
+                    float(p[q + "wait_charge"]))
 
 
 def attention_latency_scale(p: Params) -> float:

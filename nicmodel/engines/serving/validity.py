@@ -14,15 +14,34 @@ from ...spec.base import Param
 from ...spec.scenario import Scenario, resource_table
 from ..plan import Params, Plan
 from .attention import attention_blocks, attention_load, attention_waves
-from .capacity import mean_context
+from .capacity import _kv, mean_context
 from .occupancy import blocks_per_sm
-from .profile import decode_shapes
+from .profile import decode_shapes, step_profile
 
 
 def regime_notes(scenario: Scenario, plan: Plan | None, params: Params, batch: int) -> list[str]:
     """Notes for a design serving ``scenario`` whose batch that fits is ``batch``."""
     if plan is None or not any(st.executor_kind == "gpu_compute" for st in plan.stages):
         return []  # no data-plane kernel on the GPU: nothing co-runs with decode
+    return [*_gemm_note(scenario, params, batch), *_attention_note(scenario, params, batch)]
+
+
+def _gemm_note(scenario: Scenario, params: Params, batch: int) -> list[str]:
+    """Decode's mean weight GEMM outside the lengths the turn wait and the co-runners were checked beside."""
+    spec = scenario.gpu.interference
+    gemm = step_profile(params, _kv(scenario), batch, mean_context(scenario)).gemm
+    low, high = float(spec.turn_gemms_from.si), float(spec.turn_gemms_to.si)
+    if gemm <= 0 or low <= gemm <= high:
+        return []
+    return [f"decode's weight GEMMs here average {gemm * 1e6:.0f} us (the model's), outside the "
+            f"{low * 1e6:.0f}-{high * 1e6:.0f} us its co-runners were checked beside: on one H100 beside shorter and "
+            "longer GEMMs a stream launch waited 0.26-0.65 of the turn wait the model gives (gpu.interference."
+            "turn_share carries it, assumed) and many-wave launches took 1.45-2.5x the time it gives, so the data "
+            "plane's GPU kernels' time here is not checked (docs/serving.md, The turn wait along a GEMM-length ladder)"]
+
+
+def _attention_note(scenario: Scenario, params: Params, batch: int) -> list[str]:
+    """Decode's attention past the load its co-runners were measured beside."""
     blocks = attention_blocks(params, batch, mean_context(scenario))
     if blocks is None:
         return []
