@@ -4,7 +4,8 @@ than one wave (``gpu.interference.multiwave_stretch``) and where it runs one wav
 SMs whole (``fill_stretch``). Both are 1 as fitted; their ranges span what the model leaves on the
 H200's held-out data-plane points (docs/serving.md: The spill per launch; The third sealed set).
 And whether a co-runner's turn waits cost decode (``wait_charge``, 1 as fitted, range [0, 1]: docs/serving.md,
-What a waiting launch costs decode), on all three GPUs.
+What a waiting launch costs decode), and how much of the form's turn wait a launch waits (``turn_share``, 1, range
+[0.26, 1]: The turn wait along a GEMM-length ladder), on all three GPUs.
 
 The points of docs/results/serving_comparison.py (Llama-3-8B; the designs whose data plane runs
 on the GPU, and ShadowServe, whose paged-KV scatter does) at each stretch's value and the ends of
@@ -29,9 +30,10 @@ from serving_comparison import BANDWIDTHS, REQUESTS, SEEDS, interval, out_and_jo
 
 DESIGNS = ["shadowserve", "cachegen-async", "cachegen-lmcache", "cachegen-lmcache-pipelined"]
 # the charge for turn waits (wait_charge, 1 as fitted, range [0, 1] assumed) on every GPU too: its
-# uncharged end is where decode's loss beside the designs' stream launches is least
+# uncharged end is where decode's loss beside the designs' stream launches is least; and the share of the
+# form's turn wait a launch waits (turn_share, 1, range [0.26, 1]: the GEMM ladder's lowest)
 GPUS = {"multiwave_stretch": ["l40s"], "fill_stretch": ["l40s", "h100-sxm", "h200"],
-        "wait_charge": ["l40s", "h100-sxm", "h200"]}
+        "wait_charge": ["l40s", "h100-sxm", "h200"], "turn_share": ["l40s", "h100-sxm", "h200"]}
 MODEL = "llama-3-8b"
 
 
@@ -62,8 +64,11 @@ def point(key: tuple[str, str, int, str, float]) -> dict:
         notes = r["validity"]
         tpot.append(r["loaded"]["tpot_s"]["p50"])
         rates.append(max_rate(scn, REQUESTS, seed, iterations=8)["max_rate_per_s"])
+    labels = [label for label, word in (("multi-wave attention at the batch that fits", "attention at the batch"),
+                                        ("decode GEMMs outside the lengths checked", "weight GEMMs here"))
+              if any(word in note for note in notes)]
     row = {"design": design, "gpu": gpu, "bandwidth_gbps": bw, "stretch": name, "value": stretch, "seeds": SEEDS,
-           "validity": "multi-wave attention at the batch that fits" if notes else ""}
+           "validity": "; ".join(labels)}
     row["tpot_p50_s"], row["tpot_p50_ci_s"] = interval(tpot)
     row["max_rate_per_s"], row["max_rate_ci_per_s"] = interval(rates)
     return row
