@@ -33,11 +33,13 @@ def _gemm_note(scenario: Scenario, params: Params, batch: int) -> list[str]:
     low, high = float(spec.turn_gemms_from.si), float(spec.turn_gemms_to.si)
     if gemm <= 0 or low <= gemm <= high:
         return []
+    share = spec.turn_share.range[0] if spec.turn_share.range else spec.turn_share.value
     return [f"decode's weight GEMMs here average {gemm * 1e6:.0f} us (the model's), outside the "
-            f"{low * 1e6:.0f}-{high * 1e6:.0f} us its co-runners were checked beside: on one H100 beside shorter and "
-            "longer GEMMs a stream launch waited 0.26-0.65 of the turn wait the model gives (gpu.interference."
-            "turn_share carries it, assumed) and many-wave launches took 1.45-2.5x the time it gives, so the data "
-            "plane's GPU kernels' time here is not checked (docs/serving.md, The turn wait along a GEMM-length ladder)"]
+            f"{low * 1e6:.0f}-{high * 1e6:.0f} us its co-runners were checked beside: beside shorter and longer "
+            f"GEMMs a stream launch waited as little as {share:g} of the turn wait the model gives "
+            "(gpu.interference.turn_share, assumed, carries it) and many-wave launches took longer than it gives, "
+            "so the data plane's GPU kernels' time here is not checked (docs/serving.md, The turn wait along a "
+            "GEMM-length ladder)"]
 
 
 def _attention_note(scenario: Scenario, params: Params, batch: int) -> list[str]:
