@@ -23,7 +23,8 @@ name=$(nvidia-smi --query-gpu=name --format=csv,noheader); echo "$name"
 case "$name" in *H100*|*H200*) echo "$name" > "$OUT/gpu.txt";; *) echo "not an H100 or H200: nothing measured"; exit 0;; esac
 points=12x2048,4x4096,8x8192
 mkdir -p "$OUT/g"
-for spec in 8b:llama-3-8b: 70b:llama-3-70b:12 405b:llama-3.1-405b:3; do
+# the extremes first (8B, 405B), then the 70B shape: a run cut short by the device budget keeps the widest span
+for spec in 8b:llama-3-8b: 405b:llama-3.1-405b:3 70b:llama-3-70b:12; do
     IFS=: read -r tag model layers <<< "$spec"
     dir="$OUT/g/regime_ladder_${tag}_random"
     timeout 175 python3 "$here/interference_grid.py" "$dir" --regime --eager --phase random --points "$points" \
