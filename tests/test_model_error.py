@@ -2,9 +2,11 @@
 the specs hold what validation/calibration/model_error.py reads off the held-out points, both serving
 models apply the factors as defined, and every answer that rests on them says so."""
 
+import glob
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -101,6 +103,24 @@ def test_a_bad_threshold_is_refused(tool, tmp_path):
     bad.write_text(yaml.safe_dump(plan))
     from nicmodel.errors import SpecError
     with pytest.raises(SpecError, match="threshold: expected a positive number for each of decode_loss, stretch"):
+        tool.load_plan(bad)
+
+
+def test_sets_outside_the_checked_gemms_are_left_out(tool, plan, tmp_path):
+    """The plan's `outside` sets (measured beside decode GEMMs no fit saw; an answer there says UNVALIDATED)
+    give no band points: the H100's traces less exactly those four; a non-list is refused with the field."""
+    import yaml
+    every = set(glob.glob(str(ROOT / plan["measured"]["h100-sxm"])))
+    kept = set(tool.trace_paths(plan, plan["measured"]["h100-sxm"]))
+    assert {Path(p).name for p in every - kept} == {
+        "h100_dataplane_long_gemm_interference.csv", "h100_dataplane_ladder_1b_interference.csv",
+        "h100_dataplane_ladder_70b_interference.csv", "h100_dataplane_ladder_405b_interference.csv"}
+    raw = yaml.safe_load(tool.PLAN.read_text())
+    raw["outside"] = "validation/traces/h100_dataplane_long_gemm_interference.csv"
+    bad = tmp_path / "plan.yaml"
+    bad.write_text(yaml.safe_dump(raw))
+    from nicmodel.errors import SpecError
+    with pytest.raises(SpecError, match="outside: expected a list of trace globs"):
         tool.load_plan(bad)
 
 
