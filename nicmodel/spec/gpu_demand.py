@@ -278,7 +278,7 @@ class Interference(Component):
     turn_share: Share
     """Co-runner: the share of launch_turns' wait (launch_turns x decode's mean weight GEMM) a stream
     launch waits. 1 as fitted: the form holds beside GEMMs of the lengths every fit and sealed set saw
-    (an 8B's on the H100 and H200, 30-42 us: measured over the form's 0.87-1.1); on one H100 beside
+    (an 8B's on the H200 and H100, 25-37 us by the model, turn_gemms_from/_to: measured over the form's 0.87-1.1); on one H100 beside
     other decode shapes it was 0.29 (a 1B's GEMMs, 12 us), 0.65 (a 70B's, 144 us) and 0.26 (a 405B's,
     560 us; validation/traces/h100/dataplane_ladder_*_random/), so where decode's GEMMs run far from
     those lengths (the L40S's and L4's, or any GPU serving another model) the wait is an assumption
