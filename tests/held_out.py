@@ -658,6 +658,28 @@ HELD_OUT = {
         "decode_time_ratio/paged-kv-scatter": (0.5, 1.0),
         "decode_time_ratio/torch-cat": (4.5, 7.5),
     },
+    # the fit set declared for a co-runner form beside long GEMMs (2026-12-05, the twenty-fourth session;
+    # measured the twenty-fifth on an H100, h100/regime_ladder_*_random/): the regime's synthetic co-runners,
+    # launched from Python at a random point, beside 8B-, 70B-shaped and 405B-shaped decode. Held out until a
+    # form is fitted on it (none yet: docs/serving.md, The regime beside long GEMMs)
+    "validation/traces/h100_regime_ladder_8b_interference.csv": {
+        "corunner_time_ratio/regime-compute": (8.0, 107.0),
+        "corunner_time_ratio/regime-memory": (8.0, 30.0),
+        "decode_time_ratio/regime-compute": (8.5, 71.5),
+        "decode_time_ratio/regime-memory": (5.5, 66.5),
+    },
+    "validation/traces/h100_regime_ladder_70b_interference.csv": {
+        "corunner_time_ratio/regime-compute": (10.5, 37.5),
+        "corunner_time_ratio/regime-memory": (16.5, 47.5),
+        "decode_time_ratio/regime-compute": (6.5, 33.0),
+        "decode_time_ratio/regime-memory": (5.5, 76.0),
+    },
+    "validation/traces/h100_regime_ladder_405b_interference.csv": {
+        "corunner_time_ratio/regime-compute": (24.0, 95.5),
+        "corunner_time_ratio/regime-memory": (28.5, 57.5),
+        "decode_time_ratio/regime-compute": (5.0, 40.0),
+        "decode_time_ratio/regime-memory": (7.5, 21.0),
+    },
     # the decode-side form's fitted set (declared 2026-12-05, a sixteenth session): its form fitted to 0 and
     # was not adopted, so every point is held out (the regime kernels at four attention-heavy decode points)
     "validation/traces/h200_regime_decode_fit_interference.csv": {
@@ -704,6 +726,17 @@ ABOVE_TARGET = {
     ("validation/traces/h100_dataplane_long_gemm_interference.csv", "corunner_time_ratio/lmcache-dequantization"):
         "the model's, beside the 70B-shaped decode: under-predicted (signed median -29%; growth 3.1 measured, 1.9 "
         "the model), 5.8% beside the 8B's (h100_dataplane_sealed2): as torch.cat",
+    ("validation/traces/h100_regime_ladder_70b_interference.csv", "corunner_time_ratio/regime-memory"):
+        "the model's, beside the 70B-shaped decode (GEMMs 144 us): one-wave memory launches of 0.5-2 ms and many-wave "
+        "ones under-predicted (signed median -13%; 132-block 0.5-2 ms launches grow 1.3-1.6 measured, 0.7-0.9 the "
+        "model), the 2,048-block 6-us ones' turn wait over-predicted; many_wave_stretch's range carries the many-wave "
+        "part into planner answers past turn_gemms_to (docs/serving.md, The regime beside long GEMMs)",
+    ("validation/traces/h100_regime_ladder_405b_interference.csv", "corunner_time_ratio/regime-memory"):
+        "as the 70B rung, deeper beside the 405B shape's 560-us GEMMs (signed median -28%; many-wave launches 1.3-2.2x "
+        "the model's time, one-wave 132-block 0.5-2 ms ones 1.4-1.9x)",
+    ("validation/traces/h100_regime_ladder_405b_interference.csv", "corunner_time_ratio/regime-compute"):
+        "as its memory family (signed median -19%; many-wave launches at high decode priority up to 2.5x the model's "
+        "time), while 2,048-block 12-us launches are over-predicted about twofold (the turn wait, as the scatter's)",
     ("validation/traces/h200_interference.csv", "corunner_time_ratio/probe-copy-16-byte"):
         "profiled, at the step's start: carried by a burst's first launches (42.0% at one launch a step, 10.2% "
         "at eight); unprofiled at random phase 10.4% (h200_probe_random; 14.3% before L2 residency); unprofiled "
