@@ -374,6 +374,29 @@ def test_launch_turns_by_hand():
         m.corunner_slowdown(pinned, prof, one))
 
 
+def test_many_wave_stretch_past_the_checked_gemms_by_hand():
+    """many_wave_stretch s scales a launch of many waves, (1 + g) x f - 1, where decode's mean weight GEMM G
+    runs past turn_gemms_to (37 us here): f = s from many_wave_gemms (560 us) on, and before it
+    1 + (s - 1) x ln(G / 37 us) / ln(560 / 37); a one-wave launch, and any launch beside GEMMs within, keep g."""
+    p = {**HOPPER, "gpu.interference.launch_turns": 0.5}
+    stretched = {**p, "gpu.interference.many_wave_stretch": 2.0}
+    many, one = m.CoRunner(THIN, 8448, 40e-6, 0.1), m.CoRunner(THIN, 132, 40e-6, 0.1)
+    assert m.couple(p, many, "equal", SHAPES).waves == 4 and m.couple(p, one, "equal", SHAPES).waves == 1
+    longest = m.DecodeProfile(280e-6, PROFILE.shares, SHAPES, gemm_s=600e-6)
+    g = m.corunner_slowdown(p, longest, many)
+    assert g > 0 and m.corunner_slowdown(stretched, longest, many) == pytest.approx((1 + g) * 2.0 - 1)
+    # 60-us GEMMs: ln(60/37) / ln(560/37) = 0.4834 / 2.7172 = 0.1779 of the stretch
+    long = m.DecodeProfile(28e-6, PROFILE.shares, SHAPES, gemm_s=60e-6)
+    g = m.corunner_slowdown(p, long, many)
+    assert m.corunner_slowdown(stretched, long, many) == pytest.approx((1 + g) * 1.1779 - 1, rel=1e-4)
+    assert m.corunner_slowdown(stretched, long, one) == pytest.approx(m.corunner_slowdown(p, long, one))
+    within = m.DecodeProfile(28e-6, PROFILE.shares, SHAPES, gemm_s=37e-6)  # at the bound: within
+    assert m.corunner_slowdown(stretched, within, many) == pytest.approx(m.corunner_slowdown(p, within, many))
+    assert m.corunner_slowdown(stretched, PROFILE, many) == pytest.approx(m.corunner_slowdown(p, PROFILE, many))
+    # decode's side follows through the co-runner's time beside it (sigma does not move, its busy time does)
+    assert m.sigma(stretched, long, many) == pytest.approx(m.sigma(p, long, many))
+
+
 def test_wait_charge_by_hand():
     """Decode's loss is charged on the co-runner's time beside it less the uncharged share (1 -
     wait_charge) of its turn wait: a launch of 4 us (growth g) waiting 0.5 x 30-us GEMMs = 15 us is

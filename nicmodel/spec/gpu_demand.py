@@ -325,6 +325,20 @@ class Interference(Component):
     without a slot, which run a whole block lifetime later, and its blocks, which do not saturate
     the SM's issue slots, make up none of that wait (its synthetic twin's do); no term carries it
     yet, and this spans it (docs/serving.md, The third sealed set)."""
+    many_wave_stretch: Ratio
+    """Co-runner: the time beside decode of a launch of more than one wave, over what the terms above
+    give, where decode's mean weight GEMM (the model's) runs longer than turn_gemms_to (1: none; within
+    the lengths checked, and beside shorter GEMMs, it does not apply). Beside long GEMMs a many-wave
+    launch crawls on the few SMs a GEMM leaves free for the GEMM's length, which no term carries: on
+    one H100 torch.cat and LMCache's dequantization took 1.3-1.9x the model's time beside a 70B's
+    GEMMs (144 us) and 2.3-2.7x beside a 405B's (560 us), LMCache's chunk sequence 0.94-1.04x, the
+    regime's synthetic many-wave launches 1.06-2.05x. This is the stretch beside GEMMs of
+    many_wave_gemms and longer; between turn_gemms_to and that length it applies in proportion to the
+    GEMMs' log length (at 2.7: 1.85x at 144 us, as measured there; docs/serving.md, The regime
+    beside long GEMMs)."""
+    many_wave_gemms: Duration
+    """The mean weight GEMM (the model's) from which many_wave_stretch applies whole: the longest
+    beside which many-wave launches were measured."""
     grid_load_measured: Ratio
     """The largest attention load (decode's attention blocks over the SMs' attention slots) the
     co-runners were measured beside. A serving answer whose batch that fits puts attention past it

@@ -100,9 +100,11 @@ dispatched; the hardware places blocks breadth-first over the SMs):
   compute-bound launch's blocks keep only the issue slots attention's block leaves (phases.py).
   Fitted on the H200's synthetic co-runners (form by 5-fold cross-validation); each later term fitted
   on its own declared set with the others held, every calibration iterated to a fixed point, forms
-  checked on sealed sets measured after the fit (docs/serving.md, a section each). Two assumptions
+  checked on sealed sets measured after the fit (docs/serving.md, a section each). Three assumptions
   span what no term carries: ``multiwave_stretch`` beside multi-wave attention grids, ``fill_stretch``
-  beside one-wave grids that fill SMs whole (the decoder's own loss there); both 1.
+  beside one-wave grids that fill SMs whole (the decoder's own loss there), ``many_wave_stretch`` for
+  many-wave launches beside GEMMs longer than ``turn_gemms_to`` (they crawl on the SMs a long GEMM
+  leaves free); all 1.
 
 What it leaves out: how tightly a launch packs from one landing to the next (a mean), the GEMVs' and
 elementwise kernels' grids by batch, decode's side of attention's grid, SM placement beyond that
@@ -258,6 +260,9 @@ class Coupling:
     l2: float = 0.0  # l2_loss x its HBM share alone x the share of its footprint L2 holds alone (l2_hit)
     turns: float = 0.0  # launch_turns x turn_share x its share of stream launches (0 where launch_wait is pinned)
     wait_charge: float = 1.0  # the share of its turn wait decode's loss is charged on (wait_charge)
+    long_gemm: float = 1.0  # many_wave_stretch for a launch of many waves (1 for one wave)
+    gemm_to: float = math.inf  # turn_gemms_to: decode's mean GEMM past which long_gemm applies
+    gemm_top: float = math.inf  # many_wave_gemms: the GEMM length at which long_gemm applies whole
 
     def exclusive(self, profile: DecodeProfile) -> float:
         """Share of decode's kernel time in kernels that cannot sit beside the co-runner."""
@@ -300,9 +305,18 @@ class Coupling:
     def slowdown(self, profile: DecodeProfile) -> float:
         """Relative growth of the co-runner's time beside decode (its time over alone, minus one),
         scaled by multiwave_stretch where attention's grid runs more than one wave, by fill_stretch
-        where it runs one that fills some SMs whole (none without a grid in the spec). Where no SM
-        holds a second attention block, averaged over attention's phase and the rest (phases.py):
-        a queue of short launches completes more of them where each is quick."""
+        where it runs one that fills some SMs whole (none without a grid in the spec), and for a
+        launch of many waves by many_wave_stretch where decode's GEMMs run past those it was checked
+        beside (whole from many_wave_gemms on, in proportion to log GEMM length before). Where no SM holds a second attention block, averaged over attention's phase and the
+        rest (phases.py): a queue of short launches completes more of them where each is quick."""
+        growth = self._grown(profile)
+        if self.long_gemm == 1.0 or profile.gemm <= self.gemm_to:
+            return growth
+        # whole from gemm_top on; between, in proportion to log GEMM length (as measured: 1.3-1.9x at 144 us)
+        part = min(1.0, math.log(profile.gemm / self.gemm_to) / math.log(self.gemm_top / self.gemm_to))
+        return (1.0 + growth) * (1.0 + (self.long_gemm - 1.0) * part) - 1.0
+
+    def _grown(self, profile: DecodeProfile) -> float:
         growth = self._growth(profile.beside)
         if profile.attention_load > 0 and profile.attention_residency <= 0:  # one block per SM: none waits
             b = profile.beside
@@ -408,7 +422,8 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
                     lost_beside(p, c, shapes, decode_residency(p), resident, waves) if priority == "high" else (),
                     sm_sensitivity(1.0 - memory_bound, float(p[q + "wave_memory"])) if priority == "high" else 1.0,
                     l2_term(p, c), (1 - c.graph_share) * turns * float(p[q + "turn_share"]),
-                    float(p[q + "wait_charge"]))
+                    float(p[q + "wait_charge"]), float(p[q + "many_wave_stretch"]) if waves > 1 else 1.0,
+                    float(p[q + "turn_gemms_to"]), float(p[q + "many_wave_gemms"]))
 
 
 def attention_latency_scale(p: Params) -> float:
