@@ -33,13 +33,13 @@ def test_the_l40s_assumptions_and_their_ends():
     assert sorted(ends) == sorted(["latency_beside_attention=1.7", "latency_beside_attention=4.5",
                                    "idle_latency=250 ns", "idle_latency=600 ns", "latency_beside_decode=1.7",
                                    "latency_beside_decode=3.47", "wait_charge=0", "turn_share=0.26",
-                                   "many_wave_stretch=2.7", "multiwave_stretch=0.93",
+                                   "many_wave_stretch=1.1", "multiwave_stretch=0.93",
                                    "multiwave_stretch=1.1", "fill_stretch=0.92", "fill_stretch=1.15"])
     assert ends["wait_charge=0"] == {"gpu.interference.wait_charge": 0.0}
     assert ends["idle_latency=250 ns"]["gpu.interference.idle_latency"] == pytest.approx(250e-9)
     hopper = analytic.assumption_ends(nicmodel.load(ROOT / "pipelines/shadowserve.yaml", ["gpu=h100-sxm"]))
     assert ends["turn_share=0.26"] == {"gpu.interference.turn_share": 0.26}
-    assert sorted(hopper) == sorted(["wait_charge=0", "turn_share=0.26", "many_wave_stretch=2.7",
+    assert sorted(hopper) == sorted(["wait_charge=0", "turn_share=0.26", "many_wave_stretch=1.1",
                                      "multiwave_stretch=0.93", "multiwave_stretch=1.1",
                                      "fill_stretch=0.92", "fill_stretch=1.15"])
     fixed = analytic.assumption_ends(nicmodel.load(ROOT / "pipelines/shadowserve.yaml",
@@ -95,24 +95,22 @@ def test_serve_search_says_where_an_assumption_flips_a_lead():
 
 def test_nic_price_across_the_assumptions():
     """The L40S: the break-even with each assumption at each end of its range, both designs at the same end.
-    At 40 Gbps 3,435 USD (fill_stretch 0.92) to 34,419 (many_wave_stretch 2.7: GPU decoding's many-wave
-    dequantization 1.84x as long beside the L40S's 141-us GEMMs) around 5,302, uncharged turn waits 6,251: above
-    the listed 2,500 at every end, so no flip; at 20 Gbps -1,509 to -100 at every other end, below it, but
-    26,470 at many_wave_stretch's top: a flip. At 25 Gbps offload does not pay as given (1,842 USD) but does with
-    the turn waits uncharged or a quarter as long (3,479 either way), fill_stretch at its top or many_wave_stretch
-    at its; at 30 Gbps it pays (3,515) but not with fill_stretch at its bottom (1,782): said so."""
+    At 40 Gbps 3,435 USD (fill_stretch 0.92) to 9,252 (1.15) around 5,302, uncharged turn waits 6,251, 7,548 with
+    many_wave_stretch at its top (1.1: GPU decoding's many-wave kernels 1.05x as long beside the L40S's 141-us
+    GEMMs): above the listed 2,500 at every end, so no flip; at 20 Gbps -1,509 to -100, below it at every end.
+    Between them the verdict turns on them: at 25 Gbps offload does not pay as given (1,842 USD) but does with the
+    turn waits uncharged or a quarter as long (3,479 either way), fill_stretch at its top or many_wave_stretch at
+    its (3,805); at 30 Gbps it pays (3,515) but not with fill_stretch at its bottom (1,782): said so."""
     from nicmodel import api
     rows = {r["bandwidth"]: r for r in api.nic_price(str(ROOT / "pipelines/shadowserve.yaml"), str(ASYNC),
                                                      ["20Gbps", "40Gbps"], [], 0)}
     at40, at20 = rows["40Gbps"]["break_even_across_assumptions_usd"], rows["20Gbps"]["break_even_across_assumptions_usd"]
     assert at40["wait_charge=0"] == pytest.approx(6251, abs=60)
     assert at40["fill_stretch=0.92"] == pytest.approx(3435, abs=60)
-    assert min(at40.values()) == at40["fill_stretch=0.92"] and max(at40.values()) == at40["many_wave_stretch=2.7"]
-    assert at40["many_wave_stretch=2.7"] == pytest.approx(34419, abs=60)
-    assert at20["many_wave_stretch=2.7"] == pytest.approx(26470, abs=60)
-    assert max(v for k, v in at20.items() if k != "many_wave_stretch=2.7") < 2500 < min(at40.values())
-    assert rows["40Gbps"]["verdict_flips_within_assumptions"] == []
-    assert rows["20Gbps"]["verdict_flips_within_assumptions"] == ["many_wave_stretch=2.7"]
+    assert min(at40.values()) == at40["fill_stretch=0.92"] and max(at40.values()) == at40["fill_stretch=1.15"]
+    assert at40["many_wave_stretch=1.1"] == pytest.approx(7548, abs=60)
+    assert max(at20.values()) < 2500 < min(at40.values())
+    assert rows["40Gbps"]["verdict_flips_within_assumptions"] == [] == rows["20Gbps"]["verdict_flips_within_assumptions"]
     out = subprocess.run([sys.executable, "-m", "nicmodel", "nic-price", str(ROOT / "pipelines/shadowserve.yaml"),
                           str(ASYNC), "--bandwidths", "25Gbps,30Gbps", "--uncertainty", "0"],
                          capture_output=True, text=True, cwd=ROOT)
@@ -120,7 +118,7 @@ def test_nic_price_across_the_assumptions():
     # at 25 Gbps offload does not pay as given, but does with the waits uncharged (or fill_stretch at its top)
     assert ("FLIPS WITHIN AN ASSUMPTION'S RANGE at 25Gbps: offload does not pay as given (break-even 1,842 USD "
             "against the listed 2,500), but it does with gpu.interference.fill_stretch=1.15 (7,181 USD), "
-            "gpu.interference.many_wave_stretch=2.7 (34,419 USD), gpu.interference.turn_share=0.26 (3,479 USD), "
+            "gpu.interference.many_wave_stretch=1.1 (3,805 USD), gpu.interference.turn_share=0.26 (3,479 USD), "
             "gpu.interference.wait_charge=0 (3,479 USD)") in out.stdout
     assert ("FLIPS WITHIN AN ASSUMPTION'S RANGE at 30Gbps: offload pays as given (break-even 3,515 USD against the "
             "listed 2,500), but not with gpu.interference.fill_stretch=0.92 (1,782 USD)") in out.stdout

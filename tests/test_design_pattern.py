@@ -57,7 +57,13 @@ def test_the_designs_pattern_beside_long_gemms_as_declared():
     for shape, path in TRACES.items():
         for fam in (SEQUENCE, DEQUANT, DECODER):
             assert family_mape(path, "decode_time_ratio", fam) <= 15.0, (shape, fam)
-    assert verdict(r[("405b", SEQUENCE)]) in ("stretched", "not stretched", "between")
+    # read 2026-12-05: every claim held (medians over both priorities: the chunk sequence 0.97 beside the 70B
+    # shape, the dequantization alone 1.44 there and 2.27 beside the 405B's, the 8B's 1.00-1.09); the chunk
+    # sequence beside the 405B shape reads 0.71: NOT STRETCHED (over-predicted), so many_wave_stretch's range is
+    # the designs' pattern's, [1, 1.1], and the units' 2.7 is left to a --set
+    assert verdict(r[("405b", SEQUENCE)]) == "not stretched"
+    assert [round(r[(s, SEQUENCE)], 2) for s in SHAPES] == [0.71, 0.97, 1.01]
+    assert [round(r[(s, DEQUANT)], 2) for s in SHAPES] == [2.27, 1.44, 1.0]
 
 
 def test_the_rule_by_hand():

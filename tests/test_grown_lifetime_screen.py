@@ -44,5 +44,5 @@ def test_the_screen_figures(screen, capsys):
     # 84.1% before the turn wait in GEMM lengths (2026-12-05, a twenty-second session)
     assert "the H100 coverage run's 90.9%" in out and "the H100 coverage run's 83.9%" in out
     # the held-out cells as of the twenty-fifth session (606 before the long-GEMM run and the GEMM ladder, 643
-    # before the regime ladder)
-    assert "committed 24, grown lifetime 24 of 655" in out
+    # before the regime ladder, 655 before the design-pattern run)
+    assert "committed 27, grown lifetime 27 of 673" in out

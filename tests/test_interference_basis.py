@@ -21,12 +21,12 @@ SCENARIO = ROOT / "pipelines/cachegen-async.yaml"
 ])
 def test_the_basis_follows_the_coefficients_provenance(gpu, says):
     """The H200's coefficients are fitted there (25 of its 34: the rest measured or assumed); every
-    other GPU takes 27 of 37 from the H200 fit, the H100 26 (its issue_warps measured on it), and only
+    other GPU takes 27 of 39 from the H200 fit, the H100 26 (its issue_warps measured on it), and only
     the H100 had co-runners measured (held out)."""
     scenario = nicmodel.load(SCENARIO, [f"gpu={gpu}"])
     basis = interference_basis(scenario)
     assert says in basis, basis
-    count = {"h200": "25 of 37", "h100-sxm": "26 of 37"}.get(gpu, "27 of 37")
+    count = {"h200": "25 of 39", "h100-sxm": "26 of 39"}.get(gpu, "27 of 39")
     assert basis.startswith(count), basis
 
 
@@ -38,7 +38,7 @@ def test_an_inline_gpu_fitted_on_its_own_co_runners_says_so():
     refitted = spec.model_copy(update={k: v.model_copy(update={"kind": "fitted"}) for k, v in vars(spec).items()
                                        if isinstance(v, Param) and v.kind == "derived"})
     scenario = scenario.model_copy(update={"gpu": scenario.gpu.model_copy(update={"interference": refitted})})
-    assert interference_basis(scenario).startswith("27 of 37 interference coefficients fitted on this GPU's")
+    assert interference_basis(scenario).startswith("27 of 39 interference coefficients fitted on this GPU's")
 
 
 def test_serve_prints_it_under_the_interference_share(capsys):
@@ -49,14 +49,14 @@ def test_serve_prints_it_under_the_interference_share(capsys):
     assert code == 0
     lines = out.splitlines()
     i = next(n for n, line in enumerate(lines) if "decode time lost to interference" in line)
-    assert lines[i + 1].startswith("    rests on      27 of 37 interference coefficients derived: the H200 fit")
+    assert lines[i + 1].startswith("    rests on      27 of 39 interference coefficients derived: the H200 fit")
 
 
 def test_coefficients_set_for_the_run_are_counted_apart():
     """A what-if --set of one coefficient leaves the rest's basis and says one is set; a draw of
     --uncertainty sets every one with a range, and the basis says so rather than failing."""
     one = interference_basis(nicmodel.load(SCENARIO, ["gpu=h200", "gpu.interference.wave_spill=0.3"]))
-    assert one.startswith("24 of 37 interference coefficients fitted on this GPU's co-runners; 1 set for this run")
+    assert one.startswith("24 of 39 interference coefficients fitted on this GPU's co-runners; 1 set for this run")
     from nicmodel.planning.replications import draw_overrides
     scenario = nicmodel.load(SCENARIO, ["gpu=h200"])
     (draw,) = draw_overrides(scenario, 1, seed=3)
@@ -65,7 +65,7 @@ def test_coefficients_set_for_the_run_are_counted_apart():
     assert any(".model_error." in o for o in draw)
     drawn = interference_basis(nicmodel.load(SCENARIO, ["gpu=h200", *draw]))
     assert len(drawn_coefficients) >= 20
-    assert drawn.startswith(f"{len(drawn_coefficients)} of 37 interference coefficients set for this run"), drawn
+    assert drawn.startswith(f"{len(drawn_coefficients)} of 39 interference coefficients set for this run"), drawn
 
 
 def test_nic_price_says_what_gpu_decodings_interference_rests_on(capsys):
@@ -76,9 +76,9 @@ def test_nic_price_says_what_gpu_decodings_interference_rests_on(capsys):
             "--bandwidths", "20Gbps"]
     assert main(argv) == 0
     out = capsys.readouterr().out
-    assert "\nGPU decoding's interference rests on: 27 of 37 interference coefficients derived: the H200 fit" in out
+    assert "\nGPU decoding's interference rests on: 27 of 39 interference coefficients derived: the H200 fit" in out
     assert "no co-runner measured on this GPU (NVIDIA L40S" in out
     import json
     assert main(argv + ["--format", "json"]) == 0
     (row,) = json.loads(capsys.readouterr().out)
-    assert row["interference_basis"].startswith("27 of 37 interference coefficients derived")
+    assert row["interference_basis"].startswith("27 of 39 interference coefficients derived")

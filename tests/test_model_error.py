@@ -108,14 +108,15 @@ def test_a_bad_threshold_is_refused(tool, tmp_path):
 
 def test_sets_outside_the_checked_gemms_are_left_out(tool, plan, tmp_path):
     """The plan's `outside` sets (measured beside decode GEMMs no fit saw; an answer there says UNVALIDATED)
-    give no band points: the H100's traces less exactly those six; a non-list is refused with the field."""
+    give no band points: the H100's traces less exactly those eight; a non-list is refused with the field."""
     import yaml
     every = set(glob.glob(str(ROOT / plan["measured"]["h100-sxm"])))
     kept = set(tool.trace_paths(plan, plan["measured"]["h100-sxm"]))
     assert {Path(p).name for p in every - kept} == {
         "h100_dataplane_long_gemm_interference.csv", "h100_dataplane_ladder_1b_interference.csv",
         "h100_dataplane_ladder_70b_interference.csv", "h100_dataplane_ladder_405b_interference.csv",
-        "h100_regime_ladder_70b_interference.csv", "h100_regime_ladder_405b_interference.csv"}
+        "h100_regime_ladder_70b_interference.csv", "h100_regime_ladder_405b_interference.csv",
+        "h100_design_pattern_70b_interference.csv", "h100_design_pattern_405b_interference.csv"}
     raw = yaml.safe_load(tool.PLAN.read_text())
     raw["outside"] = "validation/traces/h100_dataplane_long_gemm_interference.csv"
     bad = tmp_path / "plan.yaml"

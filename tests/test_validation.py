@@ -346,8 +346,9 @@ def test_no_trace_holds_a_host_bound_row():
     whose kernel alone is shorter than twice the host's issue time per launch (the thread that issues
     them also replays decode): no interference trace holds one, and the rule's threshold is the
     measured one (h200/short_random/: 7.3 us per launch). The eager regime kernels it drops are 7-10 us
-    (at most 1.34x the issue time); the shortest eager saturating kernel kept is 19.4 us (2.65x), so any
-    threshold from 1.4x to 2.6x drops the same rows."""
+    (at most 1.34x the issue time); the shortest eager saturating kernel kept is 16.3 us (2.22x, the regime
+    beside long GEMMs, h100/regime_ladder_*; 19.4 us, 2.65x, before it), so any threshold from 1.4x to 2.2x
+    drops the same rows."""
     import sys
     sys.path.insert(0, str(ROOT / "validation/collect"))
     from make_interference_traces import HOST_ISSUE_S
@@ -360,7 +361,7 @@ def test_no_trace_holds_a_host_bound_row():
                 kernel_alone_s = float(a["duration"].removesuffix("us")) * 1e-6  # recorded in the trace
                 assert kernel_alone_s >= 2 * HOST_ISSUE_S, (path.name, pt.argument)
                 kept_eager_saturating.append(kernel_alone_s)
-    assert kept_eager_saturating and min(kept_eager_saturating) >= 2.6 * HOST_ISSUE_S
+    assert kept_eager_saturating and min(kept_eager_saturating) >= 2.2 * HOST_ISSUE_S
 
 
 def test_summary_reports_the_excess_a_slowdown_metric_charges():

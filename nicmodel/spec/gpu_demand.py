@@ -332,10 +332,12 @@ class Interference(Component):
     launch crawls on the few SMs a GEMM leaves free for the GEMM's length, which no term carries: on
     one H100 torch.cat and LMCache's dequantization took 1.3-1.9x the model's time beside a 70B's
     GEMMs (144 us) and 2.3-2.7x beside a 405B's (560 us), LMCache's chunk sequence 0.94-1.04x, the
-    regime's synthetic many-wave launches 1.06-2.05x. This is the stretch beside GEMMs of
-    many_wave_gemms and longer; between turn_gemms_to and that length it applies in proportion to the
-    GEMMs' log length (at 2.7: 1.85x at 144 us, as measured there; docs/serving.md, The regime
-    beside long GEMMs)."""
+    regime's synthetic many-wave launches 1.06-2.05x, all run alone; the chunk sequence (CacheGen's
+    decoder, then the dequantization, as every bundled design runs its many-wave kernels) read
+    0.97x beside 144-us GEMMs and 0.71x beside 560-us ones, so the range is that pattern's (a kernel
+    issued alone needs the units' 2.7). This is the stretch beside GEMMs of many_wave_gemms and longer;
+    between turn_gemms_to and that length it applies in proportion to the GEMMs' log length
+    (docs/serving.md, The regime beside long GEMMs)."""
     many_wave_gemms: Duration
     """The mean weight GEMM (the model's) from which many_wave_stretch applies whole: the longest
     beside which many-wave launches were measured."""

@@ -37,9 +37,10 @@ def _gemm_note(scenario: Scenario, params: Params, batch: int) -> list[str]:
     return [f"decode's weight GEMMs here average {gemm * 1e6:.0f} us (the model's), outside the "
             f"{low * 1e6:.0f}-{high * 1e6:.0f} us its co-runners were checked beside: beside shorter and longer "
             f"GEMMs a stream launch waited as little as {share:g} of the turn wait the model gives "
-            "(gpu.interference.turn_share, assumed, carries it) and many-wave launches took longer than it gives, "
-            "so the data plane's GPU kernels' time here is not checked (docs/serving.md, The turn wait along a "
-            "GEMM-length ladder)"]
+            "(gpu.interference.turn_share, assumed, carries it) and many-wave launches run alone took longer than it "
+            "gives, though not in the decoder-then-dequantization sequence the designs run "
+            "(gpu.interference.many_wave_stretch, assumed, carries that), so the data plane's GPU kernels' time here "
+            "is not checked (docs/serving.md, The turn wait along a GEMM-length ladder; The regime beside long GEMMs)"]
 
 
 def _attention_note(scenario: Scenario, params: Params, batch: int) -> list[str]:
