@@ -12,7 +12,10 @@
 #   for m in 405b 70b 8b; do python validation/collect/make_interference_traces.py \
 #       --run h100/design_pattern_${m}_random:regime --gpu h100-sxm --out h100_design_pattern_${m}_interference.csv; done
 #
-# Usage (device machine, repository root): OUT=/some/dir validation/collect/pending_design_pattern.sh
+# REPEAT=1 (declared the same session, after the first run): the 405B and 70B shapes only, at other decode points
+# (1x1024, 16x4096, 32x2048), into design_pattern_{405b,70b}_repeat/ and h100_design_pattern_*_repeat_interference.csv.
+#
+# Usage (device machine, repository root): OUT=/some/dir [REPEAT=1] validation/collect/pending_design_pattern.sh
 set -u
 : "${OUT:?set OUT to the output folder}"
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,13 +26,14 @@ t0=$(date +%s)
     > "$OUT/torchac_build.log" 2>&1
 echo "build rc $? $(( $(date +%s) - t0 ))s"
 export TORCHAC_PATH="$(pwd)/.ext/torchac_cuda"
-points=12x2048,4x4096,8x8192
+points=12x2048,4x4096,8x8192; shapes="405b:llama-3.1-405b:3 70b:llama-3-70b:12 8b:llama-3-8b:"; suffix=random
+if [ "${REPEAT:-0}" = 1 ]; then points=1x1024,16x4096,32x2048; shapes="405b:llama-3.1-405b:3 70b:llama-3-70b:12"; suffix=repeat; fi
 units=ac_decode,lmcache_chunk,dequantize_as_written
 mkdir -p "$OUT/g"
 # the longest GEMMs first: a run cut short by the device's limit keeps the question's sharpest shape
-for spec in 405b:llama-3.1-405b:3 70b:llama-3-70b:12 8b:llama-3-8b:; do
+for spec in $shapes; do
     IFS=: read -r tag model layers <<< "$spec"
-    dir="$OUT/g/design_pattern_${tag}_random"
+    dir="$OUT/g/design_pattern_${tag}_${suffix}"
     timeout 130 python3 "$here/interference_grid.py" "$dir" --dataplane --phase random --points "$points" \
         --model "$model" ${layers:+--layers "$layers"} --units "$units" --budget 90 > "$OUT/g/$tag.log" 2>&1
     echo "$tag rc $? $(( $(date +%s) - t0 ))s"; tail -3 "$OUT/g/$tag.log"
