@@ -543,3 +543,15 @@ def test_fill_stretch_scales_the_co_runner_beside_a_one_wave_grid_that_fills_som
     assert 1 + m.corunner_slowdown(stretched, fills, c) == pytest.approx(1.2 * (1 + base))
     for prof in (sparse, two, no_grid):
         assert m.corunner_slowdown(stretched, prof, c) == pytest.approx(m.corunner_slowdown(HOPPER, prof, c))
+
+
+def test_gemm_lengths_out_of_order_are_refused():
+    """many_wave_stretch grows in log GEMM length from turn_gemms_to to many_wave_gemms: a many_wave_gemms at or
+    below turn_gemms_to is refused with the spec's file, line and field, not divided by a log of one or less."""
+    import nicmodel
+    from nicmodel.errors import SpecError
+    from conftest import ROOT
+    with pytest.raises(SpecError, match=r"gpu\.interference: expected turn_gemms_from <= turn_gemms_to < "
+                                        r"many_wave_gemms, got 25, 37 and 37 us") as err:
+        nicmodel.load(ROOT / "pipelines/shadowserve.yaml", ["gpu.interference.many_wave_gemms=37us"])
+    assert err.value.line is not None

@@ -1,6 +1,8 @@
 """GPU demand spec types: what a GPU kernel holds on an SM (block shapes, launches), the SM's limits,
 decode's own kernels and attention grid, and the interference coefficients. Pure data."""
 
+from pydantic import model_validator
+
 from .base import (
     Bandwidth,
     Bytes,
@@ -362,3 +364,12 @@ class Interference(Component):
     copy for the stages with none, such as the scatter into paged KV), and ``dma`` for DMA and
     copy-engine writes into GPU memory (decode's side only); a class absent here is taken as the
     model predicts, with no band (docs/serving.md, The model's own error)."""
+
+    @model_validator(mode="after")
+    def _gemm_lengths_in_order(self) -> "Interference":
+        # many_wave_stretch grows in log GEMM length from turn_gemms_to to many_wave_gemms: they must part
+        low, high, top = self.turn_gemms_from.si, self.turn_gemms_to.si, self.many_wave_gemms.si
+        if not low <= high < top:
+            raise ValueError(f"expected turn_gemms_from <= turn_gemms_to < many_wave_gemms, got "
+                             f"{low * 1e6:g}, {high * 1e6:g} and {top * 1e6:g} us")
+        return self
