@@ -307,8 +307,9 @@ class Coupling:
         scaled by multiwave_stretch where attention's grid runs more than one wave, by fill_stretch
         where it runs one that fills some SMs whole (none without a grid in the spec), and for a
         launch of many waves by many_wave_stretch where decode's GEMMs run past those it was checked
-        beside (whole from many_wave_gemms on, in proportion to log GEMM length before). Where no SM holds a second attention block, averaged over attention's phase and the
-        rest (phases.py): a queue of short launches completes more of them where each is quick."""
+        beside (whole from many_wave_gemms on, in proportion to log GEMM length before). Where no SM
+        holds a second attention block, averaged over attention's phase and the rest (phases.py): a
+        queue of short launches completes more of them where each is quick."""
         growth = self._grown(profile)
         if self.long_gemm == 1.0 or profile.gemm <= self.gemm_to:
             return growth
