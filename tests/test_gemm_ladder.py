@@ -3,7 +3,8 @@ the paged-KV scatter, torch.cat of eight chunks and LMCache's dequantization bes
 Llama shapes on one H100 in one session (h100/dataplane_ladder_{1b,8b,70b,405b}_random/), whose weight GEMMs run
 from about a quarter of the 8B's to about 13x them. It reads how a launch's turn wait follows decode's GEMM
 length, whether the many-wave launches' miss grows with it (the long-GEMM run's finding), and reads the charge
-of decode's loss again with twice the leverage. The claims are written here before the run."""
+of decode's loss again with twice the leverage. The claims are written here before the run, and read against the
+model then (BEFORE_CRAWL: the crawl beside long GEMMs was fitted since, docs/serving.md)."""
 
 import statistics
 from pathlib import Path
@@ -15,7 +16,7 @@ from nicmodel.validation.trace import read_trace
 from nicmodel.validation.validate import family
 
 from conftest import ROOT
-from sealed_claims import family_mape
+from sealed_claims import BEFORE_CRAWL, family_mape
 
 RUNGS = ("1b", "8b", "70b", "405b")  # shortest GEMMs first
 TRACES = {r: ROOT / f"validation/traces/h100_dataplane_ladder_{r}_interference.csv" for r in RUNGS}
@@ -40,7 +41,8 @@ def turn_k(path: Path, fam: str = SCATTER) -> float:
     predictor = Predictor()
     ks = []
     for pt in _rows(path, fam):
-        with_turns, without = predictor.predict(pt) - 1, predictor.predict(pt, NO_TURNS) - 1
+        with_turns = predictor.predict(pt, BEFORE_CRAWL) - 1
+        without = predictor.predict(pt, {**BEFORE_CRAWL, **NO_TURNS}) - 1
         if with_turns - without >= 0.1:
             ks.append((pt.value - 1 - without) / (with_turns - without))
     assert len(ks) >= 6, (path, fam, len(ks))
@@ -50,7 +52,7 @@ def turn_k(path: Path, fam: str = SCATTER) -> float:
 def signed_miss(path: Path, fam: str) -> float:
     """Median of predicted / measured - 1 over the family's co-runner rows (negative: under-predicted)."""
     predictor = Predictor()
-    return statistics.median(predictor.predict(pt) / pt.value - 1 for pt in _rows(path, fam))
+    return statistics.median(predictor.predict(pt, BEFORE_CRAWL) / pt.value - 1 for pt in _rows(path, fam))
 
 
 def gemm_s(path: Path) -> float:

@@ -43,6 +43,7 @@ def test_the_screen_figures(screen, capsys):
     out = capsys.readouterr().out
     # 84.1% before the turn wait in GEMM lengths (2026-12-05, a twenty-second session)
     assert "the H100 coverage run's 90.9%" in out and "the H100 coverage run's 83.9%" in out
-    # the held-out cells as of the twenty-fifth session (606 before the long-GEMM run and the GEMM ladder, 643
-    # before the regime ladder, 655 before the design-pattern run)
-    assert "committed 27, grown lifetime 27 of 673" in out
+    # the held-out cells as of the twenty-sixth session (606 before the long-GEMM run and the GEMM ladder, 643
+    # before the regime ladder, 655 before the design-pattern run, 673 before the crawl's fit took the regime
+    # ladder's four long-GEMM co-runner cells and the design-pattern repeat added twelve; 27 above, both, then)
+    assert "committed 17, grown lifetime 18 of 681" in out

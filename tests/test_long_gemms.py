@@ -15,7 +15,7 @@ from nicmodel.validation.validate import family
 
 from conftest import ROOT
 from held_out import DATA_PLANE
-from sealed_claims import family_mape
+from sealed_claims import BEFORE_CRAWL, family_mape
 
 LONG = ROOT / "validation/traces/h100_dataplane_long_gemm_interference.csv"
 SHORT = ROOT / "validation/traces/h100_dataplane_long_gemm_8b_interference.csv"
@@ -58,11 +58,12 @@ def charge_reading(long_path=LONG, short_path=SHORT) -> tuple[str, float, float,
     assert len(keys) >= 6, keys
 
     def ratio(replace, measured=False):
+        replace = {**BEFORE_CRAWL, **replace}
         return statistics.median(
             _loss_per_busy(long[k], long[k].value if measured else predictor.predict(long[k], replace))
             / _loss_per_busy(short[k], short[k].value if measured else predictor.predict(short[k], replace))
             for k in keys)
-    r, r1, r0 = ratio(None, measured=True), ratio(None), ratio(UNCHARGED)
+    r, r1, r0 = ratio({}, measured=True), ratio({}), ratio(UNCHARGED)
     if abs(r - r0) < abs(r - r1) and abs(r / r0 - 1) <= 0.3:
         return "uncharged", r, r1, r0
     if abs(r - r1) < abs(r - r0) and abs(r / r1 - 1) <= 0.3:

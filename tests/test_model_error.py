@@ -108,7 +108,7 @@ def test_a_bad_threshold_is_refused(tool, tmp_path):
 
 def test_sets_outside_the_checked_gemms_are_left_out(tool, plan, tmp_path):
     """The plan's `outside` sets (measured beside decode GEMMs no fit saw; an answer there says UNVALIDATED)
-    give no band points: the H100's traces less exactly those eight; a non-list is refused with the field."""
+    give no band points: the H100's traces less exactly those ten; a non-list is refused with the field."""
     import yaml
     every = set(glob.glob(str(ROOT / plan["measured"]["h100-sxm"])))
     kept = set(tool.trace_paths(plan, plan["measured"]["h100-sxm"]))
@@ -116,7 +116,8 @@ def test_sets_outside_the_checked_gemms_are_left_out(tool, plan, tmp_path):
         "h100_dataplane_long_gemm_interference.csv", "h100_dataplane_ladder_1b_interference.csv",
         "h100_dataplane_ladder_70b_interference.csv", "h100_dataplane_ladder_405b_interference.csv",
         "h100_regime_ladder_70b_interference.csv", "h100_regime_ladder_405b_interference.csv",
-        "h100_design_pattern_70b_interference.csv", "h100_design_pattern_405b_interference.csv"}
+        "h100_design_pattern_70b_interference.csv", "h100_design_pattern_405b_interference.csv",
+        "h100_design_pattern_70b_repeat_interference.csv", "h100_design_pattern_405b_repeat_interference.csv"}
     raw = yaml.safe_load(tool.PLAN.read_text())
     raw["outside"] = "validation/traces/h100_dataplane_long_gemm_interference.csv"
     bad = tmp_path / "plan.yaml"
@@ -310,11 +311,12 @@ def test_a_lead_holds_flips_or_ties_by_hand():
 
 
 def test_serve_search_says_where_a_lead_flips():
-    """The L40S, analytical: at 20 Gbps GPU decoding leads as fitted and across the model's error (its
-    decoder's decode-loss band reaches no higher than the model, 1; the SmartNIC's own scatter costs it more
-    at its high corners); at 40 Gbps the SmartNIC leads as
-    fitted and the lead flips within it, at the SmartNIC's own scatter and DMA corners (docs/serving.md,
-    The model's own error)."""
+    """The L40S, analytical: at 20 Gbps GPU decoding leads as fitted (6.89 against 6.81/s) and its lowest across
+    the model's error (6.82: its decoder's decode-loss band reaches no higher than the model, 1) ties the
+    SmartNIC's highest (6.81) within the rate search's 0.5%, a flip since the turn wait grew sub-linearly with
+    the L40S's long GEMMs (2026-12-06: the SmartNIC's scatter costs it less at its high corners, 6.65 where it
+    was below 0.85 of the model); at 40 Gbps the SmartNIC leads as fitted and the lead flips within it, at the
+    SmartNIC's own scatter and DMA corners (docs/serving.md, The model's own error)."""
     out = subprocess.run([sys.executable, "-m", "nicmodel", "serve", str(ROOT / "pipelines/shadowserve.yaml"), str(ASYNC),
                           "--bandwidths", "20Gbps", "--search", "--model", "analytical", "--format", "json"],
                          capture_output=True, text=True, cwd=ROOT)
@@ -325,15 +327,16 @@ def test_serve_search_says_where_a_lead_flips():
     assert span["worst"] < span["model"] < span["best"]
     assert span["worst_at"].startswith("decode_loss high") and span["best_at"].startswith("decode_loss low")
     nic = rows["shadowserve"]["slo"]["max_rate_across_model_error"]
-    # at 20 Gbps its scatter binds only at its high corners (on the L40S its launches wait out GEMMs 5.6x the
-    # H200's at their turn: docs/serving.md, The turn wait in GEMM lengths)
-    assert nic["best"] == pytest.approx(nic["model"], rel=0.01) and nic["worst"] < 0.85 * nic["model"]
-    assert span["worst"] > nic["best"] * (1 + 0.005)  # GPU decoding's lowest beats the SmartNIC's highest
+    # at 20 Gbps its scatter binds only at its high corners (on the L40S its launches wait out long GEMMs at
+    # their turn: docs/serving.md, The turn wait in GEMM lengths; The crawl beside long GEMMs)
+    assert nic["best"] == pytest.approx(nic["model"], rel=0.01) and nic["worst"] == pytest.approx(6.65, abs=0.01)
+    assert nic["best"] < span["worst"] < nic["best"] * (1 + 0.005)  # GPU decoding's lowest ties the SmartNIC's highest
     text = subprocess.run([sys.executable, "-m", "nicmodel", "serve", str(ROOT / "pipelines/shadowserve.yaml"),
                            str(ASYNC), "--bandwidths", "20Gbps,40Gbps", "--search", "--model", "analytical"],
                           capture_output=True, text=True, cwd=ROOT).stdout
     assert "max rate across model error (req/s)" in text
-    assert "FLIPS WITHIN THE MODEL'S ERROR at 20Gbps" not in text
+    assert ("FLIPS WITHIN THE MODEL'S ERROR at 20Gbps: cachegen-async leads shadowserve as fitted (6.89 against "
+            "6.81 req/s), but at its error's worst end (6.82) it ties the other's best (6.806)") in text
     assert "FLIPS WITHIN THE MODEL'S ERROR at 40Gbps: shadowserve leads cachegen-async as fitted" in text
 
 

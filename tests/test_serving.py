@@ -93,10 +93,11 @@ def test_gpu_decode_interferes_more_than_the_smartnic():
 def test_both_serving_models_charge_the_waits_alike():
     """wait_charge reaches decode's loss in the simulator (its busy cycles carry the stretch) and in the
     analytical model (the stretch it charges the loss with) alike: on the L40S at 40 Gbps and 3 requests/s
-    the SmartNIC design's decode-interference share is 7.1% analytically and 6.4-7.5% simulated (400
-    requests, seeds 0-1) charged, 3.4% and 3.0-3.5% not; here one 200-request seed."""
+    the SmartNIC design's decode-interference share is 5.5% analytically and 4.8-5.4% simulated (200
+    requests, seeds 0-1) charged, 3.5% and 3.0-3.3% not (7.1% and 3.4% analytically before the turn wait grew
+    sub-linearly with the L40S's long GEMMs, docs/serving.md, The crawl beside long GEMMs); here one seed."""
     from nicmodel.engines.serving import analytic
-    for charge, low, high in (("1", 0.06, 0.08), ("0", 0.028, 0.038)):
+    for charge, low, high in (("1", 0.045, 0.065), ("0", 0.028, 0.038)):
         s = load("shadowserve", "network.bandwidth=40Gbps", f"gpu.interference.wait_charge={charge}")
         analytical = analytic.serve(s, 3.0)["loaded"]["decode_interference_share"]
         simulated = serve(s, 3.0, 200, seed=0)["loaded"]["decode_interference_share"]

@@ -237,12 +237,14 @@ def test_long_runs_are_predicted_at_the_model_they_simulated():
     """A long run's pins, less the coefficients the model no longer has (attention_sharing,
     narrow_equal), plus the ones added since at the value the run simulated (no narrow-load loss
     beside attention; no grid waits, and the five coefficients iterated with them at their earlier
-    values; no loaded latency; the cut-ins' SM sensitivity 1), unless it pins them; a run that pins no coefficient ran with the
+    values; no loaded latency; the cut-ins' SM sensitivity 1; no crawl beside long GEMMs), unless it pins them; a run that pins no coefficient ran with the
     specs of its day, before the grid waits and the loaded latency, and gets those."""
-    from nicmodel.validation.serving_model import BEFORE_GRID_WAITS, BEFORE_KEPT_VIEW, BEFORE_LOADED_LATENCY
-    before = ";".join(BEFORE_GRID_WAITS + BEFORE_LOADED_LATENCY + BEFORE_KEPT_VIEW)
+    from nicmodel.validation.serving_model import (BEFORE_CRAWL, BEFORE_GRID_WAITS, BEFORE_KEPT_VIEW,
+                                                   BEFORE_LOADED_LATENCY)
+    before = ";".join(BEFORE_GRID_WAITS + BEFORE_LOADED_LATENCY + BEFORE_KEPT_VIEW + BEFORE_CRAWL)
     assert BEFORE_LOADED_LATENCY == ("gpu.interference.latency_loss=1e-9",)
     assert BEFORE_KEPT_VIEW == ("gpu.interference.wave_memory=1",)
+    assert BEFORE_CRAWL == ("gpu.interference.crawl_share=0", "gpu.interference.turn_growth=1")
     row = {"point": "3", "seed": "0", "sets": "gpu=h200;gpu.interference.attention_sharing=0.4;gpu.interference.hbm_loss=3;"
                                              "gpu.interference.narrow_equal=0.311542"}
     two_seeds = [row, {**row, "seed": "1"}]  # a point needs two seeds' runs

@@ -284,7 +284,9 @@ class Interference(Component):
     other decode shapes it was 0.29 (a 1B's GEMMs, 12 us), 0.65 (a 70B's, 144 us) and 0.26 (a 405B's,
     560 us; validation/traces/h100/dataplane_ladder_*_random/), so where decode's GEMMs run far from
     those lengths (the L40S's and L4's, or any GPU serving another model) the wait is an assumption
-    (docs/serving.md, The turn wait along a GEMM-length ladder)."""
+    (docs/serving.md, The turn wait along a GEMM-length ladder). Those readings are against the wait in
+    proportion to the GEMMs' length; past turn_gemms_to it now grows as turn_growth says, beside which
+    the 405B shape's scatter read 0.88 of the model's time (docs/serving.md, The crawl beside long GEMMs)."""
     wait_charge: Share
     """Decode: the share of a co-runner's turn wait (launch_turns', graph_wait's, launch_wait's part of
     its time beside decode) that counts in the busy time decode's loss is charged on; the rest of its
@@ -327,19 +329,32 @@ class Interference(Component):
     without a slot, which run a whole block lifetime later, and its blocks, which do not saturate
     the SM's issue slots, make up none of that wait (its synthetic twin's do); no term carries it
     yet, and this spans it (docs/serving.md, The third sealed set)."""
+    crawl_share: Share
+    """Co-runner, past turn_gemms_to: the share of the SMs a launch that lands in one of decode's
+    weight GEMMs progresses on until the GEMM ends (its pace there over alone). Beside GEMMs that hold
+    nearly every SM with one large block each (a 70B's and a 405B's on an H100: 120-132 blocks of
+    160-229 KiB of shared memory) a launch loses min(T (1/share - 1), R (1 - share)), T its time alone
+    and R the GEMM left; beside the GEMMs every earlier fit saw the committed terms carry that, so only
+    its growth past turn_gemms_to is added (engines/serving/long_gemm.py; docs/serving.md, The crawl
+    beside long GEMMs)."""
+    crawl_high: Ratio
+    """Co-runner, decode at high priority: the crawl of a launch of more than one wave over the crawl
+    at equal priority (decode's next GEMM takes the SMs its waves free; 1: as at equal)."""
+    turn_growth: Ratio
+    """Past turn_gemms_to, the GEMM length a stream launch's turn wait counts grows as decode's mean
+    weight GEMM to this power (1: in proportion, the form as first fitted; 0: held at turn_gemms_to).
+    The scatter waited 0.65 of the proportional wait beside 144-us GEMMs and 0.26 beside 560-us ones
+    (h100/dataplane_ladder_*_random/)."""
     many_wave_stretch: Ratio
     """Co-runner: the time beside decode of a launch of more than one wave, over what the terms above
     give, where decode's mean weight GEMM (the model's) runs longer than turn_gemms_to (1: none; within
-    the lengths checked, and beside shorter GEMMs, it does not apply). Beside long GEMMs a many-wave
-    launch crawls on the few SMs a GEMM leaves free for the GEMM's length, which no term carries: on
-    one H100 torch.cat and LMCache's dequantization took 1.3-1.9x the model's time beside a 70B's
-    GEMMs (144 us) and 2.3-2.7x beside a 405B's (560 us), LMCache's chunk sequence 0.94-1.04x, the
-    regime's synthetic many-wave launches 1.06-2.05x, all run alone; the chunk sequence (CacheGen's
-    decoder, then the dequantization, as every bundled design runs its many-wave kernels) read
-    0.97x beside 144-us GEMMs and 0.71x beside 560-us ones, so the range is that pattern's (a kernel
-    issued alone needs the units' 2.7). This is the stretch beside GEMMs of many_wave_gemms and longer;
-    between turn_gemms_to and that length it applies in proportion to the GEMMs' log length
-    (docs/serving.md, The regime beside long GEMMs)."""
+    the lengths checked, and beside shorter GEMMs, it does not apply). The crawl (crawl_share) carries
+    most of a many-wave launch's loss beside long GEMMs; on one H100 what it leaves is the designs'
+    chunk sequence (CacheGen's decoder, then LMCache's dequantization) at 0.97-1.02x the model beside
+    144- and 560-us GEMMs (sealed on a repeat: 0.97x), while the dequantization and torch.cat run alone
+    read up to 1.3-1.55x beside 560-us ones; the range is the designs' pattern's. This is the stretch
+    beside GEMMs of many_wave_gemms and longer; between turn_gemms_to and that length it applies in
+    proportion to the GEMMs' log length (docs/serving.md, The crawl beside long GEMMs)."""
     many_wave_gemms: Duration
     """The mean weight GEMM (the model's) from which many_wave_stretch applies whole: the longest
     beside which many-wave launches were measured."""

@@ -190,6 +190,8 @@ BEFORE_LOADED_LATENCY = ("gpu.interference.latency_loss=1e-9",)
 # and the co-runner's view at high priority (an eleventh session): the cut-ins' SM sensitivity is 1, as
 # the runs charged them (the view itself is a form and cannot be pinned)
 BEFORE_KEPT_VIEW = ("gpu.interference.wave_memory=1",)
+# and the crawl beside long GEMMs (2026-12-06, a twenty-sixth session): off, the turn wait in proportion
+BEFORE_CRAWL = ("gpu.interference.crawl_share=0", "gpu.interference.turn_growth=1")
 
 
 def long_run_points(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -204,12 +206,13 @@ def long_run_points(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     five the refit without host-bound points moved (9, 12, 170, 177, 196). Every run predates the
     loaded latency, which is off for them all (BEFORE_LOADED_LATENCY), and the co-runner's view, whose
     SM sensitivity is 1 for them all (BEFORE_KEPT_VIEW); where decode streams at equal priority (a
-    twelfth session) is a form no pin undoes (the runs charged HBM over 1 - blocking)."""
+    twelfth session) is a form no pin undoes (the runs charged HBM over 1 - blocking). Every run predates the
+    crawl beside long GEMMs, off for them all (BEFORE_CRAWL)."""
     def current(sets: str) -> str:
         kept = [s for s in sets.split(";") if s.split("=", 1)[0] not in RETIRED_PINS]
         pinned = {s.split("=", 1)[0] for s in kept}
         pins = ((ADDED_PINS if any(k.startswith("gpu.interference.") for k in pinned) else ()) + BEFORE_GRID_WAITS
-                + BEFORE_LOADED_LATENCY + BEFORE_KEPT_VIEW)
+                + BEFORE_LOADED_LATENCY + BEFORE_KEPT_VIEW + BEFORE_CRAWL)
         added = []
         for pin in pins:
             if pin.split("=", 1)[0] not in pinned:

@@ -35,7 +35,8 @@ Writes (atomically, after each configuration):
                  (median), the launch's span (enqueue or previous end to last block end) beside and
                  alone, SMs used, most blocks placed on one SM, and the decode step's time
   blocks.csv     every block of the first three measured steps' first launch for quad512 (start,
-                 end relative to the enqueue, SM)
+                 end relative to the enqueue, SM); for manyN and seqN, every block of every launch of
+                 the first two measured steps (start and end relative to the decode step's start marker)
 A later run (2026-12-03, the session after; `--points 64x8192,48x8192,40x8192,32x16384,32x8192
 --corunners scatter:32,quad132:1`, held out like every point here): the paged-KV scatter misses by
 up to 41% beside two-wave attention grids of 8k tokens (validation/traces/h200/dataplane_points9_random/)
@@ -53,9 +54,20 @@ one132:32 --phase random`, the coverage run's launches (N blocks of 128 threads,
 ~16 us, units of 32 launched back to back, one unit a step at a random point of it): where the growth with
 the SMs held comes from (the wait before a launch's first block, blocks started late, or blocks slower).
 
+Then (2026-12-06, a twenty-sixth session; declared in declared_runs.md before the run; a diagnostic, held out):
+`--model llama-3.1-405b --layers 3` (and the 70B shape, 12 layers, and Llama-3-8B as the control) with
+`--corunners many8192:1,many8192:4,many32768:1,seq8192:2 --phase random`: the long-GEMM regime's many-wave
+launches (manyN: N blocks of 128 threads, ALU body, no shared memory, ~--many-us alone at 8,192 blocks) alone and
+queued, and the designs' chunk pattern (seqN: a quad512 launch, CacheGen's decoder's shape, then a manyN launch on
+the same stream, pairs), every block of the first two measured steps recorded: whether a many-wave launch that
+lands in a long GEMM crawls on the SMs the GEMM leaves free, what it and decode's next GEMM do with the SMs the GEMM
+frees, and why the same launch queued behind a one-wave launch does not lose so much (docs/serving.md, The regime
+beside long GEMMs).
+
 Run: python validation/collect/block_timeline.py $OUT [--quick] [--target-us US] [--points BxL,...]
                                                       [--corunners kind:launches,...] [--one-us US]
-                                                      [--phase start|random] [--seed N]
+                                                      [--many-us US] [--phase start|random] [--seed N]
+                                                      [--model NAME --layers N]
 """
 
 from __future__ import annotations
@@ -69,7 +81,8 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gpu_common import ALU_LOOP, GTIME_DELAY, Model, RandomPhase, capture, priority_streams, write_csv  # noqa: E402
+from gpu_common import (MODELS, ALU_LOOP, GTIME_DELAY, Model, RandomPhase, capture, decode_model,  # noqa: E402
+                        priority_streams, write_csv)
 
 SOURCE = GTIME_DELAY + r"""
 __device__ __forceinline__ unsigned int smid() {
@@ -129,28 +142,37 @@ class Probes:
         with cs:
             self.mark_k((1,), (1,), (rec,))
 
-    def unit(self, kind: str, iters: int, launches: int, cs):
-        """A function enqueuing one unit (``launches`` launches) that writes block records to ``rec``."""
+    def unit(self, kind: str, iters: int, launches: int, cs, iters_many: int = 0):
+        """A function enqueuing one unit (``launches`` launches) that writes block records to ``rec``;
+        manyN and the second launch of each seqN pair run ``iters_many`` iterations."""
         cp = self.cp
 
         def run(rec):
             with cs:
                 for j in range(launches):
-                    if kind == "scatter":
+                    grid = grid_of(kind, j)
+                    if kind.startswith(("many", "seq")) and grid != 512:
+                        self.alu_k((grid,), (128,), (rec[j], cp.int64(iters_many), self.out), shared_mem=0)
+                    elif kind.startswith("seq"):  # the pair's first: CacheGen's decoder's shape
+                        self.alu_k((512,), (128,), (rec[j], cp.int64(iters), self.out), shared_mem=48 << 10)
+                    elif kind == "scatter":
                         off = (j % SCATTER_LAYERS) * SCATTER_BLOCKS * SCATTER_ELEMS
                         self.copy_k((SCATTER_BLOCKS,), (128,), (self.src[off:], self.dst[off:],
                                                               cp.int64(SCATTER_ELEMS), rec[j]))
                     else:  # one-wave ALU kernels: quad* hold 48 KiB of shared memory a block, one* none
                         smem = 0 if kind.startswith("one") else 48 << 10
-                        self.alu_k((grid_of(kind),), (128,), (rec[j], cp.int64(iters), self.out), shared_mem=smem)
+                        self.alu_k((grid,), (128,), (rec[j], cp.int64(iters), self.out), shared_mem=smem)
         return run
 
 
-def grid_of(kind: str) -> int:
-    """Blocks a launch of ``kind``: quad512, quad132, scatter, or oneN (N blocks of 128 threads, no
-    shared memory: the coverage run's one-block-per-SM launches)."""
-    if kind.startswith("one"):
-        return int(kind[3:])
+def grid_of(kind: str, launch: int = 0) -> int:
+    """Blocks a launch of ``kind``: quad512, quad132, scatter, oneN (N blocks of 128 threads, no
+    shared memory: the coverage run's one-block-per-SM launches), manyN (the same blocks, N of them:
+    many waves) or seqN (pairs: a quad512 launch, then a manyN one; ``launch`` counts within the unit)."""
+    if kind.startswith(("one", "many")):
+        return int(kind[4:] if kind.startswith("many") else kind[3:])
+    if kind.startswith("seq"):
+        return 512 if launch % 2 == 0 else int(kind[3:])
     return {"quad512": 512, "quad132": 132, "scatter": SCATTER_BLOCKS}[kind]
 
 
@@ -205,7 +227,7 @@ def calibrate_iters(pr: Probes, kind: str, target_s: float, cs, side: torch.cuda
     rec = [cp.zeros(3 * grid_of(kind), dtype=cp.uint64)]
 
     def t_of(iters: int) -> float:
-        run = pr.unit(kind, iters, 1, cs)
+        run = pr.unit(kind, iters, 1, cs, iters_many=iters)
         run(rec)
         torch.cuda.synchronize()
         a = time.perf_counter()
@@ -234,6 +256,10 @@ def main() -> None:
                     help="co-runner configurations to run, comma-separated kind:launches (default: all four)")
     ap.add_argument("--one-us", type=float, default=16.0,
                     help="the oneN co-runners' launch time alone to calibrate to (one132 sets it)")
+    ap.add_argument("--many-us", type=float, default=50.0,
+                    help="the manyN and seqN co-runners' many-wave launch time alone at 8,192 blocks")
+    ap.add_argument("--model", choices=tuple(MODELS), default="llama-3-8b", help="the decode model's shapes")
+    ap.add_argument("--layers", type=int, default=None, help="with --model: only its first N layers")
     ap.add_argument("--phase", choices=("start", "random"), default="start",
                     help="where in the step a unit lands: at its start, or a seeded uniformly random point")
     ap.add_argument("--seed", type=int, default=0)
@@ -255,6 +281,10 @@ def main() -> None:
     iters_one = calibrate_iters(pr, "one132", args.one_us * 1e-6, cs_side, side) \
         if any(k.startswith("one") for k, _ in configs) else iters
     print(f"[{time.time() - t_start:.0f}s] oneN iterations for ~{args.one_us:.0f} us: {iters_one}", flush=True)
+    iters_many = calibrate_iters(pr, "many8192", args.many_us * 1e-6, cs_side, side) \
+        if any(k.startswith(("many", "seq")) for k, _ in configs) else iters
+    print(f"[{time.time() - t_start:.0f}s] manyN iterations for ~{args.many_us:.0f} us at 8192: {iters_many}", flush=True)
+    shapes, _ = decode_model(args.model, args.layers)
     phase = RandomPhase(args.seed) if args.phase == "random" else None
 
     def iters_of(kind: str) -> int:
@@ -270,9 +300,9 @@ def main() -> None:
     alone = {}
     rows, block_rows = [], []
     for kind, launches in configs:
-        recs = [cp.zeros(3 * grid_of(kind), dtype=cp.uint64) for _ in range(launches)]
+        recs = [cp.zeros(3 * grid_of(kind, j), dtype=cp.uint64) for j in range(launches)]
         marker = cp.zeros(1, dtype=cp.uint64)
-        run = pr.unit(kind, iters_of(kind), launches, cs_side)
+        run = pr.unit(kind, iters_of(kind), launches, cs_side, iters_many)
         spans, blocks_p50 = [], []
         for _ in range(6):
             torch.cuda.synchronize()
@@ -282,7 +312,7 @@ def main() -> None:
             enq = int(marker.get()[0])
             prev = enq
             for j in range(launches):
-                blk = records(recs[j].get(), grid_of(kind))
+                blk = records(recs[j].get(), grid_of(kind, j))
                 blocks_p50.append(statistics.median(b[1] - b[0] for b in blk))
                 if kind.startswith("quad") and launches == 1:
                     block_rows += [[0, 0, f"alone-{kind}", len(spans), b, f"{(st - enq) / 1e3:.2f}",
@@ -294,7 +324,7 @@ def main() -> None:
         print(f"[{time.time() - t_start:.0f}s] alone {kind} x{launches}: block {alone[kind, launches][0] / 1e3:.1f} us, "
               f"launch {alone[kind, launches][1] / 1e3:.1f} us", flush=True)
     for batch, context in points:
-        model = Model(batch, context)  # one point's KV cache at a time (64 x 8k and 32 x 16k do not fit together)
+        model = Model(batch, context, shapes=shapes)  # one point's KV cache at a time (64 x 8k and 32 x 16k do not fit together)
         for prio, dstream in streams.items():
             replay, graph = capture(model, batch, context, dstream)
             cs_dec = pr.stream(dstream)
@@ -303,11 +333,11 @@ def main() -> None:
                 if args.quick and kind != "quad512":
                     continue
                 n = warm + steps
-                recs = [[cp.zeros(3 * grid_of(kind), dtype=cp.uint64) for _ in range(launches)] for _ in range(n)]
+                recs = [[cp.zeros(3 * grid_of(kind, j), dtype=cp.uint64) for j in range(launches)] for _ in range(n)]
                 enq = [cp.zeros(1, dtype=cp.uint64) for _ in range(n)]
                 s0 = [cp.zeros(1, dtype=cp.uint64) for _ in range(n)]
                 s1 = [cp.zeros(1, dtype=cp.uint64) for _ in range(n)]
-                run = pr.unit(kind, iters_of(kind), launches, cs_side)
+                run = pr.unit(kind, iters_of(kind), launches, cs_side, iters_many)
                 torch.cuda.synchronize()
                 for i in range(n):
                     step_then_side(lambda r: pr.mark(r, cs_dec), replay, dstream, side, s0[i], s1[i])
@@ -321,7 +351,7 @@ def main() -> None:
                     start, stop, q = (int(x.get()[0]) for x in (s0[i], s1[i], enq[i]))
                     prev = q
                     for j in range(launches):
-                        blk = records(recs[i][j].get(), grid_of(kind))
+                        blk = records(recs[i][j].get(), grid_of(kind, j))
                         s = summarize(blk, prev, a_block)
                         rows.append([batch, context, prio, kind, launches, i - warm, j, f"{(q - start) / 1e3:.2f}",
                                      *(f"{s[k]:.2f}" if isinstance(s[k], float) else s[k] for k in
@@ -333,6 +363,10 @@ def main() -> None:
                         if kind.startswith("quad") and launches == 1 and i < warm + 3:
                             block_rows += [[batch, context, f"{prio}-{kind}", i - warm, b, f"{(st - q) / 1e3:.2f}",
                                             f"{(en - q) / 1e3:.2f}", sm] for b, (st, en, sm) in enumerate(blk)]
+                        elif kind.startswith(("many", "seq")) and i < warm + 2:  # every launch, against the step
+                            block_rows += [[batch, context, f"{prio}-{kind}x{launches}-{j}", i - warm, b,
+                                            f"{(st - start) / 1e3:.2f}", f"{(en - start) / 1e3:.2f}", sm]
+                                           for b, (st, en, sm) in enumerate(blk)]
                 write_csv(out / "launches.csv", head, rows)
                 write_csv(out / "blocks.csv", ["batch", "context", "priority", "step", "block", "start_us", "end_us",
                                                "sm"], block_rows)

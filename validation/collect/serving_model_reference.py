@@ -98,6 +98,11 @@ points off the H200 (5m36s; 52 rows moved: no reference row is left from the mod
 serving_model_loaded_long.csv's rows of all 185 points off the H200 (`--only`, seeds 0 and 1, 3,000 requests;
 278 of 370 rows moved).
 serving_model_long.csv's runs pin launch_wait (BEFORE_GRID_WAITS), so the form does not reach them.
+After the crawl beside long GEMMs (2026-12-06, a twenty-sixth session; only decode GEMMs past turn_gemms_to move),
+the 122 points of the sample whose analytical answers it moves at all were simulated again in both
+serving_model.csv and serving_model_loaded_long.csv (`--only`, the same requests and seeds; merged in place and
+sorted by point and seed, on the development machine's 2 cores: about 25 minutes in all); serving_model_long.csv
+predates it and is predicted with the crawl off (serving_model.BEFORE_CRAWL).
 """
 
 from __future__ import annotations

@@ -81,7 +81,9 @@ dispatched; the hardware places blocks breadth-first over the SMs):
     alternate, each launch waiting out a kernel: h100/residual_wait3/; a GPU whose GEMMs run longer
     makes it wait longer), ``graph_wait`` for launches replayed from a CUDA graph, over its waves
     (a many-wave launch keeps its blocks running while decode's kernel cuts in) and its duration:
-    short one-wave launches lose most (h200/short_random/).
+    short one-wave launches lose most (h200/short_random/). Past ``turn_gemms_to`` the GEMM length it
+    counts grows as the length to the power ``turn_growth``, and a launch landing in a GEMM crawls on
+    a share ``crawl_share`` of the SMs until the GEMM ends (long_gemm.py; h100/regime_ladder_*/).
   - a spill, for a one-wave launch needing more than one block per SM where decode's resident
     blocks of a kind (attention's too where it leaves an SM one block, if some SM holds two) leave
     room for some but not all: the rest wait for slots, every launch, ``wave_spill`` x (share of
@@ -103,8 +105,7 @@ dispatched; the hardware places blocks breadth-first over the SMs):
   checked on sealed sets measured after the fit (docs/serving.md, a section each). Three assumptions
   span what no term carries: ``multiwave_stretch`` beside multi-wave attention grids, ``fill_stretch``
   beside one-wave grids that fill SMs whole (the decoder's own loss there), ``many_wave_stretch`` for
-  many-wave launches beside GEMMs longer than ``turn_gemms_to`` (they crawl on the SMs a long GEMM
-  leaves free); all 1.
+  many-wave launches beside GEMMs longer than ``turn_gemms_to`` (what the crawl leaves); all 1.
 
 What it leaves out: how tightly a launch packs from one landing to the next (a mean), the GEMVs' and
 elementwise kernels' grids by batch, decode's side of attention's grid, SM placement beyond that
@@ -124,7 +125,9 @@ from typing import Any
 from .issue import attention_issue_demand, unrecovered, waits_on_memory
 from .kept import lost_beside, sm_sensitivity
 from .l2 import l2_hit, l2_term
-from .occupancy import Shape, blocks_beside, blocks_per_sm, fits_beside, warps
+from .long_gemm import crawl_growth, turn_gemm
+from .occupancy import Shape, blocks_beside, blocks_per_sm, fits_beside
+from .packing import pack_slowdown, packing
 from .phases import across_phases, attention_phase, issue_loss
 from .profile import DECODE_KINDS, DecodeProfile, decode_profile, decode_shapes, step_profile
 
@@ -263,6 +266,9 @@ class Coupling:
     long_gemm: float = 1.0  # many_wave_stretch for a launch of many waves (1 for one wave)
     gemm_to: float = math.inf  # turn_gemms_to: decode's mean GEMM past which long_gemm applies
     gemm_top: float = math.inf  # many_wave_gemms: the GEMM length at which long_gemm applies whole
+    crawl: float = 0.0  # crawl_share: the SMs' share it progresses on inside a long GEMM (0: no crawl)
+    crawl_gain: float = 1.0  # crawl_high for a launch of many waves at high priority, else 1
+    turn_growth: float = 1.0  # the turn wait's GEMM length past gemm_to grows as the length to this power
 
     def exclusive(self, profile: DecodeProfile) -> float:
         """Share of decode's kernel time in kernels that cannot sit beside the co-runner."""
@@ -278,7 +284,7 @@ class Coupling:
     def turn_wait(self, profile: DecodeProfile) -> float:
         """Seconds a launch waits at its turn: ``launch`` (launch_wait, graph_wait), and ``turns`` of
         decode's weight GEMMs, each their mean duration (the kernels decode's stream alternates with)."""
-        return self.launch + self.turns * profile.gemm
+        return self.launch + self.turns * turn_gemm(profile.gemm, self.gemm_to, self.turn_growth)
 
     def charged(self, profile: DecodeProfile, slowdown: float | None = None) -> float:
         """The share of its time beside decode that decode's loss is charged on: all of it but the
@@ -303,14 +309,15 @@ class Coupling:
         return blk + (1 - blk) * self.hbm_sharing * self.hbm_share
 
     def slowdown(self, profile: DecodeProfile) -> float:
-        """Relative growth of the co-runner's time beside decode (its time over alone, minus one),
-        scaled by multiwave_stretch where attention's grid runs more than one wave, by fill_stretch
+        """Relative growth of the co-runner's time beside decode (its time over alone, minus one), with
+        the crawl inside GEMMs longer than those checked (long_gemm.py; none up to gemm_to), scaled by multiwave_stretch where attention's grid runs more than one wave, by fill_stretch
         where it runs one that fills some SMs whole (none without a grid in the spec), and for a
         launch of many waves by many_wave_stretch where decode's GEMMs run past those it was checked
         beside (whole from many_wave_gemms on, in proportion to log GEMM length before). Where no SM
         holds a second attention block, averaged over attention's phase and the rest (phases.py): a
         queue of short launches completes more of them where each is quick."""
-        growth = self._grown(profile)
+        growth = self._grown(profile) + crawl_growth(profile.gemm, self.gemm_to, self.duration_s, self.crawl,
+                                                     profile.shares.get("weights", 0.0), self.crawl_gain)
         if self.long_gemm == 1.0 or profile.gemm <= self.gemm_to:
             return growth
         # whole from gemm_top on; between, in proportion to log GEMM length (as measured: 1.3-1.9x at 144 us)
@@ -364,29 +371,8 @@ class Coupling:
 
 
 def _packing(p: Params, c: CoRunner, shapes: dict[str, Shape]) -> tuple[tuple[str, ...], float]:
-    """The decode kernels a launch packs beside (fewer of its blocks fit beside them than on a free
-    SM), and the issue slowdown - 1 of its most-packed SM then (0 for launches that fill every SM
-    to their limit alone: they cannot pack tighter; 0 for one whose blocks wait on memory,
-    issue.waits_on_memory: packed, they overlap their loads)."""
-    sms = float(p["gpu.sms"])
-    limit = blocks_per_sm(p, c.shape)
-    if c.blocks >= sms * limit or waits_on_memory(c):
-        return (), 0.0  # every SM full alone; or its blocks wait on memory, not on issue
-    resident = decode_residency(p)
-    kinds = tuple(k for k, shape in shapes.items() if blocks_beside(p, c.shape, shape, resident[k], limit) < limit)
-    return kinds, pack_slowdown(p, c, sms * (1 - float(p["gpu.decode_kernels.weights_sm_share"])))
-
-
-def pack_slowdown(p: Params, c: CoRunner, free: float) -> float:
-    """The issue slowdown - 1 of the most-packed SM of a one-wave launch that lands with ``free`` SMs
-    free (at least one): its blocks go to those, up to min(its limit, its share alone + ``pack_blocks``,
-    blocks / free SMs) on one SM."""
-    sms, limit = float(p["gpu.sms"]), blocks_per_sm(p, c.shape)
-    alone = max(1.0, c.blocks / sms)
-    packed = min(limit, max(alone, min(alone + float(p["gpu.interference.pack_blocks"]),
-                                       math.ceil(c.blocks / max(1.0, free)))))
-    per_block, saturate = float(warps(c.shape[0])), float(p["gpu.interference.issue_warps"])
-    return max(1.0, packed * per_block / saturate) / max(1.0, alone * per_block / saturate) - 1
+    """packing.packing with decode's residency (a name the screens replace: grid_packing_screen.py)."""
+    return packing(p, c, shapes, decode_residency(p))
 
 
 def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> Coupling:
@@ -397,7 +383,7 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
     # few warps per SM hide little memory latency: they lose most when decode loads HBM
     latency_bound = 1.0 - min(1.0, resident_threads(p, c) / float(p["gpu.sm_limits.max_threads"]))
     q = "gpu.interference."
-    packing, slow = _packing(p, c, shapes)
+    packs, slow = _packing(p, c, shapes)
     pinned = p.get(q + "launch_wait")  # a fixed wait, where a run before launch_turns is reproduced
     stream_wait, turns = (float(pinned), 0.0) if pinned is not None else (0.0, float(p[q + "launch_turns"]))
     return Coupling(priority, s * o ** float(p[q + "occupancy_exponent"]), waves, c.duration_s, tau,
@@ -411,7 +397,7 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
                     spilling_kinds(p, c, shapes), float(p[q + "wave_spill"]) * latency_bound * (1 - memory_bound)
                     * unrecovered(p, c, resident),
                     (1 - c.graph_share) * stream_wait + c.graph_share * float(p[q + "graph_wait"]),
-                    _cut_in(p, tau), packing,
+                    _cut_in(p, tau), packs,
                     0.0 if "attention" in low else float(p[q + "narrow_attention"]) * narrowness(c)
                     * attention_latency_scale(p),
                     float(p[q + "multiwave_stretch"]), float(p[q + "fill_stretch"]),
@@ -424,7 +410,9 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
                     sm_sensitivity(1.0 - memory_bound, float(p[q + "wave_memory"])) if priority == "high" else 1.0,
                     l2_term(p, c), (1 - c.graph_share) * turns * float(p[q + "turn_share"]),
                     float(p[q + "wait_charge"]), float(p[q + "many_wave_stretch"]) if waves > 1 else 1.0,
-                    float(p[q + "turn_gemms_to"]), float(p[q + "many_wave_gemms"]))
+                    float(p[q + "turn_gemms_to"]), float(p[q + "many_wave_gemms"]), float(p[q + "crawl_share"]),
+                    float(p[q + "crawl_high"]) if priority == "high" and waves > 1 else 1.0,
+                    float(p[q + "turn_growth"]))
 
 
 def attention_latency_scale(p: Params) -> float:

@@ -35,12 +35,13 @@ def _gemm_note(scenario: Scenario, params: Params, batch: int) -> list[str]:
         return []
     share = spec.turn_share.range[0] if spec.turn_share.range else spec.turn_share.value
     return [f"decode's weight GEMMs here average {gemm * 1e6:.0f} us (the model's), outside the "
-            f"{low * 1e6:.0f}-{high * 1e6:.0f} us its co-runners were checked beside: beside shorter and longer "
-            f"GEMMs a stream launch waited as little as {share:g} of the turn wait the model gives "
-            "(gpu.interference.turn_share, assumed, carries it) and many-wave launches run alone took longer than it "
-            "gives, though not in the decoder-then-dequantization sequence the designs run "
-            "(gpu.interference.many_wave_stretch, assumed, carries that), so the data plane's GPU kernels' time here "
-            "is not checked (docs/serving.md, The turn wait along a GEMM-length ladder; The regime beside long GEMMs)"]
+            f"{low * 1e6:.0f}-{high * 1e6:.0f} us its co-runners were checked beside every fit: longer GEMMs rest on "
+            "the crawl fitted on one H100 beside 144- and 560-us GEMMs (gpu.interference.crawl_share; the designs' "
+            "decoder-then-dequantization sequence held out within 5% there, many-wave kernels issued alone up to 32% "
+            "under, gpu.interference.many_wave_stretch, assumed, carries that), and beside shorter ones a stream launch "
+            f"waited as little as {share:g} of the turn wait the model gives (gpu.interference.turn_share, assumed), "
+            "so the data plane's GPU kernels' time here is not checked on this GPU (docs/serving.md, The crawl beside "
+            "long GEMMs; The turn wait along a GEMM-length ladder)"]
 
 
 def _attention_note(scenario: Scenario, params: Params, batch: int) -> list[str]:
@@ -77,12 +78,13 @@ def interference_basis(scenario: Scenario) -> str:
     if kinds["fitted"] > kinds["derived"]:
         return (f"{kinds['fitted']} of {len(params)} interference coefficients fitted on this GPU's co-runners"
                 f"{tail} ({where})")
-    derived = [p.source.split(" (")[0] for p in params if p.kind == "derived" and p not in given]
-    origin = Counter(derived).most_common(1)[0][0]
+    origins = Counter(p.source.split(" (")[0] for p in params if p.kind == "derived" and p not in given).most_common()
+    origin = origins[0][0] if len(origins) == 1 else ", ".join(f"{name} ({n})" for name, n in origins)
     checked = (f"checked, not fitted, on this GPU: {spec.checked_on}" if spec.checked_on
                else "no co-runner measured on this GPU")
+    fitted = f"; {kinds['fitted']} fitted on this GPU's co-runners" if kinds["fitted"] else ""
     return (f"{kinds['derived']} of {len(params)} interference coefficients derived: {origin}, carried to this GPU "
-            f"through its SM count and limits, HBM bandwidth and kernels; {checked}{tail} ({where})")
+            f"through its SM count and limits, HBM bandwidth and kernels{fitted}; {checked}{tail} ({where})")
 
 
 def kernel_classes(scenario: Scenario) -> list[str]:

@@ -1,0 +1,39 @@
+"""Packing: a one-wave launch that lands while decode's kernels hold SMs crowds its blocks onto the
+few SMs free, and lasts as long as its most-packed SM (interference.py, the packing term;
+validation/traces/h200/placement/)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .issue import waits_on_memory
+from .occupancy import Shape, blocks_beside, blocks_per_sm, warps
+
+Params = dict[str, Any]
+
+
+def packing(p: Params, c: Any, shapes: dict[str, Shape], resident: dict[str, int]) -> tuple[tuple[str, ...], float]:
+    """The decode kernels a launch ``c`` (a CoRunner) packs beside (fewer of its blocks fit beside
+    them, ``resident`` of theirs on an SM, than on a free SM), and the issue slowdown - 1 of its
+    most-packed SM then (0 for launches that fill every SM to their limit alone: they cannot pack
+    tighter; 0 for one whose blocks wait on memory, issue.waits_on_memory: packed, they overlap
+    their loads)."""
+    sms = float(p["gpu.sms"])
+    limit = blocks_per_sm(p, c.shape)
+    if c.blocks >= sms * limit or waits_on_memory(c):
+        return (), 0.0  # every SM full alone; or its blocks wait on memory, not on issue
+    kinds = tuple(k for k, shape in shapes.items() if blocks_beside(p, c.shape, shape, resident[k], limit) < limit)
+    return kinds, pack_slowdown(p, c, sms * (1 - float(p["gpu.decode_kernels.weights_sm_share"])))
+
+
+def pack_slowdown(p: Params, c: Any, free: float) -> float:
+    """The issue slowdown - 1 of the most-packed SM of a one-wave launch that lands with ``free`` SMs
+    free (at least one): its blocks go to those, up to min(its limit, its share alone + ``pack_blocks``,
+    blocks / free SMs) on one SM."""
+    sms, limit = float(p["gpu.sms"]), blocks_per_sm(p, c.shape)
+    alone = max(1.0, c.blocks / sms)
+    packed = min(limit, max(alone, min(alone + float(p["gpu.interference.pack_blocks"]),
+                                       math.ceil(c.blocks / max(1.0, free)))))
+    per_block, saturate = float(warps(c.shape[0])), float(p["gpu.interference.issue_warps"])
+    return max(1.0, packed * per_block / saturate) / max(1.0, alone * per_block / saturate) - 1
