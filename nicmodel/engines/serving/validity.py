@@ -34,7 +34,9 @@ def _gemm_note(scenario: Scenario, params: Params, batch: int) -> list[str]:
     if gemm <= 0 or low <= gemm <= high:
         return []
     share = spec.turn_share.range[0] if spec.turn_share.range else spec.turn_share.value
-    return [f"decode's weight GEMMs here average {gemm * 1e6:.0f} us (the model's), outside the "
+    top = float(spec.many_wave_gemms.si)  # the longest GEMMs the crawl was fitted and checked beside
+    past = (f" (past the longest, {top * 1e6:.0f} us: the crawl is extrapolated)" if gemm > top else "")
+    return [f"decode's weight GEMMs here average {gemm * 1e6:.0f} us (the model's){past}, outside the "
             f"{low * 1e6:.0f}-{high * 1e6:.0f} us its co-runners were checked beside every fit: longer GEMMs rest on "
             "the crawl fitted on one H100 beside 144- and 560-us GEMMs (gpu.interference.crawl_share; the designs' "
             "decoder-then-dequantization sequence held out within 5% there, many-wave kernels issued alone up to 32% "
