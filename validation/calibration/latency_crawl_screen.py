@@ -39,14 +39,14 @@ TRACES = [f"validation/traces/h100_{name}_interference.csv" for name in
           ("dataplane_ladder_70b", "dataplane_ladder_405b", "dataplane_long_gemm", "design_pattern_70b",
            "design_pattern_405b", "design_pattern_70b_repeat", "design_pattern_405b_repeat")]
 COMMITTED_COUPLE, COMMITTED_SLOWDOWN = model.couple, model.Coupling.slowdown
-_waits: dict[int, float] = {}  # id(Coupling) -> the divisor's b x (latency_beside_decode - 1)
 
 
 def _couple(p, c, priority, shapes):
     coupling = COMMITTED_COUPLE(p, c, priority, shapes)
     tau = model._geometry(p, c)[4]
-    _waits[id(coupling)] = (model.latency_boundness(p, c, tau)
-                            * (float(p["gpu.interference.latency_beside_decode"]) - 1.0))
+    # the divisor's b x (latency_beside_decode - 1), kept on the (frozen) coupling it belongs to
+    object.__setattr__(coupling, "_waits", model.latency_boundness(p, c, tau)
+                       * (float(p["gpu.interference.latency_beside_decode"]) - 1.0))
     return coupling
 
 
@@ -55,7 +55,7 @@ def _slowdown(self, profile):
     if profile.gemm <= self.gemm_to or self.crawl <= 0:
         return growth
     weights = profile.shares.get("weights", 0.0)
-    slower = self.crawl / (1.0 + K * _waits.get(id(self), 0.0))
+    slower = self.crawl / (1.0 + K * getattr(self, "_waits", 0.0))
     return (growth - crawl_growth(profile.gemm, self.gemm_to, self.duration_s, self.crawl, weights, self.crawl_gain)
             + crawl_growth(profile.gemm, self.gemm_to, self.duration_s, slower, weights, self.crawl_gain))
 
@@ -72,7 +72,6 @@ def mapes(trace: str, candidate: bool) -> dict[str, float]:
                 errors.setdefault(family(pt.argument), []).append(abs(value / pt.value - 1) * 100)
     finally:
         model.couple, model.Coupling.slowdown = COMMITTED_COUPLE, COMMITTED_SLOWDOWN
-        _waits.clear()
     return {fam: statistics.mean(v) for fam, v in errors.items()}
 
 

@@ -310,8 +310,9 @@ class Coupling:
 
     def slowdown(self, profile: DecodeProfile) -> float:
         """Relative growth of the co-runner's time beside decode (its time over alone, minus one), with
-        the crawl inside GEMMs longer than those checked (long_gemm.py; none up to gemm_to), scaled by multiwave_stretch where attention's grid runs more than one wave, by fill_stretch
-        where it runs one that fills some SMs whole (none without a grid in the spec), and for a
+        the crawl inside GEMMs longer than those checked (long_gemm.py; none up to gemm_to), scaled by
+        multiwave_stretch where attention's grid runs more than one wave, by fill_stretch where it runs
+        one that fills some SMs whole (none without a grid in the spec), and for a
         launch of many waves by many_wave_stretch where decode's GEMMs run past those it was checked
         beside (whole from many_wave_gemms on, in proportion to log GEMM length before). Where no SM
         holds a second attention block, averaged over attention's phase and the rest (phases.py): a
