@@ -34,15 +34,16 @@ def _rows(path: Path, fam: str, metric: str = "corunner_time_ratio") -> list:
     return [pt for pt in read_trace(path) if pt.metric == metric and family(pt.argument) == fam]
 
 
-def turn_k(path: Path, fam: str = SCATTER) -> float:
+def turn_k(path: Path, fam: str = SCATTER, model: dict | None = None) -> float:
     """The measured turn wait over the form's: the median, over the family's co-runner rows whose predicted
     turn part (growth with launch_turns, less without) is at least 0.1, of (measured growth - growth
-    without the turn) / the turn part. 1: the form exact; below 1: the launch waits less than it says."""
-    predictor = Predictor()
+    without the turn) / the turn part. 1: the form exact; below 1: the launch waits less than it says.
+    ``model``: the parameters read against (the model the claims were declared on, BEFORE_CRAWL, unless given)."""
+    predictor, pin = Predictor(), BEFORE_CRAWL if model is None else model
     ks = []
     for pt in _rows(path, fam):
-        with_turns = predictor.predict(pt, BEFORE_CRAWL) - 1
-        without = predictor.predict(pt, {**BEFORE_CRAWL, **NO_TURNS}) - 1
+        with_turns = predictor.predict(pt, pin) - 1
+        without = predictor.predict(pt, {**pin, **NO_TURNS}) - 1
         if with_turns - without >= 0.1:
             ks.append((pt.value - 1 - without) / (with_turns - without))
     assert len(ks) >= 6, (path, fam, len(ks))
@@ -83,6 +84,19 @@ def test_turn_wait_along_the_ladder_as_declared():
     for rung, measured in (("1b", 0.29), ("405b", 0.26)):
         predicted = k["8b"] * (gemm_s(TRACES[rung]) / gemm_s(TRACES["8b"])) ** (EXPONENT - 1)
         assert abs(k[rung] / predicted - 1) > 0.2 and round(k[rung], 2) == measured, (rung, k[rung], predicted)
+
+
+@pytest.mark.skipif(not MEASURED, reason="the GEMM ladder is not measured yet (declared_runs.md)")
+def test_turn_wait_against_the_committed_form():
+    """The same k against the committed turn wait (past turn_gemms_to it grows as the GEMM's length to
+    turn_growth, with the crawl): the 405B rung 0.26 -> 0.82, the 70B's 0.65 -> 1.09, the others unchanged, the
+    long-GEMM run 1.11. turn_share's range (hwspecs/gpus/*.yaml) keeps 0.26, below the lowest (the 1B's 0.29)."""
+    k = {r: turn_k(TRACES[r], model={}) for r in RUNGS}
+    assert [round(k[r], 2) for r in RUNGS] == [0.29, 0.87, 1.09, 0.82], k
+    assert round(turn_k(ROOT / "validation/traces/h100_dataplane_long_gemm_interference.csv", model={}), 2) == 1.11
+    from nicmodel import api
+    share = api.load(ROOT / "pipelines/shadowserve.yaml", ["gpu=h100-sxm"]).gpu.interference.turn_share
+    assert share.range[0] <= min(k.values()) and share.value == 1
 
 
 @pytest.mark.skipif(not MEASURED, reason="the GEMM ladder is not measured yet (declared_runs.md)")
