@@ -1,5 +1,5 @@
 """Screen the crawl share by body that the free-SM pace run (free_sm_pace.py, h100/free_sm_pace/) was declared to
-lead to, and one variant; neither adopted (docs/serving.md, The crawl beside long GEMMs; declared_runs.md, the
+lead to, and two variants; none adopted (docs/serving.md, The crawl beside long GEMMs; declared_runs.md, the
 twenty-seventh session).
 
 - ``declared``: the crawl of a launch whose loads wait on memory slowed by 1 + k b (latency_beside_decode - 1)
@@ -11,16 +11,23 @@ twenty-seventh session).
   C / (1 - u (1 - b)) for a launch that moves HBM bytes (u its HBM share alone, b its latency-boundness; C = 0.64,
   the stream blocker's traffic, the geometric mean of the memory bodies' measured over that product), F = 12;
   capped at 0.95; the three coefficients refit the same way.
+- ``grids`` (a variant, not declared): no crawl share at all: each of the decode shape's weight GEMMs (the ladder's
+  70B and 405B rungs' profiled grids and lengths, h100/dataplane_ladder_*_random/decode_kernels.csv; the shape
+  whose mean GEMM is nearest the step's) leaves 132 - its blocks SMs free, and a launch crawls through it at its
+  own pace there as ``speed`` reads it (0 on none), length-weighted over the GEMMs; crawl_high and turn_growth
+  refit (crawl_share unused).
 
-Read 2026-12-06: ``declared`` fit set 15.97% (12.28% committed), the held-out long-GEMM sets far worse (the 405B
+Read 2026-12-06: ``grids`` fit set 30.5% (crawl_high at 0.56, near its floor) and every long-GEMM family far
+over-predicted (the chunk sequence 4 -> 100-111%, the scatter 5-13 -> 219-224%): a launch beside a real GEMM loses about a third of what crawling on its free SMs would cost. ``declared`` fit set 15.97% (12.28% committed), the held-out long-GEMM sets far worse (the 405B
 chunk sequence 4.0 -> 34.5%, the 405B scatter 13.2 -> 38.5%); ``speed`` fit set 13.09%, four families cross down (the 405B units, the long run's
 torch.cat) and six up (the scatter beside both shapes, the 405B decoder, the repeat's dequantization).
 
-    python validation/calibration/free_sm_pace_screen.py declared|speed
+    python validation/calibration/free_sm_pace_screen.py declared|speed|grids
 """
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import math
 import sys
@@ -37,6 +44,7 @@ import free_sm_pace_read as run  # noqa: E402
 import latency_crawl_screen as screen  # noqa: E402
 import long_gemm_fit as fitting  # noqa: E402
 from nicmodel.engines.serving import interference as model  # noqa: E402
+from nicmodel.engines.serving.long_gemm import crawl_growth, crawl_loss  # noqa: E402
 from nicmodel.validation import interference as arguments  # noqa: E402
 from nicmodel.validation.predict import Predictor  # noqa: E402
 from nicmodel.validation.trace import read_trace  # noqa: E402
@@ -91,6 +99,52 @@ def speed(p, c) -> float:
     return geometry * C_TRAFFIC / (1 - u * (1 - b))
 
 
+def speed_on(p, c, free: float) -> float:
+    """The launch's pace on ``free`` SMs (a share of its pace alone, at most 1; 0 on none)."""
+    if free <= 0:
+        return 0.0
+    sms, limit = float(p["gpu.sms"]), model.blocks_per_sm(p, c.shape)
+    alone, few = (max(1, math.ceil(c.blocks / (n * limit))) for n in (sms, free))
+    u = min(1.0, c.hbm_share)
+    b = model.latency_boundness(p, c, model._geometry(p, c)[4]) if u > 0 else 0.0
+    return min(1.0, alone / few * (C_TRAFFIC / (1 - u * (1 - b)) if u > 0 else 1.0))
+
+
+def gemm_grids(shape: str) -> list[tuple[int, float, float]]:
+    """(blocks, seconds, share of the weight time) of each of a ladder rung's profiled weight GEMMs."""
+    path = ROOT / f"validation/traces/h100/dataplane_ladder_{shape}_random/decode_kernels.csv"
+    kernels = [(int(r["blocks"]), float(r["duration_us"]) * 1e-6) for r in csv.DictReader(open(path))
+               if r["name"].startswith("nvjet")]
+    total = sum(t for _, t in kernels)
+    return [(b, t, t / total) for b, t in kernels]
+
+
+GRIDS = {shape: gemm_grids(shape) for shape in ("70b", "405b")}
+MEAN_GEMM = {shape: sum(t * w for _, t, w in g) / sum(w for _, _, w in g) for shape, g in GRIDS.items()}
+
+
+def _grids_couple(p, c, priority, shapes):
+    coupling = screen.COMMITTED_COUPLE(p, c, priority, shapes)
+    if coupling.crawl > 0:  # the pace on each grid's free SMs, kept on the (frozen) coupling
+        sms = float(p["gpu.sms"])
+        paces = {b: max(1e-6, speed_on(p, c, sms - b)) for g in GRIDS.values() for b, _, _ in g}
+        object.__setattr__(coupling, "_paces", paces)
+    return coupling
+
+
+def _grids_slowdown(self, profile):
+    growth = screen.COMMITTED_SLOWDOWN(self, profile)
+    if profile.gemm <= self.gemm_to or self.crawl <= 0:
+        return growth
+    shape = min(MEAN_GEMM, key=lambda s: abs(math.log(MEAN_GEMM[s] / profile.gemm)))
+    paces = getattr(self, "_paces", {})
+    loss = sum(w * (crawl_loss(t, self.duration_s, paces[b]) - crawl_loss(min(t, self.gemm_to), self.duration_s,
+                                                                         paces[b])) for b, t, w in GRIDS[shape])
+    weights = profile.shares.get("weights", 0.0)
+    return (growth - crawl_growth(profile.gemm, self.gemm_to, self.duration_s, self.crawl, weights, self.crawl_gain)
+            + self.crawl_gain * weights * loss / self.duration_s)
+
+
 def _speed_couple(p, c, priority, shapes):
     coupling = screen.COMMITTED_COUPLE(p, c, priority, shapes)
     if coupling.crawl <= 0:
@@ -106,8 +160,10 @@ def main(argv: list[str]) -> int:
         patch, start = (screen._couple, screen._slowdown), (0.26, 1.69, 0.56)
     elif which == "speed":
         patch, start = (_speed_couple, screen.COMMITTED_SLOWDOWN), (0.14, 1.69, 0.55)
+    elif which == "grids":
+        patch, start = (_grids_couple, _grids_slowdown), (0.244, 1.69, 0.55)
     else:
-        print(f"error: {which!r}: expected declared or speed", file=sys.stderr)
+        print(f"error: {which!r}: expected declared, speed or grids", file=sys.stderr)
         return 2
     model.couple, model.Coupling.slowdown = patch
     try:
