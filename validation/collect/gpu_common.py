@@ -25,8 +25,13 @@ LLAMA31_405B = dict(layers=126, hidden=16384, heads=128, kv_heads=8, head_dim=12
 # Llama-3.2-1B shapes (docs/sources/hwspecs.md §7): GEMMs about a quarter of the 8B's; its LM head shares the
 # embedding's weights, which this model holds as two tables (the step reads the same bytes)
 LLAMA32_1B = dict(layers=16, hidden=2048, heads=32, kv_heads=8, head_dim=64, inter=8192, vocab=128256, tied=True)
+# Qwen2.5-14B and -32B shapes (workloads/models/qwen2.5-*.yaml; intermediate 13,824 and 27,648 from their
+# config.json): weight GEMMs between an 8B's and a 70B's (about 1.3x and 2.3x the 8B's); their QKV biases are left
+# out (a few KiB a layer)
+QWEN25_14B = dict(layers=48, hidden=5120, heads=40, kv_heads=8, head_dim=128, inter=13824, vocab=152064)
+QWEN25_32B = dict(layers=64, hidden=5120, heads=40, kv_heads=8, head_dim=128, inter=27648, vocab=152064)
 MODELS = {"llama-3-8b": LLAMA3_8B, "llama-3-70b": LLAMA3_70B, "llama-3.1-405b": LLAMA31_405B,
-          "llama-3.2-1b": LLAMA32_1B}
+          "llama-3.2-1b": LLAMA32_1B, "qwen2.5-14b": QWEN25_14B, "qwen2.5-32b": QWEN25_32B}
 # the bundled scenario's codec (cachegen-deflate) quantizes its first 10 layers' keys apart: a model cut to
 # fewer takes a codec without leading groups in its overrides
 CODEC_GROUPED_LAYERS = 10
