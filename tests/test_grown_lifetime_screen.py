@@ -45,5 +45,6 @@ def test_the_screen_figures(screen, capsys):
     assert "the H100 coverage run's 90.9%" in out and "the H100 coverage run's 83.9%" in out
     # the held-out cells as of the twenty-sixth session (606 before the long-GEMM run and the GEMM ladder, 643
     # before the regime ladder, 655 before the design-pattern run, 673 before the crawl's fit took the regime
-    # ladder's four long-GEMM co-runner cells and the design-pattern repeat added twelve; 27 above, both, then)
-    assert "committed 17, grown lifetime 18 of 681" in out
+    # ladder's four long-GEMM co-runner cells and the design-pattern repeat added twelve; 27 above, both, then;
+    # 681 and 17 and 18 before the Qwen rungs added twelve, the 14B shape's scatter above)
+    assert "committed 18, grown lifetime 19 of 693" in out

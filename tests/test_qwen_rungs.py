@@ -23,8 +23,13 @@ def _mape(path: Path, metric: str, fam: str) -> float:
 
 
 @pytest.mark.skipif(not MEASURED, reason="the Qwen rungs are not measured yet (declared_runs.md)")
-@pytest.mark.parametrize("rung", RUNGS)
+@pytest.mark.parametrize("rung", ["qwen32b",
+                                  pytest.param("qwen14b", marks=pytest.mark.xfail(strict=True, reason=(
+                                      "claim 2 failed as measured (the scatter 25.6%) and claim 4 (turn_k 0.47): "
+                                      "its GEMMs leave 52-60 SMs free for most of their time")))])
 def test_the_claims_as_declared(rung):
+    """Measured the same session on an H100 (55 s): every claim held beside the 32B shape; beside the 14B's the
+    scatter failed (claims 2 and 4), the rest held (test_the_readings_as_recorded)."""
     path = TRACES[rung]
     # 1. every data-plane decode side within 15%
     for fam in UNITS:
@@ -36,3 +41,17 @@ def test_the_claims_as_declared(rung):
         assert _mape(path, "corunner_time_ratio", fam) <= 15.0, (rung, fam)
     # 4. the scatter's turn wait against the committed form's (turn_k) within [0.7, 1.3]
     assert 0.7 <= turn_k(path, model={}) <= 1.3, rung
+
+
+@pytest.mark.skipif(not MEASURED, reason="the Qwen rungs are not measured yet (declared_runs.md)")
+def test_the_readings_as_recorded():
+    """What the run read, against the committed model: the 32B shape within 15% for every family (the scatter 3.9%,
+    torch.cat 12.2%, the dequantization 7.4%; 20.0%, 23.8% and 17.4% before the crawl), turn_k 0.92; the 14B's
+    torch.cat 3.2% and dequantization 7.8%, its scatter 25.6% (turn_k 0.47), its decode sides 0.7-2.0%."""
+    def co(rung, fam):
+        return _mape(TRACES[rung], "corunner_time_ratio", fam)
+    assert [round(co("qwen32b", f), 1) for f in UNITS] == [3.9, 12.2, 7.4]
+    assert [round(co("qwen14b", f), 1) for f in UNITS] == [25.6, 3.2, 7.8]
+    assert round(turn_k(TRACES["qwen32b"], model={}), 2) == 0.92
+    assert round(turn_k(TRACES["qwen14b"], model={}), 2) == 0.47
+    assert all(_mape(TRACES["qwen14b"], "decode_time_ratio", f) <= 2.05 for f in UNITS)
