@@ -55,3 +55,22 @@ def test_the_readings_as_recorded():
     assert round(turn_k(TRACES["qwen32b"], model={}), 2) == 0.92
     assert round(turn_k(TRACES["qwen14b"], model={}), 2) == 0.47
     assert all(_mape(TRACES["qwen14b"], "decode_time_ratio", f) <= 2.05 for f in UNITS)
+
+
+@pytest.mark.skipif(not MEASURED, reason="the Qwen rungs are not measured yet (declared_runs.md)")
+def test_the_share_of_the_scatter_its_gemms_cannot_hold():
+    """grid_turn_screen.py's reading (a screen, not adopted): the length-weighted share of the scatter's 1,024 blocks
+    (16 a SM) that the free SMs of each rung's profiled weight GEMMs cannot hold, by hand for one grid, and per rung:
+    0.38 beside the 14B shape, 0.70 beside the 8B's, 0.79 and 0.90 beside the 32B and 70B shapes; the scatter's
+    turn_k over it is 1.16-1.24 on those four."""
+    import sys
+    sys.path.insert(0, str(ROOT / "validation/calibration"))
+    import grid_turn_screen as screen
+    from nicmodel.engines.serving.interference import CoRunner
+    from test_l2_residency import COPY, _params
+    p = _params("h100-sxm")
+    scatter = CoRunner(COPY, 1024.0, 4.4e-6, 0.1)
+    # a 72-block grid leaves 60 SMs: 960 of the 1,024 blocks fit, 64 wait
+    assert max(0.0, 1024 - 60 * 16) / 1024 == pytest.approx(0.0625)
+    shares = {r: screen.unheld(p, scatter, f"h100/dataplane_ladder_{r}_random") for r in ("qwen14b", "8b", "qwen32b", "70b")}
+    assert {r: round(v, 2) for r, v in shares.items()} == {"qwen14b": 0.38, "8b": 0.70, "qwen32b": 0.79, "70b": 0.90}
