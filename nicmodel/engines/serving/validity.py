@@ -40,7 +40,9 @@ def _gemm_note(scenario: Scenario, params: Params, batch: int) -> list[str]:
             f"{low * 1e6:.0f}-{high * 1e6:.0f} us its co-runners were checked beside every fit: longer GEMMs rest on "
             "the crawl fitted on one H100 beside 144- and 560-us GEMMs (gpu.interference.crawl_share; the designs' "
             "decoder-then-dequantization sequence held out within 5% there, many-wave kernels issued alone up to 32% "
-            "under, gpu.interference.many_wave_stretch, assumed, carries that), and beside shorter ones a stream launch "
+            "under, gpu.interference.many_wave_stretch, assumed, carries that; sealed beside a Qwen2.5-32B shape's "
+            "83-us GEMMs within 15%, and beside a 14B's 48-us ones the scatter 26% over, its GEMMs leaving half the "
+            "SMs free), and beside shorter ones a stream launch "
             f"waited as little as {share:g} of the turn wait the model gives (gpu.interference.turn_share, assumed), "
             "so the data plane's GPU kernels' time here is not checked on this GPU (docs/serving.md, The crawl beside "
             "long GEMMs; The turn wait along a GEMM-length ladder)"]
