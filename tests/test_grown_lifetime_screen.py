@@ -46,5 +46,6 @@ def test_the_screen_figures(screen, capsys):
     # the held-out cells as of the twenty-sixth session (606 before the long-GEMM run and the GEMM ladder, 643
     # before the regime ladder, 655 before the design-pattern run, 673 before the crawl's fit took the regime
     # ladder's four long-GEMM co-runner cells and the design-pattern repeat added twelve; 27 above, both, then;
-    # 681 and 17 and 18 before the Qwen rungs added twelve, the 14B shape's scatter above)
-    assert "committed 18, grown lifetime 19 of 693" in out
+    # 681 and 17 and 18 before the Qwen rungs added twelve, the 14B shape's scatter above; 693, 18 and 19 before the
+    # pace crawl's sealed check added twelve, two above)
+    assert "committed 20, grown lifetime 21 of 705" in out

@@ -29,6 +29,8 @@ def _both(path: Path) -> tuple[dict[str, float], dict[str, float]]:
 
 
 @pytest.mark.skipif(not MEASURED, reason="the pace crawl's sealed check is not measured yet (declared_runs.md)")
+@pytest.mark.xfail(strict=True, reason="claim 2 failed as measured: beside the 70B shape the scatter 7.6 -> 12.5% "
+                   "and the dequantization 7.1 -> 12.6% with the candidate; not adopted, as declared")
 def test_the_claims_as_declared():
     committed, form = {}, {}
     for shape in SHAPES:
@@ -43,3 +45,18 @@ def test_the_claims_as_declared():
     # 3. every co-runner family beside the 70B shape within 15% with the candidate
     for fam in UNITS:
         assert form["70b"][fam] <= 15.0, (fam, form["70b"][fam])
+
+
+@pytest.mark.skipif(not MEASURED, reason="the pace crawl's sealed check is not measured yet (declared_runs.md)")
+def test_the_readings_as_recorded():
+    """Measured the same session on an H100 (52 s). Claim 1 held (beside the 405B shape torch.cat 27.7 -> 14.2%, the
+    dequantization 20.5 -> 13.1%), claim 3 held (beside the 70B shape every family within 15% with the candidate,
+    12.5-12.6%), claim 2 failed (the 70B shape's scatter 7.6 -> 12.5%, its dequantization 7.1 -> 12.6%). With the
+    candidate every family on both shapes is within 15% (the committed model: two above); by the declared rule it is
+    not adopted."""
+    got = {shape: _both(TRACES[shape]) for shape in SHAPES}
+    rounded = {shape: tuple({f: round(v, 1) for f, v in side.items()} for side in pair) for shape, pair in got.items()}
+    assert rounded["405b"] == ({"lmcache-dequantization": 20.5, "paged-kv-scatter": 12.1, "torch-cat": 27.7},
+                               {"lmcache-dequantization": 13.1, "paged-kv-scatter": 7.4, "torch-cat": 14.2})
+    assert rounded["70b"] == ({"lmcache-dequantization": 7.1, "paged-kv-scatter": 7.6, "torch-cat": 14.2},
+                              {"lmcache-dequantization": 12.6, "paged-kv-scatter": 12.5, "torch-cat": 12.6})

@@ -176,10 +176,7 @@ def main(argv: list[str]) -> int:
           + f"; fit set {100 * error:.2f}%")
     screen._couple, screen._slowdown = patch
     screen.REFIT = {f"gpu.interference.{n}": float(v) for n, v in zip(fitting.NAMES, np.asarray(best))}
-    for trace in screen.TRACES:
-        now, then = screen.mapes(trace, False), screen.mapes(trace, True)
-        for fam in sorted(now):
-            print(f"{Path(trace).name:50s} {fam:26s} committed {now[fam]:5.1f}%  candidate {then[fam]:5.1f}%")
+    screen.table(screen.TRACES)
     return 0
 
 

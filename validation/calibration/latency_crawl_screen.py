@@ -75,11 +75,17 @@ def mapes(trace: str, candidate: bool) -> dict[str, float]:
     return {fam: statistics.mean(v) for fam, v in errors.items()}
 
 
-def main() -> None:
-    for trace in sys.argv[1:] or TRACES:
+def table(traces: list[str]) -> None:
+    """Print each trace's co-runner families, committed against the candidate in place (_couple, _slowdown, REFIT:
+    the screens that reuse this set them first)."""
+    for trace in traces:
         now, then = mapes(trace, False), mapes(trace, True)
         for fam in sorted(now):
             print(f"{Path(trace).name:50s} {fam:26s} committed {now[fam]:5.1f}%  candidate {then[fam]:5.1f}%")
+
+
+def main() -> None:
+    table(sys.argv[1:] or TRACES)
 
 
 if __name__ == "__main__":

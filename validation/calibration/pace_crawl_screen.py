@@ -88,10 +88,7 @@ def main(argv: list[str]) -> int:
         print(", ".join(f"{n} {v:.4g}" for n, v in zip((*fitting.NAMES, "g"), x)) + f"; fit set {100 * error:.2f}%")
     _power[0] = float(x[3])
     screen._couple, screen._slowdown, screen.REFIT = _couple, screen.COMMITTED_SLOWDOWN, replace_of(x)
-    for trace in [a for a in argv if a != "--fit"] or screen.TRACES:
-        now, then = screen.mapes(trace, False), screen.mapes(trace, True)
-        for fam in sorted(now):
-            print(f"{Path(trace).name:50s} {fam:26s} committed {now[fam]:5.1f}%  candidate {then[fam]:5.1f}%")
+    screen.table([a for a in argv if a != "--fit"] or screen.TRACES)
     return 0
 
 

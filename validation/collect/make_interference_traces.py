@@ -509,10 +509,11 @@ if __name__ == "__main__":
     # the ladder's data-plane units beside Qwen2.5-14B- and -32B-shaped decode (declared 2026-12-06, a twenty-seventh
     # session, before the run): the committed model between the GEMM lengths checked and those the crawl was fitted
     # beside; all held out (tests/test_qwen_rungs.py holds its claims)
-    for rung in ("qwen14b", "qwen32b"):
-        if (TRACES / f"h100/dataplane_ladder_{rung}_random").exists():
-            grid_trace([(f"h100/dataplane_ladder_{rung}_random", "regime")], "h100-sxm",
-                       f"h100_dataplane_ladder_{rung}_interference.csv", role="held-out")
+    # and the sealed check of a candidate crawl share by pace (declared the same session; tests/test_pace_crawl.py)
+    for run in ("ladder_qwen14b", "ladder_qwen32b", "pace_70b", "pace_405b"):
+        if (TRACES / f"h100/dataplane_{run}_random").exists():
+            grid_trace([(f"h100/dataplane_{run}_random", "regime")], "h100-sxm",
+                       f"h100_dataplane_{run}_interference.csv", role="held-out")
     # decode's loss against the SMs a co-runner holds (declared 2026-12-05, an eighteenth session; measured on
     # an H100 as amended in a nineteenth): one trace per repetition, so their spread reads as two runs; the
     # 52 x 3840 point ran in a process of its own (the KV cache of 52 x 8k did not fit); all held out
