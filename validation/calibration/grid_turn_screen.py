@@ -68,6 +68,19 @@ def unheld(p, c, folder: str) -> float:
     return sum(w * max(0.0, c.blocks - max(0.0, sms - b) * per_sm) / c.blocks for b, w in grids(folder))
 
 
+def unheld_by_point(path: Path, blocks: int = 1024, per_sm: int = 16, sms: int = 132) -> dict[tuple, float]:
+    """{(model, batch, context): the length-weighted share of a launch of ``blocks`` (``per_sm`` a SM) that the free
+    SMs of the point's profiled weight GEMMs cannot hold} from a decode_shapes.py run (its --model column; the
+    scatter's grid by default)."""
+    times: dict[tuple, list[tuple[int, float]]] = {}
+    for r in csv.DictReader(open(path)):
+        if r["name"].startswith("nvjet"):
+            key = (r.get("model") or "llama-3-8b", int(r["batch"]), int(r["context"]))
+            times.setdefault(key, []).append((int(r["blocks"]), float(r["duration_us"])))
+    return {key: sum(t * max(0, blocks - max(0, sms - b) * per_sm) / blocks for b, t in rows) / sum(t for _, t in rows)
+            for key, rows in times.items()}
+
+
 def _couple(p, c, priority, shapes):
     coupling = COMMITTED(p, c, priority, shapes)
     folder = _folder[0]
