@@ -18,8 +18,10 @@ Read 2026-12-06 (a twenty-seventh session), after the Qwen rungs, so not a seale
 shape's scatter 25.6 -> 7.0%, but the 405B shape's 13.2 -> 34.5%, the 70B's 5.4 -> 10.2%, the chunk sequence
 4.0-5.1 -> 5.8-12.4%. Refit (0.2427, 1.688, 0.5073; fit set 12.42% against 12.28%): the 14B scatter 7.0%, the 405B
 scatter 23.1% and the 70B repeat's decoder 15.1% cross up: one family down, two up. Not adopted; no run declared.
+With --by-point (each point's own profiled step, not its run's steps pooled; the 8B reference pooled), refit: the
+14B scatter 4.9%, the 405B's 23.2%, the 70B repeat's decoder 15.1%: the same.
 
-    python validation/calibration/grid_turn_screen.py [--refit] [TRACE ...]
+    python validation/calibration/grid_turn_screen.py [--refit] [--by-point] [TRACE ...]
 
 Prints, per trace and co-runner family, the committed model's MAPE and the candidate's (held-out rows).
 """
@@ -50,22 +52,27 @@ TRACES = [f"validation/traces/h100_{name}_interference.csv" for name in
            "design_pattern_405b_repeat")]
 COMMITTED = model.couple
 _folder: list[str | None] = [None]  # the run folder of the point being predicted
+_point: list[str | None] = [None]  # its decode step, as the collector names it ("decode_b8_c8192")
+BY_POINT = [False]  # --by-point: each point's own profiled step, not the run's steps pooled
 
 
 @cache
-def grids(folder: str) -> tuple[tuple[int, float], ...]:
-    """(blocks, share of the weight GEMMs' time) of a run's profiled decode step."""
-    rows = [(int(r["blocks"]), float(r["duration_us"]))
+def grids(folder: str, point: str | None = None) -> tuple[tuple[int, float], ...]:
+    """(blocks, share of the weight GEMMs' time) of a run's profiled decode steps: the step at ``point``
+    ("decode_b<batch>_c<context>", the collector's unit) where the run profiled it, else every step it profiled."""
+    rows = [(r["unit"], int(r["blocks"]), float(r["duration_us"]))
             for r in csv.DictReader(open(ROOT / "validation/traces" / folder / "decode_kernels.csv"))
             if r["name"].startswith("nvjet")]
-    total = sum(t for _, t in rows)
-    return tuple((b, t / total) for b, t in rows)
+    if point is not None and any(u == point for u, _, _ in rows):
+        rows = [r for r in rows if r[0] == point]
+    total = sum(t for _, _, t in rows)
+    return tuple((b, t / total) for _, b, t in rows)
 
 
-def unheld(p, c, folder: str) -> float:
+def unheld(p, c, folder: str, point: str | None = None) -> float:
     """The length-weighted share of the launch's blocks the free SMs of the run's GEMMs cannot hold."""
     sms, per_sm = float(p["gpu.sms"]), model.blocks_per_sm(p, c.shape)
-    return sum(w * max(0.0, c.blocks - max(0.0, sms - b) * per_sm) / c.blocks for b, w in grids(folder))
+    return sum(w * max(0.0, c.blocks - max(0.0, sms - b) * per_sm) / c.blocks for b, w in grids(folder, point))
 
 
 def unheld_by_point(path: Path, blocks: int = 1024, per_sm: int = 16, sms: int = 132) -> dict[tuple, float]:
@@ -86,8 +93,9 @@ def _couple(p, c, priority, shapes):
     folder = _folder[0]
     if folder is None or coupling.turns <= 0 or c.blocks <= 0:
         return coupling
-    reference = unheld(p, c, REFERENCE)
-    scale = unheld(p, c, folder) / reference if reference > 0 else 1.0
+    point = _point[0] if BY_POINT[0] else None
+    reference = unheld(p, c, REFERENCE)  # the 8B rung's steps pooled: the form's fit spans its batches
+    scale = unheld(p, c, folder, point) / reference if reference > 0 else 1.0
     return dataclasses.replace(coupling, turns=coupling.turns * scale)
 
 
@@ -106,6 +114,8 @@ class GridPredictor(Predictor):
 
     def predict(self, point, replace=None):
         _folder[0] = folder_of(point)
+        a = dict(kv.split("=", 1) for kv in (point.argument or "").split(",") if "=" in kv)
+        _point[0] = f"decode_b{a.get('batch')}_c{a.get('context')}"
         model.couple = _couple
         try:
             return super().predict(point, replace)
@@ -133,8 +143,9 @@ def refit() -> dict[str, float]:
 
 
 def main(argv: list[str]) -> int:
+    BY_POINT[0] = "--by-point" in argv
     coefficients = refit() if "--refit" in argv else None
-    for trace in [a for a in argv if a != "--refit"] or TRACES:
+    for trace in [a for a in argv if not a.startswith("--")] or TRACES:
         now, then = mapes(trace, False), mapes(trace, True, coefficients)
         for fam in sorted(now):
             print(f"{Path(trace).name:50s} {fam:26s} committed {now[fam]:5.1f}%  candidate {then[fam]:5.1f}%")
