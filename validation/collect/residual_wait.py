@@ -18,6 +18,9 @@ of a kernel that spins on the global timer for L (2-160 us), in two shapes:
         GEMMs' grids (cuBLAS's nvjet kernels of 120 blocks on both GPUs' 132 SMs, each holding its SM
         whole), so a launch's blocks can run on the 12 SMs left while it waits for the others
   most4 the same on SMs - 4 (the GEMMs' 128-block grids; the repeat only)
+  most52, most60  the same on SMs - 52 and SMs - 60 (80- and 72-block grids, a Qwen2.5-14B shape's GEMMs for most
+        of their time; --grids only, 2026-12-06: whether the scatter's wait falls with the share of its blocks
+        the free SMs cannot hold, 0.19 and 0.06 of its 1,024 blocks there against 0.91 beside most)
 The co-runners (another stream, normal priority), a 2-byte copy in PyTorch's elementwise_kernel<128, 4>
 shape (the scatter's: 128 threads, four elements a thread, one tile a block):
   short  1,024 blocks (about 4 us alone, the scatter's grid)
@@ -80,7 +83,9 @@ extern "C" __global__ void copy2(const unsigned short* __restrict__ src, unsigne
 
 LENGTHS_US = (2, 5, 10, 20, 40, 80, 160)
 BLOCKERS = {"full": (2, 1024), "room": (1, 256), "most": (1, 384), "most4": (1, 384)}  # per SM, threads
-LEFT_FREE = {"most": 12, "most4": 4}  # SMs these leave free (the GEMMs' 120- and 128-block grids on 132)
+GRIDS_RUN = {"most": (1, 384), "most52": (1, 384), "most60": (1, 384)}  # --grids: the blockers
+GRIDS_LENGTHS_US = (20, 40, 80, 160)
+LEFT_FREE = {"most": 12, "most4": 4, "most52": 52, "most60": 60}  # SMs these leave free (the GEMMs' grids on 132)
 CORUNNERS = {"short": 1024, "long": 8192, "scatter": 1024}  # blocks of 128 threads
 UNIT_LAUNCHES = (1, 32)
 GRAPH_SPAN_S = 0.02  # one blocker graph replay
@@ -180,6 +185,8 @@ def main() -> None:
     ap.add_argument("--units", type=int, default=150, help="units measured a point")
     ap.add_argument("--first", action="store_true",
                     help="the first run's grid (no most4 blocker, no scatter co-runner)")
+    ap.add_argument("--grids", action="store_true",
+                    help="the grids run (2026-12-06): the most, most52 and most60 blockers, L 20-160 us, the scatter")
     ap.add_argument("--seed", type=int, default=22)
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -194,6 +201,13 @@ def main() -> None:
     if args.first:
         for name, table in (("most4", BLOCKERS), ("scatter", CORUNNERS)):
             table.pop(name)
+    global LENGTHS_US
+    if args.grids:
+        BLOCKERS.clear()
+        BLOCKERS.update(GRIDS_RUN)
+        for name in ("short", "long"):
+            CORUNNERS.pop(name)
+        LENGTHS_US = GRIDS_LENGTHS_US
 
     alone = {}
     for cname in CORUNNERS:
