@@ -156,6 +156,22 @@ def replay_time(g, n: int, stream: torch.cuda.Stream, replays: int = 2) -> float
     return a.elapsed_time(b) / 1e3 / (replays * n)
 
 
+CAPTURED: dict = {}  # (co-runner, launches) -> its unit captured as a CUDA graph (--graph-units)
+
+
+def capture_units(k: Kernels, cs: torch.cuda.Stream) -> None:
+    """Each co-runner's units captured as CUDA graphs on ``cs``."""
+    for name in CORUNNERS:
+        for launches in UNIT_LAUNCHES:
+            g = torch.cuda.CUDAGraph()
+            torch.cuda.synchronize()
+            with torch.cuda.graph(g, stream=cs, capture_error_mode="relaxed"):
+                for _ in range(launches):
+                    k.copy(cs, CORUNNERS[name], name == "scatter")
+            torch.cuda.synchronize()
+            CAPTURED[(name, launches)] = g
+
+
 def unit_times(k: Kernels, cs: torch.cuda.Stream, name: str, launches: int, units: int, rng: random.Random,
                keep_busy=None, span_s: float = 100e-6) -> list[float]:
     """Seconds per unit (``launches`` copies back to back), each after a random host delay of up to
@@ -170,8 +186,12 @@ def unit_times(k: Kernels, cs: torch.cuda.Stream, name: str, launches: int, unit
             pass
         a, b = event(), event()
         a.record(cs)
-        for _ in range(launches):
-            k.copy(cs, CORUNNERS[name], name == "scatter")
+        if (name, launches) in CAPTURED:  # --graph-units: the unit as one CUDA graph, no host gap between launches
+            with torch.cuda.stream(cs):
+                CAPTURED[(name, launches)].replay()
+        else:
+            for _ in range(launches):
+                k.copy(cs, CORUNNERS[name], name == "scatter")
         b.record(cs)
         b.synchronize()
         out.append(a.elapsed_time(b) / 1e3)
@@ -188,6 +208,8 @@ def main() -> None:
     ap.add_argument("--grids", action="store_true",
                     help="the grids run (2026-12-06): the most, most52 and most60 blockers, L 20-160 us, the scatter")
     ap.add_argument("--grids-short", action="store_true", help="the same with the short co-runner (the scatter's grid)")
+    ap.add_argument("--graph-units", action="store_true",
+                    help="each co-runner unit captured as a CUDA graph (the GPU's time, not the host's issue)")
     ap.add_argument("--seed", type=int, default=22)
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -212,6 +234,8 @@ def main() -> None:
             CORUNNERS.pop(name)
         LENGTHS_US = GRIDS_LENGTHS_US
 
+    if args.graph_units:
+        capture_units(k, cs)
     alone = {}
     for cname in CORUNNERS:
         for launches in UNIT_LAUNCHES:
