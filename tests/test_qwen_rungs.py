@@ -77,7 +77,7 @@ def test_the_share_of_the_scatter_its_gemms_cannot_hold():
 
 
 def test_the_bundled_shapes_grids_as_declared():
-    """decode_shapes.py --model for the ten bundled models (h100/decode_shapes_models/; declared the same session):
+    """decode_shapes.py --model for the ten bundled models (h100/model_grids/; declared the same session):
     the share of the scatter's blocks their GEMMs' free SMs cannot hold, each layer GEMM weighted by the model's
     whole depth (two layers were profiled) and the LM head once. (1) Llama-3-8B's at 12 x 2k against the ladder's 8B
     rung: declared against 0.70, which was that rung's three points pooled (a slip in the declaration); against its
@@ -87,7 +87,7 @@ def test_the_bundled_shapes_grids_as_declared():
     from collections import defaultdict
     layers = {"llama-3-8b": 32, "qwen2.5-14b": 48, "qwen2.5-7b": 28, "yi-34b": 60}
     steps = defaultdict(list)
-    for r in csv.DictReader(open(ROOT / "validation/traces/h100/decode_shapes_models/decode_kernels.csv")):
+    for r in csv.DictReader(open(ROOT / "validation/traces/h100/model_grids/decode_kernels.csv")):
         if r["name"].startswith("nvjet") and r["model"] in layers:
             steps[(r["model"], int(r["batch"]))].append((int(r["blocks"]), float(r["duration_us"])))
 
