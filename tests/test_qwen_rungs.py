@@ -83,17 +83,11 @@ def test_the_bundled_shapes_grids_as_declared():
     rung: declared against 0.70, which was that rung's three points pooled (a slip in the declaration); against its
     own 12 x 2k step, 0.84, it repeats (0.84); Qwen2.5-14B's 0.40 against its rung's 0.42 at 12 x 2k. (2) held:
     Qwen2.5-7B at batch 12 (0.41) and Yi-34B at batch 1 (0.39) read below 0.5 too."""
-    import csv
-    from collections import defaultdict
+    import sys
+    sys.path.insert(0, str(ROOT / "validation/calibration"))
+    import grid_turn_screen as screen
     layers = {"llama-3-8b": 32, "qwen2.5-14b": 48, "qwen2.5-7b": 28, "yi-34b": 60}
-    steps = defaultdict(list)
-    for r in csv.DictReader(open(ROOT / "validation/traces/h100/model_grids/decode_kernels.csv")):
-        if r["name"].startswith("nvjet") and r["model"] in layers:
-            steps[(r["model"], int(r["batch"]))].append((int(r["blocks"]), float(r["duration_us"])))
-
-    def unheld(key):
-        gemms, depth = steps[key], layers[key[0]] / 2  # the last GEMM of a step is its LM head
-        weights = [t * (depth if i < len(gemms) - 1 else 1) for i, (_, t) in enumerate(gemms)]
-        return sum(w * max(0, 1024 - max(0, 132 - b) * 16) / 1024 for w, (b, _) in zip(weights, gemms)) / sum(weights)
-    assert round(unheld(("llama-3-8b", 12)), 2) == 0.84 and round(unheld(("qwen2.5-14b", 12)), 2) == 0.40
-    assert round(unheld(("qwen2.5-7b", 12)), 2) == 0.41 and round(unheld(("yi-34b", 1)), 2) == 0.39
+    share = screen.unheld_by_point(ROOT / "validation/traces/h100/model_grids/decode_kernels.csv",
+                                   depth={m: n / 2 for m, n in layers.items()})  # two layers were profiled
+    assert round(share[("llama-3-8b", 12, 2048)], 2) == 0.84 and round(share[("qwen2.5-14b", 12, 2048)], 2) == 0.40
+    assert round(share[("qwen2.5-7b", 12, 2048)], 2) == 0.41 and round(share[("yi-34b", 1, 1024)], 2) == 0.39

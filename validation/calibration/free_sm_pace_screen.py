@@ -27,7 +27,6 @@ torch.cat) and six up (the scatter beside both shapes, the 405B decoder, the rep
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import math
 import sys
@@ -41,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import free_sm_pace_read as run  # noqa: E402
+import grid_turn_screen as grid_turns  # noqa: E402
 import latency_crawl_screen as screen  # noqa: E402
 import long_gemm_fit as fitting  # noqa: E402
 from nicmodel.engines.serving import interference as model  # noqa: E402
@@ -87,11 +87,13 @@ def k_from_pace(folder: Path = ROOT / "validation/traces/h100/free_sm_pace", lat
     return float(minimize(objective, np.array([3.0, 1.0]), method="Nelder-Mead").x[1])
 
 
-def speed(p, c) -> float:
-    """The launch's speed on FREE SMs over their share (the ``speed`` variant)."""
+def relative_speed(p, c, free: float) -> float:
+    """The launch's pace on ``free`` SMs over their share of the GPU's, as the pace run reads it from its spec:
+    (waves alone / waves on them) / (free / SMs), times C_TRAFFIC / (1 - u (1 - b)) for a launch that moves HBM
+    bytes (u its HBM share alone, b its latency-boundness)."""
     sms, limit = float(p["gpu.sms"]), model.blocks_per_sm(p, c.shape)
-    alone, few = (max(1, math.ceil(c.blocks / (n * limit))) for n in (sms, FREE))
-    geometry = alone / few / (FREE / sms)
+    alone, few = (max(1, math.ceil(c.blocks / (n * limit))) for n in (sms, free))
+    geometry = alone / few / (free / sms)
     u = min(1.0, c.hbm_share)
     if u <= 0:
         return geometry
@@ -99,22 +101,22 @@ def speed(p, c) -> float:
     return geometry * C_TRAFFIC / (1 - u * (1 - b))
 
 
+def speed(p, c) -> float:
+    """The launch's speed on FREE SMs over their share (the ``speed`` variant)."""
+    return relative_speed(p, c, FREE)
+
+
 def speed_on(p, c, free: float) -> float:
     """The launch's pace on ``free`` SMs (a share of its pace alone, at most 1; 0 on none)."""
     if free <= 0:
         return 0.0
-    sms, limit = float(p["gpu.sms"]), model.blocks_per_sm(p, c.shape)
-    alone, few = (max(1, math.ceil(c.blocks / (n * limit))) for n in (sms, free))
-    u = min(1.0, c.hbm_share)
-    b = model.latency_boundness(p, c, model._geometry(p, c)[4]) if u > 0 else 0.0
-    return min(1.0, alone / few * (C_TRAFFIC / (1 - u * (1 - b)) if u > 0 else 1.0))
+    return min(1.0, relative_speed(p, c, free) * free / float(p["gpu.sms"]))
 
 
 def gemm_grids(shape: str) -> list[tuple[int, float, float]]:
     """(blocks, seconds, share of the weight time) of each of a ladder rung's profiled weight GEMMs."""
     path = ROOT / f"validation/traces/h100/dataplane_ladder_{shape}_random/decode_kernels.csv"
-    kernels = [(int(r["blocks"]), float(r["duration_us"]) * 1e-6) for r in csv.DictReader(open(path))
-               if r["name"].startswith("nvjet")]
+    kernels = [(int(r["blocks"]), float(r["duration_us"]) * 1e-6) for r in grid_turns.gemm_kernels(path)]
     total = sum(t for _, t in kernels)
     return [(b, t, t / total) for b, t in kernels]
 

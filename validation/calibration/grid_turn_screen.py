@@ -56,13 +56,22 @@ _point: list[str | None] = [None]  # its decode step, as the collector names it 
 BY_POINT = [False]  # --by-point: each point's own profiled step, not the run's steps pooled
 
 
+def gemm_kernels(path: Path) -> list[dict[str, str]]:
+    """The weight GEMMs (cuBLAS's nvjet kernels) a decode_kernels.csv records, in the order they ran."""
+    return [r for r in csv.DictReader(open(path)) if r["name"].startswith("nvjet")]
+
+
+def unheld_share(blocks: float, per_sm: float, free: float) -> float:
+    """The share of a launch of ``blocks`` (``per_sm`` a SM) that ``free`` SMs cannot hold at once."""
+    return max(0.0, blocks - max(0.0, free) * per_sm) / blocks
+
+
 @cache
 def grids(folder: str, point: str | None = None) -> tuple[tuple[int, float], ...]:
     """(blocks, share of the weight GEMMs' time) of a run's profiled decode steps: the step at ``point``
     ("decode_b<batch>_c<context>", the collector's unit) where the run profiled it, else every step it profiled."""
     rows = [(r["unit"], int(r["blocks"]), float(r["duration_us"]))
-            for r in csv.DictReader(open(ROOT / "validation/traces" / folder / "decode_kernels.csv"))
-            if r["name"].startswith("nvjet")]
+            for r in gemm_kernels(ROOT / "validation/traces" / folder / "decode_kernels.csv")]
     if point is not None and any(u == point for u, _, _ in rows):
         rows = [r for r in rows if r[0] == point]
     total = sum(t for _, _, t in rows)
@@ -72,20 +81,25 @@ def grids(folder: str, point: str | None = None) -> tuple[tuple[int, float], ...
 def unheld(p, c, folder: str, point: str | None = None) -> float:
     """The length-weighted share of the launch's blocks the free SMs of the run's GEMMs cannot hold."""
     sms, per_sm = float(p["gpu.sms"]), model.blocks_per_sm(p, c.shape)
-    return sum(w * max(0.0, c.blocks - max(0.0, sms - b) * per_sm) / c.blocks for b, w in grids(folder, point))
+    return sum(w * unheld_share(c.blocks, per_sm, sms - b) for b, w in grids(folder, point))
 
 
-def unheld_by_point(path: Path, blocks: int = 1024, per_sm: int = 16, sms: int = 132) -> dict[tuple, float]:
+def unheld_by_point(path: Path, blocks: int = 1024, per_sm: int = 16, sms: int = 132,
+                    depth: dict[str, float] | None = None) -> dict[tuple, float]:
     """{(model, batch, context): the length-weighted share of a launch of ``blocks`` (``per_sm`` a SM) that the free
     SMs of the point's profiled weight GEMMs cannot hold} from a decode_shapes.py run (its --model column; the
-    scatter's grid by default)."""
-    times: dict[tuple, list[tuple[int, float]]] = {}
-    for r in csv.DictReader(open(path)):
-        if r["name"].startswith("nvjet"):
-            key = (r.get("model") or "llama-3-8b", int(r["batch"]), int(r["context"]))
-            times.setdefault(key, []).append((int(r["blocks"]), float(r["duration_us"])))
-    return {key: sum(t * max(0, blocks - max(0, sms - b) * per_sm) / blocks for b, t in rows) / sum(t for _, t in rows)
-            for key, rows in times.items()}
+    scatter's grid by default). ``depth``: per model, the weight of each layer GEMM against the step's last, its LM
+    head (the model's layers over those profiled; 1 where not given)."""
+    steps: dict[tuple, list[tuple[int, float]]] = {}
+    for r in gemm_kernels(path):
+        key = (r.get("model") or "llama-3-8b", int(r["batch"]), int(r["context"]))
+        steps.setdefault(key, []).append((int(r["blocks"]), float(r["duration_us"])))
+    out = {}
+    for key, rows in steps.items():
+        scale = (depth or {}).get(key[0], 1.0)
+        weights = [t * (scale if i < len(rows) - 1 else 1.0) for i, (_, t) in enumerate(rows)]
+        out[key] = sum(w * unheld_share(blocks, per_sm, sms - b) for w, (b, _) in zip(weights, rows)) / sum(weights)
+    return out
 
 
 def _couple(p, c, priority, shapes):

@@ -13,19 +13,5 @@
 #
 # Usage (device machine, repository root): OUT=/some/dir validation/collect/pending_gemm_ladder.sh
 set -u
-: "${OUT:?set OUT to the output folder}"
-here=$(cd "$(dirname "$0")" && pwd)
-name=$(nvidia-smi --query-gpu=name --format=csv,noheader); echo "$name"
-case "$name" in *H100*) ;; *) echo "not an H100: nothing measured"; exit 0;; esac
-points=12x2048,4x4096,8x8192
-units=paged_scatter,cat_8_chunks,dequantize_as_written
-mkdir -p "$OUT/g"
-for spec in 1b:llama-3.2-1b: 8b:llama-3-8b: 70b:llama-3-70b:12 405b:llama-3.1-405b:3; do
-    IFS=: read -r tag model layers <<< "$spec"
-    dir="$OUT/g/dataplane_ladder_${tag}_random"
-    timeout 170 python3 "$here/interference_grid.py" "$dir" --dataplane --phase random --points "$points" \
-        --model "$model" ${layers:+--layers "$layers"} --units "$units" --budget 110 > "$OUT/g/$tag.log" 2>&1
-    echo "$tag rc $?"; tail -3 "$OUT/g/$tag.log"
-    cp "$OUT/g/$tag.log" "$dir/collector_log.txt" 2>/dev/null
-done
-(cd "$OUT/g" && tar czf ../gemm_ladder.tgz dataplane_ladder_*/)
+exec "$(dirname "$0")/ladder_runs.sh" ladder gemm_ladder.tgz 12x2048,4x4096,8x8192 \
+    1b:llama-3.2-1b: 8b:llama-3-8b: 70b:llama-3-70b:12 405b:llama-3.1-405b:3

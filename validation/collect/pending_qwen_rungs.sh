@@ -12,19 +12,5 @@
 #
 # Usage (device machine, repository root): OUT=/some/dir validation/collect/pending_qwen_rungs.sh
 set -u
-: "${OUT:?set OUT to the output folder}"
-here=$(cd "$(dirname "$0")" && pwd)
-name=$(nvidia-smi --query-gpu=name --format=csv,noheader); echo "$name"
-case "$name" in *H100*) ;; *) echo "not an H100: nothing measured"; exit 0;; esac
-points=12x2048,4x4096,8x8192
-units=paged_scatter,cat_8_chunks,dequantize_as_written
-mkdir -p "$OUT/g"
-for spec in qwen14b:qwen2.5-14b:24 qwen32b:qwen2.5-32b:16; do
-    IFS=: read -r tag model layers <<< "$spec"
-    dir="$OUT/g/dataplane_ladder_${tag}_random"
-    timeout 170 python3 "$here/interference_grid.py" "$dir" --dataplane --phase random --points "$points" \
-        --model "$model" --layers "$layers" --units "$units" --budget 110 > "$OUT/g/$tag.log" 2>&1
-    echo "$tag rc $?"; tail -3 "$OUT/g/$tag.log"
-    cp "$OUT/g/$tag.log" "$dir/collector_log.txt" 2>/dev/null
-done
-(cd "$OUT/g" && tar czf ../qwen_rungs.tgz dataplane_ladder_*/)
+exec "$(dirname "$0")/ladder_runs.sh" ladder qwen_rungs.tgz 12x2048,4x4096,8x8192 \
+    qwen14b:qwen2.5-14b:24 qwen32b:qwen2.5-32b:16
