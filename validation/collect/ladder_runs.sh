@@ -3,7 +3,7 @@
 # pending_pace_crawl.sh): the ladder's three data-plane units beside decode of one or more model shapes on an H100,
 # one interference_grid.py process a shape, each folder then packed into one tarball (the device returns few files).
 #
-# Usage (device machine, repository root): OUT=/some/dir validation/collect/ladder_runs.sh PREFIX TARBALL POINTS \
+# Usage (device machine, repository root): OUT=/some/dir [LADDER_GPU=H200] validation/collect/ladder_runs.sh PREFIX TARBALL POINTS \
 #     TAG:MODEL:LAYERS ...      (LAYERS empty: every layer; folders OUT/g/dataplane_PREFIX_TAG_random/)
 set -u
 : "${OUT:?set OUT to the output folder}"
@@ -11,7 +11,8 @@ prefix=$1 tarball=$2 points=$3
 shift 3
 here=$(cd "$(dirname "$0")" && pwd)
 name=$(nvidia-smi --query-gpu=name --format=csv,noheader); echo "$name"
-case "$name" in *H100*) ;; *) echo "not an H100: nothing measured"; exit 0;; esac
+want=${LADDER_GPU:-H100}  # the GPU the declaring script names (an H100 unless it says otherwise)
+case "$name" in *"$want"*) ;; *) echo "not an $want: nothing measured"; exit 0;; esac
 units=paged_scatter,cat_8_chunks,dequantize_as_written
 mkdir -p "$OUT/g"
 for spec in "$@"; do
