@@ -200,6 +200,18 @@ def _add_copies(scn: Scenario, plans: dict[str, StagePlan], graph: DiGraph, res:
         graph.add_edge("register", src)
 
 
+def _decode_grids(scn: Scenario) -> Params:
+    """The scenario's model's measured weight-GEMM grids on its GPU (gpu.decode_gemm_grids), keyed
+    ``decode_grids.<batch>.layer.<blocks>`` (share of a layer's GEMM time), ``.head`` (the LM head's
+    blocks) and ``.head_over_layer``; none where the GPU spec has no entry for the model."""
+    out: Params = {}
+    for g in scn.gpu.decode_gemm_grids:
+        if g.model == scn.model.name:
+            out.update(flatten({"layer": g.layer, "head": g.head, "head_over_layer": g.head_over_layer},
+                               f"decode_grids.{g.batch}"))
+    return out
+
+
 def compile_scenario(scn: Scenario) -> tuple[Plan, Params]:
     """The Plan of a scenario and its parameter table."""
     stages, graph = _stage_plans(scn)
@@ -253,7 +265,8 @@ def compile_scenario(scn: Scenario) -> tuple[Plan, Params]:
         side_table=scn.codec.side_table_per_stream is not None,
         forms=_forms(scn),
     )
-    params = flatten(scn)
+    params = {k: v for k, v in flatten(scn).items() if not k.startswith("gpu.decode_gemm_grids.")}
+    params.update(_decode_grids(scn))
     if scn.design.chunk_tokens == "naive":
         params["design.chunk_tokens"] = math.inf
     return plan, params

@@ -5,6 +5,7 @@ from typing import Literal
 from pydantic import model_validator
 
 from .fabric import OpticalFabric
+from .gemm_grids import GemmGrids
 from .gpu_demand import DecodeKernels, Interference, KernelLaunch, SmLimits
 from .base import (
     Bandwidth,
@@ -176,6 +177,10 @@ class Gpu(Component):
     beside decode's streaming (interference.l2_loss); without it, that term is off."""
     decode_kernels: DecodeKernels | None = None
     """The kernels of a decode step (for interference)."""
+    decode_gemm_grids: list[GemmGrids] = []
+    """Decode's weight-GEMM grids per model and batch, as measured on this GPU (at most one entry per
+    model and batch); where a scenario's model and batch have none, the interference model treats
+    every GEMM as holding every SM."""
     decode_efficiency: Fraction | None = None
     """Share of peak memory bandwidth a decode step achieves reading weights and KV cache."""
     step_overhead: Duration | None = None
@@ -187,6 +192,15 @@ class Gpu(Component):
     hourly_price: MoneyRate | None = None
     """What one of these GPUs costs per hour (a cloud rate per GPU, host included), e.g.
     '1.861 USD/h'; with it, serving answers carry cost metrics."""
+
+    @model_validator(mode="after")
+    def _one_grid_entry_each(self) -> "Gpu":
+        seen = set()
+        for i, g in enumerate(self.decode_gemm_grids):
+            if (g.model, g.batch) in seen:
+                raise ValueError(f"decode_gemm_grids.{i}: a second entry for {g.model} at batch {g.batch}")
+            seen.add((g.model, g.batch))
+        return self
 
     @model_validator(mode="after")
     def _model_error_classes(self) -> "Gpu":

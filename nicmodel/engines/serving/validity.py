@@ -15,6 +15,8 @@ from ...spec.scenario import Scenario, resource_table
 from ..plan import Params, Plan
 from .attention import attention_blocks, attention_load, attention_waves
 from .capacity import _kv, mean_context
+from .gemm_grids import step_grids, unheld
+from .launches import launch_at
 from .occupancy import blocks_per_sm
 from .profile import decode_shapes, step_profile
 
@@ -23,7 +25,8 @@ def regime_notes(scenario: Scenario, plan: Plan | None, params: Params, batch: i
     """Notes for a design serving ``scenario`` whose batch that fits is ``batch``."""
     if plan is None or not any(st.executor_kind == "gpu_compute" for st in plan.stages):
         return []  # no data-plane kernel on the GPU: nothing co-runs with decode
-    return [*_gemm_note(scenario, params, batch), *_attention_note(scenario, params, batch)]
+    return [*_gemm_note(scenario, params, batch), *_grid_note(scenario, params, batch),
+            *_attention_note(scenario, params, batch)]
 
 
 def _gemm_note(scenario: Scenario, params: Params, batch: int) -> list[str]:
@@ -46,6 +49,35 @@ def _gemm_note(scenario: Scenario, params: Params, batch: int) -> list[str]:
             f"waited as little as {share:g} of the turn wait the model gives (gpu.interference.turn_share, assumed), "
             "so the data plane's GPU kernels' time here is not checked on this GPU (docs/serving.md, The crawl beside "
             "long GEMMs; The turn wait along a GEMM-length ladder)"]
+
+
+GRID_ROOM = 0.75  # u below this: the sealed checks' over-charged regime (tests/test_grid_rungs.py, claim 2)
+
+
+def _grid_note(scenario: Scenario, params: Params, batch: int) -> list[str]:
+    """Decode's measured GEMM grids leaving room for a data-plane kernel's launch, which the turn wait
+    charges as if every GEMM held every SM."""
+    grids = step_grids(params, batch)
+    if grids is None:
+        return []
+    channels = 2 * float(params["model.layers"]) * float(params["model.kv_heads"]) * float(params["model.head_dim"])
+    found = []
+    for kind in kernel_classes(scenario):
+        base = f"gpu.kernels.{kind}.launch" if f"gpu.kernels.{kind}.launch.blocks" in params else "gpu.copy_kernel"
+        if f"{base}.blocks" not in params:
+            continue
+        launch = launch_at(params, base, channels, 1.0, 0.0)
+        u = unheld(grids, float(params["gpu.sms"]), launch.blocks, blocks_per_sm(params, launch.shape))
+        if u < GRID_ROOM:
+            found.append(f"{kind} {u:.2f}")
+    if not found:
+        return []
+    return [f"decode's weight GEMMs of {scenario.model.name} at batch {batch} on this GPU (measured grids, "
+            f"gpu.decode_gemm_grids) leave free SMs that hold much of a data-plane launch (the share they cannot "
+            f"hold: {', '.join(found)}); the turn wait counts every GEMM as holding every SM, so those kernels' time "
+            "beside decode is over-charged here: beside such GEMMs the scatter read 26-45% above the model "
+            "(Qwen2.5-14B, Yi-34B shapes on an H100, sealed), within 10% by the grid wait, not adopted "
+            "(docs/serving.md, The grid wait)"]
 
 
 def _attention_note(scenario: Scenario, params: Params, batch: int) -> list[str]:

@@ -1,0 +1,67 @@
+"""Decode's weight-GEMM grids at a batch, and the share of a co-runner's launch their free SMs cannot
+hold (docs/serving.md, The grid wait). The grids are measured per GPU, model and batch
+(gpu.decode_gemm_grids; plan.py puts the scenario's model's into the parameter table)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+Params = dict[str, Any]
+Grids = tuple[tuple[int, float], ...]  # (blocks, share of the step's weight-GEMM time)
+
+
+def _measured(p: Params) -> dict[int, dict[str, float]]:
+    """{batch: {key under decode_grids.<batch>.: value}} of the parameter table."""
+    return _index(tuple((k, float(v)) for k, v in p.items() if k.startswith("decode_grids.")))
+
+
+@lru_cache(maxsize=64)
+def _index(items: tuple) -> dict[int, dict[str, float]]:
+    out: dict[int, dict[str, float]] = {}
+    for key, value in items:
+        _, batch, rest = key.split(".", 2)
+        out.setdefault(int(batch), {})[rest] = value
+    return out
+
+
+def _step(entry: dict[str, float], layers: float) -> Grids:
+    """A step's grids: each layer's grids weighted by the layers, the LM head's by head_over_layer."""
+    weights: dict[int, float] = {}
+    for key, share in entry.items():
+        if key.startswith("layer."):
+            weights[int(key[6:])] = weights.get(int(key[6:]), 0.0) + layers * share
+    head = int(entry["head"])
+    weights[head] = weights.get(head, 0.0) + entry["head_over_layer"]
+    total = sum(weights.values())
+    return tuple(sorted((b, w / total) for b, w in weights.items()))
+
+
+def step_grids(p: Params, batch: float) -> Grids | None:
+    """The weight GEMMs' grids of a decode step at ``batch``: measured at that batch, else at the
+    nearest measured batches on either side where both ran the same grids (cuBLAS changes tiles at
+    thresholds of the batch); None where not measured."""
+    measured = _measured(p)
+    if not measured:
+        return None
+    layers = float(p["model.layers"])
+    if float(batch).is_integer() and int(batch) in measured:
+        return _step(measured[int(batch)], layers)
+    below = [b for b in measured if b < batch]
+    above = [b for b in measured if b > batch]
+    if not below or not above:
+        return None
+    low, high = measured[max(below)], measured[min(above)]
+    same = ({k for k in low if k.startswith("layer.")} == {k for k in high if k.startswith("layer.")}
+            and low["head"] == high["head"])
+    return _step(low, layers) if same else None
+
+
+def unheld_share(blocks: float, per_sm: float, free_sms: float) -> float:
+    """The share of a launch of ``blocks`` (``per_sm`` on an SM) that ``free_sms`` SMs cannot hold at once."""
+    return max(0.0, blocks - max(0.0, free_sms) * per_sm) / blocks if blocks > 0 else 0.0
+
+
+def unheld(grids: Grids, sms: float, blocks: float, per_sm: float) -> float:
+    """u: the time-weighted share of a launch's blocks that the SMs decode's GEMMs leave free cannot hold."""
+    return sum(w * unheld_share(blocks, per_sm, sms - g) for g, w in grids)

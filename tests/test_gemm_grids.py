@@ -1,0 +1,77 @@
+"""Decode's weight-GEMM grids as data (gpu.decode_gemm_grids; engines/serving/gemm_grids.py) and the note a
+planner sees where they leave room (docs/serving.md, The grid wait)."""
+
+import pytest
+
+from nicmodel.engines.plan import compile_scenario
+from nicmodel.engines.serving.gemm_grids import step_grids, unheld, unheld_share
+from nicmodel.spec.loader import load_scenario
+
+
+def _table(entries: dict, layers: float = 2.0) -> dict:
+    p = {"model.layers": layers}
+    for batch, (layer, head, ratio) in entries.items():
+        p.update({f"decode_grids.{batch}.layer.{b}": s for b, s in layer.items()})
+        p.update({f"decode_grids.{batch}.head": head, f"decode_grids.{batch}.head_over_layer": ratio})
+    return p
+
+
+def test_a_step_weighs_its_layers_and_its_head_by_hand():
+    # two layers of half 66-block, half 132-block time; a head of one layer's time on 132 blocks
+    p = _table({4: ({66: 0.5, 132: 0.5}, 132, 1.0)})
+    grids = step_grids(p, 4)
+    assert [b for b, _ in grids] == [66, 132] and [w for _, w in grids] == pytest.approx([1 / 3, 2 / 3])
+    # the scatter's 1,024 blocks of 16 a SM: 66 free SMs hold all of them, none free hold none
+    assert unheld_share(1024, 16, 66) == 0.0 and unheld_share(1024, 16, 0) == 1.0
+    assert unheld_share(1024, 16, 12) == pytest.approx((1024 - 192) / 1024)
+    assert unheld(step_grids(p, 4), 132, 1024, 16) == pytest.approx(2 / 3)
+
+
+def test_between_measured_batches_only_where_both_ran_the_same_grids():
+    same = _table({4: ({66: 0.5, 132: 0.5}, 132, 1.0), 8: ({66: 0.4, 132: 0.6}, 132, 1.1)})
+    assert step_grids(same, 6) == step_grids(same, 4)  # the lower neighbour's shares
+    differ = _table({4: ({66: 0.5, 132: 0.5}, 132, 1.0), 8: ({76: 0.5, 132: 0.5}, 132, 1.0)})
+    assert step_grids(differ, 6) is None  # cuBLAS changed tiles somewhere between
+    assert step_grids(same, 2) is None and step_grids(same, 9) is None  # outside what was measured
+    assert step_grids({"model.layers": 2.0}, 4) is None  # none measured for the model
+
+
+def test_the_specs_grids_reach_the_parameter_table_for_the_scenarios_model_only():
+    _, p = compile_scenario(load_scenario("pipelines/shadowserve.yaml", ["gpu=h100-sxm", "model=yi-34b"]))
+    assert not any(k.startswith("gpu.decode_gemm_grids") for k in p)
+    batches = sorted({int(k.split(".")[1]) for k in p if k.startswith("decode_grids.")})
+    assert batches == [1, 4, 8, 12, 32]
+    # Yi-34B at batch 4 (h100/dataplane_ladder_yi34b_random/): 62% of a layer's GEMM time on 80 blocks
+    assert p["decode_grids.4.layer.80"] == pytest.approx(0.6184)
+    assert unheld(step_grids(p, 4), 132, 1024, 16) == pytest.approx(0.39, abs=0.01)
+
+
+def test_bad_grid_entries_are_refused(tmp_path):
+    from nicmodel.spec.gemm_grids import GemmGrids
+    good = {"model": "M", "batch": 4, "layer": {64: 0.5, 132: 0.5}, "head": 132, "head_over_layer": 1.0,
+            "kind": "measured", "source": "a run"}
+    GemmGrids(**good)
+    for bad, match in [({"layer": {64: 0.5, 132: 0.4}}, "sum to 0.9000"), ({"batch": 0}, "at least 1"),
+                       ({"head_over_layer": 0.0}, "positive ratio"), ({"blocks": 3}, "Extra inputs")]:
+        with pytest.raises(Exception, match=match):
+            GemmGrids(**{**good, **bad})
+
+
+def test_a_second_entry_for_a_model_and_batch_is_refused():
+    from pydantic import ValidationError
+    from nicmodel.spec.hardware import Gpu
+    gpu = load_scenario("pipelines/shadowserve.yaml", ["gpu=h200"]).gpu.model_dump(exclude_none=True)
+    twin = next(g for g in gpu["decode_gemm_grids"] if g["batch"] == 4)
+    with pytest.raises(ValidationError, match="a second entry for Llama-3-8B at batch 4"):
+        Gpu.model_validate({**gpu, "decode_gemm_grids": [*gpu["decode_gemm_grids"], twin]})
+
+
+@pytest.mark.parametrize("model, flagged", [("yi-34b", True), ("llama-3-8b", False)])
+def test_the_planner_is_told_where_the_grids_leave_room(model, flagged):
+    from nicmodel.engines.serving.validity import _grid_note
+    scenario = load_scenario("pipelines/cachegen-lmcache.yaml", ["gpu=h100-sxm", f"model={model}"])
+    _, p = compile_scenario(scenario)
+    notes = _grid_note(scenario, p, 4)
+    assert bool(notes) == flagged
+    if flagged:
+        assert "Yi-34B at batch 4" in notes[0] and "copy 0.39" in notes[0]
