@@ -51,7 +51,9 @@ def _gemm_note(scenario: Scenario, params: Params, batch: int) -> list[str]:
             "long GEMMs; The turn wait along a GEMM-length ladder)"]
 
 
-GRID_ROOM = 0.75  # u below this: the sealed checks' over-charged regime (tests/test_grid_rungs.py, claim 2)
+# u below this: where the sealed checks read the turn wait over-charged (at u 0.32-0.41 the scatter 26-45% over the
+# model beside Qwen2.5-14B and Yi-34B, 0.55 of the wait beside the 8B's batch 8; at 0.72-0.84 within 15%)
+GRID_ROOM = 0.5
 
 
 def _grid_note(scenario: Scenario, params: Params, batch: int) -> list[str]:
