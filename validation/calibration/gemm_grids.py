@@ -32,7 +32,7 @@ TRACES = ROOT / "validation/traces"
 PER_LAYER = 4  # the collectors' decode layers launch QKV, O, gate-up and down (validation/collect/gpu_common.py)
 # per GPU spec, its profiled runs in order of preference (a run's own points first: the 8B sweeps, every shape)
 SOURCES = {
-    "h100-sxm": ["h100/decode_shapes*", "h100/dataplane_ladder_*_random", "h100/model_grids"],
+    "h100-sxm": ["h100/decode_shapes*", "h100/dataplane_ladder_*_random", "h100/model_grids", "h100/model_grid_sweep"],
     "h200": ["h200/decode_shapes*", "h200/dataplane_ladder_*_random"],
 }
 BEGIN, END = "# decode_gemm_grids: begin (validation/calibration/gemm_grids.py --write)", "# decode_gemm_grids: end"
