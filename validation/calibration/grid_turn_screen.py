@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from nicmodel.engines.serving import interference as model  # noqa: E402
+from nicmodel.engines.serving.gemm_grids import unheld_share  # noqa: E402
 from nicmodel.validation.predict import Predictor  # noqa: E402
 from nicmodel.validation.trace import read_trace  # noqa: E402
 from nicmodel.validation.validate import family  # noqa: E402
@@ -59,11 +60,6 @@ BY_POINT = [False]  # --by-point: each point's own profiled step, not the run's 
 def gemm_kernels(path: Path) -> list[dict[str, str]]:
     """The weight GEMMs (cuBLAS's nvjet kernels) a decode_kernels.csv records, in the order they ran."""
     return [r for r in csv.DictReader(open(path)) if r["name"].startswith("nvjet")]
-
-
-def unheld_share(blocks: float, per_sm: float, free: float) -> float:
-    """The share of a launch of ``blocks`` (``per_sm`` a SM) that ``free`` SMs cannot hold at once."""
-    return max(0.0, blocks - max(0.0, free) * per_sm) / blocks
 
 
 @cache

@@ -27,7 +27,6 @@ compared per trace and family on held-out rows.
 from __future__ import annotations
 
 import collections
-import csv
 import dataclasses
 import json
 import re
@@ -44,7 +43,8 @@ from nicmodel.engines.serving import interference as model  # noqa: E402
 from nicmodel.validation.predict import Predictor  # noqa: E402
 from nicmodel.validation.trace import read_trace  # noqa: E402
 from nicmodel.validation.validate import family  # noqa: E402
-from grid_turn_screen import gemm_kernels, unheld_share  # noqa: E402
+from nicmodel.engines.serving.gemm_grids import unheld as engine_unheld  # noqa: E402
+from grid_turn_screen import gemm_kernels  # noqa: E402
 
 CANDIDATE = Path(__file__).with_name("grid_wait_candidate.json")
 TRACES = ROOT / "validation/traces"
@@ -112,8 +112,7 @@ def point_grids(point) -> Grids | None:
 
 def unheld(p, c, grids: Grids) -> float:
     """u: the time-weighted share of the launch's blocks the GEMMs' free SMs cannot hold."""
-    sms, per_sm = float(p["gpu.sms"]), model.blocks_per_sm(p, c.shape)
-    return sum(w * unheld_share(c.blocks, per_sm, sms - b) for b, w in grids)
+    return engine_unheld(grids, float(p["gpu.sms"]), c.blocks, model.blocks_per_sm(p, c.shape))
 
 
 def candidate_couple(p, c, priority, shapes):
