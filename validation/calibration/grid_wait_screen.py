@@ -173,17 +173,28 @@ def refit() -> dict[str, float]:
     return values
 
 
-def mapes(trace: Path, candidate: dict | None) -> dict[str, float]:
-    """{family: held-out co-runner MAPE %} of a trace, committed (None) or the candidate at its values."""
-    use_candidate(candidate is not None)
+def mapes(trace: Path, candidate: dict | None, switch=None) -> dict[str, float]:
+    """{family: held-out co-runner MAPE %} of a trace, committed (None) or a candidate at its values; ``switch``
+    turns the candidate's form on and off (this screen's use_candidate unless given)."""
+    switch = switch or use_candidate
+    switch(candidate is not None)
     try:
         predictor, errors = Predictor(), collections.defaultdict(list)
         for pt in read_trace(trace):
             if pt.metric == "corunner_time_ratio" and pt.role == "held-out":
                 errors[family(pt.argument)].append(abs(predictor.predict(pt, candidate) / pt.value - 1) * 100)
     finally:
-        use_candidate(False)
+        switch(False)
     return {f: statistics.mean(v) for f, v in errors.items()}
+
+
+def compare(traces: list[Path], values: dict, switch=None) -> None:
+    """Print, per trace and family, the committed model's held-out MAPE and the candidate's."""
+    for trace in traces:
+        now, then = mapes(trace, None, switch), mapes(trace, values, switch)
+        for fam in sorted(now):
+            cross = " crosses" if (now[fam] > 15) != (then[fam] > 15) else ""
+            print(f"{trace.name:50s} {fam:30s} committed {now[fam]:5.1f}%  candidate {then[fam]:5.1f}%{cross}", flush=True)
 
 
 def main(argv: list[str]) -> int:
@@ -193,12 +204,7 @@ def main(argv: list[str]) -> int:
         print(f"wrote {CANDIDATE.relative_to(ROOT)}")
         return 0
     values = json.loads(CANDIDATE.read_text())
-    traces = [Path(a) for a in argv if not a.startswith("--")] or sorted(TRACES.glob("*_interference.csv"))
-    for trace in traces:
-        now, then = mapes(trace, None), mapes(trace, values)
-        for fam in sorted(now):
-            cross = " crosses" if (now[fam] > 15) != (then[fam] > 15) else ""
-            print(f"{trace.name:50s} {fam:30s} committed {now[fam]:5.1f}%  candidate {then[fam]:5.1f}%{cross}", flush=True)
+    compare([Path(a) for a in argv if not a.startswith("--")] or sorted(TRACES.glob("*_interference.csv")), values)
     return 0
 
 
