@@ -52,5 +52,6 @@ def test_the_screen_figures(screen, capsys):
     assert "the H100 coverage run's 90.9%" in out and "the H100 coverage run's 57.0%" in out
     # the held-out cells as of 2026-12-06, a twenty-seventh session (317 before the long-GEMM run and the GEMM
     # ladder, 336 before the regime ladder, 342 before the design-pattern run, 351 before its repeat, 357 before the
-    # Qwen rungs, 363 before the pace crawl's sealed check, 369 before the grid wait's first sealed check)
-    assert "committed 0, grids, launch alone 22 of 381" in out
+    # Qwen rungs, 363 before the pace crawl's sealed check, 369 before the grid wait's first sealed check, 381
+    # before the grid crawl's)
+    assert "committed 0, grids, launch alone 22 of 393" in out

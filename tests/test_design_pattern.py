@@ -108,4 +108,5 @@ def test_the_crawl_form_holds_on_the_repeat_it_was_not_fitted_to():
         for fam in (SEQUENCE, DEQUANT, DECODER):
             assert family_mape(path, "corunner_time_ratio", fam) <= 15.0, (shape, fam)
     r = {(s, f): over_model(path, f, None) for s, path in REPEATS.items() for f in (SEQUENCE, DEQUANT)}
-    assert [round(r[(s, f)], 2) for s in REPEATS for f in (SEQUENCE, DEQUANT)] == [0.97, 1.14, 0.97, 0.95]
+    # [0.97, 1.14, 0.97, 0.95] before the grid crawl (docs/serving.md, The grid crawl)
+    assert [round(r[(s, f)], 2) for s in REPEATS for f in (SEQUENCE, DEQUANT)] == [0.95, 1.04, 0.97, 0.94]

@@ -93,7 +93,8 @@ def test_turn_wait_against_the_committed_form():
     long-GEMM run 1.11. turn_share's range (hwspecs/gpus/*.yaml) keeps 0.26, below the lowest (the 1B's 0.29)."""
     k = {r: turn_k(TRACES[r], model={}) for r in RUNGS}
     assert [round(k[r], 2) for r in RUNGS] == [0.29, 0.87, 1.09, 0.82], k
-    assert round(turn_k(ROOT / "validation/traces/h100_dataplane_long_gemm_interference.csv", model={}), 2) == 1.11
+    # 1.11 before the grid crawl (the 70B shape's GEMMs leave a few SMs free: the crawl a little less, the turn more)
+    assert round(turn_k(ROOT / "validation/traces/h100_dataplane_long_gemm_interference.csv", model={}), 2) == 1.10
     from nicmodel import api
     share = api.load(ROOT / "pipelines/shadowserve.yaml", ["gpu=h100-sxm"]).gpu.interference.turn_share
     assert share.range[0] <= min(k.values()) and share.value == 1

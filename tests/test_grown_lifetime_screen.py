@@ -48,5 +48,6 @@ def test_the_screen_figures(screen, capsys):
     # ladder's four long-GEMM co-runner cells and the design-pattern repeat added twelve; 27 above, both, then;
     # 681 and 17 and 18 before the Qwen rungs added twelve, the 14B shape's scatter above; 693, 18 and 19 before the
     # pace crawl's sealed check added twelve, two above; 705, 20 and 21 before the grid wait's first sealed check
-    # added twenty-four, two above, Yi-34B's scatter and dequantization)
-    assert "committed 22, grown lifetime 23 of 729" in out
+    # added twenty-four, two above, Yi-34B's scatter and dequantization; 729, 22 and 23 before the grid crawl's sealed
+    # check added twenty-four, two above, the Yi-34B and Qwen2.5-14B scatters)
+    assert "committed 24, grown lifetime 25 of 753" in out

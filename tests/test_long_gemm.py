@@ -77,3 +77,25 @@ def test_the_coupling_adds_the_crawl_past_the_checked_gemms_by_hand():
             == pytest.approx(2 * 0.56175))
     assert (corunner_slowdown(high, long, launch, "high") - corunner_slowdown(HOPPER, long, launch, "high")
             == pytest.approx(0.56175))
+
+
+def test_the_grid_crawl_keeps_the_pace_on_the_sms_a_gemm_leaves_free_by_hand():
+    """The same 50-us launch beside 144-us GEMMs half of whose time runs 66 blocks on 132 SMs (half the SMs free) and
+    half 132: it keeps crawl_share 0.25 on the held SMs and its whole pace on the free ones, a quarter of the SMs
+    over the GEMMs' time, so its share is 0.25 + 0.75 x 0.25 = 0.4375. It loses min(T (1/f - 1), R (1 - f)): T (1/f -
+    1) = 64.29 us against 0.5625 x 144 = 81 us, so beside the 144-us GEMMs (0.5625 x 114.29^2 / 2 + 64.29 x (144 -
+    114.29)) / 144 = 38.776 us, beside the checked 37 us 0.5625 x 37 / 2 = 10.406 us: it grows 0.7 x (38.776 -
+    10.406) / 50 = 0.39717 past the crawl off. With crawl_free_pace 0 the grids change nothing (0.56175 as above)."""
+    from dataclasses import replace
+
+    from hopper import HOPPER, PROFILE, THIN
+
+    from nicmodel.engines.serving.interference import CoRunner, corunner_slowdown
+
+    launch = CoRunner(THIN, 2048.0, 50e-6, 0.1)
+    gridded = replace(PROFILE, gemm_s=144e-6, grids=((66, 0.5), (132, 0.5)), sms=132.0)
+    crawl = {**HOPPER, "gpu.interference.crawl_share": 0.25}
+    assert (corunner_slowdown(crawl, gridded, launch) - corunner_slowdown(HOPPER, gridded, launch)
+            == pytest.approx(0.7 * (38.775510204 - 10.40625) / 50, rel=1e-6))
+    off = {**crawl, "gpu.interference.crawl_free_pace": 0.0}
+    assert corunner_slowdown(off, gridded, launch) - corunner_slowdown(HOPPER, gridded, launch) == pytest.approx(0.56175)

@@ -340,6 +340,12 @@ class Interference(Component):
     crawl_high: Ratio
     """Co-runner, decode at high priority: the crawl of a launch of more than one wave over the crawl
     at equal priority (decode's next GEMM takes the SMs its waves free; 1: as at equal)."""
+    crawl_free_pace: Share
+    """Co-runner, past turn_gemms_to: the share of its pace a launch that lands in a weight GEMM keeps on
+    the SMs the GEMM leaves free (the time-weighted free share of decode's measured grids,
+    gpu.decode_gemm_grids; where none are measured, none is counted free). 1: its whole pace there, the
+    grid crawl as adopted; 0: crawl_share on every SM, the crawl as first fitted (docs/serving.md, The
+    grid crawl)."""
     turn_growth: Ratio
     """Past turn_gemms_to, the GEMM length a stream launch's turn wait counts grows as decode's mean
     weight GEMM to this power (1: in proportion, the form as first fitted; 0: held at turn_gemms_to).

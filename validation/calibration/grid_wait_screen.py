@@ -52,6 +52,10 @@ Grids = tuple[tuple[int, float], ...]  # (blocks, share of the step's weight-GEM
 _current: list[Grids | None] = [None]  # the grids of the point being predicted
 _seen: list[float] = []  # every u the candidate applied (point_u reads it)
 COMMITTED_COUPLE, COMMITTED_PREDICT = model.couple, Predictor.predict
+# the model these screens were declared against: before the grid crawl (adopted after them, docs/serving.md, The grid
+# crawl), its share the same beside every grid, at the crawl's values of then
+BEFORE_GRID_CRAWL = {"gpu.interference.crawl_share": 0.2443, "gpu.interference.crawl_high": 1.691,
+                     "gpu.interference.turn_growth": 0.5512, "gpu.interference.crawl_free_pace": 0.0}
 
 
 def grids_of(rows: list[tuple[int, float]]) -> Grids:
@@ -161,7 +165,7 @@ def refit() -> dict[str, float]:
         if not settled:
             raise SystemExit("no fixed point within 12 passes")
         values = {plan.prefix + k: v for k, v in state.values.items()}
-        held = fp.Held(values)
+        held = fp.Held({**values, **BEFORE_GRID_CRAWL})
         rows = lg.fitted_rows()
         start = [float(held.context(rows[0]).params[f"gpu.interference.{n}"]) for n in lg.NAMES]
         crawl = lg.fit(held, rows, start=start)
@@ -174,15 +178,17 @@ def refit() -> dict[str, float]:
 
 
 def mapes(trace: Path, candidate: dict | None, switch=None) -> dict[str, float]:
-    """{family: held-out co-runner MAPE %} of a trace, committed (None) or a candidate at its values; ``switch``
-    turns the candidate's form on and off (this screen's use_candidate unless given)."""
+    """{family: held-out co-runner MAPE %} of a trace, committed (None: the model as these screens were declared
+    against, BEFORE_GRID_CRAWL) or a candidate at its values; ``switch`` turns the candidate's form on and off (this
+    screen's use_candidate unless given)."""
     switch = switch or use_candidate
     switch(candidate is not None)
+    values = {**BEFORE_GRID_CRAWL, **(candidate or {})}
     try:
         predictor, errors = Predictor(), collections.defaultdict(list)
         for pt in read_trace(trace):
             if pt.metric == "corunner_time_ratio" and pt.role == "held-out":
-                errors[family(pt.argument)].append(abs(predictor.predict(pt, candidate) / pt.value - 1) * 100)
+                errors[family(pt.argument)].append(abs(predictor.predict(pt, values) / pt.value - 1) * 100)
     finally:
         switch(False)
     return {f: statistics.mean(v) for f, v in errors.items()}

@@ -103,6 +103,12 @@ the 122 points of the sample whose analytical answers it moves at all were simul
 serving_model.csv and serving_model_loaded_long.csv (`--only`, the same requests and seeds; merged in place and
 sorted by point and seed, on the development machine's 2 cores: about 25 minutes in all); serving_model_long.csv
 predates it and is predicted with the crawl off (serving_model.BEFORE_CRAWL).
+After the grid crawl (2026-12-06, a twenty-eighth session: the crawl's share higher on the SMs a long GEMM leaves free,
+the crawl refit), the 109 points whose analytical answers it moves at all (every one past turn_gemms_to: the L40S's,
+A100's, L4's, and the H100's and H100 PCIe's beside Qwen2.5-14B and Yi-34B) were simulated again in both
+serving_model.csv and serving_model_loaded_long.csv (`--only`, the same requests and seeds, written to a side file and
+merged in place, sorted by point and seed; 107 and 214 of the 109 and 218 rows moved; about 23 minutes on 2
+cores).
 """
 
 from __future__ import annotations

@@ -11,9 +11,15 @@ Params = dict[str, Any]
 Grids = tuple[tuple[int, float], ...]  # (blocks, share of the step's weight-GEMM time)
 
 
+# the table last read, its index and the steps found in it: an engine asks of one table step after step
+_last: list = [None, None, {}]
+
+
 def _measured(p: Params) -> dict[int, dict[str, float]]:
     """{batch: {key under decode_grids.<batch>.: value}} of the parameter table."""
-    return _index(tuple((k, float(v)) for k, v in p.items() if k.startswith("decode_grids.")))
+    if _last[0] is not p:
+        _last[:] = [p, _index(tuple((k, float(v)) for k, v in p.items() if k.startswith("decode_grids."))), {}]
+    return _last[1]
 
 
 @lru_cache(maxsize=64)
@@ -38,10 +44,18 @@ def _step(entry: dict[str, float], layers: float) -> Grids:
 
 
 def step_grids(p: Params, batch: float) -> Grids | None:
+    """The weight GEMMs' grids of a decode step at ``batch`` (_find, remembered for the table last read)."""
+    measured = _measured(p)
+    key = (float(batch), float(p.get("model.layers", 0.0)))
+    if key not in _last[2]:
+        _last[2][key] = _find(measured, p, batch)
+    return _last[2][key]
+
+
+def _find(measured: dict, p: Params, batch: float) -> Grids | None:
     """The weight GEMMs' grids of a decode step at ``batch``: measured at that batch, else at the
     nearest measured batches on either side where both ran the same grids (cuBLAS changes tiles at
     thresholds of the batch); None where not measured."""
-    measured = _measured(p)
     if not measured:
         return None
     layers = float(p["model.layers"])

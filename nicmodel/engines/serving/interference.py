@@ -83,7 +83,8 @@ dispatched; the hardware places blocks breadth-first over the SMs):
     (a many-wave launch keeps its blocks running while decode's kernel cuts in) and its duration:
     short one-wave launches lose most (h200/short_random/). Past ``turn_gemms_to`` the GEMM length it
     counts grows as the length to the power ``turn_growth``, and a launch landing in a GEMM crawls on
-    a share ``crawl_share`` of the SMs until the GEMM ends (long_gemm.py; h100/regime_ladder_*/).
+    a share ``crawl_share`` of the SMs until the GEMM ends, ``crawl_free_pace`` on those its measured
+    grids leave free (long_gemm.py; h100/regime_ladder_*/, dataplane_crawlgrid_*/).
   - a spill, for a one-wave launch needing more than one block per SM where decode's resident
     blocks of a kind (attention's too where it leaves an SM one block, if some SM holds two) leave
     room for some but not all: the rest wait for slots, every launch, ``wave_spill`` x (share of
@@ -107,11 +108,13 @@ dispatched; the hardware places blocks breadth-first over the SMs):
   beside one-wave grids that fill SMs whole (the decoder's own loss there), ``many_wave_stretch`` for
   many-wave launches beside GEMMs longer than ``turn_gemms_to`` (what the crawl leaves); all 1.
 
-What it leaves out: how tightly a launch packs from one landing to the next (a mean), the GEMVs' and
-elementwise kernels' grids by batch, decode's side of attention's grid, SM placement beyond that
-(clusters, GPC/TPC), partial overlap of a kernel's last wave, L2 contention, clocks, kernel order
-within a step, preemption (none for compute kernels), any effect of the access width on decode's
-side (none beyond its HBM share), and a host slower than the GPU at issuing launches.
+What it leaves out: how tightly a launch packs from one landing to the next (a mean), the GEMVs' grids
+by batch beyond the crawl (measured per model and batch, gemm_grids.py; the turn wait and the blocking
+count every GEMM as holding its SMs), the elementwise kernels' grids, decode's side of attention's
+grid, SM placement beyond that (clusters, GPC/TPC), partial overlap of a kernel's last wave, L2
+contention, clocks, kernel order within a step, preemption (none for compute kernels), any effect of
+the access width on decode's side (none beyond its HBM share), and a host slower than the GPU at
+issuing launches.
 
 All functions take the flat parameter table (dotted spec paths, SI units).
 """
@@ -269,6 +272,7 @@ class Coupling:
     crawl: float = 0.0  # crawl_share: the SMs' share it progresses on inside a long GEMM (0: no crawl)
     crawl_gain: float = 1.0  # crawl_high for a launch of many waves at high priority, else 1
     turn_growth: float = 1.0  # the turn wait's GEMM length past gemm_to grows as the length to this power
+    crawl_free: float = 0.0  # crawl_free_pace: its pace inside a long GEMM on the SMs the GEMM leaves free
 
     def exclusive(self, profile: DecodeProfile) -> float:
         """Share of decode's kernel time in kernels that cannot sit beside the co-runner."""
@@ -317,7 +321,8 @@ class Coupling:
         beside (whole from many_wave_gemms on, in proportion to log GEMM length before). Where no SM
         holds a second attention block, averaged over attention's phase and the rest (phases.py): a
         queue of short launches completes more of them where each is quick."""
-        growth = self._grown(profile) + crawl_growth(profile.gemm, self.gemm_to, self.duration_s, self.crawl,
+        share = profile.crawl_share(self.crawl, self.crawl_free)  # more where the GEMMs leave SMs free
+        growth = self._grown(profile) + crawl_growth(profile.gemm, self.gemm_to, self.duration_s, share,
                                                      profile.shares.get("weights", 0.0), self.crawl_gain)
         if self.long_gemm == 1.0 or profile.gemm <= self.gemm_to:
             return growth
@@ -413,7 +418,7 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
                     float(p[q + "wait_charge"]), float(p[q + "many_wave_stretch"]) if waves > 1 else 1.0,
                     float(p[q + "turn_gemms_to"]), float(p[q + "many_wave_gemms"]), float(p[q + "crawl_share"]),
                     float(p[q + "crawl_high"]) if priority == "high" and waves > 1 else 1.0,
-                    float(p[q + "turn_growth"]))
+                    float(p[q + "turn_growth"]), float(p[q + "crawl_free_pace"]))
 
 
 def attention_latency_scale(p: Params) -> float:

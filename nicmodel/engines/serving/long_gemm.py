@@ -10,7 +10,9 @@ past them the crawl's growth over its value there is added, and the turn wait a 
 grows with the GEMMs' length to the power ``turn_growth`` instead of in proportion. At high decode
 priority a many-wave launch's crawl is ``crawl_high`` as large: decode's next GEMM takes the SMs its
 waves free. Fitted on the H100's regime ladder (h100/regime_ladder_{70b,405b}_random/, declared as
-the fit set before it ran).
+the fit set before it ran). Where decode's grids are measured, the share is higher on the SMs a GEMM
+leaves free (``crawl_free_pace`` there; DecodeProfile.crawl_share: the grid crawl, sealed beside Yi-34B's
+80-block GEMMs; docs/serving.md, The grid crawl).
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ import numpy as np
 
 from . import gpu
 from .attention import attention_blocks, attention_load, attention_residency, attention_waves
+from .gemm_grids import Grids, step_grids
 from .occupancy import Shape, blocks_per_sm, shape_at
 
 Params = dict[str, Any]
@@ -34,12 +35,23 @@ class DecodeProfile:
     attention_s: float = 0.0  # mean duration of one attention kernel (one per layer; 0: unknown)
     attention_issue: float = 0.0  # share of its SM's issue slots one attention block uses (measured alone)
     gemm_s: float = 0.0  # mean duration of one weight GEMM (0: unknown, a mean decode kernel's stands in)
+    grids: Grids | None = None  # the weight GEMMs' measured grids at this batch (None: not measured)
+    sms: float = 0.0  # the GPU's SMs (what the grids leave free is counted against)
 
     @property
     def gemm(self) -> float:
         """Mean duration of one of decode's weight GEMMs (``kernel_s`` where the spec does not say how
         many a layer launches)."""
         return self.gemm_s if self.gemm_s > 0 else self.kernel_s
+
+    def crawl_share(self, share: float, free_pace: float) -> float:
+        """The share of its pace a launch keeps inside a long weight GEMM: ``share`` (crawl_share) on the SMs
+        the GEMM holds, up to ``free_pace`` (crawl_free_pace) on those it leaves free, weighted over the
+        measured grids by their time; ``share`` where they are not measured (docs/serving.md, The grid crawl)."""
+        if self.grids is None or share <= 0:
+            return share
+        free = sum(w * max(0.0, self.sms - g) / self.sms for g, w in self.grids)
+        return share + max(0.0, free_pace - share) * free
 
     @cached_property
     def beside(self) -> "DecodeProfile":
@@ -75,7 +87,8 @@ def decode_profile(p: Params, step_s: float, weights: float, attention: float,
     return DecodeProfile(step_s / kernels, shares, shapes, residency, waves, load, held,
                          shares["attention"] * step_s / float(p["model.layers"]),
                          float(p.get("gpu.decode_kernels.attention.issue_slots", 0.0)),
-                         gemm_duration(p, step_s * shares["weights"]))
+                         gemm_duration(p, step_s * shares["weights"]),
+                         None if batch is None else step_grids(p, batch), float(p["gpu.sms"]))
 
 
 def gemm_duration(p: Params, weights_s: float) -> float:
