@@ -114,14 +114,16 @@ def round_trips(plan: Plan, p: Params) -> Any:
     return p["design.transport.round_trips_per_chunk"] if plan.client_transport else 1.0
 
 
-def flatten(obj: Any, prefix: str = "") -> Params:
-    """Every number in a validated spec, keyed by dotted path, in SI units."""
+def flatten(obj: Any, prefix: str = "", skip: frozenset[str] = frozenset()) -> Params:
+    """Every number in a validated spec, keyed by dotted path, in SI units (but the fields at ``skip``)."""
     out: Params = {}
     if isinstance(obj, Param):
         out[prefix] = obj.si
     elif isinstance(obj, BaseModel):
         for name in type(obj).model_fields:
-            out.update(flatten(getattr(obj, name), f"{prefix}.{name}" if prefix else name))
+            path = f"{prefix}.{name}" if prefix else name
+            if path not in skip:
+                out.update(flatten(getattr(obj, name), path, skip))
     elif isinstance(obj, dict):
         for key, value in obj.items():
             out.update(flatten(value, f"{prefix}.{key}"))
@@ -265,7 +267,7 @@ def compile_scenario(scn: Scenario) -> tuple[Plan, Params]:
         side_table=scn.codec.side_table_per_stream is not None,
         forms=_forms(scn),
     )
-    params = {k: v for k, v in flatten(scn).items() if not k.startswith("gpu.decode_gemm_grids.")}
+    params = flatten(scn, skip=frozenset({"gpu.decode_gemm_grids"}))  # the model's own, below
     params.update(_decode_grids(scn))
     if scn.design.chunk_tokens == "naive":
         params["design.chunk_tokens"] = math.inf
