@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from nicmodel.engines.serving import interference as model  # noqa: E402
+from nicmodel.engines.serving.gemm_grids import free_share as engine_free_share  # noqa: E402
 from nicmodel.validation.predict import Predictor  # noqa: E402
 import grid_wait_screen as grids  # noqa: E402
 
@@ -39,8 +40,7 @@ def free_share(point) -> float | None:
     found = grids.point_grids(point)
     if found is None:
         return None
-    sms = float(_contexts.context(point).params["gpu.sms"])
-    return sum(w * max(0.0, sms - g) / sms for g, w in found)
+    return engine_free_share(found, float(_contexts.context(point).params["gpu.sms"]))
 
 
 def candidate_growth(gemm_s, checked_s, duration_s, share, weights, gain=1.0):

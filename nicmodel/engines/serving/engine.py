@@ -96,7 +96,7 @@ class ServingEngine:
         (the GPU spec), its time alone (the stage's demand) and its HBM traffic."""
         dp, p = self.data_plane, self.p
         tokens = dp.chunk_tokens or chunk_tokens or 1
-        channels = 2 * float(p["model.layers"]) * float(p["model.kv_heads"]) * float(p["model.head_dim"])
+        channels = launches.kv_channels(p)
         out: dict[str, interference.CoRunner] = {}
         for st in dp.plan.stages:
             kind = dp._gpu_class(st)

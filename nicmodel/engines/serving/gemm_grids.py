@@ -4,7 +4,6 @@ hold (docs/serving.md, The grid wait). The grids are measured per GPU, model and
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 Params = dict[str, Any]
@@ -18,17 +17,13 @@ _last: list = [None, None, {}]
 def _measured(p: Params) -> dict[int, dict[str, float]]:
     """{batch: {key under decode_grids.<batch>.: value}} of the parameter table."""
     if _last[0] is not p:
-        _last[:] = [p, _index(tuple((k, float(v)) for k, v in p.items() if k.startswith("decode_grids."))), {}]
+        index: dict[int, dict[str, float]] = {}
+        for key, value in p.items():
+            if key.startswith("decode_grids."):
+                _, batch, rest = key.split(".", 2)
+                index.setdefault(int(batch), {})[rest] = float(value)
+        _last[:] = [p, index, {}]
     return _last[1]
-
-
-@lru_cache(maxsize=64)
-def _index(items: tuple) -> dict[int, dict[str, float]]:
-    out: dict[int, dict[str, float]] = {}
-    for key, value in items:
-        _, batch, rest = key.split(".", 2)
-        out.setdefault(int(batch), {})[rest] = value
-    return out
 
 
 def _step(entry: dict[str, float], layers: float) -> Grids:
@@ -69,6 +64,11 @@ def _find(measured: dict, p: Params, batch: float) -> Grids | None:
     same = ({k for k in low if k.startswith("layer.")} == {k for k in high if k.startswith("layer.")}
             and low["head"] == high["head"])
     return _step(low, layers) if same else None
+
+
+def free_share(grids: Grids, sms: float) -> float:
+    """The share of the SMs decode's weight GEMMs leave free, weighted by their time."""
+    return sum(w * max(0.0, sms - g) / sms for g, w in grids)
 
 
 def unheld_share(blocks: float, per_sm: float, free_sms: float) -> float:

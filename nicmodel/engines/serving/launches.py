@@ -6,10 +6,20 @@ from .interference import CoRunner, Params
 from .occupancy import shape_at
 
 
+def kv_channels(p: Params) -> float:
+    """K/V channels of the model: 2 x layers x KV heads x head dimension."""
+    return 2 * float(p["model.layers"]) * float(p["model.kv_heads"]) * float(p["model.head_dim"])
+
+
+def launch_base(p: Params, kind: str) -> str:
+    """Where the GPU stage ``kind``'s launch shape is: its kernel's spec, or the GPU's copy kernel."""
+    return f"gpu.kernels.{kind}.launch" if f"gpu.kernels.{kind}.launch.blocks" in p else "gpu.copy_kernel"
+
+
 def kernel_launch(p: Params, kind: str, kv_channels: float, output_bytes: float, duration_s: float) -> CoRunner:
     """One launch of the GPU stage ``kind`` on a chunk: from its kernel spec (or the GPU's copy
     kernel for stages without one), the chunk's output bytes and the stage's time alone."""
-    base = f"gpu.kernels.{kind}.launch" if f"gpu.kernels.{kind}.launch.blocks" in p else "gpu.copy_kernel"
+    base = launch_base(p, kind)
     launches = float(p[f"{base}.launches_per_chunk"])
     per_launch = duration_s / launches
     hbm = float(p[f"{base}.hbm_bytes_per_output_byte"]) * output_bytes / launches

@@ -15,7 +15,7 @@ import numpy as np
 
 from . import gpu
 from .attention import attention_blocks, attention_load, attention_residency, attention_waves
-from .gemm_grids import Grids, step_grids
+from .gemm_grids import Grids, free_share, step_grids
 from .occupancy import Shape, blocks_per_sm, shape_at
 
 Params = dict[str, Any]
@@ -50,8 +50,7 @@ class DecodeProfile:
         measured grids by their time; ``share`` where they are not measured (docs/serving.md, The grid crawl)."""
         if self.grids is None or share <= 0:
             return share
-        free = sum(w * max(0.0, self.sms - g) / self.sms for g, w in self.grids)
-        return share + max(0.0, free_pace - share) * free
+        return share + max(0.0, free_pace - share) * free_share(self.grids, self.sms)
 
     @cached_property
     def beside(self) -> "DecodeProfile":

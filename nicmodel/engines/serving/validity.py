@@ -16,7 +16,7 @@ from ..plan import Params, Plan
 from .attention import attention_blocks, attention_load, attention_waves
 from .capacity import _kv, mean_context
 from .gemm_grids import step_grids, unheld
-from .launches import launch_at
+from .launches import kv_channels, launch_at, launch_base
 from .occupancy import blocks_per_sm
 from .profile import decode_shapes, step_profile
 
@@ -62,13 +62,12 @@ def _grid_note(scenario: Scenario, params: Params, batch: int) -> list[str]:
     grids = step_grids(params, batch)
     if grids is None:
         return []
-    channels = 2 * float(params["model.layers"]) * float(params["model.kv_heads"]) * float(params["model.head_dim"])
     found = []
     for kind in kernel_classes(scenario):
-        base = f"gpu.kernels.{kind}.launch" if f"gpu.kernels.{kind}.launch.blocks" in params else "gpu.copy_kernel"
+        base = launch_base(params, kind)
         if f"{base}.blocks" not in params:
             continue
-        launch = launch_at(params, base, channels, 1.0, 0.0)
+        launch = launch_at(params, base, kv_channels(params), 1.0, 0.0)  # its blocks and shape: no time needed
         u = unheld(grids, float(params["gpu.sms"]), launch.blocks, blocks_per_sm(params, launch.shape))
         if u < GRID_ROOM:
             found.append(f"{kind} {u:.2f}")
