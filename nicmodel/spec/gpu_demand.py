@@ -346,6 +346,13 @@ class Interference(Component):
     gpu.decode_gemm_grids; where none are measured, none is counted free). 1: its whole pace there, the
     grid crawl as adopted; 0: crawl_share on every SM, the crawl as first fitted (docs/serving.md, The
     grid crawl)."""
+    turn_free_pace: Share
+    """Co-runner, a stream launch waiting its turn in one of decode's weight GEMMs: the share of its pace alone
+    (per SM) it keeps on the SMs the GEMM leaves free (the grids, gpu.decode_gemm_grids; where none are
+    measured, none is counted free). Its blocks run there in rounds while the rest wait, so a launch the
+    free SMs finish before the GEMM ends loses those rounds, not the GEMM left (engines/serving/gemm_grids.py,
+    turn_rounds). 0: the whole turn beside every grid, the turn wait as fitted (docs/serving.md, The turn
+    rounds)."""
     turn_growth: Ratio
     """Past turn_gemms_to, the GEMM length a stream launch's turn wait counts grows as decode's mean
     weight GEMM to this power (1: in proportion, the form as first fitted; 0: held at turn_gemms_to).

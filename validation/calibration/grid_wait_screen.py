@@ -165,13 +165,7 @@ def refit() -> dict[str, float]:
         if not settled:
             raise SystemExit("no fixed point within 12 passes")
         values = {plan.prefix + k: v for k, v in state.values.items()}
-        held = fp.Held({**values, **BEFORE_GRID_CRAWL})
-        rows = lg.fitted_rows()
-        start = [float(held.context(rows[0]).params[f"gpu.interference.{n}"]) for n in lg.NAMES]
-        crawl = lg.fit(held, rows, start=start)
-        values.update({f"gpu.interference.{n}": float(v) for n, v in zip(lg.NAMES, crawl)})
-        print(f"crawl refit {dict(zip(lg.NAMES, crawl.round(4)))}; its fit set "
-              f"{100 * lg.errors(held, rows, crawl).mean():.2f}%")
+        values.update(lg.refit_with({**values, **BEFORE_GRID_CRAWL}))
     finally:
         use_candidate(False)
     return values

@@ -61,6 +61,18 @@ def fit(predictor: Predictor, rows: list, start=START, weights: np.ndarray | Non
                     options={"xatol": 2e-3, "fatol": 1e-5, "maxfev": 300}).x
 
 
+def refit_with(values: dict[str, float]) -> dict[str, float]:
+    """The crawl's three refit on their declared set from their values under ``values`` (dotted paths, SI), every
+    other coefficient held there (the specs' where absent); {dotted path: value} of the three (a screen's refit).
+    """
+    from fixed_point import Held
+    held, rows = Held(values), fitted_rows()
+    start = [float(held.context(rows[0]).params[f"gpu.interference.{n}"]) for n in NAMES]
+    best = fit(held, rows, start=start)
+    print(f"crawl refit {dict(zip(NAMES, best.round(4)))}; its fit set {100 * errors(held, rows, best).mean():.2f}%")
+    return {f"gpu.interference.{n}": float(v) for n, v in zip(NAMES, best)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--boot", type=int, default=20, help="bootstrap refits for the ranges (0: none)")

@@ -239,6 +239,7 @@ def main() -> None:
             return
         if args.short:
             short(out, syn, decodes, points, streams, syn_side, side, dl, rng, quick, phase, args.kernels)
+            decode_descriptors(out, model, decodes)  # the grids each point ran (the turn rounds read them)
             return
         if args.paced:
             paced(out, syn, decodes, points, streams, syn_side, side, dl, rng, quick, phase)

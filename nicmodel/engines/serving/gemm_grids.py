@@ -79,3 +79,23 @@ def unheld_share(blocks: float, per_sm: float, free_sms: float) -> float:
 def unheld(grids: Grids, sms: float, blocks: float, per_sm: float) -> float:
     """u: the time-weighted share of a launch's blocks that the SMs decode's GEMMs leave free cannot hold."""
     return sum(w * unheld_share(blocks, per_sm, sms - g) for g, w in grids)
+
+
+def turn_rounds(grids: Grids, sms: float, blocks: float, per_sm: float, tau_s: float, length_s: float,
+                pace: float) -> float:
+    """The share of its turn wait a stream launch still waits where decode's weight GEMMs leave SMs free
+    (docs/serving.md, The turn rounds). A one-wave launch of ``blocks`` (``per_sm`` on an SM alone, each
+    living ``tau_s``) that lands in a GEMM of grid g with R of it left runs on the g-free SMs in rounds at
+    ``pace`` of its pace alone: its last block starts when the GEMM ends unless those rounds finish it
+    first, so it loses min(R, a_g), a_g = tau u_g / ((1 - u_g) pace), u_g the share of its blocks the free
+    SMs cannot hold. Over R ~ U(0, L), L the GEMM length the turn wait counts, that is L/2 x (2x - x^2),
+    x = min(1, a_g / L): the whole turn (x = 1) where the free SMs hold none of it or the rounds outlast
+    the GEMM, none where they hold it whole; weighted over the grids by their time. 1 with ``pace`` 0."""
+    if pace <= 0 or length_s <= 0 or blocks <= 0:
+        return 1.0
+    share = 0.0
+    for g, w in grids:
+        u = unheld_share(blocks, per_sm, sms - g)
+        x = 1.0 if u >= 1.0 else min(1.0, tau_s * u / ((1.0 - u) * pace) / length_s)
+        share += w * x * (2.0 - x)
+    return share

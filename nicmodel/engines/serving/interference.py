@@ -125,9 +125,11 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from .issue import attention_issue_demand, unrecovered, waits_on_memory
+from .access import attention_latency_scale, latency_boundness, narrowness
+from .issue import attention_issue_demand, unrecovered
 from .kept import lost_beside, sm_sensitivity
 from .l2 import l2_hit, l2_term
+from .gemm_grids import turn_rounds
 from .long_gemm import crawl_growth, turn_gemm
 from .occupancy import Shape, blocks_beside, blocks_per_sm, fits_beside
 from .packing import pack_slowdown, packing
@@ -141,8 +143,6 @@ __all__ = ["CoRunner", "Coupling", "DECODE_KINDS", "DecodeProfile", "attention_l
            "resident_threads", "sigma", "spilling_kinds", "step_profile"]
 
 Params = dict[str, Any]
-WIDEST_ACCESS = 16  # bytes: the widest load or store one thread issues (a 128-bit vector)
-NARROWEST_ACCESS = 2  # bytes: a bf16 scalar, where ``narrow_*`` is the whole term
 
 
 @dataclass(frozen=True)
@@ -157,14 +157,6 @@ class CoRunner:
     graph_share: float = 0.0  # share of its launches replayed from a CUDA graph (the rest: one by one)
     issue_share: float | None = None  # issue per resident warp over the integer-ALU body's (None: unmeasured)
     footprint_bytes: float | None = None  # bytes one launch touches, the same every launch (None: not given)
-
-
-def narrowness(c: CoRunner) -> float:
-    """0 for 16-byte (vector) accesses or kernels that do not stream memory, 1 for 2-byte ones."""
-    if c.access_bytes is None:
-        return 0.0
-    width = min(WIDEST_ACCESS, max(1.0, c.access_bytes))
-    return math.log2(WIDEST_ACCESS / width) / math.log2(WIDEST_ACCESS / NARROWEST_ACCESS)
 
 
 def decode_residency(p: Params) -> dict[str, int]:
@@ -273,6 +265,9 @@ class Coupling:
     crawl_gain: float = 1.0  # crawl_high for a launch of many waves at high priority, else 1
     turn_growth: float = 1.0  # the turn wait's GEMM length past gemm_to grows as the length to this power
     crawl_free: float = 0.0  # crawl_free_pace: its pace inside a long GEMM on the SMs the GEMM leaves free
+    blocks: float = 0.0  # its blocks a launch, and on an SM alone (at least 1): the turn rounds' (gemm_grids)
+    per_sm: float = 1.0
+    turn_free: float = 0.0  # turn_free_pace: its pace while it waits its turn on the SMs a GEMM leaves free
 
     def exclusive(self, profile: DecodeProfile) -> float:
         """Share of decode's kernel time in kernels that cannot sit beside the co-runner."""
@@ -287,8 +282,13 @@ class Coupling:
 
     def turn_wait(self, profile: DecodeProfile) -> float:
         """Seconds a launch waits at its turn: ``launch`` (launch_wait, graph_wait), and ``turns`` of
-        decode's weight GEMMs, each their mean duration (the kernels decode's stream alternates with)."""
-        return self.launch + self.turns * turn_gemm(profile.gemm, self.gemm_to, self.turn_growth)
+        decode's weight GEMMs, each their mean duration (the kernels decode's stream alternates with), less
+        what its rounds on the SMs the GEMMs leave free make up (gemm_grids.turn_rounds; none unmeasured)."""
+        length = turn_gemm(profile.gemm, self.gemm_to, self.turn_growth)
+        if self.turn_free <= 0 or profile.grids is None or self.turns <= 0:
+            return self.launch + self.turns * length
+        return self.launch + self.turns * length * turn_rounds(profile.grids, profile.sms, self.blocks, self.per_sm,
+                                                               self.tau, length, self.turn_free)
 
     def charged(self, profile: DecodeProfile, slowdown: float | None = None) -> float:
         """The share of its time beside decode that decode's loss is charged on: all of it but the
@@ -418,29 +418,8 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
                     float(p[q + "wait_charge"]), float(p[q + "many_wave_stretch"]) if waves > 1 else 1.0,
                     float(p[q + "turn_gemms_to"]), float(p[q + "many_wave_gemms"]), float(p[q + "crawl_share"]),
                     float(p[q + "crawl_high"]) if priority == "high" and waves > 1 else 1.0,
-                    float(p[q + "turn_growth"]), float(p[q + "crawl_free_pace"]))
-
-
-def attention_latency_scale(p: Params) -> float:
-    """How much longer a load waits beside attention on this GPU than on the GPU ``narrow_attention``
-    was fitted on, in excess over idle: (latency_beside_attention - 1) / (narrow_attention_latency - 1)
-    (1 there; the H100's chase reads 1.72x the H200's excess, h100/loaded_latency/)."""
-    q = "gpu.interference."  # both above 1 (spec.base.Stretch)
-    return (float(p[q + "latency_beside_attention"]) - 1.0) / (float(p[q + "narrow_attention_latency"]) - 1.0)
-
-
-def latency_boundness(p: Params, c: CoRunner, tau: float) -> float:
-    """The share of a block's life alone (``tau``) its loads take one after another at the idle
-    latency, at most 1, for a kernel whose blocks wait on memory (issue.waits_on_memory; 0 for any
-    other). A thread's accesses are its launch's bytes over its threads and access width; half are
-    loads, as in a copy (the stores do not wait): the 2-byte copy probe's blocks take 384-409 ns an
-    element a thread, against 339 ns a load idle (validation/traces/h200/placement_copy_sealed2/,
-    h200/loaded_latency/)."""
-    if not waits_on_memory(c) or tau <= 0:
-        return 0.0
-    moved = c.hbm_share * float(p["gpu.memory.peak_bandwidth"]) * c.duration_s
-    loads = moved / (max(c.blocks, 1.0) * c.shape[0] * c.access_bytes) / 2.0
-    return min(1.0, loads * float(p["gpu.interference.idle_latency"]) / tau)
+                    float(p[q + "turn_growth"]), float(p[q + "crawl_free_pace"]), c.blocks, max(1.0, resident),
+                    float(p[q + "turn_free_pace"]))
 
 
 def _short_lived(p: Params, tau: float) -> float:
