@@ -49,5 +49,6 @@ def test_the_screen_figures(screen, capsys):
     # 681 and 17 and 18 before the Qwen rungs added twelve, the 14B shape's scatter above; 693, 18 and 19 before the
     # pace crawl's sealed check added twelve, two above; 705, 20 and 21 before the grid wait's first sealed check
     # added twenty-four, two above, Yi-34B's scatter and dequantization; 729, 22 and 23 before the grid crawl's sealed
-    # check added twenty-four, two above, the Yi-34B and Qwen2.5-14B scatters)
-    assert "committed 24, grown lifetime 25 of 753" in out
+    # check added twenty-four, two above, the Yi-34B and Qwen2.5-14B scatters; 753, 24 and 25 before the turn rounds'
+    # sealed check added eighteen, six above, the short units and the scatter beside Qwen2.5-14B and Yi-34B)
+    assert "committed 30, grown lifetime 31 of 771" in out

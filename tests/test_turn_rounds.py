@@ -64,6 +64,8 @@ def _mape(errors: list[float]) -> float:
 
 
 @pytest.mark.skipif(not MEASURED, reason="the turn rounds' sealed run is not measured yet (declared_runs.md)")
+@pytest.mark.xfail(strict=True, reason="claim 5 failed: the long-lived launches' shift beside Qwen2.5-14B over the 8B "
+                   "is 15.2 points under the candidate, 8.4 under the grid wait; claims 1-4 held. Not adopted.")
 def test_the_claims_as_declared():
     values = json.loads(screen.CANDIDATE.read_text())
     now = {s: screen.held_out(TRACES[s], None) for s in SHAPES}
@@ -89,3 +91,21 @@ def test_the_claims_as_declared():
         return abs(statistics.median(e for u in LONG_LIVED for e in by["qwen14b"][u])
                    - statistics.median(e for u in LONG_LIVED for e in by["8b"][u]))
     assert shift(_candidate) < shift(_grid_wait)
+
+
+@pytest.mark.skipif(not MEASURED, reason="the turn rounds' sealed run is not measured yet (declared_runs.md)")
+def test_the_check_as_recorded():
+    """Measured 2026-12-06 on an H100 as declared (132 configurations a shape, 23 s each; 210-216 rows kept, the rest
+    fed too slowly from Python). Held-out MAPE, committed -> candidate: the scatter 20.6 -> 6.2% (Qwen2.5-14B), 23.5 ->
+    9.1% (Yi-34B), 4.6 -> 5.7% (the 8B); short-2-byte 30.9 -> 13.3, 29.1 -> 16.1, 10.3 -> 9.7%; short-compute 22.0 ->
+    17.9, 18.0 -> 14.6, 9.3 -> 9.2%. Above 15% across the three: 6 -> 2. Claim 5: the long-lived units' signed median
+    shift beside Qwen2.5-14B over the 8B, 15.2 points (candidate) against 8.4 (grid wait): the long-lived launches beside
+    free SMs take less time than the model gives from Python and as graphs alike (as graphs +20 points over the 8B,
+    where no turn enters), a loss beside free SMs that no turn form carries."""
+    values = json.loads(screen.CANDIDATE.read_text())
+    got = {s: (screen.held_out(TRACES[s], None), screen.held_out(TRACES[s], values)) for s in SHAPES}
+    fams = (SCATTER, "corunner_time_ratio/short-2-byte", "corunner_time_ratio/short-compute")
+    assert {s: [(round(got[s][0][f], 1), round(got[s][1][f], 1)) for f in fams] for s in SHAPES} == {
+        "qwen14b": [(20.6, 6.2), (30.9, 13.3), (22.0, 17.9)],
+        "yi34b": [(23.5, 9.1), (29.1, 16.1), (18.0, 14.6)],
+        "8b": [(4.6, 5.7), (10.3, 9.7), (9.3, 9.2)]}
