@@ -45,7 +45,9 @@ MEASURED_SINCE = {"h200_l2_boundary_interference.csv", "h100_dataplane_random_in
                   "h100_dataplane_crawlgrid_yi34b_interference.csv", "h100_dataplane_crawlgrid_qwen14b_interference.csv",
                   "h100_dataplane_crawlgrid_qwen32b_interference.csv", "h100_dataplane_crawlgrid_70b_interference.csv",
                   "h100_short_rounds_qwen14b_interference.csv", "h100_short_rounds_yi34b_interference.csv",
-                  "h100_short_rounds_8b_interference.csv"}
+                  "h100_short_rounds_8b_interference.csv", "h100_dataplane_rounds2_qwen7b_interference.csv",
+                  "h100_dataplane_rounds2_mistral7b_interference.csv", "h100_dataplane_rounds2_8b_interference.csv",
+                  "h100_dataplane_rounds2_qwen14b_interference.csv", "h100_dataplane_rounds2_yi34b_interference.csv"}
 COPY = (128, 32, 0)  # the short 2-byte units' blocks: 128 threads, 32 registers, no shared memory
 SHORT = ("short-2-byte", "short-memory", "short-compute")
 

@@ -125,6 +125,8 @@ def _scatter_mape(trace, predict) -> float:
 
 
 @pytest.mark.skipif(not SECOND_MEASURED, reason="the turn rounds' second sealed run is not measured yet (declared_runs.md)")
+@pytest.mark.xfail(strict=True, reason="claim 2 failed against the grid wait: the candidate's scatter summed over the "
+                   "five 19.4 points, the grid wait's 18.0 (the committed model's 115.0); claims 1, 3 and 4 held. Not adopted.")
 def test_the_second_check_as_declared():
     """The second sealed check (declared after the first, before its run; validation/collect/pending_turn_rounds2.sh):
     the unchanged candidate on the data-plane units the designs run, beside five shapes at points where their GEMMs
@@ -144,3 +146,17 @@ def test_the_second_check_as_declared():
             assert then[s][fam] <= mape + 2.0, (s, fam)
     # 4. families above 15% across the five: the candidate's no more than the committed model's
     assert sum(v > 15.0 for s in SECOND for v in then[s].values()) <= sum(v > 15.0 for s in SECOND for v in now[s].values())
+
+
+@pytest.mark.skipif(not SECOND_MEASURED, reason="the turn rounds' second sealed run is not measured yet (declared_runs.md)")
+def test_the_second_check_as_recorded():
+    """Measured 2026-12-06 on an H100 as declared (119 s; 132 rows a shape). The scatter's held-out MAPE, committed ->
+    candidate (the grid wait): Qwen2.5-7B 27.7 -> 5.4% (3.1%), Mistral-7B 20.2 -> 2.6% (3.9%), the 8B 21.2 -> 3.2% (2.5%),
+    Qwen2.5-14B 16.0 -> 3.2% (7.0%), Yi-34B 29.9 -> 5.0% (1.3%); above 15% across the five 6 -> 1 (Yi-34B's
+    dequantization 18.2 -> 18.5%). Both grid forms take the scatter within target beside free SMs; this set does not
+    tell them apart."""
+    values = json.loads(screen.CANDIDATE.read_text())
+    got = [(round(screen.held_out(SECOND_TRACES[s], None)[SCATTER], 1),
+            round(screen.held_out(SECOND_TRACES[s], values)[SCATTER], 1),
+            round(_scatter_mape(SECOND_TRACES[s], _grid_wait), 1)) for s in SECOND]
+    assert got == [(27.7, 5.4, 3.1), (20.2, 2.6, 3.9), (21.2, 3.2, 2.5), (16.0, 3.2, 7.0), (29.9, 5.0, 1.3)]
