@@ -52,7 +52,8 @@ def _gemm_note(scenario: Scenario, params: Params, batch: int) -> list[str]:
 
 
 # u below this: where the sealed checks read the turn wait over-charged (at u 0.32-0.41 the scatter 26-45% over the
-# model beside Qwen2.5-14B and Yi-34B, 0.55 of the wait beside the 8B's batch 8; at 0.72-0.84 within 15%)
+# model beside Qwen2.5-14B and Yi-34B, 0.55 of the wait beside the 8B's batch 8; at 0.72-0.84 within 15%; the turn
+# rounds' two sets, every point flagged, 16-30% over beside all seven shapes)
 GRID_ROOM = 0.5
 
 
@@ -76,9 +77,10 @@ def _grid_note(scenario: Scenario, params: Params, batch: int) -> list[str]:
     return [f"decode's weight GEMMs of {scenario.model.name} at batch {batch} on this GPU (measured grids, "
             f"gpu.decode_gemm_grids) leave free SMs that hold much of a data-plane launch (the share they cannot "
             f"hold: {', '.join(found)}); the turn wait counts every GEMM as holding every SM, so those kernels' time "
-            "beside decode is over-charged here: beside such GEMMs the scatter read 26-45% above the model "
-            "(Qwen2.5-14B, Yi-34B shapes on an H100, sealed), within 10% by the grid wait, not adopted "
-            "(docs/serving.md, The grid wait)"]
+            "beside decode is over-charged here: beside such GEMMs the scatter read 16-45% above the model (seven "
+            "shapes, four sealed sets on an H100; a GPU-decode design's cost is overstated, its verdict leans to the "
+            "SmartNIC), within 10% by either grid form, neither adopted; --set gpu.interference.turn_free_pace=1 "
+            "reads one (docs/serving.md, The grid wait; The turn rounds)"]
 
 
 def _attention_note(scenario: Scenario, params: Params, batch: int) -> list[str]:
