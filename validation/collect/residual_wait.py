@@ -70,6 +70,11 @@ extern "C" __global__ void hold(long long ns, unsigned int* out) {
     while ((long long)(gtime() - t0) < ns) { x = x * 1664525u + 1013904223u; }
     if (x == 0x9e3779b9u) out[0] = x;
 }
+extern "C" __global__ void alu(int iters, unsigned int* out) {
+    unsigned int x = threadIdx.x + blockIdx.x;
+    for (int i = 0; i < iters; ++i) { x = x * 1664525u + 1013904223u; x ^= x >> 7; }
+    if (x == 0x9e3779b9u) out[0] = x;
+}
 extern "C" __global__ void copy2(const unsigned short* __restrict__ src, unsigned short* __restrict__ dst,
                                  long long n) {
     long long base = (long long)blockIdx.x * blockDim.x * 4 + threadIdx.x;
@@ -86,6 +91,9 @@ BLOCKERS = {"full": (2, 1024), "room": (1, 256), "most": (1, 384), "most4": (1, 
 GRIDS_RUN = {"most": (1, 384), "most52": (1, 384), "most60": (1, 384)}  # --grids: the blockers
 GRIDS_LENGTHS_US = (20, 40, 80, 160)
 LEFT_FREE = {"most": 12, "most4": 4, "most52": 52, "most60": 60}  # SMs these leave free (the GEMMs' grids on 132)
+ROUNDS_RUN = {"full": (2, 1024), "most": (1, 384), "most52": (1, 384), "most60": (1, 384)}  # --rounds: the blockers
+ROUNDS_LENGTHS_US = (40, 80, 160)
+ROUNDS_TARGETS_US = {"alu_long": 20.0, "alu_short": 2.5}  # --rounds: the ALU co-runner's time alone a launch
 CORUNNERS = {"short": 1024, "long": 8192, "scatter": 1024}  # blocks of 128 threads
 UNIT_LAUNCHES = (1, 32)
 GRAPH_SPAN_S = 0.02  # one blocker graph replay
@@ -99,6 +107,8 @@ class Kernels:
         self.cp, self.sms = cp, sms
         mod = cp.RawModule(code=SOURCE, options=("-std=c++17",))
         self.hold_k, self.copy_k = mod.get_function("hold"), mod.get_function("copy2")
+        self.alu_k, self.alu_iters = mod.get_function("alu"), {}  # --rounds: iterations by co-runner name
+        self.alu_seconds: dict[int, float] = {}  # its GPU time a launch alone, by iterations
         # the same kernel holding its SM's shared memory whole (its own module: cupy caches by source)
         self.hold_smem = cp.RawModule(code=SOURCE + "\n// whole shared memory\n",
                                       options=("-std=c++17",)).get_function("hold")
@@ -128,7 +138,14 @@ class Kernels:
                 return
             self.hold_k((per_sm * self.sms,), (threads,), (self.cp.int64(ns), self.out))
 
-    def copy(self, stream: torch.cuda.Stream, blocks: int, scatter: bool = False) -> None:
+    def alu(self, stream: torch.cuda.Stream, blocks: int, iters: int) -> None:
+        with self.cp.cuda.ExternalStream(stream.cuda_stream):
+            self.alu_k((blocks,), (128,), (self.cp.int32(iters), self.out))
+
+    def copy(self, stream: torch.cuda.Stream, blocks: int, scatter: bool = False, name: str = "") -> None:
+        if name in self.alu_iters:
+            self.alu(stream, blocks, self.alu_iters[name])
+            return
         if scatter:
             with torch.cuda.stream(stream):
                 self.paged.index_copy_(1, self.slots, self.chunk)
@@ -156,6 +173,25 @@ def replay_time(g, n: int, stream: torch.cuda.Stream, replays: int = 2) -> float
     return a.elapsed_time(b) / 1e3 / (replays * n)
 
 
+def calibrate_alu(k: Kernels, stream: torch.cuda.Stream, blocks: int, target_s: float) -> int:
+    """Iterations of the ALU kernel for ``target_s`` a launch alone (events over 20 launches, doubling then scaling)."""
+    def per_launch(iters: int) -> float:
+        k.alu(stream, blocks, iters)
+        a, b = event(), event()
+        a.record(stream)
+        for _ in range(20):
+            k.alu(stream, blocks, iters)
+        b.record(stream)
+        b.synchronize()
+        return a.elapsed_time(b) / 1e3 / 20
+    iters = 64
+    while per_launch(iters) < target_s / 2 and iters < 1 << 24:
+        iters *= 2
+    iters = max(1, round(iters * target_s / per_launch(iters)))
+    k.alu_seconds[iters] = per_launch(iters)
+    return iters
+
+
 CAPTURED: dict = {}  # (co-runner, launches) -> its unit captured as a CUDA graph (--graph-units)
 
 
@@ -167,7 +203,7 @@ def capture_units(k: Kernels, cs: torch.cuda.Stream) -> None:
             torch.cuda.synchronize()
             with torch.cuda.graph(g, stream=cs, capture_error_mode="relaxed"):
                 for _ in range(launches):
-                    k.copy(cs, CORUNNERS[name], name == "scatter")
+                    k.copy(cs, CORUNNERS[name], name == "scatter", name)
             torch.cuda.synchronize()
             CAPTURED[(name, launches)] = g
 
@@ -191,7 +227,7 @@ def unit_times(k: Kernels, cs: torch.cuda.Stream, name: str, launches: int, unit
                 CAPTURED[(name, launches)].replay()
         else:
             for _ in range(launches):
-                k.copy(cs, CORUNNERS[name], name == "scatter")
+                k.copy(cs, CORUNNERS[name], name == "scatter", name)
         b.record(cs)
         b.synchronize()
         out.append(a.elapsed_time(b) / 1e3)
@@ -210,6 +246,9 @@ def main() -> None:
     ap.add_argument("--grids-short", action="store_true", help="the same with the short co-runner (the scatter's grid)")
     ap.add_argument("--graph-units", action="store_true",
                     help="each co-runner unit captured as a CUDA graph (the GPU's time, not the host's issue)")
+    ap.add_argument("--rounds", action="store_true",
+                    help="the turn rounds' diagnostic (2026-12-06): an ALU co-runner of 1,024 blocks, ~20 and ~2.5 us "
+                         "a launch, one launch a unit, beside the full, most, most52 and most60 blockers, L 40-160 us")
     ap.add_argument("--seed", type=int, default=22)
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -224,7 +263,7 @@ def main() -> None:
     if args.first:
         for name, table in (("most4", BLOCKERS), ("scatter", CORUNNERS)):
             table.pop(name)
-    global LENGTHS_US
+    global LENGTHS_US, UNIT_LAUNCHES
     if args.grids or args.grids_short:
         BLOCKERS.clear()
         BLOCKERS.update(GRIDS_RUN)
@@ -234,6 +273,18 @@ def main() -> None:
             CORUNNERS.pop(name)
         LENGTHS_US = GRIDS_LENGTHS_US
 
+    if args.rounds:
+        BLOCKERS.clear()
+        BLOCKERS.update(ROUNDS_RUN)
+        CORUNNERS.clear()
+        for name, target_us in ROUNDS_TARGETS_US.items():
+            CORUNNERS[name] = 1024
+            k.alu_iters[name] = calibrate_alu(k, cs, 1024, target_us * 1e-6)
+        LENGTHS_US = ROUNDS_LENGTHS_US
+        UNIT_LAUNCHES = (1,)
+        (args.out / "rounds_corunners.json").write_text(json.dumps(
+            {"iterations": k.alu_iters, "launch_alone_us": {n: round(k.alu_seconds[i] * 1e6, 3)
+                                                            for n, i in k.alu_iters.items()}}, indent=1) + "\n")
     if args.graph_units:
         capture_units(k, cs)
     alone = {}
