@@ -66,13 +66,16 @@ def test_a_single_kind_unit_fills_the_whole_busy_share():
 
 def test_uncharged_waits_leave_the_busy_share_by_kind():
     """With wait_charge 0 each kind's share of the busy time is charged less its turn wait: the copy's
-    32 stream launches wait launch_turns GEMMs each, so its w_c sigma_c becomes w_c x (1 - wait_c /
-    (1 + g_c)) x sigma_c, wait_c its wait over its time alone; the dequantization's 13 launches too."""
+    32 stream launches wait launch_turns GEMMs each (less what their rounds on the free SMs make up, the turn
+    rounds), so its w_c sigma_c becomes w_c x (1 - wait_c / (1 + g_c)) x sigma_c, wait_c its wait over its time
+    alone; the dequantization's 13 launches too."""
     ctx = _ctx()
     p = {**ctx.params, "gpu.interference.wait_charge": 0.0}
     prof, (dq, cp), (g_d, g_c), (s_d, s_c) = _two_kinds(p)
-    turn = float(p["gpu.interference.launch_turns"]) * prof.gemm
-    waits = {c: turn / model.couple(p, c, "equal", prof.shapes).waves / c.duration_s for c in (dq, cp)}
+    couplings = {c: model.couple(p, c, "equal", prof.shapes) for c in (dq, cp)}
+    full = float(p["gpu.interference.launch_turns"]) * prof.gemm
+    assert all(k.turn_wait(prof) <= full * (1 + 1e-12) for k in couplings.values())
+    waits = {c: k.turn_wait(prof) / k.waves / c.duration_s for c, k in couplings.items()}
     w_d = 200 * (1 + g_d) / (200 * (1 + g_d) + 100 * (1 + g_c))
     charged = w_d * (1 - waits[dq] / (1 + g_d)) * s_d + (1 - w_d) * (1 - waits[cp] / (1 + g_c)) * s_c
     uncharged = metric.decode_ratio(Context(ctx.plan, p), UNIT)

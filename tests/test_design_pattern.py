@@ -6,6 +6,7 @@ alone, holds for the pattern the designs run. The claims are written here before
 (``DECLARED_AGAINST``: no crawl beside long GEMMs); the crawl form fitted since (long_gemm.py) is read on the same
 traces below."""
 
+import json
 import statistics
 from pathlib import Path
 
@@ -19,8 +20,10 @@ from conftest import ROOT
 from sealed_claims import family_mape
 
 SHAPES = ("405b", "70b", "8b")
-# the model the claims were declared against (ede6dc7): no crawl, the turn wait in proportion to the GEMMs' length
-DECLARED_AGAINST = {"gpu.interference.crawl_share": 0.0, "gpu.interference.turn_growth": 1.0}
+# the model the claims were declared against (ede6dc7): no crawl, the turn wait in proportion to the GEMMs' length,
+# and the plan's values before the turn rounds (validation/calibration/before_turn_rounds.json)
+BEFORE_TURN_ROUNDS = json.loads((ROOT / "validation/calibration/before_turn_rounds.json").read_text())
+DECLARED_AGAINST = {**BEFORE_TURN_ROUNDS, "gpu.interference.crawl_share": 0.0, "gpu.interference.turn_growth": 1.0}
 TRACES = {s: ROOT / f"validation/traces/h100_design_pattern_{s}_interference.csv" for s in SHAPES}
 MEASURED = all(path.exists() for path in TRACES.values())
 SEQUENCE, DEQUANT, DECODER = "lmcache-chunk-sequence", "lmcache-dequantization", "cachegen-decoder"
@@ -108,5 +111,6 @@ def test_the_crawl_form_holds_on_the_repeat_it_was_not_fitted_to():
         for fam in (SEQUENCE, DEQUANT, DECODER):
             assert family_mape(path, "corunner_time_ratio", fam) <= 15.0, (shape, fam)
     r = {(s, f): over_model(path, f, None) for s, path in REPEATS.items() for f in (SEQUENCE, DEQUANT)}
-    # [0.97, 1.14, 0.97, 0.95] before the grid crawl (docs/serving.md, The grid crawl)
-    assert [round(r[(s, f)], 2) for s in REPEATS for f in (SEQUENCE, DEQUANT)] == [0.95, 1.04, 0.97, 0.94]
+    # [0.97, 1.14, 0.97, 0.95] before the grid crawl (docs/serving.md, The grid crawl), [0.95, 1.04, 0.97, 0.94]
+    # before the turn rounds
+    assert [round(r[(s, f)], 2) for s in REPEATS for f in (SEQUENCE, DEQUANT)] == [0.96, 1.04, 0.97, 0.94]

@@ -42,7 +42,8 @@ def _errors(shape, predict) -> dict[str, list[float]]:
 
 
 def _committed(pt):
-    return screen.Valued().predict(pt)
+    """The model the checks were declared against (before the turn rounds' adoption)."""
+    return screen.Valued(screen.BEFORE_TURN_ROUNDS).predict(pt)
 
 
 def _candidate(pt, values=None):

@@ -19,11 +19,12 @@ def test_corunner_ratio_counts_kernel_time_not_launch_gaps():
     """corunner_time_ratio: the unit's time beside decode is its kernels' time, each grown; its
     launch gaps alone (unit_time beyond the kernels' time) do not appear beside decode. So the same
     kernels timed alone with three times the gaps give a third of the ratio, and the ratio can fall
-    below 1; a unit replayed from a graph waits graph_wait per launch instead of the stream's turn wait."""
+    below 1; a unit replayed from a graph waits graph_wait per launch instead of the stream's turn wait (read with
+    the turn rounds off: the whole turn; with them it is scaled over the step's grids, test_gemm_grids.py)."""
     from nicmodel.validation.metrics import Context, METRICS
     from nicmodel.engines.plan import compile_scenario
 
-    ctx = Context(*compile_scenario(nicmodel.load(DEFAULT, ["gpu=h200"])))
+    ctx = Context(*compile_scenario(nicmodel.load(DEFAULT, ["gpu=h200", "gpu.interference.turn_free_pace=0"])))
     ratio = METRICS["corunner_time_ratio"].fn
     unit = ("family=t,batch=8,context=4096,priority=equal,busy=0.2,kernel=copy,duration=136us,launches=32,"
             "bytes=67.1MB,burst=1")

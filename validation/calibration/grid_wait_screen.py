@@ -53,8 +53,10 @@ _current: list[Grids | None] = [None]  # the grids of the point being predicted
 _seen: list[float] = []  # every u the candidate applied (point_u reads it)
 COMMITTED_COUPLE, COMMITTED_PREDICT = model.couple, Predictor.predict
 # the model these screens were declared against: before the grid crawl (adopted after them, docs/serving.md, The grid
-# crawl), its share the same beside every grid, at the crawl's values of then
-BEFORE_GRID_CRAWL = {"gpu.interference.crawl_share": 0.2443, "gpu.interference.crawl_high": 1.691,
+# crawl), its share the same beside every grid, at the crawl's values of then, and so before the turn rounds too (the
+# plan's values of then, turn_free_pace 0: before_turn_rounds.json)
+BEFORE_GRID_CRAWL = {**json.loads(Path(__file__).with_name("before_turn_rounds.json").read_text()),
+                     "gpu.interference.crawl_share": 0.2443, "gpu.interference.crawl_high": 1.691,
                      "gpu.interference.turn_growth": 0.5512, "gpu.interference.crawl_free_pace": 0.0}
 
 

@@ -109,6 +109,12 @@ A100's, L4's, and the H100's and H100 PCIe's beside Qwen2.5-14B and Yi-34B) were
 serving_model.csv and serving_model_loaded_long.csv (`--only`, the same requests and seeds, written to a side file and
 merged in place, sorted by point and seed; 107 and 214 of the 109 and 218 rows moved; about 23 minutes on 2
 cores).
+
+After the turn rounds (2026-12-06, a twenty-ninth session: a stream launch's turn scaled by its rounds on the SMs the
+GEMMs leave free, and the plan's fixed point with it, which lengthens the full turn 12% on every GPU), both files were
+simulated again in full on the development machine's 2 cores (one process each, about 45 minutes, written to side
+files and moved in place); serving_model_long.csv's runs pin launch_wait (BEFORE_GRID_WAITS), so neither the turn nor
+its rounds reach them.
 """
 
 from __future__ import annotations

@@ -84,7 +84,9 @@ dispatched; the hardware places blocks breadth-first over the SMs):
     short one-wave launches lose most (h200/short_random/). Past ``turn_gemms_to`` the GEMM length it
     counts grows as the length to the power ``turn_growth``, and a launch landing in a GEMM crawls on
     a share ``crawl_share`` of the SMs until the GEMM ends, ``crawl_free_pace`` on those its measured
-    grids leave free (long_gemm.py; h100/regime_ladder_*/, dataplane_crawlgrid_*/).
+    grids leave free (long_gemm.py; h100/regime_ladder_*/, dataplane_crawlgrid_*/). Beside measured grids a
+    stream launch's turn is scaled by its rounds on the SMs a GEMM leaves free (``turn_free_pace``: it loses
+    min(R, a_g), not the GEMM left R; gemm_grids.turn_rounds; h100/residual_wait_rounds/, short_rounds_*/).
   - a spill, for a one-wave launch needing more than one block per SM where decode's resident
     blocks of a kind (attention's too where it leaves an SM one block, if some SM holds two) leave
     room for some but not all: the rest wait for slots, every launch, ``wave_spill`` x (share of
@@ -109,8 +111,9 @@ dispatched; the hardware places blocks breadth-first over the SMs):
   many-wave launches beside GEMMs longer than ``turn_gemms_to`` (what the crawl leaves); all 1.
 
 What it leaves out: how tightly a launch packs from one landing to the next (a mean), the GEMVs' grids
-by batch beyond the crawl (measured per model and batch, gemm_grids.py; the turn wait and the blocking
-count every GEMM as holding its SMs), the elementwise kernels' grids, decode's side of attention's
+by batch beyond the crawl and the turn (measured per model and batch, gemm_grids.py; the blocking and the
+packing count every GEMM as holding its SMs), that a stream launch queued behind its predecessor waits no
+turn (h100/short_rounds_*/: long launches from Python as their graph twins), the elementwise kernels' grids, decode's side of attention's
 grid, SM placement beyond that (clusters, GPC/TPC), partial overlap of a kernel's last wave, L2
 contention, clocks, kernel order within a step, preemption (none for compute kernels), any effect of
 the access width on decode's side (none beyond its HBM share), and a host slower than the GPU at

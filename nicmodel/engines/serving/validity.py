@@ -51,15 +51,15 @@ def _gemm_note(scenario: Scenario, params: Params, batch: int) -> list[str]:
             "long GEMMs; The turn wait along a GEMM-length ladder)"]
 
 
-# u below this: where the sealed checks read the turn wait over-charged (at u 0.32-0.41 the scatter 26-45% over the
-# model beside Qwen2.5-14B and Yi-34B, 0.55 of the wait beside the 8B's batch 8; at 0.72-0.84 within 15%; the turn
-# rounds' two sets, every point flagged, 16-30% over beside all seven shapes)
+# u below this: where the sealed checks read the turn wait as first fitted over-charged (at u 0.32-0.41 the scatter
+# 26-45% over the model beside Qwen2.5-14B and Yi-34B, 0.55 of the wait beside the 8B's batch 8; at 0.72-0.84 within
+# 15%; the turn rounds' two sets, every point flagged, 16-30% over beside all seven shapes, 2.6-9.1% with the rounds)
 GRID_ROOM = 0.5
 
 
 def _grid_note(scenario: Scenario, params: Params, batch: int) -> list[str]:
-    """Decode's measured GEMM grids leaving room for a data-plane kernel's launch, which the turn wait
-    charges as if every GEMM held every SM."""
+    """Decode's measured GEMM grids leaving room for a data-plane kernel's launch: the turn rounds read them,
+    the blocking and packing terms count every GEMM as holding every SM."""
     grids = step_grids(params, batch)
     if grids is None:
         return []
@@ -76,11 +76,10 @@ def _grid_note(scenario: Scenario, params: Params, batch: int) -> list[str]:
         return []
     return [f"decode's weight GEMMs of {scenario.model.name} at batch {batch} on this GPU (measured grids, "
             f"gpu.decode_gemm_grids) leave free SMs that hold much of a data-plane launch (the share they cannot "
-            f"hold: {', '.join(found)}); the turn wait counts every GEMM as holding every SM, so those kernels' time "
-            "beside decode is over-charged here: beside such GEMMs the scatter read 16-45% above the model (seven "
-            "shapes, four sealed sets on an H100; a GPU-decode design's cost is overstated, its verdict leans to the "
-            "SmartNIC), within 10% by either grid form, neither adopted; --set gpu.interference.turn_free_pace=1 "
-            "reads one (docs/serving.md, The grid wait; The turn rounds)"]
+            f"hold: {', '.join(found)}); the turn rounds charge a launch's rounds on the free SMs there, not the GEMM "
+            "left (the scatter beside such GEMMs within 10% on two sealed sets on an H100, 16-45% over before them), "
+            "but the blocking and packing terms still count every GEMM as holding every SM, and long launches' "
+            "rounds are charged up to 1.5x a measured one (docs/serving.md, The turn rounds)"]
 
 
 def _attention_note(scenario: Scenario, params: Params, batch: int) -> list[str]:
