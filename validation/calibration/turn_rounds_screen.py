@@ -22,8 +22,8 @@ plan's fixed point and the crawl refit (below), families above 15% 24 -> 19 of 7
 
 --refit: the H200 plan's calibrations (fixed_point.py) iterated to their fixed point with the form, then the crawl's
 three coefficients refit on their declared set (long_gemm_fit.py), written to turn_rounds_candidate.json. Without it,
-the committed model and the candidate (that file's values, every GPU) are compared per trace and held-out
-metric/family.
+the model before the form (BEFORE_TURN_ROUNDS; adopted since, docs/serving.md, The turn rounds) and the candidate
+(that file's values, every GPU) are compared per trace and held-out metric/family.
 
     python validation/calibration/turn_rounds_screen.py [--refit] [TRACE ...]
 """
@@ -87,7 +87,7 @@ def refit() -> dict[str, float]:
 
 
 def compare(traces: list[Path], values: dict[str, float]) -> tuple[int, int, int]:
-    """Print each held-out family whose error moves; (families, above TARGET committed, above TARGET candidate)."""
+    """Print each held-out family whose error moves; (families, above TARGET before the form, with it)."""
     families = above_now = above_then = 0
     for trace in traces:
         now, then = held_out(trace, None), held_out(trace, values)
@@ -96,7 +96,7 @@ def compare(traces: list[Path], values: dict[str, float]) -> tuple[int, int, int
             above_now, above_then = above_now + (now[fam] > TARGET), above_then + (then[fam] > TARGET)
             if abs(now[fam] - then[fam]) >= 0.05:
                 cross = " crosses" if (now[fam] > TARGET) != (then[fam] > TARGET) else ""
-                print(f"{trace.name:52s} {fam:50s} committed {now[fam]:5.1f}%  candidate {then[fam]:5.1f}%{cross}",
+                print(f"{trace.name:52s} {fam:50s} before {now[fam]:5.1f}%  candidate {then[fam]:5.1f}%{cross}",
                       flush=True)
     return families, above_now, above_then
 
@@ -110,7 +110,7 @@ def main(argv: list[str]) -> int:
     values = json.loads(CANDIDATE.read_text())
     traces = [Path(a) for a in argv if not a.startswith("--")] or sorted(TRACES.glob("*_interference.csv"))
     families, now, then = compare(traces, values)
-    print(f"{families} held-out families; above {TARGET:g}%: committed {now}, candidate {then}")
+    print(f"{families} held-out families; above {TARGET:g}%: before {now}, candidate {then}")
     return 0
 
 

@@ -114,9 +114,9 @@ After the turn rounds (2026-12-06, a twenty-ninth session: a stream launch's tur
 GEMMs leave free, and the plan's fixed point with it, which lengthens the full turn 12% on every GPU), both files were
 simulated again in full on the development machine's 2 cores (one process each, 43 and about 60 minutes, written to
 side files and moved in place; 179 of 230 rows of the first moved). The plan was iterated once more while they ran
-(its coefficients moved by at most 0.2%, launch_turns 0.29345 -> 0.29351): about the first 100 points of
-serving_model.csv and 70 of serving_model_loaded_long.csv ran at the first fixed point, the rest at the second; point 4
-(the reproducibility test's) was simulated again at the second. serving_model_long.csv's runs pin launch_wait
+(its coefficients moved by at most 0.2%, launch_turns 0.29345 -> 0.29351): the points that had run before it
+(serving_model.csv's 0-110, serving_model_loaded_long.csv's 0-60) were simulated again at the second (`--only`, the
+same requests and seeds, side files merged in place). serving_model_long.csv's runs pin launch_wait
 (BEFORE_GRID_WAITS), so neither the turn nor its rounds reach them.
 """
 
