@@ -923,9 +923,10 @@ ABOVE_TARGET = {
     ("validation/traces/h100_dataplane_pace_405b_interference.csv", "corunner_time_ratio/lmcache-dequantization"):
         "as torch.cat there (19.8%, 20.5% before the grid crawl; the candidate 13.1%)",
     ("validation/traces/h100_short_rounds_qwen14b_interference.csv", "corunner_time_ratio/short-compute"):
-        "the turn rounds' first sealed set (17.9%; 22.0% before the turn rounds): the ALU launches, over-predicted from "
-        "Python and as graphs alike beside GEMMs that leave SMs free (the 22- and 44-us ones from Python wait no turn, "
-        "queued behind their predecessors, and the graph ones lose less there than the packing and blocking terms give)",
+        "the turn rounds' first sealed set (17.9%; 22.0% before the turn rounds): the ALU launches, over-predicted "
+        "from Python and as graphs alike beside GEMMs that leave SMs free (the 22- and 44-us ones from Python wait no "
+        "turn, queued behind their predecessors, and the graph ones lose less there than the packing and blocking "
+        "terms give)",
     ("validation/traces/h100_short_rounds_yi34b_interference.csv", "corunner_time_ratio/short-2-byte"):
         "the same set beside Yi-34B (16.1%; 29.1% before the turn rounds): from Python, at its one free-SM point "
         "(3 x 4k) most",

@@ -60,6 +60,11 @@ def _grid_wait(pt):
         grid_wait_screen.use_candidate(False)
 
 
+def _above(by_shape: dict[str, dict[str, float]]) -> int:
+    """Families above 15% across the shapes' traces."""
+    return sum(v > 15.0 for fams in by_shape.values() for v in fams.values())
+
+
 def _mape(errors: list[float]) -> float:
     return 100 * statistics.mean(abs(e) for e in errors)
 
@@ -83,7 +88,7 @@ def test_the_claims_as_declared():
         for fam, mape in now[s].items():
             assert then[s][fam] <= mape + 2.0, (s, fam)
     # 4. families above 15% across the three traces: the candidate's no more than the committed model's
-    assert sum(v > 15.0 for s in SHAPES for v in then[s].values()) <= sum(v > 15.0 for s in SHAPES for v in now[s].values())
+    assert _above(then) <= _above(now)
     # 5. the long-lived stream-launched units (blocks of ~22 and ~44 us): their signed median error beside Qwen2.5-14B
     #    less that beside Llama-3-8B (the control: the same units beside GEMMs that hold nearly every SM), smaller in
     #    magnitude under the candidate than under the grid wait
@@ -100,8 +105,8 @@ def test_the_check_as_recorded():
     fed too slowly from Python). Held-out MAPE, committed -> candidate: the scatter 20.6 -> 6.2% (Qwen2.5-14B), 23.5 ->
     9.1% (Yi-34B), 4.6 -> 5.7% (the 8B); short-2-byte 30.9 -> 13.3, 29.1 -> 16.1, 10.3 -> 9.7%; short-compute 22.0 ->
     17.9, 18.0 -> 14.6, 9.3 -> 9.2%. Above 15% across the three: 6 -> 2. Claim 5: the long-lived units' signed median
-    shift beside Qwen2.5-14B over the 8B, 15.2 points (candidate) against 8.4 (grid wait): the long-lived launches beside
-    free SMs take less time than the model gives from Python and as graphs alike (as graphs +20 points over the 8B,
+    shift beside Qwen2.5-14B over the 8B, 15.2 points (candidate) against 8.4 (grid wait): the long-lived launches
+    beside free SMs take less time than the model gives from Python and as graphs alike (as graphs +20 points over the 8B,
     where no turn enters), a loss beside free SMs that no turn form carries."""
     values = json.loads(screen.CANDIDATE.read_text())
     got = {s: (screen.held_out(TRACES[s], None), screen.held_out(TRACES[s], values)) for s in SHAPES}
@@ -115,6 +120,7 @@ def test_the_check_as_recorded():
 SECOND = ("qwen7b", "mistral7b", "8b", "qwen14b", "yi34b")
 SECOND_TRACES = {s: ROOT / f"validation/traces/h100_dataplane_rounds2_{s}_interference.csv" for s in SECOND}
 SECOND_MEASURED = all(path.exists() for path in SECOND_TRACES.values())
+NOT_YET = "the turn rounds' second sealed run is not measured yet (declared_runs.md)"
 
 
 def _scatter_mape(trace, predict) -> float:
@@ -125,9 +131,10 @@ def _scatter_mape(trace, predict) -> float:
                   and family(pt.argument) == SCATTER.split("/")[1]])
 
 
-@pytest.mark.skipif(not SECOND_MEASURED, reason="the turn rounds' second sealed run is not measured yet (declared_runs.md)")
+@pytest.mark.skipif(not SECOND_MEASURED, reason=NOT_YET)
 @pytest.mark.xfail(strict=True, reason="claim 2 failed against the grid wait: the candidate's scatter summed over the "
-                   "five 19.4 points, the grid wait's 18.0 (the committed model's 115.0); claims 1, 3 and 4 held. Not adopted.")
+                   "five 19.4 points, the grid wait's 18.0 (the committed model's 115.0); claims 1, 3 and 4 held. "
+                   "Not adopted.")
 def test_the_second_check_as_declared():
     """The second sealed check (declared after the first, before its run; validation/collect/pending_turn_rounds2.sh):
     the unchanged candidate on the data-plane units the designs run, beside five shapes at points where their GEMMs
@@ -146,10 +153,10 @@ def test_the_second_check_as_declared():
         for fam, mape in now[s].items():
             assert then[s][fam] <= mape + 2.0, (s, fam)
     # 4. families above 15% across the five: the candidate's no more than the committed model's
-    assert sum(v > 15.0 for s in SECOND for v in then[s].values()) <= sum(v > 15.0 for s in SECOND for v in now[s].values())
+    assert _above(then) <= _above(now)
 
 
-@pytest.mark.skipif(not SECOND_MEASURED, reason="the turn rounds' second sealed run is not measured yet (declared_runs.md)")
+@pytest.mark.skipif(not SECOND_MEASURED, reason=NOT_YET)
 def test_the_second_check_as_recorded():
     """Measured 2026-12-06 on an H100 as declared (119 s; 132 rows a shape). The scatter's held-out MAPE, committed ->
     candidate (the grid wait): Qwen2.5-7B 27.7 -> 5.4% (3.1%), Mistral-7B 20.2 -> 2.6% (3.9%), the 8B 21.2 -> 3.2% (2.5%),
