@@ -261,9 +261,11 @@ def paced(out: Path, syn: "Synthetic", decodes: dict, points: list, streams, syn
 
 
 def short(out: Path, syn: "Synthetic", decodes: dict, points: list, streams, syn_side, side, dl, rng,
-          quick: bool, phase=None, only: str = "") -> None:
+          quick: bool, phase=None, only: str = "", twins: bool = False) -> None:
     """The short-kernel units (module docstring, --short): 32 launches of each kernel, from Python
-    and as a graph, every decode point x priority x duty (low, mid), in a seeded random order."""
+    and as a graph, every decode point x priority x duty (low, mid), in a seeded random order. With
+    ``twins`` the paged-KV scatter runs three ways: from Python on the legacy stream (as CacheGen's
+    decoder launches), from Python on the synthetic units' stream, and as a graph on it."""
     kernels = SHORT_KERNELS[:2] if quick else SHORT_KERNELS
     if only:
         kernels = short_kernels(only)
@@ -285,8 +287,12 @@ def short(out: Path, syn: "Synthetic", decodes: dict, points: list, streams, syn
     scatter = dataplane_units(None, side)["paged_scatter"]
     scatter_gpu = time_graph(scatter, syn_side, 1) / PACED_LAUNCHES  # a graph cannot be captured on the legacy stream
     units["paged_scatter"] = (scatter, time_alone(scatter, side, 0.03), side, False)
-    crow.append(["paged_scatter", "index_copy", "dataplane", 128, 0, 1024, 1, 0, 2 << 20,  # per launch: 1 MiB each way
-                 f"{scatter_gpu:.7g}", PACED_LAUNCHES, 0, f"{units['paged_scatter'][1]:.7g}"])
+    if twins:  # the same launches on a capturable stream, from Python and replayed as a graph
+        units["paged_scatter_syn"] = (scatter, time_alone(scatter, syn_side, 0.03), syn_side, False)
+        units["paged_scatter_graph"] = (scatter, time_graph(scatter, syn_side, 1), syn_side, True)
+    for name in ("paged_scatter", "paged_scatter_syn", "paged_scatter_graph")[:3 if twins else 1]:
+        crow.append([name, "index_copy", "dataplane", 128, 0, 1024, 1, 0, 2 << 20,  # per launch: 1 MiB each way
+                     f"{scatter_gpu:.7g}", PACED_LAUNCHES, int(name.endswith("_graph")), f"{units[name][1]:.7g}"])
     write_csv(out / "short_corunners.csv", header, crow)
     print(f"[{dl.elapsed():.0f}s] {len(units)} short units: " + ", ".join(
         f"{r[0]} {float(r[9]) * 1e6:.1f}/{float(r[12]) * 1e6:.0f}us" for r in crow), flush=True)

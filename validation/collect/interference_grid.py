@@ -159,6 +159,8 @@ def main() -> None:
                     help="decode points as batch x context tokens, comma-separated (default: DECODE_POINTS)")
     ap.add_argument("--kernels", default="",
                     help="with --short: only these kernels, as body:blocks:iterations (body mem2, mem or alu; any grid), comma-separated")
+    ap.add_argument("--twins", action="store_true",
+                    help="with --short: the paged-KV scatter also from Python on the synthetic units' stream and as a graph")
     ap.add_argument("--onewave", action="store_true",
                     help="only the one-wave kernels of 1, 2 or 4 blocks per SM (ONEWAVE), as CUDA graphs")
     ap.add_argument("--drain", action="store_true",
@@ -238,7 +240,7 @@ def main() -> None:
             decode_descriptors(out, model, decodes)
             return
         if args.short:
-            short(out, syn, decodes, points, streams, syn_side, side, dl, rng, quick, phase, args.kernels)
+            short(out, syn, decodes, points, streams, syn_side, side, dl, rng, quick, phase, args.kernels, args.twins)
             decode_descriptors(out, model, decodes)  # the grids each point ran (the turn rounds read them)
             return
         if args.paced:

@@ -284,7 +284,9 @@ def grid_rows(folder: str, gpu: str, prefix: str, role: str | None) -> list[dict
             family = f"{prefix}-{BODY_FAMILIES.get((prefix, syn[name]['body']), BODY_FAMILIES[syn[name]['body']])}"
             what = synthetic_argument(syn[name])
         else:
-            unit = name.split("_every")[0]  # --paced runs the scatter at host intervals: paged_scatter_every20us
+            # --paced runs the scatter at host intervals (paged_scatter_every20us); --short --twins on the
+            # synthetic units' stream from Python and as a graph (paged_scatter_syn, paged_scatter_graph)
+            unit = name.split("_every")[0].removesuffix("_syn").removesuffix("_graph")
             family = FAMILIES.get(unit, "earlier-collector")
             what = dataplane_argument(unit, kernels[unit])
         unit_time = float(r["corunner_alone_s"])
