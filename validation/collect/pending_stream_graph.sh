@@ -26,5 +26,5 @@ for spec in 1b:llama-3.2-1b: 8b:llama-3-8b: 70b:llama-3-70b:12 405b:llama-3.1-40
         --model "$model" ${layers:+--layers "$layers"} --budget 110 > "$OUT/g/$tag.log" 2>&1
     echo "$tag rc $?"; tail -3 "$OUT/g/$tag.log"
     cp "$OUT/g/$tag.log" "$dir/collector_log.txt" 2>/dev/null
+    (cd "$OUT/g" && tar czf "../stream_graph.tgz" stream_graph_*/)  # after each shape: a cut-off run keeps the rest
 done
-(cd "$OUT/g" && tar czf "../stream_graph.tgz" stream_graph_*/)
