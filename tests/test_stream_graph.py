@@ -18,7 +18,10 @@ import pytest
 from conftest import ROOT
 
 SHAPES = ("1b", "8b", "70b", "405b")
-TRACES = {s: ROOT / f"validation/traces/h100_stream_graph_{s}_interference.csv" for s in SHAPES}
+# measured on whichever GPU could be started (declared for either)
+GPU = next((g for g in ("h100", "h200") if (ROOT / f"validation/traces/{g}_stream_graph_8b_interference.csv").exists()),
+           "h100")
+TRACES = {s: ROOT / f"validation/traces/{GPU}_stream_graph_{s}_interference.csv" for s in SHAPES}
 MEASURED = all(path.exists() for path in TRACES.values())
 NOT_YET = "the stream/graph diagnostic is not measured yet (declared_runs.md)"
 # (launch from Python, its graph twin): the scatter on the synthetic units' stream, the 2.7-us ALU unit

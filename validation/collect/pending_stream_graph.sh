@@ -6,16 +6,19 @@
 # synthetic units' stream, and as a graph on it), beside decode of the ladder's four shapes at its three points
 # (12 x 2k, 4 x 4k, 8 x 8k): Llama-3.2-1B (12-us weight GEMMs), Llama-3-8B (36 us), Llama-3-70B (12 of 80 layers,
 # 144 us), Llama-3.1-405B (3 of 126 layers, 560 us). Question and decision rules in tests/test_stream_graph.py,
-# written before the run. Declared for an H100; on anything else it measures nothing. About 6 minutes.
-# Then, on this repository: untar OUT/stream_graph.tgz into validation/traces/h100/ and build each trace:
+# written before the run. Declared for an H100 or an H200 (amended before any run: no H100 could be started); on
+# anything else it measures nothing. About 6 minutes.
+# Then, on this repository: untar OUT/stream_graph.tgz into validation/traces/GPU/ (h100 or h200, as it printed) and
+# build each trace:
 #   for m in 1b 8b 70b 405b; do python validation/collect/make_interference_traces.py \
-#       --run h100/stream_graph_${m}_random:short --gpu h100-sxm --out h100_stream_graph_${m}_interference.csv; done
+#       --run GPU/stream_graph_${m}_random:short --gpu SPEC --out GPU_stream_graph_${m}_interference.csv; done
+#   (SPEC h100-sxm or h200)
 #
 # Usage (device machine, repository root): OUT=/some/dir validation/collect/pending_stream_graph.sh
 set -u
 : "${OUT:?set OUT to the output folder}"
 name=$(nvidia-smi --query-gpu=name --format=csv,noheader); echo "$name"
-case "$name" in *H100*) ;; *) echo "not an H100: nothing measured"; exit 0;; esac
+case "$name" in *H100*|*H200*) ;; *) echo "not an H100 or H200: nothing measured"; exit 0;; esac
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$OUT/g"
 for spec in 1b:llama-3.2-1b: 8b:llama-3-8b: 70b:llama-3-70b:12 405b:llama-3.1-405b:3; do
