@@ -21,7 +21,7 @@ name=$(nvidia-smi --query-gpu=name --format=csv,noheader); echo "$name"
 case "$name" in *H100*|*H200*) ;; *) echo "not an H100 or H200: nothing measured"; exit 0;; esac
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$OUT/g"
-for spec in 1b:llama-3.2-1b: 8b:llama-3-8b: 70b:llama-3-70b:12 405b:llama-3.1-405b:3; do
+for spec in 8b:llama-3-8b: 405b:llama-3.1-405b:3 70b:llama-3-70b:12 1b:llama-3.2-1b:; do  # the rules' shapes first
     IFS=: read -r tag model layers <<< "$spec"
     dir="$OUT/g/stream_graph_${tag}_random"
     timeout 170 python3 "$here/interference_grid.py" "$dir" --short --twins --phase random \
