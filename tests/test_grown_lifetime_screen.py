@@ -52,5 +52,6 @@ def test_the_screen_figures(screen, capsys):
     # check added twenty-four, two above, the Yi-34B and Qwen2.5-14B scatters; 753, 24 and 25 before the turn rounds'
     # sealed check added eighteen, six above, the short units and the scatter beside Qwen2.5-14B and Yi-34B; 771, 30 and
     # 31 before its second added thirty, six above, five scatters and Yi-34B's dequantization; 36 and 37 before its
-    # adoption took fourteen below 15%)
-    assert "committed 22, grown lifetime 23 of 801" in out
+    # adoption took fourteen below 15%; 801, 22 and 23 before the stream/graph diagnostic added sixteen, five above,
+    # the graph twins beside long GEMMs and the 1B's scatter)
+    assert "committed 27, grown lifetime 28 of 817" in out

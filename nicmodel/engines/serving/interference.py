@@ -113,7 +113,9 @@ dispatched; the hardware places blocks breadth-first over the SMs):
 What it leaves out: how tightly a launch packs from one landing to the next (a mean), the GEMVs' grids
 by batch beyond the crawl and the turn (measured per model and batch, gemm_grids.py; the blocking and the
 packing count every GEMM as holding its SMs), that a stream launch queued behind its predecessor waits no
-turn (h100/short_rounds_*/: long launches from Python as their graph twins), the elementwise kernels'
+turn (h100/short_rounds_*/: long launches from Python as their graph twins), that beside GEMMs past
+``turn_gemms_to`` a graph launch loses much of what the turn gives a stream launch (h100/stream_graph_*/:
+its time 22-47% under), the elementwise kernels'
 grids, decode's side of attention's grid, SM placement beyond that (clusters, GPC/TPC), partial overlap
 of a kernel's last wave, L2 contention, clocks, kernel order within a step, preemption (none for compute
 kernels), any effect of the access width on decode's side (none beyond its HBM share), and a host slower

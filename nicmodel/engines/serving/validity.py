@@ -39,13 +39,16 @@ def _gemm_note(scenario: Scenario, params: Params, batch: int) -> list[str]:
     share = spec.turn_share.range[0] if spec.turn_share.range else spec.turn_share.value
     top = float(spec.many_wave_gemms.si)  # the longest GEMMs the crawl was fitted and checked beside
     past = (f" (past the longest, {top * 1e6:.0f} us: the crawl is extrapolated)" if gemm > top else "")
+    # launches replayed from a CUDA graph beside longer GEMMs: measured under-charged (h100/stream_graph_*_random/)
+    graphs = ("; a kernel replayed from a CUDA graph (a launch spec's graph_share) is charged too little beside them, "
+              "measured 22% under beside 144-us GEMMs and 47% beside 560-us ones" if gemm > high else "")
     return [f"decode's weight GEMMs here average {gemm * 1e6:.0f} us (the model's){past}, outside the "
             f"{low * 1e6:.0f}-{high * 1e6:.0f} us its co-runners were checked beside every fit: longer GEMMs rest on "
             "the crawl fitted on one H100 beside 144- and 560-us GEMMs (gpu.interference.crawl_share; the designs' "
             "decoder-then-dequantization sequence held out within 5% there, many-wave kernels issued alone up to 32% "
             "under, gpu.interference.many_wave_stretch, assumed, carries that; sealed beside a Qwen2.5-32B shape's "
             "83-us GEMMs within 15%, and beside a 14B's 48-us ones the scatter 26% over, its GEMMs leaving half the "
-            "SMs free), and beside shorter ones a stream launch "
+            f"SMs free{graphs}), and beside shorter ones a stream launch "
             f"waited as little as {share:g} of the turn wait the model gives (gpu.interference.turn_share, assumed), "
             "so the data plane's GPU kernels' time here is not checked on this GPU (docs/serving.md, The crawl beside "
             "long GEMMs; The turn wait along a GEMM-length ladder)"]
