@@ -15,7 +15,11 @@ families 25.9 -> 10.0% (the 70B shape) and 31.7 -> 6.3% (the 405B), but the shor
 24.3% and short-2-byte 16.1 -> 29.3%, Qwen2.5-14B's short-2-byte 13.3 -> 18.5%; two families down, two up. K = 2: one
 down, two up. The landing a graph launch loses differs by kernel (the scatter's 4.8-us copies needed about the grown
 turn, the 2.7-us ALU launches a third of it beside the 70B shape) and is small beside GEMMs that leave SMs free; a
-form needs both before a declaration.
+form needs both before a declaration. A variant read the same day (a scratch patch, not kept): a graph launch's whole
+per-landing growth (all but the turn and the crawl) times (L / turn_gemms_to)^turn_growth past turn_gemms_to, as the
+diagnostic's graph losses grow from the 8B's (about the power 0.45): 25.9 -> 10.6% and 31.7 -> 12.1%, Yi-34B's
+short-compute 14.6 -> 30.4%, the same trade; on every launch path it puts 38 families above 15% (the stream turn
+already carries the growth).
 
     python validation/calibration/graph_landing_screen.py [K] [TRACE ...]
 
