@@ -46,6 +46,11 @@ def root() -> Path:
 
 
 @functools.cache  # the gates read each trace's summary several times; nobody mutates it
+def source_unit(point) -> str:
+    """The collector's unit name of a trace row (its source ends "(NAME, k=...)")."""
+    return point.source.rsplit("(", 1)[-1].split(",", 1)[0]
+
+
 def held_out_stats(trace: str) -> dict:
     """A trace's held-out summary by "metric/family" (validate's fixed metric definitions)."""
     from nicmodel.validation.trace import read_trace

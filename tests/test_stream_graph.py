@@ -15,7 +15,7 @@ import statistics
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, source_unit as _unit
 
 SHAPES = ("1b", "8b", "70b", "405b")
 # measured on whichever GPU could be started (declared for either)
@@ -27,11 +27,6 @@ NOT_YET = "the stream/graph diagnostic is not measured yet (declared_runs.md)"
 # (launch from Python, its graph twin): the scatter on the synthetic units' stream, the 2.7-us ALU unit
 PAIRS = {"scatter": ("paged_scatter_syn", "paged_scatter_graph"),
          "alu-2.7us": ("sho_alu_g1024_i64_python", "sho_alu_g1024_i64_graph")}
-
-
-def _unit(point) -> str:
-    """The collector's unit name of a co-runner row (its source ends "(NAME, k=...)")."""
-    return point.source.rsplit("(", 1)[-1].split(",", 1)[0]
 
 
 def _arg(point, key: str) -> str:
@@ -47,9 +42,9 @@ def per_launch(point, value: float | None = None) -> float:
     return ratio * parse_quantity(_arg(point, "unit_time"), "time") / launches
 
 
-def extra(shape: str, pair: str, predict=None) -> float:
-    """E: seconds a launch from Python takes beside decode over its graph twin, the mean over the decode points and
-    priorities where both ran of the difference of their mean times per launch (measured, or ``predict``'s)."""
+def differences(shape: str, pair: str, predict=None) -> list[float]:
+    """Per decode point and priority where both ran: seconds a launch from Python takes beside decode over its graph
+    twin, the difference of their mean times per launch (measured, or ``predict``'s)."""
     from nicmodel.validation.trace import read_trace
     python, graph = PAIRS[pair]
     times: dict[tuple, dict[str, list[float]]] = {}
@@ -60,8 +55,12 @@ def extra(shape: str, pair: str, predict=None) -> float:
         key = (_arg(pt, "batch"), _arg(pt, "context"), _arg(pt, "priority"))
         value = per_launch(pt, predict(pt) if predict else None)
         times.setdefault(key, {}).setdefault(unit, []).append(value)
-    diffs = [statistics.mean(t[python]) - statistics.mean(t[graph]) for t in times.values() if len(t) == 2]
-    return statistics.mean(diffs)
+    return [statistics.mean(t[python]) - statistics.mean(t[graph]) for t in times.values() if len(t) == 2]
+
+
+def extra(shape: str, pair: str, predict=None) -> float:
+    """E: the mean of ``differences`` over the decode points and priorities."""
+    return statistics.mean(differences(shape, pair, predict))
 
 
 def outcome(e: dict[tuple[str, str], float]) -> str:
@@ -92,9 +91,11 @@ def test_the_decision_rules_read_as_declared():
 
 @pytest.mark.skipif(not MEASURED, reason=NOT_YET)
 def test_every_pair_ran_beside_every_shape():
+    """E rests on both launch paths at most of the six point x priority cells a shape ran (rows fed too slowly from
+    Python are left out of the traces)."""
     for s in SHAPES:
         for p in PAIRS:
-            assert extra(s, p) == extra(s, p)  # a number (not NaN): both launch paths ran at some point
+            assert len(differences(s, p)) >= 4, (s, p)
 
 
 @pytest.mark.skipif(not MEASURED, reason=NOT_YET)

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, source_unit as _unit
 
 sys.path.insert(0, str(ROOT / "validation/calibration"))
 import grid_wait_screen  # noqa: E402
@@ -24,11 +24,6 @@ MEASURED = all(path.exists() for path in TRACES.values())
 SCATTER = "corunner_time_ratio/paged-kv-scatter"
 SHORT_LIVED = ("sho_alu_g1024_i64_python", "sho_alu_g1024_i256_python", "sho_mem2_g1024_i4_python")  # blocks < 10 us
 LONG_LIVED = ("sho_alu_g1024_i1024_python", "sho_alu_g1024_i2048_python")  # ~22 and ~44 us
-
-
-def _unit(point) -> str:
-    """The collector's unit name of a co-runner row (its source ends "(NAME, k=...)")."""
-    return point.source.rsplit("(", 1)[-1].split(",", 1)[0]
 
 
 def _errors(shape, predict) -> dict[str, list[float]]:

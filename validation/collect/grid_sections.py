@@ -290,7 +290,7 @@ def short(out: Path, syn: "Synthetic", decodes: dict, points: list, streams, syn
     if twins:  # the same launches on a capturable stream, from Python and replayed as a graph
         units["paged_scatter_syn"] = (scatter, time_alone(scatter, syn_side, 0.03), syn_side, False)
         units["paged_scatter_graph"] = (scatter, time_graph(scatter, syn_side, 1), syn_side, True)
-    for name in ("paged_scatter", "paged_scatter_syn", "paged_scatter_graph")[:3 if twins else 1]:
+    for name in [n for n in ("paged_scatter", "paged_scatter_syn", "paged_scatter_graph") if n in units]:
         crow.append([name, "index_copy", "dataplane", 128, 0, 1024, 1, 0, 2 << 20,  # per launch: 1 MiB each way
                      f"{scatter_gpu:.7g}", PACED_LAUNCHES, int(name.endswith("_graph")), f"{units[name][1]:.7g}"])
     write_csv(out / "short_corunners.csv", header, crow)
