@@ -176,6 +176,29 @@ def grid_of(kind: str, launch: int = 0) -> int:
     return {"quad512": 512, "quad132": 132, "scatter": SCATTER_BLOCKS}[kind]
 
 
+def graphed(run, side: torch.cuda.Stream):
+    """``run`` (a unit's launches into a record list) replayed from a CUDA graph captured on ``side``, one graph per
+    record list (a graph writes the records it was captured with); the enqueue marker stays outside the graph.
+    ``replay.prepare(rec)`` captures ahead (a capture synchronizes the device, so never inside a measured step)."""
+    graphs = {}
+
+    def prepare(rec) -> None:
+        if id(rec) not in graphs:
+            g = torch.cuda.CUDAGraph()
+            torch.cuda.synchronize()
+            with torch.cuda.graph(g, stream=side, capture_error_mode="relaxed"):
+                run(rec)
+            torch.cuda.synchronize()
+            graphs[id(rec)] = (g, rec)  # keep rec alive: its id names the graph
+
+    def replay(rec) -> None:
+        prepare(rec)
+        with torch.cuda.stream(side):
+            graphs[id(rec)][0].replay()
+    replay.prepare = prepare
+    return replay
+
+
 def summarize(blocks, enq: float, alone_block: float) -> dict:
     """blocks: [(start, end, sm)] in ns; enq: the time the launch could start (ns)."""
     starts = sorted(b[0] for b in blocks)
@@ -189,6 +212,11 @@ def summarize(blocks, enq: float, alone_block: float) -> dict:
             "block_p50_us": statistics.median(durs) / 1e3, "block_p90_us": durs[int(0.9 * (len(durs) - 1))] / 1e3,
             "block_max_us": durs[-1] / 1e3, "span_us": (max(b[1] for b in blocks) - enq) / 1e3,
             "sms_used": len(per_sm), "most_on_one_sm": max(per_sm.values())}
+
+
+def label(kind: str, as_graph: bool) -> str:
+    """A configuration's co-runner name in launches.csv: its kind, with "-graph" where replayed from a CUDA graph."""
+    return f"{kind}-graph" if as_graph else kind
 
 
 def records(rec_host, grid: int):
@@ -256,6 +284,9 @@ def main() -> None:
                     help="co-runner configurations to run, comma-separated kind:launches (default: all four)")
     ap.add_argument("--one-us", type=float, default=16.0,
                     help="the oneN co-runners' launch time alone to calibrate to (one132 sets it)")
+    ap.add_argument("--one-iters", type=int, default=0,
+                    help="the oneN co-runners' ALU iterations, in place of calibrating to --one-us (64: the short "
+                         "units' ~2.7-us launch of interference_grid.py --short)")
     ap.add_argument("--many-us", type=float, default=50.0,
                     help="the manyN and seqN co-runners' many-wave launch time alone at 8,192 blocks")
     ap.add_argument("--model", choices=tuple(MODELS), default="llama-3-8b", help="the decode model's shapes")
@@ -273,16 +304,16 @@ def main() -> None:
     side = torch.cuda.Stream(priority=0)
     cs_side = pr.stream(side)
     steps, warm = (4, 1) if args.quick else (12, 2)
-    configs = [("quad512", 1), ("quad512", 8), ("quad132", 1), ("scatter", SCATTER_LAYERS)]
-    if args.corunners:
-        configs = [(k, int(n)) for k, n in (c.split(":") for c in args.corunners.split(","))]
+    configs = [("quad512", 1, False), ("quad512", 8, False), ("quad132", 1, False), ("scatter", SCATTER_LAYERS, False)]
+    if args.corunners:  # kind:launches[:graph]
+        configs = [(c.split(":")[0], int(c.split(":")[1]), c.endswith(":graph")) for c in args.corunners.split(",")]
     iters = calibrate_iters(pr, "quad512", args.target_us * 1e-6, cs_side, side)
     print(f"[{time.time() - t_start:.0f}s] alu iterations for ~{args.target_us:.0f} us: {iters}", flush=True)
-    iters_one = calibrate_iters(pr, "one132", args.one_us * 1e-6, cs_side, side) \
-        if any(k.startswith("one") for k, _ in configs) else iters
+    iters_one = args.one_iters or (calibrate_iters(pr, "one132", args.one_us * 1e-6, cs_side, side)
+                                   if any(k.startswith("one") for k, _, _ in configs) else iters)
     print(f"[{time.time() - t_start:.0f}s] oneN iterations for ~{args.one_us:.0f} us: {iters_one}", flush=True)
     iters_many = calibrate_iters(pr, "many8192", args.many_us * 1e-6, cs_side, side) \
-        if any(k.startswith(("many", "seq")) for k, _ in configs) else iters
+        if any(k.startswith(("many", "seq")) for k, _, _ in configs) else iters
     print(f"[{time.time() - t_start:.0f}s] manyN iterations for ~{args.many_us:.0f} us at 8192: {iters_many}", flush=True)
     shapes, _ = decode_model(args.model, args.layers)
     phase = RandomPhase(args.seed) if args.phase == "random" else None
@@ -299,10 +330,11 @@ def main() -> None:
     # alone: each co-runner unit on the side stream with the GPU otherwise idle
     alone = {}
     rows, block_rows = [], []
-    for kind, launches in configs:
+    for kind, launches, as_graph in configs:
         recs = [cp.zeros(3 * grid_of(kind, j), dtype=cp.uint64) for j in range(launches)]
         marker = cp.zeros(1, dtype=cp.uint64)
         run = pr.unit(kind, iters_of(kind), launches, cs_side, iters_many)
+        run = graphed(run, side) if as_graph else run
         spans, blocks_p50 = [], []
         for _ in range(6):
             torch.cuda.synchronize()
@@ -320,16 +352,17 @@ def main() -> None:
                 end = max(b[1] for b in blk)
                 spans.append(end - prev)
                 prev = end
-        alone[kind, launches] = (statistics.median(blocks_p50), statistics.median(spans))
-        print(f"[{time.time() - t_start:.0f}s] alone {kind} x{launches}: block {alone[kind, launches][0] / 1e3:.1f} us, "
-              f"launch {alone[kind, launches][1] / 1e3:.1f} us", flush=True)
+        alone[kind, launches, as_graph] = (statistics.median(blocks_p50), statistics.median(spans))
+        print(f"[{time.time() - t_start:.0f}s] alone {label(kind, as_graph)} x{launches}: block "
+              f"{alone[kind, launches, as_graph][0] / 1e3:.1f} us, launch {alone[kind, launches, as_graph][1] / 1e3:.1f} us",
+              flush=True)
     for batch, context in points:
         model = Model(batch, context, shapes=shapes)  # one point's KV cache at a time (64 x 8k and 32 x 16k do not fit together)
         for prio, dstream in streams.items():
             replay, graph = capture(model, batch, context, dstream)
             cs_dec = pr.stream(dstream)
             decode_alone = decode_alone_ns(cp, lambda rec: pr.mark(rec, cs_dec), replay) / 1e3
-            for kind, launches in configs:
+            for kind, launches, as_graph in configs:
                 if args.quick and kind != "quad512":
                     continue
                 n = warm + steps
@@ -338,6 +371,10 @@ def main() -> None:
                 s0 = [cp.zeros(1, dtype=cp.uint64) for _ in range(n)]
                 s1 = [cp.zeros(1, dtype=cp.uint64) for _ in range(n)]
                 run = pr.unit(kind, iters_of(kind), launches, cs_side, iters_many)
+                if as_graph:
+                    run = graphed(run, side)
+                    for r in recs:
+                        run.prepare(r)
                 torch.cuda.synchronize()
                 for i in range(n):
                     step_then_side(lambda r: pr.mark(r, cs_dec), replay, dstream, side, s0[i], s1[i])
@@ -346,14 +383,14 @@ def main() -> None:
                     pr.mark(enq[i], cs_side)
                     run(recs[i])
                 torch.cuda.synchronize()
-                a_block, a_span = alone[kind, launches]
+                a_block, a_span = alone[kind, launches, as_graph]
                 for i in range(warm, n):
                     start, stop, q = (int(x.get()[0]) for x in (s0[i], s1[i], enq[i]))
                     prev = q
                     for j in range(launches):
                         blk = records(recs[i][j].get(), grid_of(kind, j))
                         s = summarize(blk, prev, a_block)
-                        rows.append([batch, context, prio, kind, launches, i - warm, j, f"{(q - start) / 1e3:.2f}",
+                        rows.append([batch, context, prio, label(kind, as_graph), launches, i - warm, j, f"{(q - start) / 1e3:.2f}",
                                      *(f"{s[k]:.2f}" if isinstance(s[k], float) else s[k] for k in
                                        ("first_start_us", "last_start_us", "late_blocks", "block_p50_us",
                                         "block_p90_us", "block_max_us")),
@@ -370,9 +407,9 @@ def main() -> None:
                 write_csv(out / "launches.csv", head, rows)
                 write_csv(out / "blocks.csv", ["batch", "context", "priority", "step", "block", "start_us", "end_us",
                                                "sm"], block_rows)
-                mine = [r for r in rows if r[:5] == [batch, context, prio, kind, launches]]
+                mine = [r for r in rows if r[:5] == [batch, context, prio, label(kind, as_graph), launches]]
                 span = statistics.median(float(r[15]) for r in mine)
-                print(f"[{time.time() - t_start:.0f}s] b{batch} c{context} {prio} {kind} x{launches}: span "
+                print(f"[{time.time() - t_start:.0f}s] b{batch} c{context} {prio} {label(kind, as_graph)} x{launches}: span "
                       f"{span:.0f} us (alone {a_span / 1e3:.0f}), first start {statistics.median(float(r[8]) for r in mine):.1f} us, "
                       f"last start {statistics.median(float(r[9]) for r in mine):.1f} us, late blocks "
                       f"{statistics.median(int(r[10]) for r in mine)}, block p50 "
