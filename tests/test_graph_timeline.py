@@ -69,3 +69,23 @@ def test_every_configuration_ran_beside_every_shape():
     for s in SHAPES:
         for c in ("scatter", "one1024", *GRAPHS):
             assert len(rows_of(s, c)) >= 32 * 12, (s, c)  # 32 launches x 12 steps, at least one point x priority
+
+
+@pytest.mark.skipif(not MEASURED, reason="the graph timeline is not measured yet (declared_runs.md)")
+def test_the_diagnostic_as_recorded():
+    """Measured 2026-12-06 on an H100 as declared (h100/graph_timeline_*/, 12-18 s a shape). Every graph reading
+    beside the 405B and the 70B is a crawl: the median launch's first block starts within 1-2 us of when it could
+    (W 0.8 / -0.1 us for the scatter's graph launches, 1.8 / 1.2 for the ALU unit's) while its extra is 17.2 / 6.1 and
+    17.4 / 4.0 us, its blocks started late (512-941 of 1,024 a launch beside the 405B). Read after the run (not a
+    claim): the means, which the model predicts, carry a heavy tail (the scatter's graph launches 30.0 / 20.4 us beside
+    the 405B / 70B, a fifth to a third of it before the first block); a graph launch's extra over its time alone per
+    unit of weight-GEMM share gives the share of its pace it keeps inside a GEMM, falling with the GEMM length: about
+    0.27 beside the 8B's and Yi-34B's GEMMs, 0.15-0.19 beside the 70B's and 0.11-0.13 beside the 405B's; the scatter's
+    blocks also run 1.6-2.2x their time alone beside the long GEMMs (not beside the 8B's), the ALU unit's not."""
+    for shape, corunner, x, w in (("405b", "scatter-graph", 17.2, 0.8), ("70b", "scatter-graph", 6.1, -0.1),
+                                  ("405b", "one1024-graph", 17.4, 1.8), ("70b", "one1024-graph", 4.0, 1.2)):
+        got = extra_and_wait(rows_of(shape, corunner))
+        assert got == (pytest.approx(x, abs=0.05), pytest.approx(w, abs=0.05)), (shape, corunner)
+        assert reading(*got) == "crawl"
+    mean_extra = statistics.mean(float(r["span_us"]) - float(r["alone_span_us"]) for r in rows_of("405b", "scatter-graph"))
+    assert mean_extra == pytest.approx(30.0, abs=0.05)
