@@ -53,5 +53,6 @@ def test_the_screen_figures(screen, capsys):
     # sealed check added eighteen, six above, the short units and the scatter beside Qwen2.5-14B and Yi-34B; 771, 30 and
     # 31 before its second added thirty, six above, five scatters and Yi-34B's dequantization; 36 and 37 before its
     # adoption took fourteen below 15%; 801, 22 and 23 before the stream/graph diagnostic added sixteen, five above,
-    # the graph twins beside long GEMMs and the 1B's scatter)
-    assert "committed 27, grown lifetime 28 of 817" in out
+    # the graph twins beside long GEMMs and the 1B's scatter; 817, 27 and 28 before the graph-landing sealed set added
+    # twenty-four, seven above, its graph launches beside the 70B and 405B and the ALU units beside Yi-34B)
+    assert "committed 34, grown lifetime 35 of 841" in out

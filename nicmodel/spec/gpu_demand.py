@@ -358,18 +358,6 @@ class Interference(Component):
     weight GEMM to this power (1: in proportion, the form as first fitted; 0: held at turn_gemms_to).
     The scatter waited 0.65 of the proportional wait beside 144-us GEMMs and 0.26 beside 560-us ones
     (h100/dataplane_ladder_*_random/)."""
-    graph_crawl_fall: Multiple
-    """Co-runner, a launch replayed from a CUDA graph that lands in a weight GEMM longer than turn_gemms_to: the
-    share of its pace it keeps on the SMs the GEMM holds falls from crawl_share as (turn_gemms_to / the GEMM)
-    to this power (0: the committed crawl). Its blocks start on the SMs that come free one by one, fewer the
-    longer the GEMM (validation/traces/h100/graph_timeline_*/: 0.27 of its pace beside 36-90-us GEMMs, 0.15-0.19
-    beside 144-us, 0.11-0.13 beside 560-us). A launch from Python keeps the committed crawl: its fitted turn wait
-    carries what it loses there (engines/serving/long_gemm.py; docs/serving.md, The graph crawl)."""
-    graph_crawl_memory: Multiple
-    """Co-runner, a graph launch's crawl past turn_gemms_to: its fall (graph_crawl_fall) times 1 + this x its
-    memory-boundness (0: the same for every launch). A streaming launch's blocks also run slower beside a long
-    GEMM streaming the weights (validation/traces/h100/graph_timeline_*/: the scatter's blocks 1.6-2.2x their time
-    alone, the ALU unit's 1.0x)."""
     many_wave_stretch: Ratio
     """Co-runner: the time beside decode of a launch of more than one wave, over what the terms above
     give, where decode's mean weight GEMM (the model's) runs longer than turn_gemms_to (1: none; within

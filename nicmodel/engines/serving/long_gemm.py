@@ -41,22 +41,11 @@ def turn_gemm(gemm_s: float, checked_s: float, growth: float) -> float:
 
 
 def crawl_growth(gemm_s: float, checked_s: float, duration_s: float, share: float, weights: float,
-                 gain: float = 1.0, share_here: float | None = None) -> float:
+                 gain: float = 1.0) -> float:
     """Relative growth a launch of ``duration_s`` adds past the GEMMs checked: the crawl loss beside
-    GEMMs of ``gemm_s`` (at ``share_here``, if given, else ``share``) over its value beside ``checked_s``
-    at ``share``, for the share ``weights`` of decode's time in weight GEMMs (where it lands), times
-    ``gain`` (crawl_high, or 1), over its time alone."""
+    GEMMs of ``gemm_s`` over its value beside ``checked_s``, for the share ``weights`` of decode's
+    time in weight GEMMs (where it lands), times ``gain`` (crawl_high, or 1), over its time alone."""
     if gemm_s <= checked_s or share <= 0:
         return 0.0
-    here = share if share_here is None else share_here
-    extra = crawl_loss(gemm_s, duration_s, here) - crawl_loss(checked_s, duration_s, share)
+    extra = crawl_loss(gemm_s, duration_s, share) - crawl_loss(checked_s, duration_s, share)
     return gain * weights * extra / duration_s
-
-
-def graph_crawl_share(share: float, gemm_s: float, checked_s: float, fall: float) -> float:
-    """The share of its pace a launch replayed from a CUDA graph keeps on the SMs a weight GEMM of ``gemm_s``
-    holds: ``share`` (crawl_share) up to ``checked_s``, past it falling as (checked_s / gemm_s)^``fall``
-    (graph_crawl_fall; h100/graph_timeline_*/: its blocks start on the SMs that come free one by one)."""
-    if gemm_s <= checked_s or fall <= 0:
-        return share
-    return share * (checked_s / gemm_s) ** fall
