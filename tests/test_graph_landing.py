@@ -129,3 +129,15 @@ def test_the_graph_crawl_fits_as_recorded():
     committed = [Predictor().predict(p) for p in rows]
     with screen.candidate(**screen.FIRST):  # and beside the 70B's and 405B's it charges every graph launch more
         assert all(Predictor().predict(p) > c for p, c in zip(rows, committed))
+
+
+SEALED2 = ROOT / "validation/sealed/graph_sealed2.tgz"
+SEALED2_SHA256 = "54f0b0a48474bce86c65db552b6ec1b4ffccacf705b06edfcc33d20e6a9f11fb"
+
+
+def test_the_second_set_is_sealed_as_measured():
+    """The second graph-landing set (declared_runs.md, measured 2026-12-06 ahead of any form) stays the archive the
+    run wrote, unopened: no trace of it exists until a candidate is committed."""
+    import hashlib
+    assert hashlib.sha256(SEALED2.read_bytes()).hexdigest() == SEALED2_SHA256
+    assert not list((ROOT / "validation/traces").glob("h100_graph_sealed2_*")), "opened: record its claims here"
