@@ -44,18 +44,29 @@ from nicmodel.validation.predict import Predictor  # noqa: E402
 from nicmodel.validation.trace import read_trace  # noqa: E402
 
 FIT_SET = [ROOT / f"validation/traces/h100_stream_graph_{shape}_interference.csv" for shape in ("70b", "405b")]
+# the third candidate's: the same and the graph-landing set's 70B and 405B traces (opened under the first candidate)
+FIT_SET_3 = FIT_SET + [ROOT / f"validation/traces/h100_graph_landing_{shape}_interference.csv" for shape in ("70b", "405b")]
+FROM_3 = 96e-6  # graph_crawl_from: Yi-34B's mean GEMM, the longest beside which the committed model held graph launches
 FIRST = {"fall": 0.3811}  # candidate 1, as fitted
 SECOND = {"fall": 0.3759, "memory": 3.287, "unheld": True}  # candidate 2, as fitted
 COMMITTED_COUPLE, COMMITTED_SLOWDOWN = model.couple, model.Coupling.slowdown
+ENGINE_GRAPH_CRAWL = model.Coupling._graph_crawl
 
 
-def graph_extra(cp, profile, fall: float, memory: float = 0.0, by_unheld: bool = False) -> float:
-    """What a graph launch loses past the committed crawl, relative to its time alone (0 up to turn_gemms_to)."""
-    if cp.graph_share <= 0 or fall <= 0 or profile.gemm <= cp.gemm_to or cp.crawl <= 0:
+def _no_graph_crawl(self, profile, share) -> float:
+    return 0.0
+
+
+def graph_extra(cp, profile, fall: float, memory: float = 0.0, by_unheld: bool = False,
+                from_s: float | None = None) -> float:
+    """What a graph launch loses past the committed crawl, relative to its time alone (0 up to ``from_s``, by
+    default turn_gemms_to)."""
+    start = cp.gemm_to if from_s is None else from_s
+    if cp.graph_share <= 0 or fall <= 0 or profile.gemm <= start or cp.crawl <= 0:
         return 0.0
     T, gemm = cp.duration_s, profile.gemm
     share = profile.crawl_share(cp.crawl, cp.crawl_free)
-    held = cp.crawl * (cp.gemm_to / gemm) ** (fall * (1.0 + memory * (1.0 - cp.compute)))
+    held = cp.crawl * (start / gemm) ** (fall * (1.0 + memory * (1.0 - cp.compute)))
     here = profile.crawl_share(held, cp.crawl_free)
     extra = cp.crawl_gain * profile.shares.get("weights", 0.0) * (crawl_loss(gemm, T, here) - crawl_loss(gemm, T, share)) / T
     u = unheld(profile.grids, profile.sms, cp.blocks, cp.per_sm) if by_unheld and profile.grids is not None else 1.0
@@ -63,30 +74,38 @@ def graph_extra(cp, profile, fall: float, memory: float = 0.0, by_unheld: bool =
 
 
 @contextmanager
-def candidate(fall: float, memory: float = 0.0, unheld: bool = False):
+def candidate(fall: float, memory: float = 0.0, unheld: bool = False, from_s: float | None = None):
     """The candidate in place of the committed crawl for graph launches, for the duration."""
     def slowdown(self, profile):
-        return COMMITTED_SLOWDOWN(self, profile) + graph_extra(self, profile, fall, memory, unheld)
-    model.couple, model.Coupling.slowdown = _couple, slowdown
+        return COMMITTED_SLOWDOWN(self, profile) + graph_extra(self, profile, fall, memory, unheld, from_s)
+    # the engine's own graph crawl (the third candidate, adopted or not) off: the screen's form in its place
+    model.couple, model.Coupling.slowdown, model.Coupling._graph_crawl = _couple, slowdown, _no_graph_crawl
     try:
         yield
     finally:
-        model.couple, model.Coupling.slowdown = COMMITTED_COUPLE, COMMITTED_SLOWDOWN
+        model.couple, model.Coupling.slowdown, model.Coupling._graph_crawl = (COMMITTED_COUPLE, COMMITTED_SLOWDOWN,
+                                                                              ENGINE_GRAPH_CRAWL)
 
 
-def fit_rows() -> list:
-    """The declared fit set: the co-runner rows of the graph launches."""
-    return [p for path in FIT_SET for p in read_trace(path)
+def fit_rows(paths: list[Path] = FIT_SET) -> list:
+    """A declared fit set: the co-runner rows of the graph launches."""
+    return [p for path in paths for p in read_trace(path)
             if p.metric == "corunner_time_ratio" and "launch=graph" in p.argument.split(",")]
 
 
+def kwargs(which: int, x) -> dict:
+    """The candidate's keywords at coefficients ``x``: 1 (fall), 2 (fall, memory; unheld), 3 (2's past FROM_3)."""
+    if which == 1:
+        return {"fall": x[0]}
+    return {"fall": x[0], "memory": x[1], "unheld": True, **({"from_s": FROM_3} if which == 3 else {})}
+
+
 def fit(which: int, rows: list) -> tuple[np.ndarray, float, float]:
-    """(coefficients, the rows' mean |error| committed, fitted): candidate 1 (fall) or 2 (fall, memory; unheld)."""
+    """(coefficients, the rows' mean |error| committed, fitted) of candidate ``which`` (kwargs)."""
     def mean_error(x) -> float:
         if any(v < 0 for v in x):
             return 10.0
-        kw = {"fall": x[0]} if which == 1 else {"fall": x[0], "memory": x[1], "unheld": True}
-        with candidate(**kw):
+        with candidate(**kwargs(which, x)):
             predictor = Predictor()
             return float(np.mean([abs(predictor.predict(p) / p.value - 1) for p in rows]))
     start = np.array([0.38] if which == 1 else [0.38, 0.5])
@@ -106,7 +125,7 @@ def screen(kw: dict, traces: list[Path]) -> tuple[int, int, list[str]]:
 def main(argv: list[str]) -> int:
     if argv[:1] == ["fit"]:
         which = int(argv[1]) if len(argv) > 1 else 1
-        best, before, after = fit(which, fit_rows())
+        best, before, after = fit(which, fit_rows(FIT_SET_3 if which == 3 else FIT_SET))
         print(f"candidate {which}: {np.round(best, 4).tolist()}; the fit rows' mean |error| {before * 100:.1f} -> "
               f"{after * 100:.1f}%")
         return 0
