@@ -24,8 +24,6 @@ HOPPER = {"gpu.sms": 132, "gpu.sm_limits.max_threads": 2048, "gpu.sm_limits.regi
           "gpu.interference.turn_gemms_to": 37e-6, "gpu.interference.many_wave_gemms": 560e-6,
           # the crawl beside long GEMMs off (its hand cases: test_long_gemm.py), the turn wait in proportion
           "gpu.interference.crawl_share": 0.0, "gpu.interference.crawl_high": 1.0, "gpu.interference.turn_growth": 1.0,
-          "gpu.interference.graph_crawl_from": 96e-6, "gpu.interference.graph_crawl_fall": 0.0,
-          "gpu.interference.graph_crawl_memory": 0.0,
           "gpu.interference.crawl_free_pace": 1.0,
           "gpu.interference.turn_free_pace": 0.0,
           "gpu.interference.cut_in_gain": 1.0, "gpu.interference.cut_in_time": 0.0, "gpu.interference.wave_memory": 0.5,

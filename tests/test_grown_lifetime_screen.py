@@ -54,5 +54,6 @@ def test_the_screen_figures(screen, capsys):
     # 31 before its second added thirty, six above, five scatters and Yi-34B's dequantization; 36 and 37 before its
     # adoption took fourteen below 15%; 801, 22 and 23 before the stream/graph diagnostic added sixteen, five above,
     # the graph twins beside long GEMMs and the 1B's scatter; 817, 27 and 28 before the graph-landing sealed set added
-    # twenty-four, seven above, its graph launches beside the 70B and 405B and the ALU units beside Yi-34B)
-    assert "committed 34, grown lifetime 35 of 841" in out
+    # twenty-four, seven above, its graph launches beside the 70B and 405B and the ALU units beside Yi-34B; 841, 34 and
+    # 35 before the second graph-landing set added twenty-four, eight above)
+    assert "committed 42, grown lifetime 43 of 865" in out

@@ -28,7 +28,9 @@ BEFORE_L2 = tuple(f"gpu.interference.{kv}" for kv in (
     "wave_spill=0.52776", "grid_wait_equal=6.75092us", "grid_wait_high=2.24613", "memory_exponent=2.4343",
     "headroom_exponent=0.650506", "l2_loss=1e-9"))
 # traces measured after the seventeenth set's claims were judged: not the spent sets that claim is about
-MEASURED_SINCE = {"h200_l2_boundary_interference.csv", "h100_graph_landing_qwen32b_interference.csv",
+MEASURED_SINCE = {"h200_l2_boundary_interference.csv", "h100_graph_sealed2_qwen14b_interference.csv",
+                  "h100_graph_sealed2_70b_interference.csv", "h100_graph_sealed2_yi34b_interference.csv",
+                  "h100_graph_sealed2_405b_interference.csv", "h100_graph_landing_qwen32b_interference.csv",
                   "h100_graph_landing_70b_interference.csv", "h100_graph_landing_yi34b_interference.csv",
                   "h100_graph_landing_405b_interference.csv", "h100_stream_graph_1b_interference.csv",
                   "h100_stream_graph_8b_interference.csv", "h100_stream_graph_70b_interference.csv",

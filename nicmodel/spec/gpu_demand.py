@@ -358,21 +358,6 @@ class Interference(Component):
     weight GEMM to this power (1: in proportion, the form as first fitted; 0: held at turn_gemms_to).
     The scatter waited 0.65 of the proportional wait beside 144-us GEMMs and 0.26 beside 560-us ones
     (h100/dataplane_ladder_*_random/)."""
-    graph_crawl_from: Duration
-    """Co-runner, a launch replayed from a CUDA graph: the mean weight GEMM past which it crawls more slowly than
-    the committed crawl (graph_crawl_fall). Beside GEMMs up to this the committed terms hold graph launches (the
-    longest such mean, Yi-34B's on an H100: validation/traces/h100_graph_landing_*; docs/serving.md, The graph
-    crawl)."""
-    graph_crawl_fall: Multiple
-    """Co-runner, a graph launch landing in a weight GEMM longer than graph_crawl_from: the share of its pace it
-    keeps on the SMs the GEMM holds falls from crawl_share as (graph_crawl_from / the GEMM) to this power (0: the
-    committed crawl), for the share of its blocks the SMs the GEMM leaves free cannot hold. Its blocks start on
-    the SMs that come free one by one (validation/traces/h100/graph_timeline_*/). A launch from Python keeps the
-    committed crawl: its fitted turn wait carries what it loses there (engines/serving/long_gemm.py)."""
-    graph_crawl_memory: Multiple
-    """Co-runner, the graph crawl: its fall times 1 + this x the launch's memory-boundness (0: the same for every
-    launch). A streaming launch's blocks also run slower beside a GEMM streaming the weights (the scatter's blocks
-    1.6-2.2x their time alone beside a 70B's and a 405B's GEMMs, the ALU unit's 1.0x: graph_timeline_*)."""
     many_wave_stretch: Ratio
     """Co-runner: the time beside decode of a launch of more than one wave, over what the terms above
     give, where decode's mean weight GEMM (the model's) runs longer than turn_gemms_to (1: none; within

@@ -5,22 +5,28 @@ its pace (G the mean weight GEMM; blended with the free SMs as DecodeProfile.cra
 crawl keeps crawl_share; launches from Python keep the committed crawl (their fitted turn carries what they lose).
 The block timelines (h100/graph_timeline_*/) read a graph launch's loss there as a crawl, its blocks started late.
 
-Two candidates, each declared before its fit, fitted on the stream/graph diagnostic's graph twins beside the 70B and
-405B shapes (FIT_SET: the co-runner rows of its graph launches; the traces keep every row held out, since nothing of
-it was adopted):
-  1. ``fall`` alone: 0.3811 (bootstrap 95% 0.3604-0.4074), the fit rows' mean |error| 35.8 -> 8.0%. Screened: 24 ->
-     24 families above 15%. Sealed against the graph-landing set (tests/test_graph_landing.py): S1, S2, S4 held, S3
-     failed (Yi-34B's short-compute 23.0 -> 28.4%); not adopted.
+Three candidates, each declared before its fit (the traces keep every row held out: nothing of it was adopted):
+  1. ``fall`` alone, fitted on FIT_SET (the stream/graph diagnostic's 96 graph co-runner rows beside the 70B and
+     405B shapes): 0.3811 (bootstrap 95% 0.3604-0.4074), their mean |error| 35.8 -> 8.0%. Screened: 24 -> 24
+     families above 15%. Sealed against the graph-landing set (tests/test_graph_landing.py): S1, S2, S4 held, S3
+     failed (Yi-34B's short-compute 23.0 -> 28.4%).
   2. the growth over the committed crawl carried by the launch's unheld share (gemm_grids.unheld) only, and the fall
-     times 1 + ``memory`` x its memory-boundness: 0.3759 and 3.287, the fit rows 35.8 -> 5.3%. Screened on every
+     times 1 + ``memory`` x its memory-boundness; on FIT_SET 0.3759 and 3.287, 35.8 -> 5.3%. Screened on every
      committed trace including the opened set: 31 -> 29 above 15%, but the 405B's 2-byte unit 43.8 -> 58.5% and
-     Yi-34B's short-compute 23.0 -> 27.1% worse; not taken to a sealed set.
-What neither carries: beside Yi-34B's 90-us GEMMs at batch 24 (every SM held by its 205-us gate/up GEMM) graph
-launches lose what the committed model gives, beside the 70B's 150-us ones 3-4 us a launch more; one fall with the
-mean GEMM length cannot give both.
+     Yi-34B's short-compute 23.0 -> 27.1%; not taken to a sealed set.
+  3. the second, starting past ``from_s`` = 96 us (Yi-34B's mean GEMM, the longest beside which the committed model
+     held graph launches) instead of turn_gemms_to; on FIT_SET_3 (FIT_SET and the graph-landing set's 70B and 405B
+     graph rows, 192) 0.5876 and 1.182, 37.8 -> 15.4%. Screened: no held-out family moves. Sealed against the second
+     graph-landing set (validation/sealed/graph_sealed2.tgz, measured ahead of any form): S1, S2, S4 held, S3 failed
+     (the 405B's short-compute 40.0 -> 43.0%: its graph launches at batches 16 and 32, whose GEMMs hold every SM,
+     went from 27-41% under to 53-71% over, while at batch 2 the form took them from 45-47% under to within 6%).
+What none carries: beside the same 405B shape a graph launch loses less at batches 16 and 32 than at 2 (and the
+committed model over-charges the launches from Python there by up to 90%); beside Yi-34B's 90-us GEMMs at batch 24
+(every SM held by its 205-us gate/up GEMM) graph launches lose what the committed model gives, beside the 70B's
+150-us ones 3-4 us a launch more. A form in the mean GEMM length, or in the grids' unheld share, gives neither.
 
-    python validation/calibration/graph_crawl_screen.py fit [1|2]      the candidate's fit on FIT_SET
-    python validation/calibration/graph_crawl_screen.py screen FALL [MEMORY [unheld]] [TRACE ...]
+    python validation/calibration/graph_crawl_screen.py fit [1|2|3]    the candidate's fit on its fit set
+    python validation/calibration/graph_crawl_screen.py screen FALL [MEMORY [unheld]] [TRACE ...]   (candidates 1, 2)
 """
 
 from __future__ import annotations
@@ -49,12 +55,8 @@ FIT_SET_3 = FIT_SET + [ROOT / f"validation/traces/h100_graph_landing_{shape}_int
 FROM_3 = 96e-6  # graph_crawl_from: Yi-34B's mean GEMM, the longest beside which the committed model held graph launches
 FIRST = {"fall": 0.3811}  # candidate 1, as fitted
 SECOND = {"fall": 0.3759, "memory": 3.287, "unheld": True}  # candidate 2, as fitted
+THIRD = (0.5876, 1.182)  # candidate 3's fall and memory, as fitted (kwargs(3, THIRD))
 COMMITTED_COUPLE, COMMITTED_SLOWDOWN = model.couple, model.Coupling.slowdown
-ENGINE_GRAPH_CRAWL = model.Coupling._graph_crawl
-
-
-def _no_graph_crawl(self, profile, share) -> float:
-    return 0.0
 
 
 def graph_extra(cp, profile, fall: float, memory: float = 0.0, by_unheld: bool = False,
@@ -78,13 +80,11 @@ def candidate(fall: float, memory: float = 0.0, unheld: bool = False, from_s: fl
     """The candidate in place of the committed crawl for graph launches, for the duration."""
     def slowdown(self, profile):
         return COMMITTED_SLOWDOWN(self, profile) + graph_extra(self, profile, fall, memory, unheld, from_s)
-    # the engine's own graph crawl (the third candidate, adopted or not) off: the screen's form in its place
-    model.couple, model.Coupling.slowdown, model.Coupling._graph_crawl = _couple, slowdown, _no_graph_crawl
+    model.couple, model.Coupling.slowdown = _couple, slowdown
     try:
         yield
     finally:
-        model.couple, model.Coupling.slowdown, model.Coupling._graph_crawl = (COMMITTED_COUPLE, COMMITTED_SLOWDOWN,
-                                                                              ENGINE_GRAPH_CRAWL)
+        model.couple, model.Coupling.slowdown = COMMITTED_COUPLE, COMMITTED_SLOWDOWN
 
 
 def fit_rows(paths: list[Path] = FIT_SET) -> list:

@@ -459,9 +459,6 @@ def one_gpu(argv: list[str]) -> int:
     ap.add_argument("--out", required=True, help="the trace to write, under validation/traces/ (or a path)")
     ap.add_argument("--keep-roles", action="store_true",
                     help="keep the collector's declared fitted/held-out split (default: every point held out)")
-    ap.add_argument("--fitted-graph", action="store_true",
-                    help="the co-runner rows of units replayed from CUDA graphs fitted (a declared fit set: the "
-                         "graph crawl's, declared_runs.md), every other row as the roles say")
     args = ap.parse_args(argv)
     runs = [(r.split(":", 1) + ["synthetic"])[:2] for r in args.run]
     # placement_probe.py's runs (either body: the copy body writes no curve.csv) hold launches.csv
@@ -486,9 +483,6 @@ def one_gpu(argv: list[str]) -> int:
     role = None if args.keep_roles else "held-out"
     rows = [r for f, prefix in runs for r in grid_rows(f, args.gpu, prefix, role)]
     rows += [r for f in placement for r in placement_rows(f, args.gpu, role or "held-out")]
-    for r in rows if args.fitted_graph else []:
-        if r["metric"] == "corunner_time_ratio" and "launch=graph" in r["argument"].split(","):
-            r["role"] = "fitted"
     write(args.out, [r for r in rows if "pinned-copies-fit" not in r["argument"]])
     return 0
 

@@ -134,8 +134,8 @@ from .access import attention_latency_scale, latency_boundness, narrowness
 from .issue import attention_issue_demand, unrecovered
 from .kept import lost_beside, sm_sensitivity
 from .l2 import l2_hit, l2_term
-from .gemm_grids import turn_rounds, unheld
-from .long_gemm import crawl_growth, crawl_more, graph_crawl_share, turn_gemm
+from .gemm_grids import turn_rounds
+from .long_gemm import crawl_growth, turn_gemm
 from .occupancy import Shape, blocks_beside, blocks_per_sm, fits_beside
 from .packing import pack_slowdown, packing
 from .phases import across_phases, attention_phase, issue_loss
@@ -273,10 +273,6 @@ class Coupling:
     blocks: float = 0.0  # its blocks a launch, and on an SM alone (at least 1): the turn rounds' (gemm_grids)
     per_sm: float = 1.0
     turn_free: float = 0.0  # turn_free_pace: its pace while it waits its turn on the SMs a GEMM leaves free
-    graph_share: float = 0.0  # share of its launches replayed from a CUDA graph
-    graph_from: float = math.inf  # graph_crawl_from, graph_crawl_fall and graph_crawl_memory: the graph crawl
-    graph_fall: float = 0.0
-    graph_memory: float = 0.0
 
     def exclusive(self, profile: DecodeProfile) -> float:
         """Share of decode's kernel time in kernels that cannot sit beside the co-runner."""
@@ -333,22 +329,11 @@ class Coupling:
         share = profile.crawl_share(self.crawl, self.crawl_free)  # more where the GEMMs leave SMs free
         growth = self._grown(profile) + crawl_growth(profile.gemm, self.gemm_to, self.duration_s, share,
                                                      profile.shares.get("weights", 0.0), self.crawl_gain)
-        if self.graph_share > 0 and self.crawl > 0 and profile.gemm > self.graph_from:
-            growth += self.graph_share * self._graph_crawl(profile, share)
         if self.long_gemm == 1.0 or profile.gemm <= self.gemm_to:
             return growth
         # whole from gemm_top on; between, in proportion to log GEMM length (as measured: 1.3-1.9x at 144 us)
         part = min(1.0, math.log(profile.gemm / self.gemm_to) / math.log(self.gemm_top / self.gemm_to))
         return (1.0 + growth) * (1.0 + (self.long_gemm - 1.0) * part) - 1.0
-
-    def _graph_crawl(self, profile: DecodeProfile, share: float) -> float:
-        """A graph launch's growth past the committed crawl: the share of its blocks the free SMs cannot hold crawls
-        at a share falling with the GEMM length, faster for a streaming launch (graph_crawl_*; long_gemm.py)."""
-        fall = self.graph_fall * (1.0 + self.graph_memory * (1.0 - self.compute))
-        slower = profile.crawl_share(graph_crawl_share(self.crawl, profile.gemm, self.graph_from, fall), self.crawl_free)
-        u = 1.0 if profile.grids is None else unheld(profile.grids, profile.sms, self.blocks, self.per_sm)
-        return u * self.crawl_gain * profile.shares.get("weights", 0.0) * crawl_more(profile.gemm, self.duration_s,
-                                                                                      share, slower)
 
     def _grown(self, profile: DecodeProfile) -> float:
         growth = self._growth(profile.beside)
@@ -439,8 +424,7 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
                     float(p[q + "turn_gemms_to"]), float(p[q + "many_wave_gemms"]), float(p[q + "crawl_share"]),
                     float(p[q + "crawl_high"]) if priority == "high" and waves > 1 else 1.0,
                     float(p[q + "turn_growth"]), float(p[q + "crawl_free_pace"]), c.blocks, max(1.0, resident),
-                    float(p[q + "turn_free_pace"]), c.graph_share, float(p[q + "graph_crawl_from"]),
-                    float(p[q + "graph_crawl_fall"]), float(p[q + "graph_crawl_memory"]))
+                    float(p[q + "turn_free_pace"]))
 
 
 def _short_lived(p: Params, tau: float) -> float:

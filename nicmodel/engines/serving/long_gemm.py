@@ -49,20 +49,3 @@ def crawl_growth(gemm_s: float, checked_s: float, duration_s: float, share: floa
         return 0.0
     extra = crawl_loss(gemm_s, duration_s, share) - crawl_loss(checked_s, duration_s, share)
     return gain * weights * extra / duration_s
-
-
-def graph_crawl_share(share: float, gemm_s: float, from_s: float, fall: float) -> float:
-    """The share of its pace a launch replayed from a CUDA graph keeps on the SMs a weight GEMM of ``gemm_s`` holds:
-    ``share`` (crawl_share) up to ``from_s`` (graph_crawl_from), past it falling as (from_s / gemm_s)^``fall``
-    (h100/graph_timeline_*/: its blocks start on the SMs that come free one by one)."""
-    if gemm_s <= from_s or fall <= 0:
-        return share
-    return share * (from_s / gemm_s) ** fall
-
-
-def crawl_more(gemm_s: float, duration_s: float, share: float, slower: float) -> float:
-    """Relative growth of a launch of ``duration_s`` that crawls at ``slower`` inside a GEMM of ``gemm_s`` rather
-    than at ``share``: the two crawl losses' difference over its time alone."""
-    if duration_s <= 0 or slower >= share:
-        return 0.0
-    return (crawl_loss(gemm_s, duration_s, slower) - crawl_loss(gemm_s, duration_s, share)) / duration_s

@@ -40,9 +40,10 @@ def _gemm_note(scenario: Scenario, params: Params, batch: int) -> list[str]:
     top = float(spec.many_wave_gemms.si)  # the longest GEMMs the crawl was fitted and checked beside
     past = (f" (past the longest, {top * 1e6:.0f} us: the crawl is extrapolated)" if gemm > top else "")
     # launches replayed from a CUDA graph beside longer GEMMs: measured under-charged (h100/stream_graph_*_random/,
-    # graph_landing_*_random/; a graph crawl fitted there failed its sealed check: validation/calibration/graph_crawl_screen.py)
+    # graph_landing_*_random/, graph_sealed2_*_random/; three graph crawls fitted there failed their sealed checks:
+    # validation/calibration/graph_crawl_screen.py)
     graphs = ("; a kernel replayed from a CUDA graph (a launch spec's graph_share) is charged too little beside them, "
-              "measured 7-29% under beside 87-us GEMMs, 22-43% beside 150-us and 44-55% beside 570-us ones"
+              "measured up to 29% under beside 87-96-us GEMMs, 21-43% beside 150-us and 40-55% beside 570-us ones"
               if gemm > high else "")
     return [f"decode's weight GEMMs here average {gemm * 1e6:.0f} us (the model's){past}, outside the "
             f"{low * 1e6:.0f}-{high * 1e6:.0f} us its co-runners were checked beside every fit: longer GEMMs rest on "
