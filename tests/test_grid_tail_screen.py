@@ -1,0 +1,35 @@
+"""The GEMM-tail grids screen (validation/calibration/grid_tail_screen.py): a reading, not a form in the model."""
+
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "validation/calibration"))
+import grid_tail_screen as screen  # noqa: E402
+
+
+def test_a_persistent_gemm_runs_its_last_round_on_the_tiles_left():
+    """Hand cases: 208 tiles of 512 (a 405B's 106,496-wide gate/up) on 132 CTAs run two rounds, the second on 76; a
+    split-K kernel and one with no more tiles than CTAs run one round; 1,664 tiles of 64 on 120 run 14, the last on
+    104 (1,664 - 13 x 120)."""
+    gate_up = 2 * 53248
+    assert screen.segments("nvjet_sm90_tst_512x16_64x3_2x1_v_bz_NNT", 132, 1154.0, gate_up) == [(132, 577.0), (76, 577.0)]
+    assert screen.segments("nvjet_sm90_tst_192x16_64x8_2x1_v_bz_splitK_NNT", 132, 202.0, 18432) == [(132, 202.0)]
+    assert screen.segments("nvjet_sm90_tst_128x16_64x11_2x1_v_bz_NNT", 128, 174.0, 16384) == [(128, 174.0)]
+    assert screen.segments("nvjet_sm90_tst_64x8_64x16_4x1_v_bz_NNT", 120, 1400.0, gate_up) == [
+        (120, pytest.approx(1300.0)), (104, pytest.approx(100.0))]
+
+
+def test_the_screen_as_read():
+    """Read 2026-12-06 after both graph-landing sets were opened: the 405B shape at batch 16 has 0.28 of a layer's GEMM
+    time on 76 CTAs (its gate/up's second round); with the tail grids and no refit, 42 -> 50 families above 15%."""
+    from graph_landing_screen import held_out
+    table = screen.tail_layers()
+    assert table[("h100-sxm", "Llama-3.1-405B", 16)] == {76: 0.2776, 128: 0.3491, 132: 0.3733}
+    traces = sorted((ROOT / "validation/traces").glob("*_interference.csv"))
+    now = sum(v > screen.TARGET for t in traces for v in held_out(t).values())
+    with screen.tail_grids():
+        then = sum(v > screen.TARGET for t in traces for v in held_out(t).values())
+    assert (now, then) == (42, 50)
