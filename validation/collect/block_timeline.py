@@ -64,9 +64,15 @@ lands in a long GEMM crawls on the SMs the GEMM leaves free, what it and decode'
 frees, and why the same launch queued behind a one-wave launch does not lose so much (docs/serving.md, The regime
 beside long GEMMs).
 
+Then (2026-12-06, a thirty-first session; declared in declared_runs.md before the run; a diagnostic, held out):
+`--corunners scatter:32,scatter:32:graph,one1024:32,one1024:32:graph --one-iters 64` beside the 405B, 70B, Yi-34B
+and 8B shapes: a configuration ending ":graph" replays its launches from a CUDA graph captured ahead of the measured
+steps (one graph per record buffer: a capture synchronizes the device), so a graph launch's wait before its first
+block and its late blocks are told apart from a launch's from Python (docs/serving.md, The graph crawl).
+
 Run: python validation/collect/block_timeline.py $OUT [--quick] [--target-us US] [--points BxL,...]
-                                                      [--corunners kind:launches,...] [--one-us US]
-                                                      [--many-us US] [--phase start|random] [--seed N]
+                                                      [--corunners kind:launches[:graph],...] [--one-us US]
+                                                      [--one-iters N] [--many-us US] [--phase start|random] [--seed N]
                                                       [--model NAME --layers N]
 """
 
