@@ -58,3 +58,16 @@ def test_every_point_ran():
     for shape in RUNS:
         for batch in (2, 16):
             assert 0.0 <= share_free(shape, batch) <= 1.0
+
+
+@pytest.mark.skipif(not MEASURED, reason="the SM sampler is not measured yet (declared_runs.md)")
+def test_the_diagnostic_as_recorded():
+    """Measured 2026-12-06 on an H100 as declared (h100/sm_sampler_*/, 54 s in all; the sampler alone ran on all 132
+    SMs in every window). F beside the 405B: 0.0753 at 2 x 2k, 0.2566 at 16 x 4k, 0.18 apart: **tail**, about the
+    0.2 equal tile times predict. Read after the run (not a claim): at 16 x 4k 12% of the step's windows had 56-63
+    SMs free (the gate/up's second round on 76 CTAs), none at 2 x 2k, where 48% had 8-15 free (its 120 CTAs leave
+    12); beside the 70B, 14% of the windows had 40-55 free at both batches (its gate/up's 224 tiles of 128 on 132
+    CTAs, 92 in the second round, and its 80-block QKV)."""
+    assert (share_free("405b", 2), share_free("405b", 16)) == (pytest.approx(0.0753), pytest.approx(0.2566))
+    assert reading(share_free("405b", 2), share_free("405b", 16)) == "tail"
+    assert (share_free("70b", 2), share_free("70b", 16)) == (pytest.approx(0.3172), pytest.approx(0.3890))
