@@ -14,18 +14,5 @@
 #
 # Usage (device machine, repository root): OUT=/some/dir validation/collect/pending_graph_sealed2.sh
 set -u
-: "${OUT:?set OUT to the output folder}"
-name=$(nvidia-smi --query-gpu=name --format=csv,noheader); echo "$name"
-case "$name" in *H100*) ;; *) echo "not an H100: nothing measured"; exit 0;; esac
-here=$(cd "$(dirname "$0")" && pwd)
-mkdir -p "$OUT/g"
-for spec in qwen14b:qwen2.5-14b:24 70b:llama-3-70b:12 yi34b:yi-34b:16 405b:llama-3.1-405b:3; do
-    IFS=: read -r tag model layers <<< "$spec"
-    dir="$OUT/g/graph_sealed2_${tag}_random"
-    timeout 140 python3 "$here/interference_grid.py" "$dir" --short --twins --phase random \
-        --points 2x2048,16x4096,32x1024 --kernels mem2:1024:4,alu:1024:64,alu:1024:256 \
-        --model "$model" --layers "$layers" --budget 95 > "$OUT/g/$tag.log" 2>&1
-    echo "$tag rc $?"; tail -3 "$OUT/g/$tag.log"
-    cp "$OUT/g/$tag.log" "$dir/collector_log.txt" 2>/dev/null
-    (cd "$OUT/g" && tar czf "../graph_sealed2.tgz" graph_sealed2_*/)  # after each shape: a cut-off run keeps the rest
-done
+exec "$(dirname "$0")/short_twin_runs.sh" graph_sealed2 graph_sealed2.tgz 2x2048,16x4096,32x1024 \
+    qwen14b:qwen2.5-14b:24 70b:llama-3-70b:12 yi34b:yi-34b:16 405b:llama-3.1-405b:3
