@@ -52,9 +52,10 @@ def outputs(shape: dict) -> list[int]:
     return [qkv, shape["hidden"], 2 * shape["inter"], shape["hidden"]]
 
 
-def segments(name: str, blocks: int, us: float, out: int) -> list[tuple[int, float]]:
+def segments(name: str, blocks: int, us: float, out: int, scaled: bool = False) -> list[tuple[int, float]]:
     """[(CTAs busy, us)] of one GEMM: split-K ones (a CTA a tile and split) and those with no more tiles than CTAs
-    run one round; the rest rounds of every CTA, then the tiles left."""
+    run one round; the rest rounds of every CTA, then the tiles left: in a full round's time (equal tile times), or
+    with ``scaled`` in the tiles left over the CTAs of a round (a memory-bound round's bytes at the same bandwidth)."""
     m = re.match(r"nvjet_sm90_tst_(\d+)x(\d+)_", name)
     if not m or "splitK" in name:
         return [(blocks, us)]
@@ -62,7 +63,9 @@ def segments(name: str, blocks: int, us: float, out: int) -> list[tuple[int, flo
     if tiles <= blocks:
         return [(blocks, us)]
     rounds = math.ceil(tiles / blocks)
-    return [(blocks, us * (rounds - 1) / rounds), (tiles - (rounds - 1) * blocks, us / rounds)]
+    left = tiles - (rounds - 1) * blocks
+    last = left / blocks if scaled else 1.0  # the last round's time over a full round's
+    return [(blocks, us * (rounds - 1) / (rounds - 1 + last)), (left, us * last / (rounds - 1 + last))]
 
 
 def _steps(folder: Path) -> dict[tuple[str, int], list[tuple[str, int, float]]]:
@@ -84,7 +87,7 @@ def _steps(folder: Path) -> dict[tuple[str, int], list[tuple[str, int, float]]]:
     return out
 
 
-def tail_layers() -> dict[tuple[str, str, int], dict[int, float]]:
+def tail_layers(scaled: bool = False) -> dict[tuple[str, str, int], dict[int, float]]:
     """{(GPU spec, model name, batch): one layer's GEMM time shares by CTAs busy}, from the runs gemm_grids reads."""
     names, shapes, found = gemm_grids.model_names(), MODELS, {}
     for gpu, patterns in gemm_grids.SOURCES.items():
@@ -98,16 +101,16 @@ def tail_layers() -> dict[tuple[str, str, int], dict[int, float]]:
                     outs, total = outputs(shapes[model]), sum(us for _, _, us in layer)
                     shares: dict[int, float] = collections.defaultdict(float)
                     for i, (name, blocks, us) in enumerate(layer):
-                        for b, t in segments(name, blocks, us, outs[i % 4]):
+                        for b, t in segments(name, blocks, us, outs[i % 4], scaled):
                             shares[b] += t / total
                     found[key] = {b: round(s, 4) for b, s in sorted(shares.items()) if round(s, 4) > 0}
     return found
 
 
 @contextmanager
-def tail_grids():
+def tail_grids(scaled: bool = False):
     """The tail-aware layer grids in place of the committed ones (the LM head's kept), for the duration."""
-    table = tail_layers()
+    table = tail_layers(scaled)
 
     def grids(scn):
         out = {}
@@ -126,9 +129,11 @@ def tail_grids():
 
 def main(argv: list[str]) -> int:
     from graph_landing_screen import held_out
+    scaled = "--scaled" in argv
+    argv = [a for a in argv if a != "--scaled"]
     traces = [Path(a) for a in argv] or sorted((ROOT / "validation/traces").glob("*_interference.csv"))
     now = {(t.name, f): v for t in traces for f, v in held_out(t).items()}
-    with tail_grids():
+    with tail_grids(scaled):
         then = {(t.name, f): v for t in traces for f, v in held_out(t).items()}
     for key in sorted(now):
         if (now[key] > TARGET) != (then[key] > TARGET):

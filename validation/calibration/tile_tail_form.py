@@ -1,0 +1,131 @@
+"""A candidate form, declared before its fit (validation/collect/declared_runs.md, the thirty-second session's tile-tail
+entry); not in the engine: this module puts it in place for the duration (``candidate``), fits it (``--fit``) and screens
+it on the committed traces (``--screen``).
+
+The form, two readings of the thirty-first session's diagnostics put together:
+  - decode's layer grids gain the tile tail (grid_tail_screen.py, ``scaled``): a persistent cuBLAS GEMM with more output
+    tiles than CTAs runs its last round on the tiles left, that round's time the tiles left over a round's CTAs (a
+    memory-bound round's weight bytes at the bandwidth the fewer CTAs still draw), on both GPUs' measured grids. The SM
+    sampler (h100/sm_sampler_*/) shows the tail and reads its share of the GEMM nearer this than equal tile times;
+  - on the SMs a weight GEMM leaves free, a launch's blocks run at its pace there (crawl_free_pace, turn_free_pace) over
+    1 + ``free_memory`` x its memory-boundness: the GEMM streams the weights at the bandwidth the GPU has, and a
+    streaming launch's blocks share it (h100/graph_timeline_*/: the scatter's blocks 1.7-2.7x their time alone beside
+    the 70B and 405B shapes, the ALU unit's 1.0-1.2x).
+Fitted as declared: crawl_share, crawl_high, turn_growth and free_memory on the crawl's own fit set (the regime ladder's
+co-runner rows beside the 70B and 405B shapes, long_gemm_fit.FIT_SET), every other coefficient held, the same objective
+(the mean |model / measured - 1|) and bootstrap.
+
+    python validation/calibration/tile_tail_form.py --fit [--boot N]
+    python validation/calibration/tile_tail_form.py --screen [TRACE ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import minimize
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "validation/calibration"))
+
+import grid_tail_screen  # noqa: E402
+import long_gemm_fit  # noqa: E402
+from nicmodel.engines.serving import interference  # noqa: E402
+from nicmodel.validation.predict import Predictor  # noqa: E402
+
+NAMES = ("crawl_share", "crawl_high", "turn_growth", "free_memory")
+START = (0.2035, 1.667, 0.4991, 0.5)  # the committed three, and the timeline's reading of the fourth's order
+BOUNDS = ((0.02, 0.9), (0.5, 4.0), (0.0, 1.0), (0.0, 5.0))
+KEY = "gpu.interference.free_memory"  # a parameter the candidate adds (0: the committed pace on free SMs)
+FITTED: dict[str, float] = {}  # the fit's values, once declared fitted (empty: not fitted yet)
+COMMITTED_COUPLE = interference.couple
+
+
+def _couple(p, c, priority, shapes):
+    """The committed coupling with its pace on the SMs a GEMM leaves free over 1 + free_memory x memory-boundness."""
+    coupling = COMMITTED_COUPLE(p, c, priority, shapes)
+    slower = 1.0 + float(p.get(KEY, 0.0)) * (1.0 - coupling.compute)
+    return dataclasses.replace(coupling, crawl_free=coupling.crawl_free / slower, turn_free=coupling.turn_free / slower)
+
+
+@contextmanager
+def candidate(values: dict[str, float] | None = None):
+    """The form in place (tail grids, the free-SM pace), ``values`` (gpu.interference.<name>) read by every Predictor
+    made inside it; the fitted values where None."""
+    values = FITTED if values is None else values
+    replace = {f"gpu.interference.{n}": float(v) for n, v in values.items()}
+    committed_predict = Predictor.predict
+
+    def predict(self, point, extra=None):
+        return committed_predict(self, point, {**replace, **(extra or {})})
+    interference.couple, Predictor.predict = _couple, predict
+    try:
+        with grid_tail_screen.tail_grids(scaled=True):
+            yield
+    finally:
+        interference.couple, Predictor.predict = COMMITTED_COUPLE, committed_predict
+
+
+def errors(predictor: Predictor, rows: list, x: np.ndarray) -> np.ndarray:
+    """|model / measured - 1| of every row at coefficients ``x``."""
+    replace = {f"gpu.interference.{n}": float(v) for n, v in zip(NAMES, x)}
+    return np.array([abs(predictor.predict(p, replace) / p.value - 1) for p in rows])
+
+
+def fit(predictor: Predictor, rows: list, start=START, weights: np.ndarray | None = None) -> np.ndarray:
+    w = np.ones(len(rows)) if weights is None else weights
+
+    def objective(x: np.ndarray) -> float:
+        if any(not lo <= v <= hi for v, (lo, hi) in zip(x, BOUNDS)):
+            return 10.0
+        return float(np.average(errors(predictor, rows, x), weights=w))
+    return minimize(objective, np.array(start), method="Nelder-Mead",
+                    options={"xatol": 1e-4, "fatol": 1e-6, "maxiter": 400}).x
+
+
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--fit", action="store_true")
+    ap.add_argument("--boot", type=int, default=0)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--screen", nargs="*")
+    args = ap.parse_args(argv)
+    if args.fit:
+        rows = long_gemm_fit.fitted_rows()
+        with candidate({}):
+            predictor = Predictor()
+            before = errors(predictor, rows, np.array(START[:3] + (0.0,))).mean()
+            x = fit(predictor, rows)
+            print(f"{len(rows)} rows: mean |error| {100 * before:.1f}% (committed values, free_memory 0) -> "
+                  f"{100 * errors(predictor, rows, x).mean():.1f}%")
+            print("  " + ", ".join(f"{n} {v:.4g}" for n, v in zip(NAMES, x)))
+            rng, boots = np.random.default_rng(args.seed), []
+            for _ in range(args.boot):
+                boots.append(fit(predictor, rows, x, np.bincount(rng.integers(0, len(rows), len(rows)),
+                                                                  minlength=len(rows)).astype(float)))
+            if boots:
+                lo, hi = np.percentile(np.array(boots), [2.5, 97.5], axis=0)
+                print("  95%: " + ", ".join(f"{n} {a:.4g}-{b:.4g}" for n, a, b in zip(NAMES, lo, hi)))
+    if args.screen is not None:
+        from graph_landing_screen import held_out
+        traces = [Path(a) for a in args.screen] or sorted((ROOT / "validation/traces").glob("*_interference.csv"))
+        now = {(t.name, f): v for t in traces for f, v in held_out(t).items()}
+        with candidate():
+            then = {(t.name, f): v for t in traces for f, v in held_out(t).items()}
+        for key in sorted(now):
+            if (now[key] > 15) != (then[key] > 15) or abs(then[key] - now[key]) > 3:
+                print(f"  {key[0]} {key[1]}: {now[key]:.1f} -> {then[key]:.1f}%")
+        print(f"above 15%: committed {sum(v > 15 for v in now.values())}, candidate "
+              f"{sum(v > 15 for v in then.values())} of {len(now)}; summed {sum(now.values()):.1f} -> "
+              f"{sum(then.values()):.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
