@@ -28,8 +28,16 @@ the loaded latency beside decode is 2.82x on this GPU), the ALU unit's 1.0-1.1x;
 about one block lifetime. The free_memory term could not carry it: the model's memory-boundness is the launch's HBM
 share (the scatter 0.14), not its blocks' wait on memory.
 
+A second candidate, declared before its screen (``candidate2``, ``--second``; no fit): the tail grids, and a stream
+launch landing in a GEMM that leaves SMs free losing min(R, d + a_g) with d 8.0 us (that reading's first-block wait)
+and a_g at the loaded latency's block lifetime (``streaming_boundness``). Screened the same session: 42 -> 56 above
+15% (summed 5100.8 -> 5353.0): the scatter beside the roomy GEMMs of the turn rounds' sealed sets crosses up (2.6-5.4
+-> 10.7-21.5%; the 8B's, Mistral-7B's and Qwen2.5-7B's 17.7-21.5%), the short 2-byte units beside Yi-34B and
+Qwen2.5-14B 10.1-16.1 -> 19.3-26.1%: the wait the 70B's tail launches show is not a constant of every GEMM with free
+SMs. S4 fails: not adopted.
+
     python validation/calibration/tile_tail_form.py --fit [--boot N]
-    python validation/calibration/tile_tail_form.py --screen [TRACE ...]
+    python validation/calibration/tile_tail_form.py --screen [--second] [TRACE ...]
 """
 
 from __future__ import annotations
@@ -49,7 +57,8 @@ sys.path.insert(0, str(ROOT / "validation/calibration"))
 
 import grid_tail_screen  # noqa: E402
 import long_gemm_fit  # noqa: E402
-from nicmodel.engines.serving import interference  # noqa: E402
+from nicmodel.engines.serving import gemm_grids, interference  # noqa: E402
+from nicmodel.engines.serving.long_gemm import turn_gemm  # noqa: E402
 from nicmodel.validation.predict import Predictor  # noqa: E402
 
 NAMES = ("crawl_share", "crawl_high", "turn_growth", "free_memory")
@@ -59,6 +68,8 @@ KEY = "gpu.interference.free_memory"  # a parameter the candidate adds (0: the c
 # as fitted (2026-12-06, the thirty-second session; regime ladder 936 rows, 12.2% -> 12.2%): free_memory went to 0
 FITTED = {"crawl_share": 0.2031, "crawl_high": 1.704, "turn_growth": 0.5343, "free_memory": 6.496e-06}
 COMMITTED_COUPLE = interference.couple
+COMMITTED_TURN_WAIT = interference.Coupling.turn_wait
+FREE_DISPATCH_WAIT_S = 8.0e-6  # candidate 2's d: timeline_free_read.py, the median first-block extra wait on 36-60 SMs
 
 
 def _couple(p, c, priority, shapes):
@@ -66,6 +77,62 @@ def _couple(p, c, priority, shapes):
     coupling = COMMITTED_COUPLE(p, c, priority, shapes)
     slower = 1.0 + float(p.get(KEY, 0.0)) * (1.0 - coupling.compute)
     return dataclasses.replace(coupling, crawl_free=coupling.crawl_free / slower, turn_free=coupling.turn_free / slower)
+
+
+def streaming_boundness(p, c, tau: float) -> float:
+    """access.latency_boundness' count for any launch that moves HBM bytes with an access width (an issue share or
+    not): the share of a block's life alone its loads take one after another at the idle latency, at most 1."""
+    if c.access_bytes is None or tau <= 0:
+        return 0.0
+    moved = c.hbm_share * float(p["gpu.memory.peak_bandwidth"]) * c.duration_s
+    loads = moved / (max(c.blocks, 1.0) * c.shape[0] * c.access_bytes) / 2.0
+    return min(1.0, loads * float(p["gpu.interference.idle_latency"]) / tau)
+
+
+def _couple2(p, c, priority, shapes):
+    """Candidate 2's coupling: the committed one, its block lifetime on free SMs (``free_tau``) the loaded latency's."""
+    coupling = COMMITTED_COUPLE(p, c, priority, shapes)
+    q = "gpu.interference."
+    slow = 1.0 + float(p[q + "latency_loss"]) * streaming_boundness(p, c, coupling.tau) * (
+        float(p[q + "latency_beside_decode"]) - 1.0)
+    coupling = dataclasses.replace(coupling)
+    object.__setattr__(coupling, "free_tau", coupling.tau * slow)
+    return coupling
+
+
+def rounds2(grids, sms: float, blocks: float, per_sm: float, tau_s: float, length_s: float, pace: float) -> float:
+    """gemm_grids.turn_rounds with a launch in a GEMM that leaves SMs free losing min(R, d + a_g)."""
+    if pace <= 0 or length_s <= 0 or blocks <= 0:
+        return 1.0
+    share = 0.0
+    for g, w in grids:
+        u = gemm_grids.unheld_share(blocks, per_sm, sms - g)
+        if u >= 1.0:
+            x = 1.0
+        else:
+            x = min(1.0, ((FREE_DISPATCH_WAIT_S if g < sms else 0.0) + tau_s * u / ((1.0 - u) * pace)) / length_s)
+        share += w * x * (2.0 - x)
+    return share
+
+
+def _turn_wait2(self, profile) -> float:
+    length = turn_gemm(profile.gemm, self.gemm_to, self.turn_growth)
+    if self.turn_free <= 0 or profile.grids is None or self.turns <= 0:
+        return self.launch + self.turns * length
+    tau = getattr(self, "free_tau", self.tau)
+    return self.launch + self.turns * length * rounds2(profile.grids, profile.sms, self.blocks, self.per_sm, tau,
+                                                       length, self.turn_free)
+
+
+@contextmanager
+def candidate2():
+    """Candidate 2 in place (tail grids; in the turn rounds the first-block wait and the loaded latency's pace)."""
+    interference.couple, interference.Coupling.turn_wait = _couple2, _turn_wait2
+    try:
+        with grid_tail_screen.tail_grids(scaled=True):
+            yield
+    finally:
+        interference.couple, interference.Coupling.turn_wait = COMMITTED_COUPLE, COMMITTED_TURN_WAIT
 
 
 @contextmanager
@@ -109,6 +176,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--boot", type=int, default=0)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--screen", nargs="*")
+    ap.add_argument("--second", action="store_true", help="screen candidate 2 (no fit) in place of the first")
     args = ap.parse_args(argv)
     if args.fit:
         rows = long_gemm_fit.fitted_rows()
@@ -130,7 +198,7 @@ def main(argv: list[str]) -> int:
         from graph_landing_screen import held_out
         traces = [Path(a) for a in args.screen] or sorted((ROOT / "validation/traces").glob("*_interference.csv"))
         now = {(t.name, f): v for t in traces for f, v in held_out(t).items()}
-        with candidate():
+        with (candidate2() if args.second else candidate()):
             then = {(t.name, f): v for t in traces for f, v in held_out(t).items()}
         for key in sorted(now):
             if (now[key] > 15) != (then[key] > 15) or abs(then[key] - now[key]) > 3:
