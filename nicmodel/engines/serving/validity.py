@@ -44,6 +44,10 @@ def _gemm_note(scenario: Scenario, params: Params, batch: int) -> list[str]:
     # validation/calibration/graph_crawl_screen.py)
     graphs = ("; a kernel replayed from a CUDA graph (a launch spec's graph_share) is charged too little beside them, "
               "measured up to 29% under beside 87-96-us GEMMs, 21-43% beside 150-us and 40-55% beside 570-us ones"
+              # the tile tail (h100/sm_sampler_*/; two forms on it failed their screens: tile_tail_form.py)
+              "; the grids count a persistent GEMM's last round of tiles as every SM held (the 405B shape's gate/up "
+              "at batch 16 runs a third of its time on 76 of 132 SMs), and beside the 405B shape at batches 16-32 "
+              "launches from Python measured 33-59% over the model"
               if gemm > high else "")
     return [f"decode's weight GEMMs here average {gemm * 1e6:.0f} us (the model's){past}, outside the "
             f"{low * 1e6:.0f}-{high * 1e6:.0f} us its co-runners were checked beside every fit: longer GEMMs rest on "
