@@ -19,7 +19,8 @@ its fit set's mean |error| 12.4 -> 12.1%), so the 70B's scatter is the turn roun
 H200 fixed point's launch_turns), which a form built on the tail would need refitted with it, and a sealed set,
 before it can be read; or the tiles do not take equal times (a dynamic scheduler would leave no such tail).
 
-    python validation/calibration/grid_tail_screen.py [TRACE ...]
+    python validation/calibration/grid_tail_screen.py [--scaled] [TRACE ...]   (--scaled: the last round in the tiles
+    left over a round's CTAs of a round's time; 42 -> 48 above 15%, read 2026-12-06, the thirty-second session)
 """
 
 from __future__ import annotations
