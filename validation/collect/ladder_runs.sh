@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The ladder's runs, shared by the declared scripts that make them (pending_gemm_ladder.sh, pending_qwen_rungs.sh,
 # pending_pace_crawl.sh): the ladder's three data-plane units beside decode of one or more model shapes on an H100,
-# one interference_grid.py process a shape, each folder then packed into one tarball (the device returns few files).
+# one interference_grid.py process a shape, the folders packed into one tarball after each shape (the device returns few
+# files; a cut-off run keeps the shapes it finished).
 #
 # Usage (device machine, repository root): OUT=/some/dir [LADDER_GPU=H200] validation/collect/ladder_runs.sh PREFIX TARBALL POINTS \
 #     TAG:MODEL:LAYERS ...      (LAYERS empty: every layer; folders OUT/g/dataplane_PREFIX_TAG_random/)
@@ -22,5 +23,5 @@ for spec in "$@"; do
         --model "$model" ${layers:+--layers "$layers"} --units "$units" --budget 110 > "$OUT/g/$tag.log" 2>&1
     echo "$tag rc $?"; tail -3 "$OUT/g/$tag.log"
     cp "$OUT/g/$tag.log" "$dir/collector_log.txt" 2>/dev/null
+    (cd "$OUT/g" && tar czf "../$tarball" "dataplane_${prefix}_"*/)  # after each shape: a cut-off run keeps the rest
 done
-(cd "$OUT/g" && tar czf "../$tarball" "dataplane_${prefix}_"*/)
