@@ -33,3 +33,16 @@ def test_the_screen_as_read():
     with screen.tail_grids():
         then = sum(v > screen.TARGET for t in traces for v in held_out(t).values())
     assert (now, then) == (42, 50)
+
+
+def test_a_scaled_last_round_takes_the_tiles_left_over_a_round():
+    """--scaled (the tile-tail candidates' grids): the last round's time is a full round's x tiles left / CTAs. The
+    405B's gate/up: 1 + 76/132 rounds of time, so the 76-CTA round 76/208 of it; the 1,664 tiles of 64 on 120: 13
+    rounds and 104/120 of one."""
+    gate_up = 2 * 53248
+    full, tail = screen.segments("nvjet_sm90_tst_512x16_64x3_2x1_v_bz_NNT", 132, 1040.0, gate_up, scaled=True)
+    assert full == (132, pytest.approx(1040.0 * 132 / 208)) and tail == (76, pytest.approx(1040.0 * 76 / 208))
+    many = screen.segments("nvjet_sm90_tst_64x8_64x16_4x1_v_bz_NNT", 120, 1400.0, gate_up, scaled=True)
+    assert many == [(120, pytest.approx(1400.0 * 13 / (13 + 104 / 120))),
+                    (104, pytest.approx(1400.0 * (104 / 120) / (13 + 104 / 120)))]
+    assert screen.tail_layers(scaled=True)[("h100-sxm", "Llama-3.1-405B", 16)][76] < 0.2776  # shorter than equal
