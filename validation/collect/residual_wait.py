@@ -21,6 +21,11 @@ of a kernel that spins on the global timer for L (2-160 us), in two shapes:
   most52, most60  the same on SMs - 52 and SMs - 60 (80- and 72-block grids, a Qwen2.5-14B shape's GEMMs for most
         of their time; --grids only, 2026-12-06: whether the scatter's wait falls with the share of its blocks
         the free SMs cannot hold, 0.19 and 0.06 of its 1,024 blocks there against 0.91 beside most)
+  most0, most40  the same on every SM and on SMs - 40 (--tail only)
+  tail40  every SM's block, the last 40 exiting at TAIL_ROUND of L: a persistent GEMM whose last round of tiles runs
+        on 92 CTAs (the 70B shape's gate/up, 224 tiles on 132 CTAs; --tail only, 2026-12-06, a thirty-second
+        session: whether a launch uses the SMs a blocker's early-exiting blocks free, as it uses those a smaller grid
+        leaves, with no HBM traffic on either side)
 The co-runners (another stream, normal priority), a 2-byte copy in PyTorch's elementwise_kernel<128, 4>
 shape (the scatter's: 128 threads, four elements a thread, one tile a block):
   short  1,024 blocks (about 4 us alone, the scatter's grid)
@@ -41,7 +46,7 @@ Writes (atomically, after each point) into OUT:
 
 A diagnostic: nothing in it is a trace, and nothing is fitted to it.
 
-    python validation/collect/residual_wait.py OUT [--budget SECONDS] [--units N] [--seed S]
+    python validation/collect/residual_wait.py OUT [--budget SECONDS] [--units N] [--seed S] [--rounds | --tail]
 """
 
 from __future__ import annotations
@@ -70,6 +75,13 @@ extern "C" __global__ void hold(long long ns, unsigned int* out) {
     while ((long long)(gtime() - t0) < ns) { x = x * 1664525u + 1013904223u; }
     if (x == 0x9e3779b9u) out[0] = x;
 }
+extern "C" __global__ void hold_tail(long long ns, int from, long long ns_tail, unsigned int* out) {
+    unsigned long long t0 = gtime();
+    long long until = blockIdx.x >= from ? ns_tail : ns;  // the blocks from ``from`` on exit early: a last round
+    unsigned int x = threadIdx.x;
+    while ((long long)(gtime() - t0) < until) { x = x * 1664525u + 1013904223u; }
+    if (x == 0x9e3779b9u) out[0] = x;
+}
 extern "C" __global__ void alu(int iters, unsigned int* out) {
     unsigned int x = threadIdx.x + blockIdx.x;
     for (int i = 0; i < iters; ++i) { x = x * 1664525u + 1013904223u; x ^= x >> 7; }
@@ -90,10 +102,13 @@ LENGTHS_US = (2, 5, 10, 20, 40, 80, 160)
 BLOCKERS = {"full": (2, 1024), "room": (1, 256), "most": (1, 384), "most4": (1, 384)}  # per SM, threads
 GRIDS_RUN = {"most": (1, 384), "most52": (1, 384), "most60": (1, 384)}  # --grids: the blockers
 GRIDS_LENGTHS_US = (20, 40, 80, 160)
-LEFT_FREE = {"most": 12, "most4": 4, "most52": 52, "most60": 60}  # SMs these leave free (the GEMMs' grids on 132)
+LEFT_FREE = {"most": 12, "most4": 4, "most52": 52, "most60": 60, "most0": 0, "most40": 40}  # SMs these leave free (the GEMMs' grids on 132)
 ROUNDS_RUN = {"full": (2, 1024), "most": (1, 384), "most52": (1, 384), "most60": (1, 384)}  # --rounds: the blockers
 ROUNDS_LENGTHS_US = (40, 80, 160)
 ROUNDS_TARGETS_US = {"alu_long": 20.0, "alu_short": 2.5}  # --rounds: the ALU co-runner's time alone a launch
+TAIL_RUN = {"most0": (1, 384), "most40": (1, 384), "tail40": (1, 384)}  # --tail: the blockers
+TAIL_LENGTHS_US = (80, 160, 320)
+TAIL_ROUND = 132 / 224  # tail40's first round's share of L: the 70B's gate/up, its last round scaled (92/132 of one)
 CORUNNERS = {"short": 1024, "long": 8192, "scatter": 1024}  # blocks of 128 threads
 UNIT_LAUNCHES = (1, 32)
 GRAPH_SPAN_S = 0.02  # one blocker graph replay
@@ -119,6 +134,10 @@ class Kernels:
         self.smem = min(per_block, per_sm - reserved)  # with its reserve, the SM's whole shared memory
         self.hold_smem.max_dynamic_shared_size_bytes = self.smem
         self.hold_smem.preferred_shared_memory_carveout = 100
+        self.hold_tail = cp.RawModule(code=SOURCE + "\n// whole shared memory, a last round\n",
+                                      options=("-std=c++17",)).get_function("hold_tail")
+        self.hold_tail.max_dynamic_shared_size_bytes = self.smem
+        self.hold_tail.preferred_shared_memory_carveout = 100
         self.out = cp.zeros(1, dtype=cp.uint32)
         n = max(CORUNNERS.values()) * 128 * 4
         self.src, self.dst = cp.ones(n, dtype=cp.uint16), cp.zeros(n, dtype=cp.uint16)
@@ -132,6 +151,11 @@ class Kernels:
     def hold(self, stream: torch.cuda.Stream, shape: str, ns: int) -> None:
         per_sm, threads = BLOCKERS[shape]
         with self.cp.cuda.ExternalStream(stream.cuda_stream):
+            if shape == "tail40":
+                self.hold_tail((self.sms,), (threads,), (self.cp.int64(ns), self.cp.int32(self.sms - 40),
+                                                         self.cp.int64(round(ns * TAIL_ROUND)), self.out),
+                               shared_mem=self.smem)
+                return
             if shape in LEFT_FREE:
                 self.hold_smem((self.sms - LEFT_FREE[shape],), (threads,), (self.cp.int64(ns), self.out),
                                shared_mem=self.smem)
@@ -249,6 +273,9 @@ def main() -> None:
     ap.add_argument("--rounds", action="store_true",
                     help="the turn rounds' diagnostic (2026-12-06): an ALU co-runner of 1,024 blocks, ~20 and ~2.5 us "
                          "a launch, one launch a unit, beside the full, most, most52 and most60 blockers, L 40-160 us")
+    ap.add_argument("--tail", action="store_true",
+                    help="the tile tail's diagnostic (2026-12-06): the rounds' two ALU co-runners and the 2-byte copy "
+                         "(1,024 blocks), one launch a unit, beside the most0, most40 and tail40 blockers, L 80-320 us")
     ap.add_argument("--seed", type=int, default=22)
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -273,14 +300,16 @@ def main() -> None:
             CORUNNERS.pop(name)
         LENGTHS_US = GRIDS_LENGTHS_US
 
-    if args.rounds:
+    if args.rounds or args.tail:
         BLOCKERS.clear()
-        BLOCKERS.update(ROUNDS_RUN)
+        BLOCKERS.update(TAIL_RUN if args.tail else ROUNDS_RUN)
         CORUNNERS.clear()
+        if args.tail:
+            CORUNNERS["short"] = 1024
         for name, target_us in ROUNDS_TARGETS_US.items():
             CORUNNERS[name] = 1024
             k.alu_iters[name] = calibrate_alu(k, cs, 1024, target_us * 1e-6)
-        LENGTHS_US = ROUNDS_LENGTHS_US
+        LENGTHS_US = TAIL_LENGTHS_US if args.tail else ROUNDS_LENGTHS_US
         UNIT_LAUNCHES = (1,)
         (args.out / "rounds_corunners.json").write_text(json.dumps(
             {"iterations": k.alu_iters, "launch_alone_us": {n: round(k.alu_seconds[i] * 1e6, 3)

@@ -1,0 +1,52 @@
+"""The tile tail's blocker diagnostic (validation/collect/pending_tail_blockers.sh; declared in
+validation/collect/declared_runs.md, the thirty-second session, with this rule written before the run).
+
+Beside a blocker that holds every SM for L (most0), one that holds 92 for L (most40) and one that holds every SM but
+lets 40 of its blocks exit at f = 132/224 of L (tail40, a persistent GEMM's last round), a launch's extra per launch E.
+If the SMs the exiting blocks free serve a launch as those of a smaller grid do, a launch landing in the first round
+waits at most to its end, then runs as beside most40: r = (E_tail - E_40) / (E_0 - E_40) at most about f (0.59).
+If they do not (the launch waits the whole blocker, as beside most0), r near 1. Per co-runner, over the six cells (three
+L, two priorities) where E_0 - E_40 is at least 2 us, the median r: **usable** if <= 0.7, **not usable** if >= 0.9,
+else unclear. Usable for the copy and the short ALU unit means the tail grids' missing relief beside the 70B shape is
+not dispatch (the next form: the pace of blocks waiting on memory on the free SMs); not usable means another stream's
+launch does not get a persistent GEMM's freed SMs (the grids gain no tail for the turn)."""
+
+import csv
+import statistics
+
+import pytest
+
+from conftest import ROOT
+
+RUN = ROOT / "validation/traces/h100/residual_wait_tail"
+F = 132 / 224
+
+
+def verdicts() -> dict[str, str]:
+    rows: dict = {}
+    with open(RUN / "waits.csv", newline="") as f:
+        for r in csv.DictReader(f):
+            rows[(r["blocker"], int(r["length_us"]), r["priority"], r["corunner"])] = float(r["extra_per_launch_us"])
+    out = {}
+    for c in sorted({k[3] for k in rows}):
+        ratios = []
+        for (b, length, prio, cc), e0 in rows.items():
+            if b != "most0" or cc != c or (("most40", length, prio, c) not in rows) or (("tail40", length, prio, c)
+                                                                                      not in rows):
+                continue
+            e40, et = rows[("most40", length, prio, c)], rows[("tail40", length, prio, c)]
+            if e0 - e40 >= 2.0:
+                ratios.append((et - e40) / (e0 - e40))
+        if not ratios:
+            out[c] = "unclear"
+            continue
+        r = statistics.median(ratios)
+        out[c] = "usable" if r <= 0.7 else "not usable" if r >= 0.9 else "unclear"
+    return out
+
+
+@pytest.mark.skipif(not (RUN / "waits.csv").exists(), reason="the tail-blocker diagnostic is not measured yet")
+def test_the_rule_gives_a_verdict_per_corunner():
+    got = verdicts()
+    assert set(got) == {"short", "alu_long", "alu_short"}
+    assert all(v in ("usable", "not usable", "unclear") for v in got.values())
