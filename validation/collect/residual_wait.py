@@ -102,7 +102,8 @@ LENGTHS_US = (2, 5, 10, 20, 40, 80, 160)
 BLOCKERS = {"full": (2, 1024), "room": (1, 256), "most": (1, 384), "most4": (1, 384)}  # per SM, threads
 GRIDS_RUN = {"most": (1, 384), "most52": (1, 384), "most60": (1, 384)}  # --grids: the blockers
 GRIDS_LENGTHS_US = (20, 40, 80, 160)
-LEFT_FREE = {"most": 12, "most4": 4, "most52": 52, "most60": 60, "most0": 0, "most40": 40}  # SMs these leave free (the GEMMs' grids on 132)
+# SMs these leave free (the GEMMs' grids on 132)
+LEFT_FREE = {"most": 12, "most4": 4, "most52": 52, "most60": 60, "most0": 0, "most40": 40}
 ROUNDS_RUN = {"full": (2, 1024), "most": (1, 384), "most52": (1, 384), "most60": (1, 384)}  # --rounds: the blockers
 ROUNDS_LENGTHS_US = (40, 80, 160)
 ROUNDS_TARGETS_US = {"alu_long": 20.0, "alu_short": 2.5}  # --rounds: the ALU co-runner's time alone a launch
