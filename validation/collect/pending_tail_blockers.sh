@@ -6,15 +6,18 @@
 # and ~2.5-us ALU units, from a drained stream after a random delay, beside a stream of spin blockers that hold every
 # SM's shared memory whole: on all 132 SMs (most0), on 92 (most40), or on 132 with the last 40 exiting at 132/224 of L
 # (tail40: the 70B shape's gate/up); L = 80, 160, 320 us; equal and high blocker priority. Nothing fitted to it.
-# Declared for an H100; on anything else it measures nothing. About 2 minutes.
+# Declared for an H100 or, where none can be had, an H200 (amended before any run: the same 132 SMs and dispatch; the
+# blockers move no HBM bytes, so the GPUs' memories do not enter); on anything else it measures nothing. About 2
+# minutes. The folder is named for the GPU it ran on (h100 or h200).
 #
 # Usage (device machine, repository root): OUT=/some/dir validation/collect/pending_tail_blockers.sh
 set -u
 : "${OUT:?set OUT to the output folder}"
 name=$(nvidia-smi --query-gpu=name --format=csv,noheader); echo "$name"
-case "$name" in *H100*) ;; *) echo "not an H100: nothing measured"; exit 0;; esac
-dir="$OUT/residual_wait_tail"
+case "$name" in *H100*) gpu=h100;; *H200*) gpu=h200;; *) echo "not an H100 or H200: nothing measured"; exit 0;; esac
+dir="$OUT/$gpu/residual_wait_tail"
+mkdir -p "$OUT/$gpu"
 timeout 200 python3 "$(dirname "$0")/residual_wait.py" "$dir" --tail --units 120 --budget 150 --seed 32 \
     > "$OUT/tail_blockers.log" 2>&1
 echo "rc $?"; tail -3 "$OUT/tail_blockers.log"
-cp "$OUT/tail_blockers.log" "$dir/collector_log.txt" 2>/dev/null
+mkdir -p "$dir"; cp "$OUT/tail_blockers.log" "$dir/collector_log.txt" 2>/dev/null
