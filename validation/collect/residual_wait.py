@@ -22,6 +22,9 @@ of a kernel that spins on the global timer for L (2-160 us), in two shapes:
         of their time; --grids only, 2026-12-06: whether the scatter's wait falls with the share of its blocks
         the free SMs cannot hold, 0.19 and 0.06 of its 1,024 blocks there against 0.91 beside most)
   most0, most40  the same on every SM and on SMs - 40 (--tail only)
+  stream40  most40's grid streaming a 1 GiB buffer from HBM the while, 16 bytes a load (--tail-memory only, the same
+        session, after the tail blockers: whether a launch on the SMs a streaming blocker leaves free loses what one
+        beside the 70B shape's decode does, its first block late and a streaming kernel's blocks slow)
   tail40  every SM's block, the last 40 exiting at TAIL_ROUND of L: a persistent GEMM whose last round of tiles runs
         on 92 CTAs (the 70B shape's gate/up, 224 tiles on 132 CTAs; --tail only, 2026-12-06, a thirty-second
         session: whether a launch uses the SMs a blocker's early-exiting blocks free, as it uses those a smaller grid
@@ -46,7 +49,7 @@ Writes (atomically, after each point) into OUT:
 
 A diagnostic: nothing in it is a trace, and nothing is fitted to it.
 
-    python validation/collect/residual_wait.py OUT [--budget SECONDS] [--units N] [--seed S] [--rounds | --tail]
+    python validation/collect/residual_wait.py OUT [--budget SECONDS] [--units N] [--seed S] [--rounds | --tail | --tail-memory]
 """
 
 from __future__ import annotations
@@ -82,6 +85,20 @@ extern "C" __global__ void hold_tail(long long ns, int from, long long ns_tail, 
     while ((long long)(gtime() - t0) < until) { x = x * 1664525u + 1013904223u; }
     if (x == 0x9e3779b9u) out[0] = x;
 }
+extern "C" __global__ void hold_stream(long long ns, const uint4* __restrict__ buf, long long n16,
+                                       unsigned long long* loads, unsigned int* out) {
+    // holds its SM (launched with the whole shared memory) for ns while streaming buf from HBM, as a weight GEMM does
+    unsigned long long t0 = gtime();
+    unsigned int acc = 0;
+    long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x, step = (long long)gridDim.x * blockDim.x, n = 0;
+    while ((long long)(gtime() - t0) < ns) {
+        #pragma unroll
+        for (int u = 0; u < 8; ++u) { uint4 v = buf[i]; acc ^= v.x ^ v.w; i += step; if (i >= n16) i -= n16; }
+        n += 8;
+    }
+    atomicAdd(loads, (unsigned long long)n);
+    if (acc == 0x9e3779b9u) out[0] = acc;
+}
 extern "C" __global__ void alu(int iters, unsigned int* out) {
     unsigned int x = threadIdx.x + blockIdx.x;
     for (int i = 0; i < iters; ++i) { x = x * 1664525u + 1013904223u; x ^= x >> 7; }
@@ -109,6 +126,8 @@ ROUNDS_LENGTHS_US = (40, 80, 160)
 ROUNDS_TARGETS_US = {"alu_long": 20.0, "alu_short": 2.5}  # --rounds: the ALU co-runner's time alone a launch
 TAIL_RUN = {"most0": (1, 384), "most40": (1, 384), "tail40": (1, 384)}  # --tail: the blockers
 TAIL_LENGTHS_US = (80, 160, 320)
+TAIL_MEMORY_RUN = {"most40": (1, 384), "stream40": (1, 384)}  # --tail-memory: the blockers
+STREAM_BYTES = 1 << 30  # stream40's buffer: twenty times the L2
 TAIL_ROUND = 132 / 224  # tail40's first round's share of L: the 70B's gate/up, its last round scaled (92/132 of one)
 CORUNNERS = {"short": 1024, "long": 8192, "scatter": 1024}  # blocks of 128 threads
 UNIT_LAUNCHES = (1, 32)
@@ -139,6 +158,12 @@ class Kernels:
                                       options=("-std=c++17",)).get_function("hold_tail")
         self.hold_tail.max_dynamic_shared_size_bytes = self.smem
         self.hold_tail.preferred_shared_memory_carveout = 100
+        self.hold_stream = cp.RawModule(code=SOURCE + "\n// whole shared memory, streaming\n",
+                                        options=("-std=c++17",)).get_function("hold_stream")
+        self.hold_stream.max_dynamic_shared_size_bytes = self.smem
+        self.hold_stream.preferred_shared_memory_carveout = 100
+        self.stream_buf = None  # allocated by --tail-memory only
+        self.loads = cp.zeros(1, dtype=cp.uint64)
         self.out = cp.zeros(1, dtype=cp.uint32)
         n = max(CORUNNERS.values()) * 128 * 4
         self.src, self.dst = cp.ones(n, dtype=cp.uint16), cp.zeros(n, dtype=cp.uint16)
@@ -152,6 +177,13 @@ class Kernels:
     def hold(self, stream: torch.cuda.Stream, shape: str, ns: int) -> None:
         per_sm, threads = BLOCKERS[shape]
         with self.cp.cuda.ExternalStream(stream.cuda_stream):
+            if shape == "stream40":
+                if self.stream_buf is None:
+                    self.stream_buf = self.cp.ones(STREAM_BYTES // 4, dtype=self.cp.uint32)
+                self.hold_stream((self.sms - 40,), (threads,), (self.cp.int64(ns), self.stream_buf,
+                                                                self.cp.int64(STREAM_BYTES // 16), self.loads,
+                                                                self.out), shared_mem=self.smem)
+                return
             if shape == "tail40":
                 self.hold_tail((self.sms,), (threads,), (self.cp.int64(ns), self.cp.int32(self.sms - 40),
                                                          self.cp.int64(round(ns * TAIL_ROUND)), self.out),
@@ -277,6 +309,9 @@ def main() -> None:
     ap.add_argument("--tail", action="store_true",
                     help="the tile tail's diagnostic (2026-12-06): the rounds' two ALU co-runners and the 2-byte copy "
                          "(1,024 blocks), one launch a unit, beside the most0, most40 and tail40 blockers, L 80-320 us")
+    ap.add_argument("--tail-memory", action="store_true",
+                    help="the tail's memory diagnostic (2026-12-06): --tail's co-runners beside most40 and stream40 "
+                         "(the same grid streaming HBM), L 80-320 us; writes stream40's bandwidth alone")
     ap.add_argument("--seed", type=int, default=22)
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -301,20 +336,32 @@ def main() -> None:
             CORUNNERS.pop(name)
         LENGTHS_US = GRIDS_LENGTHS_US
 
-    if args.rounds or args.tail:
+    if args.rounds or args.tail or args.tail_memory:
         BLOCKERS.clear()
-        BLOCKERS.update(TAIL_RUN if args.tail else ROUNDS_RUN)
+        BLOCKERS.update(TAIL_RUN if args.tail else TAIL_MEMORY_RUN if args.tail_memory else ROUNDS_RUN)
         CORUNNERS.clear()
-        if args.tail:
+        if args.tail or args.tail_memory:
             CORUNNERS["short"] = 1024
         for name, target_us in ROUNDS_TARGETS_US.items():
             CORUNNERS[name] = 1024
             k.alu_iters[name] = calibrate_alu(k, cs, 1024, target_us * 1e-6)
-        LENGTHS_US = TAIL_LENGTHS_US if args.tail else ROUNDS_LENGTHS_US
+        LENGTHS_US = TAIL_LENGTHS_US if args.tail or args.tail_memory else ROUNDS_LENGTHS_US
         UNIT_LAUNCHES = (1,)
         (args.out / "rounds_corunners.json").write_text(json.dumps(
             {"iterations": k.alu_iters, "launch_alone_us": {n: round(k.alu_seconds[i] * 1e6, 3)
                                                             for n, i in k.alu_iters.items()}}, indent=1) + "\n")
+    if args.tail_memory:  # stream40's bandwidth alone: its loads over 20 launches of 320 us
+        k.loads.fill(0)
+        a, b = event(), event()
+        a.record(cs)
+        for _ in range(20):
+            k.hold(cs, "stream40", 320_000)
+        b.record(cs)
+        b.synchronize()
+        seconds = a.elapsed_time(b) / 1e3
+        (args.out / "stream40.json").write_text(json.dumps(
+            {"bytes": int(k.loads.get()[0]) * 16, "seconds": seconds,
+             "gb_per_s": round(int(k.loads.get()[0]) * 16 / seconds / 1e9, 1)}, indent=1) + "\n")
     if args.graph_units:
         capture_units(k, cs)
     alone = {}
