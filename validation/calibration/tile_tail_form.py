@@ -30,7 +30,8 @@ share (the scatter 0.14), not its blocks' wait on memory.
 
 A second candidate, declared before its screen (``candidate2``, ``--second``; no fit): the tail grids, and a stream
 launch landing in a GEMM that leaves SMs free losing min(R, d + a_g) with d 8.0 us (that reading's first-block wait)
-and a_g at the loaded latency's block lifetime (``streaming_boundness``). Screened the same session: 42 -> 56 above
+and a_g at the loaded latency's block lifetime (``access.load_share``: latency-boundness for any launch with an access
+width). Screened the same session: 42 -> 56 above
 15% (summed 5100.8 -> 5353.0): the scatter beside the roomy GEMMs of the turn rounds' sealed sets crosses up (2.6-5.4
 -> 10.7-21.5%; the 8B's, Mistral-7B's and Qwen2.5-7B's 17.7-21.5%), the short 2-byte units beside Yi-34B and
 Qwen2.5-14B 10.1-16.1 -> 19.3-26.1%: the wait the 70B's tail launches show is not a constant of every GEMM with free
@@ -58,6 +59,7 @@ sys.path.insert(0, str(ROOT / "validation/calibration"))
 import grid_tail_screen  # noqa: E402
 import long_gemm_fit  # noqa: E402
 from nicmodel.engines.serving import gemm_grids, interference  # noqa: E402
+from nicmodel.engines.serving.access import load_share  # noqa: E402
 from nicmodel.engines.serving.long_gemm import turn_gemm  # noqa: E402
 from nicmodel.validation.predict import Predictor  # noqa: E402
 
@@ -79,21 +81,11 @@ def _couple(p, c, priority, shapes):
     return dataclasses.replace(coupling, crawl_free=coupling.crawl_free / slower, turn_free=coupling.turn_free / slower)
 
 
-def streaming_boundness(p, c, tau: float) -> float:
-    """access.latency_boundness' count for any launch that moves HBM bytes with an access width (an issue share or
-    not): the share of a block's life alone its loads take one after another at the idle latency, at most 1."""
-    if c.access_bytes is None or tau <= 0:
-        return 0.0
-    moved = c.hbm_share * float(p["gpu.memory.peak_bandwidth"]) * c.duration_s
-    loads = moved / (max(c.blocks, 1.0) * c.shape[0] * c.access_bytes) / 2.0
-    return min(1.0, loads * float(p["gpu.interference.idle_latency"]) / tau)
-
-
 def _couple2(p, c, priority, shapes):
     """Candidate 2's coupling: the committed one, its block lifetime on free SMs (``free_tau``) the loaded latency's."""
     coupling = COMMITTED_COUPLE(p, c, priority, shapes)
     q = "gpu.interference."
-    slow = 1.0 + float(p[q + "latency_loss"]) * streaming_boundness(p, c, coupling.tau) * (
+    slow = 1.0 + float(p[q + "latency_loss"]) * load_share(p, c, coupling.tau) * (
         float(p[q + "latency_beside_decode"]) - 1.0)
     coupling = dataclasses.replace(coupling)
     object.__setattr__(coupling, "free_tau", coupling.tau * slow)

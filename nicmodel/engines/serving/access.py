@@ -38,7 +38,13 @@ def latency_boundness(p: Params, c: CoRunner, tau: float) -> float:
     loads, as in a copy (the stores do not wait): the 2-byte copy probe's blocks take 384-409 ns an
     element a thread, against 339 ns a load idle (validation/traces/h200/placement_copy_sealed2/,
     h200/loaded_latency/)."""
-    if not waits_on_memory(c) or tau <= 0:
+    return load_share(p, c, tau) if waits_on_memory(c) else 0.0
+
+
+def load_share(p: Params, c: CoRunner, tau: float) -> float:
+    """latency_boundness' count for any kernel with an access width (0 without one), whether or not its blocks
+    are taken to wait on memory (a screen reads it for the scatter, which has a measured issue share)."""
+    if c.access_bytes is None or tau <= 0:
         return 0.0
     moved = c.hbm_share * float(p["gpu.memory.peak_bandwidth"]) * c.duration_s
     loads = moved / (max(c.blocks, 1.0) * c.shape[0] * c.access_bytes) / 2.0
