@@ -117,7 +117,7 @@ turn (h100/short_rounds_*/: long launches from Python as their graph twins), tha
 ``turn_gemms_to`` a graph launch loses much of what the turn gives a stream launch (h100/stream_graph_*/:
 its time 22-47% under), the elementwise kernels'
 grids, decode's side of attention's grid, SM placement beyond that (clusters, GPC/TPC), partial overlap
-of a kernel's last wave, L2 contention, clocks, kernel order within a step, preemption (none for compute
+of a kernel's last wave (a persistent GEMM's last round of tiles too: docs/serving.md, The tile tail), L2 contention, clocks, kernel order within a step, preemption (none for compute
 kernels), any effect of the access width on decode's side (none beyond its HBM share), and a host slower
 than the GPU at issuing launches.
 
