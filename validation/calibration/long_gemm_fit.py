@@ -43,22 +43,24 @@ def fitted_rows() -> list:
     return rows
 
 
-def errors(predictor: Predictor, rows: list, x: np.ndarray) -> np.ndarray:
-    """|model / measured - 1| of every row at coefficients ``x``."""
-    replace = {f"gpu.interference.{n}": float(v) for n, v in zip(NAMES, x)}
+def errors(predictor: Predictor, rows: list, x: np.ndarray, names: tuple[str, ...] = NAMES) -> np.ndarray:
+    """|model / measured - 1| of every row at coefficients ``x`` (gpu.interference.<names>)."""
+    replace = {f"gpu.interference.{n}": float(v) for n, v in zip(names, x)}
     return np.array([abs(predictor.predict(p, replace) / p.value - 1) for p in rows])
 
 
-def fit(predictor: Predictor, rows: list, start=START, weights: np.ndarray | None = None) -> np.ndarray:
-    """The coefficients minimizing the (weighted) mean error, inside BOUNDS."""
+def fit(predictor: Predictor, rows: list, start=START, weights: np.ndarray | None = None, names=NAMES,
+        bounds=BOUNDS, options: dict | None = None) -> np.ndarray:
+    """The coefficients ``names`` minimizing the (weighted) mean error, inside ``bounds`` (a screen's candidate
+    passes its own: tile_tail_form.py)."""
     w = np.ones(len(rows)) if weights is None else weights
 
     def objective(x: np.ndarray) -> float:
-        if any(not lo <= v <= hi for v, (lo, hi) in zip(x, BOUNDS)):
+        if any(not lo <= v <= hi for v, (lo, hi) in zip(x, bounds)):
             return 10.0
-        return float(np.average(errors(predictor, rows, x), weights=w))
+        return float(np.average(errors(predictor, rows, x, names), weights=w))
     return minimize(objective, np.array(start), method="Nelder-Mead",
-                    options={"xatol": 2e-3, "fatol": 1e-5, "maxfev": 300}).x
+                    options=options or {"xatol": 2e-3, "fatol": 1e-5, "maxfev": 300}).x
 
 
 def refit_with(values: dict[str, float]) -> dict[str, float]:

@@ -50,7 +50,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
-from scipy.optimize import minimize
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -146,20 +145,14 @@ def candidate(values: dict[str, float] | None = None):
 
 
 def errors(predictor: Predictor, rows: list, x: np.ndarray) -> np.ndarray:
-    """|model / measured - 1| of every row at coefficients ``x``."""
-    replace = {f"gpu.interference.{n}": float(v) for n, v in zip(NAMES, x)}
-    return np.array([abs(predictor.predict(p, replace) / p.value - 1) for p in rows])
+    """|model / measured - 1| of every row at this candidate's coefficients ``x`` (long_gemm_fit.errors)."""
+    return long_gemm_fit.errors(predictor, rows, x, NAMES)
 
 
 def fit(predictor: Predictor, rows: list, start=START, weights: np.ndarray | None = None) -> np.ndarray:
-    w = np.ones(len(rows)) if weights is None else weights
-
-    def objective(x: np.ndarray) -> float:
-        if any(not lo <= v <= hi for v, (lo, hi) in zip(x, BOUNDS)):
-            return 10.0
-        return float(np.average(errors(predictor, rows, x), weights=w))
-    return minimize(objective, np.array(start), method="Nelder-Mead",
-                    options={"xatol": 1e-4, "fatol": 1e-6, "maxiter": 400}).x
+    """long_gemm_fit.fit over this candidate's four coefficients, with the tolerances its recorded fit used."""
+    return long_gemm_fit.fit(predictor, rows, start, weights, NAMES, BOUNDS,
+                             {"xatol": 1e-4, "fatol": 1e-6, "maxiter": 400})
 
 
 def main(argv: list[str]) -> int:

@@ -10,12 +10,4 @@
 #
 # Usage (device machine, repository root): OUT=/some/dir validation/collect/pending_tail_memory.sh
 set -u
-: "${OUT:?set OUT to the output folder}"
-name=$(nvidia-smi --query-gpu=name --format=csv,noheader); echo "$name"
-case "$name" in *H100*) gpu=h100;; *H200*) gpu=h200;; *) echo "not an H100 or H200: nothing measured"; exit 0;; esac
-dir="$OUT/$gpu/residual_wait_tail_memory"
-mkdir -p "$OUT/$gpu"
-timeout 200 python3 "$(dirname "$0")/residual_wait.py" "$dir" --tail-memory --units 120 --budget 150 --seed 33 \
-    > "$OUT/tail_memory.log" 2>&1
-echo "rc $?"; tail -3 "$OUT/tail_memory.log"
-mkdir -p "$dir"; cp "$OUT/tail_memory.log" "$dir/collector_log.txt" 2>/dev/null
+exec "$(dirname "$0")/blocker_runs.sh" --tail-memory residual_wait_tail_memory 33
