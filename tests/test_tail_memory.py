@@ -57,3 +57,27 @@ def test_the_rule_by_hand():
     assert verdict({"short": 6.0, "alu_short": 5.0, "alu_long": 0.0}) == "wait"
     assert verdict({"short": 1.0, "alu_short": 5.0, "alu_long": 0.0}) == "neither"
     assert verdict({"short": 2.0, "alu_short": 0.5, "alu_long": 0.0}) == "unclear"
+
+
+def test_the_verdict_as_measured():
+    """Measured 2026-12-06 on an H100 (the thirty-third session, 55 s): **wait**. D(copy) 3.74 us, D(short ALU) 10.44,
+    D(long ALU) 1.07. The D are carried unevenly: every co-runner's at L = 160 us (9-16 us a launch beside stream40
+    against 2-6 beside most40), and the short ALU unit's at high priority at every L (11-13 us); elsewhere 0.7-4 us."""
+    d = differences()
+    assert verdict(d) == "wait"
+    assert d["short"] == pytest.approx(3.745, abs=0.01)
+    assert d["alu_short"] == pytest.approx(10.436, abs=0.01)
+    assert d["alu_long"] == pytest.approx(1.068, abs=0.01)
+
+
+def test_the_blocker_streamed_as_a_weight_gemm_does():
+    """stream40's bytes over its 20 timed launches' hold (322.7 us each, blockers.csv): about 3.07 TB/s, 92% of the
+    H100's 3.35 TB/s. stream40.json's own gb_per_s (143.3) timed the buffer's first allocation and fill with the
+    launches (the collector now allocates it before the timed launches)."""
+    import json
+    loads = json.loads((RUN / "stream40.json").read_text())
+    with open(RUN / "blockers.csv", newline="") as f:
+        hold_us = next(float(r["launch_alone_us"]) for r in csv.DictReader(f)
+                       if r["blocker"] == "stream40" and r["length_us"] == "320")
+    tb_per_s = loads["bytes"] / (20 * hold_us * 1e-6) / 1e12
+    assert 2.9 < tb_per_s < 3.35

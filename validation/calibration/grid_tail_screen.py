@@ -88,8 +88,9 @@ def _steps(folder: Path) -> dict[tuple[str, int], list[tuple[str, int, float]]]:
     return out
 
 
-def tail_layers(scaled: bool = False) -> dict[tuple[str, str, int], dict[int, float]]:
-    """{(GPU spec, model name, batch): one layer's GEMM time shares by CTAs busy}, from the runs gemm_grids reads."""
+def layer_gemms(scaled: bool = False) -> dict[tuple[str, str, int], list[tuple[float, list[tuple[int, float]]]]]:
+    """{(GPU spec, model name, batch): [(a GEMM's share of one layer's GEMM time, its segments [(CTAs busy, share of
+    the GEMM's time)])]} in launch order, from the runs gemm_grids reads."""
     names, shapes, found = gemm_grids.model_names(), MODELS, {}
     for gpu, patterns in gemm_grids.SOURCES.items():
         for pattern in patterns:
@@ -100,11 +101,20 @@ def tail_layers(scaled: bool = False) -> dict[tuple[str, str, int], dict[int, fl
                     if key in found or model not in names or model not in shapes or not layer or len(layer) % 4:
                         continue
                     outs, total = outputs(shapes[model]), sum(us for _, _, us in layer)
-                    shares: dict[int, float] = collections.defaultdict(float)
-                    for i, (name, blocks, us) in enumerate(layer):
-                        for b, t in segments(name, blocks, us, outs[i % 4], scaled):
-                            shares[b] += t / total
-                    found[key] = {b: round(s, 4) for b, s in sorted(shares.items()) if round(s, 4) > 0}
+                    found[key] = [(us / total, [(b, t / us) for b, t in segments(name, blocks, us, outs[i % 4], scaled)])
+                                  for i, (name, blocks, us) in enumerate(layer)]
+    return found
+
+
+def tail_layers(scaled: bool = False) -> dict[tuple[str, str, int], dict[int, float]]:
+    """{(GPU spec, model name, batch): one layer's GEMM time shares by CTAs busy}, from the runs gemm_grids reads."""
+    found = {}
+    for key, gemms in layer_gemms(scaled).items():
+        shares: dict[int, float] = collections.defaultdict(float)
+        for share, segs in gemms:
+            for b, t in segs:
+                shares[b] += share * t
+        found[key] = {b: round(s, 4) for b, s in sorted(shares.items()) if round(s, 4) > 0}
     return found
 
 

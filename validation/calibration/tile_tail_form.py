@@ -37,14 +37,20 @@ width). Screened the same session: 42 -> 56 above
 Qwen2.5-14B 10.1-16.1 -> 19.3-26.1%: the wait the 70B's tail launches show is not a constant of every GEMM with free
 SMs. S4 fails: not adopted.
 
+A third candidate, declared before its screen (``candidate3``, ``--third``; no fit; declared_runs.md, the thirty-third
+session): the tail grids, the turn rounds over each GEMM's segments in launch order (a launch landing before the last
+round waits to that round's start at most: the tail blockers' r ~ f^2) and, on a segment leaving SMs free, a wait
+d = 3.74 us (the tail-memory diagnostic's verdict, wait: a blocker streaming HBM delays every launch on the free SMs).
+
     python validation/calibration/tile_tail_form.py --fit [--boot N]
-    python validation/calibration/tile_tail_form.py --screen [--second] [TRACE ...]
+    python validation/calibration/tile_tail_form.py --screen [--second | --third] [TRACE ...]
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import math
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -56,6 +62,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "validation/calibration"))
 
 import grid_tail_screen  # noqa: E402
+import nicmodel.engines.plan as plan  # noqa: E402
 import long_gemm_fit  # noqa: E402
 from nicmodel.engines.serving import gemm_grids, interference  # noqa: E402
 from nicmodel.engines.serving.access import load_share  # noqa: E402
@@ -70,6 +77,8 @@ KEY = "gpu.interference.free_memory"  # a parameter the candidate adds (0: the c
 FITTED = {"crawl_share": 0.2031, "crawl_high": 1.704, "turn_growth": 0.5343, "free_memory": 6.496e-06}
 COMMITTED_COUPLE = interference.couple
 COMMITTED_TURN_WAIT = interference.Coupling.turn_wait
+COMMITTED_STEP = gemm_grids._step
+TAIL_WAIT_S = 3.74e-6  # candidate 3's d: the tail-memory diagnostic's median D (h100/residual_wait_tail_memory/)
 FREE_DISPATCH_WAIT_S = 8.0e-6  # candidate 2's d: timeline_free_read.py, the median first-block extra wait on 36-60 SMs
 
 
@@ -126,6 +135,98 @@ def candidate2():
         interference.couple, interference.Coupling.turn_wait = COMMITTED_COUPLE, COMMITTED_TURN_WAIT
 
 
+class _GemmGrids(tuple):
+    """A step's grids (gemm_grids.Grids) that also carry each GEMM's segments: ``gemms`` [(its weight in the step's GEMM
+    time, [(CTAs busy, share of its time)])], launch order within a GEMM (candidate 3's turn)."""
+
+    gemms: tuple = ()
+
+
+def _step3(entry: dict[str, float], layers: float):
+    grids = _GemmGrids(COMMITTED_STEP(entry, layers))
+    gemms, i = [], 0
+    while f"gemm.{i}.share" in entry:
+        segs, j = [], 0
+        while f"gemm.{i}.seg.{j}.blocks" in entry:
+            segs.append((entry[f"gemm.{i}.seg.{j}.blocks"], entry[f"gemm.{i}.seg.{j}.share"]))
+            j += 1
+        gemms.append((layers * entry[f"gemm.{i}.share"], segs))
+        i += 1
+    gemms.append((entry["head_over_layer"], [(entry["head"], 1.0)]))
+    total = sum(w for w, _ in gemms)
+    grids.gemms = tuple((w / total, segs) for w, segs in gemms)
+    return grids
+
+
+def _landing(span: float, after: float, rounds: float) -> float:
+    """The mean loss of a launch landing uniformly in a segment of ``span`` s: min(R + ``after``, ``rounds``), R the
+    segment left, ``after`` what it loses from the next segment's start, ``rounds`` its rounds on this one's free SMs."""
+    if rounds <= after:
+        return rounds
+    if rounds - after >= span:
+        return span / 2.0 + after
+    m = rounds - after
+    return (m * m / 2.0 + after * m + (span - m) * rounds) / span
+
+
+def rounds3(grids, sms: float, blocks: float, per_sm: float, tau_s: float, length_s: float, pace: float) -> float:
+    """gemm_grids.turn_rounds with each GEMM's segments in launch order (the tail-aware turn): a launch landing in a
+    segment with R of it left loses min(R + c, a), c what it loses from the next segment's start (none after the last),
+    a its rounds on this segment's free SMs, plus ``TAIL_WAIT_S`` on a segment that leaves SMs free (infinite where
+    they hold none of it)."""
+    gemms = getattr(grids, "gemms", ())
+    if not gemms or pace <= 0 or length_s <= 0 or blocks <= 0:
+        return gemm_grids.turn_rounds(grids, sms, blocks, per_sm, tau_s, length_s, pace)
+    share = 0.0
+    for w, segs in gemms:
+        after, mean = 0.0, 0.0
+        for g, s in reversed(segs):
+            u = gemm_grids.unheld_share(blocks, per_sm, sms - g)
+            a = math.inf if u >= 1.0 else (TAIL_WAIT_S if g < sms else 0.0) + tau_s * u / ((1.0 - u) * pace)
+            mean += s * _landing(s * length_s, after, a)
+            after = min(s * length_s + after, a)
+        share += w * mean / (length_s / 2.0)
+    return share
+
+
+def _turn_wait3(self, profile) -> float:
+    length = turn_gemm(profile.gemm, self.gemm_to, self.turn_growth)
+    if self.turn_free <= 0 or profile.grids is None or self.turns <= 0:
+        return self.launch + self.turns * length
+    return self.launch + self.turns * length * rounds3(profile.grids, profile.sms, self.blocks, self.per_sm, self.tau,
+                                                       length, self.turn_free)
+
+
+@contextmanager
+def candidate3():
+    """Candidate 3 in place: the tail grids, their GEMMs' segments in order for the turn with the tail-memory wait on
+    free SMs (``rounds3``); every coefficient as committed."""
+    gemms = grid_tail_screen.layer_gemms(scaled=True)
+
+    def grids(scn):
+        out = {}
+        for g in scn.gpu.decode_gemm_grids:
+            if g.model == scn.model.name:
+                gpu = "h100-sxm" if "/h100/" in str(g.source) else "h200"
+                entry = {"layer": tail.get((gpu, g.model, g.batch), g.layer), "head": g.head,
+                         "head_over_layer": g.head_over_layer}
+                for i, (share, segs) in enumerate(gemms.get((gpu, g.model, g.batch), ())):
+                    entry[f"gemm.{i}.share"] = share
+                    for j, (b, t) in enumerate(segs):
+                        entry[f"gemm.{i}.seg.{j}.blocks"], entry[f"gemm.{i}.seg.{j}.share"] = b, t
+                out.update(plan.flatten(entry, f"decode_grids.{g.batch}"))
+        return out
+    tail = grid_tail_screen.tail_layers(scaled=True)
+    saved = (interference.Coupling.turn_wait, gemm_grids._step, plan._decode_grids)
+    interference.Coupling.turn_wait, gemm_grids._step, plan._decode_grids = _turn_wait3, _step3, grids
+    gemm_grids._last[:] = [None, None, {}]
+    try:
+        yield
+    finally:
+        interference.Coupling.turn_wait, gemm_grids._step, plan._decode_grids = saved
+        gemm_grids._last[:] = [None, None, {}]
+
+
 @contextmanager
 def candidate(values: dict[str, float] | None = None):
     """The form in place (tail grids, the free-SM pace), ``values`` (gpu.interference.<name>) read by every Predictor
@@ -162,6 +263,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--screen", nargs="*")
     ap.add_argument("--second", action="store_true", help="screen candidate 2 (no fit) in place of the first")
+    ap.add_argument("--third", action="store_true", help="screen candidate 3 (no fit) in place of the first")
     args = ap.parse_args(argv)
     if args.fit:
         rows = long_gemm_fit.fitted_rows()
@@ -183,7 +285,7 @@ def main(argv: list[str]) -> int:
         from graph_landing_screen import held_out
         traces = [Path(a) for a in args.screen] or sorted((ROOT / "validation/traces").glob("*_interference.csv"))
         now = {(t.name, f): v for t in traces for f, v in held_out(t).items()}
-        with (candidate2() if args.second else candidate()):
+        with (candidate3() if args.third else candidate2() if args.second else candidate()):
             then = {(t.name, f): v for t in traces for f, v in held_out(t).items()}
         for key in sorted(now):
             if (now[key] > 15) != (then[key] > 15) or abs(then[key] - now[key]) > 3:

@@ -145,7 +145,7 @@ def capture(model: Model, batch: int, context: int, stream: torch.cuda.Stream):
         model.step(x, context)
     torch.cuda.synchronize()
 
-    def replay():
+    def replay(inputs=x):  # the graph reads x: it lives as long as the replay does (freed, a replay may fault)
         with torch.cuda.stream(stream):
             graph.replay()
     return replay, graph
