@@ -93,6 +93,8 @@ def layer_gemms(scaled: bool = False) -> dict[tuple[str, str, int], list[tuple[f
     the GEMM's time)])]} in launch order, from the runs gemm_grids reads."""
     names, shapes, found = gemm_grids.model_names(), MODELS, {}
     for gpu, patterns in gemm_grids.SOURCES.items():
+        if not any(gemm_grids.TRACES.glob(patterns[0])):  # a sparse checkout: the screen would read committed grids
+            raise SystemExit(f"grid_tail_screen: no {patterns[0]} under {gemm_grids.TRACES}: check out every trace")
         for pattern in patterns:
             for folder in sorted(gemm_grids.TRACES.glob(pattern)):
                 for (model, batch), rows in sorted(_steps(folder).items()):

@@ -62,7 +62,8 @@ class Model:
     ``part``: "all" (the step), or one phase of it for measuring a co-runner beside each alone:
     "attention" (the 32 attention kernels, back to back) or "rest" (the step without them); "gemv" and
     "elementwise" split the rest: its weight GEMMs alone (each layer's four and the LM head, on inputs of
-    the step's shapes), or its elementwise kernels alone (each layer's SiLU, product and two residual adds)."""
+    the step's shapes), or its elementwise kernels alone (each layer's SiLU, product and two residual adds); "gemm0" to
+    "gemm3" one of a layer's weight GEMMs alone, every layer's (QKV, O, gate/up, down)."""
 
     part = "all"
 
@@ -86,7 +87,7 @@ class Model:
 
     def step(self, x: torch.Tensor, context: int) -> torch.Tensor:
         s, b = self.s, x.shape[0]
-        if self.part in ("gemv", "elementwise"):
+        if self.part in ("gemv", "elementwise") or self.part.startswith("gemm"):
             return self._split(x, context)
         if self.part == "attention":
             q = self.qkv[:b, : s["heads"] * s["head_dim"]].view(b, s["heads"], 1, s["head_dim"])  # the step's strides
@@ -115,7 +116,10 @@ class Model:
                                 z(b, s["inter"]))
         attended, down, gate_up, act = self._buffers[b]
         for wqkv, wo, wgu, wd in self.layers:
-            if self.part == "gemv":
+            if self.part.startswith("gemm"):  # one of a layer's four weight GEMMs alone ("gemm0" QKV ... "gemm3" down)
+                a, w = ((x, wqkv), (attended, wo), (x, wgu), (act, wd))[int(self.part[4:])]
+                a @ w
+            elif self.part == "gemv":
                 x @ wqkv
                 attended @ wo
                 x @ wgu

@@ -16,7 +16,12 @@ Writes (atomically, after each point):
                most 8, the mean SMs sampled, the step's time beside the sampler and alone
   alone.csv    the sampler alone: its SMs per window (132 when nothing else runs)
 
-Run: python validation/collect/sm_sampler.py OUT --model NAME [--layers N] --points BxL,... [--steps 3]
+With --gemms (added 2026-12-06, a thirty-third session): in place of the step, each of a layer's four weight GEMMs
+alone (QKV, O, gate/up, down: part gemm0-gemm3), every layer's back to back in one graph, so the windows are that GEMM's
+own: how many SMs it leaves free and for what share of its time, its last round of tiles included, as measured rather
+than from its tile count (the three tile-tail candidates took the tail from the tile count: docs/serving.md).
+
+Run: python validation/collect/sm_sampler.py OUT --model NAME [--layers N] --points BxL,... [--steps 3] [--gemms]
 """
 
 from __future__ import annotations
@@ -81,7 +86,10 @@ def main() -> None:
     ap.add_argument("--steps", type=int, default=3)
     ap.add_argument("--block-us", type=float, default=2.0, help="a sampler block's time alone, about")
     ap.add_argument("--window-us", type=float, default=5.0)
+    ap.add_argument("--gemms", action="store_true",
+                    help="each of a layer's four weight GEMMs alone, every layer's, in place of the step")
     args = ap.parse_args()
+    parts = ["gemm0", "gemm1", "gemm2", "gemm3"] if args.gemms else ["all"]
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     t_start = time.time()
@@ -108,12 +116,14 @@ def main() -> None:
     shapes, _ = decode_model(args.model, args.layers)
     width = int(args.window_us * 1e3)
     win_rows, sum_rows, alone_rows = [], [], []
-    head_w = ["batch", "context", "step", "window", "start_us", "sms_sampled", "sampler_block_us"]
-    head_s = ["batch", "context", "steps", "windows", "share_free_ge40", "share_free_le8", "mean_sms_sampled",
+    head_w = ["batch", "context", "part", "step", "window", "start_us", "sms_sampled", "sampler_block_us"]
+    head_s = ["batch", "context", "part", "steps", "windows", "share_free_ge40", "share_free_le8", "mean_sms_sampled",
               "decode_step_us", "decode_alone_us", "sampler_block_us", "launches"]
-    for point in args.points.split(","):
+    for point, part in [(pt, part) for pt in args.points.split(",") for part in parts]:
         batch, context = (int(v) for v in point.split("x"))
-        model = Model(batch, context, shapes=shapes)
+        if part == parts[0]:
+            model = Model(batch, context, shapes=shapes)
+        model.part = part
         replay, graph = capture(model, batch, context, dstream)
         m0, m1 = cp.zeros(1, dtype=cp.uint64), cp.zeros(1, dtype=cp.uint64)
         solo = []
@@ -168,19 +178,20 @@ def main() -> None:
             h = rec.get().reshape(-1, 3)
             blocks = [(int(a), int(b), int(c)) for a, b, c in h if a]
             for w, (n, busy) in enumerate(windows(blocks, start, stop, width)):
-                win_rows.append([batch, context, step, w, f"{w * args.window_us:.1f}", n, f"{busy:.1f}"])
+                win_rows.append([batch, context, part, step, w, f"{w * args.window_us:.1f}", n, f"{busy:.1f}"])
                 mine.append(n)
-        sum_rows.append([batch, context, args.steps, len(mine), f"{sum(n >= FREE for n in mine) / len(mine):.4f}",
+        sum_rows.append([batch, context, part, args.steps, len(mine), f"{sum(n >= FREE for n in mine) / len(mine):.4f}",
                          f"{sum(n <= HELD for n in mine) / len(mine):.4f}", f"{statistics.mean(mine):.2f}",
                          f"{statistics.median(steps_us):.1f}", f"{alone_us:.1f}", f"{args.block_us:g}", launches])
         write_csv(out / "windows.csv", head_w, win_rows)
         write_csv(out / "summary.csv", head_s, sum_rows)
-        print(f"[{time.time() - t_start:.0f}s] b{batch} c{context}: {sum_rows[-1][4]} of windows >= {FREE} SMs free, "
-              f"{sum_rows[-1][5]} <= {HELD}; mean {sum_rows[-1][6]} SMs sampled; step {sum_rows[-1][7]} us "
+        print(f"[{time.time() - t_start:.0f}s] b{batch} c{context} {part}: {sum_rows[-1][5]} of windows >= {FREE} SMs "
+              f"free, {sum_rows[-1][6]} <= {HELD}; mean {sum_rows[-1][7]} SMs sampled; step {sum_rows[-1][8]} us "
               f"(alone {alone_us:.0f})", flush=True)
-        del graph, g, rec
-        del model
-        torch.cuda.empty_cache()
+        del replay, graph, g, rec
+        if part == parts[-1]:
+            del model
+            torch.cuda.empty_cache()
 
 
 if __name__ == "__main__":
