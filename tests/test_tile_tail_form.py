@@ -61,18 +61,18 @@ def test_the_screens_as_recorded():
 def test_the_tail_aware_turn_by_hand(monkeypatch):
     """rounds3: with no wait d, a GEMM of one segment gives the committed turn rounds. A launch the free SMs cannot
     hold beside a GEMM whose first 0.6 runs on every SM and its last 0.4 on 92 CTAs loses to the last round's start at
-    most: with its rounds there near nothing (tau 0.1 ns), 0.6^2 of the whole turn plus what d gives (declared d =
+    most: with its rounds there near nothing (tau 0.1 ps), 0.6^2 of the whole turn plus what d gives (declared d =
     3.74 us, L = 100 us: 0.6 x 2 d / L from the first round's landers, 0.4 x 0.4 x (2x - x^2), x = d / 40 us)."""
     from nicmodel.engines.serving import gemm_grids
     two = form._GemmGrids(((132, 0.6), (92, 0.4)))
     two.gemms = ((1.0, [(132, 0.6), (92, 0.4)]),)
     x = form.TAIL_WAIT_S / 40e-6
     expected = 0.6 * 0.6 + 0.6 * 2 * form.TAIL_WAIT_S / 100e-6 + 0.4 * 0.4 * x * (2 - x)
-    assert abs(form.rounds3(two, 132, 1024, 8, 1e-10, 100e-6, 1.0) - expected) < 1e-6
+    assert abs(form.rounds3(two, 132, 1024, 8, 1e-13, 100e-6, 1.0) - expected) < 1e-8
     monkeypatch.setattr(form, "TAIL_WAIT_S", 0.0)
     one = form._GemmGrids(((100, 1.0),))
     one.gemms = ((1.0, [(100, 1.0)]),)
     for tau in (1e-6, 1e-5, 1e-4):
         assert abs(form.rounds3(one, 132, 64, 1, tau, 3e-5, 1.0) - gemm_grids.turn_rounds(one, 132, 64, 1, tau, 3e-5,
                                                                                           1.0)) < 1e-12
-    assert abs(form.rounds3(two, 132, 1024, 8, 1e-10, 100e-6, 1.0) - 0.36) < 1e-6
+    assert abs(form.rounds3(two, 132, 1024, 8, 1e-13, 100e-6, 1.0) - 0.36) < 1e-8

@@ -88,9 +88,9 @@ def _steps(folder: Path) -> dict[tuple[str, int], list[tuple[str, int, float]]]:
     return out
 
 
-def layer_gemms(scaled: bool = False) -> dict[tuple[str, str, int], list[tuple[float, list[tuple[int, float]]]]]:
-    """{(GPU spec, model name, batch): [(a GEMM's share of one layer's GEMM time, its segments [(CTAs busy, share of
-    the GEMM's time)])]} in launch order, from the runs gemm_grids reads."""
+def layers() -> dict[tuple[str, str, int], list[tuple[str, int, float, int]]]:
+    """{(GPU spec, model name, batch): one layer's GEMMs [(kernel name, CTAs, us, output features)]} in launch order,
+    from the runs gemm_grids reads (the first source that has the model and batch)."""
     names, shapes, found = gemm_grids.model_names(), MODELS, {}
     for gpu, patterns in gemm_grids.SOURCES.items():
         if not any(gemm_grids.TRACES.glob(patterns[0])):  # a sparse checkout: the screen would read committed grids
@@ -102,16 +102,33 @@ def layer_gemms(scaled: bool = False) -> dict[tuple[str, str, int], list[tuple[f
                     layer = rows[:-1]
                     if key in found or model not in names or model not in shapes or not layer or len(layer) % 4:
                         continue
-                    outs, total = outputs(shapes[model]), sum(us for _, _, us in layer)
-                    found[key] = [(us / total, [(b, t / us) for b, t in segments(name, blocks, us, outs[i % 4], scaled)])
-                                  for i, (name, blocks, us) in enumerate(layer)]
+                    outs = outputs(shapes[model])
+                    found[key] = [(name, blocks, us, outs[i % 4]) for i, (name, blocks, us) in enumerate(layer)]
     return found
 
 
-def tail_layers(scaled: bool = False) -> dict[tuple[str, str, int], dict[int, float]]:
+def layer_gemms(scaled: bool = False, tails: dict | None = None
+                ) -> dict[tuple[str, str, int], list[tuple[float, list[tuple[int, float]]]]]:
+    """{(GPU spec, model name, batch): [(a GEMM's share of one layer's GEMM time, its segments [(CTAs busy, share of
+    the GEMM's time)])]} in launch order; with ``tails`` ({(GPU spec, model name, kernel name): share}) a tailed GEMM
+    whose kernel is there has its last round last that share of it."""
+    found = {}
+    for key, layer in layers().items():
+        total, gemms = sum(us for _, _, us, _ in layer), []
+        for name, blocks, us, out in layer:
+            segs = [(b, t / us) for b, t in segments(name, blocks, us, out, scaled)]
+            t = (tails or {}).get((key[0], key[1], name))
+            if t is not None and len(segs) == 2:
+                segs = [(segs[0][0], 1.0 - t), (segs[1][0], t)]
+            gemms.append((us / total, segs))
+        found[key] = gemms
+    return found
+
+
+def tail_layers(scaled: bool = False, tails: dict | None = None) -> dict[tuple[str, str, int], dict[int, float]]:
     """{(GPU spec, model name, batch): one layer's GEMM time shares by CTAs busy}, from the runs gemm_grids reads."""
     found = {}
-    for key, gemms in layer_gemms(scaled).items():
+    for key, gemms in layer_gemms(scaled, tails).items():
         shares: dict[int, float] = collections.defaultdict(float)
         for share, segs in gemms:
             for b, t in segs:
@@ -121,9 +138,10 @@ def tail_layers(scaled: bool = False) -> dict[tuple[str, str, int], dict[int, fl
 
 
 @contextmanager
-def tail_grids(scaled: bool = False):
-    """The tail-aware layer grids in place of the committed ones (the LM head's kept), for the duration."""
-    table = tail_layers(scaled)
+def tail_grids(scaled: bool = False, tails: dict | None = None):
+    """The tail-aware layer grids in place of the committed ones (the LM head's kept), for the duration (``tails``:
+    layer_gemms')."""
+    table = tail_layers(scaled, tails)
 
     def grids(scn):
         out = {}
