@@ -107,28 +107,21 @@ def layers() -> dict[tuple[str, str, int], list[tuple[str, int, float, int]]]:
     return found
 
 
-def layer_gemms(scaled: bool = False, tails: dict | None = None
-                ) -> dict[tuple[str, str, int], list[tuple[float, list[tuple[int, float]]]]]:
+def layer_gemms(scaled: bool = False) -> dict[tuple[str, str, int], list[tuple[float, list[tuple[int, float]]]]]:
     """{(GPU spec, model name, batch): [(a GEMM's share of one layer's GEMM time, its segments [(CTAs busy, share of
-    the GEMM's time)])]} in launch order; with ``tails`` ({(GPU spec, model name, kernel name): share}) a tailed GEMM
-    whose kernel is there has its last round last that share of it."""
+    the GEMM's time)])]} in launch order."""
     found = {}
     for key, layer in layers().items():
-        total, gemms = sum(us for _, _, us, _ in layer), []
-        for name, blocks, us, out in layer:
-            segs = [(b, t / us) for b, t in segments(name, blocks, us, out, scaled)]
-            t = (tails or {}).get((key[0], key[1], name))
-            if t is not None and len(segs) == 2:
-                segs = [(segs[0][0], 1.0 - t), (segs[1][0], t)]
-            gemms.append((us / total, segs))
-        found[key] = gemms
+        total = sum(us for _, _, us, _ in layer)
+        found[key] = [(us / total, [(b, t / us) for b, t in segments(name, blocks, us, out, scaled)])
+                      for name, blocks, us, out in layer]
     return found
 
 
-def tail_layers(scaled: bool = False, tails: dict | None = None) -> dict[tuple[str, str, int], dict[int, float]]:
+def tail_layers(scaled: bool = False) -> dict[tuple[str, str, int], dict[int, float]]:
     """{(GPU spec, model name, batch): one layer's GEMM time shares by CTAs busy}, from the runs gemm_grids reads."""
     found = {}
-    for key, gemms in layer_gemms(scaled, tails).items():
+    for key, gemms in layer_gemms(scaled).items():
         shares: dict[int, float] = collections.defaultdict(float)
         for share, segs in gemms:
             for b, t in segs:
@@ -138,10 +131,9 @@ def tail_layers(scaled: bool = False, tails: dict | None = None) -> dict[tuple[s
 
 
 @contextmanager
-def tail_grids(scaled: bool = False, tails: dict | None = None):
-    """The tail-aware layer grids in place of the committed ones (the LM head's kept), for the duration (``tails``:
-    layer_gemms')."""
-    table = tail_layers(scaled, tails)
+def tail_grids(scaled: bool = False):
+    """The tail-aware layer grids in place of the committed ones (the LM head's kept), for the duration."""
+    table = tail_layers(scaled)
 
     def grids(scn):
         out = {}
