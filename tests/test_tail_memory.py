@@ -23,9 +23,9 @@ RUN = next((p for p in (ROOT / f"validation/traces/{g}/residual_wait_tail_memory
             if (p / "waits.csv").exists()), ROOT / "validation/traces/h100/residual_wait_tail_memory")
 
 
-def differences() -> dict[str, float]:
+def differences(run=RUN) -> dict[str, float]:
     rows = {}
-    with open(RUN / "waits.csv", newline="") as f:
+    with open(run / "waits.csv", newline="") as f:
         for r in csv.DictReader(f):
             rows[(r["blocker"], r["length_us"], r["priority"], r["corunner"])] = float(r["extra_per_launch_us"])
     out = {}
@@ -81,3 +81,22 @@ def test_the_blocker_streamed_as_a_weight_gemm_does():
                        if r["blocker"] == "stream40" and r["length_us"] == "320")
     tb_per_s = loads["bytes"] / (20 * hold_us * 1e-6) / 1e12
     assert 2.9 < tb_per_s < 3.35
+
+
+REPLICATE = RUN.parent / "residual_wait_tail_memory2"
+
+
+def reproduced(first: str, second: str) -> str:
+    """The replicate's rule (declared_runs.md, the thirty-third session): the verdict, or not reproducible."""
+    return first if first == second else "not reproducible"
+
+
+def test_the_replicate_rule_by_hand():
+    assert reproduced("wait", "wait") == "wait"
+    assert reproduced("wait", "pace") == "not reproducible"
+    assert reproduced("wait", "unclear") == "not reproducible"
+
+
+@pytest.mark.skipif(not (REPLICATE / "waits.csv").exists(), reason="the replicate is not measured yet")
+def test_the_replicate_gives_a_verdict():
+    assert reproduced(verdict(differences()), verdict(differences(REPLICATE))) in ("wait", "not reproducible")
