@@ -97,6 +97,18 @@ def test_the_replicate_rule_by_hand():
     assert reproduced("wait", "unclear") == "not reproducible"
 
 
-@pytest.mark.skipif(not (REPLICATE / "waits.csv").exists(), reason="the replicate is not measured yet")
-def test_the_replicate_gives_a_verdict():
-    assert reproduced(verdict(differences()), verdict(differences(REPLICATE))) in ("wait", "not reproducible")
+def test_the_replicate_as_measured():
+    """Measured 2026-12-06 on an H100 (the thirty-third session, 8 s): D(copy) 2.90 us, D(short ALU) 0.53, D(long ALU)
+    0.69, even over the cells (the copy 2.6-3.5 us in every one): **unclear** by the rule, so the diagnostic reads **not
+    reproducible** and no form takes either verdict. Read after (not a claim): the first run's ALU calibration missed
+    (both units about 11 us alone, where the replicate's are 6.5 and 18.7 as declared) and its copy alone took 18.0 us a
+    launch against 10.0 here (it ran faster beside the blockers than alone): its baseline was the disturbed one. The
+    replicate's pattern is a pace's (a streaming launch slower on the free SMs beside HBM traffic, an ALU one not), below
+    the rule's 3 us."""
+    d = differences(REPLICATE)
+    assert verdict(d) == "unclear"
+    assert reproduced(verdict(differences()), verdict(d)) == "not reproducible"
+    assert d["short"] == pytest.approx(2.904, abs=0.01) and d["alu_short"] == pytest.approx(0.531, abs=0.01)
+    assert d["alu_long"] == pytest.approx(0.687, abs=0.01)
+    import json
+    assert json.loads((REPLICATE / "stream40.json").read_text())["gb_per_s"] == pytest.approx(3026.4)

@@ -40,7 +40,8 @@ SMs. S4 fails: not adopted.
 A third candidate, declared before its screen (``candidate3``, ``--third``; no fit; declared_runs.md, the thirty-third
 session): the tail grids, the turn rounds over each GEMM's segments in launch order (a launch landing before the last
 round waits to that round's start at most: the tail blockers' r ~ f^2) and, on a segment leaving SMs free, a wait
-d = 3.74 us (the tail-memory diagnostic's verdict, wait: a blocker streaming HBM delays every launch on the free SMs).
+d = 3.74 us (the tail-memory diagnostic's verdict, wait: a blocker streaming HBM delays every launch on the free SMs;
+its declared replicate did not reproduce it). Screened the same session: 42 -> 49 above 15%; S4 fails, not adopted.
 
     python validation/calibration/tile_tail_form.py --fit [--boot N]
     python validation/calibration/tile_tail_form.py --screen [--second | --third] [TRACE ...]
