@@ -167,10 +167,12 @@ def main() -> None:
                     help="only the many-wave kernels of short to long block lifetimes (DRAIN), as CUDA graphs")
     ap.add_argument("--dataplane", action="store_true",
                     help="only the data-plane units, k = 1, 2, 4, 8 per step, at every decode point and priority")
-    ap.add_argument("--part", choices=("all", "attention", "rest", "gemv", "elementwise"), default="all",
+    ap.add_argument("--part", choices=("all", "attention", "rest", "gemv", "elementwise", "gemm0", "gemm1", "gemm2",
+                                       "gemm3"), default="all",
                     help="run beside this part of the decode step only (gpu_common.Model.part): its attention "
                          "kernels back to back, the step without them, or that rest's weight GEMMs or its "
-                         "elementwise kernels alone; every row is then of that part")
+                         "elementwise kernels alone, or one of a layer's four weight GEMMs alone (gemm0 QKV to gemm3 "
+                         "down); every row is then of that part")
     ap.add_argument("--eager", action="store_true",
                     help="with --regime: launch each co-runner from Python, as the data-plane units are, not as a graph")
     ap.add_argument("--model", choices=tuple(MODELS), default="llama-3-8b",
