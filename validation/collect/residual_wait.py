@@ -25,6 +25,10 @@ of a kernel that spins on the global timer for L (2-160 us), in two shapes:
   stream40  most40's grid streaming a 1 GiB buffer from HBM the while, 16 bytes a load (--tail-memory only, the same
         session, after the tail blockers: whether a launch on the SMs a streaming blocker leaves free loses what one
         beside the 70B shape's decode does, its first block late and a streaming kernel's blocks slow)
+  gemm  the real 70B shape's gate/up GEMM (cuBLAS, batch 4: x (4 x 8,192) @ W (8,192 x 57,344), bf16; 224 tiles on 132
+        CTAs, its last round on 92 for about 0.35 of it, h100/gemm_tails_70b/), back to back; L its time alone, and
+        most0 and most40 at that L beside it (--tail-gemm only, the thirty-third session: whether another stream's
+        launch gets the SMs a real GEMM's last round frees, as it gets those of tail40)
   tail40  every SM's block, the last 40 exiting at TAIL_ROUND of L: a persistent GEMM whose last round of tiles runs
         on 92 CTAs (the 70B shape's gate/up, 224 tiles on 132 CTAs; --tail only, 2026-12-06, a thirty-second
         session: whether a launch uses the SMs a blocker's early-exiting blocks free, as it uses those a smaller grid
@@ -49,7 +53,8 @@ Writes (atomically, after each point) into OUT:
 
 A diagnostic: nothing in it is a trace, and nothing is fitted to it.
 
-    python validation/collect/residual_wait.py OUT [--budget SECONDS] [--units N] [--seed S] [--rounds | --tail | --tail-memory]
+    python validation/collect/residual_wait.py OUT [--budget SECONDS] [--units N] [--seed S]
+        [--rounds | --tail | --tail-memory | --tail-gemm]
 """
 
 from __future__ import annotations
@@ -127,6 +132,8 @@ ROUNDS_TARGETS_US = {"alu_long": 20.0, "alu_short": 2.5}  # --rounds: the ALU co
 TAIL_RUN = {"most0": (1, 384), "most40": (1, 384), "tail40": (1, 384)}  # --tail: the blockers
 TAIL_LENGTHS_US = (80, 160, 320)
 TAIL_MEMORY_RUN = {"most40": (1, 384), "stream40": (1, 384)}  # --tail-memory: the blockers
+TAIL_GEMM_RUN = {"most0": (1, 384), "most40": (1, 384), "gemm": (1, 384)}  # --tail-gemm: the blockers
+TAIL_GEMM_SHAPE = (4, 8192, 57344)  # --tail-gemm: batch, hidden, 2 x intermediate (the 70B shape's gate/up)
 STREAM_BYTES = 1 << 30  # stream40's buffer: twenty times the L2
 TAIL_ROUND = 132 / 224  # tail40's first round's share of L: the 70B's gate/up, its last round scaled (92/132 of one)
 CORUNNERS = {"short": 1024, "long": 8192, "scatter": 1024}  # blocks of 128 threads
@@ -163,6 +170,7 @@ class Kernels:
         self.hold_stream.max_dynamic_shared_size_bytes = self.smem
         self.hold_stream.preferred_shared_memory_carveout = 100
         self.stream_buf = None  # allocated by --tail-memory only
+        self.gemm_operands = None  # made by --tail-gemm only
         self.loads = cp.zeros(1, dtype=cp.uint64)
         self.out = cp.zeros(1, dtype=cp.uint32)
         n = max(CORUNNERS.values()) * 128 * 4
@@ -174,8 +182,23 @@ class Kernels:
                       + torch.arange(16, device="cuda")).flatten()
         self.chunk = torch.randn(2, 256, 8, 128, device="cuda", generator=g).to(torch.bfloat16)
 
+    def gemm(self, stream: torch.cuda.Stream) -> None:
+        """One launch of the real GEMM (--tail-gemm), its operands made at the first."""
+        if self.gemm_operands is None:
+            b, k, n = TAIL_GEMM_SHAPE
+            g = torch.Generator(device="cuda").manual_seed(0)
+            self.gemm_operands = tuple((torch.randn(*shape, generator=g, device="cuda") * 0.02).to(torch.bfloat16)
+                                       for shape in ((b, k), (k, n))) + (
+                torch.empty(b, n, device="cuda", dtype=torch.bfloat16),)
+        x, w, y = self.gemm_operands
+        with torch.cuda.stream(stream):
+            torch.matmul(x, w, out=y)
+
     def hold(self, stream: torch.cuda.Stream, shape: str, ns: int) -> None:
         per_sm, threads = BLOCKERS[shape]
+        if shape == "gemm":  # its own length, whatever ns says
+            self.gemm(stream)
+            return
         with self.cp.cuda.ExternalStream(stream.cuda_stream):
             if shape == "stream40":
                 if self.stream_buf is None:
@@ -312,6 +335,9 @@ def main() -> None:
     ap.add_argument("--tail-memory", action="store_true",
                     help="the tail's memory diagnostic (2026-12-06): --tail's co-runners beside most40 and stream40 "
                          "(the same grid streaming HBM), L 80-320 us; writes stream40's bandwidth alone")
+    ap.add_argument("--tail-gemm", action="store_true",
+                    help="the real GEMM's tail (2026-12-06, a thirty-third session): --tail's co-runners beside the "
+                         "70B shape's gate/up GEMM back to back and beside most0 and most40 at its length")
     ap.add_argument("--seed", type=int, default=22)
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -336,16 +362,22 @@ def main() -> None:
             CORUNNERS.pop(name)
         LENGTHS_US = GRIDS_LENGTHS_US
 
-    if args.rounds or args.tail or args.tail_memory:
+    tails = args.tail or args.tail_memory or args.tail_gemm
+    if args.rounds or tails:
         BLOCKERS.clear()
-        BLOCKERS.update(TAIL_RUN if args.tail else TAIL_MEMORY_RUN if args.tail_memory else ROUNDS_RUN)
+        BLOCKERS.update(TAIL_RUN if args.tail else TAIL_MEMORY_RUN if args.tail_memory else
+                        TAIL_GEMM_RUN if args.tail_gemm else ROUNDS_RUN)
         CORUNNERS.clear()
-        if args.tail or args.tail_memory:
+        if tails:
             CORUNNERS["short"] = 1024
+        if args.tail_gemm:  # the GPU busy ~0.1 s first: the tail-memory diagnostic's first run calibrated cold
+            for _ in range(100):
+                k.alu(cs, 8192, 100_000)
+            cs.synchronize()
         for name, target_us in ROUNDS_TARGETS_US.items():
             CORUNNERS[name] = 1024
             k.alu_iters[name] = calibrate_alu(k, cs, 1024, target_us * 1e-6)
-        LENGTHS_US = TAIL_LENGTHS_US if args.tail or args.tail_memory else ROUNDS_LENGTHS_US
+        LENGTHS_US = TAIL_LENGTHS_US if tails else ROUNDS_LENGTHS_US
         UNIT_LAUNCHES = (1,)
         (args.out / "rounds_corunners.json").write_text(json.dumps(
             {"iterations": k.alu_iters, "launch_alone_us": {n: round(k.alu_seconds[i] * 1e6, 3)
@@ -364,6 +396,19 @@ def main() -> None:
         (args.out / "stream40.json").write_text(json.dumps(
             {"bytes": int(k.loads.get()[0]) * 16, "seconds": seconds,
              "gb_per_s": round(int(k.loads.get()[0]) * 16 / seconds / 1e9, 1)}, indent=1) + "\n")
+    if args.tail_gemm:  # the GEMM's time alone (events over 50 launches, after 5): every blocker's L
+        for _ in range(5):
+            k.gemm(cs)
+        a, b = event(), event()
+        a.record(cs)
+        for _ in range(50):
+            k.gemm(cs)
+        b.record(cs)
+        b.synchronize()
+        gemm_us = a.elapsed_time(b) * 1e3 / 50
+        LENGTHS_US = (max(1, round(gemm_us)),)
+        (args.out / "gemm.json").write_text(json.dumps(
+            {"batch_hidden_out": TAIL_GEMM_SHAPE, "launch_alone_us": round(gemm_us, 3)}, indent=1) + "\n")
     if args.graph_units:
         capture_units(k, cs)
     alone = {}

@@ -1,0 +1,73 @@
+"""The real GEMM's tail (validation/collect/pending_tail_gemm.sh; declared in validation/collect/declared_runs.md, the
+thirty-third session, with this rule written before the run). A diagnostic: nothing is fitted to it.
+
+Beside spin blockers whose last 40 blocks exit early a launch gets the freed SMs at once (tests/test_tail_blockers.py:
+r ~ f^2); beside the 70B shape's real decode a launch on a tail's free SMs loses about a turn, and three forms that gave
+it the tail's relief broke that shape, though the tail is about as long as its tile count gives
+(tests/test_gemm_tails.py). Here the blocker is the real GEMM (the 70B's gate/up at batch 4, back to back), beside
+most0 and most40 at its length L. Per co-runner, over the two priorities, with E the extra per launch:
+  r = median of (E(gemm) - E(most40)) / (E(most0) - E(most40)), cells with E(most0) - E(most40) >= 2 us.
+  valid    the run's ALU units within 4-10 us and 12-28 us alone a launch (rounds_corunners.json), else **void**;
+  frees    r(copy) <= 0.7 and r(short ALU) <= 0.7: the real GEMM's last round frees its SMs for another stream's launch
+           as the spin blockers' does; the turn-long loss beside the 70B's decode is the step's (its next kernels),
+           and a next form's turn must take what the step around a GEMM does;
+  holds    r(copy) >= 0.9 and r(short ALU) >= 0.9: the real GEMM keeps its tail's SMs from another stream's launch;
+           a next form gives the tail no relief in the turn (the grids' tail for the crawl and packing only);
+  else unclear."""
+
+import csv
+import json
+import statistics
+
+from conftest import ROOT
+
+RUN = ROOT / "validation/traces/h100/residual_wait_tail_gemm"
+
+
+def ratios(run=RUN) -> dict[str, float]:
+    rows = {}
+    with open(run / "waits.csv", newline="") as f:
+        for r in csv.DictReader(f):
+            rows[(r["blocker"], r["priority"], r["corunner"])] = float(r["extra_per_launch_us"])
+    out = {}
+    for c in sorted({k[2] for k in rows}):
+        cells = [(rows[("gemm", p, c)] - rows[("most40", p, c)]) / (rows[("most0", p, c)] - rows[("most40", p, c)])
+                 for p in ("equal", "high") if rows[("most0", p, c)] - rows[("most40", p, c)] >= 2.0]
+        out[c] = statistics.median(cells) if cells else float("nan")
+    return out
+
+
+def valid(alone_us: dict[str, float]) -> bool:
+    return 4.0 <= alone_us["alu_short"] <= 10.0 and 12.0 <= alone_us["alu_long"] <= 28.0
+
+
+def verdict(r: dict[str, float], alone_us: dict[str, float]) -> str:
+    if not valid(alone_us):
+        return "void"
+    if r["short"] <= 0.7 and r["alu_short"] <= 0.7:
+        return "frees"
+    if r["short"] >= 0.9 and r["alu_short"] >= 0.9:
+        return "holds"
+    return "unclear"
+
+
+def test_the_rule_by_hand():
+    ok = {"alu_short": 6.5, "alu_long": 18.7}
+    assert verdict({"short": 0.4, "alu_short": 0.35, "alu_long": 0.5}, ok) == "frees"
+    assert verdict({"short": 1.0, "alu_short": 0.95, "alu_long": 1.0}, ok) == "holds"
+    assert verdict({"short": 0.4, "alu_short": 0.95, "alu_long": 1.0}, ok) == "unclear"
+    assert verdict({"short": 0.4, "alu_short": 0.35, "alu_long": 0.5}, {"alu_short": 11.3, "alu_long": 11.6}) == "void"
+
+
+def test_the_ratio_by_hand(tmp_path):
+    rows = [["blocker", "priority", "corunner", "extra_per_launch_us"]]
+    for p in ("equal", "high"):
+        rows += [["most0", p, "short", "100"], ["most40", p, "short", "0"], ["gemm", p, "short", "40"]]
+    with open(tmp_path / "waits.csv", "w", newline="") as f:
+        csv.writer(f).writerows(rows)
+    assert ratios(tmp_path) == {"short": 0.4}
+
+
+def measured_verdict() -> str:
+    alone = json.loads((RUN / "rounds_corunners.json").read_text())["launch_alone_us"]
+    return verdict(ratios(), alone)
