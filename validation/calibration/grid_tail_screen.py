@@ -131,17 +131,24 @@ def tail_layers(scaled: bool = False) -> dict[tuple[str, str, int], dict[int, fl
 
 
 @contextmanager
-def tail_grids(scaled: bool = False):
-    """The tail-aware layer grids in place of the committed ones (the LM head's kept), for the duration."""
+def tail_grids(scaled: bool = False, segmented: bool = False):
+    """The tail-aware layer grids in place of the committed ones (the LM head's kept), for the duration; with
+    ``segmented`` each entry also carries its layer's GEMMs in order (``gemm.<i>.share``, ``gemm.<i>.seg.<j>.blocks``
+    and ``.share``: layer_gemms')."""
     table = tail_layers(scaled)
+    gemms = layer_gemms(scaled) if segmented else {}
 
     def grids(scn):
         out = {}
         for g in scn.gpu.decode_gemm_grids:
             if g.model == scn.model.name:
-                gpu = "h100-sxm" if "/h100/" in str(g.source) else "h200"
-                out.update(plan.flatten({"layer": table.get((gpu, g.model, g.batch), g.layer), "head": g.head,
-                                         "head_over_layer": g.head_over_layer}, f"decode_grids.{g.batch}"))
+                key = ("h100-sxm" if "/h100/" in str(g.source) else "h200", g.model, g.batch)
+                entry = {"layer": table.get(key, g.layer), "head": g.head, "head_over_layer": g.head_over_layer}
+                for i, (share, segs) in enumerate(gemms.get(key, ())):
+                    entry[f"gemm.{i}.share"] = share
+                    for j, (b, t) in enumerate(segs):
+                        entry[f"gemm.{i}.seg.{j}.blocks"], entry[f"gemm.{i}.seg.{j}.share"] = b, t
+                out.update(plan.flatten(entry, f"decode_grids.{g.batch}"))
         return out
     plan._decode_grids = grids
     try:

@@ -63,7 +63,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "validation/calibration"))
 
 import grid_tail_screen  # noqa: E402
-import nicmodel.engines.plan as plan  # noqa: E402
 import long_gemm_fit  # noqa: E402
 from nicmodel.engines.serving import gemm_grids, interference  # noqa: E402
 from nicmodel.engines.serving.access import load_share  # noqa: E402
@@ -116,19 +115,22 @@ def rounds2(grids, sms: float, blocks: float, per_sm: float, tau_s: float, lengt
     return share
 
 
-def _turn_wait2(self, profile) -> float:
-    length = turn_gemm(profile.gemm, self.gemm_to, self.turn_growth)
-    if self.turn_free <= 0 or profile.grids is None or self.turns <= 0:
-        return self.launch + self.turns * length
-    tau = getattr(self, "free_tau", self.tau)
-    return self.launch + self.turns * length * rounds2(profile.grids, profile.sms, self.blocks, self.per_sm, tau,
-                                                       length, self.turn_free)
+def _turn_wait_by(rounds):
+    """Coupling.turn_wait with ``rounds`` in place of gemm_grids.turn_rounds, at the coupling's ``free_tau`` where it
+    has one (candidate 2's)."""
+    def turn_wait(self, profile) -> float:
+        length = turn_gemm(profile.gemm, self.gemm_to, self.turn_growth)
+        if self.turn_free <= 0 or profile.grids is None or self.turns <= 0:
+            return self.launch + self.turns * length
+        return self.launch + self.turns * length * rounds(profile.grids, profile.sms, self.blocks, self.per_sm,
+                                                          getattr(self, "free_tau", self.tau), length, self.turn_free)
+    return turn_wait
 
 
 @contextmanager
 def candidate2():
     """Candidate 2 in place (tail grids; in the turn rounds the first-block wait and the loaded latency's pace)."""
-    interference.couple, interference.Coupling.turn_wait = _couple2, _turn_wait2
+    interference.couple, interference.Coupling.turn_wait = _couple2, _turn_wait_by(rounds2)
     try:
         with grid_tail_screen.tail_grids(scaled=True):
             yield
@@ -190,41 +192,18 @@ def rounds3(grids, sms: float, blocks: float, per_sm: float, tau_s: float, lengt
     return share
 
 
-def _turn_wait3(self, profile) -> float:
-    length = turn_gemm(profile.gemm, self.gemm_to, self.turn_growth)
-    if self.turn_free <= 0 or profile.grids is None or self.turns <= 0:
-        return self.launch + self.turns * length
-    return self.launch + self.turns * length * rounds3(profile.grids, profile.sms, self.blocks, self.per_sm, self.tau,
-                                                       length, self.turn_free)
-
-
 @contextmanager
 def candidate3():
     """Candidate 3 in place: the tail grids, their GEMMs' segments in order for the turn with the tail-memory wait on
     free SMs (``rounds3``); every coefficient as committed."""
-    gemms = grid_tail_screen.layer_gemms(scaled=True)
-
-    def grids(scn):
-        out = {}
-        for g in scn.gpu.decode_gemm_grids:
-            if g.model == scn.model.name:
-                gpu = "h100-sxm" if "/h100/" in str(g.source) else "h200"
-                entry = {"layer": tail.get((gpu, g.model, g.batch), g.layer), "head": g.head,
-                         "head_over_layer": g.head_over_layer}
-                for i, (share, segs) in enumerate(gemms.get((gpu, g.model, g.batch), ())):
-                    entry[f"gemm.{i}.share"] = share
-                    for j, (b, t) in enumerate(segs):
-                        entry[f"gemm.{i}.seg.{j}.blocks"], entry[f"gemm.{i}.seg.{j}.share"] = b, t
-                out.update(plan.flatten(entry, f"decode_grids.{g.batch}"))
-        return out
-    tail = grid_tail_screen.tail_layers(scaled=True)
-    saved = (interference.Coupling.turn_wait, gemm_grids._step, plan._decode_grids)
-    interference.Coupling.turn_wait, gemm_grids._step, plan._decode_grids = _turn_wait3, _step3, grids
+    saved = (interference.Coupling.turn_wait, gemm_grids._step)
+    interference.Coupling.turn_wait, gemm_grids._step = _turn_wait_by(rounds3), _step3
     gemm_grids._last[:] = [None, None, {}]
     try:
-        yield
+        with grid_tail_screen.tail_grids(scaled=True, segmented=True):
+            yield
     finally:
-        interference.Coupling.turn_wait, gemm_grids._step, plan._decode_grids = saved
+        interference.Coupling.turn_wait, gemm_grids._step = saved
         gemm_grids._last[:] = [None, None, {}]
 
 

@@ -11,20 +11,7 @@
 #
 # Usage (device machine, repository root): OUT=/some/dir validation/collect/pending_gemm_tails.sh
 set -u
-: "${OUT:?set OUT to the output folder}"
-name=$(nvidia-smi --query-gpu=name --format=csv,noheader); echo "$name"
-case "$name" in *H100*) ;; *) echo "not an H100: nothing measured"; exit 0;; esac
-here=$(cd "$(dirname "$0")" && pwd)
-mkdir -p "$OUT/t"
-for spec in 70b:llama-3-70b:12:4x1024,32x1024 405b:llama-3.1-405b:3:4x1024,16x1024,48x1024,64x1024 \
-            8b:llama-3-8b::4x1024,32x1024 mistral7b:mistral-7b::4x1024,32x1024 qwen7b:qwen2.5-7b::4x1024,32x1024 \
-            qwen32b:qwen2.5-32b:16:4x1024,16x1024 yi34b:yi-34b:16:16x1024 llama2_7b:llama-2-7b:8:4x1024; do
-    IFS=: read -r tag model layers points <<< "$spec"
-    dir="$OUT/t/gemm_tails_$tag"
-    timeout 100 python3 "$here/sm_sampler.py" "$dir" --gemms --model "$model" ${layers:+--layers "$layers"} \
-        --points "$points" --steps 3 > "$OUT/t/$tag.log" 2>&1
-    echo "$tag rc $?"; tail -2 "$OUT/t/$tag.log"
-    cp "$OUT/t/$tag.log" "$dir/collector_log.txt" 2>/dev/null
-    gzip -f "$dir/windows.csv" 2>/dev/null
-    (cd "$OUT/t" && tar czf ../gemm_tails.tgz gemm_tails_*/)
-done
+exec "$(dirname "$0")/sampler_runs.sh" t gemm_tails gemm_tails.tgz 100 --gemms \
+    70b:llama-3-70b:12:4x1024,32x1024 405b:llama-3.1-405b:3:4x1024,16x1024,48x1024,64x1024 \
+    8b:llama-3-8b::4x1024,32x1024 mistral7b:mistral-7b::4x1024,32x1024 qwen7b:qwen2.5-7b::4x1024,32x1024 \
+    qwen32b:qwen2.5-32b:16:4x1024,16x1024 yi34b:yi-34b:16:16x1024 llama2_7b:llama-2-7b:8:4x1024

@@ -8,18 +8,5 @@
 #
 # Usage (device machine, repository root): OUT=/some/dir validation/collect/pending_sm_sampler.sh
 set -u
-: "${OUT:?set OUT to the output folder}"
-name=$(nvidia-smi --query-gpu=name --format=csv,noheader); echo "$name"
-case "$name" in *H100*) ;; *) echo "not an H100: nothing measured"; exit 0;; esac
-here=$(cd "$(dirname "$0")" && pwd)
-mkdir -p "$OUT/s"
-for spec in 405b:llama-3.1-405b:3 70b:llama-3-70b:12 8b:llama-3-8b:; do
-    IFS=: read -r tag model layers <<< "$spec"
-    dir="$OUT/s/sm_sampler_$tag"
-    timeout 150 python3 "$here/sm_sampler.py" "$dir" --model "$model" ${layers:+--layers "$layers"} \
-        --points 2x2048,16x4096 --steps 3 > "$OUT/s/$tag.log" 2>&1
-    echo "$tag rc $?"; tail -3 "$OUT/s/$tag.log"
-    cp "$OUT/s/$tag.log" "$dir/collector_log.txt" 2>/dev/null
-    gzip -f "$dir/windows.csv" 2>/dev/null
-    (cd "$OUT/s" && tar czf ../sm_sampler.tgz sm_sampler_*/)
-done
+exec "$(dirname "$0")/sampler_runs.sh" s sm_sampler sm_sampler.tgz 150 "" \
+    405b:llama-3.1-405b:3:2x2048,16x4096 70b:llama-3-70b:12:2x2048,16x4096 8b:llama-3-8b::2x2048,16x4096
