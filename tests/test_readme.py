@@ -9,37 +9,12 @@ import pytest
 
 from nicmodel.cli import main
 
+from doc_commands import commands
+
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
 REDUCED = {"serve": ["--requests", "20", "--replications", "2"], "simulate": []}
-
-
-def _commands() -> list[str]:
-    """The `nicmodel ...` lines of the README's code blocks (continued lines joined), and its
-    inline `nicmodel ...` examples that name a bundled file."""
-    out = []
-    for block in re.findall(r"```[a-z]*\n(.*?)```", README, re.S):
-        current = ""
-        for line in block.splitlines():
-            text = line.strip().removeprefix("$ ")
-            if current:
-                current += " " + text.rstrip("\\").strip()
-                if not text.endswith("\\"):
-                    out.append(current)
-                    current = ""
-            elif text.startswith("nicmodel ") or " && nicmodel " in text:
-                text = text.split(" && ", 1)[-1]
-                if text.endswith("\\"):
-                    current = text.rstrip("\\").strip()
-                else:
-                    out.append(text)
-    for inline in re.findall(r"`(nicmodel [^`]+)`", README):
-        if re.search(r"(pipelines/|optical-\d+)", inline) and not inline.endswith("..."):
-            out.append(inline)
-    return list(dict.fromkeys(out))
-
-
-COMMANDS = _commands()
+COMMANDS = commands(README)
 
 
 def test_the_readme_shows_every_command_family():
