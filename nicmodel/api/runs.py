@@ -215,7 +215,8 @@ def serve(paths: list[str | Path], rate: float | None = None, requests: int = 20
             events = (budget.serve_events(scenario, prefixes, count) * runs
                       + budget.serve_events(scenario, prefixes[:1], 1) * len(pts) * per_point)
             budget.check_budget(events, max_events, "--trace" if rows_of_trace else "--requests",
-                                f"{runs} serving runs of {count:,} requests")
+                                f"{'up to ' if search else ''}{runs} serving runs of {count:,} requests"
+                                + (" (each SLO search at its longest bisection)" if search else ""))
         break  # one point's estimate stands for all: they share the request count
     if model == "analytical" and not uncertainty:
         jobs = 1  # milliseconds per point: a process pool would cost more than it saves
