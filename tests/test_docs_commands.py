@@ -57,3 +57,27 @@ def test_docs_command_is_accepted(command, tmp_path, monkeypatch):
     except Budgeted:
         return  # accepted at its printed size; the run itself is the README's and the serving tests' to check
     assert code == 0, command
+
+
+def test_the_steady_state_note_names_a_budget_the_longer_run_accepts(capsys, monkeypatch):
+    """A short SLO search's note says what to run next: --requests 3000 with the --max-events that
+    command needs (its estimate, rounded up), and that command passes the budget."""
+    from nicmodel import api
+    from nicmodel.planning import budget
+    from nicmodel.spec.loader import load_scenario
+
+    monkeypatch.chdir(ROOT)
+    base = ["serve", "pipelines/shadowserve.yaml", "--rate", "2", "--search", "--replications", "2"]
+    monkeypatch.setattr(api_runs, "run_with_intervals", lambda *a, **k: [])
+    assert main(base + ["--requests", "20"]) == 0
+    note = capsys.readouterr().err
+    flag = note.split("--requests 3000 --max-events ")[1].split()[0]
+    # by hand: 2 seeds x (1 loaded run + 12 of the search) runs of 3,000, and 2 one-request runs
+    scenario = load_scenario("pipelines/shadowserve.yaml")
+    prefix = [int(scenario.request.prefix_tokens.si)]
+    events = budget.serve_events(scenario, prefix, 3000) * 2 * 13 + budget.serve_events(scenario, prefix, 1) * 2
+    assert api.serve_events(["pipelines/shadowserve.yaml"], 3000, 2.0, True, replications=2) == pytest.approx(events)
+    assert events <= float(flag) < 10 * events
+    with pytest.raises(Budgeted):
+        monkeypatch.setattr(api_runs, "run_with_intervals", lambda *a, **k: (_ for _ in ()).throw(Budgeted))
+        main(base + ["--requests", "3000", "--max-events", flag])

@@ -11,7 +11,7 @@ By command family (the CLI calls exactly these):
   compare     compare, compare_winner, compare_uncertainty, break_even
   size        size
   simulate    simulate, simulate_file, simulate_sweep
-  serve       serve
+  serve       serve, serve_events (the run budget it is checked against)
   fabric      fabric
   validate    validate, calibrate, write_calibrated, sensitivity
   report      report;  query, query_frame (results database);  to_frame (results as pandas);  specs, schema
@@ -28,7 +28,7 @@ _WHERE = {
     "analyze": "evaluate", "compare": "evaluate", "compare_winner": "evaluate", "evaluate_file": "evaluate",
     "evaluate_scenario": "evaluate", "hardware": "evaluate", "load": "evaluate", "uncertainty_of": "evaluate",
     "break_even": "planning", "compare_uncertainty": "planning", "nic_price": "planning", "sensitivity": "planning",
-    "size": "planning", "report": "reporting", "serve": "runs", "simulate": "runs", "simulate_file": "runs",
+    "size": "planning", "report": "reporting", "serve": "runs", "serve_events": "runs", "simulate": "runs", "simulate_file": "runs",
     "simulate_sweep": "runs", "design_table": "tables", "design_table_csv": "tables",
     "design_table_uncertainty": "tables", "optimum_of": "tables", "table_optimum": "tables",
     "table_robust_optimum": "tables",
@@ -50,7 +50,7 @@ def __dir__() -> list[str]:
 __all__ = [
     "analyze", "break_even", "calibrate", "compare", "compare_uncertainty", "compare_winner", "design_table",
     "design_table_csv", "design_table_uncertainty", "evaluate_file", "evaluate_scenario", "fabric", "hardware",
-    "load", "nic_price", "optimum_of", "query", "report", "schema", "sensitivity", "serve", "simulate", "simulate_file",
+    "load", "nic_price", "optimum_of", "query", "report", "schema", "sensitivity", "serve", "serve_events", "simulate", "simulate_file",
     "simulate_sweep", "size", "specs", "table_optimum", "table_robust_optimum", "to_frame", "query_frame", "uncertainty_of", "validate",
     "write_calibrated",
 ]

@@ -142,6 +142,70 @@ def simulate_sweep(path: str | Path, vary: list[str], overrides: list[str] | tup
                                   jobs_for(jobs), progress, store, backend)
 
 
+def _serve_points(paths, rate, rates, requests, seed, control, search, vary, bandwidths, overrides, rows_of_trace,
+                  keep_samples, model, replications) -> tuple[list, int]:
+    """The serve command's points (each design, swept value and offered rate, in the designs' order) and
+    the replications that can differ."""
+    # --bandwidths is a case of --vary network.bandwidth=...
+    axes = sweep_axes(list(vary) + ([f"network.bandwidth={','.join(bandwidths)}"] if bandwidths else []))
+    offered = rates or [rate]
+    pts = []
+    for r in offered:  # --rates: the same points at each offered rate (a throughput-latency curve)
+        for pt in sweep_points("serve", [str(p) for p in paths], list(overrides), axes,
+                               {"rate": r, "requests": requests, "seed": seed, "control": control,
+                                "search": search, "trace": rows_of_trace, "plot": keep_samples,
+                                **({"model": model} if model != "simulated" else {})}):
+            if len(offered) > 1:
+                pt.label = {**pt.label, "rate": f"{r:g}/s"}
+            pts.append(pt)
+    order = {str(p): i for i, p in enumerate(paths)}
+    pts.sort(key=lambda pt: order.get(pt.path, 0))  # stable: each design's rates together
+    if (rate is None and not rates and not rows_of_trace) or model == "analytical":
+        # every request arrives at once, or the model has no seed: replications cannot differ
+        replications = 1
+    return pts, replications
+
+
+def _serve_budget(pts: list, per_point: int, requests: int, rows_of_trace, search: bool, model: str,
+                  max_events: float | None) -> tuple[int, float, Any]:
+    """(runs, estimated simulator events, the scenario the estimate read) of a serve command; above
+    ``max_events`` (unless None) it is refused with the estimate."""
+    runs = len(pts) * per_point * (1 + (budget.SEARCH_RUNS if search else 0))
+    events = 0.0
+    scenario = None
+    for pt in pts:
+        try:
+            scenario = load_scenario(pt.path, pt.overrides)
+        except SpecError:
+            scenario = None
+            continue  # reported with its row
+        if scenario.serving is not None and model != "analytical":
+            count = len(rows_of_trace) if rows_of_trace else requests
+            prefixes = ([r["prefix_tokens"] for r in rows_of_trace] if rows_of_trace
+                        else [int(scenario.request.prefix_tokens.si)])
+            # the loaded runs, and one unloaded one-request run per point and seed
+            events = (budget.serve_events(scenario, prefixes, count) * runs
+                      + budget.serve_events(scenario, prefixes[:1], 1) * len(pts) * per_point)
+            if max_events is not None:
+                budget.check_budget(events, max_events, "--trace" if rows_of_trace else "--requests",
+                                    f"{'up to ' if search else ''}{runs} serving runs of {count:,} requests"
+                                    + (" (each SLO search at its longest bisection)" if search else ""))
+        break  # one point's estimate stands for all: they share the request count
+    return runs, events, scenario
+
+
+def serve_events(paths: list[str | Path], requests: int = 200, rate: float | None = None, search: bool = False,
+                 vary: list[str] | tuple[str, ...] = (), bandwidths: list[str] | tuple[str, ...] = (),
+                 rates: list[float] | None = None, overrides: list[str] | tuple[str, ...] = (),
+                 replications: int = 5, uncertainty: int | None = None, model: str = "simulated") -> float:
+    """The simulator events ``serve`` with these arguments is estimated to take (with ``search``, every
+    SLO search at its longest bisection): the figure its ``max_events`` is checked against."""
+    pts, replications = _serve_points(paths, rate, rates, requests, 0, None, search, vary, bandwidths, overrides,
+                                      None, False, model, replications)
+    per_point = max(1, replications) + (uncertainty or 0)
+    return _serve_budget(pts, per_point, requests, None, search, model, None)[1]
+
+
 MODELS = ("simulated", "analytical", "both")
 
 
@@ -180,44 +244,10 @@ def serve(paths: list[str | Path], rate: float | None = None, requests: int = 20
     for r in rates or []:
         limits.rate(r, "--rates")
     rows_of_trace = read_trace_rows(trace) if trace else None
-    # --bandwidths is a case of --vary network.bandwidth=...
-    axes = sweep_axes(list(vary) + ([f"network.bandwidth={','.join(bandwidths)}"] if bandwidths else []))
-    offered = rates or [rate]
-    pts = []
-    for r in offered:  # --rates: the same points at each offered rate (a throughput-latency curve)
-        for pt in sweep_points("serve", [str(p) for p in paths], list(overrides), axes,
-                               {"rate": r, "requests": requests, "seed": seed, "control": control,
-                                "search": search, "trace": rows_of_trace, "plot": keep_samples,
-                                **({"model": model} if model != "simulated" else {})}):
-            if len(offered) > 1:
-                pt.label = {**pt.label, "rate": f"{r:g}/s"}
-            pts.append(pt)
-    order = {str(p): i for i, p in enumerate(paths)}
-    pts.sort(key=lambda pt: order.get(pt.path, 0))  # stable: each design's rates together
-    if (rate is None and not rates and not trace) or model == "analytical":
-        # every request arrives at once, or the model has no seed: replications cannot differ
-        replications = 1
+    pts, replications = _serve_points(paths, rate, rates, requests, seed, control, search, vary, bandwidths,
+                                      overrides, rows_of_trace, keep_samples, model, replications)
     per_point = max(1, replications) + (uncertainty or 0)
-    runs = len(pts) * per_point * (1 + (budget.SEARCH_RUNS if search else 0))
-    events = 0.0
-    scenario = None
-    for pt in pts:
-        try:
-            scenario = load_scenario(pt.path, pt.overrides)
-        except SpecError:
-            scenario = None
-            continue  # reported with its row
-        if scenario.serving is not None and model != "analytical":
-            count = len(rows_of_trace) if rows_of_trace else requests
-            prefixes = ([r["prefix_tokens"] for r in rows_of_trace] if rows_of_trace
-                        else [int(scenario.request.prefix_tokens.si)])
-            # the loaded runs, and one unloaded one-request run per point and seed
-            events = (budget.serve_events(scenario, prefixes, count) * runs
-                      + budget.serve_events(scenario, prefixes[:1], 1) * len(pts) * per_point)
-            budget.check_budget(events, max_events, "--trace" if rows_of_trace else "--requests",
-                                f"{'up to ' if search else ''}{runs} serving runs of {count:,} requests"
-                                + (" (each SLO search at its longest bisection)" if search else ""))
-        break  # one point's estimate stands for all: they share the request count
+    runs, events, scenario = _serve_budget(pts, per_point, requests, rows_of_trace, search, model, max_events)
     if model == "analytical" and not uncertainty:
         jobs = 1  # milliseconds per point: a process pool would cost more than it saves
     with kernel_for(events, scenario, min(jobs_for(jobs), runs)):

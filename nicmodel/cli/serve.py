@@ -54,6 +54,14 @@ def _rates(text: str | None) -> list[float] | None:
 STEADY_REQUESTS = 3000
 
 
+def _budget_flag(events: float, limit: float) -> str:
+    """The --max-events a longer run needs beyond this one's limit (one significant figure, rounded up)."""
+    if events <= limit:
+        return ""
+    scale = 10 ** math.floor(math.log10(events))
+    return f" --max-events {math.ceil(events / scale)}e{int(math.log10(scale))}"
+
+
 def run(args: argparse.Namespace) -> int:
     from .. import api
     from ..output.runs import serve_table_text, serve_text
@@ -66,9 +74,11 @@ def run(args: argparse.Namespace) -> int:
     write_rows(args, "serve", rows)
     code = report_errors(rows)
     if args.search and args.model != "analytical" and not args.trace and args.requests < STEADY_REQUESTS:
+        steady = api.serve_events(args.scenarios, STEADY_REQUESTS, args.rate, True, args.vary, bandwidths,
+                                  _rates(args.rates), args.set, args.replications, args.uncertainty, args.model)
         print(f"note: SLO-bound rates from {args.requests}-request runs can exceed what a steady state sustains, "
               f"and verdicts between designs can flip (README, Serving model); confirm a decision with --requests "
-              f"{STEADY_REQUESTS} (raise --max-events) or --model both", file=sys.stderr)
+              f"{STEADY_REQUESTS}{_budget_flag(steady, args.max_events)} or --model both", file=sys.stderr)
     if len(rows) == 1 and "error" in rows[0]:
         return code  # the run failed: its one-line error is on stderr, nothing else is printed
     if args.plot:
