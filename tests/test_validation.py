@@ -78,6 +78,26 @@ def test_validate_cli_reports_and_gates(capsys, tmp_path):
     assert {p["role"] for p in report["points"]} == {"fitted", "held-out"}
 
 
+def test_validate_gates_the_per_family_target_as_the_ledger_records_it(capsys):
+    """--family-mape: the held-out families above the target are the ones the ledger records above 15%
+    (tests/held_out.py ABOVE_TARGET), exit 1; a trace whose families are all within it exits 0; a
+    trace without families is refused (exit 2), not passed."""
+    from held_out import ABOVE_TARGET
+
+    name = "validation/traces/h100_stream_graph_70b_interference.csv"
+    assert main(["validate", str(ROOT / name), "--family-mape", "15", "--format", "json"]) == 1
+    above = set(json.loads(capsys.readouterr().out)["families_above"])
+    assert above == {family for trace, family in ABOVE_TARGET if trace == name}
+    assert len(above) == 2
+    assert main(["validate", str(ROOT / name), "--family-mape", "30"]) == 0
+    assert "every held-out family within 30% MAPE" in capsys.readouterr().out
+    assert main(["validate", str(ROOT / name), "--family-mape", "15"]) == 1
+    assert "FAILED: 2 held-out families above 15% MAPE: corunner_time_ratio/paged-kv-scatter 25.89%" in \
+        capsys.readouterr().out
+    assert main(["validate", str(ROOT / "validation/traces/h100_copy.csv"), "--family-mape", "15"]) == 2
+    assert "--family-mape" in capsys.readouterr().err
+
+
 def _trace(tmp_path, body, header="scenario,overrides,metric,argument,value,unit,role,source"):
     path = tmp_path / "t.csv"
     path.write_text(header + "\n" + body + "\n")

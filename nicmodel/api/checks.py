@@ -16,12 +16,19 @@ from ..validation.trace import read_trace_for
 
 
 def validate(trace: str | Path, scenario: str | Path | None = None,
-             tolerance: float | None = None) -> dict[str, Any]:
+             tolerance: float | None = None, family_mape: float | None = None) -> dict[str, Any]:
     """``nicmodel validate``: every point of the trace predicted; ``failed`` lists the points whose
-    |error| exceeds ``tolerance`` %. ``predictions`` are the raw predictions (for text, plots)."""
+    |error| exceeds ``tolerance`` %, ``families_above`` the held-out families (metric and family, the
+    summary's rows) whose MAPE exceeds ``family_mape`` %. ``predictions`` are the raw predictions (for
+    text, plots)."""
     preds = v.predict_all(read_trace_for(trace, str(scenario) if scenario else None))
     bad = v.failures(preds, tolerance)
-    return {"predictions": preds, "failed": bad, "report": v.report_json(preds, bad)}
+    above = v.families_above(preds, family_mape)
+    if family_mape is not None and not any(g["role"] == "held-out" and "family" in g for g in v.summary(preds)):
+        raise SpecError(f"checks held-out families, and {trace} has none (an interference trace's rows name "
+                        "family=... in their argument)", "--family-mape")
+    return {"predictions": preds, "failed": bad, "families_above": above,
+            "report": v.report_json(preds, bad, above if family_mape is not None else None)}
 
 
 def _with(point, overrides):

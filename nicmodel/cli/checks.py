@@ -16,6 +16,9 @@ def register(sub) -> None:
     p.add_argument("trace", nargs="?")
     p.add_argument("--scenario", help="use this scenario for every point instead of the trace's")
     p.add_argument("--tolerance", type=checked(limits.number, 0.0, 1e6), help="fail (exit 1) if any point's |error| exceeds this %%")
+    p.add_argument("--family-mape", type=checked(limits.number, 0.0, 1e6), metavar="PCT",
+                   help="fail (exit 1) if any held-out family's MAPE (an interference trace's metric and family, as "
+                        "the summary gives them) exceeds this %%; the interference model's target is 15")
     p.add_argument("--plot", help="write measured vs predicted per metric to this PNG")
     p.add_argument("--list-metrics", action="store_true", help="list the metrics a trace may use")
     p.add_argument("--format", choices=["text", "json"], default="text")
@@ -62,17 +65,17 @@ def run_validate(args: argparse.Namespace) -> int:
                                  for m in METRICS.values()))
         return 0
     check_plot(args)  # a bad plot name is refused before any work
-    v = api.validate(args.trace, args.scenario, args.tolerance)
+    v = api.validate(args.trace, args.scenario, args.tolerance, args.family_mape)
     if args.format == "json":
         text = strict_json(v["report"], indent=2) + "\n"
     else:
-        from ..output.explain import report_text
-        text = report_text(v["predictions"], v["failed"])
+        from ..output.explain import families_text, report_text
+        text = report_text(v["predictions"], v["failed"]) + families_text(v["families_above"], args.family_mape)
     emit(text, args.output)
     if args.plot:
         from ..output.plots import validation_plot
         validation_plot(v["predictions"], args.plot)
-    return 1 if v["failed"] else 0
+    return 1 if v["failed"] or v["families_above"] else 0
 
 
 def run_calibrate(args: argparse.Namespace) -> int:

@@ -262,3 +262,13 @@ def report_text(preds: list[Prediction], bad: list[Prediction]) -> str:
         lines.append(f"FAILED: {len(bad)} point(s) outside tolerance: "
                      + ", ".join(f"row {pr.point.row} ({pr.error_pct:+.2f}%)" for pr in bad))
     return "\n".join(lines) + "\n"
+
+
+def families_text(above: list[dict], mape_pct: float | None) -> str:
+    """The per-family target's verdict line (`validate --family-mape`): nothing when none was asked."""
+    if mape_pct is None:
+        return ""
+    if not above:
+        return f"every held-out family within {mape_pct:g}% MAPE\n"
+    return (f"FAILED: {len(above)} held-out famil{'y' if len(above) == 1 else 'ies'} above {mape_pct:g}% MAPE: "
+            + ", ".join(f"{g['metric']}/{g['family']} {g['mape_pct']:.2f}%" for g in above) + "\n")

@@ -78,7 +78,16 @@ def failures(preds: list[Prediction], tolerance_pct: float | None) -> list[Predi
     return bad
 
 
-def report_json(preds: list[Prediction], bad: list[Prediction]) -> dict[str, Any]:
+def families_above(preds: list[Prediction], mape_pct: float | None) -> list[dict[str, Any]]:
+    """The held-out families (interference traces' ``family=``) whose MAPE exceeds ``mape_pct``: the
+    per-family target the interference model is held to (15% in docs/validation.md)."""
+    if mape_pct is None:
+        return []
+    return [g for g in summary(preds) if g["role"] == "held-out" and "family" in g and g["mape_pct"] > mape_pct]
+
+
+def report_json(preds: list[Prediction], bad: list[Prediction],
+                above: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     return {
         "points": [{"row": pr.point.row, "metric": pr.point.metric, "argument": pr.point.argument,
                     "overrides": list(pr.point.overrides), "role": pr.point.role,
@@ -86,4 +95,5 @@ def report_json(preds: list[Prediction], bad: list[Prediction]) -> dict[str, Any
                    for pr in preds],
         "summary": summary(preds),
         "failures": [pr.point.row for pr in bad],
+        **({"families_above": [f"{g['metric']}/{g['family']}" for g in above]} if above is not None else {}),
     }
