@@ -253,10 +253,18 @@ def replay_time(g, n: int, stream: torch.cuda.Stream, replays: int = 2) -> float
     return a.elapsed_time(b) / 1e3 / (replays * n)
 
 
+# the ALU calibration's launches queue behind this (blocks, iterations) of the same kernel, a few ms, so that
+# their events time the GPU's back-to-back launches, not the host's issue rate: the tail-GEMM run (2026-12-07)
+# calibrated on a host issuing a launch every ~8 us, and its ~18.7-us unit came out at 143 iterations (~3 us)
+CALIBRATION_QUEUE = (8192, 20_000)
+
+
 def calibrate_alu(k: Kernels, stream: torch.cuda.Stream, blocks: int, target_s: float) -> int:
-    """Iterations of the ALU kernel for ``target_s`` a launch alone (events over 20 launches, doubling then scaling)."""
+    """Iterations of the ALU kernel for ``target_s`` a launch alone (events over 20 launches queued behind a busy
+    launch, doubling then scaling)."""
     def per_launch(iters: int) -> float:
         k.alu(stream, blocks, iters)
+        k.alu(stream, *CALIBRATION_QUEUE)
         a, b = event(), event()
         a.record(stream)
         for _ in range(20):
