@@ -4,6 +4,7 @@ Shared by the README's test and the docs' test; pure text handling, no nicmodel 
 
 from __future__ import annotations
 
+import glob
 import re
 import shlex
 
@@ -47,14 +48,14 @@ def _open_quote(command: str) -> bool:
 
 
 def argv(command: str) -> list[str]:
-    """The command's arguments after `nicmodel`, as a shell would give them: comments dropped and
-    `{a,b}` brace lists expanded (one level, as the docs write them)."""
+    """The command's arguments after `nicmodel`, as a shell would give them: comments dropped, `{a,b}` brace
+    lists expanded (one level, as the docs write them) and `*` patterns matched in the working folder."""
     words = shlex.split(command, comments=True)[1:]
     expanded = []
     for word in words:
         m = re.fullmatch(r"(.*)\{([^{}]*,[^{}]*)\}(.*)", word)
         expanded += [f"{m[1]}{part}{m[3]}" for part in m[2].split(",")] if m else [word]
-    return expanded
+    return [match for word in expanded for match in (sorted(glob.glob(word)) or [word] if "*" in word else [word])]
 
 
 def placeholders(command: str) -> bool:

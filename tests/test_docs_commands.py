@@ -19,6 +19,10 @@ README = set(commands((ROOT / "README.md").read_text()))
 NEEDS_EARLIER_STEP = ("--trace requests.jsonl", "query runs.sqlite")
 
 
+# commands the docs say exit 1 as they stand: the held-out standing over every trace while families are above 15%
+CHECK_FAILS = ("validate validation/traces/*_interference.csv",)
+
+
 class Budgeted(BaseException):
     """Raised where the runs would start: the command got past its checks and its run budget."""
 
@@ -56,7 +60,7 @@ def test_docs_command_is_accepted(command, tmp_path, monkeypatch):
         code = main(argv(command))
     except Budgeted:
         return  # accepted at its printed size; the run itself is the README's and the serving tests' to check
-    assert code == 0, command
+    assert code == (1 if any(c in command for c in CHECK_FAILS) else 0), command
 
 
 def test_the_steady_state_note_names_a_budget_the_longer_run_accepts(capsys, monkeypatch):

@@ -98,6 +98,22 @@ def test_validate_gates_the_per_family_target_as_the_ledger_records_it(capsys):
     assert "--family-mape" in capsys.readouterr().err
 
 
+def test_validate_several_traces_gives_the_held_out_standing(capsys):
+    """Several traces: each trace's held-out families counted once (a trace named twice counts once), those
+    above the target listed, exit 1 if any; fitted rows never count (the DMA trace is fitted only)."""
+    graph = str(ROOT / "validation/traces/h100_stream_graph_70b_interference.csv")
+    dma = str(ROOT / "validation/traces/h200_dma_interference.csv")
+    copy = str(ROOT / "validation/traces/h100_copy.csv")
+    assert main(["validate", graph, copy, dma, graph, "--format", "json"]) == 1
+    s = json.loads(capsys.readouterr().out)
+    # by hand: the graph trace's 4 held-out families (2 above 15%), the copy trace's one metric, the DMA trace none
+    assert (s["traces"], s["traces_held_out"], s["families"]) == (3, 2, 5)
+    assert sorted(g["family"] for g in s["above"]) == ["paged-kv-scatter", "short-compute"]
+    assert main(["validate", graph, copy, "--family-mape", "30"]) == 0
+    assert "5 families in 2 traces with held-out rows (2 read" in capsys.readouterr().out
+    assert main(["validate", graph, copy, "--tolerance", "5"]) == 2
+
+
 def _trace(tmp_path, body, header="scenario,overrides,metric,argument,value,unit,role,source"):
     path = tmp_path / "t.csv"
     path.write_text(header + "\n" + body + "\n")

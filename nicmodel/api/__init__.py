@@ -13,7 +13,7 @@ By command family (the CLI calls exactly these):
   simulate    simulate, simulate_file, simulate_sweep
   serve       serve, serve_events (the run budget it is checked against)
   fabric      fabric
-  validate    validate, calibrate, write_calibrated, sensitivity
+  validate    validate, validate_standing, calibrate, write_calibrated, sensitivity
   report      report;  query, query_frame (results database);  to_frame (results as pandas);  specs, schema
 """
 
@@ -24,7 +24,7 @@ from typing import Any
 # what it needs (`eval` does not pay for scipy.stats, which calibration imports)
 _WHERE = {
     "fabric": "catalog", "query": "catalog", "query_frame": "catalog", "schema": "catalog", "specs": "catalog",
-    "to_frame": "catalog", "calibrate": "checks", "validate": "checks", "write_calibrated": "checks",
+    "to_frame": "catalog", "calibrate": "checks", "validate": "checks", "validate_standing": "checks", "write_calibrated": "checks",
     "analyze": "evaluate", "compare": "evaluate", "compare_winner": "evaluate", "evaluate_file": "evaluate",
     "evaluate_scenario": "evaluate", "hardware": "evaluate", "load": "evaluate", "uncertainty_of": "evaluate",
     "break_even": "planning", "compare_uncertainty": "planning", "nic_price": "planning", "sensitivity": "planning",
@@ -51,6 +51,6 @@ __all__ = [
     "analyze", "break_even", "calibrate", "compare", "compare_uncertainty", "compare_winner", "design_table",
     "design_table_csv", "design_table_uncertainty", "evaluate_file", "evaluate_scenario", "fabric", "hardware",
     "load", "nic_price", "optimum_of", "query", "report", "schema", "sensitivity", "serve", "serve_events", "simulate", "simulate_file",
-    "simulate_sweep", "size", "specs", "table_optimum", "table_robust_optimum", "to_frame", "query_frame", "uncertainty_of", "validate",
+    "simulate_sweep", "size", "specs", "table_optimum", "table_robust_optimum", "to_frame", "query_frame", "uncertainty_of", "validate", "validate_standing",
     "write_calibrated",
 ]

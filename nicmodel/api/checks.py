@@ -31,6 +31,24 @@ def validate(trace: str | Path, scenario: str | Path | None = None,
             "report": v.report_json(preds, bad, above if family_mape is not None else None)}
 
 
+def validate_standing(traces: list[str | Path], scenario: str | Path | None = None,
+                      family_mape: float = 15.0) -> dict[str, Any]:
+    """``nicmodel validate T1 T2 ...``: the held-out standing over several traces, each family (metric and
+    ``family=``, or the metric alone) of each trace counted once: how many are held out, how many have a MAPE
+    above ``family_mape`` % (``above``: trace, metric, family, points, MAPE, worst). Fitted rows never count."""
+    groups, above = 0, []
+    traces = list(dict.fromkeys(str(t) for t in traces))  # a trace two globs name counts once
+    held = 0
+    for trace in traces:
+        preds = v.predict_all(read_trace_for(trace, str(scenario) if scenario else None))
+        rows = [g for g in v.summary(preds) if g["role"] == "held-out"]
+        held += bool(rows)
+        groups += len(rows)
+        above += [{"trace": trace, **g} for g in rows if g["mape_pct"] > family_mape]
+    return {"traces": len(traces), "traces_held_out": held, "families": groups, "family_mape_pct": family_mape,
+            "above": above}
+
+
 def _with(point, overrides):
     return replace(point, overrides=tuple(point.overrides) + tuple(overrides)) if overrides else point
 

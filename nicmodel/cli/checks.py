@@ -13,7 +13,8 @@ from .common import checked, check_plot, common, emit
 
 def register(sub) -> None:
     p = sub.add_parser("validate", help="predict every point of a measured trace; errors per metric")
-    p.add_argument("trace", nargs="?")
+    p.add_argument("trace", nargs="*", help="a measured trace; several give the held-out standing over them "
+                                              "(families above --family-mape, default 15, and their count)")
     p.add_argument("--scenario", help="use this scenario for every point instead of the trace's")
     p.add_argument("--tolerance", type=checked(limits.number, 0.0, 1e6), help="fail (exit 1) if any point's |error| exceeds this %%")
     p.add_argument("--family-mape", type=checked(limits.number, 0.0, 1e6), metavar="PCT",
@@ -65,6 +66,9 @@ def run_validate(args: argparse.Namespace) -> int:
                                  for m in METRICS.values()))
         return 0
     check_plot(args)  # a bad plot name is refused before any work
+    if len(args.trace) > 1:
+        return _standing(args)
+    args.trace = args.trace[0]
     v = api.validate(args.trace, args.scenario, args.tolerance, args.family_mape)
     if args.format == "json":
         text = strict_json(v["report"], indent=2) + "\n"
@@ -76,6 +80,17 @@ def run_validate(args: argparse.Namespace) -> int:
         from ..output.plots import validation_plot
         validation_plot(v["predictions"], args.plot)
     return 1 if v["failed"] or v["families_above"] else 0
+
+
+def _standing(args: argparse.Namespace) -> int:
+    """Several traces: the held-out families above the target, and how many of how many; exit 1 if any."""
+    from .. import api
+    from ..output.explain import standing_text
+    if args.tolerance is not None or args.plot:
+        raise SpecError("--tolerance and --plot read one trace; several give the held-out standing only", "validate")
+    s = api.validate_standing(args.trace, args.scenario, 15.0 if args.family_mape is None else args.family_mape)
+    emit(strict_json(s, indent=2) + "\n" if args.format == "json" else standing_text(s), args.output)
+    return 1 if s["above"] else 0
 
 
 def run_calibrate(args: argparse.Namespace) -> int:

@@ -272,3 +272,20 @@ def families_text(above: list[dict], mape_pct: float | None) -> str:
         return f"every held-out family within {mape_pct:g}% MAPE\n"
     return (f"FAILED: {len(above)} held-out famil{'y' if len(above) == 1 else 'ies'} above {mape_pct:g}% MAPE: "
             + ", ".join(f"{g['metric']}/{g['family']} {g['mape_pct']:.2f}%" for g in above) + "\n")
+
+
+def standing_text(s: dict) -> str:
+    """`validate T1 T2 ...`: the families above the target (largest MAPE first), then the count."""
+    rows = sorted(s["above"], key=lambda g: -g["mape_pct"])
+    lines = []
+    if rows:
+        lines += [github_table([[g["trace"], g["metric"] + (f"/{g['family']}" if "family" in g else ""), g["points"],
+                                 f"{g['mape_pct']:.2f}%", f"{g['worst_pct']:+.2f}%"] for g in rows],
+                               headers=["trace", "family", "points", "MAPE", "worst"]), ""]
+    within = s["families"] - len(rows)
+    lines.append(f"held out: {s['families']:,} families in {s['traces_held_out']:,} traces with held-out rows "
+                 f"({s['traces']:,} read; each trace's metric and family counted once); "
+                 f"{within:,} within {s['family_mape_pct']:g}% MAPE, {len(rows):,} above"
+                 + ("" if rows else " (none)"))
+    lines.append("Fitted points were used to fit parameters and never count here.")
+    return "\n".join(lines) + "\n"
