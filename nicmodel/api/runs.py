@@ -142,7 +142,7 @@ def simulate_sweep(path: str | Path, vary: list[str], overrides: list[str] | tup
                                   jobs_for(jobs), progress, store, backend)
 
 
-def _serve_points(paths, rate, rates, requests, seed, control, search, vary, bandwidths, overrides, rows_of_trace,
+def _serve_points(paths, *, rate, rates, requests, seed, control, search, vary, bandwidths, overrides, rows_of_trace,
                   keep_samples, model, replications) -> tuple[list, int]:
     """The serve command's points (each design, swept value and offered rate, in the designs' order) and
     the replications that can differ."""
@@ -200,8 +200,9 @@ def serve_events(paths: list[str | Path], requests: int = 200, rate: float | Non
                  replications: int = 5, uncertainty: int | None = None, model: str = "simulated") -> float:
     """The simulator events ``serve`` with these arguments is estimated to take (with ``search``, every
     SLO search at its longest bisection): the figure its ``max_events`` is checked against."""
-    pts, replications = _serve_points(paths, rate, rates, requests, 0, None, search, vary, bandwidths, overrides,
-                                      None, False, model, replications)
+    pts, replications = _serve_points(paths, rate=rate, rates=rates, requests=requests, seed=0, control=None,
+                                      search=search, vary=vary, bandwidths=bandwidths, overrides=overrides,
+                                      rows_of_trace=None, keep_samples=False, model=model, replications=replications)
     per_point = max(1, replications) + (uncertainty or 0)
     return _serve_budget(pts, per_point, requests, None, search, model, None)[1]
 
@@ -244,8 +245,10 @@ def serve(paths: list[str | Path], rate: float | None = None, requests: int = 20
     for r in rates or []:
         limits.rate(r, "--rates")
     rows_of_trace = read_trace_rows(trace) if trace else None
-    pts, replications = _serve_points(paths, rate, rates, requests, seed, control, search, vary, bandwidths,
-                                      overrides, rows_of_trace, keep_samples, model, replications)
+    pts, replications = _serve_points(paths, rate=rate, rates=rates, requests=requests, seed=seed, control=control,
+                                      search=search, vary=vary, bandwidths=bandwidths, overrides=overrides,
+                                      rows_of_trace=rows_of_trace, keep_samples=keep_samples, model=model,
+                                      replications=replications)
     per_point = max(1, replications) + (uncertainty or 0)
     runs, events, scenario = _serve_budget(pts, per_point, requests, rows_of_trace, search, model, max_events)
     if model == "analytical" and not uncertainty:
