@@ -106,6 +106,19 @@ def test_optimum_is_the_best_valid_row(column):
                          "design.buffers_in_flight": best["design.buffers_in_flight"]}
 
 
+def test_one_preparation_gives_the_table_and_its_optima(monkeypatch):
+    """design_table_and_optima: the same rows and optima as design_table and table_optimum apart, preparing the
+    table once (benchmarks/bench_table_optimum.py: about 2x on the optical table of docs/fabrics.md)."""
+    from nicmodel.api import design_table_and_optima, table_optimum
+    columns = ["fetch_latency_ms", "throughput_gbps"]
+    apart = design_table(DEFAULT, VARY, SET).rows, [table_optimum(DEFAULT, VARY, SET, column=c) for c in columns]
+    calls = []
+    real = sweep.prepare
+    monkeypatch.setattr("nicmodel.api.tables.prepare", lambda *a, **k: calls.append(1) or real(*a, **k))
+    table, optima = design_table_and_optima(DEFAULT, VARY, SET, columns)
+    assert (table.rows, optima) == apart and len(calls) == 1
+
+
 def test_slo_search_starts_at_the_analytical_bound():
     from nicmodel.engines.serving.run import max_rate, serve
     s = load(ROOT / "pipelines" / "cachegen-async.yaml")

@@ -6,7 +6,7 @@ files, version); never the CLI.
 
 By command family (the CLI calls exactly these):
   eval        load, evaluate_scenario, evaluate_file, analyze, uncertainty_of
-  table       design_table, design_table_csv, table_optimum, optimum_of, design_table_uncertainty,
+  table       design_table, design_table_and_optima, design_table_csv, table_optimum, optimum_of, design_table_uncertainty,
               table_robust_optimum
   compare     compare, compare_winner, compare_uncertainty, break_even
   size        size
@@ -29,7 +29,7 @@ _WHERE = {
     "evaluate_scenario": "evaluate", "hardware": "evaluate", "load": "evaluate", "uncertainty_of": "evaluate",
     "break_even": "planning", "compare_uncertainty": "planning", "nic_price": "planning", "sensitivity": "planning",
     "size": "planning", "report": "reporting", "serve": "runs", "serve_events": "runs", "simulate": "runs", "simulate_file": "runs",
-    "simulate_sweep": "runs", "design_table": "tables", "design_table_csv": "tables",
+    "simulate_sweep": "runs", "design_table": "tables", "design_table_and_optima": "tables", "design_table_csv": "tables",
     "design_table_uncertainty": "tables", "optimum_of": "tables", "table_optimum": "tables",
     "table_robust_optimum": "tables",
 }
@@ -49,6 +49,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "analyze", "break_even", "calibrate", "compare", "compare_uncertainty", "compare_winner", "design_table",
+    "design_table_and_optima",
     "design_table_csv", "design_table_uncertainty", "evaluate_file", "evaluate_scenario", "fabric", "hardware",
     "load", "nic_price", "optimum_of", "query", "report", "schema", "sensitivity", "serve", "serve_events", "simulate", "simulate_file",
     "simulate_sweep", "size", "specs", "table_optimum", "table_robust_optimum", "to_frame", "query_frame", "uncertainty_of", "validate", "validate_standing",

@@ -7,7 +7,7 @@ import itertools
 from pathlib import Path
 from typing import Any
 
-from ..planning.sweep import Axis, Table, axes_of, check_size, prepare, sweep
+from ..planning.sweep import Axis, Table, axes_of, check_size, prepare, sweep, table_of
 from ..spec.loader import load_document
 
 
@@ -21,6 +21,19 @@ def design_table(
     if max_points is not None:
         check_size(axes, max_points)
     return sweep(load_document(path, overrides), Path(path), axes)
+
+
+def design_table_and_optima(path: str | Path, vary: list[str] | list[Axis], overrides: list[str] | tuple[str, ...] = (),
+                            columns: list[str] | tuple[str, ...] = ("fetch_latency_ms",), max_points: int | None = None,
+                            tolerance: float = 0.01) -> tuple[Table, list[dict[str, Any]]]:
+    """``design_table`` and ``table_optimum`` of each of ``columns`` from one preparation of the table (each
+    alone prepares it: every combination validated and compiled, the table command's main cost)."""
+    axes = axes_of(vary)
+    if max_points is not None:
+        check_size(axes, max_points)
+    doc = load_document(path, overrides)
+    prepared = prepare(doc, Path(path), axes)
+    return table_of(prepared, doc, Path(path)), [optimum_of(prepared, c, tolerance) for c in columns]
 
 
 def design_table_csv(path: str | Path, vary: list[str] | list[Axis], overrides: list[str] | tuple[str, ...] = (),
@@ -70,8 +83,9 @@ def design_table_uncertainty(path: str | Path, vary: list[str] | list[Axis], ove
     axes = axes_of(vary)
     if max_points is not None:
         check_size(axes, max_points)
-    table = sweep(load_document(path, overrides), Path(path), axes)
-    prepared = prepare(load_document(path, overrides), Path(path), axes)
+    doc = load_document(path, overrides)
+    prepared = prepare(doc, Path(path), axes)
+    table = table_of(prepared, doc, Path(path))
     varied = tuple(".".join(str(p) for p in a.path) for a in axes)
     extra: dict[tuple, dict[str, Any]] = {}
     numeric_axes = [(axes[i], vals) for i, vals in zip(prepared.numeric, prepared.numeric_values)]

@@ -77,8 +77,7 @@ def run(args: argparse.Namespace) -> None:
                     sys.stdout.write(chunk)
             sys.stderr.write("".join(optimum_text(api.optimum_of(prepared, c)) for c in columns))
             return
-    table = api.design_table(args.scenario, args.vary, args.set, args.max_points)
-    optima = [api.table_optimum(args.scenario, args.vary, args.set, c) for c in columns]
+    table, optima = api.design_table_and_optima(args.scenario, args.vary, args.set, columns, args.max_points)
     robust = ([api.table_robust_optimum(args.scenario, args.vary, args.set, c, args.by, args.uncertainty or 1000,
                                         args.seed) for c in columns] if args.by != "nominal" else [])
     if args.plot:

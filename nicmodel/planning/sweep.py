@@ -423,7 +423,13 @@ def sweep(doc: Document, doc_file: Path, axes: list[Axis]) -> Table:
 
     A combination that fails validation (e.g. a guard longer than the slice) becomes a row
     marked invalid with the reason; a value that is invalid in every combination is an error."""
-    prepared = prepare(doc, doc_file, axes)
+    return table_of(prepare(doc, doc_file, axes), doc, doc_file)
+
+
+def table_of(prepared: PreparedTable, doc: Document, doc_file: Path) -> Table:
+    """The rows of a prepared table (``sweep`` after ``prepare``: a caller that also wants the optimum
+    of the same table prepares it once)."""
+    axes = prepared.axes
     rows = prepared.rows()
     if all(row["bottleneck"].startswith("invalid") for row in rows):
         validate(doc, str(doc_file))  # a base that is invalid on its own and in every combination
