@@ -6,8 +6,9 @@ files, version); never the CLI.
 
 By command family (the CLI calls exactly these):
   eval        load, evaluate_scenario, evaluate_file, analyze, uncertainty_of
-  table       design_table, design_table_and_optima, design_table_csv, table_optimum, optimum_of, design_table_uncertainty,
-              table_robust_optimum
+  table       design_table_report (the command: table, optima, intervals and optima under uncertainty from one
+              preparation), design_table, design_table_and_optima, design_table_csv, table_optimum, optimum_of,
+              design_table_uncertainty, table_robust_optimum
   compare     compare, compare_winner, compare_uncertainty, break_even
   size        size
   simulate    simulate, simulate_file, simulate_sweep
@@ -31,7 +32,7 @@ _WHERE = {
     "size": "planning", "report": "reporting", "serve": "runs", "serve_events": "runs", "simulate": "runs", "simulate_file": "runs",
     "simulate_sweep": "runs", "design_table": "tables", "design_table_and_optima": "tables", "design_table_csv": "tables",
     "design_table_uncertainty": "tables", "optimum_of": "tables", "table_optimum": "tables",
-    "table_robust_optimum": "tables",
+    "table_robust_optimum": "tables", "design_table_report": "tables", "TableReport": "tables",
 }
 
 
@@ -49,7 +50,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "analyze", "break_even", "calibrate", "compare", "compare_uncertainty", "compare_winner", "design_table",
-    "design_table_and_optima",
+    "design_table_and_optima", "design_table_report", "TableReport",
     "design_table_csv", "design_table_uncertainty", "evaluate_file", "evaluate_scenario", "fabric", "hardware",
     "load", "nic_price", "optimum_of", "query", "report", "schema", "sensitivity", "serve", "serve_events", "simulate", "simulate_file",
     "simulate_sweep", "size", "specs", "table_optimum", "table_robust_optimum", "to_frame", "query_frame", "uncertainty_of", "validate", "validate_standing",

@@ -4,10 +4,12 @@ and their robustness, and intervals over draws of the uncertain numbers."""
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..planning.sweep import Axis, Table, axes_of, check_size, prepare, sweep, table_of
+from ..errors import SpecError
 from ..spec.loader import load_document
 
 
@@ -73,46 +75,88 @@ def table_optimum(path: str | Path, vary: list[str] | list[Axis], overrides: lis
     return optimum(prepared, column, prepared.scenario, tolerance)
 
 
-def design_table_uncertainty(path: str | Path, vary: list[str] | list[Axis], overrides: list[str] | tuple[str, ...] = (),
-                             samples: int = 1000, seed: int = 0, max_points: int | None = None) -> Table:
-    """A design table with a 90% interval on each row's fetch latency and KV throughput over
-    draws of the assumed and fitted numbers the table does not vary."""
-    from ..planning import uncertainty
-    from ..planning.sweep import combo_keys, grid_block
+UNCERTAINTY_COLUMNS = ("fetch_latency_ms_p5", "fetch_latency_ms_p95", "kv_throughput_gbps_p5", "kv_throughput_gbps_p95",
+                       "draws_invalid")
 
+
+def _with_intervals(table: Table, drawn, axes: list[Axis]) -> Table:
+    """``table`` with each valid row's 90% interval of fetch latency and KV throughput and the share
+    of draws the hardware cannot run, from the table's draws (``table_draws``)."""
+    s = drawn.stats
+    extra = {key: {"fetch_latency_ms_p5": round(float(s["fetch_latency_p5"][j]), 4),
+                   "fetch_latency_ms_p95": round(float(s["fetch_latency_p95"][j]), 4),
+                   "kv_throughput_gbps_p5": round(float(s["kv_throughput_p5"][j]), 4),
+                   "kv_throughput_gbps_p95": round(float(s["kv_throughput_p95"][j]), 4),
+                   "draws_invalid": round(float(s["invalid_share"][j]), 4)}
+             for j, key in enumerate(drawn.keys)}
+    # table rows are in axis-index order: the sorted product of the axes' value indices
+    keys = sorted(itertools.product(*(range(len(a.values)) for a in axes)))
+    rows = []
+    for key, row in zip(keys, table.rows):
+        more = extra.get(key) if not row["bottleneck"].startswith("invalid") else None
+        rows.append({**row, **(more or {c: None for c in UNCERTAINTY_COLUMNS})})
+    return Table(list(table.columns) + list(UNCERTAINTY_COLUMNS), rows)
+
+
+@dataclass(frozen=True)
+class TableReport:
+    """A design table with everything asked of it, from one preparation of the table (every axis
+    value validated, every structural combination compiled) and one evaluation of its draws."""
+
+    table: Table
+    """The rows; with each row's 90% interval when uncertainty was asked for."""
+    optima: list[dict[str, Any]]
+    """Per column asked for: the nominal best row, the rows near it, the assumptions that move it."""
+    robust: list[dict[str, Any]]
+    """Per column asked for: the best row under uncertainty (empty when chosen nominally)."""
+
+
+def design_table_report(path: str | Path, vary: list[str] | list[Axis], overrides: list[str] | tuple[str, ...] = (),
+                        columns: list[str] | tuple[str, ...] = ("fetch_latency_ms",), max_points: int | None = None,
+                        tolerance: float = 0.01, uncertainty: int | None = None, by: str = "nominal",
+                        seed: int = 0) -> TableReport:
+    """``design_table`` with the optimum of each of ``columns``; with ``uncertainty`` draws, each row's
+    90% interval too; with ``by`` (p5, p50, p95, probability) each column's optimum under uncertainty
+    (over ``uncertainty`` draws, 1000 when not given). Each answer equals the one its own function gives
+    (``design_table_uncertainty``, ``table_optimum``, ``table_robust_optimum``); the table is prepared and
+    its draws evaluated once for all of them."""
+    from .. import limits
+    from ..planning.robust_optimum import BY, COLUMN_OUTPUT, robust_optimum
+    from ..planning.table_draws import table_draws
+
+    if by not in BY:
+        raise SpecError(f"expected one of {', '.join(BY)}", "--by")
+    robust_columns = list(columns) if by != "nominal" else []
+    for c in robust_columns:
+        if c not in COLUMN_OUTPUT:
+            raise SpecError(f"expected one of {', '.join(COLUMN_OUTPUT)}", "--optimum")
+    samples = uncertainty or (1000 if robust_columns else None)
+    if samples is not None:
+        limits.draws(samples, "--uncertainty", 10)
+        limits.seed(seed)
     axes = axes_of(vary)
     if max_points is not None:
         check_size(axes, max_points)
     doc = load_document(path, overrides)
     prepared = prepare(doc, Path(path), axes)
     table = table_of(prepared, doc, Path(path))
-    varied = tuple(".".join(str(p) for p in a.path) for a in axes)
-    extra: dict[tuple, dict[str, Any]] = {}
-    numeric_axes = [(axes[i], vals) for i, vals in zip(prepared.numeric, prepared.numeric_values)]
-    for combo in prepared.combos:
-        if combo.compiled is None or prepared.scenario is None:
-            continue
-        plan, params = combo.compiled
-        numbers = [u for u in uncertainty.uncertain(prepared.scenario)
-                   if not any(u.key == v or u.key.startswith(v + ".") for v in varied)]
-        grid = grid_block(params, numeric_axes, combo.index)
-        stats = uncertainty.table(plan, grid, combo.n, numbers, samples, seed)
-        for j, key in enumerate(combo_keys(prepared, combo)):
-            extra[key] = {
-                "fetch_latency_ms_p5": round(float(stats["fetch_latency_p5"][j]), 4),
-                "fetch_latency_ms_p95": round(float(stats["fetch_latency_p95"][j]), 4),
-                "kv_throughput_gbps_p5": round(float(stats["kv_throughput_p5"][j]), 4),
-                "kv_throughput_gbps_p95": round(float(stats["kv_throughput_p95"][j]), 4),
-                "draws_invalid": round(float(stats["invalid_share"][j]), 4),
-            }
-    columns = list(table.columns) + ["fetch_latency_ms_p5", "fetch_latency_ms_p95", "kv_throughput_gbps_p5",
-                                     "kv_throughput_gbps_p95", "draws_invalid"]
-    keys = sorted(itertools.product(*(range(len(a.values)) for a in axes)))
-    rows = []
-    for key, row in zip(keys, table.rows):
-        more = extra.get(key) if not row["bottleneck"].startswith("invalid") else None
-        rows.append({**row, **(more or {c: None for c in columns[len(table.columns):]})})
-    return Table(columns, rows)
+    optima = [optimum_of(prepared, c, tolerance) for c in columns]
+    if samples is None or prepared.scenario is None:
+        robust = [{"column": c, "by": by, "best": None, "note": "no valid row"} for c in robust_columns]
+        if uncertainty:
+            table = Table(list(table.columns) + list(UNCERTAINTY_COLUMNS),
+                          [{**r, **{c: None for c in UNCERTAINTY_COLUMNS}} for r in table.rows])
+        return TableReport(table, optima, robust)
+    drawn = table_draws(prepared, samples, seed, keep=tuple(dict.fromkeys(COLUMN_OUTPUT[c][0] for c in robust_columns)))
+    robust = [robust_optimum(prepared, c, by, samples, seed, tolerance, drawn=drawn) for c in robust_columns]
+    return TableReport(_with_intervals(table, drawn, axes) if uncertainty else table, optima, robust)
+
+
+def design_table_uncertainty(path: str | Path, vary: list[str] | list[Axis], overrides: list[str] | tuple[str, ...] = (),
+                             samples: int = 1000, seed: int = 0, max_points: int | None = None) -> Table:
+    """A design table with a 90% interval on each row's fetch latency and KV throughput over
+    draws of the assumed and fitted numbers the table does not vary."""
+    return design_table_report(path, vary, overrides, (), max_points, uncertainty=samples, seed=seed).table
 
 
 def table_robust_optimum(path: str | Path, vary: list[str] | list[Axis], overrides: list[str] | tuple[str, ...] = (),

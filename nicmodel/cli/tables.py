@@ -42,31 +42,8 @@ def run(args: argparse.Namespace) -> None:
     if not args.vary:
         raise SpecError("give at least one --vary PATH=V1,V2,...", "--vary")
     columns = [] if args.optimum == ["none"] else (args.optimum or ["fetch_latency_ms"])
-    if args.uncertainty:
-        table = api.design_table_uncertainty(args.scenario, args.vary, args.set, args.uncertainty, args.seed,
-                                             args.max_points)
-        optima = [api.table_optimum(args.scenario, args.vary, args.set, c) for c in columns]
-        robust = ([api.table_robust_optimum(args.scenario, args.vary, args.set, c, args.by, args.uncertainty,
-                                            args.seed) for c in columns] if args.by != "nominal" else [])
-        axes = set(table.columns) - TABLE_OUTPUTS
-        write_db(args, "design_table", [{"scenario": str(args.scenario), **table_row(r, axes)} for r in table.rows])
-        if args.format == "json":
-            emit(strict_json({"columns": table.columns, "rows": table.rows, "optima": optima,
-                              **({"optima_under_uncertainty": robust} if robust else {})}, indent=2) + "\n",
-                 args.output)
-            return
-        notes = "".join(optimum_text(o) for o in optima) + "".join(robust_optimum_text(o) for o in robust)
-        if args.format == "csv":
-            sys.stderr.write(notes)
-            emit(table_text(table, "csv"), args.output)
-        else:
-            emit(table_text(table, args.format) + ("\n" + notes if notes else ""), args.output)
-        return
-    if args.rows_output:  # the rows go to the results file, the table to stdout
-        table = api.design_table(args.scenario, args.vary, args.set, args.max_points)
-        axes = set(table.columns) - TABLE_OUTPUTS
-        write_db(args, "design_table", [{"scenario": str(args.scenario), **table_row(r, axes)} for r in table.rows])
-    if args.format == "csv" and not args.plot:
+    streams = args.format == "csv" and not args.plot and not args.uncertainty and args.by == "nominal"
+    if streams and not args.rows_output:
         streamed = api.design_table_csv(args.scenario, args.vary, args.set, args.max_points)
         if streamed is not None:  # a long numeric table: written block by block, not held
             prepared, chunks = streamed
@@ -77,9 +54,13 @@ def run(args: argparse.Namespace) -> None:
                     sys.stdout.write(chunk)
             sys.stderr.write("".join(optimum_text(api.optimum_of(prepared, c)) for c in columns))
             return
-    table, optima = api.design_table_and_optima(args.scenario, args.vary, args.set, columns, args.max_points)
-    robust = ([api.table_robust_optimum(args.scenario, args.vary, args.set, c, args.by, args.uncertainty or 1000,
-                                        args.seed) for c in columns] if args.by != "nominal" else [])
+    # one preparation of the table (and one evaluation of its draws) for every answer asked of it
+    report = api.design_table_report(args.scenario, args.vary, args.set, columns, args.max_points,
+                                     uncertainty=args.uncertainty, by=args.by, seed=args.seed)
+    table, optima, robust = report.table, report.optima, report.robust
+    if args.rows_output:  # the rows go to the results file, the table to stdout
+        axes = set(table.columns) - TABLE_OUTPUTS
+        write_db(args, "design_table", [{"scenario": str(args.scenario), **table_row(r, axes)} for r in table.rows])
     if args.plot:
         from ..output.plots import table_plot
         table_plot(table.columns, table.rows, [c for c in table.columns if c not in TABLE_OUTPUTS], args.plot)

@@ -32,8 +32,8 @@ def robust_optimum_text(o: dict[str, Any]) -> str:
     stat = lambda d: (f"nominal {d['nominal']:.4g}, p5/p50/p95 {d['p5']:.4g}/{d['p50']:.4g}/{d['p95']:.4g}, "  # noqa: E731
                       f"best in {d['p_best'] * 100:.0f}% of draws")
     how = ("most often the best row" if o["by"] == "probability" else
-           f"{'lowest' if o['lower_is_better'] else 'highest'} {o['by']}, the roundest row within "
-           f"{o['tolerance'] * 100:g}%")
+           f"{'lowest' if o['lower_is_better'] else 'highest'} {o['by']}"
+           + (f", the roundest row within {o['tolerance'] * 100:g}%" if o.get("rounded", True) else ""))
     lines = [f"optimum under uncertainty ({o['column']}, {how}; {o['draws']:,} paired draws of "
              f"{o['uncertain_numbers']} uncertain numbers): {fmt(o['chosen'])}", f"  {stat(o['chosen'])}",
              f"  nominal optimum: {fmt(o['nominal_optimum'])}: {stat(o['nominal_optimum'])}"]

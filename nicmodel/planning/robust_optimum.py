@@ -7,8 +7,9 @@ random numbers), and the optimum is chosen by a quantile (``p95``: best worst ca
 lower-is-better column; ``p5`` for higher-is-better), the median, or the probability of being the
 best row; each choice reports the probability that it is the best row, and so does the nominal
 optimum. Continuous axes are rounded: among rows whose value at the chosen statistic is within
-``tolerance`` of the best, the one with the roundest value of each numeric axis is reported (no
-planner needs chunk size 65 when 64 is as good).
+``tolerance`` of the best, the one with the roundest value of each axis of numbers is reported (no
+planner needs chunk size 65 when 64 is as good); between rows as round, and on axes of names (GPUs,
+routings), the statistic decides.
 """
 
 from __future__ import annotations
@@ -18,13 +19,12 @@ from typing import Any
 import numpy as np
 
 from ..errors import SpecError
-from . import uncertainty
-from .sweep import PreparedTable, combo_keys, grid_block
+from .sweep import PreparedTable
+from .table_draws import TableDraws, table_draws
 
 COLUMN_OUTPUT = {"fetch_latency_ms": ("fetch_latency", True), "throughput_gbps": ("throughput", False),
                  "kv_throughput_gbps": ("kv_throughput", False), "nic_memory_mib": ("nic_memory", True)}
 BY = ("nominal", "p5", "p50", "p95", "probability")
-MAX_ROWS = 20_000  # rows x draws are held at once
 
 
 def _roundness(text: str) -> tuple[int, float]:
@@ -41,32 +41,21 @@ def _roundness(text: str) -> tuple[int, float]:
 
 
 def robust_optimum(prepared: PreparedTable, column: str, by: str = "p95", samples: int = 1000, seed: int = 0,
-                   tolerance: float = 0.01) -> dict[str, Any]:
+                   tolerance: float = 0.01, drawn: TableDraws | None = None) -> dict[str, Any]:
+    """The best row of ``column`` by ``by`` over paired draws; ``drawn``: the table's draws already
+    evaluated with this column's output kept (``table_draws``), else they are drawn here."""
     if column not in COLUMN_OUTPUT:
         raise SpecError(f"expected one of {', '.join(COLUMN_OUTPUT)}", "--optimum")
     if by not in BY:
         raise SpecError(f"expected one of {', '.join(BY)}", "--by")
     output, lower = COLUMN_OUTPUT[column]
     axes = prepared.axes
-    varied = tuple(".".join(str(p) for p in a.path) for a in axes)
-    numbers = [u for u in uncertainty.uncertain(prepared.scenario)
-               if not any(u.key == v or u.key.startswith(v + ".") for v in varied)]
-    numeric_axes = [(axes[i], vals) for i, vals in zip(prepared.numeric, prepared.numeric_values)]
-    keys, blocks = [], []
-    total = sum(c.n for c in prepared.combos if c.compiled is not None)
-    if total > MAX_ROWS:
-        raise SpecError(f"{total:,} rows; an optimum under uncertainty takes at most {MAX_ROWS:,}", "--by")
-    for combo in prepared.combos:
-        if combo.compiled is None:
-            continue
-        plan, params = combo.compiled
-        grid = grid_block(params, numeric_axes, combo.index)
-        stats = uncertainty.table(plan, grid, combo.n, numbers, samples, seed, keep=output)
-        blocks.append(stats["values"])
-        keys += combo_keys(prepared, combo)
+    if drawn is None:
+        drawn = table_draws(prepared, samples, seed, keep=(output,))
+    keys, numbers = drawn.keys, drawn.numbers
     if not keys:
         return {"column": column, "by": by, "best": None, "note": "no valid row"}
-    values = np.vstack(blocks)  # rows x draws, paired across rows
+    values = drawn.values[output]  # rows x draws, paired across rows
     worst = np.inf if lower else -np.inf
     filled = np.where(np.isfinite(values), values, worst)
     winners = np.argmin(filled, axis=0) if lower else np.argmax(filled, axis=0)
@@ -81,11 +70,14 @@ def robust_optimum(prepared: PreparedTable, column: str, by: str = "p95", sample
     else:
         score, better_low = (nominal_row if by == "nominal" else stat[by]), lower
     best = int(np.nanargmin(score) if better_low else np.nanargmax(score))
-    # the roundest row as good as the best at this statistic (within tolerance)
-    if by != "probability":
+    # the roundest row as good as the best at this statistic (within tolerance), on the axes whose
+    # values are numbers; rows as round as each other (or no such axis) keep the statistic's order
+    numbers_axes = [i for i in prepared.numeric if all(_roundness(v)[0] != 99 for v in axes[i].values)]
+    if by != "probability" and numbers_axes:
         bound = score[best] * (1 + tolerance) if better_low else score[best] * (1 - tolerance)
         near = np.flatnonzero(score <= bound) if better_low else np.flatnonzero(score >= bound)
-        best = min(near, key=lambda r: [_roundness(axes[i].values[keys[r][i]]) for i in prepared.numeric] or [0])
+        best = min(near, key=lambda r: ([_roundness(axes[i].values[keys[r][i]]) for i in numbers_axes],
+                                        score[r] if better_low else -score[r]))
 
     def named(r: int) -> dict[str, str]:
         return {a.label: a.values[k] for a, k in zip(axes, keys[r])}
@@ -95,7 +87,8 @@ def robust_optimum(prepared: PreparedTable, column: str, by: str = "p95", sample
     row = lambda r: {"row": named(r), "nominal": float(nominal_row[r]), "p5": float(stat["p5"][r]),  # noqa: E731
                      "p50": float(stat["p50"][r]), "p95": float(stat["p95"][r]), "p_best": float(p_best[r])}
     return {"column": column, "lower_is_better": lower, "by": by, "draws": int(values.shape[1]),
-            "uncertain_numbers": len(numbers), "tolerance": tolerance, "best": named(best), "chosen": row(best),
+            "uncertain_numbers": len(numbers), "tolerance": tolerance, "rounded": bool(numbers_axes),
+            "best": named(best), "chosen": row(best),
             "nominal_optimum": row(nominal_best), "most_likely_best": row(most_likely), "rows": len(keys)}
 
 
@@ -140,29 +133,17 @@ def pessimistic_values(prepared: PreparedTable, by: str, samples: int = 1000, se
     and, for the sizing metric ``keep``, every row's draws (paired across rows)."""
     if by not in ("p5", "p50", "p95"):
         raise SpecError("expected p5, p50 or p95", "--by")
-    axes = prepared.axes
-    varied = tuple(".".join(str(p) for p in a.path) for a in axes)
-    numbers = [u for u in uncertainty.uncertain(prepared.scenario)
-               if not any(u.key == v or u.key.startswith(v + ".") for v in varied)]
-    numeric_axes = [(axes[i], vals) for i, vals in zip(prepared.numeric, prepared.numeric_values)]
-    total = sum(c.n for c in prepared.combos if c.compiled is not None)
-    if total > MAX_ROWS:
-        raise SpecError(f"{total:,} candidates; sizing under uncertainty takes at most {MAX_ROWS:,}", "--by")
     flip = {"p5": "p95", "p50": "p50", "p95": "p5"}
+    output = SIZE_OUTPUTS[keep][0] if keep in SIZE_OUTPUTS else None
+    table = table_draws(prepared, samples, seed, keep=(output,) if output else (),
+                        what="sizing under uncertainty", flag="--by")
     out: dict[tuple, dict[str, float]] = {}
     drawn: dict[tuple, np.ndarray] = {}
-    output = SIZE_OUTPUTS[keep][0] if keep in SIZE_OUTPUTS else None
-    for combo in prepared.combos:
-        if combo.compiled is None:
-            continue
-        plan, params = combo.compiled
-        stats = uncertainty.table(plan, grid_block(params, numeric_axes, combo.index), combo.n, numbers, samples, seed,
-                                  keep=output)
-        for j, key in enumerate(combo_keys(prepared, combo)):
-            out[key] = {m: float(stats[f"{name}_{by if lower else flip[by]}"][j]) * si
-                        for m, (name, si, lower) in SIZE_OUTPUTS.items()}
-            if output is not None:
-                drawn[key] = stats["values"][j]
+    for j, key in enumerate(table.keys):
+        out[key] = {m: float(table.stats[f"{name}_{by if lower else flip[by]}"][j]) * si
+                    for m, (name, si, lower) in SIZE_OUTPUTS.items()}
+        if output is not None:
+            drawn[key] = table.values[output][j]
     return out, drawn
 
 

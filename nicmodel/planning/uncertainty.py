@@ -114,17 +114,19 @@ def _drivers(x: np.ndarray, sample: dict[str, np.ndarray], top: int = 3) -> list
 
 
 def table(plan: Plan, grid: Params, n_points: int, numbers: list[Uncertain], n: int = DEFAULT_SAMPLES,
-          seed: int = 0, block: int = 1 << 18, keep: str | None = None) -> dict[str, np.ndarray]:
+          seed: int = 0, block: int = 1 << 18, keep: tuple[str, ...] = ()) -> dict[str, Any]:
     """Per-row 5th/50th/95th percentiles of each output over the draws, for ``n_points`` points
     whose parameter table is ``grid`` (arrays of shape (n_points,)); evaluated as a
-    (points x draws) grid in blocks of rows. ``keep``: also every draw of that output, as
-    ``values`` (points x draws; NaN where the hardware cannot run the draw)."""
+    (points x draws) grid in blocks of rows. ``keep``: also every draw of those outputs, as
+    ``values[name]`` (points x draws; NaN where the hardware cannot run the draw)."""
+    unknown = set(keep) - set(OUTPUTS)
+    if unknown:
+        raise ValueError(f"keep: no output {sorted(unknown)}; expected among {sorted(OUTPUTS)}")
     sample = {k: v.reshape(1, -1) for k, v in draws(numbers, n, seed).items()}
     rows = max(1, block // n)
     out = {f"{name}_{q}": np.empty(n_points) for name in OUTPUTS for q in ("p5", "p50", "p95")}
     out["invalid_share"] = np.empty(n_points)
-    if keep is not None:
-        out["values"] = np.empty((n_points, n))
+    out["values"] = {name: np.empty((n_points, n)) for name in keep}
     for start in range(0, n_points, rows):
         stop = min(n_points, start + rows)
         part = {k: (v[start:stop].reshape(-1, 1) if isinstance(v, np.ndarray) and v.ndim == 1 and v.size == n_points
@@ -138,8 +140,8 @@ def table(plan: Plan, grid: Params, n_points: int, numbers: list[Uncertain], n: 
             x = np.where(ok, x, np.nan)
             for q, v in zip(("p5", "p50", "p95"), _interval(x, axis=1)):
                 out[f"{name}_{q}"][start:stop] = v
-            if name == keep:
-                out["values"][start:stop] = x
+            if name in keep:
+                out["values"][name][start:stop] = x
     return out
 
 
