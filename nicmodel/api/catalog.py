@@ -29,11 +29,15 @@ def specs() -> dict[str, Any]:
     return {"categories": categories, "designs": designs}
 
 
-def schema() -> dict[str, Any]:
-    """``nicmodel schema``: the JSON Schema of the scenario language (for editors)."""
-    from ..spec.schema import scenario_schema
+def schema(of: str = "scenario") -> dict[str, Any]:
+    """``nicmodel schema``: the JSON Schema of the scenario language (for editors), or with ``of="ledger"`` of the
+    held-out ledger that ``validate --ledger`` reads."""
+    from ..errors import SpecError
+    from ..spec.schema import ledger_schema, scenario_schema
 
-    return scenario_schema()
+    if of not in ("scenario", "ledger"):
+        raise SpecError("expected scenario or ledger", "--of")
+    return scenario_schema() if of == "scenario" else ledger_schema()
 
 
 def fabric(name_or_path: str | Path, pair: tuple[int, int] | None = None, transfer_bytes: str | None = None,

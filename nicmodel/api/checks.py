@@ -35,10 +35,20 @@ def validate(trace: str | Path, scenario: str | Path | None = None,
 
 
 def validate_standing(traces: list[str | Path], scenario: str | Path | None = None,
-                      family_mape: float = 15.0) -> dict[str, Any]:
+                      family_mape: float | None = None, ledger: str | Path | None = None) -> dict[str, Any]:
     """``nicmodel validate T1 T2 ...``: the held-out standing over several traces, each family (metric and
     ``family=``, or the metric alone) of each trace counted once: how many are held out, how many have a MAPE
-    above ``family_mape`` % (``above``: trace, metric, family, points, MAPE, worst). Fitted rows never count."""
+    above ``family_mape`` % (``above``: trace, metric, family, points, MAPE, worst; 15 when not given). Fitted rows
+    never count. With ``ledger`` (validation/above_target.yaml) the families above are read against it, at its
+    target: each recorded one with its cause, the new ones (``ledger.new``), the recorded ones now within
+    (nicmodel.validation.ledger.against_ledger)."""
+    from ..validation.ledger import against_ledger, read_ledger
+
+    recorded = read_ledger(ledger) if ledger is not None else None
+    if recorded is not None and family_mape is not None and family_mape != recorded.target_mape_pct:
+        raise SpecError(f"the ledger {ledger} holds families to {recorded.target_mape_pct:g}%; give that "
+                        "--family-mape or none", "--family-mape")
+    target = recorded.target_mape_pct if recorded is not None else (15.0 if family_mape is None else family_mape)
     groups, held, above = 0, 0, []
     traces = list(dict.fromkeys(str(t) for t in traces))  # a trace two globs name counts once
     for trace in traces:
@@ -46,9 +56,10 @@ def validate_standing(traces: list[str | Path], scenario: str | Path | None = No
         rows = [g for g in v.summary(preds) if g["role"] == "held-out"]
         held += bool(rows)
         groups += len(rows)
-        above += [{"trace": trace, **g} for g in rows if g["mape_pct"] > family_mape]
-    return {"traces": len(traces), "traces_held_out": held, "families": groups, "family_mape_pct": family_mape,
-            "above": above}
+        above += [{"trace": trace, **g} for g in rows if g["mape_pct"] > target]
+    standing = {"traces": len(traces), "traces_held_out": held, "families": groups, "family_mape_pct": target,
+                "above": above, "trace_paths": traces}
+    return against_ledger(standing, recorded, ledger) if recorded is not None else standing
 
 
 def _with(point, overrides):

@@ -15,6 +15,8 @@ def register(sub) -> None:
     p.set_defaults(func=run_specs)
 
     p = sub.add_parser("schema", help="JSON Schema of the scenario language")
+    p.add_argument("--of", choices=["scenario", "ledger"], default="scenario",
+                   help="the scenario language (default) or the held-out ledger that validate --ledger reads")
     p.add_argument("--output", "-o")
     p.set_defaults(func=run_schema)
 
@@ -31,4 +33,4 @@ def run_specs(args: argparse.Namespace) -> None:
 
 def run_schema(args: argparse.Namespace) -> None:
     from .. import api
-    emit(strict_json(api.schema(), indent=2) + "\n", args.output)
+    emit(strict_json(api.schema(args.of), indent=2) + "\n", args.output)

@@ -275,17 +275,32 @@ def families_text(above: list[dict], mape_pct: float | None) -> str:
 
 
 def standing_text(s: dict) -> str:
-    """`validate T1 T2 ...`: the families above the target (largest MAPE first), then the count."""
+    """`validate T1 T2 ...`: the families above the target (largest MAPE first), then the count; with a ledger each
+    family's recorded cause (NEW where it has none), the count by cause and the recorded families now within."""
     rows = sorted(s["above"], key=lambda g: -g["mape_pct"])
+    ledger = s.get("ledger")
     lines = []
     if rows:
+        headers = ["trace", "family", "points", "MAPE", "worst"] + (["recorded cause"] if ledger else [])
         lines += [github_table([[g["trace"], g["metric"] + (f"/{g['family']}" if "family" in g else ""), g["points"],
-                                 f"{g['mape_pct']:.2f}%", f"{g['worst_pct']:+.2f}%"] for g in rows],
-                               headers=["trace", "family", "points", "MAPE", "worst"]), ""]
+                                 f"{g['mape_pct']:.2f}%", f"{g['worst_pct']:+.2f}%"]
+                                + ([g["cause"] or "NEW: not in the ledger"] if ledger else []) for g in rows],
+                               headers=headers), ""]
     within = s["families"] - len(rows)
     lines.append(f"held out: {s['families']:,} families in {s['traces_held_out']:,} traces with held-out rows "
                  f"({s['traces']:,} read; each trace's metric and family counted once); "
                  f"{within:,} within {s['family_mape_pct']:g}% MAPE, {len(rows):,} above"
                  + ("" if rows else " (none)"))
+    if ledger:
+        lines += ["", f"against the ledger {ledger['file']}:",
+                  github_table([[c["cause"], c["families"], c["misses"]] for c in ledger["by_cause"]],
+                               headers=["cause", "families", "what the model misses there"])]
+        lines.append(f"new (above {ledger['target_mape_pct']:g}% and not in the ledger): {ledger['new']:,}"
+                     + (" -- a regression, or a miss whose cause is not yet written down" if ledger["new"] else ""))
+        for e in ledger["now_within"]:
+            lines.append(f"recorded but now within {ledger['target_mape_pct']:g}%: {e['trace']} {e['family']} "
+                         f"({e['cause']}): take it out of the ledger")
+        if ledger["not_read"]:
+            lines.append(f"{ledger['not_read']:,} recorded families are on traces not read here")
     lines.append("Fitted points were used to fit parameters and never count here.")
     return "\n".join(lines) + "\n"

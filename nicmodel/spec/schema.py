@@ -45,10 +45,10 @@ def _models(cls: type) -> dict[str, type]:
     return out
 
 
-def _describe(schema: dict[str, Any]) -> None:
+def _describe(schema: dict[str, Any], root: type = Scenario) -> None:
     """Field descriptions from the source's docstrings, where the schema has none."""
     models = _models(base.StrictModel)
-    targets = [(Scenario, schema)] + [(models.get(name), d) for name, d in schema.get("$defs", {}).items()]
+    targets = [(root, schema)] + [(models.get(name), d) for name, d in schema.get("$defs", {}).items()]
     for cls, definition in targets:
         if cls is None:
             continue
@@ -83,4 +83,15 @@ def scenario_schema() -> dict[str, Any]:
             }
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "nicmodel scenario"
+    return schema
+
+
+def ledger_schema() -> dict[str, Any]:
+    """Schema of the held-out ledger (validation/above_target.yaml), its fields described from their docstrings."""
+    from .ledger import Ledger
+
+    schema = Ledger.model_json_schema()
+    _describe(schema, Ledger)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "nicmodel held-out ledger"
     return schema
