@@ -37,8 +37,8 @@ def test_a_recorded_family_passes_with_its_cause(capsys):
     assert main(["validate", str(COVERAGE), str(WITHIN), "--ledger", str(LEDGER)]) == 0
     out = capsys.readouterr().out
     assert "| coverage-launches" in out and "new (above 15% and not in the ledger): 0" in out
-    # the other 41 recorded families are on traces not read here
-    assert "41 recorded families are on traces not read here" in out
+    # every other recorded family is on a trace not read here
+    assert f"{len(read_ledger(LEDGER).families) - 1} recorded families are on traces not read here" in out
     s = api.validate_standing([COVERAGE, WITHIN], ledger=LEDGER)
     assert [r["cause"] for r in s["above"]] == ["coverage-launches"]
     assert {c["cause"]: c["families"] for c in s["ledger"]["by_cause"]}["coverage-launches"] == 1
