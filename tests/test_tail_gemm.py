@@ -19,6 +19,8 @@ import csv
 import json
 import statistics
 
+import pytest
+
 from conftest import ROOT
 
 RUN = ROOT / "validation/traces/h100/residual_wait_tail_gemm"
@@ -105,6 +107,8 @@ def test_the_rerun_reads_void_as_measured():
 # its ratios were seen): the same run, seed 37, read by the same rule with the validity window taken from the
 # collector's own targets instead of earlier calibrations: each ALU unit within 0.6-1.4x its target alone a launch.
 THIRD = ROOT / "validation/traces/h100/residual_wait_tail_gemm3"
+# its declared replicate (pending_tail_gemm4.sh, seed 38): frees again, or the verdict is not reproducible
+REPLICATE = ROOT / "validation/traces/h100/residual_wait_tail_gemm4"
 TARGETS_US = {"alu_long": 20.0, "alu_short": 2.5}  # residual_wait.py ROUNDS_TARGETS_US (checked below)
 
 
@@ -143,3 +147,11 @@ def test_the_third_run_reads_frees_as_measured():
     r = ratios(THIRD)
     assert round(r["short"], 2) == 0.51 and round(r["alu_short"], 2) == 0.43 and round(r["alu_long"], 2) == 0.49
     assert third_verdict(r, alone["launch_alone_us"]) == "frees"
+
+
+@pytest.mark.skipif(not (REPLICATE / "waits.csv").exists(), reason="the tail-GEMM replicate is not measured yet "
+                                                                      "(declared_runs.md)")
+def test_the_replicate_reads_as_the_third_run():
+    """The declared replicate (seed 38) reads frees by the same rule, or the third run's verdict is not reproducible."""
+    alone = json.loads((REPLICATE / "rounds_corunners.json").read_text())["launch_alone_us"]
+    assert third_verdict(ratios(REPLICATE), alone) == "frees"
