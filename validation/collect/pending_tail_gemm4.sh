@@ -5,7 +5,7 @@
 # any other reading makes it not reproducible, and no form takes it. Declared for an H100; on anything else it
 # measures nothing. Under a minute.
 #
-# Usage (device machine, repository root): OUT=/some/dir validation/collect/pending_tail_gemm3.sh
+# Usage (device machine, repository root): OUT=/some/dir validation/collect/pending_tail_gemm4.sh
 set -u
 name=$(nvidia-smi --query-gpu=name --format=csv,noheader)
 case "$name" in *H100*) ;; *) echo "$name: not an H100: nothing measured"; exit 0;; esac
