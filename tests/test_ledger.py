@@ -106,3 +106,16 @@ def test_the_ledger_schema_documents_every_field(capsys):
     for definition in [schema, *schema["$defs"].values()]:
         assert definition["additionalProperties"] is False
         assert all(p.get("description") for p in definition["properties"].values()), definition
+
+
+def test_the_committed_traces_read_against_the_committed_ledger(capsys):
+    """The command the README gives, over every committed trace: nothing new, nothing recorded now within, and the
+    count by cause the README's table states (tests/test_readme.py reads the table against the ledger)."""
+    traces = sorted(str(p) for p in (ROOT / "validation/traces").glob("*_interference.csv"))
+    traces += sorted(str(p) for p in (ROOT / "validation/traces").glob("*decode*.csv"))
+    assert main(["validate", *traces, "--ledger", str(LEDGER), "--format", "json"]) == 0
+    s = json.loads(capsys.readouterr().out)
+    ledger = read_ledger(LEDGER)
+    assert s["ledger"]["new"] == 0 and s["ledger"]["now_within"] == [] and s["ledger"]["not_read"] == 0
+    assert len(s["above"]) == len(ledger.families) and all(r["cause"] for r in s["above"])
+    assert sum(c["families"] for c in s["ledger"]["by_cause"]) == len(ledger.families)
