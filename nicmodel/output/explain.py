@@ -266,23 +266,25 @@ def report_text(preds: list[Prediction], bad: list[Prediction]) -> str:
 
 def families_text(above: list[dict], mape_pct: float | None) -> str:
     """The per-family target's verdict line (`validate --family-mape`): nothing when none was asked."""
+    from ..validation.validate import family_name  # only where validate runs (it loads the predictor)
     if mape_pct is None:
         return ""
     if not above:
         return f"every held-out family within {mape_pct:g}% MAPE\n"
     return (f"FAILED: {len(above)} held-out famil{'y' if len(above) == 1 else 'ies'} above {mape_pct:g}% MAPE: "
-            + ", ".join(f"{g['metric']}/{g['family']} {g['mape_pct']:.2f}%" for g in above) + "\n")
+            + ", ".join(f"{family_name(g)} {g['mape_pct']:.2f}%" for g in above) + "\n")
 
 
 def standing_text(s: dict) -> str:
     """`validate T1 T2 ...`: the families above the target (largest MAPE first), then the count; with a ledger each
     family's recorded cause (NEW where it has none), the count by cause and the recorded families now within."""
+    from ..validation.validate import family_name
     rows = sorted(s["above"], key=lambda g: -g["mape_pct"])
     ledger = s.get("ledger")
     lines = []
     if rows:
         headers = ["trace", "family", "points", "MAPE", "worst"] + (["recorded cause"] if ledger else [])
-        lines += [github_table([[g["trace"], g["metric"] + (f"/{g['family']}" if "family" in g else ""), g["points"],
+        lines += [github_table([[g["trace"], family_name(g), g["points"],
                                  f"{g['mape_pct']:.2f}%", f"{g['worst_pct']:+.2f}%"]
                                 + ([g["cause"] or "NEW: not in the ledger"] if ledger else []) for g in rows],
                                headers=headers), ""]

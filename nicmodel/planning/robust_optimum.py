@@ -60,8 +60,7 @@ def robust_optimum(prepared: PreparedTable, column: str, by: str = "p95", sample
     filled = np.where(np.isfinite(values), values, worst)
     winners = np.argmin(filled, axis=0) if lower else np.argmax(filled, axis=0)
     p_best = np.bincount(winners, minlength=len(keys)) / values.shape[1]
-    with np.errstate(all="ignore"):
-        stat = {q: np.nanpercentile(values, int(q[1:]), axis=1) for q in ("p5", "p50", "p95")}
+    stat = {q: drawn.stats[f"{output}_{q}"] for q in ("p5", "p50", "p95")}  # the same draws' percentiles
     nominal_keys, nominal_values = prepared.values(column)
     nominal = {tuple(int(k) for k in nominal_keys[:, j]): float(nominal_values[j]) for j in range(nominal_values.size)}
     nominal_row = np.array([nominal.get(k, np.nan) for k in keys])

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..errors import SpecError
 from ..spec.ledger import Ledger
+from .validate import family_name
 
 
 def read_ledger(path: str | Path) -> Ledger:
@@ -40,11 +41,6 @@ def _identity(path: str | Path, base: Path) -> str:
     return str((p if p.is_absolute() else base / p).resolve())
 
 
-def family_name(row: dict[str, Any]) -> str:
-    """A summary row's family as the ledger names it: the metric, and '/' and its family where it has one."""
-    return row["metric"] + (f"/{row['family']}" if row.get("family") else "")
-
-
 def against_ledger(standing: dict[str, Any], ledger: Ledger, ledger_file: str | Path,
                    cwd: Path | None = None) -> dict[str, Any]:
     """``standing`` (api.validate_standing, at the ledger's target) with each family above the target given its
@@ -55,13 +51,14 @@ def against_ledger(standing: dict[str, Any], ledger: Ledger, ledger_file: str | 
     here = cwd or Path.cwd()
     recorded = {(_identity(e.trace, base), e.family): e for e in ledger.families}
     read = {_identity(t, here) for t in standing["trace_paths"]}
-    above, causes = [], Counter()
+    above, causes, found = [], Counter(), set()
     for row in standing["above"]:
-        entry = recorded.get((_identity(row["trace"], here), family_name(row)))
+        key = (_identity(row["trace"], here), family_name(row))
+        found.add(key)
+        entry = recorded.get(key)
         above.append({**row, "cause": entry.cause if entry else None})
         if entry:
             causes[entry.cause] += 1
-    found = {(_identity(r["trace"], here), family_name(r)) for r in standing["above"]}
     within = [{"trace": e.trace, "family": e.family, "cause": e.cause} for key, e in recorded.items()
               if key[0] in read and key not in found]
     return {**standing, "above": above, "ledger": {

@@ -78,6 +78,12 @@ def failures(preds: list[Prediction], tolerance_pct: float | None) -> list[Predi
     return bad
 
 
+def family_name(row: dict[str, Any]) -> str:
+    """A summary row's family as reports and the held-out ledger name it: the metric, and '/' and its family where
+    it has one."""
+    return row["metric"] + (f"/{row['family']}" if row.get("family") else "")
+
+
 def held_out_families(preds: list[Prediction]) -> list[dict[str, Any]]:
     """The summary's held-out rows of interference families (those with a ``family=``)."""
     return [g for g in summary(preds) if g["role"] == "held-out" and "family" in g]
@@ -92,5 +98,5 @@ def report_json(preds: list[Prediction], bad: list[Prediction],
                    for pr in preds],
         "summary": summary(preds),
         "failures": [pr.point.row for pr in bad],
-        **({"families_above": [f"{g['metric']}/{g['family']}" for g in above]} if above is not None else {}),
+        **({"families_above": [family_name(g) for g in above]} if above is not None else {}),
     }
