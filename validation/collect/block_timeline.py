@@ -70,10 +70,15 @@ and 8B shapes: a configuration ending ":graph" replays its launches from a CUDA 
 steps (one graph per record buffer: a capture synchronizes the device), so a graph launch's wait before its first
 block and its late blocks are told apart from a launch's from Python (docs/serving.md, The graph crawl).
 
+Then (2026-12-07, a thirty-seventh session; declared in declared_runs.md before the run; a diagnostic, held out):
+`--marks` replays a decode step with a marker kernel before and after each weight GEMM (marked_decode.py) and
+writes every measured step's markers to marks.csv (and the marked step alone's, step -1): in which decode kernel
+each launch became ready, waited and ran, for the tile-tail form that the tail-GEMM diagnostic's "frees" allows.
+
 Run: python validation/collect/block_timeline.py $OUT [--quick] [--target-us US] [--points BxL,...]
                                                       [--corunners kind:launches[:graph],...] [--one-us US]
                                                       [--one-iters N] [--many-us US] [--phase start|random] [--seed N]
-                                                      [--model NAME --layers N]
+                                                      [--model NAME --layers N] [--marks]
 """
 
 from __future__ import annotations
@@ -89,6 +94,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gpu_common import (MODELS, ALU_LOOP, GTIME_DELAY, Model, RandomPhase, capture, decode_model,  # noqa: E402
                         priority_streams, write_csv)
+from marked_decode import MarkedModel, capture_marked, keep, mark_names  # noqa: E402
 
 SOURCE = GTIME_DELAY + r"""
 __device__ __forceinline__ unsigned int smid() {
@@ -225,6 +231,20 @@ def label(kind: str, as_graph: bool) -> str:
     return f"{kind}-graph" if as_graph else kind
 
 
+MARKS_HEAD = ["batch", "context", "priority", "corunner", "step", "layer", "segment", "at_us"]
+
+
+def marks_of(model, batch: int, context: int, prio: str, corunner: str, step: int, marks, start: int,
+             stop: int | None = None) -> list[list]:
+    """marks.csv rows of one step: each marker (the start of the segment it names) against the step's start
+    marker, and the step's stop marker as the segment "stop" where given."""
+    rows = [[batch, context, prio, corunner, step, layer, seg, f"{(int(t) - start) / 1e3:.2f}"]
+            for (layer, seg), t in zip(mark_names(model.s["layers"]), marks)]
+    if stop is not None:
+        rows.append([batch, context, prio, corunner, step, model.s["layers"], "stop", f"{(stop - start) / 1e3:.2f}"])
+    return rows
+
+
 def records(rec_host, grid: int):
     return [(int(rec_host[3 * i]), int(rec_host[3 * i + 1]), int(rec_host[3 * i + 2])) for i in range(grid)]
 
@@ -300,6 +320,8 @@ def main() -> None:
     ap.add_argument("--phase", choices=("start", "random"), default="start",
                     help="where in the step a unit lands: at its start, or a seeded uniformly random point")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--marks", action="store_true",
+                    help="mark each weight GEMM's start and end in the decode step (marked_decode.py; marks.csv)")
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -335,7 +357,7 @@ def main() -> None:
             "decode_alone_us"]
     # alone: each co-runner unit on the side stream with the GPU otherwise idle
     alone = {}
-    rows, block_rows = [], []
+    rows, block_rows, mark_rows = [], [], []
     for kind, launches, as_graph in configs:
         recs = [cp.zeros(3 * grid_of(kind, j), dtype=cp.uint64) for j in range(launches)]
         marker = cp.zeros(1, dtype=cp.uint64)
@@ -363,11 +385,18 @@ def main() -> None:
               f"{alone[kind, launches, as_graph][0] / 1e3:.1f} us, launch {alone[kind, launches, as_graph][1] / 1e3:.1f} us",
               flush=True)
     for batch, context in points:
-        model = Model(batch, context, shapes=shapes)  # one point's KV cache at a time (64 x 8k and 32 x 16k do not fit together)
+        model = (MarkedModel if args.marks else Model)(batch, context, shapes=shapes)  # one point's KV cache at a time (64 x 8k and 32 x 16k do not fit together)
         for prio, dstream in streams.items():
-            replay, graph = capture(model, batch, context, dstream)
+            replay, graph = (capture_marked if args.marks else capture)(model, batch, context, dstream)
             cs_dec = pr.stream(dstream)
             decode_alone = decode_alone_ns(cp, lambda rec: pr.mark(rec, cs_dec), replay) / 1e3
+            if args.marks:  # the marked step alone: its last replay's markers against a fresh start marker
+                m0 = cp.zeros(1, dtype=cp.uint64)
+                torch.cuda.synchronize()
+                pr.mark(m0, cs_dec)
+                replay()
+                torch.cuda.synchronize()
+                mark_rows += marks_of(model, batch, context, prio, "alone", -1, model.marks.get(), int(m0.get()[0]))
             for kind, launches, as_graph in configs:
                 if args.quick and kind != "quad512":
                     continue
@@ -382,8 +411,11 @@ def main() -> None:
                     for r in recs:
                         run.prepare(r)
                 torch.cuda.synchronize()
+                kept = [cp.zeros(model.marks.size, dtype=cp.uint64) for _ in range(n)] if args.marks else []
                 for i in range(n):
                     step_then_side(lambda r: pr.mark(r, cs_dec), replay, dstream, side, s0[i], s1[i])
+                    if args.marks:
+                        keep(model, kept[i], dstream)
                     if phase is not None:
                         phase(side, decode_alone * 1e-6)
                     pr.mark(enq[i], cs_side)
@@ -392,6 +424,9 @@ def main() -> None:
                 a_block, a_span = alone[kind, launches, as_graph]
                 for i in range(warm, n):
                     start, stop, q = (int(x.get()[0]) for x in (s0[i], s1[i], enq[i]))
+                    if args.marks:
+                        mark_rows += marks_of(model, batch, context, prio, label(kind, as_graph), i - warm,
+                                              kept[i].get(), start, stop)
                     prev = q
                     for j in range(launches):
                         blk = records(recs[i][j].get(), grid_of(kind, j))
@@ -413,6 +448,8 @@ def main() -> None:
                 write_csv(out / "launches.csv", head, rows)
                 write_csv(out / "blocks.csv", ["batch", "context", "priority", "step", "block", "start_us", "end_us",
                                                "sm"], block_rows)
+                if args.marks:
+                    write_csv(out / "marks.csv", MARKS_HEAD, mark_rows)
                 mine = [r for r in rows if r[:5] == [batch, context, prio, label(kind, as_graph), launches]]
                 span = statistics.median(float(r[15]) for r in mine)
                 print(f"[{time.time() - t_start:.0f}s] b{batch} c{context} {prio} {label(kind, as_graph)} x{launches}: span "

@@ -1,0 +1,98 @@
+"""Launches placed in the marked decode step (validation/collect/pending_marked_timeline.sh; declared in
+validation/collect/declared_runs.md, the thirty-seventh session's marked-timeline entry, with this rule written before
+the run). A diagnostic: nothing is fitted to it.
+
+The tail-GEMM diagnostic read "frees" (tests/test_tail_gemm.py): the 70B's gate/up frees its last round's SMs for
+another stream's launch as the spin blockers' early exits do, so a launch's turn-long loss beside the 70B's real decode
+is the step's around the GEMM. Which part of the step? Here decode is marked before and after each weight GEMM
+(validation/collect/marked_decode.py), and each launch is placed (validation/collect/timeline_marks.py).
+
+Rule, per configuration (scatter, scatter-graph, one1024, one1024-graph) beside the 70B shape over its three points
+and both priorities: of the launches that became ready inside a gate/up GEMM, S = the share whose first block started
+before that GEMM's end marker.
+  tail   S >= 2/3: a launch ready in the GEMM starts in it (on its last round's SMs); the fourth form's turn ends at
+         the GEMM's last round, and what it loses past that is its run on the freed SMs;
+  next   S <= 1/3: it starts only after the GEMM, behind what the step runs next (SiLU times up, then the down GEMM's
+         128 CTAs); the fourth form's turn runs to the GEMM's end and the next kernels' hold;
+  mixed  otherwise: both parts; void with fewer than 10 such launches.
+Declared outcome: the four configurations' readings. All four alike: that is the form's turn; graph and Python
+launches reading differently: the form's turn depends on the launch path, as read. The 405B shape's (3 layers) are
+read the same way and reported, not used for the form."""
+
+import math
+
+import pytest
+
+from conftest import ROOT
+
+RUNS = {s: ROOT / f"validation/traces/h100/marked_timeline_{s}" for s in ("70b", "405b")}
+MEASURED = all((p / "marks.csv").exists() for p in RUNS.values())
+CONFIGS = ("scatter", "scatter-graph", "one1024", "one1024-graph")
+
+
+def tm():
+    import sys
+    sys.path.insert(0, str(ROOT / "validation/collect"))
+    import timeline_marks
+    return timeline_marks
+
+
+def marks(*segments_at):
+    """A step's markers: (at_us, segment, layer)."""
+    return sorted(segments_at)
+
+
+def launch(step, j, enqueue, first, span, corunner="scatter-graph", alone=4.0):
+    return {"batch": "4", "context": "2048", "priority": "equal", "corunner": corunner, "step": str(step),
+            "launch": str(j), "enqueue_after_step_start_us": f"{enqueue}", "first_start_us": f"{first}",
+            "span_us": f"{span}", "alone_span_us": f"{alone}"}
+
+
+def test_launches_are_placed_by_hand():
+    """One layer's markers: qkv at 0, attention 40, o 60, add1 100, gate_up 104, silu_mul 412, down 416, add2 600,
+    LM head 604, stop 900. A unit enqueued at 300 (in gate_up): its first launch starts at 305 (in it) and ends at
+    310; its second is ready at 310, starts 120 us later (430, in down) and ends at 440."""
+    m = {("4", "2048", "equal", "scatter-graph", "0"): marks(
+        (0.0, "qkv", 0), (40.0, "attention", 0), (60.0, "o", 0), (100.0, "add1", 0), (104.0, "gate_up", 0),
+        (412.0, "silu_mul", 0), (416.0, "down", 0), (600.0, "add2", 0), (604.0, "lm_head", 1), (900.0, "stop", 1))}
+    rows = tm().placed([launch(0, 0, 300.0, 5.0, 10.0), launch(0, 1, 300.0, 120.0, 130.0)], m)
+    a, b = rows
+    assert (a["ready_us"], a["first_us"], a["end_us"]) == (300.0, 305.0, 310.0)
+    assert (a["ready_segment"], a["first_segment"], a["starts_in_ready_segment"]) == ("gate_up", "gate_up", True)
+    assert a["ready_segment_us"] == pytest.approx(308.0)
+    assert (b["ready_us"], b["first_us"], b["end_us"]) == (310.0, 430.0, 440.0)
+    assert (b["ready_segment"], b["first_segment"], b["end_segment"]) == ("gate_up", "down", "down")
+    assert not b["starts_in_ready_segment"]
+    assert b["wait_us"] == pytest.approx(120.0) and b["extra_us"] == pytest.approx(126.0)
+    # before the first marker and past the stop marker
+    assert tm().segment_at(m[("4", "2048", "equal", "scatter-graph", "0")], -1.0) == (-1, "start")
+    assert tm().segment_at(m[("4", "2048", "equal", "scatter-graph", "0")], 950.0)[1] == "after"
+
+
+def test_the_rule_reads_as_declared():
+    """S over launches ready in gate_up: 8 of 10 started in it is tail, 3 of 10 next, 5 of 10 mixed, 9 launches
+    void; launches ready elsewhere do not count."""
+    def rows(started, total, elsewhere=5):
+        return ([{"ready_segment": "gate_up", "starts_in_ready_segment": i < started} for i in range(total)]
+                + [{"ready_segment": "down", "starts_in_ready_segment": False}] * elsewhere)
+    reading = tm().reading
+    assert reading(rows(8, 10), "gate_up")[:2] == ("tail", 0.8)
+    assert reading(rows(3, 10), "gate_up")[:2] == ("next", 0.3)
+    assert reading(rows(5, 10), "gate_up")[0] == "mixed"
+    verdict, share, n = reading(rows(9, 9), "gate_up")
+    assert verdict == "void" and math.isnan(share) and n == 9
+
+
+def test_the_command_refuses_a_folder_without_markers(tmp_path, capsys):
+    (tmp_path / "launches.csv").write_text("batch\n")
+    assert tm().main([str(tmp_path)]) == 2
+    assert "no marks.csv" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not MEASURED, reason="the marked timeline is not measured yet (declared_runs.md)")
+def test_every_configuration_ran_with_markers():
+    rows = tm().run_rows(RUNS["70b"])
+    for c in CONFIGS:
+        mine = [r for r in rows if r["corunner"] == c]
+        assert len(mine) >= 3 * 2 * 12 * 32, c  # three points, two priorities, 12 steps of 32 launches
+        assert {r["ready_segment"] for r in mine} >= {"qkv", "gate_up", "down"}, c

@@ -1,0 +1,135 @@
+"""Co-runner launches placed in the marked decode step (block_timeline.py --marks): in which of decode's segments
+each launch became ready, its first block started and its last block ended. Pure reading: no fit uses it.
+
+A launch's times against the step's start marker, from launches.csv: ready = its enqueue (a unit's first launch)
+or its predecessor's end in the unit; first = ready + first_start_us; end = ready + span_us. The segments are
+marks.csv's (marked_decode.py): a layer's qkv, attention, o, add1, gate_up, silu_mul, down and add2, then the LM
+head; "start" before the first marker, "after" past the stop marker.
+
+Declared rule (validation/collect/declared_runs.md, the thirty-seventh session's marked-timeline entry, written
+before the run; tests/test_marked_timeline.py): over the launches of one configuration that became ready inside a
+GEMM segment, S = the share whose first block started before that segment ended. tail: S >= 2/3 (a launch ready in
+the GEMM starts in it, on the SMs its last round frees); next: S <= 1/3 (it starts only after the GEMM, behind what
+the step runs next); otherwise mixed. Fewer than MIN_LAUNCHES such launches: void.
+
+Run: python validation/collect/timeline_marks.py RUN_DIR... [--gemm gate_up] [--out SUMMARY_CSV]
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import csv
+import io
+import statistics
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from nicmodel.files import write_atomic
+
+GEMMS = ("qkv", "o", "gate_up", "down", "lm_head")
+MIN_LAUNCHES = 10
+TAIL, NEXT = 2 / 3, 1 / 3
+
+Key = tuple[str, str, str, str, str]  # batch, context, priority, corunner, step
+
+
+def read_marks(path: Path) -> dict[Key, list[tuple[float, str, int]]]:
+    """Each measured step's markers, (at_us, segment, layer) in time order; the marked step alone is left out."""
+    steps: dict[Key, list[tuple[float, str, int]]] = defaultdict(list)
+    with path.open() as f:
+        for r in csv.DictReader(f):
+            if r["corunner"] == "alone":
+                continue
+            key = (r["batch"], r["context"], r["priority"], r["corunner"], r["step"])
+            steps[key].append((float(r["at_us"]), r["segment"], int(r["layer"])))
+    return {k: sorted(v) for k, v in steps.items()}
+
+
+def segment_at(marks: list[tuple[float, str, int]], t: float) -> tuple[int, str]:
+    """(index of the marker that starts it, segment name) of the segment holding time ``t``."""
+    i = bisect.bisect_right([m[0] for m in marks], t) - 1
+    if i < 0:
+        return -1, "start"
+    return i, "after" if marks[i][1] == "stop" else marks[i][1]
+
+
+def placed(launches: list[dict], marks: dict[Key, list[tuple[float, str, int]]]) -> list[dict]:
+    """launches.csv rows with their times and segments in the step (rows of a step without markers are dropped)."""
+    out, ready_next = [], {}
+    for r in launches:
+        key = (r["batch"], r["context"], r["priority"], r["corunner"], r["step"])
+        if key not in marks:
+            continue
+        unit = key
+        ready = float(r["enqueue_after_step_start_us"]) if r["launch"] == "0" else ready_next[unit]
+        first, end = ready + float(r["first_start_us"]), ready + float(r["span_us"])
+        ready_next[unit] = end
+        m = marks[key]
+        (ri, rseg), (fi, fseg), (_, eseg) = segment_at(m, ready), segment_at(m, first), segment_at(m, end)
+        seg_end = m[ri + 1][0] if 0 <= ri < len(m) - 1 else float("inf")
+        out.append({**r, "ready_us": ready, "first_us": first, "end_us": end, "ready_segment": rseg,
+                    "first_segment": fseg, "end_segment": eseg, "starts_in_ready_segment": fi == ri,
+                    "ready_segment_us": seg_end - (m[ri][0] if ri >= 0 else 0.0),
+                    "wait_us": first - ready, "extra_us": float(r["span_us"]) - float(r["alone_span_us"])})
+    return out
+
+
+def reading(rows: list[dict], gemm: str) -> tuple[str, float, int]:
+    """(tail | next | mixed | void, S, launches) over ``rows`` (placed launches of one configuration) ready in
+    ``gemm``."""
+    mine = [r for r in rows if r["ready_segment"] == gemm]
+    if len(mine) < MIN_LAUNCHES:
+        return "void", float("nan"), len(mine)
+    share = sum(r["starts_in_ready_segment"] for r in mine) / len(mine)
+    return ("tail" if share >= TAIL else "next" if share <= NEXT else "mixed"), share, len(mine)
+
+
+def run_rows(run: Path) -> list[dict]:
+    """Every launch of a run folder (launches.csv and marks.csv), placed."""
+    with (run / "launches.csv").open() as f:
+        launches = list(csv.DictReader(f))
+    return placed(launches, read_marks(run / "marks.csv"))
+
+
+def summary(rows: list[dict]) -> list[list]:
+    """Per configuration and ready segment: launches, the share started in it, median wait, extra and segment."""
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for r in rows:
+        groups[(r["corunner"], r["batch"], r["context"], r["ready_segment"])].append(r)
+    return [[*k, len(g), f"{sum(r['starts_in_ready_segment'] for r in g) / len(g):.2f}",
+             f"{statistics.median(r['wait_us'] for r in g):.1f}", f"{statistics.median(r['extra_us'] for r in g):.1f}",
+             f"{statistics.median(r['ready_segment_us'] for r in g):.1f}"] for k, g in sorted(groups.items())]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("runs", nargs="+", type=Path, help="block_timeline.py --marks output folders")
+    ap.add_argument("--gemm", default="gate_up", choices=GEMMS, help="the GEMM segment the rule reads")
+    ap.add_argument("--out", type=Path, help="write the per-segment summary here (CSV)")
+    args = ap.parse_args(argv)
+    head = ["corunner", "batch", "context", "ready_segment", "launches", "started_in_it", "wait_us_p50",
+            "extra_us_p50", "segment_us_p50"]
+    text = io.StringIO()
+    w = csv.writer(text, lineterminator="\n")
+    w.writerow(["run", *head])
+    for run in args.runs:
+        if not (run / "marks.csv").exists():
+            print(f"error: {run}: no marks.csv (a block_timeline.py --marks folder expected)", file=sys.stderr)
+            return 2
+        rows = run_rows(run)
+        by_config: dict[str, list[dict]] = defaultdict(list)
+        for r in rows:
+            by_config[r["corunner"]].append(r)
+        for config, mine in sorted(by_config.items()):
+            verdict, share, n = reading(mine, args.gemm)
+            print(f"{run.name} {config}: ready in {args.gemm} {n}, started in it {share:.2f}: {verdict}")
+        w.writerows([[run.name, *row] for row in summary(rows)])
+    if args.out:
+        write_atomic(args.out, text.getvalue())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
