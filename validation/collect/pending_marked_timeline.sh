@@ -9,19 +9,4 @@
 #
 # Usage (device machine, repository root): OUT=/some/dir validation/collect/pending_marked_timeline.sh
 set -u
-: "${OUT:?set OUT to the output folder}"
-name=$(nvidia-smi --query-gpu=name --format=csv,noheader); echo "$name"
-case "$name" in *H100*) ;; *) echo "not an H100: nothing measured"; exit 0;; esac
-here=$(cd "$(dirname "$0")" && pwd)
-t0=$(date +%s)
-mkdir -p "$OUT/m"
-for spec in 70b:llama-3-70b:12 405b:llama-3.1-405b:3; do
-    IFS=: read -r tag model layers <<< "$spec"
-    dir="$OUT/m/marked_timeline_$tag"
-    timeout 120 python3 "$here/block_timeline.py" "$dir" --points 4x2048,12x2048,3x4096 --phase random --seed 39 \
-        --model "$model" --layers "$layers" --target-us 200 --one-iters 64 --marks \
-        --corunners scatter:32,scatter:32:graph,one1024:32,one1024:32:graph > "$OUT/m/$tag.log" 2>&1
-    echo "$tag rc $? $(( $(date +%s) - t0 ))s"; tail -4 "$OUT/m/$tag.log"
-    cp "$OUT/m/$tag.log" "$dir/collector_log.txt" 2>/dev/null
-    (cd "$OUT/m" && tar czf ../marked_timeline.tgz marked_timeline_*/)
-done
+exec "$(dirname "$0")/marked_runs.sh" marked_timeline.tgz 70b:llama-3-70b:12 405b:llama-3.1-405b:3

@@ -31,6 +31,8 @@ from nicmodel.files import write_atomic
 GEMMS = ("qkv", "o", "gate_up", "down", "lm_head")
 MIN_LAUNCHES = 10
 TAIL, NEXT = 2 / 3, 1 / 3
+EARLY = 0.05  # freed_at: launches ready this early in a GEMM (a fraction of its segment)
+WAIT_SHARE = 0.5  # wait_share's declared line (the second marked set): most of the loss, or not
 
 Key = tuple[str, str, str, str, str]  # batch, context, priority, corunner, step
 
@@ -69,9 +71,12 @@ def placed(launches: list[dict], marks: dict[Key, list[tuple[float, str, int]]])
         m = marks[key]
         (ri, rseg), (fi, fseg), (_, eseg) = segment_at(m, ready), segment_at(m, first), segment_at(m, end)
         seg_end = m[ri + 1][0] if 0 <= ri < len(m) - 1 else float("inf")
+        seg_start = m[ri][0] if ri >= 0 else 0.0
         out.append({**r, "ready_us": ready, "first_us": first, "end_us": end, "ready_segment": rseg,
                     "first_segment": fseg, "end_segment": eseg, "starts_in_ready_segment": fi == ri,
-                    "ready_segment_us": seg_end - (m[ri][0] if ri >= 0 else 0.0),
+                    "ready_segment_us": seg_end - seg_start,
+                    "ready_at": (ready - seg_start) / (seg_end - seg_start) if ri >= 0 else float("nan"),
+                    "first_at": (first - seg_start) / (seg_end - seg_start) if ri >= 0 else float("nan"),
                     "wait_us": first - ready, "extra_us": float(r["span_us"]) - float(r["alone_span_us"])})
     return out
 
@@ -84,6 +89,25 @@ def reading(rows: list[dict], gemm: str) -> tuple[str, float, int]:
         return "void", float("nan"), len(mine)
     share = sum(r["starts_in_ready_segment"] for r in mine) / len(mine)
     return ("tail" if share >= TAIL else "next" if share <= NEXT else "mixed"), share, len(mine)
+
+
+def freed_at(rows: list[dict], gemm: str, early: float = EARLY) -> tuple[float, int]:
+    """(median, launches) of where in ``gemm``'s segment (0 its start marker, 1 its end marker) the first block
+    started of the launches that became ready in its first ``early`` and started in it: when the GEMM first leaves
+    room for another stream's block (a read after the rule, not part of it)."""
+    mine = [r["first_at"] for r in rows if r["ready_segment"] == gemm and r["ready_at"] < early
+            and r["starts_in_ready_segment"]]
+    return (statistics.median(mine) if mine else float("nan")), len(mine)
+
+
+def wait_share(rows: list[dict], gemm: str) -> tuple[float, int]:
+    """(W, launches): over the launches ready in ``gemm``'s segment, their summed wait before the first block over
+    their summed extra (span less span alone): the part of what they lose there that is a wait, not their run.
+    The second marked set's declared read (declared_runs.md; tests/test_marked_timeline.py): W >= WAIT_SHARE is
+    "wait" (most of the loss beside that GEMM is waiting for its first block), W < WAIT_SHARE "run"."""
+    mine = [r for r in rows if r["ready_segment"] == gemm]
+    extra = sum(r["extra_us"] for r in mine)
+    return (sum(r["wait_us"] for r in mine) / extra if mine and extra > 0 else float("nan")), len(mine)
 
 
 def run_rows(run: Path) -> list[dict]:
@@ -124,7 +148,10 @@ def main(argv: list[str] | None = None) -> int:
             by_config[r["corunner"]].append(r)
         for config, mine in sorted(by_config.items()):
             verdict, share, n = reading(mine, args.gemm)
-            print(f"{run.name} {config}: ready in {args.gemm} {n}, started in it {share:.2f}: {verdict}")
+            at, k = freed_at(mine, args.gemm)
+            ws, _ = wait_share(mine, args.gemm)
+            print(f"{run.name} {config}: ready in {args.gemm} {n}, started in it {share:.2f}: {verdict}; those ready "
+                  f"in its first {EARLY:.0%} started at {at:.2f} of it (median of {k}); wait share {ws:.2f}")
         w.writerows([[run.name, *row] for row in summary(rows)])
     if args.out:
         write_atomic(args.out, text.getvalue())
