@@ -19,8 +19,6 @@ import csv
 import json
 import statistics
 
-import pytest
-
 from conftest import ROOT
 
 RUN = ROOT / "validation/traces/h100/residual_wait_tail_gemm"
