@@ -31,7 +31,8 @@ def test_the_timeline_read_by_the_sms_each_launch_ran_on():
 
 
 def test_the_candidates_leave_the_engine_as_committed():
-    """All live in the screen: leaving their contexts puts the committed coupling, turn wait and grids back."""
+    """All live in the screen: leaving their contexts puts the committed coupling, turn wait and grids back (the
+    fourth candidate: tests/test_tile_tail_form4.py)."""
     import nicmodel.engines.plan as plan
     from nicmodel.engines.serving import gemm_grids, interference
     couple, wait, step, grids = interference.couple, interference.Coupling.turn_wait, gemm_grids._step, plan._decode_grids

@@ -33,6 +33,7 @@ MIN_LAUNCHES = 10
 TAIL, NEXT = 2 / 3, 1 / 3
 EARLY = 0.05  # freed_at: launches ready this early in a GEMM (a fraction of its segment)
 WAIT_SHARE = 0.5  # wait_share's declared line (the second marked set): most of the loss, or not
+PATHS = (0.8, 1.25)  # path_ratio's declared band (the third marked set)
 
 Key = tuple[str, str, str, str, str]  # batch, context, priority, corunner, step
 
@@ -108,6 +109,17 @@ def wait_share(rows: list[dict], gemm: str) -> tuple[float, int]:
     mine = [r for r in rows if r["ready_segment"] == gemm]
     extra = sum(r["extra_us"] for r in mine)
     return (sum(r["wait_us"] for r in mine) / extra if mine and extra > 0 else float("nan")), len(mine)
+
+
+def path_ratio(rows: list[dict], unit: str) -> tuple[float, str]:
+    """(P, reading): the mean extra a launch of ``unit`` loses from Python over its graph twin's (``unit``-graph), over
+    ``rows`` (one run's placed launches). The third marked set's declared read: **same** 0.8 <= P <= 1.25 (the paths
+    lose about alike), **python-more** above, **graph-more** below."""
+    def mean(name: str) -> float:
+        extra = [r["extra_us"] for r in rows if r["corunner"] == name]
+        return sum(extra) / len(extra)
+    ratio = mean(unit) / mean(f"{unit}-graph")
+    return ratio, "same" if PATHS[0] <= ratio <= PATHS[1] else "python-more" if ratio > PATHS[1] else "graph-more"
 
 
 def run_rows(run: Path) -> list[dict]:
