@@ -41,10 +41,12 @@ def _gemm_note(scenario: Scenario, params: Params, batch: int) -> list[str]:
     past = (f" (past the longest, {top * 1e6:.0f} us: the crawl is extrapolated)" if gemm > top else "")
     # launches replayed from a CUDA graph beside longer GEMMs: measured under-charged (h100/stream_graph_*_random/,
     # graph_landing_*_random/, graph_sealed2_*_random/; three graph crawls fitted there failed their sealed checks:
-    # validation/calibration/graph_crawl_screen.py)
+    # validation/calibration/graph_crawl_screen.py); they wait the turn as launches from Python do
+    # (h100/marked_timeline_70b/), and giving them the stream turn failed its screen (tile_tail_form.py --fourth)
     graphs = ("; a kernel replayed from a CUDA graph (a launch spec's graph_share) is charged too little beside them, "
-              "measured up to 29% under beside 87-96-us GEMMs, 21-43% beside 150-us and 40-55% beside 570-us ones"
-              # the tile tail (h100/sm_sampler_*/; two forms on it failed their screens: tile_tail_form.py)
+              "measured up to 29% under beside 87-96-us GEMMs, 21-43% beside 150-us and 40-55% beside 570-us ones "
+              "(it waits its turn in a GEMM as a launch from Python does, which the model does not give it)"
+              # the tile tail (h100/sm_sampler_*/; four forms on it failed their screens: tile_tail_form.py)
               "; the grids count a persistent GEMM's last round of tiles as every SM held (the 405B shape's gate/up "
               "at batch 16 runs a third of its time on 76 of 132 SMs), and beside the 405B shape at batches 16-32 "
               "launches from Python measured 33-59% over the model"
