@@ -45,6 +45,7 @@ MEASURED = all((p / "marks.csv").exists() for p in RUNS.values())
 SECOND = {s: ROOT / f"validation/traces/h100/marked_timeline_{s}" for s in ("yi34b", "qwen14b", "8b", "qwen7b")}
 SECOND_MEASURED = all((p / "marks.csv").exists() for p in SECOND.values())
 THIRD = ROOT / "validation/traces/h100/marked_timeline_405b_large"
+REPLICATE = ROOT / "validation/traces/h100/marked_timeline_70b_rep"  # the first set's 70B run, seed 40
 CONFIGS = ("scatter", "scatter-graph", "one1024", "one1024-graph")
 
 
@@ -221,3 +222,12 @@ def test_the_third_set_as_measured():
     assert (round(p["scatter"][0], 2), round(p["one1024"][0], 2)) == (0.95, 1.07)
     freed = [tm().freed_at([r for r in rows if r["corunner"] == c], "gate_up")[0] for c in CONFIGS]
     assert all(0.47 < f < 0.5 for f in freed)
+
+
+@pytest.mark.skipif(not (REPLICATE / "marks.csv").exists(), reason="the first marked set's replicate is not measured "
+                                                                    "yet (declared_runs.md)")
+def test_the_replicate_reads_as_the_first_set():
+    """The declared replicate (seed 40, the 70B shape): every configuration reads tail again, or the first set's
+    reading is not reproduced."""
+    rows = tm().run_rows(REPLICATE)
+    assert all(tm().reading([r for r in rows if r["corunner"] == c], "gate_up")[0] == "tail" for c in CONFIGS)
