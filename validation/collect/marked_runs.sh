@@ -2,7 +2,7 @@
 # The marked timelines' run, shared by the declared scripts that make them (pending_marked_timeline*.sh):
 # block_timeline.py --marks beside each decode shape given, at 4 x 2048, 12 x 2048 and 3 x 4096 (MARKED_POINTS, where
 # set, in their place), seed 39 (MARKED_SEED, where set), the graph-timeline
-# run's co-runners (the scatter and the ~2.7-us ALU unit, from Python and as graphs), seed 39; on an H100 only.
+# run's co-runners (the scatter and the ~2.7-us ALU unit, from Python and as graphs); on an H100 only.
 #
 # Usage (device machine, repository root): OUT=/some/dir validation/collect/marked_runs.sh TGZ TAG:MODEL:LAYERS...
 #     (LAYERS empty for every layer; the folders OUT/m/marked_timeline_TAG/, tarred into OUT/TGZ after each shape)
