@@ -12,8 +12,9 @@ buffer is copied on decode's stream into the step's own row. A layer has eight: 
 gate/up and down GEMMs, so the gaps between them are attention (after QKV to before O), the residual add (after O
 to before gate/up), SiLU times up (after gate/up to before down) and the second residual add (after down to the
 next layer's before QKV); a last marker before the LM head, which runs to the step's stop marker. The markers add
-97 one-thread graph nodes to a 12-layer step (about 2-3% of the 70B shape's 8.3 ms step, measured alone with
-them: decode_alone_us in launches.csv is the marked step's).
+97 one-thread graph nodes to a 12-layer step: the marked 70B step alone took 8.05-8.51 ms on an H100 where the
+unmarked one took 8.21-8.38 ms the session before on another (h100/marked_timeline_70b/ against graph_timeline_70b/;
+decode_alone_us in launches.csv is the marked step's).
 """
 
 from __future__ import annotations

@@ -65,10 +65,9 @@ def placed(launches: list[dict], marks: dict[Key, list[tuple[float, str, int]]])
         key = (r["batch"], r["context"], r["priority"], r["corunner"], r["step"])
         if key not in marks:
             continue
-        unit = key
-        ready = float(r["enqueue_after_step_start_us"]) if r["launch"] == "0" else ready_next[unit]
+        ready = float(r["enqueue_after_step_start_us"]) if r["launch"] == "0" else ready_next[key]
         first, end = ready + float(r["first_start_us"]), ready + float(r["span_us"])
-        ready_next[unit] = end
+        ready_next[key] = end  # the unit's next launch can start when this one ends (one stream)
         m = marks[key]
         (ri, rseg), (fi, fseg), (_, eseg) = segment_at(m, ready), segment_at(m, first), segment_at(m, end)
         seg_end = m[ri + 1][0] if 0 <= ri < len(m) - 1 else float("inf")
