@@ -48,15 +48,16 @@ def test_the_candidates_leave_the_engine_as_committed():
 
 
 def test_the_screens_as_recorded():
-    """On every committed trace, families above 15%: 42 committed, 47 under the first candidate, 56 under the second,
-    49 under the third; claim S4 fails for all three (declared_runs.md)."""
+    """On every committed trace, families above 15%: 47 under the first candidate, 56 under the second, 49 under the
+    third, against the committed model's 42 (gated in tests/test_held_out_gates.py, not counted again here); claim S4
+    fails for all three (declared_runs.md)."""
     from graph_landing_screen import held_out
     traces = sorted((ROOT / "validation/traces").glob("*_interference.csv"))
-    counts = [sum(v > 15.0 for t in traces for v in held_out(t).values())]
+    counts = []
     for which in (form.candidate, form.candidate2, form.candidate3):
         with which():
             counts.append(sum(v > 15.0 for t in traces for v in held_out(t).values()))
-    assert counts == [42, 47, 56, 49]
+    assert counts == [47, 56, 49]
 
 
 def test_the_tail_aware_turn_by_hand(monkeypatch):
