@@ -1,0 +1,50 @@
+"""The tile tail's fifth candidate (validation/calibration/tile_tail_form.py --fit5, --screen --fifth; declared in
+validation/collect/declared_runs.md, the thirty-seventh session, before any fit, for a later session): its form and
+fit set as declared. Nothing here fits it or screens it."""
+
+import sys
+from types import SimpleNamespace
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "validation/calibration"))
+import tile_tail_form as form  # noqa: E402
+
+
+def test_the_fit_set_is_the_declared_one():
+    """The crawl's 936 fitted rows from Python, and the stream/graph diagnostic's 96 co-runner rows of graph-replayed
+    units beside the 70B and 405B shapes (72 of the short ALU units, 24 of the scatter)."""
+    ours, graphs = form.fit5_sets()
+    assert len(ours) == 936 and all(p.role == "fitted" for p in ours)
+    assert len(graphs) == 96 and all("launch=graph" in p.argument and p.metric == "corunner_time_ratio" for p in graphs)
+    assert sum("family=short-compute" in p.argument for p in graphs) == 72
+    assert {p.file.split("/")[-1] for p in graphs} == {"h100_stream_graph_70b_interference.csv",
+                                                       "h100_stream_graph_405b_interference.csv"}
+
+
+def test_its_graph_turn_is_the_fourths_scaled(monkeypatch):
+    """A graph launch's turns past turn_gemms_to: the fourth candidate's x graph_turn_share (1 where not given)."""
+    monkeypatch.setattr(form, "_couple4", lambda *a: SimpleNamespace(graph_turns=0.4))
+    assert form._couple5({form.KEY5: 0.5}, None, "equal", None).graph_turns == 0.2
+    assert form._couple5({}, None, "equal", None).graph_turns == 0.4
+
+
+def test_the_fifth_candidate_leaves_the_engine_as_committed():
+    from nicmodel.engines.serving import gemm_grids, interference
+    from nicmodel.validation.predict import Predictor
+    kept = (interference.couple, interference.Coupling.turn_wait, gemm_grids._step, Predictor.predict)
+    with form.candidate5({"graph_turn_share": 0.5}):
+        assert interference.couple is form._couple5 and Predictor.predict is not kept[3]
+    assert (interference.couple, interference.Coupling.turn_wait, gemm_grids._step, Predictor.predict) == kept
+
+
+def test_the_screen_leaves_its_fit_rows_out():
+    """held_out_without: nothing dropped is every held-out family as the screens read it; the graph rows dropped from
+    the 70B's stream/graph trace leave its families with their launches from Python only."""
+    from graph_landing_screen import held_out
+    trace = ROOT / "validation/traces/h100_stream_graph_70b_interference.csv"
+    every = held_out(trace)
+    assert form.held_out_without(trace, set()) == every
+    drop = {(p.file, p.row) for p in form.fit5_sets()[1]}
+    fewer = form.held_out_without(trace, drop)
+    assert set(fewer) <= set(every) and fewer != every
