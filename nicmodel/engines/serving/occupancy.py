@@ -92,7 +92,11 @@ def _fit(lim: Limits, a: Shape, m: float, b: Shape, n: float) -> bool:
 
 def blocks_beside(p: Params, a: Shape, b: Shape, n: int, most: int) -> int:
     """How many blocks of shape ``a`` (up to ``most``) fit on one SM beside ``n`` blocks of ``b``."""
-    lim = _limits(p)
+    return _blocks_beside(_limits(p), a, b, n, most)
+
+
+@lru_cache(maxsize=16384)  # pure in its arguments; the couplings ask it for every decode kernel of every point
+def _blocks_beside(lim: Limits, a: Shape, b: Shape, n: int, most: int) -> int:
     m = 0
     while m < most and _fit(lim, a, m + 1, b, n):
         m += 1
