@@ -135,9 +135,10 @@ class Model:
         return torch.randn(batch, self.s["hidden"], device=self.device, dtype=torch.bfloat16)
 
 
-def capture(model: Model, batch: int, context: int, stream: torch.cuda.Stream):
+def capture(model: Model, batch: int, context: int, stream: torch.cuda.Stream, mode: str = "global"):
     """A decode step captured as a CUDA graph on ``stream`` (so its kernels carry that stream's
-    priority) and a function that replays it on ``stream``."""
+    priority) and a function that replays it on ``stream``; ``mode``: torch's capture_error_mode
+    ("relaxed" where the step launches CuPy kernels: marked_decode.py)."""
     x = model.inputs(batch)
     stream.wait_stream(torch.cuda.current_stream())
     with torch.cuda.stream(stream):
@@ -145,7 +146,7 @@ def capture(model: Model, batch: int, context: int, stream: torch.cuda.Stream):
             model.step(x, context)
     torch.cuda.synchronize()
     graph = torch.cuda.CUDAGraph()
-    with torch.cuda.graph(graph, stream=stream):
+    with torch.cuda.graph(graph, stream=stream, capture_error_mode=mode):
         model.step(x, context)
     torch.cuda.synchronize()
 

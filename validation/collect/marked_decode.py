@@ -22,7 +22,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from gpu_common import GTIME_DELAY, Model
+from gpu_common import GTIME_DELAY, Model, capture
 
 GEMMS = ("qkv", "o", "gate_up", "down")
 MARKS_PER_LAYER = 2 * len(GEMMS)
@@ -81,23 +81,9 @@ class MarkedModel(Model):
 
 
 def capture_marked(model: MarkedModel, batch: int, context: int, stream: torch.cuda.Stream):
-    """As gpu_common.capture, for the marked step (relaxed capture: the markers are CuPy launches). The markers of
-    the last replay are in ``model.marks``; ``keep(model, into, stream)`` copies them on decode's stream."""
-    x = model.inputs(batch)
-    stream.wait_stream(torch.cuda.current_stream())
-    with torch.cuda.stream(stream):
-        for _ in range(2):
-            model.step(x, context)
-    torch.cuda.synchronize()
-    graph = torch.cuda.CUDAGraph()
-    with torch.cuda.graph(graph, stream=stream, capture_error_mode="relaxed"):
-        model.step(x, context)
-    torch.cuda.synchronize()
-
-    def replay(inputs=x):  # the graph reads x: it lives as long as the replay does (freed, a replay may fault)
-        with torch.cuda.stream(stream):
-            graph.replay()
-    return replay, graph
+    """gpu_common.capture for the marked step (relaxed capture: the markers are CuPy launches). The markers of the
+    last replay are in ``model.marks``; ``keep(model, into, stream)`` copies them on decode's stream."""
+    return capture(model, batch, context, stream, mode="relaxed")
 
 
 def keep(model: MarkedModel, into, stream: torch.cuda.Stream) -> None:
