@@ -48,3 +48,22 @@ def test_the_screen_leaves_its_fit_rows_out():
     drop = {(p.file, p.row) for p in form.fit5_sets()[1]}
     fewer = form.held_out_without(trace, drop)
     assert set(fewer) <= set(every) and fewer != every
+
+
+def test_the_fit_command_runs_its_declared_steps(monkeypatch, capsys):
+    """--fit5's wiring, with the fit and its errors stood in (nothing is fitted here): the two sets weighted equally,
+    the fit from FIT5_START inside FIT5_BOUNDS, each set's error before and after printed."""
+    import numpy as np
+    seen = {}
+
+    def fit(predictor, rows, start, weights, names, bounds, options):
+        seen.update(rows=len(rows), weights=weights, start=start, names=names, bounds=bounds)
+        return np.array(start)
+    monkeypatch.setattr(form, "fit5_sets", lambda: (["a"] * 3, ["g"]))
+    monkeypatch.setattr(form.long_gemm_fit, "fit", fit)
+    monkeypatch.setattr(form.long_gemm_fit, "errors", lambda predictor, part, x, names: np.zeros(len(part)))
+    assert form.main(["--fit5"]) == 0
+    assert seen["rows"] == 4 and np.allclose(seen["weights"], [1 / 6] * 3 + [0.5])
+    assert (seen["start"], seen["names"], seen["bounds"]) == (form.FIT5_START, form.FIT5_NAMES, form.FIT5_BOUNDS)
+    out = capsys.readouterr().out
+    assert "the crawl's rows (3): mean |error| 0.0% -> 0.0%" in out and "graph_turn_share 1" in out
