@@ -1,9 +1,10 @@
 """The held-out screen every candidate form is read by (validation/calibration/graph_landing_screen.held_out over every
 committed interference trace), with the occupancy rules' block fit cached (occupancy._blocks_beside) against the same
-screen with the cache cleared before each call (the baseline: the uncached rule), in one process.
+screen with the rule uncached (the baseline), in one process; and reading every trace, each scenario file found once
+per trace, against the same read with the per-row search the reader did before added back (the baseline).
 
 Run: python benchmarks/bench_held_out_screen.py
-Prints both wall times, their ratio, and checks that both give the same families and figures.
+Prints the wall times and their ratios, and checks that the screen gives the same families and figures both ways.
 """
 
 from __future__ import annotations
@@ -35,6 +36,22 @@ def uncached(lim, a, b, n, most):
     return m
 
 
+def reads() -> tuple[float, float]:
+    """(every trace read, the same plus each row's scenario searched for again as the reader did before) in s."""
+    from nicmodel.validation import trace as reader
+    traces = sorted((ROOT / "validation/traces").glob("*_interference.csv"))
+    start = time.perf_counter()
+    for t in traces:
+        reader.read_trace(t)
+    now = time.perf_counter() - start
+    names = [(t, [row["scenario"].strip() for _, row in reader._rows(t)]) for t in traces]
+    start = time.perf_counter()
+    for t, scenarios in names:
+        for name in scenarios:  # the search the reader made for every row before
+            reader._find_scenario(name, t.resolve())
+    return now, now + time.perf_counter() - start
+
+
 if __name__ == "__main__":
     screen()  # warm: scenario files, decode profiles
     cached = occupancy._blocks_beside
@@ -48,3 +65,6 @@ if __name__ == "__main__":
     assert before == after, "the cache changed a figure"
     print(f"held-out screen over {len(after)} families: uncached {base:.1f} s, cached {now:.1f} s, "
           f"{base / now:.2f}x")
+    read, searched = reads()
+    print(f"reading every trace: each row's scenario searched {searched:.2f} s, once per trace {read:.2f} s, "
+          f"{searched / read:.2f}x")

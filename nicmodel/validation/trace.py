@@ -114,6 +114,8 @@ def read_trace(path: str | Path) -> list[Point]:
     except OSError as exc:
         raise SpecError(f"cannot read file: {exc.strerror}", file) from None
     points = []
+    resolved = path.resolve()
+    scenarios: dict[str, Path | SpecError | None] = {}  # a trace names few scenario files: find each once
     for line, row in rows:
         def fail(column: str, message: str) -> SpecError:
             return SpecError(message, file, line, (column,))
@@ -131,10 +133,15 @@ def read_trace(path: str | Path) -> list[Point]:
         argument = (row.get("argument") or "").strip() or None
         if spec.argument and argument is None:
             raise fail("argument", f"metric {metric} needs an argument: {spec.argument}")
-        try:
-            scenario = _find_scenario(row["scenario"].strip(), path.resolve())
-        except SpecError as exc:
-            raise fail("scenario", exc.message) from None
+        name = row["scenario"].strip()
+        if name not in scenarios:
+            try:
+                scenarios[name] = _find_scenario(name, resolved)
+            except SpecError as exc:
+                scenarios[name] = exc
+        scenario = scenarios[name]
+        if isinstance(scenario, SpecError):
+            raise fail("scenario", scenario.message)
         if scenario is None:
             raise fail("scenario", f"no scenario file {row['scenario'].strip()!r} (relative to the trace or repository)")
         unit = row["unit"].strip()
