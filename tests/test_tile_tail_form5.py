@@ -39,14 +39,15 @@ def test_the_fifth_candidate_leaves_the_engine_as_committed():
 
 
 def test_the_screen_leaves_its_fit_rows_out():
-    """held_out_without: nothing dropped is every held-out family as the screens read it; the graph rows dropped from
-    the 70B's stream/graph trace leave its families with their launches from Python only."""
+    """graph_landing_screen.held_out with the fit rows dropped: nothing dropped is every held-out family as the screens
+    read it; the graph rows dropped from the 70B's stream/graph trace leave its families with their launches from
+    Python only."""
     from graph_landing_screen import held_out
     trace = ROOT / "validation/traces/h100_stream_graph_70b_interference.csv"
     every = held_out(trace)
-    assert form.held_out_without(trace, set()) == every
-    drop = {(p.file, p.row) for p in form.fit5_sets()[1]}
-    fewer = form.held_out_without(trace, drop)
+    assert held_out(trace, frozenset()) == every
+    drop = frozenset((p.file, p.row) for p in form.fit5_sets()[1])
+    fewer = held_out(trace, drop)
     assert set(fewer) <= set(every) and fewer != every
 
 

@@ -143,7 +143,7 @@ def read_trace(path: str | Path) -> list[Point]:
         if isinstance(scenario, SpecError):
             raise fail("scenario", scenario.message)
         if scenario is None:
-            raise fail("scenario", f"no scenario file {row['scenario'].strip()!r} (relative to the trace or repository)")
+            raise fail("scenario", f"no scenario file {name!r} (relative to the trace or repository)")
         unit = row["unit"].strip()
         try:
             value = parse_quantity(f"{row['value'].strip()} {unit}".strip(), spec.dimension)

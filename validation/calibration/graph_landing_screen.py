@@ -77,9 +77,11 @@ def candidate(k: float):
         model.couple, model.Coupling.turn_wait = COMMITTED_COUPLE, COMMITTED_WAIT
 
 
-def held_out(trace: Path) -> dict[str, float]:
-    """{metric/family: held-out MAPE %} of an interference trace under the model in place."""
-    return {f"{s['metric']}/{s['family']}": s["mape_pct"] for s in summary(predict_all(read_trace(trace), Predictor()))
+def held_out(trace: Path, drop: frozenset[tuple[str, int]] = frozenset()) -> dict[str, float]:
+    """{metric/family: held-out MAPE %} of an interference trace under the model in place, the points ``drop``
+    ((file, row): a candidate's own fit rows) left out."""
+    points = [p for p in read_trace(trace) if (p.file, p.row) not in drop]
+    return {f"{s['metric']}/{s['family']}": s["mape_pct"] for s in summary(predict_all(points, Predictor()))
             if s["role"] == "held-out" and "family" in s}
 
 

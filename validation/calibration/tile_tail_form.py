@@ -136,13 +136,14 @@ def rounds2(grids, sms: float, blocks: float, per_sm: float, tau_s: float, lengt
 
 def _turn_wait_by(rounds):
     """Coupling.turn_wait with ``rounds`` in place of gemm_grids.turn_rounds, at the coupling's ``free_tau`` where it
-    has one (candidate 2's)."""
+    has one (candidate 2's), and past turn_gemms_to its ``graph_turns`` too where it has them (candidates 4 and 5)."""
     def turn_wait(self, profile) -> float:
         length = turn_gemm(profile.gemm, self.gemm_to, self.turn_growth)
-        if self.turn_free <= 0 or profile.grids is None or self.turns <= 0:
-            return self.launch + self.turns * length
-        return self.launch + self.turns * length * rounds(profile.grids, profile.sms, self.blocks, self.per_sm,
-                                                          getattr(self, "free_tau", self.tau), length, self.turn_free)
+        turns = self.turns + (getattr(self, "graph_turns", 0.0) if profile.gemm > self.gemm_to else 0.0)
+        if self.turn_free <= 0 or profile.grids is None or turns <= 0:
+            return self.launch + turns * length
+        return self.launch + turns * length * rounds(profile.grids, profile.sms, self.blocks, self.per_sm,
+                                                     getattr(self, "free_tau", self.tau), length, self.turn_free)
     return turn_wait
 
 
@@ -244,14 +245,7 @@ def _couple4(p, c, priority, shapes):
     return coupling
 
 
-def _turn_wait4(self, profile) -> float:
-    """Coupling.turn_wait with candidate 4's rounds and, past turn_gemms_to, the graph launches' turns too."""
-    length = turn_gemm(profile.gemm, self.gemm_to, self.turn_growth)
-    turns = self.turns + (getattr(self, "graph_turns", 0.0) if profile.gemm > self.gemm_to else 0.0)
-    if self.turn_free <= 0 or profile.grids is None or turns <= 0:
-        return self.launch + turns * length
-    return self.launch + turns * length * rounds4(profile.grids, profile.sms, self.blocks, self.per_sm, self.tau,
-                                                  length, self.turn_free)
+_turn_wait4 = _turn_wait_by(rounds4)  # candidate 4's: its rounds, and the graph launches' turns past turn_gemms_to
 
 
 @contextmanager
@@ -292,15 +286,6 @@ def _couple5(p, c, priority, shapes):
 
 
 KEY5 = "gpu.interference.graph_turn_share"  # a parameter candidate 5 adds (1: candidate 4's graph turn)
-
-
-def held_out_without(trace: Path, drop: set[tuple[str, int]]) -> dict[str, float]:
-    """graph_landing_screen.held_out with the points ``drop`` ((file, row): a candidate's own fit rows) left out."""
-    from nicmodel.validation.trace import read_trace
-    from nicmodel.validation.validate import predict_all, summary
-    points = [p for p in read_trace(trace) if (p.file, p.row) not in drop]
-    return {f"{s['metric']}/{s['family']}": s["mape_pct"] for s in summary(predict_all(points, Predictor()))
-            if s["role"] == "held-out" and "family" in s}
 
 
 @contextmanager
@@ -401,11 +386,12 @@ def main(argv: list[str]) -> int:
                 lo, hi = np.percentile(np.array(boots), [2.5, 97.5], axis=0)
                 print("  95%: " + ", ".join(f"{n} {a:.4g}-{b:.4g}" for n, a, b in zip(FIT5_NAMES, lo, hi)))
     if args.screen is not None:
-        from graph_landing_screen import held_out as every_held_out
-        drop = {(p.file, p.row) for p in fit5_sets()[1]} if args.fifth else set()  # its fit rows out of the count
+        from graph_landing_screen import held_out as read
+        # candidate 5's fit rows out of the count, for the committed model's count and the candidate's alike
+        drop = frozenset((p.file, p.row) for p in fit5_sets()[1]) if args.fifth else frozenset()
 
-        def held_out(trace: Path) -> dict[str, float]:  # the committed model's count and the candidate's alike
-            return held_out_without(trace, drop) if drop else every_held_out(trace)
+        def held_out(trace: Path) -> dict[str, float]:
+            return read(trace, drop)
         traces = [Path(a) for a in args.screen] or sorted((ROOT / "validation/traces").glob("*_interference.csv"))
         now = {(t.name, f): v for t in traces for f, v in held_out(t).items()}
         fifth = {k: float(v) for k, v in (kv.split("=") for kv in args.values.split(",") if kv)}

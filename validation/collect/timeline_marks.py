@@ -50,9 +50,10 @@ def read_marks(path: Path) -> dict[Key, list[tuple[float, str, int]]]:
     return {k: sorted(v) for k, v in steps.items()}
 
 
-def segment_at(marks: list[tuple[float, str, int]], t: float) -> tuple[int, str]:
-    """(index of the marker that starts it, segment name) of the segment holding time ``t``."""
-    i = bisect.bisect_right([m[0] for m in marks], t) - 1
+def segment_at(marks: list[tuple[float, str, int]], t: float, times: list[float] | None = None) -> tuple[int, str]:
+    """(index of the marker that starts it, segment name) of the segment holding time ``t`` (``times``: the markers'
+    times, where the caller has them)."""
+    i = bisect.bisect_right([m[0] for m in marks] if times is None else times, t) - 1
     if i < 0:
         return -1, "start"
     return i, "after" if marks[i][1] == "stop" else marks[i][1]
@@ -60,7 +61,7 @@ def segment_at(marks: list[tuple[float, str, int]], t: float) -> tuple[int, str]
 
 def placed(launches: list[dict], marks: dict[Key, list[tuple[float, str, int]]]) -> list[dict]:
     """launches.csv rows with their times and segments in the step (rows of a step without markers are dropped)."""
-    out, ready_next = [], {}
+    out, ready_next, times = [], {}, {}
     for r in launches:
         key = (r["batch"], r["context"], r["priority"], r["corunner"], r["step"])
         if key not in marks:
@@ -69,7 +70,8 @@ def placed(launches: list[dict], marks: dict[Key, list[tuple[float, str, int]]])
         first, end = ready + float(r["first_start_us"]), ready + float(r["span_us"])
         ready_next[key] = end  # the unit's next launch can start when this one ends (one stream)
         m = marks[key]
-        (ri, rseg), (fi, fseg), (_, eseg) = segment_at(m, ready), segment_at(m, first), segment_at(m, end)
+        at = times.setdefault(key, [x[0] for x in m])  # each step's marker times, listed once
+        (ri, rseg), (fi, fseg), (_, eseg) = (segment_at(m, t, at) for t in (ready, first, end))
         seg_end = m[ri + 1][0] if 0 <= ri < len(m) - 1 else float("inf")
         seg_start = m[ri][0] if ri >= 0 else 0.0
         out.append({**r, "ready_us": ready, "first_us": first, "end_us": end, "ready_segment": rseg,
