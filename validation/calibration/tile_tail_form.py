@@ -59,7 +59,10 @@ declared_runs.md, the thirty-seventh session, after the third marked set read "s
 graph twin lose alike beside the 405B at batches 16-32): the fourth, with a graph launch's turn past turn_gemms_to
 ``graph_turn_share`` x the stream launch's, fitted with the crawl's three on the crawl's fit set plus the stream/graph
 diagnostic's graph rows beside the 70B and 405B shapes (``fit5_sets``), the two sets weighted equally. Not fitted or
-screened in the session that wrote it.
+screened in the session that wrote it. Fitted and screened the next (the thirty-eighth): crawl_share 0.06549,
+crawl_high 0.9993, turn_growth 0.1953, graph_turn_share 0.2744 (the crawl's rows 12.2 -> 14.4% mean |error|, the graph
+rows 33.9 -> 7.8%); with those graph rows out of the count, 39 -> 49 of 869 families above 15% (summed 5038.4 ->
+4923.7). S4 fails: not adopted; the sealed set stays sealed (tests/test_tile_tail_form5.py).
 
     python validation/calibration/tile_tail_form.py --screen [--second | --third | --fourth] [TRACE ...]
     python validation/calibration/tile_tail_form.py --fit5 [--boot N]
