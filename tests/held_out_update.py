@@ -8,6 +8,8 @@ small gain leaves it, so bounds do not churn); every change is printed, and --wr
 two data files in place. --new prints the block for a trace not recorded yet (paste it in, with a
 comment saying what the trace is). Run it after a model change has been judged on the held-out
 families (docs/serving.md), never to make a regression pass unseen: its output goes in the commit.
+A new trace also moves the recorded recounts of screens not adopted (``pytest -m recount``, left out of
+the default run): run them and record the new counts with the trace.
 """
 
 from __future__ import annotations
@@ -94,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     for trace in args.new:
         print(new_block(trace))
+    if args.new:
+        print("# a new trace moves the recorded recounts too: run `pytest -m recount` and record their counts")
     if not args.new:
         update(args.write)
     return 0

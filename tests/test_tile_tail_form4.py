@@ -5,6 +5,8 @@ Its own file so the suite's workers screen it beside the other three (tests/test
 import sys
 from types import SimpleNamespace
 
+import pytest
+
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "validation/calibration"))
@@ -39,6 +41,19 @@ def test_graph_launches_wait_the_turn_past_the_checked_gemms():
     assert abs(form._turn_wait4(c, long) - (1e-6 + 0.3 * 37e-6 * 2 ** 0.5)) < 1e-15
 
 
+def test_the_fourth_candidate_on_two_traces():
+    """The fourth on the two traces the first three are checked on (tests/test_tile_tail_form.py; the full recount:
+    test_the_fourth_screen_as_recorded, pytest -m recount): the 405B's scatter comes down (30.7 -> 13.3%), its short
+    units go far over (49.4 -> 66.4%, 40.0 -> 56.4%), the 70B's scatter from Python crosses up (6.5 -> 18.9%)."""
+    from test_tile_tail_form import LADDER_70B, SEALED2_405B, corunner_families
+    with form.candidate4():
+        assert corunner_families(LADDER_70B) == {"lmcache-dequantization": 7.0, "paged-kv-scatter": 18.9,
+                                                 "torch-cat": 16.4}
+        assert corunner_families(SEALED2_405B) == {"paged-kv-scatter": 13.3, "short-2-byte": 66.4,
+                                                   "short-compute": 56.4}
+
+
+@pytest.mark.recount
 def test_the_fourth_screen_as_recorded():
     """On every committed trace, families above 15%: 42 committed, 55 under the fourth candidate (declared_runs.md):
     S4 fails."""
