@@ -123,6 +123,17 @@ def path_ratio(rows: list[dict], unit: str) -> tuple[float, str]:
     return ratio, "same" if PATHS[0] <= ratio <= PATHS[1] else "python-more" if ratio > PATHS[1] else "graph-more"
 
 
+def wait_and_run(rows: list[dict], config: str) -> tuple[float, float, float]:
+    """(extra, wait, run) us, each a mean per launch over ``rows`` of ``config`` wherever in the step it became ready:
+    its extra (span less span alone), its wait before its first block, and the rest of the extra, its run past its
+    time alone (a read after the three sets' rules, not part of any). From Python the wait also holds the host's issue
+    gap, which the time alone has too, so only a graph launch's split is clean."""
+    mine = [r for r in rows if r["corunner"] == config]
+    extra = sum(r["extra_us"] for r in mine) / len(mine)
+    wait = sum(r["wait_us"] for r in mine) / len(mine)
+    return extra, wait, extra - wait
+
+
 def run_rows(run: Path) -> list[dict]:
     """Every launch of a run folder (launches.csv and marks.csv), placed."""
     with (run / "launches.csv").open() as f:
