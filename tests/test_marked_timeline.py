@@ -265,3 +265,8 @@ def test_graph_launches_wait_alike_and_run_apart():
         run.append(rs / ra)
     assert (round(min(wait), 2), round(max(wait), 2)) == (0.92, 1.21)
     assert (round(min(run), 1), round(max(run), 1)) == (1.8, 4.4)
+
+
+def test_wait_and_run_names_a_configuration_it_lacks():
+    with pytest.raises(ValueError, match="scatter-graph"):
+        tm().wait_and_run([{"corunner": "scatter", "extra_us": 1.0, "wait_us": 0.5}], "scatter-graph")

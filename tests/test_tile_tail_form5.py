@@ -80,12 +80,11 @@ def test_the_fifth_screen_as_recorded():
     tail_sealed3*.tgz stay sealed. Two of the families that moved most, checked here on their own traces: the 70B's
     scatter from Python crosses up (6.5 -> 20.2%; under-predicted, as under the fourth), the 405B's graph-replayed
     short ALU unit comes down (40.0 -> 4.9%)."""
-    from graph_landing_screen import held_out
-    ladder = ROOT / "validation/traces/h100_dataplane_ladder_70b_interference.csv"
-    sealed = ROOT / "validation/traces/h100_graph_sealed2_405b_interference.csv"
-    key = "corunner_time_ratio/{}"
-    assert round(held_out(ladder)[key.format("paged-kv-scatter")], 1) == 6.5
-    assert round(held_out(sealed)[key.format("short-compute")], 1) == 40.0
+    from test_tile_tail_form import LADDER_70B, SEALED2_405B, corunner_families
+    assert (corunner_families(LADDER_70B)["paged-kv-scatter"], corunner_families(SEALED2_405B)["short-compute"]) \
+        == (6.5, 40.0)
     with form.candidate5(FITTED5):
-        assert round(held_out(ladder)[key.format("paged-kv-scatter")], 1) == 20.2
-        assert round(held_out(sealed)[key.format("short-compute")], 1) == 4.9
+        assert corunner_families(LADDER_70B) == {"lmcache-dequantization": 16.3, "paged-kv-scatter": 20.2,
+                                                 "torch-cat": 18.5}
+        assert corunner_families(SEALED2_405B) == {"paged-kv-scatter": 16.9, "short-2-byte": 18.9,
+                                                   "short-compute": 4.9}

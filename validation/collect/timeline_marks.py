@@ -129,6 +129,8 @@ def wait_and_run(rows: list[dict], config: str) -> tuple[float, float, float]:
     time alone (a read after the three sets' rules, not part of any). From Python the wait also holds the host's issue
     gap, which the time alone has too, so only a graph launch's split is clean."""
     mine = [r for r in rows if r["corunner"] == config]
+    if not mine:
+        raise ValueError(f"no launches of {config!r} among the rows")
     extra = sum(r["extra_us"] for r in mine) / len(mine)
     wait = sum(r["wait_us"] for r in mine) / len(mine)
     return extra, wait, extra - wait
@@ -174,8 +176,10 @@ def main(argv: list[str] | None = None) -> int:
             verdict, share, n = reading(mine, args.gemm)
             at, k = freed_at(mine, args.gemm)
             ws, _ = wait_share(mine, args.gemm)
+            extra, wait, ran = wait_and_run(mine, config)
             print(f"{run.name} {config}: ready in {args.gemm} {n}, started in it {share:.2f}: {verdict}; those ready "
-                  f"in its first {EARLY:.0%} started at {at:.2f} of it (median of {k}); wait share {ws:.2f}")
+                  f"in its first {EARLY:.0%} started at {at:.2f} of it (median of {k}); wait share {ws:.2f}; over the "
+                  f"step a launch's extra {extra:.1f} us, {wait:.1f} waiting, {ran:.1f} running")
         w.writerows([[run.name, *row] for row in summary(rows)])
     if args.out:
         write_atomic(args.out, text.getvalue())
