@@ -64,9 +64,18 @@ crawl_high 0.9993, turn_growth 0.1953, graph_turn_share 0.2744 (the crawl's rows
 rows 33.9 -> 7.8%); with those graph rows out of the count, 39 -> 49 of 869 families above 15% (summed 5038.4 ->
 4923.7). S4 fails: not adopted; the sealed set stays sealed (tests/test_tile_tail_form5.py).
 
+A sixth candidate, declared with its code before any fit (``candidate6``, ``--fit6``, ``--screen --sixth``;
+declared_runs.md, the thirty-eighth session, after the fifth's screen and the marked timelines' wait/run split: the
+scatter's and the ALU unit's graph launches wait alike and run 1.8-4.4x apart): the fifth, with a launch's pace inside
+a long GEMM (crawl_share on the SMs it holds, crawl_free_pace on those it leaves free, turn_free_pace during the turn
+rounds) over 1 + ``crawl_memory`` x its memory-boundness, fitted with the fifth's four on the fifth's fit set (from
+the fifth's fitted values, crawl_memory from 1), the screen leaving the same graph rows out of its count.
+
     python validation/calibration/tile_tail_form.py --screen [--second | --third | --fourth] [TRACE ...]
     python validation/calibration/tile_tail_form.py --fit5 [--boot N]
     python validation/calibration/tile_tail_form.py --screen --fifth --values crawl_share=...,graph_turn_share=...
+    python validation/calibration/tile_tail_form.py --fit6 [--boot N]
+    python validation/calibration/tile_tail_form.py --screen --sixth --values crawl_share=...,crawl_memory=...
 """
 
 from __future__ import annotations
@@ -309,6 +318,56 @@ def candidate5(values: dict[str, float] | None = None):
         Predictor.predict = committed_predict
 
 
+FIT6_NAMES = FIT5_NAMES + ("crawl_memory",)
+FIT6_START = (0.06549, 0.9993, 0.1953, 0.2744, 1.0)  # the fifth's fit, and a memory-bound launch at half pace
+FIT6_BOUNDS = FIT5_BOUNDS + ((0.0, 10.0),)
+KEY6 = "gpu.interference.crawl_memory"  # a parameter candidate 6 adds (0: candidate 5)
+
+
+def _couple6(p, c, priority, shapes):
+    """Candidate 6's coupling: candidate 5's, its pace inside a long GEMM (crawl, crawl_free, turn_free) over
+    1 + crawl_memory x its memory-boundness (1 - compute)."""
+    coupling = _couple5(p, c, priority, shapes)
+    slower = 1.0 + float(p.get(KEY6, 0.0)) * (1.0 - coupling.compute)
+    for name in ("crawl", "crawl_free", "turn_free"):
+        object.__setattr__(coupling, name, getattr(coupling, name) / slower)
+    return coupling
+
+
+@contextmanager
+def candidate6(values: dict[str, float] | None = None):
+    """Candidate 6 in place (candidate 5's form, its pace inside long GEMMs slowed by memory demand), ``values``
+    (gpu.interference.<name>) read by every Predictor made inside it; crawl_memory 0 where absent."""
+    with candidate5(values):
+        interference.couple = _couple6
+        yield
+
+
+def fit_weighted(names, start, bounds, context, boot: int, seed: int) -> None:
+    """Fit ``names`` from ``start`` within ``bounds`` on the fifth's declared set (fit5_sets, the two parts weighted
+    equally) with ``context`` in place; print each part's mean |error| before and after, the values and, with
+    ``boot`` > 0, their bootstrap 95% intervals."""
+    ours, graphs = fit5_sets()
+    rows = ours + graphs
+    weights = np.array([0.5 / len(ours)] * len(ours) + [0.5 / len(graphs)] * len(graphs))
+    options = {"xatol": 1e-4, "fatol": 1e-6, "maxiter": 400}
+    with context():
+        predictor = Predictor()
+        x = long_gemm_fit.fit(predictor, rows, start, weights, names, bounds, options)
+        for label, part in (("the crawl's rows", ours), ("the graph rows", graphs)):
+            print(f"{label} ({len(part)}): mean |error| "
+                  f"{100 * long_gemm_fit.errors(predictor, part, np.array(start), names).mean():.1f}% "
+                  f"-> {100 * long_gemm_fit.errors(predictor, part, x, names).mean():.1f}%")
+        print("  " + ", ".join(f"{n} {v:.4g}" for n, v in zip(names, x)))
+        rng, boots = np.random.default_rng(seed), []
+        for _ in range(boot):
+            draw = np.bincount(rng.integers(0, len(rows), len(rows)), minlength=len(rows)) * weights
+            boots.append(long_gemm_fit.fit(predictor, rows, x, draw, names, bounds, options))
+        if boots:
+            lo, hi = np.percentile(np.array(boots), [2.5, 97.5], axis=0)
+            print("  95%: " + ", ".join(f"{n} {a:.4g}-{b:.4g}" for n, a, b in zip(names, lo, hi)))
+
+
 @contextmanager
 def candidate(values: dict[str, float] | None = None):
     """The form in place (tail grids, the free-SM pace), ``values`` (gpu.interference.<name>) read by every Predictor
@@ -349,7 +408,9 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--fourth", action="store_true", help="screen candidate 4 (no fit) in place of the first")
     ap.add_argument("--fit5", action="store_true", help="fit candidate 5 on its declared set (fit5_sets)")
     ap.add_argument("--fifth", action="store_true", help="screen candidate 5 at --values in place of the first")
-    ap.add_argument("--values", default="", help="candidate 5's values as name=value,... (FIT5_NAMES)")
+    ap.add_argument("--fit6", action="store_true", help="fit candidate 6 on the fifth's declared set (fit5_sets)")
+    ap.add_argument("--sixth", action="store_true", help="screen candidate 6 at --values in place of the first")
+    ap.add_argument("--values", default="", help="candidate 5's or 6's values as name=value,... (FIT5_NAMES, FIT6_NAMES)")
     args = ap.parse_args(argv)
     if args.fit:
         rows = long_gemm_fit.fitted_rows()
@@ -368,38 +429,21 @@ def main(argv: list[str]) -> int:
                 lo, hi = np.percentile(np.array(boots), [2.5, 97.5], axis=0)
                 print("  95%: " + ", ".join(f"{n} {a:.4g}-{b:.4g}" for n, a, b in zip(NAMES, lo, hi)))
     if args.fit5:
-        ours, graphs = fit5_sets()
-        rows = ours + graphs
-        weights = np.array([0.5 / len(ours)] * len(ours) + [0.5 / len(graphs)] * len(graphs))
-        with candidate5():
-            predictor = Predictor()
-            x = long_gemm_fit.fit(predictor, rows, FIT5_START, weights, FIT5_NAMES, FIT5_BOUNDS,
-                                  {"xatol": 1e-4, "fatol": 1e-6, "maxiter": 400})
-            for label, part in (("the crawl's rows", ours), ("the graph rows", graphs)):
-                print(f"{label} ({len(part)}): mean |error| "
-                      f"{100 * long_gemm_fit.errors(predictor, part, np.array(FIT5_START), FIT5_NAMES).mean():.1f}% "
-                      f"-> {100 * long_gemm_fit.errors(predictor, part, x, FIT5_NAMES).mean():.1f}%")
-            print("  " + ", ".join(f"{n} {v:.4g}" for n, v in zip(FIT5_NAMES, x)))
-            rng, boots = np.random.default_rng(args.seed), []
-            for _ in range(args.boot):
-                draw = np.bincount(rng.integers(0, len(rows), len(rows)), minlength=len(rows)) * weights
-                boots.append(long_gemm_fit.fit(predictor, rows, x, draw, FIT5_NAMES, FIT5_BOUNDS,
-                                               {"xatol": 1e-4, "fatol": 1e-6, "maxiter": 400}))
-            if boots:
-                lo, hi = np.percentile(np.array(boots), [2.5, 97.5], axis=0)
-                print("  95%: " + ", ".join(f"{n} {a:.4g}-{b:.4g}" for n, a, b in zip(FIT5_NAMES, lo, hi)))
+        fit_weighted(FIT5_NAMES, FIT5_START, FIT5_BOUNDS, candidate5, args.boot, args.seed)
+    if args.fit6:
+        fit_weighted(FIT6_NAMES, FIT6_START, FIT6_BOUNDS, candidate6, args.boot, args.seed)
     if args.screen is not None:
         from graph_landing_screen import held_out as read
         # candidate 5's fit rows out of the count, for the committed model's count and the candidate's alike
-        drop = frozenset((p.file, p.row) for p in fit5_sets()[1]) if args.fifth else frozenset()
+        drop = frozenset((p.file, p.row) for p in fit5_sets()[1]) if args.fifth or args.sixth else frozenset()
 
         def held_out(trace: Path) -> dict[str, float]:
             return read(trace, drop)
         traces = [Path(a) for a in args.screen] or sorted((ROOT / "validation/traces").glob("*_interference.csv"))
         now = {(t.name, f): v for t in traces for f, v in held_out(t).items()}
-        fifth = {k: float(v) for k, v in (kv.split("=") for kv in args.values.split(",") if kv)}
-        with (candidate5(fifth) if args.fifth else candidate4() if args.fourth else candidate3() if args.third
-              else candidate2() if args.second else candidate()):
+        values = {k: float(v) for k, v in (kv.split("=") for kv in args.values.split(",") if kv)}
+        with (candidate6(values) if args.sixth else candidate5(values) if args.fifth else candidate4() if args.fourth
+              else candidate3() if args.third else candidate2() if args.second else candidate()):
             then = {(t.name, f): v for t in traces for f, v in held_out(t).items()}
         for key in sorted(now):
             if (now[key] > 15) != (then[key] > 15) or abs(then[key] - now[key]) > 3:

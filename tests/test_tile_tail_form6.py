@@ -1,0 +1,59 @@
+"""The tile tail's sixth candidate (validation/calibration/tile_tail_form.py --fit6, --screen --sixth; declared in
+validation/collect/declared_runs.md, the thirty-eighth session, with its code before any fit): its form and wiring.
+Its own file so the suite's workers run it beside the other tile-tail files."""
+
+import sys
+from types import SimpleNamespace
+
+import pytest
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "validation/calibration"))
+import tile_tail_form as form  # noqa: E402
+
+
+def test_its_pace_in_long_gemms_is_slowed_by_memory_demand(monkeypatch):
+    """By hand: a launch three quarters memory-bound (compute 0.25) at crawl_memory 2 keeps 1 / (1 + 2 x 0.75) = 0.4
+    of the fifth's pace inside a long GEMM, on the SMs it holds (crawl), on those it leaves free (crawl_free) and during
+    its turn rounds (turn_free); a compute-bound one keeps all of it, and crawl_memory 0 is the fifth."""
+    def fifth(*a):
+        return SimpleNamespace(crawl=0.2, crawl_free=1.0, turn_free=1.0, compute=fifth.compute)
+    monkeypatch.setattr(form, "_couple5", fifth)
+    fifth.compute = 0.25
+    c = form._couple6({form.KEY6: 2.0}, None, "equal", None)
+    assert (c.crawl, c.crawl_free, c.turn_free) == pytest.approx((0.08, 0.4, 0.4), rel=1e-12)
+    fifth.compute = 1.0
+    c = form._couple6({form.KEY6: 2.0}, None, "equal", None)
+    assert (c.crawl, c.crawl_free, c.turn_free) == (0.2, 1.0, 1.0)
+    fifth.compute = 0.25
+    c = form._couple6({}, None, "equal", None)
+    assert (c.crawl, c.crawl_free, c.turn_free) == (0.2, 1.0, 1.0)
+
+
+def test_the_sixth_candidate_leaves_the_engine_as_committed():
+    from nicmodel.engines.serving import gemm_grids, interference
+    from nicmodel.validation.predict import Predictor
+    kept = (interference.couple, interference.Coupling.turn_wait, gemm_grids._step, Predictor.predict)
+    with form.candidate6({"crawl_memory": 1.0}):
+        assert interference.couple is form._couple6 and Predictor.predict is not kept[3]
+    assert (interference.couple, interference.Coupling.turn_wait, gemm_grids._step, Predictor.predict) == kept
+
+
+def test_the_fit_command_runs_its_declared_steps(monkeypatch, capsys):
+    """--fit6's wiring, with the fit and its errors stood in (nothing is fitted here): the fifth's set, weighted as
+    the fifth's, from the fifth's fitted values and crawl_memory 1, inside FIT6_BOUNDS."""
+    import numpy as np
+    seen = {}
+
+    def fit(predictor, rows, start, weights, names, bounds, options):
+        seen.update(rows=len(rows), weights=weights, start=start, names=names, bounds=bounds)
+        return np.array(start)
+    monkeypatch.setattr(form, "fit5_sets", lambda: (["a"] * 3, ["g"]))
+    monkeypatch.setattr(form.long_gemm_fit, "fit", fit)
+    monkeypatch.setattr(form.long_gemm_fit, "errors", lambda predictor, part, x, names: np.zeros(len(part)))
+    assert form.main(["--fit6"]) == 0
+    assert seen["rows"] == 4 and np.allclose(seen["weights"], [1 / 6] * 3 + [0.5])
+    assert seen["start"] == (0.06549, 0.9993, 0.1953, 0.2744, 1.0) and seen["names"][-1] == "crawl_memory"
+    assert seen["bounds"] == form.FIT5_BOUNDS + ((0.0, 10.0),)
+    assert "crawl_memory 1" in capsys.readouterr().out
