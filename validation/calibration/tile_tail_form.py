@@ -69,7 +69,10 @@ declared_runs.md, the thirty-eighth session, after the fifth's screen and the ma
 scatter's and the ALU unit's graph launches wait alike and run 1.8-4.4x apart): the fifth, with a launch's pace inside
 a long GEMM (crawl_share on the SMs it holds, crawl_free_pace on those it leaves free, turn_free_pace during the turn
 rounds) over 1 + ``crawl_memory`` x its memory-boundness, fitted with the fifth's four on the fifth's fit set (from
-the fifth's fitted values, crawl_memory from 1), the screen leaving the same graph rows out of its count.
+the fifth's fitted values, crawl_memory from 1), the screen leaving the same graph rows out of its count. Fitted and
+screened the same session: crawl_share 0.06969, crawl_high 0.7406, turn_growth 0.133, graph_turn_share 0.3034,
+crawl_memory 1.443 (the crawl's rows 15.3%, the graph rows 5.5%); 39 -> 50 of 869 above 15% (summed 5038.4 -> 5039.0).
+S4 fails: not adopted (tests/test_tile_tail_form6.py).
 
     python validation/calibration/tile_tail_form.py --screen [--second | --third | --fourth] [TRACE ...]
     python validation/calibration/tile_tail_form.py --fit5 [--boot N]
