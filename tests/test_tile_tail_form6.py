@@ -68,7 +68,7 @@ def test_the_sixth_screen_as_recorded():
     15.3% mean |error| (the committed model 12.2%), the graph rows 5.8 -> 5.5%, at FITTED6. Screened on every committed
     trace with the graph fit rows out (8.7 min): **39 -> 50** of 869 families above 15% (summed 5038.4 -> 5039.0): S4
     fails, not adopted, the sealed tail_sealed3*.tgz stay sealed. Checked here on the two traces the other candidates
-    are, and on the one where LMCache's dequantization goes furthest over: every graph family beside the 405B comes
+    are, and on the one where LMCache's dequantization goes furthest over: every graph-landing family beside the 405B comes
     within 12%, the 70B's scatter from Python goes to 14.9%, and the dequantization, memory-bound over many waves, is
     slowed far past what it loses (beside the 405B's repeat 12.8 -> 49.4%)."""
     from test_tile_tail_form import LADDER_70B, SEALED2_405B, corunner_families
