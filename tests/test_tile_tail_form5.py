@@ -51,9 +51,9 @@ def test_the_screen_leaves_its_fit_rows_out():
     assert set(fewer) <= set(every) and fewer != every
 
 
-def test_the_fit_command_runs_its_declared_steps(monkeypatch, capsys):
-    """--fit5's wiring, with the fit and its errors stood in (nothing is fitted here): the two sets weighted equally,
-    the fit from FIT5_START inside FIT5_BOUNDS, each set's error before and after printed."""
+def run_fit_stood_in(monkeypatch, flag: str) -> dict:
+    """Run ``tile_tail_form.main([flag])`` with the fit set three rows of ours and one graph row, and the fit and its
+    errors stood in (nothing is fitted): what the fit was given (rows, weights, start, names, bounds)."""
     import numpy as np
     seen = {}
 
@@ -63,7 +63,15 @@ def test_the_fit_command_runs_its_declared_steps(monkeypatch, capsys):
     monkeypatch.setattr(form, "fit5_sets", lambda: (["a"] * 3, ["g"]))
     monkeypatch.setattr(form.long_gemm_fit, "fit", fit)
     monkeypatch.setattr(form.long_gemm_fit, "errors", lambda predictor, part, x, names: np.zeros(len(part)))
-    assert form.main(["--fit5"]) == 0
+    assert form.main([flag]) == 0
+    return seen
+
+
+def test_the_fit_command_runs_its_declared_steps(monkeypatch, capsys):
+    """--fit5's wiring, with the fit and its errors stood in (nothing is fitted here): the two sets weighted equally,
+    the fit from FIT5_START inside FIT5_BOUNDS, each set's error before and after printed."""
+    import numpy as np
+    seen = run_fit_stood_in(monkeypatch, "--fit5")
     assert seen["rows"] == 4 and np.allclose(seen["weights"], [1 / 6] * 3 + [0.5])
     assert (seen["start"], seen["names"], seen["bounds"]) == (form.FIT5_START, form.FIT5_NAMES, form.FIT5_BOUNDS)
     out = capsys.readouterr().out

@@ -44,15 +44,8 @@ def test_the_fit_command_runs_its_declared_steps(monkeypatch, capsys):
     """--fit6's wiring, with the fit and its errors stood in (nothing is fitted here): the fifth's set, weighted as
     the fifth's, from the fifth's fitted values and crawl_memory 1, inside FIT6_BOUNDS."""
     import numpy as np
-    seen = {}
-
-    def fit(predictor, rows, start, weights, names, bounds, options):
-        seen.update(rows=len(rows), weights=weights, start=start, names=names, bounds=bounds)
-        return np.array(start)
-    monkeypatch.setattr(form, "fit5_sets", lambda: (["a"] * 3, ["g"]))
-    monkeypatch.setattr(form.long_gemm_fit, "fit", fit)
-    monkeypatch.setattr(form.long_gemm_fit, "errors", lambda predictor, part, x, names: np.zeros(len(part)))
-    assert form.main(["--fit6"]) == 0
+    from test_tile_tail_form5 import run_fit_stood_in
+    seen = run_fit_stood_in(monkeypatch, "--fit6")
     assert seen["rows"] == 4 and np.allclose(seen["weights"], [1 / 6] * 3 + [0.5])
     assert seen["start"] == (0.06549, 0.9993, 0.1953, 0.2744, 1.0) and seen["names"][-1] == "crawl_memory"
     assert seen["bounds"] == form.FIT5_BOUNDS + ((0.0, 10.0),)
@@ -68,9 +61,9 @@ def test_the_sixth_screen_as_recorded():
     15.3% mean |error| (the committed model 12.2%), the graph rows 5.8 -> 5.5%, at FITTED6. Screened on every committed
     trace with the graph fit rows out (8.7 min): **39 -> 50** of 869 families above 15% (summed 5038.4 -> 5039.0): S4
     fails, not adopted, the sealed tail_sealed3*.tgz stay sealed. Checked here on the two traces the other candidates
-    are, and on the one where LMCache's dequantization goes furthest over: every graph-landing family beside the 405B comes
-    within 12%, the 70B's scatter from Python goes to 14.9%, and the dequantization, memory-bound over many waves, is
-    slowed far past what it loses (beside the 405B's repeat 12.8 -> 49.4%)."""
+    are, and on the one where LMCache's dequantization goes furthest over: every graph-landing family beside the 405B
+    comes within 12%, the 70B's scatter from Python goes to 14.9%, and the dequantization, memory-bound over many waves,
+    is slowed far past what it loses (beside the 405B's repeat 12.8 -> 49.4%)."""
     from test_tile_tail_form import LADDER_70B, SEALED2_405B, corunner_families
     repeat = ROOT / "validation/traces/h100_design_pattern_405b_repeat_interference.csv"
     assert corunner_families(repeat)["lmcache-dequantization"] == 12.8

@@ -413,7 +413,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--fifth", action="store_true", help="screen candidate 5 at --values in place of the first")
     ap.add_argument("--fit6", action="store_true", help="fit candidate 6 on the fifth's declared set (fit5_sets)")
     ap.add_argument("--sixth", action="store_true", help="screen candidate 6 at --values in place of the first")
-    ap.add_argument("--values", default="", help="candidate 5's or 6's values as name=value,... (FIT5_NAMES, FIT6_NAMES)")
+    ap.add_argument("--values", default="",
+                    help="candidate 5's or 6's values as name=value,... (FIT5_NAMES, FIT6_NAMES)")
     args = ap.parse_args(argv)
     if args.fit:
         rows = long_gemm_fit.fitted_rows()
@@ -437,7 +438,7 @@ def main(argv: list[str]) -> int:
         fit_weighted(FIT6_NAMES, FIT6_START, FIT6_BOUNDS, candidate6, args.boot, args.seed)
     if args.screen is not None:
         from graph_landing_screen import held_out as read
-        # candidate 5's fit rows out of the count, for the committed model's count and the candidate's alike
+        # candidates 5's and 6's graph fit rows out of the count, for the committed model's and the candidate's alike
         drop = frozenset((p.file, p.row) for p in fit5_sets()[1]) if args.fifth or args.sixth else frozenset()
 
         def held_out(trace: Path) -> dict[str, float]:
