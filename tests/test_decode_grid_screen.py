@@ -11,7 +11,9 @@ from nicmodel.engines.plan import compile_scenario
 from nicmodel.engines.serving import interference as model
 from nicmodel.validation.interference import profile as decode_point
 
-from conftest import DEFAULT, script_module
+from conftest import DEFAULT, ROOT, script_module
+
+COVERAGE = [ROOT / f"validation/traces/h100_coverage{n}_interference.csv" for n in (1, 2)]  # the screens' own check
 
 
 @pytest.fixture(scope="module")
@@ -47,9 +49,18 @@ def test_the_weights_share_by_grid_by_hand(screen):
 
 
 def test_the_screen_figures(screen, capsys):
-    screen.main()
+    """On the H100 coverage runs, the screen's own check (the full recount: test_the_screen_counts, -m recount)."""
+    screen.main(COVERAGE)
     out = capsys.readouterr().out
     assert "the H100 coverage run's 90.9%" in out and "the H100 coverage run's 57.0%" in out
+    assert "committed 0, grids, launch alone 0 of 4" in out
+
+
+@pytest.mark.recount
+def test_the_screen_counts(screen, capsys):
+    """Over every committed interference trace."""
+    screen.main()
+    out = capsys.readouterr().out
     # the held-out cells as of 2026-12-06, a twenty-seventh session (317 before the long-GEMM run and the GEMM
     # ladder, 336 before the regime ladder, 342 before the design-pattern run, 351 before its repeat, 357 before the
     # Qwen rungs, 363 before the pace crawl's sealed check, 369 before the grid wait's first sealed check, 381

@@ -12,7 +12,9 @@ from nicmodel.engines.plan import compile_scenario
 from nicmodel.engines.serving import interference as model
 from nicmodel.validation.interference import profile as decode_point
 
-from conftest import DEFAULT, script_module
+from conftest import DEFAULT, ROOT, script_module
+
+COVERAGE = [ROOT / f"validation/traces/h100_coverage{n}_interference.csv" for n in (1, 2)]  # the screens' own check
 
 
 @pytest.fixture(scope="module")
@@ -39,10 +41,19 @@ def test_the_variant_charges_the_grown_lifetime(screen):
 
 
 def test_the_screen_figures(screen, capsys):
-    screen.main()
+    """On the H100 coverage runs, the screen's own check (the full recount: test_the_screen_counts, -m recount)."""
+    screen.main(COVERAGE)
     out = capsys.readouterr().out
     # 84.1% before the turn wait in GEMM lengths (2026-12-05, a twenty-second session)
     assert "the H100 coverage run's 90.9%" in out and "the H100 coverage run's 83.9%" in out
+    assert "committed 2, grown lifetime 2 of 8" in out
+
+
+@pytest.mark.recount
+def test_the_screen_counts(screen, capsys):
+    """Over every committed interference trace."""
+    screen.main()
+    out = capsys.readouterr().out
     # the held-out cells as of the twenty-sixth session (606 before the long-GEMM run and the GEMM ladder, 643
     # before the regime ladder, 655 before the design-pattern run, 673 before the crawl's fit took the regime
     # ladder's four long-GEMM co-runner cells and the design-pattern repeat added twelve; 27 above, both, then;

@@ -123,10 +123,11 @@ def report(label: str, form: bool, traces: list[Path], base: dict | None) -> dic
     return cells
 
 
-def main() -> int:
+def main(traces: list[Path] | None = None) -> int:
+    """Print the screen over ``traces`` (every committed interference trace but the fitted set where None)."""
     global GROWN
-    traces = [Path(p) for p in sorted(glob.glob(str(ROOT / "validation/traces/h*_interference.csv")))
-              if Path(p) != screen.FITTED_SET]
+    traces = traces or [Path(p) for p in sorted(glob.glob(str(ROOT / "validation/traces/h*_interference.csv")))
+                        if Path(p) != screen.FITTED_SET]
     base = report("committed", False, traces, None)
     report("grids, launch alone", True, traces, base)
     GROWN = True

@@ -50,9 +50,10 @@ def predictions(form: bool, paths: list[Path]) -> tuple[list, list]:
         model.Coupling.sigma = COMMITTED
 
 
-def main() -> int:
-    traces = [Path(p) for p in sorted(glob.glob(str(ROOT / "validation/traces/h*_interference.csv")))
-              if Path(p) != screen.FITTED_SET]
+def main(traces: list[Path] | None = None) -> int:
+    """Print the screen over ``traces`` (every committed interference trace but the fitted set where None)."""
+    traces = traces or [Path(p) for p in sorted(glob.glob(str(ROOT / "validation/traces/h*_interference.csv")))
+                        if Path(p) != screen.FITTED_SET]
     cells = {}
     for form in (False, True):
         held, fitted = predictions(form, traces)
