@@ -74,3 +74,28 @@ def test_the_sixth_screen_as_recorded():
                                                    "short-compute": 5.0}
         assert corunner_families(repeat) == {"cachegen-decoder": 6.2, "lmcache-chunk-sequence": 18.5,
                                              "lmcache-dequantization": 49.4}
+
+
+def test_the_seventh_weights_memory_by_latency_exposure(monkeypatch):
+    """Candidate 7 (declared after the sixth's screen) by hand: a launch 0.6 memory-bound (compute 0.4) whose blocks
+    fill half an SM's threads (exposure 0.5) at crawl_memory 2 keeps 1 / (1 + 2 x 0.6 x 0.5) = 1/1.6 of the fifth's pace;
+    one filling every thread keeps all of it, however memory-bound."""
+    def fifth(*a):
+        return SimpleNamespace(crawl=0.2, crawl_free=1.0, turn_free=1.0, compute=0.4)
+    monkeypatch.setattr(form, "_couple5", fifth)
+    p = {form.KEY6: 2.0, "gpu.sm_limits.max_threads": 2048}
+    monkeypatch.setattr(form.interference, "resident_threads", lambda p, c: 1024.0)
+    c = form._couple7(p, None, "equal", None)
+    assert (c.crawl, c.crawl_free, c.turn_free) == pytest.approx((0.2 / 1.6, 1 / 1.6, 1 / 1.6), rel=1e-12)
+    monkeypatch.setattr(form.interference, "resident_threads", lambda p, c: 2048.0)
+    c = form._couple7(p, None, "equal", None)
+    assert (c.crawl, c.crawl_free, c.turn_free) == (0.2, 1.0, 1.0)
+
+
+def test_the_seventh_fit_command_runs_its_declared_steps(monkeypatch):
+    from test_tile_tail_form5 import run_fit_stood_in
+    from nicmodel.engines.serving import interference
+    kept = interference.couple
+    seen = run_fit_stood_in(monkeypatch, "--fit7")
+    assert seen["start"] == (0.06549, 0.9993, 0.1953, 0.2744, 2.0) and seen["names"][-1] == "crawl_memory"
+    assert interference.couple is kept

@@ -74,11 +74,20 @@ screened the same session: crawl_share 0.06969, crawl_high 0.7406, turn_growth 0
 crawl_memory 1.443 (the crawl's rows 15.3%, the graph rows 5.5%); 39 -> 50 of 869 above 15% (summed 5038.4 -> 5039.0).
 S4 fails: not adopted (tests/test_tile_tail_form6.py).
 
+A seventh candidate, declared with its code before any fit (``candidate7``, ``--fit7``, ``--screen --seventh``;
+declared_runs.md, the thirty-eighth session, after the sixth's screen: the model rates the scatter 0.14 memory-bound and
+LMCache's dequantization 0.65, so the sixth slowed the wrong launch): the sixth with the pace's divisor 1 +
+``crawl_memory`` x memory-boundness x latency exposure (1 - its resident threads over an SM's, the committed memory
+term's two launch-side factors: few warps on an SM hide little of the HBM latency a streaming GEMM raises), fitted
+and screened as the sixth (from the fifth's fitted values, crawl_memory from 2).
+
     python validation/calibration/tile_tail_form.py --screen [--second | --third | --fourth] [TRACE ...]
     python validation/calibration/tile_tail_form.py --fit5 [--boot N]
     python validation/calibration/tile_tail_form.py --screen --fifth --values crawl_share=...,graph_turn_share=...
     python validation/calibration/tile_tail_form.py --fit6 [--boot N]
     python validation/calibration/tile_tail_form.py --screen --sixth --values crawl_share=...,crawl_memory=...
+    python validation/calibration/tile_tail_form.py --fit7 [--boot N]
+    python validation/calibration/tile_tail_form.py --screen --seventh --values crawl_share=...,crawl_memory=...
 """
 
 from __future__ import annotations
@@ -346,6 +355,28 @@ def candidate6(values: dict[str, float] | None = None):
         yield
 
 
+FIT7_START = FIT6_START[:4] + (2.0,)
+
+
+def _couple7(p, c, priority, shapes):
+    """Candidate 7's coupling: candidate 5's, its pace inside a long GEMM (crawl, crawl_free, turn_free) over
+    1 + crawl_memory x memory-boundness x latency exposure (1 - resident threads / an SM's)."""
+    coupling = _couple5(p, c, priority, shapes)
+    exposure = 1.0 - min(1.0, interference.resident_threads(p, c) / float(p["gpu.sm_limits.max_threads"]))
+    slower = 1.0 + float(p.get(KEY6, 0.0)) * (1.0 - coupling.compute) * exposure
+    for name in ("crawl", "crawl_free", "turn_free"):
+        object.__setattr__(coupling, name, getattr(coupling, name) / slower)
+    return coupling
+
+
+@contextmanager
+def candidate7(values: dict[str, float] | None = None):
+    """Candidate 7 in place (candidate 6 with the pace's divisor weighted by latency exposure)."""
+    with candidate5(values):
+        interference.couple = _couple7
+        yield
+
+
 def fit_weighted(names, start, bounds, context, boot: int, seed: int) -> None:
     """Fit ``names`` from ``start`` within ``bounds`` on the fifth's declared set (fit5_sets, the two parts weighted
     equally) with ``context`` in place; print each part's mean |error| before and after, the values and, with
@@ -413,6 +444,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--fifth", action="store_true", help="screen candidate 5 at --values in place of the first")
     ap.add_argument("--fit6", action="store_true", help="fit candidate 6 on the fifth's declared set (fit5_sets)")
     ap.add_argument("--sixth", action="store_true", help="screen candidate 6 at --values in place of the first")
+    ap.add_argument("--fit7", action="store_true", help="fit candidate 7 on the fifth's declared set (fit5_sets)")
+    ap.add_argument("--seventh", action="store_true", help="screen candidate 7 at --values in place of the first")
     ap.add_argument("--values", default="",
                     help="candidate 5's or 6's values as name=value,... (FIT5_NAMES, FIT6_NAMES)")
     args = ap.parse_args(argv)
@@ -436,17 +469,21 @@ def main(argv: list[str]) -> int:
         fit_weighted(FIT5_NAMES, FIT5_START, FIT5_BOUNDS, candidate5, args.boot, args.seed)
     if args.fit6:
         fit_weighted(FIT6_NAMES, FIT6_START, FIT6_BOUNDS, candidate6, args.boot, args.seed)
+    if args.fit7:
+        fit_weighted(FIT6_NAMES, FIT7_START, FIT6_BOUNDS, candidate7, args.boot, args.seed)
     if args.screen is not None:
         from graph_landing_screen import held_out as read
-        # candidates 5's and 6's graph fit rows out of the count, for the committed model's and the candidate's alike
-        drop = frozenset((p.file, p.row) for p in fit5_sets()[1]) if args.fifth or args.sixth else frozenset()
+        # candidates 5's to 7's graph fit rows out of the count, for the committed model's and the candidate's alike
+        fitted_graphs = args.fifth or args.sixth or args.seventh
+        drop = frozenset((p.file, p.row) for p in fit5_sets()[1]) if fitted_graphs else frozenset()
 
         def held_out(trace: Path) -> dict[str, float]:
             return read(trace, drop)
         traces = [Path(a) for a in args.screen] or sorted((ROOT / "validation/traces").glob("*_interference.csv"))
         now = {(t.name, f): v for t in traces for f, v in held_out(t).items()}
         values = {k: float(v) for k, v in (kv.split("=") for kv in args.values.split(",") if kv)}
-        with (candidate6(values) if args.sixth else candidate5(values) if args.fifth else candidate4() if args.fourth
+        with (candidate7(values) if args.seventh else candidate6(values) if args.sixth
+              else candidate5(values) if args.fifth else candidate4() if args.fourth
               else candidate3() if args.third else candidate2() if args.second else candidate()):
             then = {(t.name, f): v for t in traces for f, v in held_out(t).items()}
         for key in sorted(now):
