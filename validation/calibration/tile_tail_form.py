@@ -79,7 +79,10 @@ declared_runs.md, the thirty-eighth session, after the sixth's screen: the model
 LMCache's dequantization 0.65, so the sixth slowed the wrong launch): the sixth with the pace's divisor 1 +
 ``crawl_memory`` x memory-boundness x latency exposure (1 - its resident threads over an SM's, the committed memory
 term's two launch-side factors: few warps on an SM hide little of the HBM latency a streaming GEMM raises), fitted
-and screened as the sixth (from the fifth's fitted values, crawl_memory from 2).
+and screened as the sixth (from the fifth's fitted values, crawl_memory from 2). Fitted and screened the same session:
+crawl_share 0.07021, crawl_high 0.8484, turn_growth 0.1535, graph_turn_share 0.2974, crawl_memory 3.054 (the crawl's
+rows 14.8%, the graph rows 5.4%); 39 -> 39 of 869 above 15% (summed 5038.4 -> 4838.3): S4 holds, so the sealed
+tail_sealed3*.tgz are next, S1-S3 (tests/test_tile_tail_form6.py; declared_runs.md).
 
     python validation/calibration/tile_tail_form.py --screen [--second | --third | --fourth] [TRACE ...]
     python validation/calibration/tile_tail_form.py --fit5 [--boot N]
