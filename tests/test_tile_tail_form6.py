@@ -52,6 +52,17 @@ def test_the_fit_command_runs_its_declared_steps(monkeypatch, capsys):
     assert "crawl_memory 1" in capsys.readouterr().out
 
 
+REPEAT_405B = ROOT / "validation/traces/h100_design_pattern_405b_repeat_interference.csv"
+
+
+def on_three_traces(context) -> tuple[dict, dict, dict]:
+    """Co-runner families of the 70B ladder, the 405B's second graph-landing set and the 405B's design-pattern repeat
+    with ``context`` (a candidate) in place."""
+    from test_tile_tail_form import LADDER_70B, SEALED2_405B, corunner_families
+    with context:
+        return tuple(corunner_families(t) for t in (LADDER_70B, SEALED2_405B, REPEAT_405B))
+
+
 FITTED6 = {"crawl_share": 0.06969, "crawl_high": 0.7406, "turn_growth": 0.133, "graph_turn_share": 0.3034,
            "crawl_memory": 1.443}
 
@@ -64,22 +75,18 @@ def test_the_sixth_screen_as_recorded():
     are, and on the one where LMCache's dequantization goes furthest over: every graph-landing family beside the 405B
     comes within 12%, the 70B's scatter from Python goes to 14.9%, and the dequantization, memory-bound over many waves,
     is slowed far past what it loses (beside the 405B's repeat 12.8 -> 49.4%)."""
-    from test_tile_tail_form import LADDER_70B, SEALED2_405B, corunner_families
-    repeat = ROOT / "validation/traces/h100_design_pattern_405b_repeat_interference.csv"
-    assert corunner_families(repeat)["lmcache-dequantization"] == 12.8
-    with form.candidate6(FITTED6):
-        assert corunner_families(LADDER_70B) == {"lmcache-dequantization": 21.0, "paged-kv-scatter": 14.9,
-                                                 "torch-cat": 19.9}
-        assert corunner_families(SEALED2_405B) == {"paged-kv-scatter": 11.6, "short-2-byte": 8.4,
-                                                   "short-compute": 5.0}
-        assert corunner_families(repeat) == {"cachegen-decoder": 6.2, "lmcache-chunk-sequence": 18.5,
-                                             "lmcache-dequantization": 49.4}
+    from test_tile_tail_form import corunner_families
+    assert corunner_families(REPEAT_405B)["lmcache-dequantization"] == 12.8
+    assert on_three_traces(form.candidate6(FITTED6)) == (
+        {"lmcache-dequantization": 21.0, "paged-kv-scatter": 14.9, "torch-cat": 19.9},
+        {"paged-kv-scatter": 11.6, "short-2-byte": 8.4, "short-compute": 5.0},
+        {"cachegen-decoder": 6.2, "lmcache-chunk-sequence": 18.5, "lmcache-dequantization": 49.4})
 
 
 def test_the_seventh_weights_memory_by_latency_exposure(monkeypatch):
     """Candidate 7 (declared after the sixth's screen) by hand: a launch 0.6 memory-bound (compute 0.4) whose blocks
-    fill half an SM's threads (exposure 0.5) at crawl_memory 2 keeps 1 / (1 + 2 x 0.6 x 0.5) = 1/1.6 of the fifth's pace;
-    one filling every thread keeps all of it, however memory-bound."""
+    fill half an SM's threads (exposure 0.5) at crawl_memory 2 keeps 1 / (1 + 2 x 0.6 x 0.5) = 1/1.6 of the fifth's
+    pace; one filling every thread keeps all of it, however memory-bound."""
     def fifth(*a):
         return SimpleNamespace(crawl=0.2, crawl_free=1.0, turn_free=1.0, compute=0.4)
     monkeypatch.setattr(form, "_couple5", fifth)
@@ -114,12 +121,7 @@ def test_the_seventh_screen_as_recorded():
     families come within 11%, LMCache's dequantization beside the 405B's repeat stays within 15% (12.8 -> 14.5%, where
     the sixth sent it to 49.4%), and beside the 70B the dequantization and the scatter from Python go up (9.0 ->
     18.2%, 6.5 -> 13.7%)."""
-    from test_tile_tail_form import LADDER_70B, SEALED2_405B, corunner_families
-    repeat = ROOT / "validation/traces/h100_design_pattern_405b_repeat_interference.csv"
-    with form.candidate7(FITTED7):
-        assert corunner_families(LADDER_70B) == {"lmcache-dequantization": 18.2, "paged-kv-scatter": 13.7,
-                                                 "torch-cat": 19.4}
-        assert corunner_families(SEALED2_405B) == {"paged-kv-scatter": 10.4, "short-2-byte": 7.0,
-                                                   "short-compute": 4.6}
-        assert corunner_families(repeat) == {"cachegen-decoder": 6.2, "lmcache-chunk-sequence": 8.1,
-                                             "lmcache-dequantization": 14.5}
+    assert on_three_traces(form.candidate7(FITTED7)) == (
+        {"lmcache-dequantization": 18.2, "paged-kv-scatter": 13.7, "torch-cat": 19.4},
+        {"paged-kv-scatter": 10.4, "short-2-byte": 7.0, "short-compute": 4.6},
+        {"cachegen-decoder": 6.2, "lmcache-chunk-sequence": 8.1, "lmcache-dequantization": 14.5})

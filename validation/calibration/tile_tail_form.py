@@ -343,7 +343,12 @@ def _couple6(p, c, priority, shapes):
     """Candidate 6's coupling: candidate 5's, its pace inside a long GEMM (crawl, crawl_free, turn_free) over
     1 + crawl_memory x its memory-boundness (1 - compute)."""
     coupling = _couple5(p, c, priority, shapes)
-    slower = 1.0 + float(p.get(KEY6, 0.0)) * (1.0 - coupling.compute)
+    return _paced(coupling, 1.0 + float(p.get(KEY6, 0.0)) * (1.0 - coupling.compute))
+
+
+def _paced(coupling, slower: float):
+    """``coupling`` (a copy of its own) with its pace inside a long GEMM (crawl, crawl_free, turn_free) over
+    ``slower``."""
     for name in ("crawl", "crawl_free", "turn_free"):
         object.__setattr__(coupling, name, getattr(coupling, name) / slower)
     return coupling
@@ -366,10 +371,7 @@ def _couple7(p, c, priority, shapes):
     1 + crawl_memory x memory-boundness x latency exposure (1 - resident threads / an SM's)."""
     coupling = _couple5(p, c, priority, shapes)
     exposure = 1.0 - min(1.0, interference.resident_threads(p, c) / float(p["gpu.sm_limits.max_threads"]))
-    slower = 1.0 + float(p.get(KEY6, 0.0)) * (1.0 - coupling.compute) * exposure
-    for name in ("crawl", "crawl_free", "turn_free"):
-        object.__setattr__(coupling, name, getattr(coupling, name) / slower)
-    return coupling
+    return _paced(coupling, 1.0 + float(p.get(KEY6, 0.0)) * (1.0 - coupling.compute) * exposure)
 
 
 @contextmanager
