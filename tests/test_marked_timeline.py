@@ -234,8 +234,9 @@ def test_the_replicate_reads_as_the_first_set():
     (the first set 0.45 / 0.43 / 0.44 / 0.45)."""
     rows = tm().run_rows(REPLICATE)
     mine = {c: [r for r in rows if r["corunner"] == c] for c in CONFIGS}
-    assert all(tm().reading(mine[c], "gate_up")[0] == "tail" for c in CONFIGS)
-    assert [round(tm().reading(mine[c], "gate_up")[1], 2) for c in CONFIGS] == [0.93, 0.97, 0.95, 0.96]
+    read = [tm().reading(mine[c], "gate_up") for c in CONFIGS]
+    assert all(r[0] == "tail" for r in read)
+    assert [round(r[1], 2) for r in read] == [0.93, 0.97, 0.95, 0.96]
     assert [round(tm().freed_at(mine[c], "gate_up")[0], 2) for c in CONFIGS] == [0.45, 0.40, 0.44, 0.44]
 
 

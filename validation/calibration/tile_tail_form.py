@@ -452,7 +452,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--fit7", action="store_true", help="fit candidate 7 on the fifth's declared set (fit5_sets)")
     ap.add_argument("--seventh", action="store_true", help="screen candidate 7 at --values in place of the first")
     ap.add_argument("--values", default="",
-                    help="candidate 5's or 6's values as name=value,... (FIT5_NAMES, FIT6_NAMES)")
+                    help="candidate 5's, 6's or 7's values as name=value,... (FIT5_NAMES; FIT6_NAMES for 6 and 7)")
     args = ap.parse_args(argv)
     if args.fit:
         rows = long_gemm_fit.fitted_rows()
