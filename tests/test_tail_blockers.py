@@ -95,3 +95,14 @@ def test_the_tile_tail_sealed_set_is_the_archive_the_run_wrote():
     import hashlib
     assert hashlib.sha256(SEALED3.read_bytes()).hexdigest() == SEALED3_SHA256
     assert hashlib.sha256(SEALED3_405B.read_bytes()).hexdigest() == SEALED3_405B_SHA256
+
+
+SEALED4 = ROOT / "validation/sealed/tail_sealed4.tgz"
+SEALED4_SHA256 = "66d539864a03054c30baa23591554a66669c17f5b2a8629339422b2c3d5a91df"
+
+
+def test_the_fourth_sealed_set_is_the_archive_the_run_wrote():
+    """validation/sealed/tail_sealed4.tgz (declared_runs.md, the thirty-ninth session; measured 2026-12-07 on an H100
+    ahead of any form, 122 s, every shape's collector exiting 0; committed unopened): a changed archive fails here."""
+    import hashlib
+    assert hashlib.sha256(SEALED4.read_bytes()).hexdigest() == SEALED4_SHA256
