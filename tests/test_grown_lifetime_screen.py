@@ -66,5 +66,6 @@ def test_the_screen_counts(screen, capsys):
     # adoption took fourteen below 15%; 801, 22 and 23 before the stream/graph diagnostic added sixteen, five above,
     # the graph twins beside long GEMMs and the 1B's scatter; 817, 27 and 28 before the graph-landing sealed set added
     # twenty-four, seven above, its graph launches beside the 70B and 405B and the ALU units beside Yi-34B; 841, 34 and
-    # 35 before the second graph-landing set added twenty-four, eight above)
-    assert "committed 42, grown lifetime 43 of 865" in out
+    # 35 before the second graph-landing set added twenty-four, eight above; 865, 42 and 43 before the tile-tail sealed
+    # set added twenty-four, eight above)
+    assert "committed 50, grown lifetime 51 of 889" in out
