@@ -161,12 +161,18 @@ def rounds2(grids, sms: float, blocks: float, per_sm: float, tau_s: float, lengt
     return share
 
 
-def _turn_wait_by(rounds):
+def past(gemm_s: float, gemm_to_s: float) -> float:
+    """Candidates 4-7's share of a graph launch's turn: all of it past turn_gemms_to, none up to it."""
+    return 1.0 if gemm_s > gemm_to_s else 0.0
+
+
+def _turn_wait_by(rounds, graph_part=past):
     """Coupling.turn_wait with ``rounds`` in place of gemm_grids.turn_rounds, at the coupling's ``free_tau`` where it
-    has one (candidate 2's), and past turn_gemms_to its ``graph_turns`` too where it has them (candidates 4 and 5)."""
+    has one (candidate 2's), and its ``graph_turns`` too where it has them (candidates 4 and on), times
+    ``graph_part(mean GEMM, turn_gemms_to)``."""
     def turn_wait(self, profile) -> float:
         length = turn_gemm(profile.gemm, self.gemm_to, self.turn_growth)
-        turns = self.turns + (getattr(self, "graph_turns", 0.0) if profile.gemm > self.gemm_to else 0.0)
+        turns = self.turns + getattr(self, "graph_turns", 0.0) * graph_part(profile.gemm, self.gemm_to)
         if self.turn_free <= 0 or profile.grids is None or turns <= 0:
             return self.launch + turns * length
         return self.launch + turns * length * rounds(profile.grids, profile.sms, self.blocks, self.per_sm,
@@ -436,6 +442,28 @@ def fit(predictor: Predictor, rows: list, start=START, weights: np.ndarray | Non
                              {"xatol": 1e-4, "fatol": 1e-6, "maxiter": 400})
 
 
+def screen(traces: list[Path], context, drop_graph_fit_rows: bool) -> str:
+    """Print each family that crosses 15% or moves more than 3 points with ``context`` (a candidate) in place, and
+    return the summary line (above 15%, committed and candidate; summed MAPE); with ``drop_graph_fit_rows`` the
+    fifth's graph fit rows (fit5_sets) are out of the count for both."""
+    from graph_landing_screen import held_out as read
+    drop = frozenset((p.file, p.row) for p in fit5_sets()[1]) if drop_graph_fit_rows else frozenset()
+
+    def held_out(trace: Path) -> dict[str, float]:
+        return read(trace, drop)
+    now = {(t.name, f): v for t in traces for f, v in held_out(t).items()}
+    with context:
+        then = {(t.name, f): v for t in traces for f, v in held_out(t).items()}
+    for key in sorted(now):
+        if (now[key] > 15) != (then[key] > 15) or abs(then[key] - now[key]) > 3:
+            print(f"  {key[0]} {key[1]}: {now[key]:.1f} -> {then[key]:.1f}%")
+    summary = (f"above 15%: committed {sum(v > 15 for v in now.values())}, candidate "
+               f"{sum(v > 15 for v in then.values())} of {len(now)}; summed {sum(now.values()):.1f} -> "
+               f"{sum(then.values()):.1f}")
+    print(summary)
+    return summary
+
+
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--fit", action="store_true")
@@ -477,26 +505,13 @@ def main(argv: list[str]) -> int:
     if args.fit7:
         fit_weighted(FIT6_NAMES, FIT7_START, FIT6_BOUNDS, candidate7, args.boot, args.seed)
     if args.screen is not None:
-        from graph_landing_screen import held_out as read
-        # candidates 5's to 7's graph fit rows out of the count, for the committed model's and the candidate's alike
-        fitted_graphs = args.fifth or args.sixth or args.seventh
-        drop = frozenset((p.file, p.row) for p in fit5_sets()[1]) if fitted_graphs else frozenset()
-
-        def held_out(trace: Path) -> dict[str, float]:
-            return read(trace, drop)
         traces = [Path(a) for a in args.screen] or sorted((ROOT / "validation/traces").glob("*_interference.csv"))
-        now = {(t.name, f): v for t in traces for f, v in held_out(t).items()}
         values = {k: float(v) for k, v in (kv.split("=") for kv in args.values.split(",") if kv)}
-        with (candidate7(values) if args.seventh else candidate6(values) if args.sixth
-              else candidate5(values) if args.fifth else candidate4() if args.fourth
-              else candidate3() if args.third else candidate2() if args.second else candidate()):
-            then = {(t.name, f): v for t in traces for f, v in held_out(t).items()}
-        for key in sorted(now):
-            if (now[key] > 15) != (then[key] > 15) or abs(then[key] - now[key]) > 3:
-                print(f"  {key[0]} {key[1]}: {now[key]:.1f} -> {then[key]:.1f}%")
-        print(f"above 15%: committed {sum(v > 15 for v in now.values())}, candidate "
-              f"{sum(v > 15 for v in then.values())} of {len(now)}; summed {sum(now.values()):.1f} -> "
-              f"{sum(then.values()):.1f}")
+        context = (candidate7(values) if args.seventh else candidate6(values) if args.sixth
+                   else candidate5(values) if args.fifth else candidate4() if args.fourth
+                   else candidate3() if args.third else candidate2() if args.second else candidate())
+        # candidates 5's to 7's graph fit rows out of the count, for the committed model's and the candidate's alike
+        screen(traces, context, args.fifth or args.sixth or args.seventh)
     return 0
 
 

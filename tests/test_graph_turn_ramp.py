@@ -1,0 +1,55 @@
+"""The tile tail's eighth candidate (validation/calibration/graph_turn_ramp.py; declared in
+validation/collect/declared_runs.md, the thirty-ninth session, with its code before its screen): the seventh with a
+graph launch's turn ramped in with decode's mean weight GEMM. Its own file so the suite's workers run it beside the
+other tile-tail files."""
+
+import math
+import sys
+
+import numpy as np
+import pytest
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "validation/calibration"))
+import graph_turn_ramp as g8  # noqa: E402
+import tile_tail_form as form  # noqa: E402
+
+
+def test_the_ramp_by_hand():
+    """None up to turn_gemms_to (37 us); beside Qwen2.5-7B's 39.1-us GEMMs log(39.1/37)/log(144/37) = 0.0406; beside
+    Qwen2.5-32B's 82.5 us 0.590; whole from 144 us (the 70B shape's 144.29, the 405B's 560.5)."""
+    to = 37e-6
+    assert g8.ramp(36e-6, to) == 0.0 and g8.ramp(to, to) == 0.0
+    assert g8.ramp(39.1e-6, to) == pytest.approx(math.log(39.1 / 37) / math.log(144 / 37), rel=1e-12)
+    assert g8.ramp(39.1e-6, to) == pytest.approx(0.0406, abs=5e-5)
+    assert g8.ramp(82.5e-6, to) == pytest.approx(0.590, abs=5e-4)
+    assert g8.ramp(144.29e-6, to) == 1.0 and g8.ramp(560.5e-6, to) == 1.0
+    assert form.past(39.1e-6, to) == 1.0 and form.past(to, to) == 0.0  # the seventh's switch, for contrast
+
+
+def test_the_eighth_candidate_leaves_the_engine_as_committed():
+    from nicmodel.engines.serving import gemm_grids, interference
+    from nicmodel.validation.predict import Predictor
+    kept = (interference.couple, interference.Coupling.turn_wait, gemm_grids._step, Predictor.predict)
+    with g8.candidate8(g8.FITTED8):
+        assert interference.couple is form._couple7 and interference.Coupling.turn_wait is g8._turn_wait8
+    assert (interference.couple, interference.Coupling.turn_wait, gemm_grids._step, Predictor.predict) == kept
+
+
+def test_its_fit_is_the_sevenths():
+    """Every graph row of the seventh's fit set sits beside GEMMs of 144.29 us or more (ramp 1) and its other rows
+    launch from Python (no graph turn), so the fit's errors are the seventh's at any values: at its fitted values and
+    at its start alike, and FITTED8 is FITTED7."""
+    import long_gemm_fit
+    from test_tile_tail_form6 import FITTED7
+    from nicmodel.validation.predict import Predictor
+    assert g8.FITTED8 == FITTED7
+    ours, graphs = form.fit5_sets()
+    rows = ours + graphs
+    for x in (np.array([FITTED7[n] for n in form.FIT6_NAMES]), np.array(form.FIT7_START)):
+        errors = []
+        for context in (form.candidate7, g8.candidate8):
+            with context():
+                errors.append(long_gemm_fit.errors(Predictor(), rows, x, form.FIT6_NAMES))
+        np.testing.assert_array_equal(errors[0], errors[1])
