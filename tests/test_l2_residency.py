@@ -29,6 +29,8 @@ BEFORE_L2 = tuple(f"gpu.interference.{kv}" for kv in (
     "headroom_exponent=0.650506", "l2_loss=1e-9"))
 # traces measured after the seventeenth set's claims were judged: not the spent sets that claim is about
 MEASURED_SINCE = {"h200_l2_boundary_interference.csv", "h100_graph_sealed2_qwen14b_interference.csv",
+                  "h100_tail_sealed3_405b_interference.csv", "h100_tail_sealed3_70b_interference.csv",
+                  "h100_tail_sealed3_qwen32b_interference.csv", "h100_tail_sealed3_qwen7b_interference.csv",
                   "h100_graph_sealed2_70b_interference.csv", "h100_graph_sealed2_yi34b_interference.csv",
                   "h100_graph_sealed2_405b_interference.csv", "h100_graph_landing_qwen32b_interference.csv",
                   "h100_graph_landing_70b_interference.csv", "h100_graph_landing_yi34b_interference.csv",
