@@ -53,3 +53,26 @@ def test_its_fit_is_the_sevenths():
             with context():
                 errors.append(long_gemm_fit.errors(Predictor(), rows, x, form.FIT6_NAMES))
         np.testing.assert_array_equal(errors[0], errors[1])
+
+
+def test_the_eighth_screen_as_recorded():
+    """Screened 2026-12-07 (the thirty-ninth session; code 5f26b9e, values FITTED8) on every committed trace, the
+    fifth's graph fit rows out of the count: **47 -> 36** of 893 families above 15% (summed 5343.7 -> 4893.8): **S4
+    holds**, so by its declaration the sealed tail_sealed4.tgz is opened next. Checked here on two traces: beside
+    Qwen2.5-7B (the seventh's failed claim) the ramp gives the graph launches 0.04 of the turn, and the short units
+    stay near the committed model's where the seventh sent them to 22-30%; beside the 70B's ladder the ramp is 1, so
+    the eighth is the seventh there."""
+    from test_tile_tail_form6 import FITTED7
+    from test_graph_landing import families
+    qwen7b = [ROOT / "validation/traces/h100_tail_sealed3_qwen7b_interference.csv"]
+    with g8.candidate8(g8.FITTED8):
+        eighth = families(qwen7b)
+    with form.candidate7(FITTED7):
+        seventh = families(qwen7b)
+    short = {k.split("/")[-1]: (round(seventh[k], 1), round(eighth[k], 1)) for k in eighth if "corunner" in k}
+    assert short == {"paged-kv-scatter": (3.8, 8.6), "short-2-byte": (30.2, 13.3), "short-compute": (22.2, 11.6)}
+    ladder = [ROOT / "validation/traces/h100_dataplane_ladder_70b_interference.csv"]
+    with g8.candidate8(g8.FITTED8):
+        eighth = families(ladder)
+    with form.candidate7(FITTED7):
+        assert families(ladder) == eighth
