@@ -1044,6 +1044,42 @@ HELD_OUT = {
         "decode_time_ratio/short-2-byte": (1.0, 2.0),
         "decode_time_ratio/short-compute": (2.5, 6.5),
     },
+    # the fourth sealed set for short and graph launches (declared and measured 2026-12-07, the thirty-ninth session,
+    # ahead of any form, committed unopened; h100/tail_sealed4_*_random/): the same units beside Mistral-7B, Qwen2.5-14B,
+    # Yi-34B and 70B shapes at 6 x 4k, 12 x 2k, 28 x 1k; opened the same day under the tile tail's eighth candidate
+    # (S3 failed, not adopted), held out
+    "validation/traces/h100_tail_sealed4_mistral7b_interference.csv": {
+        "corunner_time_ratio/paged-kv-scatter": (13.5, 28.0),
+        "corunner_time_ratio/short-2-byte": (11.5, 35.5),
+        "corunner_time_ratio/short-compute": (11.0, 37.5),
+        "decode_time_ratio/paged-kv-scatter": (2.5, 6.5),
+        "decode_time_ratio/short-2-byte": (1.0, 3.5),
+        "decode_time_ratio/short-compute": (2.5, 6.0),
+    },
+    "validation/traces/h100_tail_sealed4_qwen14b_interference.csv": {
+        "corunner_time_ratio/paged-kv-scatter": (7.0, 22.0),
+        "corunner_time_ratio/short-2-byte": (11.5, 28.0),
+        "corunner_time_ratio/short-compute": (19.5, 37.5),
+        "decode_time_ratio/paged-kv-scatter": (2.5, 7.5),
+        "decode_time_ratio/short-2-byte": (1.0, 3.0),
+        "decode_time_ratio/short-compute": (3.0, 8.0),
+    },
+    "validation/traces/h100_tail_sealed4_yi34b_interference.csv": {
+        "corunner_time_ratio/paged-kv-scatter": (14.5, 27.0),
+        "corunner_time_ratio/short-2-byte": (17.0, 30.5),
+        "corunner_time_ratio/short-compute": (17.0, 44.0),
+        "decode_time_ratio/paged-kv-scatter": (1.5, 4.5),
+        "decode_time_ratio/short-2-byte": (1.5, 3.5),
+        "decode_time_ratio/short-compute": (2.0, 5.5),
+    },
+    "validation/traces/h100_tail_sealed4_70b_interference.csv": {
+        "corunner_time_ratio/paged-kv-scatter": (22.5, 42.0),
+        "corunner_time_ratio/short-2-byte": (31.0, 38.0),
+        "corunner_time_ratio/short-compute": (20.5, 39.5),
+        "decode_time_ratio/paged-kv-scatter": (1.5, 3.0),
+        "decode_time_ratio/short-2-byte": (3.0, 5.0),
+        "decode_time_ratio/short-compute": (1.5, 4.5),
+    },
     # the H200 data-plane sealed sets of 2026-12-04 (h200/dataplane_points16_random/ to _points40_random/, each declared
     # before its run and gated since by test_held_out_gates.py's decode-side target and test_sealed_sets.py /
     # test_busy_share.py's declared claims), recorded here from 2026-12-07 so the ledger's count covers every

@@ -31,6 +31,8 @@ BEFORE_L2 = tuple(f"gpu.interference.{kv}" for kv in (
 MEASURED_SINCE = {"h200_l2_boundary_interference.csv", "h100_graph_sealed2_qwen14b_interference.csv",
                   "h100_tail_sealed3_405b_interference.csv", "h100_tail_sealed3_70b_interference.csv",
                   "h100_tail_sealed3_qwen32b_interference.csv", "h100_tail_sealed3_qwen7b_interference.csv",
+                  "h100_tail_sealed4_mistral7b_interference.csv", "h100_tail_sealed4_qwen14b_interference.csv",
+                  "h100_tail_sealed4_yi34b_interference.csv", "h100_tail_sealed4_70b_interference.csv",
                   "h100_graph_sealed2_70b_interference.csv", "h100_graph_sealed2_yi34b_interference.csv",
                   "h100_graph_sealed2_405b_interference.csv", "h100_graph_landing_qwen32b_interference.csv",
                   "h100_graph_landing_70b_interference.csv", "h100_graph_landing_yi34b_interference.csv",
