@@ -95,6 +95,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gpu_common import (MODELS, ALU_LOOP, GTIME_DELAY, Model, RandomPhase, capture, decode_model,  # noqa: E402
                         priority_streams, write_csv)
 from marked_decode import MarkedModel, capture_marked, keep, mark_names  # noqa: E402
+from timeline_pace import PACE_HEAD, pace_rows  # noqa: E402
 
 SOURCE = GTIME_DELAY + r"""
 __device__ __forceinline__ unsigned int smid() {
@@ -131,6 +132,9 @@ extern "C" __global__ void copy_probe(const unsigned short* __restrict__ src, un
 
 POINTS = [(8, 4096), (32, 8192), (1, 1024)]
 SCATTER_LAYERS, SCATTER_BLOCKS, SCATTER_ELEMS = 32, 1024, 512
+# wcopyN: N blocks of 128 threads each copying this many 2-byte elements, a many-wave memory-bound launch (as LMCache's
+# dequantization and torch.cat run: full SMs of short blocks); 8,192 of them use the scatter's buffers whole
+WCOPY_ELEMS = 2048
 
 
 class Probes:
@@ -167,6 +171,8 @@ class Probes:
                         self.alu_k((grid,), (128,), (rec[j], cp.int64(iters_many), self.out), shared_mem=0)
                     elif kind.startswith("seq"):  # the pair's first: CacheGen's decoder's shape
                         self.alu_k((512,), (128,), (rec[j], cp.int64(iters), self.out), shared_mem=48 << 10)
+                    elif kind.startswith("wcopy"):
+                        self.copy_k((grid,), (128,), (self.src, self.dst, cp.int64(WCOPY_ELEMS), rec[j]))
                     elif kind == "scatter":
                         off = (j % SCATTER_LAYERS) * SCATTER_BLOCKS * SCATTER_ELEMS
                         self.copy_k((SCATTER_BLOCKS,), (128,), (self.src[off:], self.dst[off:],
@@ -180,7 +186,10 @@ class Probes:
 def grid_of(kind: str, launch: int = 0) -> int:
     """Blocks a launch of ``kind``: quad512, quad132, scatter, oneN (N blocks of 128 threads, no
     shared memory: the coverage run's one-block-per-SM launches), manyN (the same blocks, N of them:
-    many waves) or seqN (pairs: a quad512 launch, then a manyN one; ``launch`` counts within the unit)."""
+    many waves), wcopyN (N copy blocks of 128 threads, WCOPY_ELEMS each: many waves, memory-bound) or seqN (pairs:
+    a quad512 launch, then a manyN one; ``launch`` counts within the unit)."""
+    if kind.startswith("wcopy"):
+        return int(kind[5:])
     if kind.startswith(("one", "many")):
         return int(kind[4:] if kind.startswith("many") else kind[3:])
     if kind.startswith("seq"):
@@ -320,6 +329,9 @@ def main() -> None:
     ap.add_argument("--phase", choices=("start", "random"), default="start",
                     help="where in the step a unit lands: at its start, or a seeded uniformly random point")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--pace", action="store_true",
+                    help="with --marks: each manyN and wcopyN launch's pace in each of the step's segments into "
+                         "pace.csv (timeline_pace.py), in place of their blocks in blocks.csv")
     ap.add_argument("--marks", action="store_true",
                     help="mark each weight GEMM's start and end in the decode step (marked_decode.py; marks.csv)")
     args = ap.parse_args()
@@ -357,7 +369,8 @@ def main() -> None:
             "decode_alone_us"]
     # alone: each co-runner unit on the side stream with the GPU otherwise idle
     alone = {}
-    rows, block_rows, mark_rows = [], [], []
+    rows, block_rows, mark_rows, pace_out = [], [], [], []
+    paced = args.pace and args.marks
     for kind, launches, as_graph in configs:
         recs = [cp.zeros(3 * grid_of(kind, j), dtype=cp.uint64) for j in range(launches)]
         marker = cp.zeros(1, dtype=cp.uint64)
@@ -425,8 +438,10 @@ def main() -> None:
                 for i in range(warm, n):
                     start, stop, q = (int(x.get()[0]) for x in (s0[i], s1[i], enq[i]))
                     if args.marks:
-                        mark_rows += marks_of(model, batch, context, prio, label(kind, as_graph), i - warm,
-                                              kept[i].get(), start, stop)
+                        mine = marks_of(model, batch, context, prio, label(kind, as_graph), i - warm, kept[i].get(),
+                                        start, stop)
+                        mark_rows += mine
+                        step_marks = [(start + round(float(m[7]) * 1e3), m[5], m[6]) for m in mine if m[6] != "stop"]
                     prev = q
                     for j in range(launches):
                         blk = records(recs[i][j].get(), grid_of(kind, j))
@@ -438,6 +453,12 @@ def main() -> None:
                                      f"{a_block / 1e3:.2f}", f"{s['span_us']:.2f}", f"{a_span / 1e3:.2f}", s["sms_used"],
                                      s["most_on_one_sm"], f"{(stop - start) / 1e3:.1f}", f"{decode_alone:.1f}"])
                         prev = max(b[1] for b in blk)
+                        if paced and kind.startswith(("many", "wcopy")):
+                            per_ns = grid_of(kind, j) / a_span
+                            pace_out += [[batch, context, prio, label(kind, as_graph), i - warm, j, layer, seg,
+                                          f"{us:.3f}", done, f"{alone:.2f}"]
+                                         for layer, seg, us, done, alone in pace_rows(blk, step_marks, stop, per_ns)]
+                            continue
                         if kind.startswith("quad") and launches == 1 and i < warm + 3:
                             block_rows += [[batch, context, f"{prio}-{kind}", i - warm, b, f"{(st - q) / 1e3:.2f}",
                                             f"{(en - q) / 1e3:.2f}", sm] for b, (st, en, sm) in enumerate(blk)]
@@ -450,6 +471,8 @@ def main() -> None:
                                                "sm"], block_rows)
                 if args.marks:
                     write_csv(out / "marks.csv", MARKS_HEAD, mark_rows)
+                if paced:
+                    write_csv(out / "pace.csv", PACE_HEAD, pace_out)
                 mine = [r for r in rows if r[:5] == [batch, context, prio, label(kind, as_graph), launches]]
                 span = statistics.median(float(r[15]) for r in mine)
                 print(f"[{time.time() - t_start:.0f}s] b{batch} c{context} {prio} {label(kind, as_graph)} x{launches}: span "

@@ -1,0 +1,60 @@
+"""The marked pace diagnostic (validation/collect/timeline_pace.py, block_timeline.py --marks --pace; declared in
+validation/collect/declared_runs.md, the thirty-ninth session, before its run): its pace by hand and its declared
+rule."""
+
+import math
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "validation/collect"))
+import timeline_pace as tp  # noqa: E402
+
+# the model's pace inside the weight GEMMs at each declared cell (profile.crawl_share at crawl_free_pace 1, the grids as
+# the model measures them), committed crawl_share 0.2035 and the seventh's and eighth's 0.07021 (their memory divisor
+# is 1 for blocks that fill the SMs), computed before the run
+MODEL = {("70b", "12", "2048"): (0.2399, 0.1127), ("70b", "6", "4096"): (0.2407, 0.1136),
+         ("405b", "4", "4096"): (0.2431, 0.1164), ("405b", "20", "2048"): (0.2105, 0.0783)}
+
+
+def test_a_launchs_pace_by_hand():
+    """Ten blocks, alone 1 a us (0.001 a ns): a launch active 0-10,000 ns over a step marked at 2,000 (layer 0's
+    gate_up) and 6,000 (its silu_mul), stopped at 8,000. Blocks end at 1,000 and 1,500 (start: 2 in 2 us, pace 1),
+    at 5,000 (gate_up: 1 in 4 us, pace 0.25), 6,500, 7,000 (silu_mul: 2 in 2 us) and 8,500-10,000 (after: 5 in 2 us,
+    the last block's end closing the window)."""
+    ends = [1000, 1500, 5000, 6500, 7000, 8500, 9000, 9500, 9800, 10000]
+    blocks = [(0, e, 0) for e in ends]
+    rows = tp.pace_rows(blocks, [(2000, 0, "gate_up"), (6000, 0, "silu_mul")], 8000, 0.001)
+    assert rows == [(-1, "start", 2.0, 2, 2.0), (0, "gate_up", 4.0, 1, 4.0), (0, "silu_mul", 2.0, 2, 2.0),
+                    (1, "after", 2.0, 5, 2.0)]
+    assert sum(r[3] for r in rows) == len(blocks)  # every block counted once
+
+
+def test_the_pace_over_rows_and_the_instrument_check():
+    """Two launches of 21 blocks: the first's windows hold 1 + 3 + 8 + 9; the second's all 21 in one window."""
+    one = {"batch": "4", "context": "2048", "priority": "equal", "corunner": "wcopy8192", "step": "0", "launch": "0"}
+    rows = [{**one, "segment": "gate_up", "blocks_done": "1", "blocks_alone": "4", "overlap_us": "40"},
+            {**one, "segment": "down", "blocks_done": "3", "blocks_alone": "4", "overlap_us": "40"},
+            {**one, "segment": "attention", "blocks_done": "8", "blocks_alone": "8", "overlap_us": "80"},
+            {**one, "segment": "after", "blocks_done": "9", "blocks_alone": "10", "overlap_us": "60"},
+            {**one, "launch": "1", "segment": "gate_up", "blocks_done": "21", "blocks_alone": "84", "overlap_us": "84"}]
+    assert tp.pace(rows[:4], tp.WEIGHT_GEMMS) == (0.5, 80.0)
+    assert tp.pace(rows, tp.WEIGHT_GEMMS) == (pytest.approx(25 / 92), 164.0)
+    assert tp.instrument(rows, grid=21) == ("ok", 2)
+    assert tp.instrument(rows[1:], grid=21) == ("failed", 2)  # a window lost: the first launch counts 20
+    assert tp.cells(rows)[("wcopy8192", "4", "2048")] == (pytest.approx(25 / 92), 164.0)
+
+
+def test_the_declared_rule():
+    """A cell reads whichever model pace the measured one is nearer in log; the verdict is the side six of the eight
+    cells read, else split. At 0.16 beside the 70B at 12 x 2k the two are about equally far (the geometric mean
+    0.164): just below it reads the candidate."""
+    assert tp.cell_reading(0.22, *MODEL[("70b", "12", "2048")]) == "committed"
+    assert tp.cell_reading(0.09, *MODEL[("70b", "12", "2048")]) == "candidate"
+    assert math.sqrt(0.2399 * 0.1127) == pytest.approx(0.1644, abs=1e-4)
+    assert tp.cell_reading(0.163, *MODEL[("70b", "12", "2048")]) == "candidate"
+    assert tp.verdict(["committed"] * 6 + ["candidate"] * 2) == "committed"
+    assert tp.verdict(["candidate"] * 7 + ["committed"]) == "candidate"
+    assert tp.verdict(["committed"] * 5 + ["candidate"] * 3) == "split"
