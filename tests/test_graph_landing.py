@@ -83,6 +83,19 @@ def families(paths) -> dict[str, float]:
             for s in summary(predict_all(read_trace(path), predictor)) if s["role"] == "held-out" and "family" in s}
 
 
+def read_sealed(paths, context, screened: tuple[int, int]):
+    """A sealed set's reading: (claims, families above 15% committed and under ``context``, their summed co-runner
+    MAPE, the committed families, the candidate's), ``screened`` the candidate's screen (S4)."""
+    committed = families(paths)
+    with context:
+        candidate = families(paths)
+    corunner = [k for k in committed if "corunner" in k]
+    return (claims(committed, candidate, screened),
+            (sum(v > 15 for v in committed.values()), sum(v > 15 for v in candidate.values())),
+            (round(sum(committed[k] for k in corunner), 1), round(sum(candidate[k] for k in corunner), 1)),
+            committed, candidate)
+
+
 def _screen():
     import sys
     sys.path.insert(0, str(ROOT / "validation/calibration"))

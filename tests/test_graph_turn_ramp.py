@@ -90,16 +90,10 @@ def test_the_fourth_sealed_set_as_measured_under_the_eighth():
     19.9%: graph launches beside GEMMs that leave SMs free, over-charged by the committed model already (Qwen2.5-14B's
     +16-21%) and more under the ramp's part of the turn. Not adopted. Beside the 70B the three families 20.4-30.8 ->
     5.2-10.5%; beside Mistral-7B (GEMMs within turn_gemms_to) the graph launches are as committed."""
-    from test_graph_landing import adopted, claims, families
-    committed = families(SEALED4)
-    with g8.candidate8(g8.FITTED8):
-        candidate = families(SEALED4)
-    result = claims(committed, candidate, (47, 36))
+    from test_graph_landing import adopted, read_sealed
+    result, above, summed, committed, candidate = read_sealed(SEALED4, g8.candidate8(g8.FITTED8), (47, 36))
     assert result == {"S1": True, "S2": True, "S3": False, "S4": True} and not adopted(result)
-    corunner = [k for k in committed if "corunner" in k]
-    assert (sum(v > 15 for v in committed.values()), sum(v > 15 for v in candidate.values())) == (6, 3)
-    assert (sum(committed[k] for k in corunner), sum(candidate[k] for k in corunner)) == (
-        pytest.approx(193.5, abs=0.05), pytest.approx(134.0, abs=0.05))
+    assert (above, summed) == ((6, 3), (193.5, 134.0))
     worse = {k.split("_interference.csv ")[0].split("sealed4_")[1] + " " + k.split("/")[-1]:
              (round(committed[k], 1), round(candidate[k], 1)) for k in committed if candidate[k] > committed[k] + 2}
     assert worse == {"qwen14b short-2-byte": (11.2, 16.2), "qwen14b short-compute": (19.1, 21.7),

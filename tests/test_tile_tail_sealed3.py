@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from conftest import ROOT
-from test_graph_landing import adopted, claims, families
+from test_graph_landing import adopted, read_sealed
 from test_tile_tail_form6 import FITTED7
 
 sys.path.insert(0, str(ROOT / "validation/calibration"))
@@ -22,15 +22,9 @@ def test_the_set_as_measured_under_the_seventh_candidate():
     130.1) hold, S4 held on the screen (39 -> 39); S3 fails: beside Qwen2.5-7B the short units go 14.3 -> 30.2%
     (2-byte) and 14.8 -> 22.2% (ALU), their graph launches charged a turn they do not wait beside its GEMMs. Not
     adopted. The 405B's families fall the most (the 2-byte unit 46.9 -> 7.0%)."""
-    committed = families(TRACES)
-    with form.candidate7(FITTED7):
-        candidate = families(TRACES)
-    result = claims(committed, candidate, (39, 39))
+    result, above, summed, committed, candidate = read_sealed(TRACES, form.candidate7(FITTED7), (39, 39))
     assert result == {"S1": True, "S2": True, "S3": False, "S4": True} and not adopted(result)
-    corunner = [k for k in committed if "corunner" in k]
-    assert (sum(v > 15 for v in committed.values()), sum(v > 15 for v in candidate.values())) == (8, 2)
-    assert (sum(committed[k] for k in corunner), sum(candidate[k] for k in corunner)) == (
-        pytest.approx(285.6, abs=0.05), pytest.approx(130.1, abs=0.05))
+    assert (above, summed) == ((8, 2), (285.6, 130.1))
     worse = {k.split()[1]: (committed[k], candidate[k]) for k in committed if candidate[k] > committed[k] + 2}
     assert set(worse) == {"corunner_time_ratio/short-2-byte", "corunner_time_ratio/short-compute"}
     assert all("qwen7b" in k for k in committed if candidate[k] > committed[k] + 2)
