@@ -9,7 +9,9 @@
 # validation/traces/h100/marked_pace_*/ (the declared rule: tests/test_marked_pace.py).
 #
 # Usage (device machine, repository root): OUT=/some/dir validation/collect/pending_marked_pace.sh
+#     (PACE_SEED and PACE_PREFIX, where set, in place of 41 and marked_pace: the rerun, pending_marked_pace2.sh)
 set -u
+seed=${PACE_SEED:-41} prefix=${PACE_PREFIX:-marked_pace}
 : "${OUT:?set OUT to the output folder}"
 name=$(nvidia-smi --query-gpu=name --format=csv,noheader); echo "$name"
 case "$name" in *H100*) ;; *) echo "not an H100: nothing measured"; exit 0;; esac
@@ -17,12 +19,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$OUT/m"
 for spec in 70b:llama-3-70b:12:12x2048,6x4096 405b:llama-3.1-405b:3:4x4096,20x2048; do
     IFS=: read -r tag model layers points <<< "$spec"
-    dir="$OUT/m/marked_pace_$tag"
-    timeout 150 python3 "$here/block_timeline.py" "$dir" --points "$points" --phase random --seed 41 \
+    dir="$OUT/m/${prefix}_$tag"
+    timeout 150 python3 "$here/block_timeline.py" "$dir" --points "$points" --phase random --seed "$seed" \
         --model "$model" --layers "$layers" --many-us 50 --marks --pace \
         --corunners many8192:4,wcopy8192:8 > "$OUT/m/$tag.log" 2>&1
     echo "$tag rc $?"; tail -6 "$OUT/m/$tag.log"
     cp "$OUT/m/$tag.log" "$dir/collector_log.txt" 2>/dev/null
     rm -f "$dir/blocks.csv"  # the many-wave launches' blocks are in pace.csv, summed per segment
-    (cd "$OUT/m" && tar czf ../marked_pace.tgz marked_pace_*/)
+    (cd "$OUT/m" && tar czf "../$prefix.tgz" "${prefix}"_*/)
 done

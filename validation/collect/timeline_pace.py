@@ -49,8 +49,10 @@ def pace_rows(blocks: list[tuple[int, int, int]], marks: list[tuple[int, int, st
         lo, hi = max(first, t0), min(last, t1)
         if hi <= lo:
             continue
-        # blocks ending in [lo, hi); the last block's end closes the launch's last window
-        done = bisect.bisect_left(ends, hi) - bisect.bisect_left(ends, lo) + (1 if hi == last else 0)
+        # blocks ending in [lo, hi), the launch's last window closed: every block ending at its last end (the global
+        # timer ticks coarsely, so several share it; the first run counted one of them and lost up to 10 a launch)
+        upper = bisect.bisect_right(ends, hi) if hi == last else bisect.bisect_left(ends, hi)
+        done = upper - bisect.bisect_left(ends, lo)
         rows.append((layer, seg, (hi - lo) / 1e3, done, (hi - lo) * alone_per_ns))
     return rows
 
