@@ -123,3 +123,14 @@ def test_the_rerun_reads_committed():
                      ("70b", "wcopy8192", "12", "2048"): 0.228, ("70b", "wcopy8192", "6", "4096"): 0.211,
                      ("405b", "many8192", "20", "2048"): 0.333, ("405b", "many8192", "4", "4096"): 0.169,
                      ("405b", "wcopy8192", "20", "2048"): 0.154, ("405b", "wcopy8192", "4", "4096"): 0.106}
+
+
+def test_the_free_sm_pace_by_hand():
+    """At a held-SM pace of 0.35 and free SMs for 0.3 of the GEMMs, a measured 0.545 implies 0.35 + 0.195 / 0.3 = 1.0
+    on the free SMs, 0.4475 implies 0.675; beside the 70B (free 0.046) a measured 0.38 is a held pace of 0.3501."""
+    assert tp.free_pace(0.545, 0.35, 0.3) == pytest.approx(1.0)
+    assert tp.free_pace(0.4475, 0.35, 0.3) == pytest.approx(0.675)
+    assert tp.held_pace(0.38, 0.046) == pytest.approx(0.334 / 0.954)
+    assert tp.free_verdict([0.6, 0.9, 1.1, 0.7, 0.5, 0.2]) == "holds"
+    assert tp.free_verdict([0.3, 0.1, 0.4, 0.45, 0.2, 0.9]) == "fails"
+    assert tp.free_verdict([0.3, 0.1, 0.4, 0.6, 0.7, 0.9]) == "mixed"

@@ -9,15 +9,17 @@
 # validation/traces/h100/marked_pace_*/ (the declared rule: tests/test_marked_pace.py).
 #
 # Usage (device machine, repository root): OUT=/some/dir validation/collect/pending_marked_pace.sh
-#     (PACE_SEED and PACE_PREFIX, where set, in place of 41 and marked_pace: the rerun, pending_marked_pace2.sh)
+#     (PACE_SEED, PACE_PREFIX and PACE_SPECS, where set, in place of 41, marked_pace and the two shapes above: the
+#     rerun, pending_marked_pace2.sh; the roomy GEMMs' run, pending_marked_pace3.sh)
 set -u
 seed=${PACE_SEED:-41} prefix=${PACE_PREFIX:-marked_pace}
+specs=${PACE_SPECS:-"70b:llama-3-70b:12:12x2048,6x4096 405b:llama-3.1-405b:3:4x4096,20x2048"}
 : "${OUT:?set OUT to the output folder}"
 name=$(nvidia-smi --query-gpu=name --format=csv,noheader); echo "$name"
 case "$name" in *H100*) ;; *) echo "not an H100: nothing measured"; exit 0;; esac
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$OUT/m"
-for spec in 70b:llama-3-70b:12:12x2048,6x4096 405b:llama-3.1-405b:3:4x4096,20x2048; do
+for spec in $specs; do
     IFS=: read -r tag model layers points <<< "$spec"
     dir="$OUT/m/${prefix}_$tag"
     timeout 150 python3 "$here/block_timeline.py" "$dir" --points "$points" --phase random --seed "$seed" \

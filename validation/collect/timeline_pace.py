@@ -99,6 +99,27 @@ def verdict(readings: list[str]) -> str:
     return "split"
 
 
+def held_pace(measured: float, free: float) -> float:
+    """The pace on the SMs a GEMM holds, from a measured pace where the GEMMs leave ``free`` of their time SMs free
+    and a launch keeps its whole pace there (the model's blend, profile.crawl_share, solved at crawl_free_pace 1)."""
+    return (measured - free) / (1.0 - free)
+
+
+def free_pace(measured: float, held: float, free: float) -> float:
+    """The pace on a GEMM's free SMs the model's blend implies: measured = held + (f - held) x free, solved for f."""
+    return held + (measured - held) / free
+
+
+FREE_LOW = 0.5  # crawl_free_pace's assumed range is 0.5-1: a launch keeps at least half its pace on free SMs
+
+
+def free_verdict(paces: list[float]) -> str:
+    """The free-SM run's declared rule over its six roomy cells: holds where at least five imply a free-SM pace of
+    FREE_LOW or more, fails where at least five imply less, else mixed."""
+    above = sum(p >= FREE_LOW for p in paces)
+    return "holds" if above >= 5 else "fails" if len(paces) - above >= 5 else "mixed"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("runs", nargs="+", type=Path, help="block_timeline.py --marks --pace output folders")
