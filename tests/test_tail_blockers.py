@@ -106,3 +106,14 @@ def test_the_fourth_sealed_set_is_the_archive_the_run_wrote():
     ahead of any form, 122 s, every shape's collector exiting 0; committed unopened): a changed archive fails here."""
     import hashlib
     assert hashlib.sha256(SEALED4.read_bytes()).hexdigest() == SEALED4_SHA256
+
+
+SEALED5 = ROOT / "validation/sealed/tail_sealed5.tgz"
+SEALED5_SHA256 = "70ec80ca450ad44c72e293bf6e4cba852ca6640b6621562a0adc59c620bb78e1"
+
+
+def test_the_fifth_sealed_set_is_the_archive_the_run_wrote():
+    """validation/sealed/tail_sealed5.tgz (declared_runs.md, the thirty-ninth session's fifth-set entry; measured
+    2026-12-07 on an H100 ahead of any form, 122 s, every shape's collector exiting 0; committed unopened)."""
+    import hashlib
+    assert hashlib.sha256(SEALED5.read_bytes()).hexdigest() == SEALED5_SHA256
