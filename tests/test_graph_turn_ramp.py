@@ -98,3 +98,17 @@ def test_the_fourth_sealed_set_as_measured_under_the_eighth():
              (round(committed[k], 1), round(candidate[k], 1)) for k in committed if candidate[k] > committed[k] + 2}
     assert worse == {"qwen14b short-2-byte": (11.2, 16.2), "qwen14b short-compute": (19.1, 21.7),
                      "yi34b short-compute": (16.9, 19.9)}
+
+
+def test_the_ninth_candidate_keeps_the_crawl_as_committed(monkeypatch):
+    """Candidate 9 is candidate 5's coupling with the ramped turn, nothing else replaced; its fit runs the fifth's
+    weighted fit over graph_turn_share alone from 1 (the fit stood in)."""
+    from nicmodel.engines.serving import interference
+    with g8.candidate9({"graph_turn_share": 0.5}):
+        assert interference.couple is form._couple5 and interference.Coupling.turn_wait is g8._turn_wait8
+    seen = {}
+    monkeypatch.setattr(form, "fit_weighted", lambda names, start, bounds, context, boot, seed: seen.update(
+        names=names, start=start, bounds=bounds, context=context))
+    assert g8.main(["--fit9"]) == 0
+    assert seen == {"names": ("graph_turn_share",), "start": (1.0,), "bounds": ((0.0, 1.5),),
+                    "context": g8.candidate9}

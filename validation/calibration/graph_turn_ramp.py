@@ -19,7 +19,16 @@ No coefficient is new; the values are the seventh's (FITTED7): every graph row o
 144.29 us or more, where the ramp is 1, so the fit's objective is the seventh's at every value (checked by
 tests/test_graph_turn_ramp.py) and its optimum too.
 
-    python validation/calibration/graph_turn_ramp.py [TRACE ...]     the screen (S4), graph fit rows out as the seventh's
+A ninth candidate, declared with its code before its fit (declared_runs.md, the thirty-ninth session, after the marked
+pace runs: a many-wave launch keeps a pace inside the 70B's and 405B's weight GEMMs nearer the committed crawl, 0.2035,
+than the seventh's refit 0.0702): the fifth's form (the tail grids, the segmented turn, a graph launch's turn
+``graph_turn_share`` x the stream launch's) with the eighth's ramp and no refit of the crawl: crawl_share, crawl_high
+and turn_growth as committed, no memory slowdown; graph_turn_share alone fitted on the fifth's declared set
+(``--fit9``: the crawl's rows launch from Python, so their errors do not move and only the 96 graph rows decide it).
+
+    python validation/calibration/graph_turn_ramp.py [TRACE ...]     the eighth's screen (S4), graph fit rows out
+    python validation/calibration/graph_turn_ramp.py --fit9          the ninth's fit
+    python validation/calibration/graph_turn_ramp.py --ninth VALUE [TRACE ...]   the ninth's screen at that share
 """
 
 from __future__ import annotations
@@ -63,9 +72,27 @@ FITTED8 = {"crawl_share": 0.07021, "crawl_high": 0.8484, "turn_growth": 0.1535, 
            "crawl_memory": 3.054}  # the seventh's fit (tile_tail_form.py --fit7), its objective unchanged
 
 
+@contextmanager
+def candidate9(values: dict[str, float] | None = None):
+    """Candidate 9 in place: candidate 5's form (the crawl as committed unless ``values`` say otherwise) with the
+    graph turn ramped in with the GEMM length."""
+    with form.candidate5(values):
+        interference.Coupling.turn_wait = _turn_wait8
+        yield
+
+
+FIT9_START, FIT9_BOUNDS = (1.0,), ((0.0, 1.5),)  # the whole graph turn (the third marked set's "same"), and the fifth's
+
+
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["--fit9"]:
+        form.fit_weighted(("graph_turn_share",), FIT9_START, FIT9_BOUNDS, candidate9, 0, 7)
+        return 0
+    ninth = argv[:1] == ["--ninth"]
+    context = candidate9({"graph_turn_share": float(argv[1])}) if ninth else candidate8(FITTED8)
+    argv = argv[2:] if ninth else argv
     traces = [Path(a) for a in argv] or sorted((form.ROOT / "validation/traces").glob("*_interference.csv"))
-    form.screen(traces, candidate8(FITTED8), drop_graph_fit_rows=True)
+    form.screen(traces, context, drop_graph_fit_rows=True)
     return 0
 
 
