@@ -112,3 +112,27 @@ def test_the_ninth_candidate_keeps_the_crawl_as_committed(monkeypatch):
     assert g8.main(["--fit9"]) == 0
     assert seen == {"names": ("graph_turn_share",), "start": (1.0,), "bounds": ((0.0, 1.5),),
                     "context": g8.candidate9}
+
+
+FITTED9 = {"graph_turn_share": 0.4668}
+
+
+def test_the_ninth_screen_as_recorded():
+    """Fitted 2026-12-07 (the thirty-ninth session; --fit9, 37 s): graph_turn_share 0.4668, the graph rows 33.9 ->
+    16.5% mean |error|, the crawl's rows unmoved at 12.2%. Screened on every committed trace, the graph fit rows out:
+    **53 -> 47** of 917 above 15% (summed 5556.9 -> 5184.5): S4 holds, so the sealed tail_sealed5.tgz is opened next.
+    Checked here on two traces: beside the 405B's second graph-landing set the graph launches come down from 31-49%
+    to 8-20%; beside the 70B's ladder the crawl is the committed one, and the scatter from Python goes up (6.5 ->
+    18.9%) while the dequantization stays within (9.0 -> 7.0%) where the seventh and eighth sent it to 18.2%."""
+    from test_graph_landing import families
+    traces = [ROOT / "validation/traces/h100_graph_sealed2_405b_interference.csv",
+              ROOT / "validation/traces/h100_dataplane_ladder_70b_interference.csv"]
+    with g8.candidate9(FITTED9):
+        ninth = {k: round(v, 1) for k, v in families(traces).items() if "corunner" in k}
+    assert ninth == {
+        "h100_graph_sealed2_405b_interference.csv corunner_time_ratio/paged-kv-scatter": 8.4,
+        "h100_graph_sealed2_405b_interference.csv corunner_time_ratio/short-2-byte": 16.2,
+        "h100_graph_sealed2_405b_interference.csv corunner_time_ratio/short-compute": 20.2,
+        "h100_dataplane_ladder_70b_interference.csv corunner_time_ratio/lmcache-dequantization": 7.0,
+        "h100_dataplane_ladder_70b_interference.csv corunner_time_ratio/paged-kv-scatter": 18.9,
+        "h100_dataplane_ladder_70b_interference.csv corunner_time_ratio/torch-cat": 16.4}
