@@ -1080,6 +1080,42 @@ HELD_OUT = {
         "decode_time_ratio/short-2-byte": (3.0, 5.0),
         "decode_time_ratio/short-compute": (1.5, 4.5),
     },
+    # the fifth sealed set for short and graph launches (declared and measured 2026-12-07, the thirty-ninth session,
+    # ahead of any form, committed unopened; h100/tail_sealed5_*_random/): the same units beside Llama-3-8B,
+    # Qwen2.5-32B, Yi-34B and 405B shapes at 3 x 8k, 10 x 2k, 48 x 1k; opened the same day under the tile tail's ninth
+    # candidate (S1-S4 held: adopted by its declared rule, not yet in the engine), held out
+    "validation/traces/h100_tail_sealed5_8b_interference.csv": {
+        "corunner_time_ratio/paged-kv-scatter": (14.0, 29.5),
+        "corunner_time_ratio/short-2-byte": (13.0, 35.5),
+        "corunner_time_ratio/short-compute": (13.5, 38.0),
+        "decode_time_ratio/paged-kv-scatter": (2.5, 6.5),
+        "decode_time_ratio/short-2-byte": (1.0, 2.5),
+        "decode_time_ratio/short-compute": (3.0, 7.5),
+    },
+    "validation/traces/h100_tail_sealed5_qwen32b_interference.csv": {
+        "corunner_time_ratio/paged-kv-scatter": (18.0, 37.5),
+        "corunner_time_ratio/short-2-byte": (19.5, 34.0),
+        "corunner_time_ratio/short-compute": (15.5, 30.5),
+        "decode_time_ratio/paged-kv-scatter": (1.5, 4.0),
+        "decode_time_ratio/short-2-byte": (2.5, 4.5),
+        "decode_time_ratio/short-compute": (2.0, 5.0),
+    },
+    "validation/traces/h100_tail_sealed5_yi34b_interference.csv": {
+        "corunner_time_ratio/paged-kv-scatter": (13.5, 27.5),
+        "corunner_time_ratio/short-2-byte": (15.5, 25.0),
+        "corunner_time_ratio/short-compute": (17.0, 36.5),
+        "decode_time_ratio/paged-kv-scatter": (1.5, 4.5),
+        "decode_time_ratio/short-2-byte": (1.5, 3.5),
+        "decode_time_ratio/short-compute": (2.5, 5.0),
+    },
+    "validation/traces/h100_tail_sealed5_405b_interference.csv": {
+        "corunner_time_ratio/paged-kv-scatter": (28.5, 54.5),
+        "corunner_time_ratio/short-2-byte": (37.5, 56.0),
+        "corunner_time_ratio/short-compute": (34.5, 58.5),
+        "decode_time_ratio/paged-kv-scatter": (1.0, 2.0),
+        "decode_time_ratio/short-2-byte": (3.0, 4.0),
+        "decode_time_ratio/short-compute": (1.5, 3.0),
+    },
     # the H200 data-plane sealed sets of 2026-12-04 (h200/dataplane_points16_random/ to _points40_random/, each declared
     # before its run and gated since by test_held_out_gates.py's decode-side target and test_sealed_sets.py /
     # test_busy_share.py's declared claims), recorded here from 2026-12-07 so the ledger's count covers every

@@ -33,6 +33,8 @@ MEASURED_SINCE = {"h200_l2_boundary_interference.csv", "h100_graph_sealed2_qwen1
                   "h100_tail_sealed3_qwen32b_interference.csv", "h100_tail_sealed3_qwen7b_interference.csv",
                   "h100_tail_sealed4_mistral7b_interference.csv", "h100_tail_sealed4_qwen14b_interference.csv",
                   "h100_tail_sealed4_yi34b_interference.csv", "h100_tail_sealed4_70b_interference.csv",
+                  "h100_tail_sealed5_8b_interference.csv", "h100_tail_sealed5_qwen32b_interference.csv",
+                  "h100_tail_sealed5_yi34b_interference.csv", "h100_tail_sealed5_405b_interference.csv",
                   "h100_graph_sealed2_70b_interference.csv", "h100_graph_sealed2_yi34b_interference.csv",
                   "h100_graph_sealed2_405b_interference.csv", "h100_graph_landing_qwen32b_interference.csv",
                   "h100_graph_landing_70b_interference.csv", "h100_graph_landing_yi34b_interference.csv",

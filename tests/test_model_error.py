@@ -108,8 +108,8 @@ def test_a_bad_threshold_is_refused(tool, tmp_path):
 
 def test_sets_outside_the_checked_gemms_are_left_out(tool, plan, tmp_path):
     """The plan's `outside` sets (measured beside decode GEMMs no fit saw; an answer there says UNVALIDATED)
-    give no band points: the H100's traces less exactly those forty-three (the fourth sealed set's
-    Mistral-7B trace, beside 34.4-us GEMMs, within them); a non-list is refused with the field."""
+    give no band points: the H100's traces less exactly those forty-six (the fourth and fifth sealed
+    sets' Mistral-7B and 8B traces, beside 34.4- and 36.3-us GEMMs, within them); a non-list is refused with the field."""
     import yaml
     every = set(glob.glob(str(ROOT / plan["measured"]["h100-sxm"])))
     kept = set(tool.trace_paths(plan, plan["measured"]["h100-sxm"]))
@@ -135,7 +135,8 @@ def test_sets_outside_the_checked_gemms_are_left_out(tool, plan, tmp_path):
         "h100_tail_sealed3_405b_interference.csv", "h100_tail_sealed3_70b_interference.csv",
         "h100_tail_sealed3_qwen32b_interference.csv", "h100_tail_sealed3_qwen7b_interference.csv",
         "h100_tail_sealed4_qwen14b_interference.csv", "h100_tail_sealed4_yi34b_interference.csv",
-        "h100_tail_sealed4_70b_interference.csv"}
+        "h100_tail_sealed4_70b_interference.csv", "h100_tail_sealed5_qwen32b_interference.csv",
+        "h100_tail_sealed5_yi34b_interference.csv", "h100_tail_sealed5_405b_interference.csv"}
     raw = yaml.safe_load(tool.PLAN.read_text())
     raw["outside"] = "validation/traces/h100_dataplane_long_gemm_interference.csv"
     bad = tmp_path / "plan.yaml"

@@ -27,7 +27,7 @@ and turn_growth as committed, no memory slowdown; graph_turn_share alone fitted 
 (``--fit9``: the crawl's rows launch from Python, so their errors do not move and only the 96 graph rows decide it).
 
     python validation/calibration/graph_turn_ramp.py [TRACE ...]     the eighth's screen (S4), graph fit rows out
-    python validation/calibration/graph_turn_ramp.py --fit9          the ninth's fit
+    python validation/calibration/graph_turn_ramp.py --fit9 [BOOT]   the ninth's fit (BOOT: bootstrap refits)
     python validation/calibration/graph_turn_ramp.py --ninth VALUE [TRACE ...]   the ninth's screen at that share
 """
 
@@ -85,8 +85,9 @@ FIT9_START, FIT9_BOUNDS = (1.0,), ((0.0, 1.5),)  # the whole graph turn (the thi
 
 
 def main(argv: list[str]) -> int:
-    if argv[:1] == ["--fit9"]:
-        form.fit_weighted(("graph_turn_share",), FIT9_START, FIT9_BOUNDS, candidate9, 0, 7)
+    if argv[:1] == ["--fit9"]:  # [BOOT]: that many bootstrap refits for its 95% interval
+        form.fit_weighted(("graph_turn_share",), FIT9_START, FIT9_BOUNDS, candidate9, int(argv[1]) if argv[1:] else 0,
+                          7)
         return 0
     ninth = argv[:1] == ["--ninth"]
     context = candidate9({"graph_turn_share": float(argv[1])}) if ninth else candidate8(FITTED8)
