@@ -100,6 +100,19 @@ def test_the_first_run_reads_void():
 RERUN = [ROOT / f"validation/traces/h100/marked_pace2_{s}" for s in ("70b", "405b")]
 
 
+def measured(runs) -> dict[tuple[str, str, str, str], float]:
+    """{(shape, unit, batch, context): pace in the weight GEMMs} of runs whose instrument check holds (576 launches a
+    shape) and whose every cell holds more than MIN_GEMM_US of GEMM overlap (the declared validity)."""
+    paces = {}
+    for run in runs:
+        rows = tp.read_pace(run)
+        assert tp.instrument(rows) == ("ok", 576)
+        for (unit, batch, context), (p, us) in tp.cells(rows).items():
+            assert us > tp.MIN_GEMM_US
+            paces[(run.name.split("_")[-1], unit, batch, context)] = p
+    return paces
+
+
 def test_the_rerun_reads_committed():
     """Measured 2026-12-07 on an H100 as declared (seed 42, 25 s): the instrument check holds (every block of 576
     launches a shape counted once) and every cell holds 7.9-36.2 ms of GEMM overlap. Seven of eight cells read
@@ -109,17 +122,10 @@ def test_the_rerun_reads_committed():
     ALU unit keeps 0.33-0.38 of its pace beside the 70B and the 405B at 20 x 2k, the copy 0.15-0.23, about 0.6 of it:
     memory demand lowers the pace of launches whose blocks fill the SMs, where the seventh's latency exposure gives
     them none of its slowdown."""
-    readings, paces = [], {}
-    for run in RERUN:
-        rows = tp.read_pace(run)
-        assert tp.instrument(rows) == ("ok", 576)
-        shape = run.name.split("_")[-1]
-        for (unit, batch, context), (p, us) in tp.cells(rows).items():
-            assert us > tp.MIN_GEMM_US
-            paces[(shape, unit, batch, context)] = round(p, 3)
-            readings.append(tp.cell_reading(p, *MODEL[(shape, batch, context)]))
+    paces = measured(RERUN)
+    readings = [tp.cell_reading(p, *MODEL[(shape, batch, context)]) for (shape, _, batch, context), p in paces.items()]
     assert tp.verdict(readings) == "committed" and readings.count("committed") == 7
-    assert paces == {("70b", "many8192", "12", "2048"): 0.383, ("70b", "many8192", "6", "4096"): 0.376,
+    assert {k: round(p, 3) for k, p in paces.items()} == {("70b", "many8192", "12", "2048"): 0.383, ("70b", "many8192", "6", "4096"): 0.376,
                      ("70b", "wcopy8192", "12", "2048"): 0.228, ("70b", "wcopy8192", "6", "4096"): 0.211,
                      ("405b", "many8192", "20", "2048"): 0.333, ("405b", "many8192", "4", "4096"): 0.169,
                      ("405b", "wcopy8192", "20", "2048"): 0.154, ("405b", "wcopy8192", "4", "4096"): 0.106}
@@ -158,16 +164,10 @@ def test_the_free_sm_pace_holds():
     is higher beside these 48- and 90-us GEMMs than beside the 70B's (0.35), or their free share larger than the
     model's; the paces themselves, ALU / copy: Qwen2.5-14B 0.595-0.667 / 0.405-0.431, Yi-34B 0.436-0.565 /
     0.278-0.332, against 0.38 / 0.21-0.23 beside the 70B."""
-    implied, paces = [], {}
-    for run in ROOMY:
-        rows = tp.read_pace(run)
-        assert tp.instrument(rows) == ("ok", 576)
-        shape = run.name.split("_")[-1]
-        for (unit, batch, context), (p, us) in tp.cells(rows).items():
-            assert us > tp.MIN_GEMM_US
-            paces[(shape, unit, batch, context)] = round(p, 3)
-            if FREE[(shape, batch, context)] > 0.2:
-                implied.append(tp.free_pace(p, HELD[unit], FREE[(shape, batch, context)]))
+    paces = measured(ROOMY)
+    implied = [tp.free_pace(p, HELD[unit], FREE[(shape, batch, context)])
+               for (shape, unit, batch, context), p in paces.items() if FREE[(shape, batch, context)] > 0.2]
     assert len(implied) == 6 and tp.free_verdict(implied) == "holds"
     assert (round(min(implied), 2), round(max(implied), 2)) == (0.71, 1.36)
-    assert paces[("qwen14b", "many8192", "6", "4096")] == 0.667 and paces[("yi34b", "wcopy8192", "12", "2048")] == 0.278
+    assert (round(paces[("qwen14b", "many8192", "6", "4096")], 3), round(paces[("yi34b", "wcopy8192", "12", "2048")], 3)
+            ) == (0.667, 0.278)
