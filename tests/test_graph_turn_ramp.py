@@ -119,7 +119,8 @@ FITTED9 = {"graph_turn_share": 0.4668}
 
 def test_the_ninth_screen_as_recorded():
     """Fitted 2026-12-07 (the thirty-ninth session; --fit9, 37 s): graph_turn_share 0.4668 (bootstrap 95% over 40
-    resamples, --fit9 40: 0.3381-0.6515), the graph rows 33.9 -> 16.5% mean |error|, the crawl's rows unmoved at 12.2%. Screened on every committed trace, the graph fit rows out:
+    resamples, --fit9 40: 0.3381-0.6515), the graph rows 33.9 -> 16.5% mean |error|, the crawl's rows unmoved at 12.2%.
+    Screened on every committed trace, the graph fit rows out:
     **53 -> 47** of 917 above 15% (summed 5556.9 -> 5184.5): S4 holds, so the sealed tail_sealed5.tgz is opened next.
     Checked here on two traces: beside the 405B's second graph-landing set the graph launches come down from 31-49%
     to 8-20%; beside the 70B's ladder the crawl is the committed one, and the scatter from Python goes up (6.5 ->

@@ -39,7 +39,8 @@ def test_the_tail_layers_as_read():
 @pytest.mark.recount
 def test_the_screen_as_read():
     """Read 2026-12-06 after both graph-landing sets were opened: with the tail grids and no refit, 42 -> 50 families
-    above 15% on every committed trace (50 -> 58 since the tile-tail sealed set was opened, 56 -> 62 since the fourth, 64 -> 67 since the fifth,
+    above 15% on every committed trace (50 -> 58 since the tile-tail sealed set was opened, 56 -> 62 since the fourth,
+    64 -> 67 since the fifth,
     2026-12-07)."""
     from graph_landing_screen import held_out
     traces = sorted((ROOT / "validation/traces").glob("*_interference.csv"))

@@ -67,6 +67,6 @@ def test_the_screen_counts(screen, capsys):
     # the graph twins beside long GEMMs and the 1B's scatter; 817, 27 and 28 before the graph-landing sealed set added
     # twenty-four, seven above, its graph launches beside the 70B and 405B and the ALU units beside Yi-34B; 841, 34 and
     # 35 before the second graph-landing set added twenty-four, eight above; 865, 42 and 43 before the tile-tail sealed
-    # set added twenty-four, eight above; 889, 50 and 51 before the fourth sealed set added twenty-four, six above; 913, 56 and 57 before the fifth added
-    # twenty-four, eight above)
+    # set added twenty-four, eight above; 889, 50 and 51 before the fourth sealed set added twenty-four, six above;
+    # 913, 56 and 57 before the fifth added twenty-four, eight above)
     assert "committed 64, grown lifetime 65 of 937" in out

@@ -125,7 +125,8 @@ def test_the_rerun_reads_committed():
     paces = measured(RERUN)
     readings = [tp.cell_reading(p, *MODEL[(shape, batch, context)]) for (shape, _, batch, context), p in paces.items()]
     assert tp.verdict(readings) == "committed" and readings.count("committed") == 7
-    assert {k: round(p, 3) for k, p in paces.items()} == {("70b", "many8192", "12", "2048"): 0.383, ("70b", "many8192", "6", "4096"): 0.376,
+    assert {k: round(p, 3) for k, p in paces.items()} == {
+                     ("70b", "many8192", "12", "2048"): 0.383, ("70b", "many8192", "6", "4096"): 0.376,
                      ("70b", "wcopy8192", "12", "2048"): 0.228, ("70b", "wcopy8192", "6", "4096"): 0.211,
                      ("405b", "many8192", "20", "2048"): 0.333, ("405b", "many8192", "4", "4096"): 0.169,
                      ("405b", "wcopy8192", "20", "2048"): 0.154, ("405b", "wcopy8192", "4", "4096"): 0.106}

@@ -109,7 +109,8 @@ def test_a_bad_threshold_is_refused(tool, tmp_path):
 def test_sets_outside_the_checked_gemms_are_left_out(tool, plan, tmp_path):
     """The plan's `outside` sets (measured beside decode GEMMs no fit saw; an answer there says UNVALIDATED)
     give no band points: the H100's traces less exactly those forty-six (the fourth and fifth sealed
-    sets' Mistral-7B and 8B traces, beside 34.4- and 36.3-us GEMMs, within them); a non-list is refused with the field."""
+    sets' Mistral-7B and 8B traces, beside 34.4- and 36.3-us GEMMs, within them); a non-list is refused with the
+    field."""
     import yaml
     every = set(glob.glob(str(ROOT / plan["measured"]["h100-sxm"])))
     kept = set(tool.trace_paths(plan, plan["measured"]["h100-sxm"]))
