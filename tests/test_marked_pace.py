@@ -132,6 +132,28 @@ def test_the_rerun_reads_committed():
                      ("405b", "wcopy8192", "20", "2048"): 0.154, ("405b", "wcopy8192", "4", "4096"): 0.106}
 
 
+REPLICATE = [ROOT / f"validation/traces/h100/marked_pace4_{s}" for s in ("70b", "405b")]
+
+
+def test_the_replicate_reproduces_the_rerun():
+    """Measured 2026-12-07 (the fortieth session) on an H100 as declared (seed 44, 35 s): the instrument check holds
+    and every cell holds 7.9-29.3 ms of GEMM overlap. Six of eight cells read **committed**, so by the declared rule
+    the replicate reproduces the rerun. The 405B at 4 x 4k reads the candidate for both units (the rerun's ALU cell
+    sat on the line there); the 405B's ALU cell at 20 x 2k moved most between seeds (0.333 -> 0.234)."""
+    paces = measured(REPLICATE)
+    readings = {k: tp.cell_reading(p, *MODEL[(k[0], k[2], k[3])]) for k, p in paces.items()}
+    assert tp.verdict(list(readings.values())) == "committed"
+    assert sorted(k for k, r in readings.items() if r == "candidate") == [
+        ("405b", "many8192", "4", "4096"), ("405b", "wcopy8192", "4", "4096")]
+    assert {k: round(p, 3) for k, p in paces.items()} == {
+                     ("70b", "many8192", "12", "2048"): 0.394, ("70b", "many8192", "6", "4096"): 0.396,
+                     ("70b", "wcopy8192", "12", "2048"): 0.221, ("70b", "wcopy8192", "6", "4096"): 0.227,
+                     ("405b", "many8192", "20", "2048"): 0.234, ("405b", "many8192", "4", "4096"): 0.158,
+                     ("405b", "wcopy8192", "20", "2048"): 0.145, ("405b", "wcopy8192", "4", "4096"): 0.112}
+    rerun = measured(RERUN)
+    assert max(abs(p - rerun[k]) for k, p in paces.items() if k[0] == "70b") < 0.02
+
+
 def test_the_free_sm_pace_by_hand():
     """At a held-SM pace of 0.35 and free SMs for 0.3 of the GEMMs, a measured 0.545 implies 0.35 + 0.195 / 0.3 = 1.0
     on the free SMs, 0.4475 implies 0.675; beside the 70B (free 0.046) a measured 0.38 is a held pace of 0.3501."""
