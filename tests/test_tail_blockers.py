@@ -117,3 +117,18 @@ def test_the_fifth_sealed_set_is_the_archive_the_run_wrote():
     2026-12-07 on an H100 ahead of any form, 122 s, every shape's collector exiting 0; committed unopened)."""
     import hashlib
     assert hashlib.sha256(SEALED5.read_bytes()).hexdigest() == SEALED5_SHA256
+
+
+SEALED6 = {ROOT / "validation/sealed/tail_sealed6.tgz":
+           "5983c63065a9ca53ef9dbec53d086ba4fab92a6ba216872b539c8c4c9f5ac43e",
+           ROOT / "validation/sealed/tail_sealed6_llama2.tgz":
+           "e72ffdd5b1ce58e7944828e45b382594dabf4dcadceffa1147300c5684bed02c"}
+
+
+def test_the_sixth_sealed_set_is_the_archives_the_runs_wrote():
+    """validation/sealed/tail_sealed6.tgz and tail_sealed6_llama2.tgz (declared_runs.md, the fortieth session's
+    sixth-set entries; measured 2026-12-07 on an H100 ahead of any form, 98 s and 37 s, Llama-2-7B rerun at 8 of 32
+    layers after its first collector ran out of memory; committed unopened)."""
+    import hashlib
+    for archive, digest in SEALED6.items():
+        assert hashlib.sha256(archive.read_bytes()).hexdigest() == digest
