@@ -60,3 +60,14 @@ def held_out_stats(trace: str) -> dict:
         if s["role"] == "held-out":
             out[s["metric"] + (f"/{s['family']}" if "family" in s else "")] = s
     return out
+
+
+@pytest.fixture
+def before_ninth():
+    """The model before the ninth tile-tail candidate entered the engine (2026-12-07), for the readings of the
+    candidates declared before it (validation/calibration/graph_turn_ramp.before_ninth): each reads against the
+    committed model of its day."""
+    sys.path.insert(0, str(ROOT / "validation/calibration"))
+    import graph_turn_ramp
+    with graph_turn_ramp.before_ninth():
+        yield

@@ -26,6 +26,8 @@ HOPPER = {"gpu.sms": 132, "gpu.sm_limits.max_threads": 2048, "gpu.sm_limits.regi
           "gpu.interference.crawl_share": 0.0, "gpu.interference.crawl_high": 1.0, "gpu.interference.turn_growth": 1.0,
           "gpu.interference.crawl_free_pace": 1.0,
           "gpu.interference.turn_free_pace": 0.0,
+          # the graph turn off (its hand cases: test_gemm_grids.py, test_graph_turn.py)
+          "gpu.interference.graph_turn_share": 0.0, "gpu.interference.graph_turn_gemms": 144e-6,
           "gpu.interference.cut_in_gain": 1.0, "gpu.interference.cut_in_time": 0.0, "gpu.interference.wave_memory": 0.5,
           "gpu.interference.grid_wait_equal": 0.0, "gpu.interference.grid_wait_high": 0.0,
           "gpu.decode_kernels.weights.blocks_per_sm": 1, "gpu.decode_kernels.attention.blocks_per_sm": 2,

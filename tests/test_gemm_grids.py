@@ -4,7 +4,8 @@ planner sees where they leave room (docs/serving.md, The grid wait)."""
 import pytest
 
 from nicmodel.engines.plan import compile_scenario
-from nicmodel.engines.serving.gemm_grids import step_grids, unheld, unheld_share
+from nicmodel.engines.serving.gemm_grids import Grids, step_grids, turn_rounds, unheld, unheld_share
+from nicmodel.engines.serving.long_gemm import graph_turn_part
 from nicmodel.spec.loader import load_scenario
 
 
@@ -44,6 +45,55 @@ def test_the_specs_grids_reach_the_parameter_table_for_the_scenarios_model_only(
     # Yi-34B at batch 4 (h100/dataplane_ladder_yi34b_random/): 62% of a layer's GEMM time on 80 blocks
     assert p["decode_grids.4.layer.80"] == pytest.approx(0.6184)
     assert unheld(step_grids(p, 4), 132, 1024, 16) == pytest.approx(0.39, abs=0.01)
+
+
+def test_a_gemm_of_one_round_gives_the_turn_rounds_as_adopted():
+    """Each GEMM one round: L/2 (2x - x^2) of the turn over the grids, x = min(1, a_g / L), a_g = tau u / (1 - u)
+    at pace 1. A 1,024-block launch of 16 a SM (tau 7 us) beside a 124-block grid (8 free SMs hold 128: u = 0.875,
+    a = 49 us) and a 132-block one (u = 1, the whole turn), half the time each, L = 100 us."""
+    x = 49.0 / 100.0
+    by_hand = 0.5 * (2 * x - x * x) + 0.5 * 1.0
+    grids = Grids(((124, 0.5), (132, 0.5)))
+    assert turn_rounds(grids, 132, 1024, 16, 7e-6, 100e-6, 1.0) == pytest.approx(by_hand)
+    rounds = Grids(grids, ((0.5, ((124, 1.0),)), (0.5, ((132, 1.0),))))
+    assert turn_rounds(rounds, 132, 1024, 16, 7e-6, 100e-6, 1.0) == pytest.approx(by_hand)
+
+
+def test_the_tile_tail_shortens_the_turn_by_hand():
+    """One GEMM of L = 100 us: a full round on 132 CTAs for 75 us, then a tail on 76 (56 SMs free hold 896 of 1,024
+    blocks of 16 a SM: u = 0.125, a = 7 us x 0.125 / 0.875 = 1 us). Landing in the tail it loses min(R, 1 us): mean
+    (0.5 + 24) / 25 = 0.98 us; in the full round the round left and then 1 us: 37.5 + 1. The turn's share:
+    (0.25 x 0.98 + 0.75 x 38.5) / 50 = 0.5824, where the grids alone (the tail's SMs free for the GEMM's whole
+    length) give 0.75 + 0.25 x (0.02 - 0.0001) = 0.754975."""
+    p = {"model.layers": 1.0, "decode_grids.4.layer.132": 0.75, "decode_grids.4.layer.76": 0.25,
+         "decode_grids.4.gemm.0.share": 1.0, "decode_grids.4.gemm.0.round.0.blocks": 132.0,
+         "decode_grids.4.gemm.0.round.0.share": 0.75, "decode_grids.4.gemm.0.round.1.blocks": 76.0,
+         "decode_grids.4.gemm.0.round.1.share": 0.25, "decode_grids.4.head": 132.0,
+         "decode_grids.4.head_over_layer": 1e-9}  # a head of no time: the GEMM alone
+    grids = step_grids(p, 4)
+    assert grids.gemms[0][1] == ((132.0, 0.75), (76.0, 0.25))
+    assert turn_rounds(grids, 132, 1024, 16, 7e-6, 100e-6, 1.0) == pytest.approx(0.5824, rel=1e-6)
+    assert turn_rounds(Grids(tuple(grids)), 132, 1024, 16, 7e-6, 100e-6, 1.0) == pytest.approx(0.754975, rel=1e-6)
+
+
+def test_a_graph_launchs_turn_ramps_in_with_log_gemm_length():
+    """None up to turn_gemms_to (37 us), all of it from graph_turn_gemms (144 us), half at their geometric mean."""
+    assert graph_turn_part(36e-6, 37e-6, 144e-6) == 0.0 and graph_turn_part(560e-6, 37e-6, 144e-6) == 1.0
+    assert graph_turn_part((37e-6 * 144e-6) ** 0.5, 37e-6, 144e-6) == pytest.approx(0.5)
+
+
+def test_the_rounds_give_the_grids_and_a_disagreeing_layer_is_refused():
+    from nicmodel.spec.gemm_grids import GemmGrids
+    entry = {"model": "M", "batch": 4, "head": 132, "head_over_layer": 1.0, "kind": "derived", "source": "a run",
+             "gemms": [{"share": 0.6, "rounds": [[132, 0.75], [76, 0.25]]}, {"share": 0.4, "rounds": [[76, 1]]}]}
+    assert GemmGrids(**entry).layer == {76: 0.55, 132: 0.45}
+    assert GemmGrids(**entry, layer={76: 0.55, 132: 0.45}).layer == {76: 0.55, 132: 0.45}  # a round trip
+    with pytest.raises(Exception, match="expected the shares its gemms give"):
+        GemmGrids(**entry, layer={76: 0.5, 132: 0.5})
+    with pytest.raises(Exception, match="sum to 0.9000"):
+        GemmGrids(**{**entry, "gemms": [{"share": 1.0, "rounds": [[132, 0.5], [76, 0.4]]}]})
+    with pytest.raises(Exception, match="expected layer"):
+        GemmGrids(**{k: v for k, v in entry.items() if k != "gemms"})
 
 
 def test_bad_grid_entries_are_refused(tmp_path):

@@ -95,10 +95,13 @@ def test_turn_wait_against_the_committed_form():
     length 12% longer after the plan's refit, turn_growth 0.55 -> 0.50): 0.31, 0.91, 1.12 and 1.07, the long-GEMM
     run 1.14."""
     k = {r: turn_k(TRACES[r], model={}) for r in RUNGS}
-    assert [round(k[r], 2) for r in RUNGS] == [0.31, 0.91, 1.12, 1.07], k
+    # [0.31, 0.91, 1.12, 1.07] before the graph turn and the tile tail's rounds (2026-12-07: the 70B's turn ends at
+    # its gate/up's last round, launch_turns 10% longer, turn_growth 0.50 -> 0.47)
+    assert [round(k[r], 2) for r in RUNGS] == [0.32, 0.88, 1.37, 1.02], k
     # 1.11 before the grid crawl (the 70B shape's GEMMs leave a few SMs free: the crawl a little less, the turn more),
     # 1.10 before the turn rounds
-    assert round(turn_k(ROOT / "validation/traces/h100_dataplane_long_gemm_interference.csv", model={}), 2) == 1.14
+    # 1.14 before the graph turn and the tile tail's rounds
+    assert round(turn_k(ROOT / "validation/traces/h100_dataplane_long_gemm_interference.csv", model={}), 2) == 1.39
     from nicmodel import api
     share = api.load(ROOT / "pipelines/shadowserve.yaml", ["gpu=h100-sxm"]).gpu.interference.turn_share
     assert share.range[0] <= min(k.values()) and share.value == 1

@@ -14,6 +14,9 @@ from nicmodel.validation.interference import profile as decode_point
 
 from conftest import DEFAULT, ROOT, script_module
 
+# read against the model of their day, before the ninth tile-tail candidate entered the engine (conftest.py)
+pytestmark = pytest.mark.usefixtures("before_ninth")
+
 COVERAGE = [ROOT / f"validation/traces/h100_coverage{n}_interference.csv" for n in (1, 2)]  # the screens' own check
 
 

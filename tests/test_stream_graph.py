@@ -116,5 +116,6 @@ def test_the_diagnostic_as_recorded():
     assert e[("8b", "scatter")] == pytest.approx(5.0e-6, abs=0.1e-6)
     assert e[("405b", "alu-2.7us")] == pytest.approx(9.5e-6, abs=0.1e-6)
     predict = Predictor().predict
-    assert graph_bias("405b", predict) == pytest.approx(-0.466, abs=0.002)
-    assert graph_bias("70b", predict) == pytest.approx(-0.224, abs=0.002)
+    # -0.466 and -0.224 before the graph turn entered the engine (2026-12-07); these graph rows fit its share since
+    assert graph_bias("405b", predict) == pytest.approx(-0.181, abs=0.002)
+    assert graph_bias("70b", predict) == pytest.approx(-0.033, abs=0.002)

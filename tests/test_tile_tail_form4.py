@@ -12,13 +12,16 @@ from conftest import ROOT
 sys.path.insert(0, str(ROOT / "validation/calibration"))
 import tile_tail_form as form  # noqa: E402
 
+# read against the model of their day, before the ninth tile-tail candidate entered the engine (conftest.py)
+pytestmark = pytest.mark.usefixtures("before_ninth")
+
 
 def test_the_fourth_candidate_leaves_the_engine_as_committed():
     from nicmodel.engines.serving import gemm_grids, interference
     couple, wait, step = interference.couple, interference.Coupling.turn_wait, gemm_grids._step
     with form.candidate4():
         assert interference.couple is not couple and interference.Coupling.turn_wait is not wait
-        assert gemm_grids._step is not step
+        assert gemm_grids._step is step  # the engine's since the ninth's move (2026-12-07)
     assert (interference.couple, interference.Coupling.turn_wait, gemm_grids._step) == (couple, wait, step)
 
 
@@ -29,6 +32,8 @@ def test_its_rounds_are_the_thirds_without_the_wait():
     two.gemms = ((1.0, [(132, 0.6), (92, 0.4)]),)
     assert abs(form.rounds4(two, 132, 1024, 8, 1e-13, 100e-6, 1.0) - 0.36) < 1e-8
     assert form.rounds3(two, 132, 1024, 8, 1e-13, 100e-6, 1.0) > 0.36 + 1e-3  # the third's d adds to it
+    from nicmodel.engines.serving import gemm_grids  # the engine's turn since the ninth's move: rounds4's
+    assert abs(gemm_grids.turn_rounds(two, 132, 1024, 8, 1e-13, 100e-6, 1.0) - 0.36) < 1e-8
 
 
 def test_graph_launches_wait_the_turn_past_the_checked_gemms():

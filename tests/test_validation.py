@@ -88,11 +88,11 @@ def test_validate_gates_the_per_family_target_as_the_ledger_records_it(capsys):
     assert main(["validate", str(ROOT / name), "--family-mape", "15", "--format", "json"]) == 1
     above = set(json.loads(capsys.readouterr().out)["families_above"])
     assert above == {family for trace, family in ABOVE_TARGET if trace == name}
-    assert len(above) == 2
+    assert len(above) == 1  # the scatter (its graph rows fit graph_turn_share since 2026-12-07: not counted)
     assert main(["validate", str(ROOT / name), "--family-mape", "30"]) == 0
     assert "every held-out family within 30% MAPE" in capsys.readouterr().out
     assert main(["validate", str(ROOT / name), "--family-mape", "15"]) == 1
-    assert "FAILED: 2 held-out families above 15% MAPE: corunner_time_ratio/paged-kv-scatter 25.89%" in \
+    assert "FAILED: 1 held-out family above 15% MAPE: corunner_time_ratio/paged-kv-scatter 18.31%" in \
         capsys.readouterr().out
     assert main(["validate", str(ROOT / "validation/traces/h100_copy.csv"), "--family-mape", "15"]) == 2
     assert "--family-mape" in capsys.readouterr().err
@@ -106,9 +106,9 @@ def test_validate_several_traces_gives_the_held_out_standing(capsys):
     copy = str(ROOT / "validation/traces/h100_copy.csv")
     assert main(["validate", graph, copy, dma, graph, "--format", "json"]) == 1
     s = json.loads(capsys.readouterr().out)
-    # by hand: the graph trace's 4 held-out families (2 above 15%), the copy trace's one metric, the DMA trace none
+    # by hand: the graph trace's 4 held-out families (1 above 15%), the copy trace's one metric, the DMA trace none
     assert (s["traces"], s["traces_held_out"], s["families"]) == (3, 2, 5)
-    assert sorted(g["family"] for g in s["above"]) == ["paged-kv-scatter", "short-compute"]
+    assert sorted(g["family"] for g in s["above"]) == ["paged-kv-scatter"]
     assert main(["validate", graph, copy, "--family-mape", "30"]) == 0
     assert "5 families in 2 traces with held-out rows (2 read" in capsys.readouterr().out
     assert main(["validate", graph, copy, "--tolerance", "5"]) == 2

@@ -205,12 +205,18 @@ def _add_copies(scn: Scenario, plans: dict[str, StagePlan], graph: DiGraph, res:
 def _decode_grids(scn: Scenario) -> Params:
     """The scenario's model's measured weight-GEMM grids on its GPU (gpu.decode_gemm_grids), keyed
     ``decode_grids.<batch>.layer.<blocks>`` (share of a layer's GEMM time), ``.head`` (the LM head's
-    blocks) and ``.head_over_layer``; none where the GPU spec has no entry for the model."""
+    blocks) and ``.head_over_layer``, and where the rounds are given ``.gemm.<i>.share`` (a GEMM's share of
+    a layer's GEMM time) with ``.gemm.<i>.round.<j>.blocks`` and ``.share`` (its rounds in launch order);
+    none where the GPU spec has no entry for the model."""
     out: Params = {}
     for g in scn.gpu.decode_gemm_grids:
         if g.model == scn.model.name:
-            out.update(flatten({"layer": g.layer, "head": g.head, "head_over_layer": g.head_over_layer},
-                               f"decode_grids.{g.batch}"))
+            entry: dict = {"layer": g.layer, "head": g.head, "head_over_layer": g.head_over_layer}
+            for i, gemm in enumerate(g.gemms or ()):
+                entry[f"gemm.{i}.share"] = gemm.share
+                for j, (blocks, share) in enumerate(gemm.rounds):
+                    entry[f"gemm.{i}.round.{j}.blocks"], entry[f"gemm.{i}.round.{j}.share"] = blocks, share
+            out.update(flatten(entry, f"decode_grids.{g.batch}"))
     return out
 
 

@@ -358,6 +358,18 @@ class Interference(Component):
     weight GEMM to this power (1: in proportion, the form as first fitted; 0: held at turn_gemms_to).
     The scatter waited 0.65 of the proportional wait beside 144-us GEMMs and 0.26 beside 560-us ones
     (h100/dataplane_ladder_*_random/)."""
+    graph_turn_share: Ratio
+    """Co-runner, a launch replayed from a CUDA graph beside decode whose mean weight GEMM runs past
+    turn_gemms_to: the turn it waits over a stream launch's (launch_turns x turn_share of the GEMM length
+    the turn counts, its rounds on the GEMMs' free SMs made up), ramped in with the GEMMs' log length from
+    turn_gemms_to to graph_turn_gemms. A graph's launches reach the GPU's queue together, each behind the
+    one before, so inside a long GEMM they wait it out as launches from Python do (h100/marked_timeline_70b/:
+    137-141 against 135-146 us); beside the GEMMs every fit saw they wait graph_wait only (0: none past it).
+    The ninth tile-tail candidate's, adopted 2026-12-07 after its sealed set (docs/serving.md, The graph
+    turn)."""
+    graph_turn_gemms: Duration
+    """The mean weight GEMM (the model's) from which graph_turn_share applies whole; between turn_gemms_to
+    and this length it applies in proportion to the GEMMs' log length."""
     many_wave_stretch: Ratio
     """Co-runner: the time beside decode of a launch of more than one wave, over what the terms above
     give, where decode's mean weight GEMM (the model's) runs longer than turn_gemms_to (1: none; within

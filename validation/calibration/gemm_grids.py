@@ -5,7 +5,11 @@ can hold every SM or leave half of them free (Llama-3-8B on an H100: 0.92 of its
 or more at batch 6, 0.30 at batch 8, 0.80 at batch 9), and the context changes nothing. Every profiled decode step
 the project holds is read here: each step's weight GEMMs (cuBLAS's nvjet kernels) in launch order, the last the LM
 head, the rest the layers' (four a layer). One entry per model and batch (the first source in SOURCES that has it):
-the share of one layer's GEMM time by grid, the head's grid, and the head's time over one layer's.
+each of a layer's GEMMs with its rounds (``gemms``: a persistent GEMM with more output tiles than CTAs runs a last,
+partial round on the tiles left, in the tiles left over a round's CTAs of a round's time; GEMMs with the same rounds
+summed), the head's grid, and the head's time over one layer's. Where the model's shape is not known to the
+collectors (validation/collect/decode_models.py) the rounds cannot be read, and the entry gives the share of a
+layer's GEMM time by grid (``layer``) alone.
 
     python validation/calibration/gemm_grids.py [--write]
 
@@ -17,6 +21,7 @@ from __future__ import annotations
 import collections
 import csv
 import json
+import math
 import re
 import sys
 from pathlib import Path
@@ -25,7 +30,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "validation/collect"))
 
+from decode_models import MODELS  # noqa: E402 (the collectors' decode models, torch-free)
 from nicmodel.files import write_atomic  # noqa: E402
 
 TRACES = ROOT / "validation/traces"
@@ -43,8 +50,31 @@ def model_names() -> dict[str, str]:
     return {p.stem: yaml.safe_load(p.read_text())["name"] for p in sorted((ROOT / "workloads/models").glob("*.yaml"))}
 
 
-def steps(folder: Path) -> dict[tuple[str, int], list[tuple[int, float]]]:
-    """{(model stem, batch): its weight GEMMs (blocks, us) in launch order} of one run's first profiled step each."""
+def outputs(shape: dict) -> list[int]:
+    """Output features of a layer's four weight GEMMs in launch order: QKV, O, gate/up, down."""
+    qkv = (shape["heads"] + 2 * shape["kv_heads"]) * shape["head_dim"]
+    return [qkv, shape["hidden"], 2 * shape["inter"], shape["hidden"]]
+
+
+def segments(name: str, blocks: int, us: float, out: int, scaled: bool = False) -> list[tuple[int, float]]:
+    """[(CTAs busy, us)] of one GEMM: split-K ones (a CTA a tile and split) and those with no more tiles than CTAs
+    run one round; the rest rounds of every CTA, then the tiles left: in a full round's time (equal tile times), or
+    with ``scaled`` in the tiles left over the CTAs of a round (a memory-bound round's bytes at the same bandwidth)."""
+    m = re.match(r"nvjet_sm90_tst_(\d+)x(\d+)_", name)
+    if not m or "splitK" in name:
+        return [(blocks, us)]
+    tiles = math.ceil(out / int(m.group(1)))
+    if tiles <= blocks:
+        return [(blocks, us)]
+    rounds = math.ceil(tiles / blocks)
+    left = tiles - (rounds - 1) * blocks
+    last = left / blocks if scaled else 1.0  # the last round's time over a full round's
+    return [(blocks, us * (rounds - 1) / (rounds - 1 + last)), (left, us * last / (rounds - 1 + last))]
+
+
+def steps(folder: Path) -> dict[tuple[str, int], list[tuple[str, int, float]]]:
+    """{(model stem, batch): its weight GEMMs (kernel name, blocks, us) in launch order} of one run's first profiled
+    step each."""
     path = folder / "decode_kernels.csv"
     if not path.exists():
         return {}
@@ -57,24 +87,31 @@ def steps(folder: Path) -> dict[tuple[str, int], list[tuple[int, float]]]:
             continue
         batch = r.get("batch") or re.match(r"decode_b(\d+)_c", r["unit"]).group(1)
         step = (r.get("model") or run_model, int(batch), r.get("context") or r["unit"])
-        grouped[step].append((int(r["blocks"]), float(r["duration_us"])))
+        grouped[step].append((r["name"], int(r["blocks"]), float(r["duration_us"])))
     out: dict[tuple[str, int], list] = {}
     for (model, batch, _), rows in grouped.items():
         out.setdefault((model, batch), rows)
     return out
 
 
-def entry(rows: list[tuple[int, float]]) -> dict | None:
-    """One step's entry: one layer's time shares by grid, the head's grid, the head over one layer's time."""
-    layer, (head_blocks, head_us) = rows[:-1], rows[-1]
+def entry(rows: list[tuple[str, int, float]], shape: dict | None) -> dict | None:
+    """One step's entry: a layer's GEMMs with their rounds (``gemms``; ``layer``, its time shares by grid, where
+    ``shape`` is None), the head's grid, the head over one layer's time."""
+    layer, (_, head_blocks, head_us) = rows[:-1], rows[-1]
     if not layer or len(layer) % PER_LAYER:
         return None
-    total = sum(t for _, t in layer)
-    shares: dict[int, float] = collections.defaultdict(float)
-    for b, t in layer:
-        shares[b] += t / total
-    return {"layer": {b: round(s, 4) for b, s in sorted(shares.items()) if round(s, 4) > 0},
-            "head": head_blocks, "head_over_layer": round(head_us / (total * PER_LAYER / len(layer)), 4)}
+    total = sum(t for _, _, t in layer)
+    tail = {"head": head_blocks, "head_over_layer": round(head_us / (total * PER_LAYER / len(layer)), 4)}
+    if shape is None:
+        shares: dict[int, float] = collections.defaultdict(float)
+        for _, b, t in layer:
+            shares[b] += t / total
+        return {"layer": {b: round(s, 4) for b, s in sorted(shares.items()) if round(s, 4) > 0}, **tail}
+    outs, gemms = outputs(shape), {}
+    for i, (name, b, t) in enumerate(layer):  # GEMMs with the same rounds summed, in first-launch order
+        rounds = tuple((busy, round(us / t, 5)) for busy, us in segments(name, b, t, outs[i % PER_LAYER], scaled=True))
+        gemms[rounds] = gemms.get(rounds, 0.0) + t / total
+    return {"gemms": [{"share": round(v, 5), "rounds": [list(r) for r in k]} for k, v in gemms.items()], **tail}
 
 
 def entries(gpu: str) -> list[dict]:
@@ -82,19 +119,27 @@ def entries(gpu: str) -> list[dict]:
     for pattern in SOURCES[gpu]:
         for folder in sorted(TRACES.glob(pattern)):
             for (model, batch), rows in sorted(steps(folder).items()):
-                e = entry(rows)
+                e = entry(rows, MODELS.get(model))
                 if e is None or (model, batch) in found or model not in names:
                     continue
-                found[(model, batch)] = {"model": names[model], "batch": batch, **e, "kind": "measured",
-                                         "source": f"validation/traces/{folder.relative_to(TRACES)}/decode_kernels.csv"}
+                source = f"validation/traces/{folder.relative_to(TRACES)}/decode_kernels.csv"
+                if "gemms" in e:  # the rounds follow from each kernel's tiles: arithmetic on the measured kernels
+                    source += "; rounds from each kernel's tiles"
+                found[(model, batch)] = {"model": names[model], "batch": batch, **e,
+                                         "kind": "derived" if "gemms" in e else "measured", "source": source}
     return [found[k] for k in sorted(found)]
 
 
 def block(gpu: str) -> list[str]:
     def flow(e: dict) -> str:
-        layer = ", ".join(f"{b}: {s:g}" for b, s in e["layer"].items())
-        return (f"  - {{model: {e['model']}, batch: {e['batch']}, layer: {{{layer}}}, head: {e['head']}, "
-                f"head_over_layer: {e['head_over_layer']:g}, kind: measured, source: \"{e['source']}\"}}")
+        if "gemms" in e:
+            gemms = ", ".join("{share: %g, rounds: [%s]}" % (g["share"], ", ".join(f"[{b}, {s:g}]" for b, s in g["rounds"]))
+                              for g in e["gemms"])
+            grids = f"gemms: [{gemms}]"
+        else:
+            grids = "layer: {%s}" % ", ".join(f"{b}: {s:g}" for b, s in e["layer"].items())
+        return (f"  - {{model: {e['model']}, batch: {e['batch']}, {grids}, head: {e['head']}, "
+                f"head_over_layer: {e['head_over_layer']:g}, kind: {e['kind']}, source: \"{e['source']}\"}}")
     return [BEGIN, "decode_gemm_grids:", *[flow(e) for e in entries(gpu)], END]
 
 

@@ -26,6 +26,13 @@ than the seventh's refit 0.0702): the fifth's form (the tail grids, the segmente
 and turn_growth as committed, no memory slowdown; graph_turn_share alone fitted on the fifth's declared set
 (``--fit9``: the crawl's rows launch from Python, so their errors do not move and only the 96 graph rows decide it).
 
+In the engine since 2026-12-07 (the fortieth session): the tail grids are the GPU specs' decode_gemm_grids (each
+GEMM's rounds, validation/calibration/gemm_grids.py), the segmented turn is gemm_grids.turn_rounds, and the ramped graph
+turn is interference.Coupling's graph_turns with long_gemm.graph_turn_part (gpu.interference.graph_turn_share and
+graph_turn_gemms). ``--fit`` refits graph_turn_share there as ``--fit9`` fitted it, every other coefficient at the
+specs' values (after the H200 plan's fixed point and the crawl's refit moved what it holds).
+
+    python validation/calibration/graph_turn_ramp.py --fit [BOOT]     graph_turn_share refit in the engine
     python validation/calibration/graph_turn_ramp.py [TRACE ...]     the eighth's screen (S4), graph fit rows out
     python validation/calibration/graph_turn_ramp.py --fit9 [BOOT]   the ninth's fit (BOOT: bootstrap refits)
     python validation/calibration/graph_turn_ramp.py --ninth VALUE [TRACE ...]   the ninth's screen at that share
@@ -33,9 +40,10 @@ and turn_growth as committed, no memory slowdown; graph_turn_share alone fitted 
 
 from __future__ import annotations
 
+import json
 import math
 import sys
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from nicmodel.engines.serving import interference
@@ -46,6 +54,44 @@ import tile_tail_form as form
 # down to a whole us as turn_gemms_to is rounded: beside it graph launches were measured to wait the turn whole
 # (validation/traces/h100/marked_timeline_70b/)
 GRAPH_TURN_WHOLE_S = 144e-6
+
+
+BEFORE_NINTH = {k: v for k, v in json.loads((form.ROOT / "validation/calibration/before_graph_turn.json").read_text())
+                .items() if not k.startswith("_")}
+
+
+@contextmanager
+def before_ninth():
+    """The model as it stood before the ninth entered the engine (2026-12-07, a fortieth session), in place for the
+    duration, so the readings of the candidates declared before it (each against "the committed model" of its day)
+    stay reproducible: each GEMM holding its grid for all its time (the spec's rounds read back to their first round's
+    CTAs), no graph turn, and the coefficients the move refit at their values then (BEFORE_NINTH). The candidates'
+    own contexts nest inside it."""
+    import grid_tail_screen
+    from nicmodel.validation.predict import Predictor
+    plan, engine_grids, engine_predict = grid_tail_screen.plan, grid_tail_screen.COMMITTED, Predictor.predict
+
+    def whole_grids(scn):
+        out = {}
+        for g in scn.gpu.decode_gemm_grids:
+            if g.model == scn.model.name:
+                layer = dict(g.layer)
+                if g.gemms:
+                    layer = {}
+                    for gemm in g.gemms:
+                        layer[gemm.rounds[0][0]] = layer.get(gemm.rounds[0][0], 0.0) + gemm.share
+                    layer = {b: round(v, 4) for b, v in sorted(layer.items())}
+                out.update(plan.flatten({"layer": layer, "head": g.head, "head_over_layer": g.head_over_layer},
+                                        f"decode_grids.{g.batch}"))
+        return out
+
+    def predict(self, point, extra=None):
+        return engine_predict(self, point, {**BEFORE_NINTH, **(extra or {})})
+    plan._decode_grids, grid_tail_screen.COMMITTED, Predictor.predict = whole_grids, whole_grids, predict
+    try:
+        yield
+    finally:
+        plan._decode_grids, grid_tail_screen.COMMITTED, Predictor.predict = engine_grids, engine_grids, engine_predict
 
 
 def ramp(gemm_s: float, gemm_to_s: float) -> float:
@@ -85,6 +131,10 @@ FIT9_START, FIT9_BOUNDS = (1.0,), ((0.0, 1.5),)  # the whole graph turn (the thi
 
 
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["--fit"]:  # [BOOT]: the engine's graph_turn_share, refit as --fit9 fitted it
+        form.fit_weighted(("graph_turn_share",), FIT9_START, FIT9_BOUNDS, nullcontext, int(argv[1]) if argv[1:] else 0,
+                          7)
+        return 0
     if argv[:1] == ["--fit9"]:  # [BOOT]: that many bootstrap refits for its 95% interval
         form.fit_weighted(("graph_turn_share",), FIT9_START, FIT9_BOUNDS, candidate9, int(argv[1]) if argv[1:] else 0,
                           7)

@@ -28,7 +28,6 @@ from __future__ import annotations
 import collections
 import csv
 import json
-import math
 import re
 import sys
 from contextlib import contextmanager
@@ -47,26 +46,8 @@ TARGET = 15.0  # % held-out MAPE (issue 18)
 COMMITTED = plan._decode_grids
 
 
-def outputs(shape: dict) -> list[int]:
-    """Output features of a layer's four weight GEMMs in launch order: QKV, O, gate/up, down."""
-    qkv = (shape["heads"] + 2 * shape["kv_heads"]) * shape["head_dim"]
-    return [qkv, shape["hidden"], 2 * shape["inter"], shape["hidden"]]
-
-
-def segments(name: str, blocks: int, us: float, out: int, scaled: bool = False) -> list[tuple[int, float]]:
-    """[(CTAs busy, us)] of one GEMM: split-K ones (a CTA a tile and split) and those with no more tiles than CTAs
-    run one round; the rest rounds of every CTA, then the tiles left: in a full round's time (equal tile times), or
-    with ``scaled`` in the tiles left over the CTAs of a round (a memory-bound round's bytes at the same bandwidth)."""
-    m = re.match(r"nvjet_sm90_tst_(\d+)x(\d+)_", name)
-    if not m or "splitK" in name:
-        return [(blocks, us)]
-    tiles = math.ceil(out / int(m.group(1)))
-    if tiles <= blocks:
-        return [(blocks, us)]
-    rounds = math.ceil(tiles / blocks)
-    left = tiles - (rounds - 1) * blocks
-    last = left / blocks if scaled else 1.0  # the last round's time over a full round's
-    return [(blocks, us * (rounds - 1) / (rounds - 1 + last)), (left, us * last / (rounds - 1 + last))]
+# a GEMM's output features and rounds: the spec writer's (gemm_grids.py), read here for the candidates' tail grids
+outputs, segments = gemm_grids.outputs, gemm_grids.segments
 
 
 def _steps(folder: Path) -> dict[tuple[str, int], list[tuple[str, int, float]]]:
@@ -133,7 +114,7 @@ def tail_layers(scaled: bool = False) -> dict[tuple[str, str, int], dict[int, fl
 @contextmanager
 def tail_grids(scaled: bool = False, segmented: bool = False):
     """The tail-aware layer grids in place of the committed ones (the LM head's kept), for the duration; with
-    ``segmented`` each entry also carries its layer's GEMMs in order (``gemm.<i>.share``, ``gemm.<i>.seg.<j>.blocks``
+    ``segmented`` each entry also carries its layer's GEMMs in order (``gemm.<i>.share``, ``gemm.<i>.round.<j>.blocks``
     and ``.share``: layer_gemms')."""
     table = tail_layers(scaled)
     gemms = layer_gemms(scaled) if segmented else {}
@@ -147,7 +128,7 @@ def tail_grids(scaled: bool = False, segmented: bool = False):
                 for i, (share, segs) in enumerate(gemms.get(key, ())):
                     entry[f"gemm.{i}.share"] = share
                     for j, (b, t) in enumerate(segs):
-                        entry[f"gemm.{i}.seg.{j}.blocks"], entry[f"gemm.{i}.seg.{j}.share"] = b, t
+                        entry[f"gemm.{i}.round.{j}.blocks"], entry[f"gemm.{i}.round.{j}.share"] = b, t
                 out.update(plan.flatten(entry, f"decode_grids.{g.batch}"))
         return out
     plan._decode_grids = grids

@@ -191,38 +191,13 @@ def candidate2():
         interference.couple, interference.Coupling.turn_wait = COMMITTED_COUPLE, COMMITTED_TURN_WAIT
 
 
-class _GemmGrids(tuple):
-    """A step's grids (gemm_grids.Grids) that also carry each GEMM's segments: ``gemms`` [(its weight in the step's GEMM
-    time, [(CTAs busy, share of its time)])], launch order within a GEMM (candidate 3's turn)."""
-
-    gemms: tuple = ()
-
-
-def _step3(entry: dict[str, float], layers: float):
-    grids = _GemmGrids(COMMITTED_STEP(entry, layers))
-    gemms, i = [], 0
-    while f"gemm.{i}.share" in entry:
-        segs, j = [], 0
-        while f"gemm.{i}.seg.{j}.blocks" in entry:
-            segs.append((entry[f"gemm.{i}.seg.{j}.blocks"], entry[f"gemm.{i}.seg.{j}.share"]))
-            j += 1
-        gemms.append((layers * entry[f"gemm.{i}.share"], segs))
-        i += 1
-    gemms.append((entry["head_over_layer"], [(entry["head"], 1.0)]))
-    total = sum(w for w, _ in gemms)
-    grids.gemms = tuple((w / total, segs) for w, segs in gemms)
-    return grids
+# a step's grids with each GEMM's rounds (``gemms``), and the step that reads them from the table: the engine's since
+# 2026-12-07 (gemm_grids.Grids, gemm_grids._step, the ninth candidate's move), which these candidates' forms became
+_GemmGrids = gemm_grids.Grids
+_step3 = COMMITTED_STEP
 
 
-def _landing(span: float, after: float, rounds: float) -> float:
-    """The mean loss of a launch landing uniformly in a segment of ``span`` s: min(R + ``after``, ``rounds``), R the
-    segment left, ``after`` what it loses from the next segment's start, ``rounds`` its rounds on this one's free SMs."""
-    if rounds <= after:
-        return rounds
-    if rounds - after >= span:
-        return span / 2.0 + after
-    m = rounds - after
-    return (m * m / 2.0 + after * m + (span - m) * rounds) / span
+_landing = gemm_grids._landing  # the mean loss of a launch landing in a GEMM round: the engine's since 2026-12-07
 
 
 def rounds3(grids, sms: float, blocks: float, per_sm: float, tau_s: float, length_s: float, pace: float,

@@ -118,6 +118,12 @@ side files and moved in place; 179 of 230 rows of the first moved). The plan was
 (serving_model.csv's 0-110, serving_model_loaded_long.csv's 0-60) were simulated again at the second (`--only`, the
 same requests and seeds, side files merged in place). serving_model_long.csv's runs pin launch_wait
 (BEFORE_GRID_WAITS), so neither the turn nor its rounds reach them.
+After the graph turn and the tile tail's rounds entered the engine (2026-12-07, a fortieth session; the H200 plan
+iterated again: launch_turns 0.2935 -> 0.3235; the H100's crawl and graph_turn_share refit), serving_model.csv (179 of
+230 rows moved) and serving_model_loaded_long.csv (358 of 460) were simulated again in full on the device machine's 16
+CPU cores (3m42s and 3m31s; Python 3.12, pydantic and the pure-Python dependencies carried as wheels), the rows then
+sorted by point and seed. serving_model_long.csv's runs pin launch_wait (BEFORE_GRID_WAITS): the turn, its rounds and
+the graph turn do not reach them.
 """
 
 from __future__ import annotations

@@ -1,13 +1,28 @@
 """Decode's weight-GEMM grids at a batch, and the share of a co-runner's launch their free SMs cannot
 hold (docs/serving.md, The grid wait). The grids are measured per GPU, model and batch
-(gpu.decode_gemm_grids; plan.py puts the scenario's model's into the parameter table)."""
+(gpu.decode_gemm_grids; plan.py puts the scenario's model's into the parameter table), each GEMM as the
+rounds its grid runs where the spec gives them (a persistent GEMM's last round runs only the tiles left)."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 Params = dict[str, Any]
-Grids = tuple[tuple[int, float], ...]  # (blocks, share of the step's weight-GEMM time)
+Rounds = tuple[tuple[float, float], ...]  # (CTAs busy, share of the GEMM's time), in launch order
+
+
+class Grids(tuple):
+    """A step's weight-GEMM grids, ((blocks, share of the step's weight-GEMM time), ...) by grid, and
+    ``gemms``: ((a GEMM's share of the step's weight-GEMM time, its Rounds), ...) where the spec gives the
+    rounds, () where it does not (each GEMM then holds its grid for all its time)."""
+
+    gemms: tuple[tuple[float, Rounds], ...]
+
+    def __new__(cls, grids, gemms=()) -> "Grids":
+        self = super().__new__(cls, grids)
+        self.gemms = tuple(gemms)
+        return self
 
 
 # the table last read, its index and the steps found in it: an engine asks of one table step after step
@@ -27,7 +42,8 @@ def _measured(p: Params) -> dict[int, dict[str, float]]:
 
 
 def _step(entry: dict[str, float], layers: float) -> Grids:
-    """A step's grids: each layer's grids weighted by the layers, the LM head's by head_over_layer."""
+    """A step's grids: each layer's grids weighted by the layers, the LM head's by head_over_layer; and
+    each GEMM's rounds where the entry gives them (``gemm.<i>.share``, ``gemm.<i>.round.<j>.blocks``, ``.share``)."""
     weights: dict[int, float] = {}
     for key, share in entry.items():
         if key.startswith("layer."):
@@ -35,7 +51,19 @@ def _step(entry: dict[str, float], layers: float) -> Grids:
     head = int(entry["head"])
     weights[head] = weights.get(head, 0.0) + entry["head_over_layer"]
     total = sum(weights.values())
-    return tuple(sorted((b, w / total) for b, w in weights.items()))
+    gemms, i = [], 0
+    while f"gemm.{i}.share" in entry:
+        rounds, j = [], 0
+        while f"gemm.{i}.round.{j}.blocks" in entry:
+            rounds.append((entry[f"gemm.{i}.round.{j}.blocks"], entry[f"gemm.{i}.round.{j}.share"]))
+            j += 1
+        gemms.append((layers * entry[f"gemm.{i}.share"], tuple(rounds)))
+        i += 1
+    if gemms:
+        gemms.append((entry["head_over_layer"], ((float(head), 1.0),)))
+        whole = sum(w for w, _ in gemms)
+        gemms = [(w / whole, rounds) for w, rounds in gemms]
+    return Grids(tuple(sorted((b, w / total) for b, w in weights.items())), gemms)
 
 
 def step_grids(p: Params, batch: float) -> Grids | None:
@@ -81,21 +109,42 @@ def unheld(grids: Grids, sms: float, blocks: float, per_sm: float) -> float:
     return sum(w * unheld_share(blocks, per_sm, sms - g) for g, w in grids)
 
 
+def _landing(span: float, after: float, rounds: float) -> float:
+    """The mean loss of a launch landing uniformly in a GEMM round of ``span`` s: min(R + ``after``, ``rounds``),
+    R the round left, ``after`` what it loses from the next round's start, ``rounds`` its rounds on this round's
+    free SMs."""
+    if rounds <= after:
+        return rounds
+    if rounds - after >= span:
+        return span / 2.0 + after
+    m = rounds - after
+    return (m * m / 2.0 + after * m + (span - m) * rounds) / span
+
+
 def turn_rounds(grids: Grids, sms: float, blocks: float, per_sm: float, tau_s: float, length_s: float,
                 pace: float) -> float:
     """The share of its turn wait a stream launch still waits where decode's weight GEMMs leave SMs free
     (docs/serving.md, The turn rounds). A one-wave launch of ``blocks`` (``per_sm`` on an SM alone, each
-    living ``tau_s``) that lands in a GEMM of grid g with R of it left runs on the g-free SMs in rounds at
-    ``pace`` of its pace alone: its last block starts when the GEMM ends unless those rounds finish it
-    first, so it loses min(R, a_g), a_g = tau u_g / ((1 - u_g) pace), u_g the share of its blocks the free
-    SMs cannot hold. Over R ~ U(0, L), L the GEMM length the turn wait counts, that is L/2 x (2x - x^2),
-    x = min(1, a_g / L): the whole turn (x = 1) where the free SMs hold none of it or the rounds outlast
-    the GEMM, none where they hold it whole; weighted over the grids by their time. 1 with ``pace`` 0."""
+    living ``tau_s``) that lands in a GEMM round of grid g runs on the g-free SMs in rounds at ``pace`` of its
+    pace alone, so it loses a_g = tau u_g / ((1 - u_g) pace), u_g the share of its blocks the free SMs cannot
+    hold, unless the GEMM's next round starts first: in a round with R of it left it loses min(R + c, a_g), c
+    what it would lose from the next round's start (none after the last). A GEMM of one round gives
+    L/2 x (2x - x^2) over R ~ U(0, L), x = min(1, a_g / L), L the GEMM length the turn wait counts: the whole
+    turn (x = 1) where the free SMs hold none of it, none where they hold it whole. A persistent GEMM's last,
+    partial round frees SMs, so a launch landing in its full rounds waits to that round at most (the tile
+    tail; adopted 2026-12-07 with the ninth tile-tail candidate, validation/collect/declared_runs.md). Weighted
+    over the GEMMs by their time; over the grids, each GEMM one round, where the rounds are not given. 1 with
+    ``pace`` 0."""
     if pace <= 0 or length_s <= 0 or blocks <= 0:
         return 1.0
+    gemms = getattr(grids, "gemms", ()) or tuple((w, ((g, 1.0),)) for g, w in grids)
     share = 0.0
-    for g, w in grids:
-        u = unheld_share(blocks, per_sm, sms - g)
-        x = 1.0 if u >= 1.0 else min(1.0, tau_s * u / ((1.0 - u) * pace) / length_s)
-        share += w * x * (2.0 - x)
+    for w, rounds in gemms:
+        after, mean = 0.0, 0.0
+        for g, s in reversed(rounds):
+            u = unheld_share(blocks, per_sm, sms - g)
+            a = math.inf if u >= 1.0 else tau_s * u / ((1.0 - u) * pace)
+            mean += s * _landing(s * length_s, after, a)
+            after = min(s * length_s + after, a)
+        share += w * mean / (length_s / 2.0)
     return share

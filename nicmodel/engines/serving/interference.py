@@ -135,7 +135,7 @@ from .issue import attention_issue_demand, unrecovered
 from .kept import lost_beside, sm_sensitivity
 from .l2 import l2_hit, l2_term
 from .gemm_grids import turn_rounds
-from .long_gemm import crawl_growth, turn_gemm
+from .long_gemm import crawl_growth, graph_turn_part, turn_gemm
 from .occupancy import Shape, blocks_beside, blocks_per_sm, fits_beside
 from .packing import pack_slowdown, packing
 from .phases import across_phases, attention_phase, issue_loss
@@ -273,6 +273,8 @@ class Coupling:
     blocks: float = 0.0  # its blocks a launch, and on an SM alone (at least 1): the turn rounds' (gemm_grids)
     per_sm: float = 1.0
     turn_free: float = 0.0  # turn_free_pace: its pace while it waits its turn on the SMs a GEMM leaves free
+    graph_turns: float = 0.0  # launch_turns x turn_share x graph_turn_share x its share of graph launches
+    graph_turn_gemms: float = math.inf  # graph_turn_gemms: the GEMM length from which graph_turns apply whole
 
     def exclusive(self, profile: DecodeProfile) -> float:
         """Share of decode's kernel time in kernels that cannot sit beside the co-runner."""
@@ -288,12 +290,17 @@ class Coupling:
     def turn_wait(self, profile: DecodeProfile) -> float:
         """Seconds a launch waits at its turn: ``launch`` (launch_wait, graph_wait), and ``turns`` of
         decode's weight GEMMs, each their mean duration (the kernels decode's stream alternates with), less
-        what its rounds on the SMs the GEMMs leave free make up (gemm_grids.turn_rounds; none unmeasured)."""
+        what its rounds on the SMs the GEMMs leave free make up (gemm_grids.turn_rounds; none unmeasured).
+        Past turn_gemms_to a launch replayed from a graph waits ``graph_turns`` too, ramped in with the GEMMs'
+        log length up to graph_turn_gemms (long_gemm.graph_turn_part)."""
         length = turn_gemm(profile.gemm, self.gemm_to, self.turn_growth)
-        if self.turn_free <= 0 or profile.grids is None or self.turns <= 0:
-            return self.launch + self.turns * length
-        return self.launch + self.turns * length * turn_rounds(profile.grids, profile.sms, self.blocks, self.per_sm,
-                                                               self.tau, length, self.turn_free)
+        turns = self.turns
+        if self.graph_turns > 0:
+            turns += self.graph_turns * graph_turn_part(profile.gemm, self.gemm_to, self.graph_turn_gemms)
+        if self.turn_free <= 0 or profile.grids is None or turns <= 0:
+            return self.launch + turns * length
+        return self.launch + turns * length * turn_rounds(profile.grids, profile.sms, self.blocks, self.per_sm,
+                                                          self.tau, length, self.turn_free)
 
     def charged(self, profile: DecodeProfile, slowdown: float | None = None) -> float:
         """The share of its time beside decode that decode's loss is charged on: all of it but the
@@ -424,7 +431,9 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
                     float(p[q + "turn_gemms_to"]), float(p[q + "many_wave_gemms"]), float(p[q + "crawl_share"]),
                     float(p[q + "crawl_high"]) if priority == "high" and waves > 1 else 1.0,
                     float(p[q + "turn_growth"]), float(p[q + "crawl_free_pace"]), c.blocks, max(1.0, resident),
-                    float(p[q + "turn_free_pace"]))
+                    float(p[q + "turn_free_pace"]),
+                    c.graph_share * turns * float(p[q + "turn_share"]) * float(p[q + "graph_turn_share"]),
+                    float(p[q + "graph_turn_gemms"]))
 
 
 def _short_lived(p: Params, tau: float) -> float:

@@ -17,6 +17,8 @@ leaves free (``crawl_free_pace`` there; DecodeProfile.crawl_share: the grid craw
 
 from __future__ import annotations
 
+import math
+
 
 def crawl_loss(gemm_s: float, duration_s: float, share: float) -> float:
     """Expected seconds lost by a launch of ``duration_s`` alone that lands at a uniformly random
@@ -49,3 +51,15 @@ def crawl_growth(gemm_s: float, checked_s: float, duration_s: float, share: floa
         return 0.0
     extra = crawl_loss(gemm_s, duration_s, share) - crawl_loss(checked_s, duration_s, share)
     return gain * weights * extra / duration_s
+
+
+def graph_turn_part(gemm_s: float, checked_s: float, whole_s: float) -> float:
+    """The share of its graph turn a launch replayed from a CUDA graph waits beside decode of mean weight
+    GEMM ``gemm_s``: none up to ``checked_s`` (turn_gemms_to: beside the 8B's GEMMs graph launches are within
+    the model with no turn), all of it from ``whole_s`` (graph_turn_gemms: beside the 70B shape's GEMMs they
+    waited as launches from Python do), in log length between (as many_wave_stretch's part)."""
+    if gemm_s <= checked_s:
+        return 0.0
+    if gemm_s >= whole_s:
+        return 1.0
+    return math.log(gemm_s / checked_s) / math.log(whole_s / checked_s)
