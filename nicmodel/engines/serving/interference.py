@@ -86,7 +86,10 @@ dispatched; the hardware places blocks breadth-first over the SMs):
     a share ``crawl_share`` of the SMs until the GEMM ends, ``crawl_free_pace`` on those its measured
     grids leave free (long_gemm.py; h100/regime_ladder_*/, dataplane_crawlgrid_*/). Beside measured grids a
     stream launch's turn is scaled by its rounds on the SMs a GEMM leaves free (``turn_free_pace``: it loses
-    min(R, a_g), not the GEMM left R; gemm_grids.turn_rounds; h100/residual_wait_rounds/, short_rounds_*/).
+    min(R, a_g), not the GEMM left R; gemm_grids.turn_rounds; h100/residual_wait_rounds/, short_rounds_*/), a
+    persistent GEMM's rounds in launch order (its last, partial round frees SMs: the turn ends at the round whose
+    free SMs hold the launch). Past ``turn_gemms_to`` a graph-replayed launch waits ``graph_turn_share`` of that turn
+    too, ramped in with log GEMM length to ``graph_turn_gemms`` (docs/serving.md, The graph turn).
   - a spill, for a one-wave launch needing more than one block per SM where decode's resident
     blocks of a kind (attention's too where it leaves an SM one block, if some SM holds two) leave
     room for some but not all: the rest wait for slots, every launch, ``wave_spill`` x (share of
