@@ -133,8 +133,9 @@ def entries(gpu: str) -> list[dict]:
 def block(gpu: str) -> list[str]:
     def flow(e: dict) -> str:
         if "gemms" in e:
-            gemms = ", ".join("{share: %g, rounds: [%s]}" % (g["share"], ", ".join(f"[{b}, {s:g}]" for b, s in g["rounds"]))
-                              for g in e["gemms"])
+            def rounds(g: dict) -> str:
+                return ", ".join(f"[{b}, {s:g}]" for b, s in g["rounds"])
+            gemms = ", ".join(f"{{share: {g['share']:g}, rounds: [{rounds(g)}]}}" for g in e["gemms"])
             grids = f"gemms: [{gemms}]"
         else:
             grids = "layer: {%s}" % ", ".join(f"{b}: {s:g}" for b, s in e["layer"].items())
