@@ -40,6 +40,7 @@ def test_the_eighth_candidate_leaves_the_engine_as_committed():
     assert (interference.couple, interference.Coupling.turn_wait, gemm_grids._step, Predictor.predict) == kept
 
 
+@pytest.mark.recount
 def test_its_fit_is_the_sevenths():
     """Every graph row of the seventh's fit set sits beside GEMMs of 144.29 us or more (ramp 1) and its other rows
     launch from Python (no graph turn), so the fit's errors are the seventh's at any values: at its fitted values and
