@@ -2,12 +2,17 @@
 decode's side and on the co-runner side where the issue sets them, and the declared fitted sets of
 the calibrations that rest on one trace's rows (the rest: validation/calibration/h200_interference.yaml)."""
 
+import functools
+
 import pytest
 
 from nicmodel.validation.trace import read_trace
 
-from conftest import ROOT, held_out_stats
+from conftest import ROOT, held_out_stats as _held_out_stats
 from held_out import ABOVE_TARGET, DATA_PLANE, HELD_OUT
+
+# each trace read once in this module (nothing here patches the model; the summaries are not mutated)
+held_out_stats = functools.lru_cache(maxsize=None)(_held_out_stats)
 
 
 def _trace(name: str) -> str:
