@@ -1,0 +1,114 @@
+"""The roomy dispatch: a tenth candidate for the short launches beside decode's roomy GEMMs, declared with this code
+before its screen (validation/collect/declared_runs.md, the forty-first session); no coefficient is fitted.
+
+The miss it is for (the ledger's roomy-gemms cause): beside Yi-34B's and Qwen2.5-14B's decode at batches whose weight
+GEMMs run 72-80 CTAs (52-60 SMs free), the short ALU and 2-byte units are over-charged 15-60%, from Python and as
+graphs, while beside the same shapes' full GEMMs (Yi-34B at batch 24) they are within a few points. The committed
+model's terms for such a launch (tmp decomposition, a read of the committed traces): its dispatch wait,
+``dispatch_wait`` x k x t_d / (T + t_d) with k decode's share in kernels it cannot sit beside, is the largest (1.46 of
+the 2.6-us ALU launch's 3.26 growth beside Yi-34B at batch 8); the weight GEMMs hold every register of the SMs they
+run on, so k counts them whole. The marked timelines (h100/marked_timeline_{yi34b,qwen14b}/, committed) read the
+launches ready inside those 72-80-CTA GEMMs starting their first block 3.0-3.5 us after they are ready (1.1-1.4 us
+inside the step's elementwise kernels, 9-16 us inside GEMMs holding every SM) and losing 4.2-4.7 us in all there.
+
+The form: a launch waits for a dispatch slot behind a weight GEMM only for the share of its blocks the SMs the GEMM
+leaves free cannot hold; the rest start on those SMs at once (what they then lose running there is the committed
+packing, turn-rounds and crawl terms' business). In the dispatch wait, decode's weight share becomes
+
+    weights x U,   U = sum over the GEMMs' rounds (g CTAs busy, time share w) of w x u_g,
+    u_g = max(0, B - (S - g) x d_g) / B,   d_g = min(L, max(a, min(a + pack_blocks, ceil(B / (S - g))))),
+
+B the launch's blocks, S the SMs, L its blocks per SM at its limit, a = max(1, B / S) its blocks per SM alone, and
+d_g the density the committed packing term gives a one-wave launch landing with S - g SMs free (packing.pack_slowdown:
+``pack_blocks`` fitted there); u_g = 1 for a round that leaves no SM free, so beside GEMMs holding every SM (and where
+no grids are measured) nothing moves. At high decode priority the co-runner's view k (kept.py) takes the same scaled
+weight share. Only the co-runner's dispatch wait moves: decode's side, the blocking and the streamed shares keep the
+committed exclusive share.
+
+    python validation/calibration/roomy_dispatch.py [TRACE ...]     the screen (S4), the graph fit rows out
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+from nicmodel.engines.serving import interference
+from nicmodel.engines.serving.occupancy import blocks_per_sm
+
+import tile_tail_form as form
+
+COMMITTED_COUPLE = interference.couple
+COMMITTED_GROWTH = interference.Coupling._growth
+
+
+def unheld_packed(grids, sms: float, blocks: float, limit: float, pack_blocks: float) -> float:
+    """U: the time-weighted share of a launch's ``blocks`` that the SMs decode's weight GEMMs leave free cannot hold
+    at the committed packing density (1 where a round leaves no SM free; over the grids, each GEMM one round, where
+    the rounds are not given)."""
+    if blocks <= 0:
+        return 1.0
+    alone = max(1.0, blocks / sms)
+    gemms = getattr(grids, "gemms", ()) or tuple((w, ((g, 1.0),)) for g, w in grids)
+    total = 0.0
+    for w, rounds in gemms:
+        for g, s in rounds:
+            free = sms - g
+            if free <= 0:
+                total += w * s
+                continue
+            density = min(limit, max(alone, min(alone + pack_blocks, math.ceil(blocks / max(1.0, free)))))
+            total += w * s * max(0.0, blocks - free * density) / blocks
+    return total
+
+
+def _couple(p, c, priority, shapes):
+    """The committed coupling, with what the candidate reads: the launch's blocks per SM at its limit and the
+    committed packing's pack_blocks."""
+    cp = COMMITTED_COUPLE(p, c, priority, shapes)
+    object.__setattr__(cp, "limit", float(blocks_per_sm(p, c.shape)))
+    object.__setattr__(cp, "pack_blocks", float(p["gpu.interference.pack_blocks"]))
+    return cp
+
+
+def _dispatch_profile(coupling, profile):
+    """``profile`` with decode's weight share scaled by U where its grids are measured (itself otherwise)."""
+    if profile.grids is None or "weights" not in profile.shares:
+        return profile
+    u = unheld_packed(profile.grids, profile.sms, coupling.blocks, coupling.limit, coupling.pack_blocks)
+    return replace(profile, shares={**profile.shares, "weights": profile.shares["weights"] * u})
+
+
+def _growth(self, profile) -> float:
+    """The committed growth with its dispatch wait's k read on the weight share the free SMs cannot take."""
+    growth = COMMITTED_GROWTH(self, profile)
+    roomy = _dispatch_profile(self, profile)
+    if roomy is profile:
+        return growth
+    x, x_d = self.exclusive(profile), self.exclusive(roomy)
+    k, k_d = self.kept_exclusive(profile, x), self.kept_exclusive(roomy, x_d)
+    scale = self.dispatch_wait * profile.kernel_s / (self.duration_s + profile.kernel_s)
+    return growth - scale * (k - k_d)
+
+
+@contextmanager
+def candidate10():
+    """Candidate 10 in place for the duration."""
+    interference.couple, interference.Coupling._growth = _couple, _growth
+    try:
+        yield
+    finally:
+        interference.couple, interference.Coupling._growth = COMMITTED_COUPLE, COMMITTED_GROWTH
+
+
+def main(argv: list[str]) -> int:
+    traces = [Path(a) for a in argv] or sorted((form.ROOT / "validation/traces").glob("*_interference.csv"))
+    form.screen(traces, candidate10(), drop_graph_fit_rows=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
