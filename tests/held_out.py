@@ -1116,6 +1116,42 @@ HELD_OUT = {
         "decode_time_ratio/short-2-byte": (3.0, 4.0),
         "decode_time_ratio/short-compute": (1.5, 3.0),
     },
+    # the sixth sealed set for short and graph launches (declared and measured 2026-12-07, the fortieth session, ahead
+    # of any form, committed unopened; h100/tail_sealed6_*_random/, Llama-2-7B rerun at 8 of 32 layers): the same
+    # units beside Qwen2.5-7B, Llama-2-7B, Qwen2.5-14B and 70B shapes at 5 x 8k, 14 x 2k, 36 x 1k; opened the
+    # forty-first session under the roomy dispatch (the tenth candidate: S1 and S3 failed, not adopted), held out
+    "validation/traces/h100_tail_sealed6_qwen7b_interference.csv": {
+        "corunner_time_ratio/paged-kv-scatter": (14.0, 36.5),
+        "corunner_time_ratio/short-2-byte": (23.5, 62.0),
+        "corunner_time_ratio/short-compute": (20.5, 70.5),
+        "decode_time_ratio/paged-kv-scatter": (2.0, 6.0),
+        "decode_time_ratio/short-2-byte": (1.0, 2.0),
+        "decode_time_ratio/short-compute": (2.5, 6.0),
+    },
+    "validation/traces/h100_tail_sealed6_llama2_7b_interference.csv": {
+        "corunner_time_ratio/paged-kv-scatter": (9.5, 21.5),
+        "corunner_time_ratio/short-2-byte": (20.5, 61.5),
+        "corunner_time_ratio/short-compute": (16.0, 49.0),
+        "decode_time_ratio/paged-kv-scatter": (2.0, 6.0),
+        "decode_time_ratio/short-2-byte": (2.0, 4.0),
+        "decode_time_ratio/short-compute": (2.0, 5.0),
+    },
+    "validation/traces/h100_tail_sealed6_qwen14b_interference.csv": {
+        "corunner_time_ratio/paged-kv-scatter": (12.0, 21.0),
+        "corunner_time_ratio/short-2-byte": (15.0, 45.0),
+        "corunner_time_ratio/short-compute": (21.0, 49.5),
+        "decode_time_ratio/paged-kv-scatter": (2.0, 6.5),
+        "decode_time_ratio/short-2-byte": (1.0, 2.5),
+        "decode_time_ratio/short-compute": (3.0, 7.0),
+    },
+    "validation/traces/h100_tail_sealed6_70b_interference.csv": {
+        "corunner_time_ratio/paged-kv-scatter": (18.0, 23.5),
+        "corunner_time_ratio/short-2-byte": (4.0, 9.0),
+        "corunner_time_ratio/short-compute": (11.0, 31.5),
+        "decode_time_ratio/paged-kv-scatter": (1.5, 3.0),
+        "decode_time_ratio/short-2-byte": (3.0, 6.0),
+        "decode_time_ratio/short-compute": (2.0, 4.5),
+    },
     # the H200 data-plane sealed sets of 2026-12-04 (h200/dataplane_points16_random/ to _points40_random/, each declared
     # before its run and gated since by test_held_out_gates.py's decode-side target and test_sealed_sets.py /
     # test_busy_share.py's declared claims), recorded here from 2026-12-07 so the ledger's count covers every
