@@ -25,7 +25,26 @@ no grids are measured) nothing moves. At high decode priority the co-runner's vi
 weight share. Only the co-runner's dispatch wait moves: decode's side, the blocking and the streamed shares keep the
 committed exclusive share.
 
-    python validation/calibration/roomy_dispatch.py [TRACE ...]     the screen (S4), the graph fit rows out
+Screened 2026-12-07 (the forty-first session): 51 -> 46 of 941 above 15%, S4 holds; its sealed set (tail_sealed6*)
+failed S1 and S3, the scatter beside the same roomy GEMMs going up (Qwen2.5-14B's 11.6 -> 19.1%): not adopted
+(docs/serving.md, The roomy dispatch). The marked timelines read the scatter's blocks there running about 2.9x their time
+alone, where the ALU unit's run 1.4x: the dispatch wait had been carrying the scatter's run beside the GEMM's weight
+stream, which the committed model charges nowhere (its latency term takes only launches whose blocks wait on memory,
+issue.waits_on_memory: an access width and no measured issue share).
+
+An eleventh candidate, declared with its code before its screen (``candidate11``, ``--eleventh``; declared_runs.md, the
+forty-first session, after the tenth's sealed reading; no fit): the tenth, and a launch that streams memory with a
+measured issue share (an access width and an issue share: the paged-KV scatter) running on a GEMM's free SMs at the
+loaded latency: its growth gains
+
+    weights x (1 - U) x (latency_beside_decode - 1),
+
+the share of landings whose blocks the free SMs hold (U as above) times what its time alone grows by when every load
+waits the latency measured beside decode (2.82x on the H100, measured). Nothing else moves; launches whose blocks wait
+on memory keep the committed latency term, and the rest take none.
+
+    python validation/calibration/roomy_dispatch.py [TRACE ...]     the tenth's screen (S4), the graph fit rows out
+    python validation/calibration/roomy_dispatch.py --eleventh [TRACE ...]     the eleventh's
 """
 
 from __future__ import annotations
@@ -37,6 +56,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from nicmodel.engines.serving import interference
+from nicmodel.engines.serving.issue import waits_on_memory
 from nicmodel.engines.serving.occupancy import blocks_per_sm
 
 import tile_tail_form as form
@@ -104,9 +124,40 @@ def candidate10():
         interference.couple, interference.Coupling._growth = COMMITTED_COUPLE, COMMITTED_GROWTH
 
 
+def _couple11(p, c, priority, shapes):
+    """The tenth's coupling, with the eleventh's loaded-latency stretch: latency_beside_decode - 1 for a launch that
+    streams memory with a measured issue share, 0 for any other."""
+    cp = _couple(p, c, priority, shapes)
+    streams = c.access_bytes is not None and not waits_on_memory(c)
+    object.__setattr__(cp, "free_latency",
+                       float(p["gpu.interference.latency_beside_decode"]) - 1.0 if streams else 0.0)
+    return cp
+
+
+def _growth11(self, profile) -> float:
+    """The tenth's growth, and the eleventh's run on the free SMs at the loaded latency."""
+    growth = _growth(self, profile)
+    if self.free_latency <= 0 or profile.grids is None or "weights" not in profile.shares:
+        return growth
+    u = unheld_packed(profile.grids, profile.sms, self.blocks, self.limit, self.pack_blocks)
+    return growth + profile.shares["weights"] * (1.0 - u) * self.free_latency
+
+
+@contextmanager
+def candidate11():
+    """Candidate 11 in place for the duration."""
+    interference.couple, interference.Coupling._growth = _couple11, _growth11
+    try:
+        yield
+    finally:
+        interference.couple, interference.Coupling._growth = COMMITTED_COUPLE, COMMITTED_GROWTH
+
+
 def main(argv: list[str]) -> int:
+    eleventh = argv[:1] == ["--eleventh"]
+    argv = argv[1:] if eleventh else argv
     traces = [Path(a) for a in argv] or sorted((form.ROOT / "validation/traces").glob("*_interference.csv"))
-    form.screen(traces, candidate10(), drop_graph_fit_rows=True)
+    form.screen(traces, candidate11() if eleventh else candidate10(), drop_graph_fit_rows=True)
     return 0
 
 
