@@ -115,13 +115,18 @@ def _growth(self, profile) -> float:
 
 
 @contextmanager
-def candidate10():
-    """Candidate 10 in place for the duration."""
-    interference.couple, interference.Coupling._growth = _couple, _growth
+def _in_place(couple, growth):
+    """``couple`` and ``growth`` in place of the committed ones for the duration."""
+    interference.couple, interference.Coupling._growth = couple, growth
     try:
         yield
     finally:
         interference.couple, interference.Coupling._growth = COMMITTED_COUPLE, COMMITTED_GROWTH
+
+
+def candidate10():
+    """Candidate 10 in place for the duration (a context manager)."""
+    return _in_place(_couple, _growth)
 
 
 def _couple11(p, c, priority, shapes):
@@ -143,14 +148,9 @@ def _growth11(self, profile) -> float:
     return growth + profile.shares["weights"] * (1.0 - u) * self.free_latency
 
 
-@contextmanager
 def candidate11():
-    """Candidate 11 in place for the duration."""
-    interference.couple, interference.Coupling._growth = _couple11, _growth11
-    try:
-        yield
-    finally:
-        interference.couple, interference.Coupling._growth = COMMITTED_COUPLE, COMMITTED_GROWTH
+    """Candidate 11 in place for the duration (a context manager)."""
+    return _in_place(_couple11, _growth11)
 
 
 def main(argv: list[str]) -> int:
