@@ -147,3 +147,14 @@ def test_the_seventh_sealed_set_is_the_archives_the_runs_wrote():
     import hashlib
     for archive, digest in SEALED7.items():
         assert hashlib.sha256(archive.read_bytes()).hexdigest() == digest
+
+
+SEALED8 = ROOT / "validation/sealed/tail_sealed8.tgz"
+SEALED8_SHA256 = "85cec4da0c44b9bfa751f4265c9b758a73b7492cece9de190e5c5c05beea7380"
+
+
+def test_the_eighth_sealed_set_is_the_archive_the_run_wrote():
+    """validation/sealed/tail_sealed8.tgz (declared_runs.md, the forty-first session's eighth-set entries; measured
+    2026-12-07 on an H100 ahead of any form, 123 s, every shape's collector exiting 0; committed unopened)."""
+    import hashlib
+    assert hashlib.sha256(SEALED8.read_bytes()).hexdigest() == SEALED8_SHA256
