@@ -27,10 +27,10 @@ committed exclusive share.
 
 Screened 2026-12-07 (the forty-first session): 51 -> 46 of 941 above 15%, S4 holds; its sealed set (tail_sealed6*)
 failed S1 and S3, the scatter beside the same roomy GEMMs going up (Qwen2.5-14B's 11.6 -> 19.1%): not adopted
-(docs/serving.md, The roomy dispatch). The marked timelines read the scatter's blocks there running about 2.9x their time
-alone, where the ALU unit's run 1.4x: the dispatch wait had been carrying the scatter's run beside the GEMM's weight
-stream, which the committed model charges nowhere (its latency term takes only launches whose blocks wait on memory,
-issue.waits_on_memory: an access width and no measured issue share).
+(docs/serving.md, The roomy dispatch). The marked timelines read the scatter's blocks there running about 2.9x their
+time alone, where the ALU unit's run 1.4x: the dispatch wait had been carrying the scatter's run beside the GEMM's
+weight stream, which the committed model charges nowhere (its latency term takes only launches whose blocks wait on
+memory, issue.waits_on_memory: an access width and no measured issue share).
 
 An eleventh candidate, declared with its code before its screen (``candidate11``, ``--eleventh``; declared_runs.md, the
 forty-first session, after the tenth's sealed reading; no fit): the tenth, and a launch that streams memory with a
@@ -43,8 +43,24 @@ the share of landings whose blocks the free SMs hold (U as above) times what its
 waits the latency measured beside decode (2.82x on the H100, measured). Nothing else moves; launches whose blocks wait
 on memory keep the committed latency term, and the rest take none.
 
+Screened the same session: 57 -> 43 of 965 above 15%, S4 holds; its sealed set (tail_sealed7*) held S1 (4 -> 1) and
+S2 (168.1 -> 100.1) and failed S3 by 0.3 points: Mistral-7B's short ALU unit 9.5 -> 11.8%, its graph launches beside
+GEMMs that hold nearly every SM (120 and 128 CTAs, the gate/up's 132-CTA rounds and 92-CTA tail) 3-7% -> 10-16% under
+(docs/serving.md, The run at the loaded latency). Not adopted.
+
+A twelfth candidate, declared with its code before its screen (``candidate12``, ``--twelfth``; declared_runs.md, the
+forty-first session, after the eighth sealed set was measured; no fit): the eleventh with a persistent GEMM's later
+rounds counted, for the dispatch and the run on free SMs, at its first round's CTAs. The tail of a GEMM with more
+tiles than CTAs frees its SMs one by one as CTAs finish their last tiles, not all at the round's start: the committed
+marked timelines read launches ready inside the 8B's gate/up (132-CTA rounds, a 92-CTA tail) waiting 9.0-10.8 us for
+their first block as graphs, as long as inside GEMMs holding every SM, and beside the 70B's the SM sampler's windows
+with 32 or more free SMs beginning at about 0.65 of the gate/up, after its last round's start (0.59); beside
+Yi-34B's and Qwen2.5-14B's one-round 72-80-CTA GEMMs launches start at once. The turn rounds keep the tail as
+committed.
+
     python validation/calibration/roomy_dispatch.py [TRACE ...]     the tenth's screen (S4), the graph fit rows out
     python validation/calibration/roomy_dispatch.py --eleventh [TRACE ...]     the eleventh's
+    python validation/calibration/roomy_dispatch.py --twelfth [TRACE ...]     the twelfth's
 """
 
 from __future__ import annotations
@@ -65,10 +81,12 @@ COMMITTED_COUPLE = interference.couple
 COMMITTED_GROWTH = interference.Coupling._growth
 
 
-def unheld_packed(grids, sms: float, blocks: float, limit: float, pack_blocks: float) -> float:
+def unheld_packed(grids, sms: float, blocks: float, limit: float, pack_blocks: float,
+                  first_round: bool = False) -> float:
     """U: the time-weighted share of a launch's ``blocks`` that the SMs decode's weight GEMMs leave free cannot hold
     at the committed packing density (1 where a round leaves no SM free; over the grids, each GEMM one round, where
-    the rounds are not given)."""
+    the rounds are not given); with ``first_round`` every round of a GEMM counted at its first round's CTAs (the
+    twelfth candidate)."""
     if blocks <= 0:
         return 1.0
     alone = max(1.0, blocks / sms)
@@ -76,6 +94,7 @@ def unheld_packed(grids, sms: float, blocks: float, limit: float, pack_blocks: f
     total = 0.0
     for w, rounds in gemms:
         for g, s in rounds:
+            g = rounds[0][0] if first_round else g
             free = sms - g
             if free <= 0:
                 total += w * s
@@ -94,11 +113,17 @@ def _couple(p, c, priority, shapes):
     return cp
 
 
+def _unheld(coupling, profile) -> float:
+    """U for this coupling's launch beside this step's grids (its first rounds only under the twelfth)."""
+    return unheld_packed(profile.grids, profile.sms, coupling.blocks, coupling.limit, coupling.pack_blocks,
+                         getattr(coupling, "first_round", False))
+
+
 def _dispatch_profile(coupling, profile):
     """``profile`` with decode's weight share scaled by U where its grids are measured (itself otherwise)."""
     if profile.grids is None or "weights" not in profile.shares:
         return profile
-    u = unheld_packed(profile.grids, profile.sms, coupling.blocks, coupling.limit, coupling.pack_blocks)
+    u = _unheld(coupling, profile)
     return replace(profile, shares={**profile.shares, "weights": profile.shares["weights"] * u})
 
 
@@ -144,8 +169,7 @@ def _growth11(self, profile) -> float:
     growth = _growth(self, profile)
     if self.free_latency <= 0 or profile.grids is None or "weights" not in profile.shares:
         return growth
-    u = unheld_packed(profile.grids, profile.sms, self.blocks, self.limit, self.pack_blocks)
-    return growth + profile.shares["weights"] * (1.0 - u) * self.free_latency
+    return growth + profile.shares["weights"] * (1.0 - _unheld(self, profile)) * self.free_latency
 
 
 def candidate11():
@@ -153,11 +177,26 @@ def candidate11():
     return _in_place(_couple11, _growth11)
 
 
+def _couple12(p, c, priority, shapes):
+    """The eleventh's coupling, reading each GEMM's rounds at its first round's CTAs."""
+    cp = _couple11(p, c, priority, shapes)
+    object.__setattr__(cp, "first_round", True)
+    return cp
+
+
+def candidate12():
+    """Candidate 12 in place for the duration (a context manager)."""
+    return _in_place(_couple12, _growth11)
+
+
+CANDIDATES = {"--eleventh": candidate11, "--twelfth": candidate12}
+
+
 def main(argv: list[str]) -> int:
-    eleventh = argv[:1] == ["--eleventh"]
-    argv = argv[1:] if eleventh else argv
+    which = CANDIDATES.get(argv[0]) if argv else None
+    argv = argv[1:] if which else argv
     traces = [Path(a) for a in argv] or sorted((form.ROOT / "validation/traces").glob("*_interference.csv"))
-    form.screen(traces, candidate11() if eleventh else candidate10(), drop_graph_fit_rows=True)
+    form.screen(traces, (which or candidate10)(), drop_graph_fit_rows=True)
     return 0
 
 
