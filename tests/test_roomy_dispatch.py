@@ -134,3 +134,15 @@ def test_the_seventh_sealed_set_as_measured_under_the_eleventh():
     worse = {k: candidate[k] - committed[k] for k in committed if candidate[k] > committed[k] + 2.0}
     assert list(worse) == ["h100_tail_sealed7_mistral7b_interference.csv corunner_time_ratio/short-compute"]
     assert (round(committed[list(worse)[0]], 1), round(candidate[list(worse)[0]], 1)) == (9.5, 11.8)
+
+
+def test_the_twelfth_reads_a_gemms_rounds_at_its_first():
+    """A persistent GEMM's tail counted at its first round's CTAs: the 8B's gate/up (132 CTAs for 0.589 of it, a 92-CTA
+    tail) leaves the 1,024-block unit no room (U 1, against 0.589 + 0.411 x 0.4762 = 0.7847 per round); a GEMM of one
+    round reads as under the eleventh."""
+    d = 1024 / 132 + 5.65
+    tail = Grids((), ((1.0, ((132, 0.589), (92, 0.411))),))
+    assert rd.unheld_packed(tail, 132, 1024, 16, 5.65) == pytest.approx(0.589 + 0.411 * (1024 - 40 * d) / 1024)
+    assert rd.unheld_packed(tail, 132, 1024, 16, 5.65, first_round=True) == 1.0
+    one = Grids((), ((1.0, ((80, 1.0),)),))
+    assert rd.unheld_packed(one, 132, 1024, 16, 5.65, first_round=True) == rd.unheld_packed(one, 132, 1024, 16, 5.65)
