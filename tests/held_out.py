@@ -1188,6 +1188,42 @@ HELD_OUT = {
         "decode_time_ratio/short-2-byte": (1.5, 3.0),
         "decode_time_ratio/short-compute": (2.0, 6.0),
     },
+    # the eighth sealed set (declared and measured 2026-12-07, the forty-first session, ahead of any form, committed
+    # unopened; h100/tail_sealed8_*_random/): the same units beside Llama-3-8B (16 of 32 layers), Qwen2.5-7B, Yi-34B
+    # and Qwen2.5-14B shapes at 2 x 12k, 8 x 3k, 16 x 1.5k; opened the same session under the first round's room (the
+    # twelfth candidate: S1-S4 held, adopted by its declaration, not yet in the engine), held out
+    "validation/traces/h100_tail_sealed8_8b_interference.csv": {
+        "corunner_time_ratio/paged-kv-scatter": (10.5, 31.5),
+        "corunner_time_ratio/short-2-byte": (14.5, 31.5),
+        "corunner_time_ratio/short-compute": (15.5, 43.0),
+        "decode_time_ratio/paged-kv-scatter": (2.5, 8.5),
+        "decode_time_ratio/short-2-byte": (1.0, 3.5),
+        "decode_time_ratio/short-compute": (3.0, 7.5),
+    },
+    "validation/traces/h100_tail_sealed8_qwen7b_interference.csv": {
+        "corunner_time_ratio/paged-kv-scatter": (5.0, 11.0),
+        "corunner_time_ratio/short-2-byte": (14.5, 19.5),
+        "corunner_time_ratio/short-compute": (14.0, 26.5),
+        "decode_time_ratio/paged-kv-scatter": (2.5, 5.5),
+        "decode_time_ratio/short-2-byte": (0.5, 1.5),
+        "decode_time_ratio/short-compute": (2.5, 5.0),
+    },
+    "validation/traces/h100_tail_sealed8_yi34b_interference.csv": {
+        "corunner_time_ratio/paged-kv-scatter": (8.0, 15.0),
+        "corunner_time_ratio/short-2-byte": (21.5, 42.0),
+        "corunner_time_ratio/short-compute": (35.5, 62.5),
+        "decode_time_ratio/paged-kv-scatter": (1.5, 5.0),
+        "decode_time_ratio/short-2-byte": (1.0, 3.5),
+        "decode_time_ratio/short-compute": (2.0, 5.0),
+    },
+    "validation/traces/h100_tail_sealed8_qwen14b_interference.csv": {
+        "corunner_time_ratio/paged-kv-scatter": (9.0, 18.5),
+        "corunner_time_ratio/short-2-byte": (19.5, 40.0),
+        "corunner_time_ratio/short-compute": (29.0, 52.5),
+        "decode_time_ratio/paged-kv-scatter": (2.5, 8.0),
+        "decode_time_ratio/short-2-byte": (1.5, 4.0),
+        "decode_time_ratio/short-compute": (3.0, 8.0),
+    },
     # the H200 data-plane sealed sets of 2026-12-04 (h200/dataplane_points16_random/ to _points40_random/, each declared
     # before its run and gated since by test_held_out_gates.py's decode-side target and test_sealed_sets.py /
     # test_busy_share.py's declared claims), recorded here from 2026-12-07 so the ledger's count covers every
