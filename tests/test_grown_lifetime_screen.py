@@ -72,5 +72,6 @@ def test_the_screen_counts(screen, capsys):
     # 35 before the second graph-landing set added twenty-four, eight above; 865, 42 and 43 before the tile-tail sealed
     # set added twenty-four, eight above; 889, 50 and 51 before the fourth sealed set added twenty-four, six above;
     # 913, 56 and 57 before the fifth added twenty-four, eight above; 64 and 65 before the 96 graph rows were fitted,
-    # 2026-12-07; 937, 61 and 62 before the sixth and seventh sealed sets added forty-eight, eleven above)
-    assert "committed 72, grown lifetime 73 of 985" in out
+    # 2026-12-07; 937, 61 and 62 before the sixth and seventh sealed sets added forty-eight, eleven above; 985, 72 and
+    # 73 before the eighth added twenty-four, seven above)
+    assert "committed 79, grown lifetime 80 of 1009" in out
