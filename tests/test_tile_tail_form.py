@@ -87,14 +87,14 @@ def test_the_screens_as_recorded():
     fails for all three (declared_runs.md). Since the tile-tail sealed set was opened (2026-12-07): 55, 67 and 57
     against 50; since the fourth sealed set was, 60, 75 and 62 against 56; since the fifth, 66, 84 and 68 against 64;
     since the 96 graph rows were fitted (2026-12-07), 64, 81 and 66 against 61; since the sixth and seventh sealed sets
-    were opened (2026-12-07), 76, 96 and 78 against 72."""
+    were opened (2026-12-07), 76, 96 and 78 against 72; since the eighth, 78, 105 and 84 against 79."""
     from graph_landing_screen import held_out
     traces = sorted((ROOT / "validation/traces").glob("*_interference.csv"))
     counts = []
     for which in (form.candidate, form.candidate2, form.candidate3):
         with which():
             counts.append(sum(v > 15.0 for t in traces for v in held_out(t).values()))
-    assert counts == [76, 96, 78]
+    assert counts == [78, 105, 84]
 
 
 def test_the_tail_aware_turn_by_hand(monkeypatch):

@@ -63,8 +63,8 @@ def test_the_fourth_screen_as_recorded():
     """On every committed trace, families above 15%: 42 committed, 55 under the fourth candidate (declared_runs.md):
     S4 fails. Since the tile-tail sealed set was opened (2026-12-07): 50 committed, 65 under the fourth; since the fourth
     sealed set was, 56 and 73; since the fifth, 64 and 81; since the 96 graph rows fitted (2026-12-07), 61 and 80; since the sixth and seventh
-    sealed sets, 72 and 99."""
+    sealed sets, 72 and 99; since the eighth, 79 and 111."""
     from graph_landing_screen import held_out
     traces = sorted((ROOT / "validation/traces").glob("*_interference.csv"))
     with form.candidate4():
-        assert sum(v > 15.0 for t in traces for v in held_out(t).values()) == 99
+        assert sum(v > 15.0 for t in traces for v in held_out(t).values()) == 111
