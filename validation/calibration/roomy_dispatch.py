@@ -65,15 +65,16 @@ committed.
 
 from __future__ import annotations
 
-import math
 import sys
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 from nicmodel.engines.serving import interference
+from nicmodel.engines.serving.gemm_grids import unheld_share
 from nicmodel.engines.serving.issue import waits_on_memory
 from nicmodel.engines.serving.occupancy import blocks_per_sm
+from nicmodel.engines.serving.packing import packed_per_sm
 
 import tile_tail_form as form
 
@@ -89,18 +90,13 @@ def unheld_packed(grids, sms: float, blocks: float, limit: float, pack_blocks: f
     twelfth candidate)."""
     if blocks <= 0:
         return 1.0
-    alone = max(1.0, blocks / sms)
     gemms = getattr(grids, "gemms", ()) or tuple((w, ((g, 1.0),)) for g, w in grids)
     total = 0.0
     for w, rounds in gemms:
         for g, s in rounds:
-            g = rounds[0][0] if first_round else g
-            free = sms - g
-            if free <= 0:
-                total += w * s
-                continue
-            density = min(limit, max(alone, min(alone + pack_blocks, math.ceil(blocks / max(1.0, free)))))
-            total += w * s * max(0.0, blocks - free * density) / blocks
+            free = sms - (rounds[0][0] if first_round else g)
+            held = packed_per_sm(blocks, sms, limit, pack_blocks, free) if free > 0 else 0.0
+            total += w * s * unheld_share(blocks, held, free)
     return total
 
 
@@ -119,18 +115,20 @@ def _unheld(coupling, profile) -> float:
                          getattr(coupling, "first_round", False))
 
 
-def _dispatch_profile(coupling, profile):
-    """``profile`` with decode's weight share scaled by U where its grids are measured (itself otherwise)."""
+def _dispatch_profile(coupling, profile, u: float | None = None):
+    """``profile`` with decode's weight share scaled by U (``u``, if known) where its grids are measured (itself
+    otherwise)."""
     if profile.grids is None or "weights" not in profile.shares:
         return profile
-    u = _unheld(coupling, profile)
+    u = _unheld(coupling, profile) if u is None else u
     return replace(profile, shares={**profile.shares, "weights": profile.shares["weights"] * u})
 
 
-def _growth(self, profile) -> float:
-    """The committed growth with its dispatch wait's k read on the weight share the free SMs cannot take."""
+def _growth(self, profile, u: float | None = None) -> float:
+    """The committed growth with its dispatch wait's k read on the weight share the free SMs cannot take (``u``: U, if
+    known)."""
     growth = COMMITTED_GROWTH(self, profile)
-    roomy = _dispatch_profile(self, profile)
+    roomy = _dispatch_profile(self, profile, u)
     if roomy is profile:
         return growth
     x, x_d = self.exclusive(profile), self.exclusive(roomy)
@@ -166,10 +164,10 @@ def _couple11(p, c, priority, shapes):
 
 def _growth11(self, profile) -> float:
     """The tenth's growth, and the eleventh's run on the free SMs at the loaded latency."""
-    growth = _growth(self, profile)
-    if self.free_latency <= 0 or profile.grids is None or "weights" not in profile.shares:
-        return growth
-    return growth + profile.shares["weights"] * (1.0 - _unheld(self, profile)) * self.free_latency
+    if profile.grids is None or "weights" not in profile.shares:
+        return _growth(self, profile)
+    u = _unheld(self, profile)
+    return _growth(self, profile, u) + profile.shares["weights"] * (1.0 - u) * self.free_latency
 
 
 def candidate11():

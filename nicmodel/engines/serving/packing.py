@@ -33,7 +33,13 @@ def pack_slowdown(p: Params, c: Any, free: float) -> float:
     blocks / free SMs) on one SM."""
     sms, limit = float(p["gpu.sms"]), blocks_per_sm(p, c.shape)
     alone = max(1.0, c.blocks / sms)
-    packed = min(limit, max(alone, min(alone + float(p["gpu.interference.pack_blocks"]),
-                                       math.ceil(c.blocks / max(1.0, free)))))
+    packed = packed_per_sm(c.blocks, sms, limit, float(p["gpu.interference.pack_blocks"]), free)
     per_block, saturate = float(warps(c.shape[0])), float(p["gpu.interference.issue_warps"])
     return max(1.0, packed * per_block / saturate) / max(1.0, alone * per_block / saturate) - 1
+
+
+def packed_per_sm(blocks: float, sms: float, limit: float, pack_blocks: float, free: float) -> float:
+    """Blocks on the most-packed SM of a one-wave launch of ``blocks`` that lands with ``free`` SMs free: min(its
+    limit, its share alone + ``pack_blocks``, blocks / free SMs), never fewer than its share alone."""
+    alone = max(1.0, blocks / sms)
+    return min(limit, max(alone, min(alone + pack_blocks, math.ceil(blocks / max(1.0, free)))))
