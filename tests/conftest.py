@@ -63,6 +63,17 @@ def held_out_stats(trace: str) -> dict:
 
 
 @pytest.fixture
+def before_twelfth():
+    """The model before the twelfth candidate (the first round's room) entered the engine (2026-12-07, a forty-second
+    session), for the readings of the candidates declared before it (validation/calibration/roomy_dispatch.
+    before_twelfth)."""
+    sys.path.insert(0, str(ROOT / "validation/calibration"))
+    import roomy_dispatch
+    with roomy_dispatch.before_twelfth():
+        yield
+
+
+@pytest.fixture
 def before_ninth():
     """The model before the ninth tile-tail candidate entered the engine (2026-12-07), for the readings of the
     candidates declared before it (validation/calibration/graph_turn_ramp.before_ninth): each reads against the

@@ -48,6 +48,7 @@ def verdict(ratio: float) -> str:
     return "stretched" if ratio >= 1.3 else "not stretched" if ratio <= 1.15 else "between"
 
 
+@pytest.mark.usefixtures("before_twelfth")  # read on the model of its day: before the first round's room
 @pytest.mark.skipif(not MEASURED, reason="the designs' pattern beside long GEMMs is not measured yet (declared_runs.md)")
 def test_the_designs_pattern_beside_long_gemms_as_declared():
     """Claims, declared before the run (2026-12-05, the twenty-fifth session):
@@ -103,6 +104,9 @@ def test_the_designs_pattern_repeated_at_other_points_as_declared():
 
 @pytest.mark.skipif(not all(p.exists() for p in REPEATS.values()),
                     reason="the design-pattern repeat is not measured yet (declared_runs.md)")
+
+
+@pytest.mark.usefixtures("before_twelfth")  # read on the model of its day: before the first round's room
 def test_the_crawl_form_holds_on_the_repeat_it_was_not_fitted_to():
     """The crawl beside long GEMMs (long_gemm.py) was fitted on the regime ladder before the repeat ran: on the
     repeat's units, as the designs run them and alone, the model now reads within 15% per family (co-runner

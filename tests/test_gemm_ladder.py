@@ -67,6 +67,7 @@ def gemm_s(path: Path) -> float:
 
 
 @pytest.mark.skipif(not MEASURED, reason="the GEMM ladder is not measured yet (declared_runs.md)")
+@pytest.mark.usefixtures("before_twelfth")  # read on the model of their day (k's growth without the turn moved since)
 def test_turn_wait_along_the_ladder_as_declared():
     """The claims as declared before the run (2026-12-05, a twenty-fourth session), and what they read when
     measured the same day: k 0.289 (1B), 0.873 (8B), 0.654 (70B), 0.263 (405B). The wait is not monotone in
@@ -96,12 +97,14 @@ def test_turn_wait_against_the_committed_form():
     run 1.14."""
     k = {r: turn_k(TRACES[r], model={}) for r in RUNGS}
     # [0.31, 0.91, 1.12, 1.07] before the graph turn and the tile tail's rounds (2026-12-07: the 70B's turn ends at
-    # its gate/up's last round, launch_turns 10% longer, turn_growth 0.50 -> 0.47)
-    assert [round(k[r], 2) for r in RUNGS] == [0.32, 0.88, 1.37, 1.02], k
+    # its gate/up's last round, launch_turns 10% longer, turn_growth 0.50 -> 0.47); [0.32, 0.88, 1.37, 1.02] before
+    # the first round's room (the forty-second session: the scatter's run on the 1B GEMMs' free SMs at the loaded
+    # latency leaves the 1B's turn little room; turn_share's range now runs from 0.06)
+    assert [round(k[r], 2) for r in RUNGS] == [0.07, 0.8, 1.33, 1.01], k
     # 1.11 before the grid crawl (the 70B shape's GEMMs leave a few SMs free: the crawl a little less, the turn more),
     # 1.10 before the turn rounds
-    # 1.14 before the graph turn and the tile tail's rounds
-    assert round(turn_k(ROOT / "validation/traces/h100_dataplane_long_gemm_interference.csv", model={}), 2) == 1.39
+    # 1.14 before the graph turn and the tile tail's rounds, 1.39 before the first round's room
+    assert round(turn_k(ROOT / "validation/traces/h100_dataplane_long_gemm_interference.csv", model={}), 2) == 1.35
     from nicmodel import api
     share = api.load(ROOT / "pipelines/shadowserve.yaml", ["gpu=h100-sxm"]).gpu.interference.turn_share
     assert share.range[0] <= min(k.values()) and share.value == 1

@@ -72,6 +72,7 @@ def test_the_packing_over_two_grids_by_hand(screen):
     assert slow(1) > slow(56)
 
 
+@pytest.mark.usefixtures("before_twelfth")  # read on the model of its day: before the first round's room
 def test_the_coverage_family_it_was_chosen_on(screen):
     """The H100 coverage run's first repetition, its co-runner family: 26.6% committed, 14.7% with the
     grids and no coefficient moved, 14.4% at the declared fit's fixed point (docs/serving.md); since the turn
@@ -85,6 +86,7 @@ def test_the_coverage_family_it_was_chosen_on(screen):
     assert screen.cells(trace, True, screen.FITTED)[key] == pytest.approx(14.4, abs=0.05)
 
 
+@pytest.mark.usefixtures("before_twelfth")  # read on the model of its day: before the first round's room
 def test_the_second_form_gives_each_kind_its_own_packing(screen):
     """The second form: the grids' slowdown for the GEMVs' share, the committed one for the other kinds
     the launch packs beside, weighted by their shares (by hand), and its coverage figures (18.2% on the

@@ -11,6 +11,7 @@ def screen():
     return script_module("validation/calibration/latency_crawl_screen.py", "latency_crawl_screen")
 
 
+@pytest.mark.usefixtures("before_twelfth")  # read on the model of its day: before the first round's room
 def test_the_screen_figures_on_the_405b_rung(screen):
     trace = "validation/traces/h100_dataplane_ladder_405b_interference.csv"
     before = screen.mapes(trace, False)

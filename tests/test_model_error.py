@@ -331,11 +331,12 @@ def test_a_lead_holds_flips_or_ties_by_hand():
 
 
 def test_serve_search_says_where_a_lead_flips():
-    """The L40S, analytical: at 20 Gbps GPU decoding leads as fitted (6.89 against 6.81/s) and its lowest across
+    """The L40S, analytical: at 20 Gbps GPU decoding leads as fitted (6.85 against 6.81/s; 6.89 before the first
+    round's room, 2026-12-07, a forty-second session) and its lowest across
     the model's error (6.82: its decoder's decode-loss band reaches no higher than the model, 1) ties the
     SmartNIC's highest (6.81) within the rate search's 0.5%, a flip since the turn wait grew sub-linearly with
-    the L40S's long GEMMs (2026-12-06: the SmartNIC's scatter costs it less at its high corners, 6.62 where it
-    was below 0.85 of the model); at 40 Gbps the SmartNIC leads as fitted and the lead flips within it, at the
+    the L40S's long GEMMs (2026-12-06: the SmartNIC's scatter costs it less at its high corners, 6.59 where it
+    was below 0.85 of the model; 6.62 before the first round's room); at 40 Gbps the SmartNIC leads as fitted and the lead flips within it, at the
     SmartNIC's own scatter and DMA corners (docs/serving.md, The model's own error)."""
     out = subprocess.run([sys.executable, "-m", "nicmodel", "serve", str(ROOT / "pipelines/shadowserve.yaml"), str(ASYNC),
                           "--bandwidths", "20Gbps", "--search", "--model", "analytical", "--format", "json"],
@@ -349,13 +350,13 @@ def test_serve_search_says_where_a_lead_flips():
     nic = rows["shadowserve"]["slo"]["max_rate_across_model_error"]
     # at 20 Gbps its scatter binds only at its high corners (on the L40S its launches wait out long GEMMs at
     # their turn: docs/serving.md, The turn wait in GEMM lengths; The crawl beside long GEMMs)
-    assert nic["best"] == pytest.approx(nic["model"], rel=0.01) and nic["worst"] == pytest.approx(6.62, abs=0.01)
+    assert nic["best"] == pytest.approx(nic["model"], rel=0.01) and nic["worst"] == pytest.approx(6.59, abs=0.01)
     assert nic["best"] < span["worst"] < nic["best"] * (1 + 0.005)  # GPU decoding's lowest ties the SmartNIC's highest
     text = subprocess.run([sys.executable, "-m", "nicmodel", "serve", str(ROOT / "pipelines/shadowserve.yaml"),
                            str(ASYNC), "--bandwidths", "20Gbps,40Gbps", "--search", "--model", "analytical"],
                           capture_output=True, text=True, cwd=ROOT).stdout
     assert "max rate across model error (req/s)" in text
-    assert ("FLIPS WITHIN THE MODEL'S ERROR at 20Gbps: cachegen-async leads shadowserve as fitted (6.89 against "
+    assert ("FLIPS WITHIN THE MODEL'S ERROR at 20Gbps: cachegen-async leads shadowserve as fitted (6.85 against "
             "6.81 req/s), but at its error's worst end (6.82) it ties the other's best (6.806)") in text
     assert "FLIPS WITHIN THE MODEL'S ERROR at 40Gbps: shadowserve leads cachegen-async as fitted" in text
 

@@ -1,6 +1,7 @@
 """The roomy dispatch, the tenth candidate for short launches beside roomy GEMMs (validation/calibration/
 roomy_dispatch.py; declared with its code before its screen, validation/collect/declared_runs.md, the forty-first
-session): its share U by hand, where it moves nothing, and its screen as recorded."""
+session): its share U by hand, where it moves nothing, and its screen as recorded; the twelfth, adopted, is the
+engine's first round's room (2026-12-07, a forty-second session)."""
 
 import sys
 
@@ -13,6 +14,10 @@ import roomy_dispatch as rd  # noqa: E402
 
 from nicmodel.engines.serving import interference  # noqa: E402
 from nicmodel.engines.serving.gemm_grids import Grids  # noqa: E402
+
+ENGINE_UNHELD = interference.Coupling.unheld  # the engine's, before the fixture puts U 1 in its place
+
+pytestmark = pytest.mark.usefixtures("before_twelfth")  # each candidate reads against the model of its day
 
 
 def test_the_unheld_share_by_hand():
@@ -176,3 +181,28 @@ def test_the_eighth_sealed_set_as_measured_under_the_twelfth():
     key = "h100_tail_sealed8_qwen14b_interference.csv corunner_time_ratio/paged-kv-scatter"
     assert (round(committed[key], 1), round(candidate[key], 1)) == (8.5, 10.2)
     assert max(candidate[k] - committed[k] for k in committed) == pytest.approx(1.7, abs=0.05)
+
+
+def test_the_engine_takes_the_twelfth_as_declared():
+    """The engine's first round's room (interference.Coupling.unheld, gemm_grids.first_round_unheld, the free run in
+    _growth) is the twelfth candidate: at the coefficients before the move, every co-runner and decode row of the
+    graph-landing Yi-34B and the eighth sealed set's 8B trace reads the same under the engine as under the candidate
+    on the model before it (to 1e-12), and U is the candidate's first-round share."""
+    from nicmodel.engines.serving.gemm_grids import first_round_unheld
+    from nicmodel.validation.predict import Predictor
+    from nicmodel.validation.trace import read_trace
+    tail = Grids((), ((0.7, ((132, 0.589), (92, 0.411))), (0.3, ((80, 1.0),))))
+    assert first_round_unheld(tail, 132, 1024, 16, 5.65) == pytest.approx(
+        rd.unheld_packed(tail, 132, 1024, 16, 5.65, first_round=True), rel=1e-12)
+    pts = [p for name in ("h100_graph_landing_yi34b", "h100_tail_sealed8_8b")
+           for p in read_trace(ROOT / f"validation/traces/{name}_interference.csv")][::7]
+    with rd.candidate12():
+        declared = [Predictor().predict(p) for p in pts]
+    unheld = interference.Coupling.unheld
+    interference.Coupling.unheld = ENGINE_UNHELD
+    try:
+        engine = [Predictor().predict(p) for p in pts]
+    finally:
+        interference.Coupling.unheld = unheld
+    assert len(pts) == 48 and engine == pytest.approx(declared, rel=1e-12)
+    assert sum(abs(a - b) > 1e-3 for a, b in zip(engine, [Predictor().predict(p) for p in pts])) > 10

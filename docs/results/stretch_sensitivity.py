@@ -5,9 +5,9 @@ SMs whole (``fill_stretch``). Both are 1 as fitted; their ranges span what the m
 H200's held-out data-plane points (docs/serving.md: The spill per launch; The third sealed set).
 And whether a co-runner's turn waits cost decode (``wait_charge``, 1 as fitted, range [0, 1]: docs/serving.md,
 What a waiting launch costs decode), and how much of the form's turn wait a launch waits (``turn_share``, 1, range
-[0.26, 1]: The turn wait along a GEMM-length ladder), on all three GPUs; and how much longer GPU decoding's
-many-wave kernels take beside GEMMs past those every fit saw (``many_wave_stretch``, 1, range [1, 1.1]: The regime
-beside long GEMMs), on the L40S.
+[0.06, 1]: The turn wait along a GEMM-length ladder; The first round's room), on all three GPUs; and how much
+longer GPU decoding's many-wave kernels take beside GEMMs past those every fit saw (``many_wave_stretch``, 1, range
+[1, 1.1]: The regime beside long GEMMs), on the L40S.
 
 The points of docs/results/serving_comparison.py (Llama-3-8B; the designs whose data plane runs
 on the GPU, and ShadowServe, whose paged-KV scatter does) at each stretch's value and the ends of
@@ -33,7 +33,7 @@ from serving_comparison import BANDWIDTHS, REQUESTS, SEEDS, interval, out_and_jo
 DESIGNS = ["shadowserve", "cachegen-async", "cachegen-lmcache", "cachegen-lmcache-pipelined"]
 # the charge for turn waits (wait_charge, 1 as fitted, range [0, 1] assumed) on every GPU too: its
 # uncharged end is where decode's loss beside the designs' stream launches is least; and the share of the
-# form's turn wait a launch waits (turn_share, 1, range [0.26, 1]: the GEMM ladder's lowest)
+# form's turn wait a launch waits (turn_share, 1, range [0.06, 1]: the GEMM ladder's lowest against the committed form)
 GPUS = {"multiwave_stretch": ["l40s"], "fill_stretch": ["l40s", "h100-sxm", "h200"],
         "wait_charge": ["l40s", "h100-sxm", "h200"], "turn_share": ["l40s", "h100-sxm", "h200"],
         "many_wave_stretch": ["l40s"]}  # the only one of the three whose 8B GEMMs run past turn_gemms_to

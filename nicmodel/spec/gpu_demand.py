@@ -171,7 +171,9 @@ class Interference(Component):
     the bytes alone (1.0 = only the bandwidth the writes use)."""
     dispatch_wait: Ratio
     """Co-runner: a launch waits this many mean decode-kernel durations for the decode kernels it
-    cannot sit beside (per share of decode's time in them; short launches relative to them)."""
+    cannot sit beside (per share of decode's time in them; short launches relative to them). Beside
+    measured grids the weight GEMMs count only for the share of its blocks their first round's free
+    SMs cannot hold (docs/serving.md, The first round's room)."""
     wave_yield_high: Ratio
     """Co-runner, decode at high priority: share of its later waves' time lost to decode's
     kernels taking the wave boundaries (per share of decode time it cannot sit beside, while
@@ -209,7 +211,8 @@ class Interference(Component):
     pack_blocks: Ratio
     """Blocks beyond its share alone that a one-wave launch puts on its most-packed SM when it
     arrives while decode's kernels hold the SMs (its blocks take the few free ones, or the first
-    ones decode frees); at most its per-SM limit in all."""
+    ones decode frees); at most its per-SM limit in all. The same density sets how many of its
+    blocks a weight GEMM's free SMs take at once (the first round's room)."""
     narrow_high: Ratio
     """Co-runner growth, decode at high priority, of a kernel streaming memory in 2-byte accesses
     (log2(16 / access bytes) / 3 of it for wider ones, none at 16), while decode runs, times
@@ -235,7 +238,9 @@ class Interference(Component):
     L2; validation/collect/loaded_latency.py)."""
     latency_beside_decode: Ratio
     """The same load's latency while a decode step runs, over idle: decode streams HBM through
-    most of its step, and every load queues behind its traffic (loaded_latency.py)."""
+    most of its step, and every load queues behind its traffic (loaded_latency.py). A launch
+    streaming memory with a measured issue share runs on a weight GEMM's free SMs this much slower
+    (the first round's room)."""
     latency_loss: Ratio
     """Co-runner growth per unit of its latency-boundness x (latency_beside_decode - 1), while
     decode runs. Latency-boundness: for a kernel that streams memory with no measured issue share,

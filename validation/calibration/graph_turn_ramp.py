@@ -65,9 +65,18 @@ def before_ninth():
     """The model as it stood before the ninth entered the engine (2026-12-07, a fortieth session), in place for the
     duration, so the readings of the candidates declared before it (each against "the committed model" of its day)
     stay reproducible: each GEMM holding its grid for all its time (the spec's rounds read back to their first round's
-    CTAs), no graph turn, and the coefficients the move refit at their values then (BEFORE_NINTH). The candidates'
-    own contexts nest inside it."""
+    CTAs), no graph turn, no first round's room (roomy_dispatch.before_twelfth, under it), and the coefficients the move
+    refit at their values then (BEFORE_NINTH, over the twelfth's). The candidates' own contexts nest inside it."""
     import grid_tail_screen
+    import roomy_dispatch
+    with roomy_dispatch.before_twelfth():
+        with _before_ninth(grid_tail_screen):
+            yield
+
+
+@contextmanager
+def _before_ninth(grid_tail_screen):
+    """before_ninth's own part: the grids whole and BEFORE_NINTH (inside the model before the twelfth)."""
     from nicmodel.validation.predict import Predictor
     plan, engine_grids, engine_predict = grid_tail_screen.plan, grid_tail_screen.COMMITTED, Predictor.predict
 

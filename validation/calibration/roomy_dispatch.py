@@ -58,6 +58,11 @@ with 32 or more free SMs beginning at about 0.65 of the gate/up, after its last 
 Yi-34B's and Qwen2.5-14B's one-round 72-80-CTA GEMMs launches start at once. The turn rounds keep the tail as
 committed.
 
+In the engine since 2026-12-07 (the forty-second session): interference.Coupling.unheld (gemm_grids.first_round_unheld)
+and the free run in Coupling._growth, ``limit``, ``pack_blocks`` and ``free_latency`` on the coupling. Each candidate
+here reads against the committed model of its day, the model before the twelfth (``before_twelfth``: U 1, and the
+coefficients the move refit at their values then, before_first_round.json); its context nests inside that one.
+
     python validation/calibration/roomy_dispatch.py [TRACE ...]     the tenth's screen (S4), the graph fit rows out
     python validation/calibration/roomy_dispatch.py --eleventh [TRACE ...]     the eleventh's
     python validation/calibration/roomy_dispatch.py --twelfth [TRACE ...]     the twelfth's
@@ -65,6 +70,7 @@ committed.
 
 from __future__ import annotations
 
+import json
 import sys
 from contextlib import contextmanager
 from dataclasses import replace
@@ -80,6 +86,29 @@ import tile_tail_form as form
 
 COMMITTED_COUPLE = interference.couple
 COMMITTED_GROWTH = interference.Coupling._growth
+
+BEFORE_TWELFTH = {k: v for k, v in json.loads((form.ROOT / "validation/calibration/before_first_round.json").read_text())
+                  .items() if not k.startswith("_")}
+
+
+@contextmanager
+def before_twelfth():
+    """The model as it stood before the twelfth entered the engine (2026-12-07, a forty-second session), in place for
+    the duration, so the readings of the candidates declared before it stay reproducible: no first round's room (U 1:
+    the dispatch wait counts decode's weight share whole, no free run) and the coefficients the move refit at their
+    values then (BEFORE_TWELFTH; a caller's own values override them, but they override a point's scenario overrides:
+    a reading that pins coefficients through its points' overrides puts U 1 itself, as tests/test_streamed.py does).
+    The candidates' contexts nest inside it."""
+    from nicmodel.validation.predict import Predictor
+    unheld, engine_predict = interference.Coupling.unheld, Predictor.predict
+
+    def predict(self, point, replace=None):
+        return engine_predict(self, point, {**BEFORE_TWELFTH, **(replace or {})})
+    interference.Coupling.unheld, Predictor.predict = (lambda self, profile: 1.0), predict
+    try:
+        yield
+    finally:
+        interference.Coupling.unheld, Predictor.predict = unheld, engine_predict
 
 
 def unheld_packed(grids, sms: float, blocks: float, limit: float, pack_blocks: float,

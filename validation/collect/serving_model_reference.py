@@ -124,6 +124,12 @@ iterated again: launch_turns 0.2935 -> 0.3235; the H100's crawl and graph_turn_s
 CPU cores (3m42s and 3m31s; Python 3.12, pydantic and the pure-Python dependencies carried as wheels), the rows then
 sorted by point and seed. serving_model_long.csv's runs pin launch_wait (BEFORE_GRID_WAITS): the turn, its rounds and
 the graph turn do not reach them.
+After the first round's room entered the engine (2026-12-07, a forty-second session; the H200 plan iterated again:
+dispatch_wait +5.6%, launch_turns 0.3235 -> 0.3322; the crawl and graph_turn_share refit), no device machine could be
+started: the 19 points whose analytical answers it moves by more than 0.5% (4, 10, 40, 44, 61, 75, 78, 80, 93, 120,
+130, 134, 196, 198, 201, 203, 210, 218, 226; point 4 the reproducibility test's) were simulated again in both files
+(`--only`, the same requests and seeds, side files merged in place on the development machine's 2 cores: 19 and 38
+rows). The other 186 unrefused points move by 0.5% or less analytically and keep their rows from the model before.
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .packing import packed_per_sm
+
 Params = dict[str, Any]
 Rounds = tuple[tuple[float, float], ...]  # (CTAs busy, share of the GEMM's time), in launch order
 
@@ -107,6 +109,25 @@ def unheld_share(blocks: float, per_sm: float, free_sms: float) -> float:
 def unheld(grids: Grids, sms: float, blocks: float, per_sm: float) -> float:
     """u: the time-weighted share of a launch's blocks that the SMs decode's GEMMs leave free cannot hold."""
     return sum(w * unheld_share(blocks, per_sm, sms - g) for g, w in grids)
+
+
+def first_round_unheld(grids: Grids, sms: float, blocks: float, limit: float, pack_blocks: float) -> float:
+    """U, the first round's room (docs/serving.md, The first round's room): the time-weighted share of a one-wave
+    launch's ``blocks`` that the SMs decode's weight GEMMs leave free cannot hold at the packing density
+    (packing.packed_per_sm: up to ``limit`` a SM, ``pack_blocks`` over its share alone), every round of a GEMM read
+    at its first round's CTAs (a persistent GEMM's tail frees its SMs one by one as its CTAs finish, not at the round's
+    start: validation/traces/h100/marked_timeline_8b/). 1 where a GEMM holds every SM; over the grids, each GEMM one
+    round, where the rounds are not given. Adopted 2026-12-07 with the twelfth candidate (validation/collect/
+    declared_runs.md)."""
+    if blocks <= 0:
+        return 1.0
+    gemms = getattr(grids, "gemms", ()) or tuple((w, ((g, 1.0),)) for g, w in grids)
+    total = 0.0
+    for w, rounds in gemms:
+        free = sms - rounds[0][0]
+        held = packed_per_sm(blocks, sms, limit, pack_blocks, free) if free > 0 else 0.0
+        total += w * sum(share for _, share in rounds) * unheld_share(blocks, held, free)
+    return total
 
 
 def _landing(span: float, after: float, rounds: float) -> float:

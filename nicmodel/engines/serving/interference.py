@@ -22,7 +22,12 @@ dispatched; the hardware places blocks breadth-first over the SMs):
 - Copy-engine and DMA writes into HBM slow decode by ``dma_factor`` x their bandwidth share.
 - The co-runner grows too (``slowdown``: its time beside decode over alone, minus one), the sum of:
   - a dispatch wait per launch for the decode kernels it cannot sit beside (a share x of decode's
-    time): ``dispatch_wait`` x x x t_d / (T + t_d) (short launches wait about a decode kernel);
+    time): ``dispatch_wait`` x x x t_d / (T + t_d) (short launches wait about a decode kernel). Beside
+    measured grids decode's weight GEMMs count in x only for U, the share of its blocks the SMs their first
+    round leaves free cannot hold at the packing density (gemm_grids.first_round_unheld; a persistent GEMM's
+    tail frees its SMs one by one, so it is read at the first round's CTAs); the rest start there at once, and
+    a launch streaming memory with a measured issue share runs there at the loaded latency: weights x (1 - U)
+    x (``latency_beside_decode`` - 1) (docs/serving.md, The first round's room; h100/marked_timeline_*/);
   - at high decode priority, decode's kernels take its wave boundaries: ``wave_yield_high`` x k
     x (1 - 1/waves) x (1 + ``cut_in_gain`` x ``cut_in_time`` / (tau + ``cut_in_time``)) x m x r,
     tau its block lifetime, r = 1 - blocking, the share of its time decode runs beside it: blocks
@@ -130,14 +135,14 @@ All functions take the flat parameter table (dotted spec paths, SI units).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .access import attention_latency_scale, latency_boundness, narrowness
-from .issue import attention_issue_demand, unrecovered
+from .issue import attention_issue_demand, unrecovered, waits_on_memory
 from .kept import lost_beside, sm_sensitivity
 from .l2 import l2_hit, l2_term
-from .gemm_grids import turn_rounds
+from .gemm_grids import first_round_unheld, turn_rounds
 from .long_gemm import crawl_growth, graph_turn_part, turn_gemm
 from .occupancy import Shape, blocks_beside, blocks_per_sm, fits_beside
 from .packing import pack_slowdown, packing
@@ -278,10 +283,21 @@ class Coupling:
     turn_free: float = 0.0  # turn_free_pace: its pace while it waits its turn on the SMs a GEMM leaves free
     graph_turns: float = 0.0  # launch_turns x turn_share x graph_turn_share x its share of graph launches
     graph_turn_gemms: float = math.inf  # graph_turn_gemms: the GEMM length from which graph_turns apply whole
+    limit: float = 1.0  # its blocks per SM at its limit (the first round's room: what a free SM holds)
+    pack_blocks: float = 0.0  # pack_blocks: how many more than its share alone a free SM takes (packing.py)
+    free_latency: float = 0.0  # latency_beside_decode - 1 for a launch streaming memory with an issue share, else 0
 
     def exclusive(self, profile: DecodeProfile) -> float:
         """Share of decode's kernel time in kernels that cannot sit beside the co-runner."""
         return _share(profile, self.low) * (1 - self.frac) + _share(profile, self.high) * self.frac
+
+    def unheld(self, profile: DecodeProfile) -> float:
+        """U: the share of its blocks the SMs decode's weight GEMMs leave free cannot hold, each GEMM at its first
+        round's CTAs (gemm_grids.first_round_unheld); 1 where the grids are not measured (all of decode's weight
+        share counts, as before the first round's room)."""
+        if profile.grids is None or "weights" not in profile.shares:
+            return 1.0
+        return first_round_unheld(profile.grids, profile.sms, self.blocks, self.limit, self.pack_blocks)
 
     def kept_exclusive(self, profile: DecodeProfile, x: float) -> float:
         """The co-runner's view of ``x`` where decode's blocks are dispatched first (``lost``):
@@ -368,7 +384,16 @@ class Coupling:
         run = 1.0 - self.blocking(profile, x)
         streamed = self.streamed(run, x)
         k = self.kept_exclusive(profile, x)  # what it waits for: decode's view, or its own at high priority
-        wait = self.dispatch_wait * k * profile.kernel_s / (self.duration_s + profile.kernel_s)
+        # the first round's room: it waits a dispatch slot behind the weight GEMMs only for the blocks their free SMs
+        # cannot hold (U); the rest run there at once, a streaming launch's loads at the loaded latency
+        # (its wave-boundary losses keep the whole share)
+        u, k_wait, free_run = self.unheld(profile), k, 0.0
+        if u < 1.0:
+            weights = profile.shares["weights"]
+            roomy = replace(profile, shares={**profile.shares, "weights": weights * u})
+            k_wait = self.kept_exclusive(roomy, self.exclusive(roomy))
+            free_run = weights * (1.0 - u) * self.free_latency
+        wait = self.dispatch_wait * k_wait * profile.kernel_s / (self.duration_s + profile.kernel_s)
         waves = self.wave_yield * k * (1 - 1 / self.waves) * self.cut_in * self.sensitivity
         # a block that lives within one attention kernel waits on attention's own traffic, which is
         # narrow_attention's (fitted there); one that outlives it sees the step's loaded latency
@@ -379,7 +404,8 @@ class Coupling:
         # attention's whole share (room or not): its blocks wait for slots whichever SMs they find
         grid = self.grid * _share(profile, ("attention", "none")) * profile.attention_load
         return (grid + wait + run * (waves + beside) + streamed * (self.memory + latency + self.l2)
-                + self.spill * _share(profile, self.spilling) + self.turn_wait(profile) / self.waves / self.duration_s)
+                + self.spill * _share(profile, self.spilling) + self.turn_wait(profile) / self.waves / self.duration_s
+                + free_run)
 
     def streamed(self, run: float, x: float) -> float:
         """Share of its time decode streams HBM beside its blocks: ``run`` (1 - blocking), but at
@@ -436,7 +462,9 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
                     float(p[q + "turn_growth"]), float(p[q + "crawl_free_pace"]), c.blocks, max(1.0, resident),
                     float(p[q + "turn_free_pace"]),
                     c.graph_share * turns * float(p[q + "turn_share"]) * float(p[q + "graph_turn_share"]),
-                    float(p[q + "graph_turn_gemms"]))
+                    float(p[q + "graph_turn_gemms"]), float(blocks_per_sm(p, c.shape)), float(p[q + "pack_blocks"]),
+                    float(p[q + "latency_beside_decode"]) - 1.0 if c.access_bytes is not None and not waits_on_memory(c)
+                    else 0.0)
 
 
 def _short_lived(p: Params, tau: float) -> float:
