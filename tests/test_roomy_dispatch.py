@@ -187,13 +187,16 @@ def test_the_engine_takes_the_twelfth_as_declared():
     """The engine's first round's room (interference.Coupling.unheld, gemm_grids.first_round_unheld, the free run in
     _growth) is the twelfth candidate: at the coefficients before the move, every co-runner and decode row of the
     graph-landing Yi-34B and the eighth sealed set's 8B trace reads the same under the engine as under the candidate
-    on the model before it (to 1e-12), and U is the candidate's first-round share."""
+    on the model before it (to 1e-12; the candidate's U is the engine's since, its growth its own), and U by hand."""
     from nicmodel.engines.serving.gemm_grids import first_round_unheld
     from nicmodel.validation.predict import Predictor
     from nicmodel.validation.trace import read_trace
+    # by hand: the persistent GEMM's first round holds every SM (u 1 for its 0.7); the 80-CTA one leaves 52 SMs, each
+    # taking 1024 / 132 + 5.65 = 13.41 blocks: u = (1024 - 52 x 13.41) / 1024 = 0.3190; U = 0.7 + 0.3 x 0.3190
     tail = Grids((), ((0.7, ((132, 0.589), (92, 0.411))), (0.3, ((80, 1.0),))))
-    assert first_round_unheld(tail, 132, 1024, 16, 5.65) == pytest.approx(
-        rd.unheld_packed(tail, 132, 1024, 16, 5.65, first_round=True), rel=1e-12)
+    d = 1024 / 132 + 5.65
+    assert first_round_unheld(tail, 132, 1024, 16, 5.65) == pytest.approx(0.7 + 0.3 * (1024 - 52 * d) / 1024, rel=1e-12)
+    assert 0.7 + 0.3 * (1024 - 52 * d) / 1024 == pytest.approx(0.7957, abs=1e-4)
     pts = [p for name in ("h100_graph_landing_yi34b", "h100_tail_sealed8_8b")
            for p in read_trace(ROOT / f"validation/traces/{name}_interference.csv")][::7]
     with rd.candidate12():

@@ -76,9 +76,8 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from nicmodel.engines.serving import interference
-from nicmodel.engines.serving.gemm_grids import unheld_share
-from nicmodel.engines.serving.issue import waits_on_memory
+from nicmodel.engines.serving import first_round, interference
+from nicmodel.engines.serving.gemm_grids import first_round_unheld, unheld_share
 from nicmodel.engines.serving.occupancy import blocks_per_sm
 from nicmodel.engines.serving.packing import packed_per_sm
 
@@ -117,13 +116,15 @@ def unheld_packed(grids, sms: float, blocks: float, limit: float, pack_blocks: f
     at the committed packing density (1 where a round leaves no SM free; over the grids, each GEMM one round, where
     the rounds are not given); with ``first_round`` every round of a GEMM counted at its first round's CTAs (the
     twelfth candidate)."""
+    if first_round:  # the twelfth's reading, the engine's since (gemm_grids.first_round_unheld)
+        return first_round_unheld(grids, sms, blocks, limit, pack_blocks)
     if blocks <= 0:
         return 1.0
     gemms = getattr(grids, "gemms", ()) or tuple((w, ((g, 1.0),)) for g, w in grids)
     total = 0.0
     for w, rounds in gemms:
         for g, s in rounds:
-            free = sms - (rounds[0][0] if first_round else g)
+            free = sms - g
             held = packed_per_sm(blocks, sms, limit, pack_blocks, free) if free > 0 else 0.0
             total += w * s * unheld_share(blocks, held, free)
     return total
@@ -185,9 +186,7 @@ def _couple11(p, c, priority, shapes):
     """The tenth's coupling, with the eleventh's loaded-latency stretch: latency_beside_decode - 1 for a launch that
     streams memory with a measured issue share, 0 for any other."""
     cp = _couple(p, c, priority, shapes)
-    streams = c.access_bytes is not None and not waits_on_memory(c)
-    object.__setattr__(cp, "free_latency",
-                       float(p["gpu.interference.latency_beside_decode"]) - 1.0 if streams else 0.0)
+    object.__setattr__(cp, "free_latency", first_round.free_latency(p, c))  # as declared; the engine's since
     return cp
 
 

@@ -22,12 +22,9 @@ dispatched; the hardware places blocks breadth-first over the SMs):
 - Copy-engine and DMA writes into HBM slow decode by ``dma_factor`` x their bandwidth share.
 - The co-runner grows too (``slowdown``: its time beside decode over alone, minus one), the sum of:
   - a dispatch wait per launch for the decode kernels it cannot sit beside (a share x of decode's
-    time): ``dispatch_wait`` x x x t_d / (T + t_d) (short launches wait about a decode kernel). Beside
-    measured grids decode's weight GEMMs count in x only for U, the share of its blocks the SMs their first
-    round leaves free cannot hold at the packing density (gemm_grids.first_round_unheld; a persistent GEMM's
-    tail frees its SMs one by one, so it is read at the first round's CTAs); the rest start there at once, and
-    a launch streaming memory with a measured issue share runs there at the loaded latency: weights x (1 - U)
-    x (``latency_beside_decode`` - 1) (docs/serving.md, The first round's room; h100/marked_timeline_*/);
+    time): ``dispatch_wait`` x x x t_d / (T + t_d) (short launches wait about a decode kernel), decode's weight
+    share in x counted only where the GEMMs' first rounds leave no room, and a streaming launch's run in that room
+    at the loaded latency (first_round.py);
   - at high decode priority, decode's kernels take its wave boundaries: ``wave_yield_high`` x k
     x (1 - 1/waves) x (1 + ``cut_in_gain`` x ``cut_in_time`` / (tau + ``cut_in_time``)) x m x r,
     tau its block lifetime, r = 1 - blocking, the share of its time decode runs beside it: blocks
@@ -135,14 +132,15 @@ All functions take the flat parameter table (dotted spec paths, SI units).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
+from . import first_round
 from .access import attention_latency_scale, latency_boundness, narrowness
-from .issue import attention_issue_demand, unrecovered, waits_on_memory
+from .issue import attention_issue_demand, unrecovered
 from .kept import lost_beside, sm_sensitivity
 from .l2 import l2_hit, l2_term
-from .gemm_grids import first_round_unheld, turn_rounds
+from .gemm_grids import turn_rounds
 from .long_gemm import crawl_growth, graph_turn_part, turn_gemm
 from .occupancy import Shape, blocks_beside, blocks_per_sm, fits_beside
 from .packing import pack_slowdown, packing
@@ -292,12 +290,8 @@ class Coupling:
         return _share(profile, self.low) * (1 - self.frac) + _share(profile, self.high) * self.frac
 
     def unheld(self, profile: DecodeProfile) -> float:
-        """U: the share of its blocks the SMs decode's weight GEMMs leave free cannot hold, each GEMM at its first
-        round's CTAs (gemm_grids.first_round_unheld); 1 where the grids are not measured (all of decode's weight
-        share counts, as before the first round's room)."""
-        if profile.grids is None or "weights" not in profile.shares:
-            return 1.0
-        return first_round_unheld(profile.grids, profile.sms, self.blocks, self.limit, self.pack_blocks)
+        """U, the share of its blocks the first rounds' free SMs cannot hold (first_round.py; 1 unmeasured)."""
+        return first_round.unheld(profile, self.blocks, self.limit, self.pack_blocks)
 
     def kept_exclusive(self, profile: DecodeProfile, x: float) -> float:
         """The co-runner's view of ``x`` where decode's blocks are dispatched first (``lost``):
@@ -384,15 +378,7 @@ class Coupling:
         run = 1.0 - self.blocking(profile, x)
         streamed = self.streamed(run, x)
         k = self.kept_exclusive(profile, x)  # what it waits for: decode's view, or its own at high priority
-        # the first round's room: it waits a dispatch slot behind the weight GEMMs only for the blocks their free SMs
-        # cannot hold (U); the rest run there at once, a streaming launch's loads at the loaded latency
-        # (its wave-boundary losses keep the whole share)
-        u, k_wait, free_run = self.unheld(profile), k, 0.0
-        if u < 1.0:
-            weights = profile.shares["weights"]
-            roomy = replace(profile, shares={**profile.shares, "weights": weights * u})
-            k_wait = self.kept_exclusive(roomy, self.exclusive(roomy))
-            free_run = weights * (1.0 - u) * self.free_latency
+        k_wait, free_run = first_round.room(self, profile, k)  # its wave-boundary losses keep the whole share
         wait = self.dispatch_wait * k_wait * profile.kernel_s / (self.duration_s + profile.kernel_s)
         waves = self.wave_yield * k * (1 - 1 / self.waves) * self.cut_in * self.sensitivity
         # a block that lives within one attention kernel waits on attention's own traffic, which is
@@ -463,8 +449,7 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
                     float(p[q + "turn_free_pace"]),
                     c.graph_share * turns * float(p[q + "turn_share"]) * float(p[q + "graph_turn_share"]),
                     float(p[q + "graph_turn_gemms"]), float(blocks_per_sm(p, c.shape)), float(p[q + "pack_blocks"]),
-                    float(p[q + "latency_beside_decode"]) - 1.0 if c.access_bytes is not None and not waits_on_memory(c)
-                    else 0.0)
+                    first_round.free_latency(p, c))
 
 
 def _short_lived(p: Params, tau: float) -> float:
