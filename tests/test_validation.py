@@ -480,3 +480,45 @@ def test_decode_loss_per_busy_is_the_ratios_loss_share_over_busy(tmp_path, capsy
     assert main(["validate", str(trace), "--tolerance", "1000", "--format", "json"]) == 0
     text = capsys.readouterr().out
     assert "decode_loss_per_busy" in text and f"{sigma:.4g}"[:5] in text
+
+
+def test_a_units_measured_grid_is_what_the_model_reads(tmp_path, capsys):
+    """The data-plane units are the 8B chunk's whatever decode shape they ran beside (grid_units.dataplane_units):
+    every committed kernels.csv reads the decoder's 512 blocks and the scatter's 1,024 (trace_arguments.py's
+    constants), and a row's blocks= is the grid the model reads, in place of the spec's, which follows the scenario's
+    model (beside the 405B shape at 3 layers: 3 x 2 x 1024 / 128 = 48 blocks; until 2026-12-07, a forty-third session,
+    the design-pattern and long-GEMM rows beside the 405B and 70B shapes were read so)."""
+    import csv
+    import sys
+    sys.path.insert(0, str(ROOT / "validation/collect"))
+    from trace_arguments import DECODER_BLOCKS, SCATTER_BLOCKS
+    from nicmodel.engines.serving import interference as engine
+    grids = {"decode_prefix": set(), "index_elementwise": set()}
+    for path in (ROOT / "validation/traces").glob("h*/**/kernels.csv"):
+        for r in csv.DictReader(open(path)):
+            for key in grids:
+                if key in r["name"]:
+                    grids[key].add(int(r["blocks"]))
+    assert grids == {"decode_prefix": {DECODER_BLOCKS}, "index_elementwise": {SCATTER_BLOCKS}} and DECODER_BLOCKS == 512
+    seen = []
+    committed = engine.corunner_slowdown
+
+    def spy(p, profile, c, priority="equal"):
+        seen.append(c.blocks)
+        return committed(p, profile, c, priority)
+    trace = ROOT / "validation/traces/h100_design_pattern_405b_interference.csv"
+    row = next(p for p in read_trace(trace) if p.metric == "corunner_time_ratio" and "kernel=decompress," in p.argument)
+    assert "blocks=512," in row.argument
+    engine.corunner_slowdown = spy
+    try:
+        spec_grid = replace(row, argument=row.argument.replace("blocks=512,", ""))
+        predict_all([row, spec_grid], nicmodel.validation.predict.Predictor())
+    finally:
+        engine.corunner_slowdown = committed
+    assert seen == [512.0, 48.0]
+    bad = tmp_path / "bad.csv"
+    lines = trace.read_text().splitlines()
+    bad.write_text("\n".join([lines[0], next(x for x in lines if "blocks=512," in x).replace("blocks=512,", "blocks=0,")
+                             .replace("../../pipelines/", f"{ROOT}/pipelines/")]))
+    assert main(["validate", str(bad)]) == 2
+    assert "blocks= must be above 0" in capsys.readouterr().err

@@ -19,6 +19,10 @@ A row's argument names the measured situation, comma-separated:
                              dma                      copy-engine writes into HBM at rate=
   duration=D1+D2+...       each kernel kind's GPU time per unit, alone
   launches=N1+N2+...       each kind's launches per unit (default 1)
+  blocks=G1+G2+...         for the spec's kernels (decompress, dequantize, copy): each kind's measured grid per
+                           launch, in place of the spec's (which follows the scenario's model: a unit measured
+                           for another model's chunk, as the data-plane units beside other decode shapes, says
+                           its own); for shape, the one grid
   bytes=B1+B2+...          each kind's HBM bytes per unit (default 0)
   unit_time=T              the unit's time alone, launch gaps included (default: the durations' sum;
                            the gaps do not appear beside decode: corunner_ratio)
@@ -91,10 +95,11 @@ def _corunners(p: dict[str, Any], a: dict[str, str]) -> list[tuple[str, model.Co
     unit_time = parse_quantity(a["unit_time"], "time") if "unit_time" in a else sum(durations)
     _burst(a.get("burst"))  # checked, not used: launches of one stream never overlap
     graph = _launch(a.get("launch"))
+    grids = _quantities(a.get("blocks"), len(kinds), "", 0.0) if "shape" not in kinds else [0.0] * len(kinds)
     kv_channels = 2 * float(p["model.layers"]) * float(p["model.kv_heads"]) * float(p["model.head_dim"])
     peak = float(p["gpu.memory.peak_bandwidth"])
     out = []
-    for kind, duration, n, hbm in zip(kinds, durations, launches, moved):
+    for kind, duration, n, hbm, grid in zip(kinds, durations, launches, moved, grids):
         share = min(1.0, duration / unit_time)
         if kind == "dma":
             out.append(("dma", parse_quantity(a["rate"], "bandwidth"), share))
@@ -108,6 +113,10 @@ def _corunners(p: dict[str, Any], a: dict[str, str]) -> list[tuple[str, model.Co
             if f"{base}.blocks" not in p:
                 raise SpecError(f"the GPU spec has no launch shape at {base}", "metric")
             c = launch_at(p, base, kv_channels, per_launch, hbm_share)
+            if grid > 0:
+                c = replace(c, blocks=grid)
+            elif "blocks" in a:
+                raise SpecError(f"argument: blocks= must be above 0, got {a['blocks']!r}", "metric")
         out.append((kind, replace(c, graph_share=graph), share))
     return out
 

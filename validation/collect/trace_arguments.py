@@ -26,6 +26,12 @@ def host_issue_s() -> float:
 
 HOST_ISSUE_S = host_issue_s()
 STREAM = 5.3e6  # its entropy-coded bytestream (validation/traces/h100/gpu_decode_path.csv: 4.6-5.3 MB)
+# the chunk's grids per launch, whatever decode shape the unit ran beside (the units are the 8B chunk's,
+# grid_units.dataplane_units; every committed kernels.csv reads these, tests/test_validation.py): the decoder one
+# thread per K/V layer and channel in blocks of 128 (torchac_kernel_dec_new.cu), the dequantization's long passes
+# and the scatter's copies as CUPTI names them
+DECODER_BLOCKS = 2 * 32 * 1024 // 128
+DEQUANTIZE_BLOCKS, SCATTER_BLOCKS = 32768, 1024
 FAMILIES = {"ac_decode": "cachegen-decoder", "dequantize_as_written": "lmcache-dequantization",
             "paged_scatter": "paged-kv-scatter", "cat_8_chunks": "torch-cat", "h2d_compressed_chunk": "pinned-copies",
             "h2d_raw_chunk": "pinned-copies", "lmcache_chunk": "lmcache-chunk-sequence"}
@@ -52,7 +58,7 @@ def dataplane_argument(unit: str, kernels: list[tuple[str, float]]) -> str:
     ac = sum(t for n, t in kernels if "decode_prefix" in n)
     scatter = sum(t for n, t in kernels if "index_elementwise" in n)
     if unit == "ac_decode":
-        return f"kernel=decompress,duration={us(ac)},launches=1,bytes={mb(STREAM + KV / 2)}"
+        return f"kernel=decompress,duration={us(ac)},launches=1,blocks={DECODER_BLOCKS},bytes={mb(STREAM + KV / 2)}"
     if unit == "dequantize_as_written":
         return f"kernel=dequantize,duration={us(total)},launches={len(kernels)},bytes={mb(21.5 * KV)}"
     if unit == "paged_scatter":
@@ -66,7 +72,8 @@ def dataplane_argument(unit: str, kernels: list[tuple[str, float]]) -> str:
     if unit == "lmcache_chunk":
         rest = total - ac - scatter
         return (f"kernel=decompress+dequantize+copy,duration={us(ac)}+{us(rest)}+{us(scatter)},"
-                f"launches=1+{len(kernels) - 33}+32,bytes={mb(STREAM + KV / 2)}+{mb(21.5 * KV)}+{mb(2 * KV)}")
+                f"launches=1+{len(kernels) - 33}+32,blocks={DECODER_BLOCKS}+{DEQUANTIZE_BLOCKS}+{SCATTER_BLOCKS},"
+                f"bytes={mb(STREAM + KV / 2)}+{mb(21.5 * KV)}+{mb(2 * KV)}")
     if unit == "legacy_dequant_memory_bound":
         return (f"kernel=shape,threads=128,regs=18,smem=0,blocks=524288,width=2B,duration={us(total)},launches=2,"
                 f"bytes={mb(7 * (256 << 20))}")
