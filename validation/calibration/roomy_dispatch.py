@@ -63,14 +63,30 @@ and the free run in Coupling._growth, ``limit``, ``pack_blocks`` and ``free_late
 here reads against the committed model of its day, the model before the twelfth (``before_twelfth``: U 1, and the
 coefficients the move refit at their values then, before_first_round.json); its context nests inside that one.
 
+A thirteenth candidate, declared with its code before its screen (``candidate13``, ``--thirteenth``; declared_runs.md,
+the forty-third session, after the ninth sealed set was declared and before it ran; no fit): the first round's room
+relieves a landing's dispatch wait only where the free SMs finish the launch before the GEMM does. A one-wave launch
+ends with its last block; the blocks the free SMs cannot hold at once (u_g) run there in later rounds, at the turn
+rounds' pace, for a_g = tau u_g / ((1 - u_g) turn_free_pace) (gemm_grids.turn_rounds' a_g, tau its block lifetime), and
+a launch landing with R of the GEMM left finishes on them first only if a_g <= R; otherwise its last blocks wait for
+the GEMM as before the twelfth. With R uniform over the GEMM's mean length L (the profile's), each GEMM counts
+
+    u13_g = 1 - (1 - u_g) max(0, 1 - a_g / L),
+
+so launches of short blocks keep the twelfth's u_g (a_g << L) and launches of blocks that outlive the GEMM (CacheGen's
+decoder: 545 us beside 12-560-us GEMMs) its whole weight share. U13 replaces U everywhere the engine reads it (the
+dispatch wait and the free run). Nothing is fitted; the committed model (the twelfth in the engine) is the baseline.
+
     python validation/calibration/roomy_dispatch.py [TRACE ...]     the tenth's screen (S4), the graph fit rows out
     python validation/calibration/roomy_dispatch.py --eleventh [TRACE ...]     the eleventh's
     python validation/calibration/roomy_dispatch.py --twelfth [TRACE ...]     the twelfth's
+    python validation/calibration/roomy_dispatch.py --thirteenth [TRACE ...]     the thirteenth's, against the engine
 """
 
 from __future__ import annotations
 
 import json
+import math
 import sys
 from contextlib import contextmanager
 from dataclasses import replace
@@ -215,7 +231,43 @@ def candidate12():
     return _in_place(_couple12, _growth11)
 
 
-CANDIDATES = {"--eleventh": candidate11, "--twelfth": candidate12}
+def unheld13(grids, sms: float, blocks: float, limit: float, pack_blocks: float, tau_s: float, length_s: float,
+             pace: float) -> float:
+    """U13: each GEMM's u_g at its first round's CTAs (first_round_unheld's), counted relieved only for the landings
+    whose free SMs finish the launch before the GEMM ends: 1 - (1 - u_g) max(0, 1 - a_g / L), a_g = tau u_g /
+    ((1 - u_g) pace) (turn_rounds' a_g), L the GEMM's mean length ``length_s``."""
+    if blocks <= 0:
+        return 1.0
+    gemms = getattr(grids, "gemms", ()) or tuple((w, ((g, 1.0),)) for g, w in grids)
+    total = 0.0
+    for w, rounds in gemms:
+        free = sms - rounds[0][0]
+        held = packed_per_sm(blocks, sms, limit, pack_blocks, free) if free > 0 else 0.0
+        u = unheld_share(blocks, held, free)
+        a = math.inf if u >= 1.0 or pace <= 0 else tau_s * u / ((1.0 - u) * pace)
+        finish = max(0.0, 1.0 - a / length_s) if length_s > 0 else 0.0
+        total += w * sum(share for _, share in rounds) * (1.0 - (1.0 - u) * finish)
+    return total
+
+
+@contextmanager
+def candidate13():
+    """Candidate 13 in place of the engine's U for the duration (the engine's coupling carries what it reads)."""
+    engine_unheld = interference.Coupling.unheld
+
+    def unheld(self, profile) -> float:
+        if profile.grids is None or "weights" not in profile.shares:
+            return 1.0
+        return unheld13(profile.grids, profile.sms, self.blocks, self.limit, self.pack_blocks, self.tau, profile.gemm,
+                        self.turn_free)
+    interference.Coupling.unheld = unheld
+    try:
+        yield
+    finally:
+        interference.Coupling.unheld = engine_unheld
+
+
+CANDIDATES = {"--eleventh": candidate11, "--twelfth": candidate12, "--thirteenth": candidate13}
 
 
 def main(argv: list[str]) -> int:
