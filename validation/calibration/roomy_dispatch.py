@@ -77,6 +77,11 @@ so launches of short blocks keep the twelfth's u_g (a_g << L) and launches of bl
 decoder: 545 us beside 12-560-us GEMMs) its whole weight share. U13 replaces U everywhere the engine reads it (the
 dispatch wait and the free run). Nothing is fitted; the committed model (the twelfth in the engine) is the baseline.
 
+Screened 2026-12-07 (the forty-third session): 44 -> 46 of 1,013 above 15% (summed 5646.0 -> 5669.8), S4 fails by two
+families crossing 15% by 0.2-0.3 points (LMCache's dequantization on the Yi-34B grid-crawl set, the H200's short 2-byte
+units at its fourth points); the coverage launches and the decoder came down about a point, the short units beside
+roomy GEMMs went up about one. Not adopted (tests/test_last_block.py).
+
     python validation/calibration/roomy_dispatch.py [TRACE ...]     the tenth's screen (S4), the graph fit rows out
     python validation/calibration/roomy_dispatch.py --eleventh [TRACE ...]     the eleventh's
     python validation/calibration/roomy_dispatch.py --twelfth [TRACE ...]     the twelfth's
