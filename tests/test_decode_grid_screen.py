@@ -66,5 +66,7 @@ def test_the_screen_counts(screen, capsys):
     # Qwen rungs, 363 before the pace crawl's sealed check, 369 before the grid wait's first sealed check, 381
     # before the grid crawl's, 393 before the turn rounds' first, 402 before its second, 417 before the stream/graph
     # diagnostic, 425 before the graph-landing sealed set, 437 before the second, 449 before the tile-tail set, 461
-    # before the fourth sealed set, 473 before the fifth, 485 before the sixth and seventh, 509 before the eighth)
-    assert "committed 0, grids, launch alone 22 of 521" in out
+    # before the fourth sealed set, 473 before the fifth, 485 before the sixth and seventh, 509 before the eighth);
+    # 22 of 521 until the decoder's rows gave its measured grid (2026-12-07, a forty-third session): at 512 blocks, not
+    # 48, the form charges decode beside the decoder by the 405B's grids, its two sets 0.9-1.4 -> 17.4-17.6%
+    assert "committed 0, grids, launch alone 24 of 521" in out

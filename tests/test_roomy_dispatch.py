@@ -67,8 +67,10 @@ def test_the_screen_as_recorded():
     import tile_tail_form as form
     traces = sorted((ROOT / "validation/traces").glob("*_interference.csv"))
     traces = [t for t in traces if not any(f"tail_sealed{n}" in t.name for n in (6, 7, 8))]
+    # as read then: 51 -> 46, summed 5311.9 -> 5332.1; since the decoder's rows give its measured grid (2026-12-07, a
+    # forty-third session) one fewer under the candidate (the decoder beside the 405B); S4 holds as it did
     assert form.screen(traces, rd.candidate10(), drop_graph_fit_rows=True) == (
-        "above 15%: committed 51, candidate 46 of 941; summed 5311.9 -> 5332.1")
+        "above 15%: committed 51, candidate 45 of 941; summed 5263.3 -> 5275.0")
 
 
 SEALED6 = [ROOT / f"validation/traces/h100_tail_sealed6_{m}_interference.csv" for m in ("qwen7b", "llama2_7b", "qwen14b",
@@ -83,7 +85,7 @@ def test_the_sixth_sealed_set_as_measured_under_the_tenth():
     The short ALU unit beside Qwen2.5-14B 20.7 -> 9.0%, as on the screen: the dispatch wait was the ALU unit's
     over-charge and carried the scatter's loss on the free SMs."""
     from test_graph_landing import adopted, read_sealed
-    result, above, summed, committed, candidate = read_sealed(SEALED6, rd.candidate10(), (51, 46))
+    result, above, summed, committed, candidate = read_sealed(SEALED6, rd.candidate10(), (51, 45))
     assert result == {"S1": False, "S2": True, "S3": False, "S4": True} and not adopted(result)
     assert (above, summed) == ((6, 7), (181.9, 169.7))
     pick = lambda m, f: f"h100_tail_sealed6_{m}_interference.csv corunner_time_ratio/{f}"  # noqa: E731
@@ -123,8 +125,10 @@ def test_the_eleventh_screen_as_recorded():
     import tile_tail_form as form
     traces = sorted((ROOT / "validation/traces").glob("*_interference.csv"))
     traces = [t for t in traces if not any(f"tail_sealed{n}" in t.name for n in (7, 8))]
+    # as read then: 57 -> 43, summed 5513.8 -> 5345.6; since the decoder's rows give its measured grid (2026-12-07, a
+    # forty-third session) one fewer under the candidate (the decoder beside the 405B); S4 holds as it did
     assert form.screen(traces, rd.candidate11(), drop_graph_fit_rows=True) == (
-        "above 15%: committed 57, candidate 43 of 965; summed 5513.8 -> 5345.6")
+        "above 15%: committed 57, candidate 42 of 965; summed 5465.3 -> 5287.2")
 
 
 def test_the_seventh_sealed_set_as_measured_under_the_eleventh():
@@ -133,7 +137,7 @@ def test_the_seventh_sealed_set_as_measured_under_the_eleventh():
     eleventh's screen passed S4 (57 -> 43). **S3 fails**: Mistral-7B's short ALU unit 9.5 -> 11.8% (+2.3 points); S1
     above 15% 4 -> 1 and S2 summed co-runner MAPE 168.1 -> 100.1 hold: not adopted."""
     from test_graph_landing import adopted, read_sealed
-    result, above, summed, committed, candidate = read_sealed(SEALED7, rd.candidate11(), (57, 43))
+    result, above, summed, committed, candidate = read_sealed(SEALED7, rd.candidate11(), (57, 42))
     assert result == {"S1": True, "S2": True, "S3": False, "S4": True} and not adopted(result)
     assert (above, summed) == ((4, 1), (168.1, 100.1))
     worse = {k: candidate[k] - committed[k] for k in committed if candidate[k] > committed[k] + 2.0}
@@ -160,8 +164,10 @@ def test_the_twelfth_screen_as_recorded():
     import tile_tail_form as form
     traces = sorted((ROOT / "validation/traces").glob("*_interference.csv"))
     traces = [t for t in traces if "tail_sealed8" not in t.name]
+    # as read then: 61 -> 47, summed 5701.4 -> 5472.2; since the decoder's rows give its measured grid (2026-12-07, a
+    # forty-third session) one fewer under the candidate (the decoder beside the 405B); S4 holds as it did
     assert form.screen(traces, rd.candidate12(), drop_graph_fit_rows=True) == (
-        "above 15%: committed 61, candidate 47 of 989; summed 5701.4 -> 5472.2")
+        "above 15%: committed 61, candidate 46 of 989; summed 5652.8 -> 5409.5")
 
 
 SEALED8 = [ROOT / f"validation/traces/h100_tail_sealed8_{m}_interference.csv" for m in ("8b", "qwen7b", "yi34b",
@@ -175,7 +181,7 @@ def test_the_eighth_sealed_set_as_measured_under_the_twelfth():
     than 2 points worse (the worst, the scatter beside Qwen2.5-14B, 8.5 -> 10.2%). By its declaration the twelfth is
     adopted; moving it into the engine and rerunning the plan's fixed point are the next step."""
     from test_graph_landing import adopted, read_sealed
-    result, above, summed, committed, candidate = read_sealed(SEALED8, rd.candidate12(), (61, 47))
+    result, above, summed, committed, candidate = read_sealed(SEALED8, rd.candidate12(), (61, 46))
     assert result == {"S1": True, "S2": True, "S3": True, "S4": True} and adopted(result)
     assert (above, summed) == ((5, 1), (192.3, 113.4))
     key = "h100_tail_sealed8_qwen14b_interference.csv corunner_time_ratio/paged-kv-scatter"
