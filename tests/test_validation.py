@@ -489,6 +489,7 @@ def test_a_units_measured_grid_is_what_the_model_reads(tmp_path, capsys):
     model (beside the 405B shape at 3 layers: 3 x 2 x 1024 / 128 = 48 blocks; until 2026-12-07, a forty-third session,
     the design-pattern and long-GEMM rows beside the 405B and 70B shapes were read so)."""
     import csv
+    import re
     import sys
     sys.path.insert(0, str(ROOT / "validation/collect"))
     from trace_arguments import DECODER_BLOCKS, SCATTER_BLOCKS
@@ -500,6 +501,10 @@ def test_a_units_measured_grid_is_what_the_model_reads(tmp_path, capsys):
                 if key in r["name"]:
                     grids[key].add(int(r["blocks"]))
     assert grids == {"decode_prefix": {DECODER_BLOCKS}, "index_elementwise": {SCATTER_BLOCKS}} and DECODER_BLOCKS == 512
+    # and no committed row leaves the decoder's grid to the spec, whose grid follows the scenario's model
+    for trace in (ROOT / "validation/traces").glob("*_interference.csv"):
+        text = trace.read_text()
+        assert text.count("kernel=decompress") == len(re.findall(r"kernel=decompress[^,]*,[^\"]*blocks=512", text)), trace
     seen = []
     committed = engine.corunner_slowdown
 
