@@ -504,7 +504,8 @@ def test_a_units_measured_grid_is_what_the_model_reads(tmp_path, capsys):
     # and no committed row leaves the decoder's grid to the spec, whose grid follows the scenario's model
     for trace in (ROOT / "validation/traces").glob("*_interference.csv"):
         text = trace.read_text()
-        assert text.count("kernel=decompress") == len(re.findall(r"kernel=decompress[^,]*,[^\"]*blocks=512", text)), trace
+        described = re.findall(r"kernel=decompress[^,]*,[^\"]*blocks=512", text)
+        assert text.count("kernel=decompress") == len(described), trace
     seen = []
     committed = engine.corunner_slowdown
 
