@@ -524,7 +524,8 @@ def test_a_units_measured_grid_is_what_the_model_reads(tmp_path, capsys):
     assert seen == [512.0, 48.0]
     bad = tmp_path / "bad.csv"
     lines = trace.read_text().splitlines()
-    bad.write_text("\n".join([lines[0], next(x for x in lines if "blocks=512," in x).replace("blocks=512,", "blocks=0,")
-                             .replace("../../pipelines/", f"{ROOT}/pipelines/")]))
-    assert main(["validate", str(bad)]) == 2
-    assert "blocks= must be above 0" in capsys.readouterr().err
+    row_text = next(x for x in lines if "blocks=512," in x).replace("../../pipelines/", f"{ROOT}/pipelines/")
+    for value in ("0", "inf", "nan"):
+        bad.write_text("\n".join([lines[0], row_text.replace("blocks=512,", f"blocks={value},")]))
+        assert main(["validate", str(bad)]) == 2
+        assert "blocks= must be a finite number above 0" in capsys.readouterr().err

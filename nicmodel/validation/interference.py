@@ -35,6 +35,7 @@ A row's argument names the measured situation, comma-separated:
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from typing import Any
 
@@ -113,10 +114,10 @@ def _corunners(p: dict[str, Any], a: dict[str, str]) -> list[tuple[str, model.Co
             if f"{base}.blocks" not in p:
                 raise SpecError(f"the GPU spec has no launch shape at {base}", "metric")
             c = launch_at(p, base, kv_channels, per_launch, hbm_share)
-            if grid > 0:
+            if "blocks" in a:
+                if not 0 < grid < math.inf:  # nan and inf included
+                    raise SpecError(f"argument: blocks= must be a finite number above 0, got {a['blocks']!r}", "metric")
                 c = replace(c, blocks=grid)
-            elif "blocks" in a:
-                raise SpecError(f"argument: blocks= must be above 0, got {a['blocks']!r}", "metric")
         out.append((kind, replace(c, graph_share=graph), share))
     return out
 
