@@ -130,6 +130,11 @@ started: the 19 points whose analytical answers it moves by more than 0.5% (4, 1
 130, 134, 196, 198, 201, 203, 210, 218, 226; point 4 the reproducibility test's) were simulated again in both files
 (`--only`, the same requests and seeds, side files merged in place on the development machine's 2 cores: 19 and 38
 rows). The other 186 unrefused points move by 0.5% or less analytically and keep their rows from the model before.
+The session after (2026-12-07, a forty-third; no device machine lent), both files were simulated again in full on the
+development machine's 2 cores (one process each, side files moved in place: about 75 and 80 minutes): 160 of 230 and
+320 of 460 rows moved, by nothing at the median (TPOT p50 at p90 0.1% and 0.09%); the SLO-bound rate moved past 0.5%
+at 12 of 190 points, two of them by a search step (points 116 and 138, 13% and 18%: the same seed's run crossing an
+SLO at a boundary). No reference row is left from a model before the first round's room.
 """
 
 from __future__ import annotations
