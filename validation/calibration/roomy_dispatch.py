@@ -98,7 +98,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from nicmodel.engines.serving import first_round, interference
-from nicmodel.engines.serving.gemm_grids import first_round_unheld, unheld_share
+from nicmodel.engines.serving.gemm_grids import first_round_shares, first_round_unheld, unheld_share
 from nicmodel.engines.serving.occupancy import blocks_per_sm
 from nicmodel.engines.serving.packing import packed_per_sm
 
@@ -243,15 +243,11 @@ def unheld13(grids, sms: float, blocks: float, limit: float, pack_blocks: float,
     ((1 - u_g) pace) (turn_rounds' a_g), L the GEMM's mean length ``length_s``."""
     if blocks <= 0:
         return 1.0
-    gemms = getattr(grids, "gemms", ()) or tuple((w, ((g, 1.0),)) for g, w in grids)
     total = 0.0
-    for w, rounds in gemms:
-        free = sms - rounds[0][0]
-        held = packed_per_sm(blocks, sms, limit, pack_blocks, free) if free > 0 else 0.0
-        u = unheld_share(blocks, held, free)
+    for w, u in first_round_shares(grids, sms, blocks, limit, pack_blocks):
         a = math.inf if u >= 1.0 or pace <= 0 else tau_s * u / ((1.0 - u) * pace)
         finish = max(0.0, 1.0 - a / length_s) if length_s > 0 else 0.0
-        total += w * sum(share for _, share in rounds) * (1.0 - (1.0 - u) * finish)
+        total += w * (1.0 - (1.0 - u) * finish)
     return total
 
 

@@ -121,13 +121,20 @@ def first_round_unheld(grids: Grids, sms: float, blocks: float, limit: float, pa
     declared_runs.md)."""
     if blocks <= 0:
         return 1.0
+    return sum(w * u for w, u in first_round_shares(grids, sms, blocks, limit, pack_blocks))
+
+
+def first_round_shares(grids: Grids, sms: float, blocks: float, limit: float,
+                       pack_blocks: float) -> list[tuple[float, float]]:
+    """Per weight GEMM: (its share of the step's weight-GEMM time, u_g: the share of a launch's ``blocks`` its first
+    round's free SMs cannot hold at once at the packing density), what first_round_unheld weighs."""
     gemms = getattr(grids, "gemms", ()) or tuple((w, ((g, 1.0),)) for g, w in grids)
-    total = 0.0
+    out = []
     for w, rounds in gemms:
         free = sms - rounds[0][0]
         held = packed_per_sm(blocks, sms, limit, pack_blocks, free) if free > 0 else 0.0
-        total += w * sum(share for _, share in rounds) * unheld_share(blocks, held, free)
-    return total
+        out.append((w * sum(share for _, share in rounds), unheld_share(blocks, held, free)))
+    return out
 
 
 def _landing(span: float, after: float, rounds: float) -> float:
