@@ -53,3 +53,15 @@ def test_in_place_the_coupling_carries_the_committed_packing_whole():
     for cp, base in seen:
         if "weights" in cp.packing:
             assert cp.pack_scale * cp.pack_slow == pytest.approx(base.packed)
+
+
+def test_the_fifteenth_packs_at_the_rooms_density():
+    """A one-block-per-SM launch of 66 on a GEMM's 4 free SMs: 1 + 5.63 = 6.63 a SM (the fourteenth: the limit, 16);
+    a 1,024-block launch (7.76 a SM alone) on 56: min(13.39, ceil(18.3)) = 13.39, the committed count at 43 too."""
+    grids = Grids(((128.0, 1.0),), ((1.0, ((128.0, 1.0),)),))
+    assert pr.gemm_slowdown(grids, 132, 66, 16, 4, 11.4625, 0.0, 5.63147) == pytest.approx(
+        6.63147 * 4 / 11.4625 - 1)  # 1.3142
+    roomy = Grids(((76.0, 1.0),), ((1.0, ((76.0, 1.0),)),))
+    alone = 1024 / 132
+    assert pr.gemm_slowdown(roomy, 132, 1024, 16, 4, 11.4625, 0.0, 5.63147) == pytest.approx(
+        (alone + 5.63147) / alone - 1)

@@ -38,7 +38,23 @@ only if S4 holds, the ninth sealed set (validation/sealed/decoder_sealed9.tgz, m
 unopened) opened, its traces built as pending_decoder_sealed9.sh says, and S1-S4 read, the engine against the
 candidate; adopted only if all four hold.
 
-    python validation/calibration/packed_room.py [TRACE ...]
+Screened 2026-12-07 (the forty-fourth session; 47 s): **44 -> 52** of 1,013 families above 15% (summed 5646.0 ->
+5807.8): S4 fails, not adopted. The coverage launches came down (H100 36.5 -> 19.8% and 19.6%, the H200's second run
+19.4 -> 16.4%), but the short ALU units of 1,024 blocks (7.8 a SM alone) beside Qwen2.5-14B's and Yi-34B's 72-80-CTA
+GEMMs, which the committed model already over-charges (the roomy-gemms cause), went up 3-8 points (beside Qwen2.5-14B
+on the eighth sealed set 10.3 -> 17.7%), and the scatter beside roomy GEMMs 3-4: packed to the limit (16) on 52-60
+free SMs they gain an issue slowdown of 1.06 where the committed count, capped at their share alone + pack_blocks
+(13.4), gives 0.72.
+
+A fifteenth candidate, declared with its code after the fourteenth's screen and before its own (``candidate15``,
+``--fifteenth``; declared_runs.md, the same session; no fit): the fourteenth with each GEMM's free SMs packed at the
+density the first round's room already reads, packing.packed_per_sm (min(L, max(a, min(a + pack_blocks, ceil(B /
+F_g))))), in place of the limit: the packing term and the room then read one density. A one-block-per-SM launch
+stacks 6.6 a SM on a GEMM's 4 free SMs (the committed count gives it 2 at 43); a launch of 7.8 a SM alone keeps the
+committed 13.4 wherever ceil(B / F_g) passes it. Screen and sealed check as the fourteenth's.
+
+    python validation/calibration/packed_room.py [TRACE ...]     the fourteenth's screen (S4), the graph fit rows out
+    python validation/calibration/packed_room.py --fifteenth [TRACE ...]     the fifteenth's
 """
 
 from __future__ import annotations
@@ -52,7 +68,7 @@ import tile_tail_form as form  # puts the repository on the path
 
 from nicmodel.engines.serving import interference  # noqa: E402
 from nicmodel.engines.serving.occupancy import warps  # noqa: E402
-from nicmodel.engines.serving.packing import pack_slowdown  # noqa: E402
+from nicmodel.engines.serving.packing import pack_slowdown, packed_per_sm  # noqa: E402
 
 COMMITTED_COUPLE = interference.couple
 COMMITTED_GROWTH = interference.Coupling._growth
@@ -72,16 +88,21 @@ def issue_slowdown(per_sm: float, alone: float, per_block: float, saturate: floa
 
 
 def gemm_slowdown(grids, sms: float, blocks: float, limit: float, per_block: float, saturate: float,
-                  committed: float) -> float:
+                  committed: float, pack_blocks: float | None = None) -> float:
     """Sum over the weight GEMMs of (share of the weight-GEMM time x the issue slowdown - 1 of the launch's most-packed
-    SM on the GEMM's first round's free SMs, packed to the limit); ``committed`` for a GEMM that leaves none free."""
+    SM on the GEMM's first round's free SMs, packed to the limit, or with ``pack_blocks`` at the first round's room's
+    density, packing.packed_per_sm); ``committed`` for a GEMM that leaves none free."""
     gemms = getattr(grids, "gemms", ()) or tuple((w, ((g, 1.0),)) for g, w in grids)
     alone = max(1.0, blocks / sms)
     total = 0.0
     for w, rounds in gemms:
         free = sms - rounds[0][0]
-        slow = (issue_slowdown(stacked(blocks, sms, limit, free), alone, per_block, saturate) if free >= 1
-                else committed)
+        if free < 1:
+            slow = committed
+        else:
+            per_sm = (stacked(blocks, sms, limit, free) if pack_blocks is None
+                      else packed_per_sm(blocks, sms, limit, pack_blocks, free))
+            slow = issue_slowdown(per_sm, alone, per_block, saturate)
         total += w * sum(share for _, share in rounds) * slow
     return total
 
@@ -100,30 +121,46 @@ def _couple(p, c, priority, shapes):
     return cp
 
 
-def _growth(self, profile) -> float:
+def _growth(self, profile, pack_blocks: float | None = None) -> float:
     """The committed growth, its weight GEMMs' packing read per GEMM (gemm_slowdown) where their grids are measured."""
     growth = COMMITTED_GROWTH(self, profile)
     if "weights" not in self.packing or profile.grids is None or "weights" not in profile.shares:
         return growth
     run = 1.0 - self.blocking(profile, self.exclusive(profile))
     slow = gemm_slowdown(profile.grids, profile.sms, self.blocks, self.limit, self.per_block, self.saturate,
-                         self.pack_slow)
+                         self.pack_slow, pack_blocks)
     return growth + run * profile.shares["weights"] * self.pack_scale * (slow - self.pack_slow)
 
 
+def _growth15(self, profile) -> float:
+    """The fifteenth's: the fourteenth's at the first round's room's density (the coupling's pack_blocks)."""
+    return _growth(self, profile, self.pack_blocks)
+
+
 @contextmanager
-def candidate14():
-    """Candidate 14 in place for the duration."""
-    interference.couple, interference.Coupling._growth = _couple, _growth
+def _in_place(growth):
+    interference.couple, interference.Coupling._growth = _couple, growth
     try:
         yield
     finally:
         interference.couple, interference.Coupling._growth = COMMITTED_COUPLE, COMMITTED_GROWTH
 
 
+def candidate14():
+    """Candidate 14 in place for the duration (a context manager)."""
+    return _in_place(_growth)
+
+
+def candidate15():
+    """Candidate 15 in place for the duration (a context manager)."""
+    return _in_place(_growth15)
+
+
 def main(argv: list[str]) -> int:
+    which = candidate15 if argv[:1] == ["--fifteenth"] else candidate14
+    argv = argv[1:] if argv[:1] == ["--fifteenth"] else argv
     traces = [Path(a) for a in argv] or sorted((form.ROOT / "validation/traces").glob("*_interference.csv"))
-    form.screen(traces, candidate14(), drop_graph_fit_rows=True)
+    form.screen(traces, which(), drop_graph_fit_rows=True)
     return 0
 
 
