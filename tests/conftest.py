@@ -74,6 +74,17 @@ def before_twelfth():
 
 
 @pytest.fixture
+def before_fifteenth():
+    """The model before the fifteenth candidate (the packed room) entered the engine (2026-12-07, the forty-fourth
+    session), for the readings of the candidates declared between the twelfth and it (validation/calibration/
+    packed_room.before_fifteenth; before_twelfth nests it)."""
+    sys.path.insert(0, str(ROOT / "validation/calibration"))
+    import packed_room
+    with packed_room.before_fifteenth():
+        yield
+
+
+@pytest.fixture
 def before_ninth():
     """The model before the ninth tile-tail candidate entered the engine (2026-12-07), for the readings of the
     candidates declared before it (validation/calibration/graph_turn_ramp.before_ninth): each reads against the

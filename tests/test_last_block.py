@@ -1,7 +1,7 @@
 """The last block, a thirteenth candidate for the first round's room (validation/calibration/roomy_dispatch.py,
 ``candidate13``; declared with its code before its screen, validation/collect/declared_runs.md, the forty-third
 session): a landing's dispatch wait comes off only where the GEMM's free SMs finish the launch before the GEMM ends.
-Read against the engine (the twelfth in it)."""
+Read against the engine of its day (the twelfth in it, the packed room not yet: the before_fifteenth fixture)."""
 
 import sys
 
@@ -14,6 +14,8 @@ import roomy_dispatch as rd  # noqa: E402
 
 from nicmodel.engines.serving import interference  # noqa: E402
 from nicmodel.engines.serving.gemm_grids import Grids, first_round_unheld  # noqa: E402
+
+pytestmark = pytest.mark.usefixtures("before_fifteenth")
 
 
 def test_the_last_blocks_share_by_hand():

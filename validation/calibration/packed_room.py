@@ -59,6 +59,7 @@ committed 13.4 wherever ceil(B / F_g) passes it. Screen and sealed check as the 
 
 from __future__ import annotations
 
+import json
 import math
 import sys
 from contextlib import contextmanager
@@ -72,6 +73,37 @@ from nicmodel.engines.serving.packing import pack_slowdown, packed_per_sm  # noq
 
 COMMITTED_COUPLE = interference.couple
 COMMITTED_GROWTH = interference.Coupling._growth
+
+
+def _one_count(self, profile) -> float:
+    """The packing before the fifteenth: ``packed`` (its slowdown at weights_sm_share's free SMs) by the share of
+    decode's time in every kind it packs beside, the weight GEMMs' too."""
+    return self.packed * interference._share(profile, self.packing)
+
+
+BEFORE_FIFTEENTH = {k: v for k, v in json.loads((form.ROOT / "validation/calibration/before_packed_room.json")
+                                                 .read_text()).items() if not k.startswith("_")}
+
+
+@contextmanager
+def before_fifteenth(coefficients: bool = True):
+    """The model as it stood before the fifteenth entered the engine (2026-12-07, the forty-fourth session), in place
+    for the duration: one packing count for every weight GEMM, and (``coefficients``) the coefficients the move refit
+    at their values then (BEFORE_FIFTEENTH; a caller's own values override them). The fourteenth's and fifteenth's
+    screens and sealed reading were read against it; their contexts nest inside it. roomy_dispatch.before_twelfth
+    nests it without its coefficients (its own, older ones hold there)."""
+    from nicmodel.validation.predict import Predictor
+    before, interference.Coupling.packed_beside = interference.Coupling.packed_beside, _one_count
+    engine_predict = Predictor.predict
+
+    def predict(self, point, replace=None):
+        return engine_predict(self, point, {**BEFORE_FIFTEENTH, **(replace or {})})
+    if coefficients:
+        Predictor.predict = predict
+    try:
+        yield
+    finally:
+        interference.Coupling.packed_beside, Predictor.predict = before, engine_predict
 
 
 def stacked(blocks: float, sms: float, limit: float, free: float) -> float:
@@ -139,11 +171,13 @@ def _growth15(self, profile) -> float:
 
 @contextmanager
 def _in_place(growth):
-    interference.couple, interference.Coupling._growth = _couple, growth
-    try:
-        yield
-    finally:
-        interference.couple, interference.Coupling._growth = COMMITTED_COUPLE, COMMITTED_GROWTH
+    """``growth`` on the model before the fifteenth (before_fifteenth), with the candidates' coupling."""
+    with before_fifteenth():
+        interference.couple, interference.Coupling._growth = _couple, growth
+        try:
+            yield
+        finally:
+            interference.couple, interference.Coupling._growth = COMMITTED_COUPLE, COMMITTED_GROWTH
 
 
 def candidate14():
@@ -160,7 +194,8 @@ def main(argv: list[str]) -> int:
     which = candidate15 if argv[:1] == ["--fifteenth"] else candidate14
     argv = argv[1:] if argv[:1] == ["--fifteenth"] else argv
     traces = [Path(a) for a in argv] or sorted((form.ROOT / "validation/traces").glob("*_interference.csv"))
-    form.screen(traces, which(), drop_graph_fit_rows=True)
+    with before_fifteenth():  # the committed model of the screens' day
+        form.screen(traces, which(), drop_graph_fit_rows=True)
     return 0
 
 

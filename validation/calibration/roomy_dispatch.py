@@ -102,6 +102,7 @@ from nicmodel.engines.serving.gemm_grids import first_round_shares, first_round_
 from nicmodel.engines.serving.occupancy import blocks_per_sm
 from nicmodel.engines.serving.packing import packed_per_sm
 
+import packed_room
 import tile_tail_form as form
 
 COMMITTED_COUPLE = interference.couple
@@ -126,7 +127,8 @@ def before_twelfth():
         return engine_predict(self, point, {**BEFORE_TWELFTH, **(replace or {})})
     interference.Coupling.unheld, Predictor.predict = (lambda self, profile: 1.0), predict
     try:
-        yield
+        with packed_room.before_fifteenth(coefficients=False):  # the packed room came after; these values hold
+            yield
     finally:
         interference.Coupling.unheld, Predictor.predict = unheld, engine_predict
 
@@ -275,7 +277,8 @@ def main(argv: list[str]) -> int:
     which = CANDIDATES.get(argv[0]) if argv else None
     argv = argv[1:] if which else argv
     traces = [Path(a) for a in argv] or sorted((form.ROOT / "validation/traces").glob("*_interference.csv"))
-    form.screen(traces, (which or candidate10)(), drop_graph_fit_rows=True)
+    with packed_room.before_fifteenth():  # the committed model of these screens' day
+        form.screen(traces, (which or candidate10)(), drop_graph_fit_rows=True)
     return 0
 
 

@@ -42,8 +42,10 @@ dispatched; the hardware places blocks breadth-first over the SMs):
   - packing: a one-wave launch that holds fewer blocks per SM than it could (its limit L) lands,
     most of the time, while decode's kernels hold SMs: its blocks go to the few SMs free, or to the
     first ones decode's kernels free, up to min(L, its share alone + ``pack_blocks``, blocks / free
-    SMs) on one SM (free: 1 - ``decode_kernels.weights_sm_share`` of the SMs), and the launch lasts
-    as long as its most-packed SM, whose blocks' issue rate falls once it holds more than
+    SMs) on one SM (free: 1 - ``decode_kernels.weights_sm_share`` of the SMs; beside the weight GEMMs,
+    where their grids are measured, each GEMM's first round's free SMs, as the first round's room reads
+    them, a GEMM leaving none keeping that count: packing.gemm_pack_slowdown, the packed room), and the
+    launch lasts as long as its most-packed SM, whose blocks' issue rate falls once it holds more than
     ``issue_warps`` warps:
     ``crowding`` x (share of decode time in kernels beside which fewer than L of its blocks fit) x
     (issue slowdown - 1) x compute-boundness x r (validation/traces/h200/placement/: the launch's
@@ -115,9 +117,10 @@ dispatched; the hardware places blocks breadth-first over the SMs):
   beside one-wave grids that fill SMs whole (the decoder's own loss there), ``many_wave_stretch`` for
   many-wave launches beside GEMMs longer than ``turn_gemms_to`` (what the crawl leaves); all 1.
 
-What it leaves out: how tightly a launch packs from one landing to the next (a mean), the GEMVs' grids
-by batch beyond the crawl and the turn (measured per model and batch, gemm_grids.py; the blocking and the
-packing count every GEMM as holding its SMs), that a stream launch queued behind its predecessor waits no
+What it leaves out: how tightly a launch packs from one landing to the next (a mean), where a launch
+landing inside a GEMM that holds every SM stacks its blocks once the GEMM's CTAs retire (the packed room
+keeps the one count there), the GEMVs' grids by batch beyond the crawl, the turn and the packing (measured
+per model and batch, gemm_grids.py; the blocking counts every GEMM as holding its SMs), that a stream launch queued behind its predecessor waits no
 turn (h100/short_rounds_*/: long launches from Python as their graph twins), that beside GEMMs past
 ``turn_gemms_to`` a graph launch loses much of what the turn gives a stream launch (h100/stream_graph_*/:
 its time 22-47% under), the elementwise kernels'
@@ -142,8 +145,8 @@ from .kept import lost_beside, sm_sensitivity
 from .l2 import l2_hit, l2_term
 from .gemm_grids import turn_rounds
 from .long_gemm import crawl_growth, graph_turn_part, turn_gemm
-from .occupancy import Shape, blocks_beside, blocks_per_sm, fits_beside
-from .packing import pack_slowdown, packing
+from .occupancy import Shape, blocks_beside, blocks_per_sm, fits_beside, warps
+from .packing import gemm_pack_slowdown, pack_slowdown, packing
 from .phases import across_phases, attention_phase, issue_loss
 from .profile import DECODE_KINDS, DecodeProfile, decode_profile, decode_shapes, step_profile
 
@@ -284,6 +287,10 @@ class Coupling:
     limit: float = 1.0  # its blocks per SM at its limit (the first round's room: what a free SM holds)
     pack_blocks: float = 0.0  # pack_blocks: how many more than its share alone a free SM takes (packing.py)
     free_latency: float = 0.0  # latency_beside_decode - 1 for a launch streaming memory with an issue share, else 0
+    pack_scale: float = 0.0  # crowding x compute-boundness: ``packed`` over its issue slowdown - 1 (``pack_full``)
+    pack_full: float = 0.0  # that slowdown - 1 at weights_sm_share's free SMs (beside a GEMM leaving none free)
+    block_warps: float = 0.0  # its warps a block, and the warps an SM issues for at full rate (issue_warps)
+    issue_warps: float = 1.0
 
     def exclusive(self, profile: DecodeProfile) -> float:
         """Share of decode's kernel time in kernels that cannot sit beside the co-runner."""
@@ -292,6 +299,17 @@ class Coupling:
     def unheld(self, profile: DecodeProfile) -> float:
         """U, the share of its blocks the first rounds' free SMs cannot hold (first_round.py; 1 unmeasured)."""
         return first_round.unheld(profile, self.blocks, self.limit, self.pack_blocks)
+
+    def packed_beside(self, profile: DecodeProfile) -> float:
+        """Its packing growth over its run beside decode: ``packed`` by the share of decode's time in the kinds it
+        packs beside, the weight GEMMs' part read per GEMM at its first round's free SMs where their grids are
+        measured (the packed room: packing.gemm_pack_slowdown)."""
+        if "weights" not in self.packing or profile.grids is None or "weights" not in profile.shares:
+            return self.packed * _share(profile, self.packing)
+        slow = gemm_pack_slowdown(profile.grids, profile.sms, self.blocks, self.limit, self.pack_blocks, self.block_warps,
+                                  self.issue_warps, self.pack_full)
+        others = tuple(kind for kind in self.packing if kind != "weights")
+        return self.packed * _share(profile, others) + self.pack_scale * slow * profile.shares["weights"]
 
     def kept_exclusive(self, profile: DecodeProfile, x: float) -> float:
         """The co-runner's view of ``x`` where decode's blocks are dispatched first (``lost``):
@@ -386,7 +404,7 @@ class Coupling:
         within = profile.attention_s / (profile.attention_s + self.tau) if profile.attention_s > 0 else 1.0
         attention = _share(profile, ("attention",)) * within
         latency = self.latency * (1.0 - attention if self.narrow_attention > 0 else 1.0)
-        beside = self.packed * _share(profile, self.packing) + self.narrow + self.narrow_attention * attention
+        beside = self.packed_beside(profile) + self.narrow + self.narrow_attention * attention
         # attention's whole share (room or not): its blocks wait for slots whichever SMs they find
         grid = self.grid * _share(profile, ("attention", "none")) * profile.attention_load
         return (grid + wait + run * (waves + beside) + streamed * (self.memory + latency + self.l2)
@@ -449,7 +467,8 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
                     float(p[q + "turn_free_pace"]),
                     c.graph_share * turns * float(p[q + "turn_share"]) * float(p[q + "graph_turn_share"]),
                     float(p[q + "graph_turn_gemms"]), float(blocks_per_sm(p, c.shape)), float(p[q + "pack_blocks"]),
-                    first_round.free_latency(p, c))
+                    first_round.free_latency(p, c), float(p[q + "crowding"]) * (1 - memory_bound), slow,
+                    float(warps(c.shape[0])), float(p[q + "issue_warps"]))
 
 
 def _short_lived(p: Params, tau: float) -> float:

@@ -34,8 +34,32 @@ def pack_slowdown(p: Params, c: Any, free: float) -> float:
     sms, limit = float(p["gpu.sms"]), blocks_per_sm(p, c.shape)
     alone = max(1.0, c.blocks / sms)
     packed = packed_per_sm(c.blocks, sms, limit, float(p["gpu.interference.pack_blocks"]), free)
-    per_block, saturate = float(warps(c.shape[0])), float(p["gpu.interference.issue_warps"])
-    return max(1.0, packed * per_block / saturate) / max(1.0, alone * per_block / saturate) - 1
+    return issue_slowdown(packed, alone, float(warps(c.shape[0])), float(p["gpu.interference.issue_warps"]))
+
+
+def issue_slowdown(per_sm: float, alone: float, per_block: float, saturate: float) -> float:
+    """The issue slowdown - 1 of an SM holding ``per_sm`` blocks of ``per_block`` warps against ``alone`` a SM: an
+    SM's blocks issue slower once it holds more than ``saturate`` warps (``issue_warps``)."""
+    return max(1.0, per_sm * per_block / saturate) / max(1.0, alone * per_block / saturate) - 1
+
+
+def gemm_pack_slowdown(grids: Any, sms: float, blocks: float, limit: float, pack_blocks: float, per_block: float,
+                       saturate: float, full: float) -> float:
+    """The packed room (docs/serving.md, The packed room; adopted 2026-12-07 with the fifteenth candidate): the issue
+    slowdown - 1 of a one-wave launch's most-packed SM beside decode's weight GEMMs, weighted by their time. Each GEMM
+    is read at its first round's free SMs, as the first round's room reads them (gemm_grids.first_round_shares), at
+    the room's density (packed_per_sm); a GEMM whose first round leaves no SM free gives ``full`` (the count at
+    ``decode_kernels.weights_sm_share``'s free SMs: its blocks land on the SMs its CTAs free as they retire, which
+    no grid gives). Over the grids, each GEMM one round, where the rounds are not given."""
+    gemms = getattr(grids, "gemms", ()) or tuple((w, ((g, 1.0),)) for g, w in grids)
+    alone = max(1.0, blocks / sms)
+    total = 0.0
+    for w, rounds in gemms:
+        free = sms - rounds[0][0]
+        slow = (issue_slowdown(packed_per_sm(blocks, sms, limit, pack_blocks, free), alone, per_block, saturate)
+                if free >= 1 else full)
+        total += w * sum(share for _, share in rounds) * slow
+    return total
 
 
 def packed_per_sm(blocks: float, sms: float, limit: float, pack_blocks: float, free: float) -> float:
