@@ -66,6 +66,7 @@ def test_where_every_kind_lasts_the_mean_it_is_the_committed_rule(screen, priori
     assert 0.0 <= screen.per_kind_blocking(c, prof) <= cover + 1e-12
 
 
+@pytest.mark.usefixtures("before_fifteenth")  # read on the model of its day: before the packed room
 def test_the_fitted_sets_error_it_was_judged_by(screen):
     """The declared estimator on the declared set: the committed model's loss-share MAPE 32.5%, the form's
     at its fixed point (FORM) 20.8% (fitted on, not evidence; docs/serving.md, Decode's own blocking)."""

@@ -48,6 +48,7 @@ def test_the_weights_share_by_grid_by_hand(screen):
     assert form == pytest.approx(committed * (1 - profile.shares["weights"] / c.exclusive(profile)), rel=1e-12)
 
 
+@pytest.mark.usefixtures("before_fifteenth")  # read on the model of its day: before the packed room
 def test_the_screen_figures(screen, capsys):
     """On the H100 coverage runs, the screen's own check (the full recount: test_the_screen_counts, -m recount)."""
     screen.main(COVERAGE)

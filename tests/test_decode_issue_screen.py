@@ -71,6 +71,7 @@ def test_relative_k_by_hand(screen):
     assert screen.relative_k(rows) == pytest.approx(6.25 / 81.25)
 
 
+@pytest.mark.usefixtures("before_fifteenth")  # read on the model of its day: before the packed room
 def test_the_old_term_under_the_declared_estimator(screen, capsys):
     """On the next form's declared fitted set (its 692 decode points that lost at least 1%), the relative
     loss-share estimator puts the old term's k at 0.098 (the ratio's estimator put it at 0), and the

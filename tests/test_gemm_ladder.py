@@ -87,6 +87,7 @@ def test_turn_wait_along_the_ladder_as_declared():
         assert abs(k[rung] / predicted - 1) > 0.2 and round(k[rung], 2) == measured, (rung, k[rung], predicted)
 
 
+@pytest.mark.usefixtures("before_fifteenth")  # read on the model of its day: before the packed room
 @pytest.mark.skipif(not MEASURED, reason="the GEMM ladder is not measured yet (declared_runs.md)")
 def test_turn_wait_against_the_committed_form():
     """The same k against the committed turn wait (past turn_gemms_to it grows as the GEMM's length to

@@ -29,6 +29,8 @@ BEFORE_L2 = tuple(f"gpu.interference.{kv}" for kv in (
     "headroom_exponent=0.650506", "l2_loss=1e-9"))
 # traces measured after the seventeenth set's claims were judged: not the spent sets that claim is about
 MEASURED_SINCE = {"h200_l2_boundary_interference.csv", "h100_graph_sealed2_qwen14b_interference.csv",
+                  "h100_decoder_sealed9_405b_interference.csv", "h100_decoder_sealed9_yi34b_interference.csv",
+                  "h100_decoder_sealed9_qwen14b_interference.csv", "h100_decoder_sealed9_cover8b_interference.csv",
                   "h100_tail_sealed3_405b_interference.csv", "h100_tail_sealed3_70b_interference.csv",
                   "h100_tail_sealed3_qwen32b_interference.csv", "h100_tail_sealed3_qwen7b_interference.csv",
                   "h100_tail_sealed4_mistral7b_interference.csv", "h100_tail_sealed4_qwen14b_interference.csv",
@@ -194,6 +196,7 @@ SPENT_SHORT = ("h200_launch_points_interference.csv", "h200_launch_points_repeat
                "h200_short_points2_interference.csv", "h200_short_points4_interference.csv")
 
 
+@pytest.mark.usefixtures("before_fifteenth")  # read on the model of its day: before the packed room
 def test_seventeenth_sealed_sets_claims_on_the_spent_sets():
     """The same declaration's claims on the spent sets, with the form: the short 2-byte and ALU
     families within 15% on the four spent short sets (19.0, 17.8, 12.9, 7.1% and 16.2, 15.9, 12.3,

@@ -100,7 +100,7 @@ def test_the_engine_takes_the_fifteenth_as_declared():
            for p in read_trace(ROOT / f"validation/traces/{name}_interference.csv")][::3]
     with pr.candidate15():
         declared = [Predictor().predict(p) for p in pts]
-    engine = [Predictor().predict(p) for p in pts]
+    engine = [Predictor().predict(p, pr.BEFORE_FIFTEENTH) for p in pts]  # at the coefficients before the move
     with pr.before_fifteenth():
         before = [Predictor().predict(p) for p in pts]
     assert len(pts) > 100 and engine == pytest.approx(declared, rel=1e-12)

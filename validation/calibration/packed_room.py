@@ -170,24 +170,30 @@ def _growth15(self, profile) -> float:
 
 
 @contextmanager
-def _in_place(growth):
-    """``growth`` on the model before the fifteenth (before_fifteenth), with the candidates' coupling."""
-    with before_fifteenth():
-        interference.couple, interference.Coupling._growth = _couple, growth
-        try:
-            yield
-        finally:
-            interference.couple, interference.Coupling._growth = COMMITTED_COUPLE, COMMITTED_GROWTH
+def in_place(couple, growth):
+    """``couple`` and ``growth`` in place of the committed ones for the duration (roomy_dispatch's candidates too)."""
+    interference.couple, interference.Coupling._growth = couple, growth
+    try:
+        yield
+    finally:
+        interference.couple, interference.Coupling._growth = COMMITTED_COUPLE, COMMITTED_GROWTH
+
+
+@contextmanager
+def _on_its_day(growth):
+    """``growth``, with the candidates' coupling, on the model before the fifteenth (before_fifteenth)."""
+    with before_fifteenth(), in_place(_couple, growth):
+        yield
 
 
 def candidate14():
     """Candidate 14 in place for the duration (a context manager)."""
-    return _in_place(_growth)
+    return _on_its_day(_growth)
 
 
 def candidate15():
     """Candidate 15 in place for the duration (a context manager)."""
-    return _in_place(_growth15)
+    return _on_its_day(_growth15)
 
 
 def main(argv: list[str]) -> int:

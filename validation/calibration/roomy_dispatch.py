@@ -190,14 +190,7 @@ def _growth(self, profile, u: float | None = None) -> float:
     return growth - scale * (k - k_d)
 
 
-@contextmanager
-def _in_place(couple, growth):
-    """``couple`` and ``growth`` in place of the committed ones for the duration."""
-    interference.couple, interference.Coupling._growth = couple, growth
-    try:
-        yield
-    finally:
-        interference.couple, interference.Coupling._growth = COMMITTED_COUPLE, COMMITTED_GROWTH
+_in_place = packed_room.in_place  # ``couple`` and ``growth`` in place of the committed ones for the duration
 
 
 def candidate10():
