@@ -68,14 +68,15 @@ def test_a_lead_across_the_assumptions_by_hand():
 
 def test_serve_search_says_where_an_assumption_flips_a_lead():
     """The L40S, analytical: at 20 Gbps GPU decoding leads (6.89 against 6.81/s; 6.85 before the packed room and its
-    refit, 2026-12-07, a forty-fourth session; 6.89 before the first round's room, a forty-second), but with fill_stretch at
-    the top of its range (1.14 since 2026-12-07, 1.15 before: its decoder's launches 14% longer beside one-wave
+    refit, 2026-12-07, a forty-fourth session; 6.89 before the first round's room, a forty-second), but with
+    fill_stretch at the top of its range (1.14 since 2026-12-07, 1.15 before: its decoder's launches 14% longer beside one-wave
     attention grids) it falls behind
     the SmartNIC (6.77 against 6.81), and with many_wave_stretch at its top (1.1) it ties (6.80; 6.82 before the packed
     room); at 40 Gbps the
     SmartNIC's lead (7.35 against 6.22) holds at every end, uncharged turn waits included (7.49 against 6.26), and
     with the launches waiting 0.06 of the turn wait (the GEMM ladder's lowest against the committed form: 7.49 against
-    6.26; 7.46 before the packed room; before the first round's room 7.35 against 6.24, uncharged 7.46 / 6.35, at turn_share 0.26 7.49 / 6.28;
+    6.26; 7.46 before the packed room; before the first round's room 7.35 against 6.24, uncharged 7.46 / 6.35, at
+    turn_share 0.26 7.49 / 6.28;
     7.49 / 6.35 and 7.46 / 6.26 before the graph turn and the tile tail's rounds, 2026-12-07). Before the crawl
     beside long GEMMs (2026-12-06) 6.92 against 6.81 and 7.18 against 6.48; before the grid crawl (the crawl's refit,
     the L40S's grids not measured) 6.77 at fill_stretch's top, and at 40 Gbps 7.35 against 6.26; before the turn

@@ -338,8 +338,8 @@ def test_serve_search_says_where_a_lead_flips():
     lowest across the model's error (6.82: its decoder's decode-loss band reaches no higher than the model, 1) ties the
     SmartNIC's highest (6.81) within the rate search's 0.5%, a flip since the turn wait grew sub-linearly with
     the L40S's long GEMMs (2026-12-06: the SmartNIC's scatter costs it less at its high corners, 6.62 where it
-    was below 0.85 of the model; 6.59 before the packed room's refit, 6.62 before the first round's room); at 40 Gbps the SmartNIC leads as fitted and the lead flips within it, at the
-    SmartNIC's own scatter and DMA corners (docs/serving.md, The model's own error)."""
+    was below 0.85 of the model; 6.59 before the packed room's refit, 6.62 before the first round's room); at 40
+    Gbps the SmartNIC leads as fitted and the lead flips within it, at the SmartNIC's own scatter and DMA corners (docs/serving.md, The model's own error)."""
     out = subprocess.run([sys.executable, "-m", "nicmodel", "serve", str(ROOT / "pipelines/shadowserve.yaml"), str(ASYNC),
                           "--bandwidths", "20Gbps", "--search", "--model", "analytical", "--format", "json"],
                          capture_output=True, text=True, cwd=ROOT)

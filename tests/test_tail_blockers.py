@@ -123,7 +123,8 @@ def test_the_fifth_sealed_set_is_the_archive_the_run_wrote():
 # of any form and committed unopened): the sixth (the fortieth session; 98 s, Llama-2-7B rerun at 8 of 32 layers, 37 s,
 # after its first collector ran out of memory), the seventh (the forty-first; 93 s, Mistral-7B rerun at 16 of 32 layers,
 # 25 s, the same way), the eighth (the forty-first; 123 s, every shape's collector exiting 0) and the ninth (the
-# forty-third's declaration, measured the forty-fourth session: 196 s with the decoder's build, every collector exiting 0)
+# forty-third's declaration, measured the forty-fourth session: 196 s with the decoder's build, every collector
+# exiting 0)
 SEALED_SINCE_SIXTH = {
     "tail_sealed6.tgz": "5983c63065a9ca53ef9dbec53d086ba4fab92a6ba216872b539c8c4c9f5ac43e",
     "tail_sealed6_llama2.tgz": "e72ffdd5b1ce58e7944828e45b382594dabf4dcadceffa1147300c5684bed02c",

@@ -45,7 +45,8 @@ def test_the_mechanism_runs_read_by_their_declared_rules():
 
 def test_the_turn_wait_by_hand():
     """0.3281 GEMMs of (the weights' share of the step x the step) / (32 layers x 4 + 1): on the H200
-    8.32 us (8.43 us at 0.3322 before the packed room's refit, 2026-12-07, a forty-fourth session), a full turn (6.63 us, the seconds launch_wait was fitted to, at 0.26142 before the turn rounds,
+    8.32 us (8.43 us at 0.3322 before the packed room's refit, 2026-12-07, a forty-fourth session), a full turn
+    (6.63 us, the seconds launch_wait was fitted to, at 0.26142 before the turn rounds,
     which scale it down beside GEMMs that leave SMs free; 7.45 us at 0.29345 before the tile tail's rounds, 2026-12-07,
     which end it at a GEMM's last round; 8.21 us at 0.3235 before the first round's room, the forty-second session);
     on the H100 its GEMMs, and so the wait, 1.43x."""

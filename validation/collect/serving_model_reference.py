@@ -135,6 +135,13 @@ development machine's 2 cores (one process each, side files moved in place: abou
 320 of 460 rows moved, by nothing at the median (TPOT p50 at p90 0.1% and 0.09%); the SLO-bound rate moved past 0.5%
 at 12 of 190 points, two of them by a search step (points 116 and 138, 13% and 18%: the same seed's run crossing an
 SLO at a boundary). No reference row is left from a model before the first round's room.
+After the packed room entered the engine (2026-12-07, a forty-fourth session; the H200 plan iterated again: crowding
++10.8%, pack_blocks -6.4%; the crawl and graph_turn_share refit), both files were simulated again in full on the device
+machine's 16 CPU cores (two calls, 590 s and 302 s, the second resuming the rows the first had written; rows then
+sorted by point and seed as before): 179 of 230 and 358 of 460 rows moved. The plan was then iterated once more to
+settle graph_wait within the calibration test's 0.05% (graph_wait -0.11%, every other coefficient under 0.05%): no
+point's analytical answer moves by 0.5% with it, so only point 4 (the reproducibility test's) was simulated again
+(`--only 4`, side files merged in place); the other rows are from the plan's first settle.
 """
 
 from __future__ import annotations

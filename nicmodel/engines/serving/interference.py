@@ -120,8 +120,8 @@ dispatched; the hardware places blocks breadth-first over the SMs):
 What it leaves out: how tightly a launch packs from one landing to the next (a mean), where a launch
 landing inside a GEMM that holds every SM stacks its blocks once the GEMM's CTAs retire (the packed room
 keeps the one count there), the GEMVs' grids by batch beyond the crawl, the turn and the packing (measured
-per model and batch, gemm_grids.py; the blocking counts every GEMM as holding its SMs), that a stream launch queued behind its predecessor waits no
-turn (h100/short_rounds_*/: long launches from Python as their graph twins), that beside GEMMs past
+per model and batch, gemm_grids.py; the blocking counts every GEMM as holding its SMs), that a stream
+launch queued behind its predecessor waits no turn (h100/short_rounds_*/: long launches from Python as their graph twins), that beside GEMMs past
 ``turn_gemms_to`` a graph launch loses much of what the turn gives a stream launch (h100/stream_graph_*/:
 its time 22-47% under), the elementwise kernels'
 grids, decode's side of attention's grid, SM placement beyond that (clusters, GPC/TPC), partial overlap
@@ -306,8 +306,8 @@ class Coupling:
         measured (the packed room: packing.gemm_pack_slowdown)."""
         if "weights" not in self.packing or profile.grids is None or "weights" not in profile.shares:
             return self.packed * _share(profile, self.packing)
-        slow = gemm_pack_slowdown(profile.grids, profile.sms, self.blocks, self.limit, self.pack_blocks, self.block_warps,
-                                  self.issue_warps, self.pack_full)
+        slow = gemm_pack_slowdown(profile.grids, profile.sms, self.blocks, self.limit, self.pack_blocks,
+                                  self.block_warps, self.issue_warps, self.pack_full)
         others = tuple(kind for kind in self.packing if kind != "weights")
         return self.packed * _share(profile, others) + self.pack_scale * slow * profile.shares["weights"]
 
