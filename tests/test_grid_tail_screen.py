@@ -46,7 +46,8 @@ def test_the_screen_as_read():
     64 -> 67 since the fifth, 61 -> 65 since the 96 graph rows fitted (2026-12-07), 72 -> 78 since the sixth and
     seventh sealed sets were opened, 79 -> 80 since the eighth, 2026-12-07)."""
     from graph_landing_screen import held_out
-    traces = sorted((ROOT / "validation/traces").glob("*_interference.csv"))
+    traces = [t for t in sorted((ROOT / "validation/traces").glob("*_interference.csv"))
+              if "decoder_sealed9" not in t.name]  # read before the ninth sealed set was opened
     now = sum(v > screen.TARGET for t in traces for v in held_out(t).values())
     with screen.tail_grids():
         then = sum(v > screen.TARGET for t in traces for v in held_out(t).values())

@@ -73,6 +73,7 @@ def test_the_thirteenth_screen_recounted():
     """The whole screen (``roomy_dispatch.py --thirteenth``), as recorded above."""
     import tile_tail_form as form
     from pathlib import Path
-    traces = sorted(Path(ROOT / "validation/traces").glob("*_interference.csv"))
+    traces = [t for t in sorted(Path(ROOT / "validation/traces").glob("*_interference.csv"))
+              if "decoder_sealed9" not in t.name]  # read before the ninth sealed set was opened
     assert form.screen(traces, rd.candidate13(), drop_graph_fit_rows=True) == (
         "above 15%: committed 44, candidate 46 of 1013; summed 5646.0 -> 5669.8")

@@ -89,7 +89,8 @@ def test_the_screens_as_recorded():
     since the 96 graph rows were fitted (2026-12-07), 64, 81 and 66 against 61; since the sixth and seventh sealed sets
     were opened (2026-12-07), 76, 96 and 78 against 72; since the eighth, 78, 105 and 84 against 79."""
     from graph_landing_screen import held_out
-    traces = sorted((ROOT / "validation/traces").glob("*_interference.csv"))
+    traces = [t for t in sorted((ROOT / "validation/traces").glob("*_interference.csv"))
+              if "decoder_sealed9" not in t.name]  # read before the ninth sealed set was opened
     counts = []
     for which in (form.candidate, form.candidate2, form.candidate3):
         with which():

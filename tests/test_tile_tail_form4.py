@@ -65,6 +65,7 @@ def test_the_fourth_screen_as_recorded():
     sealed set was, 56 and 73; since the fifth, 64 and 81; since the 96 graph rows fitted (2026-12-07), 61 and 80; since the sixth and seventh
     sealed sets, 72 and 99; since the eighth, 79 and 111."""
     from graph_landing_screen import held_out
-    traces = sorted((ROOT / "validation/traces").glob("*_interference.csv"))
+    traces = [t for t in sorted((ROOT / "validation/traces").glob("*_interference.csv"))
+              if "decoder_sealed9" not in t.name]  # read before the ninth sealed set was opened
     with form.candidate4():
         assert sum(v > 15.0 for t in traces for v in held_out(t).values()) == 111
