@@ -121,7 +121,8 @@ What it leaves out: how tightly a launch packs from one landing to the next (a m
 landing inside a GEMM that holds every SM stacks its blocks once the GEMM's CTAs retire (the packed room
 keeps the one count there), the GEMVs' grids by batch beyond the crawl, the turn and the packing (measured
 per model and batch, gemm_grids.py; the blocking counts every GEMM as holding its SMs), that a stream
-launch queued behind its predecessor waits no turn (h100/short_rounds_*/: long launches from Python as their graph twins), that beside GEMMs past
+launch queued behind its predecessor waits no turn (h100/short_rounds_*/: long launches from Python as
+their graph twins), that beside GEMMs past
 ``turn_gemms_to`` a graph launch loses much of what the turn gives a stream launch (h100/stream_graph_*/:
 its time 22-47% under), the elementwise kernels'
 grids, decode's side of attention's grid, SM placement beyond that (clusters, GPC/TPC), partial overlap
@@ -138,7 +139,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from . import first_round
+from . import first_round, lifetime
 from .access import attention_latency_scale, latency_boundness, narrowness
 from .issue import attention_issue_demand, unrecovered
 from .kept import lost_beside, sm_sensitivity
@@ -448,11 +449,11 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
                     spilling_kinds(p, c, shapes), float(p[q + "wave_spill"]) * latency_bound * (1 - memory_bound)
                     * unrecovered(p, c, resident),
                     (1 - c.graph_share) * stream_wait + c.graph_share * float(p[q + "graph_wait"]),
-                    _cut_in(p, tau), packs,
+                    lifetime.cut_in(p, tau), packs,
                     0.0 if "attention" in low else float(p[q + "narrow_attention"]) * narrowness(c)
                     * attention_latency_scale(p),
                     float(p[q + "multiwave_stretch"]), float(p[q + "fill_stretch"]),
-                    _grid(p, c, priority, tau), attention_issue_demand(p, c, resident), 1.0 - memory_bound,
+                    lifetime.grid_wait(p, c, priority, tau), attention_issue_demand(p, c, resident), 1.0 - memory_bound,
                     s * float(p["gpu.sms"]),
                     float(p[q + "latency_loss"]) * latency_boundness(p, c, tau) * (1.0 - memory_bound)
                     * (float(p[q + "latency_beside_decode"]) - 1.0)
@@ -469,29 +470,6 @@ def couple(p: Params, c: CoRunner, priority: str, shapes: dict[str, Shape]) -> C
                     float(p[q + "graph_turn_gemms"]), float(blocks_per_sm(p, c.shape)), float(p[q + "pack_blocks"]),
                     first_round.free_latency(p, c), float(p[q + "crowding"]) * (1 - memory_bound), slow,
                     float(warps(c.shape[0])), float(p[q + "issue_warps"]))
-
-
-def _short_lived(p: Params, tau: float) -> float:
-    """cut_in_time / (tau + cut_in_time): near 1 for blocks that retire within a few microseconds,
-    near 0 for long-lived ones (0 with cut_in_time 0)."""
-    time_s = float(p["gpu.interference.cut_in_time"])
-    return time_s / (tau + time_s) if time_s > 0 else 0.0
-
-
-def _cut_in(p: Params, tau: float) -> float:
-    """How much more of its later waves a co-runner whose blocks live ``tau`` loses to decode's
-    cut-ins at high priority (1 for long-lived blocks, and with ``cut_in_time`` 0)."""
-    return 1.0 + float(p["gpu.interference.cut_in_gain"]) * _short_lived(p, tau)
-
-
-def _grid(p: Params, c: CoRunner, priority: str, tau: float) -> float:
-    """Its growth per unit of decode's attention share x attention's load, while attention's blocks
-    wait for slots: at equal priority each launch waits its turn behind them, once, before any of its
-    blocks starts (grid_wait_equal over its duration); at high, its short-lived blocks hand them
-    their slots as they retire (grid_wait_high x cut_in_time / (tau + cut_in_time))."""
-    if priority == "high":
-        return float(p["gpu.interference.grid_wait_high"]) * _short_lived(p, tau)
-    return float(p["gpu.interference.grid_wait_equal"]) / c.duration_s if c.duration_s > 0 else 0.0
 
 
 def blocking(p: Params, profile: DecodeProfile, c: CoRunner, priority: str) -> float:
